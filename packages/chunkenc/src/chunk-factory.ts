@@ -1,0 +1,37 @@
+// Prometheus: tsdb/chunkenc/chunk.go NewEmptyChunk, FromData, IsValidEncoding
+import type { Chunk } from '@tsprom/storage-interfaces';
+import { Encoding } from '@tsprom/storage-interfaces';
+import { UnknownEncodingError } from './errors.js';
+import { type FromBytesOptions, XORChunk } from './xor-chunk.js';
+
+/**
+ * Prometheus: chunkenc.NewEmptyChunk. An empty chunk of `encoding`. Throws `UnknownEncodingError`
+ * (naming the byte) for encodings this package does not implement yet (the histogram ones).
+ */
+export function newChunk(encoding: number): Chunk {
+  switch (encoding) {
+    case Encoding.XOR:
+      return new XORChunk();
+    default:
+      throw new UnknownEncodingError(encoding);
+  }
+}
+
+/**
+ * Prometheus: chunkenc.FromData. A chunk over `bytes` (borrowed, not copied) in `encoding`, the
+ * encoding byte as stored on disk. Throws `UnknownEncodingError` for an unsupported encoding and
+ * `ChunkEncodingError` for malformed bytes (see `FromBytesOptions.validate`).
+ */
+export function chunkFromBytes(encoding: number, bytes: Uint8Array, options?: FromBytesOptions): Chunk {
+  switch (encoding) {
+    case Encoding.XOR:
+      return XORChunk.fromBytes(bytes, options);
+    default:
+      throw new UnknownEncodingError(encoding);
+  }
+}
+
+/** Whether `newChunk`/`chunkFromBytes` can handle `encoding`. */
+export function isSupportedEncoding(encoding: number): boolean {
+  return encoding === Encoding.XOR;
+}

@@ -1,0 +1,22 @@
+export { chunkFromBytes, isSupportedEncoding, newChunk } from './chunk-factory.js';
+export { crc32c } from './crc32c.js';
+export { ChunkEncodingError, encodingName, UnknownEncodingError } from './errors.js';
+export { float64Bits, float64FromBits, isStaleNaN, STALE_NAN_BITS, StaleNaN } from './float-bits.js';
+export {
+  type BigVarintResult,
+  MAX_VARINT_LEN64,
+  putUvarint,
+  putUvarintBig,
+  putVarint,
+  putVarintBig,
+  uvarint,
+  uvarintBig,
+  uvarintSize,
+  type VarintResult,
+  varint,
+  varintBig,
+  varintSize,
+} from './varint.js';
+export type { XORAppender } from './xor-appender.js';
+export { type FromBytesOptions, XORChunk } from './xor-chunk.js';
+export { XORIterator } from './xor-iterator.js';

@@ -1,0 +1,8 @@
+// Every benchmark suite, by name. A package's suite lives in a file named for the package.
+import { run as chunkenc } from './chunkenc.js';
+import { run as labels } from './labels.js';
+
+export const suites: Record<string, () => void | Promise<void>> = {
+  labels,
+  chunkenc,
+};

@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+// Runs every workspace package's tests through turbo, then prints one plain line with the totals
+// (`N passed, M failed, K skipped`) summed from the vitest JSON reports each package writes.
+// Exits with turbo's status, so a failing package fails the run.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('../..', import.meta.url).pathname;
+const groups = ['packages', 'apps', 'tooling'];
+const reports = [];
+for (const group of groups) {
+  const dir = join(root, group);
+  if (!existsSync(dir)) continue;
+  for (const name of readdirSync(dir)) {
+    const file = join(dir, name, 'test-results.json');
+    reports.push({ pkg: `${group}/${name}`, file });
+    rmSync(file, { force: true }); // A stale report must never be counted.
+  }
+}
+
+const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' };
+const args = ['run', 'test', '--continue', '--output-logs=new-only', ...process.argv.slice(2)];
+const turbo = spawnSync(join(root, 'node_modules/.bin/turbo'), args, { stdio: 'inherit', env, cwd: root });
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+const lines = [];
+for (const { pkg, file } of reports) {
+  if (!existsSync(file)) continue;
+  const r = JSON.parse(readFileSync(file, 'utf8'));
+  passed += r.numPassedTests;
+  failed += r.numFailedTests;
+  skipped += r.numPendingTests + r.numTodoTests;
+  lines.push(`  ${pkg}: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`);
+  for (const suite of r.testResults) {
+    for (const t of suite.assertionResults) {
+      if (t.status === 'pending' || t.status === 'skipped') lines.push(`    skipped: ${t.fullName}`);
+    }
+  }
+}
+const status = turbo.status ?? 1;
+if (status !== 0 && failed === 0) failed = 1; // A package that crashed before reporting still fails.
+console.log('\nper package:');
+for (const l of lines) console.log(l);
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(status);
