@@ -13,18 +13,29 @@ const META = /[\\.+*?()|[\]{}^$]/;
  * Compiles `pattern` with RE2 semantics, throwing {@link RegexSyntaxError} with Go's message
  * (e.g. ``error parsing regexp: missing closing ): `a(` ``).
  */
-export function compileRe2(pattern: string): RE2JS {
+export function compileRe2(pattern: string, flags = 0): RE2JS {
   try {
-    return RE2JS.compile(pattern);
+    return RE2JS.compile(pattern, flags);
   } catch (err) {
     if (err instanceof RE2JSException) throw new RegexSyntaxError(pattern, err.message, { cause: err });
     throw err;
   }
 }
 
+/** Compiles `pattern` with `.` matching newline; errors carry Go's message for `pattern` itself. */
+function compileDotAll(pattern: string): RE2JS {
+  try {
+    return RE2JS.compile(pattern, RE2JS.DOTALL);
+  } catch (err) {
+    if (!(err instanceof RE2JSException)) throw err;
+    compileRe2(pattern); // re2js applies DOTALL as a `(?s)` prefix, which would show in the message.
+    throw new RegexSyntaxError(pattern, err.message, { cause: err });
+  }
+}
+
 /**
- * Compiles a Prometheus regex matcher value as Prometheus 3 does, anchored with `.` matching
- * newline: `^(?s:PATTERN)$`. The result is the plain RE2 program, without fast paths.
+ * Compiles a Prometheus regex matcher value spelled out as Prometheus 3 does, `^(?s:PATTERN)$`:
+ * the plain RE2 program without fast paths, which the tests use as the reference.
  */
 export function compileAnchoredRe2(pattern: string): RE2JS {
   compileRe2(pattern); // Errors must name the pattern as given, and `a)|(b` must not pass when wrapped.
@@ -66,7 +77,10 @@ export class FastRegexMatcher {
       if (alts.length === 1) this.#prefix = alts[0]!;
       return;
     }
-    this.#re = compileAnchoredRe2(re);
+    // One compile both validates the pattern as given (errors name it, and `a)|(b` cannot slip
+    // through a wrapper) and yields the program: DOTALL is the `(?s:…)`, and testExact() anchors
+    // both ends, which re2js runs faster than explicit `^…$`.
+    this.#re = compileDotAll(re);
     const node = parseRegexSubset(re);
     if (node === undefined) return;
     const lits = concatLiterals(node);

@@ -23,8 +23,11 @@ export function matchTypeToString(t: MatchType): string {
  * anchored, with `.` matching newline. Immutable; safe to share.
  */
 export class Matcher {
+  /** The operator. */
   readonly type: MatchType;
+  /** The label name matched against. */
   readonly name: string;
+  /** The literal (`=`, `!=`) or the regex as written (`=~`, `!~`), without anchoring. */
   readonly value: string;
   readonly #re: FastRegexMatcher | undefined;
 
