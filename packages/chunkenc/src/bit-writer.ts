@@ -33,8 +33,8 @@ export class BitWriter {
    * Makes room for `bytes` more bytes. The write methods assume it was called: they do not check
    * capacity (a hot-path choice; writes past the end of a typed array would be lost silently).
    */
-  reserve(bytes: number): void {
-    if (this.buf.length - this.length < bytes) this.#grow(bytes);
+  reserve(bytes: number, sizeHint = 0): void {
+    if (this.buf.length - this.length < bytes) this.#grow(bytes, sizeHint);
   }
 
   /** Go: bstream.writeBit. Writes one bit (0 or 1). */
@@ -116,10 +116,11 @@ export class BitWriter {
     this.count = 8;
   }
 
-  // Doubling, as Go's append does.
-  #grow(extra: number): void {
+  // At least doubling, as Go's append does, or straight to `sizeHint` when that is larger: typed
+  // array allocation is costly enough in V8 that skipping intermediate sizes pays.
+  #grow(extra: number, sizeHint: number): void {
     const need = this.length + extra;
-    let cap = Math.max(this.buf.length * 2, INITIAL_CAPACITY);
+    let cap = Math.max(this.buf.length * 2, INITIAL_CAPACITY, sizeHint);
     while (cap < need) cap *= 2;
     const next = new Uint8Array(cap);
     next.set(this.buf.subarray(0, this.length));

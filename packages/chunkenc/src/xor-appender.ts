@@ -8,6 +8,7 @@ import type { XORDecodeState } from './xor-iterator.js';
 const MAX_SAMPLES = 0xffff; // The header is a uint16.
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const TWO_POW_32 = 4294967296;
+const TYPICAL_SAMPLES = 120; // Prometheus: DefaultSamplesPerChunk.
 
 const varintScratch = new Uint8Array(10);
 
@@ -52,7 +53,11 @@ export class XORAppender implements ChunkAppender {
     if (!Number.isSafeInteger(t)) throw new RangeError(`XOR chunk: timestamp ${t} is not a safe integer`);
     if (num === MAX_SAMPLES) throw new RangeError('XOR chunk: full at 65535 samples');
     // At most 19 bytes per sample (a 68-bit dod and a 77-bit value XOR), 19 for the first one.
-    w.reserve(20);
+    // When the buffer must grow, size it for a 120-sample chunk (Prometheus's usual cut) at the
+    // rate so far, plus slack: one reallocation where doubling from 128 bytes would take three.
+    // compact() trims what is left over.
+    if (w.buf.length - w.length < 20)
+      w.reserve(20, num < TYPICAL_SAMPLES ? Math.ceil((w.length * TYPICAL_SAMPLES) / (num + 1)) + 32 : 0);
     f64[0] = v;
     const hi = i32[HI]!;
     const lo = i32[LO]!;

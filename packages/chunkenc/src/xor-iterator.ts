@@ -48,19 +48,20 @@ export function xorIteratorState(it: XORIterator, out: XORDecodeState): XORDecod
 }
 
 /**
- * Prometheus: xorRead. Decodes one value XOR at bit `pos`, given `w` = the 32 bits there (or more
- * precisely: at least the first 13 of them), into `s` (see the slot constants); returns the new
- * position. Encoding: 0 = unchanged; 10 = reuse the leading/trailing-zero window; 11 = 5 bits of
+ * Prometheus: xorRead. Decodes one value XOR at bit `pos` into `s` (see the slot constants) and
+ * returns the new position. `w` holds the bits at `pos`, of which the first `valid` (13 or more)
+ * are real. Encoding: 0 = unchanged; 10 = reuse the leading/trailing-zero window; 11 = 5 bits of
  * leading zeros, 6 bits of significant bits (0 meaning 64), then those bits.
  */
-function readValue(buf: Uint8Array, dv: DataView, pos: number, w: number, s: Int32Array): number {
+function readValue(buf: Uint8Array, dv: DataView, pos: number, w: number, valid: number, s: Int32Array): number {
   if (w >= 0) return pos + 1;
   let trailing: number;
   let mbits: number;
+  let prefixBits: number;
   if ((w & 0x40000000) === 0) {
     trailing = s[TRAILING]!;
     mbits = (64 - s[LEADING]! - trailing) & 0xff;
-    pos += 2;
+    prefixBits = 2;
   } else {
     const leading = (w >>> 25) & 31;
     mbits = (w >>> 19) & 63;
@@ -69,16 +70,19 @@ function readValue(buf: Uint8Array, dv: DataView, pos: number, w: number, s: Int
     s[LEADING] = leading;
     s[TRAILING] = trailing;
     s[WINDOW_SET] = 1;
-    pos += 13;
+    prefixBits = 13;
   }
   let bh = 0;
   let bl: number;
-  if (mbits > 32) {
-    bh = peek32(buf, dv, pos) >>> (64 - mbits);
-    bl = peek32(buf, dv, pos + mbits - 32);
+  if (prefixBits + mbits <= valid) {
+    bl = (w << prefixBits) >>> (32 - mbits); // Short values are already in `w`.
+  } else if (mbits > 32) {
+    bh = peek32(buf, dv, pos + prefixBits) >>> (64 - mbits);
+    bl = peek32(buf, dv, pos + prefixBits + mbits - 32);
   } else {
-    bl = peek32(buf, dv, pos) >>> (32 - mbits);
+    bl = peek32(buf, dv, pos + prefixBits) >>> (32 - mbits);
   }
+  pos += prefixBits;
   // XOR in (bh:bl) << trailing; Go's shift by >= 64 yields 0.
   if (trailing === 0) {
     s[HI] = s[HI]! ^ bh;
@@ -155,7 +159,8 @@ export class XORIterator implements SampleIterator {
 
   next(): ValueType {
     const numRead = this.#numRead;
-    if (numRead < 2 || numRead === this.#numTotal || this.#err !== undefined) return this.#nextSlow();
+    // #fail sets #numTotal to #numRead, so a failed iterator takes the slow path too.
+    if (numRead < 2 || numRead === this.#numTotal) return this.#nextSlow();
     const buf = this.#buf;
     const dv = this.#dv;
     let pos = this.#pos;
@@ -190,7 +195,10 @@ export class XORIterator implements SampleIterator {
       this.#advanceBig(BigInt(dod));
     }
     // The value's prefix (up to 13 bits) is usually still in `w`.
-    pos = readValue(buf, dv, pos, used <= 19 ? w << used : peek32(buf, dv, pos), this.#s);
+    pos =
+      used <= 19
+        ? readValue(buf, dv, pos, w << used, 32 - used, this.#s)
+        : readValue(buf, dv, pos, peek32(buf, dv, pos), 32, this.#s);
     return this.#finish(pos);
   }
 
@@ -216,7 +224,7 @@ export class XORIterator implements SampleIterator {
     } else {
       this.#advanceBig(BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo)));
     }
-    return this.#finish(readValue(buf, dv, pos, peek32(buf, dv, pos), this.#s));
+    return this.#finish(readValue(buf, dv, pos, peek32(buf, dv, pos), 32, this.#s));
   }
 
   #nextSlow(): ValueType {
@@ -263,11 +271,12 @@ export class XORIterator implements SampleIterator {
       this.#setTDeltaBig(tDelta);
       this.#t = Number(BigInt(this.#t) + tDelta);
     }
-    return this.#finish(readValue(this.#buf, this.#dv, pos, peek32(this.#buf, this.#dv, pos), this.#s));
+    return this.#finish(readValue(this.#buf, this.#dv, pos, peek32(this.#buf, this.#dv, pos), 32, this.#s));
   }
 
   #fail(msg: string): ValueType {
     this.#err = new ChunkEncodingError(`${msg} (sample ${this.#numRead} of ${this.#numTotal})`);
+    this.#numTotal = this.#numRead;
     return NONE;
   }
 
