@@ -172,6 +172,15 @@ describe('FastRegexMatcher', () => {
     ['.*(foo|bar).*', ['xbarx', 'foo'], ['fo']],
     ['(?i).*foo', ['xFOO', 'foo'], ['foox']],
     ['(?i)foo.+', ['FOOx'], ['FOO']],
+    // Sides tested on a range of the input, without slicing (`.+`, `.?`, `(?-s).*`).
+    ['foo.+', ['foox', 'foo\n', 'foo😀'], ['foo']],
+    ['(?-s)foo.+', ['foox', 'fooab'], ['foo', 'foo\n', 'foox\ny']],
+    ['foo.?', ['foo', 'foox', 'foo😀', 'foo\n'], ['fooxy', 'foo😀😀']],
+    ['(?-s)foo.?', ['foo', 'foox'], ['foo\n']],
+    ['.?foo', ['foo', 'xfoo', '😀foo'], ['xyfoo']],
+    ['(?-s).+foo', ['xfoo'], ['foo', '\nfoo', 'x\nfoo']],
+    ['(?-s).*bar.+', ['barx', 'xbarx'], ['bar', 'x\nbarx', 'xbar\n']],
+    ['.+bar.?', ['xbar', 'xbarx', 'xbar😀', 'barbar'], ['bar', 'xbarxy']],
   ])('%j', (re, yes, no) => {
     const m = new FastRegexMatcher(re);
     const plain = compileAnchoredRe2(re);
@@ -194,7 +203,10 @@ describe('FastRegexMatcher', () => {
     ['(?i)foo', undefined],
     ['(?i)foo|bar', undefined],
     ['foo.*', undefined],
-    ['(?i)123|456', ['123', '456']],
+    ['(?i)123|456', ['123', '456']], // No cased letters: (?i) changes nothing (Prometheus: nil).
+    ['a|', ['a', '']],
+    ['', undefined], // Prometheus: emptyStringMatcher, no set matches.
+    ['[aA]bc', ['abc', 'Abc']],
   ])('setMatches(%j)', (re, want) => {
     const got = new FastRegexMatcher(re).setMatches();
     expect(got === undefined ? undefined : [...got].sort()).toEqual(want === undefined ? undefined : [...want].sort());
@@ -202,8 +214,17 @@ describe('FastRegexMatcher', () => {
 
   it.each([
     ['foo.*', 'foo'],
-    ['foo', 'foo'],
+    // Prometheus sets prefix only for a concatenation (optimizeConcatRegex): a plain literal, which
+    // set matches already cover, has none, but `^foo$` parses to (begin, literal, end) in Go.
+    ['foo', ''],
+    ['foo\\.bar', ''],
+    ['^foo$', 'foo'],
+    ['foo$', 'foo'],
+    ['foo\\$', ''],
+    ['', ''],
     ['foo.+bar', 'foo'],
+    ['fo+', 'f'],
+    ['foo(?i)bar', 'foo'],
     ['(?i)foo.*', ''],
     ['.*foo', ''],
     ['a|b', ''],

@@ -71,10 +71,10 @@ export class FastRegexMatcher {
     this.#contains = [];
     const alts = literalAlternation(re);
     if (alts !== undefined) {
-      // Prometheus optimizeAlternatingLiterals: no need to parse or compile a regex at all.
-      this.#setMatches = alts;
+      // Prometheus optimizeAlternatingLiterals: no need to parse or compile a regex at all. As
+      // there, `""` gets no set matches (an emptyStringMatcher) and a literal no prefix().
+      this.#setMatches = re === '' ? undefined : alts;
       this.#set = new Set(alts);
-      if (alts.length === 1) this.#prefix = alts[0]!;
       return;
     }
     // One compile both validates the pattern as given (errors name it, and `a)|(b` cannot slip
@@ -94,7 +94,9 @@ export class FastRegexMatcher {
     }
     this.#stringMatcher = stringMatcherFor(node);
     if (this.#stringMatcher === undefined && this.#set === undefined) this.#native = toNativeRegExp(node);
-    if (node.op === 'lit' && !node.fold) this.#prefix = node.s;
+    // Go parses `^foo$` to a concatenation (begin, literal, end text), so Prometheus gives it a
+    // prefix; a bare literal such as `foo\.bar` is no concatenation and gets none.
+    if (node.op === 'lit' && !node.fold && hasOuterAnchor(re)) this.#prefix = node.s;
   }
 
   /** Whether the whole of `s` matches. */
@@ -112,14 +114,20 @@ export class FastRegexMatcher {
   /**
    * The finite set of strings the regex matches, when it is a case-sensitive alternation of
    * literals such as `a|b|c`, `(a|b)(c|d)` or `foo[123]` (Prometheus `SetMatches`; at most 256
-   * entries), else `undefined`. Lets storage look the values up instead of scanning. Callers must
+   * entries), else `undefined` (also for `""`, as in Prometheus). It may hold `''` (`a|`); label
+   * indexes hold no empty values, so a lookup of the set finds only series that have the label. Lets storage look the values up instead of scanning. Callers must
    * not modify the array.
    */
   setMatches(): string[] | undefined {
     return this.#setMatches;
   }
 
-  /** A literal every matching string starts with (`''` if none is known). */
+  /**
+   * Prometheus `prefix`: the leading case-sensitive literal of a concatenation (`foo.*` gives
+   * `foo`, `^foo$` gives `foo`), which every match starts with; `''` otherwise, also for a plain
+   * literal or literal alternation (`foo`, `foo\.bar`, `a|b`), whose values {@link setMatches}
+   * lists instead.
+   */
   prefix(): string {
     return this.#prefix;
   }
@@ -138,13 +146,22 @@ export class FastRegexMatcher {
   /** Whether matching avoids the general regex engine at least partly (Prometheus `IsOptimized`). */
   isOptimized(): boolean {
     return (
-      this.#setMatches !== undefined ||
+      this.#set !== undefined ||
       this.#stringMatcher !== undefined ||
       this.#prefix !== '' ||
       this.#suffix !== '' ||
       this.#contains.length > 0
     );
   }
+}
+
+/** Whether `re` starts with `^` or ends with an unescaped `$` (anchors Go keeps in a concatenation). */
+function hasOuterAnchor(re: string): boolean {
+  if (re.startsWith('^')) return true;
+  if (!re.endsWith('$')) return false;
+  let n = 0;
+  for (let i = re.length - 2; i >= 0 && re[i] === '\\'; i--) n++;
+  return n % 2 === 0;
 }
 
 /** Prometheus `optimizeAlternatingLiterals`: `a|b|c` of meta-free literals, or undefined. */

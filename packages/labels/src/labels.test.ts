@@ -144,6 +144,33 @@ describe('Labels', () => {
     expect(Labels.EMPTY.hash()).toBe(0xef46db3751d8e999n);
   });
 
+  it('get and has find every label of any set and miss absent ones', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.string({ unit: 'binary', maxLength: 6 }), { maxLength: 60 }), (names) => {
+        const flat: string[] = [];
+        for (const n of names) flat.push(n, `v${n}`);
+        const ls = Labels.fromStrings(...flat);
+        for (const n of names) {
+          expect(ls.get(n)).toBe(`v${n}`);
+          expect(ls.has(n)).toBe(true);
+        }
+        for (const absent of ['\u0000absent', 'zzzz\uffff', '😀😀😀😀']) {
+          if (names.includes(absent)) continue;
+          expect(ls.get(absent)).toBe('');
+          expect(ls.has(absent)).toBe(false);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('serializes to JSON as a name/value record, and inspects as its string form', () => {
+    const ls = Labels.fromStrings('job', 'api', '__name__', 'up');
+    expect(JSON.stringify({ metric: ls })).toBe('{"metric":{"__name__":"up","job":"api"}}');
+    const inspect = (ls as unknown as Record<symbol, () => string>)[Symbol.for('nodejs.util.inspect.custom')]!;
+    expect(inspect.call(ls)).toBe('Labels {__name__="up", job="api"}');
+  });
+
   it('hashes label sets larger than the initial buffer', () => {
     const big = 'v'.repeat(5000);
     const ls = Labels.fromStrings('a', big, 'b', 'é'.repeat(1000));

@@ -11,7 +11,7 @@ import {
   type ValidationScheme,
 } from './validation.js';
 import { writeUtf8 } from './utf8.js';
-import { toBigInt, xxhash64Parts, xxhashHi, xxhashLo } from './xxhash64.js';
+import { hashScratch, toBigInt, xxhash64Scratch, xxhashHi, xxhashLo } from './xxhash64.js';
 
 /** One name/value pair of a label set. */
 export interface Label {
@@ -20,13 +20,6 @@ export interface Label {
 }
 
 const SEP = 0xff;
-// Reused across calls (single-threaded): label bytes are encoded here and hashed in place.
-const scratch = { buf: new Uint8Array(1024) };
-
-function ensureHashBuf(n: number): Uint8Array {
-  if (scratch.buf.length < n) scratch.buf = new Uint8Array(Math.max(n, scratch.buf.length * 2));
-  return scratch.buf;
-}
 
 /** Upper bound of the bytes `name 0xff value 0xff` takes for pairs of `flat`. */
 function maxBytes(flat: readonly string[]): number {
@@ -38,6 +31,14 @@ function maxBytes(flat: readonly string[]): number {
 function isSorted(names: readonly string[]): boolean {
   for (let i = 1; i < names.length; i++) if (compareStrings(names[i - 1]!, names[i]!) > 0) return false;
   return true;
+}
+
+/** Index of `name` in the flat array (an even index), or -1. */
+function indexOfName(f: readonly string[], name: string): number {
+  // A plain scan: with `===` it beats a binary search (whose steps need the byte-order comparison)
+  // up to at least 40 labels, far more than series carry.
+  for (let i = 0; i < f.length; i += 2) if (f[i] === name) return i;
+  return -1;
 }
 
 let fromNormalized: (flat: string[]) => Labels;
@@ -109,16 +110,13 @@ export class Labels implements Iterable<Label> {
 
   /** The value of label `name`, or `''` when absent. */
   get(name: string): string {
-    const f = this.#flat;
-    for (let i = 0; i < f.length; i += 2) if (f[i] === name) return f[i + 1]!;
-    return '';
+    const i = indexOfName(this.#flat, name);
+    return i < 0 ? '' : this.#flat[i + 1]!;
   }
 
   /** Whether label `name` is present. */
   has(name: string): boolean {
-    const f = this.#flat;
-    for (let i = 0; i < f.length; i += 2) if (f[i] === name) return true;
-    return false;
+    return indexOfName(this.#flat, name) >= 0;
   }
 
   /** Number of labels. */
@@ -216,7 +214,7 @@ export class Labels implements Iterable<Label> {
   hashForLabels(names: readonly string[]): bigint {
     if (!isSorted(names)) names = [...names].sort(compareStrings);
     const f = this.#flat;
-    const buf = ensureHashBuf(maxBytes(f));
+    const buf = hashScratch(maxBytes(f));
     let p = 0;
     let i = 0;
     let j = 0;
@@ -233,7 +231,7 @@ export class Labels implements Iterable<Label> {
         j++;
       }
     }
-    xxhash64Parts(buf, p);
+    xxhash64Scratch(p);
     return toBigInt(xxhashHi, xxhashLo);
   }
 
@@ -244,7 +242,7 @@ export class Labels implements Iterable<Label> {
   hashWithoutLabels(names: readonly string[]): bigint {
     if (!isSorted(names)) names = [...names].sort(compareStrings);
     const f = this.#flat;
-    const buf = ensureHashBuf(maxBytes(f));
+    const buf = hashScratch(maxBytes(f));
     let p = 0;
     let j = 0;
     for (let i = 0; i < f.length; i += 2) {
@@ -256,7 +254,7 @@ export class Labels implements Iterable<Label> {
       p = writeUtf8(buf, p, f[i + 1]!);
       buf[p++] = SEP;
     }
-    xxhash64Parts(buf, p);
+    xxhash64Scratch(p);
     return toBigInt(xxhashHi, xxhashLo);
   }
 
@@ -316,6 +314,19 @@ export class Labels implements Iterable<Label> {
   }
 
   /**
+   * The labels as a plain record, so `JSON.stringify` gives Prometheus's API shape
+   * (`{"__name__":"up","job":"api"}`) instead of `{}`.
+   */
+  toJSON(): Record<string, string> {
+    return this.toMap();
+  }
+
+  /** Shown by Node's `util.inspect` and `console.log`: `Labels {job="api"}`. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `Labels ${this.toString()}`;
+  }
+
+  /**
    * Prometheus 3 `Labels.String`: `{a="b", c="d"}`; names that are not legacy-valid label names are
    * quoted, values always are (Go `%q`). `__name__` is printed as an ordinary label.
    */
@@ -346,12 +357,12 @@ export function labelsFromNormalized(flat: string[]): Labels {
  */
 export function stableHash(ls: Labels): bigint {
   const f = flatOf(ls);
-  const buf = ensureHashBuf(maxBytes(f));
+  const buf = hashScratch(maxBytes(f));
   let p = 0;
   for (let i = 0; i < f.length; i++) {
     p = writeUtf8(buf, p, f[i]!);
     buf[p++] = SEP;
   }
-  xxhash64Parts(buf, p);
+  xxhash64Scratch(p);
   return toBigInt(xxhashHi, xxhashLo);
 }

@@ -11,6 +11,25 @@ function selects(m: Matcher, ls: Labels): boolean {
 }
 
 describe('Matcher', () => {
+  it('inverse flips the operator and matches exactly the other values', () => {
+    const values = ['', 'api', 'API', 'web', 'a\nb', 'apiserver'];
+    for (const [type, value] of [
+      [Equal, 'api'],
+      [NotEqual, 'api'],
+      [Regexp, '(?i)api|web'],
+      [NotRegexp, 'api.*'],
+      [Regexp, ''],
+    ] as const) {
+      const m = new Matcher(type, 'job', value);
+      const inv = m.inverse();
+      expect(inv.name).toBe('job');
+      expect(inv.value).toBe(value);
+      expect(inv.inverse().type).toBe(type);
+      for (const v of values) expect(inv.matches(v), `${m} on ${JSON.stringify(v)}`).toBe(!m.matches(v));
+    }
+    expect(new Matcher(Regexp, 'a', 'x|y').inverse().toString()).toBe('a!~"x|y"');
+  });
+
   // Each row cites the rule in /work/shared/reference it checks.
   it.each([
     // querying/basics.md: `=` exact, `!=` not equal.
@@ -103,6 +122,11 @@ describe('Matcher', () => {
     expect(new Matcher(Equal, 'a', 'x|y').setMatches()).toBeUndefined();
     expect(new Matcher(Regexp, 'a', 'foo.*').prefix()).toBe('foo');
     expect(new Matcher(Equal, 'a', 'foo').prefix()).toBe('');
+    expect(new Matcher(Regexp, 'a', 'foo').prefix()).toBe(''); // As Prometheus: set matches instead.
+    expect(new Matcher(Regexp, 'a', 'foo').setMatches()).toEqual(['foo']);
+    expect(new Matcher(Regexp, 'a', '').isRegexOptimized()).toBe(true); // Prometheus emptyStringMatcher.
+    expect(new Matcher(Regexp, 'a', '').matches('')).toBe(true);
+    expect(new Matcher(Regexp, 'a', '').matches('x')).toBe(false);
     expect(new Matcher(Regexp, 'a', '.*foo.*').isRegexOptimized()).toBe(true);
     expect(new Matcher(Equal, 'a', 'foo').isRegexOptimized()).toBe(false);
   });

@@ -8,6 +8,10 @@ export const MatchType = { Equal: 0, NotEqual: 1, Regexp: 2, NotRegexp: 3 } as c
 export type MatchType = (typeof MatchType)[keyof typeof MatchType];
 
 const OPS = ['=', '!=', '=~', '!~'] as const;
+const INVERSE = [MatchType.NotEqual, MatchType.Equal, MatchType.NotRegexp, MatchType.Regexp] as const;
+
+// Set by inverse() around its `new Matcher`, so the inverse shares the compiled regex.
+let compiledForNext: FastRegexMatcher | undefined;
 
 /** The PromQL operator of a match type: `=`, `!=`, `=~`, `!~`. */
 export function matchTypeToString(t: MatchType): string {
@@ -37,7 +41,22 @@ export class Matcher {
     this.type = type;
     this.name = name;
     this.value = value;
-    if (type === MatchType.Regexp || type === MatchType.NotRegexp) this.#re = new FastRegexMatcher(value);
+    if (type === MatchType.Regexp || type === MatchType.NotRegexp) {
+      this.#re = compiledForNext ?? new FastRegexMatcher(value);
+    }
+  }
+
+  /**
+   * Prometheus `Matcher.Inverse`: the matcher with the opposite operator (`=` and `!=`, `=~` and
+   * `!~`), which matches exactly the values this one does not. Shares the compiled regex.
+   */
+  inverse(): Matcher {
+    compiledForNext = this.#re;
+    try {
+      return new Matcher(INVERSE[this.type], this.name, this.value);
+    } finally {
+      compiledForNext = undefined;
+    }
   }
 
   /** Whether label value `s` (`''` for an absent label) satisfies the matcher. */

@@ -163,7 +163,10 @@ export function stringMatcherFor(node: RegexNode): StringMatcher | undefined {
 
 function zeroOrOneCharExactlyOne(nl: boolean): StringMatcher {
   const m = zeroOrOneChar(nl);
-  return { matches: (s) => s.length > 0 && m.matches(s) };
+  return {
+    matches: (s) => s.length > 0 && m.matches(s),
+    matchesRange: (s, from, to) => to > from && m.matchesRange!(s, from, to),
+  };
 }
 
 function concatMatcher(all: readonly RegexNode[]): StringMatcher | undefined {

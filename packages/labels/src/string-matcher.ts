@@ -7,6 +7,21 @@
 /** Tests whether a whole string matches; implementations are immutable. */
 export interface StringMatcher {
   matches(s: string): boolean;
+  /**
+   * Whether `s.slice(from, to)` matches, without slicing: the matchers for `.*`, `.+` and `.?`
+   * implement it, so prefix, suffix and contains matchers test their sides allocation-free.
+   */
+  matchesRange?(s: string, from: number, to: number): boolean;
+}
+
+/** `m` on `s.slice(from, to)`, allocation-free when `m` supports ranges. */
+function matchesSub(m: StringMatcher, s: string, from: number, to: number): boolean {
+  return m.matchesRange !== undefined ? m.matchesRange(s, from, to) : m.matches(s.slice(from, to));
+}
+
+function hasNewline(s: string, from: number, to: number): boolean {
+  const i = s.indexOf('\n', from);
+  return i >= 0 && i < to;
 }
 
 function escapeNative(s: string): string {
@@ -19,30 +34,38 @@ function foldRegExp(alternatives: readonly string[], anchorEnd: boolean): RegExp
 }
 
 /** Matches everything (`.*` with `.` matching newline). */
-export const TRUE_MATCHER: StringMatcher = { matches: () => true };
+export const TRUE_MATCHER: StringMatcher = { matches: () => true, matchesRange: () => true };
 
 /** `.*` without newline: any string that has no `\n`. */
-export const ANY_WITHOUT_NEWLINE: StringMatcher = { matches: (s) => !s.includes('\n') };
+export const ANY_WITHOUT_NEWLINE: StringMatcher = {
+  matches: (s) => !s.includes('\n'),
+  matchesRange: (s, from, to) => !hasNewline(s, from, to),
+};
 
 /** `.+`: any non-empty string (without `\n` unless `matchNL`). */
 export function anyNonEmpty(matchNL: boolean): StringMatcher {
-  return matchNL ? { matches: (s) => s.length > 0 } : { matches: (s) => s.length > 0 && !s.includes('\n') };
+  return matchNL
+    ? { matches: (s) => s.length > 0, matchesRange: (_, from, to) => to > from }
+    : {
+        matches: (s) => s.length > 0 && !s.includes('\n'),
+        matchesRange: (s, from, to) => to > from && !hasNewline(s, from, to),
+      };
 }
 
 /** `.?`: the empty string or a single code point (not `\n` unless `matchNL`). */
 export function zeroOrOneChar(matchNL: boolean): StringMatcher {
-  return {
-    matches(s: string): boolean {
-      if (s.length === 0) return true;
-      if (s.length > 2) return false;
-      if (s.length === 2) {
-        const hi = s.charCodeAt(0);
-        const lo = s.charCodeAt(1);
-        return hi >= 0xd800 && hi < 0xdc00 && lo >= 0xdc00 && lo < 0xe000;
-      }
-      return matchNL || s !== '\n';
-    },
+  const range = (s: string, from: number, to: number): boolean => {
+    const n = to - from;
+    if (n === 0) return true;
+    if (n > 2) return false;
+    if (n === 2) {
+      const hi = s.charCodeAt(from);
+      const lo = s.charCodeAt(from + 1);
+      return hi >= 0xd800 && hi < 0xdc00 && lo >= 0xdc00 && lo < 0xe000;
+    }
+    return matchNL || s.charCodeAt(from) !== 0x0a;
   };
+  return { matches: (s) => range(s, 0, s.length), matchesRange: range };
 }
 
 /** Equality with one literal, optionally case-insensitive. */
@@ -97,7 +120,7 @@ export class PrefixMatcher implements StringMatcher {
   }
   matches(s: string): boolean {
     if (this.#re === undefined ? !s.startsWith(this.prefix) : !this.#re.test(s)) return false;
-    return this.right === TRUE_MATCHER || this.right.matches(s.slice(this.prefix.length));
+    return this.right === TRUE_MATCHER || matchesSub(this.right, s, this.prefix.length, s.length);
   }
 }
 
@@ -114,7 +137,7 @@ export class SuffixMatcher implements StringMatcher {
   matches(s: string): boolean {
     if (s.length < this.suffix.length) return false;
     if (this.#re === undefined ? !s.endsWith(this.suffix) : !this.#re.test(s)) return false;
-    return this.left === TRUE_MATCHER || this.left.matches(s.slice(0, s.length - this.suffix.length));
+    return this.left === TRUE_MATCHER || matchesSub(this.left, s, 0, s.length - this.suffix.length);
   }
 }
 
@@ -131,18 +154,19 @@ export class ContainsMatcher implements StringMatcher {
   ) {}
   matches(s: string): boolean {
     const { left, right } = this;
-    for (const sub of this.substrings) {
+    for (let k = 0; k < this.substrings.length; k++) {
+      const sub = this.substrings[k]!;
       if (left === TRUE_MATCHER && right === TRUE_MATCHER) {
         if (s.includes(sub)) return true;
       } else if (left !== undefined && right !== undefined) {
         for (let pos = s.indexOf(sub); pos >= 0; pos = pos < s.length ? s.indexOf(sub, pos + 1) : -1) {
           if (splitsPair(s, pos)) continue; // Only an empty substring can land inside a surrogate pair.
-          if (left.matches(s.slice(0, pos)) && right.matches(s.slice(pos + sub.length))) return true;
+          if (matchesSub(left, s, 0, pos) && matchesSub(right, s, pos + sub.length, s.length)) return true;
         }
       } else if (left !== undefined) {
-        if (s.endsWith(sub) && left.matches(s.slice(0, s.length - sub.length))) return true;
+        if (s.endsWith(sub) && matchesSub(left, s, 0, s.length - sub.length)) return true;
       } else if (right !== undefined) {
-        if (s.startsWith(sub) && right.matches(s.slice(sub.length))) return true;
+        if (s.startsWith(sub) && matchesSub(right, s, sub.length, s.length)) return true;
       } else if (s === sub) return true;
     }
     return false;

@@ -6,7 +6,16 @@
  * room for `3 * s.length` bytes (the worst case). Lone surrogates are written as U+FFFD.
  */
 export function writeUtf8(buf: Uint8Array, pos: number, s: string): number {
-  for (let i = 0; i < s.length; i++) {
+  const n = s.length;
+  let i = 0;
+  // Label names and most values are ASCII: a tight copy loop first, the general one from the first
+  // non-ASCII code unit on.
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) break;
+    buf[pos++] = c;
+  }
+  for (; i < n; i++) {
     let c = s.charCodeAt(i);
     if (c < 0x80) {
       buf[pos++] = c;
@@ -18,7 +27,7 @@ export function writeUtf8(buf: Uint8Array, pos: number, s: string): number {
       continue;
     }
     if (c >= 0xd800 && c < 0xe000) {
-      const d = i + 1 < s.length ? s.charCodeAt(i + 1) : 0;
+      const d = i + 1 < n ? s.charCodeAt(i + 1) : 0;
       if (c < 0xdc00 && d >= 0xdc00 && d < 0xe000) {
         i++;
         const cp = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);

@@ -81,4 +81,20 @@ describe('xxhash64', () => {
     const b = enc.encode('abcdef');
     expect(xxhash64(b, 3)).toBe(0x44bc2cf5ad770999n);
   });
+
+  it('hashes views at any byte offset (words are read from an aligned copy)', () => {
+    const backing = new Uint8Array(200).map((_, i) => (i * 97 + 3) & 0xff);
+    for (let off = 0; off < 8; off++) {
+      for (const n of [0, 3, 31, 32, 33, 77]) {
+        const view = backing.subarray(off, off + n + 5);
+        expect(xxhash64(view, n), `offset ${off} length ${n}`).toBe(referenceXXH64(backing.slice(off, off + n)));
+      }
+    }
+  });
+
+  it('hashes inputs larger than the scratch buffer cap, and leaves the scratch usable', () => {
+    const b = new Uint8Array((1 << 20) + 13).map((_, i) => (i * 2654435761) >>> 24);
+    expect(xxhash64(b)).toBe(referenceXXH64(b));
+    expect(xxhash64(enc.encode('abc'))).toBe(0x44bc2cf5ad770999n);
+  });
 });

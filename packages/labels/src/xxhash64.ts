@@ -1,6 +1,9 @@
 // Prometheus: vendor github.com/cespare/xxhash/v2 Sum64 (XXH64 with seed 0), which labels.Hash uses.
 // Pure TypeScript on 32-bit halves: every 64-bit value is a (hi, lo) pair of int32s, so hashing
-// allocates nothing; BigInt is only used to build the final result.
+// allocates nothing; BigInt is only used to build the final result. Input is hashed from a
+// module-owned scratch buffer with an Int32Array view over it, so each 4-byte word is one aligned
+// load instead of four byte loads (the word reads assume a little-endian host; a big-endian one
+// byte-swaps the words in the scratch first).
 
 const MIN = 0x80000000 | 0; // XOR with this turns unsigned order into signed order.
 
@@ -31,8 +34,64 @@ const V1L = 0xadc0b5d6 | 0;
 const V4H = 0x61c8864e | 0;
 const V4L = 0x7a143579 | 0;
 
-function u32(b: Uint8Array, i: number): number {
-  return b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24);
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+let scratchBytes = new Uint8Array(1024);
+let scratchWords = new Int32Array(scratchBytes.buffer);
+// Inputs larger than this are hashed from a temporary copy, so one huge call does not pin memory.
+const MAX_SCRATCH_BYTES = 1 << 20;
+
+/**
+ * The module's scratch buffer, grown to hold at least `n` bytes. Callers encode their input into it
+ * and call {@link xxhash64Scratch} before anything else uses it (single-threaded; never across an
+ * `await`). The returned array is only valid until the next call.
+ */
+export function hashScratch(n: number): Uint8Array {
+  if (scratchBytes.length < n) {
+    // Whole words, so the Int32Array view covers every byte.
+    const size = Math.max(n, scratchBytes.length * 2) + 3;
+    scratchBytes = new Uint8Array(size & ~3);
+    scratchWords = new Int32Array(scratchBytes.buffer);
+  }
+  return scratchBytes;
+}
+
+function swapWords(w: Int32Array, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const x = w[i]!;
+    w[i] = ((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24);
+  }
+}
+
+/**
+ * Computes XXH64 (seed 0) of `buf[0:len]` and leaves the result in {@link xxhashHi} /
+ * {@link xxhashLo}, allocating nothing (unless `len` exceeds 1 MiB). The bytes are only read
+ * during the call.
+ */
+export function xxhash64Parts(buf: Uint8Array, len: number): void {
+  if (buf === scratchBytes) {
+    xxhash64Scratch(len);
+    return;
+  }
+  if (len > MAX_SCRATCH_BYTES) {
+    const tmp = new Uint8Array((len + 3) & ~3);
+    tmp.set(buf.subarray(0, len));
+    const w = new Int32Array(tmp.buffer);
+    if (!LITTLE_ENDIAN) swapWords(w, len >> 2);
+    hashWords(tmp, w, len);
+    return;
+  }
+  hashScratch(len).set(buf.subarray(0, len));
+  xxhash64Scratch(len);
+}
+
+/**
+ * Computes XXH64 (seed 0) of the first `len` bytes of the scratch buffer ({@link hashScratch}) into
+ * {@link xxhashHi} / {@link xxhashLo}. May rewrite the scratch bytes (on big-endian hosts).
+ */
+export function xxhash64Scratch(len: number): void {
+  if (!LITTLE_ENDIAN) swapWords(scratchWords, len >> 2);
+  hashWords(scratchBytes, scratchWords, len);
 }
 
 /** High 32 bits of the last {@link xxhash64Parts} result. */
@@ -40,11 +99,8 @@ export let xxhashHi = 0;
 /** Low 32 bits of the last {@link xxhash64Parts} result. */
 export let xxhashLo = 0;
 
-/**
- * Computes XXH64 (seed 0) of `buf[0:len]` and leaves the result in {@link xxhashHi} /
- * {@link xxhashLo}, allocating nothing. The bytes are only read during the call.
- */
-export function xxhash64Parts(buf: Uint8Array, len: number): void {
+// XXH64 of buf[0:len], reading 4-byte words from `w` (a little-endian view of the same bytes).
+function hashWords(buf: Uint8Array, w: Int32Array, len: number): void {
   // Written out on local int32 (hi, lo) pairs, with no helper returning a pair: V8 keeps the
   // locals in registers, where helper results would be boxed numbers.
   let p = 0;
@@ -70,8 +126,8 @@ export function xxhash64Parts(buf: Uint8Array, len: number): void {
     let v4l = V4L;
     const limit = len - 32;
     while (p <= limit) {
-      il = u32(buf, p + 0);
-      ih = u32(buf, p + 4);
+      il = w[p >> 2]!;
+      ih = w[(p + 4) >> 2]!;
       ml = Math.imul(il, P2L);
       th = (mulhi(il, P2L) + Math.imul(il, P2H) + Math.imul(ih, P2L)) | 0;
       tl = ml;
@@ -84,8 +140,8 @@ export function xxhash64Parts(buf: Uint8Array, len: number): void {
       ml = Math.imul(v1l, P1L);
       v1h = (mulhi(v1l, P1L) + Math.imul(v1l, P1H) + Math.imul(v1h, P1L)) | 0;
       v1l = ml;
-      il = u32(buf, p + 8);
-      ih = u32(buf, p + 12);
+      il = w[(p + 8) >> 2]!;
+      ih = w[(p + 12) >> 2]!;
       ml = Math.imul(il, P2L);
       th = (mulhi(il, P2L) + Math.imul(il, P2H) + Math.imul(ih, P2L)) | 0;
       tl = ml;
@@ -98,8 +154,8 @@ export function xxhash64Parts(buf: Uint8Array, len: number): void {
       ml = Math.imul(v2l, P1L);
       v2h = (mulhi(v2l, P1L) + Math.imul(v2l, P1H) + Math.imul(v2h, P1L)) | 0;
       v2l = ml;
-      il = u32(buf, p + 16);
-      ih = u32(buf, p + 20);
+      il = w[(p + 16) >> 2]!;
+      ih = w[(p + 20) >> 2]!;
       ml = Math.imul(il, P2L);
       th = (mulhi(il, P2L) + Math.imul(il, P2H) + Math.imul(ih, P2L)) | 0;
       tl = ml;
@@ -112,8 +168,8 @@ export function xxhash64Parts(buf: Uint8Array, len: number): void {
       ml = Math.imul(v3l, P1L);
       v3h = (mulhi(v3l, P1L) + Math.imul(v3l, P1H) + Math.imul(v3h, P1L)) | 0;
       v3l = ml;
-      il = u32(buf, p + 24);
-      ih = u32(buf, p + 28);
+      il = w[(p + 24) >> 2]!;
+      ih = w[(p + 28) >> 2]!;
       ml = Math.imul(il, P2L);
       th = (mulhi(il, P2L) + Math.imul(il, P2H) + Math.imul(ih, P2L)) | 0;
       tl = ml;
@@ -247,8 +303,8 @@ export function xxhash64Parts(buf: Uint8Array, len: number): void {
   hh = (hh + 0 + ((al2 ^ MIN) < (len ^ MIN) ? 1 : 0)) | 0;
   hl = al2;
   while (p + 8 <= len) {
-    il = u32(buf, p);
-    ih = u32(buf, p + 4);
+    il = w[p >> 2]!;
+    ih = w[(p + 4) >> 2]!;
     kh = 0;
     kl = 0;
     ml = Math.imul(il, P2L);
@@ -277,7 +333,7 @@ export function xxhash64Parts(buf: Uint8Array, len: number): void {
     p += 8;
   }
   if (p + 4 <= len) {
-    il = u32(buf, p);
+    il = w[p >> 2]!;
     ml = Math.imul(il, P1L);
     th = (mulhi(il, P1L) + Math.imul(il, P1H) + Math.imul(0, P1L)) | 0;
     tl = ml;
@@ -330,7 +386,11 @@ export function xxhash64(buf: Uint8Array, len: number = buf.length): bigint {
   return toBigInt(xxhashHi, xxhashLo);
 }
 
-/** Joins two uint32 halves into an unsigned 64-bit bigint. */
+const bigScratch = new DataView(new ArrayBuffer(8));
+
+/** Joins two uint32 halves into an unsigned 64-bit bigint (one BigInt allocation). */
 export function toBigInt(hi: number, lo: number): bigint {
-  return (BigInt(hi) << 32n) | BigInt(lo);
+  bigScratch.setUint32(0, hi);
+  bigScratch.setUint32(4, lo);
+  return bigScratch.getBigUint64(0);
 }
