@@ -24,7 +24,11 @@ export class Annotation extends Error {
   }
 }
 
-/** The `line:column` of `pos` in `query`, both 1-based, as Prometheus prints annotation positions. */
+/**
+ * Prometheus `PositionRange.StartPosInput`: the `line:column` of `pos` (a UTF-16 offset) in
+ * `query`, both 1-based. As in Prometheus, whose positions are byte offsets, the column counts
+ * UTF-8 bytes from the start of the line, so `é` moves it by 2.
+ */
 export function startPosInput(query: string, pos: number): string {
   if (query === '') return 'unknown position';
   if (pos < 0 || pos > query.length) return 'invalid position';
@@ -32,7 +36,25 @@ export function startPosInput(query: string, pos: number): string {
   const lastBreak = before.lastIndexOf('\n');
   let line = 1;
   for (let i = before.indexOf('\n'); i !== -1; i = before.indexOf('\n', i + 1)) line++;
-  return `${line}:${pos - lastBreak}`;
+  return `${line}:${utf8Length(before, lastBreak + 1) + 1}`;
+}
+
+/** UTF-8 length of `s` from UTF-16 offset `from` (a lone surrogate counts as U+FFFD, 3 bytes). */
+function utf8Length(s: string, from: number): number {
+  let n = 0;
+  for (let i = from; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d < 0xe000) {
+        n += 4;
+        i++;
+      } else n += 3;
+    } else n += 3;
+  }
+  return n;
 }
 
 /**

@@ -131,7 +131,7 @@ describe('ChainSampleIterator', () => {
     expect(it2.err()).toBe(err);
   });
 
-  it('reports Unknown counter resets once samples came from several inputs', () => {
+  it('reports Unknown counter resets where the input changes, per sample as Prometheus does', () => {
     const h = (hint: CounterResetHint, count: number): Histogram => ({
       counterResetHint: hint,
       schema: 0,
@@ -157,6 +157,8 @@ describe('ChainSampleIterator', () => {
     const b: Sample[] = [
       { t: 3, h: h(CounterResetHint.NotCounterReset, 3) },
       { t: 4, h: h(CounterResetHint.Gauge, 4) },
+      { t: 5, h: h(CounterResetHint.NotCounterReset, 5) },
+      { t: 6, h: h(CounterResetHint.CounterReset, 6) },
     ];
     const mixed = new ChainSampleIterator([new ListSeriesIterator(a), new ListSeriesIterator(b)]);
     const hints: number[] = [];
@@ -168,10 +170,18 @@ describe('ChainSampleIterator', () => {
     expect(hints).toEqual([
       CounterResetHint.CounterReset,
       CounterResetHint.NotCounterReset,
-      CounterResetHint.Unknown,
-      CounterResetHint.Gauge,
+      CounterResetHint.Unknown, // First sample from b: not consecutive with a's.
+      CounterResetHint.Gauge, // Gauge hints always stand.
+      CounterResetHint.NotCounterReset, // Consecutive within b again: the hint stands.
+      CounterResetHint.CounterReset,
     ]);
-    expect(counts).toEqual([1, 2, 3, 4]);
+    expect(counts).toEqual([1, 2, 3, 4, 5, 6]);
+    // A seek breaks consecutiveness for the sample it lands on only.
+    const sought = new ChainSampleIterator([new ListSeriesIterator(a), new ListSeriesIterator(b)]);
+    expect(sought.seek(5)).toBe(ValueType.Histogram);
+    expect(sought.atHistogram().counterResetHint).toBe(CounterResetHint.Unknown);
+    expect(sought.next()).toBe(ValueType.Histogram);
+    expect(sought.atHistogram().counterResetHint).toBe(CounterResetHint.CounterReset);
     // The inputs' objects were not changed.
     expect(b[0]?.h?.counterResetHint).toBe(CounterResetHint.NotCounterReset);
   });

@@ -12,9 +12,11 @@ import { ValueType } from './value-type.js';
  * error, which `err()` then returns. Allocates nothing per sample: the heap is a typed array of
  * iterator indices.
  *
- * Once samples came from more than one iterator, histogram counter-reset hints other than Gauge are
+ * As in Prometheus, a histogram sample that does not directly follow the previous one in the same
+ * input (the input changed, or the iterator was sought) has a counter-reset hint other than Gauge
  * reported as Unknown (through a scratch object owned by this iterator, valid until the next call),
- * since a reset between samples of different sources cannot be vouched for.
+ * since a reset between samples of different sources cannot be vouched for; the samples after it
+ * from the same input keep their hints.
  */
 export class ChainSampleIterator implements SampleIterator {
   #its: SampleIterator[] = [];
@@ -63,7 +65,9 @@ export class ChainSampleIterator implements SampleIterator {
         }
         this.#push(i);
       }
-      return this.#pick(-1);
+      const vt = this.#pick(-1);
+      this.#consecutive = true; // Nothing precedes the first sample.
+      return vt;
     }
     const prev = this.#curr;
     if (prev < 0) return ValueType.None;
@@ -79,7 +83,6 @@ export class ChainSampleIterator implements SampleIterator {
     if (this.#started && curr >= 0 && this.#its[curr]!.atT() >= t) return this.#vts[curr] as ValueType;
     if (this.#started && curr < 0) return ValueType.None;
     this.#started = true;
-    this.#consecutive = false;
     this.#hlen = 0;
     this.#lastT = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < this.#its.length; i++) {
@@ -116,7 +119,9 @@ export class ChainSampleIterator implements SampleIterator {
       if (this.#hlen === 0) return this.#stop();
       i = this.#pop();
     }
-    if (prev >= 0 && i !== prev) this.#consecutive = false;
+    // Prometheus chainSampleIterator: consecutive = !iteratorChanged, decided per sample. A seek
+    // (cand < 0) always counts as a change.
+    this.#consecutive = cand >= 0 && i === prev;
     this.#curr = i;
     this.#lastT = this.#its[i]!.atT();
     return this.#vts[i] as ValueType;

@@ -51,8 +51,8 @@ class MergeSeriesSet<S extends Labeled> implements GenericSeriesSet<S> {
   readonly #limit: number;
   #count = 0;
   /** Indices (into #sets) of the sets positioned on the current series, in set order. */
-  #current: number[] = [];
-  #currentSeries: S[] = [];
+  readonly #current: number[] = [];
+  readonly #currentSeries: S[] = [];
   #at: S | undefined;
 
   constructor(
@@ -75,12 +75,14 @@ class MergeSeriesSet<S extends Labeled> implements GenericSeriesSet<S> {
       const set = this.#sets[i]!;
       if (set.next()) this.#heap.push(set, i);
       else if (set.err() !== undefined) {
-        this.#current = [];
+        this.#current.length = 0;
+        this.#currentSeries.length = 0;
         return false;
       }
     }
-    this.#current = [];
-    this.#currentSeries = [];
+    // Reused: mergeFn gets a spread copy, and the indices were consumed above.
+    this.#current.length = 0;
+    this.#currentSeries.length = 0;
     if (this.#heap.size === 0) return false;
     const lset = this.#heap.topLabels();
     // The heap breaks label ties by set index, so equal series come out in the order of the sets.

@@ -18,7 +18,11 @@ export interface Series extends Labeled {
 /** Iterates the chunks of one series in time order. */
 export interface ChunkIterator {
   next(): boolean;
-  /** The current chunk. Owned by the iterator; valid until the next call to next(). */
+  /**
+   * The current chunk. The ChunkMeta object is owned by the iterator and valid until the next call
+   * to next(); the Chunk it references must stay unchanged after that (hand out a new Chunk rather
+   * than refilling one), since mergers keep chunks of several iterators while advancing them.
+   */
   at(): ChunkMeta;
   err(): Error | undefined;
 }
