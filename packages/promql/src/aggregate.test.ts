@@ -1,0 +1,54 @@
+import { Labels } from '@tsprom/labels';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Engine } from './engine.js';
+import { TestStorage } from './storage/test-storage.js';
+
+async function instant(values: number[], q: string) {
+  const s = new TestStorage();
+  values.forEach((v, i) => {
+    s.append(Labels.fromStrings('__name__', 'x', 'i', String(i)), 0, v);
+  });
+  const res = await new Engine().newInstantQuery(s, q, 0).exec();
+  if (res.err !== null) throw res.err;
+  if (res.value?.type !== 'vector') throw new Error('expected a vector');
+  return res.value.vector;
+}
+
+const finite = fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 });
+
+describe('aggregations (properties)', () => {
+  it('topk returns the k largest values in descending order', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(finite, { minLength: 1, maxLength: 30 }),
+        fc.integer({ min: 1, max: 40 }),
+        async (vs, k) => {
+          const got = (await instant(vs, `topk(${k}, x)`)).map((s) => s.f);
+          const want = [...vs].sort((a, b) => b - a).slice(0, k);
+          expect(got).toEqual(want);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+  it('min, max and count agree with the input', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(finite, { minLength: 1, maxLength: 30 }), async (vs) => {
+        expect((await instant(vs, 'min(x)'))[0]!.f).toBe(Math.min(...vs));
+        expect((await instant(vs, 'max(x)'))[0]!.f).toBe(Math.max(...vs));
+        expect((await instant(vs, 'count(x)'))[0]!.f).toBe(vs.length);
+      }),
+      { numRuns: 30 },
+    );
+  });
+  it('sort orders ascending', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(finite, { minLength: 1, maxLength: 30 }), async (vs) => {
+        const got = (await instant(vs, 'sort(x)')).map((s) => s.f);
+        expect(got).toEqual([...vs].sort((a, b) => a - b));
+      }),
+      { numRuns: 30 },
+    );
+  });
+});

@@ -1,0 +1,318 @@
+// Prometheus: promql/engine.go rangeEvalAgg, aggregation
+import { isValidLabelName } from '@tsprom/labels';
+import { aggregateK, countValues, groupSeries } from './aggregate-k.js';
+import { goQuote, invalidQuantileWarning } from './annotations.js';
+import type { EvalHost } from './eval-host.js';
+import { PromQLEvalError } from './errors.js';
+import { quantileSorted, sortFloatsGo } from './functions/quantile.js';
+import { kahan, kahanSumInc } from './kahan.js';
+import type { AggregateExpr, Expr } from './parser/index.js';
+import { dropMetricName } from './series-utils.js';
+import { Series } from './value.js';
+
+function stringParam(e: Expr | null): string {
+  let x = e;
+  while (x !== null && (x.type === 'ParenExpr' || x.type === 'StepInvariantExpr')) x = x.expr;
+  if (x === null || x.type !== 'StringLiteral') throw new PromQLEvalError('count_values: expected a string parameter');
+  return x.val;
+}
+
+/** Evaluates an aggregation at every step. */
+export function evalAggregate(ev: EvalHost, e: AggregateExpr): Series[] {
+  let params: Float64Array | null = null;
+  let valueLabel = '';
+  if (e.op === 'count_values') {
+    valueLabel = stringParam(e.param);
+    if (!isValidLabelName(valueLabel)) throw new PromQLEvalError(`invalid label name ${goQuote(valueLabel)}`);
+  } else if (e.param !== null) {
+    params = ev.evalScalar(e.param);
+  }
+  const input = ev.eval(e.expr);
+  if (ev.delayedNameRemoval && e.op !== 'topk' && e.op !== 'bottomk' && e.op !== 'limitk' && e.op !== 'limit_ratio') {
+    for (const s of input) if (s.dropName) s.metric = dropMetricName(s.metric);
+  }
+  switch (e.op) {
+    case 'topk':
+    case 'bottomk':
+    case 'limitk':
+    case 'limit_ratio':
+      return aggregateK(ev, e, input, params!);
+    case 'count_values':
+      return countValues(ev, e, input, valueLabel);
+    case 'quantile':
+      return aggregateSimple(ev, e, input, params);
+    default:
+      return aggregateSeriesMajor(ev, e, input);
+  }
+}
+
+const Op = { sum: 0, avg: 1, count: 2, group: 3, min: 4, max: 5, stddev: 6, stdvar: 7 } as const;
+
+/**
+ * sum, avg, count, group, min, max, stddev, stdvar: walks each input series once and folds its
+ * points into per-(group, step) accumulators, adding series in input order at every step as
+ * Prometheus does (so Kahan sums come out bit-identical). Memory: a few floats per group and step.
+ */
+function aggregateSeriesMajor(ev: EvalHost, e: AggregateExpr, input: Series[]): Series[] {
+  const opc = Op[e.op as keyof typeof Op];
+  if (opc === undefined) throw new PromQLEvalError(`unknown aggregation ${e.op}`);
+  const { groupOf, labels } = groupSeries(input, e);
+  const nGroups = labels.length;
+  const nSteps = ev.numSteps;
+  const cells = nGroups * nSteps;
+  if (cells > 8_000_000) return aggregateSimple(ev, e, input, null);
+  const val = new Float64Array(cells);
+  const kc = new Float64Array(cells);
+  const count = new Float64Array(cells);
+  const needMean = opc === Op.avg || opc === Op.stddev || opc === Op.stdvar;
+  const mean = needMean ? new Float64Array(cells) : val;
+  const incr = opc === Op.avg ? new Uint8Array(cells) : null;
+  const start = ev.start;
+  const interval = ev.interval;
+  for (let i = 0; i < input.length; i++) {
+    ev.checkCancel('expression evaluation');
+    const s = input[i]!;
+    const base = groupOf[i]! * nSteps;
+    const ts = s.ts;
+    const vs = s.vs;
+    for (let j = 0; j < s.length; j++) {
+      const cell = base + Math.round((ts[j]! - start) / interval);
+      const f = vs[j]!;
+      const n = count[cell]!;
+      if (n === 0) {
+        count[cell] = 1;
+        val[cell] = opc === Op.stddev || opc === Op.stdvar ? (Number.isFinite(f) ? 0 : Number.NaN) : f;
+        kc[cell] = 0;
+        if (needMean) mean[cell] = f;
+        continue;
+      }
+      count[cell] = n + 1;
+      switch (opc) {
+        case Op.sum:
+          val[cell] = kahanSumInc(f, val[cell]!, kc[cell]!);
+          kc[cell] = kahan.c;
+          break;
+        case Op.avg: {
+          const cnt = n + 1;
+          if (incr![cell] === 0) {
+            const nv = kahanSumInc(f, val[cell]!, kc[cell]!);
+            if (nv !== Number.POSITIVE_INFINITY && nv !== Number.NEGATIVE_INFINITY) {
+              val[cell] = nv;
+              kc[cell] = kahan.c;
+              break;
+            }
+            incr![cell] = 1;
+            mean[cell] = val[cell]! / n;
+            kc[cell] = kc[cell]! / n;
+          }
+          const q = n / cnt;
+          mean[cell] = kahanSumInc(f / cnt, q * mean[cell]!, q * kc[cell]!);
+          kc[cell] = kahan.c;
+          break;
+        }
+        case Op.min:
+          if (val[cell]! > f || Number.isNaN(val[cell]!)) val[cell] = f;
+          break;
+        case Op.max:
+          if (val[cell]! < f || Number.isNaN(val[cell]!)) val[cell] = f;
+          break;
+        case Op.stddev:
+        case Op.stdvar: {
+          const d = f - mean[cell]!;
+          mean[cell] = mean[cell]! + d / (n + 1);
+          val[cell] = val[cell]! + d * (f - mean[cell]!);
+          break;
+        }
+        default:
+          break;
+      }
+    }
+  }
+  const res: Series[] = [];
+  let total = 0;
+  for (let g = 0; g < nGroups; g++) {
+    let out: Series | null = null;
+    const base = g * nSteps;
+    for (let k = 0; k < nSteps; k++) {
+      const cell = base + k;
+      const n = count[cell]!;
+      if (n === 0) continue;
+      let v: number;
+      switch (opc) {
+        case Op.sum:
+          v = val[cell]! + kc[cell]!;
+          break;
+        case Op.avg:
+          v = incr![cell] === 1 ? mean[cell]! + kc[cell]! : val[cell]! / n + kc[cell]! / n;
+          break;
+        case Op.count:
+          v = n;
+          break;
+        case Op.group:
+          v = 1;
+          break;
+        case Op.stdvar:
+          v = val[cell]! / n;
+          break;
+        case Op.stddev:
+          v = Math.sqrt(val[cell]! / n);
+          break;
+        default:
+          v = val[cell]!;
+      }
+      if (out === null) out = new Series(labels[g]!, nSteps - k);
+      out.push(start + k * interval, v);
+    }
+    if (out !== null) {
+      total += out.length;
+      res.push(out);
+    }
+  }
+  ev.countSamples(total);
+  return res;
+}
+
+function aggregateSimple(ev: EvalHost, e: AggregateExpr, input: Series[], params: Float64Array | null): Series[] {
+  const { groupOf, labels } = groupSeries(input, e);
+  const nGroups = labels.length;
+  const val = new Float64Array(nGroups);
+  const kc = new Float64Array(nGroups);
+  const mean = new Float64Array(nGroups);
+  const count = new Float64Array(nGroups);
+  const incr = new Uint8Array(nGroups);
+  const seen = new Uint8Array(nGroups);
+  const touched = new Int32Array(nGroups);
+  const out: (Series | undefined)[] = new Array(nGroups);
+  const cur = new Int32Array(input.length);
+  const op = e.op;
+  const quantileVals: number[][] | null = op === 'quantile' ? [] : null;
+  if (quantileVals !== null) for (let g = 0; g < nGroups; g++) quantileVals.push([]);
+  let warnedQ = false;
+  for (let k = 0; k < ev.numSteps; k++) {
+    ev.checkCancel('expression evaluation');
+    const ts = ev.start + k * ev.interval;
+    let nTouched = 0;
+    for (let i = 0; i < input.length; i++) {
+      const s = input[i]!;
+      const c = cur[i]!;
+      if (c >= s.length || s.ts[c] !== ts) continue;
+      cur[i] = c + 1;
+      const f = s.vs[c]!;
+      const g = groupOf[i]!;
+      if (seen[g] === 0) {
+        seen[g] = 1;
+        touched[nTouched++] = g;
+        val[g] = f;
+        kc[g] = 0;
+        mean[g] = f;
+        count[g] = 1;
+        incr[g] = 0;
+        if (op === 'stddev' || op === 'stdvar') val[g] = Number.isFinite(f) ? 0 : Number.NaN;
+        if (quantileVals !== null) {
+          const qv = quantileVals[g]!;
+          qv.length = 0;
+          qv.push(f);
+        }
+        continue;
+      }
+      switch (op) {
+        case 'sum':
+          val[g] = kahanSumInc(f, val[g]!, kc[g]!);
+          kc[g] = kahan.c;
+          break;
+        case 'avg': {
+          const n = ++count[g]!;
+          count[g] = n;
+          if (incr[g] === 0) {
+            const nv = kahanSumInc(f, val[g]!, kc[g]!);
+            if (nv !== Number.POSITIVE_INFINITY && nv !== Number.NEGATIVE_INFINITY) {
+              val[g] = nv;
+              kc[g] = kahan.c;
+              break;
+            }
+            incr[g] = 1;
+            mean[g] = val[g]! / (n - 1);
+            kc[g] = kc[g]! / (n - 1);
+          }
+          const q = (n - 1) / n;
+          mean[g] = kahanSumInc(f / n, q * mean[g]!, q * kc[g]!);
+          kc[g] = kahan.c;
+          break;
+        }
+        case 'count':
+          count[g] = count[g]! + 1;
+          break;
+        case 'group':
+          break;
+        case 'max':
+          if (val[g]! < f || Number.isNaN(val[g]!)) val[g] = f;
+          break;
+        case 'min':
+          if (val[g]! > f || Number.isNaN(val[g]!)) val[g] = f;
+          break;
+        case 'stddev':
+        case 'stdvar': {
+          const n = count[g]! + 1;
+          count[g] = n;
+          const d = f - mean[g]!;
+          mean[g] = mean[g]! + d / n;
+          val[g] = val[g]! + d * (f - mean[g]!);
+          break;
+        }
+        case 'quantile':
+          quantileVals![g]!.push(f);
+          break;
+        default:
+          throw new PromQLEvalError(`unknown aggregation ${op}`);
+      }
+    }
+    for (let t = 0; t < nTouched; t++) {
+      const g = touched[t]!;
+      seen[g] = 0;
+      let v: number;
+      switch (op) {
+        case 'sum':
+          v = val[g]! + kc[g]!;
+          break;
+        case 'avg':
+          v = incr[g] === 1 ? mean[g]! + kc[g]! : val[g]! / count[g]! + kc[g]! / count[g]!;
+          break;
+        case 'count':
+          v = count[g]!;
+          break;
+        case 'group':
+          v = 1;
+          break;
+        case 'stdvar':
+          v = val[g]! / count[g]!;
+          break;
+        case 'stddev':
+          v = Math.sqrt(val[g]! / count[g]!);
+          break;
+        case 'quantile': {
+          const q = params![k]!;
+          if (!warnedQ && (Number.isNaN(q) || q < 0 || q > 1)) {
+            warnedQ = true;
+            ev.annos.add(invalidQuantileWarning(q, e.param!.posRange));
+          }
+          v = quantileSorted(q, sortFloatsGo(Float64Array.from(quantileVals![g]!)));
+          break;
+        }
+        default:
+          v = val[g]!;
+      }
+      let s = out[g];
+      if (s === undefined) {
+        s = new Series(labels[g]!, 4);
+        out[g] = s;
+      }
+      s.push(ts, v);
+    }
+  }
+  const res: Series[] = [];
+  for (const s of out) if (s !== undefined) res.push(s);
+  let total = 0;
+  for (const s of res) total += s.length;
+  ev.countSamples(total);
+  return res;
+}

@@ -1,0 +1,246 @@
+// Prometheus: promql/engine.go eval (*parser.Call), promql/functions.go FunctionCalls
+import { Labels } from '@tsprom/labels';
+import { absentLabels, stepIndex, unwrap } from './call-helpers.js';
+import type { EvalHost } from './eval-host.js';
+import { PromQLEvalError } from './errors.js';
+import {
+  evalHistogramFraction,
+  evalHistogramQuantile,
+  evalHistogramQuantiles,
+} from './functions/histogram-quantile-call.js';
+import { evalSort, labelJoin, labelReplace } from './label-functions.js';
+import type { Call } from './parser/index.js';
+import { evalRangeFunction, rangeKernels } from './range-functions.js';
+import { dropNames } from './series-utils.js';
+import { Series } from './value.js';
+
+const deg = 180 / Math.PI;
+const mathFns: Record<string, (v: number) => number> = {
+  abs: Math.abs,
+  ceil: Math.ceil,
+  floor: Math.floor,
+  exp: Math.exp,
+  sqrt: Math.sqrt,
+  ln: Math.log,
+  log2: Math.log2,
+  log10: Math.log10,
+  sin: Math.sin,
+  cos: Math.cos,
+  tan: Math.tan,
+  asin: Math.asin,
+  acos: Math.acos,
+  atan: Math.atan,
+  sinh: Math.sinh,
+  cosh: Math.cosh,
+  tanh: Math.tanh,
+  asinh: Math.asinh,
+  acosh: Math.acosh,
+  atanh: Math.atanh,
+  deg: (v) => v * deg,
+  rad: (v) => v / deg,
+  sgn: (v) => (v < 0 ? -1 : v > 0 ? 1 : v),
+};
+
+function dateOf(v: number): Date {
+  return new Date(Math.trunc(v) * 1000);
+}
+
+const timeFns: Record<string, (d: Date) => number> = {
+  day_of_month: (d) => d.getUTCDate(),
+  day_of_week: (d) => d.getUTCDay(),
+  day_of_year: (d) => {
+    const start = Date.UTC(d.getUTCFullYear(), 0, 1);
+    return Math.floor((d.getTime() - start) / 86400000) + 1;
+  },
+  days_in_month: (d) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate(),
+  hour: (d) => d.getUTCHours(),
+  minute: (d) => d.getUTCMinutes(),
+  month: (d) => d.getUTCMonth() + 1,
+  year: (d) => d.getUTCFullYear(),
+};
+
+/** Applies `fn` to every point (its step's scalar params at hand), keeping what it does not drop. */
+function mapPoints(ev: EvalHost, input: Series[], fn: (v: number, k: number) => number, drop: boolean): Series[] {
+  for (const s of input) {
+    let j = 0;
+    for (let i = 0; i < s.length; i++) {
+      const v = fn(s.vs[i]!, stepIndex(ev, s.ts[i]!));
+      if (Number.isNaN(v) && skipMarker.skip) {
+        skipMarker.skip = false;
+        continue;
+      }
+      s.ts[j] = s.ts[i]!;
+      s.vs[j++] = v;
+    }
+    s.length = j;
+  }
+  const kept = input.filter((s) => s.length > 0);
+  return drop ? dropNames(kept, ev.delayedNameRemoval) : kept;
+}
+const skipMarker = { skip: false };
+function skipPoint(): number {
+  skipMarker.skip = true;
+  return Number.NaN;
+}
+
+/** Evaluates a function call at every step. */
+export function evalCall(ev: EvalHost, e: Call): Series[] {
+  const name = e.func.name;
+  const kernel = rangeKernels[name];
+  if (kernel !== undefined) return evalRangeFunction(ev, e, kernel);
+  const math = mathFns[name];
+  if (math !== undefined) return mapPoints(ev, ev.eval(e.args[0]!), math, true);
+  const tf = timeFns[name];
+  if (tf !== undefined) {
+    if (e.args.length === 0) {
+      const s = new Series(Labels.EMPTY, ev.numSteps);
+      for (let k = 0; k < ev.numSteps; k++) {
+        const t = ev.start + k * ev.interval;
+        s.push(t, tf(dateOf(t / 1000)));
+      }
+      return [s];
+    }
+    return mapPoints(ev, ev.eval(e.args[0]!), (v) => (Number.isFinite(v) ? tf(dateOf(v)) : Number.NaN), true);
+  }
+  switch (name) {
+    case 'time': {
+      const s = new Series(Labels.EMPTY, ev.numSteps);
+      for (let k = 0; k < ev.numSteps; k++) s.push(ev.start + k * ev.interval, (ev.start + k * ev.interval) / 1000);
+      return [s];
+    }
+    case 'pi':
+      return constant(ev, Math.PI);
+    case 'start':
+      return constant(ev, ev.queryStart / 1000);
+    case 'end':
+      return constant(ev, ev.queryEnd / 1000);
+    case 'range':
+      return constant(ev, (ev.queryEnd - ev.queryStart) / 1000);
+    case 'step':
+      return constant(ev, ev.queryStepMs / 1000);
+    case 'min_of':
+    case 'max_of': {
+      const a = ev.evalScalar(e.args[0]!);
+      const b = ev.evalScalar(e.args[1]!);
+      const s = new Series(Labels.EMPTY, ev.numSteps);
+      for (let k = 0; k < ev.numSteps; k++) {
+        s.push(ev.start + k * ev.interval, name === 'min_of' ? Math.min(a[k]!, b[k]!) : Math.max(a[k]!, b[k]!));
+      }
+      return [s];
+    }
+    case 'round': {
+      const to = e.args.length > 1 ? ev.evalScalar(e.args[1]!) : null;
+      return mapPoints(
+        ev,
+        ev.eval(e.args[0]!),
+        (v, k) => {
+          const inv = 1 / (to === null ? 1 : to[k]!);
+          return Math.floor(v * inv + 0.5) / inv;
+        },
+        true,
+      );
+    }
+    case 'clamp': {
+      const mn = ev.evalScalar(e.args[1]!);
+      const mx = ev.evalScalar(e.args[2]!);
+      return mapPoints(
+        ev,
+        ev.eval(e.args[0]!),
+        (v, k) => (mx[k]! < mn[k]! ? skipPoint() : goMax(mn[k]!, goMin(mx[k]!, v))),
+        true,
+      );
+    }
+    case 'clamp_min': {
+      const mn = ev.evalScalar(e.args[1]!);
+      return mapPoints(ev, ev.eval(e.args[0]!), (v, k) => goMax(mn[k]!, v), true);
+    }
+    case 'clamp_max': {
+      const mx = ev.evalScalar(e.args[1]!);
+      return mapPoints(ev, ev.eval(e.args[0]!), (v, k) => goMin(mx[k]!, v), true);
+    }
+    case 'timestamp': {
+      const arg = unwrap(e.args[0]!);
+      if (arg.type === 'VectorSelector') return dropNames(ev.vectorSelector(arg, 'timestamp'), ev.delayedNameRemoval);
+      return mapPoints(ev, ev.eval(e.args[0]!), (_v, k) => (ev.start + k * ev.interval) / 1000, true);
+    }
+    case 'vector': {
+      const sc = ev.evalScalar(e.args[0]!);
+      const s = new Series(Labels.EMPTY, ev.numSteps);
+      for (let k = 0; k < ev.numSteps; k++) s.push(ev.start + k * ev.interval, sc[k]!);
+      return [s];
+    }
+    case 'scalar': {
+      const input = ev.eval(e.args[0]!);
+      const count = new Int32Array(ev.numSteps);
+      const val = new Float64Array(ev.numSteps);
+      for (const s of input) {
+        for (let i = 0; i < s.length; i++) {
+          const k = stepIndex(ev, s.ts[i]!);
+          count[k]!++;
+          val[k] = s.vs[i]!;
+        }
+      }
+      const out = new Series(Labels.EMPTY, ev.numSteps);
+      for (let k = 0; k < ev.numSteps; k++) out.push(ev.start + k * ev.interval, count[k] === 1 ? val[k]! : Number.NaN);
+      return [out];
+    }
+    case 'absent': {
+      const input = ev.eval(e.args[0]!);
+      const present = new Uint8Array(ev.numSteps);
+      for (const s of input) for (let i = 0; i < s.length; i++) present[stepIndex(ev, s.ts[i]!)] = 1;
+      const out = new Series(absentLabels(e.args[0]!), 4);
+      for (let k = 0; k < ev.numSteps; k++) if (present[k] === 0) out.push(ev.start + k * ev.interval, 1);
+      return out.length > 0 ? [out] : [];
+    }
+    case 'label_replace':
+      return labelReplace(ev, e);
+    case 'label_join':
+      return labelJoin(ev, e);
+    case 'sort':
+    case 'sort_desc':
+    case 'sort_by_label':
+    case 'sort_by_label_desc':
+      return evalSort(ev, e);
+    case 'histogram_quantile':
+      return evalHistogramQuantile(ev, e);
+    case 'histogram_quantiles':
+      return evalHistogramQuantiles(ev, e);
+    case 'histogram_fraction':
+      return evalHistogramFraction(ev, e);
+    case 'histogram_count':
+    case 'histogram_sum':
+    case 'histogram_avg':
+    case 'histogram_stddev':
+    case 'histogram_stdvar':
+      // Native-histogram functions: float samples yield nothing.
+      for (const a of e.args) if (a.type !== 'StringLiteral') ev.eval(a);
+      return [];
+    case 'start_timestamp': {
+      // Only a selector carries start timestamps; any other expression has lost them.
+      const arg = unwrap(e.args[0]!);
+      if (arg.type === 'VectorSelector')
+        return dropNames(ev.vectorSelector(arg, 'startTimestamp'), ev.delayedNameRemoval);
+      ev.eval(e.args[0]!);
+      return [];
+    }
+    case 'info':
+      return ev.evalInfo(e);
+    default:
+      throw new PromQLEvalError(`function "${name}" is not supported`);
+  }
+}
+
+function goMax(a: number, b: number): number {
+  if (Number.isNaN(a) || Number.isNaN(b)) return Number.NaN;
+  return Math.max(a, b);
+}
+function goMin(a: number, b: number): number {
+  if (Number.isNaN(a) || Number.isNaN(b)) return Number.NaN;
+  return Math.min(a, b);
+}
+
+function constant(ev: EvalHost, v: number): Series[] {
+  const s = new Series(Labels.EMPTY, ev.numSteps);
+  for (let k = 0; k < ev.numSteps; k++) s.push(ev.start + k * ev.interval, v);
+  return [s];
+}

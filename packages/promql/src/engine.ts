@@ -1,0 +1,276 @@
+// Prometheus: promql/engine.go Engine, EngineOpts, query, exec, execEvalStmt
+import { Annotations, type Queryable } from '@tsprom/storage-interfaces';
+import { PromQLEvalError, QueryCanceledError, QueryTimeoutError } from './errors.js';
+import { type EvalShared, Evaluator } from './evaluator.js';
+import { type Expr, exprType, parseExpr, preprocessExpr } from './parser/index.js';
+import { selectAll } from './selection.js';
+import { duplicateLabelsetError, mergeSameLabels, sortByLabels, dropMetricName } from './series-utils.js';
+import type { Matrix, QueryStats, QueryValue, Result, Sample } from './value.js';
+
+/** Engine settings; names and defaults follow Prometheus's EngineOpts and feature flags. */
+// Prometheus: promql/engine.go EngineOpts
+export interface EngineOptions {
+  /** Most samples a query may hold at once (default 50,000,000, Prometheus's `--query.max-samples`). */
+  maxSamples?: number;
+  /** Query timeout in ms (default 2 minutes). */
+  timeoutMs?: number;
+  /** How far back an instant selector looks for a sample (default 5 minutes). */
+  lookbackDeltaMs?: number;
+  /** Accepted for compatibility: `@` is always on in Prometheus 3. */
+  enableAtModifier?: boolean;
+  /** Accepted for compatibility: negative offsets are always on in Prometheus 3. */
+  enableNegativeOffset?: boolean;
+  /** Keep `__name__` until the end of the query (feature `promql-delayed-name-removal`). */
+  enableDelayedNameRemoval?: boolean;
+  /** Record samples per step in the stats. */
+  enablePerStepStats?: boolean;
+  /** Step of subqueries written without one, given their range (default: 1 minute). */
+  noStepSubqueryIntervalFn?: (rangeMs: number) => number;
+  /** Parser feature: experimental functions (`parser.EnableExperimentalFunctions`). */
+  enableExperimentalFunctions?: boolean;
+  /** Parser feature: duration expressions (`parser.ExperimentalDurationExpr`). */
+  experimentalDurationExpr?: boolean;
+  /** Parser feature: `anchored`/`smoothed` range selectors (`parser.EnableExtendedRangeSelectors`). */
+  enableExtendedRangeSelectors?: boolean;
+  /** Parser feature: `fill()` modifiers of binary operators (`parser.EnableBinopFillModifiers`). */
+  enableBinopFillModifiers?: boolean;
+}
+
+/** Per-query settings. */
+// Prometheus: promql/engine.go QueryOpts
+export interface QueryOptions {
+  lookbackDeltaMs?: number;
+  enablePerStepStats?: boolean;
+}
+
+/** Options of {@link Query.exec}. */
+export interface ExecOptions {
+  signal?: AbortSignal;
+}
+
+/** A prepared query: parsed and type-checked, run by `exec`. */
+export interface Query {
+  /** The parsed (and preprocessed) expression. */
+  readonly expr: Expr;
+  /** The query string. */
+  readonly query: string;
+  /** Runs the query. Never rejects: failures are in `Result.err`. */
+  exec(opts?: ExecOptions): Promise<Result>;
+}
+
+/** Which query was invalid before running: the type of a range query's expression. */
+export class InvalidQueryError extends Error {
+  override readonly name = 'InvalidQueryError';
+}
+
+function documented(t: string): string {
+  switch (t) {
+    case 'vector':
+      return 'instant vector';
+    case 'matrix':
+      return 'range vector';
+    default:
+      return t;
+  }
+}
+
+/** Runs PromQL queries against a Queryable. */
+// Prometheus: promql/engine.go Engine
+export class Engine {
+  readonly #o: Required<Omit<EngineOptions, 'noStepSubqueryIntervalFn'>> & {
+    noStepSubqueryIntervalFn: (rangeMs: number) => number;
+  };
+
+  constructor(opts: EngineOptions = {}) {
+    this.#o = {
+      maxSamples: opts.maxSamples ?? 50_000_000,
+      timeoutMs: opts.timeoutMs ?? 120_000,
+      lookbackDeltaMs: opts.lookbackDeltaMs ?? 300_000,
+      enableAtModifier: opts.enableAtModifier ?? true,
+      enableNegativeOffset: opts.enableNegativeOffset ?? true,
+      enableDelayedNameRemoval: opts.enableDelayedNameRemoval ?? false,
+      enablePerStepStats: opts.enablePerStepStats ?? false,
+      noStepSubqueryIntervalFn: opts.noStepSubqueryIntervalFn ?? (() => 60_000),
+      enableExperimentalFunctions: opts.enableExperimentalFunctions ?? false,
+      experimentalDurationExpr: opts.experimentalDurationExpr ?? false,
+      enableExtendedRangeSelectors: opts.enableExtendedRangeSelectors ?? false,
+      enableBinopFillModifiers: opts.enableBinopFillModifiers ?? false,
+    };
+  }
+
+  #parse(qs: string): Expr {
+    return parseExpr(qs, {
+      enableExperimentalFunctions: this.#o.enableExperimentalFunctions,
+      experimentalDurationExpr: this.#o.experimentalDurationExpr,
+      enableExtendedRangeSelectors: this.#o.enableExtendedRangeSelectors,
+      enableBinopFillModifiers: this.#o.enableBinopFillModifiers,
+    });
+  }
+
+  /** An instant query at `ts` (ms). Throws ParseErrors for an invalid query. */
+  newInstantQuery(queryable: Queryable, qs: string, ts: number, opts: QueryOptions = {}): Query {
+    const expr = preprocessExpr(this.#parse(qs), ts, ts, 0);
+    return this.#query(queryable, qs, expr, ts, ts, 0, opts);
+  }
+
+  /**
+   * A range query over [start, end] every `stepMs` (ms). Throws ParseErrors for an invalid query
+   * and InvalidQueryError when the expression is not a scalar or instant vector.
+   */
+  newRangeQuery(
+    queryable: Queryable,
+    qs: string,
+    start: number,
+    end: number,
+    stepMs: number,
+    opts: QueryOptions = {},
+  ): Query {
+    const parsed = this.#parse(qs);
+    const t = exprType(parsed);
+    if (t !== 'scalar' && t !== 'vector') {
+      throw new InvalidQueryError(
+        `invalid expression type "${documented(t)}" for range query, must be Scalar or instant Vector`,
+      );
+    }
+    if (!(stepMs > 0)) {
+      throw new InvalidQueryError(
+        `${stepMs / 1000}s is not a valid interval for a range query, must be greater than 0`,
+      );
+    }
+    if (end < start) throw new InvalidQueryError(`end time ${end} is before start time ${start}`);
+    const expr = preprocessExpr(parsed, start, end, stepMs);
+    return this.#query(queryable, qs, expr, start, end, stepMs, opts);
+  }
+
+  #query(
+    queryable: Queryable,
+    qs: string,
+    expr: Expr,
+    start: number,
+    end: number,
+    stepMs: number,
+    qo: QueryOptions,
+  ): Query {
+    const o = this.#o;
+    const run = async (eo: ExecOptions): Promise<Result> => {
+      const annos = new Annotations();
+      const stats: QueryStats = { samplesLoaded: 0, peakSamples: 0, histogramSamples: 0 };
+      const deadline = performance.now() + o.timeoutMs;
+      const signal = eo.signal;
+      const lookback =
+        qo.lookbackDeltaMs !== undefined && qo.lookbackDeltaMs > 0 ? qo.lookbackDeltaMs : o.lookbackDeltaMs;
+      try {
+        if (signal?.aborted) throw new QueryCanceledError('query queue');
+        const timer = new AbortController();
+        const handle = setTimeout(() => timer.abort(), o.timeoutMs);
+        let selection: Awaited<ReturnType<typeof selectAll>>;
+        try {
+          const combined = signal === undefined ? timer.signal : AbortSignal.any([signal, timer.signal]);
+          selection = await selectAll(
+            queryable,
+            expr,
+            { start, end, stepMs, lookbackDeltaMs: lookback },
+            annos,
+            combined,
+          );
+        } catch (err) {
+          if (timer.signal.aborted) throw new QueryTimeoutError('query execution');
+          if (signal?.aborted) throw new QueryCanceledError('query execution');
+          throw err;
+        } finally {
+          clearTimeout(handle);
+        }
+        stats.histogramSamples = selection.histogramSamples;
+        const shared: EvalShared = {
+          data: selection.data,
+          annos,
+          lookbackDeltaMs: lookback,
+          maxSamples: o.maxSamples,
+          delayedNameRemoval: o.enableDelayedNameRemoval,
+          noStepSubqueryIntervalFn: o.noStepSubqueryIntervalFn,
+          deadline,
+          signal,
+          queryStart: start,
+          queryEnd: end,
+          queryStepMs: stepMs,
+          topLevelRange: stepMs > 0 && start !== end,
+          currentSamples: 0,
+          totalSamples: 0,
+          peakSamples: 0,
+          perStep:
+            (qo.enablePerStepStats ?? o.enablePerStepStats) && stepMs > 0
+              ? new Float64Array(Math.floor((end - start) / stepMs) + 1)
+              : null,
+        };
+        const value = evaluate(shared, expr, start, end, stepMs);
+        stats.samplesLoaded = shared.totalSamples;
+        stats.peakSamples = shared.peakSamples;
+        if (shared.perStep !== null) {
+          stats.samplesPerStep = Array.from(shared.perStep, (f, k) => ({ t: start + k * stepMs, f }));
+        }
+        return { value, err: null, warnings: annos, stats };
+      } catch (err) {
+        if (!(err instanceof Error)) throw err;
+        // Evaluation errors are results, as in Prometheus; bugs (TypeError…) are too, so that a
+        // server answers instead of crashing, but they keep their class.
+        return { value: null, err, warnings: annos, stats };
+      }
+    };
+    return { expr, query: qs, exec: (eo: ExecOptions = {}) => run(eo) };
+  }
+}
+
+function unwrapParens(e: Expr): Expr {
+  while (e.type === 'ParenExpr' || e.type === 'StepInvariantExpr') e = e.expr;
+  return e;
+}
+
+function evaluate(shared: EvalShared, expr: Expr, start: number, end: number, stepMs: number): QueryValue {
+  const interval = stepMs > 0 ? stepMs : 1;
+  const ev = new Evaluator(shared, start, end, interval);
+  const t = exprType(expr);
+  const inner = unwrapParens(expr);
+  if (t === 'string') {
+    if (inner.type !== 'StringLiteral') throw new PromQLEvalError('string expression expected');
+    return { type: 'string', string: { t: start, v: inner.val } };
+  }
+  if (t === 'matrix') {
+    if (inner.type !== 'MatrixSelector' && inner.type !== 'SubqueryExpr') {
+      throw new PromQLEvalError('range vector expression expected');
+    }
+    const mat = ev.rangeVectorAtInstant(inner);
+    return { type: 'matrix', matrix: cleanup(shared, mat, false) };
+  }
+  const res = ev.eval(expr);
+  if (t === 'scalar') {
+    if (stepMs === 0) {
+      const s = res[0];
+      return { type: 'scalar', scalar: { t: start, v: s !== undefined && s.length > 0 ? s.vs[0]! : Number.NaN } };
+    }
+    return { type: 'matrix', matrix: res };
+  }
+  const cleaned = cleanup(shared, res, stepMs > 0);
+  if (stepMs === 0) {
+    const vec: Sample[] = [];
+    for (const s of cleaned)
+      if (s.length > 0) vec.push({ metric: s.metric, t: s.ts[0]!, f: s.vs[0]!, dropName: s.dropName });
+    return { type: 'vector', vector: vec };
+  }
+  return { type: 'matrix', matrix: sortByLabels(cleaned.filter((s) => s.length > 0)) };
+}
+
+/** Delayed name removal: drop `__name__` where marked, then refuse duplicate label sets. */
+// Prometheus: promql/engine.go cleanupMetricLabels
+function cleanup(shared: EvalShared, mat: Matrix, rangeResult: boolean): Matrix {
+  if (shared.delayedNameRemoval) {
+    for (const s of mat) if (s.dropName) s.metric = dropMetricName(s.metric);
+  }
+  if (rangeResult) return mergeSameLabels(mat);
+  const seen = new Set<string>();
+  for (const s of mat) {
+    const k = s.metric.key();
+    if (seen.has(k)) throw duplicateLabelsetError();
+    seen.add(k);
+  }
+  return mat;
+}

@@ -1,0 +1,157 @@
+// Prometheus: promql/functions.go funcHistogramQuantile (classic buckets)
+import { Labels } from '@tsprom/labels';
+import {
+  badBucketLabelWarning,
+  histogramQuantileForcedMonotonicityInfo,
+  invalidQuantileWarning,
+} from '../annotations.js';
+import type { EvalHost } from '../eval-host.js';
+import { formatFloatF, parseGoFloat } from '../go-float.js';
+import type { Call } from '../parser/index.js';
+import { Series } from '../value.js';
+import { type Bucket, bucketFraction, bucketQuantile, bucketQuantileFlags } from './histogram-quantile.js';
+import { setLabel } from '../series-utils.js';
+
+interface Group {
+  metric: Labels;
+  series: number[];
+  bounds: number[];
+  out: Series | undefined;
+  outs: Map<string, Series>;
+}
+
+/** How a classic-bucket function turns one group's buckets at one step into output points. */
+type BucketFn = (buckets: Bucket[], k: number, metricName: string, emit: (suffix: string, v: number) => void) => void;
+
+/**
+ * Groups classic `le` bucket series by their other labels and calls `fn` per group and step.
+ * `vecArg` is the index of the bucket-vector argument; `outLabel` names the label that `emit`'s
+ * suffix goes in (histogram_quantiles), '' for none.
+ */
+function evalClassicBuckets(ev: EvalHost, e: Call, vecArg: number, outLabel: string, fn: BucketFn): Series[] {
+  const input = ev.eval(e.args[vecArg]!);
+  const groups: Group[] = [];
+  const byKey = new Map<string, Group>();
+  for (let i = 0; i < input.length; i++) {
+    const s = input[i]!;
+    const le = s.metric.get('le');
+    const ub = parseGoFloat(le);
+    if (ub === null) {
+      ev.annos.add(badBucketLabelWarning(s.metric.get('__name__'), le, e.args[vecArg]!.posRange));
+      continue;
+    }
+    const withoutLe = s.metric.matchLabels(false, ['le']);
+    // matchLabels(false) also drops __name__; the name is part of the group though.
+    const key = `${s.metric.get('__name__')}\u0000${withoutLe.key()}`;
+    let g = byKey.get(key);
+    if (g === undefined) {
+      let metric = withoutLe;
+      if (ev.delayedNameRemoval && s.metric.has('__name__') && !s.dropName) {
+        metric = withName(metric, s.metric.get('__name__'));
+      }
+      g = { metric, series: [], bounds: [], out: undefined, outs: new Map() };
+      byKey.set(key, g);
+      groups.push(g);
+    }
+    g.series.push(i);
+    g.bounds.push(ub);
+  }
+  const cur = new Int32Array(input.length);
+  const res: Series[] = [];
+  for (let k = 0; k < ev.numSteps; k++) {
+    const ts = ev.start + k * ev.interval;
+    for (const g of groups) {
+      const buckets: Bucket[] = [];
+      for (let j = 0; j < g.series.length; j++) {
+        const i = g.series[j]!;
+        const s = input[i]!;
+        const c = cur[i]!;
+        if (c >= s.length || s.ts[c] !== ts) continue;
+        cur[i] = c + 1;
+        buckets.push({ upperBound: g.bounds[j]!, count: s.vs[c]! });
+      }
+      if (buckets.length === 0) continue;
+      fn(buckets, k, input[g.series[0]!]!.metric.get('__name__'), (suffix, v) => {
+        let out = g.outs.get(suffix);
+        if (out === undefined) {
+          out = new Series(outLabel === '' ? g.metric : setLabel(g.metric, outLabel, suffix), 4, true);
+          g.outs.set(suffix, out);
+          res.push(out);
+        }
+        out.push(ts, v);
+      });
+    }
+  }
+  let total = 0;
+  for (const s of res) total += s.length;
+  ev.countSamples(total);
+  return res;
+}
+
+/** `histogram_quantile(q, buckets)` over classic `le` buckets, at every step. */
+export function evalHistogramQuantile(ev: EvalHost, e: Call): Series[] {
+  const q = ev.evalScalar(e.args[0]!);
+  for (let k = 0; k < q.length; k++) {
+    const qk = q[k]!;
+    if (Number.isNaN(qk) || qk < 0 || qk > 1) {
+      ev.annos.add(invalidQuantileWarning(qk, e.args[0]!.posRange));
+      break;
+    }
+  }
+  const pos = e.args[1]!.posRange;
+  return evalClassicBuckets(ev, e, 1, '', (buckets, k, name, emit) => {
+    const v = bucketQuantile(q[k]!, buckets);
+    if (bucketQuantileFlags.forcedMonotonic) ev.annos.add(histogramQuantileForcedMonotonicityInfo(name, pos));
+    emit('', v);
+  });
+}
+
+function quantileLabel(q: number): string {
+  const s = formatFloatF(q);
+  return Number.isFinite(q) && !s.includes('.') ? `${s}.0` : s;
+}
+
+/** `histogram_quantiles(buckets, "label", q1, …)`: one output series per quantile. */
+export function evalHistogramQuantiles(ev: EvalHost, e: Call): Series[] {
+  let la = e.args[1]!;
+  while (la.type === 'ParenExpr' || la.type === 'StepInvariantExpr') la = la.expr;
+  const label = la.type === 'StringLiteral' ? la.val : '';
+  const qs: Float64Array[] = [];
+  for (let i = 2; i < e.args.length; i++) {
+    const q = ev.evalScalar(e.args[i]!);
+    for (let k = 0; k < q.length; k++) {
+      const qk = q[k]!;
+      if (Number.isNaN(qk) || qk < 0 || qk > 1) {
+        ev.annos.add(invalidQuantileWarning(qk, e.args[i]!.posRange));
+        break;
+      }
+    }
+    qs.push(q);
+  }
+  const pos = e.args[0]!.posRange;
+  return evalClassicBuckets(ev, e, 0, label, (buckets, k, name, emit) => {
+    for (const q of qs) {
+      const v = bucketQuantile(
+        q[k]!,
+        buckets.map((b) => ({ ...b })),
+      );
+      if (bucketQuantileFlags.forcedMonotonic) ev.annos.add(histogramQuantileForcedMonotonicityInfo(name, pos));
+      emit(quantileLabel(q[k]!), v);
+    }
+  });
+}
+
+/** `histogram_fraction(lower, upper, buckets)` over classic buckets. */
+export function evalHistogramFraction(ev: EvalHost, e: Call): Series[] {
+  const lower = ev.evalScalar(e.args[0]!);
+  const upper = ev.evalScalar(e.args[1]!);
+  return evalClassicBuckets(ev, e, 2, '', (buckets, k, _name, emit) => {
+    emit('', bucketFraction(lower[k]!, upper[k]!, buckets));
+  });
+}
+
+function withName(l: Labels, name: string): Labels {
+  const flat = l.toStrings();
+  flat.push('__name__', name);
+  return Labels.fromStrings(...flat);
+}

@@ -1,0 +1,24 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { formatConformance, runConformance } from './conformance.js';
+
+// Prometheus's own promqltest files, shared next to the checkout (never copied into it).
+const dir = join(import.meta.dirname, '../../../../../shared/promql-testdata');
+const present = existsSync(dir);
+
+describe('conformance with Prometheus promqltest files', () => {
+  if (!present && process.env.CI === undefined) {
+    it.skip(`skipped: ${dir} is missing`, () => {});
+    return;
+  }
+  it('passes at least 98% of eval statements outside native histograms', { timeout: 120_000 }, async () => {
+    expect(present).toBe(true);
+    const names = readdirSync(dir).filter((n) => n.endsWith('.test'));
+    const report = await runConformance(names.map((name) => ({ name, text: readFileSync(join(dir, name), 'utf8') })));
+    const text = formatConformance(report);
+    expect(text).toMatch(/conformance: \d+\.\d\d% of \d+ eval statements pass \(failing: \d+\)/);
+    expect(report.passed + report.failed).toBeGreaterThan(1000);
+    expect(report.percent).toBeGreaterThanOrEqual(98);
+  });
+});

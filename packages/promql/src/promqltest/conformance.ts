@@ -1,0 +1,134 @@
+// Runs Prometheus's promqltest files against this engine and prints the pass rate.
+// Usage: tsx --conditions=@tsprom/source packages/promql/src/promqltest/conformance.ts DIR
+import { type EvalOutcome, type RunOptions, runTestScript } from './runner.js';
+
+/** One test file to run. */
+export interface ConformanceFile {
+  name: string;
+  text: string;
+}
+
+/** Figures of one file. */
+export interface FileFigures {
+  name: string;
+  passed: number;
+  failed: number;
+  nativeHistogram: number;
+  error: string | null;
+  failures: EvalOutcome[];
+}
+
+/** Figures of a conformance run. Native-histogram statements are excluded from passed/failed. */
+export interface ConformanceReport {
+  files: FileFigures[];
+  passed: number;
+  failed: number;
+  nativeHistogram: number;
+  percent: number;
+}
+
+/** Runs every file and counts eval statements; statements about native histograms are counted apart. */
+export async function runConformance(files: ConformanceFile[], opts: RunOptions = {}): Promise<ConformanceReport> {
+  const out: FileFigures[] = [];
+  let passed = 0;
+  let failed = 0;
+  let nh = 0;
+  for (const f of files) {
+    const res = await runTestScript(f.text, opts);
+    const fig: FileFigures = { name: f.name, passed: 0, failed: 0, nativeHistogram: 0, error: res.error, failures: [] };
+    for (const e of res.evals) {
+      if (e.nativeHistogram) fig.nativeHistogram++;
+      else if (e.passed) fig.passed++;
+      else {
+        fig.failed++;
+        fig.failures.push(e);
+      }
+    }
+    passed += fig.passed;
+    failed += fig.failed;
+    nh += fig.nativeHistogram;
+    out.push(fig);
+  }
+  const total = passed + failed;
+  return { files: out, passed, failed, nativeHistogram: nh, percent: total === 0 ? 100 : (100 * passed) / total };
+}
+
+/** A failure message with numbers and quoted parts blurred, to group similar failures. */
+function groupKey(msg: string): string {
+  return msg
+    .split('\n')[0]!
+    .replace(/"[^"]*"/g, '"…"')
+    .replace(/\{[^}]*\}/g, '{…}')
+    .replace(/-?\d+(\.\d+)?(e[+-]?\d+)?/g, 'N')
+    .slice(0, 110);
+}
+
+/** The report as text: per-file figures, grouped failures, and the final `conformance:` line. */
+export function formatConformance(r: ConformanceReport, maxExamples = 3): string {
+  const lines: string[] = [];
+  for (const f of r.files) {
+    const t = f.passed + f.failed;
+    const pct = t === 0 ? 100 : (100 * f.passed) / t;
+    lines.push(
+      `${f.name}: ${f.passed} passed, ${f.failed} failed (${pct.toFixed(1)}%), native-histogram statements: ${f.nativeHistogram}${f.error !== null ? `, script error: ${f.error}` : ''}`,
+    );
+  }
+  const groups = new Map<string, { n: number; examples: string[] }>();
+  for (const f of r.files) {
+    for (const e of f.failures) {
+      const k = groupKey(e.message);
+      let g = groups.get(k);
+      if (g === undefined) {
+        g = { n: 0, examples: [] };
+        groups.set(k, g);
+      }
+      g.n++;
+      if (g.examples.length < maxExamples)
+        g.examples.push(`${f.name}:${e.line} ${e.expr}\n      ${e.message.split('\n')[0]}`);
+    }
+  }
+  if (groups.size > 0) {
+    lines.push('', 'failures by kind:');
+    for (const [k, g] of [...groups].sort((a, b) => b[1].n - a[1].n)) {
+      lines.push(`  ${g.n} × ${k}`);
+      for (const ex of g.examples) lines.push(`    ${ex}`);
+    }
+  }
+  lines.push('', `native-histogram statements: ${r.nativeHistogram}, excluded from the figure`);
+  lines.push(
+    `conformance: ${r.percent.toFixed(2)}% of ${r.passed + r.failed} eval statements pass (failing: ${r.failed})`,
+  );
+  return lines.join('\n');
+}
+
+interface NodeFs {
+  readdirSync(p: string): string[];
+  readFileSync(p: string, enc: 'utf8'): string;
+}
+interface NodeProcess {
+  argv: string[];
+  getBuiltinModule?: (id: string) => unknown;
+}
+
+/** CLI entry: reads `*.test` from the directory argument (Node only; the rest of the module is universal). */
+async function main(): Promise<void> {
+  const proc = (globalThis as { process?: NodeProcess }).process;
+  const fs = proc?.getBuiltinModule?.('fs') as NodeFs | undefined;
+  if (proc === undefined || fs === undefined) throw new Error('conformance CLI needs Node >= 20.16');
+  const dir = proc.argv[2];
+  if (dir === undefined) throw new Error('usage: conformance.ts DIR');
+  const names = fs
+    .readdirSync(dir)
+    .filter((n) => n.endsWith('.test'))
+    .sort();
+  const files = names.map((name) => ({ name, text: fs.readFileSync(`${dir}/${name}`, 'utf8') }));
+  const report = await runConformance(files);
+  console.log(formatConformance(report));
+}
+
+const argv1 = (globalThis as { process?: NodeProcess }).process?.argv[1] ?? '';
+if (/conformance\.(ts|js)$/.test(argv1)) {
+  main().catch((err: unknown) => {
+    console.error(err);
+  });
+}

@@ -1,0 +1,351 @@
+// Prometheus: promql/promqltest/test.go (running a test script)
+import type { Labels } from '@tsprom/labels';
+import { Engine, type EngineOptions } from '../engine.js';
+import { almostEqual } from '../functions/histogram-quantile.js';
+import { exprType, parseExpr, type SequenceValue } from '../parser/index.js';
+import { isStaleNaN } from '../stale.js';
+import { TestStorage } from '../storage/test-storage.js';
+import type { QueryValue, Result } from '../value.js';
+import { type AtModifierCase, atModifierCases } from './at-modifier.js';
+import { classicToNHCB } from './nhcb.js';
+import { type EvalCommand, parseTestScript, type TestCommand } from './script.js';
+
+const defaultEpsilon = 0.000001;
+
+/** The engine options Prometheus's promqltest harness runs with. */
+export const promqltestEngineOptions: EngineOptions = {
+  maxSamples: 10000,
+  timeoutMs: 100_000,
+  lookbackDeltaMs: 300_000,
+  enableAtModifier: true,
+  enableNegativeOffset: true,
+  enableDelayedNameRemoval: true,
+  enableExperimentalFunctions: true,
+  experimentalDurationExpr: true,
+  enableExtendedRangeSelectors: true,
+  enableBinopFillModifiers: true,
+  noStepSubqueryIntervalFn: () => 60_000,
+};
+
+/** The outcome of one eval statement. */
+export interface EvalOutcome {
+  line: number;
+  expr: string;
+  passed: boolean;
+  /** Why it failed; '' when it passed. */
+  message: string;
+  /** It reads or expects native histograms (counted apart by the conformance run). */
+  nativeHistogram: boolean;
+}
+
+/** The outcome of a test script. */
+export interface ScriptOutcome {
+  evals: EvalOutcome[];
+  /** A script-level error (syntax, bad load), if the script could not run. */
+  error: string | null;
+}
+
+/** Options of {@link runTestScript}. */
+export interface RunOptions {
+  /** Engine options; default {@link promqltestEngineOptions}. */
+  engineOptions?: EngineOptions;
+  /** Also run instant queries as a 3-step range query and compare the middle step (default true). */
+  checkRangeMode?: boolean;
+  /**
+   * Also run instant queries with `@` set on every selector at other evaluation times, which must
+   * give the same result, as Prometheus's harness does (default true).
+   */
+  checkAtModifier?: boolean;
+}
+
+/** Runs a test script (`load`, `clear`, `eval` …) and reports every eval. Never throws for a failed eval. */
+export async function runTestScript(text: string, opts: RunOptions = {}): Promise<ScriptOutcome> {
+  let cmds: TestCommand[];
+  try {
+    cmds = parseTestScript(text);
+  } catch (err) {
+    return { evals: [], error: err instanceof Error ? err.message : String(err) };
+  }
+  const engine = new Engine(opts.engineOptions ?? promqltestEngineOptions);
+  const storage = new TestStorage();
+  const histogramNames = new Set<string>();
+  const evals: EvalOutcome[] = [];
+  for (const cmd of cmds) {
+    if (cmd.kind === 'clear') {
+      storage.clear();
+      histogramNames.clear();
+      continue;
+    }
+    if (cmd.kind === 'load') {
+      // `name{…}@st` lines give start-timestamp offsets (seconds) for the samples of `name{…}`.
+      const stOffsets = new Map<string, SequenceValue[]>();
+      for (const s of cmd.series) if (s.startTimestamps) stOffsets.set(s.labels.key(), s.values);
+      for (const s of cmd.series) {
+        if (s.startTimestamps) continue;
+        const sts = stOffsets.get(s.labels.key());
+        for (let i = 0; i < s.values.length; i++) {
+          const v = s.values[i]!;
+          if (v.omitted) continue;
+          const t = i * cmd.intervalMs;
+          const o = sts?.[i];
+          const st = o === undefined || o.omitted ? 0 : t + Math.round(o.value * 1000);
+          if (v.histogram !== null) {
+            storage.appendHistogram(s.labels, t, v.histogram, st);
+            histogramNames.add(s.labels.get('__name__'));
+          } else storage.append(s.labels, t, v.value, st);
+        }
+      }
+      if (cmd.withNHCB) {
+        for (const h of classicToNHCB(cmd.series)) {
+          for (let i = 0; i < h.values.length; i++) {
+            const fh = h.values[i];
+            if (fh !== null && fh !== undefined) storage.appendHistogram(h.labels, i * cmd.intervalMs, fh);
+          }
+        }
+      }
+      continue;
+    }
+    const seen = { histograms: false };
+    let message = '';
+    try {
+      message = await runEval(engine, storage, cmd, opts.checkRangeMode ?? true, seen);
+      if (message === '' && cmd.instant && (opts.checkAtModifier ?? true)) {
+        message = await runAtModifierCases(engine, storage, cmd, opts.checkRangeMode ?? true, seen);
+      }
+    } catch (err) {
+      message = `internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`;
+    }
+    evals.push({
+      line: cmd.line,
+      expr: cmd.expr,
+      passed: message === '',
+      message,
+      nativeHistogram: seen.histograms || involvesHistograms(cmd, histogramNames),
+    });
+  }
+  return { evals, error: null };
+}
+
+function involvesHistograms(cmd: EvalCommand, _names: Set<string>): boolean {
+  return cmd.expected.some((e) => e.values.some((v) => v.histogram !== null));
+}
+
+async function runEval(
+  engine: Engine,
+  storage: TestStorage,
+  cmd: EvalCommand,
+  checkRange: boolean,
+  seen: { histograms: boolean },
+): Promise<string> {
+  const failExp = cmd.expectations.filter((e) => e.type === 'fail');
+  const expectFail = failExp.length > 0;
+  let res: Result;
+  try {
+    const q = cmd.instant
+      ? engine.newInstantQuery(storage, cmd.expr, cmd.start)
+      : engine.newRangeQuery(storage, cmd.expr, cmd.start, cmd.end, cmd.stepMs);
+    res = await q.exec();
+    if (res.stats.histogramSamples > 0) seen.histograms = true;
+  } catch (err) {
+    if (!(err instanceof Error)) throw err;
+    if (expectFail) return checkFailure(cmd, err);
+    return `error creating query: ${err.message}`;
+  }
+  if (res.err !== null) {
+    if (expectFail) return checkFailure(cmd, res.err);
+    return `error evaluating query: ${res.err.message}`;
+  }
+  if (expectFail) return 'expected error evaluating query but got none';
+  const annErr = checkAnnotations(cmd, res);
+  if (annErr !== '') return annErr;
+  const cmpErr = compareResult(cmd, res.value!);
+  if (cmpErr !== '') return cmpErr;
+  if (!cmd.instant || !checkRange || cmd.expectations.some((e) => e.type === 'ordered')) return '';
+  let t: string;
+  try {
+    t = exprType(
+      parseExpr(cmd.expr, {
+        enableExperimentalFunctions: true,
+        experimentalDurationExpr: true,
+        enableExtendedRangeSelectors: true,
+        enableBinopFillModifiers: true,
+      }),
+    );
+  } catch {
+    return '';
+  }
+  if (t !== 'vector' && t !== 'scalar') return '';
+  // step(), range(), start() and end() differ between the instant and the range run by design.
+  if (/\b(step|range|start|end)\(\s*\)/.test(cmd.expr)) return '';
+  // Prometheus also checks that the query gives the same in range mode, at the middle step.
+  const rq = engine.newRangeQuery(storage, cmd.expr, cmd.start - 60_000, cmd.start + 60_000, 60_000);
+  const rr = await rq.exec();
+  if (rr.stats.histogramSamples > 0) seen.histograms = true;
+  if (rr.err !== null) return `error evaluating query in range mode: ${rr.err.message}`;
+  if (rr.value?.type !== 'matrix') return 'range mode did not return a matrix';
+  const vec = [];
+  for (const s of rr.value.matrix) {
+    for (let i = 0; i < s.length; i++) {
+      if (s.ts[i] === cmd.start) {
+        vec.push({ metric: s.metric, t: cmd.start, f: s.vs[i]!, dropName: false });
+        break;
+      }
+    }
+  }
+  const asValue: QueryValue =
+    res.value!.type === 'scalar'
+      ? { type: 'scalar', scalar: { t: cmd.start, v: vec[0]?.f ?? Number.NaN } }
+      : { type: 'vector', vector: vec };
+  const e2 = compareResult(cmd, asValue);
+  return e2 === '' ? '' : `range mode: ${e2}`;
+}
+
+const allFeatures = {
+  enableExperimentalFunctions: true,
+  experimentalDurationExpr: true,
+  enableExtendedRangeSelectors: true,
+  enableBinopFillModifiers: true,
+};
+
+async function runAtModifierCases(
+  engine: Engine,
+  storage: TestStorage,
+  cmd: EvalCommand,
+  checkRange: boolean,
+  seen: { histograms: boolean },
+): Promise<string> {
+  if (cmd.expectations.some((e) => e.type === 'fail')) return '';
+  let cases: AtModifierCase[];
+  try {
+    cases = atModifierCases(parseExpr(cmd.expr, allFeatures), cmd.start);
+  } catch {
+    return '';
+  }
+  for (const c of cases) {
+    const sub: EvalCommand = { ...cmd, expr: c.expr, start: c.evalTime, end: c.evalTime };
+    const msg = await runEval(engine, storage, sub, checkRange, seen);
+    if (msg !== '') return `with @ at ${c.evalTime}ms (${c.expr}): ${msg}`;
+  }
+  return '';
+}
+
+function checkFailure(cmd: EvalCommand, err: Error): string {
+  for (const e of cmd.expectations) {
+    if (e.type !== 'fail' || e.match === null) continue;
+    if (e.match === 'msg' && err.message !== e.text)
+      return `expected error ${JSON.stringify(e.text)} but got ${JSON.stringify(err.message)}`;
+    if (e.match === 'regex' && !new RegExp(e.text).test(err.message)) {
+      return `expected error matching ${JSON.stringify(e.text)} but got ${JSON.stringify(err.message)}`;
+    }
+  }
+  return '';
+}
+
+function checkAnnotations(cmd: EvalCommand, res: Result): string {
+  const { warnings, infos } = res.warnings.asStrings(cmd.expr);
+  for (const [kind, got] of [
+    ['warn', warnings],
+    ['info', infos],
+  ] as const) {
+    const exps = cmd.expectations.filter((e) => e.type === kind);
+    if (cmd.expectations.some((e) => e.type === `no_${kind}`) && got.length > 0) {
+      return `unexpected ${kind} annotations: ${JSON.stringify(got)}`;
+    }
+    if (exps.length === 0) continue;
+    if (got.length === 0) return `expected ${kind} annotations but got none`;
+    for (const e of exps) {
+      if (e.match === null) continue;
+      const ok = got.some((g) => (e.match === 'msg' ? g === e.text : new RegExp(e.text).test(g)));
+      if (!ok) return `expected ${kind} annotation ${JSON.stringify(e.text)} but got ${JSON.stringify(got)}`;
+    }
+    for (const g of got) {
+      const ok = exps.some((e) => e.match === null || (e.match === 'msg' ? g === e.text : new RegExp(e.text).test(g)));
+      if (!ok) return `unexpected ${kind} annotation ${JSON.stringify(g)}`;
+    }
+  }
+  return '';
+}
+
+function floatsEqual(exp: number, got: number): boolean {
+  if (isStaleNaN(exp)) return isStaleNaN(got);
+  return almostEqual(exp, got, defaultEpsilon);
+}
+
+function compareResult(cmd: EvalCommand, v: QueryValue): string {
+  const ordered = cmd.expectations.some((e) => e.type === 'ordered');
+  switch (v.type) {
+    case 'string':
+      if (cmd.expectedString === null) return `unexpected string result ${JSON.stringify(v.string.v)}`;
+      return v.string.v === cmd.expectedString
+        ? ''
+        : `expected string ${JSON.stringify(cmd.expectedString)} but got ${JSON.stringify(v.string.v)}`;
+    case 'scalar': {
+      if (cmd.expectedScalar === null) return `unexpected scalar result ${v.scalar.v}`;
+      return floatsEqual(cmd.expectedScalar, v.scalar.v)
+        ? ''
+        : `expected scalar ${cmd.expectedScalar} but got ${v.scalar.v}`;
+    }
+    case 'vector': {
+      if (cmd.expectedScalar !== null) return 'expected scalar but got vector';
+      const exp = new Map<string, { i: number; labels: Labels; v: number }>();
+      cmd.expected.forEach((e, i) => {
+        exp.set(e.labels.key(), { i, labels: e.labels, v: e.values[0]?.value ?? Number.NaN });
+      });
+      const seen = new Set<string>();
+      for (let pos = 0; pos < v.vector.length; pos++) {
+        const s = v.vector[pos]!;
+        const k = s.metric.key();
+        const e = exp.get(k);
+        if (e === undefined) return `unexpected metric ${s.metric.toString()} in result, has value ${s.f}`;
+        if (ordered && e.i !== pos)
+          return `expected metric ${s.metric.toString()} at position ${e.i} but was at ${pos}`;
+        if (!floatsEqual(e.v, s.f)) return `expected ${e.v} for ${s.metric.toString()} but got ${s.f}`;
+        seen.add(k);
+      }
+      for (const [k, e] of exp) if (!seen.has(k)) return `expected metric ${e.labels.toString()} with ${e.v} not found`;
+      return '';
+    }
+    case 'matrix': {
+      if (
+        cmd.instant &&
+        cmd.expectedRangeVector === null &&
+        cmd.expected.length > 0 &&
+        cmd.expected.every((e) => e.values.length <= 1)
+      ) {
+        return 'received range result on instant evaluation';
+      }
+      const start = cmd.expectedRangeVector?.start ?? cmd.start;
+      const end = cmd.expectedRangeVector?.end ?? cmd.end;
+      const step = cmd.expectedRangeVector?.stepMs ?? cmd.stepMs;
+      const exp = new Map<string, (typeof cmd.expected)[number]>();
+      for (const e of cmd.expected) exp.set(e.labels.key(), e);
+      const seen = new Set<string>();
+      for (const s of v.matrix) {
+        const k = s.metric.key();
+        const e = exp.get(k);
+        if (e === undefined) return `unexpected metric ${s.metric.toString()} in result`;
+        seen.add(k);
+        const want: [number, number][] = [];
+        for (let i = 0; i < e.values.length; i++) {
+          const t = start + i * step;
+          if (t > end)
+            return `expected ${e.values.length} points for ${e.labels.toString()}, but query time range cannot return this many points`;
+          const ev = e.values[i]!;
+          if (!ev.omitted && ev.histogram === null) want.push([t, ev.value]);
+        }
+        if (want.length !== s.length) {
+          return `expected ${want.length} float points for ${s.metric.toString()}, but got ${s.length}: ${JSON.stringify(s.floats())}`;
+        }
+        for (let i = 0; i < want.length; i++) {
+          const [t, f] = want[i]!;
+          if (s.ts[i] !== t)
+            return `expected float value at index ${i} for ${s.metric.toString()} to have timestamp ${t}, but it had timestamp ${s.ts[i]}`;
+          if (!floatsEqual(f, s.vs[i]!))
+            return `expected float value at index ${i} (t=${t}) for ${s.metric.toString()} to be ${f}, but got ${s.vs[i]}`;
+        }
+      }
+      for (const [k, e] of exp) if (!seen.has(k)) return `expected metric ${e.labels.toString()} not found`;
+      return '';
+    }
+  }
+}

@@ -1,0 +1,320 @@
+// Prometheus: promql/engine.go populateSeries, getTimeRangesForSelector, subqueryTimes
+import { Matcher, MatchType } from '@tsprom/labels';
+import {
+  type Querier,
+  type Queryable,
+  type SampleIterator,
+  type SelectHints,
+  ValueType,
+  type Annotations,
+} from '@tsprom/storage-interfaces';
+import type { SelectedSeries } from './eval-host.js';
+import { StorageError } from './errors.js';
+import type { Call, Expr, SubqueryExpr, VectorSelector } from './parser/index.js';
+import { isStaleNaN } from './stale.js';
+
+/** A selector of the query with the time range and hints it is selected with. */
+interface SelectorNeed {
+  vs: VectorSelector;
+  hints: SelectHints;
+}
+
+interface Path {
+  subqueries: SubqueryExpr[];
+  func: string | undefined;
+  grouping: string[] | undefined;
+  by: boolean;
+}
+
+/** Query bounds used to compute selector ranges (ms). */
+export interface SelectionBounds {
+  start: number;
+  end: number;
+  stepMs: number;
+  lookbackDeltaMs: number;
+}
+
+function atOf(n: VectorSelector | SubqueryExpr, b: SelectionBounds): number | null {
+  if (n.timestamp !== null) return n.timestamp;
+  if (n.startOrEnd === 'start') return b.start;
+  if (n.startOrEnd === 'end') return b.end;
+  return null;
+}
+
+// Prometheus: promql/engine.go getTimeRangesForSelector
+function rangeFor(vs: VectorSelector, evalRange: number, path: Path, b: SelectionBounds): [number, number] {
+  let start = b.start;
+  let end = b.end;
+  let subqOffset = 0;
+  let subqRange = 0;
+  let subqTs: number | null = null;
+  for (const sq of path.subqueries) {
+    subqOffset += sq.originalOffset;
+    subqRange += sq.range;
+    const at = atOf(sq, b);
+    if (at !== null) {
+      subqOffset = sq.originalOffset;
+      subqRange = sq.range;
+      subqTs = at;
+    }
+  }
+  if (subqTs !== null) {
+    start = subqTs;
+    end = subqTs;
+  }
+  const at = atOf(vs, b);
+  if (at !== null) {
+    start = at;
+    end = at;
+  } else {
+    start = start - subqOffset - subqRange;
+    end -= subqOffset;
+  }
+  start -= evalRange === 0 ? b.lookbackDeltaMs : evalRange;
+  // The extended modifiers look one sample beyond the range on either side.
+  if (vs.anchored || vs.smoothed) start -= b.lookbackDeltaMs;
+  if (vs.smoothed) end += b.lookbackDeltaMs;
+  start -= vs.originalOffset;
+  end -= vs.originalOffset;
+  return [start, end];
+}
+
+function collect(e: Expr, path: Path, b: SelectionBounds, out: SelectorNeed[], evalRange = 0): void {
+  switch (e.type) {
+    case 'VectorSelector': {
+      const [start, end] = rangeFor(e, evalRange, path, b);
+      const hints: SelectHints = { start, end, step: b.stepMs };
+      if (path.func !== undefined) hints.func = path.func;
+      if (evalRange > 0) hints.range = evalRange;
+      if (path.grouping !== undefined) {
+        hints.grouping = path.grouping;
+        hints.by = path.by;
+      }
+      out.push({ vs: e, hints });
+      return;
+    }
+    case 'MatrixSelector':
+      collect(e.vectorSelector, path, b, out, e.range);
+      return;
+    case 'SubqueryExpr':
+      collect(e.expr, { ...path, subqueries: [...path.subqueries, e] }, b, out);
+      return;
+    case 'AggregateExpr':
+      collect(e.expr, { ...path, grouping: e.grouping, by: !e.without }, b, out);
+      if (e.param !== null) collect(e.param, path, b, out);
+      return;
+    case 'BinaryExpr':
+      collect(e.lhs, path, b, out);
+      collect(e.rhs, path, b, out);
+      return;
+    case 'Call': {
+      if (e.func.name === 'info') {
+        // Prometheus: promql/info.go fetchInfoSeries. The info series are selected over the
+        // time range of the base expression, with __name__="target_info" unless named.
+        const base: SelectorNeed[] = [];
+        collect(e.args[0]!, { ...path, func: 'info' }, b, base);
+        out.push(...base);
+        const sel = infoSelector(e);
+        let start = Number.POSITIVE_INFINITY;
+        let end = Number.NEGATIVE_INFINITY;
+        for (const n of base) {
+          start = Math.min(start, n.hints.start);
+          end = Math.max(end, n.hints.end);
+        }
+        if (base.length === 0) {
+          start = b.start - b.lookbackDeltaMs;
+          end = b.end;
+        }
+        out.push({ vs: sel, hints: { start: start - b.lookbackDeltaMs, end, step: b.stepMs, func: 'info' } });
+        return;
+      }
+      for (const a of e.args) collect(a, { ...path, func: e.func.name }, b, out);
+      return;
+    }
+    case 'ParenExpr':
+    case 'UnaryExpr':
+    case 'StepInvariantExpr':
+      collect(e.expr, path, b, out);
+      return;
+    default:
+      return;
+  }
+}
+
+const infoSelectors = new WeakMap<Call, VectorSelector>();
+
+/**
+ * The selector of the info series of an `info(v, {…})` call: the written matchers, plus
+ * `__name__="target_info"` when none names the metric. Cached per call node.
+ */
+export function infoSelector(call: Call): VectorSelector {
+  let sel = infoSelectors.get(call);
+  if (sel !== undefined) return sel;
+  const arg = call.args[1];
+  const matchers: Matcher[] = arg !== undefined && arg.type === 'VectorSelector' ? [...arg.labelMatchers] : [];
+  const names = matchers.filter((m) => m.name === '__name__');
+  if (names.length === 0) matchers.push(new Matcher(MatchType.Equal, '__name__', 'target_info'));
+  else if (!names.some((m) => m.type === MatchType.Equal || m.type === MatchType.Regexp)) {
+    // Only negative name matchers: info series are still the `*_info` ones.
+    matchers.push(new Matcher(MatchType.Regexp, '__name__', '.+_info'));
+  }
+  sel = {
+    type: 'VectorSelector',
+    name: '',
+    labelMatchers: matchers,
+    originalOffset: 0,
+    offset: 0,
+    offsetExpr: null,
+    timestamp: null,
+    startOrEnd: null,
+    anchored: false,
+    smoothed: false,
+    posRange: call.posRange,
+  };
+  infoSelectors.set(call, sel);
+  return sel;
+}
+
+/** Samples loaded, for the query stats. */
+export interface SelectionResult {
+  data: Map<VectorSelector, SelectedSeries[]>;
+  samplesLoaded: number;
+  histogramSamples: number;
+}
+
+class Growable {
+  ts = new Float64Array(64);
+  vs = new Float64Array(64);
+  sts = new Float64Array(64);
+  n = 0;
+  push(t: number, v: number, st: number): void {
+    if (this.n === this.ts.length) {
+      const ts = new Float64Array(this.n * 2);
+      ts.set(this.ts);
+      this.ts = ts;
+      const vs = new Float64Array(this.n * 2);
+      vs.set(this.vs);
+      this.vs = vs;
+      const sts = new Float64Array(this.n * 2);
+      sts.set(this.sts);
+      this.sts = sts;
+    }
+    this.ts[this.n] = t;
+    this.sts[this.n] = st;
+    this.vs[this.n++] = v;
+  }
+}
+
+/**
+ * Resolves as `p` does, or rejects with the signal's reason once it aborts: Querier.select takes
+ * no signal, so a querier that never answers must not hold the query past its deadline.
+ */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return p;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}
+
+/**
+ * Awaits every select of the query at once, then loads each series' float samples in its needed
+ * range into typed arrays. The querier is closed before returning.
+ */
+export async function selectAll(
+  queryable: Queryable,
+  expr: Expr,
+  b: SelectionBounds,
+  annos: Annotations,
+  signal: AbortSignal | undefined,
+): Promise<SelectionResult> {
+  const needs: SelectorNeed[] = [];
+  collect(expr, { subqueries: [], func: undefined, grouping: undefined, by: false }, b, needs);
+  const data = new Map<VectorSelector, SelectedSeries[]>();
+  if (needs.length === 0) return { data, samplesLoaded: 0, histogramSamples: 0 };
+  let mint = Number.POSITIVE_INFINITY;
+  let maxt = Number.NEGATIVE_INFINITY;
+  for (const n of needs) {
+    if (n.hints.start < mint) mint = n.hints.start;
+    if (n.hints.end > maxt) maxt = n.hints.end;
+  }
+  const querier: Querier = queryable.querier(mint, maxt);
+  let samplesLoaded = 0;
+  let histogramSamples = 0;
+  try {
+    const sets = await untilAborted(
+      Promise.all(needs.map((n) => querier.select(false, n.hints, ...(n.vs.labelMatchers as Matcher[])))),
+      signal,
+    );
+    signal?.throwIfAborted();
+    const buf = new Growable();
+    for (let i = 0; i < needs.length; i++) {
+      const { vs, hints } = needs[i]!;
+      const set = sets[i]!;
+      const list: SelectedSeries[] = [];
+      let it: SampleIterator | undefined;
+      while (set.next()) {
+        const s = set.at();
+        it = s.iterator(it);
+        buf.n = 0;
+        let stale = 0;
+        let histograms = 0;
+        let withST = 0;
+        for (let vt = it.seek(hints.start); vt !== ValueType.None; vt = it.next()) {
+          const t = it.atT();
+          if (t > hints.end) break;
+          if (vt !== ValueType.Float) {
+            histograms++;
+            continue;
+          }
+          const v = it.atV();
+          if (isStaleNaN(v)) stale++;
+          const st = it.atST();
+          if (st !== 0) withST++;
+          buf.push(t, v, st);
+        }
+        const err = it.err();
+        if (err !== undefined) throw new StorageError(err.message, { cause: err });
+        samplesLoaded += buf.n;
+        histogramSamples += histograms;
+        const ts = buf.ts.slice(0, buf.n);
+        const vals = buf.vs.slice(0, buf.n);
+        const sts = withST > 0 ? buf.sts.slice(0, buf.n) : null;
+        let fts = ts;
+        let fvs = vals;
+        let fsts = sts;
+        if (stale > 0) {
+          fts = new Float64Array(buf.n - stale);
+          fvs = new Float64Array(buf.n - stale);
+          fsts = sts === null ? null : new Float64Array(buf.n - stale);
+          let j = 0;
+          for (let k = 0; k < buf.n; k++) {
+            if (isStaleNaN(vals[k]!)) continue;
+            fts[j] = ts[k]!;
+            if (fsts !== null) fsts[j] = sts![k]!;
+            fvs[j++] = vals[k]!;
+          }
+        }
+        list.push({ labels: s.labels(), ts, vs: vals, sts, fts, fvs, fsts, histograms });
+      }
+      const err = set.err();
+      if (err !== undefined) throw new StorageError(err.message, { cause: err });
+      annos.merge(set.warnings());
+      data.set(vs, list);
+    }
+  } finally {
+    await querier.close();
+  }
+  return { data, samplesLoaded, histogramSamples };
+}

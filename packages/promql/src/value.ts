@@ -1,0 +1,110 @@
+// Prometheus: promql/value.go
+import type { Labels } from '@tsprom/labels';
+import type { Annotations } from '@tsprom/storage-interfaces';
+
+/** One element of an instant vector. Time in ms. */
+// Prometheus: promql/value.go Sample
+export interface Sample {
+  metric: Labels;
+  t: number;
+  f: number;
+  /** Delayed name removal: `__name__` is dropped when the query ends (Prometheus `DropName`). */
+  dropName: boolean;
+}
+
+/** An instant vector. Its order is the order Prometheus returns. */
+export type Vector = Sample[];
+
+/**
+ * One series of a range vector: `length` float points, timestamps (ms) in `ts` and values in `vs`.
+ * The arrays may be longer than `length`; entries past it are unused. The Series owns them.
+ */
+// Prometheus: promql/value.go Series
+export class Series {
+  ts: Float64Array;
+  vs: Float64Array;
+  length = 0;
+  constructor(
+    public metric: Labels,
+    capacity = 4,
+    public dropName = false,
+  ) {
+    this.ts = new Float64Array(capacity > 0 ? capacity : 1);
+    this.vs = new Float64Array(capacity > 0 ? capacity : 1);
+  }
+
+  /** Appends a point (timestamps must increase). */
+  push(t: number, v: number): void {
+    if (this.length === this.ts.length) {
+      const n = this.length * 2;
+      const ts = new Float64Array(n);
+      ts.set(this.ts);
+      const vs = new Float64Array(n);
+      vs.set(this.vs);
+      this.ts = ts;
+      this.vs = vs;
+    }
+    this.ts[this.length] = t;
+    this.vs[this.length++] = v;
+  }
+
+  /** The points as `{t, f}` objects (allocates; for output and tests). */
+  floats(): FPoint[] {
+    const out: FPoint[] = new Array(this.length);
+    for (let i = 0; i < this.length; i++) out[i] = { t: this.ts[i]!, f: this.vs[i]! };
+    return out;
+  }
+}
+
+/** A float point of a series (ms, value). */
+export interface FPoint {
+  t: number;
+  f: number;
+}
+
+/** A range vector: a list of series, sorted by labels in query results. */
+export type Matrix = Series[];
+
+/** A scalar result. */
+export interface Scalar {
+  t: number;
+  v: number;
+}
+
+/** A string result. */
+export interface StringValue {
+  t: number;
+  v: string;
+}
+
+/** The value of a query, tagged as Prometheus's API tags it (`resultType`). */
+export type QueryValue =
+  | { type: 'vector'; vector: Vector }
+  | { type: 'matrix'; matrix: Matrix }
+  | { type: 'scalar'; scalar: Scalar }
+  | { type: 'string'; string: StringValue };
+
+/** Counters of one query. */
+// Prometheus: util/stats/query_stats.go QuerySamples
+export interface QueryStats {
+  /** Samples loaded from storage and produced while evaluating (Prometheus `TotalSamples`). */
+  samplesLoaded: number;
+  /** Highest number of samples held at once (Prometheus `PeakSamples`). */
+  peakSamples: number;
+  /**
+   * Native-histogram samples the selection met. Their evaluation is not implemented yet: they are
+   * skipped, so a query reading them gives no value for them.
+   */
+  histogramSamples: number;
+  /** With `enablePerStepStats`: samples loaded per step of a range query. */
+  samplesPerStep?: FPoint[];
+}
+
+/** The outcome of `Query.exec`: a value or an error, plus the annotations collected. */
+// Prometheus: promql/value.go Result
+export interface Result {
+  value: QueryValue | null;
+  err: Error | null;
+  warnings: Annotations;
+  stats: QueryStats;
+}
