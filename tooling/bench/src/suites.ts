@@ -2,9 +2,11 @@
 import { run as chunkenc } from './chunkenc.js';
 import { run as labels } from './labels.js';
 import { run as promql } from './promql.js';
+import { run as tsdb } from './tsdb.js';
 
 export const suites: Record<string, () => void | Promise<void>> = {
   labels,
   chunkenc,
+  tsdb,
   promql,
 };

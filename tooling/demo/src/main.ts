@@ -1,40 +1,49 @@
-// `pnpm start` runs this until the tsprom server exists: it appends samples of a few series into
-// XOR chunks (@tsprom/chunkenc), serves them through a Querier (@tsprom/storage-interfaces), selects
-// them with a label matcher (@tsprom/labels) and prints what it reads back.
-import { XORChunk } from '@tsprom/chunkenc';
-import { Labels, Matcher, MatchType } from '@tsprom/labels';
-import { chunkSeriesToSeries, ListChunkSeries, listQuerier, ValueType } from '@tsprom/storage-interfaces';
+// `pnpm start` runs this until the tsprom server exists. It opens a TSDB in ./data (replaying the
+// WAL a previous run left), appends 15 minutes of samples of a few counters through the storage
+// Appender, and asks the PromQL engine for their per-job rates: the packages' data flow, end to end.
+import { Labels } from '@tsprom/labels';
+import { Engine } from '@tsprom/promql';
+import { DB } from '@tsprom/tsdb';
 
-console.log('tsprom demo: the server is not built yet, so this walks through the packages instead:');
-console.log('it appends samples into XOR chunks, selects series with a matcher and reads them back.\n');
+const dir = process.argv[2] ?? './data';
+console.log('tsprom demo: the server is not built yet, so this runs the packages end to end instead:');
+console.log(`it appends samples to a TSDB in ${dir} (@tsprom/tsdb) and queries them with PromQL (@tsprom/promql).\n`);
 
-const start = Date.UTC(2026, 0, 1);
-const series = ['api', 'db', 'web'].map((job, i) => {
-  const chunk = new XORChunk();
-  const app = chunk.appender();
-  for (let n = 0; n < 120; n++) app.append(start + n * 15_000, (i + 1) * n);
-  const labels = Labels.fromStrings('__name__', 'http_requests_total', 'job', job);
-  console.log(`appended 120 samples of ${labels.toString()} into ${chunk.bytes().length} bytes`);
-  return chunkSeriesToSeries(new ListChunkSeries(labels, [{ ref: 0, mint: start, maxt: start + 119 * 15_000, chunk }]));
-});
-
-const querier = listQuerier(series);
-const matchers = [
-  new Matcher(MatchType.Equal, '__name__', 'http_requests_total'),
-  new Matcher(MatchType.Regexp, 'job', 'api|web'),
-];
-const set = await querier.select(true, undefined, ...matchers);
-console.log(`\nselect ${matchers.map((m) => m.toString()).join(', ')}:`);
-while (set.next()) {
-  const it = set.at().iterator();
-  let count = 0;
-  let last = Number.NaN;
-  while (it.next() === ValueType.Float) {
-    count++;
-    last = it.atV();
-  }
-  if (it.err()) throw it.err();
-  console.log(`  ${set.at().labels().toString()}: ${count} samples read back, last value ${last}`);
+const db = await DB.open(dir);
+const replay = db.openReport?.wal;
+if (replay !== undefined && replay.records > 0) {
+  console.log(`replayed the WAL: ${replay.series} series, ${replay.samples} samples from earlier runs`);
 }
-if (set.err()) throw set.err();
-await querier.close();
+
+const stepMs = 15_000;
+const now = Math.floor(Date.now() / stepMs) * stepMs;
+const stats = db.stats();
+const from = Math.max(now - 15 * 60_000, stats.numSamples > 0 ? stats.maxTime + stepMs : 0);
+const series = [
+  ['api', 'GET', 3],
+  ['api', 'POST', 1],
+  ['web', 'GET', 7],
+] as const;
+const app = db.appender();
+const refs = new Map<number, number>();
+let appended = 0;
+for (let t = from; t <= now; t += stepMs) {
+  series.forEach(([job, method, perSecond], i) => {
+    const labels = Labels.fromStrings('__name__', 'http_requests_total', 'job', job, 'method', method);
+    const ref = app.append(refs.get(i) ?? 0, labels, t, Math.round((t / 1000) * perSecond));
+    refs.set(i, ref);
+    appended++;
+  });
+}
+await app.commit();
+console.log(`appended and committed ${appended} samples; the head holds ${db.stats().numSeries} series\n`);
+
+const engine = new Engine({});
+const query = 'sum by (job) (rate(http_requests_total[5m]))';
+const result = await engine.newInstantQuery(db, query, now).exec();
+if (result.err !== null) throw result.err;
+console.log(`${query} at ${new Date(now).toISOString()}:`);
+if (result.value?.type === 'vector') {
+  for (const s of result.value.vector) console.log(`  ${s.metric.toString()} => ${s.f}`);
+}
+await db.close();

@@ -1,0 +1,6 @@
+// Every subcommand, in the order `--help` lists them. A command lives in src/commands/<name>.ts.
+import type { Command } from './command.js';
+import { promqlTest } from './commands/promql-test.js';
+import { tsdbDump } from './commands/tsdb-dump.js';
+
+export const commands: readonly Command[] = [promqlTest, tsdbDump];

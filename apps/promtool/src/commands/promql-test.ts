@@ -1,0 +1,46 @@
+// `tspromtool promql test FILE...`: runs PromQL test-DSL scripts (Prometheus promqltest format).
+import { readFile } from 'node:fs/promises';
+import { runTestScript } from '@tsprom/promql';
+import { type Command, UsageError } from '../command.js';
+
+/** Runs each file's eval statements and ends with `N passed, M failed`. Exit code 1 if any failed. */
+export const promqlTest: Command = {
+  path: 'promql test',
+  summary: 'Run PromQL test-DSL scripts (load / clear / eval) against the engine.',
+  async run(args, io) {
+    const files = args.filter((a) => !a.startsWith('-'));
+    if (files.length === 0) throw new UsageError('promql test: at least one FILE is required');
+    let passed = 0;
+    let failed = 0;
+    let broken = 0;
+    for (const file of files) {
+      let text: string;
+      try {
+        text = await readFile(file, 'utf8');
+      } catch (err) {
+        io.stderr(`${file}: ${err instanceof Error ? err.message : String(err)}\n`);
+        broken++;
+        continue;
+      }
+      const res = await runTestScript(text);
+      if (res.error !== null) {
+        io.stderr(`${file}: ${res.error}\n`);
+        broken++;
+        continue;
+      }
+      let filePassed = 0;
+      for (const e of res.evals) {
+        if (e.passed) {
+          filePassed++;
+          continue;
+        }
+        io.stdout(`FAIL ${file}:${e.line}: ${e.expr}\n  ${e.message.split('\n').join('\n  ')}\n`);
+      }
+      passed += filePassed;
+      failed += res.evals.length - filePassed;
+      io.stdout(`${file}: ${filePassed} passed, ${res.evals.length - filePassed} failed\n`);
+    }
+    io.stdout(`${passed} passed, ${failed} failed\n`);
+    return failed === 0 && broken === 0 ? 0 : 1;
+  },
+};

@@ -1,0 +1,481 @@
+// Prometheus: tsdb/chunks/head_chunks.go ChunkDiskMapper (WriteChunk, Chunk, IterateAllChunks,
+// Truncate, DeleteCorrupted, CutNewFile, Close), repairLastChunkFile, openMMapFiles.
+import {
+  close as closeFd,
+  closeSync,
+  fstatSync,
+  fsync,
+  openSync,
+  readdirSync,
+  readSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { chunkFromBytes, crc32c } from '@tsprom/chunkenc';
+import type { Chunk } from '@tsprom/storage-interfaces';
+import { type ChunkDiskMapperRef, chunkDiskMapperRef, chunkRefFile, chunkRefOffset } from './chunk-refs.js';
+import { ChunkCorruptionError, ChunkDiskMapperClosedError, ChunkRefError } from './errors.js';
+
+/** Magic number at the start of every head chunks file. */
+export const HEAD_CHUNK_MAGIC = 0x0130bc91;
+/** Version byte of the head chunks file format. */
+export const HEAD_CHUNK_FORMAT_V1 = 1;
+/** Magic (4), version (1), padding (3). */
+export const HEAD_CHUNK_FILE_HEADER_SIZE = 8;
+/** Prometheus: chunks.MaxHeadChunkFileSize, 128 MiB. */
+export const MAX_HEAD_CHUNK_FILE_SIZE = 128 * 1024 * 1024;
+/** Series ref (8), mint (8), maxt (8), encoding (1), length (up to 5), CRC (4). */
+export const MAX_HEAD_CHUNK_META_SIZE = 8 + 8 + 8 + 1 + 5 + 4;
+/** Bit of the encoding byte marking an out-of-order chunk. */
+export const OOO_ENCODING_MASK = 0x80;
+
+const TWO_32 = 4294967296;
+const CHUNK_HEADER = 8 + 8 + 8 + 1;
+
+/** A head chunk's metadata as stored in front of its data. */
+export interface HeadChunkMeta {
+  seriesRef: number;
+  chunkRef: ChunkDiskMapperRef;
+  mint: number;
+  maxt: number;
+  numSamples: number;
+  /** The chunk encoding, without the out-of-order bit. */
+  encoding: number;
+  isOOO: boolean;
+}
+
+/** The stored form of a head chunk: encoding (without the out-of-order bit) and data bytes. */
+export interface HeadChunkData {
+  encoding: number;
+  isOOO: boolean;
+  /** A fresh copy owned by the caller. */
+  data: Uint8Array;
+}
+
+/** What a ChunkDiskMapper writes: an encoding byte and the chunk bytes (a chunkenc Chunk fits). */
+export interface ChunkSource {
+  encoding(): number;
+  bytes(): Uint8Array;
+}
+
+/** Options of {@link ChunkDiskMapper.open}. */
+export interface ChunkDiskMapperOptions {
+  /** Largest file size before a new file is cut, in bytes. Default 128 MiB. */
+  maxFileSize?: number;
+  /** Bytes buffered before a write(2). Default 1 MiB. */
+  writeBufferSize?: number;
+}
+
+interface ChunkFile {
+  index: number;
+  fd: number;
+  /** Bytes on disk (written with write(2)). */
+  size: number;
+  /** Largest chunk maxt written to or found in the file. */
+  maxt: number;
+}
+
+function fileName(dir: string, i: number): string {
+  return join(dir, String(i).padStart(6, '0'));
+}
+
+function readBE64int(b: Uint8Array, p: number): number {
+  const dv = new DataView(b.buffer, b.byteOffset + p, 8);
+  return dv.getInt32(0) * TWO_32 + dv.getUint32(4);
+}
+
+/**
+ * Prometheus: chunks.ChunkDiskMapper. Keeps full head chunks in `chunks_head/` files in
+ * Prometheus's head chunks format so the Head can drop their bytes from memory, and reads them
+ * back by {@link ChunkDiskMapperRef}. Writes go through a buffer; `chunk()` serves refs that are
+ * still in the buffer from memory. Files are fsynced when a new file is cut and on close; a chunk
+ * lost in a crash is recovered from the WAL, as in Prometheus.
+ * Series ref 0 marks the end of data in a file, so series refs must start at 1.
+ */
+export class ChunkDiskMapper {
+  /** The `chunks_head` directory. */
+  readonly dir: string;
+  readonly #maxFileSize: number;
+  readonly #files = new Map<number, ChunkFile>();
+  #cur: ChunkFile | undefined;
+  #buf: Uint8Array;
+  #bufLen = 0;
+  #closed = false;
+  #pending: Promise<void> = Promise.resolve();
+  #bgError: unknown;
+  readonly #hdr = new Uint8Array(CHUNK_HEADER + 5);
+  readonly #hdrView = new DataView(this.#hdr.buffer);
+
+  private constructor(dir: string, opts: ChunkDiskMapperOptions) {
+    this.dir = dir;
+    this.#maxFileSize = opts.maxFileSize ?? MAX_HEAD_CHUNK_FILE_SIZE;
+    this.#buf = new Uint8Array(opts.writeBufferSize ?? 1024 * 1024);
+  }
+
+  /**
+   * Opens `dir` (created if missing), checking the header of every file. An empty last file (a
+   * crash right after it was cut) is deleted. Rejects with {@link ChunkCorruptionError} for a bad
+   * header and with an Error when file numbers have gaps. Writing starts in a new file.
+   */
+  static async open(dir: string, opts: ChunkDiskMapperOptions = {}): Promise<ChunkDiskMapper> {
+    await mkdir(dir, { recursive: true });
+    const m = new ChunkDiskMapper(dir, opts);
+    m.#openFiles();
+    return m;
+  }
+
+  #openFiles(): void {
+    const indices = readdirSync(this.dir)
+      .filter((n) => /^\d+$/.test(n))
+      .map(Number)
+      .sort((a, b) => a - b);
+    const last = indices[indices.length - 1];
+    if (last !== undefined) {
+      const fd = openSync(fileName(this.dir, last), 'r');
+      const size = fstatSync(fd).size;
+      const head = new Uint8Array(4);
+      const n = size > 0 ? readSync(fd, head, 0, 4, 0) : 0;
+      closeSync(fd);
+      if (size < HEAD_CHUNK_FILE_HEADER_SIZE || (n === 4 && head.every((b) => b === 0))) {
+        // Prometheus: repairLastChunkFile. Cut but never written to: nothing to keep.
+        unlinkSync(fileName(this.dir, last));
+        indices.pop();
+      }
+    }
+    for (let i = 1; i < indices.length; i++) {
+      if (indices[i] !== indices[i - 1]! + 1) {
+        throw new Error(`found unsequential head chunk files ${indices[i - 1]} and ${indices[i]} in ${this.dir}`);
+      }
+    }
+    for (const index of indices) {
+      const fd = openSync(fileName(this.dir, index), 'r');
+      const size = fstatSync(fd).size;
+      const h = new Uint8Array(HEAD_CHUNK_FILE_HEADER_SIZE);
+      const n = readSync(fd, h, 0, h.length, 0);
+      const dv = new DataView(h.buffer);
+      let reason: string | undefined;
+      if (n < HEAD_CHUNK_FILE_HEADER_SIZE) reason = 'invalid head chunk file header';
+      else if (dv.getUint32(0) !== HEAD_CHUNK_MAGIC) reason = `invalid magic number ${dv.getUint32(0).toString(16)}`;
+      else if (h[4] !== HEAD_CHUNK_FORMAT_V1) reason = `invalid chunk format version ${h[4]}`;
+      if (reason !== undefined) {
+        closeSync(fd);
+        for (const f of this.#files.values()) closeSync(f.fd);
+        throw new ChunkCorruptionError(this.dir, index, 0, reason);
+      }
+      this.#files.set(index, { index, fd, size, maxt: Number.NEGATIVE_INFINITY });
+    }
+  }
+
+  /** Sequence numbers of the files present, ascending. */
+  fileIndices(): number[] {
+    return [...this.#files.keys()].sort((a, b) => a - b);
+  }
+
+  /** Largest chunk maxt in file `index` (as written, or as found by `iterateAllChunks`). */
+  fileMaxTime(index: number): number | undefined {
+    return this.#files.get(index)?.maxt;
+  }
+
+  /**
+   * Prometheus: ChunkDiskMapper.WriteChunk. Appends a chunk of series `seriesRef` (≥ 1) spanning
+   * `[mint, maxt]` ms and returns its ref. Synchronous; the bytes are copied. A new file is cut
+   * when this one would grow past the maximum size.
+   */
+  writeChunk(seriesRef: number, mint: number, maxt: number, chunk: ChunkSource, isOOO = false): ChunkDiskMapperRef {
+    if (this.#closed) throw new ChunkDiskMapperClosedError();
+    const data = chunk.bytes();
+    const need = MAX_HEAD_CHUNK_META_SIZE + data.length;
+    if (this.#cur === undefined || this.#cur.size + this.#bufLen + need > this.#maxFileSize) this.#cutNewFile();
+    const cur = this.#cur!;
+    const offset = cur.size + this.#bufLen;
+    const ref = chunkDiskMapperRef(cur.index, offset);
+
+    const h = this.#hdr;
+    const dv = this.#hdrView;
+    const hi = Math.floor(seriesRef / TWO_32);
+    dv.setUint32(0, hi);
+    dv.setUint32(4, seriesRef - hi * TWO_32);
+    const mh = Math.floor(mint / TWO_32);
+    dv.setInt32(8, mh);
+    dv.setUint32(12, mint - mh * TWO_32);
+    const xh = Math.floor(maxt / TWO_32);
+    dv.setInt32(16, xh);
+    dv.setUint32(20, maxt - xh * TWO_32);
+    h[24] = (chunk.encoding() & 0x7f) | (isOOO ? OOO_ENCODING_MASK : 0);
+    let n = CHUNK_HEADER;
+    let len = data.length;
+    while (len >= 0x80) {
+      h[n++] = (len & 0x7f) | 0x80;
+      len >>>= 7;
+    }
+    h[n++] = len;
+    const hdr = h.subarray(0, n);
+    const crc = crc32c(data, crc32c(hdr));
+    this.#append(hdr);
+    this.#append(data);
+    dv.setUint32(0, crc);
+    this.#append(h.subarray(0, 4));
+    if (maxt > cur.maxt) cur.maxt = maxt;
+    return ref;
+  }
+
+  /**
+   * Prometheus: ChunkDiskMapper.Chunk. The chunk at `ref` as a chunkenc Chunk over a fresh copy
+   * of its bytes. Throws {@link ChunkRefError} for a ref that points at no chunk and
+   * {@link ChunkCorruptionError} on a CRC mismatch.
+   */
+  chunk(ref: ChunkDiskMapperRef): Chunk {
+    const c = this.chunkData(ref);
+    return chunkFromBytes(c.encoding, c.data, { validate: false });
+  }
+
+  /** Like {@link chunk}, giving the stored encoding and bytes instead of a Chunk. */
+  chunkData(ref: ChunkDiskMapperRef): HeadChunkData {
+    if (this.#closed) throw new ChunkDiskMapperClosedError();
+    const index = chunkRefFile(ref);
+    const offset = chunkRefOffset(ref);
+    const f = this.#files.get(index);
+    if (f === undefined) throw new ChunkRefError(`head chunk file ${index} does not exist (ref ${ref})`);
+    const total = f === this.#cur ? f.size + this.#bufLen : f.size;
+    if (offset < HEAD_CHUNK_FILE_HEADER_SIZE || offset + CHUNK_HEADER + 1 > total) {
+      throw new ChunkRefError(`head chunk ref ${ref} is beyond the data of file ${index}`);
+    }
+    // Most chunks are a few hundred bytes: read header and data in one go, more only when needed.
+    let b = this.#read(f, offset, Math.min(512, total - offset));
+    let p = CHUNK_HEADER;
+    let len = 0;
+    let shift = 1;
+    for (let k = 0; ; k++) {
+      if (k >= 5 || p >= b.length) throw new ChunkCorruptionError(this.dir, index, offset, 'invalid chunk length');
+      const c = b[p++]!;
+      len += (c & 0x7f) * shift;
+      if (c < 0x80) break;
+      shift *= 128;
+    }
+    const end = p + len + 4;
+    if (offset + end > total)
+      throw new ChunkCorruptionError(this.dir, index, offset, 'chunk cut off by the end of the file');
+    if (end > b.length) b = this.#read(f, offset, end);
+    const sum = new DataView(b.buffer, b.byteOffset + p + len, 4).getUint32(0);
+    if (crc32c(b.subarray(0, p + len)) !== sum)
+      throw new ChunkCorruptionError(this.dir, index, offset, 'checksum mismatch');
+    const enc = b[24]!;
+    return { encoding: enc & 0x7f, isOOO: (enc & OOO_ENCODING_MASK) !== 0, data: b.slice(p, p + len) };
+  }
+
+  #read(f: ChunkFile, offset: number, n: number): Uint8Array {
+    const out = new Uint8Array(n);
+    let got = 0;
+    // Part on disk.
+    if (offset < f.size) {
+      const fromDisk = Math.min(n, f.size - offset);
+      while (got < fromDisk) {
+        const r = readSync(f.fd, out, got, fromDisk - got, offset + got);
+        if (r === 0) break;
+        got += r;
+      }
+    }
+    // Part still in the write buffer.
+    if (got < n && f === this.#cur) {
+      const bufOff = offset + got - f.size;
+      out.set(this.#buf.subarray(bufOff, bufOff + (n - got)), got);
+    }
+    return out;
+  }
+
+  /**
+   * Prometheus: ChunkDiskMapper.IterateAllChunks. Calls `fn` for every chunk of every file, in
+   * order, checking CRCs; used on startup (before writing) to rebuild the Head's m-mapped chunks. Zero bytes at
+   * the end of a file mark its end. Throws {@link ChunkCorruptionError} at the first damage
+   * (pass it to `deleteCorrupted`).
+   */
+  iterateAllChunks(fn: (meta: HeadChunkMeta) => void): void {
+    for (const index of this.fileIndices()) {
+      const f = this.#files.get(index)!;
+      const b = this.#read(f, 0, f === this.#cur ? f.size + this.#bufLen : f.size);
+      const end = b.length;
+      let idx = HEAD_CHUNK_FILE_HEADER_SIZE;
+      while (idx < end) {
+        if (end - idx < MAX_HEAD_CHUNK_META_SIZE) {
+          let zeros = true;
+          for (let k = idx; k < end; k++) {
+            if (b[k] !== 0) {
+              zeros = false;
+              break;
+            }
+          }
+          if (zeros) break;
+          if (end - idx < CHUNK_HEADER + 1 + 4) {
+            throw new ChunkCorruptionError(this.dir, index, idx, 'not enough bytes left to read a chunk header');
+          }
+        }
+        const start = idx;
+        const seriesRef =
+          new DataView(b.buffer, b.byteOffset + idx, 8).getUint32(0) * TWO_32 +
+          new DataView(b.buffer, b.byteOffset + idx + 4, 4).getUint32(0);
+        const mint = readBE64int(b, idx + 8);
+        const maxt = readBE64int(b, idx + 16);
+        // Series refs start at 1: a zero header is the zeroed tail of a preallocated file.
+        if (seriesRef === 0 && mint === 0 && maxt === 0) break;
+        const enc = b[idx + 24]!;
+        idx += CHUNK_HEADER;
+        let len = 0;
+        let shift = 1;
+        for (let k = 0; ; k++) {
+          if (k >= 5 || idx >= end) throw new ChunkCorruptionError(this.dir, index, start, 'invalid chunk length');
+          const c = b[idx++]!;
+          len += (c & 0x7f) * shift;
+          if (c < 0x80) break;
+          shift *= 128;
+        }
+        const dataStart = idx;
+        idx += len;
+        if (idx + 4 > end)
+          throw new ChunkCorruptionError(this.dir, index, start, 'chunk cut off by the end of the file');
+        const sum = new DataView(b.buffer, b.byteOffset + idx, 4).getUint32(0);
+        if (crc32c(b.subarray(start, idx)) !== sum) {
+          throw new ChunkCorruptionError(this.dir, index, start, 'checksum mismatch');
+        }
+        idx += 4;
+        const numSamples = len >= 2 ? (b[dataStart]! << 8) | b[dataStart + 1]! : 0;
+        if (maxt > f.maxt) f.maxt = maxt;
+        fn({
+          seriesRef,
+          chunkRef: chunkDiskMapperRef(index, start),
+          mint,
+          maxt,
+          numSamples,
+          encoding: enc & 0x7f,
+          isOOO: (enc & OOO_ENCODING_MASK) !== 0,
+        });
+      }
+    }
+  }
+
+  /**
+   * Prometheus: ChunkDiskMapper.DeleteCorrupted. Deletes the file `err` names and every later
+   * file; the Head then replays those chunks from the WAL.
+   */
+  async deleteCorrupted(err: ChunkCorruptionError): Promise<void> {
+    await this.#pending; // No background fsync may hold a descriptor we are about to close.
+    const doomed = this.fileIndices().filter((i) => i >= err.fileIndex);
+    if (this.#cur !== undefined && doomed.includes(this.#cur.index)) {
+      this.#bufLen = 0;
+      this.#cur = undefined;
+    }
+    this.#deleteFiles(doomed);
+  }
+
+  /**
+   * Prometheus: ChunkDiskMapper.Truncate. Deletes the files with sequence number below `fileNo`.
+   * If the file being written is among them and holds chunks, a new file is cut first.
+   */
+  async truncate(fileNo: number): Promise<void> {
+    if (this.#closed) throw new ChunkDiskMapperClosedError();
+    if (this.#cur !== undefined && this.#cur.index < fileNo) this.#cutNewFile();
+    await this.#pending; // No background fsync may hold a descriptor we are about to close.
+    this.#deleteFiles(this.fileIndices().filter((i) => i < fileNo && i !== this.#cur?.index));
+  }
+
+  #deleteFiles(indices: number[]): void {
+    for (const i of indices) {
+      const f = this.#files.get(i)!;
+      this.#files.delete(i);
+      closeSync(f.fd);
+      unlinkSync(fileName(this.dir, i));
+    }
+  }
+
+  /** Prometheus: ChunkDiskMapper.CutNewFile. Later chunks go to a new file. */
+  cutNewFile(): void {
+    if (this.#closed) throw new ChunkDiskMapperClosedError();
+    this.#cutNewFile();
+  }
+
+  #cutNewFile(): void {
+    const prev = this.#cur;
+    if (prev !== undefined) this.#finishFile(prev);
+    const last = this.fileIndices().pop() ?? 0;
+    const index = last + 1;
+    const path = fileName(this.dir, index);
+    const wfd = openSync(path, 'wx', 0o666);
+    closeSync(wfd);
+    // One read-write descriptor serves both the appends and the reads of this file.
+    const fd = openSync(path, 'r+');
+    const f: ChunkFile = { index, fd, size: 0, maxt: Number.NEGATIVE_INFINITY };
+    this.#files.set(index, f);
+    this.#cur = f;
+    const h = new Uint8Array(HEAD_CHUNK_FILE_HEADER_SIZE);
+    new DataView(h.buffer).setUint32(0, HEAD_CHUNK_MAGIC);
+    h[4] = HEAD_CHUNK_FORMAT_V1;
+    this.#append(h);
+  }
+
+  // Flushes the buffer of a file being left and fsyncs it in the background, keeping it open for reads.
+  #finishFile(f: ChunkFile): void {
+    this.#flush();
+    const fd = f.fd;
+    this.#pending = this.#pending
+      .then(
+        () =>
+          new Promise<void>((resolve, reject) => {
+            fsync(fd, (err) => (err ? reject(err) : resolve()));
+          }),
+      )
+      .catch((err: unknown) => {
+        this.#bgError ??= err; // Reported by close(): the file may not be on disk.
+      });
+  }
+
+  #append(src: Uint8Array): void {
+    if (this.#bufLen + src.length > this.#buf.length) {
+      this.#flush();
+      if (src.length > this.#buf.length) {
+        this.#writeAll(src);
+        return;
+      }
+    }
+    this.#buf.set(src, this.#bufLen);
+    this.#bufLen += src.length;
+  }
+
+  /** Writes buffered chunks to the current file (write(2), no fsync). */
+  flush(): void {
+    if (this.#closed) throw new ChunkDiskMapperClosedError();
+    this.#flush();
+  }
+
+  #flush(): void {
+    if (this.#bufLen === 0 || this.#cur === undefined) return;
+    const n = this.#bufLen;
+    this.#bufLen = 0;
+    this.#writeAll(this.#buf.subarray(0, n));
+  }
+
+  #writeAll(src: Uint8Array): void {
+    const f = this.#cur!;
+    let off = 0;
+    // Advance the size per write, so that after a failed write(2) offsets stay true.
+    while (off < src.length) {
+      const n = writeSync(f.fd, src, off, src.length - off, f.size);
+      f.size += n;
+      off += n;
+    }
+  }
+
+  /** Flushes, fsyncs the current file and closes every file. Rejects with a background fsync error. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    if (this.#cur !== undefined) this.#finishFile(this.#cur);
+    this.#closed = true;
+    await this.#pending;
+    for (const f of this.#files.values()) {
+      await new Promise<void>((resolve, reject) => closeFd(f.fd, (err) => (err ? reject(err) : resolve())));
+    }
+    this.#files.clear();
+    this.#cur = undefined;
+    if (this.#bgError !== undefined) throw this.#bgError;
+  }
+}

@@ -1,0 +1,343 @@
+// Prometheus: tsdb/head_append.go headAppender, memSeries.appendable, Commit, Rollback
+import type { Labels } from '@tsprom/labels';
+import {
+  type Appender,
+  type AppenderV2,
+  type AppendOptions,
+  AppendPartialError,
+  type AppendV2Options,
+  DuplicateExemplarError,
+  DuplicateSampleForTimestampError,
+  type Exemplar,
+  ExemplarsDisabledError,
+  type FloatHistogram,
+  type Histogram,
+  type Metadata,
+  NativeHistogramsDisabledError,
+  NotFoundError,
+  OutOfBoundsError,
+  OutOfOrderSampleError,
+  OutOfOrderSTError,
+  type SeriesRef,
+  TooOldSampleError,
+} from '@tsprom/storage-interfaces';
+import type { Head } from './head.js';
+import type { MemSeries } from './mem-series.js';
+import { applyCommit } from './head-commit.js';
+
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+function sameBits(a: number, b: number): boolean {
+  if (a === b) return a !== 0 || 1 / a === 1 / b;
+  f64[0] = a;
+  const lo = u32[0];
+  const hi = u32[1];
+  f64[0] = b;
+  return lo === u32[0] && hi === u32[1];
+}
+
+/**
+ * Buffers samples, exemplars and metadata and applies them to the head at commit, atomically (a
+ * querier sees all of a commit or none of it). The classic Appender; `HeadAppenderV2` wraps it
+ * for the single-call form. Validation happens at append time against the committed state plus this appender's
+ * own earlier samples; rejected samples throw the typed errors of storage-interfaces. Not for
+ * concurrent use; after commit or rollback it must not be used again.
+ */
+export class HeadAppender implements Appender {
+  readonly #head: Head;
+  readonly #id: number;
+  readonly #minValidTime: number;
+  readonly #headMaxT: number;
+  readonly #oooWindow: number;
+  #series: MemSeries[] = [];
+  #ts = new Float64Array(64);
+  #vs = new Float64Array(64);
+  #n = 0;
+  #exemplars: { series: MemSeries; e: Exemplar }[] = [];
+  #metadata: { series: MemSeries; m: Metadata }[] = [];
+  #discardOOO = false;
+  #done = false;
+
+  /** @internal Use `Head.appender()`. */
+  constructor(head: Head, id: number) {
+    this.#head = head;
+    this.#id = id;
+    this.#minValidTime = head.appendableMinValidTime();
+    this.#headMaxT = head.maxTime;
+    this.#oooWindow = head.oooWindowMs;
+  }
+
+  #seriesFor(ref: SeriesRef, labels: Labels): MemSeries {
+    if (ref !== 0) {
+      const s = this.#head.series.getByRef(ref);
+      if (s !== undefined) return s;
+    }
+    return this.#head.getOrCreate(labels).series;
+  }
+
+  /**
+   * Prometheus `memSeries.appendable`: whether (t, v) may go in order (returns false), out of order
+   * (returns true), or throws the reason it may not. Sees this appender's pending samples.
+   */
+  #appendable(s: MemSeries, t: number, v: number): boolean {
+    let maxt = s.maxt;
+    let last = s.lastValue;
+    if (s.pendingAppender === this.#id) {
+      const pt = this.#ts[s.pendingIdx]!;
+      if (pt > maxt) {
+        maxt = pt;
+        last = this.#vs[s.pendingIdx]!;
+      }
+    }
+    const minValid = this.#minValidTime;
+    if (t >= minValid) {
+      if (t > maxt) return false;
+      if (t === maxt) {
+        if (!sameBits(last, v)) throw new DuplicateSampleForTimestampError(t, last, v);
+        return false; // An exact duplicate: accepted, stored once.
+      }
+    }
+    const window = this.#oooWindow;
+    if (window > 0) {
+      const headMaxT = this.#headMaxT > maxt ? this.#headMaxT : maxt;
+      if (t >= headMaxT - window) return true;
+      throw new TooOldSampleError(t, headMaxT - window);
+    }
+    if (t < minValid) throw new OutOfBoundsError(t, minValid);
+    throw new OutOfOrderSampleError(t, maxt);
+  }
+
+  #check(): void {
+    if (this.#done) throw new Error('appender already committed or rolled back');
+  }
+
+  /** Appends a float sample at `t` (ms); returns the series ref to pass next time. */
+  append(ref: SeriesRef, labels: Labels, t: number, v: number): SeriesRef {
+    this.#check();
+    if (this.#oooWindow === 0 && t < this.#minValidTime) throw new OutOfBoundsError(t, this.#minValidTime);
+    const s = this.#seriesFor(ref, labels);
+    const ooo = this.#appendable(s, t, v);
+    if (ooo && this.#discardOOO) throw new OutOfOrderSampleError(t, s.maxt);
+    this.#push(s, t, v);
+    return s.ref;
+  }
+
+  #push(s: MemSeries, t: number, v: number): void {
+    const n = this.#n;
+    if (n === this.#ts.length) {
+      const ts = new Float64Array(n * 2);
+      const vs = new Float64Array(n * 2);
+      ts.set(this.#ts);
+      vs.set(this.#vs);
+      this.#ts = ts;
+      this.#vs = vs;
+    }
+    this.#ts[n] = t;
+    this.#vs[n] = v;
+    this.#series.push(s);
+    this.#n = n + 1;
+    if (s.pendingAppender !== this.#id) {
+      s.pendingAppender = this.#id;
+      s.pendingIdx = n;
+    } else if (t > this.#ts[s.pendingIdx]!) s.pendingIdx = n;
+  }
+
+  /** AppenderV2's call: a sample with its metadata and exemplars. Histograms are not supported yet. */
+  appendWithOptions(
+    ref: SeriesRef,
+    labels: Labels,
+    _st: number,
+    t: number,
+    v: number,
+    h: Histogram | undefined,
+    fh: FloatHistogram | undefined,
+    opts?: AppendV2Options,
+  ): SeriesRef {
+    if (h !== undefined || fh !== undefined) throw new NativeHistogramsDisabledError();
+    const prev = this.#discardOOO;
+    if (opts?.rejectOutOfOrder === true) this.#discardOOO = true;
+    try {
+      ref = this.append(ref, labels, t, v);
+    } finally {
+      this.#discardOOO = prev;
+    }
+    if (opts === undefined) return ref;
+    const errors: Error[] = [];
+    if (opts.metadata !== undefined) this.updateMetadata(ref, labels, opts.metadata);
+    if (opts.exemplars !== undefined) {
+      for (const e of opts.exemplars) {
+        try {
+          this.appendExemplar(ref, labels, e.hasTs ? e : { ...e, ts: t, hasTs: true });
+        } catch (err) {
+          if (!(err instanceof Error)) throw err;
+          errors.push(err); // A bad exemplar does not fail its sample: reported as a partial error.
+        }
+      }
+    }
+    if (errors.length > 0) throw new AppendPartialError(ref, errors);
+    return ref;
+  }
+
+  /** Adds an exemplar to the series; duplicates of its newest exemplar are ignored silently. */
+  appendExemplar(ref: SeriesRef, labels: Labels, e: Exemplar): SeriesRef {
+    this.#check();
+    let s = ref === 0 ? undefined : this.#head.series.getByRef(ref);
+    if (s === undefined) s = this.#head.series.getByLabels(labels);
+    if (s === undefined) throw new NotFoundError(`unknown HeadSeriesRef when trying to add exemplar: ${ref}`);
+    try {
+      this.#head.exemplars.validate(s.labels, e);
+    } catch (err) {
+      // Prometheus: duplicates and a disabled storage are not errors for the caller.
+      if (err instanceof DuplicateExemplarError || err instanceof ExemplarsDisabledError) return 0;
+      throw err;
+    }
+    this.#exemplars.push({ series: s, e });
+    return s.ref;
+  }
+
+  /** Histograms arrive with the native-histogram support; until then they are rejected. */
+  appendHistogram(
+    _ref: SeriesRef,
+    _labels: Labels,
+    _t: number,
+    _h: Histogram | undefined,
+    _fh: FloatHistogram | undefined,
+  ): SeriesRef {
+    this.#check();
+    throw new NativeHistogramsDisabledError();
+  }
+
+  /** Appends a 0 sample at the start timestamp `st` (< t) unless the series is already past it. */
+  appendSTZeroSample(ref: SeriesRef, labels: Labels, t: number, st: number): SeriesRef {
+    this.#check();
+    if (st >= t) throw new OutOfOrderSTError();
+    const s = this.#seriesFor(ref, labels);
+    const pendingMaxT = s.pendingAppender === this.#id ? this.#ts[s.pendingIdx]! : -Infinity;
+    const maxt = pendingMaxT > s.maxt ? pendingMaxT : s.maxt;
+    if (st === maxt) return s.ref; // The zero sample is already there.
+    const ooo = this.#appendable(s, st, 0);
+    // An injected zero must never go out of order: it would be re-injected on every scrape.
+    if (ooo) throw new OutOfOrderSTError();
+    this.#push(s, st, 0);
+    return s.ref;
+  }
+
+  /** Records metadata for the series; logged at commit when it changed. */
+  updateMetadata(ref: SeriesRef, labels: Labels, m: Metadata): SeriesRef {
+    this.#check();
+    const s = this.#seriesFor(ref, labels);
+    const old = s.meta;
+    if (old === undefined || old.type !== m.type || old.unit !== m.unit || old.help !== m.help) {
+      this.#metadata.push({ series: s, m });
+    }
+    return s.ref;
+  }
+
+  /** Classic-appender options: `discardOutOfOrder` rejects samples that would go out of order. */
+  setOptions(opts: AppendOptions | undefined): void {
+    this.#discardOOO = opts?.discardOutOfOrder === true;
+  }
+
+  /**
+   * Logs the commit (when the head has a WAL) and then applies it. Resolves once the records were
+   * handed to the OS (see the README's durability promise). Samples that another commit made out
+   * of order meanwhile go to the out-of-order head if the window allows, else they are dropped and
+   * counted in `samplesDroppedAtCommit`, as Prometheus does.
+   */
+  async commit(): Promise<void> {
+    this.#check();
+    this.#done = true;
+    const head = this.#head;
+    try {
+      if (head.log !== undefined && (this.#n > 0 || this.#exemplars.length > 0 || this.#metadata.length > 0)) {
+        const newSeries: MemSeries[] = [];
+        for (const s of this.#series) {
+          if (!s.walLogged) {
+            s.walLogged = true;
+            newSeries.push(s);
+          }
+        }
+        // Series that metadata or exemplars refer to need their series record first too.
+        for (const { series: s } of this.#metadata) {
+          if (!s.walLogged) {
+            s.walLogged = true;
+            newSeries.push(s);
+          }
+        }
+        for (const { series: s } of this.#exemplars) {
+          if (!s.walLogged) {
+            s.walLogged = true;
+            newSeries.push(s);
+          }
+        }
+        await head.log.logCommit({
+          newSeries,
+          series: this.#series,
+          ts: this.#ts,
+          vs: this.#vs,
+          length: this.#n,
+          exemplars: this.#exemplars,
+          metadata: this.#metadata,
+        });
+      }
+    } catch (err) {
+      this.#clearPending();
+      throw err;
+    }
+    const ooo = applyCommit(head, this.#series, this.#ts, this.#vs, this.#n, this.#headMaxT);
+    for (const { series, e } of this.#exemplars) {
+      try {
+        head.exemplars.add(series.labels, e);
+      } catch (err) {
+        // Validated at append time; another commit may have added a newer one since. Dropped.
+        if (!(err instanceof Error)) throw err;
+      }
+    }
+    for (const { series, m } of this.#metadata) series.meta = m;
+    if (ooo !== undefined && head.log !== undefined) {
+      await head.log.logOOO(ooo.series, ooo.ts, ooo.vs, ooo.length, ooo.markers);
+    }
+  }
+
+  /** Drops everything appended. */
+  async rollback(): Promise<void> {
+    this.#check();
+    this.#done = true;
+    this.#clearPending();
+  }
+
+  #clearPending(): void {
+    for (const s of this.#series) if (s.pendingAppender === this.#id) s.pendingAppender = 0;
+  }
+}
+
+/** AppenderV2 over a HeadAppender: one call per sample with its metadata and exemplars. */
+export class HeadAppenderV2 implements AppenderV2 {
+  readonly #app: HeadAppender;
+
+  /** @internal Use `Head.appenderV2()`. */
+  constructor(app: HeadAppender) {
+    this.#app = app;
+  }
+
+  append(
+    ref: SeriesRef,
+    labels: Labels,
+    st: number,
+    t: number,
+    v: number,
+    h: Histogram | undefined,
+    fh: FloatHistogram | undefined,
+    opts?: AppendV2Options,
+  ): SeriesRef {
+    return this.#app.appendWithOptions(ref, labels, st, t, v, h, fh, opts);
+  }
+
+  commit(): Promise<void> {
+    return this.#app.commit();
+  }
+
+  rollback(): Promise<void> {
+    return this.#app.rollback();
+  }
+}

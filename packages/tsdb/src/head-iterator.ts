@@ -1,0 +1,183 @@
+// Prometheus: tsdb/head_read.go memSeries.iterator, the head's chunk readers, and the merge of
+// in-order and out-of-order data (tsdb/ooo_head_read.go) in a simplified form.
+import type { Labels } from '@tsprom/labels';
+import {
+  type Chunk,
+  type FloatHistogram,
+  type Histogram,
+  type SampleIterator,
+  ValueType,
+} from '@tsprom/storage-interfaces';
+import type { HeadChunkStore } from './mem-series.js';
+
+/**
+ * What a querier captured of one series when it selected it: the chunks overlapping its range,
+ * each with the sequence number of its first sample, and how many samples (by sequence number)
+ * its isolation state lets it see. A chunk is a Chunk in memory or a number: a chunk-store ref
+ * read on demand. When the series has out-of-order data in range, `merged` holds the merged
+ * samples instead.
+ */
+export interface SeriesSnapshot {
+  readonly labels: Labels;
+  readonly chunks: (Chunk | number)[];
+  readonly mints: number[];
+  readonly maxts: number[];
+  readonly firstSeqs: number[];
+  /** Index of the series' open chunk in `chunks` (-1 when not included): it may still grow. */
+  readonly openIndex: number;
+  readonly limit: number;
+  merged?: { ts: Float64Array; vs: Float64Array; length: number };
+}
+
+/** Iterates the samples of a snapshot within [mint, maxt] (ms, inclusive). */
+export class HeadSeriesIterator implements SampleIterator {
+  #snap!: SeriesSnapshot;
+  #store: HeadChunkStore | undefined;
+  #mint = 0;
+  #maxt = 0;
+  #i = -1;
+  #it: SampleIterator | undefined;
+  #left = 0;
+  #t = 0;
+  #v = 0;
+  #done = false;
+  #positioned = false;
+  #err: Error | undefined;
+
+  constructor(snap: SeriesSnapshot, store: HeadChunkStore | undefined, mint: number, maxt: number) {
+    this.reset(snap, store, mint, maxt);
+  }
+
+  /** Points the iterator at another snapshot (reuse). */
+  reset(snap: SeriesSnapshot, store: HeadChunkStore | undefined, mint: number, maxt: number): void {
+    this.#snap = snap;
+    this.#store = store;
+    this.#mint = mint;
+    this.#maxt = maxt;
+    this.#i = -1;
+    this.#left = 0;
+    this.#done = false;
+    this.#positioned = false;
+    this.#err = undefined;
+  }
+
+  next(): ValueType {
+    const vt = this.#advance();
+    this.#positioned = vt !== ValueType.None;
+    return vt;
+  }
+
+  #advance(): ValueType {
+    if (this.#done) return ValueType.None;
+    const snap = this.#snap;
+    const merged = snap.merged;
+    if (merged !== undefined) {
+      for (;;) {
+        const i = ++this.#i;
+        if (i >= merged.length) return this.#finish();
+        const t = merged.ts[i]!;
+        if (t < this.#mint) continue;
+        if (t > this.#maxt) return this.#finish();
+        this.#t = t;
+        this.#v = merged.vs[i]!;
+        return ValueType.Float;
+      }
+    }
+    for (;;) {
+      const it = this.#it;
+      if (it !== undefined && this.#left > 0) {
+        if (it.next() !== ValueType.None) {
+          this.#left--;
+          const t = it.atT();
+          if (t < this.#mint) continue;
+          if (t > this.#maxt) return this.#finish();
+          this.#t = t;
+          this.#v = it.atV();
+          return ValueType.Float;
+        }
+        const err = it.err();
+        if (err !== undefined) {
+          this.#err = err;
+          return this.#finish();
+        }
+      }
+      if (!this.#nextChunk(this.#mint)) return this.#finish();
+    }
+  }
+
+  #nextChunk(minT: number): boolean {
+    const snap = this.#snap;
+    for (;;) {
+      const i = ++this.#i;
+      if (i >= snap.chunks.length) return false;
+      if (snap.maxts[i]! < minT) continue;
+      if (snap.mints[i]! > this.#maxt) return false;
+      const left = snap.limit - snap.firstSeqs[i]!;
+      if (left <= 0) return false;
+      let c = snap.chunks[i]!;
+      if (typeof c === 'number') {
+        try {
+          c = this.#store!.read(c);
+        } catch (err) {
+          this.#err = err instanceof Error ? err : new Error(String(err));
+          return false;
+        }
+      }
+      this.#it = c.iterator(this.#it);
+      this.#left = left;
+      return true;
+    }
+  }
+
+  #finish(): ValueType {
+    this.#done = true;
+    this.#positioned = false;
+    return ValueType.None;
+  }
+
+  seek(t: number): ValueType {
+    if (this.#done) return ValueType.None;
+    if (this.#positioned && this.#t >= t) return ValueType.Float;
+    // Skip whole chunks that end before t.
+    if (this.#snap.merged === undefined && t > this.#mint) {
+      const snap = this.#snap;
+      if (this.#it === undefined || this.#i < 0 || snap.maxts[this.#i]! < t) {
+        this.#left = 0;
+        this.#positioned = false;
+        if (!this.#nextChunk(t)) return this.#finish();
+      }
+    }
+    for (;;) {
+      const vt = this.next();
+      if (vt === ValueType.None || this.#t >= t) return vt;
+    }
+  }
+
+  at(): [number, number] {
+    return [this.#t, this.#v];
+  }
+
+  atT(): number {
+    return this.#t;
+  }
+
+  atV(): number {
+    return this.#v;
+  }
+
+  atHistogram(): Histogram {
+    throw new Error('head series iterator: not a histogram sample');
+  }
+
+  atFloatHistogram(): FloatHistogram {
+    throw new Error('head series iterator: not a histogram sample');
+  }
+
+  atST(): number {
+    return 0;
+  }
+
+  err(): Error | undefined {
+    return this.#err;
+  }
+}

@@ -1,0 +1,40 @@
+// The head's view of its write-ahead logs (WAL and WBL): what a commit hands over to be made
+// durable. The implementation (head-wal.ts) needs the file system, so the head only knows this
+// interface and an in-memory head simply has none.
+import type { Exemplar, Metadata } from '@tsprom/storage-interfaces';
+import type { MemSeries } from './mem-series.js';
+
+/** The data of one commit, in the columnar form the appender buffers it in. */
+export interface CommitBatch {
+  /** Series whose series record has not been logged yet (logged before the samples). */
+  readonly newSeries: readonly MemSeries[];
+  /** Series of sample i, its timestamp (ms) and value, for i < length. */
+  readonly series: readonly MemSeries[];
+  readonly ts: Float64Array;
+  readonly vs: Float64Array;
+  readonly length: number;
+  /** Exemplars accepted by the appender, with their series. */
+  readonly exemplars: readonly { series: MemSeries; e: Exemplar }[];
+  /** Metadata that changed, with its series. */
+  readonly metadata: readonly { series: MemSeries; m: Metadata }[];
+}
+
+/** Logs commits durably. A commit resolves only after `logCommit` resolved. */
+export interface HeadLog {
+  /** Writes the records of a commit to the WAL (series, samples, exemplars, metadata). */
+  logCommit(batch: CommitBatch): Promise<void>;
+  /**
+   * Writes the out-of-order samples of a commit to the WBL with m-map marker records for the OOO
+   * chunks the commit wrote to chunks_head/, as Prometheus orders them: `markers` holds triples
+   * (sample index, series ref, chunk ref) and a marker goes after the samples before its index.
+   */
+  logOOO(
+    series: readonly MemSeries[],
+    ts: Float64Array,
+    vs: Float64Array,
+    length: number,
+    markers: readonly number[],
+  ): Promise<void>;
+  /** Flushes and closes the logs. */
+  close(): Promise<void>;
+}

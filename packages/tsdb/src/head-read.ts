@@ -1,0 +1,360 @@
+// Prometheus: tsdb/head_read.go headIndexReader, headChunkReader; tsdb/querier.go blockQuerier
+import { Labels, type Matcher } from '@tsprom/labels';
+import { XORChunk } from '@tsprom/chunkenc';
+import {
+  Annotations,
+  type Chunk,
+  type ChunkIterator,
+  type ChunkMeta,
+  type ChunkQuerier,
+  type ChunkSeries,
+  type ChunkSeriesSet,
+  type LabelHints,
+  type LabelQueryResult,
+  type Querier,
+  type SampleIterator,
+  type SelectHints,
+  type Series,
+  type SeriesSet,
+  ValueType,
+} from '@tsprom/storage-interfaces';
+import { compareStrings } from './compare.js';
+import type { Head } from './head.js';
+import { HeadSeriesIterator, type SeriesSnapshot } from './head-iterator.js';
+import type { IsolationState } from './isolation.js';
+import { MMAP_FIELDS, type MemSeries } from './mem-series.js';
+import { type PostingsIndex, postingsForMatchers } from './postings-for-matchers.js';
+
+/** The head's postings as matcher evaluation needs them. */
+function headIndex(head: Head): PostingsIndex {
+  const p = head.postings;
+  return {
+    allPostings: () => p.get('', ''),
+    postings: (name, values) => p.postings(name, values),
+    postingsForLabelMatching: (name, match) => p.postingsForLabelMatching(name, match),
+    postingsForAllLabelValues: (name) => p.postingsForAllLabelValues(name),
+  };
+}
+
+/** Captures what a reader with `iso` may see of `s` within [mint, maxt]; undefined if nothing. */
+export function snapshotSeries(
+  head: Head,
+  s: MemSeries,
+  mint: number,
+  maxt: number,
+  iso: IsolationState,
+): SeriesSnapshot | undefined {
+  const limit = s.visibleSeq(iso.maxCommitId);
+  const chunks: (Chunk | number)[] = [];
+  const mints: number[] = [];
+  const maxts: number[] = [];
+  const firstSeqs: number[] = [];
+  let openIndex = -1;
+  const mm = s.mmapped;
+  for (let i = 0; i < mm.length; i += MMAP_FIELDS) {
+    if (mm[i + 2]! < mint || mm[i + 1]! > maxt || mm[i + 3]! >= limit) continue;
+    chunks.push(mm[i]!);
+    mints.push(mm[i + 1]!);
+    maxts.push(mm[i + 2]!);
+    firstSeqs.push(mm[i + 3]!);
+  }
+  for (const c of s.completed) {
+    if (c.maxt < mint || c.mint > maxt || c.firstSeq >= limit) continue;
+    chunks.push(c.chunk);
+    mints.push(c.mint);
+    maxts.push(c.maxt);
+    firstSeqs.push(c.firstSeq);
+  }
+  const o = s.open;
+  if (o !== undefined && s.maxt >= mint && o.mint <= maxt && o.firstSeq < limit && s.openCount > 0) {
+    openIndex = chunks.length;
+    chunks.push(o.chunk);
+    mints.push(o.mint);
+    maxts.push(s.maxt);
+    firstSeqs.push(o.firstSeq);
+  }
+  const snap: SeriesSnapshot = { labels: s.labels, chunks, mints, maxts, firstSeqs, openIndex, limit };
+  const oooInRange =
+    (s.ooo !== undefined && s.ooo.length > 0 && s.ooo.maxTime() >= mint && s.ooo.minTime() <= maxt) ||
+    (s.oooCompleted?.some((c) => c.maxt >= mint && c.mint <= maxt) ?? false);
+  if (oooInRange) {
+    snap.merged = mergeWithOOO(head, snap, s, mint, maxt);
+    return snap.merged.length > 0 ? snap : undefined;
+  }
+  return chunks.length > 0 ? snap : undefined;
+}
+
+/** In-order samples of `snap` merged with the series' out-of-order samples, in [mint, maxt]. */
+function mergeWithOOO(
+  head: Head,
+  snap: SeriesSnapshot,
+  s: MemSeries,
+  mint: number,
+  maxt: number,
+): { ts: Float64Array; vs: Float64Array; length: number } {
+  let ts = new Float64Array(64);
+  let vs = new Float64Array(64);
+  let n = 0;
+  const push = (t: number, v: number): void => {
+    if (n === ts.length) {
+      const nt = new Float64Array(n * 2);
+      const nv = new Float64Array(n * 2);
+      nt.set(ts);
+      nv.set(vs);
+      ts = nt;
+      vs = nv;
+    }
+    ts[n] = t;
+    vs[n++] = v;
+  };
+  const it = new HeadSeriesIterator(snap, head.chunkStore, mint, maxt);
+  while (it.next() !== ValueType.None) push(it.atT(), it.atV());
+  if (it.err() !== undefined) throw it.err();
+  for (const c of s.oooCompleted ?? []) {
+    if (c.maxt < mint || c.mint > maxt) continue;
+    const chunk = typeof c.chunk === 'number' ? head.chunkStore!.read(c.chunk) : c.chunk;
+    const ci = chunk.iterator();
+    while (ci.next() !== ValueType.None) {
+      const t = ci.atT();
+      if (t >= mint && t <= maxt) push(t, ci.atV());
+    }
+  }
+  const oc = s.ooo;
+  if (oc !== undefined) {
+    for (let i = 0; i < oc.length; i++) {
+      const t = oc.t(i);
+      if (t >= mint && t <= maxt) push(t, oc.v(i));
+    }
+  }
+  // Sort by time (stable: in-order samples come first, so they win on equal timestamps).
+  const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => ts[a]! - ts[b]! || a - b);
+  const outT = new Float64Array(n);
+  const outV = new Float64Array(n);
+  let m = 0;
+  for (const i of idx) {
+    if (m > 0 && outT[m - 1] === ts[i]) continue;
+    outT[m] = ts[i]!;
+    outV[m++] = vs[i]!;
+  }
+  return { ts: outT, vs: outV, length: m };
+}
+
+class ListSet<S extends { labels(): Labels }> {
+  #i = -1;
+  readonly #items: S[];
+  readonly #warnings = new Annotations();
+  constructor(items: S[]) {
+    this.#items = items;
+  }
+  next(): boolean {
+    return ++this.#i < this.#items.length;
+  }
+  at(): S {
+    return this.#items[this.#i]!;
+  }
+  err(): Error | undefined {
+    return undefined;
+  }
+  warnings(): Annotations {
+    return this.#warnings;
+  }
+}
+
+class HeadSeries implements Series {
+  constructor(
+    readonly snap: SeriesSnapshot,
+    readonly head: Head,
+    readonly mint: number,
+    readonly maxt: number,
+  ) {}
+  labels(): Labels {
+    return this.snap.labels;
+  }
+  iterator(reuse?: SampleIterator): SampleIterator {
+    if (reuse instanceof HeadSeriesIterator) {
+      reuse.reset(this.snap, this.head.chunkStore, this.mint, this.maxt);
+      return reuse;
+    }
+    return new HeadSeriesIterator(this.snap, this.head.chunkStore, this.mint, this.maxt);
+  }
+}
+
+/** Re-encodes samples of an iterator into XOR chunks of at most `perChunk` samples. */
+function encodeChunks(it: SampleIterator, perChunk: number): ChunkMeta[] {
+  const out: ChunkMeta[] = [];
+  let c: XORChunk | undefined;
+  let app: ReturnType<XORChunk['appender']> | undefined;
+  let meta: ChunkMeta | undefined;
+  while (it.next() !== ValueType.None) {
+    const t = it.atT();
+    if (c === undefined || meta === undefined || c.numSamples() >= perChunk) {
+      c = new XORChunk();
+      app = c.appender();
+      meta = { ref: 0, mint: t, maxt: t, chunk: c };
+      out.push(meta);
+    }
+    app!.append(t, it.atV());
+    meta.maxt = t;
+  }
+  return out;
+}
+
+class HeadChunkSeries implements ChunkSeries {
+  constructor(
+    readonly snap: SeriesSnapshot,
+    readonly head: Head,
+  ) {}
+  labels(): Labels {
+    return this.snap.labels;
+  }
+  chunkIterator(): ChunkIterator {
+    const { snap, head } = this;
+    const metas: ChunkMeta[] = [];
+    let err: Error | undefined;
+    if (snap.merged !== undefined) {
+      metas.push(...encodeChunks(new HeadSeriesIterator(snap, undefined, -Infinity, Infinity), head.samplesPerChunk));
+    } else {
+      for (let i = 0; i < snap.chunks.length; i++) {
+        const c = snap.chunks[i]!;
+        if (i !== snap.openIndex) {
+          let chunk: Chunk;
+          try {
+            chunk = typeof c === 'number' ? head.chunkStore!.read(c) : c;
+          } catch (e) {
+            err = e instanceof Error ? e : new Error(String(e));
+            break;
+          }
+          // Whole when every sample of it is visible to this querier's isolation state.
+          if (snap.firstSeqs[i]! + chunk.numSamples() <= snap.limit) {
+            metas.push({ ref: typeof c === 'number' ? c : 0, mint: snap.mints[i]!, maxt: snap.maxts[i]!, chunk });
+            continue;
+          }
+        }
+        // The open chunk (or one cut by isolation) is copied: it may change after this call.
+        const one: SeriesSnapshot = {
+          ...snap,
+          chunks: [snap.chunks[i]!],
+          mints: [snap.mints[i]!],
+          maxts: [snap.maxts[i]!],
+          firstSeqs: [snap.firstSeqs[i]!],
+          openIndex: 0,
+        };
+        metas.push(...encodeChunks(new HeadSeriesIterator(one, head.chunkStore, -Infinity, Infinity), Infinity));
+      }
+    }
+    let i = -1;
+    return {
+      next: () => ++i < metas.length,
+      at: () => metas[i]!,
+      err: () => err,
+    };
+  }
+}
+
+abstract class HeadBaseQuerier {
+  protected readonly head: Head;
+  protected readonly mint: number;
+  protected readonly maxt: number;
+  protected readonly iso: IsolationState;
+  #closed = false;
+
+  constructor(head: Head, mint: number, maxt: number) {
+    this.head = head;
+    this.mint = mint;
+    this.maxt = maxt;
+    this.iso = head.isolation.startRead();
+  }
+
+  protected snapshots(sortSeries: boolean, hints: SelectHints | undefined, matchers: Matcher[]): SeriesSnapshot[] {
+    if (this.#closed) throw new Error('querier is closed');
+    const head = this.head;
+    const refs = postingsForMatchers(headIndex(head), matchers);
+    // As Prometheus's block querier: the hints' range, when given, replaces the querier's.
+    const mint = hints?.start ?? this.mint;
+    const maxt = hints?.end ?? this.maxt;
+    const out: SeriesSnapshot[] = [];
+    for (let i = 0; i < refs.length; i++) {
+      const s = head.series.getByRef(refs[i]!);
+      if (s === undefined) continue;
+      const snap = snapshotSeries(head, s, mint, maxt, this.iso);
+      if (snap !== undefined) out.push(snap);
+    }
+    if (sortSeries) out.sort((a, b) => Labels.compare(a.labels, b.labels));
+    const limit = hints?.limit ?? 0;
+    if (limit > 0 && out.length > limit) out.length = limit;
+    return out;
+  }
+
+  #seriesFor(matchers: Matcher[]): MemSeries[] {
+    const refs = postingsForMatchers(headIndex(this.head), matchers);
+    const out: MemSeries[] = [];
+    for (let i = 0; i < refs.length; i++) {
+      const s = this.head.series.getByRef(refs[i]!);
+      if (s !== undefined) out.push(s);
+    }
+    return out;
+  }
+
+  #overlaps(): boolean {
+    return this.head.minTime <= this.maxt && this.head.maxTime >= this.mint;
+  }
+
+  async labelValues(name: string, hints?: LabelHints, ...matchers: Matcher[]): Promise<LabelQueryResult> {
+    let values: string[];
+    if (!this.#overlaps()) values = [];
+    else if (matchers.length === 0) values = this.head.postings.labelValues(name);
+    else {
+      const set = new Set<string>();
+      for (const s of this.#seriesFor(matchers)) {
+        const v = s.labels.get(name);
+        if (v !== '') set.add(v);
+      }
+      values = Array.from(set).sort(compareStrings);
+    }
+    const limit = hints?.limit ?? 0;
+    if (limit > 0 && values.length > limit) values.length = limit;
+    return { values, warnings: new Annotations() };
+  }
+
+  async labelNames(hints?: LabelHints, ...matchers: Matcher[]): Promise<LabelQueryResult> {
+    let values: string[];
+    if (!this.#overlaps()) values = [];
+    else if (matchers.length === 0) values = this.head.postings.labelNames();
+    else {
+      const set = new Set<string>();
+      for (const s of this.#seriesFor(matchers)) {
+        s.labels.forEach((n) => {
+          set.add(n);
+        });
+      }
+      values = Array.from(set).sort(compareStrings);
+    }
+    const limit = hints?.limit ?? 0;
+    if (limit > 0 && values.length > limit) values.length = limit;
+    return { values, warnings: new Annotations() };
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.head.isolation.closeRead(this.iso);
+  }
+}
+
+/** Prometheus: the head's block querier. Sees the commits made before it was opened. */
+export class HeadQuerier extends HeadBaseQuerier implements Querier {
+  async select(sortSeries: boolean, hints: SelectHints | undefined, ...matchers: Matcher[]): Promise<SeriesSet> {
+    const trim = hints?.disableTrimming !== true;
+    const mint = trim ? (hints?.start ?? this.mint) : -Infinity;
+    const maxt = trim ? (hints?.end ?? this.maxt) : Infinity;
+    const snaps = this.snapshots(sortSeries, hints, matchers);
+    return new ListSet<Series>(snaps.map((s) => new HeadSeries(s, this.head, mint, maxt)));
+  }
+}
+
+/** Prometheus: the head's block chunk querier. Hands out whole chunks overlapping the range. */
+export class HeadChunkQuerier extends HeadBaseQuerier implements ChunkQuerier {
+  async select(sortSeries: boolean, hints: SelectHints | undefined, ...matchers: Matcher[]): Promise<ChunkSeriesSet> {
+    const snaps = this.snapshots(sortSeries, hints, matchers);
+    return new ListSet<ChunkSeries>(snaps.map((s) => new HeadChunkSeries(s, this.head)));
+  }
+}

@@ -1,0 +1,236 @@
+// Prometheus: tsdb/head.go Head, HeadOptions, getOrCreate, Truncate, gc
+import type { Labels } from '@tsprom/labels';
+import { InvalidLabelsError } from '@tsprom/storage-interfaces';
+import { CircularExemplarStorage } from './exemplar-storage.js';
+import { HeadAppender, HeadAppenderV2 } from './head-append.js';
+import type { HeadLog } from './head-log.js';
+import { HeadChunkQuerier, HeadQuerier } from './head-read.js';
+import { Isolation } from './isolation.js';
+import { MemPostings } from './mem-postings.js';
+import { defaultSamplesPerChunk, type HeadChunkStore, MemSeries, SeriesColumns } from './mem-series.js';
+import { StripeSeries } from './stripe-series.js';
+
+/** Default chunk range: 2h, the head's block size (Prometheus `DefaultBlockDuration`). */
+export const defaultChunkRangeMs = 2 * 3600_000;
+
+/** Options of a Head. All times in ms. */
+export interface HeadOptions {
+  /** Width of a chunk range; chunks never cross a multiple of it. Default 2h. */
+  chunkRangeMs?: number;
+  /** Target samples per chunk. Default 120. */
+  samplesPerChunk?: number;
+  /** How far behind the head's max time a sample may be and still be accepted out of order. Default 0. */
+  outOfOrderTimeWindowMs?: number;
+  /** Capacity of the exemplar ring (0 disables exemplars). Default 100000. */
+  maxExemplars?: number;
+  /** Number of stripes of the series map (a power of two). */
+  stripeSize?: number;
+  /** Where completed chunks go (chunks_head/); without one they stay in memory. */
+  chunkStore?: HeadChunkStore;
+  /** Where commits are logged (WAL/WBL); without one the head is memory-only. */
+  log?: HeadLog;
+}
+
+/** Counts of what the head holds and what it rejected. */
+export interface HeadStats {
+  numSeries: number;
+  numChunks: number;
+  /** Samples held (in-order and out-of-order). */
+  numSamples: number;
+  /** Smallest and largest sample time held, ms (Infinity / -Infinity when empty). */
+  minTime: number;
+  maxTime: number;
+  samplesAppended: number;
+  outOfOrderSamplesAppended: number;
+  /** Samples accepted by an appender and dropped at commit because another commit got ahead. */
+  samplesDroppedAtCommit: number;
+  seriesCreated: number;
+  seriesRemoved: number;
+  numLabelPairs: number;
+  numExemplarSeries: number;
+}
+
+/**
+ * The in-memory part of the TSDB: every recent series with its chunks, an inverted index, and
+ * isolation between appenders and readers. Without a dir it needs nothing from Node, so it runs in
+ * a browser. Not safe for use from several threads (there is one).
+ */
+export class Head {
+  readonly chunkRangeMs: number;
+  readonly samplesPerChunk: number;
+  readonly oooWindowMs: number;
+  /** Series by ref and by labels. */
+  readonly series: StripeSeries;
+  /** Inverted index of the series' labels. */
+  readonly postings = new MemPostings();
+  readonly isolation = new Isolation();
+  readonly exemplars: CircularExemplarStorage;
+  /** Numeric state of the series, in one typed array. */
+  readonly columns = new SeriesColumns();
+  chunkStore: HeadChunkStore | undefined;
+  log: HeadLog | undefined;
+  #lastSeriesRef = 0;
+  #nextAppenderId = 0;
+  /** Samples older than this are out of bounds (raised by truncation). */
+  minValidTime = -Infinity;
+  /** @internal Counters behind `stats()`; appenders and replay update them. */
+  readonly counters = {
+    minTime: Infinity,
+    maxTime: -Infinity,
+    numSamples: 0,
+    samplesAppended: 0,
+    oooAppended: 0,
+    droppedAtCommit: 0,
+    seriesCreated: 0,
+    seriesRemoved: 0,
+  };
+
+  constructor(opts: HeadOptions = {}) {
+    this.chunkRangeMs = opts.chunkRangeMs ?? defaultChunkRangeMs;
+    this.samplesPerChunk = opts.samplesPerChunk ?? defaultSamplesPerChunk;
+    this.oooWindowMs = opts.outOfOrderTimeWindowMs ?? 0;
+    this.series = new StripeSeries(opts.stripeSize);
+    this.exemplars = new CircularExemplarStorage(opts.maxExemplars ?? 100_000);
+    this.chunkStore = opts.chunkStore;
+    this.log = opts.log;
+  }
+
+  /** Smallest sample time held (ms), Infinity when empty. */
+  get minTime(): number {
+    return this.counters.minTime;
+  }
+
+  /** Largest sample time held (ms), -Infinity when empty. */
+  get maxTime(): number {
+    return this.counters.maxTime;
+  }
+
+  /** The series with exactly `labels`, creating (and indexing) it if needed. */
+  getOrCreate(labels: Labels): { series: MemSeries; created: boolean } {
+    const found = this.series.getByLabels(labels);
+    if (found !== undefined) return { series: found, created: false };
+    if (labels.isEmpty()) throw new InvalidLabelsError('empty labelset');
+    return { series: this.createWithRef(++this.#lastSeriesRef, labels), created: true };
+  }
+
+  /** Creates a series with a given ref (WAL replay); refs handed out later are above it. */
+  createWithRef(ref: number, labels: Labels): MemSeries {
+    const s = new MemSeries(ref, labels, this.columns);
+    this.series.set(s);
+    this.postings.add(ref, labels);
+    if (ref > this.#lastSeriesRef) this.#lastSeriesRef = ref;
+    this.counters.seriesCreated++;
+    return s;
+  }
+
+  /** The highest series ref handed out so far. */
+  get lastSeriesRef(): number {
+    return this.#lastSeriesRef;
+  }
+
+  /** Minimum time an in-order append may have now (Prometheus `appendableMinValidTime`). */
+  appendableMinValidTime(): number {
+    const cwEnd = this.counters.maxTime - this.chunkRangeMs / 2;
+    return cwEnd > this.minValidTime ? cwEnd : this.minValidTime;
+  }
+
+  /** A classic and V2 appender in one; its samples become visible together at commit. */
+  appender(): HeadAppender {
+    return new HeadAppender(this, ++this.#nextAppenderId);
+  }
+
+  /** An AppenderV2 (single-call form) with the same semantics as `appender()`. */
+  appenderV2(): HeadAppenderV2 {
+    return new HeadAppenderV2(this.appender());
+  }
+
+  /** A querier over [mint, maxt] (ms, inclusive) that sees the commits made before this call. */
+  querier(mint: number, maxt: number): HeadQuerier {
+    return new HeadQuerier(this, mint, maxt);
+  }
+
+  /** A chunk querier over [mint, maxt] (ms, inclusive), with the same isolation as `querier`. */
+  chunkQuerier(mint: number, maxt: number): HeadChunkQuerier {
+    return new HeadChunkQuerier(this, mint, maxt);
+  }
+
+  /**
+   * Drops the data before `mint` (ms): chunks that end before it, then the series left empty
+   * (garbage collection, removing them from the index). Samples before `mint` are out of bounds
+   * from then on. Returns the refs of the series removed.
+   */
+  truncate(mint: number): Set<number> {
+    if (mint > this.minValidTime) this.minValidTime = mint;
+    const removed = new Set<number>();
+    const affected = new Set<string>();
+    let numSamples = 0;
+    let minTime = Infinity;
+    for (const s of this.series.values()) {
+      s.truncateBefore(mint);
+      if (s.isEmpty() && s.pendingAppender === 0) {
+        removed.add(s.ref);
+        s.labels.forEach((n, v) => {
+          affected.add(`${n}\xff${v}`);
+        });
+        continue;
+      }
+      numSamples += countSamples(s);
+      const t = seriesMinTime(s);
+      if (t < minTime) minTime = t;
+    }
+    for (const ref of removed) {
+      const s = this.series.getByRef(ref)!;
+      this.series.delete(s);
+      this.columns.free(s.columnOffset);
+    }
+    if (removed.size > 0) this.postings.delete(removed, affected);
+    this.counters.seriesRemoved += removed.size;
+    this.counters.numSamples = numSamples;
+    this.counters.minTime = minTime;
+    return removed;
+  }
+
+  /** What the head holds now. */
+  stats(): HeadStats {
+    let numChunks = 0;
+    for (const s of this.series.values()) numChunks += s.numChunks();
+    const c = this.counters;
+    return {
+      numSeries: this.series.size,
+      numChunks,
+      numSamples: c.numSamples,
+      minTime: c.minTime,
+      maxTime: c.maxTime,
+      samplesAppended: c.samplesAppended,
+      outOfOrderSamplesAppended: c.oooAppended,
+      samplesDroppedAtCommit: c.droppedAtCommit,
+      seriesCreated: c.seriesCreated,
+      seriesRemoved: c.seriesRemoved,
+      numLabelPairs: this.postings.numLabelPairs(),
+      numExemplarSeries: this.exemplars.numSeries,
+    };
+  }
+
+  /** Flushes and closes the logs, if any. The head must not be used after. */
+  async close(): Promise<void> {
+    await this.log?.close();
+  }
+}
+
+/** Samples a series holds (in-order and out-of-order). */
+function countSamples(s: MemSeries): number {
+  let n = 0;
+  for (let i = 4; i < s.mmapped.length; i += 5) n += s.mmapped[i]!;
+  for (const c of s.completed) n += c.chunk.numSamples();
+  n += s.openCount;
+  if (s.oooCompleted !== undefined) for (const c of s.oooCompleted) n += c.numSamples;
+  n += s.ooo?.length ?? 0;
+  return n;
+}
+
+function seriesMinTime(s: MemSeries): number {
+  let t = s.minTime();
+  if (s.oooCompleted !== undefined) for (const c of s.oooCompleted) if (c.mint < t) t = c.mint;
+  if (s.ooo !== undefined && s.ooo.length > 0 && s.ooo.minTime() < t) t = s.ooo.minTime();
+  return t;
+}

@@ -1,0 +1,341 @@
+// Prometheus: tsdb/head.go memSeries, memChunk, computeChunkEndTime, rangeForTimestamp
+import { XORChunk } from '@tsprom/chunkenc';
+import type { Labels } from '@tsprom/labels';
+import type { Chunk, ChunkAppender, Metadata } from '@tsprom/storage-interfaces';
+import type { OOOChunk } from './ooo-chunk.js';
+
+/** Samples per chunk before a cut is forced at twice this (Prometheus `DefaultSamplesPerChunk`). */
+export const defaultSamplesPerChunk = 120;
+/** An XOR chunk is cut once its encoding exceeds this many bytes (Prometheus `maxBytesPerXORChunk`). */
+export const maxBytesPerXORChunk = 1024;
+
+/** A chunk in memory with its time range (ms, inclusive) and the sequence number of its first sample. */
+export interface MemChunk {
+  chunk: Chunk;
+  mint: number;
+  maxt: number;
+  /** Index of the chunk's first sample among all samples ever appended to the series. */
+  firstSeq: number;
+}
+
+/**
+ * Where completed head chunks go so that memory per series stays small (chunks_head/ on disk).
+ * Reads are synchronous: sample iteration never awaits.
+ */
+export interface HeadChunkStore {
+  /**
+   * Stores a completed chunk of series `seriesRef` and returns a reference to read it back.
+   * `isOOO` marks an out-of-order chunk.
+   */
+  write(seriesRef: number, mint: number, maxt: number, chunk: Chunk, isOOO?: boolean): number;
+  /** The chunk stored under `ref`. Throws if it cannot be read. */
+  read(ref: number): Chunk;
+}
+
+const COLS = 4; // maxt, lastValue, nextAt, open chunk's mint
+
+/**
+ * The numeric state every append reads and writes (max time, last value, cut time), for all
+ * series of a head in one Float64Array. As object fields these doubles would each be a separate
+ * heap box: a cache miss apiece on the append path, and 16 bytes each.
+ */
+export class SeriesColumns {
+  a = new Float64Array(COLS * 1024);
+  #next = 0;
+  readonly #free: number[] = [];
+
+  /** Reserves the columns of a new series and returns their offset. */
+  alloc(): number {
+    let o = this.#free.pop();
+    if (o === undefined) {
+      o = this.#next;
+      this.#next += COLS;
+      if (this.#next > this.a.length) {
+        const grown = new Float64Array(this.a.length * 2);
+        grown.set(this.a);
+        this.a = grown;
+      }
+    }
+    this.a[o] = -Infinity;
+    this.a[o + 1] = 0;
+    this.a[o + 2] = -Infinity;
+    this.a[o + 3] = 0;
+    return o;
+  }
+
+  /** Returns the columns of a removed series for reuse. */
+  free(o: number): void {
+    this.#free.push(o);
+  }
+}
+
+/** A completed out-of-order chunk: in memory, or a chunk-store ref when it went to disk. */
+export interface OOOMemChunk {
+  chunk: Chunk | number;
+  mint: number;
+  maxt: number;
+  numSamples: number;
+}
+
+/** Fields of one stored (m-mapped) chunk in `MemSeries.mmapped`, which is flat. */
+export const MMAP_FIELDS = 5; // diskRef, mint, maxt, firstSeq, numSamples
+
+/**
+ * Prometheus's estimate of when to cut the chunk started at `start`, now at `cur`, so that the
+ * chunks up to `maxT` come out equally sized, assuming the range is 1/ratioToFull full.
+ */
+export function computeChunkEndTime(start: number, cur: number, maxT: number, ratioToFull: number): number {
+  const n = (maxT - start) / ((cur - start + 1) * ratioToFull);
+  if (n <= 1) return maxT;
+  return Math.trunc(start + (maxT - start) / Math.floor(n));
+}
+
+/** The end of the chunk range `t` falls in: chunks never span a chunk range boundary. */
+export function rangeForTimestamp(t: number, width: number): number {
+  return Math.trunc(t / width) * width + width;
+}
+
+// Shared empty lists: most series never cut a chunk into one of them (saves two arrays each).
+// Never pushed to: writers replace them first.
+const noMmapped: number[] = [];
+const noCompleted: MemChunk[] = [];
+
+/**
+ * One series of the head: its labels, its open chunk and the chunks cut before it (in memory or,
+ * with a HeadChunkStore, only as references), the out-of-order chunks, and the isolation log.
+ * Appends must come in increasing time order; the head checks before calling `append`.
+ */
+export class MemSeries {
+  readonly ref: number;
+  readonly labels: Labels;
+  /** Completed chunks written to the chunk store: MMAP_FIELDS numbers each, oldest first. */
+  mmapped: number[] = noMmapped;
+  /** Completed chunks kept in memory (no chunk store), oldest first. */
+  completed: MemChunk[] = noCompleted;
+  // The chunk being appended to, inline (no MemChunk object: ~80 bytes less per series); its mint
+  // is a column, its maxt is the series' maxt.
+  #openChunk: XORChunk | undefined;
+  #openFirstSeq = 0;
+  #app: ChunkAppender | undefined;
+  #openCount = 0;
+  readonly #cols: SeriesColumns;
+  /** Offset of this series' numeric state in its head's SeriesColumns. */
+  readonly columnOffset: number;
+  /** Number of in-order samples ever appended (isolation counts samples by this). */
+  seq = 0;
+  /** Isolation log: pairs (commit id, seq before that commit), kept only while readers are open. */
+  isoLog: number[] | undefined;
+  /** Out-of-order samples: the open OOO chunk and the ones completed before it. */
+  ooo: OOOChunk | undefined;
+  oooCompleted: OOOMemChunk[] | undefined;
+  /** The appender that has uncommitted samples for this series, and the index of the latest in its buffers. */
+  pendingAppender = 0;
+  pendingIdx = 0;
+  /** Whether the series record is in the WAL (set when the first commit with it is logged). */
+  walLogged = false;
+  /** Latest metadata seen for the series. */
+  meta: Metadata | undefined;
+
+  constructor(ref: number, labels: Labels, cols: SeriesColumns = new SeriesColumns()) {
+    this.ref = ref;
+    this.labels = labels;
+    this.#cols = cols;
+    this.columnOffset = cols.alloc();
+  }
+
+  /** Time of the latest in-order sample (ms); -Infinity when there is none. */
+  get maxt(): number {
+    return this.#cols.a[this.columnOffset]!;
+  }
+  set maxt(t: number) {
+    this.#cols.a[this.columnOffset] = t;
+  }
+
+  /** Value of the latest in-order sample. */
+  get lastValue(): number {
+    return this.#cols.a[this.columnOffset + 1]!;
+  }
+  set lastValue(v: number) {
+    this.#cols.a[this.columnOffset + 1] = v;
+  }
+
+  /** Time at which the open chunk is cut. */
+  get nextAt(): number {
+    return this.#cols.a[this.columnOffset + 2]!;
+  }
+  set nextAt(t: number) {
+    this.#cols.a[this.columnOffset + 2] = t;
+  }
+
+  /** The chunk being appended to, as a MemChunk view (allocated per call), if any. */
+  get open(): MemChunk | undefined {
+    const c = this.#openChunk;
+    if (c === undefined) return undefined;
+    return { chunk: c, mint: this.#openMint, maxt: this.maxt, firstSeq: this.#openFirstSeq };
+  }
+
+  get #openMint(): number {
+    return this.#cols.a[this.columnOffset + 3]!;
+  }
+  set #openMint(t: number) {
+    this.#cols.a[this.columnOffset + 3] = t;
+  }
+
+  /** Time of the first in-order sample held, or Infinity when there is none. */
+  minTime(): number {
+    if (this.mmapped.length > 0) return this.mmapped[1]!;
+    const c = this.completed[0];
+    if (c !== undefined) return c.mint;
+    return this.#openChunk === undefined ? Infinity : this.#openMint;
+  }
+
+  /**
+   * Appends an in-order sample, cutting chunks as Prometheus does (at `chunkRangeMs` boundaries,
+   * at a predicted end time once a quarter full, at 2x samplesPerChunk or past 1 KiB). Returns false
+   * (and stores nothing) when `t` is not after the latest sample.
+   */
+  append(
+    t: number,
+    v: number,
+    chunkRangeMs: number,
+    samplesPerChunk: number,
+    store: HeadChunkStore | undefined,
+  ): boolean {
+    const c = this.#openChunk;
+    if (c === undefined) {
+      if (t <= this.maxt) return false;
+      this.#cut(t, chunkRangeMs, store);
+    } else {
+      if (this.maxt >= t) return false;
+      const n = this.#openCount;
+      if (n === samplesPerChunk >> 2) this.nextAt = computeChunkEndTime(this.#openMint, this.maxt, this.nextAt, 4);
+      if (t >= this.nextAt || n >= samplesPerChunk * 2 || ((n & 7) === 0 && c.bytes().length > maxBytesPerXORChunk)) {
+        this.#cut(t, chunkRangeMs, store);
+      }
+    }
+    this.#app!.append(t, v);
+    this.#openCount++;
+    // The open chunk's maxt is the series' maxt; it is written into the chunk when it is cut.
+    this.maxt = t;
+    this.lastValue = v;
+    this.seq++;
+    return true;
+  }
+
+  #cut(mint: number, chunkRangeMs: number, store: HeadChunkStore | undefined): void {
+    const prev = this.open;
+    if (prev !== undefined) {
+      prev.chunk.compact();
+      if (store !== undefined) {
+        const ref = store.write(this.ref, prev.mint, prev.maxt, prev.chunk);
+        // concat allocates exactly what is needed: push would leave ~50% spare capacity per series.
+        this.mmapped = this.mmapped.concat(ref, prev.mint, prev.maxt, prev.firstSeq, this.#openCount);
+      } else {
+        if (this.completed === noCompleted) this.completed = [];
+        this.completed.push(prev);
+      }
+    }
+    const chunk = new XORChunk();
+    this.#openChunk = chunk;
+    this.#openMint = mint;
+    this.#openFirstSeq = this.seq;
+    this.#app = chunk.appender();
+    this.#openCount = 0;
+    this.nextAt = rangeForTimestamp(mint, chunkRangeMs);
+  }
+
+  /** Number of samples in the open chunk. */
+  get openCount(): number {
+    return this.#openCount;
+  }
+
+  /**
+   * Restores a chunk read back from the chunk store at startup (chunks arrive oldest first and
+   * before any WAL sample of the series).
+   */
+  addMmapped(ref: number, mint: number, maxt: number, numSamples: number): void {
+    this.mmapped = this.mmapped.concat(ref, mint, maxt, this.seq, numSamples);
+    this.seq += numSamples;
+    if (maxt > this.maxt) this.maxt = maxt;
+  }
+
+  /** Drops chunks that end before `mint`; returns the number of chunks dropped. */
+  truncateBefore(mint: number): number {
+    let dropped = 0;
+    let i = 0;
+    while (i < this.mmapped.length && this.mmapped[i + 2]! < mint) i += MMAP_FIELDS;
+    if (i > 0) {
+      this.mmapped.splice(0, i);
+      dropped += i / MMAP_FIELDS;
+    }
+    let j = 0;
+    while (j < this.completed.length && this.completed[j]!.maxt < mint) j++;
+    if (j > 0) {
+      this.completed.splice(0, j);
+      dropped += j;
+    }
+    if (this.#openChunk !== undefined && this.maxt < mint) {
+      // The whole series is older than mint: the open chunk goes too; the next sample starts anew.
+      this.#openChunk = undefined;
+      this.#app = undefined;
+      this.#openCount = 0;
+      dropped++;
+    }
+    if (this.oooCompleted !== undefined) {
+      const before = this.oooCompleted.length;
+      this.oooCompleted = this.oooCompleted.filter((c) => c.maxt >= mint);
+      dropped += before - this.oooCompleted.length;
+    }
+    if (this.ooo !== undefined && this.ooo.length > 0 && this.ooo.maxTime() < mint) this.ooo = undefined;
+    return dropped;
+  }
+
+  /** Whether the series holds no samples at all (and may be garbage collected). */
+  isEmpty(): boolean {
+    return (
+      this.mmapped.length === 0 &&
+      this.completed.length === 0 &&
+      this.#openChunk === undefined &&
+      (this.ooo === undefined || this.ooo.length === 0) &&
+      (this.oooCompleted === undefined || this.oooCompleted.length === 0)
+    );
+  }
+
+  /** Number of in-memory and stored chunks (in-order and out-of-order). */
+  numChunks(): number {
+    return (
+      this.mmapped.length / MMAP_FIELDS +
+      this.completed.length +
+      (this.#openChunk === undefined ? 0 : 1) +
+      (this.oooCompleted?.length ?? 0) +
+      (this.ooo !== undefined && this.ooo.length > 0 ? 1 : 0)
+    );
+  }
+
+  /**
+   * Logs a commit for isolation: `commitId` is about to append samples after the `seq` current
+   * now. Entries at or below `lowWatermark` no reader needs any more and are dropped.
+   */
+  logCommit(commitId: number, lowWatermark: number): void {
+    let log = this.isoLog;
+    if (log === undefined) {
+      log = [];
+      this.isoLog = log;
+    } else {
+      let k = 0;
+      while (k < log.length && log[k]! <= lowWatermark) k += 2;
+      if (k > 0) log.splice(0, k);
+      if (log.length > 0 && log[log.length - 2] === commitId) return;
+    }
+    log.push(commitId, this.seq);
+  }
+
+  /** The number of in-order samples (by seq) visible to a reader with `maxCommitId`. */
+  visibleSeq(maxCommitId: number): number {
+    const log = this.isoLog;
+    if (log !== undefined) {
+      for (let k = 0; k < log.length; k += 2) if (log[k]! > maxCommitId) return log[k + 1]!;
+    }
+    return this.seq;
+  }
+}

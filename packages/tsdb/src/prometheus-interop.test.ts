@@ -1,0 +1,75 @@
+// Interop: real Prometheus 2.42 started on a data dir that tsprom wrote (WAL only) serves the
+// samples tsprom wrote. Skipped with a reason when Prometheus is not installed (fails under CI).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Labels } from '@tsprom/labels';
+import { describe, expect, it } from 'vitest';
+import { DB } from './db.js';
+import { havePrometheus, prometheusBin, startPrometheus } from './testing/prometheus-peer.js';
+
+const runIt = havePrometheus || process.env.CI ? it : it.skip;
+const reason = havePrometheus ? '' : ` (skipped: ${prometheusBin} is not installed)`;
+
+describe('Prometheus 2.42 reads a tsprom WAL', () => {
+  runIt(`serves the series and samples tsprom wrote${reason}`, { timeout: 90_000 }, async () => {
+    const root = await mkdtemp(join(tmpdir(), 'tsdb-interop-'));
+    const dataDir = join(root, 'data');
+    const now = Math.floor(Date.now() / 1000) * 1000;
+    const t0 = now - 600_000;
+    const want = new Map<string, [number, number][]>();
+    const db = await DB.open(dataDir);
+    const refs: number[] = [0, 0, 0];
+    for (let j = 0; j < 200; j++) {
+      const app = db.appender();
+      for (let i = 0; i < 3; i++) {
+        const l = Labels.fromStrings('__name__', 'tsprom_interop', 'i', String(i), 'job', 'w');
+        const t = t0 + j * 1000;
+        const v = i === 2 ? j * 0.25 : i * 1000 + j;
+        refs[i] = app.append(refs[i]!, l, t, v);
+        const k = String(i);
+        if (!want.has(k)) want.set(k, []);
+        want.get(k)!.push([t, v]);
+      }
+      if (j === 0) {
+        app.updateMetadata(refs[0]!, Labels.EMPTY, { type: 'gauge', unit: '', help: 'interop' });
+        app.appendExemplar(refs[0]!, Labels.EMPTY, {
+          labels: Labels.fromStrings('trace_id', 'x1'),
+          value: 0,
+          ts: t0,
+          hasTs: true,
+        });
+      }
+      await app.commit();
+    }
+    await db.close();
+
+    const peer = await startPrometheus(dataDir, root, 'global:\n  scrape_interval: 1h\n');
+    try {
+      const q = encodeURIComponent('tsprom_interop[15m]');
+      const res = await fetch(`${peer.url}/api/v1/query?query=${q}&time=${(now / 1000).toFixed(3)}`);
+      const body = (await res.json()) as {
+        status: string;
+        data: { result: { metric: Record<string, string>; values: [number, string][] }[] };
+      };
+      expect(body.status).toBe('success');
+      const got = new Map<string, [number, number][]>();
+      for (const r of body.data.result) {
+        expect(r.metric).toMatchObject({ __name__: 'tsprom_interop', job: 'w' });
+        got.set(
+          r.metric.i!,
+          r.values.map(([t, v]) => [Math.round(t * 1000), Number(v)]),
+        );
+      }
+      expect(got).toEqual(want);
+      expect(peer.log()).not.toMatch(/level=(warn|error).*(WAL|wal|corrupt)/);
+    } catch (err) {
+      throw new Error(`${err instanceof Error ? err.message : String(err)}\n--- prometheus log ---\n${peer.log()}`, {
+        cause: err,
+      });
+    } finally {
+      await peer.stop();
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});

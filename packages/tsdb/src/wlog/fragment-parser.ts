@@ -1,0 +1,172 @@
+// Prometheus: tsdb/wlog/reader.go Reader.next and validateRecord, tsdb/wlog/live_reader.go
+// buildRecord: reassembles one record from its fragments. Shared by WLReader and LiveReader.
+import { crc32c } from '@tsprom/chunkenc';
+import { snappyDecode } from './snappy.js';
+import { zstdDecode } from './zstd-decoder.js';
+import {
+  FRAGMENT_TYPE_MASK,
+  FragmentType,
+  PAGE_SIZE,
+  RECORD_HEADER_SIZE,
+  SNAPPY_MASK,
+  ZSTD_MASK,
+} from './wlog-constants.js';
+
+/** Outcome of {@link FragmentParser.parse}. */
+export const ParseStatus = {
+  /** A record was read: `record`, `start`, `end` are set. */
+  Record: 1,
+  /** No record: only padding (or nothing) was left. `end` is where reading stopped. */
+  End: 0,
+  /** Damage: `reason` (and `cause`) say what, `start` where the unreadable record begins. */
+  Corrupt: -1,
+  /** Live mode only: the data ends inside a record; retry when more was written. */
+  Incomplete: 2,
+} as const;
+/** A value of {@link ParseStatus}. */
+export type ParseStatus = (typeof ParseStatus)[keyof typeof ParseStatus];
+
+// Largest record a zstd fragment may expand to; more is taken as damage.
+const MAX_ZSTD_RECORD = 256 * 1024 * 1024;
+
+/** The last line of a segment that ends inside a record, as Prometheus words it. */
+export const TORN_MESSAGE = 'last record is torn';
+
+// Prometheus: wlog.validateRecord. `i` counts the fragments of the record read before this one.
+function validate(ft: number, i: number): string | undefined {
+  switch (ft) {
+    case FragmentType.Full:
+      return i !== 0 ? 'unexpected full record' : undefined;
+    case FragmentType.First:
+      return i !== 0 ? 'unexpected first record, dropping buffer' : undefined;
+    case FragmentType.Middle:
+      return i === 0 ? 'unexpected middle record, dropping buffer' : undefined;
+    case FragmentType.Last:
+      return i === 0 ? 'unexpected last record, dropping buffer' : undefined;
+    default:
+      return `unexpected record type ${ft}`;
+  }
+}
+
+/**
+ * Reads one record at a time from the bytes of a segment (offset 0 = start of the segment, so
+ * page boundaries are known). Holds the reassembly buffer, reused across records.
+ */
+export class FragmentParser {
+  /** The record read; a view valid until the next parse. */
+  record: Uint8Array = new Uint8Array(0);
+  /** Offset of the record's first fragment (or of the damage). */
+  start = 0;
+  /** Offset just past the record (or where reading stopped). */
+  end = 0;
+  reason = '';
+  cause: unknown;
+  #asm = new Uint8Array(64 * 1024);
+
+  /**
+   * Parses the record at `pos` of `b`. With `live` false, `b` is a whole segment: its end inside
+   * a page reads as zero padding, and inside a record as damage ("last record is torn"). With
+   * `live` true, `b` is what a writer has written so far: any end inside a record (or before a
+   * padding run is complete) gives `Incomplete`.
+   */
+  parse(b: Uint8Array, pos: number, live: boolean): ParseStatus {
+    const len = b.length;
+    this.start = pos;
+    this.cause = undefined;
+    let i = 0;
+    let asmLen = 0;
+    let compressed = 0;
+    let single: Uint8Array | undefined;
+    for (;;) {
+      if (pos >= len) {
+        this.end = pos;
+        if (live) return i === 0 ? ParseStatus.End : ParseStatus.Incomplete;
+        if (i === 0) return ParseStatus.End;
+        return this.#corrupt(TORN_MESSAGE);
+      }
+      const typeByte = b[pos]!;
+      const ft = typeByte & FRAGMENT_TYPE_MASK;
+      if (ft === FragmentType.PageTerm) {
+        // The rest of the page is padding; we are pedantic and check it is all zeros.
+        const pageEnd = (Math.floor(pos / PAGE_SIZE) + 1) * PAGE_SIZE;
+        if (live && pageEnd > len) {
+          this.end = this.start;
+          return ParseStatus.Incomplete;
+        }
+        const stop = pageEnd < len ? pageEnd : len;
+        for (let k = pos + 1; k < stop; k++) {
+          if (b[k] !== 0) {
+            if (i === 0) this.start = pos;
+            this.end = pos;
+            return this.#corrupt('unexpected non-zero byte in padded page');
+          }
+        }
+        pos = pageEnd;
+        if (i === 0) this.start = pos;
+        continue;
+      }
+      if (pos + RECORD_HEADER_SIZE > len) {
+        this.end = pos;
+        if (live) return ParseStatus.Incomplete;
+        return this.#corrupt(i === 0 ? 'fragment header cut off by the end of the segment' : TORN_MESSAGE);
+      }
+      const length = (b[pos + 1]! << 8) | b[pos + 2]!;
+      const crc = ((b[pos + 3]! << 24) | (b[pos + 4]! << 16) | (b[pos + 5]! << 8) | b[pos + 6]!) >>> 0;
+      if (length > PAGE_SIZE - RECORD_HEADER_SIZE) return this.#corrupt(`invalid record size ${length}`);
+      const dataStart = pos + RECORD_HEADER_SIZE;
+      if (dataStart + length > len) {
+        this.end = pos;
+        if (live) return ParseStatus.Incomplete;
+        return this.#corrupt(i === 0 ? `unexpected end of segment in a fragment of ${length} bytes` : TORN_MESSAGE);
+      }
+      const data = b.subarray(dataStart, dataStart + length);
+      const actual = crc32c(data);
+      if (actual !== crc)
+        return this.#corrupt(`unexpected checksum ${actual.toString(16)}, expected ${crc.toString(16)}`);
+      const v = validate(ft, i);
+      if (v !== undefined) return this.#corrupt(v);
+      if ((typeByte & SNAPPY_MASK) !== 0) compressed = SNAPPY_MASK;
+      else if ((typeByte & ZSTD_MASK) !== 0) compressed = ZSTD_MASK;
+      pos = dataStart + length;
+      if (ft === FragmentType.Full) {
+        single = data;
+        break;
+      }
+      if (asmLen + length > this.#asm.length) {
+        const nb = new Uint8Array(Math.max(this.#asm.length * 2, asmLen + length));
+        nb.set(this.#asm.subarray(0, asmLen));
+        this.#asm = nb;
+      }
+      this.#asm.set(data, asmLen);
+      asmLen += length;
+      if (ft === FragmentType.Last) break;
+      i++;
+    }
+    this.end = pos;
+    const raw = single ?? this.#asm.subarray(0, asmLen);
+    if (compressed === SNAPPY_MASK && raw.length > 0) {
+      try {
+        // Snappy expands at most ~21x (a 3-byte copy yields 64 bytes): a larger claimed length is damage.
+        this.record = snappyDecode(raw, raw.length * 24 + 64);
+      } catch (err) {
+        this.cause = err;
+        return this.#corrupt('snappy: corrupt input');
+      }
+    } else if (compressed === ZSTD_MASK && raw.length > 0) {
+      try {
+        this.record = zstdDecode(raw, MAX_ZSTD_RECORD);
+      } catch (err) {
+        this.cause = err;
+        return this.#corrupt('zstd: corrupt input');
+      }
+    } else {
+      this.record = raw;
+    }
+    return ParseStatus.Record;
+  }
+
+  #corrupt(reason: string): ParseStatus {
+    this.reason = reason;
+    return ParseStatus.Corrupt;
+  }
+}

@@ -1,0 +1,16 @@
+/// <reference path="./snappyjs.d.ts" />
+// Prometheus: the WAL uses github.com/golang/snappy's block format (snappy.Encode / snappy.Decode).
+import snappyjs from 'snappyjs';
+
+/** Snappy block-format compression (golang/snappy `Encode`). Returns a new array. */
+export function snappyEncode(src: Uint8Array): Uint8Array {
+  return snappyjs.compress(src);
+}
+
+/**
+ * Snappy block-format decompression (golang/snappy `Decode`). Throws on malformed input or when the
+ * decoded length exceeds `maxLength`.
+ */
+export function snappyDecode(src: Uint8Array, maxLength = 0x7fffffff): Uint8Array {
+  return snappyjs.uncompress(src, maxLength);
+}

@@ -1,0 +1,266 @@
+// Prometheus: tsdb/wlog/wlog.go WL (NewSize, Log, log, flushPage, nextSegment, Truncate, Close)
+import { close as closeFd, fsync, openSync, writeSync } from 'node:fs';
+import { mkdir, unlink } from 'node:fs/promises';
+import { crc32c } from '@tsprom/chunkenc';
+import { WalClosedError } from './errors.js';
+import { listSegments, segmentName, segmentRange } from './segments.js';
+import { snappyEncode } from './snappy.js';
+import {
+  DEFAULT_SEGMENT_SIZE,
+  FragmentType,
+  PAGE_SIZE,
+  RECORD_HEADER_SIZE,
+  SNAPPY_MASK,
+  type WalCompression,
+} from './wlog-constants.js';
+
+/** Options of {@link WL.open}. */
+export interface WLOptions {
+  /** Segment size in bytes, a multiple of 32 KiB. Default 128 MiB. */
+  segmentSize?: number;
+  /** Record compression. Default 'none'; 'snappy' is what `--storage.tsdb.wal-compression` writes. */
+  compression?: WalCompression;
+}
+
+/** Counters of a {@link WL} (Prometheus's `prometheus_tsdb_wal_*` metrics). */
+export interface WLStats {
+  pageFlushes: number;
+  pageCompletions: number;
+  segmentsCreated: number;
+  fsyncs: number;
+  recordsWritten: number;
+  bytesWritten: number;
+}
+
+function fsyncAndClose(fd: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    fsync(fd, (err) => {
+      closeFd(fd, (err2) => {
+        const e = err ?? err2;
+        if (e) reject(e);
+        else resolve();
+      });
+    });
+  });
+}
+
+/**
+ * A write-ahead log in Prometheus's format (also used for the out-of-order write-behind log):
+ * numbered segment files of 32 KiB pages holding CRC32C-checked record fragments.
+ *
+ * Durability: each `log()` call ends with a write(2) of everything it appended, so once its
+ * promise resolves the records are in the OS and survive a crash of this process (SIGKILL).
+ * They reach the disk (fsync) when their segment is completed (`nextSegment()` or a cut at the
+ * segment size) and on `close()`, as in Prometheus. Opening always starts a new segment after
+ * the last existing one. Calls are serialized by the single JS thread; do not share a WAL
+ * directory between two WL instances.
+ */
+export class WL {
+  /** The WAL directory. */
+  readonly dir: string;
+  /** Segment size in bytes. */
+  readonly segmentSize: number;
+  /** Compression applied to new records. */
+  readonly compression: WalCompression;
+  readonly #stats: WLStats = {
+    pageFlushes: 0,
+    pageCompletions: 0,
+    segmentsCreated: 0,
+    fsyncs: 0,
+    recordsWritten: 0,
+    bytesWritten: 0,
+  };
+  readonly #page = new Uint8Array(PAGE_SIZE);
+  #alloc = 0;
+  #flushed = 0;
+  #donePages = 0;
+  #fd = -1;
+  #segment = -1;
+  #closed = false;
+  #pending: Promise<void> = Promise.resolve();
+  #bgError: unknown;
+
+  private constructor(dir: string, segmentSize: number, compression: WalCompression) {
+    this.dir = dir;
+    this.segmentSize = segmentSize;
+    this.compression = compression;
+  }
+
+  /**
+   * Prometheus: wlog.NewSize. Opens (creating if needed) the WAL in `dir` for appending: a new
+   * segment is started after the last existing one. Existing segments are not read; replay them
+   * first with `WLReader` / `readAllRecords`.
+   */
+  static async open(dir: string, opts: WLOptions = {}): Promise<WL> {
+    const segmentSize = opts.segmentSize ?? DEFAULT_SEGMENT_SIZE;
+    if (segmentSize <= 0 || segmentSize % PAGE_SIZE !== 0) {
+      throw new RangeError(`invalid segment size ${segmentSize}: must be a positive multiple of ${PAGE_SIZE}`);
+    }
+    await mkdir(dir, { recursive: true });
+    const w = new WL(dir, segmentSize, opts.compression ?? 'none');
+    const { last } = await segmentRange(dir);
+    w.#createSegment(last + 1);
+    return w;
+  }
+
+  /** Index of the segment being written. */
+  get activeSegment(): number {
+    return this.#segment;
+  }
+
+  /** A snapshot of the counters. */
+  stats(): WLStats {
+    return { ...this.#stats };
+  }
+
+  /**
+   * Prometheus: WL.Log. Appends `records` in order. A record is never split across segments;
+   * if it does not fit in the rest of the active segment, a new segment is started first.
+   * Resolves once all were handed to the OS (see the class comment for durability).
+   */
+  async log(...records: Uint8Array[]): Promise<void> {
+    this.logSync(records);
+  }
+
+  /**
+   * The synchronous form of {@link log}, for callers that batch many records: same effect, the
+   * write(2) calls happen before it returns. `records` are only read during the call.
+   */
+  logSync(records: readonly Uint8Array[]): void {
+    if (this.#closed) throw new WalClosedError();
+    for (let i = 0; i < records.length; i++) this.#logOne(records[i]!, i === records.length - 1);
+  }
+
+  /**
+   * Prometheus: WL.NextSegment. Completes the active segment (padding its last page) and starts a
+   * new one; the completed one is fsynced and closed in the background (awaited by `close()`).
+   * Returns the index of the new segment.
+   */
+  async nextSegment(): Promise<number> {
+    if (this.#closed) throw new WalClosedError();
+    return this.#nextSegment();
+  }
+
+  /** Prometheus: wlog.Segments. First and last segment index on disk (-1, -1 when none). */
+  segments(): Promise<{ first: number; last: number }> {
+    return segmentRange(this.dir);
+  }
+
+  /** Prometheus: WL.Truncate. Deletes the segments with index below `i` (never the active one). */
+  async truncate(i: number): Promise<void> {
+    for (const s of await listSegments(this.dir)) {
+      if (s.index >= i || s.index >= this.#segment) break;
+      await unlink(s.path);
+    }
+  }
+
+  /**
+   * Prometheus: WL.Close. Pads and writes the last page, fsyncs and closes the active segment and
+   * waits for background fsyncs. Rejects with the first background fsync error, if any.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    if (this.#alloc > 0) this.#flushPage(true);
+    this.#closed = true;
+    const fd = this.#fd;
+    this.#fd = -1;
+    this.#stats.fsyncs++;
+    this.#pending = this.#pending.then(() => fsyncAndClose(fd));
+    await this.#pending;
+    if (this.#bgError !== undefined) throw this.#bgError;
+  }
+
+  #createSegment(i: number): void {
+    // 'wx': a segment file is never reused; opening starts after the last one.
+    this.#fd = openSync(segmentName(this.dir, i), 'wx', 0o666);
+    this.#segment = i;
+    this.#donePages = 0;
+    this.#stats.segmentsCreated++;
+  }
+
+  #nextSegment(): number {
+    if (this.#alloc > 0) this.#flushPage(true);
+    const old = this.#fd;
+    this.#stats.fsyncs++;
+    this.#pending = this.#pending.then(
+      () => fsyncAndClose(old),
+      () => fsyncAndClose(old),
+    );
+    this.#pending = this.#pending.catch((err: unknown) => {
+      // Kept for close(): a failed fsync means the completed segment may not be on disk.
+      this.#bgError ??= err;
+    });
+    this.#createSegment(this.#segment + 1);
+    return this.#segment;
+  }
+
+  #pagesPerSegment(): number {
+    return this.segmentSize / PAGE_SIZE;
+  }
+
+  #logOne(rec: Uint8Array, final: boolean): void {
+    let compressed = false;
+    if (this.compression === 'snappy' && rec.length > 0) {
+      const c = snappyEncode(rec);
+      if (c.length < rec.length) {
+        rec = c;
+        compressed = true;
+      }
+    }
+    // A record never crosses segments: start a new one when it does not fit in this one.
+    let left = PAGE_SIZE - this.#alloc - RECORD_HEADER_SIZE;
+    left += (PAGE_SIZE - RECORD_HEADER_SIZE) * (this.#pagesPerSegment() - this.#donePages - 1);
+    if (rec.length > left) this.#nextSegment();
+
+    const page = this.#page;
+    let off = 0;
+    // One pass at least, so that empty records are written too.
+    for (let i = 0; i === 0 || off < rec.length; i++) {
+      const l = Math.min(rec.length - off, PAGE_SIZE - this.#alloc - RECORD_HEADER_SIZE);
+      const part = rec.subarray(off, off + l);
+      const last = off + l === rec.length;
+      let typ: number;
+      if (i === 0 && last) typ = FragmentType.Full;
+      else if (last) typ = FragmentType.Last;
+      else if (i === 0) typ = FragmentType.First;
+      else typ = FragmentType.Middle;
+      if (compressed) typ |= SNAPPY_MASK;
+      const a = this.#alloc;
+      const crc = crc32c(part);
+      page[a] = typ;
+      page[a + 1] = l >>> 8;
+      page[a + 2] = l & 0xff;
+      page[a + 3] = crc >>> 24;
+      page[a + 4] = (crc >>> 16) & 0xff;
+      page[a + 5] = (crc >>> 8) & 0xff;
+      page[a + 6] = crc & 0xff;
+      page.set(part, a + RECORD_HEADER_SIZE);
+      this.#alloc = a + RECORD_HEADER_SIZE + l;
+      if (PAGE_SIZE - this.#alloc < RECORD_HEADER_SIZE) this.#flushPage(true);
+      off += l;
+    }
+    this.#stats.recordsWritten++;
+    if (final && this.#alloc > this.#flushed) this.#flushPage(false);
+  }
+
+  // Prometheus: WL.flushPage. Writes the unwritten part of the page; when `clear` (or the page is
+  // full) the page is written to its end, zero padded, and a fresh one begins.
+  #flushPage(clear: boolean): void {
+    this.#stats.pageFlushes++;
+    clear = clear || PAGE_SIZE - this.#alloc < RECORD_HEADER_SIZE;
+    const end = clear ? PAGE_SIZE : this.#alloc;
+    // Advance `flushed` per write, so that after a failed write(2) nothing is written twice.
+    while (this.#flushed < end) {
+      const n = writeSync(this.#fd, this.#page, this.#flushed, end - this.#flushed);
+      this.#flushed += n;
+      this.#stats.bytesWritten += n;
+    }
+    if (clear) {
+      this.#page.fill(0);
+      this.#alloc = 0;
+      this.#flushed = 0;
+      this.#donePages++;
+      this.#stats.pageCompletions++;
+    }
+  }
+}

@@ -1,0 +1,172 @@
+// Benchmarks for @tsprom/tsdb: appends with refs (100k series x 120 samples) in memory and with
+// the WAL, WAL replay rate, head memory per active series once full chunks went to chunks_head/,
+// and select + iterate throughput. Memory is measured after a forced GC: the suite enables
+// `--expose-gc` at run time (v8.setFlagsFromString) and takes `gc` from a fresh VM context, so no
+// node flag is needed.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { Labels, Matcher, MatchType } from '@tsprom/labels';
+import { ValueType } from '@tsprom/storage-interfaces';
+import { DB, Head } from '@tsprom/tsdb';
+import { formatRate, report } from './harness.js';
+
+const numSeries = 100_000;
+const samplesPerSeries = 120;
+const intervalMs = 15_000;
+
+function seriesLabels(n: number): Labels[] {
+  const out: Labels[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    out[i] = Labels.fromStrings(
+      '__name__',
+      `metric_${i % 100}`,
+      'instance',
+      `10.0.${(i >> 8) & 255}.${i & 255}:9100`,
+      'job',
+      `job-${i % 10}`,
+      'shard',
+      String(i % 37),
+    );
+  }
+  return out;
+}
+
+function getGC(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+/** Appends `rounds` scrapes of every series (one commit per scrape); returns samples/s. */
+async function appendRounds(
+  open: () => { appender(): ReturnType<Head['appender']> },
+  labels: Labels[],
+  refs: number[],
+  fromRound: number,
+  rounds: number,
+): Promise<number> {
+  const target = open();
+  const start = performance.now();
+  for (let r = fromRound; r < fromRound + rounds; r++) {
+    const app = target.appender();
+    const t = r * intervalMs;
+    for (let i = 0; i < labels.length; i++) refs[i] = app.append(refs[i]!, labels[i]!, t, r + i * 0.5);
+    await app.commit();
+  }
+  const s = (performance.now() - start) / 1000;
+  return (rounds * labels.length) / s;
+}
+
+function iterateAll(db: { querier(mint: number, maxt: number): ReturnType<Head['querier']> }, ms: Matcher[]) {
+  return (async () => {
+    const q = db.querier(-Infinity, Infinity);
+    const start = performance.now();
+    const set = await q.select(false, undefined, ...ms);
+    let n = 0;
+    let sum = 0;
+    while (set.next()) {
+      const it = set.at().iterator();
+      while (it.next() !== ValueType.None) {
+        sum += it.atV();
+        n++;
+      }
+    }
+    const s = (performance.now() - start) / 1000;
+    await q.close();
+    return { rate: n / s, n, sum };
+  })();
+}
+
+/** Writes the WAL of 100k series x 120 samples into `dir`; returns the append rate. */
+async function writeWithWAL(dir: string, labels: Labels[]): Promise<number> {
+  const db = await DB.open(dir);
+  const refs = new Array<number>(numSeries).fill(0);
+  await appendRounds(() => db, labels, refs, 0, 1);
+  const rate = await appendRounds(() => db, labels, refs, 1, samplesPerSeries - 1);
+  await db.close();
+  return rate;
+}
+
+/** Appends 100k series x 120 samples to an in-memory head, then selects and iterates. */
+async function inMemory(labels: Labels[]): Promise<void> {
+  // Warm-up on a smaller head so that the timed run measures optimized code.
+  const warm = new Head();
+  await appendRounds(() => warm, labels.slice(0, 10_000), new Array<number>(10_000).fill(0), 0, 60);
+  const head = new Head();
+  const refs = new Array<number>(numSeries).fill(0);
+  await appendRounds(() => head, labels, refs, 0, 1);
+  const rate = await appendRounds(() => head, labels, refs, 1, samplesPerSeries - 1);
+  report(
+    `tsdb: append with refs, in memory (${numSeries / 1000}k series x ${samplesPerSeries})`,
+    formatRate(rate, 'samples'),
+  );
+  const sel = [new Matcher(MatchType.Equal, 'job', 'job-3')];
+  const it = await iterateAll(head, sel);
+  report(`tsdb: select job="job-3" + iterate (${it.n / 1e6}M samples, in memory)`, formatRate(it.rate, 'samples'));
+}
+
+/** Runs the tsdb suite and prints its figures. */
+export async function run(): Promise<void> {
+  console.log('\n## tsdb');
+  const gc = getGC();
+  const labels = seriesLabels(numSeries);
+
+  // 1. Appends with refs, in memory: the first scrape creates the series, the rest is timed.
+  await inMemory(labels);
+  gc();
+
+  // 2. The same with the WAL (commit encodes and writes records), then replay.
+  const dir = await mkdtemp(join(tmpdir(), 'tsdb-bench-'));
+  try {
+    const rate = await writeWithWAL(dir, labels);
+    report(
+      `tsdb: append with refs, with WAL (${numSeries / 1000}k series x ${samplesPerSeries})`,
+      formatRate(rate, 'samples'),
+    );
+    // Replay everything from the WAL (chunks_head/ removed, so no sample is skipped).
+    await rm(join(dir, 'chunks_head'), { recursive: true, force: true });
+    gc();
+    const start = performance.now();
+    const db2 = await DB.open(dir);
+    const s = (performance.now() - start) / 1000;
+    const replayed = db2.openReport!.wal.samples;
+    report(
+      `tsdb: WAL replay (${(replayed / 1e6).toFixed(1)}M samples, ${numSeries / 1000}k series)`,
+      formatRate(replayed / s, 'samples'),
+    );
+    await db2.close();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  gc();
+
+  // 3. Memory per active series once full chunks are on disk: 4 chunks' worth (2h at 15s), so
+  // three chunks per series went to chunks_head/ and one is open.
+  const dir2 = await mkdtemp(join(tmpdir(), 'tsdb-bench-mem-'));
+  try {
+    gc();
+    const before = process.memoryUsage();
+    const db = await DB.open(dir2);
+    const refs = new Array<number>(numSeries).fill(0);
+    await appendRounds(() => db, labels, refs, 0, 4 * samplesPerSeries);
+    gc();
+    const after = process.memoryUsage();
+    const bytes = after.heapUsed + after.arrayBuffers - (before.heapUsed + before.arrayBuffers);
+    const st = db.stats();
+    report(
+      `tsdb: head memory per active series (chunks on disk, ${st.numChunks / numSeries} chunks/series)`,
+      `${(bytes / numSeries).toFixed(0)} B/series`,
+    );
+    const sel = [new Matcher(MatchType.Equal, 'job', 'job-3')];
+    const it = await iterateAll(db, sel);
+    report(
+      `tsdb: select job="job-3" + iterate (${it.n / 1e6}M samples, chunks on disk)`,
+      formatRate(it.rate, 'samples'),
+    );
+    await db.close();
+  } finally {
+    await rm(dir2, { recursive: true, force: true });
+  }
+}
