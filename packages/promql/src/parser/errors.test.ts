@@ -104,6 +104,9 @@ const rejected: [string, string][] = [
   ['foo * on (a b) bar', '1:13: parse error: unexpected identifier "b" in grouping opts, expected "," or ")"'],
   ['sum(a b)', '1:7: parse error: unexpected identifier "b" in aggregation'],
   ['sum some_metric by (test)', '1:5: parse error: unexpected identifier "some_metric"'],
+  ['sum by (a) m', '1:12: parse error: unexpected identifier "m" in aggregation'],
+  ['1__0', '1:1: parse error: bad number or duration syntax: "1__0"'],
+  ['1_', '1:1: parse error: bad number or duration syntax: "1_"'],
   ['info(x, y)', '1:9: parse error: expected label selectors only, got vector selector instead'],
   ['a and fill(0) b', '1:7: parse error: fill modifiers are not supported for set operator "and"'],
 ];

@@ -198,9 +198,10 @@ PromQL {
   durationLit = (digit+ durUnit)+
   durUnit = "ms" | "s" | "m" | "h" | "d" | "w" | "y"
   hexLit = "0" ("x" | "X") ("_" | hexDigit)+
-  floatLit = digit+ ("." digit*)? expPart?  -- int
-           | "." digit+ expPart?  -- frac
-  expPart = ("e" | "E") ("+" | "-")? digit+
+  floatLit = decDigits ("." decDigits?)? expPart?  -- int
+           | "." decDigits expPart?  -- frac
+  decDigits = digit ("_"? digit)*
+  expPart = ("e" | "E") ("+" | "-")? decDigits
   infNan = ci_inf | ci_nan
 
   stringLit = "\"" dqChar* "\""  -- dq

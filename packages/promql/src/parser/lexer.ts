@@ -124,7 +124,9 @@ function goQuoteShort(v: string): string {
   return JSON.stringify(v);
 }
 
-const NUMBER_RE = /^(?:0[xX]_?[0-9a-fA-F_]*|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)/;
+// Decimal digits may be separated by single underscores, as Go's ParseInt/ParseFloat allow.
+const NUMBER_RE =
+  /^(?:0[xX]_?[0-9a-fA-F_]*|(?:[0-9](?:_?[0-9])*(?:\.(?:[0-9](?:_?[0-9])*)?)?|\.[0-9](?:_?[0-9])*)(?:[eE][+-]?[0-9](?:_?[0-9])*)?)/;
 const DURATION_RE = /^(?:[0-9]+(?:ms|[smhdwy]))+/;
 
 /**
@@ -189,7 +191,10 @@ export function lexCheck(input: string): LexProblem | undefined {
     }
     if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(input[i + 1] ?? ''))) {
       const rest = input.slice(i);
-      const badExp = /^(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE](?![+-]?[0-9])[+-]?/.exec(rest)?.[0];
+      const badExp =
+        /^(?:[0-9](?:_?[0-9])*(?:\.(?:[0-9](?:_?[0-9])*)?)?|\.[0-9](?:_?[0-9])*)[eE](?![+-]?[0-9])[+-]?/.exec(
+          rest,
+        )?.[0];
       if (badExp !== undefined && !/[a-zA-Z0-9_]/.test(rest[badExp.length] ?? '')) {
         return {
           pos: i,

@@ -26,8 +26,11 @@ export function parseNumber(s: string): number {
     const digits = lower.slice(2).replaceAll('_', '');
     return digits === '' ? Number.NaN : Number(BigInt(`0x${digits}`));
   }
-  if (/^0[0-7]+$/.test(s)) return Number(BigInt(`0o${s.slice(1)}`));
-  return Number(s);
+  // Go's ParseInt(s, 0, 64) and ParseFloat take `_` between digits (`1_000_000`); the grammar
+  // has checked where they stand.
+  const plain = s.replaceAll('_', '');
+  if (/^0[0-7]+$/.test(plain)) return Number(BigInt(`0o${plain.slice(1)}`));
+  return Number(plain);
 }
 
 function goRune(r: number): string {

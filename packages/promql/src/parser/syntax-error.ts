@@ -101,6 +101,23 @@ function context(input: string, pos: number): string {
   if (anchor?.kind === 'kw' && anchor.text === 'offset' && r >= toks.length - 2) return ' in offset, expected duration';
   if (anchor?.text === '@') return ' in @, expected timestamp';
   if (last.kind === 'kw' && GROUPING_KW.has(last.text)) return ' in grouping opts, expected "("';
+  // Right after an aggregation's leading modifier, `sum by (a) m`: Prometheus's grammar is in
+  // aggregate_expr there and reports the error in aggregation.
+  if (last.text === ')') {
+    let g = toks.length - 2;
+    while (g >= 0 && (toks[g] as Tok).text !== '(' && (toks[g] as Tok).text !== ')') g--;
+    const modifier = toks[g - 1];
+    const op = toks[g - 2];
+    if (
+      toks[g]?.text === '(' &&
+      modifier?.kind === 'kw' &&
+      (modifier.text === 'by' || modifier.text === 'without') &&
+      op?.kind === 'kw' &&
+      AGGR.has(op.text)
+    ) {
+      return ' in aggregation';
+    }
+  }
   // Inside a grouping label list `by (a, b`?
   let k = toks.length - 1;
   while (
