@@ -16,7 +16,7 @@ describe('chunk factory', () => {
     expect(isSupportedEncoding(Encoding.XOR)).toBe(true);
   });
 
-  it.each([0, 2, 3, 4, 5, 6, 7, 255])('rejects encoding %d with a typed error naming the byte', (e) => {
+  it.each([0, 2, 3, 5, 6, 7, 255])('rejects encoding %d with a typed error naming the byte', (e) => {
     expect(isSupportedEncoding(e)).toBe(false);
     for (const f of [() => newChunk(e), () => chunkFromBytes(e, new Uint8Array(2))]) {
       try {

@@ -3,15 +3,20 @@ import type { Chunk } from '@tsprom/storage-interfaces';
 import { Encoding } from '@tsprom/storage-interfaces';
 import { UnknownEncodingError } from './errors.js';
 import { type FromBytesOptions, XORChunk } from './xor-chunk.js';
+import { XOR2Chunk } from './xor2-chunk.js';
 
 /**
  * Prometheus: chunkenc.NewEmptyChunk. An empty chunk of `encoding`. Throws `UnknownEncodingError`
  * (naming the byte) for encodings this package does not implement yet (the histogram ones).
+ * `Encoding.XOR2` (byte 4, unverified) is unreadable by Prometheus before 3.x: choose it only on
+ * the operator's request; XOR is the default.
  */
 export function newChunk(encoding: number): Chunk {
   switch (encoding) {
     case Encoding.XOR:
       return new XORChunk();
+    case Encoding.XOR2:
+      return new XOR2Chunk();
     default:
       throw new UnknownEncodingError(encoding);
   }
@@ -26,6 +31,8 @@ export function chunkFromBytes(encoding: number, bytes: Uint8Array, options?: Fr
   switch (encoding) {
     case Encoding.XOR:
       return XORChunk.fromBytes(bytes, options);
+    case Encoding.XOR2:
+      return XOR2Chunk.fromBytes(bytes, options);
     default:
       throw new UnknownEncodingError(encoding);
   }
@@ -33,5 +40,5 @@ export function chunkFromBytes(encoding: number, bytes: Uint8Array, options?: Fr
 
 /** Whether `newChunk`/`chunkFromBytes` can handle `encoding`. */
 export function isSupportedEncoding(encoding: number): boolean {
-  return encoding === Encoding.XOR;
+  return encoding === Encoding.XOR || encoding === Encoding.XOR2;
 }

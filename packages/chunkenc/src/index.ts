@@ -20,3 +20,6 @@ export {
 export type { XORAppender } from './xor-appender.js';
 export { type FromBytesOptions, XORChunk } from './xor-chunk.js';
 export { XORIterator } from './xor-iterator.js';
+export type { XOR2Appender } from './xor2-appender.js';
+export { XOR2Chunk } from './xor2-chunk.js';
+export { XOR2Iterator } from './xor2-iterator.js';
