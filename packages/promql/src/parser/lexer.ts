@@ -7,7 +7,8 @@ export interface LexProblem {
   message: string;
 }
 
-const AGGREGATORS = new Set([
+/** The aggregation operators, which the lexer reports as keywords. */
+export const AGGREGATORS: ReadonlySet<string> = new Set([
   'sum',
   'avg',
   'count',

@@ -1,6 +1,6 @@
 // Prometheus: promql/parser/generated_parser.y error productions (`yylex.unexpected(context,
 // expected)`), which name where a syntax error is and what was expected there.
-import { describeToken, isSpace, stringEnd } from './lexer.js';
+import { AGGREGATORS, describeToken, isSpace, stringEnd } from './lexer.js';
 
 interface Tok {
   kind: 'ident' | 'kw' | 'num' | 'str' | 'punct' | 'op';
@@ -8,22 +8,6 @@ interface Tok {
 }
 
 const KW = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'offset', 'start', 'end', 'bool']);
-const AGGR = new Set([
-  'sum',
-  'avg',
-  'count',
-  'min',
-  'max',
-  'group',
-  'stddev',
-  'stdvar',
-  'topk',
-  'bottomk',
-  'count_values',
-  'quantile',
-  'limitk',
-  'limit_ratio',
-]);
 const GROUPING_KW = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right']);
 
 /** The tokens of `input` before `pos` (comments dropped). */
@@ -44,7 +28,7 @@ function tokensBefore(input: string, pos: number): Tok[] {
       let e = i;
       while (/[a-zA-Z0-9_:]/.test(input[e] ?? '')) e++;
       const w = input.slice(i, e).toLowerCase();
-      out.push({ kind: KW.has(w) || AGGR.has(w) ? 'kw' : 'ident', text: w });
+      out.push({ kind: KW.has(w) || AGGREGATORS.has(w) ? 'kw' : 'ident', text: w });
       i = e;
     } else if (/[0-9.]/.test(c)) {
       let e = i;
@@ -113,7 +97,7 @@ function context(input: string, pos: number): string {
       modifier?.kind === 'kw' &&
       (modifier.text === 'by' || modifier.text === 'without') &&
       op?.kind === 'kw' &&
-      AGGR.has(op.text)
+      AGGREGATORS.has(op.text)
     ) {
       return ' in aggregation';
     }
@@ -148,7 +132,7 @@ function context(input: string, pos: number): string {
       }
       if (t.text !== '(') return '';
       const b = toks[j - 1];
-      if (b?.kind === 'kw' && AGGR.has(b.text)) return ' in aggregation';
+      if (b?.kind === 'kw' && AGGREGATORS.has(b.text)) return ' in aggregation';
       if (b?.text === ')') {
         // `sum by (a) (`: skip back over the grouping list.
         let g = j - 2;
