@@ -75,6 +75,7 @@ export { TestStorage } from './storage/test-storage.js';
 export {
   type ConformanceFile,
   type ConformanceReport,
+  countEvalStatements,
   type FileFigures,
   formatConformance,
   runConformance,

@@ -37,4 +37,15 @@ describe('tspromtool promql test', () => {
     expect(code).toBe(0);
     expect(out.trimEnd().split('\n').at(-1)).toBe('1 passed, 0 failed');
   });
+  it('counts every eval statement of a script that does not load as failed', async () => {
+    const f = join(dir, 'c.test');
+    writeFileSync(
+      f,
+      'load 1m\n  m 1 2\n\neval instant at 1m m\n  m 2\n\nload 1m\n  m{ 1\n\neval instant at 1m m\n  m 2\n',
+    );
+    const { code, out, err } = await run(['promql', 'test', f]);
+    expect(code).toBe(1);
+    expect(err).toContain(f);
+    expect(out.trimEnd().split('\n').at(-1)).toBe('0 passed, 2 failed');
+  });
 });

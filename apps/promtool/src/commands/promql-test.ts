@@ -1,6 +1,6 @@
 // `tspromtool promql test FILE...`: runs PromQL test-DSL scripts (Prometheus promqltest format).
 import { readFile } from 'node:fs/promises';
-import { runTestScript } from '@tsprom/promql';
+import { countEvalStatements, runTestScript } from '@tsprom/promql';
 import { type Command, UsageError } from '../command.js';
 
 /** Runs each file's eval statements and ends with `N passed, M failed`. Exit code 1 if any failed. */
@@ -23,10 +23,11 @@ export const promqlTest: Command = {
         continue;
       }
       const res = await runTestScript(text);
+      // A script error stops the file: the eval statements it did not reach count as failed.
+      const unreached = res.error === null ? 0 : Math.max(0, countEvalStatements(text) - res.evals.length);
       if (res.error !== null) {
         io.stderr(`${file}: ${res.error}\n`);
         broken++;
-        continue;
       }
       let filePassed = 0;
       for (const e of res.evals) {
@@ -36,9 +37,10 @@ export const promqlTest: Command = {
         }
         io.stdout(`FAIL ${file}:${e.line}: ${e.expr}\n  ${e.message.split('\n').join('\n  ')}\n`);
       }
+      const fileFailed = res.evals.length - filePassed + unreached;
       passed += filePassed;
-      failed += res.evals.length - filePassed;
-      io.stdout(`${file}: ${filePassed} passed, ${res.evals.length - filePassed} failed\n`);
+      failed += fileFailed;
+      io.stdout(`${file}: ${filePassed} passed, ${fileFailed} failed\n`);
     }
     io.stdout(`${passed} passed, ${failed} failed\n`);
     return failed === 0 && broken === 0 ? 0 : 1;

@@ -1,5 +1,5 @@
 // Prometheus: promql/promqltest/test.go (running a test script)
-import type { Labels } from '@tsprom/labels';
+import { Labels } from '@tsprom/labels';
 import { Engine, type EngineOptions } from '../engine.js';
 import { almostEqual } from '../functions/histogram-quantile.js';
 import { exprType, parseExpr, type SequenceValue } from '../parser/index.js';
@@ -8,7 +8,7 @@ import { TestStorage } from '../storage/test-storage.js';
 import type { QueryValue, Result } from '../value.js';
 import { type AtModifierCase, atModifierCases } from './at-modifier.js';
 import { classicToNHCB } from './nhcb.js';
-import { type EvalCommand, parseTestScript, type TestCommand } from './script.js';
+import { type EvalCommand, type LoadCommand, parseTestScript, type TestCommand } from './script.js';
 
 const defaultEpsilon = 0.000001;
 
@@ -34,14 +34,22 @@ export interface EvalOutcome {
   passed: boolean;
   /** Why it failed; '' when it passed. */
   message: string;
-  /** It reads or expects native histograms (counted apart by the conformance run). */
+  /**
+   * Its query reads native-histogram samples, or its expected result holds histograms (counted
+   * apart by the conformance run). Only the statement's own query counts, not the wider windows
+   * of the extra range-mode and `@` runs.
+   */
   nativeHistogram: boolean;
+  /** Not {@link nativeHistogram}, but an extra range-mode or `@` run read histogram samples. */
+  histogramsOnlyAround: boolean;
+  /** The expected result holds native histograms (which this float engine never returns). */
+  expectsHistogram: boolean;
 }
 
 /** The outcome of a test script. */
 export interface ScriptOutcome {
   evals: EvalOutcome[];
-  /** A script-level error (syntax, bad load), if the script could not run. */
+  /** A script-level error (syntax, bad load), if the script could not run to its end. */
   error: string | null;
 }
 
@@ -68,47 +76,24 @@ export async function runTestScript(text: string, opts: RunOptions = {}): Promis
   }
   const engine = new Engine(opts.engineOptions ?? promqltestEngineOptions);
   const storage = new TestStorage();
-  const histogramNames = new Set<string>();
   const evals: EvalOutcome[] = [];
   for (const cmd of cmds) {
     if (cmd.kind === 'clear') {
       storage.clear();
-      histogramNames.clear();
       continue;
     }
     if (cmd.kind === 'load') {
-      // `name{…}@st` lines give start-timestamp offsets (seconds) for the samples of `name{…}`.
-      const stOffsets = new Map<string, SequenceValue[]>();
-      for (const s of cmd.series) if (s.startTimestamps) stOffsets.set(s.labels.key(), s.values);
-      for (const s of cmd.series) {
-        if (s.startTimestamps) continue;
-        const sts = stOffsets.get(s.labels.key());
-        for (let i = 0; i < s.values.length; i++) {
-          const v = s.values[i]!;
-          if (v.omitted) continue;
-          const t = i * cmd.intervalMs;
-          const o = sts?.[i];
-          const st = o === undefined || o.omitted ? 0 : t + Math.round(o.value * 1000);
-          if (v.histogram !== null) {
-            storage.appendHistogram(s.labels, t, v.histogram, st);
-            histogramNames.add(s.labels.get('__name__'));
-          } else storage.append(s.labels, t, v.value, st);
-        }
-      }
-      if (cmd.withNHCB) {
-        for (const h of classicToNHCB(cmd.series)) {
-          for (let i = 0; i < h.values.length; i++) {
-            const fh = h.values[i];
-            if (fh !== null && fh !== undefined) storage.appendHistogram(h.labels, i * cmd.intervalMs, fh);
-          }
-        }
+      try {
+        loadCommand(storage, cmd);
+      } catch (err) {
+        return { evals, error: `line ${cmd.line}: ${err instanceof Error ? err.message : String(err)}` };
       }
       continue;
     }
-    const seen = { histograms: false };
+    const seen: HistogramReads = { main: false, other: false };
     let message = '';
     try {
-      message = await runEval(engine, storage, cmd, opts.checkRangeMode ?? true, seen);
+      message = await runEval(engine, storage, cmd, opts.checkRangeMode ?? true, seen, true);
       if (message === '' && cmd.instant && (opts.checkAtModifier ?? true)) {
         message = await runAtModifierCases(engine, storage, cmd, opts.checkRangeMode ?? true, seen);
       }
@@ -120,13 +105,53 @@ export async function runTestScript(text: string, opts: RunOptions = {}): Promis
       expr: cmd.expr,
       passed: message === '',
       message,
-      nativeHistogram: seen.histograms || involvesHistograms(cmd, histogramNames),
+      nativeHistogram: seen.main || expectsHistograms(cmd),
+      histogramsOnlyAround: !seen.main && seen.other && !expectsHistograms(cmd),
+      expectsHistogram: expectsHistograms(cmd),
     });
   }
   return { evals, error: null };
 }
 
-function involvesHistograms(cmd: EvalCommand, _names: Set<string>): boolean {
+/** Appends the samples of a `load` command (and its NHCB conversions) to the storage. */
+function loadCommand(storage: TestStorage, cmd: LoadCommand): void {
+  // `name{…}@st` lines give start-timestamp offsets (seconds) for the samples of `name{…}`.
+  const stOffsets = new Map<string, SequenceValue[]>();
+  for (const s of cmd.series) if (s.startTimestamps) stOffsets.set(s.labels.key(), s.values);
+  for (const s of cmd.series) {
+    if (s.startTimestamps) continue;
+    const sts = stOffsets.get(s.labels.key());
+    for (let i = 0; i < s.values.length; i++) {
+      const v = s.values[i]!;
+      if (v.omitted) continue;
+      const t = i * cmd.intervalMs;
+      const o = sts?.[i];
+      const st = o === undefined || o.omitted ? 0 : t + Math.round(o.value * 1000);
+      if (v.histogram !== null) storage.appendHistogram(s.labels, t, v.histogram, st);
+      else storage.append(s.labels, t, v.value, st);
+    }
+  }
+  if (cmd.withNHCB) {
+    for (const h of classicToNHCB(cmd.series)) {
+      for (let i = 0; i < h.values.length; i++) {
+        const fh = h.values[i];
+        if (fh !== null && fh !== undefined) storage.appendHistogram(h.labels, i * cmd.intervalMs, fh);
+      }
+    }
+  }
+}
+
+/**
+ * Where histogram samples were read: by the statement's own query (`main`), or only by the extra
+ * runs the harness adds (range mode at ±1m, the `@` re-runs), which read a wider window.
+ */
+interface HistogramReads {
+  main: boolean;
+  other: boolean;
+}
+
+/** The expected result holds native histograms. */
+function expectsHistograms(cmd: EvalCommand): boolean {
   return cmd.expected.some((e) => e.values.some((v) => v.histogram !== null));
 }
 
@@ -135,7 +160,8 @@ async function runEval(
   storage: TestStorage,
   cmd: EvalCommand,
   checkRange: boolean,
-  seen: { histograms: boolean },
+  seen: HistogramReads,
+  main: boolean,
 ): Promise<string> {
   const failExp = cmd.expectations.filter((e) => e.type === 'fail');
   const expectFail = failExp.length > 0;
@@ -145,7 +171,10 @@ async function runEval(
       ? engine.newInstantQuery(storage, cmd.expr, cmd.start)
       : engine.newRangeQuery(storage, cmd.expr, cmd.start, cmd.end, cmd.stepMs);
     res = await q.exec();
-    if (res.stats.histogramSamples > 0) seen.histograms = true;
+    if (res.stats.histogramSamples > 0) {
+      if (main) seen.main = true;
+      else seen.other = true;
+    }
   } catch (err) {
     if (!(err instanceof Error)) throw err;
     if (expectFail) return checkFailure(cmd, err);
@@ -180,9 +209,11 @@ async function runEval(
   // Prometheus also checks that the query gives the same in range mode, at the middle step.
   const rq = engine.newRangeQuery(storage, cmd.expr, cmd.start - 60_000, cmd.start + 60_000, 60_000);
   const rr = await rq.exec();
-  if (rr.stats.histogramSamples > 0) seen.histograms = true;
+  if (rr.stats.histogramSamples > 0) seen.other = true;
   if (rr.err !== null) return `error evaluating query in range mode: ${rr.err.message}`;
   if (rr.value?.type !== 'matrix') return 'range mode did not return a matrix';
+  const sortErr = matrixSortError(rr.value.matrix);
+  if (sortErr !== '') return `range mode: ${sortErr}`;
   const vec = [];
   for (const s of rr.value.matrix) {
     for (let i = 0; i < s.length; i++) {
@@ -212,9 +243,9 @@ async function runAtModifierCases(
   storage: TestStorage,
   cmd: EvalCommand,
   checkRange: boolean,
-  seen: { histograms: boolean },
+  seen: HistogramReads,
 ): Promise<string> {
-  if (cmd.expectations.some((e) => e.type === 'fail')) return '';
+  // As in Prometheus, an expected failure must also happen in every `@` re-run.
   let cases: AtModifierCase[];
   try {
     cases = atModifierCases(parseExpr(cmd.expr, allFeatures), cmd.start);
@@ -223,7 +254,7 @@ async function runAtModifierCases(
   }
   for (const c of cases) {
     const sub: EvalCommand = { ...cmd, expr: c.expr, start: c.evalTime, end: c.evalTime };
-    const msg = await runEval(engine, storage, sub, checkRange, seen);
+    const msg = await runEval(engine, storage, sub, checkRange, seen, false);
     if (msg !== '') return `with @ at ${c.evalTime}ms (${c.expr}): ${msg}`;
   }
   return '';
@@ -266,9 +297,22 @@ function checkAnnotations(cmd: EvalCommand, res: Result): string {
   return '';
 }
 
+// Prometheus: util/almost/almost.go Equal (a stale marker equals only a stale marker)
 function floatsEqual(exp: number, got: number): boolean {
-  if (isStaleNaN(exp)) return isStaleNaN(got);
+  if (isStaleNaN(exp) || isStaleNaN(got)) return isStaleNaN(exp) && isStaleNaN(got);
   return almostEqual(exp, got, defaultEpsilon);
+}
+
+// Prometheus: promql/promqltest/test.go assertMatrixSorted
+function matrixSortError(m: readonly { metric: Labels }[]): string {
+  for (let i = 1; i < m.length; i++) {
+    const a = m[i - 1]!.metric;
+    const b = m[i]!.metric;
+    if (Labels.compare(a, b) > 0) {
+      return `matrix results should always be sorted by labels, but matrix is not sorted: series at index ${i - 1} with labels ${a.toString()} sorts before series at index ${i} with labels ${b.toString()}`;
+    }
+  }
+  return '';
 }
 
 function compareResult(cmd: EvalCommand, v: QueryValue): string {
@@ -287,9 +331,10 @@ function compareResult(cmd: EvalCommand, v: QueryValue): string {
     }
     case 'vector': {
       if (cmd.expectedScalar !== null) return 'expected scalar but got vector';
-      const exp = new Map<string, { i: number; labels: Labels; v: number }>();
+      const exp = new Map<string, { i: number; labels: Labels; v: number; h: boolean }>();
       cmd.expected.forEach((e, i) => {
-        exp.set(e.labels.key(), { i, labels: e.labels, v: e.values[0]?.value ?? Number.NaN });
+        const v0 = e.values[0];
+        exp.set(e.labels.key(), { i, labels: e.labels, v: v0?.value ?? Number.NaN, h: v0?.histogram != null });
       });
       const seen = new Set<string>();
       for (let pos = 0; pos < v.vector.length; pos++) {
@@ -299,6 +344,8 @@ function compareResult(cmd: EvalCommand, v: QueryValue): string {
         if (e === undefined) return `unexpected metric ${s.metric.toString()} in result, has value ${s.f}`;
         if (ordered && e.i !== pos)
           return `expected metric ${s.metric.toString()} at position ${e.i} but was at ${pos}`;
+        // This engine returns float samples only: an expected histogram is never matched.
+        if (e.h) return `expected histogram for ${s.metric.toString()} but got float value ${s.f}`;
         if (!floatsEqual(e.v, s.f)) return `expected ${e.v} for ${s.metric.toString()} but got ${s.f}`;
         seen.add(k);
       }
@@ -314,6 +361,10 @@ function compareResult(cmd: EvalCommand, v: QueryValue): string {
       ) {
         return 'received range result on instant evaluation';
       }
+      if (ordered) return 'expected ordered result, but query returned a matrix';
+      if (cmd.expectedScalar !== null) return 'expected scalar result, but got matrix';
+      const sortErr = matrixSortError(v.matrix);
+      if (sortErr !== '') return sortErr;
       const start = cmd.expectedRangeVector?.start ?? cmd.start;
       const end = cmd.expectedRangeVector?.end ?? cmd.end;
       const step = cmd.expectedRangeVector?.stepMs ?? cmd.stepMs;
@@ -326,15 +377,18 @@ function compareResult(cmd: EvalCommand, v: QueryValue): string {
         if (e === undefined) return `unexpected metric ${s.metric.toString()} in result`;
         seen.add(k);
         const want: [number, number][] = [];
+        let wantHistograms = 0;
         for (let i = 0; i < e.values.length; i++) {
           const t = start + i * step;
           if (t > end)
             return `expected ${e.values.length} points for ${e.labels.toString()}, but query time range cannot return this many points`;
           const ev = e.values[i]!;
-          if (!ev.omitted && ev.histogram === null) want.push([t, ev.value]);
+          if (ev.histogram !== null) wantHistograms++;
+          else if (!ev.omitted) want.push([t, ev.value]);
         }
-        if (want.length !== s.length) {
-          return `expected ${want.length} float points for ${s.metric.toString()}, but got ${s.length}: ${JSON.stringify(s.floats())}`;
+        // This engine returns float points only, so expected histogram points are never there.
+        if (want.length !== s.length || wantHistograms !== 0) {
+          return `expected ${want.length} float points and ${wantHistograms} histogram points for ${s.metric.toString()}, but got ${s.length} float points and 0 histogram points: ${JSON.stringify(s.floats())}`;
         }
         for (let i = 0; i < want.length; i++) {
           const [t, f] = want[i]!;
