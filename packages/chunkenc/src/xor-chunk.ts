@@ -1,14 +1,21 @@
 // Prometheus: tsdb/chunkenc/xor.go XORChunk
 import type { Chunk, SampleIterator } from '@tsprom/storage-interfaces';
 import { Encoding } from '@tsprom/storage-interfaces';
-import { BitWriter } from './bit-writer.js';
 import { ChunkEncodingError } from './errors.js';
+import { f64, HI, i32, LO } from './float-bits.js';
+import { putUvarint, putUvarintBig, putVarint } from './varint.js';
 import { XORAppender } from './xor-appender.js';
 import { type XORDecodeState, XORIterator, xorIteratorState } from './xor-iterator.js';
 
 const HEADER_BYTES = 2; // Prometheus: chunkHeaderSize
 const ALLOCATION_BYTES = 128; // Prometheus: chunkAllocationSize
 const COMPACT_THRESHOLD_BYTES = 32; // Prometheus: chunkCompactCapacityThreshold
+const MAX_SAMPLES = 0xffff; // The header is a uint16.
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const TWO_POW_32 = 4294967296;
+const TYPICAL_SAMPLES = 120; // Prometheus: DefaultSamplesPerChunk.
+
+const varintScratch = new Uint8Array(10);
 
 /** Options of `XORChunk.fromBytes`. */
 export interface FromBytesOptions {
@@ -26,19 +33,44 @@ export interface FromBytesOptions {
  * the bit stream (see reference/tsdb-format/chunks.md). Not safe for concurrent use.
  */
 export class XORChunk implements Chunk {
-  #w: BitWriter;
+  // The bit stream (Prometheus's bstream, as BitWriter writes it), inline: one object fewer per
+  // open chunk, and one dependent load fewer per append. Bytes past #len are spare capacity;
+  // #count is the number of unwritten low bits of the last byte (0..8, 8 being Go's empty trailing
+  // byte); unwritten bits are zero.
+  #buf: Uint8Array;
+  #len: number;
+  #count = 0;
+  // The sample count. Appends update only this field; the header bytes are brought up to date when
+  // the bytes are handed out (#view), so an append does not touch the buffer's first cache line.
+  #num: number;
   // True while the bytes are the caller's (fromBytes): the first appender() copies them.
   #borrowed: boolean;
+  // The encoder state (Prometheus's xorAppender fields), folded into the chunk so that an open
+  // chunk is one object, not two: the head keeps one per series. Valid while #ready.
+  #ready: boolean;
+  #t = 0;
+  #tDelta = 0;
+  #tDeltaBig: bigint | null = null;
+  #hi = 0;
+  #lo = 0;
+  #leading = 0xff; // 0xff: no leading/trailing window written yet.
+  #trailing = 0;
 
   /** An empty chunk with room for a typical 120-sample scrape chunk. */
   constructor() {
     if (adopt !== null) {
-      this.#w = adopt;
+      this.#buf = adopt;
+      this.#len = adopt.length;
+      this.#num = (adopt[0]! << 8) | adopt[1]!;
       this.#borrowed = true;
+      this.#ready = false;
       adopt = null;
     } else {
-      this.#w = new BitWriter(new Uint8Array(ALLOCATION_BYTES), HEADER_BYTES, 0);
+      this.#buf = new Uint8Array(ALLOCATION_BYTES);
+      this.#len = HEADER_BYTES;
+      this.#num = 0;
       this.#borrowed = false;
+      this.#ready = true;
     }
   }
 
@@ -52,7 +84,7 @@ export class XORChunk implements Chunk {
     if (bytes.length < HEADER_BYTES) {
       throw new ChunkEncodingError(`XOR chunk of ${bytes.length} bytes is shorter than its header`);
     }
-    adopt = new BitWriter(bytes, bytes.length, 0);
+    adopt = bytes;
     const c = new XORChunk();
     if (options?.validate ?? true) c.#decodeAll();
     return c;
@@ -60,7 +92,7 @@ export class XORChunk implements Chunk {
 
   // Iterates to the end and returns the decoder state; throws on malformed data or trailing bytes.
   #decodeAll(): XORDecodeState {
-    const bytes = this.#w.bytes();
+    const bytes = this.#view();
     const it = scratchIterator;
     it.reset(bytes);
     while (it.next() !== 0) {}
@@ -83,12 +115,23 @@ export class XORChunk implements Chunk {
 
   /** The encoded bytes (header included): a view owned by the chunk, valid until the next append. */
   bytes(): Uint8Array {
-    return this.#w.bytes();
+    return this.#view();
   }
 
   numSamples(): number {
-    const b = this.#w.buf;
-    return (b[0]! << 8) | b[1]!;
+    return this.#num;
+  }
+
+  // The written bytes with an up-to-date header. Writes only when the count changed, so bytes
+  // borrowed from fromBytes are never written to.
+  #view(): Uint8Array {
+    const b = this.#buf;
+    const num = this.#num;
+    if (((b[0]! << 8) | b[1]!) !== num) {
+      b[0] = num >>> 8;
+      b[1] = num;
+    }
+    return b.subarray(0, this.#len);
   }
 
   /**
@@ -98,21 +141,57 @@ export class XORChunk implements Chunk {
    * the chunk's bytes are malformed. Use one appender at a time.
    */
   appender(): XORAppender {
-    if (this.#w.length === HEADER_BYTES && !this.#borrowed) return new XORAppender(this.#w, null);
+    this.#prepare();
+    return new XORAppender(this);
+  }
+
+  /** The number of encoded bytes (header included), without making a view. */
+  byteLength(): number {
+    return this.#len;
+  }
+
+  // Recovers the encoder state from the bytes (after fromBytes, or for a fresh appender()).
+  #prepare(): void {
+    if (this.#len === HEADER_BYTES && !this.#borrowed) {
+      this.#resetState();
+      return;
+    }
     const st = this.#decodeAll();
-    const len = this.#w.length;
+    const len = this.#len;
     if (this.#borrowed) {
       const buf = new Uint8Array(Math.max(ALLOCATION_BYTES, len * 2));
-      buf.set(this.#w.bytes());
-      this.#w = new BitWriter(buf, len, 0);
+      buf.set(this.#buf.subarray(0, this.#len));
+      this.#buf = buf;
       this.#borrowed = false;
     }
     // Bytes from outside (fromBytes) carry no writer state: derive it, and clear the padding bits,
     // which the OR-ing writer relies on. A no-op for chunks this package wrote.
     const count = len * 8 - st.bitPos; // 0..8: 8 is Go's empty trailing byte.
-    if (count !== 0) this.#w.buf[len - 1]! &= ~((1 << count) - 1);
-    this.#w.count = count;
-    return new XORAppender(this.#w, st.numRead === 0 ? null : st);
+    if (count !== 0) this.#buf[len - 1]! &= ~((1 << count) - 1);
+    this.#count = count;
+    if (st.numRead === 0) {
+      this.#resetState();
+      return;
+    }
+    this.#t = st.t;
+    this.#tDelta = st.tDelta;
+    this.#tDeltaBig = st.tDeltaBig;
+    this.#hi = st.hi;
+    this.#lo = st.lo;
+    this.#leading = st.leading;
+    this.#trailing = st.trailing;
+    this.#ready = true;
+  }
+
+  #resetState(): void {
+    this.#t = 0;
+    this.#tDelta = 0;
+    this.#tDeltaBig = null;
+    this.#hi = 0;
+    this.#lo = 0;
+    this.#leading = 0xff;
+    this.#trailing = 0;
+    this.#ready = true;
   }
 
   /**
@@ -121,10 +200,10 @@ export class XORChunk implements Chunk {
    */
   iterator(reuse?: SampleIterator): XORIterator {
     if (reuse instanceof XORIterator) {
-      reuse.reset(this.#w.bytes());
+      reuse.reset(this.#view());
       return reuse;
     }
-    return new XORIterator(this.#w.bytes());
+    return new XORIterator(this.#view());
   }
 
   /**
@@ -133,17 +212,257 @@ export class XORChunk implements Chunk {
    * its own exact copy, so it no longer keeps that buffer alive.
    */
   compact(): void {
-    const w = this.#w;
-    const capacity = this.#borrowed ? w.buf.buffer.byteLength : w.buf.length;
-    if (capacity > w.length + COMPACT_THRESHOLD_BYTES) {
-      w.buf = w.buf.slice(0, w.length);
+    const capacity = this.#borrowed ? this.#buf.buffer.byteLength : this.#buf.length;
+    if (capacity > this.#len + COMPACT_THRESHOLD_BYTES) {
+      this.#buf = this.#view().slice();
       this.#borrowed = false;
     }
+  }
+
+  /**
+   * Prometheus: xorAppender.Append. Appends a sample after the last one, as `appender().append`
+   * does without the appender object (the head appends to its open chunks this way): `t` in ms (a
+   * safe integer), `v` any float, its exact bits kept. Throws RangeError for a non-integer `t` or a
+   * chunk already holding 65535 samples, and `ChunkEncodingError` if bytes from `fromBytes` are
+   * malformed. Allocates nothing per sample.
+   */
+  append(t: number, v: number): void {
+    if (!this.#ready) this.#prepare();
+    const num = this.#num;
+    if (!Number.isSafeInteger(t)) throw new RangeError(`XOR chunk: timestamp ${t} is not a safe integer`);
+    if (num === MAX_SAMPLES) throw new RangeError('XOR chunk: full at 65535 samples');
+    // At most 19 bytes per sample (a 68-bit dod and a 77-bit value XOR), 19 for the first one.
+    // When the buffer must grow, size it for a 120-sample chunk (Prometheus's usual cut) at the
+    // rate of the samples after the first (which costs ~10 bytes alone), plus slack: one
+    // reallocation, and an open chunk, which the head keeps per series, near its final size where
+    // doubling 128 bytes would leave ~30% unused. compact() trims what is left over.
+    if (this.#buf.length - this.#len < 20)
+      this.#reserve(
+        20,
+        num > 0 && num < TYPICAL_SAMPLES
+          ? this.#len + Math.ceil(((TYPICAL_SAMPLES - num) * (this.#len - HEADER_BYTES)) / num) + 24
+          : 0,
+      );
+    f64[0] = v;
+    const hi = i32[HI]!;
+    const lo = i32[LO]!;
+    if (num === 0) {
+      const n = putVarint(varintScratch, 0, t);
+      for (let i = 0; i < n; i++) this.#writeByte(varintScratch[i]!);
+      this.#writeBits64(hi, lo, 64);
+      this.#tDelta = 0;
+      this.#tDeltaBig = null;
+    } else if (num === 1) {
+      const tDelta = t - this.#t;
+      let n: number;
+      if (tDelta >= 0 && tDelta <= MAX_SAFE) {
+        n = putUvarint(varintScratch, 0, tDelta);
+        this.#tDelta = tDelta;
+        this.#tDeltaBig = null;
+      } else {
+        // Negative or beyond 2^53: Go writes uint64(t - a.t).
+        const big = BigInt(t) - BigInt(this.#t);
+        n = putUvarintBig(varintScratch, 0, big);
+        this.#setTDeltaBig(big);
+      }
+      for (let i = 0; i < n; i++) this.#writeByte(varintScratch[i]!);
+      this.#writeVDelta(hi, lo);
+    } else {
+      const tDelta = t - this.#t;
+      const dod = tDelta - this.#tDelta;
+      // Each difference is exact when its rounded result is within the safe range.
+      if (
+        this.#tDeltaBig === null &&
+        tDelta <= MAX_SAFE &&
+        tDelta >= -MAX_SAFE &&
+        dod <= MAX_SAFE &&
+        dod >= -MAX_SAFE
+      ) {
+        if (dod === 0 && hi === this.#hi && lo === this.#lo) {
+          this.#putBits(0, 2); // The steady state of a constant series: two zero bits.
+        } else {
+          this.#writeDod(dod);
+          this.#writeVDelta(hi, lo);
+        }
+        this.#tDelta = tDelta;
+      } else {
+        const big = BigInt(t) - BigInt(this.#t);
+        const dodBig = BigInt.asIntN(64, big - (this.#tDeltaBig ?? BigInt(this.#tDelta)));
+        const dodN = Number(dodBig);
+        if (dodN <= MAX_SAFE && dodN >= -MAX_SAFE) {
+          this.#writeDod(dodN);
+        } else {
+          const u = BigInt.asUintN(64, dodBig);
+          this.#putBits(0b1111, 4);
+          this.#writeBits64(Number(u >> 32n), Number(u & 0xffffffffn), 64);
+        }
+        this.#setTDeltaBig(big);
+        this.#writeVDelta(hi, lo);
+      }
+    }
+    this.#t = t;
+    this.#hi = hi;
+    this.#lo = lo;
+    this.#num = num + 1;
+  }
+
+  #setTDeltaBig(tDelta: bigint): void {
+    this.#tDelta = Number(tDelta);
+    this.#tDeltaBig = this.#tDelta <= MAX_SAFE && this.#tDelta >= -MAX_SAFE ? null : tDelta;
+  }
+
+  // Prometheus: milliseconds need wider buckets than Gorilla's seconds, so 14/17/20 bits, else 64.
+  // bitRange(x, n) is -(2^(n-1) - 1) <= x <= 2^(n-1); the prefix and value go out in one write.
+  #writeDod(dod: number): void {
+    if (dod === 0) {
+      this.#writeBit(0);
+    } else if (dod >= -0x1fff && dod <= 0x2000) {
+      this.#putBits((0b10 << 14) | (dod & 0x3fff), 16);
+    } else if (dod >= -0xffff && dod <= 0x10000) {
+      this.#putBits((0b110 << 17) | (dod & 0x1ffff), 20);
+    } else if (dod >= -0x7ffff && dod <= 0x80000) {
+      this.#putBits((0b1110 << 20) | (dod & 0xfffff), 24);
+    } else {
+      const hi = Math.floor(dod / TWO_POW_32);
+      this.#putBits(0b1111, 4);
+      this.#writeBits64(hi, dod - hi * TWO_POW_32, 64);
+    }
+  }
+
+  // Prometheus: xorWrite. Go writes the prefix bits and the value bits in separate calls; they go
+  // out here in one when they fit in 32 bits, with Go's trailing-byte rule applied after.
+  #writeVDelta(hi: number, lo: number): void {
+    const xh = hi ^ this.#hi;
+    const xl = lo ^ this.#lo;
+    if (xh === 0 && xl === 0) {
+      this.#writeBit(0);
+      return;
+    }
+    let leading = xh !== 0 ? Math.clz32(xh) : 32 + Math.clz32(xl);
+    const trailing = xl !== 0 ? 31 - Math.clz32(xl & -xl) : 63 - Math.clz32(xh & -xh);
+    // Clamp: the leading count has 5 bits.
+    if (leading >= 32) leading = 31;
+    let prefix: number;
+    let prefixBits: number;
+    let shift: number;
+    let sigbits: number;
+    if (this.#leading !== 0xff && leading >= this.#leading && trailing >= this.#trailing) {
+      // Fits the previous window: 10 then its significant bits.
+      prefix = 0b10;
+      prefixBits = 2;
+      shift = this.#trailing;
+      sigbits = 64 - this.#leading - shift;
+    } else {
+      this.#leading = leading;
+      this.#trailing = trailing;
+      shift = trailing;
+      sigbits = 64 - leading - trailing;
+      // 64 significant bits would not fit in 6 bits; it is written as 0 (never a real count).
+      prefix = (0b11 << 11) | (leading << 6) | (sigbits & 63);
+      prefixBits = 13;
+    }
+    // The significant bits: (xh:xl) >>> shift.
+    let sh: number;
+    let sl: number;
+    if (shift === 0) {
+      sh = xh;
+      sl = xl;
+    } else if (shift < 32) {
+      sh = xh >>> shift;
+      sl = (xl >>> shift) | (xh << (32 - shift));
+    } else {
+      sh = 0;
+      sl = xh >>> (shift - 32);
+    }
+    if (prefixBits + sigbits <= 32) {
+      this.#putBits((prefix << sigbits) | sl, prefixBits + sigbits);
+      if ((sigbits & 7) === 0) this.#trailingByteIfAligned();
+    } else {
+      this.#putBits(prefix, prefixBits);
+      this.#writeBits64(sh, sl, sigbits);
+    }
+  }
+
+  // The bit-writing primitives of BitWriter (see bit-writer.ts for their Go counterparts).
+
+  // Makes room for `bytes` more bytes: straight to `sizeHint` when that is enough, else doubling.
+  #reserve(bytes: number, sizeHint: number): void {
+    const need = this.#len + bytes;
+    if (this.#buf.length >= need) return;
+    let cap = sizeHint >= need ? sizeHint : Math.max(this.#buf.length * 2, ALLOCATION_BYTES);
+    while (cap < need) cap *= 2;
+    const next = new Uint8Array(cap);
+    next.set(this.#buf.subarray(0, this.#len));
+    this.#buf = next;
+  }
+
+  #writeBit(bit: number): void {
+    if (this.#count === 0) {
+      this.#buf[this.#len++] = 0;
+      this.#count = 8;
+    }
+    this.#count--;
+    if (bit !== 0) this.#buf[this.#len - 1]! |= 1 << this.#count;
+  }
+
+  // Go: bstream.writeByte (writeBits(b, 8)).
+  #writeByte(b: number): void {
+    const aligned = this.#count === 0 || this.#count === 8;
+    this.#putBits(b, 8);
+    if (aligned) this.#trailingByteIfAligned();
+  }
+
+  // Go: bstream.writeBits for 1..64 bits of the 64-bit value hi:lo.
+  #writeBits64(hi: number, lo: number, n: number): void {
+    const aligned = this.#count === 0 || this.#count === 8;
+    if (n > 32) {
+      this.#putBits(hi, n - 32);
+      this.#putBits(lo, 32);
+    } else {
+      this.#putBits(lo, n);
+    }
+    if (aligned && (n & 7) === 0) this.#trailingByteIfAligned();
+  }
+
+  // BitWriter.putBits: the low n (1..32) bits of u, as a run of single-bit writes would.
+  #putBits(u: number, n: number): void {
+    if (n < 32) u &= (1 << n) - 1;
+    let count = this.#count;
+    let len = this.#len;
+    const buf = this.#buf;
+    if (n <= count) {
+      count -= n;
+      buf[len - 1]! |= u << count;
+      this.#count = count;
+      return;
+    }
+    if (count > 0) {
+      n -= count;
+      buf[len - 1]! |= u >>> n;
+    }
+    while (n >= 8) {
+      n -= 8;
+      buf[len++] = u >>> n;
+    }
+    if (n > 0) {
+      buf[len++] = u << (8 - n);
+      count = 8 - n;
+    } else {
+      count = 0;
+    }
+    this.#len = len;
+    this.#count = count;
+  }
+
+  #trailingByteIfAligned(): void {
+    if (this.#count !== 0) return;
+    this.#buf[this.#len++] = 0;
+    this.#count = 8;
   }
 }
 
 // Set by fromBytes for the constructor to adopt instead of allocating a fresh buffer.
-let adopt: BitWriter | null = null;
+let adopt: Uint8Array | null = null;
 // Validation and appender() decode synchronously to the end, so one iterator serves them all.
 const scratchIterator = new XORIterator();
 
