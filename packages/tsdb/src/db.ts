@@ -103,8 +103,9 @@ export class DB implements Storage {
     const report: OpenReport = { wal: await replayWAL(head, walDir, readOnly, cdm) };
     describe(log, 'WAL', report.wal);
     const oooEnabled = (opts.outOfOrderTimeWindowMs ?? 0) > 0;
-    if (oooEnabled || readOnly) {
-      report.wbl = await replayWBL(head, wblDir, readOnly);
+    // Prometheus replays a non-empty wbl/ even with the window now off: its samples were committed.
+    if (oooEnabled || readOnly || (await hasFiles(wblDir))) {
+      report.wbl = await replayWBL(head, wblDir, readOnly, report.wal.lastMmapRef);
       describe(log, 'WBL', report.wbl);
     }
     if (readOnly) return new DB(dir, head, undefined, report, true);
@@ -165,9 +166,10 @@ export class DB implements Storage {
   async truncateHead(mint: number): Promise<void> {
     this.#check();
     this.#checkWritable();
-    this.head.truncate(mint);
+    const removed = this.head.truncate(mint);
     const hw = this.#wal;
     if (hw === undefined) return;
+    const head = this.head;
     const cdm = hw.chunkMapper;
     if (cdm !== undefined) {
       // Prometheus: delete the chunks_head files whose chunks all end before mint.
@@ -183,6 +185,16 @@ export class DB implements Storage {
     }
     const { checkpoint, deleteCheckpoints } = await import('./wal-api.js');
     const { first, last: lastSegment } = await hw.wal.segments();
+    // Prometheus Head.gc: the WAL up to lastSegment may hold samples under the refs just removed
+    // (and under duplicate refs of removed series), so their series records stay in checkpoints
+    // until the WAL is truncated past it.
+    for (const ref of removed) head.walExpiries.set(ref, lastSegment);
+    for (const [ref, s] of head.walDuplicateRefs) {
+      if (head.series.getByRef(s.ref) !== s) {
+        head.walDuplicateRefs.delete(ref);
+        head.walExpiries.set(ref, lastSegment);
+      }
+    }
     // Start a new segment so that a quiet DB does not keep more WAL than needed.
     await hw.wal.nextSegment();
     // Never the segment written last; the lower two thirds hold mostly obsolete samples.
@@ -190,11 +202,15 @@ export class DB implements Storage {
     if (newest < 0) return;
     const last = first + Math.floor(((newest - first) * 2) / 3);
     if (last <= first) return;
-    const head = this.head;
-    await checkpoint(hw.wal.dir, first, last, (ref) => head.series.getByRef(ref) !== undefined, mint, {
-      compression: hw.wal.compression,
-    });
+    // Prometheus keepSeriesInWALCheckpointFn: series in the head, refs the WAL logged their samples
+    // under (duplicates), and refs whose samples may still be in segments kept.
+    const keep = (ref: number): boolean =>
+      head.series.getByRef(ref) !== undefined ||
+      head.walDuplicateRefs.has(ref) ||
+      (head.walExpiries.get(ref) ?? -1) > last;
+    await checkpoint(hw.wal.dir, first, last, keep, mint, { compression: hw.wal.compression });
     await hw.wal.truncate(last + 1);
+    for (const [ref, seg] of head.walExpiries) if (seg <= last) head.walExpiries.delete(ref);
     await deleteCheckpoints(hw.wal.dir, last);
   }
 
@@ -211,6 +227,16 @@ export class DB implements Storage {
 
   #checkWritable(): void {
     if (this.#readOnly) throw new Error('tsdb: DB is opened read-only');
+  }
+}
+
+/** Whether `dir` exists and holds anything. */
+async function hasFiles(dir: string): Promise<boolean> {
+  const { readdir } = await import('node:fs/promises');
+  try {
+    return (await readdir(dir)).length > 0;
+  } catch {
+    return false;
   }
 }
 

@@ -135,6 +135,7 @@ export class HeadAppender implements Appender {
     this.#ts[n] = t;
     this.#vs[n] = v;
     this.#series.push(s);
+    s.pendingCommits++;
     this.#n = n + 1;
     if (s.pendingAppender !== this.#id) {
       s.pendingAppender = this.#id;
@@ -248,9 +249,11 @@ export class HeadAppender implements Appender {
     this.#check();
     this.#done = true;
     const head = this.#head;
+    // Marked logged before the write so that one commit logs each series record once; unmarked
+    // again if the write fails, so that a later commit logs it.
+    const newSeries: MemSeries[] = [];
     try {
       if (head.log !== undefined && (this.#n > 0 || this.#exemplars.length > 0 || this.#metadata.length > 0)) {
-        const newSeries: MemSeries[] = [];
         for (const s of this.#series) {
           if (!s.walLogged) {
             s.walLogged = true;
@@ -281,6 +284,7 @@ export class HeadAppender implements Appender {
         });
       }
     } catch (err) {
+      for (const s of newSeries) s.walLogged = false;
       this.#clearPending();
       throw err;
     }
@@ -307,7 +311,10 @@ export class HeadAppender implements Appender {
   }
 
   #clearPending(): void {
-    for (const s of this.#series) if (s.pendingAppender === this.#id) s.pendingAppender = 0;
+    for (const s of this.#series) {
+      s.pendingCommits--;
+      if (s.pendingAppender === this.#id) s.pendingAppender = 0;
+    }
   }
 }
 

@@ -54,6 +54,7 @@ export function applyCommit(
     const t = ts[i]!;
     const v = vs[i]!;
     s.pendingAppender = 0;
+    s.pendingCommits--;
     if (logIso) s.logCommit(commitId, low);
     if (t > s.maxt) {
       s.append(t, v, chunkRange, spc, store);

@@ -51,12 +51,15 @@ export function snapshotSeries(
   const firstSeqs: number[] = [];
   let openIndex = -1;
   const mm = s.mmapped;
+  let seq = mm.length > 0 ? s.mmappedFirstSeq() : 0;
   for (let i = 0; i < mm.length; i += MMAP_FIELDS) {
-    if (mm[i + 2]! < mint || mm[i + 1]! > maxt || mm[i + 3]! >= limit) continue;
+    const first = seq;
+    seq += mm[i + 3]!;
+    if (mm[i + 2]! < mint || mm[i + 1]! > maxt || first >= limit) continue;
     chunks.push(mm[i]!);
     mints.push(mm[i + 1]!);
     maxts.push(mm[i + 2]!);
-    firstSeqs.push(mm[i + 3]!);
+    firstSeqs.push(first);
   }
   for (const c of s.completed) {
     if (c.maxt < mint || c.mint > maxt || c.firstSeq >= limit) continue;

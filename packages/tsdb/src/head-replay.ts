@@ -34,6 +34,11 @@ export interface ReplayReport {
   skippedRecords: number;
   /** Chunks read back from chunks_head/ and attached to their series. */
   mmappedChunks: number;
+  /**
+   * Largest chunk ref read back from chunks_head/ (0 if none): WBL m-map markers naming a later
+   * chunk are ignored, that chunk never reached the disk (Prometheus loadWBL's lastMmapRef).
+   */
+  lastMmapRef: number;
   /** Damage found in chunks_head/: the files from the damaged one on were deleted. */
   chunksCorruption?: ChunkCorruptionError;
   /**
@@ -56,6 +61,7 @@ function emptyReport(): ReplayReport {
     outOfOrderSamples: 0,
     skippedRecords: 0,
     mmappedChunks: 0,
+    lastMmapRef: 0,
   };
 }
 
@@ -64,11 +70,14 @@ class Replayer {
   readonly #head: Head;
   readonly #dec = new RecordDecoder();
   readonly #samples: RefSamples = newRefSamples(4096);
+  // Scratch of flush's counting sort.
+  #counts = new Int32Array(0);
+  #order = new Int32Array(0);
   readonly #series: RefSeries[] = [];
-  /** WAL refs of duplicate series records mapped to the series that got the labels first. */
-  readonly #multiRef = new Map<number, MemSeries>();
   readonly report = emptyReport();
   readonly #ooo: boolean;
+  /** WBL markers naming chunks after this one are ignored (see ReplayReport.lastMmapRef). */
+  readonly #lastMmapRef: number;
   /** In-order chunks found in chunks_head/, by series ref: flat (ref, mint, maxt, numSamples). */
   readonly #mmapped: Map<number, number[]>;
   /** Out-of-order chunks found in chunks_head/, by series ref: flat (ref, mint, maxt, numSamples). */
@@ -79,15 +88,17 @@ class Replayer {
     ooo: boolean,
     mmapped = new Map<number, number[]>(),
     oooMmapped = new Map<number, number[]>(),
+    lastMmapRef = 0,
   ) {
     this.#head = head;
     this.#ooo = ooo;
+    this.#lastMmapRef = lastMmapRef;
     this.#mmapped = mmapped;
     this.#oooMmapped = oooMmapped;
   }
 
   #get(ref: number): MemSeries | undefined {
-    return this.#head.series.getByRef(ref) ?? this.#multiRef.get(ref);
+    return this.#head.series.getByRef(ref) ?? this.#head.walDuplicateRefs.get(ref);
   }
 
   onRecord = (rec: Uint8Array): void => {
@@ -98,9 +109,12 @@ class Replayer {
       case RecordType.Series: {
         this.#series.length = 0;
         for (const { ref, labels } of this.#dec.series(rec, this.#series)) {
+          // Every ref the WAL used stays taken, duplicates included: a new series given one of
+          // them would get the samples logged under it.
+          head.raiseLastSeriesRef(ref);
           const existing = head.series.getByLabels(labels);
           if (existing !== undefined) {
-            if (existing.ref !== ref) this.#multiRef.set(ref, existing);
+            if (existing.ref !== ref) head.walDuplicateRefs.set(ref, existing);
             continue;
           }
           if (head.series.getByRef(ref) !== undefined) continue;
@@ -167,8 +181,11 @@ class Replayer {
       case RecordType.MmapMarkers: {
         // Prometheus: every OOO sample before a marker is in the m-mapped chunk it names, so the
         // open OOO chunk rebuilt so far is dropped. Buffered samples belong before the marker.
+        // Only for chunks read back from chunks_head/: a later one was lost in a crash, its
+        // samples are those rebuilt from the WBL (Prometheus: loadWBL with lastMmapRef).
         this.flush();
         for (const m of this.#dec.mmapMarkers(rec)) {
+          if (m.mmapRef === 0 || m.mmapRef > this.#lastMmapRef) continue;
           const s = this.#get(m.ref);
           if (s === undefined) r.unknownRefs++;
           else if (s.ooo !== undefined) {
@@ -199,13 +216,19 @@ class Replayer {
     for (let i = 0; i < n; i++) if (refs[i]! > maxRef) maxRef = refs[i]!;
     let order: Int32Array | undefined;
     if (maxRef <= 4 * n + 1_000_000) {
-      const counts = new Int32Array(maxRef + 2);
+      // Both arrays are kept across flushes: a replay flushes every 1M samples.
+      let counts = this.#counts;
+      if (counts.length < maxRef + 2) {
+        counts = new Int32Array(maxRef + 2 + (maxRef >> 2));
+        this.#counts = counts;
+      } else counts.fill(0, 0, maxRef + 2);
       for (let i = 0; i < n; i++) {
         const r = refs[i]! + 1;
         counts[r] = counts[r]! + 1;
       }
-      for (let k = 1; k < counts.length; k++) counts[k] = counts[k]! + counts[k - 1]!;
-      order = new Int32Array(n);
+      for (let k = 1; k < maxRef + 2; k++) counts[k] = counts[k]! + counts[k - 1]!;
+      if (this.#order.length < n) this.#order = new Int32Array(n);
+      order = this.#order;
       for (let i = 0; i < n; i++) {
         const r = refs[i]!;
         const at = counts[r]!;
@@ -239,7 +262,8 @@ class Replayer {
       }
       last = s;
       const t = ts[i]!;
-      if (!this.#ooo && s.mmapped.length > 0 && t <= s.mmapped[s.mmapped.length - 3]!) continue; // In a chunk on disk.
+      // In a chunk on disk already (the last stored chunk's maxt is second to last in mmapped).
+      if (!this.#ooo && s.mmapped.length > 0 && t <= s.mmapped[s.mmapped.length - 2]!) continue;
       const ok = this.#ooo ? t < s.maxt && insertOOO(s, t, vs[i]!, store) : s.append(t, vs[i]!, range, spc, store);
       if (!ok) {
         r.outOfOrderSamples++;
@@ -270,8 +294,13 @@ export async function replayWAL(
   const mmapped = new Map<number, number[]>();
   const oooMmapped = new Map<number, number[]>();
   let chunksCorruption: ChunkCorruptionError | undefined;
-  if (chunkMapper !== undefined) chunksCorruption = await loadMmappedChunks(chunkMapper, mmapped, oooMmapped);
+  const last = { mmapRef: 0, seriesRef: 0 };
+  if (chunkMapper !== undefined) chunksCorruption = await loadMmappedChunks(chunkMapper, mmapped, oooMmapped, last);
+  // Refs of chunks on disk stay taken even if the WAL lost their series (a checkpoint dropped it):
+  // a new series given one would get those chunks on the next replay.
+  head.raiseLastSeriesRef(last.seriesRef);
   const rp = new Replayer(head, false, mmapped, oooMmapped);
+  rp.report.lastMmapRef = last.mmapRef;
   if (chunksCorruption !== undefined) rp.report.chunksCorruption = chunksCorruption;
   const cp = await lastCheckpoint(walDir);
   let from = 0;
@@ -291,9 +320,13 @@ export async function replayWAL(
   return rp.report;
 }
 
-/** Replays the out-of-order samples of the WBL in `wblDir` into the head's OOO chunks. */
-export async function replayWBL(head: Head, wblDir: string, readOnly = false): Promise<ReplayReport> {
-  const rp = new Replayer(head, true);
+/**
+ * Replays the out-of-order samples of the WBL in `wblDir` into the head's OOO chunks.
+ * `lastMmapRef` is the WAL replay's `ReplayReport.lastMmapRef`: markers of later chunks are ignored.
+ */
+export async function replayWBL(head: Head, wblDir: string, readOnly = false, lastMmapRef = 0): Promise<ReplayReport> {
+  const rp = new Replayer(head, true, undefined, undefined, lastMmapRef);
+  rp.report.lastMmapRef = lastMmapRef;
   const res = await readAllRecords(wblDir, rp.onRecord);
   rp.flush();
   if (res.corruption !== undefined) {
@@ -312,11 +345,16 @@ async function loadMmappedChunks(
   cdm: ChunkDiskMapper,
   out: Map<number, number[]>,
   oooOut: Map<number, number[]>,
+  last: { mmapRef: number; seriesRef: number },
 ): Promise<ChunkCorruptionError | undefined> {
   const collect = (): void => {
     out.clear();
     oooOut.clear();
+    last.mmapRef = 0;
+    last.seriesRef = 0;
     cdm.iterateAllChunks((m) => {
+      if (m.chunkRef > last.mmapRef) last.mmapRef = m.chunkRef;
+      if (m.seriesRef > last.seriesRef) last.seriesRef = m.seriesRef;
       const into = m.isOOO ? oooOut : out;
       let l = into.get(m.seriesRef);
       if (l === undefined) {

@@ -7,7 +7,7 @@ import type { HeadLog } from './head-log.js';
 import { HeadChunkQuerier, HeadQuerier } from './head-read.js';
 import { Isolation } from './isolation.js';
 import { MemPostings } from './mem-postings.js';
-import { defaultSamplesPerChunk, type HeadChunkStore, MemSeries, SeriesColumns } from './mem-series.js';
+import { defaultSamplesPerChunk, type HeadChunkStore, MemSeries, MMAP_FIELDS, SeriesColumns } from './mem-series.js';
 import { StripeSeries } from './stripe-series.js';
 
 /** Default chunk range: 2h, the head's block size (Prometheus `DefaultBlockDuration`). */
@@ -71,6 +71,18 @@ export class Head {
   log: HeadLog | undefined;
   #lastSeriesRef = 0;
   #nextAppenderId = 0;
+  /**
+   * Prometheus: multiRef of loadWAL, kept. WAL refs of duplicate series records (the same labels
+   * logged again under another ref) mapped to the series holding those labels; the WAL still has
+   * samples under them, so checkpoints keep them while the series lives.
+   */
+  readonly walDuplicateRefs = new Map<number, MemSeries>();
+  /**
+   * Prometheus: Head.walExpiries. Refs gone from the head (garbage collected, or duplicates of a
+   * collected series) mapped to the last WAL segment that may hold samples under them: checkpoints
+   * keep their series records until the WAL is truncated past that segment.
+   */
+  readonly walExpiries = new Map<number, number>();
   /** Samples older than this are out of bounds (raised by truncation). */
   minValidTime = -Infinity;
   /** @internal Counters behind `stats()`; appenders and replay update them. */
@@ -128,6 +140,14 @@ export class Head {
     return this.#lastSeriesRef;
   }
 
+  /**
+   * Makes sure refs handed out later are above `ref` (Prometheus: loadWAL raises lastSeriesID for
+   * every series record, duplicates included, and for every series found in chunks_head/).
+   */
+  raiseLastSeriesRef(ref: number): void {
+    if (ref > this.#lastSeriesRef) this.#lastSeriesRef = ref;
+  }
+
   /** Minimum time an in-order append may have now (Prometheus `appendableMinValidTime`). */
   appendableMinValidTime(): number {
     const cwEnd = this.counters.maxTime - this.chunkRangeMs / 2;
@@ -167,7 +187,7 @@ export class Head {
     let minTime = Infinity;
     for (const s of this.series.values()) {
       s.truncateBefore(mint);
-      if (s.isEmpty() && s.pendingAppender === 0) {
+      if (s.isEmpty() && s.pendingCommits === 0) {
         removed.add(s.ref);
         s.labels.forEach((n, v) => {
           affected.add(`${n}\xff${v}`);
@@ -220,7 +240,7 @@ export class Head {
 /** Samples a series holds (in-order and out-of-order). */
 function countSamples(s: MemSeries): number {
   let n = 0;
-  for (let i = 4; i < s.mmapped.length; i += 5) n += s.mmapped[i]!;
+  for (let i = MMAP_FIELDS - 1; i < s.mmapped.length; i += MMAP_FIELDS) n += s.mmapped[i]!;
   for (const c of s.completed) n += c.chunk.numSamples();
   n += s.openCount;
   if (s.oooCompleted !== undefined) for (const c of s.oooCompleted) n += c.numSamples;

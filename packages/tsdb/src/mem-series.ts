@@ -1,7 +1,7 @@
 // Prometheus: tsdb/head.go memSeries, memChunk, computeChunkEndTime, rangeForTimestamp
 import { XORChunk } from '@tsprom/chunkenc';
 import type { Labels } from '@tsprom/labels';
-import type { Chunk, ChunkAppender, Metadata } from '@tsprom/storage-interfaces';
+import type { Chunk, Metadata } from '@tsprom/storage-interfaces';
 import type { OOOChunk } from './ooo-chunk.js';
 
 /** Samples per chunk before a cut is forced at twice this (Prometheus `DefaultSamplesPerChunk`). */
@@ -77,8 +77,16 @@ export interface OOOMemChunk {
   numSamples: number;
 }
 
+/** The rarely used fields of a MemSeries. */
+interface RareFields {
+  isoLog: number[] | undefined;
+  ooo: OOOChunk | undefined;
+  oooCompleted: OOOMemChunk[] | undefined;
+  meta: Metadata | undefined;
+}
+
 /** Fields of one stored (m-mapped) chunk in `MemSeries.mmapped`, which is flat. */
-export const MMAP_FIELDS = 5; // diskRef, mint, maxt, firstSeq, numSamples
+export const MMAP_FIELDS = 4; // diskRef, mint, maxt, numSamples (first seqs: see mmappedFirstSeq)
 
 /**
  * Prometheus's estimate of when to cut the chunk started at `start`, now at `cur`, so that the
@@ -116,25 +124,66 @@ export class MemSeries {
   // is a column, its maxt is the series' maxt.
   #openChunk: XORChunk | undefined;
   #openFirstSeq = 0;
-  #app: ChunkAppender | undefined;
   #openCount = 0;
   readonly #cols: SeriesColumns;
   /** Offset of this series' numeric state in its head's SeriesColumns. */
   readonly columnOffset: number;
   /** Number of in-order samples ever appended (isolation counts samples by this). */
   seq = 0;
-  /** Isolation log: pairs (commit id, seq before that commit), kept only while readers are open. */
-  isoLog: number[] | undefined;
-  /** Out-of-order samples: the open OOO chunk and the ones completed before it. */
-  ooo: OOOChunk | undefined;
-  oooCompleted: OOOMemChunk[] | undefined;
+  // Fields most series never use (isolation log, out-of-order chunks, metadata), in one side
+  // object created on first use: three pointer fields less per series.
+  #rare: RareFields | undefined;
   /** The appender that has uncommitted samples for this series, and the index of the latest in its buffers. */
   pendingAppender = 0;
   pendingIdx = 0;
+  /**
+   * Uncommitted samples of this series in all open appenders (Prometheus `pendingCommit`): while
+   * above 0, garbage collection keeps the series.
+   */
+  pendingCommits = 0;
   /** Whether the series record is in the WAL (set when the first commit with it is logged). */
   walLogged = false;
+
+  #rareFields(): RareFields {
+    let r = this.#rare;
+    if (r === undefined) {
+      r = { isoLog: undefined, ooo: undefined, oooCompleted: undefined, meta: undefined };
+      this.#rare = r;
+    }
+    return r;
+  }
+
+  /** Isolation log: pairs (commit id, seq before that commit), kept only while readers are open. */
+  get isoLog(): number[] | undefined {
+    return this.#rare?.isoLog;
+  }
+  set isoLog(v: number[] | undefined) {
+    if (v !== undefined || this.#rare !== undefined) this.#rareFields().isoLog = v;
+  }
+
+  /** Out-of-order samples: the open OOO chunk. */
+  get ooo(): OOOChunk | undefined {
+    return this.#rare?.ooo;
+  }
+  set ooo(v: OOOChunk | undefined) {
+    if (v !== undefined || this.#rare !== undefined) this.#rareFields().ooo = v;
+  }
+
+  /** Out-of-order chunks completed before the open one. */
+  get oooCompleted(): OOOMemChunk[] | undefined {
+    return this.#rare?.oooCompleted;
+  }
+  set oooCompleted(v: OOOMemChunk[] | undefined) {
+    if (v !== undefined || this.#rare !== undefined) this.#rareFields().oooCompleted = v;
+  }
+
   /** Latest metadata seen for the series. */
-  meta: Metadata | undefined;
+  get meta(): Metadata | undefined {
+    return this.#rare?.meta;
+  }
+  set meta(v: Metadata | undefined) {
+    if (v !== undefined || this.#rare !== undefined) this.#rareFields().meta = v;
+  }
 
   constructor(ref: number, labels: Labels, cols: SeriesColumns = new SeriesColumns()) {
     this.ref = ref;
@@ -209,11 +258,12 @@ export class MemSeries {
       if (this.maxt >= t) return false;
       const n = this.#openCount;
       if (n === samplesPerChunk >> 2) this.nextAt = computeChunkEndTime(this.#openMint, this.maxt, this.nextAt, 4);
-      if (t >= this.nextAt || n >= samplesPerChunk * 2 || ((n & 7) === 0 && c.bytes().length > maxBytesPerXORChunk)) {
+      // The byte size is checked on every append, as Prometheus does (byteLength is a field read).
+      if (t >= this.nextAt || n >= samplesPerChunk * 2 || c.byteLength() > maxBytesPerXORChunk) {
         this.#cut(t, chunkRangeMs, store);
       }
     }
-    this.#app!.append(t, v);
+    this.#openChunk!.append(t, v); // The chunk holds its encoder state: no appender object per series.
     this.#openCount++;
     // The open chunk's maxt is the series' maxt; it is written into the chunk when it is cut.
     this.maxt = t;
@@ -225,12 +275,13 @@ export class MemSeries {
   #cut(mint: number, chunkRangeMs: number, store: HeadChunkStore | undefined): void {
     const prev = this.open;
     if (prev !== undefined) {
-      prev.chunk.compact();
+      // A chunk going to the store is copied there and dropped: compacting it would be a wasted copy.
       if (store !== undefined) {
         const ref = store.write(this.ref, prev.mint, prev.maxt, prev.chunk);
         // concat allocates exactly what is needed: push would leave ~50% spare capacity per series.
-        this.mmapped = this.mmapped.concat(ref, prev.mint, prev.maxt, prev.firstSeq, this.#openCount);
+        this.mmapped = this.mmapped.concat(ref, prev.mint, prev.maxt, this.#openCount);
       } else {
+        prev.chunk.compact();
         if (this.completed === noCompleted) this.completed = [];
         this.completed.push(prev);
       }
@@ -239,9 +290,21 @@ export class MemSeries {
     this.#openChunk = chunk;
     this.#openMint = mint;
     this.#openFirstSeq = this.seq;
-    this.#app = chunk.appender();
     this.#openCount = 0;
     this.nextAt = rangeForTimestamp(mint, chunkRangeMs);
+  }
+
+  /**
+   * The seq of the first sample of the first chunk in `mmapped`. Not stored per chunk (8 bytes a
+   * chunk): the stored chunks are the latest completed ones, contiguous in seq, and end where the
+   * open chunk starts (or at `seq` when there is none), so their first seqs follow from their
+   * sample counts.
+   */
+  mmappedFirstSeq(): number {
+    let seq = this.#openChunk !== undefined ? this.#openFirstSeq : this.seq;
+    const mm = this.mmapped;
+    for (let i = MMAP_FIELDS - 1; i < mm.length; i += MMAP_FIELDS) seq -= mm[i]!;
+    return seq;
   }
 
   /** Number of samples in the open chunk. */
@@ -254,7 +317,7 @@ export class MemSeries {
    * before any WAL sample of the series).
    */
   addMmapped(ref: number, mint: number, maxt: number, numSamples: number): void {
-    this.mmapped = this.mmapped.concat(ref, mint, maxt, this.seq, numSamples);
+    this.mmapped = this.mmapped.concat(ref, mint, maxt, numSamples);
     this.seq += numSamples;
     if (maxt > this.maxt) this.maxt = maxt;
   }
@@ -277,7 +340,6 @@ export class MemSeries {
     if (this.#openChunk !== undefined && this.maxt < mint) {
       // The whole series is older than mint: the open chunk goes too; the next sample starts anew.
       this.#openChunk = undefined;
-      this.#app = undefined;
       this.#openCount = 0;
       dropped++;
     }

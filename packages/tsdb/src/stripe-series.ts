@@ -2,6 +2,12 @@
 import type { Labels } from '@tsprom/labels';
 import type { MemSeries } from './mem-series.js';
 
+/** Refs per page of the by-ref index. */
+const PAGE_BITS = 10;
+const PAGE_SIZE = 1 << PAGE_BITS;
+/** Refs from here on go to a Map: the page table would cost more than it saves. */
+const PAGED_REF_LIMIT = 2 ** 30;
+
 /** Default number of stripes (Prometheus uses 1 << 14; fewer keep an in-browser head light). */
 export const defaultStripeSize = 1 << 10;
 
@@ -11,8 +17,11 @@ export const defaultStripeSize = 1 << 10;
  * collisions are resolved by comparing labels.
  */
 export class StripeSeries {
-  // Refs are small increasing integers: a dense array indexed by ref beats a Map on the hot path.
-  #byRef: (MemSeries | undefined)[] = [];
+  // Refs are mostly small increasing integers: pages of PAGE_SIZE slots indexed by ref beat a Map
+  // on the hot path, and a series with a huge ref (a WAL from a long-running Prometheus) costs one
+  // page, not an array padded up to its ref. Refs at or above PAGED_REF_LIMIT go to #bigRefs.
+  #pages: ((MemSeries | undefined)[] | undefined)[] = [];
+  readonly #bigRefs = new Map<number, MemSeries>();
   #size = 0;
   readonly #byHash: Map<bigint, MemSeries | MemSeries[]>[];
   readonly #mask: bigint;
@@ -30,7 +39,8 @@ export class StripeSeries {
 
   /** The series with `ref`, if any. */
   getByRef(ref: number): MemSeries | undefined {
-    return this.#byRef[ref];
+    if (ref < PAGED_REF_LIMIT) return this.#pages[ref >> PAGE_BITS]?.[ref & (PAGE_SIZE - 1)];
+    return this.#bigRefs.get(ref);
   }
 
   /** The series with exactly `labels`, if any. */
@@ -45,10 +55,19 @@ export class StripeSeries {
 
   /** Adds a series (the caller made sure none with its labels or ref exists). */
   set(s: MemSeries): void {
-    const arr = this.#byRef;
-    if (!Number.isSafeInteger(s.ref) || s.ref <= 0) throw new Error(`invalid series ref ${s.ref}`);
-    while (arr.length < s.ref) arr.push(undefined); // Keep the array packed (no holes).
-    arr[s.ref] = s;
+    const ref = s.ref;
+    if (!Number.isSafeInteger(ref) || ref <= 0) throw new Error(`invalid series ref ${ref}`);
+    if (ref < PAGED_REF_LIMIT) {
+      const pages = this.#pages;
+      const p = ref >> PAGE_BITS;
+      while (pages.length <= p) pages.push(undefined); // Keep the page table packed (no holes).
+      let page = pages[p];
+      if (page === undefined) {
+        page = new Array<MemSeries | undefined>(PAGE_SIZE).fill(undefined);
+        pages[p] = page;
+      }
+      page[ref & (PAGE_SIZE - 1)] = s;
+    } else this.#bigRefs.set(ref, s);
     this.#size++;
     const h = s.labels.hash();
     const stripe = this.#byHash[Number(h & this.#mask)]!;
@@ -60,8 +79,9 @@ export class StripeSeries {
 
   /** Removes a series. */
   delete(s: MemSeries): void {
-    if (this.#byRef[s.ref] !== s) return;
-    this.#byRef[s.ref] = undefined;
+    if (this.getByRef(s.ref) !== s) return;
+    if (s.ref < PAGED_REF_LIMIT) this.#pages[s.ref >> PAGE_BITS]![s.ref & (PAGE_SIZE - 1)] = undefined;
+    else this.#bigRefs.delete(s.ref);
     this.#size--;
     const h = s.labels.hash();
     const stripe = this.#byHash[Number(h & this.#mask)]!;
@@ -76,10 +96,19 @@ export class StripeSeries {
 
   /** Every series, in ref order. */
   *values(): IterableIterator<MemSeries> {
-    const arr = this.#byRef;
-    for (let i = 0; i < arr.length; i++) {
-      const s = arr[i];
-      if (s !== undefined) yield s;
+    for (const page of this.#pages) {
+      if (page === undefined) continue;
+      for (let i = 0; i < PAGE_SIZE; i++) {
+        const s = page[i];
+        if (s !== undefined) yield s;
+      }
+    }
+    if (this.#bigRefs.size > 0) {
+      const refs = [...this.#bigRefs.keys()].sort((a, b) => a - b);
+      for (const ref of refs) {
+        const s = this.#bigRefs.get(ref);
+        if (s !== undefined) yield s;
+      }
     }
   }
 }

@@ -34,9 +34,18 @@ function seriesLabels(n: number): Labels[] {
   return out;
 }
 
-function getGC(): () => void {
+function getGC(): () => Promise<void> {
   setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
+  const gc = runInNewContext('gc') as () => void;
+  // V8 frees dead ArrayBuffers' memory on a background sweeper after the collection, so
+  // `memoryUsage().arrayBuffers` right after gc() still counts some garbage (it varied by 2 KiB per
+  // series between runs): collect a few times with pauses so that only live memory is counted.
+  return async () => {
+    for (let k = 0; k < 3; k++) {
+      gc();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
 }
 
 /** Appends `rounds` scrapes of every series (one commit per scrape); returns samples/s. */
@@ -115,7 +124,7 @@ export async function run(): Promise<void> {
 
   // 1. Appends with refs, in memory: the first scrape creates the series, the rest is timed.
   await inMemory(labels);
-  gc();
+  await gc();
 
   // 2. The same with the WAL (commit encodes and writes records), then replay.
   const dir = await mkdtemp(join(tmpdir(), 'tsdb-bench-'));
@@ -127,7 +136,7 @@ export async function run(): Promise<void> {
     );
     // Replay everything from the WAL (chunks_head/ removed, so no sample is skipped).
     await rm(join(dir, 'chunks_head'), { recursive: true, force: true });
-    gc();
+    await gc();
     const start = performance.now();
     const db2 = await DB.open(dir);
     const s = (performance.now() - start) / 1000;
@@ -140,18 +149,18 @@ export async function run(): Promise<void> {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-  gc();
+  await gc();
 
   // 3. Memory per active series once full chunks are on disk: 4 chunks' worth (2h at 15s), so
   // three chunks per series went to chunks_head/ and one is open.
   const dir2 = await mkdtemp(join(tmpdir(), 'tsdb-bench-mem-'));
   try {
-    gc();
+    await gc();
     const before = process.memoryUsage();
     const db = await DB.open(dir2);
     const refs = new Array<number>(numSeries).fill(0);
     await appendRounds(() => db, labels, refs, 0, 4 * samplesPerSeries);
-    gc();
+    await gc();
     const after = process.memoryUsage();
     const bytes = after.heapUsed + after.arrayBuffers - (before.heapUsed + before.arrayBuffers);
     const st = db.stats();
