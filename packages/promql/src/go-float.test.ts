@@ -22,6 +22,9 @@ describe('Go float formatting', () => {
     [5, '5'],
     [0.25, '0.25'],
     [1e21, '1e+21'],
+    [1e6, '1e+06'],
+    [123456.5, '123456.5'],
+    [-1234567, '-1.234567e+06'],
     [1e-5, '1e-05'],
     [Number.NaN, 'NaN'],
   ])('formatFloatG(%s) = %s', (v, s) => expect(formatFloatG(v)).toBe(s));

@@ -23,6 +23,7 @@ export type {
   Vector,
 } from './value.js';
 export { Series } from './value.js';
+export { formatFloatF, formatFloatG, parseGoFloat } from './go-float.js';
 export { isStaleNaN } from './stale.js';
 
 // Parser
@@ -52,6 +53,7 @@ export {
   parseDuration,
   parseExpr,
   parseMetricSelector,
+  parseMetricSelectors,
   parseSeriesDesc,
   prettify,
   preprocessExpr,

@@ -5,7 +5,8 @@ import { Labels } from '@tsprom/labels';
 import { DB } from '@tsprom/tsdb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../main.js';
-import { formatGoFloat, parseSeriesSelector } from './tsdb-dump.js';
+import { formatFloatG as formatGoFloat } from '@tsprom/promql';
+import { parseSeriesSelector } from './tsdb-dump.js';
 
 describe('formatGoFloat', () => {
   it.each([
@@ -36,12 +37,12 @@ describe('formatGoFloat', () => {
 describe('parseSeriesSelector', () => {
   it('parses names and matchers', () => {
     expect(parseSeriesSelector(`up{job=~"a|b", x!='y', z!~\`q\`}`).map(String)).toEqual([
-      '__name__="up"',
       'job=~"a|b"',
       'x!="y"',
       'z!~"q"',
+      '__name__="up"',
     ]);
-    expect(() => parseSeriesSelector('{a=}')).toThrow();
+    expect(() => parseSeriesSelector('{a=}')).toThrow(/invalid --match "\{a=\}": 1:4: parse error/);
   });
 });
 

@@ -1,102 +1,22 @@
 // Prometheus: cmd/promtool/tsdb.go dumpSamples (`promtool tsdb dump`). Prints every sample of the
 // series matching --match within [--min-time, --max-time] as `{labels} VALUE TIMESTAMP`, with the
 // value formatted as Go's %g, series sorted by labels. Reads the head (WAL) of the data dir.
-import { Labels, Matcher, MatchType } from '@tsprom/labels';
 import { type Series, ValueType } from '@tsprom/storage-interfaces';
+import { Labels, type Matcher } from '@tsprom/labels';
+import { formatFloatG, parseMetricSelector } from '@tsprom/promql';
 import { DB } from '@tsprom/tsdb';
 import { type Command, type CommandIO, UsageError } from '../command.js';
 
-/** Formats a float as Go's `%g` (shortest representation): `1e-05`, `1.234567e+06`, `+Inf`. */
-export function formatGoFloat(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  if (v === 0) return Object.is(v, -0) ? '-0' : '0';
-  const neg = v < 0;
-  const [mant, expStr] = Math.abs(v).toExponential().split('e') as [string, string];
-  const digits = mant.replace('.', '');
-  const exp = Number(expStr);
-  let out: string;
-  if (exp < -4 || exp >= 6) {
-    // %e: d.ddde±XX, at least two exponent digits.
-    const frac = digits.length > 1 ? `.${digits.slice(1)}` : '';
-    const e = Math.abs(exp);
-    out = `${digits[0]}${frac}e${exp < 0 ? '-' : '+'}${e < 10 ? `0${e}` : e}`;
-  } else if (exp < 0) {
-    out = `0.${'0'.repeat(-exp - 1)}${digits}`;
-  } else if (digits.length <= exp + 1) {
-    out = digits + '0'.repeat(exp + 1 - digits.length);
-  } else {
-    out = `${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
-  }
-  return neg ? `-${out}` : out;
-}
-
-const ops: [string, MatchType][] = [
-  ['=~', MatchType.Regexp],
-  ['!~', MatchType.NotRegexp],
-  ['!=', MatchType.NotEqual],
-  ['=', MatchType.Equal],
-];
-
 /**
- * Parses a series selector (`name{a="b", c=~'d.*'}`), enough for `--match`: a metric name and/or
- * label matchers with single, double or back quoted values.
+ * Parses a `--match` series selector (`name{a="b", c=~'d.*'}`) as PromQL does; a bad one is a
+ * usage error naming the selector and what is wrong with it.
  */
 export function parseSeriesSelector(s: string): Matcher[] {
-  let i = 0;
-  const ws = () => {
-    while (i < s.length && /\s/.test(s[i]!)) i++;
-  };
-  const ident = (): string => {
-    const m = /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(s.slice(i));
-    if (m === null) throw new UsageError(`invalid series selector ${JSON.stringify(s)} at ${i}`);
-    i += m[0].length;
-    return m[0];
-  };
-  const quoted = (): string => {
-    const q = s[i];
-    if (q !== '"' && q !== "'" && q !== '`') throw new UsageError(`expected a quoted string in ${JSON.stringify(s)}`);
-    let out = '';
-    i++;
-    while (i < s.length && s[i] !== q) {
-      if (s[i] === '\\' && q !== '`') {
-        const c = s[++i];
-        const esc: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', '"': '"', "'": "'" };
-        if (c === undefined || esc[c] === undefined) throw new UsageError(`invalid escape in ${JSON.stringify(s)}`);
-        out += esc[c];
-        i++;
-      } else out += s[i++];
-    }
-    if (s[i] !== q) throw new UsageError(`unterminated string in ${JSON.stringify(s)}`);
-    i++;
-    return out;
-  };
-  const ms: Matcher[] = [];
-  ws();
-  if (i < s.length && s[i] !== '{') ms.push(new Matcher(MatchType.Equal, '__name__', ident()));
-  ws();
-  if (s[i] === '{') {
-    i++;
-    ws();
-    while (s[i] !== '}') {
-      const name = s[i] === '"' ? quoted() : ident();
-      ws();
-      const op = ops.find(([o]) => s.startsWith(o, i));
-      if (op === undefined) throw new UsageError(`expected a match operator in ${JSON.stringify(s)}`);
-      i += op[0].length;
-      ws();
-      ms.push(new Matcher(op[1], name, quoted()));
-      ws();
-      if (s[i] === ',') i++;
-      else if (s[i] !== '}') throw new UsageError(`expected , or } in ${JSON.stringify(s)}`);
-      ws();
-    }
-    i++;
+  try {
+    return parseMetricSelector(s);
+  } catch (err) {
+    throw new UsageError(`invalid --match ${JSON.stringify(s)}: ${err instanceof Error ? err.message : String(err)}`);
   }
-  ws();
-  if (i !== s.length || ms.length === 0) throw new UsageError(`invalid series selector ${JSON.stringify(s)}`);
-  return ms;
 }
 
 interface DumpArgs {
@@ -158,7 +78,7 @@ async function run(args: string[], io: CommandIO): Promise<number> {
     for (const { labels, s } of series) {
       const it = s.iterator();
       while (it.next() === ValueType.Float) {
-        lines.push(`${labels} ${formatGoFloat(it.atV())} ${it.atT()}\n`);
+        lines.push(`${labels} ${formatFloatG(it.atV())} ${it.atT()}\n`);
         if (lines.length >= 4096) io.stdout(lines.splice(0).join(''));
       }
       const err = it.err();

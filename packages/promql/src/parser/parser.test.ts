@@ -354,12 +354,16 @@ describe('parseMetricSelector', () => {
     expect(parseMetricSelectors(['a', 'b']).map((ms) => ms.map((m) => m.value))).toEqual([['a'], ['b']]);
   });
 
+  it('checks the grammar only, as Prometheus ParseMetricSelector does (no empty-matcher check)', () => {
+    expect(parseMetricSelector('{}')).toEqual([]);
+    expect(parseMetricSelector(`{__name__=~'(?s:.*)'}`).map(String)).toEqual(['__name__=~"(?s:.*)"']);
+  });
+
   it.each([
     ['foo + bar', '1:5: parse error: unexpected <op:+>'],
     ['sum(x)', '1:4: parse error: unexpected "("'],
     ['foo offset 5m', '1:5: parse error: unexpected <offset>'],
     ['foo[5m]', '1:4: parse error: unexpected "["'],
-    ['{}', '1:1: parse error: vector selector must contain at least one non-empty matcher'],
     ['', 'unknown position: parse error: no expression found in input'],
   ])('rejects %j', (q, msg) => {
     expect(() => parseMetricSelector(q)).toThrow(ParseErrors);
