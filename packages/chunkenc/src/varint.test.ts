@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { hex } from './testing/test-helpers.js';
 import {
   type BigVarintResult,
   MAX_VARINT_LEN64,
@@ -17,7 +18,6 @@ import {
 } from './varint.js';
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
-const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
 // Go's encoding/binary.PutUvarint, literally, on uint64 (the oracle).
 function goUvarint(x: bigint): string {

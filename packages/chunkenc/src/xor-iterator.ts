@@ -4,6 +4,7 @@ import { ValueType } from '@tsprom/storage-interfaces';
 import { peek32 } from './bit-reader.js';
 import { ChunkEncodingError } from './errors.js';
 import { HI, LO } from './float-bits.js';
+import { LEADING, readValueState, TRAILING, WINDOW_SET, xorBits, xorInto } from './xor-value-reader.js';
 import { type BigVarintResult, uvarint, uvarintBig, type VarintResult, varint } from './varint.js';
 
 const NONE = ValueType.None;
@@ -13,13 +14,6 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const TWO_POW_32 = 4294967296;
 const EMPTY_CHUNK = new Uint8Array(HEADER_BYTES);
 const bigResult: BigVarintResult = { value: 0n, n: 0 };
-
-// Slots of the per-iterator Int32Array holding the value decoder's state. Slots HI and LO (0 and 1,
-// in platform order) overlay the Float64Array the current value is read from, so the value's bits
-// only ever move as integers: NaN payloads such as the stale marker survive exactly.
-const LEADING = 2;
-const TRAILING = 3;
-const WINDOW_SET = 4; // 1 once a leading/trailing window has been read.
 
 /** The decoder state an appender continues from (see `xorIteratorState`). */
 export interface XORDecodeState {
@@ -48,7 +42,7 @@ export function xorIteratorState(it: XORIterator, out: XORDecodeState): XORDecod
 }
 
 /**
- * Prometheus: xorRead. Decodes one value XOR at bit `pos` into `s` (see the slot constants) and
+ * Prometheus: xorRead. Decodes one value XOR at bit `pos` into `s` (slots: xor-value-reader.ts) and
  * returns the new position. `w` holds the bits at `pos`, of which the first `valid` (13 or more)
  * are real. Encoding: 0 = unchanged; 10 = reuse the leading/trailing-zero window; 11 = 5 bits of
  * leading zeros, 6 bits of significant bits (0 meaning 64), then those bits.
@@ -72,28 +66,11 @@ function readValue(buf: Uint8Array, dv: DataView, pos: number, w: number, valid:
     s[WINDOW_SET] = 1;
     prefixBits = 13;
   }
-  let bh = 0;
-  let bl: number;
   if (prefixBits + mbits <= valid) {
-    bl = (w << prefixBits) >>> (32 - mbits); // Short values are already in `w`.
-  } else if (mbits > 32) {
-    bh = peek32(buf, dv, pos + prefixBits) >>> (64 - mbits);
-    bl = peek32(buf, dv, pos + prefixBits + mbits - 32);
-  } else {
-    bl = peek32(buf, dv, pos + prefixBits) >>> (32 - mbits);
+    xorInto(s, 0, (w << prefixBits) >>> (32 - mbits), trailing); // Short values are already in `w`.
+    return pos + prefixBits + mbits;
   }
-  pos += prefixBits;
-  // XOR in (bh:bl) << trailing; Go's shift by >= 64 yields 0.
-  if (trailing === 0) {
-    s[HI] = s[HI]! ^ bh;
-    s[LO] = s[LO]! ^ bl;
-  } else if (trailing < 32) {
-    s[HI] = s[HI]! ^ (bh << trailing) ^ (bl >>> (32 - trailing));
-    s[LO] = s[LO]! ^ (bl << trailing);
-  } else if (trailing < 64) {
-    s[HI] = s[HI]! ^ (bl << (trailing - 32));
-  }
-  return pos + mbits;
+  return xorBits(buf, dv, pos + prefixBits, mbits, trailing, s);
 }
 
 /**
@@ -119,14 +96,10 @@ export class XORIterator implements SampleIterator {
 
   static {
     readState = (it, out) => {
-      const s = it.#s;
       out.t = it.#t;
       out.tDelta = it.#tDelta;
       out.tDeltaBig = it.#tDeltaBig;
-      out.hi = s[HI]!;
-      out.lo = s[LO]!;
-      out.leading = s[WINDOW_SET] ? s[LEADING]! : 0xff;
-      out.trailing = s[WINDOW_SET] ? s[TRAILING]! : 0;
+      readValueState(it.#s, out);
       out.bitPos = it.#pos;
       out.numRead = it.#numRead;
     };

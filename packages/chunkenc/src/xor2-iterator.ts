@@ -5,6 +5,7 @@ import { ValueType } from '@tsprom/storage-interfaces';
 import { peek32 } from './bit-reader.js';
 import { ChunkEncodingError } from './errors.js';
 import { HI, LO } from './float-bits.js';
+import { LEADING, readValueState, TRAILING, WINDOW_SET, xorBits } from './xor-value-reader.js';
 import { type BigVarintResult, uvarint, uvarintBig, type VarintResult, varint } from './varint.js';
 
 const NONE = ValueType.None;
@@ -19,12 +20,6 @@ const EMPTY_CHUNK = new Uint8Array(XOR2_HEADER_BYTES);
 const bigResult: BigVarintResult = { value: 0n, n: 0 };
 const STALE_HI = 0x7ff00000; // Prometheus: value.StaleNaN, 0x7ff0000000000002.
 const STALE_LO = 0x00000002;
-
-// Slots of the Int32Array overlaying the value's Float64Array (see XORIterator): slots HI and LO
-// are the value's bits, which only ever move as integers so NaN payloads survive.
-const LEADING = 2;
-const TRAILING = 3;
-const WINDOW_SET = 4; // 1 once a leading/trailing window has been read.
 
 /** The decoder state an XOR2 appender continues from (see `xor2IteratorState`). */
 export interface XOR2DecodeState {
@@ -52,31 +47,6 @@ let readState: (it: XOR2Iterator, out: XOR2DecodeState) => void;
 export function xor2IteratorState(it: XOR2Iterator, out: XOR2DecodeState): XOR2DecodeState {
   readState(it, out);
   return out;
-}
-
-/**
- * XORs the `mbits` significant bits at `pos`, shifted left by `trailing`, into the value slots and
- * returns the position after them. Go's shift by >= 64 yields 0, hence the last case.
- */
-function xorBits(buf: Uint8Array, dv: DataView, pos: number, mbits: number, trailing: number, s: Int32Array): number {
-  let bh = 0;
-  let bl: number;
-  if (mbits > 32) {
-    bh = peek32(buf, dv, pos) >>> (64 - mbits);
-    bl = peek32(buf, dv, pos + mbits - 32);
-  } else {
-    bl = peek32(buf, dv, pos) >>> (32 - mbits);
-  }
-  if (trailing === 0) {
-    s[HI] = s[HI]! ^ bh;
-    s[LO] = s[LO]! ^ bl;
-  } else if (trailing < 32) {
-    s[HI] = s[HI]! ^ (bh << trailing) ^ (bl >>> (32 - trailing));
-    s[LO] = s[LO]! ^ (bl << trailing);
-  } else if (trailing < 64) {
-    s[HI] = s[HI]! ^ (bl << (trailing - 32));
-  }
-  return pos + mbits;
 }
 
 // A new window: 5 bits of leading zeros, 6 bits of significant bits (0 meaning 64), then the bits.
@@ -146,14 +116,10 @@ export class XOR2Iterator implements SampleIterator {
 
   static {
     readState = (it, out) => {
-      const s = it.#s;
       out.t = it.#t;
       out.tDelta = it.#tDelta;
       out.tDeltaBig = it.#tDeltaBig;
-      out.hi = s[HI]!;
-      out.lo = s[LO]!;
-      out.leading = s[WINDOW_SET] ? s[LEADING]! : 0xff;
-      out.trailing = s[WINDOW_SET] ? s[TRAILING]! : 0;
+      readValueState(it.#s, out);
       out.st = it.#st;
       out.stDelta = it.#stDelta;
       out.stDeltaBig = it.#stDeltaBig;

@@ -4,98 +4,22 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { float64Bits, float64FromBits, STALE_NAN_BITS } from './float-bits.js';
+import {
+  clz64,
+  ctz64,
+  I64,
+  putUvarint,
+  putVarint,
+  RefBStream,
+  U64,
+  writeVarbitTS,
+} from './testing/reference-bstream.js';
 import { XOR2Chunk } from './xor2-chunk.js';
-
-const U64 = (x: bigint): bigint => BigInt.asUintN(64, x);
-const I64 = (x: bigint): bigint => BigInt.asIntN(64, x);
-const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-
-// Go's bstream: count is the number of free low bits in the last byte.
-class RefBStream {
-  stream: number[] = [0, 0, 0];
-  count = 0;
-
-  writeBit(bit: boolean): void {
-    if (this.count === 0) {
-      this.stream.push(0);
-      this.count = 8;
-    }
-    if (bit) this.stream[this.stream.length - 1]! |= 1 << (this.count - 1);
-    this.count--;
-  }
-
-  writeByte(byt: number): void {
-    if (this.count === 0) {
-      this.stream.push(0);
-      this.count = 8;
-    }
-    this.stream[this.stream.length - 1]! |= byt >> (8 - this.count);
-    this.stream.push((byt << this.count) & 0xff);
-  }
-
-  writeBits(u: bigint, nbits: number): void {
-    u = U64(u << BigInt(64 - nbits));
-    while (nbits >= 8) {
-      this.writeByte(Number(u >> 56n));
-      u = U64(u << 8n);
-      nbits -= 8;
-    }
-    while (nbits > 0) {
-      this.writeBit(u >> 63n === 1n);
-      u = U64(u << 1n);
-      nbits--;
-    }
-  }
-}
-
-function putUvarint(x: bigint): number[] {
-  x = U64(x);
-  const out: number[] = [];
-  while (x >= 0x80n) {
-    out.push(Number(x & 0x7fn) | 0x80);
-    x >>= 7n;
-  }
-  out.push(Number(x));
-  return out;
-}
-
-const putVarint = (x: bigint): number[] => putUvarint(x < 0n ? ~(x << 1n) : x << 1n);
-
-function clz64(x: bigint): number {
-  let n = 0;
-  for (let b = 63n; b >= 0n && ((x >> b) & 1n) === 0n; b--) n++;
-  return n;
-}
-
-function ctz64(x: bigint): number {
-  let n = 0;
-  for (let b = 0n; b < 64n && ((x >> b) & 1n) === 0n; b++) n++;
-  return n;
-}
-
-// -(2^(n-1) - 1) <= x <= 2^(n-1), the <varbit_ts> ranges (Go: bitRange).
-const bitRange = (x: bigint, n: number): boolean => -((1n << BigInt(n - 1)) - 1n) <= x && x <= 1n << BigInt(n - 1);
-
-function writeVarbitTS(b: RefBStream, dod: bigint): void {
-  if (dod === 0n) b.writeBit(false);
-  else if (bitRange(dod, 14)) {
-    b.writeBits(0b10n, 2);
-    b.writeBits(U64(dod), 14);
-  } else if (bitRange(dod, 17)) {
-    b.writeBits(0b110n, 3);
-    b.writeBits(U64(dod), 17);
-  } else if (bitRange(dod, 20)) {
-    b.writeBits(0b1110n, 4);
-    b.writeBits(U64(dod), 20);
-  } else {
-    b.writeBits(0b1111n, 4);
-    b.writeBits(U64(dod), 64);
-  }
-}
+import { hex } from './testing/test-helpers.js';
 
 /** Encodes (t, bits-of-v, st) triples as the reference text describes XOR2. */
 function referenceXOR2(ts: readonly number[], vbits: readonly bigint[], sts: readonly number[]): Uint8Array {
-  const b = new RefBStream();
+  const b = new RefBStream(3);
   let t = 0n;
   let tDelta = 0n;
   let v = 0n;
