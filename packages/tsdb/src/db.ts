@@ -7,6 +7,7 @@ import type { HeadAppender, HeadAppenderV2 } from './head-append.js';
 import type { HeadChunkQuerier, HeadQuerier } from './head-read.js';
 import type { ReplayReport } from './head-replay.js';
 import type { HeadWAL } from './head-wal.js';
+import type { Stone } from './record/ref-types.js';
 
 /** Options of `DB.open`. Times in ms. */
 export interface DBOptions {
@@ -141,6 +142,19 @@ export class DB implements Storage {
   chunkQuerier(mint: number, maxt: number): HeadChunkQuerier {
     this.#check();
     return this.head.chunkQuerier(mint, maxt);
+  }
+
+  /**
+   * Prometheus: DB.Delete (the head part). Deletes the samples in [mint, maxt] (ms, inclusive) of
+   * the series matching all `matchers`. A tombstones record goes to the WAL first (resolving once
+   * it is written, see the durability promise), then queries stop returning those samples; a
+   * reopen replays the tombstones. Samples appended later in a deleted range stay hidden, as in
+   * Prometheus. Returns the tombstones added (series ref and clamped interval).
+   */
+  async delete(mint: number, maxt: number, ...matchers: Matcher[]): Promise<Stone[]> {
+    this.#check();
+    this.#checkWritable();
+    return this.head.delete(mint, maxt, matchers);
   }
 
   /** Exemplars in [start, end] (ms) of series matching any of the matcher sets. */

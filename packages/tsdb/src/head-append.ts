@@ -23,31 +23,25 @@ import {
 } from '@tsprom/storage-interfaces';
 import type { Head } from './head.js';
 import type { MemSeries } from './mem-series.js';
-import { applyCommit } from './head-commit.js';
-
-const f64 = new Float64Array(1);
-const u32 = new Uint32Array(f64.buffer);
-function sameBits(a: number, b: number): boolean {
-  if (a === b) return a !== 0 || 1 / a === 1 / b;
-  f64[0] = a;
-  const lo = u32[0];
-  const hi = u32[1];
-  f64[0] = b;
-  return lo === u32[0] && hi === u32[1];
-}
+import { Appendable, appendable, applyCommit } from './head-commit.js';
 
 /**
  * Buffers samples, exemplars and metadata and applies them to the head at commit, atomically (a
  * querier sees all of a commit or none of it). The classic Appender; `HeadAppenderV2` wraps it
- * for the single-call form. Validation happens at append time against the committed state plus this appender's
- * own earlier samples; rejected samples throw the typed errors of storage-interfaces. Not for
- * concurrent use; after commit or rollback it must not be used again.
+ * for the single-call form. As Prometheus's headAppender, `append` validates a sample only against
+ * the COMMITTED state of its series and this appender's head max time and minimum valid time
+ * (taken at creation, or at the first append when the head was empty): rejected samples throw the
+ * typed errors of storage-interfaces. Samples of one appender are not checked against each other:
+ * `commit` applies them in order and re-checks each (see `applyCommit`), so a sample made out of
+ * order by an earlier one of the same batch goes to the out-of-order head when the window allows,
+ * else it is dropped and counted. Not for concurrent use; after commit or rollback it must not be
+ * used again.
  */
 export class HeadAppender implements Appender {
   readonly #head: Head;
-  readonly #id: number;
-  readonly #minValidTime: number;
-  readonly #headMaxT: number;
+  #minValidTime = -Infinity;
+  #headMaxT = -Infinity;
+  #timesSet = false;
   readonly #oooWindow: number;
   #series: MemSeries[] = [];
   #ts = new Float64Array(64);
@@ -59,12 +53,27 @@ export class HeadAppender implements Appender {
   #done = false;
 
   /** @internal Use `Head.appender()`. */
-  constructor(head: Head, id: number) {
+  constructor(head: Head, _id: number) {
     this.#head = head;
-    this.#id = id;
-    this.#minValidTime = head.appendableMinValidTime();
-    this.#headMaxT = head.maxTime;
     this.#oooWindow = head.oooWindowMs;
+    if (head.maxTime !== -Infinity) this.#setTimes(head.maxTime);
+  }
+
+  /**
+   * Prometheus: Head.appender (headMaxt, minValidTime) and, for an empty head, initAppender, whose
+   * first append sets the head's time range to that sample's time before taking them.
+   */
+  #setTimes(headMaxT: number): void {
+    this.#timesSet = true;
+    this.#headMaxT = headMaxT;
+    const cwEnd = headMaxT - this.#head.chunkRangeMs / 2;
+    const minValid = this.#head.minValidTime;
+    this.#minValidTime = cwEnd > minValid ? cwEnd : minValid;
+  }
+
+  #initTimes(t: number): void {
+    const hm = this.#head.maxTime;
+    this.#setTimes(hm === -Infinity ? t : hm);
   }
 
   #seriesFor(ref: SeriesRef, labels: Labels): MemSeries {
@@ -76,35 +85,27 @@ export class HeadAppender implements Appender {
   }
 
   /**
-   * Prometheus `memSeries.appendable`: whether (t, v) may go in order (returns false), out of order
-   * (returns true), or throws the reason it may not. Sees this appender's pending samples.
+   * Prometheus `memSeries.appendable` at append time: whether (t, v) may go in order (false) or
+   * out of order (true) given the committed series; throws (and counts) the reason it may not.
    */
   #appendable(s: MemSeries, t: number, v: number): boolean {
-    let maxt = s.maxt;
-    let last = s.lastValue;
-    if (s.pendingAppender === this.#id) {
-      const pt = this.#ts[s.pendingIdx]!;
-      if (pt > maxt) {
-        maxt = pt;
-        last = this.#vs[s.pendingIdx]!;
-      }
+    const verdict = appendable(s, t, v, this.#headMaxT, this.#minValidTime, this.#oooWindow);
+    if (verdict === Appendable.InOrder) return false;
+    if (verdict === Appendable.OutOfOrder) return true;
+    const c = this.#head.counters;
+    switch (verdict) {
+      case Appendable.RejectDuplicate:
+        throw new DuplicateSampleForTimestampError(t, s.lastValue, v);
+      case Appendable.RejectTooOld:
+        c.tooOldRejected++;
+        throw new TooOldSampleError(t, this.#headMaxT - this.#oooWindow);
+      case Appendable.RejectOutOfBounds:
+        c.outOfBoundRejected++;
+        throw new OutOfBoundsError(t, this.#minValidTime);
+      default:
+        c.outOfOrderRejected++;
+        throw new OutOfOrderSampleError(t, s.maxt);
     }
-    const minValid = this.#minValidTime;
-    if (t >= minValid) {
-      if (t > maxt) return false;
-      if (t === maxt) {
-        if (!sameBits(last, v)) throw new DuplicateSampleForTimestampError(t, last, v);
-        return false; // An exact duplicate: accepted, stored once.
-      }
-    }
-    const window = this.#oooWindow;
-    if (window > 0) {
-      const headMaxT = this.#headMaxT > maxt ? this.#headMaxT : maxt;
-      if (t >= headMaxT - window) return true;
-      throw new TooOldSampleError(t, headMaxT - window);
-    }
-    if (t < minValid) throw new OutOfBoundsError(t, minValid);
-    throw new OutOfOrderSampleError(t, maxt);
   }
 
   #check(): void {
@@ -114,10 +115,18 @@ export class HeadAppender implements Appender {
   /** Appends a float sample at `t` (ms); returns the series ref to pass next time. */
   append(ref: SeriesRef, labels: Labels, t: number, v: number): SeriesRef {
     this.#check();
-    if (this.#oooWindow === 0 && t < this.#minValidTime) throw new OutOfBoundsError(t, this.#minValidTime);
+    if (!this.#timesSet) this.#initTimes(t);
+    // Fail fast when there is no window; otherwise appendable decides in order or out of order.
+    if (this.#oooWindow === 0 && t < this.#minValidTime) {
+      this.#head.counters.outOfBoundRejected++;
+      throw new OutOfBoundsError(t, this.#minValidTime);
+    }
     const s = this.#seriesFor(ref, labels);
     const ooo = this.#appendable(s, t, v);
-    if (ooo && this.#discardOOO) throw new OutOfOrderSampleError(t, s.maxt);
+    if (ooo && this.#discardOOO) {
+      this.#head.counters.outOfOrderRejected++;
+      throw new OutOfOrderSampleError(t, s.maxt);
+    }
     this.#push(s, t, v);
     return s.ref;
   }
@@ -137,10 +146,6 @@ export class HeadAppender implements Appender {
     this.#series.push(s);
     s.pendingCommits++;
     this.#n = n + 1;
-    if (s.pendingAppender !== this.#id) {
-      s.pendingAppender = this.#id;
-      s.pendingIdx = n;
-    } else if (t > this.#ts[s.pendingIdx]!) s.pendingIdx = n;
   }
 
   /** AppenderV2's call: a sample with its metadata and exemplars. Histograms are not supported yet. */
@@ -208,14 +213,16 @@ export class HeadAppender implements Appender {
     throw new NativeHistogramsDisabledError();
   }
 
-  /** Appends a 0 sample at the start timestamp `st` (< t) unless the series is already past it. */
+  /**
+   * Appends a 0 sample at the start timestamp `st` (< t) unless the series' committed data already
+   * ends at it; throws `OutOfOrderSTError` when it would go out of order.
+   */
   appendSTZeroSample(ref: SeriesRef, labels: Labels, t: number, st: number): SeriesRef {
     this.#check();
     if (st >= t) throw new OutOfOrderSTError();
+    if (!this.#timesSet) this.#initTimes(t);
     const s = this.#seriesFor(ref, labels);
-    const pendingMaxT = s.pendingAppender === this.#id ? this.#ts[s.pendingIdx]! : -Infinity;
-    const maxt = pendingMaxT > s.maxt ? pendingMaxT : s.maxt;
-    if (st === maxt) return s.ref; // The zero sample is already there.
+    if (st === s.maxt) return s.ref; // The zero sample is already there.
     const ooo = this.#appendable(s, st, 0);
     // An injected zero must never go out of order: it would be re-injected on every scrape.
     if (ooo) throw new OutOfOrderSTError();
@@ -240,10 +247,12 @@ export class HeadAppender implements Appender {
   }
 
   /**
-   * Logs the commit (when the head has a WAL) and then applies it. Resolves once the records were
-   * handed to the OS (see the README's durability promise). Samples that another commit made out
-   * of order meanwhile go to the out-of-order head if the window allows, else they are dropped and
-   * counted in `samplesDroppedAtCommit`, as Prometheus does.
+   * Logs the commit (when the head has a WAL: every sample, as Prometheus, so that replay applies
+   * the same rules) and then applies it in order. Resolves once the records were handed to the OS
+   * (see the README's durability promise). Samples that an earlier sample of this batch or another
+   * commit made out of order go to the out-of-order head if the window allows, else they are
+   * dropped and counted in `samplesDroppedAtCommit` (and `outOfOrderSamples` / `tooOldSamples` /
+   * `outOfBoundSamples`), as Prometheus does; the commit does not fail for them.
    */
   async commit(): Promise<void> {
     this.#check();
@@ -288,7 +297,7 @@ export class HeadAppender implements Appender {
       this.#clearPending();
       throw err;
     }
-    const ooo = applyCommit(head, this.#series, this.#ts, this.#vs, this.#n, this.#headMaxT);
+    const ooo = applyCommit(head, this.#series, this.#ts, this.#vs, this.#n, this.#headMaxT, this.#minValidTime);
     for (const { series, e } of this.#exemplars) {
       try {
         head.exemplars.add(series.labels, e);
@@ -311,10 +320,7 @@ export class HeadAppender implements Appender {
   }
 
   #clearPending(): void {
-    for (const s of this.#series) {
-      s.pendingCommits--;
-      if (s.pendingAppender === this.#id) s.pendingAppender = 0;
-    }
+    for (const s of this.#series) s.pendingCommits--;
   }
 }
 

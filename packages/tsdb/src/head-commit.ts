@@ -1,5 +1,5 @@
 // Prometheus: tsdb/head_append.go headAppender.Commit (the in-memory half) and memSeries.insert
-// (the out-of-order chunk). Shared by the appender's commit and by WAL/WBL replay.
+// (the out-of-order chunk), memSeries.appendable. insertOOO is shared with WBL replay.
 import type { Chunk } from '@tsprom/storage-interfaces';
 import type { Head } from './head.js';
 import type { HeadChunkStore, MemSeries } from './mem-series.js';
@@ -21,10 +21,66 @@ export interface OOOBatch {
   markers: number[];
 }
 
+/** `appendable` verdicts (Prometheus returns them as (isOOO, err)). */
+export const Appendable = {
+  /** Goes to the in-order chunk (an exact duplicate of the latest sample included: a no-op). */
+  InOrder: 0,
+  /** Goes to the out-of-order head (within the window). */
+  OutOfOrder: 1,
+  /** Rejected: older than the series' latest sample and no window (`ErrOutOfOrderSample`). */
+  RejectOutOfOrder: 2,
+  /** Rejected: before the out-of-order window (`ErrTooOldSample`). */
+  RejectTooOld: 3,
+  /** Rejected: before the appendable minimum time, no window (`ErrOutOfBounds`). */
+  RejectOutOfBounds: 4,
+  /** Rejected: the latest sample's timestamp with another value (`ErrDuplicateSampleForTimestamp`). */
+  RejectDuplicate: 5,
+} as const;
+
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+
+/** Whether two floats have the same bits (NaN payloads and the sign of zero included). */
+export function sameBits(a: number, b: number): boolean {
+  if (a === b) return a !== 0 || 1 / a === 1 / b;
+  f64[0] = a;
+  const lo = u32[0];
+  const hi = u32[1];
+  f64[0] = b;
+  return lo === u32[0] && hi === u32[1];
+}
+
 /**
- * Applies buffered samples to their series, synchronously (so readers see all or nothing), and
- * updates the head's counters. Returns the samples that went to the out-of-order head.
- * @internal Also used by WAL replay.
+ * Prometheus: tsdb/head_append.go memSeries.appendable. Where (t, v) may go given the series'
+ * COMMITTED state, and the appender's `headMaxT` and `minValidTime` (taken when it was created or
+ * at its first append); one of the `Appendable` values.
+ */
+export function appendable(
+  s: MemSeries,
+  t: number,
+  v: number,
+  headMaxT: number,
+  minValidTime: number,
+  window: number,
+): number {
+  if (t >= minValidTime) {
+    const maxt = s.maxt;
+    if (t > maxt) return Appendable.InOrder;
+    if (t === maxt) return sameBits(s.lastValue, v) ? Appendable.InOrder : Appendable.RejectDuplicate;
+  }
+  if (window > 0) return t >= headMaxT - window ? Appendable.OutOfOrder : Appendable.RejectTooOld;
+  if (t < minValidTime) return Appendable.RejectOutOfBounds;
+  return Appendable.RejectOutOfOrder;
+}
+
+/**
+ * Prometheus: headAppender.commitFloats. Applies buffered samples to their series in order,
+ * synchronously (so readers see all or nothing), re-checking each with `appendable` against the
+ * series as this commit left it: a sample that an earlier sample of the same batch (or another
+ * commit) made out of order goes to the out-of-order head when the window allows, else it is
+ * dropped and counted; an exact duplicate is a silent no-op. The commit itself never fails.
+ * Returns the samples that went to the out-of-order head (for the WBL).
+ * @internal
  */
 export function applyCommit(
   head: Head,
@@ -33,6 +89,7 @@ export function applyCommit(
   vs: Float64Array,
   n: number,
   headMaxT: number,
+  minValidTime: number,
 ): OOOBatch | undefined {
   const iso = head.isolation;
   const logIso = iso.hasReaders;
@@ -53,31 +110,38 @@ export function applyCommit(
     const s = series[i]!;
     const t = ts[i]!;
     const v = vs[i]!;
-    s.pendingAppender = 0;
     s.pendingCommits--;
     if (logIso) s.logCommit(commitId, low);
-    if (t > s.maxt) {
-      s.append(t, v, chunkRange, spc, store);
-    } else if (
-      window > 0 &&
-      t < s.maxt &&
-      t >= (headMaxT > s.maxt ? headMaxT : s.maxt) - window &&
-      insertOOO(s, t, v, store, markers)
-    ) {
-      if (ooo === undefined) {
-        ooo = { series: [], ts: new Float64Array(n - i), vs: new Float64Array(n - i), length: 0, markers: [] };
+    let verdict = appendable(s, t, v, headMaxT, minValidTime, window);
+    // Prometheus sends a sample below minValidTime but after the series' latest one to the OOO
+    // head; its WAL replay then appends it in order, as any sample after the latest. Appended in
+    // order here, so that the head after a replay is the head before it (counts included).
+    if (verdict === Appendable.OutOfOrder && t > s.maxt) verdict = Appendable.InOrder;
+    if (verdict === Appendable.InOrder) {
+      if (!s.append(t, v, chunkRange, spc, store)) continue; // An exact duplicate: a no-op.
+    } else if (verdict === Appendable.OutOfOrder) {
+      const ok = insertOOO(s, t, v, store, markers);
+      if (ok || markers.length > 0) {
+        if (ooo === undefined) {
+          ooo = { series: [], ts: new Float64Array(n - i), vs: new Float64Array(n - i), length: 0, markers: [] };
+        }
+        if (markers.length > 0) {
+          // A chunk was cut before this sample: the WBL gets the samples before it, then the marker.
+          ooo.markers.push(ooo.length, markers[0]!, markers[1]!);
+          markers.length = 0;
+        }
       }
-      if (markers.length > 0) {
-        // A chunk was cut before this sample: the WBL gets the samples before it, then the marker.
-        ooo.markers.push(ooo.length, markers[0]!, markers[1]!);
-        markers.length = 0;
-      }
-      ooo.series.push(s);
-      ooo.ts[ooo.length] = t;
-      ooo.vs[ooo.length++] = v;
+      // A sample at a timestamp the open OOO chunk has already: dropped silently, as Prometheus.
+      if (!ok) continue;
+      ooo!.series.push(s);
+      ooo!.ts[ooo!.length] = t;
+      ooo!.vs[ooo!.length++] = v;
       c.oooAppended++;
     } else {
-      dropped++; // Duplicate of the latest sample, or made out of order by another commit.
+      dropped++;
+      if (verdict === Appendable.RejectOutOfOrder) c.outOfOrderRejected++;
+      else if (verdict === Appendable.RejectTooOld) c.tooOldRejected++;
+      else if (verdict === Appendable.RejectOutOfBounds) c.outOfBoundRejected++;
       continue;
     }
     appended++;

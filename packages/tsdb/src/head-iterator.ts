@@ -9,13 +9,15 @@ import {
   ValueType,
 } from '@tsprom/storage-interfaces';
 import type { HeadChunkStore } from './mem-series.js';
+import type { TimeInterval } from './record/ref-types.js';
 
 /**
  * What a querier captured of one series when it selected it: the chunks overlapping its range,
  * each with the sequence number of its first sample, and how many samples (by sequence number)
  * its isolation state lets it see. A chunk is a Chunk in memory or a number: a chunk-store ref
  * read on demand. When the series has out-of-order data in range, `merged` holds the merged
- * samples instead.
+ * samples instead. `deleted` holds the series' tombstones (sorted, merged) as they were then:
+ * samples in them are hidden (Prometheus: the deleted intervals of populateWithDelGenericSeriesIterator).
  */
 export interface SeriesSnapshot {
   readonly labels: Labels;
@@ -27,6 +29,7 @@ export interface SeriesSnapshot {
   readonly openIndex: number;
   readonly limit: number;
   merged?: { ts: Float64Array; vs: Float64Array; length: number };
+  deleted?: readonly TimeInterval[];
 }
 
 /** Iterates the samples of a snapshot within [mint, maxt] (ms, inclusive). */
@@ -43,6 +46,8 @@ export class HeadSeriesIterator implements SampleIterator {
   #done = false;
   #positioned = false;
   #err: Error | undefined;
+  /** Index of the first deleted interval that may still hide a sample (times only grow). */
+  #di = 0;
 
   constructor(snap: SeriesSnapshot, store: HeadChunkStore | undefined, mint: number, maxt: number) {
     this.reset(snap, store, mint, maxt);
@@ -59,6 +64,17 @@ export class HeadSeriesIterator implements SampleIterator {
     this.#done = false;
     this.#positioned = false;
     this.#err = undefined;
+    this.#di = 0;
+  }
+
+  /** Whether `t` is in a deleted interval; `t` never decreases between calls. */
+  #isDeleted(t: number): boolean {
+    const del = this.#snap.deleted;
+    if (del === undefined) return false;
+    let di = this.#di;
+    while (di < del.length && del[di]!.maxt < t) di++;
+    this.#di = di;
+    return di < del.length && del[di]!.mint <= t;
   }
 
   next(): ValueType {
@@ -78,6 +94,7 @@ export class HeadSeriesIterator implements SampleIterator {
         const t = merged.ts[i]!;
         if (t < this.#mint) continue;
         if (t > this.#maxt) return this.#finish();
+        if (this.#isDeleted(t)) continue;
         this.#t = t;
         this.#v = merged.vs[i]!;
         return ValueType.Float;
@@ -91,6 +108,7 @@ export class HeadSeriesIterator implements SampleIterator {
           const t = it.atT();
           if (t < this.#mint) continue;
           if (t > this.#maxt) return this.#finish();
+          if (this.#isDeleted(t)) continue;
           this.#t = t;
           this.#v = it.atV();
           return ValueType.Float;

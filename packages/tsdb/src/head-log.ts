@@ -3,6 +3,7 @@
 // interface and an in-memory head simply has none.
 import type { Exemplar, Metadata } from '@tsprom/storage-interfaces';
 import type { MemSeries } from './mem-series.js';
+import type { Stone } from './record/ref-types.js';
 
 /** The data of one commit, in the columnar form the appender buffers it in. */
 export interface CommitBatch {
@@ -35,6 +36,11 @@ export interface HeadLog {
     length: number,
     markers: readonly number[],
   ): Promise<void>;
+  /**
+   * Writes a tombstones record (deleted intervals by series ref) to the WAL; `Head.delete` applies
+   * them only after it resolved. Optional: a log without it makes deletions memory-only.
+   */
+  logTombstones?(stones: readonly Stone[]): Promise<void>;
   /** Flushes and closes the logs. */
   close(): Promise<void>;
 }

@@ -75,6 +75,27 @@ function stripEmpty(m: Model): Model {
   return new Map([...m].filter(([, v]) => v.size > 0));
 }
 
+/** The latest (in-order) sample of a series in the model, as `memSeries.maxTime` / `lastValue`. */
+function latest(model: Model, series: number): { maxt: number; last: number } {
+  let maxt = -Infinity;
+  let last = 0;
+  for (const [t, v] of model.get(series) ?? []) {
+    if (t > maxt) {
+      maxt = t;
+      last = v;
+    }
+  }
+  return { maxt, last };
+}
+
+function headMaxOf(model: Model): number {
+  let headMax = -Infinity;
+  for (const m of model.values()) for (const t of m.keys()) headMax = Math.max(headMax, t);
+  return headMax;
+}
+
+// Prometheus semantics: append checks against the committed model only, with the appender's head
+// max time (the first sample's time on an empty head); commit re-checks each sample in order.
 describe('Head against a model', () => {
   it('in-order appends with commit/rollback match the model', async () => {
     await fc.assert(
@@ -84,24 +105,12 @@ describe('Head against a model', () => {
         const refs = new Map<number, number>();
         for (const b of batches) {
           const app = head.appender();
-          let headMax = -Infinity;
-          for (const m of model.values()) for (const t of m.keys()) headMax = Math.max(headMax, t);
-          const minValid = headMax - 500;
-          const pending: Model = new Map();
+          let headMax = model.size === 0 ? undefined : headMaxOf(model);
+          const pending: Op[] = [];
           for (const op of b.ops) {
-            const committed = model.get(op.series);
-            const pend = pending.get(op.series);
-            let maxt = -Infinity;
-            let last = 0;
-            for (const src of [committed, pend]) {
-              if (src === undefined) continue;
-              for (const [t, v] of src) {
-                if (t > maxt) {
-                  maxt = t;
-                  last = v;
-                }
-              }
-            }
+            if (headMax === undefined) headMax = op.t;
+            const minValid = headMax - 500;
+            const { maxt, last } = latest(model, op.series);
             let expected: (new (...a: never[]) => Error) | undefined;
             if (op.t < minValid) expected = OutOfBoundsError;
             else if (op.t < maxt) expected = OutOfOrderSampleError;
@@ -114,19 +123,22 @@ describe('Head against a model', () => {
             const got = app.append(ref, seriesLabels[op.series]!, op.t, op.v);
             if (refs.has(op.series)) expect(got).toBe(refs.get(op.series));
             refs.set(op.series, got);
-            if (op.t !== maxt) {
-              if (!pending.has(op.series)) pending.set(op.series, new Map());
-              pending.get(op.series)!.set(op.t, op.v);
-            }
+            pending.push(op);
           }
           const q = b.openQuerierBefore ? head.querier(0, 10_000) : undefined;
           const before = clone(model);
+          const droppedBefore = head.stats().samplesDroppedAtCommit;
           if (b.commit) {
             await app.commit();
-            for (const [s, m] of pending) {
-              if (!model.has(s)) model.set(s, new Map());
-              for (const [t, v] of m) model.get(s)!.set(t, v);
+            let dropped = 0;
+            for (const op of pending) {
+              const { maxt } = latest(model, op.series);
+              if (op.t > maxt) {
+                if (!model.has(op.series)) model.set(op.series, new Map());
+                model.get(op.series)!.set(op.t, op.v);
+              } else if (op.t < maxt || !bitsEqual(model.get(op.series)!.get(op.t)!, op.v)) dropped++;
             }
+            expect(head.stats().samplesDroppedAtCommit - droppedBefore).toBe(dropped);
           } else await app.rollback();
           if (q !== undefined) expect(await read(head, 0, 10_000, q)).toEqual(stripEmpty(before));
           expect(await read(head)).toEqual(stripEmpty(model));
@@ -146,39 +158,31 @@ describe('Head against a model', () => {
         const model: Model = new Map();
         for (const ops of batches) {
           const app = head.appender();
-          let headMax = -Infinity;
-          for (const m of model.values()) for (const t of m.keys()) headMax = Math.max(headMax, t);
-          const pending: Model = new Map();
-          const pendMax = new Map<number, number>();
+          let headMax = model.size === 0 ? undefined : headMaxOf(model);
+          const pending: Op[] = [];
           for (const op of ops) {
-            const seriesMax = Math.max(
-              ...[...(model.get(op.series)?.keys() ?? [])],
-              pendMax.get(op.series) ?? -Infinity,
-            );
-            const limit = Math.max(headMax, seriesMax) - window;
+            if (headMax === undefined) headMax = op.t;
+            const { maxt, last } = latest(model, op.series);
             const l = seriesLabels[op.series]!;
-            if (op.t < seriesMax && op.t < limit) {
+            if (op.t < maxt && op.t < headMax - window) {
               expect(() => app.append(0, l, op.t, op.v)).toThrow(TooOldSampleError);
               continue;
             }
-            if (op.t === seriesMax) {
-              const last = pending.get(op.series)?.get(op.t) ?? model.get(op.series)?.get(op.t);
-              if (!bitsEqual(last!, op.v)) {
-                expect(() => app.append(0, l, op.t, op.v)).toThrow(DuplicateSampleForTimestampError);
-                continue;
-              }
+            if (op.t === maxt && !bitsEqual(last, op.v)) {
+              expect(() => app.append(0, l, op.t, op.v)).toThrow(DuplicateSampleForTimestampError);
+              continue;
             }
             app.append(0, l, op.t, op.v);
-            if (op.t > (pendMax.get(op.series) ?? -Infinity)) pendMax.set(op.series, op.t);
-            if (!pending.has(op.series)) pending.set(op.series, new Map());
-            const p = pending.get(op.series)!;
-            // First write wins for a timestamp (in-order data always came first).
-            if (!p.has(op.t) && !model.get(op.series)?.has(op.t)) p.set(op.t, op.v);
+            pending.push(op);
           }
           await app.commit();
-          for (const [s, m] of pending) {
-            if (!model.has(s)) model.set(s, new Map());
-            for (const [t, v] of m) model.get(s)!.set(t, v);
+          for (const op of pending) {
+            const { maxt } = latest(model, op.series);
+            if (!model.has(op.series)) model.set(op.series, new Map());
+            const m = model.get(op.series)!;
+            if (op.t > maxt) m.set(op.t, op.v);
+            // Else out of order (the first write of a timestamp wins) unless too old by now.
+            else if (op.t < maxt && op.t >= headMax! - window && !m.has(op.t)) m.set(op.t, op.v);
           }
           const sorted = new Map([...model].map(([k, m]) => [k, new Map([...m].sort((a, b) => a[0] - b[0]))]));
           expect(await read(head)).toEqual(stripEmpty(sorted));

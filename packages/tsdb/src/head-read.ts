@@ -24,9 +24,11 @@ import { HeadSeriesIterator, type SeriesSnapshot } from './head-iterator.js';
 import type { IsolationState } from './isolation.js';
 import { MMAP_FIELDS, type MemSeries } from './mem-series.js';
 import { type PostingsIndex, postingsForMatchers } from './postings-for-matchers.js';
+import type { TimeInterval } from './record/ref-types.js';
+import { isSubrange, overlapsAny } from './tombstones.js';
 
 /** The head's postings as matcher evaluation needs them. */
-function headIndex(head: Head): PostingsIndex {
+export function headIndex(head: Head): PostingsIndex {
   const p = head.postings;
   return {
     allPostings: () => p.get('', ''),
@@ -45,6 +47,12 @@ export function snapshotSeries(
   iso: IsolationState,
 ): SeriesSnapshot | undefined {
   const limit = s.visibleSeq(iso.maxCommitId);
+  // Tombstones as they are now (copied: a later delete must not change what this query sees).
+  const tomb = head.tombstones.get(s.ref);
+  const deleted = tomb === undefined ? undefined : tomb.slice();
+  // Prometheus blockBaseSeriesSet: chunks whose part in range is entirely deleted are skipped.
+  const gone = (cmint: number, cmaxt: number): boolean =>
+    deleted !== undefined && isSubrange(Math.max(cmint, mint), Math.min(cmaxt, maxt), deleted);
   const chunks: (Chunk | number)[] = [];
   const mints: number[] = [];
   const maxts: number[] = [];
@@ -55,21 +63,28 @@ export function snapshotSeries(
   for (let i = 0; i < mm.length; i += MMAP_FIELDS) {
     const first = seq;
     seq += mm[i + 3]!;
-    if (mm[i + 2]! < mint || mm[i + 1]! > maxt || first >= limit) continue;
+    if (mm[i + 2]! < mint || mm[i + 1]! > maxt || first >= limit || gone(mm[i + 1]!, mm[i + 2]!)) continue;
     chunks.push(mm[i]!);
     mints.push(mm[i + 1]!);
     maxts.push(mm[i + 2]!);
     firstSeqs.push(first);
   }
   for (const c of s.completed) {
-    if (c.maxt < mint || c.mint > maxt || c.firstSeq >= limit) continue;
+    if (c.maxt < mint || c.mint > maxt || c.firstSeq >= limit || gone(c.mint, c.maxt)) continue;
     chunks.push(c.chunk);
     mints.push(c.mint);
     maxts.push(c.maxt);
     firstSeqs.push(c.firstSeq);
   }
   const o = s.open;
-  if (o !== undefined && s.maxt >= mint && o.mint <= maxt && o.firstSeq < limit && s.openCount > 0) {
+  if (
+    o !== undefined &&
+    s.maxt >= mint &&
+    o.mint <= maxt &&
+    o.firstSeq < limit &&
+    s.openCount > 0 &&
+    !gone(o.mint, s.maxt)
+  ) {
     openIndex = chunks.length;
     chunks.push(o.chunk);
     mints.push(o.mint);
@@ -77,6 +92,7 @@ export function snapshotSeries(
     firstSeqs.push(o.firstSeq);
   }
   const snap: SeriesSnapshot = { labels: s.labels, chunks, mints, maxts, firstSeqs, openIndex, limit };
+  if (deleted !== undefined) snap.deleted = deleted;
   const oooInRange =
     (s.ooo !== undefined && s.ooo.length > 0 && s.ooo.maxTime() >= mint && s.ooo.minTime() <= maxt) ||
     (s.oooCompleted?.some((c) => c.maxt >= mint && c.mint <= maxt) ?? false);
@@ -98,7 +114,9 @@ function mergeWithOOO(
   let ts = new Float64Array(64);
   let vs = new Float64Array(64);
   let n = 0;
+  const deleted: readonly TimeInterval[] | undefined = snap.deleted;
   const push = (t: number, v: number): void => {
+    if (deleted !== undefined && overlapsAny(t, t, deleted)) return;
     if (n === ts.length) {
       const nt = new Float64Array(n * 2);
       const nv = new Float64Array(n * 2);
@@ -227,8 +245,10 @@ class HeadChunkSeries implements ChunkSeries {
             err = e instanceof Error ? e : new Error(String(e));
             break;
           }
-          // Whole when every sample of it is visible to this querier's isolation state.
-          if (snap.firstSeqs[i]! + chunk.numSamples() <= snap.limit) {
+          // Whole when every sample of it is visible to this querier's isolation state and none
+          // of it is deleted (Prometheus populateWithDelChunkSeriesIterator re-encodes those).
+          const touched = snap.deleted !== undefined && overlapsAny(snap.mints[i]!, snap.maxts[i]!, snap.deleted);
+          if (!touched && snap.firstSeqs[i]! + chunk.numSamples() <= snap.limit) {
             metas.push({ ref: typeof c === 'number' ? c : 0, mint: snap.mints[i]!, maxt: snap.maxts[i]!, chunk });
             continue;
           }

@@ -30,7 +30,11 @@ export interface ReplayReport {
   unknownRefs: number;
   /** Samples dropped because their series already had data at or after their time. */
   outOfOrderSamples: number;
-  /** Records of types the head does not load yet (histograms, tombstones). */
+  /** Tombstone intervals applied. */
+  tombstones: number;
+  /** Tombstones of series never declared by a series record (Prometheus `unknownTombstoneRefs`). */
+  unknownTombstoneRefs: number;
+  /** Records of types the head does not load yet (histograms). */
   skippedRecords: number;
   /** Chunks read back from chunks_head/ and attached to their series. */
   mmappedChunks: number;
@@ -57,6 +61,8 @@ function emptyReport(): ReplayReport {
     series: 0,
     samples: 0,
     exemplars: 0,
+    tombstones: 0,
+    unknownTombstoneRefs: 0,
     unknownRefs: 0,
     outOfOrderSamples: 0,
     skippedRecords: 0,
@@ -192,6 +198,23 @@ class Replayer {
             head.counters.numSamples -= s.ooo.length;
             r.samples -= s.ooo.length;
             s.ooo = undefined;
+          }
+        }
+        return;
+      }
+      case RecordType.Tombstones: {
+        // Prometheus loadWAL: intervals ending before the head's valid range are dropped, the
+        // others apply to the series (or to the series a duplicate ref stands for).
+        for (const st of this.#dec.tombstones(rec)) {
+          const s = this.#get(st.ref);
+          if (s === undefined) {
+            r.unknownTombstoneRefs++;
+            continue;
+          }
+          for (const iv of st.intervals) {
+            if (iv.maxt < head.minValidTime) continue;
+            head.tombstones.addInterval(s.ref, iv);
+            r.tombstones++;
           }
         }
         return;

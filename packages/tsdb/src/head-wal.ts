@@ -10,6 +10,7 @@ import {
   type RefMetadata,
   type RefMmapMarker,
   type RefSeries,
+  type Stone,
   type WL,
 } from './wal-api.js';
 
@@ -106,6 +107,10 @@ export class HeadWAL implements HeadLog {
     }
     if (length > from) this.#pushSamples(records, series, ts, vs, length, from);
     this.wbl.logSync(records);
+  }
+
+  async logTombstones(stones: readonly Stone[]): Promise<void> {
+    if (stones.length > 0) this.wal.logSync([this.#enc.tombstones(stones)]);
   }
 
   async close(): Promise<void> {

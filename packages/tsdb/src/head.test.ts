@@ -95,14 +95,20 @@ describe('Head', () => {
     const head = new Head({ chunkRangeMs: 1000 });
     const app = head.appender();
     const ref = app.append(0, L('a', 'b'), 5000, 1);
-    expect(() => app.append(ref, L('a', 'b'), 4000, 1)).toThrow(OutOfOrderSampleError);
-    expect(() => app.append(ref, L('a', 'b'), 5000, 2)).toThrow(DuplicateSampleForTimestampError);
-    expect(app.append(ref, L('a', 'b'), 5000, 1)).toBe(ref); // Exact duplicate: fine.
+    // The first append to an empty head sets the appender's min valid time to 5000 - range/2.
+    expect(() => app.append(ref, L('a', 'b'), 4000, 1)).toThrow(OutOfBoundsError);
     await app.commit();
+    // Checks are against committed data (Prometheus); samples of one appender meet at commit.
+    const app1 = head.appender();
+    expect(() => app1.append(ref, L('a', 'b'), 4800, 1)).toThrow(OutOfOrderSampleError);
+    expect(() => app1.append(ref, L('a', 'b'), 5000, 2)).toThrow(DuplicateSampleForTimestampError);
+    expect(app1.append(ref, L('a', 'b'), 5000, 1)).toBe(ref); // Exact duplicate: fine.
+    await app1.commit();
     const app2 = head.appender();
     expect(() => app2.append(0, L('a', 'c'), 4000, 1)).toThrow(OutOfBoundsError); // Before maxt - range/2.
     await app2.rollback();
     expect(head.stats().numSamples).toBe(1);
+    expect(head.stats()).toMatchObject({ outOfOrderSamples: 1, outOfBoundSamples: 2, samplesDroppedAtCommit: 0 });
   });
 
   it('accepts out-of-order samples within the window and merges them on read', async () => {

@@ -1,14 +1,17 @@
 // Prometheus: tsdb/head.go Head, HeadOptions, getOrCreate, Truncate, gc
-import type { Labels } from '@tsprom/labels';
+import type { Labels, Matcher } from '@tsprom/labels';
 import { InvalidLabelsError } from '@tsprom/storage-interfaces';
 import { CircularExemplarStorage } from './exemplar-storage.js';
 import { HeadAppender, HeadAppenderV2 } from './head-append.js';
 import type { HeadLog } from './head-log.js';
-import { HeadChunkQuerier, HeadQuerier } from './head-read.js';
+import { HeadChunkQuerier, HeadQuerier, headIndex } from './head-read.js';
 import { Isolation } from './isolation.js';
 import { MemPostings } from './mem-postings.js';
 import { defaultSamplesPerChunk, type HeadChunkStore, MemSeries, MMAP_FIELDS, SeriesColumns } from './mem-series.js';
+import { postingsForMatchers } from './postings-for-matchers.js';
+import type { Stone } from './record/ref-types.js';
 import { StripeSeries } from './stripe-series.js';
+import { MemTombstones } from './tombstones.js';
 
 /** Default chunk range: 2h, the head's block size (Prometheus `DefaultBlockDuration`). */
 export const defaultChunkRangeMs = 2 * 3600_000;
@@ -42,8 +45,18 @@ export interface HeadStats {
   maxTime: number;
   samplesAppended: number;
   outOfOrderSamplesAppended: number;
-  /** Samples accepted by an appender and dropped at commit because another commit got ahead. */
+  /**
+   * Samples accepted by an appender and dropped at its commit: out of order (no window), too old or
+   * out of bounds by then (an earlier sample of the batch or another commit got ahead), or a
+   * duplicate timestamp with another value. Exact duplicates are no-ops and not counted.
+   */
   samplesDroppedAtCommit: number;
+  /** Prometheus `prometheus_tsdb_out_of_order_samples_total`: rejected at append or dropped at commit. */
+  outOfOrderSamples: number;
+  /** Prometheus `prometheus_tsdb_too_old_samples_total`: rejected at append or dropped at commit. */
+  tooOldSamples: number;
+  /** Prometheus `prometheus_tsdb_out_of_bound_samples_total`: rejected at append or dropped at commit. */
+  outOfBoundSamples: number;
   seriesCreated: number;
   seriesRemoved: number;
   numLabelPairs: number;
@@ -65,6 +78,8 @@ export class Head {
   readonly postings = new MemPostings();
   readonly isolation = new Isolation();
   readonly exemplars: CircularExemplarStorage;
+  /** Deleted time ranges by series ref: queries hide the samples in them. */
+  readonly tombstones = new MemTombstones();
   /** Numeric state of the series, in one typed array. */
   readonly columns = new SeriesColumns();
   chunkStore: HeadChunkStore | undefined;
@@ -93,6 +108,9 @@ export class Head {
     samplesAppended: 0,
     oooAppended: 0,
     droppedAtCommit: 0,
+    outOfOrderRejected: 0,
+    tooOldRejected: 0,
+    outOfBoundRejected: 0,
     seriesCreated: 0,
     seriesRemoved: 0,
   };
@@ -175,6 +193,34 @@ export class Head {
   }
 
   /**
+   * Prometheus: Head.Delete. Deletes the samples in [mint, maxt] (ms, inclusive) of the series
+   * matching all `matchers`: each series gets a tombstone over that range clamped to the times it
+   * holds. The tombstones are logged to the WAL (when the head has one) before they apply, so a
+   * reopen hides the same samples. Returns the tombstones added.
+   */
+  async delete(mint: number, maxt: number, matchers: readonly Matcher[]): Promise<Stone[]> {
+    // Do not delete anything beyond the times held.
+    const lo = Math.max(mint, this.minTime);
+    const hi = Math.min(maxt, this.maxTime);
+    if (lo > hi) return [];
+    const refs = postingsForMatchers(headIndex(this), [...matchers]);
+    const stones: Stone[] = [];
+    for (let i = 0; i < refs.length; i++) {
+      const s = this.series.getByRef(refs[i]!);
+      if (s === undefined || s.isEmpty()) continue;
+      // Delete only up to the series' own samples and not beyond.
+      const t0 = Math.max(lo, seriesMinTime(s));
+      const t1 = Math.min(hi, seriesMaxTime(s));
+      if (t0 > t1) continue;
+      stones.push({ ref: s.ref, intervals: [{ mint: t0, maxt: t1 }] });
+    }
+    if (stones.length === 0) return stones;
+    await this.log?.logTombstones?.(stones);
+    for (const st of stones) this.tombstones.addInterval(st.ref, ...st.intervals);
+    return stones;
+  }
+
+  /**
    * Drops the data before `mint` (ms): chunks that end before it, then the series left empty
    * (garbage collection, removing them from the index). Samples before `mint` are out of bounds
    * from then on. Returns the refs of the series removed.
@@ -204,6 +250,9 @@ export class Head {
       this.columns.free(s.columnOffset);
     }
     if (removed.size > 0) this.postings.delete(removed, affected);
+    // Prometheus Head.gc: tombstones of removed series and those ending before mint go.
+    this.tombstones.deleteTombstones(removed);
+    this.tombstones.truncateBefore(mint);
     this.counters.seriesRemoved += removed.size;
     this.counters.numSamples = numSamples;
     this.counters.minTime = minTime;
@@ -224,6 +273,9 @@ export class Head {
       samplesAppended: c.samplesAppended,
       outOfOrderSamplesAppended: c.oooAppended,
       samplesDroppedAtCommit: c.droppedAtCommit,
+      outOfOrderSamples: c.outOfOrderRejected,
+      tooOldSamples: c.tooOldRejected,
+      outOfBoundSamples: c.outOfBoundRejected,
       seriesCreated: c.seriesCreated,
       seriesRemoved: c.seriesRemoved,
       numLabelPairs: this.postings.numLabelPairs(),
@@ -246,6 +298,13 @@ function countSamples(s: MemSeries): number {
   if (s.oooCompleted !== undefined) for (const c of s.oooCompleted) n += c.numSamples;
   n += s.ooo?.length ?? 0;
   return n;
+}
+
+function seriesMaxTime(s: MemSeries): number {
+  let t = s.isEmpty() ? -Infinity : s.maxt;
+  if (s.oooCompleted !== undefined) for (const c of s.oooCompleted) if (c.maxt > t) t = c.maxt;
+  if (s.ooo !== undefined && s.ooo.length > 0 && s.ooo.maxTime() > t) t = s.ooo.maxTime();
+  return t;
 }
 
 function seriesMinTime(s: MemSeries): number {

@@ -23,3 +23,5 @@ export { OOOChunk } from './ooo-chunk.js';
 export { emptyPostings, intersectPostings, mergePostings, type Postings, withoutPostings } from './postings.js';
 export { type PostingsIndex, postingsForMatchers } from './postings-for-matchers.js';
 export { defaultStripeSize, StripeSeries } from './stripe-series.js';
+export type { Stone, TimeInterval } from './record/ref-types.js';
+export { addInterval, intervalContains, isSubrange, MemTombstones, overlapsAny } from './tombstones.js';

@@ -133,9 +133,6 @@ export class MemSeries {
   // Fields most series never use (isolation log, out-of-order chunks, metadata), in one side
   // object created on first use: three pointer fields less per series.
   #rare: RareFields | undefined;
-  /** The appender that has uncommitted samples for this series, and the index of the latest in its buffers. */
-  pendingAppender = 0;
-  pendingIdx = 0;
   /**
    * Uncommitted samples of this series in all open appenders (Prometheus `pendingCommit`): while
    * above 0, garbage collection keeps the series.

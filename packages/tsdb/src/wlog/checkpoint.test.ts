@@ -57,7 +57,10 @@ async function buildWal(): Promise<void> {
     await w.log(
       enc.metadata(series.map((s) => ({ ref: s.ref, type: 'gauge', unit: '', help: `help ${seg}` }))),
       enc.mmapMarkers([{ ref: 1, mmapRef: 8 }]),
-      enc.tombstones([{ ref: 2, intervals: [{ mint: 0, maxt: seg * 1000 }] }]),
+      enc.tombstones([
+        { ref: 2, intervals: [{ mint: 0, maxt: seg * 1000 }] },
+        { ref: 3, intervals: [{ mint: 0, maxt: seg * 1000 }] },
+      ]),
       enc.exemplars([{ ref: 3, t: seg * 1000, v: 1, labels: Labels.fromStrings('trace_id', String(seg)) }]),
     );
     await w.nextSegment();
@@ -77,15 +80,16 @@ describe('checkpoint', () => {
     expect(c.samples.length).toBe(60);
     expect(c.metadata.map((m) => [m.ref, m.help]).sort()).toEqual([1, 3, 5, 7, 9].map((r) => [r, 'help 2']).sort());
     expect(c.types).not.toContain(RecordType.MmapMarkers);
-    expect(c.types.filter((t) => t === RecordType.Tombstones).length).toBe(2); // Segment 0's maxt 0 < mint.
+    // Segment 0's maxt 0 < mint; ref 2 fails keep() (Prometheus keeps tombstones of kept series only).
+    expect(c.types.filter((t) => t === RecordType.Tombstones).length).toBe(2);
     expect(c.types.filter((t) => t === RecordType.Exemplars).length).toBe(2);
     expect(stats).toMatchObject({
       totalSeries: 10,
       droppedSeries: 5,
       totalSamples: 90,
       droppedSamples: 30,
-      totalTombstones: 3,
-      droppedTombstones: 1,
+      totalTombstones: 6,
+      droppedTombstones: 4,
       totalExemplars: 3,
       droppedExemplars: 1,
       totalMetadata: 30,

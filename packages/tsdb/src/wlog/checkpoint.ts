@@ -100,7 +100,8 @@ export interface CheckpointOptions {
 /**
  * Prometheus: wlog.Checkpoint. Writes `checkpoint.<to>` in WAL directory `walDir`: the previous
  * checkpoint (if any) plus segments `[from, to]`, keeping series and metadata whose ref passes
- * `keep`, samples, histograms and exemplars at or after `mint` (ms), tombstones reaching `mint`,
+ * `keep`, samples, histograms and exemplars at or after `mint` (ms), tombstones of kept series reaching
+ * `mint`,
  * and only the latest metadata per series. Other record types (m-map markers, unknown) are
  * dropped. The result is built in `checkpoint.<to>.tmp`, fsynced, then renamed into place.
  * Damage in the input rejects with {@link CheckpointError}: repairing is not an option then,
@@ -196,7 +197,8 @@ export async function checkpoint(
         }
         case RecordType.Tombstones: {
           const stones = dec.tombstones(rec);
-          const kept: Stone[] = stones.filter((s) => s.intervals.some((iv) => iv.maxt >= mint));
+          // Prometheus Checkpoint: only tombstones of series kept and reaching mint.
+          const kept: Stone[] = stones.filter((s) => keep(s.ref) && s.intervals.some((iv) => iv.maxt >= mint));
           if (kept.length > 0) out = enc.tombstones(kept);
           stats.totalTombstones += stones.length;
           stats.droppedTombstones += stones.length - kept.length;
