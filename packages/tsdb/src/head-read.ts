@@ -1,5 +1,5 @@
 // Prometheus: tsdb/head_read.go headIndexReader, headChunkReader; tsdb/querier.go blockQuerier
-import { Labels, type Matcher } from '@tsprom/labels';
+import { compareStrings, Labels, type Matcher } from '@tsprom/labels';
 import { XORChunk } from '@tsprom/chunkenc';
 import {
   Annotations,
@@ -18,7 +18,6 @@ import {
   type SeriesSet,
   ValueType,
 } from '@tsprom/storage-interfaces';
-import { compareStrings } from './compare.js';
 import type { Head } from './head.js';
 import { HeadSeriesIterator, type SeriesSnapshot } from './head-iterator.js';
 import type { IsolationState } from './isolation.js';

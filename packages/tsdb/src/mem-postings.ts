@@ -1,6 +1,5 @@
 // Prometheus: tsdb/index/postings.go MemPostings
-import type { Labels } from '@tsprom/labels';
-import { compareStrings } from './compare.js';
+import { compareStrings, type Labels } from '@tsprom/labels';
 import { mergePostings, type Postings } from './postings.js';
 
 /** Name and value of the list holding every series: Prometheus's `AllPostingsKey`. */
