@@ -30,6 +30,15 @@ export interface DBOptions {
   readOnly?: boolean;
   /** Receives what the DB logs (replay results, repaired damage). Default: nothing. */
   logger?: (msg: string) => void;
+  /**
+   * Encoding of new in-order float chunks. 'xor' (default): XOR chunks, readable by every
+   * Prometheus from 2.42 on; start timestamps (AppenderV2's `st`) are dropped. 'xor2': XOR2
+   * chunks, which also keep each sample's start timestamp (0 = unknown). XOR2 is unreadable by
+   * Prometheus before the version that introduced it, and its encoding byte (4) is unverified
+   * against Prometheus. The WAL does not carry start timestamps: samples replayed from it get 0.
+   * Chunks of any supported encoding are read back whatever this option says.
+   */
+  floatChunkEncoding?: 'xor' | 'xor2';
 }
 
 /** What opening a DB with a directory read back from its logs. */
@@ -78,6 +87,7 @@ export class DB implements Storage {
       samplesPerChunk: opts.samplesPerChunk,
       outOfOrderTimeWindowMs: opts.outOfOrderTimeWindowMs,
       maxExemplars: opts.maxExemplars,
+      floatChunkEncoding: opts.floatChunkEncoding,
     });
     if (dir === undefined) return new DB(undefined, head, undefined, undefined);
     // The file-system parts load only here, so an in-memory DB never touches node:fs.

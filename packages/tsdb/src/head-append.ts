@@ -46,6 +46,10 @@ export class HeadAppender implements Appender {
   #series: MemSeries[] = [];
   #ts = new Float64Array(64);
   #vs = new Float64Array(64);
+  // Start timestamps, kept only when the head writes XOR2 chunks (else undefined: XOR drops them).
+  #sts: Float64Array | undefined;
+  // The start timestamp of the sample being appended through appendWithOptions (0 = unknown).
+  #curST = 0;
   #n = 0;
   #exemplars: { series: MemSeries; e: Exemplar }[] = [];
   #metadata: { series: MemSeries; m: Metadata }[] = [];
@@ -56,6 +60,7 @@ export class HeadAppender implements Appender {
   constructor(head: Head, _id: number) {
     this.#head = head;
     this.#oooWindow = head.oooWindowMs;
+    if (head.floatChunkEncoding === 'xor2') this.#sts = new Float64Array(64);
     if (head.maxTime !== -Infinity) this.#setTimes(head.maxTime);
   }
 
@@ -143,6 +148,15 @@ export class HeadAppender implements Appender {
     }
     this.#ts[n] = t;
     this.#vs[n] = v;
+    const sts = this.#sts;
+    if (sts !== undefined) {
+      if (n === sts.length) {
+        const grown = new Float64Array(n * 2);
+        grown.set(sts);
+        this.#sts = grown;
+        grown[n] = this.#curST;
+      } else sts[n] = this.#curST;
+    }
     this.#series.push(s);
     s.pendingCommits++;
     this.#n = n + 1;
@@ -152,7 +166,7 @@ export class HeadAppender implements Appender {
   appendWithOptions(
     ref: SeriesRef,
     labels: Labels,
-    _st: number,
+    st: number,
     t: number,
     v: number,
     h: Histogram | undefined,
@@ -162,10 +176,12 @@ export class HeadAppender implements Appender {
     if (h !== undefined || fh !== undefined) throw new NativeHistogramsDisabledError();
     const prev = this.#discardOOO;
     if (opts?.rejectOutOfOrder === true) this.#discardOOO = true;
+    this.#curST = st;
     try {
       ref = this.append(ref, labels, t, v);
     } finally {
       this.#discardOOO = prev;
+      this.#curST = 0;
     }
     if (opts === undefined) return ref;
     const errors: Error[] = [];
@@ -297,7 +313,16 @@ export class HeadAppender implements Appender {
       this.#clearPending();
       throw err;
     }
-    const ooo = applyCommit(head, this.#series, this.#ts, this.#vs, this.#n, this.#headMaxT, this.#minValidTime);
+    const ooo = applyCommit(
+      head,
+      this.#series,
+      this.#ts,
+      this.#vs,
+      this.#n,
+      this.#headMaxT,
+      this.#minValidTime,
+      this.#sts,
+    );
     for (const { series, e } of this.#exemplars) {
       try {
         head.exemplars.add(series.labels, e);

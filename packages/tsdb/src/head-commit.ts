@@ -90,6 +90,7 @@ export function applyCommit(
   n: number,
   headMaxT: number,
   minValidTime: number,
+  sts?: Float64Array,
 ): OOOBatch | undefined {
   const iso = head.isolation;
   const logIso = iso.hasReaders;
@@ -118,7 +119,7 @@ export function applyCommit(
     // order here, so that the head after a replay is the head before it (counts included).
     if (verdict === Appendable.OutOfOrder && t > s.maxt) verdict = Appendable.InOrder;
     if (verdict === Appendable.InOrder) {
-      if (!s.append(t, v, chunkRange, spc, store)) continue; // An exact duplicate: a no-op.
+      if (!s.append(t, v, chunkRange, spc, store, sts === undefined ? 0 : sts[i]!)) continue; // An exact duplicate: a no-op.
     } else if (verdict === Appendable.OutOfOrder) {
       const ok = insertOOO(s, t, v, store, markers);
       if (ok || markers.length > 0) {

@@ -5,6 +5,7 @@ import {
   type Chunk,
   type FloatHistogram,
   type Histogram,
+  Encoding,
   type SampleIterator,
   ValueType,
 } from '@tsprom/storage-interfaces';
@@ -40,6 +41,8 @@ export class HeadSeriesIterator implements SampleIterator {
   #maxt = 0;
   #i = -1;
   #it: SampleIterator | undefined;
+  // Whether #it walks an XOR2 chunk, whose samples carry start timestamps.
+  #hasST = false;
   #left = 0;
   #t = 0;
   #v = 0;
@@ -65,6 +68,7 @@ export class HeadSeriesIterator implements SampleIterator {
     this.#positioned = false;
     this.#err = undefined;
     this.#di = 0;
+    this.#hasST = false;
   }
 
   /** Whether `t` is in a deleted interval; `t` never decreases between calls. */
@@ -142,6 +146,7 @@ export class HeadSeriesIterator implements SampleIterator {
         }
       }
       this.#it = c.iterator(this.#it);
+      this.#hasST = c.encoding() === Encoding.XOR2;
       this.#left = left;
       return true;
     }
@@ -191,8 +196,13 @@ export class HeadSeriesIterator implements SampleIterator {
     throw new Error('head series iterator: not a histogram sample');
   }
 
+  /**
+   * The start timestamp of the current sample: from the chunk when it is XOR2 (0 = unknown), else
+   * 0 (XOR chunks and out-of-order data keep none).
+   */
   atST(): number {
-    return 0;
+    // The chunk iterator stays on the sample this iterator returned last.
+    return this.#hasST && this.#positioned ? this.#it!.atST() : 0;
   }
 
   err(): Error | undefined {

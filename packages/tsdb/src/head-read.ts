@@ -1,6 +1,6 @@
 // Prometheus: tsdb/head_read.go headIndexReader, headChunkReader; tsdb/querier.go blockQuerier
 import { compareStrings, Labels, type Matcher } from '@tsprom/labels';
-import { XORChunk } from '@tsprom/chunkenc';
+import { type XOR2Appender, XOR2Chunk, type XORAppender, XORChunk } from '@tsprom/chunkenc';
 import {
   Annotations,
   type Chunk,
@@ -199,21 +199,33 @@ class HeadSeries implements Series {
   }
 }
 
-/** Re-encodes samples of an iterator into XOR chunks of at most `perChunk` samples. */
-function encodeChunks(it: SampleIterator, perChunk: number): ChunkMeta[] {
+/**
+ * Re-encodes samples of an iterator into chunks of at most `perChunk` samples: XOR, or XOR2 with
+ * the samples' start timestamps when `xor2` (the head's `floatChunkEncoding`).
+ */
+function encodeChunks(it: SampleIterator, perChunk: number, xor2: boolean): ChunkMeta[] {
   const out: ChunkMeta[] = [];
-  let c: XORChunk | undefined;
-  let app: ReturnType<XORChunk['appender']> | undefined;
+  let c: XORChunk | XOR2Chunk | undefined;
+  let app: XORAppender | undefined;
+  let app2: XOR2Appender | undefined;
   let meta: ChunkMeta | undefined;
   while (it.next() !== ValueType.None) {
     const t = it.atT();
     if (c === undefined || meta === undefined || c.numSamples() >= perChunk) {
-      c = new XORChunk();
-      app = c.appender();
+      if (xor2) {
+        const c2 = new XOR2Chunk();
+        app2 = c2.appender();
+        c = c2;
+      } else {
+        const c1 = new XORChunk();
+        app = c1.appender();
+        c = c1;
+      }
       meta = { ref: 0, mint: t, maxt: t, chunk: c };
       out.push(meta);
     }
-    app!.append(t, it.atV());
+    if (xor2) app2!.append(t, it.atV(), it.atST());
+    else app!.append(t, it.atV());
     meta.maxt = t;
   }
   return out;
@@ -232,7 +244,13 @@ class HeadChunkSeries implements ChunkSeries {
     const metas: ChunkMeta[] = [];
     let err: Error | undefined;
     if (snap.merged !== undefined) {
-      metas.push(...encodeChunks(new HeadSeriesIterator(snap, undefined, -Infinity, Infinity), head.samplesPerChunk));
+      metas.push(
+        ...encodeChunks(
+          new HeadSeriesIterator(snap, undefined, -Infinity, Infinity),
+          head.samplesPerChunk,
+          head.floatChunkEncoding === 'xor2',
+        ),
+      );
     } else {
       for (let i = 0; i < snap.chunks.length; i++) {
         const c = snap.chunks[i]!;
@@ -261,7 +279,13 @@ class HeadChunkSeries implements ChunkSeries {
           firstSeqs: [snap.firstSeqs[i]!],
           openIndex: 0,
         };
-        metas.push(...encodeChunks(new HeadSeriesIterator(one, head.chunkStore, -Infinity, Infinity), Infinity));
+        metas.push(
+          ...encodeChunks(
+            new HeadSeriesIterator(one, head.chunkStore, -Infinity, Infinity),
+            Infinity,
+            head.floatChunkEncoding === 'xor2',
+          ),
+        );
       }
     }
     let i = -1;

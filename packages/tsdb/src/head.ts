@@ -32,6 +32,15 @@ export interface HeadOptions {
   chunkStore?: HeadChunkStore;
   /** Where commits are logged (WAL/WBL); without one the head is memory-only. */
   log?: HeadLog;
+  /**
+   * Encoding of new in-order float chunks. 'xor' (default): XOR chunks, readable by every
+   * Prometheus from 2.42 on; start timestamps (AppenderV2's `st`) are dropped. 'xor2': XOR2
+   * chunks, which also keep each sample's start timestamp (0 = unknown). XOR2 is unreadable by
+   * Prometheus before the version that introduced it, and its encoding byte (4) is unverified
+   * against Prometheus. The WAL does not carry start timestamps: samples replayed from it get 0.
+   * Chunks of any supported encoding are read back whatever this option says.
+   */
+  floatChunkEncoding?: 'xor' | 'xor2';
 }
 
 /** Counts of what the head holds and what it rejected. */
@@ -72,6 +81,8 @@ export class Head {
   readonly chunkRangeMs: number;
   readonly samplesPerChunk: number;
   readonly oooWindowMs: number;
+  /** Encoding of new in-order float chunks (see `HeadOptions.floatChunkEncoding`). */
+  readonly floatChunkEncoding: 'xor' | 'xor2';
   /** Series by ref and by labels. */
   readonly series: StripeSeries;
   /** Inverted index of the series' labels. */
@@ -123,6 +134,8 @@ export class Head {
     this.exemplars = new CircularExemplarStorage(opts.maxExemplars ?? 100_000);
     this.chunkStore = opts.chunkStore;
     this.log = opts.log;
+    this.floatChunkEncoding = opts.floatChunkEncoding ?? 'xor';
+    this.columns.xor2 = this.floatChunkEncoding === 'xor2';
   }
 
   /** Smallest sample time held (ms), Infinity when empty. */

@@ -1,5 +1,5 @@
 // Prometheus: tsdb/head.go memSeries, memChunk, computeChunkEndTime, rangeForTimestamp
-import { XORChunk } from '@tsprom/chunkenc';
+import { XOR2Chunk, type XOR2Appender, XORChunk } from '@tsprom/chunkenc';
 import type { Labels } from '@tsprom/labels';
 import type { Chunk, Metadata } from '@tsprom/storage-interfaces';
 import type { OOOChunk } from './ooo-chunk.js';
@@ -35,12 +35,33 @@ export interface HeadChunkStore {
 const COLS = 4; // maxt, lastValue, nextAt, open chunk's mint
 
 /**
+ * The open chunk of a series under `floatChunkEncoding: 'xor2'`: an XOR2Chunk with its appender,
+ * so that it appends like XORChunk (`append`, `byteLength`) and keeps each sample's start
+ * timestamp.
+ */
+export class HeadXOR2Chunk extends XOR2Chunk {
+  readonly #app: XOR2Appender = this.appender();
+
+  /** Appends (t, v) with start timestamp `st` (0 = unknown). */
+  append(t: number, v: number, st = 0): void {
+    this.#app.append(t, v, st);
+  }
+
+  /** The encoded size in bytes (header included). */
+  byteLength(): number {
+    return this.bytes().length;
+  }
+}
+
+/**
  * The numeric state every append reads and writes (max time, last value, cut time), for all
  * series of a head in one Float64Array. As object fields these doubles would each be a separate
  * heap box: a cache miss apiece on the append path, and 16 bytes each.
  */
 export class SeriesColumns {
   a = new Float64Array(COLS * 1024);
+  /** Whether new open chunks are XOR2 (`floatChunkEncoding: 'xor2'`), keeping start timestamps. */
+  xor2 = false;
   #next = 0;
   readonly #free: number[] = [];
 
@@ -122,7 +143,7 @@ export class MemSeries {
   completed: MemChunk[] = noCompleted;
   // The chunk being appended to, inline (no MemChunk object: ~80 bytes less per series); its mint
   // is a column, its maxt is the series' maxt.
-  #openChunk: XORChunk | undefined;
+  #openChunk: XORChunk | HeadXOR2Chunk | undefined;
   #openFirstSeq = 0;
   #openCount = 0;
   readonly #cols: SeriesColumns;
@@ -238,7 +259,8 @@ export class MemSeries {
   /**
    * Appends an in-order sample, cutting chunks as Prometheus does (at `chunkRangeMs` boundaries,
    * at a predicted end time once a quarter full, at 2x samplesPerChunk or past 1 KiB). Returns false
-   * (and stores nothing) when `t` is not after the latest sample.
+   * (and stores nothing) when `t` is not after the latest sample. `st` is the sample's start
+   * timestamp (0 = unknown), kept only when the open chunk is XOR2.
    */
   append(
     t: number,
@@ -246,6 +268,7 @@ export class MemSeries {
     chunkRangeMs: number,
     samplesPerChunk: number,
     store: HeadChunkStore | undefined,
+    st = 0,
   ): boolean {
     const c = this.#openChunk;
     if (c === undefined) {
@@ -260,7 +283,13 @@ export class MemSeries {
         this.#cut(t, chunkRangeMs, store);
       }
     }
-    this.#openChunk!.append(t, v); // The chunk holds its encoder state: no appender object per series.
+    // The chunk holds its encoder state: no appender object per series.
+    if (st === 0) this.#openChunk!.append(t, v);
+    else {
+      const oc = this.#openChunk!;
+      if (oc instanceof HeadXOR2Chunk) oc.append(t, v, st);
+      else oc.append(t, v);
+    }
     this.#openCount++;
     // The open chunk's maxt is the series' maxt; it is written into the chunk when it is cut.
     this.maxt = t;
@@ -283,8 +312,7 @@ export class MemSeries {
         this.completed.push(prev);
       }
     }
-    const chunk = new XORChunk();
-    this.#openChunk = chunk;
+    this.#openChunk = this.#cols.xor2 ? new HeadXOR2Chunk() : new XORChunk();
     this.#openMint = mint;
     this.#openFirstSeq = this.seq;
     this.#openCount = 0;
