@@ -1,11 +1,13 @@
 // `pnpm start` runs this until the tsprom server exists. It opens a TSDB in ./data (replaying the
 // WAL a previous run left), appends 15 minutes of samples of a few counters through the storage
 // Appender, and asks the PromQL engine for their per-job rates: the packages' data flow, end to end.
+import { resolve } from 'node:path';
 import { Labels } from '@tsprom/labels';
 import { Engine } from '@tsprom/promql';
 import { DB } from '@tsprom/tsdb';
 
-const dir = process.argv[2] ?? './data';
+// `pnpm start` runs this from tooling/demo; ./data means the directory pnpm was started in.
+const dir = resolve(process.env.INIT_CWD ?? process.cwd(), process.argv[2] ?? 'data');
 console.log('tsprom demo: the server is not built yet, so this runs the packages end to end instead:');
 console.log(`it appends samples to a TSDB in ${dir} (@tsprom/tsdb) and queries them with PromQL (@tsprom/promql).\n`);
 
