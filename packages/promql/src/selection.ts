@@ -206,8 +206,9 @@ class Growable {
 }
 
 /**
- * Resolves as `p` does, or rejects with the signal's reason once it aborts: Querier.select takes
- * no signal, so a querier that never answers must not hold the query past its deadline.
+ * Resolves as `p` does, or rejects with the signal's reason once it aborts. The queriers are given
+ * the signal and must reject on abort themselves (the Querier contract); this only keeps a querier
+ * that breaks the contract from holding the query past its deadline.
  */
 function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (signal === undefined) return p;
@@ -254,7 +255,7 @@ export async function selectAll(
   let histogramSamples = 0;
   try {
     const sets = await untilAborted(
-      Promise.all(needs.map((n) => querier.select(false, n.hints, ...(n.vs.labelMatchers as Matcher[])))),
+      Promise.all(needs.map((n) => querier.select(false, n.hints, n.vs.labelMatchers, signal))),
       signal,
     );
     signal?.throwIfAborted();

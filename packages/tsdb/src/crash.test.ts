@@ -62,7 +62,7 @@ it('keeps every committed sample across 20 SIGKILLs', { timeout: 240_000 }, asyn
       if (last > committed) committed = last;
       const db = await DB.open(dir);
       const q = db.querier(-Infinity, Infinity);
-      const set = await q.select(false, undefined);
+      const set = await q.select(false, undefined, []);
       let series = 0;
       while (set.next()) {
         const s = set.at();

@@ -37,7 +37,7 @@ async function write(): Promise<string[]> {
 /** Per series, the number of samples, checking they are exactly 0, 1, 2, … (a prefix). */
 async function prefixes(db: DB): Promise<number[]> {
   const q = db.querier(-Infinity, Infinity);
-  const set = await q.select(false, undefined);
+  const set = await q.select(false, undefined, []);
   const out: number[] = [];
   while (set.next()) {
     const it = set.at().iterator();

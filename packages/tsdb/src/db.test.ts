@@ -16,7 +16,7 @@ afterEach(async () => {
 
 async function readAll(db: DB): Promise<Map<string, [number, number][]>> {
   const q = db.querier(-Infinity, Infinity);
-  const set = await q.select(true, undefined);
+  const set = await q.select(true, undefined, []);
   const out = new Map<string, [number, number][]>();
   while (set.next()) {
     const s = set.at();

@@ -22,7 +22,7 @@ type Samples = Map<string, number[]>;
 /** Timestamps of every series through the querier, by series. */
 async function query(db: DB, mint = -Infinity, maxt = Infinity): Promise<Samples> {
   const q = db.querier(mint, maxt);
-  const set = await q.select(true, undefined);
+  const set = await q.select(true, undefined, []);
   const out: Samples = new Map();
   while (set.next()) {
     const s = set.at();
@@ -42,7 +42,7 @@ async function query(db: DB, mint = -Infinity, maxt = Infinity): Promise<Samples
 /** Timestamps of every series through the chunk querier, checking each chunk's bounds. */
 async function queryChunks(db: DB): Promise<Samples> {
   const q = db.chunkQuerier(-Infinity, Infinity);
-  const set = await q.select(true, undefined);
+  const set = await q.select(true, undefined, []);
   const out: Samples = new Map();
   while (set.next()) {
     const s = set.at();
@@ -99,7 +99,7 @@ describe('DB.delete', () => {
     expect((await query(db)).get('0')).toEqual(all(50));
     // Seek lands after the deleted range.
     const q = db.querier(-Infinity, Infinity);
-    const set = await q.select(false, undefined, eq('i', '1'));
+    const set = await q.select(false, undefined, [eq('i', '1')]);
     expect(set.next()).toBe(true);
     const it = set.at().iterator();
     expect(it.seek(12_000)).toBe(ValueType.Float);

@@ -27,7 +27,7 @@ function memoryStore(): HeadChunkStore & { size: number } {
 }
 
 async function timestamps(head: Head, q: ReturnType<Head['querier']>): Promise<number[]> {
-  const set = await q.select(false, undefined);
+  const set = await q.select(false, undefined, []);
   const out: number[] = [];
   while (set.next()) {
     const it = set.at().iterator();

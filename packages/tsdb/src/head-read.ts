@@ -311,7 +311,11 @@ abstract class HeadBaseQuerier {
     this.iso = head.isolation.startRead();
   }
 
-  protected snapshots(sortSeries: boolean, hints: SelectHints | undefined, matchers: Matcher[]): SeriesSnapshot[] {
+  protected snapshots(
+    sortSeries: boolean,
+    hints: SelectHints | undefined,
+    matchers: readonly Matcher[],
+  ): SeriesSnapshot[] {
     if (this.#closed) throw new Error('querier is closed');
     const head = this.head;
     const refs = postingsForMatchers(headIndex(head), matchers);
@@ -331,7 +335,7 @@ abstract class HeadBaseQuerier {
     return out;
   }
 
-  #seriesFor(matchers: Matcher[]): MemSeries[] {
+  #seriesFor(matchers: readonly Matcher[]): MemSeries[] {
     const refs = postingsForMatchers(headIndex(this.head), matchers);
     const out: MemSeries[] = [];
     for (let i = 0; i < refs.length; i++) {
@@ -345,7 +349,14 @@ abstract class HeadBaseQuerier {
     return this.head.minTime <= this.maxt && this.head.maxTime >= this.mint;
   }
 
-  async labelValues(name: string, hints?: LabelHints, ...matchers: Matcher[]): Promise<LabelQueryResult> {
+  async labelValues(
+    name: string,
+    hints: LabelHints | undefined,
+    matchers: readonly Matcher[],
+    signal?: AbortSignal,
+  ): Promise<LabelQueryResult> {
+    // The head answers synchronously: the signal is only checked on entry, as the contract allows.
+    signal?.throwIfAborted();
     let values: string[];
     if (!this.#overlaps()) values = [];
     else if (matchers.length === 0) values = this.head.postings.labelValues(name);
@@ -362,7 +373,12 @@ abstract class HeadBaseQuerier {
     return { values, warnings: new Annotations() };
   }
 
-  async labelNames(hints?: LabelHints, ...matchers: Matcher[]): Promise<LabelQueryResult> {
+  async labelNames(
+    hints: LabelHints | undefined,
+    matchers: readonly Matcher[],
+    signal?: AbortSignal,
+  ): Promise<LabelQueryResult> {
+    signal?.throwIfAborted();
     let values: string[];
     if (!this.#overlaps()) values = [];
     else if (matchers.length === 0) values = this.head.postings.labelNames();
@@ -388,7 +404,13 @@ abstract class HeadBaseQuerier {
 
 /** Prometheus: the head's block querier. Sees the commits made before it was opened. */
 export class HeadQuerier extends HeadBaseQuerier implements Querier {
-  async select(sortSeries: boolean, hints: SelectHints | undefined, ...matchers: Matcher[]): Promise<SeriesSet> {
+  async select(
+    sortSeries: boolean,
+    hints: SelectHints | undefined,
+    matchers: readonly Matcher[],
+    signal?: AbortSignal,
+  ): Promise<SeriesSet> {
+    signal?.throwIfAborted();
     const trim = hints?.disableTrimming !== true;
     const mint = trim ? (hints?.start ?? this.mint) : -Infinity;
     const maxt = trim ? (hints?.end ?? this.maxt) : Infinity;
@@ -399,7 +421,13 @@ export class HeadQuerier extends HeadBaseQuerier implements Querier {
 
 /** Prometheus: the head's block chunk querier. Hands out whole chunks overlapping the range. */
 export class HeadChunkQuerier extends HeadBaseQuerier implements ChunkQuerier {
-  async select(sortSeries: boolean, hints: SelectHints | undefined, ...matchers: Matcher[]): Promise<ChunkSeriesSet> {
+  async select(
+    sortSeries: boolean,
+    hints: SelectHints | undefined,
+    matchers: readonly Matcher[],
+    signal?: AbortSignal,
+  ): Promise<ChunkSeriesSet> {
+    signal?.throwIfAborted();
     const snaps = this.snapshots(sortSeries, hints, matchers);
     return new ListSet<ChunkSeries>(snaps.map((s) => new HeadChunkSeries(s, this.head)));
   }

@@ -22,7 +22,7 @@ type Series = Map<string, [number, number][]>;
 async function ours(dataDir: string): Promise<{ series: Series; tombstones: number }> {
   const db = await DB.open(dataDir, { readOnly: true });
   const q = db.querier(-Infinity, Infinity);
-  const set = await q.select(true, undefined);
+  const set = await q.select(true, undefined, []);
   const out: Series = new Map();
   while (set.next()) {
     const s = set.at();

@@ -25,7 +25,7 @@ afterEach(async () => {
 /** Sample times of the series named `name`. */
 async function times(db: DB | Head, name: string): Promise<number[]> {
   const q = db.querier(-1e15, 1e15);
-  const ss = await q.select(true, undefined, new Matcher(MatchType.Equal, '__name__', name));
+  const ss = await q.select(true, undefined, [new Matcher(MatchType.Equal, '__name__', name)]);
   const xs: number[] = [];
   while (ss.next()) {
     const it = ss.at().iterator();

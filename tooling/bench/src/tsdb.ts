@@ -72,7 +72,7 @@ function iterateAll(db: { querier(mint: number, maxt: number): ReturnType<Head['
   return (async () => {
     const q = db.querier(-Infinity, Infinity);
     const start = performance.now();
-    const set = await q.select(false, undefined, ...ms);
+    const set = await q.select(false, undefined, ms);
     let n = 0;
     let sum = 0;
     while (set.next()) {

@@ -63,7 +63,7 @@ async function run(args: string[], io: CommandIO): Promise<number> {
     // Several --match selectors: their union, each series once, in label order.
     const series: { labels: string; s: Series }[] = [];
     for (const ms of matcherSets) {
-      const set = await q.select(true, undefined, ...ms);
+      const set = await q.select(true, undefined, ms);
       while (set.next()) {
         const s = set.at();
         const key = s.labels().key();
