@@ -1,10 +1,16 @@
 // Prometheus: tsdb/db.go DB, Open, Options (the head-only part: WAL, WBL, replay)
 import type { Matcher } from '@tsprom/labels';
-import type { Storage } from '@tsprom/storage-interfaces';
+import {
+  type Appender,
+  type AppenderV2,
+  type ChunkQuerier,
+  type Querier,
+  ReadOnlyStorageError,
+  type Storage,
+  StorageClosedError,
+} from '@tsprom/storage-interfaces';
 import type { ExemplarQueryResult } from './exemplar-storage.js';
 import { Head, type HeadStats } from './head.js';
-import type { HeadAppender, HeadAppenderV2 } from './head-append.js';
-import type { HeadChunkQuerier, HeadQuerier } from './head-read.js';
 import type { ReplayReport } from './head-replay.js';
 import type { HeadWAL } from './head-wal.js';
 import type { Stone } from './record/ref-types.js';
@@ -128,28 +134,36 @@ export class DB implements Storage {
     return new DB(dir, head, hw, report);
   }
 
-  /** A classic appender; its samples become visible (and are logged) at commit. */
-  appender(): HeadAppender {
+  /**
+   * A classic appender; its samples become visible (and are logged) at commit. It serves one
+   * batch: used after its commit or rollback it throws AppenderClosedError. Throws
+   * StorageClosedError after `close()` and ReadOnlyStorageError on a read-only DB.
+   */
+  appender(): Appender {
     this.#check();
-    this.#checkWritable();
+    this.#checkWritable('append');
     return this.head.appender();
   }
 
-  /** An AppenderV2 over the head. */
-  appenderV2(): HeadAppenderV2 {
+  /** An AppenderV2 over the head, as `appender()` otherwise. */
+  appenderV2(): AppenderV2 {
     this.#check();
-    this.#checkWritable();
+    this.#checkWritable('append');
     return this.head.appenderV2();
   }
 
-  /** A querier over [mint, maxt] (ms, inclusive). Close it when done. */
-  querier(mint: number, maxt: number): HeadQuerier {
+  /**
+   * A querier over [mint, maxt] (ms, inclusive); it sees the commits made before this call. Close
+   * it when done; used after that it throws QuerierClosedError. Throws StorageClosedError after
+   * `close()`. (Today it reads the head; with blocks it becomes their merge with the head.)
+   */
+  querier(mint: number, maxt: number): Querier {
     this.#check();
     return this.head.querier(mint, maxt);
   }
 
-  /** A chunk querier over [mint, maxt] (ms, inclusive). Close it when done. */
-  chunkQuerier(mint: number, maxt: number): HeadChunkQuerier {
+  /** A chunk querier over [mint, maxt] (ms, inclusive), as `querier` otherwise. */
+  chunkQuerier(mint: number, maxt: number): ChunkQuerier {
     this.#check();
     return this.head.chunkQuerier(mint, maxt);
   }
@@ -163,12 +177,13 @@ export class DB implements Storage {
    */
   async delete(mint: number, maxt: number, ...matchers: Matcher[]): Promise<Stone[]> {
     this.#check();
-    this.#checkWritable();
+    this.#checkWritable('delete');
     return this.head.delete(mint, maxt, matchers);
   }
 
   /** Exemplars in [start, end] (ms) of series matching any of the matcher sets. */
   exemplars(start: number, end: number, ...matcherSets: Matcher[][]): ExemplarQueryResult[] {
+    this.#check();
     return this.head.exemplars.select(start, end, ...matcherSets);
   }
 
@@ -189,7 +204,7 @@ export class DB implements Storage {
    */
   async truncateHead(mint: number): Promise<void> {
     this.#check();
-    this.#checkWritable();
+    this.#checkWritable('head truncation');
     const removed = this.head.truncate(mint);
     const hw = this.#wal;
     if (hw === undefined) return;
@@ -246,11 +261,11 @@ export class DB implements Storage {
   }
 
   #check(): void {
-    if (this.#closed) throw new Error('tsdb: DB is closed');
+    if (this.#closed) throw new StorageClosedError();
   }
 
-  #checkWritable(): void {
-    if (this.#readOnly) throw new Error('tsdb: DB is opened read-only');
+  #checkWritable(op: string): void {
+    if (this.#readOnly) throw new ReadOnlyStorageError(op);
   }
 }
 

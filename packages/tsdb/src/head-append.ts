@@ -1,6 +1,7 @@
 // Prometheus: tsdb/head_append.go headAppender, memSeries.appendable, Commit, Rollback
 import type { Labels } from '@tsprom/labels';
 import {
+  AppenderClosedError,
   type Appender,
   type AppenderV2,
   type AppendOptions,
@@ -34,8 +35,8 @@ import { Appendable, appendable, applyCommit } from './head-commit.js';
  * typed errors of storage-interfaces. Samples of one appender are not checked against each other:
  * `commit` applies them in order and re-checks each (see `applyCommit`), so a sample made out of
  * order by an earlier one of the same batch goes to the out-of-order head when the window allows,
- * else it is dropped and counted. Not for concurrent use; after commit or rollback it must not be
- * used again.
+ * else it is dropped and counted. Not for concurrent use; after commit or rollback every call
+ * throws AppenderClosedError.
  */
 export class HeadAppender implements Appender {
   readonly #head: Head;
@@ -114,7 +115,7 @@ export class HeadAppender implements Appender {
   }
 
   #check(): void {
-    if (this.#done) throw new Error('appender already committed or rolled back');
+    if (this.#done) throw new AppenderClosedError();
   }
 
   /** Appends a float sample at `t` (ms); returns the series ref to pass next time. */

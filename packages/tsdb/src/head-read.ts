@@ -12,6 +12,7 @@ import {
   type LabelHints,
   type LabelQueryResult,
   type Querier,
+  QuerierClosedError,
   type SampleIterator,
   type SelectHints,
   type Series,
@@ -316,7 +317,7 @@ abstract class HeadBaseQuerier {
     hints: SelectHints | undefined,
     matchers: readonly Matcher[],
   ): SeriesSnapshot[] {
-    if (this.#closed) throw new Error('querier is closed');
+    this.checkOpen();
     const head = this.head;
     const refs = postingsForMatchers(headIndex(head), matchers);
     // As Prometheus's block querier: the hints' range, when given, replaces the querier's.
@@ -345,6 +346,10 @@ abstract class HeadBaseQuerier {
     return out;
   }
 
+  protected checkOpen(): void {
+    if (this.#closed) throw new QuerierClosedError();
+  }
+
   #overlaps(): boolean {
     return this.head.minTime <= this.maxt && this.head.maxTime >= this.mint;
   }
@@ -357,6 +362,7 @@ abstract class HeadBaseQuerier {
   ): Promise<LabelQueryResult> {
     // The head answers synchronously: the signal is only checked on entry, as the contract allows.
     signal?.throwIfAborted();
+    this.checkOpen();
     let values: string[];
     if (!this.#overlaps()) values = [];
     else if (matchers.length === 0) values = this.head.postings.labelValues(name);
@@ -379,6 +385,7 @@ abstract class HeadBaseQuerier {
     signal?: AbortSignal,
   ): Promise<LabelQueryResult> {
     signal?.throwIfAborted();
+    this.checkOpen();
     let values: string[];
     if (!this.#overlaps()) values = [];
     else if (matchers.length === 0) values = this.head.postings.labelNames();
@@ -396,6 +403,7 @@ abstract class HeadBaseQuerier {
     return { values, warnings: new Annotations() };
   }
 
+  /** Ends the isolation read; closing again does nothing. */
   async close(): Promise<void> {
     this.#closed = true;
     this.head.isolation.closeRead(this.iso);

@@ -1,4 +1,5 @@
 // @tsprom/tsdb: Prometheus's time series database (Head, WAL, head chunks) in TypeScript.
+export { ChunkCorruptionError } from './chunks/errors.js';
 export { DB, type DBOptions, type OpenReport } from './db.js';
 export { CircularExemplarStorage, type ExemplarQueryResult } from './exemplar-storage.js';
 export { defaultChunkRangeMs, Head, type HeadOptions, type HeadStats } from './head.js';
@@ -23,5 +24,7 @@ export { OOOChunk } from './ooo-chunk.js';
 export { emptyPostings, intersectPostings, mergePostings, type Postings, withoutPostings } from './postings.js';
 export { type PostingsIndex, postingsForMatchers } from './postings-for-matchers.js';
 export { defaultStripeSize, StripeSeries } from './stripe-series.js';
+export { RecordDecodeError } from './record/errors.js';
 export type { Stone, TimeInterval } from './record/ref-types.js';
 export { addInterval, intervalContains, isSubrange, MemTombstones, overlapsAny } from './tombstones.js';
+export { CorruptionError, SegmentGapError } from './wlog/errors.js';
