@@ -61,6 +61,7 @@ export interface OpenReport {
 export class DB implements Storage {
   /** The directory, or undefined for an in-memory DB. */
   readonly dir: string | undefined;
+  /** @internal The head (tests reach its state through it). Not part of the API. */
   readonly head: Head;
   /** What opening read back from the logs (undefined in memory). */
   readonly openReport: OpenReport | undefined;
@@ -88,14 +89,14 @@ export class DB implements Storage {
    * it finds (reported in `openReport` and to `logger`), and logs every commit from then on.
    */
   static async open(dir?: string, opts: DBOptions = {}): Promise<DB> {
-    const head = new Head({
+    const headOpts = {
       chunkRangeMs: opts.chunkRangeMs,
       samplesPerChunk: opts.samplesPerChunk,
       outOfOrderTimeWindowMs: opts.outOfOrderTimeWindowMs,
       maxExemplars: opts.maxExemplars,
       floatChunkEncoding: opts.floatChunkEncoding,
-    });
-    if (dir === undefined) return new DB(undefined, head, undefined, undefined);
+    };
+    if (dir === undefined) return new DB(undefined, new Head(headOpts), undefined, undefined);
     // The file-system parts load only here, so an in-memory DB never touches node:fs.
     const [{ join }, { mkdir }, { replayWAL, replayWBL }, { HeadWAL }, { WL, ChunkDiskMapper }] = await Promise.all([
       import('node:path'),
@@ -111,18 +112,22 @@ export class DB implements Storage {
     const readOnly = opts.readOnly === true;
     // Full chunks live in chunks_head/ (not in read-only mode: the WAL has every sample anyway).
     const cdm = readOnly ? undefined : await ChunkDiskMapper.open(join(dir, 'chunks_head'));
-    if (cdm !== undefined) {
-      head.chunkStore = {
-        write: (ref, mint, maxt, chunk, isOOO) => cdm.writeChunk(ref, mint, maxt, chunk, isOOO),
-        read: (ref) => cdm.chunk(ref),
-      };
-    }
-    const report: OpenReport = { wal: await replayWAL(head, walDir, readOnly, cdm) };
+    const head = new Head({
+      ...headOpts,
+      chunkStore:
+        cdm === undefined
+          ? undefined
+          : {
+              write: (ref, mint, maxt, chunk, isOOO) => cdm.writeChunk(ref, mint, maxt, chunk, isOOO),
+              read: (ref) => cdm.chunk(ref),
+            },
+    });
+    const report: OpenReport = { wal: await replayWAL(head.state, walDir, readOnly, cdm) };
     describe(log, 'WAL', report.wal);
     const oooEnabled = (opts.outOfOrderTimeWindowMs ?? 0) > 0;
     // Prometheus replays a non-empty wbl/ even with the window now off: its samples were committed.
     if (oooEnabled || readOnly || (await hasFiles(wblDir))) {
-      report.wbl = await replayWBL(head, wblDir, readOnly, report.wal.lastMmapRef);
+      report.wbl = await replayWBL(head.state, wblDir, readOnly, report.wal.lastMmapRef);
       describe(log, 'WBL', report.wbl);
     }
     if (readOnly) return new DB(dir, head, undefined, report, true);
@@ -130,7 +135,7 @@ export class DB implements Storage {
     const wal = await WL.open(walDir, wlOpts);
     const wbl = oooEnabled ? await WL.open(wblDir, wlOpts) : undefined;
     const hw = new HeadWAL(wal, wbl, cdm);
-    head.log = hw;
+    head.attachLog(hw);
     return new DB(dir, head, hw, report);
   }
 
@@ -184,7 +189,7 @@ export class DB implements Storage {
   /** Exemplars in [start, end] (ms) of series matching any of the matcher sets. */
   exemplars(start: number, end: number, ...matcherSets: Matcher[][]): ExemplarQueryResult[] {
     this.#check();
-    return this.head.exemplars.select(start, end, ...matcherSets);
+    return this.head.state.exemplars.select(start, end, ...matcherSets);
   }
 
   /** The oldest sample time held (ms), Infinity when empty. */
@@ -208,7 +213,7 @@ export class DB implements Storage {
     const removed = this.head.truncate(mint);
     const hw = this.#wal;
     if (hw === undefined) return;
-    const head = this.head;
+    const head = this.head.state;
     const cdm = hw.chunkMapper;
     if (cdm !== undefined) {
       // Prometheus: delete the chunks_head files whose chunks all end before mint.

@@ -22,7 +22,7 @@ import {
   type SeriesRef,
   TooOldSampleError,
 } from '@tsprom/storage-interfaces';
-import type { Head } from './head.js';
+import type { HeadState } from './head-state.js';
 import type { MemSeries } from './mem-series.js';
 import { Appendable, appendable, applyCommit } from './head-commit.js';
 
@@ -39,7 +39,7 @@ import { Appendable, appendable, applyCommit } from './head-commit.js';
  * throws AppenderClosedError.
  */
 export class HeadAppender implements Appender {
-  readonly #head: Head;
+  readonly #head: HeadState;
   #minValidTime = -Infinity;
   #headMaxT = -Infinity;
   #timesSet = false;
@@ -57,8 +57,8 @@ export class HeadAppender implements Appender {
   #discardOOO = false;
   #done = false;
 
-  /** @internal Use `Head.appender()`. */
-  constructor(head: Head, _id: number) {
+  /** @internal Use `Head.appender()` (or `DB.appender()`). */
+  constructor(head: HeadState) {
     this.#head = head;
     this.#oooWindow = head.oooWindowMs;
     if (head.floatChunkEncoding === 'xor2') this.#sts = new Float64Array(64);

@@ -35,7 +35,7 @@ async function timestamps(head: Head, q: ReturnType<Head['querier']>): Promise<n
     expect(it.err()).toBeUndefined();
   }
   expect(set.err()).toBeUndefined();
-  expect(head.series.size).toBeGreaterThan(0);
+  expect(head.state.series.size).toBeGreaterThan(0);
   return out;
 }
 

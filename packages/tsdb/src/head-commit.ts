@@ -1,7 +1,7 @@
 // Prometheus: tsdb/head_append.go headAppender.Commit (the in-memory half) and memSeries.insert
 // (the out-of-order chunk), memSeries.appendable. insertOOO is shared with WBL replay.
 import type { Chunk } from '@tsprom/storage-interfaces';
-import type { Head } from './head.js';
+import type { HeadState } from './head-state.js';
 import type { HeadChunkStore, MemSeries } from './mem-series.js';
 import { OOOChunk } from './ooo-chunk.js';
 
@@ -83,7 +83,7 @@ export function appendable(
  * @internal
  */
 export function applyCommit(
-  head: Head,
+  head: HeadState,
   series: readonly MemSeries[],
   ts: Float64Array,
   vs: Float64Array,

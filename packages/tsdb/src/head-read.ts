@@ -19,7 +19,7 @@ import {
   type SeriesSet,
   ValueType,
 } from '@tsprom/storage-interfaces';
-import type { Head } from './head.js';
+import type { HeadState } from './head-state.js';
 import { HeadSeriesIterator, type SeriesSnapshot } from './head-iterator.js';
 import type { IsolationState } from './isolation.js';
 import { MMAP_FIELDS, type MemSeries } from './mem-series.js';
@@ -28,7 +28,7 @@ import type { TimeInterval } from './record/ref-types.js';
 import { isSubrange, overlapsAny } from './tombstones.js';
 
 /** The head's postings as matcher evaluation needs them. */
-export function headIndex(head: Head): PostingsIndex {
+export function headIndex(head: HeadState): PostingsIndex {
   const p = head.postings;
   return {
     allPostings: () => p.get('', ''),
@@ -40,7 +40,7 @@ export function headIndex(head: Head): PostingsIndex {
 
 /** Captures what a reader with `iso` may see of `s` within [mint, maxt]; undefined if nothing. */
 export function snapshotSeries(
-  head: Head,
+  head: HeadState,
   s: MemSeries,
   mint: number,
   maxt: number,
@@ -105,7 +105,7 @@ export function snapshotSeries(
 
 /** In-order samples of `snap` merged with the series' out-of-order samples, in [mint, maxt]. */
 function mergeWithOOO(
-  head: Head,
+  head: HeadState,
   snap: SeriesSnapshot,
   s: MemSeries,
   mint: number,
@@ -184,7 +184,7 @@ class ListSet<S extends { labels(): Labels }> {
 class HeadSeries implements Series {
   constructor(
     readonly snap: SeriesSnapshot,
-    readonly head: Head,
+    readonly head: HeadState,
     readonly mint: number,
     readonly maxt: number,
   ) {}
@@ -235,7 +235,7 @@ function encodeChunks(it: SampleIterator, perChunk: number, xor2: boolean): Chun
 class HeadChunkSeries implements ChunkSeries {
   constructor(
     readonly snap: SeriesSnapshot,
-    readonly head: Head,
+    readonly head: HeadState,
   ) {}
   labels(): Labels {
     return this.snap.labels;
@@ -299,13 +299,13 @@ class HeadChunkSeries implements ChunkSeries {
 }
 
 abstract class HeadBaseQuerier {
-  protected readonly head: Head;
+  protected readonly head: HeadState;
   protected readonly mint: number;
   protected readonly maxt: number;
   protected readonly iso: IsolationState;
   #closed = false;
 
-  constructor(head: Head, mint: number, maxt: number) {
+  constructor(head: HeadState, mint: number, maxt: number) {
     this.head = head;
     this.mint = mint;
     this.maxt = maxt;

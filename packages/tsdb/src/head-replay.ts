@@ -1,6 +1,6 @@
 // Prometheus: tsdb/head_wal.go loadWAL, loadWBL; tsdb/head.go Head.Init (WAL replay part).
 // Loaded by db.ts only when the DB has a directory: it needs node:fs.
-import type { Head } from './head.js';
+import type { HeadState } from './head-state.js';
 import { insertOOO } from './head-commit.js';
 import type { MemSeries } from './mem-series.js';
 import {
@@ -73,7 +73,7 @@ function emptyReport(): ReplayReport {
 
 /** Replays records into a head; shared by the WAL and the WBL passes. */
 class Replayer {
-  readonly #head: Head;
+  readonly #head: HeadState;
   readonly #dec = new RecordDecoder();
   readonly #samples: RefSamples = newRefSamples(4096);
   // Scratch of flush's counting sort.
@@ -90,7 +90,7 @@ class Replayer {
   readonly #oooMmapped: Map<number, number[]>;
 
   constructor(
-    head: Head,
+    head: HeadState,
     ooo: boolean,
     mmapped = new Map<number, number[]>(),
     oooMmapped = new Map<number, number[]>(),
@@ -309,7 +309,7 @@ class Replayer {
  * report says what was lost; damage in a checkpoint rejects (the head cannot know what it lost).
  */
 export async function replayWAL(
-  head: Head,
+  head: HeadState,
   walDir: string,
   readOnly = false,
   chunkMapper?: ChunkDiskMapper,
@@ -347,7 +347,12 @@ export async function replayWAL(
  * Replays the out-of-order samples of the WBL in `wblDir` into the head's OOO chunks.
  * `lastMmapRef` is the WAL replay's `ReplayReport.lastMmapRef`: markers of later chunks are ignored.
  */
-export async function replayWBL(head: Head, wblDir: string, readOnly = false, lastMmapRef = 0): Promise<ReplayReport> {
+export async function replayWBL(
+  head: HeadState,
+  wblDir: string,
+  readOnly = false,
+  lastMmapRef = 0,
+): Promise<ReplayReport> {
   const rp = new Replayer(head, true, undefined, undefined, lastMmapRef);
   rp.report.lastMmapRef = lastMmapRef;
   const res = await readAllRecords(wblDir, rp.onRecord);

@@ -137,7 +137,7 @@ describe('Head', () => {
     let ref = 0;
     for (let i = 0; i < 480; i++) ref = app.append(ref, L('a', 'b'), i * 15_000, i);
     await app.commit();
-    const s = head.series.getByRef(ref)!;
+    const s = head.state.series.getByRef(ref)!;
     const sizes = [...s.completed.map((c) => c.chunk.numSamples()), s.openCount];
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(480);
     // 240 samples per hour: two chunks of 120 per range.
@@ -264,7 +264,7 @@ describe('Head', () => {
     app = head.appender();
     for (let t = 5; t < 40; t++) app.append(0, L('a', 'b'), t, t);
     await app.commit();
-    expect(head.series.getByLabels(L('a', 'b'))!.completed.length).toBeGreaterThan(1);
+    expect(head.state.series.getByLabels(L('a', 'b'))!.completed.length).toBeGreaterThan(1);
     const set = await cq.select(false, undefined, []);
     expect(set.next()).toBe(true);
     const ci = set.at().chunkIterator();

@@ -2,7 +2,8 @@
 export { ChunkCorruptionError } from './chunks/errors.js';
 export { DB, type DBOptions, type OpenReport } from './db.js';
 export { CircularExemplarStorage, type ExemplarQueryResult } from './exemplar-storage.js';
-export { defaultChunkRangeMs, Head, type HeadOptions, type HeadStats } from './head.js';
+export { Head, type HeadStats } from './head.js';
+export { defaultChunkRangeMs, type HeadOptions } from './head-state.js';
 export { HeadAppender, HeadAppenderV2 } from './head-append.js';
 export { oooCapMax } from './head-commit.js';
 export type { CommitBatch, HeadLog } from './head-log.js';

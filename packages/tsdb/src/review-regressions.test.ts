@@ -185,7 +185,7 @@ process.kill(process.pid, 'SIGKILL');
     h.truncate(0);
     await a.commit();
     expect(await times(h, 'x')).toEqual([1000]);
-    expect(h.series.getByRef(1)?.pendingCommits).toBe(0);
+    expect(h.state.series.getByRef(1)?.pendingCommits).toBe(0);
     // With nothing pending any more, an empty series is collected.
     const c = h.appender();
     c.append(0, L('__name__', 'y'), 500, 1);
@@ -195,21 +195,21 @@ process.kill(process.pid, 'SIGKILL');
 
   it('6: a series with a huge ref costs one page, not an array padded up to the ref', async () => {
     const h = new Head();
-    const big = h.createWithRef(500_000_000, L('__name__', 'big'));
-    const huge = h.createWithRef(2 ** 40, L('__name__', 'huge'));
-    const small = h.createWithRef(7, L('__name__', 'small'));
-    expect(h.series.getByRef(500_000_000)).toBe(big);
-    expect(h.series.getByRef(2 ** 40)).toBe(huge);
-    expect(h.series.getByRef(7)).toBe(small);
-    expect(h.series.getByRef(8)).toBeUndefined();
-    expect(h.series.getByRef(2 ** 35)).toBeUndefined();
-    expect([...h.series.values()].map((s) => s.ref)).toEqual([7, 500_000_000, 2 ** 40]);
+    const big = h.state.createWithRef(500_000_000, L('__name__', 'big'));
+    const huge = h.state.createWithRef(2 ** 40, L('__name__', 'huge'));
+    const small = h.state.createWithRef(7, L('__name__', 'small'));
+    expect(h.state.series.getByRef(500_000_000)).toBe(big);
+    expect(h.state.series.getByRef(2 ** 40)).toBe(huge);
+    expect(h.state.series.getByRef(7)).toBe(small);
+    expect(h.state.series.getByRef(8)).toBeUndefined();
+    expect(h.state.series.getByRef(2 ** 35)).toBeUndefined();
+    expect([...h.state.series.values()].map((s) => s.ref)).toEqual([7, 500_000_000, 2 ** 40]);
     const a = h.appender();
     expect(a.append(0, L('__name__', 'new'), 1, 1)).toBe(2 ** 40 + 1);
     await a.commit();
-    h.series.delete(big);
-    expect(h.series.getByRef(500_000_000)).toBeUndefined();
-    expect(h.series.size).toBe(3);
+    h.state.series.delete(big);
+    expect(h.state.series.getByRef(500_000_000)).toBeUndefined();
+    expect(h.state.series.size).toBe(3);
   });
 
   it('7: a non-empty wbl/ is replayed when the DB is reopened without an out-of-order window', async () => {
@@ -247,7 +247,7 @@ process.kill(process.pid, 'SIGKILL');
     const a = h.appender();
     for (let i = 0; i < 300; i++) a.append(0, L('__name__', 'r'), i * 1000 + (rnd() % 997), vals[i]!);
     await a.commit();
-    const completed = h.series.getByRef(1)!.completed;
+    const completed = h.state.series.getByRef(1)!.completed;
     expect(completed.length).toBeGreaterThan(1);
     for (const c of completed) {
       // Without its last sample, the chunk was at most 1 KiB: the last append is the one that
