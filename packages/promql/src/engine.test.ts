@@ -1,10 +1,9 @@
 import { Labels } from '@tsprom/labels';
-import { Annotations, type Queryable } from '@tsprom/storage-interfaces';
+import { Annotations, type Queryable, StaleNaN } from '@tsprom/storage-interfaces';
 import { describe, expect, it } from 'vitest';
 import { Engine, InvalidQueryError } from './engine.js';
 import { QueryCanceledError, QueryTimeoutError, TooManySamplesError } from './errors.js';
 import { ParseErrors } from './parser/index.js';
-import { StaleNaN } from './stale.js';
 import { TestStorage } from './storage/test-storage.js';
 
 function storage(): TestStorage {

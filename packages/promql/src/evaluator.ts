@@ -1,6 +1,6 @@
 // Prometheus: promql/engine.go evaluator
 import { Labels } from '@tsprom/labels';
-import type { Annotations } from '@tsprom/storage-interfaces';
+import { type Annotations, isStaleNaN } from '@tsprom/storage-interfaces';
 import { evalAggregate } from './aggregate.js';
 import { evalBinary } from './binary.js';
 import { evalCall } from './call.js';
@@ -10,7 +10,6 @@ import type { EvalHost, RangeSource, SelectedSeries, SelectorValue } from './eva
 import { PromQLEvalError, QueryCanceledError, QueryTimeoutError, TooManySamplesError } from './errors.js';
 import type { Call, Expr, MatrixSelector, SubqueryExpr, VectorSelector } from './parser/index.js';
 import { dropNames, dropMetricName } from './series-utils.js';
-import { isStaleNaN } from './stale.js';
 import { Series } from './value.js';
 
 /** Shared, per-query state of an evaluator and its subquery children. */

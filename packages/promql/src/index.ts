@@ -24,7 +24,6 @@ export type {
 } from './value.js';
 export { Series } from './value.js';
 export { formatFloatF, formatFloatG, parseGoFloat } from './go-float.js';
-export { isStaleNaN } from './stale.js';
 
 // Parser
 export {
@@ -59,7 +58,6 @@ export {
   preprocessExpr,
   type SequenceValue,
   type SeriesDesc,
-  StaleNaN,
   type StepInvariantExpr,
   type StringLiteral,
   type SubqueryExpr,

@@ -1,10 +1,10 @@
 // Prometheus: promql/info.go evalInfo, combineWithInfoSeries
 import { Labels, MatchType } from '@tsprom/labels';
+import { isStaleNaN } from '@tsprom/storage-interfaces';
 import type { EvalHost, SelectedSeries } from './eval-host.js';
 import { PromQLEvalError } from './errors.js';
 import type { Call, Expr } from './parser/index.js';
 import { infoSelector } from './selection.js';
-import { isStaleNaN } from './stale.js';
 import { Series } from './value.js';
 
 const identifying = ['instance', 'job'];

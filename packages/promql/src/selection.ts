@@ -1,17 +1,17 @@
 // Prometheus: promql/engine.go populateSeries, getTimeRangesForSelector, subqueryTimes
 import { Matcher, MatchType } from '@tsprom/labels';
 import {
+  type Annotations,
+  isStaleNaN,
   type Querier,
   type Queryable,
   type SampleIterator,
   type SelectHints,
   ValueType,
-  type Annotations,
 } from '@tsprom/storage-interfaces';
 import type { SelectedSeries } from './eval-host.js';
 import { StorageError } from './errors.js';
 import type { Call, Expr, SubqueryExpr, VectorSelector } from './parser/index.js';
-import { isStaleNaN } from './stale.js';
 
 /** A selector of the query with the time range and hints it is selected with. */
 interface SelectorNeed {

@@ -95,4 +95,5 @@ export {
   seriesSetFromList,
   warningsOnlySeriesSet,
 } from './series-set.js';
+export { isStaleNaN, STALE_NAN_BITS, StaleNaN } from './stale-nan.js';
 export { ValueType, valueTypeName } from './value-type.js';
