@@ -53,6 +53,9 @@ export interface OpenReport {
   wbl?: ReplayReport;
 }
 
+// Set by DB's static block: how headOf reads the private head.
+let headOfDB: (db: DB) => Head;
+
 /**
  * A TSDB: the Head and, with a directory, its write-ahead log (`wal/`, and `wbl/` for
  * out-of-order samples) in Prometheus's on-disk format. Opening a directory replays its logs.
@@ -61,13 +64,16 @@ export interface OpenReport {
 export class DB implements Storage {
   /** The directory, or undefined for an in-memory DB. */
   readonly dir: string | undefined;
-  /** @internal The head (tests reach its state through it). Not part of the API. */
-  readonly head: Head;
+  readonly #head: Head;
   /** What opening read back from the logs (undefined in memory). */
   readonly openReport: OpenReport | undefined;
   readonly #wal: HeadWAL | undefined;
   readonly #readOnly: boolean;
   #closed = false;
+
+  static {
+    headOfDB = (db) => db.#head;
+  }
 
   private constructor(
     dir: string | undefined,
@@ -78,7 +84,7 @@ export class DB implements Storage {
   ) {
     this.dir = dir;
     this.#readOnly = readOnly;
-    this.head = head;
+    this.#head = head;
     this.#wal = wal;
     this.openReport = report;
   }
@@ -147,14 +153,14 @@ export class DB implements Storage {
   appender(): Appender {
     this.#check();
     this.#checkWritable('append');
-    return this.head.appender();
+    return this.#head.appender();
   }
 
   /** An AppenderV2 over the head, as `appender()` otherwise. */
   appenderV2(): AppenderV2 {
     this.#check();
     this.#checkWritable('append');
-    return this.head.appenderV2();
+    return this.#head.appenderV2();
   }
 
   /**
@@ -164,13 +170,13 @@ export class DB implements Storage {
    */
   querier(mint: number, maxt: number): Querier {
     this.#check();
-    return this.head.querier(mint, maxt);
+    return this.#head.querier(mint, maxt);
   }
 
   /** A chunk querier over [mint, maxt] (ms, inclusive), as `querier` otherwise. */
   chunkQuerier(mint: number, maxt: number): ChunkQuerier {
     this.#check();
-    return this.head.chunkQuerier(mint, maxt);
+    return this.#head.chunkQuerier(mint, maxt);
   }
 
   /**
@@ -183,23 +189,23 @@ export class DB implements Storage {
   async delete(mint: number, maxt: number, ...matchers: Matcher[]): Promise<Stone[]> {
     this.#check();
     this.#checkWritable('delete');
-    return this.head.delete(mint, maxt, matchers);
+    return this.#head.delete(mint, maxt, matchers);
   }
 
   /** Exemplars in [start, end] (ms) of series matching any of the matcher sets. */
   exemplars(start: number, end: number, ...matcherSets: Matcher[][]): ExemplarQueryResult[] {
     this.#check();
-    return this.head.state.exemplars.select(start, end, ...matcherSets);
+    return this.#head.state.exemplars.select(start, end, ...matcherSets);
   }
 
   /** The oldest sample time held (ms), Infinity when empty. */
   async startTime(): Promise<number> {
-    return this.head.minTime;
+    return this.#head.minTime;
   }
 
   /** Head statistics. */
   stats(): HeadStats {
-    return this.head.stats();
+    return this.#head.stats();
   }
 
   /**
@@ -210,10 +216,10 @@ export class DB implements Storage {
   async truncateHead(mint: number): Promise<void> {
     this.#check();
     this.#checkWritable('head truncation');
-    const removed = this.head.truncate(mint);
+    const removed = this.#head.truncate(mint);
     const hw = this.#wal;
     if (hw === undefined) return;
-    const head = this.head.state;
+    const head = this.#head.state;
     const cdm = hw.chunkMapper;
     if (cdm !== undefined) {
       // Prometheus: delete the chunks_head files whose chunks all end before mint.
@@ -262,7 +268,7 @@ export class DB implements Storage {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.head.close();
+    await this.#head.close();
   }
 
   #check(): void {
@@ -272,6 +278,14 @@ export class DB implements Storage {
   #checkWritable(op: string): void {
     if (this.#readOnly) throw new ReadOnlyStorageError(op);
   }
+}
+
+/**
+ * The head of `db`, for this package's tests, which check state no API shows (metadata,
+ * tombstones, series refs). Not exported from the package.
+ */
+export function headOf(db: DB): Head {
+  return headOfDB(db);
 }
 
 /** Whether `dir` exists and holds anything. */

@@ -2,7 +2,8 @@
 // the two shapes of the PromQL issue (#4): a counter rate summed by job over 10k series, and a
 // 0.9 quantile over 1k classic histograms of 12 buckets; 2h at a 15s step (481 steps).
 import { Labels } from '@tsprom/labels';
-import { Engine, TestStorage } from '@tsprom/promql';
+import { Engine } from '@tsprom/promql';
+import { TestStorage } from '@tsprom/promql/testing';
 
 const SCRAPE_MS = 15_000;
 const RANGE_MS = 2 * 3600_000;

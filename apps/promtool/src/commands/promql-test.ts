@@ -1,6 +1,6 @@
 // `tspromtool promql test FILE...`: runs PromQL test-DSL scripts (Prometheus promqltest format).
 import { readFile } from 'node:fs/promises';
-import { countEvalStatements, runTestScript } from '@tsprom/promql';
+import { countEvalStatements, runTestScript } from '@tsprom/promql/testing';
 import { type Command, UsageError } from '../command.js';
 
 /** Runs each file's eval statements and ends with `N passed, M failed`. Exit code 1 if any failed. */
