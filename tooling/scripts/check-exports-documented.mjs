@@ -49,7 +49,8 @@ for (const group of ['packages', 'apps']) {
       if (file === undefined) throw new Error(`${pkg.name} "${sub}": no @tsprom/source condition`);
       for (const n of exportedNames(join(dir, file))) {
         checked++;
-        if (!words.has(n)) problems.push(`${pkg.name}${sub === '.' ? '' : sub.slice(1)}: \`${n}\` is exported but not in README.md`);
+        if (!words.has(n))
+          problems.push(`${pkg.name}${sub === '.' ? '' : sub.slice(1)}: \`${n}\` is exported but not in README.md`);
       }
     }
   }
