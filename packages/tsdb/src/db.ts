@@ -21,7 +21,10 @@ export interface DBOptions {
   maxExemplars?: number;
   /** WAL (and WBL) segment size in bytes, a multiple of 32 KiB. Default 128 MiB. */
   walSegmentSizeBytes?: number;
-  /** Compression of WAL records: 'none' (default) or 'snappy'. */
+  /**
+   * Compression of WAL (and WBL and checkpoint) records: 'snappy' (default, as Prometheus's
+   * `--storage.tsdb.wal-compression` since 2.20) or 'none'. Either is read back whatever this says.
+   */
   walCompression?: 'none' | 'snappy';
   /**
    * Open without writing anything (as promtool's read-only DB): the logs are replayed without
@@ -120,7 +123,7 @@ export class DB implements Storage {
       describe(log, 'WBL', report.wbl);
     }
     if (readOnly) return new DB(dir, head, undefined, report, true);
-    const wlOpts = { segmentSize: opts.walSegmentSizeBytes, compression: opts.walCompression };
+    const wlOpts = { segmentSize: opts.walSegmentSizeBytes, compression: opts.walCompression ?? 'snappy' };
     const wal = await WL.open(walDir, wlOpts);
     const wbl = oooEnabled ? await WL.open(wblDir, wlOpts) : undefined;
     const hw = new HeadWAL(wal, wbl, cdm);
