@@ -1,5 +1,6 @@
 // @tsprom/tsdb: Prometheus's time series database (Head, WAL, head chunks) in TypeScript.
 export { DB, type DBOptions, type OpenReport } from './db.js';
+export { FileSystemUnavailableError } from './disk.js';
 export { CircularExemplarStorage, type ExemplarQueryResult } from './exemplar-storage.js';
 export { defaultChunkRangeMs, Head, type HeadOptions, type HeadStats } from './head.js';
 export { HeadAppender, HeadAppenderV2 } from './head-append.js';
