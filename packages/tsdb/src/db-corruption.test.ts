@@ -21,7 +21,8 @@ const numSeries = 20;
 const commits = 800;
 
 async function write(): Promise<string[]> {
-  const db = await DB.open(dir, { walSegmentSizeBytes: 32 * 1024 });
+  // Uncompressed, so that these samples fill the several segments the cases damage.
+  const db = await DB.open(dir, { walSegmentSizeBytes: 32 * 1024, walCompression: 'none' });
   const refs = new Array<number>(numSeries).fill(0);
   for (let j = 0; j < commits; j++) {
     const app = db.appender();

@@ -9,6 +9,7 @@ import {
   type Storage,
   StorageClosedError,
 } from '@tsprom/storage-interfaces';
+import type { Disk } from './disk.js';
 import type { ExemplarQueryResult } from './exemplar-storage.js';
 import { Head, type HeadStats } from './head.js';
 import type { ReplayReport } from './head-replay.js';
@@ -27,7 +28,10 @@ export interface DBOptions {
   maxExemplars?: number;
   /** WAL (and WBL) segment size in bytes, a multiple of 32 KiB. Default 128 MiB. */
   walSegmentSizeBytes?: number;
-  /** Compression of WAL records: 'none' (default) or 'snappy'. */
+  /**
+   * Compression of WAL (and WBL and checkpoint) records: 'snappy' (default, as Prometheus's
+   * `--storage.tsdb.wal-compression` since 2.20) or 'none'. Either is read back whatever this says.
+   */
   walCompression?: 'none' | 'snappy';
   /**
    * Open without writing anything (as promtool's read-only DB): the logs are replayed without
@@ -93,6 +97,8 @@ export class DB implements Storage {
    * Opens a DB. Without `dir` it lives in memory only (no Node APIs used: works in a browser).
    * With `dir`, it creates the directory if needed, replays `wal/` (and `wbl/`), repairing damage
    * it finds (reported in `openReport` and to `logger`), and logs every commit from then on.
+   * A directory needs Node's file system: elsewhere (a browser bundle) it rejects with
+   * FileSystemUnavailableError.
    */
   static async open(dir?: string, opts: DBOptions = {}): Promise<DB> {
     const headOpts = {
@@ -103,14 +109,10 @@ export class DB implements Storage {
       floatChunkEncoding: opts.floatChunkEncoding,
     };
     if (dir === undefined) return new DB(undefined, new Head(headOpts), undefined, undefined);
-    // The file-system parts load only here, so an in-memory DB never touches node:fs.
-    const [{ join }, { mkdir }, { replayWAL, replayWBL }, { HeadWAL }, { WL, ChunkDiskMapper }] = await Promise.all([
-      import('node:path'),
-      import('node:fs/promises'),
-      import('./head-replay.js'),
-      import('./head-wal.js'),
-      import('./wal-api.js'),
-    ]);
+    // The file-system parts load only here (`#disk`, see disk.ts), so an in-memory DB never
+    // touches node:fs, and a browser bundle gets FileSystemUnavailableError here instead.
+    const disk = (await import('#disk')).openDisk(dir);
+    const { join, mkdir, replayWAL, replayWBL, HeadWAL, WL, ChunkDiskMapper } = disk;
     if (opts.readOnly !== true) await mkdir(dir, { recursive: true });
     const walDir = join(dir, 'wal');
     const wblDir = join(dir, 'wbl');
@@ -132,12 +134,12 @@ export class DB implements Storage {
     describe(log, 'WAL', report.wal);
     const oooEnabled = (opts.outOfOrderTimeWindowMs ?? 0) > 0;
     // Prometheus replays a non-empty wbl/ even with the window now off: its samples were committed.
-    if (oooEnabled || readOnly || (await hasFiles(wblDir))) {
+    if (oooEnabled || readOnly || (await hasFiles(disk, wblDir))) {
       report.wbl = await replayWBL(head.state, wblDir, readOnly, report.wal.lastMmapRef);
       describe(log, 'WBL', report.wbl);
     }
     if (readOnly) return new DB(dir, head, undefined, report, true);
-    const wlOpts = { segmentSize: opts.walSegmentSizeBytes, compression: opts.walCompression };
+    const wlOpts = { segmentSize: opts.walSegmentSizeBytes, compression: opts.walCompression ?? 'snappy' };
     const wal = await WL.open(walDir, wlOpts);
     const wbl = oooEnabled ? await WL.open(wblDir, wlOpts) : undefined;
     const hw = new HeadWAL(wal, wbl, cdm);
@@ -233,7 +235,7 @@ export class DB implements Storage {
       }
       await cdm.truncate(keepFrom);
     }
-    const { checkpoint, deleteCheckpoints } = await import('./wal-api.js');
+    const { checkpoint, deleteCheckpoints } = (await import('#disk')).openDisk(hw.wal.dir);
     const { first, last: lastSegment } = await hw.wal.segments();
     // Prometheus Head.gc: the WAL up to lastSegment may hold samples under the refs just removed
     // (and under duplicate refs of removed series), so their series records stay in checkpoints
@@ -289,10 +291,9 @@ export function headOf(db: DB): Head {
 }
 
 /** Whether `dir` exists and holds anything. */
-async function hasFiles(dir: string): Promise<boolean> {
-  const { readdir } = await import('node:fs/promises');
+async function hasFiles(disk: Disk, dir: string): Promise<boolean> {
   try {
-    return (await readdir(dir)).length > 0;
+    return (await disk.readdir(dir)).length > 0;
   } catch {
     return false;
   }

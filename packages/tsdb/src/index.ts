@@ -4,6 +4,7 @@
 // (closed, read-only...) are storage-interfaces'.
 export { ChunkCorruptionError } from './chunks/errors.js';
 export { DB, type DBOptions, type OpenReport } from './db.js';
+export { FileSystemUnavailableError } from './disk.js';
 export type { ExemplarQueryResult } from './exemplar-storage.js';
 export type { HeadStats } from './head.js';
 export type { ReplayReport } from './head-replay.js';
