@@ -1,12 +1,13 @@
 // @tsprom/tsdb: Prometheus's time series database (Head, WAL, head chunks) in TypeScript.
 export { DB, type DBOptions, type OpenReport } from './db.js';
+export { CorruptionError } from './wlog/errors.js';
 export { CircularExemplarStorage, type ExemplarQueryResult } from './exemplar-storage.js';
 export { defaultChunkRangeMs, Head, type HeadOptions, type HeadStats } from './head.js';
 export { HeadAppender, HeadAppenderV2 } from './head-append.js';
 export { oooCapMax } from './head-commit.js';
 export type { CommitBatch, HeadLog } from './head-log.js';
 export { HeadChunkQuerier, HeadQuerier } from './head-read.js';
-export type { ReplayReport } from './head-replay.js';
+export type { ReplayCorruption, ReplayLoss, ReplayReport } from './head-replay.js';
 export { HeadSeriesIterator, type SeriesSnapshot } from './head-iterator.js';
 export { Isolation, type IsolationState } from './isolation.js';
 export { allPostingsKey, MemPostings } from './mem-postings.js';
