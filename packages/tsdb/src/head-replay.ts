@@ -4,6 +4,7 @@ import { stat } from 'node:fs/promises';
 import type { Head } from './head.js';
 import { insertOOO } from './head-commit.js';
 import type { MemSeries } from './mem-series.js';
+import { seriesRecordPiece, seriesRecordPieces } from './record/series-record-pieces.js';
 import {
   type ChunkDiskMapper,
   ChunkCorruptionError,
@@ -93,8 +94,10 @@ export interface ReplayOptions {
 
 /** Samples buffered before they are applied grouped by series. */
 const flushThreshold = 1 << 20;
-/** Samples (or series) handled between two looks at the clock. */
+/** Samples handled between two looks at the clock. */
 const sliceUnits = 1 << 14;
+/** Series records larger than this are decoded in pieces of about this size (~900 series). */
+const seriesPieceBytes = 64 * 1024;
 
 function emptyReport(): ReplayReport {
   return {
@@ -123,6 +126,12 @@ class Replayer {
   readonly #series: RefSeries[] = [];
   /** Index in #series of the next series to create; -1 when none waits. */
   #seriesAt = -1;
+  /**
+   * A large series record waiting to be decoded piece by piece, with its piece offsets. The view
+   * stays valid until work() resolves: the replay loop reads the next record only after.
+   */
+  #seriesRec: Uint8Array | undefined;
+  #seriesPieces: number[] = [];
   /** M-map markers waiting for the buffered samples to be applied first. */
   #markers: RefMmapMarker[] | undefined;
   readonly report = emptyReport();
@@ -169,6 +178,12 @@ class Replayer {
     try {
       switch (type) {
         case RecordType.Series:
+          if (rec.length > seriesPieceBytes) {
+            // Checked whole now (a damaged record creates no series), decoded in pieces by work().
+            this.#seriesPieces = seriesRecordPieces(rec, seriesPieceBytes);
+            this.#seriesRec = rec;
+            return;
+          }
           this.#series.length = 0;
           this.#dec.series(rec, this.#series);
           this.#seriesAt = 0;
@@ -250,12 +265,29 @@ class Replayer {
 
   /** Whether work queued by onRecord waits. */
   hasWork(): boolean {
-    return this.#seriesAt >= 0 || this.#markers !== undefined || this.#samples.length >= flushThreshold;
+    return (
+      this.#seriesAt >= 0 ||
+      this.#seriesRec !== undefined ||
+      this.#markers !== undefined ||
+      this.#samples.length >= flushThreshold
+    );
   }
 
   /** Does the queued work, giving the event loop a turn whenever `slicer` says. */
   async work(slicer: TimeSlicer): Promise<void> {
     if (this.#seriesAt >= 0) await this.#createSeries(slicer);
+    const rec = this.#seriesRec;
+    if (rec !== undefined) {
+      const pieces = this.#seriesPieces;
+      for (let k = 0; k + 1 < pieces.length; k++) {
+        this.#series.length = 0;
+        this.#dec.series(seriesRecordPiece(rec, pieces[k]!, pieces[k + 1]!), this.#series);
+        this.#seriesAt = 0;
+        await this.#createSeries(slicer);
+        if (slicer.due()) await slicer.yield();
+      }
+      this.#seriesRec = undefined;
+    }
     if (this.#markers !== undefined) {
       // Prometheus: every OOO sample before a marker is in the m-mapped chunk it names, so the
       // open OOO chunk rebuilt so far is dropped. Buffered samples belong before the marker.
