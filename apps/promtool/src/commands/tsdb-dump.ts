@@ -110,13 +110,12 @@ async function checkDataDir(dir: string): Promise<string | undefined> {
 }
 
 /**
- * promtool's report of WAL damage: `read WAL: ` then, for bytes that do not read, where they
- * were read from (`read records: `, after `backfill checkpoint: ` in a checkpoint).
+ * promtool's report of WAL damage: `read WAL: `, then `backfill checkpoint: ` in a checkpoint, then
+ * for bytes that do not read (not for records that do not decode) `read records: `.
  */
 export function walErrorMessage(err: CorruptionError): string {
-  if (err.kind === 'decode') return `read WAL: ${err.message}`;
   const inCheckpoint = /^checkpoint\.\d+$/.test(basename(err.dir));
-  return `read WAL: ${inCheckpoint ? 'backfill checkpoint: ' : ''}read records: ${err.message}`;
+  return `read WAL: ${inCheckpoint ? 'backfill checkpoint: ' : ''}${err.kind === 'read' ? 'read records: ' : ''}${err.message}`;
 }
 
 async function run(args: string[], io: CommandIO): Promise<number> {

@@ -43,7 +43,8 @@ export class WLReader {
 
   /**
    * A reader over the segments of WAL directory `dir` with index in `[from, to]` (default: all),
-   * loading each with a synchronous read when reached.
+   * loading each whole with a synchronous read when reached: for tests, small WALs and worker
+   * threads. On the event loop, read with `SegmentsReader` (bounded, asynchronous reads).
    */
   static async open(dir: string, range: { from?: number; to?: number } = {}): Promise<WLReader> {
     const from = range.from ?? 0;
