@@ -35,11 +35,23 @@ export interface DBOptions {
   walCompression?: 'none' | 'snappy';
   /**
    * Open without writing anything (as promtool's read-only DB): the logs are replayed without
-   * repairing damage, no new WAL segment is started, and appenders are refused.
+   * repairing damage (what precedes it is loaded, the damage is reported), no new WAL segment is
+   * started, and appenders are refused.
    */
   readOnly?: boolean;
-  /** Receives what the DB logs (replay results, repaired damage). Default: nothing. */
-  logger?: (msg: string) => void;
+  /**
+   * What to do with damage found in the WAL or WBL on open (bytes that do not read, or a record
+   * that does not decode). true (default), as Prometheus: keep everything before it, cut the log
+   * there and delete the later segments (read-only: only load what precedes it), warn, and say
+   * what was lost in `openReport`. false: leave the logs untouched and reject with the
+   * `CorruptionError` (exported), which names the segment and offset.
+   */
+  walRepair?: boolean;
+  /**
+   * Receives what the DB logs: replay results ('info') and damage found in the logs, with what it
+   * cost ('warn'). Default: warnings go to `console.warn`, the rest nowhere.
+   */
+  logger?: (msg: string, level: 'info' | 'warn') => void;
   /**
    * Encoding of new in-order float chunks. 'xor' (default): XOR chunks, readable by every
    * Prometheus from 2.42 on; start timestamps (AppenderV2's `st`) are dropped. 'xor2': XOR2
@@ -96,9 +108,9 @@ export class DB implements Storage {
   /**
    * Opens a DB. Without `dir` it lives in memory only (no Node APIs used: works in a browser).
    * With `dir`, it creates the directory if needed, replays `wal/` (and `wbl/`), repairing damage
-   * it finds (reported in `openReport` and to `logger`), and logs every commit from then on.
-   * A directory needs Node's file system: elsewhere (a browser bundle) it rejects with
-   * FileSystemUnavailableError.
+   * it finds (see `walRepair`; reported in `openReport` and to `logger`), and logs every commit
+   * from then on. A directory needs Node's file system: elsewhere (a browser bundle) it rejects
+   * with FileSystemUnavailableError.
    */
   static async open(dir?: string, opts: DBOptions = {}): Promise<DB> {
     const headOpts = {
@@ -116,8 +128,9 @@ export class DB implements Storage {
     if (opts.readOnly !== true) await mkdir(dir, { recursive: true });
     const walDir = join(dir, 'wal');
     const wblDir = join(dir, 'wbl');
-    const log = opts.logger ?? (() => {});
+    const log = opts.logger ?? defaultLogger;
     const readOnly = opts.readOnly === true;
+    const repair = opts.walRepair !== false;
     // Full chunks live in chunks_head/ (not in read-only mode: the WAL has every sample anyway).
     const cdm = readOnly ? undefined : await ChunkDiskMapper.open(join(dir, 'chunks_head'));
     const head = new Head({
@@ -130,13 +143,19 @@ export class DB implements Storage {
               read: (ref) => cdm.chunk(ref),
             },
     });
-    const report: OpenReport = { wal: await replayWAL(head.state, walDir, readOnly, cdm) };
-    describe(log, 'WAL', report.wal);
     const oooEnabled = (opts.outOfOrderTimeWindowMs ?? 0) > 0;
-    // Prometheus replays a non-empty wbl/ even with the window now off: its samples were committed.
-    if (oooEnabled || readOnly || (await hasFiles(disk, wblDir))) {
-      report.wbl = await replayWBL(head.state, wblDir, readOnly, report.wal.lastMmapRef);
-      describe(log, 'WBL', report.wbl);
+    let report: OpenReport;
+    try {
+      report = { wal: await replayWAL(head.state, walDir, { readOnly, repair, chunkMapper: cdm }) };
+      describe(log, 'WAL', report.wal);
+      // Prometheus replays a non-empty wbl/ even with the window now off: its samples were committed.
+      if (oooEnabled || readOnly || (await hasFiles(disk, wblDir))) {
+        report.wbl = await replayWBL(head.state, wblDir, { readOnly, repair }, report.wal.lastMmapRef);
+        describe(log, 'WBL', report.wbl);
+      }
+    } catch (err) {
+      await cdm?.close();
+      throw err;
     }
     if (readOnly) return new DB(dir, head, undefined, report, true);
     const wlOpts = { segmentSize: opts.walSegmentSizeBytes, compression: opts.walCompression ?? 'snappy' };
@@ -299,18 +318,37 @@ async function hasFiles(disk: Disk, dir: string): Promise<boolean> {
   }
 }
 
-function describe(log: (msg: string) => void, what: string, r: ReplayReport): void {
+function defaultLogger(msg: string, level: 'info' | 'warn'): void {
+  if (level === 'warn') console.warn(msg);
+}
+
+function plural(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? '' : 's'}`;
+}
+
+function describe(log: (msg: string, level: 'info' | 'warn') => void, what: string, r: ReplayReport): void {
   log(
-    `${what} replay: ${r.records} records, ${r.series} series, ${r.samples} samples` +
+    `tsdb: ${what} replay: ${r.records} records, ${r.series} series, ${r.samples} samples` +
       (r.checkpoint === undefined ? '' : `, from checkpoint ${r.checkpoint}`) +
       (r.unknownRefs > 0 ? `, ${r.unknownRefs} samples of unknown series dropped` : ''),
+    'info',
   );
   const c = r.corruption;
-  if (c?.repair === undefined && c !== undefined) log(`${what} damaged: ${c.error.message}; read up to the damage`);
-  if (c?.repair !== undefined) {
-    log(
-      `${what} damaged: ${c.error.message}; repaired by dropping ${c.repair.droppedBytes} bytes ` +
-        `(segment ${c.repair.segment} from offset ${c.repair.offset}, ${c.repair.droppedSegments.length} later segments)`,
-    );
+  if (c === undefined) return;
+  const { error, lost } = c;
+  const seg = String(error.segment).padStart(8, '0');
+  const later =
+    lost.laterSegments.length === 0
+      ? 'no later segment'
+      : `${plural(lost.laterSegments.length, 'later segment')} (${lost.laterSegments[0]}` +
+        `${lost.laterSegments.length > 1 ? `-${lost.laterSegments[lost.laterSegments.length - 1]}` : ''}) holding ` +
+        `${plural(lost.laterRecords, 'record')} with ${plural(lost.laterSamples, 'sample')}`;
+  const head = `tsdb: ${what} ${error.message}`;
+  const kept = `kept the ${plural(r.records, 'record')} (${plural(r.samples, 'sample')} loaded) before it`;
+  const rest = `the rest of segment ${seg} from offset ${error.offset} (${lost.segmentBytes} bytes) and ${later}`;
+  if (c.repair === undefined) {
+    log(`${head}; read-only, so not repaired: ${kept}, did not load ${rest}`, 'warn');
+  } else {
+    log(`${head}; repaired: ${kept}, dropped ${rest}`, 'warn');
   }
 }

@@ -4,11 +4,13 @@ import { run as labels } from './labels.js';
 import { run as promql } from './promql.js';
 import { run as tsdb } from './tsdb.js';
 import { run as tsdbWalSize } from './tsdb-wal-size.js';
+import { run as tsdbReplay } from './tsdb-replay.js';
 
 export const suites: Record<string, () => void | Promise<void>> = {
   labels,
   chunkenc,
   tsdb,
   'tsdb-wal-size': tsdbWalSize,
+  'tsdb-replay': tsdbReplay,
   promql,
 };

@@ -5,23 +5,22 @@ import { join } from 'node:path';
 import { formatConformance, runConformance } from '@tsprom/promql/testing';
 import { type Command, UsageError } from '../command.js';
 
-const usage = `usage: tspromtool promql conformance DIR
-
-Runs every promqltest script (*.test) of DIR against the engine and prints per-file figures, the
-failures grouped by kind, and the line "conformance: P% of N eval statements pass (failing: M)".
-Statements about native histograms are counted apart. Exits 1 when a statement fails or DIR
-cannot be read.
-`;
 
 /** Prints the report of the directory's scripts; exit code 1 if a statement failed or DIR is unreadable. */
 export const promqlConformance: Command = {
   path: 'promql conformance',
   summary: 'Run every promqltest script of a directory and print the conformance figures.',
+  usage: 'DIR',
+  args: [
+    {
+      arg: 'DIR',
+      help:
+        'A directory of promqltest scripts (*.test). Prints per-file figures, the failures grouped by kind, ' +
+        'and "conformance: P% of N eval statements pass (failing: M)"; exits 1 when a statement fails or DIR ' +
+        'cannot be read. Statements about native histograms are counted apart.',
+    },
+  ],
   async run(args, io) {
-    if (args.includes('--help') || args.includes('-h')) {
-      io.stdout(usage);
-      return 0;
-    }
     const dirs = args.filter((a) => !a.startsWith('-'));
     if (dirs.length !== 1) throw new UsageError('promql conformance: exactly one DIR is required');
     const dir = dirs[0]!;

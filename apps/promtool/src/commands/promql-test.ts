@@ -7,6 +7,8 @@ import { type Command, UsageError } from '../command.js';
 export const promqlTest: Command = {
   path: 'promql test',
   summary: 'Run PromQL test-DSL scripts (load / clear / eval) against the engine.',
+  usage: '<test-file>...',
+  args: [{ arg: '<test-file>...', help: 'The test scripts (Prometheus promqltest format).' }],
   async run(args, io) {
     const files = args.filter((a) => !a.startsWith('-'));
     if (files.length === 0) throw new UsageError('promql test: at least one FILE is required');
