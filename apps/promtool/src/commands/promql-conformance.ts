@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { formatConformance, runConformance } from '@tsprom/promql/testing';
 import { type Command, UsageError } from '../command.js';
 
-
 /** Prints the report of the directory's scripts; exit code 1 if a statement failed or DIR is unreadable. */
 export const promqlConformance: Command = {
   path: 'promql conformance',
