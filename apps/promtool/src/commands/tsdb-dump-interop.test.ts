@@ -52,6 +52,7 @@ runIt(`prints what promtool prints for a Prometheus 2.42 WAL${reason}`, { timeou
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  onTestFinished(() => void child.kill('SIGKILL')); // Even when the test timed out before its finally.
   let log = '';
   child.stderr.on('data', (d: Buffer) => {
     log += d.toString();

@@ -31,9 +31,17 @@ export interface Peer {
   stop(): Promise<void>;
 }
 
+// Peers still running when the test process exits (a test that timed out never reached its
+// `stop()`): killed by PID then, so none outlives the run.
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const p of running) p.kill('SIGKILL');
+});
+
 /** Starts `bin` with `args`, collecting its output. */
 export function startPeer(bin: string, args: string[]): Peer {
   const proc = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(proc);
   let out = '';
   proc.stdout?.on('data', (d: Buffer) => {
     out += d.toString();
@@ -42,8 +50,12 @@ export function startPeer(bin: string, args: string[]): Peer {
     out += d.toString();
   });
   const exited = new Promise<void>((resolve) => {
-    proc.once('exit', () => resolve());
+    proc.once('exit', () => {
+      running.delete(proc);
+      resolve();
+    });
     proc.once('error', (err) => {
+      running.delete(proc);
       out += `\nspawn ${bin}: ${err.message}`;
       resolve();
     });
