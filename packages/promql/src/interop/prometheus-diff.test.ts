@@ -101,7 +101,7 @@ const queries = [
 ];
 
 describe('agreement with Prometheus 2.42', () => {
-  if (!present && process.env.CI === undefined) {
+  if (!present && !process.env.CI) {
     it.skip(`skipped: ${PROMETHEUS} or ${PROMTOOL} is not installed`, () => {});
     return;
   }
@@ -111,8 +111,12 @@ describe('agreement with Prometheus 2.42', () => {
   let exited: Promise<unknown> = Promise.resolve();
   let base = '';
 
-  beforeAll(async () => {
+  it('has Prometheus and promtool to compare with', () => {
     expect(present, `${PROMETHEUS} or ${PROMTOOL} is missing (required when CI is set)`).toBe(true);
+  });
+
+  beforeAll(async () => {
+    if (!present) return; // Failed above, and every comparison fails without a server.
     dir = mkdtempSync(join(tmpdir(), 'promql-diff-'));
     writeFileSync(join(dir, 'data.om'), generate(storage));
     execFileSync(PROMTOOL, ['tsdb', 'create-blocks-from', 'openmetrics', join(dir, 'data.om'), join(dir, 'db')], {
