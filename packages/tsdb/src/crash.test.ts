@@ -53,7 +53,7 @@ function runAndKill(dir: string, killAfterMs: number): Promise<number> {
   });
 }
 
-it('keeps every committed sample across 20 SIGKILLs', { timeout: 600_000 }, async () => {
+it('keeps every committed sample across 20 SIGKILLs', { timeout: 900_000 }, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'tsdb-crash-'));
   try {
     let committed = -1;

@@ -13,7 +13,7 @@ describe('conformance with Prometheus promqltest files', () => {
     it.skip(`skipped: ${dir} is missing`, () => {});
     return;
   }
-  it('passes at least 98% of eval statements outside native histograms', { timeout: 600_000 }, async () => {
+  it('passes at least 98% of eval statements outside native histograms', { timeout: 900_000 }, async () => {
     expect(present, `${dir} is missing (required when CI is set)`).toBe(true);
     const names = readdirSync(dir).filter((n) => n.endsWith('.test'));
     const report = await runConformance(names.map((name) => ({ name, text: readFileSync(join(dir, name), 'utf8') })));
