@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Labels } from '@tsprom/labels';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { DB } from './db.js';
 import { havePrometheus, prometheusBin, startPrometheus } from './testing/prometheus-peer.js';
 import { PAGE_SIZE, RECORD_HEADER_SIZE, SNAPPY_MASK } from './wlog/wlog-constants.js';
@@ -32,8 +32,9 @@ const runIt = havePrometheus || process.env.CI ? it : it.skip;
 const reason = havePrometheus ? '' : ` (skipped: ${prometheusBin} is not installed)`;
 
 describe('Prometheus 2.42 reads a tsprom WAL', () => {
-  runIt(`serves the series and samples tsprom wrote${reason}`, { timeout: 90_000 }, async () => {
+  runIt(`serves the series and samples tsprom wrote${reason}`, { timeout: 180_000 }, async () => {
     const root = await mkdtemp(join(tmpdir(), 'tsdb-interop-'));
+    onTestFinished(() => rm(root, { recursive: true, force: true }));
     const dataDir = join(root, 'data');
     const now = Math.floor(Date.now() / 1000) * 1000;
     const t0 = now - 600_000;
@@ -93,7 +94,6 @@ describe('Prometheus 2.42 reads a tsprom WAL', () => {
       });
     } finally {
       await peer.stop();
-      await rm(root, { recursive: true, force: true });
     }
   });
 });

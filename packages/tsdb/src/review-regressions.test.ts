@@ -1,6 +1,6 @@
-// Regression tests of the review of issue #3 (findings 1-7 of /tmp/prompts/tsdb-review-findings.md).
+// Regression tests of the review of issue #3 (its findings 1-7).
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -147,29 +147,14 @@ describe('review regressions', () => {
   });
 
   it('2: committed out-of-order samples survive SIGKILL although their m-mapped chunk did not reach disk', async () => {
-    const script = join(fileURLToPath(new URL('.', import.meta.url)), `zz-ooo-kill-${process.pid}.ts`);
-    await writeFile(
-      script,
-      `import { Labels } from '@tsprom/labels';
-import { DB } from './db.js';
-const db = await DB.open(process.argv[2]!, { outOfOrderTimeWindowMs: 1_000_000 });
-const L = Labels.fromStrings('__name__', 'o');
-let a = db.appender(); a.append(0, L, 1_000_000, 0); await a.commit();
-for (let i = 0; i < 40; i++) { a = db.appender(); a.append(1, L, 500_000 + i * 1000, i); await a.commit(); }
-process.kill(process.pid, 'SIGKILL');
-`,
-    );
-    try {
-      // Node itself with tsx as a loader (as crash.test.ts), so that the kill hits the writer.
-      const tsxLoader = new URL('../../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
-      const r = spawnSync(process.execPath, ['--import', tsxLoader, '--conditions=@tsprom/source', script, dir], {
-        encoding: 'utf8',
-      });
-      expect(r.stderr).toBe('');
-      expect(r.signal).toBe('SIGKILL');
-    } finally {
-      await rm(script, { force: true });
-    }
+    const script = fileURLToPath(new URL('./testing/ooo-kill-writer.ts', import.meta.url));
+    // Node itself with tsx as a loader (as crash.test.ts), so that the kill hits the writer.
+    const tsxLoader = new URL('../../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
+    const r = spawnSync(process.execPath, ['--import', tsxLoader, '--conditions=@tsprom/source', script, dir], {
+      encoding: 'utf8',
+    });
+    expect(r.stderr).toBe('');
+    expect(r.signal).toBe('SIGKILL');
     const db = await DB.open(dir, { outOfOrderTimeWindowMs: 1_000_000 });
     expect((await times(db, 'o')).length).toBe(41);
     await db.close();
