@@ -3,6 +3,7 @@ import { Matcher, MatchType, MetricName, RegexSyntaxError } from '@tsprom/labels
 import type { VectorSelector } from './ast.js';
 import { vectorSelector } from './ast-builders.js';
 import type { ParseState } from './parse-state.js';
+import { regexMatcher } from './regex-matchers.js';
 import { Ch, isIdentStart } from './scanner.js';
 
 /** Whether a word that is never a metric or function name (`bool`, `on`, `atan2`…) is at `at`. */
@@ -102,7 +103,11 @@ function labelMatcher(s: ParseState, out: Matcher[]): void {
   const name = quoted ? s.str(start, nameEnd) : s.input.slice(start, nameEnd);
   const value = s.str(vp, end);
   try {
-    out.push(new Matcher(type, name, value));
+    out.push(
+      type === MatchType.Regexp || type === MatchType.NotRegexp
+        ? regexMatcher(type, name, value)
+        : new Matcher(type, name, value),
+    );
   } catch (err) {
     if (!(err instanceof RegexSyntaxError)) throw err;
     // Go prints the whole expression as compiled, anchored the way Prometheus 3 anchors it.
