@@ -2,7 +2,8 @@
 import { Annotations, type Queryable } from '@tsprom/storage-interfaces';
 import { PromQLEvalError, QueryCanceledError, QueryTimeoutError } from './errors.js';
 import { type EvalShared, Evaluator } from './evaluator.js';
-import { type Expr, exprType, parseExpr, preprocessExpr } from './parser/index.js';
+import { ParseCache } from './parse-cache.js';
+import { type Expr, exprType, preprocessExpr } from './parser/index.js';
 import { selectAll } from './selection.js';
 import { duplicateLabelsetError, mergeSameLabels, sortByLabels, dropMetricName } from './series-utils.js';
 import type { Matrix, QueryStats, QueryValue, Result, Sample } from './value.js';
@@ -98,8 +99,11 @@ export class Engine {
     };
   }
 
+  // Parsed queries, shared by the queries of this engine: never mutated (preprocessExpr copies).
+  readonly #parsed = new ParseCache();
+
   #parse(qs: string): Expr {
-    return parseExpr(qs, {
+    return this.#parsed.parse(qs, {
       enableExperimentalFunctions: this.#o.enableExperimentalFunctions,
       experimentalDurationExpr: this.#o.experimentalDurationExpr,
       enableExtendedRangeSelectors: this.#o.enableExtendedRangeSelectors,
