@@ -7,16 +7,22 @@ import { PromQLEvalError } from './errors.js';
 import { formatFloatF } from './go-float.js';
 import type { AggregateExpr } from './parser/index.js';
 import { setLabel } from './series-utils.js';
+import { inBlocks, type Pausable } from './eval-loop.js';
 import { Series } from './value.js';
 
 const MaxUint64 = 2 ** 64 - 1; // float64(math.MaxUint64) as Go rounds it
 
 /** Groups of the input series: index per series, labels per group. */
-export function groupSeries(input: Series[], e: AggregateExpr): { groupOf: Int32Array; labels: Labels[] } {
+export async function groupSeries(
+  ev: Pausable,
+  input: Series[],
+  e: AggregateExpr,
+): Promise<{ groupOf: Int32Array; labels: Labels[] }> {
   const groupOf = new Int32Array(input.length);
   const labels: Labels[] = [];
   const byKey = new Map<string, number>();
   for (let i = 0; i < input.length; i++) {
+    if ((i & 63) === 63 && ev.due()) await ev.pause();
     const gl = input[i]!.metric.matchLabels(!e.without, e.grouping);
     const k = gl.key();
     let g = byKey.get(k);
@@ -80,8 +86,13 @@ class KHeap {
 }
 
 /** topk, bottomk, limitk and limit_ratio at every step; the chosen series keep their labels. */
-export function aggregateK(ev: EvalHost, e: AggregateExpr, input: Series[], params: Float64Array): Series[] {
-  const { groupOf, labels } = groupSeries(input, e);
+export async function aggregateK(
+  ev: EvalHost,
+  e: AggregateExpr,
+  input: Series[],
+  params: Float64Array,
+): Promise<Series[]> {
+  const { groupOf, labels } = await groupSeries(ev, input, e);
   const nGroups = labels.length;
   const cur = new Int32Array(input.length);
   const vals = new Float64Array(input.length);
@@ -89,8 +100,8 @@ export function aggregateK(ev: EvalHost, e: AggregateExpr, input: Series[], para
   const op = e.op;
   let warnedRatio = false;
   const hashOffset = new Float64Array(input.length).fill(-1);
-  for (let k = 0; k < ev.numSteps; k++) {
-    ev.checkCancel('expression evaluation');
+  const outOrder: number[] = [];
+  const step = (k: number): void => {
     const ts = ev.start + k * ev.interval;
     const p = params[k]!;
     let kk = 0;
@@ -115,7 +126,7 @@ export function aggregateK(ev: EvalHost, e: AggregateExpr, input: Series[], para
           const c = cur[i]!;
           if (c < s.length && s.ts[c] === ts) cur[i] = c + 1;
         }
-        continue;
+        return;
       }
     }
     const heaps: (KHeap | undefined)[] = new Array(nGroups);
@@ -197,28 +208,32 @@ export function aggregateK(ev: EvalHost, e: AggregateExpr, input: Series[], para
           outOrder.push(i);
         }
         s.push(ts, vals[i]!);
+        ev.countSamples(1);
       }
     }
-  }
+  };
+  await inBlocks(ev, ev.numSteps, input.length, (from, to) => {
+    for (let k = from; k < to; k++) step(k);
+  });
   const res: Series[] = [];
   for (const i of outOrder) res.push(out[i]!);
-  outOrder.length = 0;
-  let total = 0;
-  for (const s of res) total += s.length;
-  ev.countSamples(total);
   return res;
 }
-const outOrder: number[] = [];
 
 /** count_values at every step: one output series per group and distinct value. */
-export function countValues(ev: EvalHost, e: AggregateExpr, input: Series[], valueLabel: string): Series[] {
+export async function countValues(
+  ev: EvalHost,
+  e: AggregateExpr,
+  input: Series[],
+  valueLabel: string,
+): Promise<Series[]> {
   let grouping = e.grouping;
   if (!e.without) grouping = [...grouping, valueLabel];
   else grouping = grouping.filter((g) => g !== valueLabel);
   const cur = new Int32Array(input.length);
   const outByKey = new Map<string, Series>();
   const res: Series[] = [];
-  for (let k = 0; k < ev.numSteps; k++) {
+  const step = (k: number): void => {
     const ts = ev.start + k * ev.interval;
     const counts = new Map<string, { labels: Labels; n: number }>();
     for (let i = 0; i < input.length; i++) {
@@ -242,9 +257,11 @@ export function countValues(ev: EvalHost, e: AggregateExpr, input: Series[], val
       }
       s.push(ts, n);
     }
-  }
-  let total = 0;
-  for (const s of res) total += s.length;
-  ev.countSamples(total);
+    ev.countSamples(counts.size);
+  };
+  // Each point costs a label set and a formatted value: a few of them per look at the clock.
+  await inBlocks(ev, ev.numSteps, input.length * 16, (from, to) => {
+    for (let k = from; k < to; k++) step(k);
+  });
   return res;
 }
