@@ -233,10 +233,11 @@ export async function countValues(
   const cur = new Int32Array(input.length);
   const outByKey = new Map<string, Series>();
   const res: Series[] = [];
-  const step = (k: number): void => {
+  const counts = new Map<string, { labels: Labels; n: number }>();
+  /** Counts the points of series [from, to) at step k. */
+  const count = (k: number, from: number, to: number): void => {
     const ts = ev.start + k * ev.interval;
-    const counts = new Map<string, { labels: Labels; n: number }>();
-    for (let i = 0; i < input.length; i++) {
+    for (let i = from; i < to; i++) {
       const s = input[i]!;
       const c = cur[i]!;
       if (c >= s.length || s.ts[c] !== ts) continue;
@@ -248,6 +249,16 @@ export async function countValues(
       if (cnt === undefined) counts.set(key, { labels: gl, n: 1 });
       else cnt.n++;
     }
+  };
+  // Each point costs a label set and a formatted value: a step is split into chunks of series.
+  const chunk = 512;
+  for (let k = 0; k < ev.numSteps; k++) {
+    counts.clear();
+    for (let a = 0; a < input.length; a += chunk) {
+      count(k, a, Math.min(input.length, a + chunk));
+      if (ev.due()) await ev.pause();
+    }
+    const ts = ev.start + k * ev.interval;
     for (const [key, { labels, n }] of counts) {
       let s = outByKey.get(key);
       if (s === undefined) {
@@ -258,10 +269,7 @@ export async function countValues(
       s.push(ts, n);
     }
     ev.countSamples(counts.size);
-  };
-  // Each point costs a label set and a formatted value: a few of them per look at the clock.
-  await inBlocks(ev, ev.numSteps, input.length * 16, (from, to) => {
-    for (let k = from; k < to; k++) step(k);
-  });
+    if (ev.due()) await ev.pause();
+  }
   return res;
 }

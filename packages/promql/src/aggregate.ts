@@ -8,7 +8,7 @@ import { quantileSorted, sortFloatsGo } from './functions/quantile.js';
 import { kahan, kahanSumInc } from './kahan.js';
 import type { AggregateExpr, Expr } from './parser/index.js';
 import { dropMetricName } from './series-utils.js';
-import { inBlocks, workPerCheck } from './eval-loop.js';
+import { inBlocks, makeRoom, workPerCheck } from './eval-loop.js';
 import { Series } from './value.js';
 
 function stringParam(e: Expr | null): string {
@@ -172,11 +172,14 @@ async function aggregateSeriesMajor(ev: EvalHost, e: AggregateExpr, input: Serie
   const res: Series[] = [];
   for (let g = 0; g < nGroups; g++) {
     const out = new Series(labels[g]!, nSteps);
-    await inBlocks(ev, nSteps, 1, (from, to) => {
-      const before = out.length;
-      emit(out, g * nSteps, from, to);
-      ev.countSamples(out.length - before);
-    });
+    for (let k = 0; k < nSteps; ) {
+      const to = Math.min(nSteps, k + workPerCheck);
+      await makeRoom(ev, out, to - k);
+      emit(out, g * nSteps, k, to);
+      k = to;
+      if (ev.due()) await ev.pause();
+    }
+    ev.countSamples(out.length);
     if (out.length > 0) res.push(out);
   }
   return res;

@@ -169,7 +169,9 @@ async function vectorScalar(
     }
   };
   for (const s of vec) {
-    const r = new Series(s.metric, s.length, s.dropName || drop);
+    const r = new Series(s.metric, 1, s.dropName || drop);
+    // At most the input's points, which are counted: allocated once, not grown while appending.
+    r.reserve(s.length);
     for (let i = 0; i < s.length; ) {
       const to = Math.min(s.length, i + workPerCheck);
       apply(s, r, i, to);
@@ -436,7 +438,8 @@ async function vectorVector(
     o.lastT = ts;
     o.series.push(ts, v);
   };
-  const step = (k: number): void => {
+  /** Gathers the points of both sides at step k; false when nothing can come out of it. */
+  const gather = (k: number): boolean => {
     const ts = ev.start + k * ev.interval;
     const stamp = k + 1;
     groupSets?.clear();
@@ -469,8 +472,14 @@ async function vectorVector(
       lVals[i] = s.vs[c]!;
       lPresent.push(i);
     }
-    if ((lPresent.length === 0 || rPresent.length === 0) && fillMany === null && fillOne === null) return;
-    for (const i of lPresent) {
+    return !((lPresent.length === 0 || rPresent.length === 0) && fillMany === null && fillOne === null);
+  };
+  /** Matches the left points lPresent[from, to) of step k with the right side. */
+  const match = (k: number, from: number, to: number): void => {
+    const ts = ev.start + k * ev.interval;
+    const stamp = k + 1;
+    for (let j = from; j < to; j++) {
+      const i = lPresent[j]!;
       const sid = lsid[i]!;
       leftStamp[sid] = stamp;
       const ri = rightStamp[sid] === stamp ? rightIdx[sid]! : -1;
@@ -527,6 +536,11 @@ async function vectorVector(
       }
       emit(metric, ts, v, dropByOp || ls.dropName);
     }
+  };
+  /** With `fill_left`: the right points of step k that no left point matched. */
+  const fill = (k: number): void => {
+    const ts = ev.start + k * ev.interval;
+    const stamp = k + 1;
     if (fillMany !== null) {
       for (const ri of rPresent) {
         const sid = rsid[ri]!;
@@ -552,9 +566,18 @@ async function vectorVector(
       }
     }
   };
-  await inBlocks(ev, ev.numSteps, lhs.length + rhs.length, (from, to) => {
-    for (let k = from; k < to; k++) step(k);
-  });
+  // A step may match thousands of pairs, the first one building their label sets: it is split.
+  const chunk = 1024;
+  for (let k = 0; k < ev.numSteps; k++) {
+    if (gather(k)) {
+      for (let a = 0; a < lPresent.length; a += chunk) {
+        match(k, a, Math.min(lPresent.length, a + chunk));
+        if (ev.due()) await ev.pause();
+      }
+      fill(k);
+    }
+    if (ev.due()) await ev.pause();
+  }
   let total = 0;
   for (const s of outList) total += s.length;
   ev.countSamples(total);

@@ -110,10 +110,12 @@ function mapRange(
 
 /** A series without labels holding `f(k)` at every step k, built in blocks and counted. */
 async function perStep(ev: EvalHost, f: (k: number) => number): Promise<Series[]> {
-  const s = new Series(Labels.EMPTY, ev.numSteps);
+  // Counted before it is allocated: the limit bounds what is allocated.
+  ev.countSamples(ev.numSteps);
+  const s = new Series(Labels.EMPTY, 1);
+  s.reserve(ev.numSteps);
   await inBlocks(ev, ev.numSteps, 1, (from, to) => {
     for (let k = from; k < to; k++) s.push(ev.start + k * ev.interval, f(k));
-    ev.countSamples(to - from);
   });
   return [s];
 }

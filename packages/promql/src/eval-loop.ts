@@ -60,3 +60,34 @@ export async function eachPaused(ev: Pausable, n: number, run: (i: number) => vo
     if ((i & 63) === 63 && ev.due()) await ev.pause();
   }
 }
+
+/** Points copied between two looks at the clock when a large series grows. */
+const pointsPerCopy = 1 << 20;
+
+/**
+ * Makes room in `s` for `extra` more points before a synchronous block appends them, so that
+ * appending never copies a large series at once: past a million points the arrays are copied in
+ * chunks, pausing between them. Grows by doubling, as `Series.push` does.
+ */
+export async function makeRoom(ev: Pausable, s: Series, extra: number): Promise<void> {
+  const need = s.length + extra;
+  const cap = s.ts.length;
+  if (need <= cap) return;
+  const n = s.length;
+  if (n <= pointsPerCopy) {
+    s.reserve(Math.max(need, cap * 2));
+    return;
+  }
+  const size = Math.max(need, cap * 2);
+  const ts = new Float64Array(size);
+  const vs = new Float64Array(size);
+  for (let i = 0; i < n; i += pointsPerCopy) {
+    const to = Math.min(n, i + pointsPerCopy);
+    ts.set(s.ts.subarray(i, to), i);
+    vs.set(s.vs.subarray(i, to), i);
+    if (ev.due()) await ev.pause();
+  }
+  // Nothing appended to `s` meanwhile: its only writer is the caller, waiting for this.
+  s.ts = ts;
+  s.vs = vs;
+}

@@ -7,7 +7,7 @@ import { evalCall } from './call.js';
 import { evalDurationExpr } from './duration.js';
 import type { EvalBudget } from './eval-budget.js';
 import type { EvalHost, RangeSource, SelectedSeries, SelectorData } from './eval-host.js';
-import { eachPointBlock, inBlocks } from './eval-loop.js';
+import { eachPointBlock, inBlocks, makeRoom } from './eval-loop.js';
 import { PromQLEvalError } from './errors.js';
 import { evalInfo } from './info.js';
 import { InstantSelectorRun, type SelectorValue } from './instant-selector.js';
@@ -172,11 +172,13 @@ export class Evaluator implements EvalHost {
     for (const s of once) {
       if (s.length === 0) continue;
       const v = s.vs[0]!;
-      const r = new Series(s.metric, this.numSteps, s.dropName);
+      // Counted before it is allocated: the limit bounds what is allocated.
+      this.countSamples(this.numSteps - 1);
+      const r = new Series(s.metric, 1, s.dropName);
+      r.reserve(this.numSteps);
       out.push(r);
       await inBlocks(this, this.numSteps, 1, (from, to) => {
         for (let k = from; k < to; k++) r.push(this.start + k * this.interval, v);
-        this.countSamples(to - from);
       });
     }
     return out;
@@ -195,10 +197,11 @@ export class Evaluator implements EvalHost {
 
   /** A series with `v` at every step and no labels. */
   async constant(v: number): Promise<Series> {
-    const s = new Series(Labels.EMPTY, this.numSteps);
+    this.countSamples(this.numSteps);
+    const s = new Series(Labels.EMPTY, 1);
+    s.reserve(this.numSteps);
     await inBlocks(this, this.numSteps, 1, (from, to) => {
       for (let k = from; k < to; k++) s.push(this.start + k * this.interval, v);
-      this.countSamples(to - from);
     });
     return s;
   }
@@ -242,6 +245,7 @@ export class Evaluator implements EvalHost {
       run.reset(s, sel.mint, sel.maxt);
       for (let k = 0; k < this.numSteps; ) {
         const to = Math.min(this.numSteps, k + block);
+        if (run.out !== null) await makeRoom(this, run.out, to - k);
         const n = run.steps(k, to);
         counter.total += n;
         counter.add(n);

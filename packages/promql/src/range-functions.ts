@@ -9,7 +9,7 @@ import type { RangeCtx, RangeKernel } from './functions/range-context.js';
 import * as rk from './functions/rate.js';
 import type { Call } from './parser/index.js';
 import { absentLabels, stepIndex, unwrap } from './call-helpers.js';
-import { eachPointBlock, inBlocks, workPerCheck } from './eval-loop.js';
+import { eachPointBlock, inBlocks, makeRoom, workPerCheck } from './eval-loop.js';
 import { StorageWindow, type SampleWindow, SeriesWindow } from './sample-window.js';
 import { dropMetricName, mergeSameLabels } from './series-utils.js';
 import { Series } from './value.js';
@@ -171,6 +171,7 @@ export async function evalRangeFunction(ev: EvalHost, e: Call, kernel: RangeKern
     if (ev.due()) await ev.pause();
     run.reset(i, dropName);
     for (let k = 0; k < ev.numSteps; ) {
+      if (run.out !== null) await makeRoom(ev, run.out, Math.min(workPerBlock, ev.numSteps - k));
       k = run.steps(k, ev.numSteps);
       if (k < ev.numSteps && ev.due()) await ev.pause();
     }
@@ -285,6 +286,7 @@ async function evalExtendedRange(ev: EvalHost, e: Call, src: RangeSource, c: Ran
     if (ev.due()) await ev.pause();
     run.reset(i);
     for (let k = 0; k < ev.numSteps; ) {
+      if (run.out !== null) await makeRoom(ev, run.out, Math.min(workPerBlock, ev.numSteps - k));
       k = run.steps(k, ev.numSteps);
       if (k < ev.numSteps && ev.due()) await ev.pause();
     }

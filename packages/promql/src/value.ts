@@ -42,6 +42,17 @@ export class Series {
     this.vs = new Float64Array(n);
   }
 
+  /** Makes the arrays hold at least `capacity` points (exactly that many when they grow). */
+  reserve(capacity: number): void {
+    if (capacity <= this.ts.length) return;
+    const ts = new Float64Array(capacity);
+    ts.set(this.ts.subarray(0, this.length));
+    const vs = new Float64Array(capacity);
+    vs.set(this.vs.subarray(0, this.length));
+    this.ts = ts;
+    this.vs = vs;
+  }
+
   /** Appends a point (timestamps must increase). */
   push(t: number, v: number): void {
     if (this.length === this.ts.length) {
