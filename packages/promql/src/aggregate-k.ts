@@ -12,28 +12,43 @@ import { Series } from './value.js';
 
 const MaxUint64 = 2 ** 64 - 1; // float64(math.MaxUint64) as Go rounds it
 
-/** Groups of the input series: index per series, labels per group. */
-export async function groupSeries(
-  ev: Pausable,
-  input: Series[],
-  e: AggregateExpr,
-): Promise<{ groupOf: Int32Array; labels: Labels[] }> {
+/** The groups of an aggregation's input. */
+export interface Groups {
+  /** Group of each input series. */
+  groupOf: Int32Array;
+  /** Labels of each group. */
+  labels: Labels[];
+  /**
+   * Whether the name of each group is to be dropped when the query ends: with delayed name
+   * removal, a group that keeps `__name__` (`by (__name__)`) loses it if one of its series had it
+   * marked for dropping (Prometheus: docs/feature_flags.md, promql-delayed-name-removal).
+   */
+  dropName: Uint8Array;
+}
+
+/** Groups the input series by the aggregation's grouping labels, names still there. */
+// Prometheus: promql/engine.go rangeEvalAgg (generateGroupingKey, generateGroupingLabels)
+export async function groupSeries(ev: Pausable, input: Series[], e: AggregateExpr): Promise<Groups> {
   const groupOf = new Int32Array(input.length);
   const labels: Labels[] = [];
+  const marks: number[] = [];
   const byKey = new Map<string, number>();
   for (let i = 0; i < input.length; i++) {
     if ((i & 63) === 63 && ev.due()) await ev.pause();
-    const gl = input[i]!.metric.matchLabels(!e.without, e.grouping);
+    const s = input[i]!;
+    const gl = s.metric.matchLabels(!e.without, e.grouping);
     const k = gl.key();
     let g = byKey.get(k);
     if (g === undefined) {
       g = labels.length;
       labels.push(gl);
+      marks.push(0);
       byKey.set(k, g);
     }
+    if (s.dropName) marks[g] = 1;
     groupOf[i] = g;
   }
-  return { groupOf, labels };
+  return { groupOf, labels, dropName: Uint8Array.from(marks) };
 }
 
 /** A heap of series indexes ordered like Prometheus's vectorByValueHeap / vectorByReverseValueHeap. */
@@ -233,7 +248,7 @@ export async function countValues(
   const cur = new Int32Array(input.length);
   const outByKey = new Map<string, Series>();
   const res: Series[] = [];
-  const counts = new Map<string, { labels: Labels; n: number }>();
+  const counts = new Map<string, { labels: Labels; n: number; dropName: boolean }>();
   /** Counts the points of series [from, to) at step k. */
   const count = (k: number, from: number, to: number): void => {
     const ts = ev.start + k * ev.interval;
@@ -246,8 +261,11 @@ export async function countValues(
       const gl = metric.matchLabels(!e.without, grouping);
       const key = gl.key();
       const cnt = counts.get(key);
-      if (cnt === undefined) counts.set(key, { labels: gl, n: 1 });
-      else cnt.n++;
+      if (cnt === undefined) counts.set(key, { labels: gl, n: 1, dropName: s.dropName });
+      else {
+        cnt.n++;
+        if (s.dropName) cnt.dropName = true;
+      }
     }
   };
   // Each point costs a label set and a formatted value: a step is split into chunks of series.
@@ -259,13 +277,15 @@ export async function countValues(
       if (ev.due()) await ev.pause();
     }
     const ts = ev.start + k * ev.interval;
-    for (const [key, { labels, n }] of counts) {
+    for (const [key, { labels, n, dropName }] of counts) {
       let s = outByKey.get(key);
       if (s === undefined) {
         s = new Series(labels, 4);
         outByKey.set(key, s);
         res.push(s);
       }
+      // A group's name goes if any of its series, at any step, had it marked.
+      if (dropName) s.dropName = true;
       s.push(ts, n);
     }
     ev.countSamples(counts.size);

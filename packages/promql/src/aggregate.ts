@@ -7,7 +7,6 @@ import { PromQLEvalError } from './errors.js';
 import { quantileSorted, sortFloatsGo } from './functions/quantile.js';
 import { kahan, kahanSumInc } from './kahan.js';
 import type { AggregateExpr, Expr } from './parser/index.js';
-import { dropMetricName } from './series-utils.js';
 import { inBlocks, makeRoom, workPerCheck } from './eval-loop.js';
 import { Series } from './value.js';
 
@@ -28,10 +27,9 @@ export async function evalAggregate(ev: EvalHost, e: AggregateExpr): Promise<Ser
   } else if (e.param !== null) {
     params = await ev.evalScalar(e.param);
   }
+  // With delayed name removal the input still has the names its operations marked for dropping:
+  // grouping by __name__ sees them, and groupSeries carries the marks to the groups.
   const input = await ev.eval(e.expr);
-  if (ev.delayedNameRemoval && e.op !== 'topk' && e.op !== 'bottomk' && e.op !== 'limitk' && e.op !== 'limit_ratio') {
-    for (const s of input) if (s.dropName) s.metric = dropMetricName(s.metric);
-  }
   switch (e.op) {
     case 'topk':
     case 'bottomk':
@@ -57,7 +55,7 @@ const Op = { sum: 0, avg: 1, count: 2, group: 3, min: 4, max: 5, stddev: 6, stdv
 async function aggregateSeriesMajor(ev: EvalHost, e: AggregateExpr, input: Series[]): Promise<Series[]> {
   const opc = Op[e.op as keyof typeof Op];
   if (opc === undefined) throw new PromQLEvalError(`unknown aggregation ${e.op}`);
-  const { groupOf, labels } = await groupSeries(ev, input, e);
+  const { groupOf, labels, dropName } = await groupSeries(ev, input, e);
   const nGroups = labels.length;
   const nSteps = ev.numSteps;
   const cells = nGroups * nSteps;
@@ -171,7 +169,7 @@ async function aggregateSeriesMajor(ev: EvalHost, e: AggregateExpr, input: Serie
   };
   const res: Series[] = [];
   for (let g = 0; g < nGroups; g++) {
-    const out = new Series(labels[g]!, nSteps);
+    const out = new Series(labels[g]!, nSteps, dropName[g] === 1);
     for (let k = 0; k < nSteps; ) {
       const to = Math.min(nSteps, k + workPerCheck);
       await makeRoom(ev, out, to - k);
@@ -191,7 +189,7 @@ async function aggregateSimple(
   input: Series[],
   params: Float64Array | null,
 ): Promise<Series[]> {
-  const { groupOf, labels } = await groupSeries(ev, input, e);
+  const { groupOf, labels, dropName } = await groupSeries(ev, input, e);
   const nGroups = labels.length;
   const val = new Float64Array(nGroups);
   const kc = new Float64Array(nGroups);
@@ -320,7 +318,7 @@ async function aggregateSimple(
       }
       let s = out[g];
       if (s === undefined) {
-        s = new Series(labels[g]!, 4);
+        s = new Series(labels[g]!, 4, dropName[g] === 1);
         out[g] = s;
       }
       s.push(ts, v);
