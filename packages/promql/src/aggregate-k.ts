@@ -269,7 +269,7 @@ export async function countValues(
     }
   };
   // Each point costs a label set and a formatted value: a step is split into chunks of series.
-  const chunk = 512;
+  const chunk = 128;
   for (let k = 0; k < ev.numSteps; k++) {
     counts.clear();
     for (let a = 0; a < input.length; a += chunk) {

@@ -567,7 +567,7 @@ async function vectorVector(
     }
   };
   // A step may match thousands of pairs, the first one building their label sets: it is split.
-  const chunk = 1024;
+  const chunk = 256;
   for (let k = 0; k < ev.numSteps; k++) {
     if (gather(k)) {
       for (let a = 0; a < lPresent.length; a += chunk) {

@@ -4,7 +4,7 @@ import { QueryCanceledError, QueryTimeoutError } from './errors.js';
 import { nextMacrotask } from './macrotask.js';
 
 /** How long evaluation runs before it lets the event loop run (ms). */
-export const defaultSliceMs = 10;
+export const defaultSliceMs = 5;
 
 /**
  * The time budget of one query's evaluation. Loops call {@link due} between pieces of work of a

@@ -1,6 +1,6 @@
 // The event loop while PromQL queries run (issue #8): the worst delay a timer sees during heavy
 // queries, and how long a query takes to settle once its AbortSignal fires. The engine yields
-// about every 10 ms; the goal is no delay past ~20 ms and a settle within 100 ms.
+// about every 5 ms; the goal is no delay past ~20 ms and a settle within 100 ms.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Engine, type Result, TestStorage } from '@tsprom/promql';
 import { counters, RANGE_MS, SCRAPE_MS, START } from './promql.js';
