@@ -28,6 +28,7 @@ function seriesOf(n: number, samples: number): TestStorage {
 /** Wraps a Queryable and counts the samples its series' iterators step through. */
 class CountingQueryable implements Queryable {
   steps = 0;
+  closed = 0;
   constructor(readonly inner: Queryable) {}
   querier(mint: number, maxt: number): Querier {
     const q = this.inner.querier(mint, maxt);
@@ -47,7 +48,10 @@ class CountingQueryable implements Queryable {
       },
       labelNames: (...a) => q.labelNames(...a),
       labelValues: (...a) => q.labelValues(...a),
-      close: () => q.close(),
+      close: () => {
+        counter.closed++;
+        return q.close();
+      },
     };
   }
 }
@@ -125,6 +129,15 @@ describe('maxSamples counts what Prometheus counts', () => {
     expect(res.err).toBeInstanceOf(TooManySamplesError);
     // 525,600 samples in range; the engine stops at the limit (plus the block it was reading).
     expect(counted.steps).toBeLessThan(20_000);
+    expect(counted.closed).toBe(1);
+  });
+
+  it('keeps the querier open while evaluating and closes it once at the end', async () => {
+    const counted = new CountingQueryable(seriesOf(3, 100));
+    const res = await new Engine().newRangeQuery(counted, 'sum(rate(x[5m]))', 0, 1500_000, 15_000).exec();
+    expect(res.err).toBeNull();
+    expect(counted.steps).toBeGreaterThan(0);
+    expect(counted.closed).toBe(1);
   });
 });
 
@@ -164,6 +177,7 @@ describe('a query shares the event loop', () => {
     try {
       const res = await new Engine().newRangeQuery(counted, 'x', 0, year, 1000).exec({ signal: ac.signal });
       expect(res.err).toBeInstanceOf(QueryCanceledError);
+      expect(counted.closed).toBe(1);
       const at = counted.steps;
       expect(at).toBeGreaterThan(0);
       // A few more turns of the event loop: nothing of the query runs any more.

@@ -362,14 +362,14 @@ export class Evaluator implements EvalHost {
     for (const s of sel.series) {
       if (this.due()) await this.pause();
       win.reset(s, sel.mint, sel.maxt);
-      // The window's points stay counted: they become the result.
       win.advance(lo, refT);
       const n = win.hi - win.lo;
       this.shared.samples.total += n;
       if (n === 0) continue;
       const m = new Series(s.labels(), n);
       for (let i = win.lo; i < win.hi; i++) m.push(win.ts[i]!, win.vs[i]!);
-      win.lo = win.hi;
+      // The points stay counted: they are the result now.
+      win.handOver();
       out.push(m);
     }
     this.noteHistograms(win.cursor.histograms);

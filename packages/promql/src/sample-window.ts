@@ -57,6 +57,13 @@ export class StorageWindow implements SampleWindow {
     return this.#withST > 0 ? this.sts : null;
   }
 
+  /** Forgets the points without releasing their count: the caller copied them into a result. */
+  handOver(): void {
+    this.lo = 0;
+    this.hi = 0;
+    this.#withST = 0;
+  }
+
   advance(mint: number, maxt: number): void {
     const ts = this.ts;
     let lo = this.lo;
