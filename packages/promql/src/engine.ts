@@ -47,6 +47,10 @@ export interface QueryOptions {
 
 /** Options of {@link Query.exec}. */
 export interface ExecOptions {
+  /**
+   * Cancels the query: its selects are abandoned, and its evaluation stops at its next yield
+   * (every few ms) with `QueryCanceledError`.
+   */
   signal?: AbortSignal;
 }
 
@@ -201,8 +205,8 @@ export class Engine {
           querier = selection.querier;
           shared.data = selection.data;
         } catch (err) {
-          if (timer.signal.aborted) throw new QueryTimeoutError('query preparation');
-          if (signal?.aborted) throw new QueryCanceledError('query preparation');
+          if (timer.signal.aborted) throw new QueryTimeoutError('query execution');
+          if (signal?.aborted) throw new QueryCanceledError('query execution');
           throw err;
         } finally {
           clearTimeout(handle);

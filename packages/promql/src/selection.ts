@@ -235,7 +235,7 @@ export async function selectAll(
       const series: StorageSeries[] = [];
       while (set.next()) {
         series.push(set.at());
-        if ((series.length & 255) === 0 && budget.due()) await budget.pause('query preparation');
+        if ((series.length & 255) === 0 && budget.due()) await budget.pause('query execution');
       }
       const err = set.err();
       if (err !== undefined) throw new StorageError(err.message, { cause: err });
