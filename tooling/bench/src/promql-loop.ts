@@ -46,28 +46,40 @@ function cpuMs(): number {
   return (u.user + u.system) / 1000;
 }
 
+/** Runs watched this many times: the smallest worst delay is the query's own, the rest noise. */
+const ROUNDS = 3;
+
 /**
  * Runs `c` with the event loop watched (after a first, unwatched run that warms up the JIT) and
- * prints the worst delays. The query is parsed before the watch starts: parsing is measured by
- * the parser's own benchmark.
+ * prints the worst delays: the smallest over a few runs, since a hold of the query's own shows in
+ * every run while the OS running other work does not. The query is parsed before the watch
+ * starts: parsing is measured by the parser's own benchmark.
  */
 async function watched(engine: Engine, storage: TestStorage, c: Case): Promise<void> {
   const warm = await engine.newRangeQuery(storage, c.query, c.start, c.end, c.stepMs).exec();
   if (warm.err !== null) throw warm.err;
-  const q = engine.newRangeQuery(storage, c.query, c.start, c.end, c.stepMs);
-  const h = monitorEventLoopDelay({ resolution: 1 });
-  h.enable();
-  const beat = new Heartbeat();
-  const t0 = performance.now();
-  const c0 = cpuMs();
-  const res = await q.exec();
-  const dt = performance.now() - t0;
-  const cpu = cpuMs() - c0;
-  beat.stop();
-  h.disable();
-  if (res.err !== null) throw res.err;
+  let wallMs = Number.POSITIVE_INFINITY;
+  let cpuGapMs = Number.POSITIVE_INFINITY;
+  let queryMs = Number.POSITIVE_INFINITY;
+  let queryCpuMs = Number.POSITIVE_INFINITY;
+  for (let r = 0; r < ROUNDS; r++) {
+    const q = engine.newRangeQuery(storage, c.query, c.start, c.end, c.stepMs);
+    const h = monitorEventLoopDelay({ resolution: 1 });
+    h.enable();
+    const beat = new Heartbeat();
+    const t0 = performance.now();
+    const c0 = cpuMs();
+    const res = await q.exec();
+    queryMs = Math.min(queryMs, performance.now() - t0);
+    queryCpuMs = Math.min(queryCpuMs, cpuMs() - c0);
+    beat.stop();
+    h.disable();
+    if (res.err !== null) throw res.err;
+    wallMs = Math.min(wallMs, Math.max(h.max / 1e6, beat.maxWallMs));
+    cpuGapMs = Math.min(cpuGapMs, beat.maxCpuMs);
+  }
   console.log(
-    `promql-loop: ${c.name}: worst event-loop delay ${(h.max / 1e6).toFixed(1)} ms wall (p99 ${(h.percentile(99) / 1e6).toFixed(1)} ms), ${beat.maxCpuMs.toFixed(1)} ms CPU; query ${dt.toFixed(0)} ms wall, ${cpu.toFixed(0)} ms CPU`,
+    `promql-loop: ${c.name}: worst event-loop delay ${wallMs.toFixed(1)} ms wall, ${cpuGapMs.toFixed(1)} ms CPU (best of ${ROUNDS}); query ${queryMs.toFixed(0)} ms wall, ${queryCpuMs.toFixed(0)} ms CPU`,
   );
 }
 
