@@ -82,16 +82,20 @@ export interface PbMetricFamily {
 
 const TWO32 = 4294967296;
 
-/** A varint as an unsigned 64-bit number (exact below 2^53). */
-function uint64(r: Reader): number {
+// The two 32-bit halves of the last varint read by readVarint64, kept in variables so that reading
+// a 64-bit number allocates nothing.
+let vlo = 0;
+let vhi = 0;
+
+function readVarint64(r: Reader): void {
   const buf = r.buf;
   let lo = 0;
   let hi = 0;
   let shift = 0;
   let b: number;
-  // Low 28 bits, then the rest: avoids 32-bit overflow in the shifts.
   do {
     if (r.pos >= r.len) throw new RangeError(`index out of range: ${r.pos} + 1 > ${r.len}`);
+    if (shift > 63) throw new Error('invalid varint encoding');
     b = buf[r.pos++]!;
     if (shift < 28) lo |= (b & 0x7f) << shift;
     else if (shift === 28) {
@@ -99,23 +103,31 @@ function uint64(r: Reader): number {
       hi = (b & 0x7f) >> 4;
     } else hi |= (b & 0x7f) << (shift - 32);
     shift += 7;
-    if (shift > 70) throw new Error('invalid varint encoding');
   } while (b & 0x80);
-  return (hi >>> 0) * TWO32 + (lo >>> 0);
+  vlo = lo >>> 0;
+  vhi = hi >>> 0;
 }
 
-/** A varint as a signed two's-complement 64-bit number. */
+/** A varint as an unsigned 64-bit number (exact below 2^53). */
+function uint64(r: Reader): number {
+  readVarint64(r);
+  return vhi * TWO32 + vlo;
+}
+
+/** A varint as a signed two's-complement 64-bit number (int64). */
 function int64(r: Reader): number {
-  const v = uint64(r);
-  return v >= 2 ** 63 ? v - 2 ** 64 : v;
+  readVarint64(r);
+  if ((vhi & 0x80000000) === 0) return vhi * TWO32 + vlo;
+  // Negative: -(~v + 1), computed on the halves.
+  return -((~vhi >>> 0) * TWO32 + (~vlo >>> 0) + 1);
 }
 
 /** A zigzag varint (sint64). */
 function sint64(r: Reader): number {
-  const v = uint64(r);
-  // (v >>> 1) ^ -(v & 1) on 64 bits, in doubles.
-  const half = Math.floor(v / 2);
-  return v % 2 === 0 ? half : -half - 1;
+  readVarint64(r);
+  const lo = ((vlo >>> 1) | (vhi << 31)) >>> 0;
+  const mag = (vhi >>> 1) * TWO32 + lo;
+  return (vlo & 1) === 0 ? mag : -mag - 1;
 }
 
 /**

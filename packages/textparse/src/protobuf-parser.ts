@@ -175,8 +175,9 @@ export class ProtobufParser implements Parser {
     try {
       mf = decodeMetricFamily(buf, this.#pos + size, this.#pos + total);
     } catch (err) {
-      // protobufjs reports truncated or malformed messages with RangeError/Error: a bad body.
-      if (!(err instanceof Error)) throw err;
+      // protobufjs reports truncated or malformed messages with RangeError or a plain Error (bad
+      // wire type); anything else is a bug and propagates.
+      if (!(err instanceof RangeError || (err instanceof Error && err.constructor === Error))) throw err;
       this.#fail(`invalid MetricFamily message: ${err.message}`, err);
     }
     this.#pos += total;
@@ -294,6 +295,7 @@ export class ProtobufParser implements Parser {
   }
 
   histogram(): Histogram | undefined {
+    if (this.#state !== Entry.Histogram) return undefined;
     const h = this.#metric().histogram!;
     if (this.#classic && h.bucket.length > 0) this.#redoClassic = true;
     if (h.sampleCountFloat > 0 || h.zeroCountFloat > 0) return undefined;
@@ -314,6 +316,7 @@ export class ProtobufParser implements Parser {
   }
 
   floatHistogram(): FloatHistogram | undefined {
+    if (this.#state !== Entry.Histogram) return undefined;
     const h = this.#metric().histogram!;
     if (this.#classic && h.bucket.length > 0) this.#redoClassic = true;
     if (!(h.sampleCountFloat > 0 || h.zeroCountFloat > 0)) return undefined;
