@@ -6,7 +6,7 @@ import { builtinModules } from 'node:module';
 import { join, relative } from 'node:path';
 
 const root = new URL('../..', import.meta.url).pathname;
-const universal = ['labels', 'chunkenc', 'storage-interfaces', 'promql'];
+const universal = ['labels', 'chunkenc', 'storage-interfaces', 'promql', 'textparse', 'relabel'];
 const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 const importRe = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)['"]([^'"]+)['"]/g;
 

@@ -1,9 +1,8 @@
 // Test helper: encodes io.prometheus.client.MetricFamily messages with protobufjs's reflection,
 // from the schema in ../shared/reference/proto (an encoder independent of the package's decoder).
-import { readFileSync } from 'node:fs';
+// The schema text is imported raw by vite, so this helper needs no Node built-in either.
 import protobuf from 'protobufjs';
-
-const protoPath = new URL('../../../../../shared/reference/proto/client_model_metrics.proto', import.meta.url);
+import schema from '../../../../../shared/reference/proto/client_model_metrics.proto?raw';
 
 let mfType: protobuf.Type | undefined;
 
@@ -12,8 +11,7 @@ export function metricFamilyType(): protobuf.Type {
   if (mfType === undefined) {
     const root = new protobuf.Root();
     root.addJSON(protobuf.common.get('google/protobuf/timestamp.proto')!.nested!);
-    const text = readFileSync(protoPath, 'utf8').replace(/^import .*$/m, '');
-    protobuf.parse(text, root, { keepCase: true });
+    protobuf.parse(schema.replace(/^import .*$/m, ''), root, { keepCase: true });
     mfType = root.lookupType('io.prometheus.client.MetricFamily');
   }
   return mfType;
