@@ -2,6 +2,7 @@
 import { run as chunkenc } from './chunkenc.js';
 import { run as labels } from './labels.js';
 import { run as promql } from './promql.js';
+import { run as textparse } from './textparse.js';
 import { run as tsdb } from './tsdb.js';
 
 export const suites: Record<string, () => void | Promise<void>> = {
@@ -9,4 +10,5 @@ export const suites: Record<string, () => void | Promise<void>> = {
   chunkenc,
   tsdb,
   promql,
+  textparse,
 };
