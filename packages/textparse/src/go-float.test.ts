@@ -79,6 +79,28 @@ describe('parseGoFloat', () => {
   });
 });
 
+describe('parseGoFloat on decimal strings', () => {
+  it('rounds like Number() (the fast path and the general one)', () => {
+    const digitsArb = fc.string({ unit: fc.constantFrom(...'0123456789'.split('')), minLength: 1, maxLength: 20 });
+    fc.assert(
+      fc.property(
+        fc.constantFrom('', '-', '+'),
+        digitsArb,
+        fc.option(fc.string({ unit: fc.constantFrom(...'0123456789'.split('')), maxLength: 20 })),
+        fc.option(fc.integer({ min: -340, max: 340 })),
+        (sign, int, frac, exp) => {
+          const s = `${sign}${int}${frac === null ? '' : `.${frac}`}${exp === null ? '' : `e${exp}`}`;
+          const want = Number(s);
+          const got = pf(s);
+          if (!Number.isFinite(want)) expect(lastFloatStatus()).toBe(2);
+          else expect(f64Bits(got)).toBe(f64Bits(want));
+        },
+      ),
+      { numRuns: 5000 },
+    );
+  });
+});
+
 describe('parseGoInt', () => {
   it('reads int64 and rejects out of range', () => {
     expect(parseGoInt('-3982045', 0, 8)).toBe(-3982045);

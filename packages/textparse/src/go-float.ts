@@ -56,12 +56,16 @@ export function parseGoFloat(s: string, a: number, b: number): number {
   }
   if (i === b && digits > 0 && digits <= 15) return neg ? -n : n;
   if (digits === 0 && (c === 0x69 || c === 0x49 || c === 0x6e || c === 0x4e)) return special(s, i, b, neg, a);
-  // The general decimal form: digits [. digits] [e [+-] digits], at least one mantissa digit.
+  // The general decimal form: digits [. digits] [e [+-] digits], at least one mantissa digit. The
+  // mantissa digits are accumulated as they go, with the power of ten the fraction implies.
+  let exp10 = 0;
   if (i < b && c === 0x2e) {
     i++;
     while (i < b) {
       c = s.charCodeAt(i);
       if (c < 0x30 || c > 0x39) break;
+      n = n * 10 + (c - 0x30);
+      exp10--;
       digits++;
       i++;
     }
@@ -69,22 +73,35 @@ export function parseGoFloat(s: string, a: number, b: number): number {
   if (digits === 0) return fail(hasUnsupported(s, a, b) ? FloatStatus.Unsupported : FloatStatus.Syntax);
   if (i < b && eqFold(s.charCodeAt(i), 0x65)) {
     i++;
-    if (i < b && (s.charCodeAt(i) === 0x2b || s.charCodeAt(i) === 0x2d)) i++;
+    let eneg = false;
+    if (i < b && (s.charCodeAt(i) === 0x2b || s.charCodeAt(i) === 0x2d)) eneg = s.charCodeAt(i++) === 0x2d;
     const expStart = i;
+    let e = 0;
     while (i < b) {
       c = s.charCodeAt(i);
       if (c < 0x30 || c > 0x39) break;
+      if (e < 1e6) e = e * 10 + (c - 0x30);
       i++;
     }
     if (i === expStart) return fail(hasUnsupported(s, a, b) ? FloatStatus.Unsupported : FloatStatus.Syntax);
+    exp10 += eneg ? -e : e;
   }
   if (i !== b) return fail(hasUnsupported(s, a, b) ? FloatStatus.Unsupported : FloatStatus.Syntax);
+  // Clinger's fast path: a mantissa below 2^53 and a power of ten up to 1e22 are both exact
+  // doubles, so one multiplication or division rounds correctly, as Go's ParseFloat does.
+  if (digits <= 15 && exp10 >= -22 && exp10 <= 22) {
+    const v = exp10 < 0 ? n / POW10[-exp10]! : n * POW10[exp10]!;
+    return neg ? -v : v;
+  }
   // JavaScript's Number() rounds decimal strings correctly, as Go does; the grammar above is a
   // subset of what Number() accepts, so the result is Go's.
   const v = Number(s.slice(a, b));
   if (v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY) return fail(FloatStatus.Range);
   return v;
 }
+
+const POW10: number[] = [];
+for (let k = 0, p = 1; k <= 22; k++, p *= 10) POW10.push(p);
 
 function special(s: string, i: number, b: number, neg: boolean, a: number): number {
   const len = b - i;
