@@ -5,7 +5,7 @@ import { crc32c, XORChunk } from '@tsprom/chunkenc';
 import { ValueType } from '@tsprom/storage-interfaces';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { BlockChunkReader, type BlockChunkMeta, BlockChunkWriter } from './block-chunks.js';
-import { ChunkCorruptionError } from './errors.js';
+import { CorruptBlockError } from '../block/errors.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -69,6 +69,6 @@ it('round-trips chunks across segments of bounded size', async () => {
   b[20]! ^= 1;
   await writeFile(f, b);
   const r2 = BlockChunkReader.open(dir);
-  expect(() => r2.chunk(metas[0]!.ref)).toThrow(ChunkCorruptionError);
+  expect(() => r2.chunk(metas[0]!.ref)).toThrow(CorruptBlockError);
   r2.close();
 });

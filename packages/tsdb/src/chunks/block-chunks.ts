@@ -1,12 +1,14 @@
 // Prometheus: tsdb/chunks/chunks.go Writer (WriteChunks, cut, writeChunks), Reader (Chunk),
 // BlockChunkRef, MagicChunks: the chunks/ segment files of a persistent block.
-import { closeSync, fstatSync, fsync, openSync, readdirSync, readSync, writeSync, close as closeFd } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { chunkFromBytes, crc32c } from '@tsprom/chunkenc';
+import { basename, dirname, join } from 'node:path';
+import { chunkFromBytes, crc32c, UnknownEncodingError } from '@tsprom/chunkenc';
 import type { Chunk } from '@tsprom/storage-interfaces';
+import { BufferedFileWriter } from '../block/buffered-file-writer.js';
+import { CorruptBlockError } from '../block/errors.js';
+import { PagedFile, type PagedFileOptions } from '../block/paged-file.js';
 import type { ChunkSource } from './chunk-disk-mapper.js';
-import { ChunkCorruptionError, ChunkRefError } from './errors.js';
 
 /** Magic number at the start of every block chunks segment file. */
 export const BLOCK_CHUNKS_MAGIC = 0x85bd40dd;
@@ -43,19 +45,28 @@ function segmentFile(dir: string, i: number): string {
   return join(dir, String(i).padStart(6, '0'));
 }
 
+/** The numbered segment files of a chunks directory, in order. */
+function segmentFiles(dir: string): number[] {
+  return readdirSync(dir)
+    .filter((n) => /^\d+$/.test(n))
+    .map(Number)
+    .sort((a, b) => a - b);
+}
+
 /**
  * Prometheus: chunks.Writer. Writes chunks into numbered segment files (`000001`, …) of a block's
  * `chunks/` directory: per chunk the data length (uvarint), encoding byte, data and the CRC32C of
- * encoding and data. A batch passed to `writeChunks` stays in one segment when it fits.
+ * encoding and data. A batch passed to `writeChunks` stays in one segment when it fits. Writes go
+ * through a buffer; each finished segment is fsynced.
  */
 export class BlockChunkWriter {
   readonly dir: string;
   readonly #segmentSize: number;
-  #fd = -1;
-  #n = 0;
+  #f: BufferedFileWriter | undefined;
   #segments = 0;
   #nextFile: number;
   readonly #scratch = new Uint8Array(6);
+  readonly #crc = new Uint8Array(4);
 
   private constructor(dir: string, segmentSize: number, nextFile: number) {
     this.dir = dir;
@@ -66,9 +77,17 @@ export class BlockChunkWriter {
   /** Creates the writer on `dir` (created if missing); new segments follow any existing ones. */
   static async open(dir: string, opts: { segmentSize?: number } = {}): Promise<BlockChunkWriter> {
     await mkdir(dir, { recursive: true });
-    let last = 0;
-    for (const n of readdirSync(dir)) if (/^\d+$/.test(n)) last = Math.max(last, Number(n));
-    return new BlockChunkWriter(dir, opts.segmentSize ?? DEFAULT_CHUNK_SEGMENT_SIZE, last + 1);
+    const files = segmentFiles(dir);
+    return new BlockChunkWriter(
+      dir,
+      opts.segmentSize ?? DEFAULT_CHUNK_SEGMENT_SIZE,
+      (files[files.length - 1] ?? 0) + 1,
+    );
+  }
+
+  /** Bytes written to the current segment. */
+  get #n(): number {
+    return this.#f?.pos ?? 0;
   }
 
   /**
@@ -96,7 +115,7 @@ export class BlockChunkWriter {
       }
       batches[batches.length - 1]!.push(chk);
     }
-    if (this.#n === 0) this.#cut();
+    if (this.#f === undefined) this.#cut();
     for (let b = 0; b < batches.length; b++) {
       for (const chk of batches[b]!) this.#writeChunk(chk);
       // Cut only when more chunks follow, so no empty segment is left at the end.
@@ -105,8 +124,9 @@ export class BlockChunkWriter {
   }
 
   #writeChunk(chk: BlockChunkMeta): void {
+    const f = this.#f!;
     const data = chk.chunk.bytes();
-    chk.ref = blockChunkRef(this.#segments - 1, this.#n);
+    chk.ref = blockChunkRef(this.#segments - 1, f.pos);
     const h = this.#scratch;
     let n = 0;
     let len = data.length;
@@ -117,127 +137,155 @@ export class BlockChunkWriter {
     h[n++] = len;
     h[n] = chk.chunk.encoding();
     const crc = crc32c(data, crc32c(h.subarray(n, n + 1)));
-    this.#write(h.subarray(0, n + 1));
-    this.#write(data);
-    const c = new Uint8Array(4);
-    new DataView(c.buffer).setUint32(0, crc);
-    this.#write(c);
-  }
-
-  #write(b: Uint8Array): void {
-    let off = 0;
-    while (off < b.length) off += writeSync(this.#fd, b, off, b.length - off);
-    this.#n += b.length;
+    f.write(h.subarray(0, n + 1));
+    f.write(data);
+    new DataView(this.#crc.buffer).setUint32(0, crc);
+    f.write(this.#crc);
   }
 
   #cut(): void {
-    if (this.#fd >= 0) this.#finish();
-    this.#fd = openSync(segmentFile(this.dir, this.#nextFile++), 'wx', 0o666);
+    this.#f?.closeSync();
+    this.#f = BufferedFileWriter.create(segmentFile(this.dir, this.#nextFile++));
     this.#segments++;
-    this.#n = 0;
     const h = new Uint8Array(BLOCK_CHUNKS_SEGMENT_HEADER_SIZE);
     new DataView(h.buffer).setUint32(0, BLOCK_CHUNKS_MAGIC);
     h[4] = BLOCK_CHUNKS_FORMAT_V1;
-    this.#write(h);
+    this.#f.write(h);
   }
 
-  #finish(): void {
-    closeSync(this.#fd);
-    this.#fd = -1;
-  }
-
-  /** Fsyncs and closes the last segment. */
+  /** Flushes, fsyncs and closes the last segment. */
   async close(): Promise<void> {
-    if (this.#fd < 0) return;
-    const fd = this.#fd;
-    this.#fd = -1;
-    await new Promise<void>((resolve, reject) =>
-      fsync(fd, (err) => closeFd(fd, (err2) => ((err ?? err2) ? reject(err ?? err2) : resolve()))),
-    );
+    const f = this.#f;
+    this.#f = undefined;
+    await f?.close();
+  }
+
+  /** Closes the current segment without finishing it (the block is being thrown away). */
+  abort(): void {
+    this.#f?.abort();
+    this.#f = undefined;
   }
 }
 
 /**
  * Prometheus: chunks.Reader. Reads chunks by {@link BlockChunkRef} from a block's `chunks/`
- * directory, checking each chunk's CRC32C.
+ * directory through a bounded page cache, checking each chunk's CRC32C. Damage is a
+ * CorruptBlockError naming the block (the directory above `chunks/`), the segment file and offset.
  */
 export class BlockChunkReader {
   readonly dir: string;
-  readonly #fds: number[];
-  readonly #sizes: number[];
+  readonly #files: PagedFile[];
+  readonly #names: string[];
 
-  private constructor(dir: string, fds: number[], sizes: number[]) {
+  private constructor(dir: string, files: PagedFile[], names: string[]) {
     this.dir = dir;
-    this.#fds = fds;
-    this.#sizes = sizes;
+    this.#files = files;
+    this.#names = names;
   }
 
   /** Opens every segment of `dir`, checking magic and version. */
-  static open(dir: string): BlockChunkReader {
-    const files = readdirSync(dir)
-      .filter((n) => /^\d+$/.test(n))
-      .map(Number)
-      .sort((a, b) => a - b);
-    const fds: number[] = [];
-    const sizes: number[] = [];
-    for (const f of files) {
-      const fd = openSync(segmentFile(dir, f), 'r');
-      fds.push(fd);
-      sizes.push(fstatSync(fd).size);
-      const h = new Uint8Array(BLOCK_CHUNKS_SEGMENT_HEADER_SIZE);
-      const n = readSync(fd, h, 0, h.length, 0);
-      const magic = new DataView(h.buffer).getUint32(0);
-      if (n < h.length || magic !== BLOCK_CHUNKS_MAGIC || h[4] !== BLOCK_CHUNKS_FORMAT_V1) {
-        for (const x of fds) closeSync(x);
-        throw new ChunkCorruptionError(dir, f, 0, 'invalid chunk segment header');
+  static open(dir: string, opts: PagedFileOptions = {}): BlockChunkReader {
+    const files: PagedFile[] = [];
+    const names: string[] = [];
+    try {
+      for (const n of segmentFiles(dir)) {
+        const name = String(n).padStart(6, '0');
+        const f = PagedFile.open(join(dir, name), opts);
+        files.push(f);
+        names.push(name);
+        const h = f.size >= BLOCK_CHUNKS_SEGMENT_HEADER_SIZE ? f.read(0, BLOCK_CHUNKS_SEGMENT_HEADER_SIZE) : undefined;
+        const magic = h === undefined ? 0 : ((h[0]! << 24) | (h[1]! << 16) | (h[2]! << 8) | h[3]!) >>> 0;
+        if (h === undefined || magic !== BLOCK_CHUNKS_MAGIC) {
+          throw corrupt(
+            dir,
+            name,
+            0,
+            h === undefined ? 'segment header cut off' : `invalid magic number ${magic.toString(16)}`,
+          );
+        }
+        if (h[4] !== BLOCK_CHUNKS_FORMAT_V1) throw corrupt(dir, name, 4, `invalid chunk format version ${h[4]}`);
       }
+    } catch (err) {
+      for (const f of files) f.close();
+      throw err;
     }
-    return new BlockChunkReader(dir, fds, sizes);
+    return new BlockChunkReader(dir, files, names);
   }
 
   /** Number of segment files. */
   get segments(): number {
-    return this.#fds.length;
+    return this.#files.length;
+  }
+
+  /** Total size of the segment files in bytes. */
+  get sizeBytes(): number {
+    let n = 0;
+    for (const f of this.#files) n += f.size;
+    return n;
+  }
+
+  /** Bytes held by the page caches. */
+  get cachedBytes(): number {
+    let n = 0;
+    for (const f of this.#files) n += f.cachedBytes;
+    return n;
   }
 
   /** The chunk at `ref`, over a fresh copy of its bytes. */
   chunk(ref: BlockChunkRef): Chunk {
     const seg = Math.floor(ref / TWO_32);
     const off = ref % TWO_32;
-    const fd = this.#fds[seg];
-    const size = this.#sizes[seg];
-    if (fd === undefined || size === undefined) throw new ChunkRefError(`block chunk segment ${seg} does not exist`);
-    if (off < BLOCK_CHUNKS_SEGMENT_HEADER_SIZE || off + 1 + 1 + 4 > size) {
-      throw new ChunkRefError(`block chunk ref ${ref} is beyond segment ${seg}`);
+    const f = this.#files[seg];
+    if (f === undefined) {
+      throw corrupt(
+        this.dir,
+        String(seg + 1).padStart(6, '0'),
+        -1,
+        `chunk ref ${ref}: segment ${seg + 1} does not exist`,
+      );
     }
-    let b = new Uint8Array(Math.min(512, size - off));
-    readSync(fd, b, 0, b.length, off);
+    const name = this.#names[seg]!;
+    if (off < BLOCK_CHUNKS_SEGMENT_HEADER_SIZE || off + 1 + 1 + 4 > f.size) {
+      throw corrupt(this.dir, name, off, `chunk ref ${ref} is beyond the segment (${f.size} bytes)`);
+    }
+    const head = f.read(off, Math.min(6, f.size - off));
     let p = 0;
     let len = 0;
     let mul = 1;
     for (;;) {
-      if (p >= 5 || p >= b.length) throw new ChunkCorruptionError(this.dir, seg + 1, off, 'invalid chunk length');
-      const c = b[p++]!;
+      if (p >= 5 || p >= head.length) throw corrupt(this.dir, name, off, 'invalid chunk length');
+      const c = head[p++]!;
       len += (c & 0x7f) * mul;
       if (c < 0x80) break;
       mul *= 128;
     }
     const total = p + 1 + len + 4;
-    if (off + total > size)
-      throw new ChunkCorruptionError(this.dir, seg + 1, off, 'chunk cut off by the end of the segment');
-    if (total > b.length) {
-      b = new Uint8Array(total);
-      readSync(fd, b, 0, total, off);
+    if (off + total > f.size) throw corrupt(this.dir, name, off, 'chunk cut off by the end of the segment');
+    const b = f.read(off, total);
+    const sum = ((b[total - 4]! << 24) | (b[total - 3]! << 16) | (b[total - 2]! << 8) | b[total - 1]!) >>> 0;
+    if (crc32c(b.subarray(p, p + 1 + len)) !== sum) throw corrupt(this.dir, name, off, 'checksum mismatch');
+    try {
+      return chunkFromBytes(b[p]!, b.slice(p + 1, p + 1 + len), { validate: false });
+    } catch (err) {
+      if (err instanceof UnknownEncodingError) throw corrupt(this.dir, name, off, err.message, err);
+      throw err;
     }
-    const sum = new DataView(b.buffer, p + 1 + len, 4).getUint32(0);
-    if (crc32c(b.subarray(p, p + 1 + len)) !== sum)
-      throw new ChunkCorruptionError(this.dir, seg + 1, off, 'checksum mismatch');
-    return chunkFromBytes(b[p]!, b.slice(p + 1, p + 1 + len), { validate: false });
   }
 
   /** Closes the segment files. */
   close(): void {
-    for (const fd of this.#fds) closeSync(fd);
-    this.#fds.length = 0;
+    for (const f of this.#files) f.close();
+    this.#files.length = 0;
   }
+}
+
+/** Damage in a chunks segment: the block is the directory above `chunks/`. */
+function corrupt(chunksDir: string, name: string, off: number, reason: string, cause?: unknown): CorruptBlockError {
+  return new CorruptBlockError(
+    dirname(chunksDir),
+    `${basename(chunksDir)}/${name}`,
+    off,
+    reason,
+    cause === undefined ? undefined : { cause },
+  );
 }

@@ -1,0 +1,180 @@
+// Prometheus: tsdb/compact.go LeveledCompactor.write and populateBlock: a block written from a
+// sorted ChunkSeriesSet into `<ulid>.tmp-for-creation`, then renamed into place.
+import { open, rename, rm, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { compareStrings, type Labels } from '@tsprom/labels';
+import type { Chunk, ChunkIterator, ChunkSeriesSet } from '@tsprom/storage-interfaces';
+import { type BlockChunkMeta, BlockChunkWriter, DEFAULT_CHUNK_SEGMENT_SIZE } from '../chunks/block-chunks.js';
+import { type IndexChunkMeta, IndexWriter } from '../index/index-writer.js';
+import { MemTombstones } from '../tombstones.js';
+import { TimeSlicer } from '../wlog/time-slicer.js';
+import { CHUNKS_DIRNAME, INDEX_FILENAME } from './block.js';
+import { type BlockMeta, type BlockMetaCompaction, META_VERSION_1, writeBlockMeta } from './block-meta.js';
+import { writeTombstonesFile } from './tombstones-file.js';
+import { newULID } from './ulid.js';
+
+/** Prometheus: tmpForCreationBlockDirSuffix. A block being written; removed on open if left over. */
+export const TMP_FOR_CREATION_SUFFIX = '.tmp-for-creation';
+
+/** Options of {@link writeBlock}. */
+export interface WriteBlockOptions {
+  /** First timestamp of the block (ms, inclusive). */
+  mint: number;
+  /** End of the block (ms, exclusive): chunks must end before it. */
+  maxt: number;
+  /** The block's ULID; a new one by default. */
+  ulid?: string;
+  /** Compaction meta; default level 1 with the block itself as source. */
+  compaction?: BlockMetaCompaction;
+  /**
+   * Every label name and value of the series, sorted (Go string order) and unique, when known up
+   * front (the symbols of the blocks compacted): series are then written to the index as they
+   * come. Without it series metas are held until the set ends, to collect the symbols first.
+   */
+  symbols?: Iterable<string>;
+  /** Size of chunk segment files. Default 512 MiB. */
+  segmentSize?: number;
+  /** Gives the event loop turns between series (default: a new TimeSlicer). */
+  slicer?: TimeSlicer;
+  signal?: AbortSignal;
+}
+
+/** A chunk written by populateBlock, outside the block's range or otherwise invalid. */
+export class BlockWriteError extends Error {
+  override readonly name = 'BlockWriteError';
+}
+
+interface HeldSeries {
+  labels: Labels;
+  chunks: IndexChunkMeta[];
+}
+
+/**
+ * Prometheus: LeveledCompactor.write + populateBlock. Writes the series of `set` (sorted by labels,
+ * each series' chunks sorted by time and not overlapping) as a block in `parentDir`: chunks,
+ * index, meta.json and an empty tombstones file go into `<ulid>.tmp-for-creation`, which is
+ * fsynced and renamed to `<ulid>` once complete. Series left without chunks are skipped. Returns
+ * the meta, or undefined (and leaves nothing behind) when the set holds no sample.
+ */
+export async function writeBlock(
+  parentDir: string,
+  set: ChunkSeriesSet,
+  opts: WriteBlockOptions,
+): Promise<BlockMeta | undefined> {
+  const ulid = opts.ulid ?? newULID();
+  const dir = join(parentDir, ulid);
+  const tmp = dir + TMP_FOR_CREATION_SUFFIX;
+  await rm(tmp, { recursive: true, force: true });
+  await mkdir(tmp, { recursive: true });
+  const meta: BlockMeta = {
+    ulid,
+    minTime: opts.mint,
+    maxTime: opts.maxt,
+    stats: { numSamples: 0, numSeries: 0, numChunks: 0 },
+    compaction: opts.compaction ?? { level: 1, sources: [ulid] },
+    version: META_VERSION_1,
+  };
+  const chunkw = await BlockChunkWriter.open(join(tmp, CHUNKS_DIRNAME), {
+    segmentSize: opts.segmentSize ?? DEFAULT_CHUNK_SEGMENT_SIZE,
+  });
+  let indexw: IndexWriter | undefined;
+  try {
+    const slicer = opts.slicer ?? new TimeSlicer();
+    const held: HeldSeries[] = [];
+    const syms = opts.symbols === undefined ? new Set<string>() : undefined;
+    if (opts.symbols !== undefined) {
+      indexw = IndexWriter.create(join(tmp, INDEX_FILENAME));
+      let n = 0;
+      for (const s of opts.symbols) {
+        indexw.addSymbol(s);
+        if (++n % 8192 === 0 && slicer.due()) {
+          opts.signal?.throwIfAborted();
+          await slicer.yield();
+        }
+      }
+    }
+    const metas: BlockChunkMeta[] = [];
+    let chunkIt: ChunkIterator | undefined;
+    let nSeries = 0;
+    while (set.next()) {
+      if (++nSeries % 256 === 0 && slicer.due()) {
+        opts.signal?.throwIfAborted();
+        await slicer.yield();
+      }
+      const s = set.at();
+      chunkIt = s.chunkIterator(chunkIt);
+      metas.length = 0;
+      while (chunkIt.next()) {
+        const c = chunkIt.at();
+        if (c.mint < meta.minTime || c.maxt >= meta.maxTime) {
+          throw new BlockWriteError(
+            `found chunk with minTime: ${c.mint} maxTime: ${c.maxt} outside of compacted minTime: ${meta.minTime} maxTime: ${meta.maxTime}`,
+          );
+        }
+        metas.push({ ref: 0, mint: c.mint, maxt: c.maxt, chunk: c.chunk });
+      }
+      const err = chunkIt.err();
+      if (err !== undefined) throw new BlockWriteError(`chunk iter: ${err.message}`, { cause: err });
+      if (metas.length === 0) continue; // Every chunk deleted.
+      chunkw.writeChunks(...metas);
+      const lset = s.labels();
+      const chunks: IndexChunkMeta[] = metas.map((m) => ({ mint: m.mint, maxt: m.maxt, ref: m.ref }));
+      if (indexw !== undefined) indexw.addSeries(lset, chunks);
+      else {
+        held.push({ labels: lset, chunks });
+        lset.forEach((n, v) => {
+          syms!.add(n);
+          syms!.add(v);
+        });
+      }
+      meta.stats.numSeries!++;
+      meta.stats.numChunks! += metas.length;
+      for (const m of metas) meta.stats.numSamples! += (m.chunk as Chunk).numSamples();
+    }
+    const err = set.err();
+    if (err !== undefined) throw err;
+    if (indexw === undefined) {
+      indexw = IndexWriter.create(join(tmp, INDEX_FILENAME));
+      syms!.add('');
+      for (const s of [...syms!].sort(compareStrings)) indexw.addSymbol(s);
+      for (let i = 0; i < held.length; i++) {
+        if (i % 1024 === 0 && slicer.due()) {
+          opts.signal?.throwIfAborted();
+          await slicer.yield();
+        }
+        indexw.addSeries(held[i]!.labels, held[i]!.chunks);
+      }
+    }
+    await chunkw.close();
+    await indexw.close();
+    if (meta.stats.numSamples === 0) {
+      await rm(tmp, { recursive: true, force: true });
+      return undefined;
+    }
+    await writeBlockMeta(tmp, meta);
+    await writeTombstonesFile(tmp, new MemTombstones());
+    await syncDir(tmp);
+    await rm(dir, { recursive: true, force: true });
+    await rename(tmp, dir);
+    await syncDir(parentDir);
+    return meta;
+  } catch (err) {
+    chunkw.abort();
+    indexw?.abort();
+    await rm(tmp, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** fsyncs a directory, so that the entries created or renamed in it are durable. */
+export async function syncDir(dir: string): Promise<void> {
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } catch (err) {
+    // Some file systems refuse fsync on a directory; the data files themselves were synced.
+    if ((err as NodeJS.ErrnoException).code !== 'EINVAL' && (err as NodeJS.ErrnoException).code !== 'EISDIR') throw err;
+  } finally {
+    await fh.close();
+  }
+}

@@ -1,0 +1,323 @@
+// Prometheus: tsdb/compact.go ExponentialBlockRanges, LeveledCompactor (Plan, plan, selectDirs,
+// selectOverlappingDirs, splitByRange, Compact, Write), CompactBlockMetas.
+import { join } from 'node:path';
+import { newChunk } from '@tsprom/chunkenc';
+import { compareStrings } from '@tsprom/labels';
+import {
+  type ChunkSeries,
+  type ChunkSeriesSet,
+  chainedSeriesMerge,
+  compactingChunkSeriesMerger,
+  mergeSeriesSets,
+  type VerticalChunkSeriesMergeFunc,
+} from '@tsprom/storage-interfaces';
+import type { TimeSlicer } from '../wlog/time-slicer.js';
+import { Block } from './block.js';
+import { type BlockMeta, type BlockMetaCompaction, writeBlockMeta } from './block-meta.js';
+import { BlockChunkSeriesSet } from './block-series.js';
+import { writeBlock } from './block-writer.js';
+import { newULID } from './ulid.js';
+
+/**
+ * Prometheus: ExponentialBlockRanges. `steps` ranges starting at `minSize`, each `stepSize` times
+ * the previous (2h, 6h, 18h, 54h… for the defaults 2h, 10, 3).
+ */
+export function exponentialBlockRanges(minSize: number, steps: number, stepSize: number): number[] {
+  const out: number[] = [];
+  let cur = minSize;
+  for (let i = 0; i < steps; i++) {
+    out.push(cur);
+    cur *= stepSize;
+  }
+  return out;
+}
+
+/** A block directory and its meta, as the planner sees it. */
+export interface DirMeta {
+  dir: string;
+  meta: BlockMeta;
+}
+
+/** Options of {@link LeveledCompactor}. */
+export interface LeveledCompactorOptions {
+  /** Block ranges in ms, smallest first (exponentialBlockRanges). At least one. */
+  ranges: number[];
+  /** Chunk segment size of the blocks written. Default 512 MiB. */
+  segmentSize?: number;
+  /** How series with the same labels in overlapping blocks are merged. Default: the compacting merger. */
+  mergeFunc?: VerticalChunkSeriesMergeFunc;
+}
+
+/** Options of a compaction or write: cancellation and event-loop slicing. */
+export interface CompactOptions {
+  signal?: AbortSignal;
+  slicer?: TimeSlicer;
+}
+
+/** What `write` needs from the head (or any source of series): sorted chunk series and their symbols. */
+export interface BlockSourceForWrite {
+  /** Series with chunks in [mint, maxt] (ms, inclusive), sorted by labels. */
+  chunkSeriesSet(mint: number, maxt: number, signal?: AbortSignal): Promise<ChunkSeriesSet>;
+  /** Every label name and value, sorted and unique, if cheaply known. */
+  symbols?(): Iterable<string>;
+}
+
+/**
+ * Prometheus: CompactBlockMetas. The meta of the block made of `metas`: their overall range, level
+ * one above the highest, the union of their sources, and them as parents.
+ */
+export function compactBlockMetas(ulid: string, ...metas: BlockMeta[]): BlockMeta {
+  let mint = metas[0]!.minTime;
+  let maxt = metas[0]!.maxTime;
+  let level = 0;
+  const sources = new Set<string>();
+  const parents: BlockMetaCompaction['parents'] = [];
+  for (const m of metas) {
+    if (m.minTime < mint) mint = m.minTime;
+    if (m.maxTime > maxt) maxt = m.maxTime;
+    if (m.compaction.level > level) level = m.compaction.level;
+    for (const s of m.compaction.sources ?? []) sources.add(s);
+    parents.push({ ulid: m.ulid, minTime: m.minTime, maxTime: m.maxTime });
+  }
+  return {
+    ulid,
+    minTime: mint,
+    maxTime: maxt,
+    stats: {},
+    compaction: { level: level + 1, sources: [...sources].sort(), parents },
+    version: 1,
+  };
+}
+
+/** Sorted, de-duplicated union of sorted string sequences (Prometheus: NewMergedStringIter). */
+function* mergeSortedStrings(iters: Iterable<string>[]): Generator<string, void, undefined> {
+  const its = iters.map((i) => i[Symbol.iterator]());
+  const heads: (string | undefined)[] = its.map((it) => {
+    const r = it.next();
+    return r.done ? undefined : r.value;
+  });
+  let last: string | undefined;
+  for (;;) {
+    let min = -1;
+    for (let i = 0; i < heads.length; i++) {
+      const h = heads[i];
+      if (h !== undefined && (min < 0 || compareStrings(h, heads[min]!) < 0)) min = i;
+    }
+    if (min < 0) return;
+    const v = heads[min]!;
+    const r = its[min]!.next();
+    heads[min] = r.done ? undefined : r.value;
+    if (v !== last) yield v;
+    last = v;
+  }
+}
+
+/**
+ * Prometheus: tsdb.LeveledCompactor. Plans which blocks to compact (overlapping ones first, then
+ * neighbours that fill a larger range), and writes blocks: from the head (`write`) or by merging
+ * blocks (`compact`, vertically when they overlap).
+ */
+export class LeveledCompactor {
+  readonly ranges: number[];
+  readonly #segmentSize: number | undefined;
+  readonly #mergeFunc: VerticalChunkSeriesMergeFunc;
+
+  constructor(opts: LeveledCompactorOptions) {
+    if (opts.ranges.length === 0) throw new Error('at least one block range must be provided');
+    this.ranges = opts.ranges;
+    this.#segmentSize = opts.segmentSize;
+    this.#mergeFunc = opts.mergeFunc ?? compactingChunkSeriesMerger(chainedSeriesMerge, newChunk);
+  }
+
+  /**
+   * Prometheus: LeveledCompactor.plan. The directories to compact together next, or none. The most
+   * recent block is never picked by range (it may still get a neighbour), only for overlaps.
+   */
+  plan(dms: readonly DirMeta[]): string[] {
+    const ds = [...dms].sort((a, b) => a.meta.minTime - b.meta.minTime);
+    const overlapping = selectOverlappingDirs(ds);
+    if (overlapping.length > 0) return overlapping;
+    const older = ds.slice(0, -1);
+    const picked = this.#selectDirs(older);
+    if (picked.length > 0) return picked.map((d) => d.dir);
+    // Blocks big enough with more than 5% of their series under tombstones are rewritten.
+    for (let i = older.length - 1; i >= 0; i--) {
+      const m = older[i]!.meta;
+      const tomb = m.stats.numTombstones ?? 0;
+      const series = m.stats.numSeries ?? 0;
+      if (m.maxTime - m.minTime < this.ranges[Math.floor(this.ranges.length / 2)]!) {
+        // A block entirely deleted is rewritten whatever its size.
+        if (tomb > 0 && tomb >= series) return [older[i]!.dir];
+        break;
+      }
+      if (tomb / (series + 1) > 0.05) return [older[i]!.dir];
+    }
+    return [];
+  }
+
+  /** Prometheus: selectDirs. */
+  #selectDirs(ds: DirMeta[]): DirMeta[] {
+    if (this.ranges.length < 2 || ds.length < 1) return [];
+    const highTime = ds[ds.length - 1]!.meta.minTime;
+    for (const iv of this.ranges.slice(1)) {
+      const parts = splitByRange(ds, iv);
+      outer: for (const p of parts) {
+        for (const dm of p) if (dm.meta.compaction.failed === true) continue outer;
+        const mint = p[0]!.meta.minTime;
+        const maxt = p[p.length - 1]!.meta.maxTime;
+        // The whole range is covered (maybe with gaps), or it lies before the newest block: no
+        // block of this size can still join it.
+        if ((maxt - mint === iv || maxt <= highTime) && p.length > 1) return p;
+      }
+    }
+    return [];
+  }
+
+  /**
+   * Prometheus: LeveledCompactor.Compact. Merges the blocks in `dirs` (opened here unless given in
+   * `open`) into one new block in `dest`. Returns its meta; when the result holds no sample, no
+   * block is written, the sources are marked deletable, and undefined is returned.
+   */
+  async compact(
+    dest: string,
+    dirs: readonly string[],
+    open: ReadonlyMap<string, Block> = new Map(),
+    opts: CompactOptions = {},
+  ): Promise<BlockMeta | undefined> {
+    const blocks: Block[] = [];
+    const opened: Block[] = [];
+    try {
+      for (const d of dirs) {
+        let b = open.get(d);
+        if (b === undefined) {
+          b = await Block.open(d);
+          opened.push(b);
+        }
+        blocks.push(b);
+      }
+      const ulid = newULID();
+      const meta = compactBlockMetas(ulid, ...blocks.map((b) => b.meta));
+      const written = await this.#populate(dest, meta, blocks, opts);
+      if (written === undefined) {
+        for (const b of blocks) {
+          await b.setMeta({ ...b.meta, compaction: { ...b.meta.compaction, deletable: true } });
+        }
+      }
+      return written;
+    } finally {
+      for (const b of opened) await b.close();
+    }
+  }
+
+  async #populate(
+    dest: string,
+    meta: BlockMeta,
+    blocks: Block[],
+    opts: CompactOptions,
+  ): Promise<BlockMeta | undefined> {
+    const sets: ChunkSeriesSet[] = [];
+    for (const b of blocks) {
+      b.startRead();
+      // Blocks are half-open [min, max): the last millisecond is max - 1.
+      sets.push(new BlockChunkSeriesSet(b.source, b.index.allPostings(), meta.minTime, meta.maxTime - 1, false, 0));
+    }
+    try {
+      const set = sets.length === 1 ? sets[0]! : mergeSeriesSets<ChunkSeries>(sets, this.#mergeFunc);
+      return await writeBlock(dest, set, {
+        mint: meta.minTime,
+        maxt: meta.maxTime,
+        ulid: meta.ulid,
+        compaction: meta.compaction,
+        symbols: mergeSortedStrings(blocks.map((b) => b.index.symbols())),
+        segmentSize: this.#segmentSize,
+        signal: opts.signal,
+        slicer: opts.slicer,
+      });
+    } finally {
+      for (const b of blocks) b.endRead();
+    }
+  }
+
+  /**
+   * Prometheus: LeveledCompactor.Write. Writes the series of `source` in [mint, maxt) (ms) as a new
+   * level-1 block in `dest` (level and parent taken from `parent` when given). Returns its meta,
+   * or undefined when there was no sample.
+   */
+  async write(
+    dest: string,
+    source: BlockSourceForWrite,
+    mint: number,
+    maxt: number,
+    parent?: BlockMeta,
+    opts: CompactOptions = {},
+  ): Promise<BlockMeta | undefined> {
+    const ulid = newULID();
+    const compaction: BlockMetaCompaction = { level: 1, sources: [ulid] };
+    if (parent !== undefined) {
+      compaction.parents = [{ ulid: parent.ulid, minTime: parent.minTime, maxTime: parent.maxTime }];
+    }
+    const set = await source.chunkSeriesSet(mint, maxt - 1, opts.signal);
+    return writeBlock(dest, set, {
+      mint,
+      maxt,
+      ulid,
+      compaction,
+      symbols: source.symbols?.(),
+      segmentSize: this.#segmentSize,
+      signal: opts.signal,
+      slicer: opts.slicer,
+    });
+  }
+}
+
+/** Prometheus: selectOverlappingDirs. The first run of blocks (sorted by minTime) that overlap. */
+function selectOverlappingDirs(ds: readonly DirMeta[]): string[] {
+  if (ds.length < 2) return [];
+  const out: string[] = [];
+  let globalMaxt = ds[0]!.meta.maxTime;
+  for (let i = 1; i < ds.length; i++) {
+    const d = ds[i]!;
+    if (d.meta.minTime < globalMaxt) {
+      if (out.length === 0) out.push(ds[i - 1]!.dir);
+      out.push(d.dir);
+    } else if (out.length > 0) {
+      break;
+    }
+    if (d.meta.maxTime > globalMaxt) globalMaxt = d.meta.maxTime;
+  }
+  return out;
+}
+
+/**
+ * Prometheus: splitByRange. Groups blocks (sorted by minTime) by the aligned range of size `tr`
+ * they fall into; blocks reaching past their aligned range are left out.
+ */
+export function splitByRange(ds: readonly DirMeta[], tr: number): DirMeta[][] {
+  const out: DirMeta[][] = [];
+  for (let i = 0; i < ds.length; ) {
+    const m = ds[i]!.meta;
+    // Start of the aligned range of size tr holding the block's start (Go's division truncates).
+    const t0 = m.minTime >= 0 ? tr * Math.trunc(m.minTime / tr) : tr * Math.trunc((m.minTime - tr + 1) / tr);
+    if (m.maxTime > t0 + tr) {
+      i++;
+      continue;
+    }
+    const group: DirMeta[] = [];
+    for (; i < ds.length; i++) {
+      if (ds[i]!.meta.maxTime > t0 + tr) break;
+      group.push(ds[i]!);
+    }
+    if (group.length > 0) out.push(group);
+  }
+  return out;
+}
+
+/** Marks the block in `dir` (meta `meta`) deletable on disk. */
+export async function markDeletable(dir: string, meta: BlockMeta): Promise<void> {
+  await writeBlockMeta(dir, { ...meta, compaction: { ...meta.compaction, deletable: true } });
+}
+
+/** The directory of block `ulid` in `dataDir`. */
+export function blockDir(dataDir: string, ulid: string): string {
+  return join(dataDir, ulid);
+}
