@@ -3,6 +3,9 @@
 // blocks promtool wrote (create-blocks-from openmetrics), rewriting them byte for byte. Skipped with
 // a reason when a peer is missing (fails under CI).
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,6 +18,8 @@ import { startPrometheus } from '../testing/prometheus-peer.js';
 import { chunkSeriesSetOf, readAll, type TestSeries } from '../testing/block-data.js';
 import { PEERS, parseGoFloat, sameFloat } from '../wlog/testing/peers.js';
 import { Block } from './block.js';
+import { readBlockMeta } from './block-meta.js';
+import { isULID } from './ulid.js';
 import { BlockChunkSeriesSet } from './block-series.js';
 import { writeBlock } from './block-writer.js';
 
@@ -252,6 +257,66 @@ describe('blocks: tsprom ⇄ Prometheus 2.42', () => {
       ]);
       await q.close();
       await b.close();
+    },
+  );
+
+  runIt(
+    `tsprom reads the blocks a running Prometheus cut and compacted (short block range)${reason}`,
+    {
+      timeout: 300_000,
+    },
+    async () => {
+      const root = await tmp();
+      const dataDir = join(root, 'data');
+      let n = 0;
+      const target = createServer((_req, res) => {
+        n++;
+        res.end(
+          `# TYPE x_total counter\nx_total{a="1"} ${n}\nx_total{a="2"} ${n * 2.5}\n# TYPE g gauge\ng ${Math.sin(n)}\n`,
+        );
+      });
+      await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
+      onTestFinished(() => new Promise<void>((resolve) => target.close(() => resolve())));
+      const port = (target.address() as AddressInfo).port;
+      const cfg = `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: t\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n`;
+      const peer = await startPrometheus(dataDir, root, cfg, [
+        '--storage.tsdb.min-block-duration=5s',
+        '--storage.tsdb.max-block-duration=20s',
+      ]);
+      // Wait (on what is on disk, not on time) for a compacted block (level 2) and a few level 1.
+      const deadline = Date.now() + 240_000;
+      let levels: number[] = [];
+      try {
+        for (;;) {
+          levels = [];
+          for (const u of (await readdir(dataDir)).filter(isULID)) {
+            levels.push((await readBlockMeta(join(dataDir, u)).catch(() => undefined))?.meta.compaction.level ?? 0);
+          }
+          if (levels.some((l) => l >= 2) && levels.filter((l) => l === 1).length >= 2) break;
+          if (Date.now() > deadline) throw new Error(`no compacted block yet: levels ${levels}`);
+          await sleep(500);
+        }
+      } catch (err) {
+        throw new Error(`${(err as Error).message}\n--- prometheus log ---\n${peer.log()}`, { cause: err });
+      } finally {
+        await peer.stop();
+      }
+      const ulids = (await readdir(dataDir)).filter(isULID).sort();
+      for (const u of ulids) {
+        const b = await Block.open(join(dataDir, u));
+        const q = b.querier(-Infinity, Infinity);
+        const mine = toLines(await readAll(q));
+        await q.close();
+        await b.close();
+        // promtool over the block's range: the head starts after the newest block, so this is the block.
+        const { stdout } = await run(
+          PEERS.promtool,
+          ['tsdb', 'dump', `--min-time=${b.minTime}`, `--max-time=${b.maxTime - 1}`, dataDir],
+          { maxBuffer: 1 << 26 },
+        );
+        expectSameLines(mine, parseDump(stdout));
+        expect(mine.length).toBe(b.meta.stats.numSamples);
+      }
     },
   );
 });

@@ -22,15 +22,20 @@ export interface PrometheusPeer {
 }
 
 /**
- * Starts Prometheus with `configYaml` (written to `configDir`) on `dataDir`, listening on
- * 127.0.0.1 only, and waits until /-/ready answers.
+ * Starts Prometheus with `configYaml` (written to `configDir`) on `dataDir` and `extraArgs`,
+ * listening on 127.0.0.1 only, and waits until /-/ready answers.
  */
-export async function startPrometheus(dataDir: string, configDir: string, configYaml: string): Promise<PrometheusPeer> {
+export async function startPrometheus(
+  dataDir: string,
+  configDir: string,
+  configYaml: string,
+  extraArgs: string[] = [],
+): Promise<PrometheusPeer> {
   const cfg = join(configDir, 'prometheus.yml');
   await writeFile(cfg, configYaml);
   const peer = await startServer(
     prometheusBin,
-    [`--config.file=${cfg}`, `--storage.tsdb.path=${dataDir}`, '--log.level=debug'],
+    [`--config.file=${cfg}`, `--storage.tsdb.path=${dataDir}`, '--log.level=debug', ...extraArgs],
     '/-/ready',
   );
   return { url: peer.url, log: peer.output, stop: peer.stop };
