@@ -7,6 +7,7 @@ import { run as promqlLoop } from './promql-loop.js';
 import { run as textparse } from './textparse.js';
 import { run as tsdb } from './tsdb.js';
 import { run as tsdbWalSize } from './tsdb-wal-size.js';
+import { run as tsdbBlocks } from './tsdb-blocks.js';
 import { run as tsdbReplay } from './tsdb-replay.js';
 
 export const suites: Record<string, () => void | Promise<void>> = {
@@ -15,6 +16,7 @@ export const suites: Record<string, () => void | Promise<void>> = {
   tsdb,
   'tsdb-wal-size': tsdbWalSize,
   'tsdb-replay': tsdbReplay,
+  'tsdb-blocks': tsdbBlocks,
   promql,
   'promql-parse': promqlParse,
   'promql-loop': promqlLoop,

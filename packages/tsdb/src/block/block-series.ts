@@ -142,29 +142,60 @@ export class BlockSeriesSet extends BlockBaseSeriesSet<Series> {
   }
 
   protected make(s: SelectedSeries): Series {
-    const src = this.source;
-    const chunks = this.#skipChunks ? [] : s.chunks;
-    return {
-      labels: () => s.labels,
-      iterator: (reuse?: SampleIterator): SampleIterator => {
-        if (reuse instanceof BlockSeriesIterator) {
-          reuse.reset(src, chunks, s.intervals);
-          return reuse;
-        }
-        return new BlockSeriesIterator(src, chunks, s.intervals);
-      },
-    };
+    return new BlockSeries(this.source, s.labels, this.#skipChunks ? [] : s.chunks, s.intervals);
+  }
+}
+
+/** A series of a block: its iterator decodes the chunks kept when reached. */
+class BlockSeries implements Series {
+  readonly #src: BlockSource;
+  readonly #labels: Labels;
+  readonly #chunks: IndexChunkMeta[];
+  readonly #intervals: TimeInterval[];
+
+  constructor(src: BlockSource, labels: Labels, chunks: IndexChunkMeta[], intervals: TimeInterval[]) {
+    this.#src = src;
+    this.#labels = labels;
+    this.#chunks = chunks;
+    this.#intervals = intervals;
+  }
+
+  labels(): Labels {
+    return this.#labels;
+  }
+
+  iterator(reuse?: SampleIterator): SampleIterator {
+    if (reuse instanceof BlockSeriesIterator) {
+      reuse.reset(this.#src, this.#chunks, this.#intervals);
+      return reuse;
+    }
+    return new BlockSeriesIterator(this.#src, this.#chunks, this.#intervals);
+  }
+}
+
+/** A chunk series of a block. */
+class BlockChunkSeries implements ChunkSeries {
+  readonly #src: BlockSource;
+  readonly #s: SelectedSeries;
+
+  constructor(src: BlockSource, s: SelectedSeries) {
+    this.#src = src;
+    this.#s = s;
+  }
+
+  labels(): Labels {
+    return this.#s.labels;
+  }
+
+  chunkIterator(): ChunkIterator {
+    return new BlockChunkIterator(this.#src, this.#s.chunks, this.#s.intervals);
   }
 }
 
 /** Prometheus: blockChunkSeriesSet. Chunk series: whole chunks, re-encoded where samples are hidden. */
 export class BlockChunkSeriesSet extends BlockBaseSeriesSet<ChunkSeries> {
   protected make(s: SelectedSeries): ChunkSeries {
-    const src = this.source;
-    return {
-      labels: () => s.labels,
-      chunkIterator: (): ChunkIterator => new BlockChunkIterator(src, s.chunks, s.intervals),
-    };
+    return new BlockChunkSeries(this.source, s);
   }
 }
 

@@ -2,7 +2,7 @@
 // sorted ChunkSeriesSet into `<ulid>.tmp-for-creation`, then renamed into place.
 import { open, rename, rm, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { compareStrings, type Labels } from '@tsprom/labels';
+import type { Labels } from '@tsprom/labels';
 import type { Chunk, ChunkIterator, ChunkSeriesSet } from '@tsprom/storage-interfaces';
 import { type BlockChunkMeta, BlockChunkWriter, DEFAULT_CHUNK_SEGMENT_SIZE } from '../chunks/block-chunks.js';
 import { type IndexChunkMeta, IndexWriter } from '../index/index-writer.js';
@@ -10,6 +10,7 @@ import { MemTombstones } from '../tombstones.js';
 import { TimeSlicer } from '../wlog/time-slicer.js';
 import { CHUNKS_DIRNAME, INDEX_FILENAME } from './block.js';
 import { type BlockMeta, type BlockMetaCompaction, META_VERSION_1, writeBlockMeta } from './block-meta.js';
+import { sortStringsSliced } from './sorted-strings.js';
 import { writeTombstonesFile } from './tombstones-file.js';
 import { newULID } from './ulid.js';
 
@@ -92,6 +93,7 @@ export async function writeBlock(
           await slicer.yield();
         }
       }
+      await indexw.writeSymbols({ slicer, signal: opts.signal });
     }
     const metas: BlockChunkMeta[] = [];
     let chunkIt: ChunkIterator | undefined;
@@ -136,7 +138,8 @@ export async function writeBlock(
     if (indexw === undefined) {
       indexw = IndexWriter.create(join(tmp, INDEX_FILENAME));
       syms!.add('');
-      for (const s of [...syms!].sort(compareStrings)) indexw.addSymbol(s);
+      for (const s of await sortStringsSliced([...syms!], slicer, opts.signal)) indexw.addSymbol(s);
+      await indexw.writeSymbols({ slicer, signal: opts.signal });
       for (let i = 0; i < held.length; i++) {
         if (i % 1024 === 0 && slicer.due()) {
           opts.signal?.throwIfAborted();
@@ -146,7 +149,7 @@ export async function writeBlock(
       }
     }
     await chunkw.close();
-    await indexw.close();
+    await indexw.close({ slicer, signal: opts.signal });
     if (meta.stats.numSamples === 0) {
       await rm(tmp, { recursive: true, force: true });
       return undefined;

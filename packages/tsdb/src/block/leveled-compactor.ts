@@ -2,7 +2,6 @@
 // selectOverlappingDirs, splitByRange, Compact, Write), CompactBlockMetas.
 import { join } from 'node:path';
 import { newChunk } from '@tsprom/chunkenc';
-import { compareStrings } from '@tsprom/labels';
 import {
   type ChunkSeries,
   type ChunkSeriesSet,
@@ -16,6 +15,7 @@ import { Block } from './block.js';
 import { type BlockMeta, type BlockMetaCompaction, writeBlockMeta } from './block-meta.js';
 import { BlockChunkSeriesSet } from './block-series.js';
 import { writeBlock } from './block-writer.js';
+import { mergeSortedStrings } from './sorted-strings.js';
 import { newULID } from './ulid.js';
 
 /**
@@ -87,29 +87,6 @@ export function compactBlockMetas(ulid: string, ...metas: BlockMeta[]): BlockMet
     compaction: { level: level + 1, sources: [...sources].sort(), parents },
     version: 1,
   };
-}
-
-/** Sorted, de-duplicated union of sorted string sequences (Prometheus: NewMergedStringIter). */
-function* mergeSortedStrings(iters: Iterable<string>[]): Generator<string, void, undefined> {
-  const its = iters.map((i) => i[Symbol.iterator]());
-  const heads: (string | undefined)[] = its.map((it) => {
-    const r = it.next();
-    return r.done ? undefined : r.value;
-  });
-  let last: string | undefined;
-  for (;;) {
-    let min = -1;
-    for (let i = 0; i < heads.length; i++) {
-      const h = heads[i];
-      if (h !== undefined && (min < 0 || compareStrings(h, heads[min]!) < 0)) min = i;
-    }
-    if (min < 0) return;
-    const v = heads[min]!;
-    const r = its[min]!.next();
-    heads[min] = r.done ? undefined : r.value;
-    if (v !== last) yield v;
-    last = v;
-  }
 }
 
 /**

@@ -6,8 +6,11 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { BlockClosedError } from './errors.js';
 
-/** Page size of the cache: big enough that scanning sequentially costs one read per 32 KiB. */
-export const PAGE_SIZE = 32 * 1024;
+/**
+ * Page size of the cache, as the kernel's: a series entry or a chunk read at random costs one 4 KiB
+ * read. Sequential scans read bigger windows past the cache (`FileCursor`'s sequential mode).
+ */
+export const PAGE_SIZE = 4096;
 /** Default bound of a file's page cache. */
 export const DEFAULT_CACHE_BYTES = 4 * 1024 * 1024;
 
@@ -43,6 +46,8 @@ export class PagedFile {
   readonly #maxPages: number;
   // Map iteration order is insertion order: re-inserting on use makes the first key the LRU page.
   readonly #pages = new Map<number, Uint8Array>();
+  #lastIndex = -1;
+  #lastPage: Uint8Array | undefined;
   #reads = 0;
 
   private constructor(path: string, fd: number, size: number, maxPages: number) {
@@ -79,7 +84,7 @@ export class PagedFile {
 
   /**
    * `len` bytes at `pos`. Throws ShortReadError when they reach past the end of the file. Reads
-   * spanning more than two pages bypass the cache (a big postings list is read once).
+   * spanning more than two pages bypass the cache (a big postings list, a sequential window).
    */
   read(pos: number, len: number): Uint8Array {
     if (this.#fd < 0) throw new BlockClosedError(this.path);
@@ -112,17 +117,23 @@ export class PagedFile {
   }
 
   #page(i: number): Uint8Array {
+    // Consecutive reads mostly hit the page read last: no LRU bookkeeping for it.
+    if (i === this.#lastIndex) return this.#lastPage!;
     const pages = this.#pages;
     const hit = pages.get(i);
     if (hit !== undefined) {
       pages.delete(i);
       pages.set(i, hit);
+      this.#lastIndex = i;
+      this.#lastPage = hit;
       return hit;
     }
     const start = i * PAGE_SIZE;
     const page = this.#readDirect(start, Math.min(PAGE_SIZE, this.size - start));
     if (pages.size >= this.#maxPages) pages.delete(pages.keys().next().value!);
     pages.set(i, page);
+    this.#lastIndex = i;
+    this.#lastPage = page;
     return page;
   }
 
@@ -141,6 +152,8 @@ export class PagedFile {
   /** Drops the cached pages (the file stays open). */
   dropCache(): void {
     this.#pages.clear();
+    this.#lastIndex = -1;
+    this.#lastPage = undefined;
   }
 
   /** Closes the file; reading after that throws BlockClosedError. Closing again does nothing. */
@@ -148,6 +161,6 @@ export class PagedFile {
     if (this.#fd < 0) return;
     closeSync(this.#fd);
     this.#fd = -1;
-    this.#pages.clear();
+    this.dropCache();
   }
 }

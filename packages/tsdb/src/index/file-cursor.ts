@@ -16,19 +16,26 @@ export class FormatError extends Error {
   }
 }
 
+/** Window of a sequential cursor: scans read 64 KiB at a time, past the page cache. */
+const SEQUENTIAL_WINDOW = 64 * 1024;
+
 /**
  * Reads Prometheus's encodings (big-endian integers, Go varints, uvarint-prefixed strings) forward
- * from `pos` up to `end` (exclusive). Reading past `end` throws FormatError with the offset.
+ * from `pos` up to `end` (exclusive). Reading past `end` throws FormatError with the offset. A
+ * cursor for random access reads through the file's page cache up to the end of a page; a
+ * `sequential` one (a scan of a whole table) reads 64 KiB windows, leaving the cache alone.
  */
 export class FileCursor {
   readonly #file: PagedFile;
+  readonly #window: number;
   #end: number;
   #w: Uint8Array = new Uint8Array(0);
   #wpos: number;
   #i = 0;
 
-  constructor(file: PagedFile, pos: number, end: number) {
+  constructor(file: PagedFile, pos: number, end: number, opts: { sequential?: boolean } = {}) {
     this.#file = file;
+    this.#window = opts.sequential === true ? SEQUENTIAL_WINDOW : 0;
     this.#wpos = pos;
     this.#end = Math.min(end, file.size);
   }
@@ -61,8 +68,8 @@ export class FileCursor {
     const pos = this.pos;
     const avail = this.#end - pos;
     if (n > avail) throw new FormatError(pos, `unexpected end of data: need ${n} bytes, ${avail} left`);
-    const toPageEnd = PAGE_SIZE - (pos % PAGE_SIZE);
-    this.#w = this.#file.read(pos, Math.min(avail, Math.max(n, toPageEnd)));
+    const want = this.#window > 0 ? this.#window : PAGE_SIZE - (pos % PAGE_SIZE);
+    this.#w = this.#file.read(pos, Math.min(avail, Math.max(n, want)));
     this.#wpos = pos;
     this.#i = 0;
   }

@@ -159,7 +159,7 @@ export class IndexReader implements PostingsIndex {
   /** Prometheus: Reader.Symbols. Every symbol, in order, read as iterated. */
   *symbols(): Generator<string, void, undefined> {
     if (this.#numSymbols === 0) return;
-    const c = new FileCursor(this.#file, this.#symbolOffsets[0]!, this.#file.size);
+    const c = new FileCursor(this.#file, this.#symbolOffsets[0]!, this.#file.size, { sequential: true });
     try {
       for (let i = 0; i < this.#numSymbols; i++) yield c.uvarintStr();
     } catch (err) {
@@ -376,7 +376,7 @@ async function sampleSymbols(
 ): Promise<{ offsets: number[]; count: number }> {
   if (at === 0) return { offsets: [], count: 0 };
   const { contentStart, contentEnd } = checkSectionCrc(file, at);
-  const c = new FileCursor(file, contentStart, contentEnd);
+  const c = new FileCursor(file, contentStart, contentEnd, { sequential: true });
   const count = c.be32();
   const offsets: number[] = [];
   for (let i = 0; i < count; i++) {

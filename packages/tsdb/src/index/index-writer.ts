@@ -4,6 +4,7 @@ import { compareStrings, Labels } from '@tsprom/labels';
 import { crc32c } from '@tsprom/chunkenc';
 import { BufferedFileWriter } from '../block/buffered-file-writer.js';
 import { EncBuf } from '../record/enc-buf.js';
+import { TimeSlicer } from '../wlog/time-slicer.js';
 import { encodeTOC, INDEX_FORMAT_V2, type IndexTOC, MAGIC_INDEX, SERIES_ALIGNMENT } from './index-format.js';
 
 /** A chunk's entry in the index: time range (ms, inclusive) and its ref in the chunk segments. */
@@ -62,6 +63,7 @@ export class IndexWriter {
   readonly #buf = new EncBuf(1024);
   readonly #head = new EncBuf(16);
   readonly #crcBytes = new Uint8Array(4);
+  #sectionCrc = 0;
   #closed = false;
 
   private constructor(f: BufferedFileWriter) {
@@ -99,28 +101,44 @@ export class IndexWriter {
 
   /** Writes the symbol table: its length and count are known once every symbol was added. */
   #finishSymbols(): void {
+    const steps = this.#symbolSteps();
+    while (steps.next().done !== true) {
+      // Run to the end at once.
+    }
+  }
+
+  *#symbolSteps(): Generator<void, void, void> {
     const f = this.#f;
-    const start = f.pos;
-    f.write(new Uint8Array(4)); // The length, patched below.
+    const start = this.#beginSection();
     const b = this.#buf;
     b.reset();
     b.putBE32(this.#symbols.length);
-    let crc = 0;
-    for (const sym of this.#symbols) {
-      b.putUvarintStr(sym);
-      if (b.len >= 64 * 1024) {
-        crc = crc32c(b.view(), crc);
-        f.write(b.view());
-        b.reset();
+    const syms = this.#symbols;
+    for (let i = 0; i < syms.length; i++) {
+      b.putUvarintStr(syms[i]!);
+      this.#sectionFlush(false);
+      if ((i & 8191) === 8191) yield;
+    }
+    this.#endSection(start);
+    this.#toc.series = f.pos;
+  }
+
+  /**
+   * Ends the symbols and writes the symbol table, giving the event loop turns as `slicer` says
+   * (the first `addSeries` does it at once otherwise).
+   */
+  async writeSymbols(opts: { slicer?: TimeSlicer; signal?: AbortSignal } = {}): Promise<void> {
+    if (this.#stage >= Stage.Series) return;
+    this.#ensureStage(Stage.Symbols);
+    this.#stage = Stage.Series;
+    const slicer = opts.slicer ?? new TimeSlicer();
+    const steps = this.#symbolSteps();
+    while (steps.next().done !== true) {
+      if (slicer.due()) {
+        opts.signal?.throwIfAborted();
+        await slicer.yield();
       }
     }
-    crc = crc32c(b.view(), crc);
-    f.write(b.view());
-    const lenB = new Uint8Array(4);
-    new DataView(lenB.buffer).setUint32(0, f.pos - start - 4);
-    f.writeAt(start, lenB);
-    this.#writeCrc(crc);
-    this.#toc.series = f.pos;
   }
 
   /** Prometheus: Writer.AddSymbol. Symbols must come sorted (Go string order) and unique. */
@@ -211,36 +229,61 @@ export class IndexWriter {
     this.#f.write(this.#crcBytes);
   }
 
-  /** Writes a section: 4-byte length, `body` (built by `fill` into the buffer), CRC32C. */
-  #writeSection(fill: (b: EncBuf) => void): void {
+  /** Starts a section of unknown length: its length is patched in by `#endSection`. */
+  #beginSection(): number {
+    const start = this.#f.pos;
+    this.#f.write(new Uint8Array(4));
+    this.#sectionCrc = 0;
+    return start;
+  }
+
+  /** Appends the buffer's bytes to the open section (when `force` or the buffer is big) and empties it. */
+  #sectionFlush(force: boolean): void {
     const b = this.#buf;
-    b.reset();
-    fill(b);
-    const h = this.#head;
-    h.reset();
-    h.putBE32(b.len);
-    this.#f.write(h.view());
+    if (!force && b.len < 64 * 1024) return;
+    this.#sectionCrc = crc32c(b.view(), this.#sectionCrc);
     this.#f.write(b.view());
-    this.#writeCrc(crc32c(b.view()));
+    b.reset();
+  }
+
+  #endSection(start: number): void {
+    this.#sectionFlush(true);
+    const lenB = new Uint8Array(4);
+    new DataView(lenB.buffer).setUint32(0, this.#f.pos - start - 4);
+    this.#f.writeAt(start, lenB);
+    this.#writeCrc(this.#sectionCrc);
   }
 
   /**
    * Writes the label indices, postings, label offset table, postings offset table and TOC, then
-   * flushes, fsyncs and closes the file.
+   * flushes, fsyncs and closes the file. Gives the event loop a turn whenever `slicer` says so.
    */
-  async close(): Promise<void> {
+  async close(opts: { slicer?: TimeSlicer; signal?: AbortSignal } = {}): Promise<void> {
     this.#ensureStage(Stage.Series);
     this.#stage = Stage.Done;
     this.#closed = true;
+    const slicer = opts.slicer ?? new TimeSlicer();
+    let work = 0;
+    const maybeYield = async (units: number): Promise<void> => {
+      work += units;
+      if (work < 4096) return;
+      work = 0;
+      if (!slicer.due()) return;
+      opts.signal?.throwIfAborted();
+      await slicer.yield();
+    };
     const f = this.#f;
     const syms = this.#symbols;
-    const names = Array.from(this.#postings.keys()).sort((a, b) => a - b);
+    const b = this.#buf;
+    const names = Array.from(this.#postings.keys()).sort((x, y) => x - y);
     const valuesOf = new Map<number, number[]>();
-    for (const n of names)
+    for (const n of names) {
       valuesOf.set(
         n,
-        Array.from(this.#postings.get(n)!.keys()).sort((a, b) => a - b),
+        Array.from(this.#postings.get(n)!.keys()).sort((x, y) => x - y),
       );
+      await maybeYield(valuesOf.get(n)!.length);
+    }
 
     // Label indices (unused by readers since v2, written for the tools that still look).
     this.#toc.labelIndices = f.pos;
@@ -249,11 +292,16 @@ export class IndexWriter {
       f.addPadding(4);
       labelIndexOffsets.push(f.pos);
       const values = valuesOf.get(n)!;
-      this.#writeSection((b) => {
-        b.putBE32(1);
-        b.putBE32(values.length);
-        for (const v of values) b.putBE32(v);
-      });
+      const start = this.#beginSection();
+      b.reset();
+      b.putBE32(1);
+      b.putBE32(values.length);
+      for (const v of values) {
+        b.putBE32(v);
+        this.#sectionFlush(false);
+      }
+      this.#endSection(start);
+      await maybeYield(values.length);
     }
 
     // Postings: every series first (the empty label pair), then each pair in order.
@@ -262,44 +310,56 @@ export class IndexWriter {
     const writePostings = (list: U32List): void => {
       f.addPadding(4);
       postingsOffsets.push(f.pos);
-      this.#writeSection((b) => {
-        b.putBE32(list.n);
-        for (let i = 0; i < list.n; i++) b.putBE32(list.a[i]!);
-      });
+      const start = this.#beginSection();
+      b.reset();
+      b.putBE32(list.n);
+      for (let i = 0; i < list.n; i++) {
+        b.putBE32(list.a[i]!);
+        if ((i & 4095) === 0) this.#sectionFlush(false);
+      }
+      this.#endSection(start);
     };
     writePostings(this.#all);
     for (const n of names) {
       const byValue = this.#postings.get(n)!;
-      for (const v of valuesOf.get(n)!) writePostings(byValue.get(v)!);
+      for (const v of valuesOf.get(n)!) {
+        const list = byValue.get(v)!;
+        writePostings(list);
+        await maybeYield(list.n + 16);
+      }
     }
 
     this.#toc.labelIndicesTable = f.pos;
-    this.#writeSection((b) => {
-      b.putBE32(names.length);
-      for (let i = 0; i < names.length; i++) {
-        b.putUvarint(1);
-        b.putUvarintStr(syms[names[i]!]!);
-        b.putUvarint(labelIndexOffsets[i]!);
-      }
-    });
+    let start = this.#beginSection();
+    b.reset();
+    b.putBE32(names.length);
+    for (let i = 0; i < names.length; i++) {
+      b.putUvarint(1);
+      b.putUvarintStr(syms[names[i]!]!);
+      b.putUvarint(labelIndexOffsets[i]!);
+    }
+    this.#endSection(start);
 
     this.#toc.postingsTable = f.pos;
-    this.#writeSection((b) => {
-      b.putBE32(postingsOffsets.length);
-      let k = 0;
-      b.putUvarint(2);
-      b.putUvarintStr('');
-      b.putUvarintStr('');
-      b.putUvarint(postingsOffsets[k++]!);
-      for (const n of names) {
-        for (const v of valuesOf.get(n)!) {
-          b.putUvarint(2);
-          b.putUvarintStr(syms[n]!);
-          b.putUvarintStr(syms[v]!);
-          b.putUvarint(postingsOffsets[k++]!);
-        }
+    start = this.#beginSection();
+    b.reset();
+    b.putBE32(postingsOffsets.length);
+    let k = 0;
+    b.putUvarint(2);
+    b.putUvarintStr('');
+    b.putUvarintStr('');
+    b.putUvarint(postingsOffsets[k++]!);
+    for (const n of names) {
+      for (const v of valuesOf.get(n)!) {
+        b.putUvarint(2);
+        b.putUvarintStr(syms[n]!);
+        b.putUvarintStr(syms[v]!);
+        b.putUvarint(postingsOffsets[k++]!);
+        this.#sectionFlush(false);
+        await maybeYield(4);
       }
-    });
+    }
+    this.#endSection(start);
 
     f.write(encodeTOC(this.#toc));
     await f.close();

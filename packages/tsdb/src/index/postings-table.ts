@@ -48,7 +48,7 @@ export async function readSampledPostingsTable(
   signal: AbortSignal | undefined,
 ): Promise<Map<string, SampledPostings>> {
   const { contentStart, contentEnd } = checkSectionCrc(file, at);
-  const c = new FileCursor(file, contentStart, contentEnd);
+  const c = new FileCursor(file, contentStart, contentEnd, { sequential: true });
   const n = c.be32();
   const out = new Map<string, SampledPostings>();
   let cur: SampledPostings | undefined;
