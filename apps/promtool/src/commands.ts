@@ -2,6 +2,16 @@
 import type { Command } from './command.js';
 import { promqlConformance } from './commands/promql-conformance.js';
 import { promqlTest } from './commands/promql-test.js';
+import { tsdbAnalyze } from './commands/tsdb-analyze.js';
+import { tsdbCreateBlocksFromOpenMetrics } from './commands/tsdb-create-blocks.js';
 import { tsdbDump } from './commands/tsdb-dump.js';
+import { tsdbList } from './commands/tsdb-list.js';
 
-export const commands: readonly Command[] = [promqlTest, promqlConformance, tsdbDump];
+export const commands: readonly Command[] = [
+  promqlTest,
+  promqlConformance,
+  tsdbAnalyze,
+  tsdbList,
+  tsdbDump,
+  tsdbCreateBlocksFromOpenMetrics,
+];

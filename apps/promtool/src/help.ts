@@ -37,11 +37,9 @@ export function commandHelp(command: Command, io: CommandIO): void {
   let out = `usage: tspromtool ${command.path}${command.usage ? ` ${command.usage}` : ''}\n\n${command.summary}\n\n`;
   out += 'Flags:\n';
   out += rows([helpFlag], '  ', helpColumn);
-  out += rows(
-    (command.flags ?? []).map((f) => [f.flag, f.help]),
-    '      ',
-    helpColumn,
-  );
+  // A flag with a short form (`-r, --human-readable`) starts 4 columns left of a long-only one.
+  for (const f of command.flags ?? [])
+    out += rows([[f.flag, f.help]], /^-[^-]/.test(f.flag) ? '  ' : '      ', helpColumn);
   const args = command.args ?? [];
   if (args.length > 0) {
     const width = Math.max(...args.map((a) => a.arg.length)) + 4;

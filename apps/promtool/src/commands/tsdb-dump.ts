@@ -9,6 +9,7 @@ import { formatFloatG, parseMetricSelector } from '@tsprom/promql';
 import { type Series, ValueType } from '@tsprom/storage-interfaces';
 import { CorruptionError, DB } from '@tsprom/tsdb';
 import { type Command, type CommandIO, UsageError } from '../command.js';
+import { goError } from '../go-errors.js';
 
 /**
  * Parses a `--match` series selector (`name{a="b", c=~'d.*'}`) as PromQL does; a bad one is a
@@ -53,23 +54,6 @@ function parseArgs(args: string[]): DumpArgs {
   if (positional[0] !== undefined) out.dir = positional[0];
   if (out.matches.length === 0) out.matches.push("{__name__=~'(?s:.*)'}");
   return out;
-}
-
-/** Go's wording of the errno errors promtool reports (syscall.Errno.Error). */
-const goErrno: Record<string, string> = {
-  ENOENT: 'no such file or directory',
-  ENOTDIR: 'not a directory',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  ELOOP: 'too many levels of symbolic links',
-  ENAMETOOLONG: 'file name too long',
-  EIO: 'input/output error',
-};
-
-function goError(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code !== undefined && goErrno[code] !== undefined) return goErrno[code];
-  return err instanceof Error ? err.message : String(err);
 }
 
 /** A block directory's name: a ULID (Prometheus: tsdb.BlockDirs, ulid.ParseStrict). */

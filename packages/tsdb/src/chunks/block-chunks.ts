@@ -200,7 +200,9 @@ export class BlockChunkReader {
             dir,
             name,
             0,
-            h === undefined ? 'segment header cut off' : `invalid magic number ${magic.toString(16)}`,
+            h === undefined
+              ? `invalid segment header in segment ${files.length - 1}: invalid size`
+              : `invalid magic number ${magic.toString(16)}`,
           );
         }
         if (h[4] !== BLOCK_CHUNKS_FORMAT_V1) throw corrupt(dir, name, 4, `invalid chunk format version ${h[4]}`);
@@ -263,7 +265,10 @@ export class BlockChunkReader {
     if (off + total > f.size) throw corrupt(this.dir, name, off, 'chunk cut off by the end of the segment');
     const b = f.read(off, total);
     const sum = ((b[total - 4]! << 24) | (b[total - 3]! << 16) | (b[total - 2]! << 8) | b[total - 1]!) >>> 0;
-    if (crc32c(b.subarray(p, p + 1 + len)) !== sum) throw corrupt(this.dir, name, off, 'checksum mismatch');
+    const crc = crc32c(b.subarray(p, p + 1 + len));
+    if (crc !== sum) {
+      throw corrupt(this.dir, name, off, `checksum mismatch expected:${sum.toString(16)}, actual:${crc.toString(16)}`);
+    }
     try {
       return chunkFromBytes(b[p]!, b.slice(p + 1, p + 1 + len), { validate: false });
     } catch (err) {

@@ -92,7 +92,7 @@ export class IndexReader implements PostingsIndex {
       if (h[4] !== INDEX_FORMAT_V2) throw fail(4, `unsupported index format version ${h[4]}`);
       const tocPos = file.size - INDEX_TOC_SIZE;
       const toc = decodeTOC(file.read(tocPos, INDEX_TOC_SIZE));
-      if (toc === undefined) throw fail(tocPos, 'read TOC: checksum did not match');
+      if (toc === undefined) throw fail(tocPos, 'read TOC: read TOC: invalid checksum');
       for (const [k, v] of Object.entries(toc)) {
         if (v !== 0 && (v < INDEX_HEADER_SIZE || v >= tocPos)) throw fail(tocPos, `TOC: ${k} offset ${v} out of range`);
       }
@@ -180,7 +180,7 @@ export class IndexReader implements PostingsIndex {
       const start = c.pos;
       const body = c.bytes(len);
       const sum = c.be32();
-      if (crc32c(body) !== sum) throw new FormatError(pos, 'checksum did not match');
+      if (crc32c(body) !== sum) throw new FormatError(pos, 'invalid checksum');
       c.seek(start, start + len);
       const b = this.#builder;
       b.reset();
@@ -262,7 +262,7 @@ export class IndexReader implements PostingsIndex {
       const body = this.#file.read(off + 4, len);
       const sum = this.#file.read(off + 4 + len, 4);
       if (crc32c(body) !== ((sum[0]! << 24) | (sum[1]! << 16) | (sum[2]! << 8) | sum[3]!) >>> 0) {
-        throw new FormatError(off, 'postings checksum did not match');
+        throw new FormatError(off, 'read postings: invalid checksum');
       }
       const dv = new DataView(body.buffer, body.byteOffset, body.byteLength);
       const n = dv.getUint32(0);

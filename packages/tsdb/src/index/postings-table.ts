@@ -33,7 +33,7 @@ export function checkSectionCrc(file: PagedFile, at: number): { contentStart: nu
   }
   const sb = file.read(contentEnd, 4);
   const sum = ((sb[0]! << 24) | (sb[1]! << 16) | (sb[2]! << 8) | sb[3]!) >>> 0;
-  if (sum !== crc) throw new FormatError(at, 'checksum did not match');
+  if (sum !== crc) throw new FormatError(at, 'invalid checksum');
   return { contentStart, contentEnd };
 }
 
