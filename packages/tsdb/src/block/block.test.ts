@@ -2,9 +2,11 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Labels, Matcher, MatchType } from '@tsprom/labels';
-import { StaleNaN } from '@tsprom/storage-interfaces';
+import { UnknownEncodingError } from '@tsprom/chunkenc';
+import { type ChunkSeries, ListChunkSeries, seriesSetFromList, StaleNaN } from '@tsprom/storage-interfaces';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { OpaqueChunk } from '../chunks/opaque-chunk.js';
 import { chunkSeriesSetOf, dumpLines, readAll, type TestSeries } from '../testing/block-data.js';
 import { Block } from './block.js';
 import { readBlockMeta } from './block-meta.js';
@@ -196,6 +198,30 @@ describe('writeBlock / Block', () => {
     expect((err as CorruptBlockError).file).toBe(file);
     expect((err as Error).message).toContain(meta!.ulid);
     expect((err as Error).message).toMatch(re);
+  });
+
+  it('passes chunks of encodings it cannot decode (native histograms) through, failing only their samples', async () => {
+    const bytes = new Uint8Array([0, 3, 0xde, 0xad, 0xbe, 0xef]);
+    const set = seriesSetFromList<ChunkSeries>([
+      new ListChunkSeries(Labels.fromStrings('__name__', 'h'), [
+        { ref: 0, mint: 10, maxt: 30, chunk: new OpaqueChunk(2, bytes) },
+      ]),
+    ]);
+    const meta = await writeBlock(dir, set, { mint: 0, maxt: 100 });
+    expect(meta!.stats.numSamples).toBe(3);
+    const blk = await Block.open(join(dir, meta!.ulid));
+    const cq = blk.chunkQuerier(0, 100);
+    const cs = await cq.select(true, undefined, []);
+    expect(cs.next()).toBe(true);
+    const it = cs.at().chunkIterator();
+    expect(it.next()).toBe(true);
+    expect(it.at().chunk.encoding()).toBe(2);
+    expect(Array.from(it.at().chunk.bytes())).toEqual(Array.from(bytes));
+    await cq.close();
+    const q = blk.querier(0, 100);
+    await expect(readAll(q)).rejects.toThrow(UnknownEncodingError);
+    await q.close();
+    await blk.close();
   });
 
   it('reports a chunk whose bytes were damaged when it is read, through the series iterator', async () => {

@@ -3,12 +3,13 @@
 import { readdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { chunkFromBytes, crc32c, UnknownEncodingError } from '@tsprom/chunkenc';
+import { chunkFromBytes, crc32c, isSupportedEncoding, UnknownEncodingError } from '@tsprom/chunkenc';
 import type { Chunk } from '@tsprom/storage-interfaces';
 import { BufferedFileWriter } from '../block/buffered-file-writer.js';
 import { CorruptBlockError } from '../block/errors.js';
 import { PagedFile, type PagedFileOptions } from '../block/paged-file.js';
 import type { ChunkSource } from './chunk-disk-mapper.js';
+import { isOpaqueEncoding, OpaqueChunk } from './opaque-chunk.js';
 
 /** Magic number at the start of every block chunks segment file. */
 export const BLOCK_CHUNKS_MAGIC = 0x85bd40dd;
@@ -269,8 +270,10 @@ export class BlockChunkReader {
     if (crc !== sum) {
       throw corrupt(this.dir, name, off, `checksum mismatch expected:${sum.toString(16)}, actual:${crc.toString(16)}`);
     }
+    const enc = b[p]!;
+    if (!isSupportedEncoding(enc) && isOpaqueEncoding(enc)) return new OpaqueChunk(enc, b.slice(p + 1, p + 1 + len));
     try {
-      return chunkFromBytes(b[p]!, b.slice(p + 1, p + 1 + len), { validate: false });
+      return chunkFromBytes(enc, b.slice(p + 1, p + 1 + len), { validate: false });
     } catch (err) {
       if (err instanceof UnknownEncodingError) throw corrupt(this.dir, name, off, err.message, err);
       throw err;
