@@ -3,10 +3,12 @@ import { run as chunkenc } from './chunkenc.js';
 import { run as labels } from './labels.js';
 import { run as promql } from './promql.js';
 import { run as tsdb } from './tsdb.js';
+import { run as tsdbLoop } from './tsdb-loop.js';
 
 export const suites: Record<string, () => void | Promise<void>> = {
   labels,
   chunkenc,
   tsdb,
+  'tsdb-loop': tsdbLoop,
   promql,
 };
