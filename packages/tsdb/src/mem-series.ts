@@ -1,5 +1,5 @@
 // Prometheus: tsdb/head.go memSeries, memChunk, computeChunkEndTime, rangeForTimestamp
-import { XOR2Chunk, type XOR2Appender, XORChunk } from '@tsprom/chunkenc';
+import { XOR2Chunk, XORChunk } from '@tsprom/chunkenc';
 import type { Labels } from '@tsprom/labels';
 import type { Chunk, Metadata } from '@tsprom/storage-interfaces';
 import type { OOOChunk } from './ooo-chunk.js';
@@ -33,25 +33,6 @@ export interface HeadChunkStore {
 }
 
 const COLS = 4; // maxt, lastValue, nextAt, open chunk's mint
-
-/**
- * The open chunk of a series under `floatChunkEncoding: 'xor2'`: an XOR2Chunk with its appender,
- * so that it appends like XORChunk (`append`, `byteLength`) and keeps each sample's start
- * timestamp.
- */
-export class HeadXOR2Chunk extends XOR2Chunk {
-  readonly #app: XOR2Appender = this.appender();
-
-  /** Appends (t, v) with start timestamp `st` (0 = unknown). */
-  append(t: number, v: number, st = 0): void {
-    this.#app.append(t, v, st);
-  }
-
-  /** The encoded size in bytes (header included). */
-  byteLength(): number {
-    return this.bytes().length;
-  }
-}
 
 /**
  * The numeric state every append reads and writes (max time, last value, cut time), for all
@@ -143,7 +124,7 @@ export class MemSeries {
   completed: MemChunk[] = noCompleted;
   // The chunk being appended to, inline (no MemChunk object: ~80 bytes less per series); its mint
   // is a column, its maxt is the series' maxt.
-  #openChunk: XORChunk | HeadXOR2Chunk | undefined;
+  #openChunk: XORChunk | XOR2Chunk | undefined;
   #openFirstSeq = 0;
   #openCount = 0;
   readonly #cols: SeriesColumns;
@@ -287,7 +268,7 @@ export class MemSeries {
     if (st === 0) this.#openChunk!.append(t, v);
     else {
       const oc = this.#openChunk!;
-      if (oc instanceof HeadXOR2Chunk) oc.append(t, v, st);
+      if (oc instanceof XOR2Chunk) oc.append(t, v, st);
       else oc.append(t, v);
     }
     this.#openCount++;
@@ -312,7 +293,7 @@ export class MemSeries {
         this.completed.push(prev);
       }
     }
-    this.#openChunk = this.#cols.xor2 ? new HeadXOR2Chunk() : new XORChunk();
+    this.#openChunk = this.#cols.xor2 ? new XOR2Chunk() : new XORChunk();
     this.#openMint = mint;
     this.#openFirstSeq = this.seq;
     this.#openCount = 0;
