@@ -1,22 +1,22 @@
 // Prometheus: tsdb/wlog/checkpoint.go Checkpoint, LastCheckpoint, DeleteCheckpoints, checkpointDir
-import { readFileSync } from 'node:fs';
-import { open, readdir, rename, rm } from 'node:fs/promises';
+import { open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RecordDecoder } from '../record/record-decoder.js';
 import { RecordEncoder } from '../record/record-encoder.js';
 import { RecordType } from '../record/record-type.js';
-import type {
-  RefExemplar,
-  RefFloatHistogramSample,
-  RefHistogramSample,
-  RefMetadata,
-  RefSample,
-  RefSeries,
-  Stone,
+import {
+  newRefSamples,
+  newSeriesRefs,
+  type RefExemplar,
+  type RefFloatHistogramSample,
+  type RefHistogramSample,
+  type RefMetadata,
+  type Stone,
 } from '../record/ref-types.js';
+import { TimeSlicer } from '../time-slicer.js';
 import { CorruptionError } from './errors.js';
-import { listSegments } from './segments.js';
-import { type SegmentSource, WLReader } from './wl-reader.js';
+import { listSegments, type SegmentFile } from './segments.js';
+import { WLReader } from './wl-reader.js';
 import { WL } from './wl.js';
 import type { WalCompression } from './wlog-constants.js';
 
@@ -95,18 +95,27 @@ export interface CheckpointOptions {
   compression?: WalCompression;
   /** Segment size of the checkpoint. Default 128 MiB. */
   segmentSize?: number;
+  /**
+   * Length of the slices the work is done in, ms: the event loop gets a turn between slices.
+   * Default 8.
+   */
+  sliceMs?: number;
 }
 
 /**
  * Prometheus: wlog.Checkpoint. Writes `checkpoint.<to>` in WAL directory `walDir`: the previous
  * checkpoint (if any) plus segments `[from, to]`, keeping series and metadata whose ref passes
- * `keep`, samples, histograms and exemplars at or after `mint` (ms), tombstones of kept series reaching
- * `mint`,
- * and only the latest metadata per series. Other record types (m-map markers, unknown) are
- * dropped. The result is built in `checkpoint.<to>.tmp`, fsynced, then renamed into place.
- * Damage in the input rejects with {@link CheckpointError}: repairing is not an option then,
- * since the head would not know which series were lost. Segments are not deleted; call
+ * `keep`, samples, histograms and exemplars at or after `mint` (ms), tombstones of kept series
+ * reaching `mint`, and only the latest metadata per series. Other record types (m-map markers,
+ * unknown) are dropped. The result is built in `checkpoint.<to>.tmp`, fsynced, then renamed into
+ * place. Damage in the input rejects with {@link CheckpointError}: repairing is not an option
+ * then, since the head would not know which series were lost. Segments are not deleted; call
  * `WL.truncate(to + 1)` and `deleteCheckpoints(walDir, to)` after.
+ *
+ * Segments are read asynchronously, one at a time, and the records are filtered in slices of
+ * `sliceMs` with the event loop free between them; series and samples records are filtered
+ * without decoding labels or allocating per sample, and records kept whole are copied as they are.
+ * `keep` is called between slices' awaits: the head may change meanwhile, as Prometheus's may.
  */
 export async function checkpoint(
   walDir: string,
@@ -128,7 +137,8 @@ export async function checkpoint(
     totalExemplars: 0,
     totalMetadata: 0,
   };
-  const sources: SegmentSource[] = [];
+  // The previous checkpoint's segments first, then the WAL's.
+  const inputs: { seg: SegmentFile; dir: string }[] = [];
   const last = await lastCheckpoint(walDir);
   if (last !== undefined) {
     if (from > last.index + 1) {
@@ -136,11 +146,10 @@ export async function checkpoint(
     }
     // WAL segments below the checkpoint should not exist any more; ignore them if they do.
     from = last.index + 1;
-    for (const s of await listSegments(last.dir)) sources.push({ index: s.index, bytes: () => readFileSync(s.path) });
+    for (const seg of await listSegments(last.dir)) inputs.push({ seg, dir: last.dir });
   }
-  const cpSources: SegmentSource[] = [];
-  for (const s of await listSegments(walDir)) {
-    if (s.index >= from && s.index <= to) cpSources.push({ index: s.index, bytes: () => readFileSync(s.path) });
+  for (const seg of await listSegments(walDir)) {
+    if (seg.index >= from && seg.index <= to) inputs.push({ seg, dir: walDir });
   }
 
   const cpdir = checkpointDir(walDir, to);
@@ -150,33 +159,77 @@ export async function checkpoint(
   const dec = new RecordDecoder();
   const enc = new RecordEncoder();
   const latestMetadata = new Map<number, RefMetadata>();
+  // Scratch columns for samples and series entries, reused across records.
+  let samples = newRefSamples(1024);
+  const series = newSeriesRefs(1024);
   let batch: Uint8Array[] = [];
   let batchBytes = 0;
+  // A checkpoint of a big WAL takes seconds: it runs in slices so the event loop stays free.
+  const slicer = new TimeSlicer(opts.sliceMs);
+
+  const keepSeries = (rec: Uint8Array): Uint8Array | undefined => {
+    const n = dec.seriesRefsInto(rec, series);
+    const { refs, ends } = series;
+    let kept = 0;
+    let keptBytes = 0;
+    for (let i = 0; i < n; i++) {
+      if (!keep(refs[i]!)) {
+        refs[i] = -1;
+        continue;
+      }
+      kept++;
+      keptBytes += ends[i]! - (i === 0 ? 1 : ends[i - 1]!);
+    }
+    stats.totalSeries += n;
+    stats.droppedSeries += n - kept;
+    if (kept === 0) return undefined;
+    if (kept === n) return rec.slice();
+    // The kept entries' bytes as they are: the same record the encoder would write for them.
+    const out = new Uint8Array(1 + keptBytes);
+    out[0] = RecordType.Series;
+    let o = 1;
+    for (let i = 0; i < n; i++) {
+      if (refs[i] === -1) continue;
+      const start = i === 0 ? 1 : ends[i - 1]!;
+      out.set(rec.subarray(start, ends[i]!), o);
+      o += ends[i]! - start;
+    }
+    return out;
+  };
+
+  const keepSamples = (rec: Uint8Array): Uint8Array | undefined => {
+    samples.length = 0;
+    const n = dec.samplesInto(rec, samples);
+    const { refs, ts, vs } = samples;
+    let kept = 0;
+    for (let i = 0; i < n; i++) {
+      if (ts[i]! < mint) continue;
+      refs[kept] = refs[i]!;
+      ts[kept] = ts[i]!;
+      vs[kept++] = vs[i]!;
+    }
+    stats.totalSamples += n;
+    stats.droppedSamples += n - kept;
+    if (kept === 0) return undefined;
+    if (kept === n) return rec.slice();
+    samples.length = kept;
+    return enc.samplesColumnar(samples);
+  };
 
   const process = async (r: WLReader): Promise<void> => {
     let n = 0;
     while (r.next()) {
       // Let scrapes and queries run between slices of a long checkpoint.
-      if (++n % 4096 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (++n % 64 === 0 && slicer.due()) await slicer.yield();
       const rec = r.record();
       let out: Uint8Array | Uint8Array[] | undefined;
       switch (dec.type(rec)) {
-        case RecordType.Series: {
-          const series = dec.series(rec);
-          const kept: RefSeries[] = series.filter((s) => keep(s.ref));
-          if (kept.length > 0) out = enc.series(kept);
-          stats.totalSeries += series.length;
-          stats.droppedSeries += series.length - kept.length;
+        case RecordType.Series:
+          out = keepSeries(rec);
           break;
-        }
-        case RecordType.Samples: {
-          const samples = dec.samples(rec);
-          const kept: RefSample[] = samples.filter((s) => s.t >= mint);
-          if (kept.length > 0) out = enc.samples(kept);
-          stats.totalSamples += samples.length;
-          stats.droppedSamples += samples.length - kept.length;
+        case RecordType.Samples:
+          out = keepSamples(rec);
           break;
-        }
         case RecordType.HistogramSamples:
         case RecordType.CustomBucketsHistogramSamples: {
           const hs = dec.histogramSamples(rec);
@@ -248,8 +301,13 @@ export async function checkpoint(
   };
 
   try {
-    if (sources.length > 0) await process(new WLReader(sources, last?.dir ?? ''));
-    await process(new WLReader(cpSources, walDir));
+    // One segment in memory at a time, read without blocking the event loop.
+    for (const { seg, dir } of inputs) {
+      const bytes = await readFile(seg.path);
+      await process(new WLReader([{ index: seg.index, bytes }], dir));
+      // A huge samples record may have grown the scratch columns: do not keep them for good.
+      if (samples.refs.length > 1 << 16) samples = newRefSamples(1024);
+    }
     if (batch.length > 0) cp.logSync(batch);
     if (latestMetadata.size > 0) cp.logSync([enc.metadata([...latestMetadata.values()])]);
     await cp.close();
