@@ -5,6 +5,7 @@ import type { ExemplarQueryResult } from './exemplar-storage.js';
 import { Head, type HeadStats } from './head.js';
 import type { HeadAppender, HeadAppenderV2 } from './head-append.js';
 import type { HeadChunkQuerier, HeadQuerier } from './head-read.js';
+import { truncateSliced } from './head-truncate.js';
 import type { ReplayReport } from './head-replay.js';
 import type { HeadWAL } from './head-wal.js';
 import type { Stone } from './record/ref-types.js';
@@ -190,7 +191,8 @@ export class DB implements Storage {
   async truncateHead(mint: number): Promise<void> {
     this.#check();
     this.#checkWritable();
-    const removed = this.head.truncate(mint);
+    // In slices: a head of many series takes long enough to hold up scrapes and queries.
+    const removed = await truncateSliced(this.head, mint);
     const hw = this.#wal;
     if (hw === undefined) return;
     const head = this.head;

@@ -5,9 +5,17 @@ import { CircularExemplarStorage } from './exemplar-storage.js';
 import { HeadAppender, HeadAppenderV2 } from './head-append.js';
 import type { HeadLog } from './head-log.js';
 import { HeadChunkQuerier, HeadQuerier, headIndex } from './head-read.js';
+import { truncateSync } from './head-truncate.js';
 import { Isolation } from './isolation.js';
 import { MemPostings } from './mem-postings.js';
-import { defaultSamplesPerChunk, type HeadChunkStore, MemSeries, MMAP_FIELDS, SeriesColumns } from './mem-series.js';
+import {
+  defaultSamplesPerChunk,
+  type HeadChunkStore,
+  MemSeries,
+  SeriesColumns,
+  seriesMaxTime,
+  seriesMinTime,
+} from './mem-series.js';
 import { postingsForMatchers } from './postings-for-matchers.js';
 import type { Stone } from './record/ref-types.js';
 import { StripeSeries } from './stripe-series.js';
@@ -239,37 +247,7 @@ export class Head {
    * from then on. Returns the refs of the series removed.
    */
   truncate(mint: number): Set<number> {
-    if (mint > this.minValidTime) this.minValidTime = mint;
-    const removed = new Set<number>();
-    const affected = new Set<string>();
-    let numSamples = 0;
-    let minTime = Infinity;
-    for (const s of this.series.values()) {
-      s.truncateBefore(mint);
-      if (s.isEmpty() && s.pendingCommits === 0) {
-        removed.add(s.ref);
-        s.labels.forEach((n, v) => {
-          affected.add(`${n}\xff${v}`);
-        });
-        continue;
-      }
-      numSamples += countSamples(s);
-      const t = seriesMinTime(s);
-      if (t < minTime) minTime = t;
-    }
-    for (const ref of removed) {
-      const s = this.series.getByRef(ref)!;
-      this.series.delete(s);
-      this.columns.free(s.columnOffset);
-    }
-    if (removed.size > 0) this.postings.delete(removed, affected);
-    // Prometheus Head.gc: tombstones of removed series and those ending before mint go.
-    this.tombstones.deleteTombstones(removed);
-    this.tombstones.truncateBefore(mint);
-    this.counters.seriesRemoved += removed.size;
-    this.counters.numSamples = numSamples;
-    this.counters.minTime = minTime;
-    return removed;
+    return truncateSync(this, mint);
   }
 
   /** What the head holds now. */
@@ -300,29 +278,4 @@ export class Head {
   async close(): Promise<void> {
     await this.log?.close();
   }
-}
-
-/** Samples a series holds (in-order and out-of-order). */
-function countSamples(s: MemSeries): number {
-  let n = 0;
-  for (let i = MMAP_FIELDS - 1; i < s.mmapped.length; i += MMAP_FIELDS) n += s.mmapped[i]!;
-  for (const c of s.completed) n += c.chunk.numSamples();
-  n += s.openCount;
-  if (s.oooCompleted !== undefined) for (const c of s.oooCompleted) n += c.numSamples;
-  n += s.ooo?.length ?? 0;
-  return n;
-}
-
-function seriesMaxTime(s: MemSeries): number {
-  let t = s.isEmpty() ? -Infinity : s.maxt;
-  if (s.oooCompleted !== undefined) for (const c of s.oooCompleted) if (c.maxt > t) t = c.maxt;
-  if (s.ooo !== undefined && s.ooo.length > 0 && s.ooo.maxTime() > t) t = s.ooo.maxTime();
-  return t;
-}
-
-function seriesMinTime(s: MemSeries): number {
-  let t = s.minTime();
-  if (s.oooCompleted !== undefined) for (const c of s.oooCompleted) if (c.mint < t) t = c.mint;
-  if (s.ooo !== undefined && s.ooo.length > 0 && s.ooo.minTime() < t) t = s.ooo.minTime();
-  return t;
 }

@@ -407,3 +407,30 @@ export class MemSeries {
     return this.seq;
   }
 }
+
+/** Samples a series holds (in-order and out-of-order). */
+export function countSamples(s: MemSeries): number {
+  let n = 0;
+  for (let i = MMAP_FIELDS - 1; i < s.mmapped.length; i += MMAP_FIELDS) n += s.mmapped[i]!;
+  for (const c of s.completed) n += c.chunk.numSamples();
+  n += s.openCount;
+  if (s.oooCompleted !== undefined) for (const c of s.oooCompleted) n += c.numSamples;
+  n += s.ooo?.length ?? 0;
+  return n;
+}
+
+/** Time of the latest sample a series holds, in order or not (-Infinity when empty). */
+export function seriesMaxTime(s: MemSeries): number {
+  let t = s.isEmpty() ? -Infinity : s.maxt;
+  if (s.oooCompleted !== undefined) for (const c of s.oooCompleted) if (c.maxt > t) t = c.maxt;
+  if (s.ooo !== undefined && s.ooo.length > 0 && s.ooo.maxTime() > t) t = s.ooo.maxTime();
+  return t;
+}
+
+/** Time of the first sample a series holds, in order or not (Infinity when empty). */
+export function seriesMinTime(s: MemSeries): number {
+  let t = s.minTime();
+  if (s.oooCompleted !== undefined) for (const c of s.oooCompleted) if (c.mint < t) t = c.mint;
+  if (s.ooo !== undefined && s.ooo.length > 0 && s.ooo.minTime() < t) t = s.ooo.minTime();
+  return t;
+}
