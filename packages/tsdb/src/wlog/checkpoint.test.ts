@@ -124,6 +124,9 @@ describe('checkpoint', () => {
       enc.samples(series.map((s, i) => ({ ref: s.ref, t: 500 + i * 10, v: i / 3 }))), // Half before mint.
       enc.samples(series.map((s, i) => ({ ref: s.ref, t: 1000 + i, v: -i }))), // All kept.
       enc.samples(series.map((s, i) => ({ ref: s.ref, t: i, v: i }))), // None kept.
+      // All kept, and big enough to be written without a copy.
+      enc.samples(Array.from({ length: 8000 }, (_, i) => ({ ref: 100 + (i % 50) * 7, t: 2000 + i, v: Math.sin(i) }))),
+      enc.samples([{ ref: 100, t: 9000, v: 1 }]),
     ];
     await w.log(...recs);
     await w.nextSegment();
@@ -138,7 +141,10 @@ describe('checkpoint', () => {
       enc.series(series.filter((s) => keep(s.ref))),
       enc.samples(series.map((s, i) => ({ ref: s.ref, t: 500 + i * 10, v: i / 3 })).filter((s) => s.t >= 750)),
       recs[2]!,
+      recs[4]!,
+      recs[5]!,
     ];
+    expect(recs[4]!.length).toBeGreaterThan(64 * 1024);
     expect(got.map((r) => Buffer.from(r).toString('hex'))).toEqual(want.map((r) => Buffer.from(r).toString('hex')));
   });
 

@@ -1,5 +1,5 @@
 // Prometheus: tsdb/wlog/checkpoint.go Checkpoint, LastCheckpoint, DeleteCheckpoints, checkpointDir
-import { open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { open, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RecordDecoder } from '../record/record-decoder.js';
 import { RecordEncoder } from '../record/record-encoder.js';
@@ -21,6 +21,8 @@ import { WL } from './wl.js';
 import type { WalCompression } from './wlog-constants.js';
 
 const CHECKPOINT_PREFIX = 'checkpoint.';
+/** Records from this size on are written as they come rather than copied into a batch. */
+const directWriteBytes = 64 * 1024;
 
 /** Counts of what a checkpoint kept and dropped (Prometheus `CheckpointStats`). */
 export interface CheckpointStats {
@@ -164,6 +166,12 @@ export async function checkpoint(
   const series = newSeriesRefs(1024);
   let batch: Uint8Array[] = [];
   let batchBytes = 0;
+  const flush = (): void => {
+    if (batch.length === 0) return;
+    cp.logSync(batch);
+    batch = [];
+    batchBytes = 0;
+  };
   // A checkpoint of a big WAL takes seconds: it runs in slices so the event loop stays free.
   const slicer = new TimeSlicer(opts.sliceMs);
 
@@ -183,7 +191,7 @@ export async function checkpoint(
     stats.totalSeries += n;
     stats.droppedSeries += n - kept;
     if (kept === 0) return undefined;
-    if (kept === n) return rec.slice();
+    if (kept === n) return rec;
     // The kept entries' bytes as they are: the same record the encoder would write for them.
     const out = new Uint8Array(1 + keptBytes);
     out[0] = RecordType.Series;
@@ -211,17 +219,24 @@ export async function checkpoint(
     stats.totalSamples += n;
     stats.droppedSamples += n - kept;
     if (kept === 0) return undefined;
-    if (kept === n) return rec.slice();
+    if (kept === n) return rec;
     samples.length = kept;
     return enc.samplesColumnar(samples);
   };
 
   const process = async (r: WLReader): Promise<void> => {
     let n = 0;
+    let bytes = 0;
     while (r.next()) {
-      // Let scrapes and queries run between slices of a long checkpoint.
-      if (++n % 64 === 0 && slicer.due()) await slicer.yield();
       const rec = r.record();
+      // Let scrapes and queries run between slices of a long checkpoint: the clock is read every
+      // 64 records or 64 KiB, whichever comes first.
+      bytes += rec.length;
+      if (++n === 64 || bytes >= 65536) {
+        n = 0;
+        bytes = 0;
+        if (slicer.due()) await slicer.yield();
+      }
       let out: Uint8Array | Uint8Array[] | undefined;
       switch (dec.type(rec)) {
         case RecordType.Series:
@@ -283,15 +298,18 @@ export async function checkpoint(
       }
       if (out === undefined) continue;
       for (const o of Array.isArray(out) ? out : [out]) {
-        batch.push(o);
+        // A record kept whole is the reader's view, valid until its next record.
+        if (o.length >= directWriteBytes) {
+          // Big records are written at once, with no copy.
+          flush();
+          cp.logSync([o]);
+          continue;
+        }
+        batch.push(o === rec ? o.slice() : o);
         batchBytes += o.length;
       }
-      // Write in 1 MiB batches, as Prometheus does.
-      if (batchBytes > 1024 * 1024) {
-        cp.logSync(batch);
-        batch = [];
-        batchBytes = 0;
-      }
+      // Small records are written in 1 MiB batches, as Prometheus does.
+      if (batchBytes > 1024 * 1024) flush();
     }
     const err = r.err();
     if (err !== undefined) {
@@ -301,14 +319,17 @@ export async function checkpoint(
   };
 
   try {
-    // One segment in memory at a time, read without blocking the event loop.
+    // One segment in memory at a time, read without blocking the event loop into one buffer (a
+    // new one per segment would be garbage the size of a segment each time).
+    let buf: Uint8Array = new Uint8Array(0);
     for (const { seg, dir } of inputs) {
-      const bytes = await readFile(seg.path);
+      let bytes: Uint8Array;
+      [bytes, buf] = await readSegment(seg.path, buf);
       await process(new WLReader([{ index: seg.index, bytes }], dir));
       // A huge samples record may have grown the scratch columns: do not keep them for good.
       if (samples.refs.length > 1 << 16) samples = newRefSamples(1024);
     }
-    if (batch.length > 0) cp.logSync(batch);
+    flush();
     if (latestMetadata.size > 0) cp.logSync([enc.metadata([...latestMetadata.values()])]);
     await cp.close();
   } catch (err) {
@@ -321,6 +342,24 @@ export async function checkpoint(
   await rename(cpdirtmp, cpdir);
   await syncDir(walDir);
   return stats;
+}
+
+/** The bytes of file `path`, read into `buf` (or a bigger buffer, returned second). */
+async function readSegment(path: string, buf: Uint8Array): Promise<[Uint8Array, Uint8Array]> {
+  const fh = await open(path, 'r');
+  try {
+    const { size } = await fh.stat();
+    if (buf.length < size) buf = new Uint8Array(size);
+    let got = 0;
+    while (got < size) {
+      const { bytesRead } = await fh.read(buf, got, size - got, got);
+      if (bytesRead === 0) break; // Shrunk meanwhile: read what is there.
+      got += bytesRead;
+    }
+    return [buf.subarray(0, got), buf];
+  } finally {
+    await fh.close();
+  }
 }
 
 async function syncDir(dir: string): Promise<void> {
