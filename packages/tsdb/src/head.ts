@@ -274,8 +274,16 @@ export class Head {
     };
   }
 
-  /** Flushes and closes the logs, if any. The head must not be used after. */
+  /**
+   * Flushes and closes the logs, if any, once the commits under way are done. The head must not
+   * be used after.
+   */
   async close(): Promise<void> {
-    await this.log?.close();
+    const release = await this.isolation.lockCommits();
+    try {
+      await this.log?.close();
+    } finally {
+      release();
+    }
   }
 }

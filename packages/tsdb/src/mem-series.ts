@@ -381,10 +381,11 @@ export class MemSeries {
   }
 
   /**
-   * Logs a commit for isolation: `commitId` is about to append samples after the `seq` current
-   * now. Entries at or below `lowWatermark` no reader needs any more and are dropped.
+   * Logs a commit for isolation: `commitId` appends samples after `seq` (by default the current
+   * one: it is about to). Entries at or below `lowWatermark` no reader needs any more and are
+   * dropped. A second entry of the same commit is ignored: the first holds its seq.
    */
-  logCommit(commitId: number, lowWatermark: number): void {
+  logCommit(commitId: number, lowWatermark: number, seq = this.seq): void {
     let log = this.isoLog;
     if (log === undefined) {
       log = [];
@@ -395,7 +396,7 @@ export class MemSeries {
       if (k > 0) log.splice(0, k);
       if (log.length > 0 && log[log.length - 2] === commitId) return;
     }
-    log.push(commitId, this.seq);
+    log.push(commitId, seq);
   }
 
   /** The number of in-order samples (by seq) visible to a reader with `maxCommitId`. */
