@@ -110,6 +110,7 @@ export class DB implements Storage {
       head.chunkStore = {
         write: (ref, mint, maxt, chunk, isOOO) => cdm.writeChunk(ref, mint, maxt, chunk, isOOO),
         read: (ref) => cdm.chunk(ref),
+        readMany: (refs) => cdm.readChunks(refs),
       };
     }
     const report: OpenReport = { wal: await replayWAL(head, walDir, readOnly, cdm) };

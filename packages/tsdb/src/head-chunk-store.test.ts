@@ -9,16 +9,21 @@ import { Head } from './head.js';
 import type { HeadChunkStore } from './mem-series.js';
 
 /** A chunk store keeping copies of the chunk bytes in a Map (chunks_head/ without the files). */
-function memoryStore(): HeadChunkStore & { size: number } {
+function memoryStore(): HeadChunkStore & { size: number; reads: number; peek(ref: number): Uint8Array } {
   const m = new Map<number, Uint8Array>();
   let next = 1;
   return {
+    reads: 0,
     write(_seriesRef: number, _mint: number, _maxt: number, chunk: Chunk): number {
       m.set(next, chunk.bytes().slice());
       return next++;
     },
     read(ref: number): Chunk {
+      this.reads++;
       return XORChunk.fromBytes(m.get(ref)!);
+    },
+    peek(ref: number): Uint8Array {
+      return m.get(ref)!.slice();
     },
     get size() {
       return m.size;
@@ -66,5 +71,56 @@ describe('Head with a chunk store', () => {
     expect(ts[0]).toBeLessThanOrEqual(200);
     expect(head.stats().numSamples).toBe(ts.length);
     await q.close();
+  });
+});
+
+describe('queriers over a chunk store with readMany', () => {
+  it('fetch the stored chunks a select needs ahead, so iterating reads nothing', async () => {
+    const store = memoryStore();
+    // Reads ahead all but every third ref; those are read when iterated.
+    const asked: number[][] = [];
+    const withMany: HeadChunkStore = {
+      write: (...a) => store.write(...a),
+      read: (ref) => store.read(ref),
+      readMany: async (refs) => {
+        asked.push([...refs]);
+        return refs.map((r, i) => (i % 3 === 2 ? undefined : XORChunk.fromBytes(store.peek(r))));
+      },
+    };
+    const head = new Head({ chunkStore: withMany, chunkRangeMs: 1_000_000 });
+    const app = head.appender();
+    for (let t = 1; t <= 1000; t++) {
+      for (let i = 0; i < 3; i++) app.append(0, Labels.fromStrings('__name__', 'x', 'i', String(i)), t, t * i);
+    }
+    await app.commit();
+    const q = head.querier(-Infinity, Infinity);
+    const ts = await timestamps(head, q);
+    expect(asked).toHaveLength(1);
+    const stored = asked[0]!.length;
+    expect(stored).toBeGreaterThan(6);
+    store.reads = 0;
+    // Iterate again with a fresh select: only the refs readMany left out are read, once each, as
+    // the iteration reaches them.
+    const set = await q.select(false, undefined);
+    let n = 0;
+    while (set.next()) {
+      const it = set.at().iterator();
+      while (it.next() !== ValueType.None) n++;
+    }
+    expect(n).toBe(ts.length);
+    expect(n).toBe(3000);
+    expect(asked).toHaveLength(2);
+    expect(store.reads).toBe(Math.floor(stored / 3));
+    // The chunk querier reports the store's refs of the chunks it read ahead.
+    const cq = head.chunkQuerier(-Infinity, Infinity);
+    const cs = await cq.select(false, undefined);
+    const refs: number[] = [];
+    while (cs.next()) {
+      const ci = cs.at().chunkIterator();
+      while (ci.next()) refs.push(ci.at().ref);
+    }
+    expect(refs.filter((r) => r !== 0).sort((a, b) => a - b)).toEqual([...asked[0]!].sort((a, b) => a - b));
+    await q.close();
+    await cq.close();
   });
 });

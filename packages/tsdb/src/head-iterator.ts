@@ -31,6 +31,8 @@ export interface SeriesSnapshot {
   readonly limit: number;
   merged?: { ts: Float64Array; vs: Float64Array; length: number };
   deleted?: readonly TimeInterval[];
+  /** The chunk-store refs of chunks read ahead into `chunks` (by index; 0 for the others). */
+  storeRefs?: number[];
 }
 
 /** Iterates the samples of a snapshot within [mint, maxt] (ms, inclusive). */

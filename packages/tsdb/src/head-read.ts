@@ -21,7 +21,7 @@ import {
 import type { Head } from './head.js';
 import { HeadSeriesIterator, type SeriesSnapshot } from './head-iterator.js';
 import type { IsolationState } from './isolation.js';
-import { MMAP_FIELDS, type MemSeries } from './mem-series.js';
+import { type HeadChunkStore, MMAP_FIELDS, type MemSeries } from './mem-series.js';
 import { type PostingsIndex, postingsForMatchers } from './postings-for-matchers.js';
 import type { TimeInterval } from './record/ref-types.js';
 import { isSubrange, overlapsAny } from './tombstones.js';
@@ -159,6 +159,34 @@ function mergeWithOOO(
   return { ts: outT, vs: outV, length: m };
 }
 
+/**
+ * Reads the stored chunks the snapshots refer to (chunk-store refs) with the store's `readMany`,
+ * if it has one, and puts them in the snapshots: their iteration then does no I/O. Those it could
+ * not read stay refs, read (or reported) when iterated.
+ */
+async function prefetchChunks(store: HeadChunkStore | undefined, snaps: readonly SeriesSnapshot[]): Promise<void> {
+  if (store?.readMany === undefined) return;
+  const refs: number[] = [];
+  for (const snap of snaps) {
+    for (const c of snap.chunks) if (typeof c === 'number') refs.push(c);
+  }
+  if (refs.length === 0) return;
+  const got = await store.readMany(refs);
+  let k = 0;
+  for (const snap of snaps) {
+    const chunks = snap.chunks;
+    for (let i = 0; i < chunks.length; i++) {
+      const ref = chunks[i];
+      if (typeof ref !== 'number') continue;
+      const c = got[k++];
+      if (c === undefined) continue;
+      if (snap.storeRefs === undefined) snap.storeRefs = new Array<number>(chunks.length).fill(0);
+      snap.storeRefs[i] = ref;
+      chunks[i] = c;
+    }
+  }
+}
+
 class ListSet<S extends { labels(): Labels }> {
   #i = -1;
   readonly #items: S[];
@@ -266,7 +294,8 @@ class HeadChunkSeries implements ChunkSeries {
           // of it is deleted (Prometheus populateWithDelChunkSeriesIterator re-encodes those).
           const touched = snap.deleted !== undefined && overlapsAny(snap.mints[i]!, snap.maxts[i]!, snap.deleted);
           if (!touched && snap.firstSeqs[i]! + chunk.numSamples() <= snap.limit) {
-            metas.push({ ref: typeof c === 'number' ? c : 0, mint: snap.mints[i]!, maxt: snap.maxts[i]!, chunk });
+            const ref = typeof c === 'number' ? c : (snap.storeRefs?.[i] ?? 0);
+            metas.push({ ref, mint: snap.mints[i]!, maxt: snap.maxts[i]!, chunk });
             continue;
           }
         }
@@ -393,6 +422,7 @@ export class HeadQuerier extends HeadBaseQuerier implements Querier {
     const mint = trim ? (hints?.start ?? this.mint) : -Infinity;
     const maxt = trim ? (hints?.end ?? this.maxt) : Infinity;
     const snaps = this.snapshots(sortSeries, hints, matchers);
+    await prefetchChunks(this.head.chunkStore, snaps);
     return new ListSet<Series>(snaps.map((s) => new HeadSeries(s, this.head, mint, maxt)));
   }
 }
@@ -401,6 +431,7 @@ export class HeadQuerier extends HeadBaseQuerier implements Querier {
 export class HeadChunkQuerier extends HeadBaseQuerier implements ChunkQuerier {
   async select(sortSeries: boolean, hints: SelectHints | undefined, ...matchers: Matcher[]): Promise<ChunkSeriesSet> {
     const snaps = this.snapshots(sortSeries, hints, matchers);
+    await prefetchChunks(this.head.chunkStore, snaps);
     return new ListSet<ChunkSeries>(snaps.map((s) => new HeadChunkSeries(s, this.head)));
   }
 }

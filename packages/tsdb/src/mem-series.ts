@@ -20,7 +20,8 @@ export interface MemChunk {
 
 /**
  * Where completed head chunks go so that memory per series stays small (chunks_head/ on disk).
- * Reads are synchronous: sample iteration never awaits.
+ * `read` is synchronous, for sample iteration, which never awaits; queriers fetch the chunks a
+ * select will need with `readMany` first, when the store has it, so that iteration does no I/O.
  */
 export interface HeadChunkStore {
   /**
@@ -30,6 +31,12 @@ export interface HeadChunkStore {
   write(seriesRef: number, mint: number, maxt: number, chunk: Chunk, isOOO?: boolean): number;
   /** The chunk stored under `ref`. Throws if it cannot be read. */
   read(ref: number): Chunk;
+  /**
+   * The chunks stored under `refs`, read without blocking the event loop, in the order given;
+   * undefined for those it did not read (it failed, or read enough for one call): `read` reports
+   * or reads them when they are needed. The chunks stay valid whatever the store does after.
+   */
+  readMany?(refs: readonly number[]): Promise<(Chunk | undefined)[]>;
 }
 
 const COLS = 4; // maxt, lastValue, nextAt, open chunk's mint
