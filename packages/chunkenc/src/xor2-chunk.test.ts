@@ -349,6 +349,22 @@ describe("XOR2Chunk.append and byteLength (the head's per-sample path)", () => {
     );
   });
 
+  it('reset empties the chunk in place: what follows is written as in a new chunk', () => {
+    fc.assert(
+      fc.property(anySeries, anySeries, fc.boolean(), (a, b, borrowed) => {
+        let c = encode(a);
+        const original = c.bytes().slice();
+        if (borrowed) c = XOR2Chunk.fromBytes(original);
+        c.reset();
+        expect(c.numSamples()).toBe(0);
+        for (let i = 0; i < b.ts.length; i++) c.append(b.ts[i]!, float64FromBits(b.bits[i]!), b.sts[i]);
+        expect(hex(c.bytes())).toBe(hex(encode(b).bytes()));
+        if (borrowed) expect(hex(original)).toBe(hex(encode(a).bytes())); // Not written to.
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('appends through the appender handed out last', () => {
     const c = new XOR2Chunk();
     c.append(1000, 1, 10);

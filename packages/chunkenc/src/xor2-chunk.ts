@@ -160,6 +160,25 @@ export class XOR2Chunk implements Chunk {
   }
 
   /**
+   * Empties the chunk so that it is appended to as a new one, keeping its buffer (no allocation).
+   * Only for an owner that knows nobody else holds the chunk, its bytes or an iterator over them:
+   * they would see the new samples. Bytes from `fromBytes` are never written to: the chunk gets a
+   * buffer of its own then. Appenders handed out before must not be used after.
+   */
+  reset(): void {
+    const w = this.#w;
+    if (this.#borrowed) {
+      this.#w = new BitWriter(new Uint8Array(ALLOCATION_BYTES), XOR2_HEADER_BYTES, 0);
+      this.#borrowed = false;
+    } else {
+      w.buf.fill(0, 0, w.length); // Unwritten bits must be zero: the writer ORs into them.
+      w.length = XOR2_HEADER_BYTES;
+      w.count = 0;
+    }
+    this.#app = undefined;
+  }
+
+  /**
    * Drops spare capacity above 32 bytes once the chunk is complete. A chunk from fromBytes whose
    * bytes are a small view of a larger buffer gets its own exact copy, so it no longer keeps that
    * buffer alive.
