@@ -124,3 +124,41 @@ describe('queriers over a chunk store with readMany', () => {
     await cq.close();
   });
 });
+
+describe('chunks cut to a chunk store', () => {
+  it('are emptied and reused as the next open chunk only while no querier is open', async () => {
+    const store = memoryStore();
+    const lent: Chunk[] = [];
+    const head = new Head({
+      chunkRangeMs: 1_000_000,
+      chunkStore: {
+        write: (ref, mint, maxt, chunk) => {
+          lent.push(chunk);
+          return store.write(ref, mint, maxt, chunk);
+        },
+        read: (ref) => store.read(ref),
+      },
+    });
+    const ls = Labels.fromStrings('__name__', 'x');
+    let t = 0;
+    const fill = async (n: number): Promise<void> => {
+      const app = head.appender();
+      for (let k = 0; k < n; k++) app.append(0, ls, ++t, t);
+      await app.commit();
+    };
+    await fill(1000); // A cut every 120 samples: 8 chunks written, all through one object.
+    expect(lent).toHaveLength(8);
+    expect(new Set(lent).size).toBe(1);
+    // A querier open across cuts: each cut chunk stays the querier's to read, never reused.
+    const q = head.querier(-Infinity, Infinity);
+    const before = await timestamps(head, q);
+    await fill(1000);
+    expect(lent).toHaveLength(16);
+    expect(new Set(lent.slice(8)).size).toBe(8);
+    expect(await timestamps(head, q)).toEqual(before);
+    await q.close();
+    const all = head.querier(-Infinity, Infinity);
+    expect(await timestamps(head, all)).toEqual(Array.from({ length: 2000 }, (_, i) => i + 1));
+    await all.close();
+  });
+});

@@ -124,9 +124,13 @@ export async function applyCommit(
   // rest of the commit (the out-of-order head has no commit log).
   const oooAt: number[] = [];
   let appended = 0;
+  const cols = head.columns;
   try {
     while (i < n) {
       const end = slicer === undefined ? n : Math.min(n, i + samplesPerCheck);
+      // Chunks cut to the store may be reused while no querier (none opened since the last slice
+      // either) can hold an open chunk.
+      cols.reuseChunks = !iso.hasReaders;
       let mint = Infinity;
       let maxt = -Infinity;
       let dropped = 0;
@@ -180,6 +184,7 @@ export async function applyCommit(
     for (const { series, m } of batch.metadata) series.meta = m;
     return ooo;
   } finally {
+    cols.reuseChunks = false;
     iso.endCommit(commitId);
   }
 }

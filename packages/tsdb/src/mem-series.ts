@@ -26,7 +26,8 @@ export interface MemChunk {
 export interface HeadChunkStore {
   /**
    * Stores a completed chunk of series `seriesRef` and returns a reference to read it back.
-   * `isOOO` marks an out-of-order chunk.
+   * `isOOO` marks an out-of-order chunk. The chunk is lent for the call only: the head may empty
+   * it and append to it again once `write` returned, so keep a copy of its bytes, not the chunk.
    */
   write(seriesRef: number, mint: number, maxt: number, chunk: Chunk, isOOO?: boolean): number;
   /** The chunk stored under `ref`. Throws if it cannot be read. */
@@ -50,6 +51,12 @@ export class SeriesColumns {
   a = new Float64Array(COLS * 1024);
   /** Whether new open chunks are XOR2 (`floatChunkEncoding: 'xor2'`), keeping start timestamps. */
   xor2 = false;
+  /**
+   * Whether a chunk cut and written to the chunk store may be emptied and reused as the next open
+   * chunk (no allocation). Set only while nobody can hold a reference to an open chunk: while no
+   * querier is open (see applyCommit).
+   */
+  reuseChunks = false;
   #next = 0;
   readonly #free: number[] = [];
 
@@ -287,20 +294,29 @@ export class MemSeries {
   }
 
   #cut(mint: number, chunkRangeMs: number, store: HeadChunkStore | undefined): void {
-    const prev = this.open;
+    const prev = this.#openChunk;
+    let next: XORChunk | XOR2Chunk | undefined;
     if (prev !== undefined) {
-      // A chunk going to the store is copied there and dropped: compacting it would be a wasted copy.
+      const prevMint = this.#openMint;
+      const prevMaxt = this.maxt;
       if (store !== undefined) {
-        const ref = store.write(this.ref, prev.mint, prev.maxt, prev.chunk);
+        // A chunk going to the store is copied there and dropped: compacting it would be a wasted copy.
+        const ref = store.write(this.ref, prevMint, prevMaxt, prev);
         // concat allocates exactly what is needed: push would leave ~50% spare capacity per series.
-        this.mmapped = this.mmapped.concat(ref, prev.mint, prev.maxt, this.#openCount);
+        this.mmapped = this.mmapped.concat(ref, prevMint, prevMaxt, this.#openCount);
+        // When every series cuts at once (a chunk range boundary), 100k new chunks would be 100k
+        // objects and buffers for the garbage collector to copy: reuse this one when none can hold it.
+        if (this.#cols.reuseChunks) {
+          prev.reset();
+          next = prev;
+        }
       } else {
-        prev.chunk.compact();
+        prev.compact();
         if (this.completed === noCompleted) this.completed = [];
-        this.completed.push(prev);
+        this.completed.push({ chunk: prev, mint: prevMint, maxt: prevMaxt, firstSeq: this.#openFirstSeq });
       }
     }
-    this.#openChunk = this.#cols.xor2 ? new XOR2Chunk() : new XORChunk();
+    this.#openChunk = next ?? (this.#cols.xor2 ? new XOR2Chunk() : new XORChunk());
     this.#openMint = mint;
     this.#openFirstSeq = this.seq;
     this.#openCount = 0;
