@@ -24,6 +24,7 @@ import type { IsolationState } from './isolation.js';
 import { type HeadChunkStore, MMAP_FIELDS, type MemSeries } from './mem-series.js';
 import { type PostingsIndex, postingsForMatchers } from './postings-for-matchers.js';
 import type { TimeInterval } from './record/ref-types.js';
+import { TimeSlicer } from './time-slicer.js';
 import { isSubrange, overlapsAny } from './tombstones.js';
 
 /** The head's postings as matcher evaluation needs them. */
@@ -35,6 +36,20 @@ export function headIndex(head: Head): PostingsIndex {
     postingsForLabelMatching: (name, match) => p.postingsForLabelMatching(name, match),
     postingsForAllLabelValues: (name) => p.postingsForAllLabelValues(name),
   };
+}
+
+/**
+ * Prometheus blockBaseSeriesSet: whether the part in [mint, maxt] of a chunk over [cmint, cmaxt]
+ * is deleted entirely (the chunk is skipped then).
+ */
+function gone(
+  deleted: readonly TimeInterval[] | undefined,
+  cmint: number,
+  cmaxt: number,
+  mint: number,
+  maxt: number,
+): boolean {
+  return deleted !== undefined && isSubrange(Math.max(cmint, mint), Math.min(cmaxt, maxt), deleted);
 }
 
 /** Captures what a reader with `iso` may see of `s` within [mint, maxt]; undefined if nothing. */
@@ -49,9 +64,6 @@ export function snapshotSeries(
   // Tombstones as they are now (copied: a later delete must not change what this query sees).
   const tomb = head.tombstones.get(s.ref);
   const deleted = tomb === undefined ? undefined : tomb.slice();
-  // Prometheus blockBaseSeriesSet: chunks whose part in range is entirely deleted are skipped.
-  const gone = (cmint: number, cmaxt: number): boolean =>
-    deleted !== undefined && isSubrange(Math.max(cmint, mint), Math.min(cmaxt, maxt), deleted);
   const chunks: (Chunk | number)[] = [];
   const mints: number[] = [];
   const maxts: number[] = [];
@@ -62,33 +74,35 @@ export function snapshotSeries(
   for (let i = 0; i < mm.length; i += MMAP_FIELDS) {
     const first = seq;
     seq += mm[i + 3]!;
-    if (mm[i + 2]! < mint || mm[i + 1]! > maxt || first >= limit || gone(mm[i + 1]!, mm[i + 2]!)) continue;
+    if (mm[i + 2]! < mint || mm[i + 1]! > maxt || first >= limit || gone(deleted, mm[i + 1]!, mm[i + 2]!, mint, maxt)) {
+      continue;
+    }
     chunks.push(mm[i]!);
     mints.push(mm[i + 1]!);
     maxts.push(mm[i + 2]!);
     firstSeqs.push(first);
   }
   for (const c of s.completed) {
-    if (c.maxt < mint || c.mint > maxt || c.firstSeq >= limit || gone(c.mint, c.maxt)) continue;
+    if (c.maxt < mint || c.mint > maxt || c.firstSeq >= limit || gone(deleted, c.mint, c.maxt, mint, maxt)) continue;
     chunks.push(c.chunk);
     mints.push(c.mint);
     maxts.push(c.maxt);
     firstSeqs.push(c.firstSeq);
   }
-  const o = s.open;
+  const open = s.openChunk;
   if (
-    o !== undefined &&
+    open !== undefined &&
     s.maxt >= mint &&
-    o.mint <= maxt &&
-    o.firstSeq < limit &&
+    s.openMint <= maxt &&
+    s.openFirstSeq < limit &&
     s.openCount > 0 &&
-    !gone(o.mint, s.maxt)
+    !gone(deleted, s.openMint, s.maxt, mint, maxt)
   ) {
     openIndex = chunks.length;
-    chunks.push(o.chunk);
-    mints.push(o.mint);
+    chunks.push(open);
+    mints.push(s.openMint);
     maxts.push(s.maxt);
-    firstSeqs.push(o.firstSeq);
+    firstSeqs.push(s.openFirstSeq);
   }
   const snap: SeriesSnapshot = { labels: s.labels, chunks, mints, maxts, firstSeqs, openIndex, limit };
   if (deleted !== undefined) snap.deleted = deleted;
@@ -187,18 +201,24 @@ async function prefetchChunks(store: HeadChunkStore | undefined, snaps: readonly
   }
 }
 
-class ListSet<S extends { labels(): Labels }> {
+/** A set over snapshots, making the series of each as it is reached (none allocated at select). */
+class SnapshotSet<S> {
   #i = -1;
-  readonly #items: S[];
+  #cur: S | undefined;
+  readonly #snaps: readonly SeriesSnapshot[];
+  readonly #make: (snap: SeriesSnapshot) => S;
   readonly #warnings = new Annotations();
-  constructor(items: S[]) {
-    this.#items = items;
+  constructor(snaps: readonly SeriesSnapshot[], make: (snap: SeriesSnapshot) => S) {
+    this.#snaps = snaps;
+    this.#make = make;
   }
   next(): boolean {
-    return ++this.#i < this.#items.length;
+    this.#cur = undefined;
+    return ++this.#i < this.#snaps.length;
   }
   at(): S {
-    return this.#items[this.#i]!;
+    if (this.#cur === undefined) this.#cur = this.#make(this.#snaps[this.#i]!);
+    return this.#cur;
   }
   err(): Error | undefined {
     return undefined;
@@ -340,7 +360,11 @@ abstract class HeadBaseQuerier {
     this.iso = head.isolation.startRead();
   }
 
-  protected snapshots(sortSeries: boolean, hints: SelectHints | undefined, matchers: Matcher[]): SeriesSnapshot[] {
+  protected async snapshots(
+    sortSeries: boolean,
+    hints: SelectHints | undefined,
+    matchers: Matcher[],
+  ): Promise<SeriesSnapshot[]> {
     if (this.#closed) throw new Error('querier is closed');
     const head = this.head;
     const refs = postingsForMatchers(headIndex(head), matchers);
@@ -348,7 +372,13 @@ abstract class HeadBaseQuerier {
     const mint = hints?.start ?? this.mint;
     const maxt = hints?.end ?? this.maxt;
     const out: SeriesSnapshot[] = [];
+    // A select of 100k series takes a while: in slices. Isolation keeps the in-order samples of
+    // each series to this querier's commits, whatever is committed between slices; out-of-order
+    // samples have no commit log, so those of a commit made meanwhile show in the series snapshot
+    // after it (a select of up to 4,096 series is taken at once, with no such seam).
+    const slicer = refs.length > 4096 ? new TimeSlicer() : undefined;
     for (let i = 0; i < refs.length; i++) {
+      if ((i & 255) === 255 && slicer?.due() === true) await slicer.yield();
       const s = head.series.getByRef(refs[i]!);
       if (s === undefined) continue;
       const snap = snapshotSeries(head, s, mint, maxt, this.iso);
@@ -421,17 +451,19 @@ export class HeadQuerier extends HeadBaseQuerier implements Querier {
     const trim = hints?.disableTrimming !== true;
     const mint = trim ? (hints?.start ?? this.mint) : -Infinity;
     const maxt = trim ? (hints?.end ?? this.maxt) : Infinity;
-    const snaps = this.snapshots(sortSeries, hints, matchers);
+    const snaps = await this.snapshots(sortSeries, hints, matchers);
     await prefetchChunks(this.head.chunkStore, snaps);
-    return new ListSet<Series>(snaps.map((s) => new HeadSeries(s, this.head, mint, maxt)));
+    const head = this.head;
+    return new SnapshotSet<Series>(snaps, (s) => new HeadSeries(s, head, mint, maxt));
   }
 }
 
 /** Prometheus: the head's block chunk querier. Hands out whole chunks overlapping the range. */
 export class HeadChunkQuerier extends HeadBaseQuerier implements ChunkQuerier {
   async select(sortSeries: boolean, hints: SelectHints | undefined, ...matchers: Matcher[]): Promise<ChunkSeriesSet> {
-    const snaps = this.snapshots(sortSeries, hints, matchers);
+    const snaps = await this.snapshots(sortSeries, hints, matchers);
     await prefetchChunks(this.head.chunkStore, snaps);
-    return new ListSet<ChunkSeries>(snaps.map((s) => new HeadChunkSeries(s, this.head)));
+    const head = this.head;
+    return new SnapshotSet<ChunkSeries>(snaps, (s) => new HeadChunkSeries(s, head));
   }
 }

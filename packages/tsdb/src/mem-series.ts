@@ -236,6 +236,21 @@ export class MemSeries {
     return { chunk: c, mint: this.#openMint, maxt: this.maxt, firstSeq: this.#openFirstSeq };
   }
 
+  /** The chunk being appended to, if any (no MemChunk view allocated, unlike `open`). */
+  get openChunk(): Chunk | undefined {
+    return this.#openChunk;
+  }
+
+  /** Time of the open chunk's first sample (meaningful while there is an open chunk). */
+  get openMint(): number {
+    return this.#openMint;
+  }
+
+  /** Index of the open chunk's first sample among all samples ever appended to the series. */
+  get openFirstSeq(): number {
+    return this.#openFirstSeq;
+  }
+
   get #openMint(): number {
     return this.#cols.a[this.columnOffset + 3]!;
   }
