@@ -5,7 +5,10 @@
 //   - the first commit, which creates the 100k series;
 //   - a steady commit of 100k samples;
 //   - the commit in which every series cuts its chunk at the 2h boundary;
+//   - a select of all 100k series over 3h, the first 2h on disk (without the iteration after it);
 //   - truncateHead at 2h with its WAL checkpoint (its duration is printed too).
+// Each figure is the worst gap, then (ms) the main thread's CPU time and the GC pauses within it,
+// and the most CPU time within any gap (what the stall would be on an idle machine).
 // The scrape driver yields every 1,024 appends, as a scrape parser does between chunks of a body,
 // so the delays are those of the DB's own calls. Sample timestamps are 60 s apart: chunk cuts and
 // the checkpoint follow sample time, not wall time, so 3h of data take seconds to build.
@@ -16,7 +19,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { join } from 'node:path';
-import { Labels } from '@tsprom/labels';
+import { Labels, Matcher, MatchType } from '@tsprom/labels';
+import { ValueType } from '@tsprom/storage-interfaces';
 import { DB } from '@tsprom/tsdb';
 import { report } from './harness.js';
 
@@ -71,6 +75,8 @@ interface Stall {
   cpuMs: number;
   /** Time V8's garbage collector paused the main thread within that gap, ms (wall). */
   gcMs: number;
+  /** Most time the main thread spent on a CPU within any one gap, ms: the stall on an idle machine. */
+  maxCpuMs: number;
   /** Wall time of the watched call, ms. */
   wallMs: number;
 }
@@ -89,9 +95,11 @@ async function watch(fn: () => Promise<void>): Promise<Stall> {
   let lastWall = performance.now();
   let lastCpu = cpuNs?.() ?? 0;
   let worst = { start: lastWall, end: lastWall, cpuMs: cpuNs === undefined ? Number.NaN : 0 };
+  let maxCpuMs = cpuNs === undefined ? Number.NaN : 0;
   const beat = (): void => {
     const w = performance.now();
     const c = cpuNs?.() ?? 0;
+    if ((c - lastCpu) / 1e6 > maxCpuMs) maxCpuMs = (c - lastCpu) / 1e6;
     if (w - lastWall > worst.end - worst.start) {
       worst = { start: lastWall, end: w, cpuMs: cpuNs === undefined ? Number.NaN : (c - lastCpu) / 1e6 };
     }
@@ -110,7 +118,7 @@ async function watch(fn: () => Promise<void>): Promise<Stall> {
   obs.disconnect();
   let gcMs = 0;
   for (const g of gcs) gcMs += Math.max(0, Math.min(g.end, worst.end) - Math.max(g.start, worst.start));
-  return { worstMs: worst.end - worst.start, cpuMs: worst.cpuMs, gcMs, wallMs };
+  return { worstMs: worst.end - worst.start, cpuMs: worst.cpuMs, gcMs, maxCpuMs, wallMs };
 }
 
 /** One scrape of every series at `t`, committed at once. */
@@ -126,7 +134,9 @@ async function scrape(db: DB, labels: Labels[], refs: number[], t: number): Prom
 
 const ms = (x: number): string => `${x.toFixed(1)} ms`;
 const stall = (s: Stall): string =>
-  `${ms(s.worstMs)} (${Number.isNaN(s.cpuMs) ? '' : `cpu ${ms(s.cpuMs)}, `}gc ${ms(s.gcMs)})`;
+  Number.isNaN(s.cpuMs)
+    ? `${ms(s.worstMs)} (gc ${s.gcMs.toFixed(1)})`
+    : `${ms(s.worstMs)} (cpu ${s.cpuMs.toFixed(1)}, gc ${s.gcMs.toFixed(1)}; max cpu ${s.maxCpuMs.toFixed(1)})`;
 
 /** Runs the suite and prints its figures. */
 export async function run(): Promise<void> {
@@ -139,7 +149,7 @@ export async function run(): Promise<void> {
     const db = await DB.open(dir, { walSegmentSizeBytes: 16 * 1024 * 1024, walCompression: 'snappy' });
     const create = await watch(() => scrape(db, labels, refs, 0));
     report('tsdb: first scrape, creating 100k series', stall(create));
-    let steady: Stall = { worstMs: 0, cpuMs: Number.NaN, gcMs: 0, wallMs: 0 };
+    let steady: Stall = { worstMs: 0, cpuMs: Number.NaN, gcMs: 0, maxCpuMs: Number.NaN, wallMs: 0 };
     let t = stepMs;
     for (; t < twoHours; t += stepMs) {
       const w = await watch(() => scrape(db, labels, refs, t));
@@ -152,6 +162,20 @@ export async function run(): Promise<void> {
     const cutChunks = db.stats().numChunks - chunksBefore;
     report(`tsdb: scrape cutting a chunk in every series (${(cutChunks / 1000).toFixed(0)}k chunks)`, stall(cut));
     for (t += stepMs; t <= (3 * twoHours) / 2; t += stepMs) await scrape(db, labels, refs, t);
+    // A select of every series: the chunks it needs are read from chunks_head/ during the select.
+    const q = db.querier(-Infinity, Infinity);
+    let set: Awaited<ReturnType<typeof q.select>> | undefined;
+    const sel = await watch(async () => {
+      set = await q.select(false, undefined, new Matcher(MatchType.Regexp, 'job', '.+'));
+    });
+    let n = 0;
+    while (set!.next()) {
+      const it = set!.at().iterator();
+      while (it.next() !== ValueType.None) n++;
+    }
+    await q.close();
+    report(`tsdb: select of 100k series (${(n / 1e6).toFixed(1)}M samples, chunks on disk)`, stall(sel));
+    report('tsdb: select of 100k series, duration', ms(sel.wallMs));
     const samples = db.stats().numSamples;
     const trunc = await watch(() => db.truncateHead(twoHours));
     report(`tsdb: truncateHead at 2h + WAL checkpoint (${(samples / 1e6).toFixed(1)}M samples)`, stall(trunc));
