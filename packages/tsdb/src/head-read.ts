@@ -180,14 +180,19 @@ function mergeWithOOO(
  */
 async function prefetchChunks(store: HeadChunkStore | undefined, snaps: readonly SeriesSnapshot[]): Promise<void> {
   if (store?.readMany === undefined) return;
+  // Walks over 100k snapshots take a while: in slices.
+  const slicer = new TimeSlicer();
   const refs: number[] = [];
-  for (const snap of snaps) {
-    for (const c of snap.chunks) if (typeof c === 'number') refs.push(c);
+  for (let j = 0; j < snaps.length; j++) {
+    if ((j & 1023) === 1023 && slicer.due()) await slicer.yield();
+    for (const c of snaps[j]!.chunks) if (typeof c === 'number') refs.push(c);
   }
   if (refs.length === 0) return;
   const got = await store.readMany(refs);
   let k = 0;
-  for (const snap of snaps) {
+  for (let j = 0; j < snaps.length; j++) {
+    if ((j & 1023) === 1023 && slicer.due()) await slicer.yield();
+    const snap = snaps[j]!;
     const chunks = snap.chunks;
     for (let i = 0; i < chunks.length; i++) {
       const ref = chunks[i];
