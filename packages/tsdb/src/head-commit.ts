@@ -110,24 +110,27 @@ export async function applyCommit(
   const slicer = n > samplesPerCheck ? new TimeSlicer(sliceMs) : undefined;
   // Per sample, the seq of its series before it was applied: what a reader opening in the middle
   // of the commit must be cut at, for the series applied without logging (no reader was open).
-  const seqBefore = slicer !== undefined ? iso.commitScratch(n) : undefined;
-  let logIso = iso.hasReaders;
-  let low = logIso ? iso.lowWatermark() : 0;
-  let i = 0;
+  const seqBefore = iso.commitScratch(n);
+  // What the hook below shares with the loop, read by the loop once per slice (readers open only
+  // between slices), so that the per-sample loop keeps its variables local.
+  const st = { applied: 0, logIso: iso.hasReaders, low: iso.hasReaders ? iso.lowWatermark() : 0 };
   const commitId = iso.beginCommit(() => {
-    if (logIso) return; // Logging as it goes already.
-    logIso = true;
-    low = iso.lowWatermark();
-    for (let k = 0; k < i; k++) series[k]!.logCommit(commitId, low, seqBefore![k]!);
+    if (st.logIso) return; // Logging as it goes already.
+    st.logIso = true;
+    st.low = iso.lowWatermark();
+    for (let k = 0; k < st.applied; k++) series[k]!.logCommit(commitId, st.low, seqBefore[k]!);
   });
   // Samples going out of order, by index: inserted in the last slice, so that they appear with the
   // rest of the commit (the out-of-order head has no commit log).
   const oooAt: number[] = [];
   let appended = 0;
   const cols = head.columns;
+  let i = 0;
   try {
     while (i < n) {
       const end = slicer === undefined ? n : Math.min(n, i + samplesPerCheck);
+      const logIso = st.logIso;
+      const low = st.low;
       // Chunks cut to the store may be reused while no querier (none opened since the last slice
       // either) can hold an open chunk.
       cols.reuseChunks = !iso.hasReaders;
@@ -139,7 +142,7 @@ export async function applyCommit(
         const s = series[i]!;
         const t = ts[i]!;
         const v = vs[i]!;
-        if (seqBefore !== undefined) seqBefore[i] = s.seq;
+        seqBefore[i] = s.seq;
         if (logIso) s.logCommit(commitId, low);
         let verdict = appendable(s, t, v, headMaxT, minValidTime, window);
         // Prometheus sends a sample below minValidTime but after the series' latest one to the OOO
@@ -169,6 +172,7 @@ export async function applyCommit(
       c.samplesAppended += appended - from;
       c.numSamples += appended - from;
       c.droppedAtCommit += dropped;
+      st.applied = i;
       if (i < n && slicer!.due()) await slicer!.yield();
     }
     // The last slice: what has no commit log becomes visible with the end of the commit.
