@@ -24,8 +24,11 @@ import {
 import type { Head } from './head.js';
 import type { CommitBatch, HeadLog } from './head-log.js';
 import type { MemSeries } from './mem-series.js';
-import { TimeSlicer } from './time-slicer.js';
+import { TimeSlicer, yieldToLoop } from './time-slicer.js';
 import { Appendable, appendable, applyCommit } from './head-commit.js';
+
+/** Samples from which a commit gives the event loop a turn between its phases (log, apply). */
+const bigCommit = 4096;
 
 /**
  * Buffers samples, exemplars and metadata and applies them to the head at commit, atomically (a
@@ -294,7 +297,11 @@ export class HeadAppender implements Appender {
     // apply, and a commit applied in slices never interleaves with another.
     const release = await head.isolation.lockCommits();
     try {
-      if (head.log !== undefined) await this.#log(head.log, batch, newSeries);
+      if (head.log !== undefined) {
+        await this.#log(head.log, batch, newSeries);
+        // Logging and applying each run in slices; their last and first would make one stall.
+        if (batch.length > bigCommit) await yieldToLoop();
+      }
       const ooo = await applyCommit(head, batch, this.#headMaxT, this.#minValidTime, this.#sts);
       if (ooo !== undefined && head.log !== undefined) {
         await head.log.logOOO(ooo.series, ooo.ts, ooo.vs, ooo.length, ooo.markers);
@@ -333,6 +340,7 @@ export class HeadAppender implements Appender {
           newSeries.push(s);
         }
       }
+      if (series.length > bigCommit) await yieldToLoop();
       await log.logCommit(batch);
     } catch (err) {
       for (const s of newSeries) s.walLogged = false;
