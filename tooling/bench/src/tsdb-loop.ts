@@ -7,13 +7,12 @@
 //   - the commit in which every series cuts its chunk at the 2h boundary;
 //   - a select of all 100k series over 3h, the first 2h on disk (without the iteration after it);
 //   - truncateHead at 2h with its WAL checkpoint (its duration is printed too).
-// Each figure is the worst gap, then (ms) the main thread's CPU time and the GC pauses within it,
-// and the most CPU time within any gap (what the stall would be on an idle machine).
+// Each figure is the worst gap, then (ms) the main thread's CPU time within it, its time waiting
+// for a CPU (runnable, not running: the machine's other load), the GC pauses within it, and the
+// most CPU time within any gap (what the stall would be on an idle machine).
 // The scrape driver yields every 1,024 appends, as a scrape parser does between chunks of a body,
 // so the delays are those of the DB's own calls. Sample timestamps are 60 s apart: chunk cuts and
 // the checkpoint follow sample time, not wall time, so 3h of data take seconds to build.
-// On a loaded machine a gap includes time spent waiting for a CPU: the CPU figure (Linux
-// schedstat) is the part the DB's own work is responsible for.
 import { openSync, readSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -49,11 +48,11 @@ function seriesLabels(n: number): Labels[] {
 const yieldNow = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
- * The main thread's time on a CPU in ns, from Linux's schedstat (undefined elsewhere). A stall of
- * the event loop on a loaded machine is partly time spent waiting for a CPU; this tells the two
- * apart.
+ * The main thread's time on a CPU and time spent runnable but waiting for one, in ns, from Linux's
+ * schedstat (undefined elsewhere). A stall of the event loop on a loaded machine is partly time
+ * spent waiting for a CPU; this tells the two apart.
  */
-function mainThreadCpu(): (() => number) | undefined {
+function mainThreadSchedStat(): (() => [number, number]) | undefined {
   let fd: number;
   try {
     fd = openSync(`/proc/self/task/${process.pid}/schedstat`, 'r');
@@ -63,16 +62,19 @@ function mainThreadCpu(): (() => number) | undefined {
   const b = Buffer.alloc(64);
   return () => {
     const n = readSync(fd, b, 0, b.length, 0);
-    return Number(b.toString('latin1', 0, n).split(' ', 1)[0]);
+    const [run, wait] = b.toString('latin1', 0, n).split(' ', 2);
+    return [Number(run), Number(wait)];
   };
 }
-const cpuNs = mainThreadCpu();
+const schedStat = mainThreadSchedStat();
 
 interface Stall {
   /** Longest gap between two heartbeats, ms (the worst event-loop delay). */
   worstMs: number;
   /** Time the main thread spent on a CPU within that gap, ms (NaN without schedstat). */
   cpuMs: number;
+  /** Time the main thread was runnable but waited for a CPU within that gap, ms (NaN without schedstat). */
+  waitMs: number;
   /** Time V8's garbage collector paused the main thread within that gap, ms (wall). */
   gcMs: number;
   /** Most time the main thread spent on a CPU within any one gap, ms: the stall on an idle machine. */
@@ -93,18 +95,19 @@ async function watch(fn: () => Promise<void>): Promise<Stall> {
   });
   obs.observe({ entryTypes: ['gc'] });
   let lastWall = performance.now();
-  let lastCpu = cpuNs?.() ?? 0;
-  let worst = { start: lastWall, end: lastWall, cpuMs: cpuNs === undefined ? Number.NaN : 0 };
-  let maxCpuMs = cpuNs === undefined ? Number.NaN : 0;
+  let [lastCpu, lastWait] = schedStat?.() ?? [Number.NaN, Number.NaN];
+  let worst = { start: lastWall, end: lastWall, cpuMs: Number.NaN, waitMs: Number.NaN };
+  let maxCpuMs = schedStat === undefined ? Number.NaN : 0;
   const beat = (): void => {
     const w = performance.now();
-    const c = cpuNs?.() ?? 0;
+    const [c, q] = schedStat?.() ?? [Number.NaN, Number.NaN];
     if ((c - lastCpu) / 1e6 > maxCpuMs) maxCpuMs = (c - lastCpu) / 1e6;
     if (w - lastWall > worst.end - worst.start) {
-      worst = { start: lastWall, end: w, cpuMs: cpuNs === undefined ? Number.NaN : (c - lastCpu) / 1e6 };
+      worst = { start: lastWall, end: w, cpuMs: (c - lastCpu) / 1e6, waitMs: (q - lastWait) / 1e6 };
     }
     lastWall = w;
     lastCpu = c;
+    lastWait = q;
   };
   const timer = setInterval(beat, 1);
   const start = performance.now();
@@ -118,7 +121,7 @@ async function watch(fn: () => Promise<void>): Promise<Stall> {
   obs.disconnect();
   let gcMs = 0;
   for (const g of gcs) gcMs += Math.max(0, Math.min(g.end, worst.end) - Math.max(g.start, worst.start));
-  return { worstMs: worst.end - worst.start, cpuMs: worst.cpuMs, gcMs, maxCpuMs, wallMs };
+  return { worstMs: worst.end - worst.start, cpuMs: worst.cpuMs, waitMs: worst.waitMs, gcMs, maxCpuMs, wallMs };
 }
 
 /** One scrape of every series at `t`, committed at once. */
@@ -136,7 +139,8 @@ const ms = (x: number): string => `${x.toFixed(1)} ms`;
 const stall = (s: Stall): string =>
   Number.isNaN(s.cpuMs)
     ? `${ms(s.worstMs)} (gc ${s.gcMs.toFixed(1)})`
-    : `${ms(s.worstMs)} (cpu ${s.cpuMs.toFixed(1)}, gc ${s.gcMs.toFixed(1)}; max cpu ${s.maxCpuMs.toFixed(1)})`;
+    : `${ms(s.worstMs)} (cpu ${s.cpuMs.toFixed(1)}, wait ${s.waitMs.toFixed(1)}, gc ${s.gcMs.toFixed(1)}; ` +
+      `max cpu ${s.maxCpuMs.toFixed(1)})`;
 
 /** Runs the suite and prints its figures. */
 export async function run(): Promise<void> {
@@ -149,7 +153,7 @@ export async function run(): Promise<void> {
     const db = await DB.open(dir, { walSegmentSizeBytes: 16 * 1024 * 1024, walCompression: 'snappy' });
     const create = await watch(() => scrape(db, labels, refs, 0));
     report('tsdb: first scrape, creating 100k series', stall(create));
-    let steady: Stall = { worstMs: 0, cpuMs: Number.NaN, gcMs: 0, maxCpuMs: Number.NaN, wallMs: 0 };
+    let steady: Stall = { worstMs: 0, cpuMs: Number.NaN, waitMs: Number.NaN, gcMs: 0, maxCpuMs: Number.NaN, wallMs: 0 };
     let t = stepMs;
     for (; t < twoHours; t += stepMs) {
       const w = await watch(() => scrape(db, labels, refs, t));
