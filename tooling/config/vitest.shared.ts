@@ -12,7 +12,10 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     reporters: ['default', 'json'],
     outputFile: { json: './test-results.json' },
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Generous: CI runs every package at once on 2 loaded cores, where a property test that takes
+    // 5 s alone takes 30 s. A timeout catches a hang, never a slow machine; tests that start peers
+    // or child processes set their own, longer ones.
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
   },
 });

@@ -4,7 +4,7 @@
 // Exits with turbo's status, so a failing package fails the run.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 
 const root = new URL('../..', import.meta.url).pathname;
 const groups = ['packages', 'apps', 'tooling'];
@@ -30,10 +30,19 @@ const lines = [];
 for (const { pkg, file } of reports) {
   if (!existsSync(file)) continue;
   const r = JSON.parse(readFileSync(file, 'utf8'));
+  // A test file that fails before any test runs (an interop peer missing in CI throws at import)
+  // has no failed test: it counts as one failure of its own.
+  const broken = r.testResults.filter(
+    (suite) => suite.status === 'failed' && !suite.assertionResults.some((t) => t.status === 'failed'),
+  );
+  const pkgFailed = r.numFailedTests + broken.length;
   passed += r.numPassedTests;
-  failed += r.numFailedTests;
+  failed += pkgFailed;
   skipped += r.numPendingTests + r.numTodoTests;
-  lines.push(`  ${pkg}: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`);
+  lines.push(`  ${pkg}: ${r.numPassedTests} passed, ${pkgFailed} failed, ${r.numPendingTests} skipped`);
+  for (const suite of broken) {
+    lines.push(`    failed to run: ${relative(root, suite.name)}: ${String(suite.message).split('\n')[0]}`);
+  }
   for (const suite of r.testResults) {
     for (const t of suite.assertionResults) {
       if (t.status === 'pending' || t.status === 'skipped') lines.push(`    skipped: ${t.fullName}`);

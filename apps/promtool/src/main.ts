@@ -2,16 +2,12 @@
 import type { Command, CommandIO } from './command.js';
 import { UsageError } from './command.js';
 import { commands } from './commands.js';
+import { commandHelp, groupHelp, wantsHelp } from './help.js';
 
 const processIO: CommandIO = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
 };
-
-function help(io: CommandIO): void {
-  io.stdout('usage: tspromtool <command> [<args> ...]\n\nTooling for the tsprom monitoring system.\n\nCommands:\n');
-  for (const c of commands) io.stdout(`  ${c.path.padEnd(20)} ${c.summary}\n`);
-}
 
 /** Picks the command whose words start `argv`, longest first. */
 function find(argv: string[]): [Command, string[]] | undefined {
@@ -25,18 +21,43 @@ function find(argv: string[]): [Command, string[]] | undefined {
   return best;
 }
 
+/** The leading words of `argv` that name a group of commands (`tsdb`), possibly none. */
+function groupOf(argv: string[]): string[] {
+  const group: string[] = [];
+  for (const a of argv) {
+    const next = [...group, a];
+    if (!commands.some((c) => c.path.startsWith(`${next.join(' ')} `))) break;
+    group.push(a);
+  }
+  return group;
+}
+
 /** Runs tspromtool with `argv` (without node and script) and resolves to the exit code. */
 export async function main(argv: string[], io: CommandIO = processIO): Promise<number> {
-  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
-    help(io);
-    return argv.length === 0 ? 1 : 0;
+  if (argv.length === 0) {
+    groupHelp([], commands, io);
+    return 1;
   }
+  // `help tsdb dump` is `tsdb dump --help`, as in promtool.
+  if (argv[0] === 'help') argv = [...argv.slice(1), '--help'];
   const found = find(argv);
   if (found === undefined) {
-    io.stderr(`tspromtool: error: expected command but got "${argv.join(' ')}", try --help\n`);
+    const group = groupOf(argv);
+    if (argv.length === group.length + 1 && wantsHelp(argv.slice(group.length))) {
+      groupHelp(group, commands, io);
+      return 0;
+    }
+    const rest = argv.slice(group.length);
+    if (group.length > 0 && (rest.length === 0 || rest[0]!.startsWith('-'))) {
+      io.stderr(`tspromtool: error: must select a subcommand of '${group.join(' ')}', try --help\n`);
+    } else io.stderr(`tspromtool: error: expected command but got "${argv.join(' ')}", try --help\n`);
     return 1;
   }
   const [command, rest] = found;
+  if (wantsHelp(rest)) {
+    commandHelp(command, io);
+    return 0;
+  }
   try {
     return await command.run(rest, io);
   } catch (err) {

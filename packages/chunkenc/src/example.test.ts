@@ -2,8 +2,8 @@
 import { expect, it } from 'vitest';
 
 // --- README example start ---
-import { chunkFromBytes, crc32c, isStaleNaN, StaleNaN, XORChunk } from '@tsprom/chunkenc';
-import { Encoding, ValueType } from '@tsprom/storage-interfaces';
+import { chunkFromBytes, crc32c, XORChunk } from '@tsprom/chunkenc';
+import { Encoding, isStaleNaN, StaleNaN, ValueType } from '@tsprom/storage-interfaces';
 
 function example(print: (t: number, v: number | string) => void): void {
   const chunk = new XORChunk();

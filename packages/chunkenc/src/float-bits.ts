@@ -1,4 +1,5 @@
-// Moves float64 bits through typed arrays so NaN payloads (the stale marker) survive unchanged.
+// Moves float64 bits through typed arrays so NaN payloads (the stale marker, storage-interfaces'
+// StaleNaN) survive unchanged.
 // The scratch views are module-private and used synchronously only, so sharing them is safe.
 
 const scratch = new ArrayBuffer(8);
@@ -13,25 +14,6 @@ const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 export const HI = littleEndian ? 1 : 0;
 /** Index in `u32` of the low half. */
 export const LO = littleEndian ? 0 : 1;
-
-/** Prometheus: model/value StaleNaN bits. A NaN whose payload marks a series as gone. */
-export const STALE_NAN_BITS = 0x7ff0000000000002n;
-const STALE_HI = 0x7ff00000;
-const STALE_LO = 0x00000002;
-
-/** Prometheus: model/value.StaleNaN, the float value with bits `STALE_NAN_BITS`. */
-export const StaleNaN: number = (() => {
-  u32[HI] = STALE_HI;
-  u32[LO] = STALE_LO;
-  return f64[0]!;
-})();
-
-/** Prometheus: model/value.IsStaleNaN. True only for the exact stale-marker bits, not any NaN. */
-export function isStaleNaN(v: number): boolean {
-  if (!Number.isNaN(v)) return false; // The common case, without touching memory.
-  f64[0] = v;
-  return u32[HI] === STALE_HI && u32[LO] === STALE_LO;
-}
 
 /** The 64 bits of a float as an unsigned bigint (tests and debugging; allocates). */
 export function float64Bits(v: number): bigint {

@@ -1,7 +1,7 @@
 export { chunkFromBytes, isSupportedEncoding, newChunk } from './chunk-factory.js';
 export { crc32c } from './crc32c.js';
 export { ChunkEncodingError, encodingName, UnknownEncodingError } from './errors.js';
-export { float64Bits, float64FromBits, isStaleNaN, STALE_NAN_BITS, StaleNaN } from './float-bits.js';
+export { float64Bits, float64FromBits } from './float-bits.js';
 export {
   type BigVarintResult,
   MAX_VARINT_LEN64,

@@ -12,7 +12,7 @@ import { float64Bits } from './float-bits.js';
 import { uvarint, type VarintResult, varint } from './varint.js';
 import { XORChunk } from './xor-chunk.js';
 
-const PROMTOOL = '/usr/bin/promtool';
+const PROMTOOL = process.env.TSPROM_PROMTOOL ?? '/usr/bin/promtool'; // Debian's prometheus package.
 const havePromtool = existsSync(PROMTOOL);
 if (!havePromtool && process.env.CI) throw new Error(`${PROMTOOL} is missing (required when CI is set)`);
 const title = havePromtool

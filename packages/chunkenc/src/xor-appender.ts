@@ -1,6 +1,13 @@
 // Prometheus: tsdb/chunkenc/xor.go xorAppender
 import type { ChunkAppender } from '@tsprom/storage-interfaces';
-import type { XORChunk } from './xor-chunk.js';
+
+/**
+ * What an XORAppender writes to: the open chunk's encoder (`XORChunk.append`). A structural seam,
+ * so that this file does not import the chunk that imports it.
+ */
+export interface XOREncoder {
+  append(t: number, v: number): void;
+}
 
 /**
  * Prometheus: xorAppender. Appends float samples to an XORChunk; obtain it from
@@ -10,10 +17,10 @@ import type { XORChunk } from './xor-chunk.js';
  * chunk (one object per open chunk), so this is a thin handle: `XORChunk.append` is the same call.
  */
 export class XORAppender implements ChunkAppender {
-  readonly #c: XORChunk;
+  readonly #c: XOREncoder;
 
   /** Use `XORChunk.appender()`. */
-  constructor(chunk: XORChunk) {
+  constructor(chunk: XOREncoder) {
     this.#c = chunk;
   }
 

@@ -3,7 +3,8 @@
 // field, one bit at a time. The fast encoder must write the same bytes for any input.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { float64Bits, float64FromBits, STALE_NAN_BITS } from './float-bits.js';
+import { STALE_NAN_BITS } from '@tsprom/storage-interfaces';
+import { float64Bits, float64FromBits } from './float-bits.js';
 import {
   clz64,
   ctz64,

@@ -275,10 +275,10 @@ describe('FastRegexMatcher', () => {
     const re = '(a|a)(a|a)(a|a)(a|a)(a|a)(a|a)a*b'; // 64 paths, one unbounded repeat.
     const m = new FastRegexMatcher(re);
     expect(m.engine()).toBe('native');
+    // Linear: 64 x 20,000 steps, milliseconds. Super-linear backtracking on 20,000 characters
+    // would not end within the test's timeout (no duration is asserted: that is for benchmarks).
     const s = 'a'.repeat(20_000);
-    const start = performance.now();
     expect(m.matchString(s)).toBe(false);
-    expect(performance.now() - start).toBeLessThan(2000);
     expect(m.matchString(`${s}b`)).toBe(true);
   });
 

@@ -35,7 +35,9 @@ function compileDotAll(pattern: string): RE2JS {
 
 /**
  * Compiles a Prometheus regex matcher value spelled out as Prometheus 3 does, `^(?s:PATTERN)$`:
- * the plain RE2 program without fast paths, which the tests use as the reference.
+ * the plain RE2 program without fast paths, which the tests use as the reference. Exported for
+ * what needs the capture groups of such a regex (relabeling's `$1` expansion); syntax errors are
+ * a {@link RegexSyntaxError} naming `pattern` as given. The program is immutable and shareable.
  */
 export function compileAnchoredRe2(pattern: string): RE2JS {
   compileRe2(pattern); // Errors must name the pattern as given, and `a)|(b` must not pass when wrapped.

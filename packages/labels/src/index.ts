@@ -21,7 +21,7 @@ export { type Label, Labels, stableHash } from './labels.js';
 export { LabelsBuilder } from './labels-builder.js';
 export { ScratchBuilder } from './scratch-builder.js';
 export { MatchType, Matcher, matchTypeToString } from './matcher.js';
-export { FastRegexMatcher } from './fast-regex-matcher.js';
+export { compileAnchoredRe2, FastRegexMatcher } from './fast-regex-matcher.js';
 export { MetricParseError, RegexSyntaxError } from './errors.js';
 export { formatMetric, parseMetric } from './parse-metric.js';
 export {

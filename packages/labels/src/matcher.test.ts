@@ -30,7 +30,7 @@ describe('Matcher', () => {
     expect(new Matcher(Regexp, 'a', 'x|y').inverse().toString()).toBe('a!~"x|y"');
   });
 
-  // Each row cites the rule in /work/shared/reference it checks.
+  // Each row cites the rule in Prometheus's documentation (../shared/reference) it checks.
   it.each([
     // querying/basics.md: `=` exact, `!=` not equal.
     [Equal, 'job', 'api', 'api', true],

@@ -7,27 +7,48 @@ import { PromQLEvalError } from './errors.js';
 import { formatFloatF } from './go-float.js';
 import type { AggregateExpr } from './parser/index.js';
 import { setLabel } from './series-utils.js';
+import { inBlocks, type Pausable } from './eval-loop.js';
 import { Series } from './value.js';
 
 const MaxUint64 = 2 ** 64 - 1; // float64(math.MaxUint64) as Go rounds it
 
-/** Groups of the input series: index per series, labels per group. */
-export function groupSeries(input: Series[], e: AggregateExpr): { groupOf: Int32Array; labels: Labels[] } {
+/** The groups of an aggregation's input. */
+export interface Groups {
+  /** Group of each input series. */
+  groupOf: Int32Array;
+  /** Labels of each group. */
+  labels: Labels[];
+  /**
+   * Whether the name of each group is to be dropped when the query ends: with delayed name
+   * removal, a group that keeps `__name__` (`by (__name__)`) loses it if one of its series had it
+   * marked for dropping (Prometheus: docs/feature_flags.md, promql-delayed-name-removal).
+   */
+  dropName: Uint8Array;
+}
+
+/** Groups the input series by the aggregation's grouping labels, names still there. */
+// Prometheus: promql/engine.go rangeEvalAgg (generateGroupingKey, generateGroupingLabels)
+export async function groupSeries(ev: Pausable, input: Series[], e: AggregateExpr): Promise<Groups> {
   const groupOf = new Int32Array(input.length);
   const labels: Labels[] = [];
+  const marks: number[] = [];
   const byKey = new Map<string, number>();
   for (let i = 0; i < input.length; i++) {
-    const gl = input[i]!.metric.matchLabels(!e.without, e.grouping);
+    if ((i & 63) === 63 && ev.due()) await ev.pause();
+    const s = input[i]!;
+    const gl = s.metric.matchLabels(!e.without, e.grouping);
     const k = gl.key();
     let g = byKey.get(k);
     if (g === undefined) {
       g = labels.length;
       labels.push(gl);
+      marks.push(0);
       byKey.set(k, g);
     }
+    if (s.dropName) marks[g] = 1;
     groupOf[i] = g;
   }
-  return { groupOf, labels };
+  return { groupOf, labels, dropName: Uint8Array.from(marks) };
 }
 
 /** A heap of series indexes ordered like Prometheus's vectorByValueHeap / vectorByReverseValueHeap. */
@@ -80,8 +101,13 @@ class KHeap {
 }
 
 /** topk, bottomk, limitk and limit_ratio at every step; the chosen series keep their labels. */
-export function aggregateK(ev: EvalHost, e: AggregateExpr, input: Series[], params: Float64Array): Series[] {
-  const { groupOf, labels } = groupSeries(input, e);
+export async function aggregateK(
+  ev: EvalHost,
+  e: AggregateExpr,
+  input: Series[],
+  params: Float64Array,
+): Promise<Series[]> {
+  const { groupOf, labels } = await groupSeries(ev, input, e);
   const nGroups = labels.length;
   const cur = new Int32Array(input.length);
   const vals = new Float64Array(input.length);
@@ -89,8 +115,8 @@ export function aggregateK(ev: EvalHost, e: AggregateExpr, input: Series[], para
   const op = e.op;
   let warnedRatio = false;
   const hashOffset = new Float64Array(input.length).fill(-1);
-  for (let k = 0; k < ev.numSteps; k++) {
-    ev.checkCancel('expression evaluation');
+  const outOrder: number[] = [];
+  const step = (k: number): void => {
     const ts = ev.start + k * ev.interval;
     const p = params[k]!;
     let kk = 0;
@@ -115,7 +141,7 @@ export function aggregateK(ev: EvalHost, e: AggregateExpr, input: Series[], para
           const c = cur[i]!;
           if (c < s.length && s.ts[c] === ts) cur[i] = c + 1;
         }
-        continue;
+        return;
       }
     }
     const heaps: (KHeap | undefined)[] = new Array(nGroups);
@@ -197,31 +223,36 @@ export function aggregateK(ev: EvalHost, e: AggregateExpr, input: Series[], para
           outOrder.push(i);
         }
         s.push(ts, vals[i]!);
+        ev.countSamples(1);
       }
     }
-  }
+  };
+  await inBlocks(ev, ev.numSteps, input.length, (from, to) => {
+    for (let k = from; k < to; k++) step(k);
+  });
   const res: Series[] = [];
   for (const i of outOrder) res.push(out[i]!);
-  outOrder.length = 0;
-  let total = 0;
-  for (const s of res) total += s.length;
-  ev.countSamples(total);
   return res;
 }
-const outOrder: number[] = [];
 
 /** count_values at every step: one output series per group and distinct value. */
-export function countValues(ev: EvalHost, e: AggregateExpr, input: Series[], valueLabel: string): Series[] {
+export async function countValues(
+  ev: EvalHost,
+  e: AggregateExpr,
+  input: Series[],
+  valueLabel: string,
+): Promise<Series[]> {
   let grouping = e.grouping;
   if (!e.without) grouping = [...grouping, valueLabel];
   else grouping = grouping.filter((g) => g !== valueLabel);
   const cur = new Int32Array(input.length);
   const outByKey = new Map<string, Series>();
   const res: Series[] = [];
-  for (let k = 0; k < ev.numSteps; k++) {
+  const counts = new Map<string, { labels: Labels; n: number; dropName: boolean }>();
+  /** Counts the points of series [from, to) at step k. */
+  const count = (k: number, from: number, to: number): void => {
     const ts = ev.start + k * ev.interval;
-    const counts = new Map<string, { labels: Labels; n: number }>();
-    for (let i = 0; i < input.length; i++) {
+    for (let i = from; i < to; i++) {
       const s = input[i]!;
       const c = cur[i]!;
       if (c >= s.length || s.ts[c] !== ts) continue;
@@ -230,21 +261,35 @@ export function countValues(ev: EvalHost, e: AggregateExpr, input: Series[], val
       const gl = metric.matchLabels(!e.without, grouping);
       const key = gl.key();
       const cnt = counts.get(key);
-      if (cnt === undefined) counts.set(key, { labels: gl, n: 1 });
-      else cnt.n++;
+      if (cnt === undefined) counts.set(key, { labels: gl, n: 1, dropName: s.dropName });
+      else {
+        cnt.n++;
+        if (s.dropName) cnt.dropName = true;
+      }
     }
-    for (const [key, { labels, n }] of counts) {
+  };
+  // Each point costs a label set and a formatted value: a step is split into chunks of series.
+  const chunk = 128;
+  for (let k = 0; k < ev.numSteps; k++) {
+    counts.clear();
+    for (let a = 0; a < input.length; a += chunk) {
+      count(k, a, Math.min(input.length, a + chunk));
+      if (ev.due()) await ev.pause();
+    }
+    const ts = ev.start + k * ev.interval;
+    for (const [key, { labels, n, dropName }] of counts) {
       let s = outByKey.get(key);
       if (s === undefined) {
         s = new Series(labels, 4);
         outByKey.set(key, s);
         res.push(s);
       }
+      // A group's name goes if any of its series, at any step, had it marked.
+      if (dropName) s.dropName = true;
       s.push(ts, n);
     }
+    ev.countSamples(counts.size);
+    if (ev.due()) await ev.pause();
   }
-  let total = 0;
-  for (const s of res) total += s.length;
-  ev.countSamples(total);
   return res;
 }

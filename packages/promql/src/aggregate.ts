@@ -7,7 +7,7 @@ import { PromQLEvalError } from './errors.js';
 import { quantileSorted, sortFloatsGo } from './functions/quantile.js';
 import { kahan, kahanSumInc } from './kahan.js';
 import type { AggregateExpr, Expr } from './parser/index.js';
-import { dropMetricName } from './series-utils.js';
+import { inBlocks, makeRoom, workPerCheck } from './eval-loop.js';
 import { Series } from './value.js';
 
 function stringParam(e: Expr | null): string {
@@ -18,19 +18,18 @@ function stringParam(e: Expr | null): string {
 }
 
 /** Evaluates an aggregation at every step. */
-export function evalAggregate(ev: EvalHost, e: AggregateExpr): Series[] {
+export async function evalAggregate(ev: EvalHost, e: AggregateExpr): Promise<Series[]> {
   let params: Float64Array | null = null;
   let valueLabel = '';
   if (e.op === 'count_values') {
     valueLabel = stringParam(e.param);
     if (!isValidLabelName(valueLabel)) throw new PromQLEvalError(`invalid label name ${goQuote(valueLabel)}`);
   } else if (e.param !== null) {
-    params = ev.evalScalar(e.param);
+    params = await ev.evalScalar(e.param);
   }
-  const input = ev.eval(e.expr);
-  if (ev.delayedNameRemoval && e.op !== 'topk' && e.op !== 'bottomk' && e.op !== 'limitk' && e.op !== 'limit_ratio') {
-    for (const s of input) if (s.dropName) s.metric = dropMetricName(s.metric);
-  }
+  // With delayed name removal the input still has the names its operations marked for dropping:
+  // grouping by __name__ sees them, and groupSeries carries the marks to the groups.
+  const input = await ev.eval(e.expr);
   switch (e.op) {
     case 'topk':
     case 'bottomk':
@@ -53,14 +52,16 @@ const Op = { sum: 0, avg: 1, count: 2, group: 3, min: 4, max: 5, stddev: 6, stdv
  * points into per-(group, step) accumulators, adding series in input order at every step as
  * Prometheus does (so Kahan sums come out bit-identical). Memory: a few floats per group and step.
  */
-function aggregateSeriesMajor(ev: EvalHost, e: AggregateExpr, input: Series[]): Series[] {
+async function aggregateSeriesMajor(ev: EvalHost, e: AggregateExpr, input: Series[]): Promise<Series[]> {
   const opc = Op[e.op as keyof typeof Op];
   if (opc === undefined) throw new PromQLEvalError(`unknown aggregation ${e.op}`);
-  const { groupOf, labels } = groupSeries(input, e);
+  const { groupOf, labels, dropName } = await groupSeries(ev, input, e);
   const nGroups = labels.length;
   const nSteps = ev.numSteps;
   const cells = nGroups * nSteps;
-  if (cells > 8_000_000) return aggregateSimple(ev, e, input, null);
+  // The accumulators take a few floats per cell: past what the samples limit leaves room for,
+  // go step by step, which holds a few floats per group only.
+  if (cells > 8_000_000 || cells > ev.samples.max - ev.samples.current) return aggregateSimple(ev, e, input, null);
   const val = new Float64Array(cells);
   const kc = new Float64Array(cells);
   const count = new Float64Array(cells);
@@ -69,13 +70,10 @@ function aggregateSeriesMajor(ev: EvalHost, e: AggregateExpr, input: Series[]): 
   const incr = opc === Op.avg ? new Uint8Array(cells) : null;
   const start = ev.start;
   const interval = ev.interval;
-  for (let i = 0; i < input.length; i++) {
-    ev.checkCancel('expression evaluation');
-    const s = input[i]!;
-    const base = groupOf[i]! * nSteps;
+  const fold = (s: Series, base: number, from: number, to: number): void => {
     const ts = s.ts;
     const vs = s.vs;
-    for (let j = 0; j < s.length; j++) {
+    for (let j = from; j < to; j++) {
       const cell = base + Math.round((ts[j]! - start) / interval);
       const f = vs[j]!;
       const n = count[cell]!;
@@ -127,13 +125,19 @@ function aggregateSeriesMajor(ev: EvalHost, e: AggregateExpr, input: Series[]): 
           break;
       }
     }
+  };
+  for (let i = 0; i < input.length; i++) {
+    const s = input[i]!;
+    const base = groupOf[i]! * nSteps;
+    for (let j = 0; j < s.length; ) {
+      const to = Math.min(s.length, j + workPerCheck);
+      fold(s, base, j, to);
+      j = to;
+      if (ev.due()) await ev.pause();
+    }
   }
-  const res: Series[] = [];
-  let total = 0;
-  for (let g = 0; g < nGroups; g++) {
-    let out: Series | null = null;
-    const base = g * nSteps;
-    for (let k = 0; k < nSteps; k++) {
+  const emit = (out: Series, base: number, from: number, to: number): void => {
+    for (let k = from; k < to; k++) {
       const cell = base + k;
       const n = count[cell]!;
       if (n === 0) continue;
@@ -160,20 +164,32 @@ function aggregateSeriesMajor(ev: EvalHost, e: AggregateExpr, input: Series[]): 
         default:
           v = val[cell]!;
       }
-      if (out === null) out = new Series(labels[g]!, nSteps - k);
       out.push(start + k * interval, v);
     }
-    if (out !== null) {
-      total += out.length;
-      res.push(out);
+  };
+  const res: Series[] = [];
+  for (let g = 0; g < nGroups; g++) {
+    const out = new Series(labels[g]!, nSteps, dropName[g] === 1);
+    for (let k = 0; k < nSteps; ) {
+      const to = Math.min(nSteps, k + workPerCheck);
+      await makeRoom(ev, out, to - k);
+      emit(out, g * nSteps, k, to);
+      k = to;
+      if (ev.due()) await ev.pause();
     }
+    ev.countSamples(out.length);
+    if (out.length > 0) res.push(out);
   }
-  ev.countSamples(total);
   return res;
 }
 
-function aggregateSimple(ev: EvalHost, e: AggregateExpr, input: Series[], params: Float64Array | null): Series[] {
-  const { groupOf, labels } = groupSeries(input, e);
+async function aggregateSimple(
+  ev: EvalHost,
+  e: AggregateExpr,
+  input: Series[],
+  params: Float64Array | null,
+): Promise<Series[]> {
+  const { groupOf, labels, dropName } = await groupSeries(ev, input, e);
   const nGroups = labels.length;
   const val = new Float64Array(nGroups);
   const kc = new Float64Array(nGroups);
@@ -188,8 +204,7 @@ function aggregateSimple(ev: EvalHost, e: AggregateExpr, input: Series[], params
   const quantileVals: number[][] | null = op === 'quantile' ? [] : null;
   if (quantileVals !== null) for (let g = 0; g < nGroups; g++) quantileVals.push([]);
   let warnedQ = false;
-  for (let k = 0; k < ev.numSteps; k++) {
-    ev.checkCancel('expression evaluation');
+  const step = (k: number): void => {
     const ts = ev.start + k * ev.interval;
     let nTouched = 0;
     for (let i = 0; i < input.length; i++) {
@@ -303,16 +318,17 @@ function aggregateSimple(ev: EvalHost, e: AggregateExpr, input: Series[], params
       }
       let s = out[g];
       if (s === undefined) {
-        s = new Series(labels[g]!, 4);
+        s = new Series(labels[g]!, 4, dropName[g] === 1);
         out[g] = s;
       }
       s.push(ts, v);
     }
-  }
+    ev.countSamples(nTouched);
+  };
+  await inBlocks(ev, ev.numSteps, input.length, (from, to) => {
+    for (let k = from; k < to; k++) step(k);
+  });
   const res: Series[] = [];
   for (const s of out) if (s !== undefined) res.push(s);
-  let total = 0;
-  for (const s of res) total += s.length;
-  ev.countSamples(total);
   return res;
 }

@@ -6,6 +6,7 @@ import { PromQLEvalError } from './errors.js';
 import { goPow } from './go-float.js';
 import { type BinaryExpr, type BinaryOp, exprType, type VectorMatching } from './parser/index.js';
 import { mergeSameLabels, dropMetricName } from './series-utils.js';
+import { inBlocks, workPerCheck } from './eval-loop.js';
 import { Series } from './value.js';
 
 const comparison: ReadonlySet<BinaryOp> = new Set(['==', '!=', '>', '<', '>=', '<=']);
@@ -85,28 +86,39 @@ function elemBinop(op: BinaryOp, l: number, r: number): void {
 }
 
 /** Evaluates a binary expression at every step. */
-export function evalBinary(ev: EvalHost, e: BinaryExpr): Series[] {
+export async function evalBinary(ev: EvalHost, e: BinaryExpr): Promise<Series[]> {
   const lt = exprType(e.lhs);
   const rt = exprType(e.rhs);
   if (lt === 'scalar' && rt === 'scalar') {
-    const l = ev.evalScalar(e.lhs);
-    const r = ev.evalScalar(e.rhs);
+    const l = await ev.evalScalar(e.lhs);
+    const r = await ev.evalScalar(e.rhs);
     const s = new Series(Labels.EMPTY, ev.numSteps);
-    for (let k = 0; k < ev.numSteps; k++) {
-      elemBinop(e.op, l[k]!, r[k]!);
-      s.push(ev.start + k * ev.interval, comparison.has(e.op) ? (elem.keep ? 1 : 0) : elem.v);
-    }
-    ev.countSamples(ev.numSteps);
+    const cmp = comparison.has(e.op);
+    await inBlocks(ev, ev.numSteps, 1, (from, to) => {
+      for (let k = from; k < to; k++) {
+        elemBinop(e.op, l[k]!, r[k]!);
+        s.push(ev.start + k * ev.interval, cmp ? (elem.keep ? 1 : 0) : elem.v);
+      }
+      ev.countSamples(to - from);
+    });
     return [s];
   }
   if (lt === 'scalar' || rt === 'scalar') {
     const swap = lt === 'scalar';
-    const sc = ev.evalScalar(swap ? e.lhs : e.rhs);
-    const vec = ev.eval(swap ? e.rhs : e.lhs);
+    // Operands are evaluated left to right, as Prometheus does (it matters for errors).
+    let sc: Float64Array;
+    let vec: Series[];
+    if (swap) {
+      sc = await ev.evalScalar(e.lhs);
+      vec = await ev.eval(e.rhs);
+    } else {
+      vec = await ev.eval(e.lhs);
+      sc = await ev.evalScalar(e.rhs);
+    }
     return vectorScalar(ev, e, vec, sc, swap);
   }
-  const lhs = ev.eval(e.lhs);
-  const rhs = ev.eval(e.rhs);
+  const lhs = await ev.eval(e.lhs);
+  const rhs = await ev.eval(e.rhs);
   const m = e.vectorMatching ?? {
     card: 'one-to-one',
     matchingLabels: [],
@@ -125,13 +137,18 @@ export function evalBinary(ev: EvalHost, e: BinaryExpr): Series[] {
 }
 
 // Prometheus: promql/engine.go VectorscalarBinop
-function vectorScalar(ev: EvalHost, e: BinaryExpr, vec: Series[], sc: Float64Array, swap: boolean): Series[] {
+async function vectorScalar(
+  ev: EvalHost,
+  e: BinaryExpr,
+  vec: Series[],
+  sc: Float64Array,
+  swap: boolean,
+): Promise<Series[]> {
   const isCmp = comparison.has(e.op);
   const drop = shouldDropMetricName(e.op) || e.returnBool;
   const out: Series[] = [];
-  for (const s of vec) {
-    const r = new Series(s.metric, s.length, s.dropName || drop);
-    for (let i = 0; i < s.length; i++) {
+  const apply = (s: Series, r: Series, from: number, to: number): void => {
+    for (let i = from; i < to; i++) {
       const t = s.ts[i]!;
       const k = Math.round((t - ev.start) / ev.interval);
       let l = s.vs[i]!;
@@ -150,21 +167,45 @@ function vectorScalar(ev: EvalHost, e: BinaryExpr, vec: Series[], sc: Float64Arr
       } else if (!elem.keep) continue;
       r.push(t, v);
     }
+  };
+  for (const s of vec) {
+    const r = new Series(s.metric, 1, s.dropName || drop);
+    // At most the input's points, which are counted: allocated once, not grown while appending.
+    r.reserve(s.length);
+    for (let i = 0; i < s.length; ) {
+      const to = Math.min(s.length, i + workPerCheck);
+      apply(s, r, i, to);
+      i = to;
+      if (ev.due()) await ev.pause();
+    }
+    ev.countSamples(r.length);
     if (r.length > 0) {
       if (drop && !ev.delayedNameRemoval) r.metric = dropMetricName(r.metric);
       out.push(r);
     }
   }
-  let total = 0;
-  for (const s of out) total += s.length;
-  ev.countSamples(total);
-  return drop && !ev.delayedNameRemoval ? mergeSameLabels(out) : out;
+  return drop && !ev.delayedNameRemoval ? mergeSameLabels(ev, out) : out;
 }
 
-function signatures(series: Series[], m: VectorMatching): string[] {
-  const sigs = new Array<string>(series.length);
-  for (let i = 0; i < series.length; i++) sigs[i] = series[i]!.metric.matchLabels(m.on, m.matchingLabels).key();
-  return sigs;
+/** The matching signature of every series, as a small integer per distinct signature. */
+async function signatureIds(
+  ev: EvalHost,
+  series: Series[],
+  m: VectorMatching,
+  ids: Map<string, number>,
+): Promise<Int32Array> {
+  const out = new Int32Array(series.length);
+  for (let i = 0; i < series.length; i++) {
+    const sig = series[i]!.metric.matchLabels(m.on, m.matchingLabels).key();
+    let id = ids.get(sig);
+    if (id === undefined) {
+      id = ids.size;
+      ids.set(sig, id);
+    }
+    out[i] = id;
+    if ((i & 63) === 63 && ev.due()) await ev.pause();
+  }
+  return out;
 }
 
 function outSeries(out: (Series | undefined)[], i: number, like: Series): Series {
@@ -177,19 +218,17 @@ function outSeries(out: (Series | undefined)[], i: number, like: Series): Series
 }
 
 // Prometheus: promql/engine.go VectorAnd, VectorOr, VectorUnless
-function setOp(ev: EvalHost, op: 'and' | 'or' | 'unless', lhs: Series[], rhs: Series[], m: VectorMatching): Series[] {
+async function setOp(
+  ev: EvalHost,
+  op: 'and' | 'or' | 'unless',
+  lhs: Series[],
+  rhs: Series[],
+  m: VectorMatching,
+): Promise<Series[]> {
   // Signatures become small integers once; a per-step stamp marks which are present.
   const sigIds = new Map<string, number>();
-  const idOf = (sig: string): number => {
-    let id = sigIds.get(sig);
-    if (id === undefined) {
-      id = sigIds.size;
-      sigIds.set(sig, id);
-    }
-    return id;
-  };
-  const ls = Int32Array.from(signatures(lhs, m), idOf);
-  const rs = Int32Array.from(signatures(rhs, m), idOf);
+  const ls = await signatureIds(ev, lhs, m, sigIds);
+  const rs = await signatureIds(ev, rhs, m, sigIds);
   const nSteps = ev.numSteps;
   if (sigIds.size * nSteps <= 50_000_000) return setOpSeriesMajor(ev, op, lhs, rhs, ls, rs, sigIds.size);
   const present = new Int32Array(sigIds.size);
@@ -197,7 +236,7 @@ function setOp(ev: EvalHost, op: 'and' | 'or' | 'unless', lhs: Series[], rhs: Se
   const rcur = new Int32Array(rhs.length);
   const lout: (Series | undefined)[] = new Array(lhs.length);
   const rout: (Series | undefined)[] = new Array(rhs.length);
-  for (let k = 0; k < ev.numSteps; k++) {
+  const step = (k: number): void => {
     const ts = ev.start + k * ev.interval;
     const stamp = k + 1;
     const side = op === 'or' ? ls : rs;
@@ -241,7 +280,10 @@ function setOp(ev: EvalHost, op: 'and' | 'or' | 'unless', lhs: Series[], rhs: Se
         }
       }
     }
-  }
+  };
+  await inBlocks(ev, ev.numSteps, lhs.length + rhs.length, (from, to) => {
+    for (let k = from; k < to; k++) step(k);
+  });
   const out: Series[] = [];
   for (const s of lout) if (s !== undefined) out.push(s);
   for (const s of rout) if (s !== undefined) out.push(s);
@@ -255,7 +297,7 @@ function setOp(ev: EvalHost, op: 'and' | 'or' | 'unless', lhs: Series[], rhs: Se
  * The set operators walking each series once: a presence bitmap per signature and step tells
  * what the other side has. Used when that bitmap is small enough.
  */
-function setOpSeriesMajor(
+async function setOpSeriesMajor(
   ev: EvalHost,
   op: 'and' | 'or' | 'unless',
   lhs: Series[],
@@ -263,7 +305,7 @@ function setOpSeriesMajor(
   ls: Int32Array,
   rs: Int32Array,
   nSig: number,
-): Series[] {
+): Promise<Series[]> {
   const nSteps = ev.numSteps;
   const start = ev.start;
   const interval = ev.interval;
@@ -273,6 +315,7 @@ function setOpSeriesMajor(
     const s = mark[i]!;
     const base = markSig[i]! * nSteps;
     for (let j = 0; j < s.length; j++) present[base + Math.round((s.ts[j]! - start) / interval)] = 1;
+    if (ev.due()) await ev.pause();
   }
   const out: Series[] = [];
   const filter = (s: Series, sig: number, keepIfPresent: boolean) => {
@@ -282,17 +325,25 @@ function setOpSeriesMajor(
       const t = s.ts[j]!;
       if ((present[base + Math.round((t - start) / interval)] === 1) === keepIfPresent) r.push(t, s.vs[j]!);
     }
+    ev.countSamples(r.length);
     if (r.length > 0) out.push(r);
   };
   if (op === 'or') {
-    for (const s of lhs) if (s.length > 0) out.push(s);
-    for (let i = 0; i < rhs.length; i++) filter(rhs[i]!, rs[i]!, false);
+    for (const s of lhs) {
+      if (s.length === 0) continue;
+      ev.countSamples(s.length);
+      out.push(s);
+    }
+    for (let i = 0; i < rhs.length; i++) {
+      filter(rhs[i]!, rs[i]!, false);
+      if (ev.due()) await ev.pause();
+    }
   } else {
-    for (let i = 0; i < lhs.length; i++) filter(lhs[i]!, ls[i]!, op === 'and');
+    for (let i = 0; i < lhs.length; i++) {
+      filter(lhs[i]!, ls[i]!, op === 'and');
+      if (ev.due()) await ev.pause();
+    }
   }
-  let total = 0;
-  for (const s of out) total += s.length;
-  ev.countSamples(total);
   return out;
 }
 
@@ -330,7 +381,13 @@ interface StepOut {
 }
 
 // Prometheus: promql/engine.go VectorBinop
-function vectorVector(ev: EvalHost, e: BinaryExpr, lhsIn: Series[], rhsIn: Series[], m: VectorMatching): Series[] {
+async function vectorVector(
+  ev: EvalHost,
+  e: BinaryExpr,
+  lhsIn: Series[],
+  rhsIn: Series[],
+  m: VectorMatching,
+): Promise<Series[]> {
   if (m.card === 'many-to-many') throw new PromQLEvalError('many-to-many only allowed for set operators');
   const op = e.op;
   const dropByOp = shouldDropMetricName(op) || e.returnBool;
@@ -343,16 +400,8 @@ function vectorVector(ev: EvalHost, e: BinaryExpr, lhsIn: Series[], rhsIn: Serie
   const fillOne = m.fillValues.rhs;
   // Signatures become small integers once, so the per-step work is array lookups.
   const sigIds = new Map<string, number>();
-  const idOf = (sig: string): number => {
-    let id = sigIds.get(sig);
-    if (id === undefined) {
-      id = sigIds.size;
-      sigIds.set(sig, id);
-    }
-    return id;
-  };
-  const lsid = Int32Array.from(signatures(lhs, m), idOf);
-  const rsid = Int32Array.from(signatures(rhs, m), idOf);
+  const lsid = await signatureIds(ev, lhs, m, sigIds);
+  const rsid = await signatureIds(ev, rhs, m, sigIds);
   const nSig = sigIds.size;
   const rightStamp = new Int32Array(nSig);
   const rightIdx = new Int32Array(nSig);
@@ -389,8 +438,8 @@ function vectorVector(ev: EvalHost, e: BinaryExpr, lhsIn: Series[], rhsIn: Serie
     o.lastT = ts;
     o.series.push(ts, v);
   };
-  for (let k = 0; k < ev.numSteps; k++) {
-    ev.checkCancel('expression evaluation');
+  /** Gathers the points of both sides at step k; false when nothing can come out of it. */
+  const gather = (k: number): boolean => {
     const ts = ev.start + k * ev.interval;
     const stamp = k + 1;
     groupSets?.clear();
@@ -423,8 +472,14 @@ function vectorVector(ev: EvalHost, e: BinaryExpr, lhsIn: Series[], rhsIn: Serie
       lVals[i] = s.vs[c]!;
       lPresent.push(i);
     }
-    if ((lPresent.length === 0 || rPresent.length === 0) && fillMany === null && fillOne === null) continue;
-    for (const i of lPresent) {
+    return !((lPresent.length === 0 || rPresent.length === 0) && fillMany === null && fillOne === null);
+  };
+  /** Matches the left points lPresent[from, to) of step k with the right side. */
+  const match = (k: number, from: number, to: number): void => {
+    const ts = ev.start + k * ev.interval;
+    const stamp = k + 1;
+    for (let j = from; j < to; j++) {
+      const i = lPresent[j]!;
       const sid = lsid[i]!;
       leftStamp[sid] = stamp;
       const ri = rightStamp[sid] === stamp ? rightIdx[sid]! : -1;
@@ -481,6 +536,11 @@ function vectorVector(ev: EvalHost, e: BinaryExpr, lhsIn: Series[], rhsIn: Serie
       }
       emit(metric, ts, v, dropByOp || ls.dropName);
     }
+  };
+  /** With `fill_left`: the right points of step k that no left point matched. */
+  const fill = (k: number): void => {
+    const ts = ev.start + k * ev.interval;
+    const stamp = k + 1;
     if (fillMany !== null) {
       for (const ri of rPresent) {
         const sid = rsid[ri]!;
@@ -505,6 +565,18 @@ function vectorVector(ev: EvalHost, e: BinaryExpr, lhsIn: Series[], rhsIn: Serie
         emit(metric, ts, v, dropByOp);
       }
     }
+  };
+  // A step may match thousands of pairs, the first one building their label sets: it is split.
+  const chunk = 256;
+  for (let k = 0; k < ev.numSteps; k++) {
+    if (gather(k)) {
+      for (let a = 0; a < lPresent.length; a += chunk) {
+        match(k, a, Math.min(lPresent.length, a + chunk));
+        if (ev.due()) await ev.pause();
+      }
+      fill(k);
+    }
+    if (ev.due()) await ev.pause();
   }
   let total = 0;
   for (const s of outList) total += s.length;

@@ -12,6 +12,7 @@ import { evalSort, labelJoin, labelReplace } from './label-functions.js';
 import type { Call } from './parser/index.js';
 import { evalRangeFunction, rangeKernels } from './range-functions.js';
 import { dropNames } from './series-utils.js';
+import { eachPointBlock, inBlocks, workPerCheck } from './eval-loop.js';
 import { Series } from './value.js';
 
 const deg = 180 / Math.PI;
@@ -59,23 +60,64 @@ const timeFns: Record<string, (d: Date) => number> = {
   year: (d) => d.getUTCFullYear(),
 };
 
-/** Applies `fn` to every point (its step's scalar params at hand), keeping what it does not drop. */
-function mapPoints(ev: EvalHost, input: Series[], fn: (v: number, k: number) => number, drop: boolean): Series[] {
+/**
+ * Applies `fn` to every point (its step's scalar params at hand), keeping what it does not drop.
+ * The points are rewritten in place; they count as a new result, as in Prometheus's rangeEval.
+ */
+async function mapPoints(
+  ev: EvalHost,
+  input: Series[],
+  fn: (v: number, k: number) => number,
+  drop: boolean,
+): Promise<Series[]> {
   for (const s of input) {
     let j = 0;
-    for (let i = 0; i < s.length; i++) {
-      const v = fn(s.vs[i]!, stepIndex(ev, s.ts[i]!));
-      if (Number.isNaN(v) && skipMarker.skip) {
-        skipMarker.skip = false;
-        continue;
-      }
-      s.ts[j] = s.ts[i]!;
-      s.vs[j++] = v;
+    for (let i = 0; i < s.length; ) {
+      const to = Math.min(s.length, i + workPerCheck);
+      j = mapRange(ev, s, fn, i, to, j);
+      i = to;
+      if (ev.due()) await ev.pause();
     }
     s.length = j;
+    ev.countSamples(j);
   }
   const kept = input.filter((s) => s.length > 0);
-  return drop ? dropNames(kept, ev.delayedNameRemoval) : kept;
+  return drop ? dropNames(ev, kept) : kept;
+}
+
+/** mapPoints over points [from, to) of `s`, writing kept points from index `j`; returns the next j. */
+function mapRange(
+  ev: EvalHost,
+  s: Series,
+  fn: (v: number, k: number) => number,
+  from: number,
+  to: number,
+  j: number,
+): number {
+  const ts = s.ts;
+  const vs = s.vs;
+  for (let i = from; i < to; i++) {
+    const v = fn(vs[i]!, stepIndex(ev, ts[i]!));
+    if (Number.isNaN(v) && skipMarker.skip) {
+      skipMarker.skip = false;
+      continue;
+    }
+    ts[j] = ts[i]!;
+    vs[j++] = v;
+  }
+  return j;
+}
+
+/** A series without labels holding `f(k)` at every step k, built in blocks and counted. */
+async function perStep(ev: EvalHost, f: (k: number) => number): Promise<Series[]> {
+  // Counted before it is allocated: the limit bounds what is allocated.
+  ev.countSamples(ev.numSteps);
+  const s = new Series(Labels.EMPTY, 1);
+  s.reserve(ev.numSteps);
+  await inBlocks(ev, ev.numSteps, 1, (from, to) => {
+    for (let k = from; k < to; k++) s.push(ev.start + k * ev.interval, f(k));
+  });
+  return [s];
 }
 const skipMarker = { skip: false };
 function skipPoint(): number {
@@ -84,30 +126,20 @@ function skipPoint(): number {
 }
 
 /** Evaluates a function call at every step. */
-export function evalCall(ev: EvalHost, e: Call): Series[] {
+export async function evalCall(ev: EvalHost, e: Call): Promise<Series[]> {
   const name = e.func.name;
   const kernel = rangeKernels[name];
   if (kernel !== undefined) return evalRangeFunction(ev, e, kernel);
   const math = mathFns[name];
-  if (math !== undefined) return mapPoints(ev, ev.eval(e.args[0]!), math, true);
+  if (math !== undefined) return mapPoints(ev, await ev.eval(e.args[0]!), math, true);
   const tf = timeFns[name];
   if (tf !== undefined) {
-    if (e.args.length === 0) {
-      const s = new Series(Labels.EMPTY, ev.numSteps);
-      for (let k = 0; k < ev.numSteps; k++) {
-        const t = ev.start + k * ev.interval;
-        s.push(t, tf(dateOf(t / 1000)));
-      }
-      return [s];
-    }
-    return mapPoints(ev, ev.eval(e.args[0]!), (v) => (Number.isFinite(v) ? tf(dateOf(v)) : Number.NaN), true);
+    if (e.args.length === 0) return perStep(ev, (k) => tf(dateOf((ev.start + k * ev.interval) / 1000)));
+    return mapPoints(ev, await ev.eval(e.args[0]!), (v) => (Number.isFinite(v) ? tf(dateOf(v)) : Number.NaN), true);
   }
   switch (name) {
-    case 'time': {
-      const s = new Series(Labels.EMPTY, ev.numSteps);
-      for (let k = 0; k < ev.numSteps; k++) s.push(ev.start + k * ev.interval, (ev.start + k * ev.interval) / 1000);
-      return [s];
-    }
+    case 'time':
+      return perStep(ev, (k) => (ev.start + k * ev.interval) / 1000);
     case 'pi':
       return constant(ev, Math.PI);
     case 'start':
@@ -120,19 +152,17 @@ export function evalCall(ev: EvalHost, e: Call): Series[] {
       return constant(ev, ev.queryStepMs / 1000);
     case 'min_of':
     case 'max_of': {
-      const a = ev.evalScalar(e.args[0]!);
-      const b = ev.evalScalar(e.args[1]!);
-      const s = new Series(Labels.EMPTY, ev.numSteps);
-      for (let k = 0; k < ev.numSteps; k++) {
-        s.push(ev.start + k * ev.interval, name === 'min_of' ? Math.min(a[k]!, b[k]!) : Math.max(a[k]!, b[k]!));
-      }
-      return [s];
+      const a = await ev.evalScalar(e.args[0]!);
+      const b = await ev.evalScalar(e.args[1]!);
+      const min = name === 'min_of';
+      return perStep(ev, (k) => (min ? Math.min(a[k]!, b[k]!) : Math.max(a[k]!, b[k]!)));
     }
     case 'round': {
-      const to = e.args.length > 1 ? ev.evalScalar(e.args[1]!) : null;
+      const input = await ev.eval(e.args[0]!);
+      const to = e.args.length > 1 ? await ev.evalScalar(e.args[1]!) : null;
       return mapPoints(
         ev,
-        ev.eval(e.args[0]!),
+        input,
         (v, k) => {
           const inv = 1 / (to === null ? 1 : to[k]!);
           return Math.floor(v * inv + 0.5) / inv;
@@ -141,55 +171,55 @@ export function evalCall(ev: EvalHost, e: Call): Series[] {
       );
     }
     case 'clamp': {
-      const mn = ev.evalScalar(e.args[1]!);
-      const mx = ev.evalScalar(e.args[2]!);
-      return mapPoints(
-        ev,
-        ev.eval(e.args[0]!),
-        (v, k) => (mx[k]! < mn[k]! ? skipPoint() : goMax(mn[k]!, goMin(mx[k]!, v))),
-        true,
-      );
+      const input = await ev.eval(e.args[0]!);
+      const mn = await ev.evalScalar(e.args[1]!);
+      const mx = await ev.evalScalar(e.args[2]!);
+      return mapPoints(ev, input, (v, k) => (mx[k]! < mn[k]! ? skipPoint() : goMax(mn[k]!, goMin(mx[k]!, v))), true);
     }
     case 'clamp_min': {
-      const mn = ev.evalScalar(e.args[1]!);
-      return mapPoints(ev, ev.eval(e.args[0]!), (v, k) => goMax(mn[k]!, v), true);
+      const input = await ev.eval(e.args[0]!);
+      const mn = await ev.evalScalar(e.args[1]!);
+      return mapPoints(ev, input, (v, k) => goMax(mn[k]!, v), true);
     }
     case 'clamp_max': {
-      const mx = ev.evalScalar(e.args[1]!);
-      return mapPoints(ev, ev.eval(e.args[0]!), (v, k) => goMin(mx[k]!, v), true);
+      const input = await ev.eval(e.args[0]!);
+      const mx = await ev.evalScalar(e.args[1]!);
+      return mapPoints(ev, input, (v, k) => goMin(mx[k]!, v), true);
     }
     case 'timestamp': {
       const arg = unwrap(e.args[0]!);
-      if (arg.type === 'VectorSelector') return dropNames(ev.vectorSelector(arg, 'timestamp'), ev.delayedNameRemoval);
-      return mapPoints(ev, ev.eval(e.args[0]!), (_v, k) => (ev.start + k * ev.interval) / 1000, true);
+      if (arg.type === 'VectorSelector') return dropNames(ev, await ev.vectorSelector(arg, 'timestamp'));
+      return mapPoints(ev, await ev.eval(e.args[0]!), (_v, k) => (ev.start + k * ev.interval) / 1000, true);
     }
     case 'vector': {
-      const sc = ev.evalScalar(e.args[0]!);
-      const s = new Series(Labels.EMPTY, ev.numSteps);
-      for (let k = 0; k < ev.numSteps; k++) s.push(ev.start + k * ev.interval, sc[k]!);
-      return [s];
+      const sc = await ev.evalScalar(e.args[0]!);
+      return perStep(ev, (k) => sc[k]!);
     }
     case 'scalar': {
-      const input = ev.eval(e.args[0]!);
+      const input = await ev.eval(e.args[0]!);
       const count = new Int32Array(ev.numSteps);
       const val = new Float64Array(ev.numSteps);
-      for (const s of input) {
-        for (let i = 0; i < s.length; i++) {
+      await eachPointBlock(ev, input, (s, from, to) => {
+        for (let i = from; i < to; i++) {
           const k = stepIndex(ev, s.ts[i]!);
           count[k]!++;
           val[k] = s.vs[i]!;
         }
-      }
-      const out = new Series(Labels.EMPTY, ev.numSteps);
-      for (let k = 0; k < ev.numSteps; k++) out.push(ev.start + k * ev.interval, count[k] === 1 ? val[k]! : Number.NaN);
-      return [out];
+      });
+      return perStep(ev, (k) => (count[k] === 1 ? val[k]! : Number.NaN));
     }
     case 'absent': {
-      const input = ev.eval(e.args[0]!);
+      const input = await ev.eval(e.args[0]!);
       const present = new Uint8Array(ev.numSteps);
-      for (const s of input) for (let i = 0; i < s.length; i++) present[stepIndex(ev, s.ts[i]!)] = 1;
+      await eachPointBlock(ev, input, (s, from, to) => {
+        for (let i = from; i < to; i++) present[stepIndex(ev, s.ts[i]!)] = 1;
+      });
       const out = new Series(absentLabels(e.args[0]!), 4);
-      for (let k = 0; k < ev.numSteps; k++) if (present[k] === 0) out.push(ev.start + k * ev.interval, 1);
+      await inBlocks(ev, ev.numSteps, 1, (from, to) => {
+        const before = out.length;
+        for (let k = from; k < to; k++) if (present[k] === 0) out.push(ev.start + k * ev.interval, 1);
+        ev.countSamples(out.length - before);
+      });
       return out.length > 0 ? [out] : [];
     }
     case 'label_replace':
@@ -213,14 +243,13 @@ export function evalCall(ev: EvalHost, e: Call): Series[] {
     case 'histogram_stddev':
     case 'histogram_stdvar':
       // Native-histogram functions: float samples yield nothing.
-      for (const a of e.args) if (a.type !== 'StringLiteral') ev.eval(a);
+      for (const a of e.args) if (a.type !== 'StringLiteral') await ev.eval(a);
       return [];
     case 'start_timestamp': {
       // Only a selector carries start timestamps; any other expression has lost them.
       const arg = unwrap(e.args[0]!);
-      if (arg.type === 'VectorSelector')
-        return dropNames(ev.vectorSelector(arg, 'startTimestamp'), ev.delayedNameRemoval);
-      ev.eval(e.args[0]!);
+      if (arg.type === 'VectorSelector') return dropNames(ev, await ev.vectorSelector(arg, 'startTimestamp'));
+      await ev.eval(e.args[0]!);
       return [];
     }
     case 'info':
@@ -239,8 +268,6 @@ function goMin(a: number, b: number): number {
   return Math.min(a, b);
 }
 
-function constant(ev: EvalHost, v: number): Series[] {
-  const s = new Series(Labels.EMPTY, ev.numSteps);
-  for (let k = 0; k < ev.numSteps; k++) s.push(ev.start + k * ev.interval, v);
-  return [s];
+function constant(ev: EvalHost, v: number): Promise<Series[]> {
+  return perStep(ev, () => v);
 }

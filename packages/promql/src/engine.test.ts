@@ -1,10 +1,9 @@
 import { Labels } from '@tsprom/labels';
-import type { Queryable } from '@tsprom/storage-interfaces';
+import { Annotations, type Queryable, StaleNaN } from '@tsprom/storage-interfaces';
 import { describe, expect, it } from 'vitest';
 import { Engine, InvalidQueryError } from './engine.js';
 import { QueryCanceledError, QueryTimeoutError, TooManySamplesError } from './errors.js';
 import { ParseErrors } from './parser/index.js';
-import { StaleNaN } from './stale.js';
 import { TestStorage } from './storage/test-storage.js';
 
 function storage(): TestStorage {
@@ -72,18 +71,12 @@ describe('Engine', () => {
     expect(res.err).toBeInstanceOf(QueryCanceledError);
   });
 
-  it('times out a select that never answers', async () => {
+  it('times out a select that never answers, even one that ignores its signal', async () => {
     const hanging: Queryable = {
       querier: () => ({
         select: (_s, _h) => new Promise(() => {}),
-        labelNames: async () => ({
-          values: [],
-          warnings: new (await import('@tsprom/storage-interfaces')).Annotations(),
-        }),
-        labelValues: async () => ({
-          values: [],
-          warnings: new (await import('@tsprom/storage-interfaces')).Annotations(),
-        }),
+        labelNames: async () => ({ values: [], warnings: new Annotations() }),
+        labelValues: async () => ({ values: [], warnings: new Annotations() }),
         close: async () => {},
       }),
     };
@@ -114,6 +107,63 @@ describe('Engine', () => {
   it('uses a configurable lookback delta', async () => {
     const res = await new Engine({ lookbackDeltaMs: 30_000 }).newInstantQuery(storage(), 'up', 150_000).exec();
     expect(res.value?.type === 'vector' && res.value.vector.length).toBe(0);
+  });
+});
+
+/**
+ * A Queryable whose selects wait until their AbortSignal fires, as a remote-read querier waits on
+ * the network: they settle only because of the abort, rejecting with the signal's reason.
+ */
+function waitingQueryable() {
+  const seen = { signals: [] as (AbortSignal | undefined)[], rejected: [] as unknown[], closed: 0 };
+  const queryable: Queryable = {
+    querier: () => ({
+      select: (_sort, _hints, _matchers, signal) => {
+        seen.signals.push(signal);
+        return new Promise((_resolve, reject) => {
+          signal?.addEventListener(
+            'abort',
+            () => {
+              seen.rejected.push(signal.reason);
+              reject(signal.reason);
+            },
+            { once: true },
+          );
+        });
+      },
+      labelNames: async () => ({ values: [], warnings: new Annotations() }),
+      labelValues: async () => ({ values: [], warnings: new Annotations() }),
+      close: async () => {
+        seen.closed++;
+      },
+    }),
+  };
+  return { queryable, seen };
+}
+
+describe('cancelling a query while its selects wait', () => {
+  it('returns QueryCanceledError when the caller aborts', async () => {
+    const { queryable, seen } = waitingQueryable();
+    const ac = new AbortController();
+    const timer = setTimeout(() => ac.abort(), 50);
+    // The engine's timeout (2 minutes by default) is far away: only the abort can end the query.
+    const res = await new Engine().newInstantQuery(queryable, 'up + down', 0).exec({ signal: ac.signal });
+    clearTimeout(timer);
+    expect(res.err).toBeInstanceOf(QueryCanceledError);
+    expect(seen.signals).toHaveLength(2);
+    for (const sig of seen.signals) expect(sig?.aborted).toBe(true);
+    // Each select saw the abort itself and rejected with the reason, then the querier was closed.
+    expect(seen.rejected).toEqual([ac.signal.reason, ac.signal.reason]);
+    expect(seen.closed).toBe(1);
+  });
+
+  it('returns QueryTimeoutError when the engine timeout fires', async () => {
+    const { queryable, seen } = waitingQueryable();
+    const res = await new Engine({ timeoutMs: 50 }).newInstantQuery(queryable, 'up', 0).exec();
+    expect(res.err).toBeInstanceOf(QueryTimeoutError);
+    expect(seen.signals).toHaveLength(1);
+    expect(seen.rejected).toHaveLength(1);
+    expect(seen.closed).toBe(1);
   });
 });
 

@@ -1,8 +1,11 @@
 // Prometheus: promql/engine.go Engine, EngineOpts, query, exec, execEvalStmt
-import { Annotations, type Queryable } from '@tsprom/storage-interfaces';
-import { PromQLEvalError, QueryCanceledError, QueryTimeoutError } from './errors.js';
+import { Annotations, type Querier, type Queryable } from '@tsprom/storage-interfaces';
+import { EvalBudget } from './eval-budget.js';
+import { PromQLEvalError, QueryCanceledError, QueryTimeoutError, StorageError } from './errors.js';
 import { type EvalShared, Evaluator } from './evaluator.js';
-import { type Expr, exprType, parseExpr, preprocessExpr } from './parser/index.js';
+import { ParseCache } from './parse-cache.js';
+import { type Expr, exprType, preprocessExpr } from './parser/index.js';
+import { SampleCounter } from './sample-counter.js';
 import { selectAll } from './selection.js';
 import { duplicateLabelsetError, mergeSameLabels, sortByLabels, dropMetricName } from './series-utils.js';
 import type { Matrix, QueryStats, QueryValue, Result, Sample } from './value.js';
@@ -45,6 +48,10 @@ export interface QueryOptions {
 
 /** Options of {@link Query.exec}. */
 export interface ExecOptions {
+  /**
+   * Cancels the query: its selects are abandoned, and its evaluation stops at its next yield
+   * (every few ms) with `QueryCanceledError`.
+   */
   signal?: AbortSignal;
 }
 
@@ -98,8 +105,11 @@ export class Engine {
     };
   }
 
+  // Parsed queries, shared by the queries of this engine: never mutated (preprocessExpr copies).
+  readonly #parsed = new ParseCache();
+
   #parse(qs: string): Expr {
-    return parseExpr(qs, {
+    return this.#parsed.parse(qs, {
       enableExperimentalFunctions: this.#o.enableExperimentalFunctions,
       experimentalDurationExpr: this.#o.experimentalDurationExpr,
       enableExtendedRangeSelectors: this.#o.enableExtendedRangeSelectors,
@@ -155,24 +165,49 @@ export class Engine {
     const run = async (eo: ExecOptions): Promise<Result> => {
       const annos = new Annotations();
       const stats: QueryStats = { samplesLoaded: 0, peakSamples: 0, histogramSamples: 0 };
-      const deadline = performance.now() + o.timeoutMs;
       const signal = eo.signal;
+      const budget = new EvalBudget(performance.now() + o.timeoutMs, signal);
+      const samples = new SampleCounter(o.maxSamples);
       const lookback =
         qo.lookbackDeltaMs !== undefined && qo.lookbackDeltaMs > 0 ? qo.lookbackDeltaMs : o.lookbackDeltaMs;
+      const shared: EvalShared = {
+        data: new Map(),
+        annos,
+        lookbackDeltaMs: lookback,
+        delayedNameRemoval: o.enableDelayedNameRemoval,
+        noStepSubqueryIntervalFn: o.noStepSubqueryIntervalFn,
+        budget,
+        samples,
+        queryStart: start,
+        queryEnd: end,
+        queryStepMs: stepMs,
+        topLevelRange: stepMs > 0 && start !== end,
+        perStep:
+          (qo.enablePerStepStats ?? o.enablePerStepStats) && stepMs > 0
+            ? new Float64Array(Math.floor((end - start) / stepMs) + 1)
+            : null,
+        histogramSamples: 0,
+        depth: 0,
+      };
+      let querier: Querier | null = null;
+      let value: QueryValue | null = null;
+      let error: Error | null = null;
       try {
         if (signal?.aborted) throw new QueryCanceledError('query queue');
         const timer = new AbortController();
         const handle = setTimeout(() => timer.abort(), o.timeoutMs);
-        let selection: Awaited<ReturnType<typeof selectAll>>;
         try {
           const combined = signal === undefined ? timer.signal : AbortSignal.any([signal, timer.signal]);
-          selection = await selectAll(
+          const selection = await selectAll(
             queryable,
             expr,
             { start, end, stepMs, lookbackDeltaMs: lookback },
             annos,
             combined,
+            budget,
           );
+          querier = selection.querier;
+          shared.data = selection.data;
         } catch (err) {
           if (timer.signal.aborted) throw new QueryTimeoutError('query execution');
           if (signal?.aborted) throw new QueryCanceledError('query execution');
@@ -180,41 +215,34 @@ export class Engine {
         } finally {
           clearTimeout(handle);
         }
-        stats.histogramSamples = selection.histogramSamples;
-        const shared: EvalShared = {
-          data: selection.data,
-          annos,
-          lookbackDeltaMs: lookback,
-          maxSamples: o.maxSamples,
-          delayedNameRemoval: o.enableDelayedNameRemoval,
-          noStepSubqueryIntervalFn: o.noStepSubqueryIntervalFn,
-          deadline,
-          signal,
-          queryStart: start,
-          queryEnd: end,
-          queryStepMs: stepMs,
-          topLevelRange: stepMs > 0 && start !== end,
-          currentSamples: 0,
-          totalSamples: 0,
-          peakSamples: 0,
-          perStep:
-            (qo.enablePerStepStats ?? o.enablePerStepStats) && stepMs > 0
-              ? new Float64Array(Math.floor((end - start) / stepMs) + 1)
-              : null,
-        };
-        const value = evaluate(shared, expr, start, end, stepMs);
-        stats.samplesLoaded = shared.totalSamples;
-        stats.peakSamples = shared.peakSamples;
-        if (shared.perStep !== null) {
-          stats.samplesPerStep = Array.from(shared.perStep, (f, k) => ({ t: start + k * stepMs, f }));
-        }
-        return { value, err: null, warnings: annos, stats };
+        value = await evaluate(shared, expr, start, end, stepMs);
       } catch (err) {
         if (!(err instanceof Error)) throw err;
         // Evaluation errors are results, as in Prometheus; bugs (TypeError…) are too, so that a
         // server answers instead of crashing, but they keep their class.
-        return { value: null, err, warnings: annos, stats };
+        error = err;
+        value = null;
       }
+      if (querier !== null) {
+        try {
+          await querier.close();
+        } catch (err) {
+          if (!(err instanceof Error)) throw err;
+          // The query's own error is the one to report; a failed close fails a query that succeeded.
+          if (error === null) {
+            error = new StorageError(`closing the querier: ${err.message}`, { cause: err });
+            value = null;
+          }
+        }
+      }
+      stats.samplesLoaded = samples.total;
+      stats.peakSamples = samples.peak;
+      stats.histogramSamples = shared.histogramSamples;
+      if (error === null && shared.perStep !== null) {
+        const perStep = shared.perStep;
+        stats.samplesPerStep = Array.from(perStep, (f, k) => ({ t: start + k * stepMs, f }));
+      }
+      return { value, err: error, warnings: annos, stats };
     };
     return { expr, query: qs, exec: (eo: ExecOptions = {}) => run(eo) };
   }
@@ -225,7 +253,13 @@ function unwrapParens(e: Expr): Expr {
   return e;
 }
 
-function evaluate(shared: EvalShared, expr: Expr, start: number, end: number, stepMs: number): QueryValue {
+async function evaluate(
+  shared: EvalShared,
+  expr: Expr,
+  start: number,
+  end: number,
+  stepMs: number,
+): Promise<QueryValue> {
   const interval = stepMs > 0 ? stepMs : 1;
   const ev = new Evaluator(shared, start, end, interval);
   const t = exprType(expr);
@@ -238,10 +272,10 @@ function evaluate(shared: EvalShared, expr: Expr, start: number, end: number, st
     if (inner.type !== 'MatrixSelector' && inner.type !== 'SubqueryExpr') {
       throw new PromQLEvalError('range vector expression expected');
     }
-    const mat = ev.rangeVectorAtInstant(inner);
-    return { type: 'matrix', matrix: cleanup(shared, mat, false) };
+    const mat = await ev.rangeVectorAtInstant(inner);
+    return { type: 'matrix', matrix: await cleanup(ev, shared, mat, false) };
   }
-  const res = ev.eval(expr);
+  const res = await ev.eval(expr);
   if (t === 'scalar') {
     if (stepMs === 0) {
       const s = res[0];
@@ -249,28 +283,35 @@ function evaluate(shared: EvalShared, expr: Expr, start: number, end: number, st
     }
     return { type: 'matrix', matrix: res };
   }
-  const cleaned = cleanup(shared, res, stepMs > 0);
+  const cleaned = await cleanup(ev, shared, res, stepMs > 0);
   if (stepMs === 0) {
     const vec: Sample[] = [];
     for (const s of cleaned)
       if (s.length > 0) vec.push({ metric: s.metric, t: s.ts[0]!, f: s.vs[0]!, dropName: s.dropName });
     return { type: 'vector', vector: vec };
   }
-  return { type: 'matrix', matrix: sortByLabels(cleaned.filter((s) => s.length > 0)) };
+  return {
+    type: 'matrix',
+    matrix: await sortByLabels(
+      ev,
+      cleaned.filter((s) => s.length > 0),
+    ),
+  };
 }
 
 /** Delayed name removal: drop `__name__` where marked, then refuse duplicate label sets. */
 // Prometheus: promql/engine.go cleanupMetricLabels
-function cleanup(shared: EvalShared, mat: Matrix, rangeResult: boolean): Matrix {
+async function cleanup(ev: Evaluator, shared: EvalShared, mat: Matrix, rangeResult: boolean): Promise<Matrix> {
   if (shared.delayedNameRemoval) {
     for (const s of mat) if (s.dropName) s.metric = dropMetricName(s.metric);
   }
-  if (rangeResult) return mergeSameLabels(mat);
+  if (rangeResult) return mergeSameLabels(ev, mat);
   const seen = new Set<string>();
-  for (const s of mat) {
-    const k = s.metric.key();
+  for (let i = 0; i < mat.length; i++) {
+    const k = mat[i]!.metric.key();
     if (seen.has(k)) throw duplicateLabelsetError();
     seen.add(k);
+    if ((i & 255) === 255 && ev.due()) await ev.pause();
   }
   return mat;
 }

@@ -1,41 +1,43 @@
 // The evaluator surface that the node evaluators (aggregate, binary, call) work against.
 import type { Labels } from '@tsprom/labels';
-import type { Annotations } from '@tsprom/storage-interfaces';
+import type { Annotations, Series as StorageSeries } from '@tsprom/storage-interfaces';
+import type { Pausable } from './eval-loop.js';
+import type { SelectorValue } from './instant-selector.js';
 import type { Call, Expr, MatrixSelector, SubqueryExpr, VectorSelector } from './parser/index.js';
+import type { SampleCounter } from './sample-counter.js';
 import type { Series } from './value.js';
 
+export type { SelectorValue } from './instant-selector.js';
+
 /**
- * The float samples of one selected series, loaded before evaluation. `ts`/`vs` include stale
- * markers (for instant lookups); `fts`/`fvs` are the same points without them (for range windows),
- * or the very same arrays when the series has none. Timestamps in ms, ascending.
+ * What one selector of the query selected: the storage series, read only when the selector is
+ * evaluated (as Prometheus does), within [mint, maxt] (ms, inclusive: its select hints' range).
+ */
+export interface SelectorData {
+  series: StorageSeries[];
+  mint: number;
+  maxt: number;
+}
+
+/**
+ * The float samples of one series loaded whole (for `info`, which looks them up at any time).
+ * `ts`/`vs` include stale markers. Timestamps in ms, ascending.
  */
 export interface SelectedSeries {
   labels: Labels;
   ts: Float64Array;
   vs: Float64Array;
-  fts: Float64Array;
-  fvs: Float64Array;
-  /** Start timestamps (ms, 0 = unknown) parallel to ts / fts; null when the series has none. */
-  sts: Float64Array | null;
-  fsts: Float64Array | null;
   /** Number of native-histogram samples skipped while loading. */
   histograms: number;
 }
 
-/** What an instant selector reports for each sample. */
-export type SelectorValue = 'value' | 'timestamp' | 'startTimestamp';
-
-/** The series of a range-vector argument, and how to window them at each step. */
+/**
+ * The series of a range-vector argument, and how to window them at each step: the storage series
+ * of a matrix selector (`selected`), or the evaluated series of a subquery (`series`).
+ */
 export interface RangeSource {
-  series: {
-    metric: Labels;
-    ts: Float64Array;
-    vs: Float64Array;
-    length: number;
-    dropName: boolean;
-    /** Start timestamps of the points (ms, 0 = unknown), or null. Subqueries have none. */
-    sts?: Float64Array | null;
-  }[];
+  selected: SelectorData | null;
+  series: Series[];
   rangeMs: number;
   offsetMs: number;
   /** Fixed evaluation time from `@`, or null to follow the step. */
@@ -48,7 +50,7 @@ export interface RangeSource {
 }
 
 /** What node evaluators may use of the evaluator. */
-export interface EvalHost {
+export interface EvalHost extends Pausable {
   readonly start: number;
   readonly end: number;
   readonly interval: number;
@@ -61,23 +63,28 @@ export interface EvalHost {
   readonly queryStart: number;
   readonly queryEnd: number;
   readonly queryStepMs: number;
+  /** The samples the query holds, checked against maxSamples. */
+  readonly samples: SampleCounter;
   /** Evaluates an instant-vector or scalar expression over every step. */
-  eval(e: Expr): Series[];
+  eval(e: Expr): Promise<Series[]>;
   /** Values of a scalar expression at every step. */
-  evalScalar(e: Expr): Float64Array;
+  evalScalar(e: Expr): Promise<Float64Array>;
   /** The series and window of a range-vector expression. */
-  rangeSource(e: MatrixSelector | SubqueryExpr): RangeSource;
+  rangeSource(e: MatrixSelector | SubqueryExpr): Promise<RangeSource>;
   /**
    * An instant selector at every step. `what` picks the value reported: the sample's value, its
    * timestamp in seconds (`timestamp()`), or its start timestamp in seconds (`start_timestamp()`).
    */
-  vectorSelector(vs: VectorSelector, what?: SelectorValue): Series[];
+  vectorSelector(vs: VectorSelector, what?: SelectorValue): Promise<Series[]>;
   /** `info(v, {…})`. */
-  evalInfo(e: Call): Series[];
-  /** Records produced samples and enforces maxSamples. */
+  evalInfo(e: Call): Promise<Series[]>;
+  /** Records `n` more points held (a result being built) and enforces maxSamples. */
   countSamples(n: number): void;
-  /** With per-step stats on, records `n` samples read at step `k` of the top-level query. */
-  countStep(k: number, n: number): void;
-  /** Checks the deadline and the abort signal. */
-  checkCancel(where: string): void;
+  /**
+   * Where the samples read at each step of the top-level query are counted when per-step stats
+   * are on (null otherwise, and for subqueries).
+   */
+  stepStats(): Float64Array | null;
+  /** Records native-histogram samples stepped over while reading floats. */
+  noteHistograms(n: number): void;
 }

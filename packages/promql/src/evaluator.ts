@@ -1,46 +1,54 @@
 // Prometheus: promql/engine.go evaluator
 import { Labels } from '@tsprom/labels';
-import type { Annotations } from '@tsprom/storage-interfaces';
+import { type Annotations, isStaleNaN } from '@tsprom/storage-interfaces';
 import { evalAggregate } from './aggregate.js';
 import { evalBinary } from './binary.js';
 import { evalCall } from './call.js';
 import { evalDurationExpr } from './duration.js';
+import type { EvalBudget } from './eval-budget.js';
+import type { EvalHost, RangeSource, SelectedSeries, SelectorData } from './eval-host.js';
+import { eachPointBlock, inBlocks, makeRoom } from './eval-loop.js';
+import { PromQLEvalError } from './errors.js';
 import { evalInfo } from './info.js';
-import type { EvalHost, RangeSource, SelectedSeries, SelectorValue } from './eval-host.js';
-import { PromQLEvalError, QueryCanceledError, QueryTimeoutError, TooManySamplesError } from './errors.js';
+import { InstantSelectorRun, type SelectorValue } from './instant-selector.js';
 import type { Call, Expr, MatrixSelector, SubqueryExpr, VectorSelector } from './parser/index.js';
-import { dropNames, dropMetricName } from './series-utils.js';
-import { isStaleNaN } from './stale.js';
+import type { SampleCounter } from './sample-counter.js';
+import { StorageWindow } from './sample-window.js';
+import { infoSelector } from './selection.js';
+import { SeriesCursor } from './series-cursor.js';
+import { dropMetricName, dropNames } from './series-utils.js';
 import { Series } from './value.js';
 
 /** Shared, per-query state of an evaluator and its subquery children. */
 export interface EvalShared {
-  data: Map<VectorSelector, SelectedSeries[]>;
+  data: Map<VectorSelector, SelectorData>;
   annos: Annotations;
   lookbackDeltaMs: number;
-  maxSamples: number;
   delayedNameRemoval: boolean;
   noStepSubqueryIntervalFn: (rangeMs: number) => number;
-  /** performance.now() value past which the query times out (Infinity for none). */
-  deadline: number;
-  signal: AbortSignal | undefined;
+  /** The query's time slices, deadline and abort signal. */
+  budget: EvalBudget;
+  /** Samples held (against maxSamples), peak and total. */
+  samples: SampleCounter;
   queryStart: number;
   queryEnd: number;
   queryStepMs: number;
   topLevelRange: boolean;
-  /** Samples currently held and the running totals. */
-  currentSamples: number;
-  totalSamples: number;
-  peakSamples: number;
   /** Per-step totals of the top-level evaluation, when requested. */
   perStep: Float64Array | null;
+  /** Native-histogram samples stepped over while reading floats. */
+  histogramSamples: number;
+  /** Nesting depth of the expression being evaluated. */
+  depth: number;
 }
+
+/** Levels of nesting evaluated on one call stack. */
+const stackResetDepth = 64;
 
 /** Evaluates an expression over the steps start, start+interval, …, end (ms). */
 // Prometheus: promql/engine.go evaluator
 export class Evaluator implements EvalHost {
   readonly numSteps: number;
-  #cancelCounter = 0;
 
   constructor(
     readonly shared: EvalShared,
@@ -69,58 +77,67 @@ export class Evaluator implements EvalHost {
   get queryStepMs(): number {
     return this.shared.queryStepMs;
   }
+  get samples(): SampleCounter {
+    return this.shared.samples;
+  }
 
   countSamples(n: number): void {
-    const s = this.shared;
-    s.currentSamples += n;
-    s.totalSamples += n;
-    if (s.currentSamples > s.peakSamples) s.peakSamples = s.currentSamples;
-    if (s.currentSamples > s.maxSamples) throw new TooManySamplesError();
+    this.shared.samples.add(n);
   }
 
-  countStep(k: number, n: number): void {
-    const ps = this.shared.perStep;
-    if (ps !== null && this.start === this.shared.queryStart && this.interval === this.shared.queryStepMs) {
-      ps[k] = ps[k]! + n;
-    }
+  stepStats(): Float64Array | null {
+    const s = this.shared;
+    return s.perStep !== null && this.start === s.queryStart && this.interval === s.queryStepMs ? s.perStep : null;
   }
 
-  checkCancel(where: string): void {
-    // Reading the clock every call is cheap enough, but not per sample: callers call per series.
-    if ((++this.#cancelCounter & 15) !== 0) return;
-    const s = this.shared;
-    if (s.signal?.aborted) throw new QueryCanceledError(where);
-    if (performance.now() > s.deadline) throw new QueryTimeoutError(where);
+  noteHistograms(n: number): void {
+    this.shared.histogramSamples += n;
+  }
+
+  due(): boolean {
+    return this.shared.budget.due();
+  }
+
+  pause(): Promise<void> {
+    return this.shared.budget.pause();
   }
 
   /** Evaluates a vector- or scalar-typed expression; result series hold one point per step at most. */
-  eval(e: Expr): Series[] {
-    const before = this.shared.currentSamples;
-    const res = this.#eval(e);
-    // Inputs are released once the node is done; only its result stays held.
-    let total = 0;
-    for (const s of res) total += s.length;
-    this.shared.currentSamples = before + total;
-    if (this.shared.currentSamples > this.shared.peakSamples) this.shared.peakSamples = this.shared.currentSamples;
-    return res;
+  async eval(e: Expr): Promise<Series[]> {
+    const shared = this.shared;
+    // Every so many levels of nesting, continue from a microtask, on a fresh call stack: a deeply
+    // nested query is bounded by memory, not by the stack.
+    if (++shared.depth % stackResetDepth === 0) await undefined;
+    try {
+      const counter = shared.samples;
+      const before = counter.current;
+      const res = await this.#eval(e);
+      // Inputs are released once the node is done; only its result stays held.
+      let total = 0;
+      for (const s of res) total += s.length;
+      counter.reset(before + total);
+      return res;
+    } finally {
+      shared.depth--;
+    }
   }
 
-  #eval(e: Expr): Series[] {
+  async #eval(e: Expr): Promise<Series[]> {
     switch (e.type) {
       case 'NumberLiteral':
-        return [this.constant(e.val)];
+        return [await this.constant(e.val)];
       case 'DurationExpr':
-        return [this.constant(evalDurationExpr(e, this.queryStepMs, this.queryEnd - this.queryStart))];
+        return [await this.constant(evalDurationExpr(e, this.queryStepMs, this.queryEnd - this.queryStart))];
       case 'ParenExpr':
         return this.eval(e.expr);
       case 'StepInvariantExpr':
         return this.#stepInvariant(e.expr);
       case 'UnaryExpr': {
-        const inner = this.eval(e.expr);
+        const inner = await this.eval(e.expr);
         if (e.op === '+') return inner;
-        for (const s of inner) for (let i = 0; i < s.length; i++) s.vs[i] = -s.vs[i]!;
+        await eachPointBlock(this, inner, negate);
         if (isScalarExpr(e.expr)) return inner;
-        return dropNames(inner, this.delayedNameRemoval);
+        return dropNames(this, inner);
       }
       case 'VectorSelector':
         return this.vectorSelector(e);
@@ -138,35 +155,38 @@ export class Evaluator implements EvalHost {
     }
   }
 
-  evalInfo(e: Call): Series[] {
-    return evalInfo(this, e, this.shared.data as Map<unknown, SelectedSeries[]>, this.shared.lookbackDeltaMs);
+  async evalInfo(e: Call): Promise<Series[]> {
+    const infos = await this.loadSeries(infoSelector(e));
+    return evalInfo(this, e, infos, this.shared.lookbackDeltaMs);
   }
 
   /**
    * A subtree whose value is the same at every step: evaluated once, at the first step, and
    * repeated at the others (Prometheus does the same).
    */
-  #stepInvariant(inner: Expr): Series[] {
+  async #stepInvariant(inner: Expr): Promise<Series[]> {
     if (this.numSteps === 1 || inner.type === 'NumberLiteral' || inner.type === 'StringLiteral')
       return this.eval(inner);
-    const once = new Evaluator(this.shared, this.start, this.start, this.interval).eval(inner);
+    const once = await new Evaluator(this.shared, this.start, this.start, this.interval).eval(inner);
     const out: Series[] = [];
     for (const s of once) {
       if (s.length === 0) continue;
       const v = s.vs[0]!;
-      const r = new Series(s.metric, this.numSteps, s.dropName);
-      for (let k = 0; k < this.numSteps; k++) r.push(this.start + k * this.interval, v);
+      // Counted before it is allocated: the limit bounds what is allocated.
+      this.countSamples(this.numSteps - 1);
+      const r = new Series(s.metric, 1, s.dropName);
+      r.reserve(this.numSteps);
       out.push(r);
+      await inBlocks(this, this.numSteps, 1, (from, to) => {
+        for (let k = from; k < to; k++) r.push(this.start + k * this.interval, v);
+      });
     }
-    let total = 0;
-    for (const s of out) total += s.length;
-    this.countSamples(total);
     return out;
   }
 
   /** A scalar's value at every step. */
-  evalScalar(e: Expr): Float64Array {
-    const res = this.eval(e);
+  async evalScalar(e: Expr): Promise<Float64Array> {
+    const res = await this.eval(e);
     const out = new Float64Array(this.numSteps).fill(Number.NaN);
     const s = res[0];
     if (s !== undefined) {
@@ -176,10 +196,13 @@ export class Evaluator implements EvalHost {
   }
 
   /** A series with `v` at every step and no labels. */
-  constant(v: number): Series {
-    const s = new Series(Labels.EMPTY, this.numSteps);
-    for (let k = 0; k < this.numSteps; k++) s.push(this.start + k * this.interval, v);
+  async constant(v: number): Promise<Series> {
     this.countSamples(this.numSteps);
+    const s = new Series(Labels.EMPTY, 1);
+    s.reserve(this.numSteps);
+    await inBlocks(this, this.numSteps, 1, (from, to) => {
+      for (let k = from; k < to; k++) s.push(this.start + k * this.interval, v);
+    });
     return s;
   }
 
@@ -191,100 +214,90 @@ export class Evaluator implements EvalHost {
     return null;
   }
 
+  #selected(vs: VectorSelector): SelectorData {
+    return this.shared.data.get(vs) ?? { series: [], mint: 0, maxt: -1 };
+  }
+
   /**
    * An instant vector selector at every step: the latest sample in (t-lookback, t], unless it is
-   * a stale marker. `what` picks the value reported (see EvalHost.vectorSelector).
+   * a stale marker. `what` picks the value reported (see EvalHost.vectorSelector). The series are
+   * read from storage one at a time; only the output is held.
    */
-  // Prometheus: promql/engine.go vectorSelectorSingle
-  vectorSelector(vs: VectorSelector, what: SelectorValue = 'value'): Series[] {
-    const data = this.shared.data.get(vs) ?? [];
-    const at = this.atTime(vs);
-    const off = vs.originalOffset;
-    const lookback = this.shared.lookbackDeltaMs;
+  // Prometheus: promql/engine.go evalSeries
+  async vectorSelector(vs: VectorSelector, what: SelectorValue = 'value'): Promise<Series[]> {
+    const sel = this.#selected(vs);
+    const run = new InstantSelectorRun(
+      this.start,
+      this.interval,
+      this.numSteps,
+      this.atTime(vs),
+      vs.originalOffset,
+      this.shared.lookbackDeltaMs,
+      vs.smoothed,
+      what,
+      this.stepStats(),
+    );
     const out: Series[] = [];
-    if (vs.smoothed) return this.#smoothedSelector(data, at, off, lookback, what);
-    for (const sel of data) {
-      this.checkCancel('expression evaluation');
-      const ts = sel.ts;
-      const vals = sel.vs;
-      const n = ts.length;
-      let series: Series | null = null;
-      let j = 0;
-      for (let k = 0; k < this.numSteps; k++) {
-        const stepT = this.start + k * this.interval;
-        const refT = (at ?? stepT) - off;
-        while (j < n && ts[j]! <= refT) j++;
-        if (j === 0) continue;
-        const t = ts[j - 1]!;
-        if (t <= refT - lookback) continue;
-        const v = vals[j - 1]!;
-        if (isStaleNaN(v)) continue;
-        if (series === null) series = new Series(sel.labels, this.numSteps - k);
-        series.push(stepT, what === 'value' ? v : what === 'timestamp' ? t / 1000 : (sel.sts?.[j - 1] ?? 0) / 1000);
-        this.countStep(k, 1);
+    const counter = this.shared.samples;
+    const block = 4096;
+    for (const s of sel.series) {
+      if (this.due()) await this.pause();
+      run.reset(s, sel.mint, sel.maxt);
+      for (let k = 0; k < this.numSteps; ) {
+        const to = Math.min(this.numSteps, k + block);
+        if (run.out !== null) await makeRoom(this, run.out, to - k);
+        const n = run.steps(k, to);
+        counter.total += n;
+        counter.add(n);
+        k = to;
+        if (k < this.numSteps && this.due()) await this.pause();
       }
-      if (series !== null) {
-        this.countSamples(series.length);
-        out.push(series);
-      }
+      if (run.out !== null) out.push(run.out);
     }
+    this.noteHistograms(run.cursor.histograms);
     return out;
   }
 
-  /** `x smoothed`: the value at each step interpolated between the samples around it. */
-  #smoothedSelector(
-    data: SelectedSeries[],
-    at: number | null,
-    off: number,
-    lookback: number,
-    what: SelectorValue,
-  ): Series[] {
-    const out: Series[] = [];
-    for (const sel of data) {
-      const ts = sel.ts;
-      const vals = sel.vs;
-      const n = ts.length;
-      let series: Series | null = null;
-      let j = 0;
-      for (let k = 0; k < this.numSteps; k++) {
-        const stepT = this.start + k * this.interval;
-        const refT = (at ?? stepT) - off;
-        if (at !== null) j = 0;
-        while (j < n && ts[j]! <= refT) j++;
-        if (j === 0) continue;
-        const t = ts[j - 1]!;
-        if (t <= refT - lookback) continue;
-        const v = vals[j - 1]!;
-        if (isStaleNaN(v)) continue;
-        let value = v;
-        if (t < refT && j < n && !isStaleNaN(vals[j]!) && ts[j]! - refT < lookback) {
-          value = v + ((vals[j]! - v) * (refT - t)) / (ts[j]! - t);
+  /**
+   * Every float sample of a selector's series in its range, stale markers included, for lookups
+   * at any time (`info`). They count as held until the calling node is done.
+   */
+  async loadSeries(vs: VectorSelector): Promise<SelectedSeries[]> {
+    const sel = this.#selected(vs);
+    const cur = new SeriesCursor();
+    const out: SelectedSeries[] = [];
+    for (const s of sel.series) {
+      if (this.due()) await this.pause();
+      const before = cur.histograms;
+      cur.reset(s, sel.mint, sel.maxt);
+      const buf = new Series(Labels.EMPTY, 64);
+      while (cur.ok) {
+        const to = buf.length + 4096;
+        while (cur.ok && buf.length < to) {
+          buf.push(cur.t, cur.v);
+          cur.next();
         }
-        if (series === null) series = new Series(sel.labels, this.numSteps - k);
-        series.push(stepT, what === 'value' ? value : what === 'timestamp' ? t / 1000 : (sel.sts?.[j - 1] ?? 0) / 1000);
+        this.countSamples(buf.length - (to - 4096));
+        if (this.due()) await this.pause();
       }
-      if (series !== null) {
-        this.countSamples(series.length);
-        out.push(series);
-      }
+      out.push({
+        labels: s.labels(),
+        ts: buf.ts.subarray(0, buf.length),
+        vs: buf.vs.subarray(0, buf.length),
+        histograms: cur.histograms - before,
+      });
     }
+    this.noteHistograms(cur.histograms);
     return out;
   }
 
   /** The series of a range vector and how to window them. */
-  rangeSource(e: MatrixSelector | SubqueryExpr): RangeSource {
+  async rangeSource(e: MatrixSelector | SubqueryExpr): Promise<RangeSource> {
     if (e.type === 'MatrixSelector') {
       const vs = e.vectorSelector;
-      const data = this.shared.data.get(vs) ?? [];
       return {
-        series: data.map((d) => ({
-          metric: d.labels,
-          ts: d.fts,
-          vs: d.fvs,
-          sts: d.fsts,
-          length: d.fts.length,
-          dropName: false,
-        })),
+        selected: this.#selected(vs),
+        series: [],
         rangeMs: e.range,
         offsetMs: vs.originalOffset,
         at: this.atTime(vs),
@@ -303,13 +316,15 @@ export class Evaluator implements EvalHost {
     const innerEnd = outerEnd - e.originalOffset;
     let series: Series[] = [];
     if (innerStart <= innerEnd) {
+      // The subquery's result stays held (counted) until the calling node is done.
       const child = new Evaluator(this.shared, innerStart, innerEnd, step);
-      series = child.eval(e.expr);
+      series = await child.eval(e.expr);
     }
     if (this.delayedNameRemoval) {
       for (const s of series) if (s.dropName) s.metric = dropMetricName(s.metric);
     }
     return {
+      selected: null,
       series,
       rangeMs: e.range,
       offsetMs: e.originalOffset,
@@ -324,24 +339,47 @@ export class Evaluator implements EvalHost {
    * The raw points of a range vector at the single step of an instant query (a top-level
    * `x[5m]` or subquery): the points in (t-offset-range, t-offset].
    */
-  rangeVectorAtInstant(e: MatrixSelector | SubqueryExpr): Series[] {
-    const src = this.rangeSource(e);
+  // Prometheus: promql/engine.go matrixSelector
+  async rangeVectorAtInstant(e: MatrixSelector | SubqueryExpr): Promise<Series[]> {
+    const src = await this.rangeSource(e);
     const refT = (src.at ?? this.start) - src.offsetMs;
     const lo = refT - src.rangeMs;
     const out: Series[] = [];
-    for (const s of src.series) {
-      const m = new Series(s.metric, 4, s.dropName);
-      for (let i = 0; i < s.length; i++) {
-        const t = s.ts[i]!;
-        if (t > lo && t <= refT) m.push(t, s.vs[i]!);
+    if (src.selected === null) {
+      // A subquery's points are already counted.
+      for (const s of src.series) {
+        const m = new Series(s.metric, 4, s.dropName);
+        for (let i = 0; i < s.length; i++) {
+          const t = s.ts[i]!;
+          if (t > lo && t <= refT) m.push(t, s.vs[i]!);
+        }
+        if (m.length > 0) out.push(m);
       }
-      if (m.length > 0) {
-        this.countSamples(m.length);
-        out.push(m);
-      }
+      return out;
     }
+    const sel = src.selected;
+    const win = new StorageWindow(this.shared.samples);
+    for (const s of sel.series) {
+      if (this.due()) await this.pause();
+      win.reset(s, sel.mint, sel.maxt);
+      win.advance(lo, refT);
+      const n = win.hi - win.lo;
+      this.shared.samples.total += n;
+      if (n === 0) continue;
+      const m = new Series(s.labels(), n);
+      for (let i = win.lo; i < win.hi; i++) m.push(win.ts[i]!, win.vs[i]!);
+      // The points stay counted: they are the result now.
+      win.handOver();
+      out.push(m);
+    }
+    this.noteHistograms(win.cursor.histograms);
     return out;
   }
+}
+
+function negate(s: Series, from: number, to: number): void {
+  const vs = s.vs;
+  for (let i = from; i < to; i++) vs[i] = -vs[i]!;
 }
 
 function isScalarExpr(e: Expr): boolean {

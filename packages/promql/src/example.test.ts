@@ -1,7 +1,8 @@
 // The README's usage example, kept runnable so the docs cannot drift.
 import { Labels } from '@tsprom/labels';
 import { describe, expect, it } from 'vitest';
-import { Engine, TestStorage } from './index.js';
+import { Engine } from './index.js';
+import { TestStorage } from './testing.js';
 
 describe('README example', () => {
   it('runs a range query over TestStorage', async () => {

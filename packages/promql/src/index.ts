@@ -1,5 +1,6 @@
-// @tsprom/promql: the PromQL parser, engine and test-DSL runner (Prometheus promql, promql/parser,
-// promql/promqltest). Runs anywhere JavaScript runs: no Node built-ins.
+// @tsprom/promql: the PromQL engine and parser (Prometheus promql, promql/parser). Runs anywhere
+// JavaScript runs: no Node built-ins. The in-memory test storage and the promqltest runner are
+// `@tsprom/promql/testing`.
 
 // Engine
 export {
@@ -24,7 +25,6 @@ export type {
 } from './value.js';
 export { Series } from './value.js';
 export { formatFloatF, formatFloatG, parseGoFloat } from './go-float.js';
-export { isStaleNaN } from './stale.js';
 
 // Parser
 export {
@@ -59,7 +59,6 @@ export {
   preprocessExpr,
   type SequenceValue,
   type SeriesDesc,
-  StaleNaN,
   type StepInvariantExpr,
   type StringLiteral,
   type SubqueryExpr,
@@ -68,34 +67,3 @@ export {
   type VectorMatching,
   type VectorSelector,
 } from './parser/index.js';
-
-// In-memory storage for tests, benchmarks and embedders
-export { MemorySeries, MemorySeriesIterator } from './storage/memory-series.js';
-export { TestStorage } from './storage/test-storage.js';
-
-// promqltest
-export {
-  type ConformanceFile,
-  type ConformanceReport,
-  countEvalStatements,
-  type FileFigures,
-  formatConformance,
-  runConformance,
-} from './promqltest/conformance.js';
-export {
-  type EvalOutcome,
-  promqltestEngineOptions,
-  type RunOptions,
-  runTestScript,
-  type ScriptOutcome,
-} from './promqltest/runner.js';
-export {
-  type ClearCommand,
-  type EvalCommand,
-  type Expectation,
-  type ExpectedSeries,
-  type LoadCommand,
-  parseTestScript,
-  type TestCommand,
-  TestScriptError,
-} from './promqltest/script.js';

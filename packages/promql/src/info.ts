@@ -1,10 +1,10 @@
 // Prometheus: promql/info.go evalInfo, combineWithInfoSeries
 import { Labels, MatchType } from '@tsprom/labels';
+import { isStaleNaN } from '@tsprom/storage-interfaces';
 import type { EvalHost, SelectedSeries } from './eval-host.js';
 import { PromQLEvalError } from './errors.js';
 import type { Call, Expr } from './parser/index.js';
 import { infoSelector } from './selection.js';
-import { isStaleNaN } from './stale.js';
 import { Series } from './value.js';
 
 const identifying = ['instance', 'job'];
@@ -58,10 +58,9 @@ function sampleAt(s: SelectedSeries, t: number, lookback: number): number {
 }
 
 /** `info(v, {selector})`: adds the data labels of matching info series to every sample of v. */
-export function evalInfo(ev: EvalHost, e: Call, data: Map<unknown, SelectedSeries[]>, lookback: number): Series[] {
-  const base = ev.eval(e.args[0]!);
+export async function evalInfo(ev: EvalHost, e: Call, infos: SelectedSeries[], lookback: number): Promise<Series[]> {
+  const base = await ev.eval(e.args[0]!);
   const sel = infoSelector(e);
-  const infos = data.get(sel) ?? [];
   for (const s of infos) if (s.histograms > 0) throw new PromQLEvalError('this info metric is not a float series');
   const nameMatchers = sel.labelMatchers.filter((m) => m.name === '__name__');
   const dataMatchers = (e.args[1]?.type === 'VectorSelector' ? e.args[1].labelMatchers : []).filter(
@@ -86,8 +85,10 @@ export function evalInfo(ev: EvalHost, e: Call, data: Map<unknown, SelectedSerie
       out.push(s);
     }
     s.push(t, v);
+    ev.countSamples(1);
   };
   for (const b of base) {
+    if (ev.due()) await ev.pause();
     const name = b.metric.get('__name__');
     // A base series that is itself an info series (it matches every __name__ matcher, one of
     // them positive) passes through unenriched.

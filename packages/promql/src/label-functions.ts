@@ -8,12 +8,13 @@ import { PromQLEvalError } from './errors.js';
 import { compileAnchored, expandTemplate } from './functions/label-regex.js';
 import { naturalCompare } from './functions/natural-sort.js';
 import type { Call } from './parser/index.js';
-import { mergeSameLabels, setLabel } from './series-utils.js';
+import { eachPaused } from './eval-loop.js';
+import { mergeSameLabels, setLabel, sortSeries } from './series-utils.js';
 import type { Series } from './value.js';
 
 /** `label_replace(v, dst, replacement, src, regex)`. */
 // Prometheus: promql/functions.go funcLabelReplace
-export function labelReplace(ev: EvalHost, e: Call): Series[] {
+export async function labelReplace(ev: EvalHost, e: Call): Promise<Series[]> {
   const dst = stringArg(e.args[1]!);
   const repl = stringArg(e.args[2]!);
   const src = stringArg(e.args[3]!);
@@ -26,15 +27,16 @@ export function labelReplace(ev: EvalHost, e: Call): Series[] {
   }
   if (!isValidLabelNameUtf8(dst))
     throw new PromQLEvalError(`invalid destination label name in label_replace(): ${dst}`);
-  const input = ev.eval(e.args[0]!);
-  for (const s of input) {
+  const input = await ev.eval(e.args[0]!);
+  await eachPaused(ev, input.length, (i) => {
+    const s = input[i]!;
     const m = re.exec(s.metric.get(src));
-    if (m === null) continue;
+    if (m === null) return;
     const res = expandTemplate(repl, m);
     s.metric = setLabel(s.metric, dst, res);
     if (dst === '__name__') s.dropName = false;
-  }
-  return ev.delayedNameRemoval ? checkNoDupAtStep(input) : mergeSameLabels(input);
+  });
+  return mergeSameLabels(ev, input);
 }
 
 function isValidLabelNameUtf8(n: string): boolean {
@@ -44,30 +46,26 @@ function isValidLabelNameUtf8(n: string): boolean {
 
 /** `label_join(v, dst, separator, src...)`. */
 // Prometheus: promql/functions.go funcLabelJoin
-export function labelJoin(ev: EvalHost, e: Call): Series[] {
+export async function labelJoin(ev: EvalHost, e: Call): Promise<Series[]> {
   const dst = stringArg(e.args[1]!);
   const sep = stringArg(e.args[2]!);
   const srcs: string[] = [];
   for (let i = 3; i < e.args.length; i++) srcs.push(stringArg(e.args[i]!));
   if (!isValidLabelNameUtf8(dst)) throw new PromQLEvalError(`invalid destination label name in label_join(): ${dst}`);
-  const input = ev.eval(e.args[0]!);
-  for (const s of input) {
+  const input = await ev.eval(e.args[0]!);
+  await eachPaused(ev, input.length, (i) => {
+    const s = input[i]!;
     const parts = srcs.map((n) => s.metric.get(n));
     s.metric = setLabel(s.metric, dst, parts.join(sep));
     if (dst === '__name__') s.dropName = false;
-  }
-  return ev.delayedNameRemoval ? checkNoDupAtStep(input) : mergeSameLabels(input);
-}
-
-/** With delayed name removal, series keep their names, so only identical label sets collide. */
-function checkNoDupAtStep(input: Series[]): Series[] {
-  return mergeSameLabels(input);
+  });
+  return mergeSameLabels(ev, input);
 }
 
 /** sort, sort_desc, sort_by_label, sort_by_label_desc: order an instant result; a no-op (with a warning) in range queries. */
-export function evalSort(ev: EvalHost, e: Call): Series[] {
+export async function evalSort(ev: EvalHost, e: Call): Promise<Series[]> {
   const name = e.func.name;
-  const input = ev.eval(e.args[0]!);
+  const input = await ev.eval(e.args[0]!);
   if (ev.topLevelRange) {
     ev.annos.add(sortInRangeQueryWarning(e.posRange));
     return input;
@@ -77,7 +75,7 @@ export function evalSort(ev: EvalHost, e: Call): Series[] {
   switch (name) {
     case 'sort':
       // Ascending, NaN last.
-      return input.sort((a, b) => {
+      return sortSeries(ev, input, (a, b) => {
         const x = val(a);
         const y = val(b);
         if (Number.isNaN(x)) return Number.isNaN(y) ? 0 : 1;
@@ -85,7 +83,7 @@ export function evalSort(ev: EvalHost, e: Call): Series[] {
         return x < y ? -1 : x > y ? 1 : 0;
       });
     case 'sort_desc':
-      return input.sort((a, b) => {
+      return sortSeries(ev, input, (a, b) => {
         const x = val(a);
         const y = val(b);
         if (Number.isNaN(x)) return Number.isNaN(y) ? 0 : 1;
@@ -96,7 +94,7 @@ export function evalSort(ev: EvalHost, e: Call): Series[] {
       const labels: string[] = [];
       for (let i = 1; i < e.args.length; i++) labels.push(stringArg(e.args[i]!));
       const desc = name === 'sort_by_label_desc';
-      return input.sort((a, b) => {
+      return sortSeries(ev, input, (a, b) => {
         for (const l of labels) {
           const x = a.metric.get(l);
           const y = b.metric.get(l);

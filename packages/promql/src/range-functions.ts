@@ -1,4 +1,5 @@
 // Prometheus: promql/engine.go eval (*parser.Call with a range-vector argument)
+import { Labels } from '@tsprom/labels';
 import { possibleNonCounterInfo } from './annotations.js';
 import type { EvalHost, RangeSource } from './eval-host.js';
 import { PromQLEvalError } from './errors.js';
@@ -8,6 +9,8 @@ import type { RangeCtx, RangeKernel } from './functions/range-context.js';
 import * as rk from './functions/rate.js';
 import type { Call } from './parser/index.js';
 import { absentLabels, stepIndex, unwrap } from './call-helpers.js';
+import { eachPointBlock, inBlocks, makeRoom, workPerCheck } from './eval-loop.js';
+import { StorageWindow, type SampleWindow, SeriesWindow } from './sample-window.js';
 import { dropMetricName, mergeSameLabels } from './series-utils.js';
 import { Series } from './value.js';
 
@@ -43,17 +46,105 @@ export const rangeKernels: Record<string, RangeKernel> = {
   holt_winters: ot.doubleExponentialSmoothing,
 };
 
+/** Window kernels run between two looks at the clock (points of windows and steps). */
+const workPerBlock = workPerCheck;
+
+/**
+ * One range-vector function over one series at a run of steps: the hot loop, kept out of async
+ * code. Reused for every series of a call.
+ */
+// Prometheus: promql/engine.go eval (*parser.Call), the loop over the series of the matrix argument
+class RangeRun {
+  /** The output of the current series (null until it has a point). */
+  out: Series | null = null;
+  win: SampleWindow;
+  #metric: Labels = Labels.EMPTY;
+  #dropName = false;
+
+  constructor(
+    readonly ev: EvalHost,
+    readonly src: RangeSource,
+    readonly kernel: RangeKernel,
+    readonly c: RangeCtx,
+    readonly params: Float64Array[],
+    readonly storageWin: StorageWindow,
+    readonly seriesWin: SeriesWindow,
+    readonly perStep: Float64Array | null,
+  ) {
+    this.win = storageWin;
+  }
+
+  /** Starts on series `i` of the source. */
+  reset(i: number, dropName: boolean): Labels {
+    const src = this.src;
+    if (src.selected !== null) {
+      const s = src.selected.series[i]!;
+      this.storageWin.reset(s, src.selected.mint, src.selected.maxt);
+      this.win = this.storageWin;
+      this.#metric = s.labels();
+      this.#dropName = dropName;
+    } else {
+      const s = src.series[i]!;
+      this.seriesWin.reset(s);
+      this.win = this.seriesWin;
+      this.#metric = s.metric;
+      this.#dropName = s.dropName || dropName;
+    }
+    this.out = null;
+    this.c.metricName = this.#metric.get('__name__');
+    return this.#metric;
+  }
+
+  /** Evaluates steps from `k0` until `kEnd` or a block of work is done; returns the next step. */
+  steps(k0: number, kEnd: number): number {
+    const ev = this.ev;
+    const src = this.src;
+    const c = this.c;
+    const win = this.win;
+    const p0 = this.params[0];
+    const p1 = this.params[1];
+    const counter = ev.samples;
+    let work = 0;
+    let k = k0;
+    for (; k < kEnd && work < workPerBlock; k++) {
+      const stepT = ev.start + k * ev.interval;
+      const refT = (src.at ?? stepT) - src.offsetMs;
+      const rangeStart = refT - src.rangeMs;
+      win.advance(rangeStart, refT);
+      const lo = win.lo;
+      const hi = win.hi;
+      work += hi - lo + 1;
+      if (lo === hi) continue;
+      counter.total += hi - lo;
+      if (this.perStep !== null) this.perStep[k] = this.perStep[k]! + (hi - lo);
+      c.t = stepT;
+      c.rangeStart = rangeStart;
+      c.rangeEnd = refT;
+      if (p0 !== undefined) c.p0 = p0[k]!;
+      if (p1 !== undefined) c.p1 = p1[k]!;
+      c.sts = win.startTimestamps();
+      c.skip = false;
+      const v = this.kernel(win.ts, win.vs, lo, hi, c);
+      if (c.skip) continue;
+      if (this.out === null) this.out = new Series(this.#metric, ev.numSteps - k, this.#dropName);
+      this.out.push(stepT, v);
+    }
+    return k;
+  }
+}
+
 /** Evaluates a function over a range vector, one window per series and step. */
-export function evalRangeFunction(ev: EvalHost, e: Call, kernel: RangeKernel): Series[] {
+export async function evalRangeFunction(ev: EvalHost, e: Call, kernel: RangeKernel): Promise<Series[]> {
   const name = e.func.name;
   const mIdx = e.func.argTypes.indexOf('matrix');
   const argExpr = unwrap(e.args[mIdx]!);
   if (argExpr.type !== 'MatrixSelector' && argExpr.type !== 'SubqueryExpr') {
     throw new PromQLEvalError(`expected a range vector argument for ${name}`);
   }
+  // A subquery argument is evaluated first, then the others, as Prometheus does.
+  const src = await ev.rangeSource(argExpr);
   const params: Float64Array[] = [];
-  for (let i = 0; i < e.args.length; i++) if (i !== mIdx) params.push(ev.evalScalar(e.args[i]!));
-  const src = ev.rangeSource(argExpr);
+  for (let i = 0; i < e.args.length; i++) if (i !== mIdx) params.push(await ev.evalScalar(e.args[i]!));
   const dropName = name !== 'last_over_time' && name !== 'first_over_time';
   const c: RangeCtx = {
     t: 0,
@@ -71,42 +162,20 @@ export function evalRangeFunction(ev: EvalHost, e: Call, kernel: RangeKernel): S
     sts: null,
   };
   if (src.anchored || src.smoothed) return evalExtendedRange(ev, e, src, c);
-  const p0 = params[0];
-  const p1 = params[1];
   const out: Series[] = [];
   const isRateLike = name === 'rate' || name === 'increase';
-  for (const s of src.series) {
-    ev.checkCancel('expression evaluation');
-    const ts = s.ts;
-    const n = s.length;
-    let lo = 0;
-    let hi = 0;
-    let res: Series | null = null;
-    c.metricName = s.metric.get('__name__');
-    c.sts = s.sts ?? null;
-    for (let k = 0; k < ev.numSteps; k++) {
-      const stepT = ev.start + k * ev.interval;
-      const refT = (src.at ?? stepT) - src.offsetMs;
-      const rangeStart = refT - src.rangeMs;
-      if (src.at !== null) {
-        lo = 0;
-        hi = 0;
-      }
-      while (hi < n && ts[hi]! <= refT) hi++;
-      while (lo < hi && ts[lo]! <= rangeStart) lo++;
-      if (lo === hi) continue;
-      ev.countStep(k, hi - lo);
-      c.t = stepT;
-      c.rangeStart = rangeStart;
-      c.rangeEnd = refT;
-      if (p0 !== undefined) c.p0 = p0[k]!;
-      if (p1 !== undefined) c.p1 = p1[k]!;
-      c.skip = false;
-      const v = kernel(ts, s.vs, lo, hi, c);
-      if (c.skip) continue;
-      if (res === null) res = new Series(s.metric, ev.numSteps - k, s.dropName || dropName);
-      res.push(stepT, v);
+  const storageWin = new StorageWindow(ev.samples);
+  const run = new RangeRun(ev, src, kernel, c, params, storageWin, new SeriesWindow(ev.samples), ev.stepStats());
+  const n = src.selected !== null ? src.selected.series.length : src.series.length;
+  for (let i = 0; i < n; i++) {
+    if (ev.due()) await ev.pause();
+    run.reset(i, dropName);
+    for (let k = 0; k < ev.numSteps; ) {
+      if (run.out !== null) await makeRoom(ev, run.out, Math.min(workPerBlock, ev.numSteps - k));
+      k = run.steps(k, ev.numSteps);
+      if (k < ev.numSteps && ev.due()) await ev.pause();
     }
+    const res = run.out;
     if (res !== null) {
       ev.countSamples(res.length);
       out.push(res);
@@ -124,18 +193,82 @@ export function evalRangeFunction(ev: EvalHost, e: Call, kernel: RangeKernel): S
       }
     }
   }
+  run.win.release();
+  ev.noteHistograms(storageWin.cursor.histograms);
   if (name === 'absent_over_time') return absentOverTime(ev, e, out);
   if (!dropName) return out;
   if (ev.delayedNameRemoval) return out;
   for (const s of out) s.metric = dropMetricName(s.metric);
-  return mergeSameLabels(out);
+  return mergeSameLabels(ev, out);
 }
 
 const anchoredFns = new Set(['changes', 'delta', 'increase', 'rate', 'resets']);
 const smoothedFns = new Set(['delta', 'increase', 'rate']);
 
+/**
+ * A range function over an `anchored` or `smoothed` matrix selector, at a run of steps of one
+ * series: the window also holds the point before the range (within the lookback) and, for
+ * `smoothed`, the one after it.
+ */
+class ExtendedRangeRun {
+  out: Series | null = null;
+  readonly w: ExtWindow = { lo: 0, hi: 0, before: -1, after: -1 };
+  #metric: Labels = Labels.EMPTY;
+
+  constructor(
+    readonly ev: EvalHost,
+    readonly src: RangeSource,
+    readonly name: string,
+    readonly c: RangeCtx,
+    readonly win: StorageWindow,
+  ) {}
+
+  reset(i: number): void {
+    const sel = this.src.selected!;
+    const s = sel.series[i]!;
+    this.win.reset(s, sel.mint, sel.maxt);
+    this.#metric = s.labels();
+    this.out = null;
+  }
+
+  steps(k0: number, kEnd: number): number {
+    const { ev, src, c, win, w, name } = this;
+    const lookback = src.lookbackMs;
+    let work = 0;
+    let k = k0;
+    for (; k < kEnd && work < workPerBlock; k++) {
+      const stepT = ev.start + k * ev.interval;
+      const refT = (src.at ?? stepT) - src.offsetMs;
+      const rangeStart = refT - src.rangeMs;
+      win.advance(rangeStart - lookback, src.smoothed ? refT + lookback : refT);
+      const ts = win.ts;
+      let lo = win.lo;
+      while (lo < win.hi && ts[lo]! <= rangeStart) lo++;
+      let hi = lo;
+      while (hi < win.hi && ts[hi]! <= refT) hi++;
+      work += win.hi - win.lo + 1;
+      w.lo = lo;
+      w.hi = hi;
+      w.before = lo > win.lo ? lo - 1 : -1;
+      w.after = src.smoothed && hi < win.hi && ts[hi]! - refT < lookback ? hi : -1;
+      c.t = stepT;
+      c.rangeStart = rangeStart;
+      c.rangeEnd = refT;
+      c.skip = false;
+      const v =
+        name === 'changes' || name === 'resets'
+          ? anchoredChanges(win.vs, w, c, name === 'resets')
+          : extendedRate(ts, win.vs, w, c, src.smoothed, name !== 'delta', name === 'rate');
+      if (c.skip) continue;
+      if (this.out === null) this.out = new Series(this.#metric, ev.numSteps - k, true);
+      this.out.push(stepT, v);
+    }
+    return k;
+  }
+}
+
 /** A range function over an `anchored` or `smoothed` matrix selector. */
-function evalExtendedRange(ev: EvalHost, e: Call, src: RangeSource, c: RangeCtx): Series[] {
+async function evalExtendedRange(ev: EvalHost, e: Call, src: RangeSource, c: RangeCtx): Promise<Series[]> {
   const name = e.func.name;
   if (src.smoothed && !smoothedFns.has(name)) {
     throw new PromQLEvalError(`smoothed modifier can only be used with: delta, increase, rate - not with ${name}`);
@@ -145,50 +278,40 @@ function evalExtendedRange(ev: EvalHost, e: Call, src: RangeSource, c: RangeCtx)
       `anchored modifier can only be used with: changes, delta, increase, rate, resets - not with ${name}`,
     );
   }
-  const w: ExtWindow = { lo: 0, hi: 0, before: -1, after: -1 };
+  const win = new StorageWindow(ev.samples);
+  const run = new ExtendedRangeRun(ev, src, name, c, win);
   const out: Series[] = [];
-  for (const s of src.series) {
-    const ts = s.ts;
-    const n = s.length;
-    let res: Series | null = null;
-    for (let k = 0; k < ev.numSteps; k++) {
-      const stepT = ev.start + k * ev.interval;
-      const refT = (src.at ?? stepT) - src.offsetMs;
-      const rangeStart = refT - src.rangeMs;
-      let lo = 0;
-      while (lo < n && ts[lo]! <= rangeStart) lo++;
-      let hi = lo;
-      while (hi < n && ts[hi]! <= refT) hi++;
-      w.lo = lo;
-      w.hi = hi;
-      w.before = lo > 0 && ts[lo - 1]! > rangeStart - src.lookbackMs ? lo - 1 : -1;
-      w.after = src.smoothed && hi < n && ts[hi]! - refT < src.lookbackMs ? hi : -1;
-      c.t = stepT;
-      c.rangeStart = rangeStart;
-      c.rangeEnd = refT;
-      c.skip = false;
-      const v =
-        name === 'changes' || name === 'resets'
-          ? anchoredChanges(s.vs, w, c, name === 'resets')
-          : extendedRate(ts, s.vs, w, c, src.smoothed, name !== 'delta', name === 'rate');
-      if (c.skip) continue;
-      if (res === null) res = new Series(s.metric, ev.numSteps - k, true);
-      res.push(stepT, v);
+  const n = src.selected?.series.length ?? 0;
+  for (let i = 0; i < n; i++) {
+    if (ev.due()) await ev.pause();
+    run.reset(i);
+    for (let k = 0; k < ev.numSteps; ) {
+      if (run.out !== null) await makeRoom(ev, run.out, Math.min(workPerBlock, ev.numSteps - k));
+      k = run.steps(k, ev.numSteps);
+      if (k < ev.numSteps && ev.due()) await ev.pause();
     }
-    if (res !== null) out.push(res);
+    if (run.out !== null) {
+      ev.countSamples(run.out.length);
+      out.push(run.out);
+    }
   }
-  let total = 0;
-  for (const s of out) total += s.length;
-  ev.countSamples(total);
+  win.release();
+  ev.noteHistograms(win.cursor.histograms);
   if (ev.delayedNameRemoval) return out;
   for (const s of out) s.metric = dropMetricName(s.metric);
-  return mergeSameLabels(out);
+  return mergeSameLabels(ev, out);
 }
 
-function absentOverTime(ev: EvalHost, e: Call, mat: Series[]): Series[] {
+async function absentOverTime(ev: EvalHost, e: Call, mat: Series[]): Promise<Series[]> {
   const found = new Uint8Array(ev.numSteps);
-  for (const s of mat) for (let i = 0; i < s.length; i++) found[stepIndex(ev, s.ts[i]!)] = 1;
+  await eachPointBlock(ev, mat, (s, from, to) => {
+    for (let i = from; i < to; i++) found[stepIndex(ev, s.ts[i]!)] = 1;
+  });
   const out = new Series(absentLabels(unwrap(e.args[0]!)), 4, true);
-  for (let k = 0; k < ev.numSteps; k++) if (found[k] === 0) out.push(ev.start + k * ev.interval, 1);
+  await inBlocks(ev, ev.numSteps, 1, (from, to) => {
+    const before = out.length;
+    for (let k = from; k < to; k++) if (found[k] === 0) out.push(ev.start + k * ev.interval, 1);
+    ev.countSamples(out.length - before);
+  });
   return out.length > 0 ? [out] : [];
 }

@@ -1,17 +1,10 @@
 // Prometheus: promql/engine.go populateSeries, getTimeRangesForSelector, subqueryTimes
 import { Matcher, MatchType } from '@tsprom/labels';
-import {
-  type Querier,
-  type Queryable,
-  type SampleIterator,
-  type SelectHints,
-  ValueType,
-  type Annotations,
-} from '@tsprom/storage-interfaces';
-import type { SelectedSeries } from './eval-host.js';
+import type { Annotations, Querier, Queryable, SelectHints, Series as StorageSeries } from '@tsprom/storage-interfaces';
+import type { SelectorData } from './eval-host.js';
+import type { Pausable } from './eval-loop.js';
 import { StorageError } from './errors.js';
 import type { Call, Expr, SubqueryExpr, VectorSelector } from './parser/index.js';
-import { isStaleNaN } from './stale.js';
 
 /** A selector of the query with the time range and hints it is selected with. */
 interface SelectorNeed {
@@ -175,39 +168,17 @@ export function infoSelector(call: Call): VectorSelector {
   return sel;
 }
 
-/** Samples loaded, for the query stats. */
+/** What the selects of a query returned. */
 export interface SelectionResult {
-  data: Map<VectorSelector, SelectedSeries[]>;
-  samplesLoaded: number;
-  histogramSamples: number;
-}
-
-class Growable {
-  ts = new Float64Array(64);
-  vs = new Float64Array(64);
-  sts = new Float64Array(64);
-  n = 0;
-  push(t: number, v: number, st: number): void {
-    if (this.n === this.ts.length) {
-      const ts = new Float64Array(this.n * 2);
-      ts.set(this.ts);
-      this.ts = ts;
-      const vs = new Float64Array(this.n * 2);
-      vs.set(this.vs);
-      this.vs = vs;
-      const sts = new Float64Array(this.n * 2);
-      sts.set(this.sts);
-      this.sts = sts;
-    }
-    this.ts[this.n] = t;
-    this.sts[this.n] = st;
-    this.vs[this.n++] = v;
-  }
+  data: Map<VectorSelector, SelectorData>;
+  /** The querier the series are read through while evaluating: close it when the query ends. */
+  querier: Querier | null;
 }
 
 /**
- * Resolves as `p` does, or rejects with the signal's reason once it aborts: Querier.select takes
- * no signal, so a querier that never answers must not hold the query past its deadline.
+ * Resolves as `p` does, or rejects with the signal's reason once it aborts. The queriers are given
+ * the signal and must reject on abort themselves (the Querier contract); this only keeps a querier
+ * that breaks the contract from holding the query past its deadline.
  */
 function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (signal === undefined) return p;
@@ -229,8 +200,10 @@ function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promis
 }
 
 /**
- * Awaits every select of the query at once, then loads each series' float samples in its needed
- * range into typed arrays. The querier is closed before returning.
+ * Awaits every select of the query at once and lists the series each selector selected, as
+ * Prometheus's populateSeries and checkAndExpandSeriesSet do. Samples are not read here: the
+ * evaluation reads each series when it gets to it, within the selector's range, so a query holds
+ * what it evaluates, not everything it selected. On success the caller closes the querier.
  */
 export async function selectAll(
   queryable: Queryable,
@@ -238,11 +211,12 @@ export async function selectAll(
   b: SelectionBounds,
   annos: Annotations,
   signal: AbortSignal | undefined,
+  budget: Pausable,
 ): Promise<SelectionResult> {
   const needs: SelectorNeed[] = [];
   collect(expr, { subqueries: [], func: undefined, grouping: undefined, by: false }, b, needs);
-  const data = new Map<VectorSelector, SelectedSeries[]>();
-  if (needs.length === 0) return { data, samplesLoaded: 0, histogramSamples: 0 };
+  const data = new Map<VectorSelector, SelectorData>();
+  if (needs.length === 0) return { data, querier: null };
   let mint = Number.POSITIVE_INFINITY;
   let maxt = Number.NEGATIVE_INFINITY;
   for (const n of needs) {
@@ -250,71 +224,28 @@ export async function selectAll(
     if (n.hints.end > maxt) maxt = n.hints.end;
   }
   const querier: Querier = queryable.querier(mint, maxt);
-  let samplesLoaded = 0;
-  let histogramSamples = 0;
   try {
     const sets = await untilAborted(
-      Promise.all(needs.map((n) => querier.select(false, n.hints, ...(n.vs.labelMatchers as Matcher[])))),
+      Promise.all(needs.map((n) => querier.select(false, n.hints, n.vs.labelMatchers, signal))),
       signal,
     );
     signal?.throwIfAborted();
-    const buf = new Growable();
     for (let i = 0; i < needs.length; i++) {
       const { vs, hints } = needs[i]!;
       const set = sets[i]!;
-      const list: SelectedSeries[] = [];
-      let it: SampleIterator | undefined;
+      const series: StorageSeries[] = [];
       while (set.next()) {
-        const s = set.at();
-        it = s.iterator(it);
-        buf.n = 0;
-        let stale = 0;
-        let histograms = 0;
-        let withST = 0;
-        for (let vt = it.seek(hints.start); vt !== ValueType.None; vt = it.next()) {
-          const t = it.atT();
-          if (t > hints.end) break;
-          if (vt !== ValueType.Float) {
-            histograms++;
-            continue;
-          }
-          const v = it.atV();
-          if (isStaleNaN(v)) stale++;
-          const st = it.atST();
-          if (st !== 0) withST++;
-          buf.push(t, v, st);
-        }
-        const err = it.err();
-        if (err !== undefined) throw new StorageError(err.message, { cause: err });
-        samplesLoaded += buf.n;
-        histogramSamples += histograms;
-        const ts = buf.ts.slice(0, buf.n);
-        const vals = buf.vs.slice(0, buf.n);
-        const sts = withST > 0 ? buf.sts.slice(0, buf.n) : null;
-        let fts = ts;
-        let fvs = vals;
-        let fsts = sts;
-        if (stale > 0) {
-          fts = new Float64Array(buf.n - stale);
-          fvs = new Float64Array(buf.n - stale);
-          fsts = sts === null ? null : new Float64Array(buf.n - stale);
-          let j = 0;
-          for (let k = 0; k < buf.n; k++) {
-            if (isStaleNaN(vals[k]!)) continue;
-            fts[j] = ts[k]!;
-            if (fsts !== null) fsts[j] = sts![k]!;
-            fvs[j++] = vals[k]!;
-          }
-        }
-        list.push({ labels: s.labels(), ts, vs: vals, sts, fts, fvs, fsts, histograms });
+        series.push(set.at());
+        if ((series.length & 255) === 0 && budget.due()) await budget.pause('query execution');
       }
       const err = set.err();
       if (err !== undefined) throw new StorageError(err.message, { cause: err });
       annos.merge(set.warnings());
-      data.set(vs, list);
+      data.set(vs, { series, mint: hints.start, maxt: hints.end });
     }
-  } finally {
+  } catch (err) {
     await querier.close();
+    throw err;
   }
-  return { data, samplesLoaded, histogramSamples };
+  return { data, querier };
 }

@@ -1,6 +1,7 @@
 // Helpers over evaluated series: name dropping, duplicate detection, gathering a step.
 import { Labels } from '@tsprom/labels';
 import { PromQLEvalError } from './errors.js';
+import type { Pausable } from './eval-loop.js';
 import { Series } from './value.js';
 
 /** Prometheus's error for two results with one label set. */
@@ -19,9 +20,9 @@ export function setLabel(labels: Labels, name: string, value: string): Labels {
  * Merges series that ended up with the same labels (after dropping names). Points at the same
  * timestamp in two of them are an error, as Prometheus's rangeEval reports them.
  */
-export function mergeSameLabels(series: Series[]): Series[] {
+export async function mergeSameLabels(ev: Pausable, series: Series[]): Promise<Series[]> {
   if (series.length < 2) return series;
-  const byKey = new Map<string, number>();
+  const byKey = new Set<string>();
   let dup = false;
   for (let i = 0; i < series.length; i++) {
     const k = series[i]!.metric.key();
@@ -29,45 +30,55 @@ export function mergeSameLabels(series: Series[]): Series[] {
       dup = true;
       break;
     }
-    byKey.set(k, i);
+    byKey.add(k);
+    if ((i & 255) === 255 && ev.due()) await ev.pause();
   }
   if (!dup) return series;
   const groups = new Map<string, Series[]>();
-  for (const s of series) {
+  for (let i = 0; i < series.length; i++) {
+    const s = series[i]!;
     const k = s.metric.key();
     const g = groups.get(k);
     if (g === undefined) groups.set(k, [s]);
     else g.push(s);
+    if ((i & 255) === 255 && ev.due()) await ev.pause();
   }
   const out: Series[] = [];
   for (const g of groups.values()) {
-    if (g.length === 1) {
-      out.push(g[0]!);
-      continue;
-    }
-    const pts: [number, number][] = [];
-    for (const s of g) for (let i = 0; i < s.length; i++) pts.push([s.ts[i]!, s.vs[i]!]);
-    pts.sort((a, b) => a[0] - b[0]);
-    const m = new Series(g[0]!.metric, pts.length, g[0]!.dropName);
-    for (let i = 0; i < pts.length; i++) {
-      if (i > 0 && pts[i]![0] === pts[i - 1]![0]) throw duplicateLabelsetError();
-      m.push(pts[i]![0], pts[i]![1]);
-    }
-    out.push(m);
+    out.push(g.length === 1 ? g[0]! : mergeGroup(g));
+    if (ev.due()) await ev.pause();
   }
   return out;
 }
 
+/** One series of the points of `g` (series with the same labels), in time order. */
+function mergeGroup(g: Series[]): Series {
+  const pts: [number, number][] = [];
+  for (const s of g) for (let i = 0; i < s.length; i++) pts.push([s.ts[i]!, s.vs[i]!]);
+  pts.sort((a, b) => a[0] - b[0]);
+  const m = new Series(g[0]!.metric, pts.length, g[0]!.dropName);
+  for (let i = 0; i < pts.length; i++) {
+    if (i > 0 && pts[i]![0] === pts[i - 1]![0]) throw duplicateLabelsetError();
+    m.push(pts[i]![0], pts[i]![1]);
+  }
+  return m;
+}
+
 /**
- * With delayed name removal off, drops `__name__` now and merges what collides; with it on, only
- * marks the series. Mutates and returns `series`.
+ * Marks the series as having lost `__name__`: with delayed name removal on, it is dropped when
+ * the query ends; with it off, it is dropped now and series that collide are merged. Mutates and
+ * returns `series`.
  */
-export function dropNames(series: Series[], delayed: boolean): Series[] {
+export async function dropNames(
+  ev: Pausable & { readonly delayedNameRemoval: boolean },
+  series: Series[],
+): Promise<Series[]> {
+  const delayed = ev.delayedNameRemoval;
   for (const s of series) {
     s.dropName = true;
     if (!delayed) s.metric = dropMetricName(s.metric);
   }
-  return delayed ? series : mergeSameLabels(series);
+  return delayed ? series : mergeSameLabels(ev, series);
 }
 
 /** Whether two entries of `labels` are equal. */
@@ -82,9 +93,51 @@ export function containsSameLabelset(labels: readonly Labels[]): boolean {
   return false;
 }
 
-/** Sorts series by labels (Prometheus `sort.Sort(Matrix)`). */
-export function sortByLabels(series: Series[]): Series[] {
-  return series.sort((a, b) => Labels.compare(a.metric, b.metric));
+/** Sorts series by labels (Prometheus `sort.Sort(Matrix)`), pausing as {@link sortSeries} does. */
+export function sortByLabels(ev: Pausable, series: Series[]): Promise<Series[]> {
+  return sortSeries(ev, series, (a, b) => Labels.compare(a.metric, b.metric));
+}
+
+/**
+ * Sorts `series` in place by `cmp`, stably: a merge sort that pauses between runs, since sorting
+ * many series at once would hold the event loop (10k label sets take milliseconds).
+ */
+export async function sortSeries(
+  ev: Pausable,
+  series: Series[],
+  cmp: (a: Series, b: Series) => number,
+): Promise<Series[]> {
+  const n = series.length;
+  const run = 256;
+  if (n <= run) return series.sort(cmp);
+  let src = series.slice();
+  for (let i = 0; i < n; i += run) {
+    const part = src.slice(i, Math.min(n, i + run)).sort(cmp);
+    for (let j = 0; j < part.length; j++) src[i + j] = part[j]!;
+    if (ev.due()) await ev.pause();
+  }
+  let dst = new Array<Series>(n);
+  for (let width = run; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(n, lo + width);
+      const hi = Math.min(n, lo + 2 * width);
+      let i = lo;
+      let j = mid;
+      let k = lo;
+      while (i < mid && j < hi) {
+        // Ties take the left run first: stable.
+        dst[k++] = cmp(src[j]!, src[i]!) < 0 ? src[j++]! : src[i++]!;
+        if ((k & 255) === 0 && ev.due()) await ev.pause();
+      }
+      while (i < mid) dst[k++] = src[i++]!;
+      while (j < hi) dst[k++] = src[j++]!;
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  for (let i = 0; i < n; i++) series[i] = src[i]!;
+  return series;
 }
 
 /**

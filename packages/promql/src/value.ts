@@ -15,6 +15,9 @@ export interface Sample {
 /** An instant vector. Its order is the order Prometheus returns. */
 export type Vector = Sample[];
 
+/** Points a Series allocates at most before it holds them (Prometheus: maxPointsSliceSize). */
+export const maxPreallocatedPoints = 5000;
+
 /**
  * One series of a range vector: `length` float points, timestamps (ms) in `ts` and values in `vs`.
  * The arrays may be longer than `length`; entries past it are unused. The Series owns them.
@@ -24,13 +27,30 @@ export class Series {
   ts: Float64Array;
   vs: Float64Array;
   length = 0;
+  /**
+   * `capacity` is the number of points expected; at most {@link maxPreallocatedPoints} are
+   * allocated before they exist, so that a long range allocates as its points come (and are
+   * counted against the samples limit), not up front.
+   */
   constructor(
     public metric: Labels,
     capacity = 4,
     public dropName = false,
   ) {
-    this.ts = new Float64Array(capacity > 0 ? capacity : 1);
-    this.vs = new Float64Array(capacity > 0 ? capacity : 1);
+    const n = capacity < 1 ? 1 : capacity > maxPreallocatedPoints ? maxPreallocatedPoints : capacity;
+    this.ts = new Float64Array(n);
+    this.vs = new Float64Array(n);
+  }
+
+  /** Makes the arrays hold at least `capacity` points (exactly that many when they grow). */
+  reserve(capacity: number): void {
+    if (capacity <= this.ts.length) return;
+    const ts = new Float64Array(capacity);
+    ts.set(this.ts.subarray(0, this.length));
+    const vs = new Float64Array(capacity);
+    vs.set(this.vs.subarray(0, this.length));
+    this.ts = ts;
+    this.vs = vs;
   }
 
   /** Appends a point (timestamps must increase). */
@@ -87,7 +107,7 @@ export type QueryValue =
 /** Counters of one query. */
 // Prometheus: util/stats/query_stats.go QuerySamples
 export interface QueryStats {
-  /** Samples loaded from storage and produced while evaluating (Prometheus `TotalSamples`). */
+  /** Samples read from storage, counted at every step that reads them (Prometheus `TotalSamples`). */
   samplesLoaded: number;
   /** Highest number of samples held at once (Prometheus `PeakSamples`). */
   peakSamples: number;

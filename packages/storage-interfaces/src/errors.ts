@@ -133,3 +133,50 @@ export class AppendPartialError extends Error {
     super(`append partially failed: ${errors.map((e) => e.message).join('; ')}`);
   }
 }
+
+/**
+ * Base of the errors for a call the storage refuses in its current state: closed, read-only, a
+ * closed querier, a finished appender. They are expected (an HTTP API answers them, e.g. 503 for a
+ * closed storage), not bugs of the storage; one `instanceof` catches them all.
+ */
+export class StorageStateError extends Error {
+  override readonly name: string = 'StorageStateError';
+}
+
+/** Prometheus: tsdb.ErrClosed. The storage (a DB) was used after `close()`. */
+export class StorageClosedError extends StorageStateError {
+  override readonly name = 'StorageClosedError';
+  constructor() {
+    super('db already closed');
+  }
+}
+
+/**
+ * The storage was opened read-only (as Prometheus's DBReadOnly, which has no appender): `op`, a
+ * write such as an append or a delete, is refused.
+ */
+export class ReadOnlyStorageError extends StorageStateError {
+  override readonly name = 'ReadOnlyStorageError';
+  constructor(readonly op: string) {
+    super(`storage is read-only: ${op} refused`);
+  }
+}
+
+/** A querier (or chunk querier) was used after `close()`. */
+export class QuerierClosedError extends StorageStateError {
+  override readonly name = 'QuerierClosedError';
+  constructor() {
+    super('querier already closed');
+  }
+}
+
+/**
+ * Prometheus: tsdb.ErrAppenderClosed. An appender was used after its `commit()` or `rollback()`;
+ * an appender serves one batch, take a new one for the next.
+ */
+export class AppenderClosedError extends StorageStateError {
+  override readonly name = 'AppenderClosedError';
+  constructor() {
+    super('appender closed: already committed or rolled back');
+  }
+}

@@ -30,7 +30,7 @@ it('README example: two list-backed queryables merged, selected and iterated', a
   // The local data is primary: its failures fail the query, and it wins equal timestamps.
   // The remote one is secondary: its failures become warnings.
   const q = newMergeQuerier([local.querier(0, 3000)], [remote.querier(0, 3000)], chainedSeriesMerge);
-  const set = await q.select(true, undefined, new Matcher(MatchType.Equal, '__name__', 'up'));
+  const set = await q.select(true, undefined, [new Matcher(MatchType.Equal, '__name__', 'up')]);
 
   const got: Record<string, Sample[]> = {};
   while (set.next()) {

@@ -15,7 +15,7 @@ const up = (job: string) => Labels.fromStrings('__name__', 'up', 'job', job);
 const all = new Matcher(MatchType.Regexp, '__name__', '.+');
 
 async function read(q: Querier): Promise<{ series: [string, Sample[]][]; warnings: string[] }> {
-  const set = await q.select(true, undefined, all);
+  const set = await q.select(true, undefined, [all]);
   const series = expandSeriesSet(set).map((s): [string, Sample[]] => [
     s.labels().get('job'),
     samplesFromIterator(s.iterator()),
@@ -175,7 +175,7 @@ describe('FanoutStorage reads', () => {
       ],
       warnings: [],
     });
-    expect((await q.labelValues('job')).values).toEqual(['a', 'b']);
+    expect((await q.labelValues('job', undefined, [])).values).toEqual(['a', 'b']);
     await q.close();
   });
 
@@ -210,7 +210,7 @@ describe('FanoutStorage reads', () => {
     const { primary, s1, s2, fanout } = await seeded();
     for (const st of [primary, s1, s2]) st.chunkOf = (samples) => ListChunk.of(Encoding.XOR, samples);
     fanout.configure({ newChunk: (enc) => new ListChunk(enc) });
-    const set = await fanout.chunkQuerier(0, 100).select(true, undefined, all);
+    const set = await fanout.chunkQuerier(0, 100).select(true, undefined, [all]);
     const got = expandSeriesSet(set).map((cs) => {
       const it = cs.chunkIterator();
       let n = 0;
@@ -226,7 +226,7 @@ describe('FanoutStorage reads', () => {
   it('concatenates chunks without a chunk factory', async () => {
     const { primary, s1, s2, fanout } = await seeded();
     for (const st of [primary, s1, s2]) st.chunkOf = (samples) => ListChunk.of(Encoding.XOR, samples);
-    const set = await fanout.chunkQuerier(0, 100).select(true, undefined, all);
+    const set = await fanout.chunkQuerier(0, 100).select(true, undefined, [all]);
     expect(set.next()).toBe(true);
     const it = set.at().chunkIterator();
     let n = 0;

@@ -10,6 +10,7 @@ export type {
 } from './appender.js';
 export { type Chunk, type ChunkAppender, type ChunkMeta, Encoding } from './chunk.js';
 export {
+  AppenderClosedError,
   AppendError,
   AppendPartialError,
   DuplicateExemplarError,
@@ -23,6 +24,10 @@ export {
   OutOfOrderExemplarError,
   OutOfOrderSampleError,
   OutOfOrderSTError,
+  QuerierClosedError,
+  ReadOnlyStorageError,
+  StorageClosedError,
+  StorageStateError,
   TooOldSampleError,
 } from './errors.js';
 export { CounterResetHint, CustomBucketsSchema, type FloatHistogram, type Histogram, type Span } from './histogram.js';
@@ -90,4 +95,5 @@ export {
   seriesSetFromList,
   warningsOnlySeriesSet,
 } from './series-set.js';
+export { isStaleNaN, STALE_NAN_BITS, StaleNaN } from './stale-nan.js';
 export { ValueType, valueTypeName } from './value-type.js';

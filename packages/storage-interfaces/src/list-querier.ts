@@ -31,16 +31,33 @@ export function listQuerier(series: readonly Series[]): Querier {
     return { values, warnings: new Annotations() };
   };
   return {
-    async select(sortSeries: boolean, _hints: SelectHints | undefined, ...matchers: Matcher[]): Promise<SeriesSet> {
+    async select(
+      sortSeries: boolean,
+      _hints: SelectHints | undefined,
+      matchers: readonly Matcher[],
+      signal?: AbortSignal,
+    ): Promise<SeriesSet> {
+      signal?.throwIfAborted();
       return seriesSetFromList(matching(matchers), sortSeries);
     },
-    async labelValues(name: string, hints?: LabelHints, ...matchers: Matcher[]): Promise<LabelQueryResult> {
+    async labelValues(
+      name: string,
+      hints: LabelHints | undefined,
+      matchers: readonly Matcher[],
+      signal?: AbortSignal,
+    ): Promise<LabelQueryResult> {
+      signal?.throwIfAborted();
       return collect(matchers, hints, (s, out) => {
         const v = s.labels().get(name);
         if (v !== '') out.add(v);
       });
     },
-    async labelNames(hints?: LabelHints, ...matchers: Matcher[]): Promise<LabelQueryResult> {
+    async labelNames(
+      hints: LabelHints | undefined,
+      matchers: readonly Matcher[],
+      signal?: AbortSignal,
+    ): Promise<LabelQueryResult> {
+      signal?.throwIfAborted();
       return collect(matchers, hints, (s, out) => {
         for (const n of s.labels().names()) out.add(n);
       });

@@ -29,10 +29,17 @@ class TestQuerier implements Querier {
     readonly gate?: Promise<void>,
   ) {}
   started = false;
-  async select(sortSeries: boolean, _hints: SelectHints | undefined, ..._m: Matcher[]): Promise<SeriesSet> {
+  signals: (AbortSignal | undefined)[] = [];
+  async select(
+    sortSeries: boolean,
+    _hints: SelectHints | undefined,
+    _m: readonly Matcher[],
+    signal?: AbortSignal,
+  ): Promise<SeriesSet> {
     this.started = true;
     this.sortArgs.push(sortSeries);
-    await this.gate;
+    this.signals.push(signal);
+    if (this.gate !== undefined) await untilAborted(this.gate, signal);
     if (this.faults.select) throw this.faults.select;
     const ws = new Annotations();
     if (this.faults.warning) ws.add(new Error(this.faults.warning));
@@ -51,10 +58,12 @@ class TestQuerier implements Querier {
       warnings: () => inner.warnings(),
     };
   }
-  async labelValues(_name: string, hints?: LabelHints) {
-    return this.labelNames(hints);
+  async labelValues(_name: string, hints: LabelHints | undefined, m: readonly Matcher[], signal?: AbortSignal) {
+    return this.labelNames(hints, m, signal);
   }
-  async labelNames(_hints?: LabelHints) {
+  async labelNames(_hints: LabelHints | undefined, _m: readonly Matcher[], signal?: AbortSignal) {
+    this.signals.push(signal);
+    if (this.gate !== undefined) await untilAborted(this.gate, signal);
     if (this.faults.labels) throw this.faults.labels;
     return { values: this.names, warnings: new Annotations() };
   }
@@ -62,6 +71,16 @@ class TestQuerier implements Querier {
     this.closed = true;
     if (this.faults.close) throw this.faults.close;
   }
+}
+
+/** `p`, or a rejection with the signal's reason once it aborts: a querier that waits, as the contract asks. */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return p;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    p.then(resolve, reject);
+  });
 }
 
 const s = (name: string, ...ts: number[]) =>
@@ -87,7 +106,7 @@ describe('newMergeQuerier', () => {
     const p2 = new TestQuerier([s('a', 2)]);
     const s1 = new TestQuerier([s('c', 3), s('a', 1, 3)]);
     const q = newMergeQuerier([p1, p2], [s1], chainedSeriesMerge);
-    const set = await q.select(false, undefined);
+    const set = await q.select(false, undefined, []);
     expect(dump(set)).toEqual(['a:1,2,3', 'b:1', 'c:3']);
     expect(set.err()).toBeUndefined();
     expect([...p1.sortArgs, ...p2.sortArgs, ...s1.sortArgs]).toEqual([true, true, true]);
@@ -100,11 +119,31 @@ describe('newMergeQuerier', () => {
     });
     const a = new TestQuerier([s('a', 1)], [], {}, gate);
     const b = new TestQuerier([s('b', 1)], [], {}, gate);
-    const pending = newMergeQuerier([a, b], [], chainedSeriesMerge).select(true, undefined);
+    const pending = newMergeQuerier([a, b], [], chainedSeriesMerge).select(true, undefined, []);
     await Promise.resolve();
     expect([a.started, b.started]).toEqual([true, true]);
     open();
     expect(dump(await pending)).toEqual(['a:1', 'b:1']);
+  });
+
+  it('passes the signal to every querier and rejects with its reason when it aborts', async () => {
+    const gate = new Promise<void>(() => {}); // Never opens: only the abort ends the selects.
+    const p = new TestQuerier([s('a', 1)], ['x'], {}, gate);
+    const sec = new TestQuerier([s('b', 1)], ['y'], {}, gate);
+    const q = newMergeQuerier([p, new TestQuerier([s('c', 1)])], [sec], chainedSeriesMerge);
+    const ac = new AbortController();
+    const pending = q.select(true, undefined, [], ac.signal);
+    const names = q.labelNames(undefined, [], ac.signal);
+    const reason = new Error('caller gave up');
+    ac.abort(reason);
+    // The secondary's abort is not turned into a warning: the whole call is cancelled.
+    await expect(pending).rejects.toBe(reason);
+    await expect(names).rejects.toBe(reason);
+    expect(p.signals[0]).toBe(ac.signal);
+    expect(sec.signals[0]).toBe(ac.signal);
+    // An already aborted signal rejects at once.
+    await expect(q.select(true, undefined, [], ac.signal)).rejects.toBe(reason);
+    await expect(q.labelValues('x', undefined, [], ac.signal)).rejects.toBe(reason);
   });
 
   it('turns a failing secondary select into a warning', async () => {
@@ -113,7 +152,7 @@ describe('newMergeQuerier', () => {
       [new TestQuerier([s('b', 1)], [], { select: new Error('remote read failed') })],
       chainedSeriesMerge,
     );
-    const set = await q.select(true, undefined);
+    const set = await q.select(true, undefined, []);
     expect(dump(set)).toEqual(['a:1']);
     expect(set.err()).toBeUndefined();
     expect(messages(set.warnings())).toEqual(['primary warning', 'remote read failed']);
@@ -125,7 +164,7 @@ describe('newMergeQuerier', () => {
       [new TestQuerier([s('b', 1)], [], { set: new Error('stream broke') })],
       chainedSeriesMerge,
     );
-    const set = await q.select(true, undefined);
+    const set = await q.select(true, undefined, []);
     expect(dump(set)).toEqual(['a:1', 'b:1']);
     expect(set.err()).toBeUndefined();
     expect(messages(set.warnings())).toEqual(['stream broke']);
@@ -137,11 +176,11 @@ describe('newMergeQuerier', () => {
       [new TestQuerier([], ['x'], { select: new Error('down'), labels: new Error('down too') })],
       chainedSeriesMerge,
     );
-    const set = await q.select(true, undefined);
+    const set = await q.select(true, undefined, []);
     expect(set.next()).toBe(false);
     expect(set.err()).toBeUndefined();
     expect(messages(set.warnings())).toEqual(['down']);
-    const names = await q.labelNames();
+    const names = await q.labelNames(undefined, []);
     expect(names.values).toEqual([]);
     expect(messages(names.warnings)).toEqual(['down too']);
   });
@@ -153,7 +192,7 @@ describe('newMergeQuerier', () => {
       [],
       chainedSeriesMerge,
     );
-    await expect(q1.select(true, undefined)).rejects.toBe(selectErr);
+    await expect(q1.select(true, undefined, [])).rejects.toBe(selectErr);
 
     const setErr = new Error('primary set failed');
     const q2 = newMergeQuerier(
@@ -161,7 +200,7 @@ describe('newMergeQuerier', () => {
       [],
       chainedSeriesMerge,
     );
-    const set = await q2.select(true, undefined);
+    const set = await q2.select(true, undefined, []);
     while (set.next()) set.at();
     expect(set.err()).toBe(setErr);
 
@@ -171,7 +210,7 @@ describe('newMergeQuerier', () => {
       [new TestQuerier([])],
       chainedSeriesMerge,
     );
-    await expect(q3.labelNames()).rejects.toBe(labelsErr);
+    await expect(q3.labelNames(undefined, [])).rejects.toBe(labelsErr);
   });
 
   it('honours the select limit', async () => {
@@ -180,7 +219,7 @@ describe('newMergeQuerier', () => {
       [],
       chainedSeriesMerge,
     );
-    expect(dump(await q.select(true, { start: 0, end: 1, limit: 2 }))).toEqual(['a:', 'b:']);
+    expect(dump(await q.select(true, { start: 0, end: 1, limit: 2 }, []))).toEqual(['a:', 'b:']);
   });
 
   it.each([
@@ -195,10 +234,10 @@ describe('newMergeQuerier', () => {
       chainedSeriesMerge,
     );
     const hints = limit === undefined ? undefined : { limit };
-    const names = await q.labelNames(hints);
+    const names = await q.labelNames(hints, []);
     expect(names.values).toEqual(want);
     expect(messages(names.warnings)).toEqual(['secondary labels failed']);
-    expect((await q.labelValues('x', hints)).values).toEqual(want);
+    expect((await q.labelValues('x', hints, [])).values).toEqual(want);
   });
 
   it('closes all queriers and reports their failures', async () => {

@@ -18,7 +18,8 @@ import type { GenericSeriesSet, Labeled } from './series.js';
  * merged sorted and unique, honouring `hints.limit`; a select honours `hints.limit` too.
  *
  * A primary's failure fails the call (the select or look-up rejects, or the set's `err()`). A
- * secondary's failure becomes a warning (see SecondaryQuerier). Noop queriers are dropped; a
+ * secondary's failure becomes a warning (see SecondaryQuerier). The AbortSignal of a call is
+ * passed to every querier, and its abort rejects the call. Noop queriers are dropped; a
  * single primary is returned as is. `close()` closes all and throws the failure (an
  * AggregateError when several failed).
  */
@@ -70,25 +71,38 @@ class MergeGenericQuerier<S extends Labeled> implements GenericQuerier<S> {
   async select(
     _sortSeries: boolean,
     hints: SelectHints | undefined,
-    ...matchers: Matcher[]
+    matchers: readonly Matcher[],
+    signal?: AbortSignal,
   ): Promise<GenericSeriesSet<S>> {
+    signal?.throwIfAborted();
     // Every input is selected sorted: merging needs it, and the merged set is then sorted too.
-    const sets = await Promise.all(this.#queriers.map((q) => q.select(true, hints, ...matchers)));
+    const sets = await Promise.all(this.#queriers.map((q) => q.select(true, hints, matchers, signal)));
     return mergeSeriesSets(sets, this.#mergeFn, hints?.limit ?? 0);
   }
 
-  labelValues(name: string, hints?: LabelHints, ...matchers: Matcher[]): Promise<LabelQueryResult> {
-    return this.#mergeResults(hints, (q) => q.labelValues(name, hints, ...matchers));
+  labelValues(
+    name: string,
+    hints: LabelHints | undefined,
+    matchers: readonly Matcher[],
+    signal?: AbortSignal,
+  ): Promise<LabelQueryResult> {
+    return this.#mergeResults(hints, signal, (q) => q.labelValues(name, hints, matchers, signal));
   }
 
-  labelNames(hints?: LabelHints, ...matchers: Matcher[]): Promise<LabelQueryResult> {
-    return this.#mergeResults(hints, (q) => q.labelNames(hints, ...matchers));
+  labelNames(
+    hints: LabelHints | undefined,
+    matchers: readonly Matcher[],
+    signal?: AbortSignal,
+  ): Promise<LabelQueryResult> {
+    return this.#mergeResults(hints, signal, (q) => q.labelNames(hints, matchers, signal));
   }
 
   async #mergeResults(
     hints: LabelHints | undefined,
+    signal: AbortSignal | undefined,
     fn: (q: GenericQuerier<S>) => Promise<LabelQueryResult>,
   ): Promise<LabelQueryResult> {
+    signal?.throwIfAborted();
     const results = await Promise.all(this.#queriers.map(fn));
     const limit = hints?.limit ?? 0;
     const warnings = new Annotations();

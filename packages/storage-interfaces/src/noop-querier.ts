@@ -1,24 +1,56 @@
 // Prometheus: storage/noop.go noopQuerier, noopChunkQuerier
+import type { Matcher } from '@tsprom/labels';
 import { Annotations } from './annotations.js';
-import type { ChunkQuerier, LabelQueryResult, Querier } from './querier.js';
+import type { ChunkQuerier, LabelHints, LabelQueryResult, Querier, SelectHints } from './querier.js';
 import { emptySeriesSet } from './series-set.js';
 import type { ChunkSeries, ChunkSeriesSet, SeriesSet } from './series.js';
 
-async function noLabels(): Promise<LabelQueryResult> {
+async function noLabelValues(
+  _name: string,
+  _hints: LabelHints | undefined,
+  _matchers: readonly Matcher[],
+  signal?: AbortSignal,
+): Promise<LabelQueryResult> {
+  signal?.throwIfAborted();
+  return { values: [], warnings: new Annotations() };
+}
+
+async function noLabelNames(
+  _hints: LabelHints | undefined,
+  _matchers: readonly Matcher[],
+  signal?: AbortSignal,
+): Promise<LabelQueryResult> {
+  signal?.throwIfAborted();
   return { values: [], warnings: new Annotations() };
 }
 
 const NOOP_QUERIER: Querier = {
-  select: async (): Promise<SeriesSet> => emptySeriesSet(),
-  labelValues: noLabels,
-  labelNames: noLabels,
+  select: async (
+    _sortSeries: boolean,
+    _hints: SelectHints | undefined,
+    _matchers: readonly Matcher[],
+    signal?: AbortSignal,
+  ): Promise<SeriesSet> => {
+    signal?.throwIfAborted();
+    return emptySeriesSet();
+  },
+  labelValues: noLabelValues,
+  labelNames: noLabelNames,
   close: async (): Promise<void> => {},
 };
 
 const NOOP_CHUNK_QUERIER: ChunkQuerier = {
-  select: async (): Promise<ChunkSeriesSet> => emptySeriesSet<ChunkSeries>(),
-  labelValues: noLabels,
-  labelNames: noLabels,
+  select: async (
+    _sortSeries: boolean,
+    _hints: SelectHints | undefined,
+    _matchers: readonly Matcher[],
+    signal?: AbortSignal,
+  ): Promise<ChunkSeriesSet> => {
+    signal?.throwIfAborted();
+    return emptySeriesSet<ChunkSeries>();
+  },
+  labelValues: noLabelValues,
+  labelNames: noLabelNames,
   close: async (): Promise<void> => {},
 };
 

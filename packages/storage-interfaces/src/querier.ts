@@ -41,11 +41,23 @@ export interface LabelQueryResult {
 interface BaseQuerier {
   /**
    * Values of the label `name` among series matching all `matchers` (all series when none),
-   * sorted and unique.
+   * sorted and unique. `signal` cancels the look-up as it does a select.
    */
-  labelValues(name: string, hints?: LabelHints, ...matchers: Matcher[]): Promise<LabelQueryResult>;
-  /** Names of labels among series matching all `matchers`, sorted and unique. */
-  labelNames(hints?: LabelHints, ...matchers: Matcher[]): Promise<LabelQueryResult>;
+  labelValues(
+    name: string,
+    hints: LabelHints | undefined,
+    matchers: readonly Matcher[],
+    signal?: AbortSignal,
+  ): Promise<LabelQueryResult>;
+  /**
+   * Names of labels among series matching all `matchers` (all series when none), sorted and
+   * unique. `signal` cancels the look-up as it does a select.
+   */
+  labelNames(
+    hints: LabelHints | undefined,
+    matchers: readonly Matcher[],
+    signal?: AbortSignal,
+  ): Promise<LabelQueryResult>;
   /** Releases what the querier holds. Sets it returned must not be used after. */
   close(): Promise<void>;
 }
@@ -53,15 +65,33 @@ interface BaseQuerier {
 /**
  * Reads series over a fixed time range [mint, maxt] (ms, inclusive). `select` may be asynchronous
  * (a remote querier has to fetch), iterating what it returns never is.
+ *
+ * Cancellation: `select`, `labelValues` and `labelNames` take an optional AbortSignal, the caller's
+ * deadline or cancel. A querier that does not answer at once (it fetches, reads a file, waits on a
+ * lock or a worker) must watch it and reject promptly once it fires, with `signal.reason` (as
+ * `signal.throwIfAborted()` does), releasing what the call was waiting for; a signal already
+ * aborted when the call is made rejects it the same way. A querier that answers synchronously may
+ * check the signal only on entry. Wrappers (merge, secondary) pass the signal to every querier they
+ * call, and never turn an abort into a warning. A querier never modifies the `matchers` array.
  */
 export interface Querier extends BaseQuerier {
-  /** Series matching all `matchers`, sorted by labels if `sortSeries`. */
-  select(sortSeries: boolean, hints: SelectHints | undefined, ...matchers: Matcher[]): Promise<SeriesSet>;
+  /** Series matching all `matchers` (all series when none), sorted by labels if `sortSeries`. */
+  select(
+    sortSeries: boolean,
+    hints: SelectHints | undefined,
+    matchers: readonly Matcher[],
+    signal?: AbortSignal,
+  ): Promise<SeriesSet>;
 }
 
-/** Like Querier, but hands out encoded chunks instead of samples. */
+/** Like Querier (the same cancellation contract), but hands out encoded chunks instead of samples. */
 export interface ChunkQuerier extends BaseQuerier {
-  select(sortSeries: boolean, hints: SelectHints | undefined, ...matchers: Matcher[]): Promise<ChunkSeriesSet>;
+  select(
+    sortSeries: boolean,
+    hints: SelectHints | undefined,
+    matchers: readonly Matcher[],
+    signal?: AbortSignal,
+  ): Promise<ChunkSeriesSet>;
 }
 
 /** Opens Queriers over a time range. */

@@ -7,9 +7,23 @@ import type { GenericSeriesSet, Labeled } from './series.js';
 
 /** A Querier or ChunkQuerier, generic over what its sets hold. */
 export interface GenericQuerier<S extends Labeled> {
-  select(sortSeries: boolean, hints: SelectHints | undefined, ...matchers: Matcher[]): Promise<GenericSeriesSet<S>>;
-  labelValues(name: string, hints?: LabelHints, ...matchers: Matcher[]): Promise<LabelQueryResult>;
-  labelNames(hints?: LabelHints, ...matchers: Matcher[]): Promise<LabelQueryResult>;
+  select(
+    sortSeries: boolean,
+    hints: SelectHints | undefined,
+    matchers: readonly Matcher[],
+    signal?: AbortSignal,
+  ): Promise<GenericSeriesSet<S>>;
+  labelValues(
+    name: string,
+    hints: LabelHints | undefined,
+    matchers: readonly Matcher[],
+    signal?: AbortSignal,
+  ): Promise<LabelQueryResult>;
+  labelNames(
+    hints: LabelHints | undefined,
+    matchers: readonly Matcher[],
+    signal?: AbortSignal,
+  ): Promise<LabelQueryResult>;
   close(): Promise<void>;
 }
 
@@ -21,8 +35,9 @@ export function toError(err: unknown): Error {
 /**
  * Prometheus: storage.secondaryQuerier. Wraps a querier whose failures must not fail the query (a
  * remote-read endpoint, say): a rejected select, a set that ends with an error and a failed label
- * look-up all become warnings, and what was read before the failure is kept. `close()` errors are
- * passed on.
+ * look-up all become warnings, and what was read before the failure is kept. A call rejected
+ * because its AbortSignal fired is rejected with the signal's reason, not warned about. `close()`
+ * errors are passed on.
  */
 export class SecondaryQuerier<S extends Labeled> implements GenericQuerier<S> {
   readonly #q: GenericQuerier<S>;
@@ -34,30 +49,43 @@ export class SecondaryQuerier<S extends Labeled> implements GenericQuerier<S> {
   async select(
     sortSeries: boolean,
     hints: SelectHints | undefined,
-    ...matchers: Matcher[]
+    matchers: readonly Matcher[],
+    signal?: AbortSignal,
   ): Promise<GenericSeriesSet<S>> {
     let set: GenericSeriesSet<S>;
     try {
-      set = await this.#q.select(sortSeries, hints, ...matchers);
+      set = await this.#q.select(sortSeries, hints, matchers, signal);
     } catch (err) {
+      // The caller gave up: that is no failure of this querier to warn about.
+      signal?.throwIfAborted();
       // A secondary's failure is reported as a warning; the primaries still answer.
       return warningsOnlySeriesSet<S>(new Annotations().add(toError(err)));
     }
     return new SecondarySeriesSet(set);
   }
 
-  labelValues(name: string, hints?: LabelHints, ...matchers: Matcher[]): Promise<LabelQueryResult> {
-    return this.#labels(() => this.#q.labelValues(name, hints, ...matchers));
+  labelValues(
+    name: string,
+    hints: LabelHints | undefined,
+    matchers: readonly Matcher[],
+    signal?: AbortSignal,
+  ): Promise<LabelQueryResult> {
+    return this.#labels(signal, () => this.#q.labelValues(name, hints, matchers, signal));
   }
 
-  labelNames(hints?: LabelHints, ...matchers: Matcher[]): Promise<LabelQueryResult> {
-    return this.#labels(() => this.#q.labelNames(hints, ...matchers));
+  labelNames(
+    hints: LabelHints | undefined,
+    matchers: readonly Matcher[],
+    signal?: AbortSignal,
+  ): Promise<LabelQueryResult> {
+    return this.#labels(signal, () => this.#q.labelNames(hints, matchers, signal));
   }
 
-  async #labels(fn: () => Promise<LabelQueryResult>): Promise<LabelQueryResult> {
+  async #labels(signal: AbortSignal | undefined, fn: () => Promise<LabelQueryResult>): Promise<LabelQueryResult> {
     try {
       return await fn();
     } catch (err) {
+      signal?.throwIfAborted();
       // As for select: the failure becomes a warning and this querier contributes no values.
       return { values: [], warnings: new Annotations().add(toError(err)) };
     }

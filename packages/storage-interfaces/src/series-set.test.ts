@@ -64,10 +64,10 @@ describe('fixed sets', () => {
 describe('noop queriers', () => {
   it('find nothing', async () => {
     for (const q of [noopQuerier(), noopChunkQuerier()]) {
-      const set = await q.select(true, undefined);
+      const set = await q.select(true, undefined, []);
       expect(set.next()).toBe(false);
-      expect((await q.labelNames()).values).toEqual([]);
-      expect((await q.labelValues('x')).values).toEqual([]);
+      expect((await q.labelNames(undefined, [])).values).toEqual([]);
+      expect((await q.labelValues('x', undefined, [])).values).toEqual([]);
       await q.close();
     }
     expect(noopQuerier()).toBe(noopQuerier());

@@ -12,7 +12,7 @@ import { DB } from './db.js';
 
 async function readAll(db: DB): Promise<[string, number[]][]> {
   const q = db.querier(-Infinity, Infinity);
-  const set = await q.select(true, undefined);
+  const set = await q.select(true, undefined, []);
   const out: [string, number[]][] = [];
   while (set.next()) {
     const s = set.at();

@@ -1,10 +1,17 @@
 // Prometheus: tsdb/db.go DB, Open, Options (the head-only part: WAL, WBL, replay)
 import type { Matcher } from '@tsprom/labels';
-import type { Storage } from '@tsprom/storage-interfaces';
+import {
+  type Appender,
+  type AppenderV2,
+  type ChunkQuerier,
+  type Querier,
+  ReadOnlyStorageError,
+  type Storage,
+  StorageClosedError,
+} from '@tsprom/storage-interfaces';
+import type { Disk } from './disk.js';
 import type { ExemplarQueryResult } from './exemplar-storage.js';
 import { Head, type HeadStats } from './head.js';
-import type { HeadAppender, HeadAppenderV2 } from './head-append.js';
-import type { HeadChunkQuerier, HeadQuerier } from './head-read.js';
 import { truncateSliced } from './head-truncate.js';
 import type { ReplayReport } from './head-replay.js';
 import type { HeadWAL } from './head-wal.js';
@@ -22,15 +29,30 @@ export interface DBOptions {
   maxExemplars?: number;
   /** WAL (and WBL) segment size in bytes, a multiple of 32 KiB. Default 128 MiB. */
   walSegmentSizeBytes?: number;
-  /** Compression of WAL records: 'none' (default) or 'snappy'. */
+  /**
+   * Compression of WAL (and WBL and checkpoint) records: 'snappy' (default, as Prometheus's
+   * `--storage.tsdb.wal-compression` since 2.20) or 'none'. Either is read back whatever this says.
+   */
   walCompression?: 'none' | 'snappy';
   /**
    * Open without writing anything (as promtool's read-only DB): the logs are replayed without
-   * repairing damage, no new WAL segment is started, and appenders are refused.
+   * repairing damage (what precedes it is loaded, the damage is reported), no new WAL segment is
+   * started, and appenders are refused.
    */
   readOnly?: boolean;
-  /** Receives what the DB logs (replay results, repaired damage). Default: nothing. */
-  logger?: (msg: string) => void;
+  /**
+   * What to do with damage found in the WAL or WBL on open (bytes that do not read, or a record
+   * that does not decode). true (default), as Prometheus: keep everything before it, cut the log
+   * there and delete the later segments (read-only: only load what precedes it), warn, and say
+   * what was lost in `openReport`. false: leave the logs untouched and reject with the
+   * `CorruptionError` (exported), which names the segment and offset.
+   */
+  walRepair?: boolean;
+  /**
+   * Receives what the DB logs: replay results ('info') and damage found in the logs, with what it
+   * cost ('warn'). Default: warnings go to `console.warn`, the rest nowhere.
+   */
+  logger?: (msg: string, level: 'info' | 'warn') => void;
   /**
    * Encoding of new in-order float chunks. 'xor' (default): XOR chunks, readable by every
    * Prometheus from 2.42 on; start timestamps (AppenderV2's `st`) are dropped. 'xor2': XOR2
@@ -48,6 +70,9 @@ export interface OpenReport {
   wbl?: ReplayReport;
 }
 
+// Set by DB's static block: how headOf reads the private head.
+let headOfDB: (db: DB) => Head;
+
 /**
  * A TSDB: the Head and, with a directory, its write-ahead log (`wal/`, and `wbl/` for
  * out-of-order samples) in Prometheus's on-disk format. Opening a directory replays its logs.
@@ -56,12 +81,16 @@ export interface OpenReport {
 export class DB implements Storage {
   /** The directory, or undefined for an in-memory DB. */
   readonly dir: string | undefined;
-  readonly head: Head;
+  readonly #head: Head;
   /** What opening read back from the logs (undefined in memory). */
   readonly openReport: OpenReport | undefined;
   readonly #wal: HeadWAL | undefined;
   readonly #readOnly: boolean;
   #closed = false;
+
+  static {
+    headOfDB = (db) => db.#head;
+  }
 
   private constructor(
     dir: string | undefined,
@@ -72,7 +101,7 @@ export class DB implements Storage {
   ) {
     this.dir = dir;
     this.#readOnly = readOnly;
-    this.head = head;
+    this.#head = head;
     this.#wal = wal;
     this.openReport = report;
   }
@@ -80,80 +109,97 @@ export class DB implements Storage {
   /**
    * Opens a DB. Without `dir` it lives in memory only (no Node APIs used: works in a browser).
    * With `dir`, it creates the directory if needed, replays `wal/` (and `wbl/`), repairing damage
-   * it finds (reported in `openReport` and to `logger`), and logs every commit from then on.
+   * it finds (see `walRepair`; reported in `openReport` and to `logger`), and logs every commit
+   * from then on. A directory needs Node's file system: elsewhere (a browser bundle) it rejects
+   * with FileSystemUnavailableError.
    */
   static async open(dir?: string, opts: DBOptions = {}): Promise<DB> {
-    const head = new Head({
+    const headOpts = {
       chunkRangeMs: opts.chunkRangeMs,
       samplesPerChunk: opts.samplesPerChunk,
       outOfOrderTimeWindowMs: opts.outOfOrderTimeWindowMs,
       maxExemplars: opts.maxExemplars,
       floatChunkEncoding: opts.floatChunkEncoding,
-    });
-    if (dir === undefined) return new DB(undefined, head, undefined, undefined);
-    // The file-system parts load only here, so an in-memory DB never touches node:fs.
-    const [{ join }, { mkdir }, { replayWAL, replayWBL }, { HeadWAL }, { WL, ChunkDiskMapper }] = await Promise.all([
-      import('node:path'),
-      import('node:fs/promises'),
-      import('./head-replay.js'),
-      import('./head-wal.js'),
-      import('./wal-api.js'),
-    ]);
+    };
+    if (dir === undefined) return new DB(undefined, new Head(headOpts), undefined, undefined);
+    // The file-system parts load only here (`#disk`, see disk.ts), so an in-memory DB never
+    // touches node:fs, and a browser bundle gets FileSystemUnavailableError here instead.
+    const disk = (await import('#disk')).openDisk(dir);
+    const { join, mkdir, replayWAL, replayWBL, HeadWAL, WL, ChunkDiskMapper } = disk;
     if (opts.readOnly !== true) await mkdir(dir, { recursive: true });
     const walDir = join(dir, 'wal');
     const wblDir = join(dir, 'wbl');
-    const log = opts.logger ?? (() => {});
+    const log = opts.logger ?? defaultLogger;
     const readOnly = opts.readOnly === true;
+    const repair = opts.walRepair !== false;
     // Full chunks live in chunks_head/ (not in read-only mode: the WAL has every sample anyway).
     const cdm = readOnly ? undefined : await ChunkDiskMapper.open(join(dir, 'chunks_head'));
-    if (cdm !== undefined) {
-      head.chunkStore = {
-        write: (ref, mint, maxt, chunk, isOOO) => cdm.writeChunk(ref, mint, maxt, chunk, isOOO),
-        read: (ref) => cdm.chunk(ref),
-        readMany: (refs) => cdm.readChunks(refs),
-      };
-    }
-    const report: OpenReport = { wal: await replayWAL(head, walDir, readOnly, cdm) };
-    describe(log, 'WAL', report.wal);
+    const head = new Head({
+      ...headOpts,
+      chunkStore:
+        cdm === undefined
+          ? undefined
+          : {
+              write: (ref, mint, maxt, chunk, isOOO) => cdm.writeChunk(ref, mint, maxt, chunk, isOOO),
+              read: (ref) => cdm.chunk(ref),
+              readMany: (refs, signal) => cdm.readChunks(refs, undefined, signal),
+            },
+    });
     const oooEnabled = (opts.outOfOrderTimeWindowMs ?? 0) > 0;
-    // Prometheus replays a non-empty wbl/ even with the window now off: its samples were committed.
-    if (oooEnabled || readOnly || (await hasFiles(wblDir))) {
-      report.wbl = await replayWBL(head, wblDir, readOnly, report.wal.lastMmapRef);
-      describe(log, 'WBL', report.wbl);
+    let report: OpenReport;
+    try {
+      report = { wal: await replayWAL(head.state, walDir, { readOnly, repair, chunkMapper: cdm }) };
+      describe(log, 'WAL', report.wal);
+      // Prometheus replays a non-empty wbl/ even with the window now off: its samples were committed.
+      if (oooEnabled || readOnly || (await hasFiles(disk, wblDir))) {
+        report.wbl = await replayWBL(head.state, wblDir, { readOnly, repair }, report.wal.lastMmapRef);
+        describe(log, 'WBL', report.wbl);
+      }
+    } catch (err) {
+      await cdm?.close();
+      throw err;
     }
     if (readOnly) return new DB(dir, head, undefined, report, true);
-    const wlOpts = { segmentSize: opts.walSegmentSizeBytes, compression: opts.walCompression };
+    const wlOpts = { segmentSize: opts.walSegmentSizeBytes, compression: opts.walCompression ?? 'snappy' };
     const wal = await WL.open(walDir, wlOpts);
     const wbl = oooEnabled ? await WL.open(wblDir, wlOpts) : undefined;
     const hw = new HeadWAL(wal, wbl, cdm);
-    head.log = hw;
+    head.attachLog(hw);
     return new DB(dir, head, hw, report);
   }
 
-  /** A classic appender; its samples become visible (and are logged) at commit. */
-  appender(): HeadAppender {
+  /**
+   * A classic appender; its samples become visible (and are logged) at commit. It serves one
+   * batch: used after its commit or rollback it throws AppenderClosedError. Throws
+   * StorageClosedError after `close()` and ReadOnlyStorageError on a read-only DB.
+   */
+  appender(): Appender {
     this.#check();
-    this.#checkWritable();
-    return this.head.appender();
+    this.#checkWritable('append');
+    return this.#head.appender();
   }
 
-  /** An AppenderV2 over the head. */
-  appenderV2(): HeadAppenderV2 {
+  /** An AppenderV2 over the head, as `appender()` otherwise. */
+  appenderV2(): AppenderV2 {
     this.#check();
-    this.#checkWritable();
-    return this.head.appenderV2();
+    this.#checkWritable('append');
+    return this.#head.appenderV2();
   }
 
-  /** A querier over [mint, maxt] (ms, inclusive). Close it when done. */
-  querier(mint: number, maxt: number): HeadQuerier {
+  /**
+   * A querier over [mint, maxt] (ms, inclusive); it sees the commits made before this call. Close
+   * it when done; used after that it throws QuerierClosedError. Throws StorageClosedError after
+   * `close()`. (Today it reads the head; with blocks it becomes their merge with the head.)
+   */
+  querier(mint: number, maxt: number): Querier {
     this.#check();
-    return this.head.querier(mint, maxt);
+    return this.#head.querier(mint, maxt);
   }
 
-  /** A chunk querier over [mint, maxt] (ms, inclusive). Close it when done. */
-  chunkQuerier(mint: number, maxt: number): HeadChunkQuerier {
+  /** A chunk querier over [mint, maxt] (ms, inclusive), as `querier` otherwise. */
+  chunkQuerier(mint: number, maxt: number): ChunkQuerier {
     this.#check();
-    return this.head.chunkQuerier(mint, maxt);
+    return this.#head.chunkQuerier(mint, maxt);
   }
 
   /**
@@ -165,23 +211,24 @@ export class DB implements Storage {
    */
   async delete(mint: number, maxt: number, ...matchers: Matcher[]): Promise<Stone[]> {
     this.#check();
-    this.#checkWritable();
-    return this.head.delete(mint, maxt, matchers);
+    this.#checkWritable('delete');
+    return this.#head.delete(mint, maxt, matchers);
   }
 
   /** Exemplars in [start, end] (ms) of series matching any of the matcher sets. */
   exemplars(start: number, end: number, ...matcherSets: Matcher[][]): ExemplarQueryResult[] {
-    return this.head.exemplars.select(start, end, ...matcherSets);
+    this.#check();
+    return this.#head.state.exemplars.select(start, end, ...matcherSets);
   }
 
   /** The oldest sample time held (ms), Infinity when empty. */
   async startTime(): Promise<number> {
-    return this.head.minTime;
+    return this.#head.minTime;
   }
 
   /** Head statistics. */
   stats(): HeadStats {
-    return this.head.stats();
+    return this.#head.stats();
   }
 
   /**
@@ -191,12 +238,12 @@ export class DB implements Storage {
    */
   async truncateHead(mint: number): Promise<void> {
     this.#check();
-    this.#checkWritable();
+    this.#checkWritable('head truncation');
     // In slices: a head of many series takes long enough to hold up scrapes and queries.
-    const removed = await truncateSliced(this.head, mint);
+    const removed = await truncateSliced(this.#head.state, mint);
     const hw = this.#wal;
     if (hw === undefined) return;
-    const head = this.head;
+    const head = this.#head.state;
     const cdm = hw.chunkMapper;
     if (cdm !== undefined) {
       // Prometheus: delete the chunks_head files whose chunks all end before mint.
@@ -210,7 +257,7 @@ export class DB implements Storage {
       }
       await cdm.truncate(keepFrom);
     }
-    const { checkpoint, deleteCheckpoints } = await import('./wal-api.js');
+    const { checkpoint, deleteCheckpoints } = (await import('#disk')).openDisk(hw.wal.dir);
     const { first, last: lastSegment } = await hw.wal.segments();
     // Prometheus Head.gc: the WAL up to lastSegment may hold samples under the refs just removed
     // (and under duplicate refs of removed series), so their series records stay in checkpoints
@@ -245,40 +292,66 @@ export class DB implements Storage {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.head.close();
+    await this.#head.close();
   }
 
   #check(): void {
-    if (this.#closed) throw new Error('tsdb: DB is closed');
+    if (this.#closed) throw new StorageClosedError();
   }
 
-  #checkWritable(): void {
-    if (this.#readOnly) throw new Error('tsdb: DB is opened read-only');
+  #checkWritable(op: string): void {
+    if (this.#readOnly) throw new ReadOnlyStorageError(op);
   }
 }
 
+/**
+ * The head of `db`, for this package's tests, which check state no API shows (metadata,
+ * tombstones, series refs). Not exported from the package.
+ */
+export function headOf(db: DB): Head {
+  return headOfDB(db);
+}
+
 /** Whether `dir` exists and holds anything. */
-async function hasFiles(dir: string): Promise<boolean> {
-  const { readdir } = await import('node:fs/promises');
+async function hasFiles(disk: Disk, dir: string): Promise<boolean> {
   try {
-    return (await readdir(dir)).length > 0;
+    return (await disk.readdir(dir)).length > 0;
   } catch {
     return false;
   }
 }
 
-function describe(log: (msg: string) => void, what: string, r: ReplayReport): void {
+function defaultLogger(msg: string, level: 'info' | 'warn'): void {
+  if (level === 'warn') console.warn(msg);
+}
+
+function plural(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? '' : 's'}`;
+}
+
+function describe(log: (msg: string, level: 'info' | 'warn') => void, what: string, r: ReplayReport): void {
   log(
-    `${what} replay: ${r.records} records, ${r.series} series, ${r.samples} samples` +
+    `tsdb: ${what} replay: ${r.records} records, ${r.series} series, ${r.samples} samples` +
       (r.checkpoint === undefined ? '' : `, from checkpoint ${r.checkpoint}`) +
       (r.unknownRefs > 0 ? `, ${r.unknownRefs} samples of unknown series dropped` : ''),
+    'info',
   );
   const c = r.corruption;
-  if (c?.repair === undefined && c !== undefined) log(`${what} damaged: ${c.error.message}; read up to the damage`);
-  if (c?.repair !== undefined) {
-    log(
-      `${what} damaged: ${c.error.message}; repaired by dropping ${c.repair.droppedBytes} bytes ` +
-        `(segment ${c.repair.segment} from offset ${c.repair.offset}, ${c.repair.droppedSegments.length} later segments)`,
-    );
+  if (c === undefined) return;
+  const { error, lost } = c;
+  const seg = String(error.segment).padStart(8, '0');
+  const later =
+    lost.laterSegments.length === 0
+      ? 'no later segment'
+      : `${plural(lost.laterSegments.length, 'later segment')} (${lost.laterSegments[0]}` +
+        `${lost.laterSegments.length > 1 ? `-${lost.laterSegments[lost.laterSegments.length - 1]}` : ''}) holding ` +
+        `${plural(lost.laterRecords, 'record')} with ${plural(lost.laterSamples, 'sample')}`;
+  const head = `tsdb: ${what} ${error.message}`;
+  const kept = `kept the ${plural(r.records, 'record')} (${plural(r.samples, 'sample')} loaded) before it`;
+  const rest = `the rest of segment ${seg} from offset ${error.offset} (${lost.segmentBytes} bytes) and ${later}`;
+  if (c.repair === undefined) {
+    log(`${head}; read-only, so not repaired: ${kept}, did not load ${rest}`, 'warn');
+  } else {
+    log(`${head}; repaired: ${kept}, dropped ${rest}`, 'warn');
   }
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Labels, Matcher, MatchType } from '@tsprom/labels';
 import { ValueType } from '@tsprom/storage-interfaces';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DB, type DBOptions } from './db.js';
+import { DB, type DBOptions, headOf } from './db.js';
 import { lastCheckpoint, RecordDecoder, RecordType, readAllRecords } from './wal-api.js';
 
 let dir: string;
@@ -22,7 +22,7 @@ type Samples = Map<string, number[]>;
 /** Timestamps of every series through the querier, by series. */
 async function query(db: DB, mint = -Infinity, maxt = Infinity): Promise<Samples> {
   const q = db.querier(mint, maxt);
-  const set = await q.select(true, undefined);
+  const set = await q.select(true, undefined, []);
   const out: Samples = new Map();
   while (set.next()) {
     const s = set.at();
@@ -42,7 +42,7 @@ async function query(db: DB, mint = -Infinity, maxt = Infinity): Promise<Samples
 /** Timestamps of every series through the chunk querier, checking each chunk's bounds. */
 async function queryChunks(db: DB): Promise<Samples> {
   const q = db.chunkQuerier(-Infinity, Infinity);
-  const set = await q.select(true, undefined);
+  const set = await q.select(true, undefined, []);
   const out: Samples = new Map();
   while (set.next()) {
     const s = set.at();
@@ -99,7 +99,7 @@ describe('DB.delete', () => {
     expect((await query(db)).get('0')).toEqual(all(50));
     // Seek lands after the deleted range.
     const q = db.querier(-Infinity, Infinity);
-    const set = await q.select(false, undefined, eq('i', '1'));
+    const set = await q.select(false, undefined, [eq('i', '1')]);
     expect(set.next()).toBe(true);
     const it = set.at().iterator();
     expect(it.seek(12_000)).toBe(ValueType.Float);
@@ -140,7 +140,9 @@ describe('DB.delete', () => {
     await db3.delete(87_001, 90_000, eq('i', '0'));
     await db3.close();
     const db4 = await DB.open(dir, opts);
-    expect(db4.head.tombstones.get(db4.head.series.getByLabels(lbl(0))!.ref)).toEqual([{ mint: 15_000, maxt: 90_000 }]);
+    expect(headOf(db4).state.tombstones.get(headOf(db4).state.series.getByLabels(lbl(0))!.ref)).toEqual([
+      { mint: 15_000, maxt: 90_000 },
+    ]);
     await db4.close();
   });
 
@@ -211,9 +213,11 @@ describe('DB.delete', () => {
       await app.commit();
     }
     await db.truncateHead(400_000);
-    const ref0 = db.head.series.getByLabels(lbl(0))!.ref;
-    expect(db.head.series.getByLabels(lbl(1))).toBeUndefined();
-    expect(db.head.tombstones.stones()).toEqual([{ ref: ref0, intervals: [{ mint: 350_000, maxt: 450_000 }] }]);
+    const ref0 = headOf(db).state.series.getByLabels(lbl(0))!.ref;
+    expect(headOf(db).state.series.getByLabels(lbl(1))).toBeUndefined();
+    expect(headOf(db).state.tombstones.stones()).toEqual([
+      { ref: ref0, intervals: [{ mint: 350_000, maxt: 450_000 }] },
+    ]);
     const cp = await lastCheckpoint(join(dir, 'wal'));
     expect(cp).toBeDefined();
     const dec = new RecordDecoder();
@@ -228,7 +232,7 @@ describe('DB.delete', () => {
     await db.close();
     const db2 = await DB.open(dir, opts);
     expect(db2.openReport?.wal.checkpoint).toBe(cp!.index);
-    expect(db2.head.tombstones.get(ref0)).toEqual([{ mint: 350_000, maxt: 450_000 }]);
+    expect(headOf(db2).state.tombstones.get(ref0)).toEqual([{ mint: 350_000, maxt: 450_000 }]);
     expect((await query(db2, 400_000)).get('0')).toEqual(before.get('0'));
     await db2.close();
   });

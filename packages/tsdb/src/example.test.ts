@@ -13,7 +13,7 @@ it('runs the README example', async () => {
   await app.commit();
 
   const q = db.querier(0, 60_000);
-  const set = await q.select(true, undefined, new Matcher(MatchType.Equal, 'job', 'node'));
+  const set = await q.select(true, undefined, [new Matcher(MatchType.Equal, 'job', 'node')]);
   while (set.next()) {
     const it = set.at().iterator();
     while (it.next() !== ValueType.None) printed.push([it.atT(), it.atV()]);

@@ -194,7 +194,7 @@ const L = (name: string): Labels => Labels.fromStrings('__name__', name);
 
 async function readAll(db: DB): Promise<Record<string, [number, number][]>> {
   const q = db.querier(-Infinity, Infinity);
-  const set = await q.select(true, undefined);
+  const set = await q.select(true, undefined, []);
   const out: Record<string, [number, number][]> = {};
   while (set.next()) {
     const s = set.at();

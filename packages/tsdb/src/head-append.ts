@@ -1,6 +1,7 @@
 // Prometheus: tsdb/head_append.go headAppender, memSeries.appendable, Commit, Rollback
 import type { Labels } from '@tsprom/labels';
 import {
+  AppenderClosedError,
   type Appender,
   type AppenderV2,
   type AppendOptions,
@@ -21,8 +22,8 @@ import {
   type SeriesRef,
   TooOldSampleError,
 } from '@tsprom/storage-interfaces';
-import type { Head } from './head.js';
 import type { CommitBatch, HeadLog } from './head-log.js';
+import type { HeadState } from './head-state.js';
 import type { MemSeries } from './mem-series.js';
 import { TimeSlicer, yieldToLoop } from './time-slicer.js';
 import { Appendable, appendable, applyCommit } from './head-commit.js';
@@ -39,11 +40,11 @@ const bigCommit = 4096;
  * typed errors of storage-interfaces. Samples of one appender are not checked against each other:
  * `commit` applies them in order and re-checks each (see `applyCommit`), so a sample made out of
  * order by an earlier one of the same batch goes to the out-of-order head when the window allows,
- * else it is dropped and counted. Not for concurrent use; after commit or rollback it must not be
- * used again.
+ * else it is dropped and counted. Not for concurrent use; after commit or rollback every call
+ * throws AppenderClosedError.
  */
 export class HeadAppender implements Appender {
-  readonly #head: Head;
+  readonly #head: HeadState;
   #minValidTime = -Infinity;
   #headMaxT = -Infinity;
   #timesSet = false;
@@ -61,8 +62,8 @@ export class HeadAppender implements Appender {
   #discardOOO = false;
   #done = false;
 
-  /** @internal Use `Head.appender()`. */
-  constructor(head: Head, _id: number) {
+  /** @internal Use `Head.appender()` (or `DB.appender()`). */
+  constructor(head: HeadState) {
     this.#head = head;
     this.#oooWindow = head.oooWindowMs;
     if (head.floatChunkEncoding === 'xor2') this.#sts = new Float64Array(64);
@@ -119,7 +120,7 @@ export class HeadAppender implements Appender {
   }
 
   #check(): void {
-    if (this.#done) throw new Error('appender already committed or rolled back');
+    if (this.#done) throw new AppenderClosedError();
   }
 
   /** Appends a float sample at `t` (ms); returns the series ref to pass next time. */

@@ -32,7 +32,7 @@ function memoryStore(): HeadChunkStore & { size: number; reads: number; peek(ref
 }
 
 async function timestamps(head: Head, q: ReturnType<Head['querier']>): Promise<number[]> {
-  const set = await q.select(false, undefined);
+  const set = await q.select(false, undefined, []);
   const out: number[] = [];
   while (set.next()) {
     const it = set.at().iterator();
@@ -40,7 +40,7 @@ async function timestamps(head: Head, q: ReturnType<Head['querier']>): Promise<n
     expect(it.err()).toBeUndefined();
   }
   expect(set.err()).toBeUndefined();
-  expect(head.series.size).toBeGreaterThan(0);
+  expect(head.state.series.size).toBeGreaterThan(0);
   return out;
 }
 
@@ -101,7 +101,7 @@ describe('queriers over a chunk store with readMany', () => {
     store.reads = 0;
     // Iterate again with a fresh select: only the refs readMany left out are read, once each, as
     // the iteration reaches them.
-    const set = await q.select(false, undefined);
+    const set = await q.select(false, undefined, []);
     let n = 0;
     while (set.next()) {
       const it = set.at().iterator();
@@ -113,7 +113,7 @@ describe('queriers over a chunk store with readMany', () => {
     expect(store.reads).toBe(Math.floor(stored / 3));
     // The chunk querier reports the store's refs of the chunks it read ahead.
     const cq = head.chunkQuerier(-Infinity, Infinity);
-    const cs = await cq.select(false, undefined);
+    const cs = await cq.select(false, undefined, []);
     const refs: number[] = [];
     while (cs.next()) {
       const ci = cs.at().chunkIterator();

@@ -17,7 +17,7 @@ const all = [new Matcher(MatchType.Regexp, '__name__', '.+')];
 const nameOf = (i: number): Labels => Labels.fromStrings('__name__', `s${i}`);
 
 async function read(q: Querier): Promise<Record<string, [number, number][]>> {
-  const selected = q.select(true, undefined, ...all); // The snapshot is taken here, synchronously.
+  const selected = q.select(true, undefined, all); // The snapshot is taken here, synchronously.
   const set = await selected;
   const out: Record<string, [number, number][]> = {};
   while (set.next()) {
@@ -52,7 +52,7 @@ function bigBatch(head: Head): CommitBatch {
   let n = 0;
   for (let k = 0; k < 20; k++) {
     for (let i = 0; i < 300; i++) {
-      const s = head.getOrCreate(nameOf(i)).series;
+      const s = head.state.getOrCreate(nameOf(i)).series;
       s.pendingCommits++;
       series.push(s);
       const t = 100_000 + k * 1000;
@@ -63,7 +63,7 @@ function bigBatch(head: Head): CommitBatch {
   const exemplars = [];
   for (let i = 0; i < 300; i++) {
     exemplars.push({
-      series: head.getOrCreate(nameOf(i)).series,
+      series: head.state.getOrCreate(nameOf(i)).series,
       e: { labels: Labels.fromStrings('trace_id', `t${i}`), value: i, ts: 110_000, hasTs: true },
     });
   }
@@ -81,7 +81,7 @@ describe('a commit applied in slices', () => {
     await q0.close();
     const early = withEarly ? head.querier(-Infinity, Infinity) : undefined;
     const batch = bigBatch(head);
-    const release = await head.isolation.lockCommits();
+    const release = await head.state.isolation.lockCommits();
     // On every turn of the event loop while the commit runs in 0 ms slices: a reader opened then,
     // which selects at once (and a select by the reader opened before, if any). A select takes its
     // snapshot when called; the sets are read after the commit.
@@ -94,8 +94,8 @@ describe('a commit applied in slices', () => {
       setImmediate(open);
     };
     setImmediate(open);
-    expect(head.isolation.hasReaders).toBe(withEarly);
-    const ooo = await applyCommit(head, batch, head.maxTime, -Infinity, undefined, 0);
+    expect(head.state.isolation.hasReaders).toBe(withEarly);
+    const ooo = await applyCommit(head.state, batch, head.maxTime, -Infinity, undefined, 0);
     done = true;
     release();
     expect(sets.length).toBeGreaterThan(10);
@@ -106,7 +106,7 @@ describe('a commit applied in slices', () => {
     expect(after['{__name__="s7"}']!.filter(([t]) => t >= 100_000)).toHaveLength(16);
     expect(after['{__name__="s7"}']!.filter(([, v]) => v < 0)).toHaveLength(20);
     // Exemplars too appear with the end of the commit.
-    expect(head.exemplars.select(0, 1e9, all)).toHaveLength(300);
+    expect(head.state.exemplars.select(0, 1e9, all)).toHaveLength(300);
     expect(head.stats().numSamples).toBe(300 * 120);
   });
 

@@ -1,8 +1,8 @@
 // Prometheus: tsdb/head_append.go headAppender.Commit (the in-memory half) and memSeries.insert
 // (the out-of-order chunk), memSeries.appendable. insertOOO is shared with WBL replay.
 import type { Chunk } from '@tsprom/storage-interfaces';
-import type { Head } from './head.js';
 import type { CommitBatch } from './head-log.js';
+import type { HeadState } from './head-state.js';
 import type { HeadChunkStore, MemSeries } from './mem-series.js';
 import { OOOChunk } from './ooo-chunk.js';
 import { TimeSlicer } from './time-slicer.js';
@@ -93,7 +93,7 @@ const samplesPerCheck = 256;
  * @internal
  */
 export async function applyCommit(
-  head: Head,
+  head: HeadState,
   batch: CommitBatch,
   headMaxT: number,
   minValidTime: number,
@@ -194,7 +194,7 @@ export async function applyCommit(
 }
 
 /** Inserts the samples at `at` of `batch` into the out-of-order head; returns them for the WBL. */
-function insertOOOSamples(head: Head, batch: CommitBatch, at: readonly number[]): OOOBatch | undefined {
+function insertOOOSamples(head: HeadState, batch: CommitBatch, at: readonly number[]): OOOBatch | undefined {
   if (at.length === 0) return undefined;
   const { series, ts, vs } = batch;
   const c = head.counters;

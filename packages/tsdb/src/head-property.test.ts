@@ -42,7 +42,7 @@ type Model = Map<number, Map<number, number>>;
 
 async function read(head: Head, mint = 0, maxt = 10_000, q = head.querier(mint, maxt)): Promise<Model> {
   const out: Model = new Map();
-  const set = await q.select(false, undefined);
+  const set = await q.select(false, undefined, []);
   while (set.next()) {
     const s = set.at();
     const i = Number(s.labels().get('i'));

@@ -12,13 +12,14 @@ import {
   type LabelHints,
   type LabelQueryResult,
   type Querier,
+  QuerierClosedError,
   type SampleIterator,
   type SelectHints,
   type Series,
   type SeriesSet,
   ValueType,
 } from '@tsprom/storage-interfaces';
-import type { Head } from './head.js';
+import type { HeadState } from './head-state.js';
 import { HeadSeriesIterator, type SeriesSnapshot } from './head-iterator.js';
 import type { IsolationState } from './isolation.js';
 import { type HeadChunkStore, MMAP_FIELDS, type MemSeries } from './mem-series.js';
@@ -28,7 +29,7 @@ import { TimeSlicer } from './time-slicer.js';
 import { isSubrange, overlapsAny } from './tombstones.js';
 
 /** The head's postings as matcher evaluation needs them. */
-export function headIndex(head: Head): PostingsIndex {
+export function headIndex(head: HeadState): PostingsIndex {
   const p = head.postings;
   return {
     allPostings: () => p.get('', ''),
@@ -54,7 +55,7 @@ function gone(
 
 /** Captures what a reader with `iso` may see of `s` within [mint, maxt]; undefined if nothing. */
 export function snapshotSeries(
-  head: Head,
+  head: HeadState,
   s: MemSeries,
   mint: number,
   maxt: number,
@@ -118,7 +119,7 @@ export function snapshotSeries(
 
 /** In-order samples of `snap` merged with the series' out-of-order samples, in [mint, maxt]. */
 function mergeWithOOO(
-  head: Head,
+  head: HeadState,
   snap: SeriesSnapshot,
   s: MemSeries,
   mint: number,
@@ -178,20 +179,30 @@ function mergeWithOOO(
  * if it has one, and puts them in the snapshots: their iteration then does no I/O. Those it could
  * not read stay refs, read (or reported) when iterated.
  */
-async function prefetchChunks(store: HeadChunkStore | undefined, snaps: readonly SeriesSnapshot[]): Promise<void> {
+async function prefetchChunks(
+  store: HeadChunkStore | undefined,
+  snaps: readonly SeriesSnapshot[],
+  signal: AbortSignal | undefined,
+): Promise<void> {
   if (store?.readMany === undefined) return;
   // Walks over 100k snapshots take a while: in slices.
   const slicer = new TimeSlicer();
   const refs: number[] = [];
   for (let j = 0; j < snaps.length; j++) {
-    if ((j & 1023) === 1023 && slicer.due()) await slicer.yield();
+    if ((j & 1023) === 1023 && slicer.due()) {
+      await slicer.yield();
+      signal?.throwIfAborted();
+    }
     for (const c of snaps[j]!.chunks) if (typeof c === 'number') refs.push(c);
   }
   if (refs.length === 0) return;
-  const got = await store.readMany(refs);
+  const got = await store.readMany(refs, signal);
   let k = 0;
   for (let j = 0; j < snaps.length; j++) {
-    if ((j & 1023) === 1023 && slicer.due()) await slicer.yield();
+    if ((j & 1023) === 1023 && slicer.due()) {
+      await slicer.yield();
+      signal?.throwIfAborted();
+    }
     const snap = snaps[j]!;
     const chunks = snap.chunks;
     for (let i = 0; i < chunks.length; i++) {
@@ -236,7 +247,7 @@ class SnapshotSet<S> {
 class HeadSeries implements Series {
   constructor(
     readonly snap: SeriesSnapshot,
-    readonly head: Head,
+    readonly head: HeadState,
     readonly mint: number,
     readonly maxt: number,
   ) {}
@@ -287,7 +298,7 @@ function encodeChunks(it: SampleIterator, perChunk: number, xor2: boolean): Chun
 class HeadChunkSeries implements ChunkSeries {
   constructor(
     readonly snap: SeriesSnapshot,
-    readonly head: Head,
+    readonly head: HeadState,
   ) {}
   labels(): Labels {
     return this.snap.labels;
@@ -352,13 +363,13 @@ class HeadChunkSeries implements ChunkSeries {
 }
 
 abstract class HeadBaseQuerier {
-  protected readonly head: Head;
+  protected readonly head: HeadState;
   protected readonly mint: number;
   protected readonly maxt: number;
   protected readonly iso: IsolationState;
   #closed = false;
 
-  constructor(head: Head, mint: number, maxt: number) {
+  constructor(head: HeadState, mint: number, maxt: number) {
     this.head = head;
     this.mint = mint;
     this.maxt = maxt;
@@ -368,9 +379,11 @@ abstract class HeadBaseQuerier {
   protected async snapshots(
     sortSeries: boolean,
     hints: SelectHints | undefined,
-    matchers: Matcher[],
+    matchers: readonly Matcher[],
+    signal: AbortSignal | undefined,
   ): Promise<SeriesSnapshot[]> {
-    if (this.#closed) throw new Error('querier is closed');
+    signal?.throwIfAborted();
+    this.checkOpen();
     const head = this.head;
     const refs = postingsForMatchers(headIndex(head), matchers);
     // As Prometheus's block querier: the hints' range, when given, replaces the querier's.
@@ -383,7 +396,11 @@ abstract class HeadBaseQuerier {
     // after it (a select of up to 4,096 series is taken at once, with no such seam).
     const slicer = refs.length > 4096 ? new TimeSlicer() : undefined;
     for (let i = 0; i < refs.length; i++) {
-      if ((i & 255) === 255 && slicer?.due() === true) await slicer.yield();
+      if ((i & 255) === 255 && slicer?.due() === true) {
+        await slicer.yield();
+        signal?.throwIfAborted();
+        this.checkOpen();
+      }
       const s = head.series.getByRef(refs[i]!);
       if (s === undefined) continue;
       const snap = snapshotSeries(head, s, mint, maxt, this.iso);
@@ -395,7 +412,7 @@ abstract class HeadBaseQuerier {
     return out;
   }
 
-  #seriesFor(matchers: Matcher[]): MemSeries[] {
+  #seriesFor(matchers: readonly Matcher[]): MemSeries[] {
     const refs = postingsForMatchers(headIndex(this.head), matchers);
     const out: MemSeries[] = [];
     for (let i = 0; i < refs.length; i++) {
@@ -405,11 +422,23 @@ abstract class HeadBaseQuerier {
     return out;
   }
 
+  protected checkOpen(): void {
+    if (this.#closed) throw new QuerierClosedError();
+  }
+
   #overlaps(): boolean {
     return this.head.minTime <= this.maxt && this.head.maxTime >= this.mint;
   }
 
-  async labelValues(name: string, hints?: LabelHints, ...matchers: Matcher[]): Promise<LabelQueryResult> {
+  async labelValues(
+    name: string,
+    hints: LabelHints | undefined,
+    matchers: readonly Matcher[],
+    signal?: AbortSignal,
+  ): Promise<LabelQueryResult> {
+    // The head answers synchronously: the signal is only checked on entry, as the contract allows.
+    signal?.throwIfAborted();
+    this.checkOpen();
     let values: string[];
     if (!this.#overlaps()) values = [];
     else if (matchers.length === 0) values = this.head.postings.labelValues(name);
@@ -426,7 +455,13 @@ abstract class HeadBaseQuerier {
     return { values, warnings: new Annotations() };
   }
 
-  async labelNames(hints?: LabelHints, ...matchers: Matcher[]): Promise<LabelQueryResult> {
+  async labelNames(
+    hints: LabelHints | undefined,
+    matchers: readonly Matcher[],
+    signal?: AbortSignal,
+  ): Promise<LabelQueryResult> {
+    signal?.throwIfAborted();
+    this.checkOpen();
     let values: string[];
     if (!this.#overlaps()) values = [];
     else if (matchers.length === 0) values = this.head.postings.labelNames();
@@ -444,6 +479,7 @@ abstract class HeadBaseQuerier {
     return { values, warnings: new Annotations() };
   }
 
+  /** Ends the isolation read; closing again does nothing. */
   async close(): Promise<void> {
     this.#closed = true;
     this.head.isolation.closeRead(this.iso);
@@ -452,12 +488,17 @@ abstract class HeadBaseQuerier {
 
 /** Prometheus: the head's block querier. Sees the commits made before it was opened. */
 export class HeadQuerier extends HeadBaseQuerier implements Querier {
-  async select(sortSeries: boolean, hints: SelectHints | undefined, ...matchers: Matcher[]): Promise<SeriesSet> {
+  async select(
+    sortSeries: boolean,
+    hints: SelectHints | undefined,
+    matchers: readonly Matcher[],
+    signal?: AbortSignal,
+  ): Promise<SeriesSet> {
     const trim = hints?.disableTrimming !== true;
     const mint = trim ? (hints?.start ?? this.mint) : -Infinity;
     const maxt = trim ? (hints?.end ?? this.maxt) : Infinity;
-    const snaps = await this.snapshots(sortSeries, hints, matchers);
-    await prefetchChunks(this.head.chunkStore, snaps);
+    const snaps = await this.snapshots(sortSeries, hints, matchers, signal);
+    await prefetchChunks(this.head.chunkStore, snaps, signal);
     const head = this.head;
     return new SnapshotSet<Series>(snaps, (s) => new HeadSeries(s, head, mint, maxt));
   }
@@ -465,9 +506,14 @@ export class HeadQuerier extends HeadBaseQuerier implements Querier {
 
 /** Prometheus: the head's block chunk querier. Hands out whole chunks overlapping the range. */
 export class HeadChunkQuerier extends HeadBaseQuerier implements ChunkQuerier {
-  async select(sortSeries: boolean, hints: SelectHints | undefined, ...matchers: Matcher[]): Promise<ChunkSeriesSet> {
-    const snaps = await this.snapshots(sortSeries, hints, matchers);
-    await prefetchChunks(this.head.chunkStore, snaps);
+  async select(
+    sortSeries: boolean,
+    hints: SelectHints | undefined,
+    matchers: readonly Matcher[],
+    signal?: AbortSignal,
+  ): Promise<ChunkSeriesSet> {
+    const snaps = await this.snapshots(sortSeries, hints, matchers, signal);
+    await prefetchChunks(this.head.chunkStore, snaps, signal);
     const head = this.head;
     return new SnapshotSet<ChunkSeries>(snaps, (s) => new HeadChunkSeries(s, head));
   }

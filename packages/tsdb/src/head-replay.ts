@@ -1,21 +1,29 @@
 // Prometheus: tsdb/head_wal.go loadWAL, loadWBL; tsdb/head.go Head.Init (WAL replay part).
 // Loaded by db.ts only when the DB has a directory: it needs node:fs.
-import type { Head } from './head.js';
+import { stat } from 'node:fs/promises';
+import type { HeadState } from './head-state.js';
 import { insertOOO } from './head-commit.js';
 import type { MemSeries } from './mem-series.js';
+import { seriesRecordPiece, seriesRecordPieces } from './record/series-record-pieces.js';
 import {
   type ChunkDiskMapper,
   ChunkCorruptionError,
-  type CorruptionError,
+  CorruptionError,
   lastCheckpoint,
+  listSegments,
   newRefSamples,
+  RecordDecodeError,
   RecordDecoder,
   RecordType,
+  type RefMmapMarker,
   type RefSamples,
   type RefSeries,
   type RepairResult,
   readAllRecords,
   repair,
+  SegmentsReader,
+  segmentName,
+  TimeSlicer,
 } from './wal-api.js';
 
 /** What replaying a WAL (or WBL) directory read and what it had to drop. */
@@ -46,14 +54,54 @@ export interface ReplayReport {
   /** Damage found in chunks_head/: the files from the damaged one on were deleted. */
   chunksCorruption?: ChunkCorruptionError;
   /**
-   * The damage found and what repair cut away (no repair in read-only mode); everything before
-   * it was loaded.
+   * The damage found, what it cost and what repair cut away (no repair in read-only mode);
+   * everything before it was loaded.
    */
-  corruption?: { error: CorruptionError; repair?: RepairResult };
+  corruption?: ReplayCorruption;
 }
 
-/** Samples buffered before they are applied grouped by series. */
-const flushThreshold = 1 << 20;
+/** Damage found by a replay (see {@link ReplayReport.corruption}). */
+export interface ReplayCorruption {
+  error: CorruptionError;
+  /** What was not loaded: everything from the damage on. */
+  lost: ReplayLoss;
+  /** What repair removed from disk; undefined in read-only mode. */
+  repair?: RepairResult;
+}
+
+/** The part of a WAL (or WBL) at and after damage, which replay could not load. */
+export interface ReplayLoss {
+  /** Bytes of the damaged segment from the damaged record on. */
+  segmentBytes: number;
+  /** The segments after the damaged one, all lost (a repair deletes them). */
+  laterSegments: number[];
+  /** Records and float samples those later segments hold, as far as they could be read. */
+  laterRecords: number;
+  laterSamples: number;
+}
+
+/** Options of {@link replayWAL} and {@link replayWBL}. */
+export interface ReplayOptions {
+  /** Never write: damage is reported, not repaired. */
+  readOnly?: boolean;
+  /** false: damage rejects with its {@link CorruptionError}, the logs are left as they are. */
+  repair?: boolean;
+  /** Full chunks in chunks_head/ to attach (WAL replay only). */
+  chunkMapper?: ChunkDiskMapper;
+  /** Gives the event loop a turn every few ms. */
+  slicer?: TimeSlicer;
+}
+
+/**
+ * Samples buffered before they are applied grouped by series: 7/8 of 2^20, so that the buffer,
+ * which grows by doubling, holds the records that cross the threshold (up to 2^17 samples) without
+ * doubling once more (a 24 MB copy that held the event loop).
+ */
+const flushThreshold = (1 << 20) - (1 << 17);
+/** Samples handled between two looks at the clock. */
+const sliceUnits = 1 << 14;
+/** Series records larger than this are decoded in pieces of about this size (~900 series). */
+const seriesPieceBytes = 64 * 1024;
 
 function emptyReport(): ReplayReport {
   return {
@@ -73,14 +121,28 @@ function emptyReport(): ReplayReport {
 
 /** Replays records into a head; shared by the WAL and the WBL passes. */
 class Replayer {
-  readonly #head: Head;
+  readonly #head: HeadState;
   readonly #dec = new RecordDecoder();
   readonly #samples: RefSamples = newRefSamples(4096);
   // Scratch of flush's counting sort.
   #counts = new Int32Array(0);
   #order = new Int32Array(0);
   readonly #series: RefSeries[] = [];
+  /** Index in #series of the next series to create; -1 when none waits. */
+  #seriesAt = -1;
+  /**
+   * A large series record waiting to be decoded piece by piece, with its piece offsets. The view
+   * stays valid until work() resolves: the replay loop reads the next record only after.
+   */
+  #seriesRec: Uint8Array | undefined;
+  #seriesPieces: number[] = [];
+  /** M-map markers waiting for the buffered samples to be applied first. */
+  #markers: RefMmapMarker[] | undefined;
   readonly report = emptyReport();
+  /** The directory read, named by corruption errors. */
+  dir = '';
+  /** A record that could not be decoded: replay stops there. */
+  corruption: CorruptionError | undefined;
   readonly #ooo: boolean;
   /** WBL markers naming chunks after this one are ignored (see ReplayReport.lastMmapRef). */
   readonly #lastMmapRef: number;
@@ -90,7 +152,7 @@ class Replayer {
   readonly #oooMmapped: Map<number, number[]>;
 
   constructor(
-    head: Head,
+    head: HeadState,
     ooo: boolean,
     mmapped = new Map<number, number[]>(),
     oooMmapped = new Map<number, number[]>(),
@@ -107,130 +169,218 @@ class Replayer {
     return this.#head.series.getByRef(ref) ?? this.#head.walDuplicateRefs.get(ref);
   }
 
-  onRecord = (rec: Uint8Array): void => {
+  /**
+   * Takes one record (`start`/`end`: its offsets in `segment`). Decoding happens here; work that
+   * can take long (creating series, applying samples) is queued for {@link work}, which must run
+   * before the next record. A record that does not decode sets {@link corruption}.
+   */
+  onRecord(rec: Uint8Array, segment: number, start: number, end: number): void {
     const r = this.report;
     r.records++;
     const head = this.#head;
-    switch (this.#dec.type(rec)) {
-      case RecordType.Series: {
-        this.#series.length = 0;
-        for (const { ref, labels } of this.#dec.series(rec, this.#series)) {
-          // Every ref the WAL used stays taken, duplicates included: a new series given one of
-          // them would get the samples logged under it.
-          head.raiseLastSeriesRef(ref);
-          const existing = head.series.getByLabels(labels);
-          if (existing !== undefined) {
-            if (existing.ref !== ref) head.walDuplicateRefs.set(ref, existing);
-            continue;
+    const type = this.#dec.type(rec);
+    try {
+      switch (type) {
+        case RecordType.Series:
+          if (rec.length > seriesPieceBytes) {
+            // Checked whole now (a damaged record creates no series), decoded in pieces by work().
+            this.#seriesPieces = seriesRecordPieces(rec, seriesPieceBytes);
+            this.#seriesRec = rec;
+            return;
           }
-          if (head.series.getByRef(ref) !== undefined) continue;
-          const s = head.createWithRef(ref, labels);
-          s.walLogged = true;
-          r.series++;
-          const chunks = this.#mmapped.get(ref);
-          if (chunks !== undefined) {
-            // WAL samples up to the last of these chunks' maxt are in them already.
-            for (let i = 0; i < chunks.length; i += 4) {
-              s.addMmapped(chunks[i]!, chunks[i + 1]!, chunks[i + 2]!, chunks[i + 3]!);
-              head.counters.numSamples += chunks[i + 3]!;
-              if (chunks[i + 1]! < head.counters.minTime) head.counters.minTime = chunks[i + 1]!;
-              if (chunks[i + 2]! > head.counters.maxTime) head.counters.maxTime = chunks[i + 2]!;
+          this.#series.length = 0;
+          this.#dec.series(rec, this.#series);
+          this.#seriesAt = 0;
+          return;
+        case RecordType.Samples: {
+          // Buffered and applied grouped by series (see flush): far fewer cache misses.
+          const sc = this.#samples;
+          const n0 = sc.length;
+          this.#dec.samplesInto(rec, sc);
+          const ts = sc.ts;
+          for (let i = n0; i < sc.length; i++) {
+            const t = ts[i]!;
+            if (t > Number.MAX_SAFE_INTEGER || t < -Number.MAX_SAFE_INTEGER) {
+              sc.length = n0;
+              throw new RecordDecodeError(`timestamp ${t} is not a safe integer (beyond ±2^53-1 ms)`);
             }
-            r.mmappedChunks += chunks.length / 4;
-            this.#mmapped.delete(ref);
           }
-          const oooChunks = this.#oooMmapped.get(ref);
-          if (oooChunks !== undefined) {
-            s.oooCompleted = [];
-            for (let i = 0; i < oooChunks.length; i += 4) {
-              const [cref, mint, maxt, n] = [oooChunks[i]!, oooChunks[i + 1]!, oooChunks[i + 2]!, oooChunks[i + 3]!];
-              s.oooCompleted.push({ chunk: cref, mint, maxt, numSamples: n });
-              head.counters.numSamples += n;
-              if (mint < head.counters.minTime) head.counters.minTime = mint;
-              if (maxt > head.counters.maxTime) head.counters.maxTime = maxt;
+          return;
+        }
+        case RecordType.Exemplars: {
+          for (const e of this.#dec.exemplars(rec)) {
+            const s = this.#get(e.ref);
+            if (s === undefined) {
+              r.unknownRefs++;
+              continue;
             }
-            r.mmappedChunks += oooChunks.length / 4;
-            this.#oooMmapped.delete(ref);
+            try {
+              head.exemplars.add(s.labels, { labels: e.labels, value: e.v, ts: e.t, hasTs: true });
+              r.exemplars++;
+            } catch (err) {
+              if (!(err instanceof Error)) throw err; // Out of order or duplicate: skipped, as on append.
+            }
           }
+          return;
         }
-        return;
-      }
-      case RecordType.Samples: {
-        // Buffered and applied grouped by series (see flush): far fewer cache misses.
-        this.#dec.samplesInto(rec, this.#samples);
-        if (this.#samples.length >= flushThreshold) this.flush();
-        return;
-      }
-      case RecordType.Exemplars: {
-        for (const e of this.#dec.exemplars(rec)) {
-          const s = this.#get(e.ref);
-          if (s === undefined) {
-            r.unknownRefs++;
-            continue;
+        case RecordType.Metadata: {
+          for (const m of this.#dec.metadata(rec)) {
+            const s = this.#get(m.ref);
+            if (s !== undefined) s.meta = { type: m.type, unit: m.unit, help: m.help };
           }
-          try {
-            head.exemplars.add(s.labels, { labels: e.labels, value: e.v, ts: e.t, hasTs: true });
-            r.exemplars++;
-          } catch (err) {
-            if (!(err instanceof Error)) throw err; // Out of order or duplicate: skipped, as on append.
-          }
+          return;
         }
-        return;
-      }
-      case RecordType.Metadata: {
-        for (const m of this.#dec.metadata(rec)) {
-          const s = this.#get(m.ref);
-          if (s !== undefined) s.meta = { type: m.type, unit: m.unit, help: m.help };
-        }
-        return;
-      }
-      case RecordType.MmapMarkers: {
-        // Prometheus: every OOO sample before a marker is in the m-mapped chunk it names, so the
-        // open OOO chunk rebuilt so far is dropped. Buffered samples belong before the marker.
-        // Only for chunks read back from chunks_head/: a later one was lost in a crash, its
-        // samples are those rebuilt from the WBL (Prometheus: loadWBL with lastMmapRef).
-        this.flush();
-        for (const m of this.#dec.mmapMarkers(rec)) {
-          if (m.mmapRef === 0 || m.mmapRef > this.#lastMmapRef) continue;
-          const s = this.#get(m.ref);
-          if (s === undefined) r.unknownRefs++;
-          else if (s.ooo !== undefined) {
-            head.counters.numSamples -= s.ooo.length;
-            r.samples -= s.ooo.length;
-            s.ooo = undefined;
+        case RecordType.MmapMarkers:
+          // Applied by work() once the samples buffered before them are.
+          this.#markers = this.#dec.mmapMarkers(rec);
+          return;
+        case RecordType.Tombstones: {
+          // Prometheus loadWAL: intervals ending before the head's valid range are dropped, the
+          // others apply to the series (or to the series a duplicate ref stands for).
+          for (const st of this.#dec.tombstones(rec)) {
+            const s = this.#get(st.ref);
+            if (s === undefined) {
+              r.unknownTombstoneRefs++;
+              continue;
+            }
+            for (const iv of st.intervals) {
+              if (iv.maxt < head.minValidTime) continue;
+              head.tombstones.addInterval(s.ref, iv);
+              r.tombstones++;
+            }
           }
+          return;
         }
-        return;
+        default:
+          r.skippedRecords++;
       }
-      case RecordType.Tombstones: {
-        // Prometheus loadWAL: intervals ending before the head's valid range are dropped, the
-        // others apply to the series (or to the series a duplicate ref stands for).
-        for (const st of this.#dec.tombstones(rec)) {
-          const s = this.#get(st.ref);
-          if (s === undefined) {
-            r.unknownTombstoneRefs++;
-            continue;
-          }
-          for (const iv of st.intervals) {
-            if (iv.maxt < head.minValidTime) continue;
-            head.tombstones.addInterval(s.ref, iv);
-            r.tombstones++;
-          }
-        }
-        return;
-      }
-      default:
-        r.skippedRecords++;
+    } catch (err) {
+      if (!(err instanceof RecordDecodeError)) throw err;
+      r.records--; // Not loaded.
+      // Prometheus loadWAL: a record that fails to decode is corruption at that segment and
+      // offset (its end, as Prometheus counts), repaired like damaged bytes.
+      this.corruption = new CorruptionError(this.dir, segment, start, `decode ${whatOf(type)}: ${err.message}`, {
+        readOffset: end,
+        kind: 'decode',
+        cause: err,
+      });
     }
-  };
+  }
+
+  /** Whether work queued by onRecord waits. */
+  hasWork(): boolean {
+    return (
+      this.#seriesAt >= 0 ||
+      this.#seriesRec !== undefined ||
+      this.#markers !== undefined ||
+      this.#samples.length >= flushThreshold
+    );
+  }
+
+  /** Does the queued work, giving the event loop a turn whenever `slicer` says. */
+  async work(slicer: TimeSlicer): Promise<void> {
+    if (this.#seriesAt >= 0) await this.#createSeries(slicer);
+    const rec = this.#seriesRec;
+    if (rec !== undefined) {
+      const pieces = this.#seriesPieces;
+      for (let k = 0; k + 1 < pieces.length; k++) {
+        this.#series.length = 0;
+        this.#dec.series(seriesRecordPiece(rec, pieces[k]!, pieces[k + 1]!), this.#series);
+        this.#seriesAt = 0;
+        await this.#createSeries(slicer);
+        if (slicer.due()) await slicer.yield();
+      }
+      this.#seriesRec = undefined;
+    }
+    if (this.#markers !== undefined) {
+      // Prometheus: every OOO sample before a marker is in the m-mapped chunk it names, so the
+      // open OOO chunk rebuilt so far is dropped. Buffered samples belong before the marker.
+      // Only for chunks read back from chunks_head/: a later one was lost in a crash, its
+      // samples are those rebuilt from the WBL (Prometheus: loadWBL with lastMmapRef).
+      await this.flush(slicer);
+      const head = this.#head;
+      const r = this.report;
+      for (const m of this.#markers) {
+        if (m.mmapRef === 0 || m.mmapRef > this.#lastMmapRef) continue;
+        const s = this.#get(m.ref);
+        if (s === undefined) r.unknownRefs++;
+        else if (s.ooo !== undefined) {
+          head.counters.numSamples -= s.ooo.length;
+          r.samples -= s.ooo.length;
+          s.ooo = undefined;
+        }
+      }
+      this.#markers = undefined;
+    }
+    if (this.#samples.length >= flushThreshold) await this.flush(slicer);
+  }
+
+  async #createSeries(slicer: TimeSlicer): Promise<void> {
+    const list = this.#series;
+    const head = this.#head;
+    const r = this.report;
+    for (let i = this.#seriesAt; i < list.length; i++) {
+      if ((i & 1023) === 1023 && slicer.due()) {
+        this.#seriesAt = i;
+        await slicer.yield();
+      }
+      const { ref, labels } = list[i]!;
+      // Every ref the WAL used stays taken, duplicates included: a new series given one of
+      // them would get the samples logged under it.
+      head.raiseLastSeriesRef(ref);
+      const existing = head.series.getByLabels(labels);
+      if (existing !== undefined) {
+        if (existing.ref !== ref) head.walDuplicateRefs.set(ref, existing);
+        continue;
+      }
+      if (head.series.getByRef(ref) !== undefined) continue;
+      const s = head.createWithRef(ref, labels);
+      s.walLogged = true;
+      r.series++;
+      this.#attachMmapped(s, ref);
+    }
+    this.#seriesAt = -1;
+    list.length = 0;
+  }
+
+  #attachMmapped(s: MemSeries, ref: number): void {
+    const head = this.#head;
+    const r = this.report;
+    const chunks = this.#mmapped.get(ref);
+    if (chunks !== undefined) {
+      // WAL samples up to the last of these chunks' maxt are in them already.
+      for (let i = 0; i < chunks.length; i += 4) {
+        s.addMmapped(chunks[i]!, chunks[i + 1]!, chunks[i + 2]!, chunks[i + 3]!);
+        head.counters.numSamples += chunks[i + 3]!;
+        if (chunks[i + 1]! < head.counters.minTime) head.counters.minTime = chunks[i + 1]!;
+        if (chunks[i + 2]! > head.counters.maxTime) head.counters.maxTime = chunks[i + 2]!;
+      }
+      r.mmappedChunks += chunks.length / 4;
+      this.#mmapped.delete(ref);
+    }
+    const oooChunks = this.#oooMmapped.get(ref);
+    if (oooChunks !== undefined) {
+      s.oooCompleted = [];
+      for (let i = 0; i < oooChunks.length; i += 4) {
+        const [cref, mint, maxt, n] = [oooChunks[i]!, oooChunks[i + 1]!, oooChunks[i + 2]!, oooChunks[i + 3]!];
+        s.oooCompleted.push({ chunk: cref, mint, maxt, numSamples: n });
+        head.counters.numSamples += n;
+        if (mint < head.counters.minTime) head.counters.minTime = mint;
+        if (maxt > head.counters.maxTime) head.counters.maxTime = maxt;
+      }
+      r.mmappedChunks += oooChunks.length / 4;
+      this.#oooMmapped.delete(ref);
+    }
+  }
 
   /**
    * Applies the buffered samples. Samples of different series are independent, so they are
    * applied series by series (a stable counting sort by ref keeps each series' order), which keeps
    * a series' chunk in cache across its samples. Series records only ever add series, so
-   * resolving refs now gives what resolving them record by record would.
+   * resolving refs now gives what resolving them record by record would. Applies them in slices,
+   * giving the event loop a turn between them when `slicer` says.
    */
-  flush(): void {
+  async flush(slicer: TimeSlicer): Promise<void> {
     const sc = this.#samples;
     const n = sc.length;
     if (n === 0) return;
@@ -259,11 +409,14 @@ class Replayer {
         counts[r] = at + 1;
       }
     }
-    this.#applySamples(sc, n, order);
+    for (let from = 0; from < n; from += sliceUnits) {
+      this.#applySamples(sc, from, Math.min(n, from + sliceUnits), order);
+      if (slicer.due()) await slicer.yield();
+    }
     sc.length = 0;
   }
 
-  #applySamples(sc: RefSamples, n: number, order: Int32Array | undefined): void {
+  #applySamples(sc: RefSamples, from: number, to: number, order: Int32Array | undefined): void {
     const head = this.#head;
     const c = head.counters;
     const r = this.report;
@@ -275,7 +428,7 @@ class Replayer {
     let mint = c.minTime;
     let maxt = c.maxTime;
     let added = 0;
-    for (let k = 0; k < n; k++) {
+    for (let k = from; k < to; k++) {
       const i = order === undefined ? k : order[k]!;
       const ref = refs[i]!;
       const s = last !== undefined && last.ref === ref ? last : this.#get(ref);
@@ -304,21 +457,22 @@ class Replayer {
 }
 
 /**
- * Rebuilds `head` from the WAL in `walDir`: the last checkpoint, then the segments after it. On
- * damage in a segment, the WAL is repaired (cut at the damage, later segments deleted) and the
- * report says what was lost; damage in a checkpoint rejects (the head cannot know what it lost).
+ * Rebuilds `head` from the WAL in `walDir`: the last checkpoint, then the segments after it.
+ * Segments are read in bounded pieces and the event loop gets a turn every few ms. On damage in a
+ * segment (bytes that do not read, or a record that does not decode), everything before it is
+ * kept and, unless `opts.repair` is false (then the damage rejects), the WAL is repaired: cut at
+ * the damage, later segments deleted; read-only, it is only reported. The report says what was
+ * lost. Damage in a checkpoint rejects (the head cannot know what it lost), as in Prometheus.
  */
-export async function replayWAL(
-  head: Head,
-  walDir: string,
-  readOnly = false,
-  chunkMapper?: ChunkDiskMapper,
-): Promise<ReplayReport> {
+export async function replayWAL(head: HeadState, walDir: string, opts: ReplayOptions = {}): Promise<ReplayReport> {
+  const slicer = opts.slicer ?? new TimeSlicer();
   const mmapped = new Map<number, number[]>();
   const oooMmapped = new Map<number, number[]>();
   let chunksCorruption: ChunkCorruptionError | undefined;
   const last = { mmapRef: 0, seriesRef: 0 };
-  if (chunkMapper !== undefined) chunksCorruption = await loadMmappedChunks(chunkMapper, mmapped, oooMmapped, last);
+  if (opts.chunkMapper !== undefined) {
+    chunksCorruption = await loadMmappedChunks(opts.chunkMapper, mmapped, oooMmapped, last);
+  }
   // Refs of chunks on disk stay taken even if the WAL lost their series (a checkpoint dropped it):
   // a new series given one would get those chunks on the next replay.
   head.raiseLastSeriesRef(last.seriesRef);
@@ -328,35 +482,125 @@ export async function replayWAL(
   const cp = await lastCheckpoint(walDir);
   let from = 0;
   if (cp !== undefined) {
-    const res = await readAllRecords(cp.dir, rp.onRecord);
-    rp.flush();
-    if (res.corruption !== undefined) throw res.corruption;
+    const err = await replayDir(rp, cp.dir, {}, slicer);
+    if (err !== undefined) throw err;
     rp.report.checkpoint = cp.index;
     from = cp.index + 1;
   }
-  const res = await readAllRecords(walDir, rp.onRecord, { from });
-  rp.flush();
-  if (res.corruption !== undefined) {
-    const error = res.corruption;
-    rp.report.corruption = readOnly ? { error } : { error, repair: await repair(walDir, error) };
-  }
+  const err = await replayDir(rp, walDir, { from }, slicer);
+  if (err !== undefined) rp.report.corruption = await onCorruption(walDir, err, opts, slicer);
   return rp.report;
 }
 
 /**
- * Replays the out-of-order samples of the WBL in `wblDir` into the head's OOO chunks.
- * `lastMmapRef` is the WAL replay's `ReplayReport.lastMmapRef`: markers of later chunks are ignored.
+ * Replays the out-of-order samples of the WBL in `wblDir` into the head's OOO chunks; damage is
+ * handled as by {@link replayWAL}. `lastMmapRef` is the WAL replay's `ReplayReport.lastMmapRef`:
+ * markers of later chunks are ignored.
  */
-export async function replayWBL(head: Head, wblDir: string, readOnly = false, lastMmapRef = 0): Promise<ReplayReport> {
+export async function replayWBL(
+  head: HeadState,
+  wblDir: string,
+  opts: ReplayOptions = {},
+  lastMmapRef = 0,
+): Promise<ReplayReport> {
+  const slicer = opts.slicer ?? new TimeSlicer();
   const rp = new Replayer(head, true, undefined, undefined, lastMmapRef);
   rp.report.lastMmapRef = lastMmapRef;
-  const res = await readAllRecords(wblDir, rp.onRecord);
-  rp.flush();
-  if (res.corruption !== undefined) {
-    const error = res.corruption;
-    rp.report.corruption = readOnly ? { error } : { error, repair: await repair(wblDir, error) };
-  }
+  const err = await replayDir(rp, wblDir, {}, slicer);
+  if (err !== undefined) rp.report.corruption = await onCorruption(wblDir, err, opts, slicer);
   return rp.report;
+}
+
+/** Replays the segments of `dir` in `range` into `rp`; returns the damage that stopped it. */
+async function replayDir(
+  rp: Replayer,
+  dir: string,
+  range: { from?: number; to?: number },
+  slicer: TimeSlicer,
+): Promise<CorruptionError | undefined> {
+  rp.dir = dir;
+  const r = await SegmentsReader.open(dir, range);
+  try {
+    let n = 0;
+    do {
+      while (r.next()) {
+        rp.onRecord(r.record(), r.segment(), r.recordOffset(), r.offset());
+        if (rp.corruption !== undefined) {
+          await rp.flush(slicer);
+          return rp.corruption;
+        }
+        if (rp.hasWork()) await rp.work(slicer);
+        // The clock is read once per 64 records: small records are cheap.
+        else if ((++n & 63) === 0 && slicer.due()) await slicer.yield();
+      }
+      if (slicer.due()) await slicer.yield();
+    } while (await r.fill());
+  } finally {
+    await r.close();
+  }
+  await rp.flush(slicer);
+  return r.err();
+}
+
+/** Measures what damage cost, then repairs, reports (read-only) or rejects (`repair: false`). */
+async function onCorruption(
+  dir: string,
+  error: CorruptionError,
+  opts: ReplayOptions,
+  slicer: TimeSlicer,
+): Promise<ReplayCorruption> {
+  if (opts.repair === false) throw error;
+  const lost = await measureLoss(dir, error, slicer);
+  if (opts.readOnly === true) return { error, lost };
+  return { error, lost, repair: await repair(dir, error) };
+}
+
+/** What replay could not load from the damage in `dir` on (read before a repair deletes it). */
+async function measureLoss(dir: string, error: CorruptionError, slicer: TimeSlicer): Promise<ReplayLoss> {
+  const size = (await stat(segmentName(dir, error.segment))).size;
+  const laterSegments = (await listSegments(dir)).filter((s) => s.index > error.segment).map((s) => s.index);
+  let laterRecords = 0;
+  let laterSamples = 0;
+  if (laterSegments.length > 0) {
+    const dec = new RecordDecoder();
+    const scratch = newRefSamples(4096);
+    const res = await readAllRecords(
+      dir,
+      (rec) => {
+        if (dec.type(rec) !== RecordType.Samples) return;
+        scratch.length = 0;
+        try {
+          laterSamples += dec.samplesInto(rec, scratch);
+        } catch (err) {
+          if (!(err instanceof RecordDecodeError)) throw err; // Counted as a record holding none.
+        }
+      },
+      { from: laterSegments[0] },
+      slicer,
+    );
+    laterRecords = res.records;
+  }
+  return { segmentBytes: Math.max(0, size - error.offset), laterSegments, laterRecords, laterSamples };
+}
+
+/** Prometheus's name of a record type in its "decode …" errors. */
+function whatOf(type: RecordType): string {
+  switch (type) {
+    case RecordType.Series:
+      return 'series';
+    case RecordType.Samples:
+      return 'samples';
+    case RecordType.Exemplars:
+      return 'exemplars';
+    case RecordType.Metadata:
+      return 'metadata';
+    case RecordType.MmapMarkers:
+      return 'mmap markers';
+    case RecordType.Tombstones:
+      return 'tombstones';
+    default:
+      return 'record';
+  }
 }
 
 /**

@@ -17,7 +17,7 @@ const neq = (n: string, v: string) => new Matcher(MatchType.NotEqual, n, v);
 const nre = (n: string, v: string) => new Matcher(MatchType.NotRegexp, n, v);
 
 async function dump(q: Querier, ...ms: Matcher[]): Promise<Record<string, [number, number][]>> {
-  const set = await q.select(true, undefined, ...ms);
+  const set = await q.select(true, undefined, ms);
   const out: Record<string, [number, number][]> = {};
   while (set.next()) {
     const s = set.at();
@@ -49,9 +49,9 @@ describe('Head', () => {
       '{__name__="up", job="b"}': [[1000, 3]],
     });
     expect(Object.keys(await dump(q, eq('job', 'b')))).toEqual(['{__name__="up", job="b"}']);
-    expect((await q.labelNames()).values).toEqual(['__name__', 'job']);
-    expect((await q.labelValues('job')).values).toEqual(['a', 'b']);
-    expect((await q.labelValues('job', undefined, eq('job', 'a'))).values).toEqual(['a']);
+    expect((await q.labelNames(undefined, [])).values).toEqual(['__name__', 'job']);
+    expect((await q.labelValues('job', undefined, [])).values).toEqual(['a', 'b']);
+    expect((await q.labelValues('job', undefined, [eq('job', 'a')])).values).toEqual(['a']);
     await q.close();
     const st = head.stats();
     expect(st.numSeries).toBe(2);
@@ -137,7 +137,7 @@ describe('Head', () => {
     let ref = 0;
     for (let i = 0; i < 480; i++) ref = app.append(ref, L('a', 'b'), i * 15_000, i);
     await app.commit();
-    const s = head.series.getByRef(ref)!;
+    const s = head.state.series.getByRef(ref)!;
     const sizes = [...s.completed.map((c) => c.chunk.numSamples()), s.openCount];
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(480);
     // 240 samples per hour: two chunks of 120 per range.
@@ -182,7 +182,7 @@ describe('Head', () => {
     expect(head.stats().numSeries).toBe(1);
     const q = head.querier(0, 10_000);
     expect(Object.keys(await dump(q))).toEqual(['{a="new"}']);
-    expect((await q.labelValues('a')).values).toEqual(['new']);
+    expect((await q.labelValues('a', undefined, [])).values).toEqual(['new']);
   });
 
   it('hands out chunks through the chunk querier', async () => {
@@ -191,7 +191,7 @@ describe('Head', () => {
     for (let i = 0; i < 300; i++) app.append(0, L('a', 'b'), i * 1000, i);
     await app.commit();
     const q = head.chunkQuerier(0, 1e9);
-    const set = await q.select(false, undefined, eq('a', 'b'));
+    const set = await q.select(false, undefined, [eq('a', 'b')]);
     expect(set.next()).toBe(true);
     const ci = set.at().chunkIterator();
     let total = 0;
@@ -223,7 +223,7 @@ describe('Head', () => {
     await app.commit();
     const want = (await dump(q))['{a="b"}']!;
     expect(want).toHaveLength(250);
-    const set = await cq.select(false, undefined);
+    const set = await cq.select(false, undefined, []);
     expect(set.next()).toBe(true);
     const ci = set.at().chunkIterator();
     const got: [number, number][] = [];
@@ -242,7 +242,7 @@ describe('Head', () => {
     const app = head.appender();
     for (let t = 0; t < 100; t++) app.append(0, L('a', 'b'), t * 10, t);
     await app.commit();
-    const set = await head.querier(0, 1e9).select(false, undefined);
+    const set = await head.querier(0, 1e9).select(false, undefined, []);
     set.next();
     const it = set.at().iterator();
     expect(it.seek(455)).toBe(ValueType.Float);
@@ -264,8 +264,8 @@ describe('Head', () => {
     app = head.appender();
     for (let t = 5; t < 40; t++) app.append(0, L('a', 'b'), t, t);
     await app.commit();
-    expect(head.series.getByLabels(L('a', 'b'))!.completed.length).toBeGreaterThan(1);
-    const set = await cq.select(false, undefined);
+    expect(head.state.series.getByLabels(L('a', 'b'))!.completed.length).toBeGreaterThan(1);
+    const set = await cq.select(false, undefined, []);
     expect(set.next()).toBe(true);
     const ci = set.at().chunkIterator();
     const ts: number[] = [];

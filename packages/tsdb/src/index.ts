@@ -1,27 +1,14 @@
 // @tsprom/tsdb: Prometheus's time series database (Head, WAL, head chunks) in TypeScript.
+// The user's API only: the DB, its options and reports, and the errors it reports. The WAL reader
+// side (for a remote-write watcher) is `@tsprom/tsdb/wal`; the typed errors of the DB's states
+// (closed, read-only...) are storage-interfaces'.
+export { ChunkCorruptionError } from './chunks/errors.js';
 export { DB, type DBOptions, type OpenReport } from './db.js';
-export { CircularExemplarStorage, type ExemplarQueryResult } from './exemplar-storage.js';
-export { defaultChunkRangeMs, Head, type HeadOptions, type HeadStats } from './head.js';
-export { HeadAppender, HeadAppenderV2 } from './head-append.js';
-export { oooCapMax } from './head-commit.js';
-export type { CommitBatch, HeadLog } from './head-log.js';
-export { HeadChunkQuerier, HeadQuerier } from './head-read.js';
-export type { ReplayReport } from './head-replay.js';
-export { HeadSeriesIterator, type SeriesSnapshot } from './head-iterator.js';
-export { Isolation, type IsolationState } from './isolation.js';
-export { allPostingsKey, MemPostings } from './mem-postings.js';
-export {
-  computeChunkEndTime,
-  defaultSamplesPerChunk,
-  type HeadChunkStore,
-  type MemChunk,
-  MemSeries,
-  maxBytesPerXORChunk,
-  rangeForTimestamp,
-} from './mem-series.js';
-export { OOOChunk } from './ooo-chunk.js';
-export { emptyPostings, intersectPostings, mergePostings, type Postings, withoutPostings } from './postings.js';
-export { type PostingsIndex, postingsForMatchers } from './postings-for-matchers.js';
-export { defaultStripeSize, StripeSeries } from './stripe-series.js';
+export { FileSystemUnavailableError } from './disk.js';
+export type { ExemplarQueryResult } from './exemplar-storage.js';
+export type { HeadStats } from './head.js';
+export type { ReplayCorruption, ReplayLoss, ReplayReport } from './head-replay.js';
+export { RecordDecodeError } from './record/errors.js';
 export type { Stone, TimeInterval } from './record/ref-types.js';
-export { addInterval, intervalContains, isSubrange, MemTombstones, overlapsAny } from './tombstones.js';
+export { CorruptionError, SegmentGapError } from './wlog/errors.js';
+export type { RepairResult } from './wlog/repair.js';

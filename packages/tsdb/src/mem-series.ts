@@ -36,8 +36,9 @@ export interface HeadChunkStore {
    * The chunks stored under `refs`, read without blocking the event loop, in the order given;
    * undefined for those it did not read (it failed, or read enough for one call): `read` reports
    * or reads them when they are needed. The chunks stay valid whatever the store does after.
+   * Rejects with `signal`'s reason once it is aborted.
    */
-  readMany?(refs: readonly number[]): Promise<(Chunk | undefined)[]>;
+  readMany?(refs: readonly number[], signal?: AbortSignal): Promise<(Chunk | undefined)[]>;
 }
 
 const COLS = 4; // maxt, lastValue, nextAt, open chunk's mint

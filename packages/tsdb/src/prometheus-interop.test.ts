@@ -1,19 +1,40 @@
-// Interop: real Prometheus 2.42 started on a data dir that tsprom wrote (WAL only) serves the
-// samples tsprom wrote. Skipped with a reason when Prometheus is not installed (fails under CI).
-import { mkdtemp, rm } from 'node:fs/promises';
+// Interop: real Prometheus 2.42 started on a data dir that tsprom wrote (WAL only, with DB.open's
+// default options, so snappy-compressed records) serves the samples tsprom wrote. Skipped with a
+// reason when Prometheus is not installed (fails under CI).
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Labels } from '@tsprom/labels';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { DB } from './db.js';
 import { havePrometheus, prometheusBin, startPrometheus } from './testing/prometheus-peer.js';
+import { PAGE_SIZE, RECORD_HEADER_SIZE, SNAPPY_MASK } from './wlog/wlog-constants.js';
+
+/** How many fragments of a WAL segment file are snappy-compressed, out of how many. */
+async function snappyFragments(segment: string): Promise<{ snappy: number; total: number }> {
+  const buf = await readFile(segment);
+  let snappy = 0;
+  let total = 0;
+  for (let page = 0; page < buf.length; page += PAGE_SIZE) {
+    const end = Math.min(page + PAGE_SIZE, buf.length);
+    for (let off = page; off + RECORD_HEADER_SIZE <= end; ) {
+      const type = buf[off]!;
+      if (type === 0) break; // The rest of the page is padding.
+      total++;
+      if ((type & SNAPPY_MASK) !== 0) snappy++;
+      off += RECORD_HEADER_SIZE + buf.readUInt16BE(off + 1);
+    }
+  }
+  return { snappy, total };
+}
 
 const runIt = havePrometheus || process.env.CI ? it : it.skip;
 const reason = havePrometheus ? '' : ` (skipped: ${prometheusBin} is not installed)`;
 
 describe('Prometheus 2.42 reads a tsprom WAL', () => {
-  runIt(`serves the series and samples tsprom wrote${reason}`, { timeout: 90_000 }, async () => {
+  runIt(`serves the series and samples tsprom wrote${reason}`, { timeout: 180_000 }, async () => {
     const root = await mkdtemp(join(tmpdir(), 'tsdb-interop-'));
+    onTestFinished(() => rm(root, { recursive: true, force: true }));
     const dataDir = join(root, 'data');
     const now = Math.floor(Date.now() / 1000) * 1000;
     const t0 = now - 600_000;
@@ -43,6 +64,10 @@ describe('Prometheus 2.42 reads a tsprom WAL', () => {
       await app.commit();
     }
     await db.close();
+    // The default is snappy, as in Prometheus since 2.20: most records here shrink with it.
+    const frags = await snappyFragments(join(dataDir, 'wal', '00000000'));
+    expect(frags.total).toBeGreaterThan(100);
+    expect(frags.snappy).toBeGreaterThan(frags.total / 2);
 
     const peer = await startPrometheus(dataDir, root, 'global:\n  scrape_interval: 1h\n');
     try {
@@ -69,7 +94,6 @@ describe('Prometheus 2.42 reads a tsprom WAL', () => {
       });
     } finally {
       await peer.stop();
-      await rm(root, { recursive: true, force: true });
     }
   });
 });

@@ -1,6 +1,6 @@
-// Regression tests of the review of issue #3 (findings 1-7 of /tmp/prompts/tsdb-review-findings.md).
+// Regression tests of the review of issue #3 (its findings 1-7).
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +8,7 @@ import { XORChunk } from '@tsprom/chunkenc';
 import { Labels, Matcher, MatchType } from '@tsprom/labels';
 import { ValueType } from '@tsprom/storage-interfaces';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DB } from './db.js';
+import { DB, headOf } from './db.js';
 import { Head } from './head.js';
 import type { CommitBatch, HeadLog } from './head-log.js';
 
@@ -25,7 +25,7 @@ afterEach(async () => {
 /** Sample times of the series named `name`. */
 async function times(db: DB | Head, name: string): Promise<number[]> {
   const q = db.querier(-1e15, 1e15);
-  const ss = await q.select(true, undefined, new Matcher(MatchType.Equal, '__name__', name));
+  const ss = await q.select(true, undefined, [new Matcher(MatchType.Equal, '__name__', name)]);
   const xs: number[] = [];
   while (ss.next()) {
     const it = ss.at().iterator();
@@ -49,7 +49,7 @@ describe('review regressions', () => {
     await db.close();
 
     db = await DB.open(dir);
-    expect(db.head.lastSeriesRef).toBe(3);
+    expect(headOf(db).lastSeriesRef).toBe(3);
     a = db.appender();
     expect(a.append(0, L('__name__', 'N'), 200_000, 1)).toBe(4);
     await a.commit();
@@ -77,7 +77,7 @@ describe('review regressions', () => {
     await db.close();
 
     db = await DB.open(dir, o);
-    expect(db.head.lastSeriesRef).toBeGreaterThanOrEqual(2);
+    expect(headOf(db).lastSeriesRef).toBeGreaterThanOrEqual(2);
     a = db.appender();
     const z = a.append(0, L('__name__', 'Z'), 20_000_000, 1);
     expect(z).not.toBe(2);
@@ -147,29 +147,14 @@ describe('review regressions', () => {
   });
 
   it('2: committed out-of-order samples survive SIGKILL although their m-mapped chunk did not reach disk', async () => {
-    const script = join(fileURLToPath(new URL('.', import.meta.url)), `zz-ooo-kill-${process.pid}.ts`);
-    await writeFile(
-      script,
-      `import { Labels } from '@tsprom/labels';
-import { DB } from './db.js';
-const db = await DB.open(process.argv[2]!, { outOfOrderTimeWindowMs: 1_000_000 });
-const L = Labels.fromStrings('__name__', 'o');
-let a = db.appender(); a.append(0, L, 1_000_000, 0); await a.commit();
-for (let i = 0; i < 40; i++) { a = db.appender(); a.append(1, L, 500_000 + i * 1000, i); await a.commit(); }
-process.kill(process.pid, 'SIGKILL');
-`,
-    );
-    try {
-      // Node itself with tsx as a loader (as crash.test.ts), so that the kill hits the writer.
-      const tsxLoader = new URL('../../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
-      const r = spawnSync(process.execPath, ['--import', tsxLoader, '--conditions=@tsprom/source', script, dir], {
-        encoding: 'utf8',
-      });
-      expect(r.stderr).toBe('');
-      expect(r.signal).toBe('SIGKILL');
-    } finally {
-      await rm(script, { force: true });
-    }
+    const script = fileURLToPath(new URL('./testing/ooo-kill-writer.ts', import.meta.url));
+    // Node itself with tsx as a loader (as crash.test.ts), so that the kill hits the writer.
+    const tsxLoader = new URL('../../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
+    const r = spawnSync(process.execPath, ['--import', tsxLoader, '--conditions=@tsprom/source', script, dir], {
+      encoding: 'utf8',
+    });
+    expect(r.stderr).toBe('');
+    expect(r.signal).toBe('SIGKILL');
     const db = await DB.open(dir, { outOfOrderTimeWindowMs: 1_000_000 });
     expect((await times(db, 'o')).length).toBe(41);
     await db.close();
@@ -185,7 +170,7 @@ process.kill(process.pid, 'SIGKILL');
     h.truncate(0);
     await a.commit();
     expect(await times(h, 'x')).toEqual([1000]);
-    expect(h.series.getByRef(1)?.pendingCommits).toBe(0);
+    expect(h.state.series.getByRef(1)?.pendingCommits).toBe(0);
     // With nothing pending any more, an empty series is collected.
     const c = h.appender();
     c.append(0, L('__name__', 'y'), 500, 1);
@@ -195,21 +180,21 @@ process.kill(process.pid, 'SIGKILL');
 
   it('6: a series with a huge ref costs one page, not an array padded up to the ref', async () => {
     const h = new Head();
-    const big = h.createWithRef(500_000_000, L('__name__', 'big'));
-    const huge = h.createWithRef(2 ** 40, L('__name__', 'huge'));
-    const small = h.createWithRef(7, L('__name__', 'small'));
-    expect(h.series.getByRef(500_000_000)).toBe(big);
-    expect(h.series.getByRef(2 ** 40)).toBe(huge);
-    expect(h.series.getByRef(7)).toBe(small);
-    expect(h.series.getByRef(8)).toBeUndefined();
-    expect(h.series.getByRef(2 ** 35)).toBeUndefined();
-    expect([...h.series.values()].map((s) => s.ref)).toEqual([7, 500_000_000, 2 ** 40]);
+    const big = h.state.createWithRef(500_000_000, L('__name__', 'big'));
+    const huge = h.state.createWithRef(2 ** 40, L('__name__', 'huge'));
+    const small = h.state.createWithRef(7, L('__name__', 'small'));
+    expect(h.state.series.getByRef(500_000_000)).toBe(big);
+    expect(h.state.series.getByRef(2 ** 40)).toBe(huge);
+    expect(h.state.series.getByRef(7)).toBe(small);
+    expect(h.state.series.getByRef(8)).toBeUndefined();
+    expect(h.state.series.getByRef(2 ** 35)).toBeUndefined();
+    expect([...h.state.series.values()].map((s) => s.ref)).toEqual([7, 500_000_000, 2 ** 40]);
     const a = h.appender();
     expect(a.append(0, L('__name__', 'new'), 1, 1)).toBe(2 ** 40 + 1);
     await a.commit();
-    h.series.delete(big);
-    expect(h.series.getByRef(500_000_000)).toBeUndefined();
-    expect(h.series.size).toBe(3);
+    h.state.series.delete(big);
+    expect(h.state.series.getByRef(500_000_000)).toBeUndefined();
+    expect(h.state.series.size).toBe(3);
   });
 
   it('7: a non-empty wbl/ is replayed when the DB is reopened without an out-of-order window', async () => {
@@ -247,7 +232,7 @@ process.kill(process.pid, 'SIGKILL');
     const a = h.appender();
     for (let i = 0; i < 300; i++) a.append(0, L('__name__', 'r'), i * 1000 + (rnd() % 997), vals[i]!);
     await a.commit();
-    const completed = h.series.getByRef(1)!.completed;
+    const completed = h.state.series.getByRef(1)!.completed;
     expect(completed.length).toBeGreaterThan(1);
     for (const c of completed) {
       // Without its last sample, the chunk was at most 1 KiB: the last append is the one that

@@ -32,7 +32,7 @@ async function fill(db: DB): Promise<void> {
 /** Every sample as [t, v, st] through the sample querier. */
 async function readAll(db: DB): Promise<[number, number, number][]> {
   const q = db.querier(-Infinity, Infinity);
-  const set = await q.select(true, undefined);
+  const set = await q.select(true, undefined, []);
   const xs: [number, number, number][] = [];
   while (set.next()) {
     const it = set.at().iterator();
@@ -46,7 +46,7 @@ async function readAll(db: DB): Promise<[number, number, number][]> {
 /** Every chunk of the chunk querier: its encoding and its samples' start timestamps. */
 async function readChunks(db: DB): Promise<{ encoding: number; sts: number[] }[]> {
   const q = db.chunkQuerier(-Infinity, Infinity);
-  const set = await q.select(true, undefined);
+  const set = await q.select(true, undefined, []);
   const out: { encoding: number; sts: number[] }[] = [];
   while (set.next()) {
     const ci = set.at().chunkIterator();

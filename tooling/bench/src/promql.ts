@@ -2,12 +2,13 @@
 // the two shapes of the PromQL issue (#4): a counter rate summed by job over 10k series, and a
 // 0.9 quantile over 1k classic histograms of 12 buckets; 2h at a 15s step (481 steps).
 import { Labels } from '@tsprom/labels';
-import { Engine, TestStorage } from '@tsprom/promql';
+import { Engine } from '@tsprom/promql';
+import { TestStorage } from '@tsprom/promql/testing';
 
-const SCRAPE_MS = 15_000;
-const RANGE_MS = 2 * 3600_000;
+export const SCRAPE_MS = 15_000;
+export const RANGE_MS = 2 * 3600_000;
 const LOOKBACK_MS = 5 * 60_000;
-const START = 1_700_000_000_000;
+export const START = 1_700_000_000_000;
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
@@ -18,7 +19,7 @@ function lcg(seed: number): () => number {
 }
 
 /** Counters `http_requests_total{job, instance}`: `series` of them, scraped every 15s. */
-function counters(storage: TestStorage, series: number): number {
+export function counters(storage: TestStorage, series: number): number {
   const r = lcg(1);
   let samples = 0;
   for (let i = 0; i < series; i++) {

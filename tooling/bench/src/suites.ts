@@ -2,13 +2,23 @@
 import { run as chunkenc } from './chunkenc.js';
 import { run as labels } from './labels.js';
 import { run as promql } from './promql.js';
+import { run as promqlParse } from './promql-parse.js';
+import { run as promqlLoop } from './promql-loop.js';
+import { run as textparse } from './textparse.js';
 import { run as tsdb } from './tsdb.js';
 import { run as tsdbLoop } from './tsdb-loop.js';
+import { run as tsdbWalSize } from './tsdb-wal-size.js';
+import { run as tsdbReplay } from './tsdb-replay.js';
 
 export const suites: Record<string, () => void | Promise<void>> = {
   labels,
   chunkenc,
   tsdb,
   'tsdb-loop': tsdbLoop,
+  'tsdb-wal-size': tsdbWalSize,
+  'tsdb-replay': tsdbReplay,
   promql,
+  'promql-parse': promqlParse,
+  'promql-loop': promqlLoop,
+  textparse,
 };

@@ -170,7 +170,7 @@ export async function run(): Promise<void> {
     const q = db.querier(-Infinity, Infinity);
     let set: Awaited<ReturnType<typeof q.select>> | undefined;
     const sel = await watch(async () => {
-      set = await q.select(false, undefined, new Matcher(MatchType.Regexp, 'job', '.+'));
+      set = await q.select(false, undefined, [new Matcher(MatchType.Regexp, 'job', '.+')]);
     });
     let n = 0;
     while (set!.next()) {

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Labels, Matcher, MatchType } from '@tsprom/labels';
-import { ValueType } from '@tsprom/storage-interfaces';
-import { DB, Head } from '@tsprom/tsdb';
+import { type Appendable, type Queryable, ValueType } from '@tsprom/storage-interfaces';
+import { DB } from '@tsprom/tsdb';
 import { formatRate, report } from './harness.js';
 
 const numSeries = 100_000;
@@ -50,7 +50,7 @@ function getGC(): () => Promise<void> {
 
 /** Appends `rounds` scrapes of every series (one commit per scrape); returns samples/s. */
 async function appendRounds(
-  open: () => { appender(): ReturnType<Head['appender']> },
+  open: () => Appendable,
   labels: Labels[],
   refs: number[],
   fromRound: number,
@@ -68,11 +68,11 @@ async function appendRounds(
   return (rounds * labels.length) / s;
 }
 
-function iterateAll(db: { querier(mint: number, maxt: number): ReturnType<Head['querier']> }, ms: Matcher[]) {
+function iterateAll(db: Queryable, ms: Matcher[]) {
   return (async () => {
     const q = db.querier(-Infinity, Infinity);
     const start = performance.now();
-    const set = await q.select(false, undefined, ...ms);
+    const set = await q.select(false, undefined, ms);
     let n = 0;
     let sum = 0;
     while (set.next()) {
@@ -101,9 +101,10 @@ async function writeWithWAL(dir: string, labels: Labels[]): Promise<number> {
 /** Appends 100k series x 120 samples to an in-memory head, then selects and iterates. */
 async function inMemory(labels: Labels[]): Promise<void> {
   // Warm-up on a smaller head so that the timed run measures optimized code.
-  const warm = new Head();
+  const warm = await DB.open();
   await appendRounds(() => warm, labels.slice(0, 10_000), new Array<number>(10_000).fill(0), 0, 60);
-  const head = new Head();
+  await warm.close();
+  const head = await DB.open();
   const refs = new Array<number>(numSeries).fill(0);
   await appendRounds(() => head, labels, refs, 0, 1);
   const rate = await appendRounds(() => head, labels, refs, 1, samplesPerSeries - 1);
@@ -114,6 +115,7 @@ async function inMemory(labels: Labels[]): Promise<void> {
   const sel = [new Matcher(MatchType.Equal, 'job', 'job-3')];
   const it = await iterateAll(head, sel);
   report(`tsdb: select job="job-3" + iterate (${it.n / 1e6}M samples, in memory)`, formatRate(it.rate, 'samples'));
+  await head.close();
 }
 
 /** Runs the tsdb suite and prints its figures. */

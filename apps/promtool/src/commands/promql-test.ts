@@ -1,12 +1,14 @@
 // `tspromtool promql test FILE...`: runs PromQL test-DSL scripts (Prometheus promqltest format).
 import { readFile } from 'node:fs/promises';
-import { countEvalStatements, runTestScript } from '@tsprom/promql';
+import { countEvalStatements, runTestScript } from '@tsprom/promql/testing';
 import { type Command, UsageError } from '../command.js';
 
 /** Runs each file's eval statements and ends with `N passed, M failed`. Exit code 1 if any failed. */
 export const promqlTest: Command = {
   path: 'promql test',
   summary: 'Run PromQL test-DSL scripts (load / clear / eval) against the engine.',
+  usage: '<test-file>...',
+  args: [{ arg: '<test-file>...', help: 'The test scripts (Prometheus promqltest format).' }],
   async run(args, io) {
     const files = args.filter((a) => !a.startsWith('-'));
     if (files.length === 0) throw new UsageError('promql test: at least one FILE is required');

@@ -1,10 +1,13 @@
 // Prometheus: cmd/promtool/tsdb.go dumpSamples (`promtool tsdb dump`). Prints every sample of the
 // series matching --match within [--min-time, --max-time] as `{labels} VALUE TIMESTAMP`, with the
-// value formatted as Go's %g, series sorted by labels. Reads the head (WAL) of the data dir.
-import { type Series, ValueType } from '@tsprom/storage-interfaces';
+// value formatted as Go's %g, series sorted by labels. Reads the head (WAL) of the data dir and
+// fails as promtool does (exit 1, its message) on a missing dir or a damaged WAL.
+import { readdir, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { Labels, type Matcher } from '@tsprom/labels';
 import { formatFloatG, parseMetricSelector } from '@tsprom/promql';
-import { DB } from '@tsprom/tsdb';
+import { type Series, ValueType } from '@tsprom/storage-interfaces';
+import { CorruptionError, DB } from '@tsprom/tsdb';
 import { type Command, type CommandIO, UsageError } from '../command.js';
 
 /**
@@ -52,10 +55,86 @@ function parseArgs(args: string[]): DumpArgs {
   return out;
 }
 
+/** Go's wording of the errno errors promtool reports (syscall.Errno.Error). */
+const goErrno: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  ENOTDIR: 'not a directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ELOOP: 'too many levels of symbolic links',
+  ENAMETOOLONG: 'file name too long',
+  EIO: 'input/output error',
+};
+
+function goError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code !== undefined && goErrno[code] !== undefined) return goErrno[code];
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** A block directory's name: a ULID (Prometheus: tsdb.BlockDirs, ulid.ParseStrict). */
+const ulidName = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
+
+/**
+ * Prometheus: tsdb.OpenDBReadOnly and DBReadOnly.Blocks, the checks before the WAL is read.
+ * Returns the error to print (promtool's words where promtool has the case), or undefined.
+ */
+async function checkDataDir(dir: string): Promise<string | undefined> {
+  try {
+    await stat(dir);
+  } catch (err) {
+    return `opening the db dir: stat ${dir}: ${goError(err)}`;
+  }
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (err) {
+    return `find blocks: readdirent ${dir}: ${goError(err)}`;
+  }
+  const blocks: string[] = [];
+  for (const n of names.sort()) {
+    if (ulidName.test(n) && (await stat(join(dir, n)).catch(() => undefined))?.isDirectory()) blocks.push(n);
+  }
+  if (blocks.length > 0) {
+    // Dumping only the head would print part of the data and exit 0: refuse instead.
+    const which = blocks.length === 1 ? `block ${blocks[0]}` : `${blocks.length} blocks (${blocks[0]} …)`;
+    return `${dir} holds ${which}: tspromtool cannot read blocks yet, only the head (wal/); use promtool for this directory`;
+  }
+  const walDir = join(dir, 'wal');
+  try {
+    await stat(walDir);
+  } catch (err) {
+    return `read WAL: find last checkpoint: open ${walDir}: ${goError(err)}`;
+  }
+  return undefined;
+}
+
+/**
+ * promtool's report of WAL damage: `read WAL: `, then `backfill checkpoint: ` in a checkpoint, then
+ * for bytes that do not read (not for records that do not decode) `read records: `.
+ */
+export function walErrorMessage(err: CorruptionError): string {
+  const inCheckpoint = /^checkpoint\.\d+$/.test(basename(err.dir));
+  return `read WAL: ${inCheckpoint ? 'backfill checkpoint: ' : ''}${err.kind === 'read' ? 'read records: ' : ''}${err.message}`;
+}
+
 async function run(args: string[], io: CommandIO): Promise<number> {
   const a = parseArgs(args);
   const matcherSets = a.matches.map(parseSeriesSelector);
-  const db = await DB.open(a.dir, { readOnly: true });
+  const problem = await checkDataDir(a.dir);
+  if (problem !== undefined) {
+    io.stderr(`${problem}\n`);
+    return 1;
+  }
+  let db: DB;
+  try {
+    // promtool's read-only DB fails on damage; it never repairs.
+    db = await DB.open(a.dir, { readOnly: true, walRepair: false, logger: () => {} });
+  } catch (err) {
+    if (!(err instanceof CorruptionError)) throw err;
+    io.stderr(`${walErrorMessage(err)}\n`);
+    return 1;
+  }
   try {
     const seen = new Set<string>();
     const q = db.querier(a.minTime, a.maxTime);
@@ -63,7 +142,7 @@ async function run(args: string[], io: CommandIO): Promise<number> {
     // Several --match selectors: their union, each series once, in label order.
     const series: { labels: string; s: Series }[] = [];
     for (const ms of matcherSets) {
-      const set = await q.select(true, undefined, ...ms);
+      const set = await q.select(true, undefined, ms);
       while (set.next()) {
         const s = set.at();
         const key = s.labels().key();
@@ -96,5 +175,12 @@ async function run(args: string[], io: CommandIO): Promise<number> {
 export const tsdbDump: Command = {
   path: 'tsdb dump',
   summary: 'Dump samples from a TSDB.',
+  usage: '[<flags>] [<db path>]',
+  flags: [
+    { flag: '--min-time=-9223372036854775808', help: 'Minimum timestamp to dump.' },
+    { flag: '--max-time=9223372036854775807', help: 'Maximum timestamp to dump.' },
+    { flag: `--match="{__name__=~'(?s:.*)'}"`, help: 'Series selector.' },
+  ],
+  args: [{ arg: '[<db path>]', help: 'Database path (default is data/).' }],
   run,
 };

@@ -8,6 +8,7 @@ import {
 import type { EvalHost } from '../eval-host.js';
 import { formatFloatF, parseGoFloat } from '../go-float.js';
 import type { Call } from '../parser/index.js';
+import { inBlocks } from '../eval-loop.js';
 import { Series } from '../value.js';
 import { type Bucket, bucketFraction, bucketQuantile, bucketQuantileFlags } from './histogram-quantile.js';
 import { setLabel } from '../series-utils.js';
@@ -28,11 +29,18 @@ type BucketFn = (buckets: Bucket[], k: number, metricName: string, emit: (suffix
  * `vecArg` is the index of the bucket-vector argument; `outLabel` names the label that `emit`'s
  * suffix goes in (histogram_quantiles), '' for none.
  */
-function evalClassicBuckets(ev: EvalHost, e: Call, vecArg: number, outLabel: string, fn: BucketFn): Series[] {
-  const input = ev.eval(e.args[vecArg]!);
+async function evalClassicBuckets(
+  ev: EvalHost,
+  e: Call,
+  vecArg: number,
+  outLabel: string,
+  fn: BucketFn,
+): Promise<Series[]> {
+  const input = await ev.eval(e.args[vecArg]!);
   const groups: Group[] = [];
   const byKey = new Map<string, Group>();
   for (let i = 0; i < input.length; i++) {
+    if ((i & 63) === 63 && ev.due()) await ev.pause();
     const s = input[i]!;
     const le = s.metric.get('le');
     const ub = parseGoFloat(le);
@@ -58,7 +66,8 @@ function evalClassicBuckets(ev: EvalHost, e: Call, vecArg: number, outLabel: str
   }
   const cur = new Int32Array(input.length);
   const res: Series[] = [];
-  for (let k = 0; k < ev.numSteps; k++) {
+  let emitted = 0;
+  const step = (k: number): void => {
     const ts = ev.start + k * ev.interval;
     for (const g of groups) {
       const buckets: Bucket[] = [];
@@ -79,18 +88,21 @@ function evalClassicBuckets(ev: EvalHost, e: Call, vecArg: number, outLabel: str
           res.push(out);
         }
         out.push(ts, v);
+        emitted++;
       });
     }
-  }
-  let total = 0;
-  for (const s of res) total += s.length;
-  ev.countSamples(total);
+  };
+  await inBlocks(ev, ev.numSteps, input.length, (from, to) => {
+    for (let k = from; k < to; k++) step(k);
+    ev.countSamples(emitted);
+    emitted = 0;
+  });
   return res;
 }
 
 /** `histogram_quantile(q, buckets)` over classic `le` buckets, at every step. */
-export function evalHistogramQuantile(ev: EvalHost, e: Call): Series[] {
-  const q = ev.evalScalar(e.args[0]!);
+export async function evalHistogramQuantile(ev: EvalHost, e: Call): Promise<Series[]> {
+  const q = await ev.evalScalar(e.args[0]!);
   for (let k = 0; k < q.length; k++) {
     const qk = q[k]!;
     if (Number.isNaN(qk) || qk < 0 || qk > 1) {
@@ -112,13 +124,13 @@ function quantileLabel(q: number): string {
 }
 
 /** `histogram_quantiles(buckets, "label", q1, …)`: one output series per quantile. */
-export function evalHistogramQuantiles(ev: EvalHost, e: Call): Series[] {
+export async function evalHistogramQuantiles(ev: EvalHost, e: Call): Promise<Series[]> {
   let la = e.args[1]!;
   while (la.type === 'ParenExpr' || la.type === 'StepInvariantExpr') la = la.expr;
   const label = la.type === 'StringLiteral' ? la.val : '';
   const qs: Float64Array[] = [];
   for (let i = 2; i < e.args.length; i++) {
-    const q = ev.evalScalar(e.args[i]!);
+    const q = await ev.evalScalar(e.args[i]!);
     for (let k = 0; k < q.length; k++) {
       const qk = q[k]!;
       if (Number.isNaN(qk) || qk < 0 || qk > 1) {
@@ -142,9 +154,9 @@ export function evalHistogramQuantiles(ev: EvalHost, e: Call): Series[] {
 }
 
 /** `histogram_fraction(lower, upper, buckets)` over classic buckets. */
-export function evalHistogramFraction(ev: EvalHost, e: Call): Series[] {
-  const lower = ev.evalScalar(e.args[0]!);
-  const upper = ev.evalScalar(e.args[1]!);
+export async function evalHistogramFraction(ev: EvalHost, e: Call): Promise<Series[]> {
+  const lower = await ev.evalScalar(e.args[0]!);
+  const upper = await ev.evalScalar(e.args[1]!);
   return evalClassicBuckets(ev, e, 2, '', (buckets, k, _name, emit) => {
     emit('', bucketFraction(lower[k]!, upper[k]!, buckets));
   });

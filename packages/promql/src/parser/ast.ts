@@ -278,27 +278,75 @@ export interface DurationExpr extends Node {
   wrapped: boolean;
 }
 
-/** Prometheus `Expr.Type()`: the value type an expression evaluates to. */
+/** Prometheus `Expr.Type()`: the value type an expression evaluates to. Iterative: any depth is fine. */
 export function exprType(e: Expr): ValueTypeName {
-  switch (e.type) {
-    case 'AggregateExpr':
-    case 'VectorSelector':
-      return 'vector';
-    case 'BinaryExpr':
-      return exprType(e.lhs) === 'scalar' && exprType(e.rhs) === 'scalar' ? 'scalar' : 'vector';
-    case 'Call':
-      return e.func.returnType;
-    case 'MatrixSelector':
-    case 'SubqueryExpr':
-      return 'matrix';
-    case 'NumberLiteral':
-    case 'DurationExpr':
-      return 'scalar';
-    case 'StringLiteral':
-      return 'string';
-    case 'ParenExpr':
-    case 'UnaryExpr':
-    case 'StepInvariantExpr':
-      return exprType(e.expr);
+  let n = e;
+  for (;;) {
+    switch (n.type) {
+      case 'AggregateExpr':
+      case 'VectorSelector':
+        return 'vector';
+      case 'BinaryExpr':
+        return binaryType(n);
+      case 'Call':
+        return n.func.returnType;
+      case 'MatrixSelector':
+      case 'SubqueryExpr':
+        return 'matrix';
+      case 'NumberLiteral':
+      case 'DurationExpr':
+        return 'scalar';
+      case 'StringLiteral':
+        return 'string';
+      case 'ParenExpr':
+      case 'UnaryExpr':
+      case 'StepInvariantExpr':
+        n = n.expr;
+    }
   }
+}
+
+// The type of each BinaryExpr, computed once: the engine asks for its operands' types, which for
+// a chain `a + b + c + …` would otherwise cost time quadratic in its length. Operators and
+// operands are never replaced by ones of another type, so a node's type never changes.
+const binaryTypes = new WeakMap<BinaryExpr, 'scalar' | 'vector'>();
+
+// Scalar when both operands are, looking through parentheses, signs and other binary operations.
+function binaryType(root: BinaryExpr): 'scalar' | 'vector' {
+  const known = binaryTypes.get(root);
+  if (known !== undefined) return known;
+  // Post-order over the binary operations under `root`, so that each one's type is stored.
+  const stack: BinaryExpr[] = [root];
+  const expanded: boolean[] = [false];
+  while (stack.length > 0) {
+    const b = stack[stack.length - 1] as BinaryExpr;
+    if (!expanded[stack.length - 1]) {
+      expanded[stack.length - 1] = true;
+      for (const side of [b.rhs, b.lhs]) {
+        const inner = unwrap(side);
+        if (inner.type === 'BinaryExpr' && !binaryTypes.has(inner)) {
+          stack.push(inner);
+          expanded.push(false);
+        }
+      }
+      continue;
+    }
+    stack.pop();
+    expanded.pop();
+    binaryTypes.set(b, operandType(b.lhs) === 'scalar' && operandType(b.rhs) === 'scalar' ? 'scalar' : 'vector');
+  }
+  return binaryTypes.get(root) as 'scalar' | 'vector';
+}
+
+function unwrap(e: Expr): Expr {
+  let n = e;
+  while (n.type === 'ParenExpr' || n.type === 'UnaryExpr' || n.type === 'StepInvariantExpr') n = n.expr;
+  return n;
+}
+
+// The type of an operand whose binary operations have their types stored.
+function operandType(e: Expr): ValueTypeName {
+  const n = unwrap(e);
+  if (n.type === 'BinaryExpr') return binaryTypes.get(n) as 'scalar' | 'vector';
+  return exprType(n);
 }

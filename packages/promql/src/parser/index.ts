@@ -40,12 +40,6 @@ export { parseMetricSelector, parseMetricSelectors } from './metric-selector.js'
 export { type ParserOptions, parseExpr } from './parser.js';
 export { AtModifierUnsafeFunctions, preprocessExpr } from './preprocess.js';
 export { exprToString, prettify, quoteStringLiteral } from './printer.js';
-export {
-  parseSeriesDesc,
-  type SequenceValue,
-  type SeriesDesc,
-  StaleNaN,
-  StaleNaNBits,
-} from './series-desc.js';
+export { parseSeriesDesc, type SequenceValue, type SeriesDesc } from './series-desc.js';
 export { type ASTJSON, translateAST } from './translate-ast.js';
 export { children, inspect } from './walk.js';

@@ -1,4 +1,5 @@
 // Prometheus: promql/parser/lex.go (the checks its lexer makes, and item descriptions in errors).
+import { isDigit, isIdentPart, isIdentStart, isWordPart } from './scanner.js';
 
 /** A lexical error found before parsing: Prometheus's lexer message and where it applies. */
 export interface LexProblem {
@@ -125,6 +126,9 @@ function goQuoteShort(v: string): string {
   return JSON.stringify(v);
 }
 
+// Characters of operators and punctuation outside braces.
+const OPERATOR_CHARS = '.,=!~<>+-*/%^@';
+
 // Decimal digits may be separated by single underscores, as Go's ParseInt/ParseFloat allow.
 const NUMBER_RE =
   /^(?:0[xX]_?[0-9a-fA-F_]*|(?:[0-9](?:_?[0-9])*(?:\.(?:[0-9](?:_?[0-9])*)?)?|\.[0-9](?:_?[0-9])*)(?:[eE][+-]?[0-9](?:_?[0-9])*)?)/;
@@ -162,8 +166,8 @@ export function lexCheck(input: string): LexProblem | undefined {
     }
     const top = stack[stack.length - 1];
     if (top?.ch === '{') {
-      if (/[a-zA-Z_]/.test(c)) {
-        while (/[a-zA-Z0-9_]/.test(input[i] ?? '')) i++;
+      if (isIdentStart(input.charCodeAt(i))) {
+        while (isWordPart(input.charCodeAt(i))) i++;
         continue;
       }
       if (c === '}') {
@@ -179,18 +183,18 @@ export function lexCheck(input: string): LexProblem | undefined {
           message: `unexpected character after '!' inside braces: ${goQuoteRune(input[i + 1] ?? '\uFFFD')}`,
         };
       }
-      if (!/[,=!~]/.test(c)) {
+      if (c !== ',' && c !== '=' && c !== '!' && c !== '~') {
         const ch = String.fromCodePoint(input.codePointAt(i) as number);
         return { pos: i, end: i + ch.length, message: `unexpected character inside braces: ${goQuoteRune(ch)}` };
       }
       i++;
       continue;
     }
-    if (/[a-zA-Z_]/.test(c) || (c === ':' && isIdentChar(input[i + 1]) && stack[stack.length - 1]?.ch !== '[')) {
-      while (isIdentChar(input[i])) i++;
+    if (isIdentStart(input.charCodeAt(i)) || (c === ':' && isIdentChar(input[i + 1]) && top?.ch !== '[')) {
+      while (isIdentPart(input.charCodeAt(i))) i++;
       continue;
     }
-    if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(input[i + 1] ?? ''))) {
+    if (isDigit(input.charCodeAt(i)) || (c === '.' && isDigit(input.charCodeAt(i + 1)))) {
       const rest = input.slice(i);
       const badExp =
         /^(?:[0-9](?:_?[0-9])*(?:\.(?:[0-9](?:_?[0-9])*)?)?|\.[0-9](?:_?[0-9])*)[eE](?![+-]?[0-9])[+-]?/.exec(
@@ -262,7 +266,7 @@ export function lexCheck(input: string): LexProblem | undefined {
         }
         break;
     }
-    if (!/[.,=!~<>+\-*/%^@]/.test(c) || (c === '.' && !/[0-9]/.test(input[i + 1] ?? ''))) {
+    if (!OPERATOR_CHARS.includes(c) || (c === '.' && !isDigit(input.charCodeAt(i + 1)))) {
       const ch = String.fromCodePoint(input.codePointAt(i) as number);
       return { pos: i, end: i + ch.length, message: `unexpected character: ${goQuoteRune(ch)}` };
     }

@@ -66,6 +66,29 @@ describe('preprocessExpr', () => {
     expect(sq).toMatchObject({ args: [{ range: 600_000, step: 60_000 }] });
   });
 
+  it('leaves its input alone: one parse serves queries of other start, end and step', () => {
+    const parsed = parseExpr('foo @ start() + max_over_time(bar[step():] @ end()) + count_over_time(x[range()])', all);
+    const before = JSON.stringify(parsed);
+    const a = preprocessExpr(parsed, 1000, 9000, 1000);
+    const b = preprocessExpr(parsed, 5000, 65_000, 30_000);
+    expect(JSON.stringify(parsed)).toBe(before);
+    expect(show(parsed)).not.toContain('SI(');
+    for (const [e, start, end, step, range] of [
+      [a, 1000, 9000, 1000, 8000],
+      [b, 5000, 65_000, 30_000, 60_000],
+    ] as const) {
+      expect(e).toMatchObject({
+        type: 'BinaryExpr',
+        // `foo @ start() + max_over_time(…)` is step invariant as a whole.
+        lhs: {
+          type: 'StepInvariantExpr',
+          expr: { lhs: { timestamp: start }, rhs: { args: [{ type: 'SubqueryExpr', timestamp: end, range: step }] } },
+        },
+        rhs: { args: [{ range }] },
+      });
+    }
+  });
+
   it('rejects a non-positive range from a duration expression', () => {
     expect(() => preprocessExpr(parseExpr('count_over_time(x[step()])', all), 0, 0, 0)).toThrow(DurationExprError);
     expect(() => preprocessExpr(parseExpr('count_over_time(x[step()])', all), 0, 0, 0)).toThrow(

@@ -1,7 +1,9 @@
 // Prometheus: promql/engine.go PreprocessExpr, preprocessExprHelper, AtModifierUnsafeFunctions;
 // promql/durations.go durationVisitor.
 import type { DurationExpr, Expr } from './ast.js';
+import { cloneExpr } from './clone.js';
 import { DurationExprError, evalDurationExpr } from './duration-expr.js';
+import { foldExpr } from './walk.js';
 
 /**
  * Functions whose value depends on the evaluation time even when all their arguments are step
@@ -38,60 +40,94 @@ function duration(d: DurationExpr, stepSec: number, rangeSec: number, allowNegat
   return ms;
 }
 
-/** Evaluates every duration expression in the tree (Prometheus's durationVisitor), in place. */
-function resolveDurations(e: Expr, stepSec: number, rangeSec: number): void {
+// The children whose durations are resolved, in the order they are (Prometheus's walk order).
+function durationKids(e: Expr): readonly Expr[] {
   switch (e.type) {
-    case 'VectorSelector':
-      if (e.offsetExpr !== null) {
-        e.originalOffset = duration(e.offsetExpr, stepSec, rangeSec, true);
-        e.offset = e.originalOffset;
-      }
-      return;
     case 'MatrixSelector':
-      if (e.rangeExpr !== null) e.range = duration(e.rangeExpr, stepSec, rangeSec, false);
-      resolveDurations(e.vectorSelector, stepSec, rangeSec);
-      return;
-    case 'SubqueryExpr':
-      if (e.offsetExpr !== null) {
-        e.originalOffset = duration(e.offsetExpr, stepSec, rangeSec, true);
-        e.offset = e.originalOffset;
-      }
-      if (e.stepExpr !== null) e.step = duration(e.stepExpr, stepSec, rangeSec, false);
-      if (e.rangeExpr !== null) e.range = duration(e.rangeExpr, stepSec, rangeSec, false);
-      resolveDurations(e.expr, stepSec, rangeSec);
-      return;
+      return [e.vectorSelector];
     case 'AggregateExpr':
-      resolveDurations(e.expr, stepSec, rangeSec);
-      if (e.param !== null) resolveDurations(e.param, stepSec, rangeSec);
-      return;
+      return e.param === null ? [e.expr] : [e.expr, e.param];
     case 'BinaryExpr':
-      resolveDurations(e.lhs, stepSec, rangeSec);
-      resolveDurations(e.rhs, stepSec, rangeSec);
-      return;
+      return [e.lhs, e.rhs];
     case 'Call':
-      for (const a of e.args) resolveDurations(a, stepSec, rangeSec);
-      return;
+      return e.args;
+    case 'SubqueryExpr':
     case 'ParenExpr':
     case 'UnaryExpr':
     case 'StepInvariantExpr':
-      resolveDurations(e.expr, stepSec, rangeSec);
-      return;
+      return [e.expr];
     default:
-      return;
+      return [];
   }
 }
 
-function helper(e: Expr, startMs: number, endMs: number): boolean {
+/** Evaluates every duration expression in the tree (Prometheus's durationVisitor), in place. */
+function resolveDurations(root: Expr, stepSec: number, rangeSec: number): void {
+  const stack: Expr[] = [root];
+  while (stack.length > 0) {
+    const e = stack.pop() as Expr;
+    switch (e.type) {
+      case 'VectorSelector':
+        if (e.offsetExpr !== null) {
+          e.originalOffset = duration(e.offsetExpr, stepSec, rangeSec, true);
+          e.offset = e.originalOffset;
+        }
+        break;
+      case 'MatrixSelector':
+        if (e.rangeExpr !== null) e.range = duration(e.rangeExpr, stepSec, rangeSec, false);
+        break;
+      case 'SubqueryExpr':
+        if (e.offsetExpr !== null) {
+          e.originalOffset = duration(e.offsetExpr, stepSec, rangeSec, true);
+          e.offset = e.originalOffset;
+        }
+        if (e.stepExpr !== null) e.step = duration(e.stepExpr, stepSec, rangeSec, false);
+        if (e.rangeExpr !== null) e.range = duration(e.rangeExpr, stepSec, rangeSec, false);
+        break;
+      default:
+        break;
+    }
+    const kids = durationKids(e);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i] as Expr);
+  }
+}
+
+// The children the step-invariance analysis looks into (not an aggregation's parameter, as in
+// Prometheus, and nothing under a StepInvariantExpr).
+function invarianceKids(e: Expr): readonly Expr[] {
+  switch (e.type) {
+    case 'AggregateExpr':
+    case 'SubqueryExpr':
+    case 'ParenExpr':
+    case 'UnaryExpr':
+      return [e.expr];
+    case 'BinaryExpr':
+      return [e.lhs, e.rhs];
+    case 'Call':
+      return e.args;
+    case 'MatrixSelector':
+      return [e.vectorSelector];
+    default:
+      return [];
+  }
+}
+
+// Prometheus preprocessExprHelper, given what it returned for the invarianceKids of `e`: resolves
+// `@ start()`/`@ end()`, wraps step-invariant operands, and says whether `e` is step invariant.
+function markInvariant(e: Expr, kids: boolean[], startMs: number, endMs: number): boolean {
   switch (e.type) {
     case 'VectorSelector':
       if (e.startOrEnd === 'start') e.timestamp = startMs;
       else if (e.startOrEnd === 'end') e.timestamp = endMs;
       return e.timestamp !== null;
     case 'AggregateExpr':
-      return helper(e.expr, startMs, endMs);
+    case 'MatrixSelector':
+    case 'ParenExpr':
+    case 'UnaryExpr':
+      return kids[0] as boolean;
     case 'BinaryExpr': {
-      const l = helper(e.lhs, startMs, endMs);
-      const r = helper(e.rhs, startMs, endMs);
+      const l = kids[0] as boolean;
+      const r = kids[1] as boolean;
       if (l && r) return true;
       if (l) e.lhs = wrap(e.lhs);
       if (r) e.rhs = wrap(e.rhs);
@@ -99,25 +135,17 @@ function helper(e: Expr, startMs: number, endMs: number): boolean {
     }
     case 'Call': {
       let invariant = !AtModifierUnsafeFunctions.has(e.func.name);
-      const each = e.args.map((a) => helper(a, startMs, endMs));
-      for (const x of each) invariant = invariant && x;
+      for (const x of kids) invariant = invariant && x;
       if (invariant) return true;
-      for (let i = 0; i < each.length; i++) if (each[i]) e.args[i] = wrap(e.args[i] as Expr);
+      for (let i = 0; i < kids.length; i++) if (kids[i]) e.args[i] = wrap(e.args[i] as Expr);
       return false;
     }
-    case 'MatrixSelector':
-      return helper(e.vectorSelector, startMs, endMs);
-    case 'SubqueryExpr': {
-      if (helper(e.expr, startMs, endMs)) e.expr = wrap(e.expr);
+    case 'SubqueryExpr':
+      if (kids[0]) e.expr = wrap(e.expr);
       if (e.startOrEnd === 'start') e.timestamp = startMs;
       else if (e.startOrEnd === 'end') e.timestamp = endMs;
       return e.timestamp !== null;
-    }
-    case 'ParenExpr':
-    case 'UnaryExpr':
-      return helper(e.expr, startMs, endMs);
     case 'StepInvariantExpr':
-      return true;
     case 'StringLiteral':
     case 'NumberLiteral':
     case 'DurationExpr':
@@ -126,13 +154,16 @@ function helper(e: Expr, startMs: number, endMs: number): boolean {
 }
 
 /**
- * Prepares a parsed expression for evaluation as Prometheus's `PreprocessExpr` does, mutating it
- * in place: evaluates duration expressions (`step()` = `stepMs`, `range()` = `endMs - startMs`;
- * throws {@link DurationExprError} for a range or step that is not positive), resolves
- * `@ start()` / `@ end()` into `timestamp`, and wraps step-invariant subtrees in
- * StepInvariantExpr. Returns the (possibly wrapped) root. Times in ms; `stepMs` 0 for instant queries.
+ * Prepares a parsed expression for evaluation as Prometheus's `PreprocessExpr` does: evaluates
+ * duration expressions (`step()` = `stepMs`, `range()` = `endMs - startMs`; throws
+ * {@link DurationExprError} for a range or step that is not positive), resolves `@ start()` /
+ * `@ end()` into `timestamp`, and wraps step-invariant subtrees in StepInvariantExpr. Times in ms;
+ * `stepMs` 0 for instant queries. Returns a new tree: `expr` is left as it was, so one parse can be
+ * prepared for several queries. Iterative: any depth is fine.
  */
 export function preprocessExpr(expr: Expr, startMs: number, endMs: number, stepMs = 0): Expr {
-  resolveDurations(expr, stepMs / 1000, (endMs - startMs) / 1000);
-  return helper(expr, startMs, endMs) ? wrap(expr) : expr;
+  const e = cloneExpr(expr);
+  resolveDurations(e, stepMs / 1000, (endMs - startMs) / 1000);
+  const invariant = foldExpr<boolean>(e, invarianceKids, (n, kids) => markInvariant(n, kids, startMs, endMs));
+  return invariant ? wrap(e) : e;
 }

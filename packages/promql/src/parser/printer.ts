@@ -10,6 +10,7 @@ import {
 import type { AggregateExpr, BinaryExpr, Expr, SubqueryExpr, VectorSelector } from './ast.js';
 import { formatDuration } from './duration.js';
 import { formatFloatG } from './literals.js';
+import { foldExpr } from './walk.js';
 
 /**
  * Go-quotes a string (`%q`) as PromQL prints string literals. Lone surrogates U+DC80–U+DCFF (how
@@ -22,17 +23,6 @@ export function quoteStringLiteral(s: string): string {
 
 function joinLabels(ls: readonly string[]): string {
   return ls.map((l) => (isValidLegacyLabelName(l) ? l : quoteStringLiteral(l))).join(', ');
-}
-
-function atAndOffset(x: VectorSelector | SubqueryExpr): string {
-  let at = '';
-  if (x.timestamp !== null) at = ` @ ${(x.timestamp / 1000).toFixed(3)}`;
-  else if (x.startOrEnd !== null) at = ` @ ${x.startOrEnd}()`;
-  let offset = '';
-  if (x.offsetExpr !== null) offset = ` offset ${exprToString(x.offsetExpr)}`;
-  else if (x.originalOffset > 0) offset = ` offset ${formatDuration(x.originalOffset)}`;
-  else if (x.originalOffset < 0) offset = ` offset -${formatDuration(-x.originalOffset)}`;
-  return at + offset;
 }
 
 function selectorBody(vs: VectorSelector): string {
@@ -80,127 +70,227 @@ function matchingStr(e: BinaryExpr): string {
   return s;
 }
 
-function subqueryTimeSuffix(e: SubqueryExpr): string {
-  const range = e.rangeExpr !== null ? exprToString(e.rangeExpr) : formatDuration(e.range);
-  const step = e.stepExpr !== null ? exprToString(e.stepExpr) : e.step !== 0 ? formatDuration(e.step) : '';
-  return `[${range}:${step}]${atAndOffset(e)}`;
+// The printed form of a node, as text and sub-expressions (printed in their place).
+type Piece = Expr | string;
+
+function atAndOffset(x: VectorSelector | SubqueryExpr, out: Piece[]): void {
+  if (x.timestamp !== null) out.push(` @ ${(x.timestamp / 1000).toFixed(3)}`);
+  else if (x.startOrEnd !== null) out.push(` @ ${x.startOrEnd}()`);
+  if (x.offsetExpr !== null) out.push(' offset ', x.offsetExpr);
+  else if (x.originalOffset > 0) out.push(` offset ${formatDuration(x.originalOffset)}`);
+  else if (x.originalOffset < 0) out.push(` offset -${formatDuration(-x.originalOffset)}`);
+}
+
+function subqueryTimeSuffix(e: SubqueryExpr, out: Piece[]): void {
+  out.push('[', e.rangeExpr !== null ? e.rangeExpr : formatDuration(e.range), ':');
+  if (e.stepExpr !== null) out.push(e.stepExpr);
+  else if (e.step !== 0) out.push(formatDuration(e.step));
+  out.push(']');
+  atAndOffset(e, out);
+}
+
+function pieces(e: Expr): Piece[] {
+  const out: Piece[] = [];
+  switch (e.type) {
+    case 'AggregateExpr':
+      out.push(aggOpStr(e), '(');
+      if (e.param !== null) out.push(e.param, ', ');
+      out.push(e.expr, ')');
+      break;
+    case 'BinaryExpr':
+      out.push(lhsPiece(e), ` ${e.op}${e.returnBool ? ' bool' : ''}${matchingStr(e)} `, e.rhs);
+      break;
+    case 'Call':
+      out.push(`${e.func.name}(`);
+      for (let i = 0; i < e.args.length; i++) {
+        if (i > 0) out.push(', ');
+        out.push(e.args[i] as Expr);
+      }
+      out.push(')');
+      break;
+    case 'MatrixSelector': {
+      const vs = e.vectorSelector;
+      out.push(selectorBody(vs), '[', e.rangeExpr !== null ? e.rangeExpr : formatDuration(e.range));
+      out.push(`]${extendedAttr(vs)}`);
+      atAndOffset(vs, out);
+      break;
+    }
+    case 'SubqueryExpr':
+      out.push(e.expr);
+      subqueryTimeSuffix(e, out);
+      break;
+    case 'NumberLiteral':
+      if (e.duration) out.push(e.val < 0 ? `-${formatDuration(-e.val * 1000)}` : formatDuration(e.val * 1000));
+      else out.push(formatFloatG(e.val));
+      break;
+    case 'ParenExpr':
+      out.push('(', e.expr, ')');
+      break;
+    case 'StringLiteral':
+      out.push(quoteStringLiteral(e.val));
+      break;
+    case 'UnaryExpr':
+      out.push(e.op, e.expr);
+      break;
+    case 'VectorSelector':
+      out.push(`${selectorBody(e)}${extendedAttr(e)}`);
+      atAndOffset(e, out);
+      break;
+    case 'StepInvariantExpr':
+      out.push(e.expr);
+      break;
+    case 'DurationExpr':
+      if (e.wrapped) out.push('(');
+      if (e.op === 'step' || e.op === 'range') out.push(`${e.op}()`);
+      else if (e.op === 'min_of' || e.op === 'max_of') out.push(`${e.op}(`, e.lhs as Expr, ', ', e.rhs as Expr, ')');
+      else if (e.lhs === null) out.push(e.op, e.rhs as Expr);
+      else out.push(e.lhs, ` ${e.op} `, e.rhs as Expr);
+      if (e.wrapped) out.push(')');
+      break;
+  }
+  return out;
+}
+
+// `+Inf ^ x` would read back as `+(Inf ^ x)`, so a +Inf base of `^` (written `Inf ^ x`) is printed bare.
+function lhsPiece(e: BinaryExpr): Piece {
+  const l = e.lhs;
+  if (e.op === '^' && l.type === 'NumberLiteral' && !l.duration && l.val === Number.POSITIVE_INFINITY) return 'Inf';
+  return l;
 }
 
 /**
  * Prints an expression in Prometheus's single-line `String()` form, e.g.
  * `sum by (job) (rate(http_requests_total{code="500",job="api"}[5m] offset 1m))`: matchers sorted
  * and comma-joined, numbers in Go's `%v` form (`1e+06`), durations as `1h30m`. Parsing the result
- * gives an equivalent AST.
+ * gives an equivalent AST. Iterative: any depth is fine.
  */
 export function exprToString(e: Expr): string {
-  if (stringCache === null) return print(e);
-  let str = stringCache.get(e);
-  if (str === undefined) {
-    str = print(e);
-    stringCache.set(e, str);
-  }
-  return str;
-}
-
-// Set while prettify runs, so that each subtree is printed once rather than once per level.
-let stringCache: Map<Expr, string> | null = null;
-
-function print(e: Expr): string {
-  switch (e.type) {
-    case 'AggregateExpr':
-      return `${aggOpStr(e)}(${e.param !== null ? `${exprToString(e.param)}, ` : ''}${exprToString(e.expr)})`;
-    case 'BinaryExpr':
-      return `${lhsString(e)} ${e.op}${e.returnBool ? ' bool' : ''}${matchingStr(e)} ${exprToString(e.rhs)}`;
-    case 'Call':
-      return `${e.func.name}(${e.args.map(exprToString).join(', ')})`;
-    case 'MatrixSelector': {
-      const vs = e.vectorSelector;
-      const range = e.rangeExpr !== null ? exprToString(e.rangeExpr) : formatDuration(e.range);
-      return `${selectorBody(vs)}[${range}]${extendedAttr(vs)}${atAndOffset(vs)}`;
+  const out: string[] = [];
+  const stack: Piece[] = [e];
+  while (stack.length > 0) {
+    const x = stack.pop() as Piece;
+    if (typeof x === 'string') {
+      out.push(x);
+      continue;
     }
-    case 'SubqueryExpr':
-      return `${exprToString(e.expr)}${subqueryTimeSuffix(e)}`;
-    case 'NumberLiteral':
-      if (e.duration) return e.val < 0 ? `-${formatDuration(-e.val * 1000)}` : formatDuration(e.val * 1000);
-      return formatFloatG(e.val);
-    case 'ParenExpr':
-      return `(${exprToString(e.expr)})`;
-    case 'StringLiteral':
-      return quoteStringLiteral(e.val);
-    case 'UnaryExpr':
-      return `${e.op}${exprToString(e.expr)}`;
-    case 'VectorSelector':
-      return `${selectorBody(e)}${extendedAttr(e)}${atAndOffset(e)}`;
-    case 'StepInvariantExpr':
-      return exprToString(e.expr);
-    case 'DurationExpr': {
-      let s: string;
-      if (e.op === 'step' || e.op === 'range') s = `${e.op}()`;
-      else if (e.op === 'min_of' || e.op === 'max_of') {
-        s = `${e.op}(${exprToString(e.lhs as Expr)}, ${exprToString(e.rhs as Expr)})`;
-      } else if (e.lhs === null) s = `${e.op}${exprToString(e.rhs as Expr)}`;
-      else s = `${exprToString(e.lhs)} ${e.op} ${exprToString(e.rhs as Expr)}`;
-      return e.wrapped ? `(${s})` : s;
-    }
+    const ps = pieces(x);
+    for (let i = ps.length - 1; i >= 0; i--) stack.push(ps[i] as Piece);
   }
-}
-
-// `+Inf ^ x` would read back as `+(Inf ^ x)`, so a +Inf base of `^` (written `Inf ^ x`) is printed bare.
-function lhsString(e: BinaryExpr): string {
-  const l = e.lhs;
-  if (e.op === '^' && l.type === 'NumberLiteral' && !l.duration && l.val === Number.POSITIVE_INFINITY) return 'Inf';
-  return exprToString(l);
+  return out.join('');
 }
 
 const INDENT = '  ';
+
+/** The length of every subtree's `String()`, computed bottom-up once. */
+function stringLengths(root: Expr): Map<Expr, number> {
+  const lengths = new Map<Expr, number>();
+  const kids = (e: Expr): Expr[] => pieces(e).filter((p): p is Expr => typeof p !== 'string');
+  foldExpr<number>(root, kids, (e, vals) => {
+    let n = 0;
+    let k = 0;
+    for (const p of pieces(e)) n += typeof p === 'string' ? p.length : (vals[k++] as number);
+    lengths.set(e, n);
+    return n;
+  });
+  return lengths;
+}
+
+// What prettify emits: text, a node to format at a level, or a node to format at a level with
+// the leading whitespace of its output removed (the operand of a unary sign).
+interface Pretty {
+  node: Expr;
+  level: number;
+  trim: boolean;
+}
 
 /**
  * Formats an expression over several lines the way Prometheus's `format_query` API (`Prettify`)
  * does: a node stays on one line when its `String()` fits in `maxCharactersPerLine` (100);
  * otherwise aggregations, calls, parentheses and binary operations break their operands onto
- * indented lines (two spaces per level).
+ * indented lines (two spaces per level). Iterative: any depth is fine.
  */
 export function prettify(e: Expr, maxCharactersPerLine = 100): string {
-  const outer = stringCache;
-  stringCache = outer ?? new Map();
-  try {
-    return prettyAt(e, 0, maxCharactersPerLine);
-  } finally {
-    stringCache = outer;
-  }
-}
-
-function prettyAt(root: Expr, rootLevel: number, maxCharactersPerLine: number): string {
-  const pretty = (n: Expr, level: number): string => {
-    const ind = INDENT.repeat(level);
-    const str = exprToString(n);
-    const split = str.length > maxCharactersPerLine;
-    switch (n.type) {
-      case 'AggregateExpr': {
-        if (!split) return ind + str;
-        let s = `${ind}${aggOpStr(n)}(\n`;
-        if (n.param !== null) s += `${pretty(n.param, level + 1)},\n`;
-        return `${s}${pretty(n.expr, level + 1)}\n${ind})`;
-      }
-      case 'BinaryExpr':
-        if (!split) return ind + str;
-        return `${n.op === '^' && n.lhs.type === 'NumberLiteral' ? INDENT.repeat(level + 1) + lhsString(n) : pretty(n.lhs, level + 1)}\n${ind}${n.op}${n.returnBool ? ' bool' : ''}${matchingStr(n)}\n${pretty(n.rhs, level + 1)}`;
-      case 'Call':
-        if (!split) return ind + str;
-        return `${ind}${n.func.name}(\n${n.args.map((a) => pretty(a, level + 1)).join(',\n')}\n${ind})`;
-      case 'SubqueryExpr':
-        if (!split) return ind + str;
-        return `${pretty(n.expr, level)}${subqueryTimeSuffix(n)}`;
-      case 'ParenExpr':
-        if (!split) return ind + str;
-        return `${ind}(\n${pretty(n.expr, level + 1)}\n${ind})`;
-      case 'StepInvariantExpr':
-        return pretty(n.expr, level);
-      case 'UnaryExpr':
-        return `${ind}${n.op}${pretty(n.expr, level).trim()}`;
-      default:
-        return ind + str;
+  const lengths = stringLengths(e);
+  const out: string[] = [];
+  // Set while the output so far ends where a unary sign's operand begins: its indentation is dropped.
+  let trimming = false;
+  const emit = (s: string): void => {
+    let t = s;
+    if (trimming) {
+      t = t.trimStart();
+      if (t === '') return;
+      trimming = false;
     }
+    out.push(t);
   };
-  return pretty(root, rootLevel);
+  const stack: (Pretty | string)[] = [{ node: e, level: 0, trim: false }];
+  while (stack.length > 0) {
+    const x = stack.pop() as Pretty | string;
+    if (typeof x === 'string') {
+      emit(x);
+      continue;
+    }
+    if (x.trim) trimming = true;
+    const n = x.node;
+    const level = x.level;
+    const ind = INDENT.repeat(level);
+    const split = (lengths.get(n) as number) > maxCharactersPerLine;
+    // Pushed in reverse: the last item pushed is emitted first.
+    const todo: (Pretty | string)[] = [];
+    const sub = (node: Expr, l: number): Pretty => ({ node, level: l, trim: false });
+    switch (n.type) {
+      case 'AggregateExpr':
+        if (!split) todo.push(ind + exprToString(n));
+        else {
+          todo.push(`${ind}${aggOpStr(n)}(\n`);
+          if (n.param !== null) todo.push(sub(n.param, level + 1), ',\n');
+          todo.push(sub(n.expr, level + 1), `\n${ind})`);
+        }
+        break;
+      case 'BinaryExpr':
+        if (!split) todo.push(ind + exprToString(n));
+        else {
+          // A number base of `^` stays as printed (`Inf`, not `+Inf`).
+          const lp = lhsPiece(n);
+          if (n.op === '^' && n.lhs.type === 'NumberLiteral') {
+            todo.push(INDENT.repeat(level + 1) + (typeof lp === 'string' ? lp : exprToString(lp)));
+          } else todo.push(sub(n.lhs, level + 1));
+          todo.push(`\n${ind}${n.op}${n.returnBool ? ' bool' : ''}${matchingStr(n)}\n`, sub(n.rhs, level + 1));
+        }
+        break;
+      case 'Call':
+        if (!split) todo.push(ind + exprToString(n));
+        else {
+          todo.push(`${ind}${n.func.name}(\n`);
+          n.args.forEach((a, i) => {
+            if (i > 0) todo.push(',\n');
+            todo.push(sub(a, level + 1));
+          });
+          todo.push(`\n${ind})`);
+        }
+        break;
+      case 'SubqueryExpr':
+        if (!split) todo.push(ind + exprToString(n));
+        else {
+          const suffix: Piece[] = [];
+          subqueryTimeSuffix(n, suffix);
+          todo.push(sub(n.expr, level), suffix.map((p) => (typeof p === 'string' ? p : exprToString(p))).join(''));
+        }
+        break;
+      case 'ParenExpr':
+        if (!split) todo.push(ind + exprToString(n));
+        else todo.push(`${ind}(\n`, sub(n.expr, level + 1), `\n${ind})`);
+        break;
+      case 'StepInvariantExpr':
+        todo.push(sub(n.expr, level));
+        break;
+      case 'UnaryExpr':
+        todo.push(`${ind}${n.op}`, { node: n.expr, level, trim: true });
+        break;
+      default:
+        todo.push(ind + exprToString(n));
+    }
+    for (let i = todo.length - 1; i >= 0; i--) stack.push(todo[i] as Pretty | string);
+  }
+  return out.join('');
 }

@@ -1,7 +1,7 @@
-import { CounterResetHint } from '@tsprom/storage-interfaces';
+import { CounterResetHint, STALE_NAN_BITS, StaleNaN } from '@tsprom/storage-interfaces';
 import { describe, expect, it } from 'vitest';
 import { ParseErrors } from './errors.js';
-import { parseSeriesDesc, type SequenceValue, StaleNaN, StaleNaNBits } from './series-desc.js';
+import { parseSeriesDesc, type SequenceValue } from './series-desc.js';
 
 function bits(v: number): bigint {
   const dv = new DataView(new ArrayBuffer(8));
@@ -10,7 +10,7 @@ function bits(v: number): bigint {
 }
 
 function floats(vs: SequenceValue[]): (number | '_' | 'stale')[] {
-  return vs.map((v) => (v.omitted ? '_' : bits(v.value) === StaleNaNBits ? 'stale' : v.value));
+  return vs.map((v) => (v.omitted ? '_' : bits(v.value) === STALE_NAN_BITS ? 'stale' : v.value));
 }
 
 describe('parseSeriesDesc', () => {
@@ -47,10 +47,10 @@ describe('parseSeriesDesc', () => {
   it('writes stale markers with the exact StaleNaN bits', () => {
     const v = parseSeriesDesc('m stale').values[0] as SequenceValue;
     expect(bits(v.value)).toBe(0x7ff0000000000002n);
-    expect(bits(StaleNaN)).toBe(StaleNaNBits);
+    expect(bits(StaleNaN)).toBe(STALE_NAN_BITS);
     const nan = parseSeriesDesc('m NaN').values[0] as SequenceValue;
     expect(Number.isNaN(nan.value)).toBe(true);
-    expect(bits(nan.value)).not.toBe(StaleNaNBits);
+    expect(bits(nan.value)).not.toBe(STALE_NAN_BITS);
   });
 
   it('reads the @st suffix of start-timestamp series', () => {

@@ -1,19 +1,11 @@
 // Prometheus: promql/parser/parse.go ParseSeriesDesc, generated_parser.y (series_description),
 // and the histogram notation of promql/promqltest (buildHistogramFromMap, histogramsSeries).
 import { Labels, MetricName } from '@tsprom/labels';
-import { CounterResetHint, type FloatHistogram } from '@tsprom/storage-interfaces';
+import { CounterResetHint, type FloatHistogram, StaleNaN } from '@tsprom/storage-interfaces';
 import { ParseError, ParseErrors } from './errors.js';
 import { parseDuration } from './duration.js';
 import { parseNumber, StringLiteralError, unquoteString } from './literals.js';
 import { cloneHistogram, combineHistograms } from './series-desc-histogram.js';
-
-/** Bits of Prometheus's stale marker NaN (`value.StaleNaN`). */
-export const StaleNaNBits = 0x7ff0000000000002n;
-
-const staleView = new DataView(new ArrayBuffer(8));
-staleView.setBigUint64(0, StaleNaNBits);
-/** The stale marker as a float: a NaN with payload 2; compare bits, not values. */
-export const StaleNaN: number = staleView.getFloat64(0);
 
 /**
  * One point of a series description. `omitted` is `_` (no sample); otherwise `value` holds the

@@ -3,6 +3,7 @@ import { type Matcher, matchTypeToString } from '@tsprom/labels';
 import type { Expr } from './ast.js';
 import { formatFloatF } from './literals.js';
 import { exprToString } from './printer.js';
+import { foldExpr } from './walk.js';
 
 /** A JSON value as `translateAST` produces it. */
 export type ASTJSON = null | boolean | number | string | ASTJSON[] | { [key: string]: ASTJSON };
@@ -11,21 +12,46 @@ function matchers(ms: readonly Matcher[]): ASTJSON {
   return ms.map((m) => ({ name: m.name, type: matchTypeToString(m.type), value: m.value }));
 }
 
+// The sub-expressions whose JSON a node's JSON contains.
+function jsonKids(e: Expr): Expr[] {
+  switch (e.type) {
+    case 'AggregateExpr':
+      return e.param === null ? [e.expr] : [e.expr, e.param];
+    case 'BinaryExpr':
+      return [e.lhs, e.rhs];
+    case 'Call':
+      return e.args;
+    case 'SubqueryExpr':
+    case 'ParenExpr':
+    case 'UnaryExpr':
+    case 'StepInvariantExpr':
+      return [e.expr];
+    default:
+      return [];
+  }
+}
+
 /**
  * The JSON form of an expression that Prometheus's experimental `/api/v1/parse_query` returns
  * (`translateAST`): `{"type":"binaryExpr","op":"/","lhs":…}`. Object keys are in alphabetical
  * order, as Go's JSON encoding of maps writes them, so `JSON.stringify` matches byte for byte.
- * Offsets, ranges and steps are ms; StepInvariantExpr nodes are transparent.
+ * Offsets, ranges and steps are ms; StepInvariantExpr nodes are transparent. Iterative: any depth
+ * is fine (`JSON.stringify` itself recurses, so a very deep result needs an iterative writer).
  */
-export function translateAST(e: Expr | null): ASTJSON {
-  if (e === null) return null;
+export function translateAST(root: Expr | null): ASTJSON {
+  if (root === null) return null;
+  return foldExpr<ASTJSON>(root, jsonKids, translateNode);
+}
+
+// One node's JSON, given the JSON of its jsonKids.
+function translateNode(e: Expr, kids: ASTJSON[]): ASTJSON {
   switch (e.type) {
     case 'AggregateExpr':
       return {
-        expr: translateAST(e.expr),
+        expr: kids[0] as ASTJSON,
         grouping: [...e.grouping],
         op: e.op,
-        param: translateAST(e.param),
+        param: e.param === null ? null : (kids[1] as ASTJSON),
         type: 'aggregation',
         without: e.without,
       };
@@ -33,17 +59,17 @@ export function translateAST(e: Expr | null): ASTJSON {
       const m = e.vectorMatching;
       return {
         bool: e.returnBool,
-        lhs: translateAST(e.lhs),
+        lhs: kids[0] as ASTJSON,
         matching:
           m === null ? null : { card: m.card, include: [...m.include], labels: [...m.matchingLabels], on: m.on },
         op: e.op,
-        rhs: translateAST(e.rhs),
+        rhs: kids[1] as ASTJSON,
         type: 'binaryExpr',
       };
     }
     case 'Call':
       return {
-        args: e.args.map(translateAST),
+        args: kids,
         func: {
           argTypes: [...e.func.argTypes],
           name: e.func.name,
@@ -66,7 +92,7 @@ export function translateAST(e: Expr | null): ASTJSON {
     }
     case 'SubqueryExpr':
       return {
-        expr: translateAST(e.expr),
+        expr: kids[0] as ASTJSON,
         offset: e.originalOffset,
         range: e.range,
         startOrEnd: e.startOrEnd,
@@ -77,11 +103,11 @@ export function translateAST(e: Expr | null): ASTJSON {
     case 'NumberLiteral':
       return { type: 'numberLiteral', val: formatFloatF(e.val) };
     case 'ParenExpr':
-      return { expr: translateAST(e.expr), type: 'parenExpr' };
+      return { expr: kids[0] as ASTJSON, type: 'parenExpr' };
     case 'StringLiteral':
       return { type: 'stringLiteral', val: e.val };
     case 'UnaryExpr':
-      return { expr: translateAST(e.expr), op: e.op, type: 'unaryExpr' };
+      return { expr: kids[0] as ASTJSON, op: e.op, type: 'unaryExpr' };
     case 'VectorSelector':
       return {
         matchers: matchers(e.labelMatchers),
@@ -92,7 +118,7 @@ export function translateAST(e: Expr | null): ASTJSON {
         type: 'vectorSelector',
       };
     case 'StepInvariantExpr':
-      return translateAST(e.expr);
+      return kids[0] as ASTJSON;
     case 'DurationExpr':
       // Never in an expression position; kept total for the type checker.
       return { type: 'durationExpr', val: exprToString(e) };

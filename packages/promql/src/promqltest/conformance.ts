@@ -1,5 +1,5 @@
-// Runs Prometheus's promqltest files against this engine and prints the pass rate.
-// Usage: tsx --conditions=@tsprom/source packages/promql/src/promqltest/conformance.ts DIR
+// Runs Prometheus's promqltest files against this engine and reports the pass rate. The caller
+// reads the files: `tspromtool promql conformance DIR` (root script `pnpm conformance DIR`) does.
 import { type EvalOutcome, type RunOptions, runTestScript } from './runner.js';
 
 /** One test file to run. */
@@ -135,36 +135,4 @@ export function formatConformance(r: ConformanceReport, maxExamples = 3): string
     `conformance: ${r.percent.toFixed(2)}% of ${r.passed + r.failed} eval statements pass (failing: ${r.failed})`,
   );
   return lines.join('\n');
-}
-
-interface NodeFs {
-  readdirSync(p: string): string[];
-  readFileSync(p: string, enc: 'utf8'): string;
-}
-interface NodeProcess {
-  argv: string[];
-  getBuiltinModule?: (id: string) => unknown;
-}
-
-/** CLI entry: reads `*.test` from the directory argument (Node only; the rest of the module is universal). */
-async function main(): Promise<void> {
-  const proc = (globalThis as { process?: NodeProcess }).process;
-  const fs = proc?.getBuiltinModule?.('fs') as NodeFs | undefined;
-  if (proc === undefined || fs === undefined) throw new Error('conformance CLI needs Node >= 20.16');
-  const dir = proc.argv[2];
-  if (dir === undefined) throw new Error('usage: conformance.ts DIR');
-  const names = fs
-    .readdirSync(dir)
-    .filter((n) => n.endsWith('.test'))
-    .sort();
-  const files = names.map((name) => ({ name, text: fs.readFileSync(`${dir}/${name}`, 'utf8') }));
-  const report = await runConformance(files);
-  console.log(formatConformance(report));
-}
-
-const argv1 = (globalThis as { process?: NodeProcess }).process?.argv[1] ?? '';
-if (/conformance\.(ts|js)$/.test(argv1)) {
-  main().catch((err: unknown) => {
-    console.error(err);
-  });
 }

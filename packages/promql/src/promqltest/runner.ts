@@ -1,9 +1,9 @@
 // Prometheus: promql/promqltest/test.go (running a test script)
 import { Labels } from '@tsprom/labels';
+import { isStaleNaN } from '@tsprom/storage-interfaces';
 import { Engine, type EngineOptions } from '../engine.js';
 import { almostEqual } from '../functions/histogram-quantile.js';
 import { exprType, parseExpr, type SequenceValue } from '../parser/index.js';
-import { isStaleNaN } from '../stale.js';
 import { TestStorage } from '../storage/test-storage.js';
 import type { QueryValue, Result } from '../value.js';
 import { type AtModifierCase, atModifierCases } from './at-modifier.js';

@@ -13,7 +13,7 @@ describe('TestStorage', () => {
     s.append(a, 2000, 3); // replaces the sample at 2000
     s.append(Labels.fromStrings('__name__', 'm', 'job', 'b'), 1000, 9);
     const q = s.querier(0, 10_000);
-    const set = await q.select(true, undefined, new Matcher(MatchType.Equal, 'job', 'a'));
+    const set = await q.select(true, undefined, [new Matcher(MatchType.Equal, 'job', 'a')]);
     expect(set.next()).toBe(true);
     const it = set.at().iterator();
     const got: [number, number][] = [];
@@ -23,7 +23,7 @@ describe('TestStorage', () => {
       [2000, 3],
     ]);
     expect(set.next()).toBe(false);
-    expect((await q.labelValues('job')).values).toEqual(['a', 'b']);
+    expect((await q.labelValues('job', undefined, [])).values).toEqual(['a', 'b']);
   });
 
   it('seek finds the first sample at or after t', () => {

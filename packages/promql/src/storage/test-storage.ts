@@ -64,13 +64,25 @@ export class TestStorage implements Queryable {
 
   querier(_mint: number, _maxt: number): Querier {
     const all = this.#all();
-    const matching = (ms: Matcher[]) => all.filter((s) => ms.every((m) => m.matches(s.metric.get(m.name))));
+    const matching = (ms: readonly Matcher[]) => all.filter((s) => ms.every((m) => m.matches(s.metric.get(m.name))));
     return {
-      async select(_sortSeries: boolean, _hints: SelectHints | undefined, ...matchers: Matcher[]): Promise<SeriesSet> {
+      async select(
+        _sortSeries: boolean,
+        _hints: SelectHints | undefined,
+        matchers: readonly Matcher[],
+        signal?: AbortSignal,
+      ): Promise<SeriesSet> {
+        signal?.throwIfAborted();
         // Always sorted, whatever `sortSeries` says, as from Prometheus's TSDB.
         return new ListSeriesSet(matching(matchers));
       },
-      async labelValues(name: string, _hints?: LabelHints, ...matchers: Matcher[]): Promise<LabelQueryResult> {
+      async labelValues(
+        name: string,
+        _hints: LabelHints | undefined,
+        matchers: readonly Matcher[],
+        signal?: AbortSignal,
+      ): Promise<LabelQueryResult> {
+        signal?.throwIfAborted();
         const vals = new Set<string>();
         for (const s of matching(matchers)) {
           const v = s.metric.get(name);
@@ -78,7 +90,12 @@ export class TestStorage implements Queryable {
         }
         return { values: [...vals].sort(), warnings: new Annotations() };
       },
-      async labelNames(_hints?: LabelHints, ...matchers: Matcher[]): Promise<LabelQueryResult> {
+      async labelNames(
+        _hints: LabelHints | undefined,
+        matchers: readonly Matcher[],
+        signal?: AbortSignal,
+      ): Promise<LabelQueryResult> {
+        signal?.throwIfAborted();
         const names = new Set<string>();
         for (const s of matching(matchers)) for (const n of s.metric.names()) names.add(n);
         return { values: [...names].sort(), warnings: new Annotations() };

@@ -69,7 +69,7 @@ export class MemStorage implements Storage {
     return min;
   }
 
-  #matching(matchers: Matcher[]): MemSeries[] {
+  #matching(matchers: readonly Matcher[]): MemSeries[] {
     const out: MemSeries[] = [];
     for (const s of this.series.values()) if (matchers.every((m) => m.matches(s.labels.get(m.name)))) out.push(s);
     return out;
@@ -80,8 +80,10 @@ export class MemStorage implements Storage {
       select: async (
         sortSeries: boolean,
         _hints: SelectHints | undefined,
-        ...matchers: Matcher[]
+        matchers: readonly Matcher[],
+        signal?: AbortSignal,
       ): Promise<SeriesSet> => {
+        signal?.throwIfAborted();
         if (this.faults.select !== undefined) throw this.faults.select;
         const list = this.#matching(matchers).map(
           (s) =>
@@ -92,10 +94,10 @@ export class MemStorage implements Storage {
         );
         return seriesSetFromList(list, sortSeries);
       },
-      labelValues: (name: string, hints?: LabelHints, ...matchers: Matcher[]) =>
-        this.#labelQuery(hints, matchers, (s) => (s.labels.has(name) ? [s.labels.get(name)] : [])),
-      labelNames: (hints?: LabelHints, ...matchers: Matcher[]) =>
-        this.#labelQuery(hints, matchers, (s) => s.labels.names()),
+      labelValues: (name: string, hints: LabelHints | undefined, matchers: readonly Matcher[], signal?: AbortSignal) =>
+        this.#labelQuery(hints, matchers, signal, (s) => (s.labels.has(name) ? [s.labels.get(name)] : [])),
+      labelNames: (hints: LabelHints | undefined, matchers: readonly Matcher[], signal?: AbortSignal) =>
+        this.#labelQuery(hints, matchers, signal, (s) => s.labels.names()),
       close: async () => {
         if (this.faults.close !== undefined) throw this.faults.close;
       },
@@ -107,8 +109,10 @@ export class MemStorage implements Storage {
       select: async (
         sortSeries: boolean,
         _hints: SelectHints | undefined,
-        ...matchers: Matcher[]
+        matchers: readonly Matcher[],
+        signal?: AbortSignal,
       ): Promise<ChunkSeriesSet> => {
+        signal?.throwIfAborted();
         if (this.faults.select !== undefined) throw this.faults.select;
         const chunkOf = this.chunkOf;
         if (chunkOf === undefined) throw new Error('MemStorage.chunkOf not set');
@@ -122,10 +126,10 @@ export class MemStorage implements Storage {
         });
         return seriesSetFromList(list, sortSeries);
       },
-      labelValues: (name: string, hints?: LabelHints, ...matchers: Matcher[]) =>
-        this.#labelQuery(hints, matchers, (s) => (s.labels.has(name) ? [s.labels.get(name)] : [])),
-      labelNames: (hints?: LabelHints, ...matchers: Matcher[]) =>
-        this.#labelQuery(hints, matchers, (s) => s.labels.names()),
+      labelValues: (name: string, hints: LabelHints | undefined, matchers: readonly Matcher[], signal?: AbortSignal) =>
+        this.#labelQuery(hints, matchers, signal, (s) => (s.labels.has(name) ? [s.labels.get(name)] : [])),
+      labelNames: (hints: LabelHints | undefined, matchers: readonly Matcher[], signal?: AbortSignal) =>
+        this.#labelQuery(hints, matchers, signal, (s) => s.labels.names()),
       close: async () => {
         if (this.faults.close !== undefined) throw this.faults.close;
       },
@@ -134,9 +138,11 @@ export class MemStorage implements Storage {
 
   async #labelQuery(
     hints: LabelHints | undefined,
-    matchers: Matcher[],
+    matchers: readonly Matcher[],
+    signal: AbortSignal | undefined,
     fn: (s: MemSeries) => string[],
   ): Promise<LabelQueryResult> {
+    signal?.throwIfAborted();
     if (this.faults.labels !== undefined) throw this.faults.labels;
     const set = new Set<string>();
     for (const s of this.#matching(matchers)) for (const v of fn(s)) set.add(v);

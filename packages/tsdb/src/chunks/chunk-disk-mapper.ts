@@ -367,8 +367,13 @@ export class ChunkDiskMapper {
    * the part still in the write buffer copied. Returns a Chunk per ref, in the order given, or
    * undefined for a ref it could not read (`chunk(ref)` then throws why) or did not, having read
    * `maxBytes` already. The chunks own their bytes (one buffer per read, holding only theirs).
+   * Rejects with `signal`'s reason once it is aborted, checked before each read.
    */
-  async readChunks(refs: readonly ChunkDiskMapperRef[], maxBytes = 64 * 1024 * 1024): Promise<(Chunk | undefined)[]> {
+  async readChunks(
+    refs: readonly ChunkDiskMapperRef[],
+    maxBytes = 64 * 1024 * 1024,
+    signal?: AbortSignal,
+  ): Promise<(Chunk | undefined)[]> {
     const out: (Chunk | undefined)[] = new Array(refs.length).fill(undefined);
     const order = orderByRef(refs);
     let buf = new Uint8Array(0);
@@ -395,6 +400,7 @@ export class ChunkDiskMapper {
       }
       const want = last - start + PREFETCH_TAIL_BYTES;
       if (buf.length < want) buf = new Uint8Array(want);
+      signal?.throwIfAborted();
       let n: number;
       try {
         n = await this.#readAsync(f, start, want, buf);

@@ -61,4 +61,4 @@ test(name, async () => {
   } finally {
     await rm(data, { recursive: true, force: true });
   }
-}, 60_000);
+}, 120_000);

@@ -10,7 +10,8 @@ const numSeries = 50;
 const db = await DB.open(dir, { walSegmentSizeBytes: 64 * 1024 });
 const labels = Array.from({ length: numSeries }, (_, i) => Labels.fromStrings('__name__', 'crash', 'i', String(i)));
 const refs = new Array<number>(numSeries).fill(0);
-let t = db.head.maxTime === -Infinity ? 0 : db.head.maxTime + 1;
+const maxTime = db.stats().maxTime;
+let t = maxTime === -Infinity ? 0 : maxTime + 1;
 process.stdout.write(`start ${t}\n`);
 for (;;) {
   const app = db.appender();

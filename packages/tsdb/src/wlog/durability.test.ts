@@ -77,4 +77,4 @@ it('records whose log() resolved survive SIGKILL of the writer; only the torn ta
     expect(seen.length - 1).toBeGreaterThanOrEqual(lastAck);
     next = seen.length;
   }
-}, 120_000);
+}, 600_000);

@@ -22,6 +22,12 @@ export const ParseStatus = {
   Corrupt: -1,
   /** Live mode only: the data ends inside a record; retry when more was written. */
   Incomplete: 2,
+  /**
+   * Only when asked for (`stopAtZeroPage`): a whole page of zeros starts at `start`. That is
+   * legitimate only as the zeroed tail of a segment (a torn write); the caller checks that no
+   * data follows it in the segment.
+   */
+  ZeroPage: 3,
 } as const;
 /** A value of {@link ParseStatus}. */
 export type ParseStatus = (typeof ParseStatus)[keyof typeof ParseStatus];
@@ -60,6 +66,12 @@ export class FragmentParser {
   /** Offset just past the record (or where reading stopped). */
   end = 0;
   reason = '';
+  /**
+   * On damage: how far Prometheus's reader would have read into `b` when it found it (its
+   * `CorruptionErr.Offset`, the number promtool prints), e.g. the end of a fragment whose
+   * checksum failed. `start` is where the unreadable record begins.
+   */
+  readOffset = 0;
   cause: unknown;
   #asm = new Uint8Array(64 * 1024);
 
@@ -67,9 +79,11 @@ export class FragmentParser {
    * Parses the record at `pos` of `b`. With `live` false, `b` is a whole segment: its end inside
    * a page reads as zero padding, and inside a record as damage ("last record is torn"). With
    * `live` true, `b` is what a writer has written so far: any end inside a record (or before a
-   * padding run is complete) gives `Incomplete`.
+   * padding run is complete) gives `Incomplete`. `b[0]` must be the first byte of a page.
+   * With `stopAtZeroPage`, a page that starts with a zero byte between records gives `ZeroPage`
+   * instead of being skipped as padding.
    */
-  parse(b: Uint8Array, pos: number, live: boolean): ParseStatus {
+  parse(b: Uint8Array, pos: number, live: boolean, stopAtZeroPage = false): ParseStatus {
     const len = b.length;
     this.start = pos;
     this.cause = undefined;
@@ -82,7 +96,7 @@ export class FragmentParser {
         this.end = pos;
         if (live) return i === 0 ? ParseStatus.End : ParseStatus.Incomplete;
         if (i === 0) return ParseStatus.End;
-        return this.#corrupt(TORN_MESSAGE);
+        return this.#corrupt(TORN_MESSAGE, pos);
       }
       const typeByte = b[pos]!;
       const ft = typeByte & FRAGMENT_TYPE_MASK;
@@ -98,33 +112,45 @@ export class FragmentParser {
           if (b[k] !== 0) {
             if (i === 0) this.start = pos;
             this.end = pos;
-            return this.#corrupt('unexpected non-zero byte in padded page');
+            return this.#corrupt('unexpected non-zero byte in padded page', pageEnd);
           }
         }
+        // A writer never pads between the fragments of a record (a First or Middle fragment
+        // fills its page), so padding there means the record's rest was lost: joining the pieces
+        // on either side of it would make one record of two.
+        if (i > 0) {
+          this.end = pos;
+          const what = pos % PAGE_SIZE === 0 ? 'zeroed page' : 'page padding';
+          return this.#corrupt(`unexpected ${what} inside a record`, pageEnd);
+        }
+        if (stopAtZeroPage && pos % PAGE_SIZE === 0) {
+          this.start = pos;
+          this.end = pos;
+          return ParseStatus.ZeroPage;
+        }
         pos = pageEnd;
-        if (i === 0) this.start = pos;
+        this.start = pos;
         continue;
       }
       if (pos + RECORD_HEADER_SIZE > len) {
         this.end = pos;
         if (live) return ParseStatus.Incomplete;
-        return this.#corrupt(i === 0 ? 'fragment header cut off by the end of the segment' : TORN_MESSAGE);
+        return this.#corrupt(i === 0 ? 'fragment header cut off by the end of the segment' : TORN_MESSAGE, len);
       }
       const length = (b[pos + 1]! << 8) | b[pos + 2]!;
       const crc = ((b[pos + 3]! << 24) | (b[pos + 4]! << 16) | (b[pos + 5]! << 8) | b[pos + 6]!) >>> 0;
-      if (length > PAGE_SIZE - RECORD_HEADER_SIZE) return this.#corrupt(`invalid record size ${length}`);
       const dataStart = pos + RECORD_HEADER_SIZE;
+      if (length > PAGE_SIZE - RECORD_HEADER_SIZE) return this.#corrupt(`invalid record size ${length}`, dataStart);
       if (dataStart + length > len) {
         this.end = pos;
         if (live) return ParseStatus.Incomplete;
-        return this.#corrupt(i === 0 ? `unexpected end of segment in a fragment of ${length} bytes` : TORN_MESSAGE);
+        return this.#cutOff(b, dataStart, length, crc, i);
       }
       const data = b.subarray(dataStart, dataStart + length);
       const actual = crc32c(data);
-      if (actual !== crc)
-        return this.#corrupt(`unexpected checksum ${actual.toString(16)}, expected ${crc.toString(16)}`);
+      if (actual !== crc) return this.#corrupt(checksumMessage(actual, crc), dataStart + length);
       const v = validate(ft, i);
-      if (v !== undefined) return this.#corrupt(v);
+      if (v !== undefined) return this.#corrupt(v, dataStart + length);
       if ((typeByte & SNAPPY_MASK) !== 0) compressed = SNAPPY_MASK;
       else if ((typeByte & ZSTD_MASK) !== 0) compressed = ZSTD_MASK;
       pos = dataStart + length;
@@ -150,14 +176,14 @@ export class FragmentParser {
         this.record = snappyDecode(raw, raw.length * 24 + 64);
       } catch (err) {
         this.cause = err;
-        return this.#corrupt('snappy: corrupt input');
+        return this.#corrupt('snappy: corrupt input', pos);
       }
     } else if (compressed === ZSTD_MASK && raw.length > 0) {
       try {
         this.record = zstdDecode(raw, MAX_ZSTD_RECORD);
       } catch (err) {
         this.cause = err;
-        return this.#corrupt('zstd: corrupt input');
+        return this.#corrupt('zstd: corrupt input', pos);
       }
     } else {
       this.record = raw;
@@ -165,8 +191,31 @@ export class FragmentParser {
     return ParseStatus.Record;
   }
 
-  #corrupt(reason: string): ParseStatus {
+  /**
+   * A fragment whose data runs past the end of the segment. Prometheus's reader reads a segment
+   * that ends inside a page as if zero padded to the page's end, so it fails on the checksum of
+   * the padded data: say what it says, where it says it.
+   */
+  #cutOff(b: Uint8Array, dataStart: number, length: number, crc: number, i: number): ParseStatus {
+    const len = b.length;
+    const pageEnd = (Math.floor(dataStart / PAGE_SIZE) + 1) * PAGE_SIZE;
+    if (len % PAGE_SIZE !== 0 && dataStart + length <= pageEnd) {
+      const padded = new Uint8Array(length);
+      if (dataStart < len) padded.set(b.subarray(dataStart, len));
+      const actual = crc32c(padded);
+      if (actual !== crc) return this.#corrupt(checksumMessage(actual, crc), dataStart + length);
+    }
+    return this.#corrupt(i === 0 ? `unexpected end of segment in a fragment of ${length} bytes` : TORN_MESSAGE, len);
+  }
+
+  #corrupt(reason: string, readOffset: number): ParseStatus {
     this.reason = reason;
+    this.readOffset = readOffset;
     return ParseStatus.Corrupt;
   }
+}
+
+// Prometheus's wording, with its lower-case hex without leading zeros.
+function checksumMessage(actual: number, expected: number): string {
+  return `unexpected checksum ${actual.toString(16)}, expected ${expected.toString(16)}`;
 }

@@ -2,18 +2,18 @@
 // protobuf endpoint served by this test, and we decode the WAL records it wrote.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Labels } from '@tsprom/labels';
 import type { Histogram } from '@tsprom/storage-interfaces';
-import { expect, it } from 'vitest';
+import { expect, it, onTestFinished } from 'vitest';
 import { RecordDecoder } from '../record/record-decoder.js';
 import { RecordEncoder } from '../record/record-encoder.js';
 import { RecordType } from '../record/record-type.js';
 import type { RefExemplar, RefHistogramSample, RefSeries } from '../record/ref-types.js';
 import { readAllRecords } from './read-all.js';
-import { freePort, missingPeers, PEERS, startPeer, waitFirstScrape, waitReady } from './testing/peers.js';
+import { missingPeers, type ServerPeer, startPrometheus, waitQuery } from './testing/peers.js';
 import { WL } from './wl.js';
 
 const missing = missingPeers();
@@ -107,6 +107,7 @@ function metricFamilies(): Uint8Array {
 
 test(name, async () => {
   const root = await mkdtemp(join(tmpdir(), 'nh-interop-'));
+  onTestFinished(() => rm(root, { recursive: true, force: true }));
   const body = metricFamilies();
   const server: Server = createServer((_req, res) => {
     res.writeHead(200, {
@@ -114,27 +115,21 @@ test(name, async () => {
     });
     res.end(body);
   });
-  const targetPort = await freePort();
-  await new Promise<void>((resolve) => server.listen(targetPort, '127.0.0.1', resolve));
-  const promPort = await freePort();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const targetPort = (server.address() as AddressInfo).port;
   const cfg = join(root, 'prometheus.yml');
   await writeFile(
     cfg,
     `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: nh\n    static_configs:\n      - targets: ['127.0.0.1:${targetPort}']\n`,
   );
   const data = join(root, 'data');
-  const prom = startPeer(PEERS.prometheus, [
-    `--config.file=${cfg}`,
-    `--storage.tsdb.path=${data}`,
-    `--web.listen-address=127.0.0.1:${promPort}`,
-    '--enable-feature=native-histograms,exemplar-storage',
-  ]);
+  let prom: ServerPeer | undefined;
   try {
-    await waitReady(`http://127.0.0.1:${promPort}/-/ready`);
-    await waitFirstScrape(promPort);
-    await sleep(2500);
+    prom = await startPrometheus(cfg, data, ['--enable-feature=native-histograms,exemplar-storage']);
+    // Three scrapes stored (the counter and the histogram come in the same scrape).
+    await waitQuery(prom.url, 'count_over_time(test_requests_total[1h])', 3);
   } finally {
-    await prom.stop();
+    await prom?.stop();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
@@ -142,26 +137,22 @@ test(name, async () => {
   const series = new Map<number, string>();
   const hs: RefHistogramSample[] = [];
   const exs: RefExemplar[] = [];
-  try {
-    const res = await readAllRecords(join(data, 'wal'), (rec) => {
-      switch (dec.type(rec)) {
-        case RecordType.Series:
-          for (const s of dec.series(rec) as RefSeries[]) series.set(s.ref, s.labels.toString());
-          break;
-        case RecordType.HistogramSamples:
-          dec.histogramSamples(rec, hs);
-          break;
-        case RecordType.Exemplars:
-          dec.exemplars(rec, exs);
-          break;
-      }
-    });
-    expect(res.corruption).toBeUndefined();
-  } finally {
-    await rm(root, { recursive: true, force: true });
-  }
+  const res = await readAllRecords(join(data, 'wal'), (rec) => {
+    switch (dec.type(rec)) {
+      case RecordType.Series:
+        for (const s of dec.series(rec) as RefSeries[]) series.set(s.ref, s.labels.toString());
+        break;
+      case RecordType.HistogramSamples:
+        dec.histogramSamples(rec, hs);
+        break;
+      case RecordType.Exemplars:
+        dec.exemplars(rec, exs);
+        break;
+    }
+  });
+  expect(res.corruption).toBeUndefined();
 
-  expect(hs.length).toBeGreaterThanOrEqual(2);
+  expect(hs.length).toBeGreaterThanOrEqual(3);
   for (const s of hs) {
     expect(series.get(s.ref)).toBe(
       `{__name__="test_native_seconds", instance="127.0.0.1:${targetPort}", job="nh", kind="native"}`,
@@ -186,7 +177,7 @@ test(name, async () => {
   expect(exs[0]!.t).toBe(EXEMPLAR_TS_MS);
   expect(exs[0]!.v).toBe(0.5);
   expect(exs[0]!.labels.toString()).toBe('{trace_id="abc123"}');
-}, 60_000);
+}, 300_000);
 
 const name2 =
   missing.length === 0
@@ -221,17 +212,10 @@ test(name2, async () => {
 
     const cfg = join(root, 'prometheus.yml');
     await writeFile(cfg, 'global:\n  scrape_interval: 1m\n');
-    const port = await freePort();
-    const prom = startPeer(PEERS.prometheus, [
-      `--config.file=${cfg}`,
-      `--storage.tsdb.path=${data}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--enable-feature=native-histograms',
-    ]);
+    const prom = await startPrometheus(cfg, data, ['--enable-feature=native-histograms']);
     try {
-      await waitReady(`http://127.0.0.1:${port}/-/ready`);
       const q = new URLSearchParams({ query: 'ours_native[10m]', time: String((t0 + 5000) / 1000) });
-      const res = (await (await fetch(`http://127.0.0.1:${port}/api/v1/query?${q}`)).json()) as {
+      const res = (await (await fetch(`${prom.url}/api/v1/query?${q}`)).json()) as {
         data: {
           result: Array<{
             histograms: Array<
@@ -259,4 +243,4 @@ test(name2, async () => {
   } finally {
     await rm(root, { recursive: true, force: true });
   }
-}, 60_000);
+}, 180_000);

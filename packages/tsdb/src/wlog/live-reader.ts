@@ -54,13 +54,10 @@ export class LiveReader {
           if (this.#readMore() === 0) return false;
           continue;
         default:
-          this.#err = new CorruptionError(
-            this.#dir,
-            this.#segment,
-            this.#base + p.start,
-            p.reason,
-            p.cause !== undefined ? { cause: p.cause } : undefined,
-          );
+          this.#err = new CorruptionError(this.#dir, this.#segment, this.#base + p.start, p.reason, {
+            readOffset: this.#base + p.readOffset,
+            cause: p.cause,
+          });
           return false;
       }
     }

@@ -35,7 +35,7 @@ class Recorder implements WatcherWriter {
 }
 
 async function until(cond: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 60_000; // A bound for a loaded machine; the poll ends as soon as the condition holds.
   while (!cond()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(20);

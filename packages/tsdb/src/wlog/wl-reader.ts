@@ -43,7 +43,8 @@ export class WLReader {
 
   /**
    * A reader over the segments of WAL directory `dir` with index in `[from, to]` (default: all),
-   * loading each with a synchronous read when reached.
+   * loading each whole with a synchronous read when reached: for tests, small WALs and worker
+   * threads. On the event loop, read with `SegmentsReader` (bounded, asynchronous reads).
    */
   static async open(dir: string, range: { from?: number; to?: number } = {}): Promise<WLReader> {
     const from = range.from ?? 0;
@@ -121,7 +122,7 @@ export class WLReader {
   // 1: a record was read; 0: the segment ended on padding; -1: error.
   #readRecord(): number {
     const p = this.#parser;
-    const st = p.parse(this.#buf, this.#pos, false);
+    const st = p.parse(this.#buf, this.#pos, false, true);
     this.#recStart = p.start;
     this.#pos = p.end;
     switch (st) {
@@ -130,15 +131,34 @@ export class WLReader {
         return 1;
       case ParseStatus.End:
         return 0;
+      case ParseStatus.ZeroPage: {
+        // Only the zeroed tail of a segment may hold whole zero pages (see zeroPageDamage).
+        const b = this.#buf;
+        let k = p.start;
+        while (k < b.length && b[k] === 0) k++;
+        this.#pos = b.length;
+        if (k === b.length) return 0;
+        this.#err = zeroPageDamage(this.#dir, this.#recSegment, p.start, k);
+        return -1;
+      }
       default:
-        this.#err = new CorruptionError(
-          this.#dir,
-          this.#recSegment,
-          p.start,
-          p.reason,
-          p.cause !== undefined ? { cause: p.cause } : undefined,
-        );
+        this.#err = new CorruptionError(this.#dir, this.#recSegment, p.start, p.reason, {
+          readOffset: p.readOffset,
+          cause: p.cause,
+        });
         return -1;
     }
   }
+}
+
+/**
+ * The damage of a segment with a zeroed page at `zeroAt` and data again at `dataAt`. A writer
+ * never writes a whole page of zeros before more data (it pads only the rest of a page), so the
+ * page lost what it held; the records after it may depend on those (a series record), so reading
+ * stops at the page, as for any damage. Prometheus's reader skips such a page silently.
+ */
+export function zeroPageDamage(dir: string, segment: number, zeroAt: number, dataAt: number): CorruptionError {
+  return new CorruptionError(dir, segment, zeroAt, `unexpected zeroed page at ${zeroAt}, followed by data`, {
+    readOffset: dataAt,
+  });
 }

@@ -1,7 +1,6 @@
 // Prometheus: promql/parser/parse.go (newBinaryExpression, newAggregateExpr, addOffset,
-// setTimestamp, newVectorSelector) as helpers of the ohm semantic actions.
+// setTimestamp, newVectorSelector) and generated_parser.y (the semantic actions).
 import { Matcher, MatchType, MetricName } from '@tsprom/labels';
-import type * as ohm from 'ohm-js';
 import type {
   AggregateExpr,
   AggregateOp,
@@ -15,22 +14,23 @@ import type {
   VectorSelector,
 } from './ast.js';
 import { DurationExprError, evalDurationExpr } from './duration-expr.js';
-import { ctx, fail, failAt, rangeOf } from './parse-context.js';
+import type { ParseState } from './parse-state.js';
 
 /** Unary `-`/`+` applied to `e`; folded into a NumberLiteral operand as Prometheus does. */
-export function negate(e: Expr, opStart: number, op: string): Expr {
+export function negate(e: Expr, opStart: number, op: '+' | '-'): Expr {
   if (e.type === 'NumberLiteral') {
-    return { ...e, val: op === '-' ? -e.val : e.val, posRange: { start: opStart, end: e.posRange.end } };
+    const posRange = { start: opStart, end: e.posRange.end };
+    return { type: 'NumberLiteral', val: op === '-' ? -e.val : e.val, duration: e.duration, posRange };
   }
-  return { type: 'UnaryExpr', op: op as '-' | '+', expr: e, posRange: { start: opStart, end: e.posRange.end } };
+  return { type: 'UnaryExpr', op, expr: e, posRange: { start: opStart, end: e.posRange.end } };
 }
 
 /** Unary sign in a duration expression (folded into literals). */
-export function durNegate(e: Expr, opStart: number, op: string): Expr {
+export function durNegate(e: Expr, opStart: number, op: '+' | '-'): Expr {
   if (e.type === 'NumberLiteral') return negate(e, opStart, op);
   return {
     type: 'DurationExpr',
-    op: op as DurationOp,
+    op,
     lhs: null,
     rhs: e,
     wrapped: false,
@@ -38,19 +38,11 @@ export function durNegate(e: Expr, opStart: number, op: string): Expr {
   };
 }
 
-/** Folds `first (op rest)*` of a duration expression into left-associative DurationExprs. */
-export function foldDurBinary(first: ohm.Node, ops: ohm.Node, rests: ohm.Node): Expr {
-  let lhs = first.ast() as Expr;
-  for (let i = 0; i < ops.numChildren; i++) lhs = durBinary(lhs, ops.child(i), rests.child(i));
-  return lhs;
-}
-
 /** One binary duration operation `lhs op rhs`. */
-export function durBinary(lhs: Expr, op: ohm.Node, r: ohm.Node): DurationExpr {
-  const rhs = r.ast() as Expr;
+export function durBinary(lhs: Expr, op: DurationOp, rhs: Expr): DurationExpr {
   return {
     type: 'DurationExpr',
-    op: op.sourceString as DurationOp,
+    op,
     lhs,
     rhs,
     wrapped: false,
@@ -58,27 +50,25 @@ export function durBinary(lhs: Expr, op: ohm.Node, r: ohm.Node): DurationExpr {
   };
 }
 
-/** What `BinMods` (bool, on/ignoring, group_x, fill) yields. */
+/** `( durationExpr )`: marks a DurationExpr wrapped; a literal stays a literal. */
+export function durParen(start: number, inner: Expr, end: number): Expr {
+  if (inner.type !== 'DurationExpr') return inner;
+  return { ...inner, wrapped: true, posRange: { start, end } };
+}
+
+/** The modifiers of a binary operator: `bool`, `on`/`ignoring`, `group_x`, `fill`. */
 export interface Mods {
   returnBool: boolean;
   vm: VectorMatching;
+  /** Range of the fill modifiers; start -1 when there are none. */
   fillStart: number;
-}
-
-/** Folds `first (op mods rest)*` into left-associative BinaryExprs. */
-export function foldBinary(first: ohm.Node, ops: ohm.Node, mods: ohm.Node, rests: ohm.Node): Expr {
-  let lhs = first.ast() as Expr;
-  for (let i = 0; i < ops.numChildren; i++) lhs = binary(lhs, ops.child(i), mods.child(i), rests.child(i));
-  return lhs;
+  fillEnd: number;
 }
 
 /** A BinaryExpr from its operands and modifiers (Prometheus newBinaryExpression). */
-export function binary(lhs: Expr, opNode: ohm.Node, modsNode: ohm.Node, r: ohm.Node): BinaryExpr {
-  const op = opNode.sourceString.toLowerCase() as BinaryOp;
-  const mods = modsNode.ast() as Mods;
-  const rhs = r.ast() as Expr;
+export function binary(s: ParseState, lhs: Expr, op: BinaryOp, mods: Mods, rhs: Expr): BinaryExpr {
   if (mods.fillStart >= 0 && (op === 'and' || op === 'or' || op === 'unless')) {
-    fail(mods.fillStart, modsNode.source.endIdx, `fill modifiers are not supported for set operator "${op}"`);
+    s.semFail(mods.fillStart, mods.fillEnd, `fill modifiers are not supported for set operator "${op}"`);
   }
   return {
     type: 'BinaryExpr',
@@ -101,30 +91,31 @@ export interface DurValue {
  * Reads a range/step/offset: a literal gives ms directly; a duration expression needs the
  * experimental option and is evaluated now when constant (ranges and steps must be > 0).
  */
-export function durationValue(e: Expr, what: 'range' | 'step' | 'offset'): DurValue {
+export function durationValue(s: ParseState, e: Expr, what: 'range' | 'step' | 'offset'): DurValue {
+  const { start, end } = e.posRange;
   if (e.type === 'NumberLiteral') {
     const ms = Math.round(e.val * 1000);
-    if (what !== 'offset' && ms <= 0) fail(e.posRange.start, e.posRange.end, 'duration must be greater than 0');
+    if (what !== 'offset' && ms <= 0) s.semFail(start, end, 'duration must be greater than 0');
     return { ms, expr: null };
   }
   if (e.type !== 'DurationExpr') throw new Error(`unexpected ${e.type} in duration position`);
-  if (!ctx.opts.experimentalDurationExpr) {
-    fail(e.posRange.start, e.posRange.end, 'experimental duration expression is not enabled');
+  if (!s.opts.experimentalDurationExpr) {
+    s.semFail(start, end, 'experimental duration expression is not enabled');
+    return { ms: 0, expr: e };
   }
   let sec: number | undefined;
   try {
     sec = evalDurationExpr(e, null, null);
   } catch (err) {
     if (!(err instanceof DurationExprError)) throw err;
-    return fail(e.posRange.start, e.posRange.end, err.message);
+    s.semFail(start, end, err.message);
+    return { ms: 0, expr: e };
   }
   let ms = 0;
   if (sec !== undefined) {
-    if (!Number.isFinite(sec)) fail(e.posRange.start, e.posRange.end, `${what} duration is not a finite number`);
+    if (!Number.isFinite(sec)) s.semFail(start, end, `${what} duration is not a finite number`);
     ms = Math.round(sec * 1000);
-    if (what !== 'offset' && ms <= 0) {
-      fail(e.posRange.start, e.posRange.end, `${what} duration must be greater than 0`);
-    }
+    if (what !== 'offset' && ms <= 0) s.semFail(start, end, `${what} duration must be greater than 0`);
   }
   return { ms, expr: e };
 }
@@ -150,81 +141,90 @@ export function setEnd(e: Expr, end: number): void {
   e.posRange = { start: e.posRange.start, end };
 }
 
-/** `( durationExpr )`: marks a DurationExpr wrapped; a literal stays a literal. */
-export function durParen(l: ohm.Node, e: ohm.Node, r: ohm.Node): Expr {
-  const inner = e.ast() as Expr;
-  if (inner.type !== 'DurationExpr') return inner;
-  return { ...inner, wrapped: true, posRange: { start: l.source.startIdx, end: r.source.endIdx } };
-}
-
-/** Applies `anchored`/`smoothed` to a selector (option enableExtendedRangeSelectors). */
-export function extended(inner: Expr, kw: ohm.Node, which: 'anchored' | 'smoothed'): Expr {
-  if (!ctx.opts.enableExtendedRangeSelectors) {
-    failAt(
-      kw,
+/** Applies `anchored`/`smoothed` (the keyword at [kwStart, kwEnd)) to a selector. */
+export function extended(
+  s: ParseState,
+  inner: Expr,
+  kwStart: number,
+  kwEnd: number,
+  which: 'anchored' | 'smoothed',
+): Expr {
+  if (!s.opts.enableExtendedRangeSelectors) {
+    s.semFail(
+      kwStart,
+      kwEnd,
       `${which} modifier is experimental and must be enabled with --enable-feature=promql-extended-range-selectors`,
     );
+    return inner;
   }
   const vs = inner.type === 'VectorSelector' ? inner : inner.type === 'MatrixSelector' ? inner.vectorSelector : null;
   if (vs === null) {
-    fail(
-      inner.posRange.start,
-      kw.source.endIdx,
-      `${which} modifier can only be used on range or instant vector selectors`,
-    );
+    s.semFail(inner.posRange.start, kwEnd, `${which} modifier can only be used on range or instant vector selectors`);
+    return inner;
   }
   if (vs.anchored || vs.smoothed) {
-    fail(inner.posRange.start, kw.source.endIdx, 'anchored and smoothed modifiers cannot be used together or repeated');
+    s.semFail(inner.posRange.start, kwEnd, 'anchored and smoothed modifiers cannot be used together or repeated');
+    return inner;
   }
   if (which === 'anchored') vs.anchored = true;
   else vs.smoothed = true;
-  setEnd(inner, kw.source.endIdx);
+  setEnd(inner, kwEnd);
   return inner;
 }
 
 const PARAM_AGGREGATORS = new Set(['topk', 'bottomk', 'count_values', 'quantile', 'limitk', 'limit_ratio']);
 
+/** What an aggregation was written with: its operator, grouping and arguments. */
+export interface AggregateParts {
+  op: AggregateOp;
+  start: number;
+  end: number;
+  without: boolean;
+  grouping: string[];
+  args: Expr[];
+  /** Place of the `limitk` check in the error order (before the grouping and arguments). */
+  limitSlot: number;
+}
+
 /** An AggregateExpr with Prometheus's argument-count checks (newAggregateExpr). */
-export function aggregate(self: ohm.Node, opNode: ohm.Node, mod: ohm.Node | null, argsNode: ohm.Node): AggregateExpr {
-  const op = opNode.sourceString.toLowerCase() as AggregateOp;
-  const pr = rangeOf(self);
-  if ((op === 'limitk' || op === 'limit_ratio') && !ctx.opts.enableExperimentalFunctions) {
-    fail(
-      pr.start,
-      pr.end,
+export function aggregate(s: ParseState, a: AggregateParts): AggregateExpr {
+  const { op, start, end, args } = a;
+  if ((op === 'limitk' || op === 'limit_ratio') && !s.opts.enableExperimentalFunctions) {
+    s.semFail(
+      start,
+      end,
       'limitk() and limit_ratio() are experimental and must be enabled with --enable-feature=promql-experimental-functions',
+      a.limitSlot,
     );
   }
-  const m =
-    mod === null ? { without: false, labels: [] as string[] } : (mod.ast() as { without: boolean; labels: string[] });
-  const args = argsNode.ast() as Expr[];
-  if (args.length === 0) fail(pr.start, pr.end, 'no arguments for aggregate expression provided');
   const desired = PARAM_AGGREGATORS.has(op) ? 2 : 1;
-  if (args.length !== desired) {
-    fail(
-      pr.start,
-      pr.end,
+  if (args.length === 0) s.semFail(start, end, 'no arguments for aggregate expression provided');
+  else if (args.length !== desired) {
+    s.semFail(
+      start,
+      end,
       `wrong number of arguments for aggregate expression provided, expected ${desired}, got ${args.length}`,
     );
   }
+  const posRange = { start, end };
   return {
     type: 'AggregateExpr',
     op,
-    expr: args[desired - 1] as Expr,
-    param: desired === 2 ? (args[0] as Expr) : null,
-    grouping: m.labels,
-    without: m.without,
-    posRange: pr,
+    expr: args[desired - 1] ?? { type: 'NumberLiteral', val: 0, duration: false, posRange },
+    param: desired === 2 ? (args[0] ?? null) : null,
+    grouping: a.grouping,
+    without: a.without,
+    posRange,
   };
 }
 
 /** A VectorSelector; a name outside the braces adds a `__name__` matcher last. */
-export function vectorSelector(self: ohm.Node, name: string, matchers: Matcher[]): VectorSelector {
-  const all = name === '' ? matchers : [...matchers, new Matcher(MatchType.Equal, MetricName, name)];
+export function vectorSelector(name: string, matchers: Matcher[], start: number, end: number): VectorSelector {
+  if (name !== '') matchers.push(new Matcher(MatchType.Equal, MetricName, name));
   return {
     type: 'VectorSelector',
     name,
-    labelMatchers: all,
+    labelMatchers: matchers,
     originalOffset: 0,
     offset: 0,
     offsetExpr: null,
@@ -232,6 +232,6 @@ export function vectorSelector(self: ohm.Node, name: string, matchers: Matcher[]
     startOrEnd: null,
     anchored: false,
     smoothed: false,
-    posRange: rangeOf(self),
+    posRange: { start, end },
   };
 }

@@ -1,0 +1,178 @@
+// Prometheus: promql/engine.go matrixIterSlice (the window of a range vector at one step)
+import { isStaleNaN, type Series as StorageSeries } from '@tsprom/storage-interfaces';
+import type { SampleCounter } from './sample-counter.js';
+import { SeriesCursor } from './series-cursor.js';
+import type { Series } from './value.js';
+
+/**
+ * The points of one series inside a window (mint, maxt] that slides forward from step to step.
+ * After `advance`, points `[lo, hi)` of `ts`/`vs` (and `sts` when not null) are the window: the
+ * arrays are owned by the window and valid until the next call. Windows only move forward.
+ */
+export interface SampleWindow {
+  ts: Float64Array;
+  vs: Float64Array;
+  lo: number;
+  hi: number;
+  /** Moves the window to (mint, maxt]; the points held are counted in the counter given. */
+  advance(mint: number, maxt: number): void;
+  /** Start timestamps parallel to `ts` (ms, 0 = unknown), or null when the window has none. */
+  startTimestamps(): Float64Array | null;
+  /** Stops holding the points (they leave the counter). */
+  release(): void;
+}
+
+/**
+ * A window over a storage series, read through its iterator as it slides: points leaving on the
+ * left are dropped, new ones are read on the right, stale markers are skipped. Memory is the
+ * window's points, not the series'.
+ */
+export class StorageWindow implements SampleWindow {
+  ts = new Float64Array(64);
+  vs = new Float64Array(64);
+  sts = new Float64Array(64);
+  lo = 0;
+  hi = 0;
+  /** Points held whose start timestamp is known. */
+  #withST = 0;
+  readonly cursor = new SeriesCursor();
+
+  constructor(readonly counter: SampleCounter) {}
+
+  /** Starts over on `series`, reading samples within [mint, maxt] only. */
+  reset(series: StorageSeries, mint: number, maxt: number): void {
+    this.release();
+    this.cursor.reset(series, mint, maxt);
+  }
+
+  release(): void {
+    this.counter.release(this.hi - this.lo);
+    this.lo = 0;
+    this.hi = 0;
+    this.#withST = 0;
+  }
+
+  startTimestamps(): Float64Array | null {
+    return this.#withST > 0 ? this.sts : null;
+  }
+
+  /** Forgets the points without releasing their count: the caller copied them into a result. */
+  handOver(): void {
+    this.lo = 0;
+    this.hi = 0;
+    this.#withST = 0;
+  }
+
+  advance(mint: number, maxt: number): void {
+    const ts = this.ts;
+    let lo = this.lo;
+    const hi = this.hi;
+    while (lo < hi && ts[lo]! <= mint) {
+      if (this.sts[lo] !== 0) this.#withST--;
+      lo++;
+    }
+    this.counter.release(lo - this.lo);
+    if (lo === hi) {
+      this.lo = 0;
+      this.hi = 0;
+    } else this.lo = lo;
+    const cur = this.cursor;
+    // Whatever lies before the window is never needed again: skip it in the storage.
+    if (cur.ok && cur.t <= mint) cur.seek(mint);
+    let added = 0;
+    while (cur.ok && cur.t <= maxt) {
+      if (cur.t > mint && !isStaleNaN(cur.v)) {
+        this.#push(cur.t, cur.v, cur.st);
+        // Counted as they come: a window too big for the limit fails before it is read whole.
+        if (++added === 1024) {
+          this.counter.add(added);
+          added = 0;
+        }
+      }
+      cur.next();
+    }
+    if (added > 0) this.counter.add(added);
+  }
+
+  #push(t: number, v: number, st: number): void {
+    if (this.hi === this.ts.length) this.#makeRoom();
+    const i = this.hi++;
+    this.ts[i] = t;
+    this.vs[i] = v;
+    this.sts[i] = st;
+    if (st !== 0) this.#withST++;
+  }
+
+  #makeRoom(): void {
+    const n = this.hi - this.lo;
+    if (this.lo > 0 && n <= this.ts.length / 2) {
+      // Shift the window to the front: amortized over the points that left.
+      this.ts.copyWithin(0, this.lo, this.hi);
+      this.vs.copyWithin(0, this.lo, this.hi);
+      this.sts.copyWithin(0, this.lo, this.hi);
+    } else {
+      const size = this.ts.length * 2;
+      const ts = new Float64Array(size);
+      const vs = new Float64Array(size);
+      const sts = new Float64Array(size);
+      ts.set(this.ts.subarray(this.lo, this.hi));
+      vs.set(this.vs.subarray(this.lo, this.hi));
+      sts.set(this.sts.subarray(this.lo, this.hi));
+      this.ts = ts;
+      this.vs = vs;
+      this.sts = sts;
+    }
+    this.lo = 0;
+    this.hi = n;
+  }
+}
+
+/**
+ * A window over an evaluated series (a subquery's result): the points are already in memory, the
+ * window only moves two indexes over them; it counts what it covers, as Prometheus copies it.
+ */
+export class SeriesWindow implements SampleWindow {
+  ts: Float64Array;
+  vs: Float64Array;
+  lo = 0;
+  hi = 0;
+  #n = 0;
+
+  constructor(readonly counter: SampleCounter) {
+    this.ts = new Float64Array(0);
+    this.vs = this.ts;
+  }
+
+  /** Starts over on `s`. */
+  reset(s: Series): void {
+    this.release();
+    this.ts = s.ts;
+    this.vs = s.vs;
+    this.#n = s.length;
+  }
+
+  release(): void {
+    this.counter.release(this.hi - this.lo);
+    this.lo = 0;
+    this.hi = 0;
+  }
+
+  startTimestamps(): Float64Array | null {
+    return null;
+  }
+
+  advance(mint: number, maxt: number): void {
+    const ts = this.ts;
+    const n = this.#n;
+    const held = this.hi - this.lo;
+    let hi = this.hi;
+    let lo = this.lo;
+    while (hi < n && ts[hi]! <= maxt) hi++;
+    while (lo < hi && ts[lo]! <= mint) lo++;
+    this.lo = lo;
+    this.hi = hi;
+    const d = hi - lo - held;
+    if (d > 0) this.counter.add(d);
+    else this.counter.release(-d);
+  }
+}

@@ -1,0 +1,68 @@
+// Reading the float samples of one selected series, forward only, as evaluation needs them.
+import { type SampleIterator, type Series as StorageSeries, ValueType } from '@tsprom/storage-interfaces';
+import { StorageError } from './errors.js';
+
+/**
+ * A forward cursor over the float samples of one storage series within [mint, maxt] (ms,
+ * inclusive). `t`, `v` and `st` are the sample under the cursor while `ok`; native-histogram
+ * samples are stepped over (this engine evaluates floats only) and counted in `histograms`.
+ * One cursor is reused for many series: it keeps its storage iterator for `iterator(reuse)`.
+ */
+// Prometheus: the storage.Series iteration inside promql/engine.go evalSeries and matrixIterSlice
+export class SeriesCursor {
+  t = 0;
+  v = 0;
+  /** Start timestamp of the sample (ms, 0 = unknown). */
+  st = 0;
+  ok = false;
+  /** Native-histogram samples stepped over within [mint, maxt], over every series read. */
+  histograms = 0;
+  #it: SampleIterator | undefined;
+  #mint = 0;
+  #maxt = 0;
+
+  /** Points the cursor at the first float sample of `series` at or after `mint`. */
+  reset(series: StorageSeries, mint: number, maxt: number): void {
+    this.#it = series.iterator(this.#it);
+    this.#mint = mint;
+    this.#maxt = maxt;
+    this.#read(this.#it.seek(mint));
+  }
+
+  /** Moves to the next float sample. */
+  next(): void {
+    this.#read(this.#it!.next());
+  }
+
+  /** Moves to the first float sample at or after `t` (never backwards). */
+  seek(t: number): void {
+    if (this.ok && this.t >= t) return;
+    this.#read(this.#it!.seek(t));
+  }
+
+  #read(vt: ValueType): void {
+    const it = this.#it!;
+    for (;;) {
+      if (vt === ValueType.None) {
+        this.ok = false;
+        const err = it.err();
+        if (err !== undefined) throw new StorageError(err.message, { cause: err });
+        return;
+      }
+      const t = it.atT();
+      if (t > this.#maxt) {
+        this.ok = false;
+        return;
+      }
+      if (vt === ValueType.Float) {
+        this.t = t;
+        this.v = it.atV();
+        this.st = it.atST();
+        this.ok = true;
+        return;
+      }
+      if (t >= this.#mint) this.histograms++;
+      vt = it.next();
+    }
+  }
+}
