@@ -1,10 +1,10 @@
-// Cooperative time slicing: long housekeeping (checkpoints, big commits, truncation) runs in
-// slices and gives the event loop back between them, so that scrapes, queries and I/O callbacks
-// never wait for more than about a slice. Needs nothing from Node (the in-memory head runs in a
-// browser).
+// Cooperative time slicing: long jobs on the event loop (WAL replay, checkpoints, big commits,
+// truncation, selects of many series) run in slices of a few milliseconds and give the event loop
+// back between them, so that scrapes, queries, timers and I/O callbacks never wait for more than
+// about a slice. Needs nothing from Node (the in-memory head runs in a browser).
 
-/** Default length of a slice, ms: well under the 50 ms stall the TSDB aims never to exceed. */
-export const defaultSliceMs = 8;
+/** Default length of a slice in ms: well under the 50 ms a job may hold the event loop. */
+export const DEFAULT_SLICE_MS = 10;
 
 const hasSetImmediate = typeof setImmediate === 'function';
 
@@ -20,32 +20,33 @@ export function yieldToLoop(): Promise<void> {
 }
 
 /**
- * Tells a long loop when its slice is used up. `due()` reads the clock, so call it every few
- * hundred cheap items rather than on each; `yield()` gives the loop back and starts a new slice.
+ * Tells a long synchronous job when it has held the event loop for a slice (`due()`), and gives
+ * the loop a turn (`yield()`). `due()` reads the clock: check it every few hundred or thousand
+ * units of work, not on each.
  */
 export class TimeSlicer {
-  readonly #budgetMs: number;
-  #start = performance.now();
-  /** Slices given back so far (for tests and statistics). */
+  readonly sliceMs: number;
+  #sliceStart = performance.now();
+  /** Turns given to the event loop so far. */
   yields = 0;
 
-  constructor(budgetMs = defaultSliceMs) {
-    this.#budgetMs = budgetMs;
+  constructor(sliceMs = DEFAULT_SLICE_MS) {
+    this.sliceMs = sliceMs;
   }
 
-  /** Whether the current slice has used its budget. */
+  /** Whether the current slice is used up. */
   due(): boolean {
-    return performance.now() - this.#start >= this.#budgetMs;
+    return performance.now() - this.#sliceStart >= this.sliceMs;
   }
 
-  /** Gives the event loop back and starts a new slice. */
+  /** Gives the event loop a turn and starts a new slice. */
   async yield(): Promise<void> {
-    this.yields++;
     await yieldToLoop();
-    this.#start = performance.now();
+    this.yields++;
+    this.#sliceStart = performance.now();
   }
 
-  /** Yields if the slice is used up. */
+  /** `yield()` if the slice is used up. */
   async maybeYield(): Promise<void> {
     if (this.due()) await this.yield();
   }
