@@ -394,8 +394,11 @@ abstract class HeadBaseQuerier {
     // each series to this querier's commits, whatever is committed between slices; out-of-order
     // samples have no commit log, so those of a commit made meanwhile show in the series snapshot
     // after it (a select of up to 4,096 series is taken at once, with no such seam).
-    const slicer = refs.length > 4096 ? new TimeSlicer() : undefined;
-    for (let i = 0; i < refs.length; i++) {
+    // The refs may be a live list of the index, which commits between slices only append to (with
+    // series this querier cannot see): read as many as there were at the start.
+    const n = refs.length;
+    const slicer = n > 4096 ? new TimeSlicer() : undefined;
+    for (let i = 0; i < n; i++) {
       if ((i & 255) === 255 && slicer?.due() === true) {
         await slicer.yield();
         signal?.throwIfAborted();
