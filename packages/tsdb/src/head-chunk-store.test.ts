@@ -83,8 +83,8 @@ describe('queriers over a chunk store with readMany', () => {
       write: (...a) => store.write(...a),
       read: (ref) => store.read(ref),
       readMany: async (refs) => {
-        asked.push([...refs]);
-        return refs.map((r, i) => (i % 3 === 2 ? undefined : XORChunk.fromBytes(store.peek(r))));
+        asked.push(Array.from(refs));
+        return Array.from(refs, (r, i) => (i % 3 === 2 ? undefined : XORChunk.fromBytes(store.peek(r))));
       },
     };
     const head = new Head({ chunkStore: withMany, chunkRangeMs: 1_000_000 });

@@ -25,6 +25,7 @@ import type { IsolationState } from './isolation.js';
 import { type HeadChunkStore, MMAP_FIELDS, type MemSeries } from './mem-series.js';
 import { type PostingsIndex, postingsForMatchers } from './postings-for-matchers.js';
 import type { TimeInterval } from './record/ref-types.js';
+import { SnapshotChunks } from './snapshot-chunks.js';
 import { TimeSlicer } from './time-slicer.js';
 import { isSubrange, overlapsAny } from './tombstones.js';
 
@@ -53,22 +54,23 @@ function gone(
   return deleted !== undefined && isSubrange(Math.max(cmint, mint), Math.min(cmaxt, maxt), deleted);
 }
 
-/** Captures what a reader with `iso` may see of `s` within [mint, maxt]; undefined if nothing. */
+/**
+ * Captures what a reader with `iso` may see of `s` within [mint, maxt], its chunks appended to
+ * `table`; undefined if nothing.
+ */
 export function snapshotSeries(
   head: HeadState,
   s: MemSeries,
   mint: number,
   maxt: number,
   iso: IsolationState,
+  table: SnapshotChunks,
 ): SeriesSnapshot | undefined {
   const limit = s.visibleSeq(iso.maxCommitId);
   // Tombstones as they are now (copied: a later delete must not change what this query sees).
   const tomb = head.tombstones.get(s.ref);
   const deleted = tomb === undefined ? undefined : tomb.slice();
-  const chunks: (Chunk | number)[] = [];
-  const mints: number[] = [];
-  const maxts: number[] = [];
-  const firstSeqs: number[] = [];
+  const from = table.length;
   let openIndex = -1;
   const mm = s.mmapped;
   let seq = mm.length > 0 ? s.mmappedFirstSeq() : 0;
@@ -78,17 +80,13 @@ export function snapshotSeries(
     if (mm[i + 2]! < mint || mm[i + 1]! > maxt || first >= limit || gone(deleted, mm[i + 1]!, mm[i + 2]!, mint, maxt)) {
       continue;
     }
-    chunks.push(mm[i]!);
-    mints.push(mm[i + 1]!);
-    maxts.push(mm[i + 2]!);
-    firstSeqs.push(first);
+    table.push(undefined, mm[i]!, mm[i + 1]!, mm[i + 2]!, first);
   }
-  for (const c of s.completed) {
+  const completed = s.completed;
+  for (let i = 0; i < completed.length; i++) {
+    const c = completed[i]!;
     if (c.maxt < mint || c.mint > maxt || c.firstSeq >= limit || gone(deleted, c.mint, c.maxt, mint, maxt)) continue;
-    chunks.push(c.chunk);
-    mints.push(c.mint);
-    maxts.push(c.maxt);
-    firstSeqs.push(c.firstSeq);
+    table.push(c.chunk, 0, c.mint, c.maxt, c.firstSeq);
   }
   const open = s.openChunk;
   if (
@@ -99,22 +97,26 @@ export function snapshotSeries(
     s.openCount > 0 &&
     !gone(deleted, s.openMint, s.maxt, mint, maxt)
   ) {
-    openIndex = chunks.length;
-    chunks.push(open);
-    mints.push(s.openMint);
-    maxts.push(s.maxt);
-    firstSeqs.push(s.openFirstSeq);
+    openIndex = table.length;
+    table.push(open, 0, s.openMint, s.maxt, s.openFirstSeq);
   }
-  const snap: SeriesSnapshot = { labels: s.labels, chunks, mints, maxts, firstSeqs, openIndex, limit };
-  if (deleted !== undefined) snap.deleted = deleted;
-  const oooInRange =
-    (s.ooo !== undefined && s.ooo.length > 0 && s.ooo.maxTime() >= mint && s.ooo.minTime() <= maxt) ||
-    (s.oooCompleted?.some((c) => c.maxt >= mint && c.mint <= maxt) ?? false);
-  if (oooInRange) {
+  const to = table.length;
+  const snap: SeriesSnapshot = { labels: s.labels, table, from, to, openIndex, limit, merged: undefined, deleted };
+  if (oooInRange(s, mint, maxt)) {
     snap.merged = mergeWithOOO(head, snap, s, mint, maxt);
     return snap.merged.length > 0 ? snap : undefined;
   }
-  return chunks.length > 0 ? snap : undefined;
+  return to > from ? snap : undefined;
+}
+
+/** Whether `s` has out-of-order samples in [mint, maxt]. */
+function oooInRange(s: MemSeries, mint: number, maxt: number): boolean {
+  const ooo = s.ooo;
+  if (ooo !== undefined && ooo.length > 0 && ooo.maxTime() >= mint && ooo.minTime() <= maxt) return true;
+  const done = s.oooCompleted;
+  if (done === undefined) return false;
+  for (let i = 0; i < done.length; i++) if (done[i]!.maxt >= mint && done[i]!.mint <= maxt) return true;
+  return false;
 }
 
 /** In-order samples of `snap` merged with the series' out-of-order samples, in [mint, maxt]. */
@@ -175,45 +177,32 @@ function mergeWithOOO(
 }
 
 /**
- * Reads the stored chunks the snapshots refer to (chunk-store refs) with the store's `readMany`,
- * if it has one, and puts them in the snapshots: their iteration then does no I/O. Those it could
- * not read stay refs, read (or reported) when iterated.
+ * Reads the stored chunks of `table` not in memory with the store's `readMany`, if it has one,
+ * and puts them in the table: iterating its snapshots then does no I/O. Those it could not read
+ * stay refs, read (or reported) when iterated.
  */
 async function prefetchChunks(
   store: HeadChunkStore | undefined,
-  snaps: readonly SeriesSnapshot[],
+  table: SnapshotChunks,
   signal: AbortSignal | undefined,
 ): Promise<void> {
   if (store?.readMany === undefined) return;
-  // Walks over 100k snapshots take a while: in slices.
-  const slicer = new TimeSlicer();
-  const refs: number[] = [];
-  for (let j = 0; j < snaps.length; j++) {
-    if ((j & 1023) === 1023 && slicer.due()) {
-      await slicer.yield();
-      signal?.throwIfAborted();
-    }
-    for (const c of snaps[j]!.chunks) if (typeof c === 'number') refs.push(c);
+  const chunks = table.chunks;
+  const n = table.length;
+  let count = 0;
+  for (let k = 0; k < n; k++) if (chunks[k] === undefined) count++;
+  if (count === 0) return;
+  const refs = new Float64Array(count);
+  const at = new Uint32Array(count);
+  for (let k = 0, j = 0; k < n; k++) {
+    if (chunks[k] !== undefined) continue;
+    refs[j] = table.ref(k);
+    at[j++] = k;
   }
-  if (refs.length === 0) return;
   const got = await store.readMany(refs, signal);
-  let k = 0;
-  for (let j = 0; j < snaps.length; j++) {
-    if ((j & 1023) === 1023 && slicer.due()) {
-      await slicer.yield();
-      signal?.throwIfAborted();
-    }
-    const snap = snaps[j]!;
-    const chunks = snap.chunks;
-    for (let i = 0; i < chunks.length; i++) {
-      const ref = chunks[i];
-      if (typeof ref !== 'number') continue;
-      const c = got[k++];
-      if (c === undefined) continue;
-      if (snap.storeRefs === undefined) snap.storeRefs = new Array<number>(chunks.length).fill(0);
-      snap.storeRefs[i] = ref;
-      chunks[i] = c;
-    }
+  for (let j = 0; j < count; j++) {
+    const c = got[j];
+    if (c !== undefined) chunks[at[j]!] = c;
   }
 }
 
@@ -316,34 +305,26 @@ class HeadChunkSeries implements ChunkSeries {
         ),
       );
     } else {
-      for (let i = 0; i < snap.chunks.length; i++) {
-        const c = snap.chunks[i]!;
+      const table = snap.table;
+      for (let i = snap.from; i < snap.to; i++) {
         if (i !== snap.openIndex) {
           let chunk: Chunk;
           try {
-            chunk = typeof c === 'number' ? head.chunkStore!.read(c) : c;
+            chunk = table.chunks[i] ?? head.chunkStore!.read(table.ref(i));
           } catch (e) {
             err = e instanceof Error ? e : new Error(String(e));
             break;
           }
           // Whole when every sample of it is visible to this querier's isolation state and none
           // of it is deleted (Prometheus populateWithDelChunkSeriesIterator re-encodes those).
-          const touched = snap.deleted !== undefined && overlapsAny(snap.mints[i]!, snap.maxts[i]!, snap.deleted);
-          if (!touched && snap.firstSeqs[i]! + chunk.numSamples() <= snap.limit) {
-            const ref = typeof c === 'number' ? c : (snap.storeRefs?.[i] ?? 0);
-            metas.push({ ref, mint: snap.mints[i]!, maxt: snap.maxts[i]!, chunk });
+          const touched = snap.deleted !== undefined && overlapsAny(table.mint(i), table.maxt(i), snap.deleted);
+          if (!touched && table.firstSeq(i) + chunk.numSamples() <= snap.limit) {
+            metas.push({ ref: table.ref(i), mint: table.mint(i), maxt: table.maxt(i), chunk });
             continue;
           }
         }
         // The open chunk (or one cut by isolation) is copied: it may change after this call.
-        const one: SeriesSnapshot = {
-          ...snap,
-          chunks: [snap.chunks[i]!],
-          mints: [snap.mints[i]!],
-          maxts: [snap.maxts[i]!],
-          firstSeqs: [snap.firstSeqs[i]!],
-          openIndex: 0,
-        };
+        const one: SeriesSnapshot = { ...snap, from: i, to: i + 1 };
         metas.push(
           ...encodeChunks(
             new HeadSeriesIterator(one, head.chunkStore, -Infinity, Infinity),
@@ -381,7 +362,7 @@ abstract class HeadBaseQuerier {
     hints: SelectHints | undefined,
     matchers: readonly Matcher[],
     signal: AbortSignal | undefined,
-  ): Promise<SeriesSnapshot[]> {
+  ): Promise<{ snaps: SeriesSnapshot[]; table: SnapshotChunks }> {
     signal?.throwIfAborted();
     this.checkOpen();
     const head = this.head;
@@ -397,6 +378,7 @@ abstract class HeadBaseQuerier {
     // The refs may be a live list of the index, which commits between slices only append to (with
     // series this querier cannot see): read as many as there were at the start.
     const n = refs.length;
+    const table = new SnapshotChunks(2 * n);
     const slicer = n > 4096 ? new TimeSlicer() : undefined;
     for (let i = 0; i < n; i++) {
       if ((i & 255) === 255 && slicer?.due() === true) {
@@ -406,13 +388,13 @@ abstract class HeadBaseQuerier {
       }
       const s = head.series.getByRef(refs[i]!);
       if (s === undefined) continue;
-      const snap = snapshotSeries(head, s, mint, maxt, this.iso);
+      const snap = snapshotSeries(head, s, mint, maxt, this.iso, table);
       if (snap !== undefined) out.push(snap);
     }
     if (sortSeries) out.sort((a, b) => Labels.compare(a.labels, b.labels));
     const limit = hints?.limit ?? 0;
     if (limit > 0 && out.length > limit) out.length = limit;
-    return out;
+    return { snaps: out, table };
   }
 
   #seriesFor(matchers: readonly Matcher[]): MemSeries[] {
@@ -500,8 +482,8 @@ export class HeadQuerier extends HeadBaseQuerier implements Querier {
     const trim = hints?.disableTrimming !== true;
     const mint = trim ? (hints?.start ?? this.mint) : -Infinity;
     const maxt = trim ? (hints?.end ?? this.maxt) : Infinity;
-    const snaps = await this.snapshots(sortSeries, hints, matchers, signal);
-    await prefetchChunks(this.head.chunkStore, snaps, signal);
+    const { snaps, table } = await this.snapshots(sortSeries, hints, matchers, signal);
+    await prefetchChunks(this.head.chunkStore, table, signal);
     const head = this.head;
     return new SnapshotSet<Series>(snaps, (s) => new HeadSeries(s, head, mint, maxt));
   }
@@ -515,8 +497,8 @@ export class HeadChunkQuerier extends HeadBaseQuerier implements ChunkQuerier {
     matchers: readonly Matcher[],
     signal?: AbortSignal,
   ): Promise<ChunkSeriesSet> {
-    const snaps = await this.snapshots(sortSeries, hints, matchers, signal);
-    await prefetchChunks(this.head.chunkStore, snaps, signal);
+    const { snaps, table } = await this.snapshots(sortSeries, hints, matchers, signal);
+    await prefetchChunks(this.head.chunkStore, table, signal);
     const head = this.head;
     return new SnapshotSet<ChunkSeries>(snaps, (s) => new HeadChunkSeries(s, head));
   }

@@ -38,7 +38,7 @@ export interface HeadChunkStore {
    * or reads them when they are needed. The chunks stay valid whatever the store does after.
    * Rejects with `signal`'s reason once it is aborted.
    */
-  readMany?(refs: readonly number[], signal?: AbortSignal): Promise<(Chunk | undefined)[]>;
+  readMany?(refs: ArrayLike<number>, signal?: AbortSignal): Promise<(Chunk | undefined)[]>;
 }
 
 const COLS = 4; // maxt, lastValue, nextAt, open chunk's mint

@@ -98,9 +98,9 @@ const TWO_21 = 2 ** 21;
  * The indices of `refs` in increasing ref order (file, then offset). Per file, each offset and
  * index go into one double, sorted natively: a comparator sort of 100k+ refs would take a while.
  */
-function orderByRef(refs: readonly ChunkDiskMapperRef[]): ArrayLike<number> {
+function orderByRef(refs: ArrayLike<ChunkDiskMapperRef>): ArrayLike<number> {
   const n = refs.length;
-  if (n >= TWO_21) return Array.from(refs.keys()).sort((a, b) => refs[a]! - refs[b]!);
+  if (n >= TWO_21) return Array.from({ length: n }, (_, i) => i).sort((a, b) => refs[a]! - refs[b]!);
   const perFile = new Map<number, number>();
   for (let i = 0; i < n; i++) {
     const f = chunkRefFile(refs[i]!);
@@ -370,7 +370,7 @@ export class ChunkDiskMapper {
    * Rejects with `signal`'s reason once it is aborted, checked before each read.
    */
   async readChunks(
-    refs: readonly ChunkDiskMapperRef[],
+    refs: ArrayLike<ChunkDiskMapperRef>,
     maxBytes = 64 * 1024 * 1024,
     signal?: AbortSignal,
   ): Promise<(Chunk | undefined)[]> {
