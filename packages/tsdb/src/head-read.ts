@@ -26,6 +26,7 @@ import { type HeadChunkStore, MMAP_FIELDS, type MemSeries } from './mem-series.j
 import { type PostingsIndex, postingsForMatchers } from './postings-for-matchers.js';
 import type { TimeInterval } from './record/ref-types.js';
 import { SnapshotChunks } from './snapshot-chunks.js';
+import { sortSliced } from './sort-sliced.js';
 import { TimeSlicer } from './time-slicer.js';
 import { isSubrange, overlapsAny } from './tombstones.js';
 
@@ -343,6 +344,10 @@ class HeadChunkSeries implements ChunkSeries {
   }
 }
 
+function byLabels(a: SeriesSnapshot, b: SeriesSnapshot): number {
+  return Labels.compare(a.labels, b.labels);
+}
+
 abstract class HeadBaseQuerier {
   protected readonly head: HeadState;
   protected readonly mint: number;
@@ -391,7 +396,10 @@ abstract class HeadBaseQuerier {
       const snap = snapshotSeries(head, s, mint, maxt, this.iso, table);
       if (snap !== undefined) out.push(snap);
     }
-    if (sortSeries) out.sort((a, b) => Labels.compare(a.labels, b.labels));
+    if (sortSeries) {
+      if (slicer === undefined) out.sort(byLabels);
+      else await sortSliced(out, byLabels, slicer, signal);
+    }
     const limit = hints?.limit ?? 0;
     if (limit > 0 && out.length > limit) out.length = limit;
     return { snaps: out, table };
