@@ -15,8 +15,7 @@ import {
 } from '../record/ref-types.js';
 import { TimeSlicer } from '../time-slicer.js';
 import { CorruptionError } from './errors.js';
-import { listSegments, type SegmentFile } from './segments.js';
-import { WLReader } from './wl-reader.js';
+import { SegmentsReader } from './segments-reader.js';
 import { WL } from './wl.js';
 import type { WalCompression } from './wlog-constants.js';
 
@@ -99,7 +98,7 @@ export interface CheckpointOptions {
   segmentSize?: number;
   /**
    * Length of the slices the work is done in, ms: the event loop gets a turn between slices.
-   * Default 8.
+   * Default `DEFAULT_SLICE_MS` (10).
    */
   sliceMs?: number;
 }
@@ -114,9 +113,10 @@ export interface CheckpointOptions {
  * then, since the head would not know which series were lost. Segments are not deleted; call
  * `WL.truncate(to + 1)` and `deleteCheckpoints(walDir, to)` after.
  *
- * Segments are read asynchronously, one at a time, and the records are filtered in slices of
- * `sliceMs` with the event loop free between them; series and samples records are filtered
- * without decoding labels or allocating per sample, and records kept whole are copied as they are.
+ * Segments are read asynchronously in pieces of a few pages, and the records are filtered in
+ * slices of `sliceMs` with the event loop free between them; series and samples records are
+ * filtered without decoding labels or allocating per sample, and records kept whole are copied as
+ * they are.
  * `keep` is called between slices' awaits: the head may change meanwhile, as Prometheus's may.
  */
 export async function checkpoint(
@@ -139,8 +139,6 @@ export async function checkpoint(
     totalExemplars: 0,
     totalMetadata: 0,
   };
-  // The previous checkpoint's segments first, then the WAL's.
-  const inputs: { seg: SegmentFile; dir: string }[] = [];
   const last = await lastCheckpoint(walDir);
   if (last !== undefined) {
     if (from > last.index + 1) {
@@ -148,10 +146,6 @@ export async function checkpoint(
     }
     // WAL segments below the checkpoint should not exist any more; ignore them if they do.
     from = last.index + 1;
-    for (const seg of await listSegments(last.dir)) inputs.push({ seg, dir: last.dir });
-  }
-  for (const seg of await listSegments(walDir)) {
-    if (seg.index >= from && seg.index <= to) inputs.push({ seg, dir: walDir });
   }
 
   const cpdir = checkpointDir(walDir, to);
@@ -224,93 +218,95 @@ export async function checkpoint(
     return enc.samplesColumnar(samples);
   };
 
-  const process = async (r: WLReader): Promise<void> => {
+  const process = async (r: SegmentsReader): Promise<void> => {
     let n = 0;
     let bytes = 0;
-    while (r.next()) {
-      const rec = r.record();
-      // Let scrapes and queries run between slices of a long checkpoint: the clock is read every
-      // 64 records or 64 KiB, whichever comes first.
-      bytes += rec.length;
-      if (++n === 64 || bytes >= 65536) {
-        n = 0;
-        bytes = 0;
-        if (slicer.due()) await slicer.yield();
-      }
-      let out: Uint8Array | Uint8Array[] | undefined;
-      switch (dec.type(rec)) {
-        case RecordType.Series:
-          out = keepSeries(rec);
-          break;
-        case RecordType.Samples:
-          out = keepSamples(rec);
-          break;
-        case RecordType.HistogramSamples:
-        case RecordType.CustomBucketsHistogramSamples: {
-          const hs = dec.histogramSamples(rec);
-          const kept: RefHistogramSample[] = hs.filter((s) => s.t >= mint);
-          if (kept.length > 0) out = enc.histogramSamples(kept);
-          stats.totalSamples += hs.length;
-          stats.droppedSamples += hs.length - kept.length;
-          break;
+    do {
+      while (r.next()) {
+        const rec = r.record();
+        // Let scrapes and queries run between slices of a long checkpoint: the clock is read every
+        // 64 records or 64 KiB, whichever comes first.
+        bytes += rec.length;
+        if (++n === 64 || bytes >= 65536) {
+          n = 0;
+          bytes = 0;
+          if (slicer.due()) await slicer.yield();
         }
-        case RecordType.FloatHistogramSamples:
-        case RecordType.CustomBucketsFloatHistogramSamples: {
-          const hs = dec.floatHistogramSamples(rec);
-          const kept: RefFloatHistogramSample[] = hs.filter((s) => s.t >= mint);
-          if (kept.length > 0) out = enc.floatHistogramSamples(kept);
-          stats.totalSamples += hs.length;
-          stats.droppedSamples += hs.length - kept.length;
-          break;
-        }
-        case RecordType.Tombstones: {
-          const stones = dec.tombstones(rec);
-          // Prometheus Checkpoint: only tombstones of series kept and reaching mint.
-          const kept: Stone[] = stones.filter((s) => keep(s.ref) && s.intervals.some((iv) => iv.maxt >= mint));
-          if (kept.length > 0) out = enc.tombstones(kept);
-          stats.totalTombstones += stones.length;
-          stats.droppedTombstones += stones.length - kept.length;
-          break;
-        }
-        case RecordType.Exemplars: {
-          const exs = dec.exemplars(rec);
-          const kept: RefExemplar[] = exs.filter((e) => e.t >= mint);
-          if (kept.length > 0) out = enc.exemplars(kept);
-          stats.totalExemplars += exs.length;
-          stats.droppedExemplars += exs.length - kept.length;
-          break;
-        }
-        case RecordType.Metadata: {
-          const md = dec.metadata(rec);
-          let n = 0;
-          for (const m of md) {
-            if (!keep(m.ref)) continue;
-            if (!latestMetadata.has(m.ref)) n++;
-            latestMetadata.set(m.ref, m);
+        let out: Uint8Array | Uint8Array[] | undefined;
+        switch (dec.type(rec)) {
+          case RecordType.Series:
+            out = keepSeries(rec);
+            break;
+          case RecordType.Samples:
+            out = keepSamples(rec);
+            break;
+          case RecordType.HistogramSamples:
+          case RecordType.CustomBucketsHistogramSamples: {
+            const hs = dec.histogramSamples(rec);
+            const kept: RefHistogramSample[] = hs.filter((s) => s.t >= mint);
+            if (kept.length > 0) out = enc.histogramSamples(kept);
+            stats.totalSamples += hs.length;
+            stats.droppedSamples += hs.length - kept.length;
+            break;
           }
-          stats.totalMetadata += md.length;
-          stats.droppedMetadata += md.length - n;
-          break;
+          case RecordType.FloatHistogramSamples:
+          case RecordType.CustomBucketsFloatHistogramSamples: {
+            const hs = dec.floatHistogramSamples(rec);
+            const kept: RefFloatHistogramSample[] = hs.filter((s) => s.t >= mint);
+            if (kept.length > 0) out = enc.floatHistogramSamples(kept);
+            stats.totalSamples += hs.length;
+            stats.droppedSamples += hs.length - kept.length;
+            break;
+          }
+          case RecordType.Tombstones: {
+            const stones = dec.tombstones(rec);
+            // Prometheus Checkpoint: only tombstones of series kept and reaching mint.
+            const kept: Stone[] = stones.filter((s) => keep(s.ref) && s.intervals.some((iv) => iv.maxt >= mint));
+            if (kept.length > 0) out = enc.tombstones(kept);
+            stats.totalTombstones += stones.length;
+            stats.droppedTombstones += stones.length - kept.length;
+            break;
+          }
+          case RecordType.Exemplars: {
+            const exs = dec.exemplars(rec);
+            const kept: RefExemplar[] = exs.filter((e) => e.t >= mint);
+            if (kept.length > 0) out = enc.exemplars(kept);
+            stats.totalExemplars += exs.length;
+            stats.droppedExemplars += exs.length - kept.length;
+            break;
+          }
+          case RecordType.Metadata: {
+            const md = dec.metadata(rec);
+            let n = 0;
+            for (const m of md) {
+              if (!keep(m.ref)) continue;
+              if (!latestMetadata.has(m.ref)) n++;
+              latestMetadata.set(m.ref, m);
+            }
+            stats.totalMetadata += md.length;
+            stats.droppedMetadata += md.length - n;
+            break;
+          }
+          default:
+            // M-map markers are not needed once chunks are replayed; unknown types come from newer versions.
+            break;
         }
-        default:
-          // M-map markers are not needed once chunks are replayed; unknown types come from newer versions.
-          break;
-      }
-      if (out === undefined) continue;
-      for (const o of Array.isArray(out) ? out : [out]) {
-        // A record kept whole is the reader's view, valid until its next record.
-        if (o.length >= directWriteBytes) {
-          // Big records are written at once, with no copy.
-          flush();
-          cp.logSync([o]);
-          continue;
+        if (out === undefined) continue;
+        for (const o of Array.isArray(out) ? out : [out]) {
+          // A record kept whole is the reader's view, valid until its next record.
+          if (o.length >= directWriteBytes) {
+            // Big records are written at once, with no copy.
+            flush();
+            cp.logSync([o]);
+            continue;
+          }
+          batch.push(o === rec ? o.slice() : o);
+          batchBytes += o.length;
         }
-        batch.push(o === rec ? o.slice() : o);
-        batchBytes += o.length;
+        // Small records are written in 1 MiB batches, as Prometheus does.
+        if (batchBytes > 1024 * 1024) flush();
       }
-      // Small records are written in 1 MiB batches, as Prometheus does.
-      if (batchBytes > 1024 * 1024) flush();
-    }
+    } while (await r.fill());
     const err = r.err();
     if (err !== undefined) {
       const where = err instanceof CorruptionError ? ` (segment ${err.segment}, offset ${err.offset})` : '';
@@ -319,13 +315,18 @@ export async function checkpoint(
   };
 
   try {
-    // One segment in memory at a time, read without blocking the event loop into one buffer (a
-    // new one per segment would be garbage the size of a segment each time).
-    let buf: Uint8Array = new Uint8Array(0);
-    for (const { seg, dir } of inputs) {
-      let bytes: Uint8Array;
-      [bytes, buf] = await readSegment(seg.path, buf);
-      await process(new WLReader([{ index: seg.index, bytes }], dir));
+    // The previous checkpoint's segments first, then the WAL's, read in pieces of a few pages
+    // without blocking the event loop (never a whole segment in memory).
+    const sources: [string, { from?: number; to?: number }][] = [];
+    if (last !== undefined) sources.push([last.dir, {}]);
+    sources.push([walDir, { from, to }]);
+    for (const [d, range] of sources) {
+      const r = await SegmentsReader.open(d, range);
+      try {
+        await process(r);
+      } finally {
+        await r.close();
+      }
       // A huge samples record may have grown the scratch columns: do not keep them for good.
       if (samples.refs.length > 1 << 16) samples = newRefSamples(1024);
     }
@@ -342,24 +343,6 @@ export async function checkpoint(
   await rename(cpdirtmp, cpdir);
   await syncDir(walDir);
   return stats;
-}
-
-/** The bytes of file `path`, read into `buf` (or a bigger buffer, returned second). */
-async function readSegment(path: string, buf: Uint8Array): Promise<[Uint8Array, Uint8Array]> {
-  const fh = await open(path, 'r');
-  try {
-    const { size } = await fh.stat();
-    if (buf.length < size) buf = new Uint8Array(size);
-    let got = 0;
-    while (got < size) {
-      const { bytesRead } = await fh.read(buf, got, size - got, got);
-      if (bytesRead === 0) break; // Shrunk meanwhile: read what is there.
-      got += bytesRead;
-    }
-    return [buf.subarray(0, got), buf];
-  } finally {
-    await fh.close();
-  }
 }
 
 async function syncDir(dir: string): Promise<void> {
