@@ -142,7 +142,7 @@ export class DB implements Storage {
           : {
               write: (ref, mint, maxt, chunk, isOOO) => cdm.writeChunk(ref, mint, maxt, chunk, isOOO),
               read: (ref) => cdm.chunk(ref),
-              readMany: (refs, signal) => cdm.readChunks(refs, undefined, signal),
+              readMany: (refs, found, signal) => cdm.readChunkBytes(refs, found, undefined, signal),
             },
     });
     const oooEnabled = (opts.outOfOrderTimeWindowMs ?? 0) > 0;

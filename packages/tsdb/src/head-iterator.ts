@@ -138,7 +138,7 @@ export class HeadSeriesIterator implements SampleIterator {
       if (table.mint(i) > this.#maxt) return false;
       const left = snap.limit - table.firstSeq(i);
       if (left <= 0) return false;
-      let c = table.chunks[i];
+      let c = table.chunk(i);
       if (c === undefined) {
         try {
           c = this.#store!.read(table.ref(i));

@@ -178,9 +178,9 @@ function mergeWithOOO(
 }
 
 /**
- * Reads the stored chunks of `table` not in memory with the store's `readMany`, if it has one,
- * and puts them in the table: iterating its snapshots then does no I/O. Those it could not read
- * stay refs, read (or reported) when iterated.
+ * Reads the stored chunks of `table` with the store's `readMany`, if it has one, and keeps their
+ * bytes in the table: iterating its snapshots then does no I/O. Those it could not read stay refs,
+ * read (or reported) when iterated.
  */
 async function prefetchChunks(
   store: HeadChunkStore | undefined,
@@ -188,23 +188,24 @@ async function prefetchChunks(
   signal: AbortSignal | undefined,
 ): Promise<void> {
   if (store?.readMany === undefined) return;
-  const chunks = table.chunks;
   const n = table.length;
   let count = 0;
-  for (let k = 0; k < n; k++) if (chunks[k] === undefined) count++;
+  for (let k = 0; k < n; k++) if (table.unread(k)) count++;
   if (count === 0) return;
   const refs = new Float64Array(count);
   const at = new Uint32Array(count);
   for (let k = 0, j = 0; k < n; k++) {
-    if (chunks[k] !== undefined) continue;
+    if (!table.unread(k)) continue;
     refs[j] = table.ref(k);
     at[j++] = k;
   }
-  const got = await store.readMany(refs, signal);
-  for (let j = 0; j < count; j++) {
-    const c = got[j];
-    if (c !== undefined) chunks[at[j]!] = c;
-  }
+  await store.readMany(
+    refs,
+    (j, encoding, bytes, start, end) => {
+      table.setBytes(at[j]!, encoding, bytes, start, end);
+    },
+    signal,
+  );
 }
 
 /** A set over snapshots, making the series of each as it is reached (none allocated at select). */
@@ -311,7 +312,7 @@ class HeadChunkSeries implements ChunkSeries {
         if (i !== snap.openIndex) {
           let chunk: Chunk;
           try {
-            chunk = table.chunks[i] ?? head.chunkStore!.read(table.ref(i));
+            chunk = table.chunk(i) ?? head.chunkStore!.read(table.ref(i));
           } catch (e) {
             err = e instanceof Error ? e : new Error(String(e));
             break;

@@ -33,12 +33,17 @@ export interface HeadChunkStore {
   /** The chunk stored under `ref`. Throws if it cannot be read. */
   read(ref: number): Chunk;
   /**
-   * The chunks stored under `refs`, read without blocking the event loop, in the order given;
-   * undefined for those it did not read (it failed, or read enough for one call): `read` reports
-   * or reads them when they are needed. The chunks stay valid whatever the store does after.
-   * Rejects with `signal`'s reason once it is aborted.
+   * Reads the chunks stored under `refs` without blocking the event loop, calling `found` for each
+   * it read: the data of `refs[i]` is `bytes[start, end)`, in `encoding` (an `Encoding` value).
+   * `bytes` is the caller's from then on, whatever the store does after. Refs it did not read (it
+   * failed, or read enough for one call) get no call: `read` reports or reads them when they are
+   * needed. Rejects with `signal`'s reason once it is aborted.
    */
-  readMany?(refs: ArrayLike<number>, signal?: AbortSignal): Promise<(Chunk | undefined)[]>;
+  readMany?(
+    refs: ArrayLike<number>,
+    found: (i: number, encoding: number, bytes: Uint8Array, start: number, end: number) => void,
+    signal?: AbortSignal,
+  ): Promise<void>;
 }
 
 const COLS = 4; // maxt, lastValue, nextAt, open chunk's mint

@@ -362,12 +362,9 @@ export class ChunkDiskMapper {
   }
 
   /**
-   * Reads the chunks at `refs` without blocking the event loop: asynchronous positional reads of
-   * the file ranges that hold them (chunks close to each other in one read of up to 1 MiB), and
-   * the part still in the write buffer copied. Returns a Chunk per ref, in the order given, or
-   * undefined for a ref it could not read (`chunk(ref)` then throws why) or did not, having read
-   * `maxBytes` already. The chunks own their bytes (one buffer per read, holding only theirs).
-   * Rejects with `signal`'s reason once it is aborted, checked before each read.
+   * Reads the chunks at `refs` as `readChunkBytes` does and returns a Chunk per ref, in the order
+   * given, or undefined for a ref it could not read (`chunk(ref)` then throws why) or did not,
+   * having read `maxBytes` already.
    */
   async readChunks(
     refs: ArrayLike<ChunkDiskMapperRef>,
@@ -375,6 +372,37 @@ export class ChunkDiskMapper {
     signal?: AbortSignal,
   ): Promise<(Chunk | undefined)[]> {
     const out: (Chunk | undefined)[] = new Array(refs.length).fill(undefined);
+    await this.readChunkBytes(
+      refs,
+      (i, encoding, bytes, start, end) => {
+        try {
+          out[i] = chunkFromBytes(encoding, bytes.subarray(start, end), { validate: false });
+        } catch {
+          // An encoding this package cannot read: `chunk(ref)` reports it when the chunk is needed.
+        }
+      },
+      maxBytes,
+      signal,
+    );
+    return out;
+  }
+
+  /**
+   * Reads the chunks at `refs` without blocking the event loop: asynchronous positional reads of
+   * the file ranges that hold them (chunks close to each other in one read of up to 1 MiB), and
+   * the part still in the write buffer copied. For each chunk read whole and intact it calls
+   * `found(i, encoding, bytes, start, end)`: `refs[i]`'s data is `bytes[start, end)`, its encoding
+   * without the out-of-order bit. `bytes` belongs to the caller from then on (one buffer per read,
+   * holding only the data of its chunks). Refs it could not read (`chunk(ref)` throws why) or did
+   * not, having read `maxBytes` already, get no call. Rejects with `signal`'s reason once it is
+   * aborted, checked before each read.
+   */
+  async readChunkBytes(
+    refs: ArrayLike<ChunkDiskMapperRef>,
+    found: (i: number, encoding: number, bytes: Uint8Array, start: number, end: number) => void,
+    maxBytes = 64 * 1024 * 1024,
+    signal?: AbortSignal,
+  ): Promise<void> {
     const order = orderByRef(refs);
     let buf = new Uint8Array(0);
     const parsed: ParsedChunk = { status: '', encodingByte: 0, dataStart: 0, dataEnd: 0, end: 0 };
@@ -430,11 +458,7 @@ export class ChunkDiskMapper {
       for (let q = 0; q < spans.length; q += 4) {
         const len = spans[q + 2]! - spans[q + 1]!;
         pack.set(b.subarray(spans[q + 1]!, spans[q + 2]!), o);
-        try {
-          out[spans[q]!] = chunkFromBytes(spans[q + 3]! & 0x7f, pack.subarray(o, o + len), { validate: false });
-        } catch {
-          // An encoding this package cannot read: `chunk(ref)` reports it when the chunk is needed.
-        }
+        found(spans[q]!, spans[q + 3]! & 0x7f, pack, o, o + len);
         o += len;
       }
       k = e;
@@ -446,15 +470,12 @@ export class ChunkDiskMapper {
           const got = await this.#readAsync(f, chunkRefOffset(refs[i]!), one.length, one);
           budget -= got;
           if (parseChunk(one.subarray(0, got), 0, parsed).status !== 'ok') continue;
-          out[i] = chunkFromBytes(parsed.encodingByte & 0x7f, one.subarray(parsed.dataStart, parsed.dataEnd), {
-            validate: false,
-          });
         } catch {
-          // As above: `chunk(ref)` reports the failure when the chunk is needed.
+          continue; // As above: `chunk(ref)` reports the failure when the chunk is needed.
         }
+        found(i, parsed.encodingByte & 0x7f, one, parsed.dataStart, parsed.dataEnd);
       }
     }
-    return out;
   }
 
   // Reads [offset, offset + n) of `f` (clamped to its data) into `into` from 0: the part on disk
