@@ -143,9 +143,12 @@ class BinopBlocks {
     this.#lcur0.set(o.lcur);
     this.#rcur0.set(o.rcur);
     const ev = this.#ev;
-    await inBlocks(ev, o.rhs.length, this.#width, this.#right);
-    if (!this.#trouble) await inBlocks(ev, o.lhs.length, this.#width, this.#left);
-    if (!this.#trouble && o.fillMany !== null) await inBlocks(ev, o.rhs.length, this.#width, this.#fill);
+    // A series' work: its points in the block, or building its output (labels and arrays), which
+    // costs as much as a few hundred points.
+    const perSeries = Math.max(this.#width, 256);
+    await inBlocks(ev, o.rhs.length, perSeries, this.#right);
+    if (!this.#trouble) await inBlocks(ev, o.lhs.length, perSeries, this.#left);
+    if (!this.#trouble && o.fillMany !== null) await inBlocks(ev, o.rhs.length, perSeries, this.#fill);
     if (!this.#trouble) return true;
     this.#out.rollback();
     o.lcur.set(this.#lcur0);
