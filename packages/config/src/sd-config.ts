@@ -4,6 +4,8 @@
 // discovery registry to parse; static configs are checked here as Prometheus checks them.
 import { isValidLabelName } from '@tsprom/labels';
 import { isMap, isScalar, isSeq } from 'yaml';
+import { Secret, SECRET_TOKEN } from './secret.js';
+import { type YamlOut, YamlOutMap, YamlOutSeq } from './yaml-emit.js';
 import type { YamlMap, YamlReader, YamlValue } from './yaml-reader.js';
 
 /** One service discovery entry of a scrape or alertmanager config, in document order. */
@@ -157,4 +159,55 @@ export function toPlain(r: YamlReader, v: YamlValue): unknown {
     return obj;
   }
   return isScalar(n) ? (n.value ?? null) : null;
+}
+
+/**
+ * An SD config that renders itself for /api/v1/status/config (the discovery registry's parsed
+ * configs do, with their defaults filled in and in Prometheus's field order).
+ */
+export interface YamlRenderable {
+  /** The config as plain values: objects (key order kept), arrays, strings, numbers, booleans, Secrets. */
+  toYAML(): unknown;
+}
+
+/**
+ * Fields that hold a `<secret>` in Prometheus's SD configs (and their HTTP/TLS parts). An SD config
+ * kept unparsed (no registry entry knows it) still never shows these values when rendered.
+ */
+const SECRET_FIELDS: ReadonlySet<string> = new Set([
+  'password',
+  'bearer_token',
+  'credentials',
+  'client_secret',
+  'client_certificate_key',
+  'secret_key',
+  'token',
+  'auth_token',
+  'key',
+  'application_credential_secret',
+  'application_secret',
+  'consumer_key',
+  'certificate_password',
+]);
+
+/**
+ * Converts an SD config (plain object or {@link YamlRenderable}) into what the YAML writer takes.
+ * In a plain object, string values under Prometheus's secret field names print as `<secret>`.
+ */
+export function toYamlValue(v: unknown, key?: string): YamlOut {
+  if (typeof v === 'string' && v !== '' && key !== undefined && SECRET_FIELDS.has(key)) return SECRET_TOKEN;
+  if (v === null || v === undefined) return null;
+  if (v instanceof Secret) return SECRET_TOKEN;
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
+  if (Array.isArray(v)) return new YamlOutSeq(v.map((x) => toYamlValue(x, key === 'secrets' ? 'token' : undefined)));
+  if (v instanceof Map) {
+    const keys = [...v.keys()].map(String).sort();
+    return new YamlOutMap(keys.map((k) => [k, toYamlValue(v.get(k), k)]));
+  }
+  if (typeof v === 'object') {
+    const r = v as Partial<YamlRenderable>;
+    if (typeof r.toYAML === 'function') return toYamlValue(r.toYAML());
+    return new YamlOutMap(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, toYamlValue(x, k)]));
+  }
+  return String(v);
 }
