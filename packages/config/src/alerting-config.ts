@@ -4,7 +4,13 @@ import type { RelabelConfig } from '@tsprom/relabel';
 import { loadSigV4Config, type SigV4Config } from './auth-extras.js';
 import { HTTP_CLIENT_KEYS, type HTTPClientConfig, loadHTTPClientConfig } from './http-client-config.js';
 import { loadRelabelList } from './relabel-list.js';
-import { isSDKey, loadSDConfigs, type SDConfigLoader, type ServiceDiscoveryConfig } from './sd-config.js';
+import {
+  BuiltinSDConfigKeys,
+  isSDKey,
+  loadSDConfigs,
+  type SDConfigLoader,
+  type ServiceDiscoveryConfig,
+} from './sd-config.js';
 import type { YamlReader, YamlValue } from './yaml-reader.js';
 
 /** The Alertmanager API version; only v2 exists since Prometheus 3. */
@@ -74,7 +80,12 @@ function loadAlertmanagerConfig(
   dir: string | undefined,
   sdLoader: SDConfigLoader | undefined,
 ): AlertmanagerConfig {
-  const m = r.map(v, 'config.AlertmanagerConfig', AM_KEYS, (k) => isSDKey(k, sdLoader));
+  const m = r.map(
+    v,
+    'config.AlertmanagerConfig',
+    AM_KEYS,
+    (k) => isSDKey(k, sdLoader) || (sdLoader !== undefined && BuiltinSDConfigKeys.has(k)),
+  );
   const httpClientConfig = loadHTTPClientConfig(r, m, dir);
   const sv = m.get('sigv4');
   const sigv4 = sv.node === null ? undefined : loadSigV4Config(r, sv);

@@ -13,7 +13,13 @@ import { joinDir } from './file-path.js';
 import { type GlobalConfig, loadScrapeProtocols, unknownProtocol } from './global-config.js';
 import { HTTP_CLIENT_KEYS, type HTTPClientConfig, loadHTTPClientConfig } from './http-client-config.js';
 import { loadRelabelList } from './relabel-list.js';
-import { isSDKey, loadSDConfigs, type SDConfigLoader, type ServiceDiscoveryConfig } from './sd-config.js';
+import {
+  BuiltinSDConfigKeys,
+  isSDKey,
+  loadSDConfigs,
+  type SDConfigLoader,
+  type ServiceDiscoveryConfig,
+} from './sd-config.js';
 import type { YamlReader, YamlValue } from './yaml-reader.js';
 
 /** One `scrape_configs` entry, with the global defaults applied: a job and how to scrape its targets. */
@@ -115,7 +121,12 @@ export function loadScrapeConfig(
   ctx: ScrapeConfigContext,
 ): ScrapeConfig {
   if (v.node === null) r.fail(v, 'empty or null scrape config section');
-  const m = r.map(v, 'config.ScrapeConfig', KEYS, (k) => isSDKey(k, ctx.sdLoader));
+  const m = r.map(
+    v,
+    'config.ScrapeConfig',
+    KEYS,
+    (k) => isSDKey(k, ctx.sdLoader) || (ctx.sdLoader !== undefined && BuiltinSDConfigKeys.has(k)),
+  );
   const jobName = r.str(m.get('job_name')) ?? '';
   if (jobName === '') r.fail(m.has('job_name') ? m.get('job_name') : v, 'job_name is empty');
   const job = JSON.stringify(jobName);

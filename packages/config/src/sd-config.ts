@@ -92,10 +92,18 @@ export function loadSDConfigs(
   checkTargets: boolean,
 ): ServiceDiscoveryConfig[] {
   const out: ServiceDiscoveryConfig[] = [];
+  for (const [k, v] of m.entries()) {
+    if (loader !== undefined && !isSDKey(k, loader) && BuiltinSDConfigKeys.has(k)) {
+      r.fail(
+        { node: v.anchor, path: v.path, anchor: null, present: true },
+        `service discovery ${k} is not available: no registered mechanism provides it`,
+      );
+    }
+  }
   const keys = [...m.entries()].filter(([k]) => isSDKey(k, loader)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   for (const [key, list] of keys) {
     for (const entry of r.seq(list, `[]${key}`)) {
-      if (entry.node === null || isEmptyMap(r, entry)) r.fail(entry, `empty or null section in ${key}`);
+      if (entry.node === null) r.fail(entry, `empty or null section in ${key}`);
       if (key === 'static_configs') {
         out.push({ key, config: loadStaticConfig(r, entry, checkTargets), baseDir });
         continue;
@@ -138,14 +146,6 @@ function loadStaticConfig(r: YamlReader, v: YamlValue, checkTargets: boolean): S
     labels[name] = r.str(value) ?? '';
   }
   return { targets, labels };
-}
-
-function isEmptyMap(r: YamlReader, v: YamlValue): boolean {
-  try {
-    return [...r.rawMap(v).entries()].length === 0;
-  } catch {
-    return false; // Not a mapping: the SD parser reports what it expected.
-  }
 }
 
 /** The YAML value as plain JavaScript (mappings as objects with merges applied, scalars resolved). */
