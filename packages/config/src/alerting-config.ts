@@ -80,6 +80,8 @@ function loadAlertmanagerConfig(
   dir: string | undefined,
   sdLoader: SDConfigLoader | undefined,
 ): AlertmanagerConfig {
+  // Prometheus 2.42 crashes on a null entry; it configures nothing, so it is refused.
+  if (v.node === null) r.fail(v, 'empty or null alertmanager config section');
   const m = r.map(
     v,
     'config.AlertmanagerConfig',

@@ -11,6 +11,7 @@ import {
   type SigV4Config,
 } from './auth-extras.js';
 import { HTTP_CLIENT_KEYS, type HTTPClientConfig, loadHTTPClientConfig } from './http-client-config.js';
+import { goURLParseError } from './go-url.js';
 import { loadRelabelList } from './relabel-list.js';
 import type { YamlMap, YamlReader, YamlValue } from './yaml-reader.js';
 
@@ -216,7 +217,8 @@ export function loadURL(r: YamlReader, m: YamlMap, section: string): string {
   const uv = m.get('url');
   const url = r.str(uv);
   if (url === undefined) r.fail(m.value, `url for ${section} is empty`);
-  if (url !== '' && !URL.canParse(url)) r.fail(uv, `parse ${JSON.stringify(url)}: invalid URL`);
+  const problem = goURLParseError(url);
+  if (problem !== undefined) r.fail(uv, problem);
   return url;
 }
 

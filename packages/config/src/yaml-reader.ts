@@ -201,15 +201,19 @@ export class YamlReader {
     return n;
   }
 
-  /** An integer field (Go `int`); `undefined` when absent, zero when null. */
+  /**
+   * An integer field (Go `int`); `undefined` when absent, zero when null. A float is truncated, as
+   * yaml.v2 decodes a float into an integer field (`sample_limit: 1.5` is 1).
+   */
   int(v: YamlValue, goType = 'int'): number | undefined {
     if (v.node === null) return v.present ? 0 : undefined;
     const n = v.node;
-    if (!isScalar(n) || typeof n.value !== 'number' || !Number.isInteger(n.value) || isFloatText(n)) {
+    if (!isScalar(n) || typeof n.value !== 'number' || Number.isNaN(n.value)) {
       this.fail(v, `cannot unmarshal ${kindOf(n)} into ${goType}`);
     }
-    if (!Number.isSafeInteger(n.value)) this.fail(v, `integer out of range: ${this.#scalarText(v)}`);
-    return n.value;
+    const i = Math.trunc(n.value);
+    if (!Number.isSafeInteger(i)) this.fail(v, `cannot unmarshal ${kindOf(n)} into ${goType}`);
+    return i;
   }
 
   /** A floating-point field (Go `float64`); `undefined` when absent, zero when null. */
