@@ -1,29 +1,17 @@
 // Prometheus: config/config.go LoadFile and Config.GetScrapeConfigs. The file system is reached
-// through a lazy `import('node:fs/promises')`, so the rest of the package stays usable where there
-// is no Node (loading text needs no file).
+// through a lazy `import('#config-fs')`, so the rest of the package stays usable where there is no
+// Node (loading text needs no file).
 import { type Config, type LoadConfigOptions, loadConfig, loadScrapeConfigList } from './config.js';
+import type { ConfigFS } from './config-fs.js';
 import { ConfigError } from './errors.js';
 import { cleanPath } from './file-path.js';
-import { GlobPatternError, glob, type GlobFS } from './glob.js';
+import { GlobPatternError, glob } from './glob.js';
 import type { ScrapeConfig } from './scrape-config.js';
 import { YamlReader } from './yaml-reader.js';
 
-async function nodeFS(): Promise<GlobFS & { readFile(path: string): Promise<string>; cwd(): string }> {
-  const fs = await import('node:fs/promises');
-  const proc = (globalThis as { process?: { cwd(): string } }).process;
-  return {
-    exists: async (p) => {
-      try {
-        await fs.lstat(p);
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    readdir: (p) => fs.readdir(p),
-    readFile: (p) => fs.readFile(p, 'utf8'),
-    cwd: () => proc?.cwd() ?? '/',
-  };
+async function nodeFS(): Promise<ConfigFS> {
+  // Reached only here, through `#config-fs` (Node), so the rest of the package stays universal.
+  return (await import('#config-fs')).openConfigFS();
 }
 
 function dirOf(file: string): string {
