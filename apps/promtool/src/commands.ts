@@ -1,5 +1,6 @@
 // Every subcommand, in the order `--help` lists them. A command lives in src/commands/<name>.ts.
 import type { Command } from './command.js';
+import { checkConfigCommand } from './commands/check-config.js';
 import { promqlConformance } from './commands/promql-conformance.js';
 import { promqlTest } from './commands/promql-test.js';
 import { tsdbAnalyze } from './commands/tsdb-analyze.js';
@@ -8,6 +9,7 @@ import { tsdbDump } from './commands/tsdb-dump.js';
 import { tsdbList } from './commands/tsdb-list.js';
 
 export const commands: readonly Command[] = [
+  checkConfigCommand,
   promqlTest,
   promqlConformance,
   tsdbAnalyze,
