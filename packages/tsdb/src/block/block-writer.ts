@@ -7,7 +7,7 @@ import type { Chunk, ChunkIterator, ChunkSeriesSet } from '@tsprom/storage-inter
 import { type BlockChunkMeta, BlockChunkWriter, DEFAULT_CHUNK_SEGMENT_SIZE } from '../chunks/block-chunks.js';
 import { type IndexChunkMeta, IndexWriter } from '../index/index-writer.js';
 import { MemTombstones } from '../tombstones.js';
-import { TimeSlicer } from '../wlog/time-slicer.js';
+import { TimeSlicer } from '../time-slicer.js';
 import { CHUNKS_DIRNAME, INDEX_FILENAME } from './block.js';
 import { type BlockMeta, type BlockMetaCompaction, META_VERSION_1, writeBlockMeta } from './block-meta.js';
 import { sortStringsSliced } from './sorted-strings.js';

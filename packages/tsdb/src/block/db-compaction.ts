@@ -4,7 +4,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChunkQuerier } from '@tsprom/storage-interfaces';
-import { TimeSlicer } from '../wlog/time-slicer.js';
+import { TimeSlicer } from '../time-slicer.js';
 import type { BlockMeta } from './block-meta.js';
 import type { BlockSet } from './block-set.js';
 import type { LeveledCompactor } from './leveled-compactor.js';

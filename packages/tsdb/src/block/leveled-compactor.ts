@@ -10,7 +10,7 @@ import {
   mergeSeriesSets,
   type VerticalChunkSeriesMergeFunc,
 } from '@tsprom/storage-interfaces';
-import type { TimeSlicer } from '../wlog/time-slicer.js';
+import type { TimeSlicer } from '../time-slicer.js';
 import { Block } from './block.js';
 import { type BlockMeta, type BlockMetaCompaction, writeBlockMeta } from './block-meta.js';
 import { BlockChunkSeriesSet } from './block-series.js';

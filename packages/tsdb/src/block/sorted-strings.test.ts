@@ -1,7 +1,7 @@
 import { compareStrings } from '@tsprom/labels';
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { TimeSlicer } from '../wlog/time-slicer.js';
+import { TimeSlicer } from '../time-slicer.js';
 import { mergeSortedStrings, sortStringsSliced } from './sorted-strings.js';
 
 it('sorts any strings in Go byte order, in slices', async () => {

@@ -1,6 +1,6 @@
 // Sorting strings in Go's byte order without holding the event loop: the symbol tables of blocks.
 import { compareStrings } from '@tsprom/labels';
-import type { TimeSlicer } from '../wlog/time-slicer.js';
+import type { TimeSlicer } from '../time-slicer.js';
 
 const RUN = 4096;
 

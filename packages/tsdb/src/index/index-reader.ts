@@ -9,7 +9,7 @@ import { CorruptBlockError } from '../block/errors.js';
 import { PagedFile, type PagedFileOptions, ShortReadError } from '../block/paged-file.js';
 import { emptyPostings, mergePostings, type Postings } from '../postings.js';
 import type { PostingsIndex } from '../postings-for-matchers.js';
-import { TimeSlicer } from '../wlog/time-slicer.js';
+import { TimeSlicer } from '../time-slicer.js';
 import { FileCursor, FormatError } from './file-cursor.js';
 import {
   decodeTOC,

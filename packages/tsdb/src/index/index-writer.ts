@@ -4,7 +4,7 @@ import { compareStrings, Labels } from '@tsprom/labels';
 import { crc32c } from '@tsprom/chunkenc';
 import { BufferedFileWriter } from '../block/buffered-file-writer.js';
 import { EncBuf } from '../record/enc-buf.js';
-import { TimeSlicer } from '../wlog/time-slicer.js';
+import { TimeSlicer } from '../time-slicer.js';
 import { encodeTOC, INDEX_FORMAT_V2, type IndexTOC, MAGIC_INDEX, SERIES_ALIGNMENT } from './index-format.js';
 
 /** A chunk's entry in the index: time range (ms, inclusive) and its ref in the chunk segments. */

@@ -2,7 +2,7 @@
 // keeps (NewFileReader: every 32nd value of each label name, plus its first and last).
 import { crc32c } from '@tsprom/chunkenc';
 import type { PagedFile } from '../block/paged-file.js';
-import type { TimeSlicer } from '../wlog/time-slicer.js';
+import type { TimeSlicer } from '../time-slicer.js';
 import { FileCursor, FormatError } from './file-cursor.js';
 import { SAMPLE_FACTOR } from './index-format.js';
 
