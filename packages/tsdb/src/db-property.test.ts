@@ -40,7 +40,12 @@ it('reopening a DB restores exactly what it served', { timeout: 120_000 }, async
       async (batches, window) => {
         const dir = await mkdtemp(join(tmpdir(), 'tsdb-prop-'));
         try {
-          const opts = { outOfOrderTimeWindowMs: window, chunkRangeMs: 4_000, samplesPerChunk: 8 };
+          const opts = {
+            outOfOrderTimeWindowMs: window,
+            chunkRangeMs: 4_000,
+            samplesPerChunk: 8,
+            autoCompaction: false,
+          };
           const db = await DB.open(dir, opts);
           for (const ops of batches) {
             const app = db.appender();

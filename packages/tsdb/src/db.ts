@@ -1,14 +1,23 @@
-// Prometheus: tsdb/db.go DB, Open, Options (the head-only part: WAL, WBL, replay)
+// Prometheus: tsdb/db.go DB, Open, Options: the head (WAL, WBL, replay) and, through DBBlocks,
+// the persistent blocks (compaction, retention, the lock file).
+import { newChunk } from '@tsprom/chunkenc';
 import type { Matcher } from '@tsprom/labels';
 import {
   type Appender,
   type AppenderV2,
   type ChunkQuerier,
+  chainedSeriesMerge,
+  compactingChunkSeriesMerger,
+  newMergeChunkQuerier,
+  newMergeQuerier,
   type Querier,
   ReadOnlyStorageError,
   type Storage,
   StorageClosedError,
 } from '@tsprom/storage-interfaces';
+import type { BlockMeta } from './block/block-meta.js';
+import type { ReloadReport } from './block/block-set.js';
+import type { DBBlocks } from './db-blocks.js';
 import type { Disk } from './disk.js';
 import type { ExemplarQueryResult } from './exemplar-storage.js';
 import { Head, type HeadStats } from './head.js';
@@ -62,21 +71,54 @@ export interface DBOptions {
    * Chunks of any supported encoding are read back whatever this option says.
    */
   floatChunkEncoding?: 'xor' | 'xor2';
+  /**
+   * Time retention (`--storage.tsdb.retention.time`): blocks ending more than this before the
+   * newest block's end are deleted. 0 disables it. Default 15 days, as Prometheus (with a dir).
+   */
+  retentionMs?: number;
+  /**
+   * Size retention (`--storage.tsdb.retention.size`): the oldest blocks are deleted while blocks
+   * and the head's files (WAL, WBL, chunks_head/) exceed this many bytes. 0 (default) disables it.
+   */
+  retentionBytes?: number;
+  /**
+   * Largest block compaction makes (`--storage.tsdb.max-block-duration`). Default a tenth of the
+   * time retention, at most 31 days. Block ranges grow from `chunkRangeMs` (the smallest) by 3×.
+   */
+  maxBlockDurationMs?: number;
+  /**
+   * Compact in the background (default true): the head into blocks once it spans 1.5 block
+   * ranges, blocks into bigger ones, retention; in time slices on the event loop. false leaves it
+   * to `compact()`.
+   */
+  autoCompaction?: boolean;
+  /** How often a background pass runs whatever the appends (ms). Default 60000, as Prometheus. */
+  compactionIntervalMs?: number;
+  /** Do not take the directory's lock file (`--storage.tsdb.no-lockfile`). Default false. */
+  noLockfile?: boolean;
+  /** Bound of each block file's page cache in bytes. Default 4 MiB. */
+  blockCacheBytes?: number;
 }
 
-/** What opening a DB with a directory read back from its logs. */
+/** What opening a DB with a directory read back from its logs and blocks. */
 export interface OpenReport {
   wal: ReplayReport;
   wbl?: ReplayReport;
+  /** The blocks loaded, deleted (retention, compacted) and found damaged (not served). */
+  blocks?: ReloadReport;
 }
+
+/** Prometheus's default retention (15 days). */
+const defaultRetentionMs = 15 * 86_400_000;
 
 // Set by DB's static block: how headOf reads the private head.
 let headOfDB: (db: DB) => Head;
 
 /**
  * A TSDB: the Head and, with a directory, its write-ahead log (`wal/`, and `wbl/` for
- * out-of-order samples) in Prometheus's on-disk format. Opening a directory replays its logs.
- * Implements the storage-interfaces Storage. Blocks (compaction, retention) are not there yet.
+ * out-of-order samples) and its persistent blocks, in Prometheus's on-disk format. Opening a
+ * directory takes its lock, loads its blocks and replays its logs; queriers merge blocks and
+ * head. Implements the storage-interfaces Storage.
  */
 export class DB implements Storage {
   /** The directory, or undefined for an in-memory DB. */
@@ -86,6 +128,7 @@ export class DB implements Storage {
   readonly openReport: OpenReport | undefined;
   readonly #wal: HeadWAL | undefined;
   readonly #readOnly: boolean;
+  readonly #blocks: DBBlocks | undefined;
   #closed = false;
 
   static {
@@ -98,12 +141,14 @@ export class DB implements Storage {
     wal: HeadWAL | undefined,
     report: OpenReport | undefined,
     readOnly = false,
+    blocks: DBBlocks | undefined = undefined,
   ) {
     this.dir = dir;
     this.#readOnly = readOnly;
     this.#head = head;
     this.#wal = wal;
     this.openReport = report;
+    this.#blocks = blocks;
   }
 
   /**
@@ -146,6 +191,39 @@ export class DB implements Storage {
             },
     });
     const oooEnabled = (opts.outOfOrderTimeWindowMs ?? 0) > 0;
+    // The DB the block side truncates the head of; set once it exists (no pass runs before).
+    let dbRef: DB | undefined;
+    const retentionMs = opts.retentionMs ?? defaultRetentionMs;
+    let blocks: DBBlocks;
+    let blocksReport: ReloadReport;
+    try {
+      // Blocks first, as Prometheus: the head starts where the newest block ends.
+      ({ blocks, report: blocksReport } = await disk.DBBlocks.open(
+        dir,
+        {
+          head,
+          truncateHead: (mint) => dbRef!.truncateHead(mint),
+          headBytes: () => disk.dirBytes([walDir, wblDir, join(dir, 'chunks_head')]),
+        },
+        {
+          retentionMs,
+          maxBytes: opts.retentionBytes ?? 0,
+          minBlockDurationMs: head.chunkRangeMs,
+          maxBlockDurationMs: opts.maxBlockDurationMs,
+          autoCompaction: opts.autoCompaction !== false,
+          compactionIntervalMs: opts.compactionIntervalMs ?? 60_000,
+          lock: opts.noLockfile !== true,
+          readOnly,
+          cacheBytes: opts.blockCacheBytes,
+          logger: log,
+        },
+      ));
+    } catch (err) {
+      await cdm?.close();
+      throw err;
+    }
+    const blocksEnd = blocks.set.maxTime;
+    if (blocksEnd > head.state.minValidTime) head.state.minValidTime = blocksEnd;
     let report: OpenReport;
     try {
       report = { wal: await replayWAL(head.state, walDir, { readOnly, repair, chunkMapper: cdm }) };
@@ -155,17 +233,29 @@ export class DB implements Storage {
         report.wbl = await replayWBL(head.state, wblDir, { readOnly, repair }, report.wal.lastMmapRef);
         describe(log, 'WBL', report.wbl);
       }
+      report.blocks = blocksReport;
     } catch (err) {
       await cdm?.close();
+      await blocks.close();
       throw err;
     }
-    if (readOnly) return new DB(dir, head, undefined, report, true);
+    if (readOnly) return new DB(dir, head, undefined, report, true, blocks);
     const wlOpts = { segmentSize: opts.walSegmentSizeBytes, compression: opts.walCompression ?? 'snappy' };
-    const wal = await WL.open(walDir, wlOpts);
-    const wbl = oooEnabled ? await WL.open(wblDir, wlOpts) : undefined;
-    const hw = new HeadWAL(wal, wbl, cdm);
+    let hw: HeadWAL;
+    try {
+      const wal = await WL.open(walDir, wlOpts);
+      const wbl = oooEnabled ? await WL.open(wblDir, wlOpts) : undefined;
+      hw = new HeadWAL(wal, wbl, cdm);
+    } catch (err) {
+      await cdm?.close();
+      await blocks.close();
+      throw err;
+    }
     head.attachLog(hw);
-    return new DB(dir, head, hw, report);
+    const db = new DB(dir, head, hw, report, false, blocks);
+    dbRef = db;
+    blocks.start();
+    return db;
   }
 
   /**
@@ -187,32 +277,100 @@ export class DB implements Storage {
   }
 
   /**
-   * A querier over [mint, maxt] (ms, inclusive); it sees the commits made before this call. Close
-   * it when done; used after that it throws QuerierClosedError. Throws StorageClosedError after
-   * `close()`. (Today it reads the head; with blocks it becomes their merge with the head.)
+   * Prometheus: DB.Querier. A querier over [mint, maxt] (ms, inclusive): the blocks overlapping
+   * the range and the head, merged (series by labels, samples by time, a timestamp held twice
+   * counted once). It sees the commits made before this call. Close it when done (blocks wait for
+   * their queriers before they are deleted); used after that it throws QuerierClosedError.
+   * Throws StorageClosedError after `close()`.
    */
   querier(mint: number, maxt: number): Querier {
     this.#check();
-    return this.#head.querier(mint, maxt);
-  }
-
-  /** A chunk querier over [mint, maxt] (ms, inclusive), as `querier` otherwise. */
-  chunkQuerier(mint: number, maxt: number): ChunkQuerier {
-    this.#check();
-    return this.#head.chunkQuerier(mint, maxt);
+    const blocks = this.#blocks?.queriers(mint, maxt) ?? [];
+    if (blocks.length === 0) return this.#head.querier(mint, maxt);
+    if (maxt >= this.#head.minTime) blocks.push(this.#head.querier(mint, maxt));
+    return newMergeQuerier(blocks, [], chainedSeriesMerge);
   }
 
   /**
-   * Prometheus: DB.Delete (the head part). Deletes the samples in [mint, maxt] (ms, inclusive) of
-   * the series matching all `matchers`. A tombstones record goes to the WAL first (resolving once
+   * A chunk querier over [mint, maxt] (ms, inclusive), as `querier` otherwise; chunks of a series
+   * that overlap across blocks and head are merged into new chunks.
+   */
+  chunkQuerier(mint: number, maxt: number): ChunkQuerier {
+    this.#check();
+    const blocks = this.#blocks?.chunkQueriers(mint, maxt) ?? [];
+    if (blocks.length === 0) return this.#head.chunkQuerier(mint, maxt);
+    if (maxt >= this.#head.minTime) blocks.push(this.#head.chunkQuerier(mint, maxt));
+    return newMergeChunkQuerier(blocks, [], compactingChunkSeriesMerger(chainedSeriesMerge, newChunk));
+  }
+
+  /**
+   * Prometheus: DB.Delete. Deletes the samples in [mint, maxt] (ms, inclusive) of the series
+   * matching all `matchers`. In the head, a tombstones record goes to the WAL first (resolving once
    * it is written, see the durability promise), then queries stop returning those samples; a
    * reopen replays the tombstones. Samples appended later in a deleted range stay hidden, as in
-   * Prometheus. Returns the tombstones added (series ref and clamped interval).
+   * Prometheus. Every block overlapping the range gets the tombstones in its `tombstones` file.
+   * Returns the tombstones added to the head (series ref and clamped interval).
    */
   async delete(mint: number, maxt: number, ...matchers: Matcher[]): Promise<Stone[]> {
     this.#check();
     this.#checkWritable('delete');
+    await this.#blocks?.delete(mint, maxt, matchers);
     return this.#head.delete(mint, maxt, matchers);
+  }
+
+  /**
+   * Prometheus: DB.CleanTombstones. Rewrites the blocks that have tombstones without the deleted
+   * data and deletes the old ones. Returns the metas of the blocks written.
+   */
+  async cleanTombstones(): Promise<BlockMeta[]> {
+    this.#check();
+    this.#checkWritable('clean tombstones');
+    return (await this.#blocks?.cleanTombstones()) ?? [];
+  }
+
+  /**
+   * Prometheus: DB.Compact. One compaction pass now: the head's oldest ranges into blocks while
+   * it spans more than 1.5 block ranges (truncating it and checkpointing the WAL after each), then
+   * blocks merged as the leveled planner says, then retention. Waits for a pass under way first.
+   * Nothing to do in memory.
+   */
+  async compact(): Promise<void> {
+    this.#check();
+    this.#checkWritable('compaction');
+    await this.#blocks?.compact();
+  }
+
+  /** Prometheus: DB.Blocks. The metas of the blocks served, oldest first. */
+  blocks(): BlockMeta[] {
+    this.#check();
+    return (this.#blocks?.set.blocks ?? []).map((b) => b.meta);
+  }
+
+  /**
+   * Prometheus: DB.Snapshot. Writes a snapshot into `dir` (created): hard links of every block,
+   * and with `withHead` the head's data as one more block. Returns the ULIDs written.
+   */
+  async snapshot(dir: string, withHead: boolean): Promise<string[]> {
+    this.#check();
+    const b = this.#blocks;
+    if (b === undefined) throw new Error('tsdb: snapshot needs a DB with a directory');
+    const out = await b.snapshotBlocks(dir);
+    const head = this.#head;
+    if (withHead && head.maxTime >= head.minTime) {
+      const q = head.chunkQuerier(head.minTime, head.maxTime);
+      try {
+        const meta = await b.compactor.write(
+          dir,
+          { chunkSeriesSet: (lo, hi) => q.select(true, { start: lo, end: hi }, []) },
+          head.minTime,
+          head.maxTime + 1,
+        );
+        if (meta !== undefined) out.push(meta.ulid);
+      } finally {
+        await q.close();
+      }
+    }
+    return out;
   }
 
   /** Exemplars in [start, end] (ms) of series matching any of the matcher sets. */
@@ -221,9 +379,10 @@ export class DB implements Storage {
     return this.#head.state.exemplars.select(start, end, ...matcherSets);
   }
 
-  /** The oldest sample time held (ms), Infinity when empty. */
+  /** Prometheus: DB.StartTime. The oldest sample time held (ms): the first block's, else the head's. */
   async startTime(): Promise<number> {
-    return this.#head.minTime;
+    const first = this.#blocks?.set.blocks[0];
+    return first === undefined ? this.#head.minTime : Math.min(first.minTime, this.#head.minTime);
   }
 
   /** Head statistics. */
@@ -288,11 +447,19 @@ export class DB implements Storage {
     await deleteCheckpoints(hw.wal.dir, last);
   }
 
-  /** Flushes and closes the logs. The DB must not be used after. */
+  /**
+   * Stops background compaction (a pass under way is cancelled), flushes and closes the logs,
+   * closes the blocks (after their open queriers) and releases the lock. The DB must not be used
+   * after.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#head.close();
+    try {
+      await this.#blocks?.close();
+    } finally {
+      await this.#head.close();
+    }
   }
 
   #check(): void {

@@ -190,7 +190,7 @@ describe('DB.delete', () => {
   });
 
   it('keeps the tombstones of live series through a checkpoint and drops them with the series', async () => {
-    const opts: DBOptions = { walSegmentSizeBytes: 32 * 1024, chunkRangeMs: 60_000 };
+    const opts: DBOptions = { walSegmentSizeBytes: 32 * 1024, chunkRangeMs: 60_000, autoCompaction: false };
     const db = await DB.open(dir, opts);
     await fill(db, 300);
     await db.delete(-Infinity, Infinity, eq('i', '0'));

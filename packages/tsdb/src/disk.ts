@@ -3,12 +3,16 @@
 // (a browser bundle) disk-browser.ts, which has no file system and says so. The in-memory DB
 // never loads it, so a browser bundle of @tsprom/tsdb needs no bundler flag.
 import type { ChunkDiskMapper } from './chunks/chunk-disk-mapper.js';
+import type { DBBlocks } from './db-blocks.js';
 import type { replayWAL, replayWBL } from './head-replay.js';
 import type { HeadWAL } from './head-wal.js';
 import type { checkpoint, deleteCheckpoints } from './wlog/checkpoint.js';
 import type { WL } from './wlog/wl.js';
 
-/** What DB needs from the file system: path joining, directories, the logs and chunks_head/. */
+/**
+ * What DB needs from the file system: path joining, directories, the logs, chunks_head/ and the
+ * persistent blocks.
+ */
 export interface Disk {
   join(...parts: string[]): string;
   mkdir(dir: string, opts: { recursive: true }): Promise<unknown>;
@@ -20,6 +24,9 @@ export interface Disk {
   ChunkDiskMapper: typeof ChunkDiskMapper;
   checkpoint: typeof checkpoint;
   deleteCheckpoints: typeof deleteCheckpoints;
+  DBBlocks: typeof DBBlocks;
+  /** Total size in bytes of the files under `dirs` (missing ones count 0). */
+  dirBytes(dirs: readonly string[]): Promise<number>;
 }
 
 /**

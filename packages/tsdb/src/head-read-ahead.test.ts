@@ -66,7 +66,8 @@ describe('selects over chunks on disk', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'tsdb-read-ahead-'));
     // Chunk ranges of 50 s: each series cuts two chunks to chunks_head/ and keeps one open.
-    db = await DB.open(dir, { chunkRangeMs: 50_000, logger: () => {} });
+    // The head alone is under test: no background compaction into blocks.
+    db = await DB.open(dir, { chunkRangeMs: 50_000, logger: () => {}, autoCompaction: false });
     mem = new Head({ chunkRangeMs: 50_000 });
     for (let t = 0; t < 150_000; t += 1000) {
       const a = db.appender();

@@ -424,6 +424,7 @@ class Replayer {
     const range = head.chunkRangeMs;
     const spc = head.samplesPerChunk;
     const store = head.chunkStore;
+    const minValid = head.minValidTime;
     let last: MemSeries | undefined;
     let mint = c.minTime;
     let maxt = c.maxTime;
@@ -438,6 +439,8 @@ class Replayer {
       }
       last = s;
       const t = ts[i]!;
+      // Prometheus processWALSamples: samples before the newest block's end are in blocks already.
+      if (!this.#ooo && t < minValid) continue;
       // In a chunk on disk already (the last stored chunk's maxt is second to last in mmapped).
       if (!this.#ooo && s.mmapped.length > 0 && t <= s.mmapped[s.mmapped.length - 2]!) continue;
       const ok = this.#ooo ? t < s.maxt && insertOOO(s, t, vs[i]!, store) : s.append(t, vs[i]!, range, spc, store);
@@ -471,7 +474,7 @@ export async function replayWAL(head: HeadState, walDir: string, opts: ReplayOpt
   let chunksCorruption: ChunkCorruptionError | undefined;
   const last = { mmapRef: 0, seriesRef: 0 };
   if (opts.chunkMapper !== undefined) {
-    chunksCorruption = await loadMmappedChunks(opts.chunkMapper, mmapped, oooMmapped, last);
+    chunksCorruption = await loadMmappedChunks(opts.chunkMapper, mmapped, oooMmapped, last, head.minValidTime);
   }
   // Refs of chunks on disk stay taken even if the WAL lost their series (a checkpoint dropped it):
   // a new series given one would get those chunks on the next replay.
@@ -613,6 +616,7 @@ async function loadMmappedChunks(
   out: Map<number, number[]>,
   oooOut: Map<number, number[]>,
   last: { mmapRef: number; seriesRef: number },
+  minValidTime: number,
 ): Promise<ChunkCorruptionError | undefined> {
   const collect = (): void => {
     out.clear();
@@ -628,6 +632,9 @@ async function loadMmappedChunks(
         l = [];
         into.set(m.seriesRef, l);
       }
+      // Prometheus loadMmappedChunks: in-order chunks ending before the newest block's end are in
+      // blocks already.
+      if (!m.isOOO && m.maxt < minValidTime) return;
       // An in-order chunk overlapping the previous one of the series is stale (written before a
       // crash); out-of-order chunks overlap by nature.
       if (!m.isOOO && l.length > 0 && m.mint <= l[l.length - 2]!) return;

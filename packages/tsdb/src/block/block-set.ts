@@ -24,6 +24,11 @@ export interface BlockSetOptions extends BlockOptions {
   headBytes?: () => Promise<number>;
   /** Receives what reloads find and do. */
   logger?: (msg: string, level: 'info' | 'warn') => void;
+  /**
+   * Change nothing on disk (as promtool's read-only DB): no leftovers removed, no block deleted,
+   * no retention applied; blocks compacted into others are still served (queries merge them).
+   */
+  readOnly?: boolean;
 }
 
 /** What a reload found and did. */
@@ -54,7 +59,7 @@ export class BlockSet {
 
   /** Removes leftovers of interrupted writes and deletions, then loads the blocks of `dir`. */
   static async open(dir: string, opts: BlockSetOptions = {}): Promise<{ set: BlockSet; report: ReloadReport }> {
-    await removeTmpDirs(dir, opts.logger);
+    if (opts.readOnly !== true) await removeTmpDirs(dir, opts.logger);
     const set = new BlockSet(dir, opts);
     const report = await set.reload();
     return { set, report };
@@ -107,6 +112,12 @@ export class BlockSet {
     const loaded = new Map(this.#blocks.map((b) => [b.ulid, b]));
     const res = await openBlocks(this.dir, { ...this.#opts, loaded });
     for (const u of res.unreadable) log(`tsdb: skipping block dir ${u.dir}: ${u.error.message}`, 'warn');
+    if (this.#opts.readOnly === true) {
+      for (const [ulid, err] of res.corrupted) log(`tsdb: block ${ulid} is not served: ${err.message}`, 'warn');
+      this.#corrupted = res.corrupted;
+      this.#blocks = res.blocks;
+      return { loaded: res.blocks.map((b) => b.ulid), deleted: new Map(), corrupted: res.corrupted };
+    }
     const headBytes = (await this.#opts.headBytes?.()) ?? 0;
     const reasons = deletableBlocks(res.blocks, {
       retentionMs: this.#opts.retentionMs ?? 0,

@@ -5,7 +5,10 @@
 // Linux it also reads /proc/locks, so a directory a running Prometheus holds is refused too.
 import { readFileSync, statSync } from 'node:fs';
 import { open, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
+
+/** Data dirs this process holds the lock of (a second DB in the same process is refused too). */
+const heldHere = new Set<string>();
 
 /** Name of the lock file in a data dir. */
 export const LOCK_FILENAME = 'lock';
@@ -67,7 +70,8 @@ export interface DirLock {
  * process's PID into `<dir>/lock`.
  */
 export async function lockDir(dir: string): Promise<DirLock> {
-  const path = join(dir, LOCK_FILENAME);
+  const path = resolve(dir, LOCK_FILENAME);
+  if (heldHere.has(path)) throw new DirLockedError(dir, process.pid);
   const holders = kernelLockHolders(path).filter((p) => p !== process.pid);
   if (holders.length > 0) throw new DirLockedError(dir, holders[0]);
   let prev: string | undefined;
@@ -85,12 +89,14 @@ export async function lockDir(dir: string): Promise<DirLock> {
   } finally {
     await fh.close();
   }
+  heldHere.add(path);
   let released = false;
   return {
     path,
     async release(): Promise<void> {
       if (released) return;
       released = true;
+      heldHere.delete(path);
       await rm(path, { force: true });
     },
   };
