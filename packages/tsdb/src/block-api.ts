@@ -13,7 +13,7 @@ export {
   writeBlockMeta,
 } from './block/block-meta.js';
 export { BlockWriteError, TMP_FOR_CREATION_SUFFIX, type WriteBlockOptions, writeBlock } from './block/block-writer.js';
-export { BlockClosedError, CorruptBlockError } from './block/errors.js';
+export { BlockClosedError, CorruptBlockError, DirLockedError } from './block/errors.js';
 export { blockDirs, type OpenBlocksResult, openBlocks } from './block/open-blocks.js';
 export {
   type BlockSourceForWrite,

@@ -5,7 +5,7 @@ import { Labels, Matcher, MatchType } from '@tsprom/labels';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readBlockMeta } from './block/block-meta.js';
 import { writeBlock } from './block/block-writer.js';
-import { DirLockedError } from './block/lock-file.js';
+import { DirLockedError } from './block/errors.js';
 import { isULID } from './block/ulid.js';
 import { blockRanges } from './db-blocks.js';
 import { DB, type DBOptions } from './db.js';

@@ -2,6 +2,9 @@
 // The user's API only: the DB, its options and reports, and the errors it reports. The WAL reader
 // side (for a remote-write watcher) is `@tsprom/tsdb/wal`; the typed errors of the DB's states
 // (closed, read-only...) are storage-interfaces'.
+export type { BlockMeta, BlockMetaCompaction, BlockStats } from './block/block-meta.js';
+export type { ReloadReport } from './block/block-set.js';
+export { CorruptBlockError, DirLockedError } from './block/errors.js';
 export { ChunkCorruptionError } from './chunks/errors.js';
 export { DB, type DBOptions, type OpenReport } from './db.js';
 export { FileSystemUnavailableError } from './disk.js';

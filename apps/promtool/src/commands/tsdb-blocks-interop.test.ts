@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, it, onTestFinished } from 'vitest';
+import { Labels, Matcher, MatchType } from '@tsprom/labels';
+import { DB } from '@tsprom/tsdb';
 import { main } from '../main.js';
 
 const promtool = process.env.TSPROM_PROMTOOL ?? '/usr/bin/promtool';
@@ -152,5 +154,44 @@ runIt(
     const y = await promtoolRun('tsdb', 'list', damaged);
     expect(x.stdout).toBe(y.stdout);
     expect(x.stdout.split('\n').length).toBe(5); // Header, three blocks, the end.
+  },
+);
+
+runIt(
+  `tsdb dump of a tsprom data dir with blocks and a head prints what promtool prints${reason}`,
+  {
+    timeout: 180_000,
+  },
+  async () => {
+    const root = await mkdtemp(join(tmpdir(), 'promtool-dump-blocks-'));
+    onTestFinished(() => rm(root, { recursive: true, force: true }));
+    const dir = join(root, 'data');
+    const db = await DB.open(dir, { autoCompaction: false, chunkRangeMs: 600_000, logger: () => {} });
+    const refs = new Array<number>(12).fill(0);
+    for (let t = 1_700_000_000_000; t < 1_700_000_000_000 + 3600_000; t += 10_000) {
+      const app = db.appender();
+      for (let i = 0; i < 12; i++) {
+        const v =
+          i % 4 === 0 ? Number.NaN : i % 4 === 1 ? t / 1e9 : i % 4 === 2 ? 1e-300 * i : Math.floor(t / 7_000) * i;
+        refs[i] = app.append(refs[i]!, Labels.fromStrings('__name__', `m${i % 3}`, 'i', String(i)), t, v);
+      }
+      await app.commit();
+    }
+    await db.compact();
+    expect(db.blocks().length).toBeGreaterThan(1);
+    await db.delete(1_700_000_300_000, 1_700_000_900_000, new Matcher(MatchType.Equal, 'i', '5'));
+    await db.close();
+    for (const args of [
+      ['tsdb', 'dump', dir],
+      ['tsdb', 'dump', '--match={i=~"1.*"}', '--min-time=1700000600000', dir],
+    ]) {
+      const x = await tspromtool(...args);
+      const y = await promtoolRun(...args);
+      expect(x.stderr).toBe('');
+      expect(x.code).toBe(0);
+      expect(y.stderr).toBe('');
+      expect(x.stdout.split('\n').sort()).toEqual(y.stdout.split('\n').sort());
+      expect(x.stdout.length).toBeGreaterThan(1000);
+    }
   },
 );

@@ -1,7 +1,7 @@
 // `tspromtool tsdb dump` on data it cannot dump: exit 1 with a message naming what is wrong and
 // where, the data dir left as it was. The cases promtool shares are compared with the real
 // promtool in tsdb-dump-errors-interop.test.ts; these are the ones where tsprom differs by design
-// (see the README): a zeroed page, records that do not decode, blocks.
+// (see the README): a zeroed page, records that do not decode; and damaged blocks.
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,14 +60,28 @@ describe('tspromtool tsdb dump on a damaged WAL', () => {
 });
 
 describe('tspromtool tsdb dump on a dir holding blocks', () => {
-  it('exits 1 saying it cannot read blocks yet, and prints no partial dump', async () => {
+  it('skips a block whose meta.json does not read, as promtool, and fails on a damaged one', async () => {
     await writeDataDir(dir);
+    const headOnly = await run('tsdb', 'dump', dir);
+    expect(headOnly.code).toBe(0);
     await mkdir(join(dir, '01M96430TJFZTGAZH91T90TKRA', 'chunks'), { recursive: true });
     await writeFile(join(dir, '01M96430TJFZTGAZH91T90TKRA', 'meta.json'), '{}');
+    expect(await run('tsdb', 'dump', dir)).toEqual(headOnly);
+    await writeFile(
+      join(dir, '01M96430TJFZTGAZH91T90TKRA', 'meta.json'),
+      JSON.stringify({
+        ulid: '01M96430TJFZTGAZH91T90TKRA',
+        minTime: 0,
+        maxTime: 1,
+        stats: {},
+        compaction: { level: 1 },
+        version: 1,
+      }),
+    );
     expect(await run('tsdb', 'dump', dir)).toEqual({
       code: 1,
       stdout: '',
-      stderr: `${dir} holds block 01M96430TJFZTGAZH91T90TKRA: tspromtool cannot read blocks yet, only the head (wal/); use promtool for this directory\n`,
+      stderr: `corrupted block 01M96430TJFZTGAZH91T90TKRA: try lock file: open ${join(dir, '01M96430TJFZTGAZH91T90TKRA', 'index')}: no such file or directory\n`,
     });
   });
 });

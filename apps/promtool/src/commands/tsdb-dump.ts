@@ -1,8 +1,9 @@
 // Prometheus: cmd/promtool/tsdb.go dumpSamples (`promtool tsdb dump`). Prints every sample of the
 // series matching --match within [--min-time, --max-time] as `{labels} VALUE TIMESTAMP`, with the
-// value formatted as Go's %g, series sorted by labels. Reads the head (WAL) of the data dir and
-// fails as promtool does (exit 1, its message) on a missing dir or a damaged WAL.
-import { readdir, stat } from 'node:fs/promises';
+// value formatted as Go's %g, series sorted by labels. Reads the blocks and the head (WAL) of the
+// data dir, merged, and fails as promtool does (exit 1, its message) on a missing dir, a damaged
+// block or a damaged WAL.
+import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Labels, type Matcher } from '@tsprom/labels';
 import { formatFloatG, parseMetricSelector } from '@tsprom/promql';
@@ -10,6 +11,7 @@ import { type Series, ValueType } from '@tsprom/storage-interfaces';
 import { CorruptionError, DB } from '@tsprom/tsdb';
 import { type Command, type CommandIO, UsageError } from '../command.js';
 import { goError } from '../go-errors.js';
+import { readOnlyBlocks } from '../tsdb-blocks.js';
 
 /**
  * Parses a `--match` series selector (`name{a="b", c=~'d.*'}`) as PromQL does; a bad one is a
@@ -56,34 +58,15 @@ function parseArgs(args: string[]): DumpArgs {
   return out;
 }
 
-/** A block directory's name: a ULID (Prometheus: tsdb.BlockDirs, ulid.ParseStrict). */
-const ulidName = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
-
 /**
- * Prometheus: tsdb.OpenDBReadOnly and DBReadOnly.Blocks, the checks before the WAL is read.
- * Returns the error to print (promtool's words where promtool has the case), or undefined.
+ * Prometheus: tsdb.OpenDBReadOnly and DBReadOnly.Querier, the checks before samples are read: the
+ * directory, its blocks (a damaged one fails the dump as in promtool), then the WAL the head is
+ * read from. Returns the error to print (promtool's words), or undefined.
  */
 async function checkDataDir(dir: string): Promise<string | undefined> {
-  try {
-    await stat(dir);
-  } catch (err) {
-    return `opening the db dir: stat ${dir}: ${goError(err)}`;
-  }
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch (err) {
-    return `find blocks: readdirent ${dir}: ${goError(err)}`;
-  }
-  const blocks: string[] = [];
-  for (const n of names.sort()) {
-    if (ulidName.test(n) && (await stat(join(dir, n)).catch(() => undefined))?.isDirectory()) blocks.push(n);
-  }
-  if (blocks.length > 0) {
-    // Dumping only the head would print part of the data and exit 0: refuse instead.
-    const which = blocks.length === 1 ? `block ${blocks[0]}` : `${blocks.length} blocks (${blocks[0]} …)`;
-    return `${dir} holds ${which}: tspromtool cannot read blocks yet, only the head (wal/); use promtool for this directory`;
-  }
+  const res = await readOnlyBlocks(dir);
+  if ('error' in res) return res.error;
+  for (const b of res.blocks) await b.close();
   const walDir = join(dir, 'wal');
   try {
     await stat(walDir);

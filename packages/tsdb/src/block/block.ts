@@ -26,14 +26,28 @@ export interface BlockOptions {
   signal?: AbortSignal;
 }
 
-/** Wraps a failure to open one of the block's files as damage of that file. */
+// Go's wording of the errno errors Prometheus reports for a block's files.
+const goErrno: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  ENOTDIR: 'not a directory',
+  EISDIR: 'is a directory',
+  EACCES: 'permission denied',
+};
+
+/**
+ * Wraps a failure to open one of the block's files as damage of that file, worded as Prometheus's
+ * OpenBlock words it (`open <path>: no such file or directory`; the index is opened through its
+ * mmap helper: `try lock file: open …`).
+ */
 function openFailure(dir: string, file: string, err: unknown): unknown {
   if (err instanceof CorruptBlockError) return err;
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') {
-    return new CorruptBlockError(dir, file, -1, `open: ${(err as Error).message}`, { cause: err });
-  }
-  return err;
+  const e = err as NodeJS.ErrnoException | undefined;
+  const text = e?.code === undefined ? undefined : goErrno[e.code];
+  if (text === undefined) return err;
+  const open = `open ${e!.path ?? join(dir, file)}: ${text}`;
+  return new CorruptBlockError(dir, file, -1, file === INDEX_FILENAME ? `try lock file: ${open}` : open, {
+    cause: err,
+  });
 }
 
 /**

@@ -39,6 +39,20 @@ export class BlockClosedError extends Error {
   }
 }
 
+/** The data dir is locked by another process. */
+export class DirLockedError extends Error {
+  override readonly name = 'DirLockedError';
+  constructor(
+    readonly dir: string,
+    /** The holder's PID, when known. */
+    readonly pid: number | undefined,
+  ) {
+    super(
+      `lock DB directory: resource temporarily unavailable (${dir}/lock is held by ${pid === undefined ? 'another process' : `process ${pid}`})`,
+    );
+  }
+}
+
 function baseName(p: string): string {
   const s = p.replace(/[\\/]+$/, '');
   const i = Math.max(s.lastIndexOf('/'), s.lastIndexOf('\\'));

@@ -4,7 +4,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { DirLockedError, lockDir } from './lock-file.js';
+import { DirLockedError } from './errors.js';
+import { lockDir } from './lock-file.js';
 
 let dir: string;
 beforeEach(async () => {

@@ -6,26 +6,13 @@
 import { readFileSync, statSync } from 'node:fs';
 import { open, readFile, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { DirLockedError } from './errors.js';
 
 /** Data dirs this process holds the lock of (a second DB in the same process is refused too). */
 const heldHere = new Set<string>();
 
 /** Name of the lock file in a data dir. */
 export const LOCK_FILENAME = 'lock';
-
-/** The data dir is locked by another process. */
-export class DirLockedError extends Error {
-  override readonly name = 'DirLockedError';
-  constructor(
-    readonly dir: string,
-    /** The holder's PID, when known. */
-    readonly pid: number | undefined,
-  ) {
-    super(
-      `lock DB directory: resource temporarily unavailable (${dir}/lock is held by ${pid === undefined ? 'another process' : `process ${pid}`})`,
-    );
-  }
-}
 
 function alive(pid: number): boolean {
   try {
