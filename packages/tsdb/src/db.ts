@@ -18,98 +18,16 @@ import {
 import type { BlockMeta } from './block/block-meta.js';
 import type { ReloadReport } from './block/block-set.js';
 import type { DBBlocks } from './db-blocks.js';
+import { type DBOptions, defaultRetentionMs, type OpenReport } from './db-options.js';
+import { defaultLogger, describe } from './db-report.js';
 import type { Disk } from './disk.js';
 import type { ExemplarQueryResult } from './exemplar-storage.js';
 import { Head, type HeadStats } from './head.js';
 import { truncateSliced } from './head-truncate.js';
-import type { ReplayReport } from './head-replay.js';
 import type { HeadWAL } from './head-wal.js';
 import type { Stone } from './record/ref-types.js';
 
-/** Options of `DB.open`. Times in ms. */
-export interface DBOptions {
-  /** Head chunk range (the block size). Default 2h. */
-  chunkRangeMs?: number;
-  /** Target samples per chunk. Default 120. */
-  samplesPerChunk?: number;
-  /** Out-of-order window: samples this far behind the newest are still accepted. Default 0. */
-  outOfOrderTimeWindowMs?: number;
-  /** Capacity of the exemplar ring (0 disables exemplars). Default 100000. */
-  maxExemplars?: number;
-  /** WAL (and WBL) segment size in bytes, a multiple of 32 KiB. Default 128 MiB. */
-  walSegmentSizeBytes?: number;
-  /**
-   * Compression of WAL (and WBL and checkpoint) records: 'snappy' (default, as Prometheus's
-   * `--storage.tsdb.wal-compression` since 2.20) or 'none'. Either is read back whatever this says.
-   */
-  walCompression?: 'none' | 'snappy';
-  /**
-   * Open without writing anything (as promtool's read-only DB): the logs are replayed without
-   * repairing damage (what precedes it is loaded, the damage is reported), no new WAL segment is
-   * started, and appenders are refused.
-   */
-  readOnly?: boolean;
-  /**
-   * What to do with damage found in the WAL or WBL on open (bytes that do not read, or a record
-   * that does not decode). true (default), as Prometheus: keep everything before it, cut the log
-   * there and delete the later segments (read-only: only load what precedes it), warn, and say
-   * what was lost in `openReport`. false: leave the logs untouched and reject with the
-   * `CorruptionError` (exported), which names the segment and offset.
-   */
-  walRepair?: boolean;
-  /**
-   * Receives what the DB logs: replay results ('info') and damage found in the logs, with what it
-   * cost ('warn'). Default: warnings go to `console.warn`, the rest nowhere.
-   */
-  logger?: (msg: string, level: 'info' | 'warn') => void;
-  /**
-   * Encoding of new in-order float chunks. 'xor' (default): XOR chunks, readable by every
-   * Prometheus from 2.42 on; start timestamps (AppenderV2's `st`) are dropped. 'xor2': XOR2
-   * chunks, which also keep each sample's start timestamp (0 = unknown). XOR2 is unreadable by
-   * Prometheus before the version that introduced it, and its encoding byte (4) is unverified
-   * against Prometheus. The WAL does not carry start timestamps: samples replayed from it get 0.
-   * Chunks of any supported encoding are read back whatever this option says.
-   */
-  floatChunkEncoding?: 'xor' | 'xor2';
-  /**
-   * Time retention (`--storage.tsdb.retention.time`): blocks ending more than this before the
-   * newest block's end are deleted. 0 disables it. Default 15 days, as Prometheus (with a dir).
-   */
-  retentionMs?: number;
-  /**
-   * Size retention (`--storage.tsdb.retention.size`): the oldest blocks are deleted while blocks
-   * and the head's files (WAL, WBL, chunks_head/) exceed this many bytes. 0 (default) disables it.
-   */
-  retentionBytes?: number;
-  /**
-   * Largest block compaction makes (`--storage.tsdb.max-block-duration`). Default a tenth of the
-   * time retention, at most 31 days. Block ranges grow from `chunkRangeMs` (the smallest) by 3×.
-   */
-  maxBlockDurationMs?: number;
-  /**
-   * Compact in the background (default true): the head into blocks once it spans 1.5 block
-   * ranges, blocks into bigger ones, retention; in time slices on the event loop. false leaves it
-   * to `compact()`.
-   */
-  autoCompaction?: boolean;
-  /** How often a background pass runs whatever the appends (ms). Default 60000, as Prometheus. */
-  compactionIntervalMs?: number;
-  /** Do not take the directory's lock file (`--storage.tsdb.no-lockfile`). Default false. */
-  noLockfile?: boolean;
-  /** Bound of each block file's page cache in bytes. Default 4 MiB. */
-  blockCacheBytes?: number;
-}
-
-/** What opening a DB with a directory read back from its logs and blocks. */
-export interface OpenReport {
-  wal: ReplayReport;
-  wbl?: ReplayReport;
-  /** The blocks loaded, deleted (retention, compacted) and found damaged (not served). */
-  blocks?: ReloadReport;
-}
-
-/** Prometheus's default retention (15 days). */
-const defaultRetentionMs = 15 * 86_400_000;
+export type { DBOptions, OpenReport } from './db-options.js';
 
 // Set by DB's static block: how headOf reads the private head.
 let headOfDB: (db: DB) => Head;
@@ -485,40 +403,5 @@ async function hasFiles(disk: Disk, dir: string): Promise<boolean> {
     return (await disk.readdir(dir)).length > 0;
   } catch {
     return false;
-  }
-}
-
-function defaultLogger(msg: string, level: 'info' | 'warn'): void {
-  if (level === 'warn') console.warn(msg);
-}
-
-function plural(n: number, what: string): string {
-  return `${n} ${what}${n === 1 ? '' : 's'}`;
-}
-
-function describe(log: (msg: string, level: 'info' | 'warn') => void, what: string, r: ReplayReport): void {
-  log(
-    `tsdb: ${what} replay: ${r.records} records, ${r.series} series, ${r.samples} samples` +
-      (r.checkpoint === undefined ? '' : `, from checkpoint ${r.checkpoint}`) +
-      (r.unknownRefs > 0 ? `, ${r.unknownRefs} samples of unknown series dropped` : ''),
-    'info',
-  );
-  const c = r.corruption;
-  if (c === undefined) return;
-  const { error, lost } = c;
-  const seg = String(error.segment).padStart(8, '0');
-  const later =
-    lost.laterSegments.length === 0
-      ? 'no later segment'
-      : `${plural(lost.laterSegments.length, 'later segment')} (${lost.laterSegments[0]}` +
-        `${lost.laterSegments.length > 1 ? `-${lost.laterSegments[lost.laterSegments.length - 1]}` : ''}) holding ` +
-        `${plural(lost.laterRecords, 'record')} with ${plural(lost.laterSamples, 'sample')}`;
-  const head = `tsdb: ${what} ${error.message}`;
-  const kept = `kept the ${plural(r.records, 'record')} (${plural(r.samples, 'sample')} loaded) before it`;
-  const rest = `the rest of segment ${seg} from offset ${error.offset} (${lost.segmentBytes} bytes) and ${later}`;
-  if (c.repair === undefined) {
-    log(`${head}; read-only, so not repaired: ${kept}, did not load ${rest}`, 'warn');
-  } else {
-    log(`${head}; repaired: ${kept}, dropped ${rest}`, 'warn');
   }
 }

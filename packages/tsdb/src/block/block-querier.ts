@@ -17,7 +17,8 @@ import {
 import { intersectPostings, type Postings } from '../postings.js';
 import { postingsForMatchers } from '../postings-for-matchers.js';
 import type { IndexReader } from '../index/index-reader.js';
-import { type BlockSource, BlockChunkSeriesSet, BlockSeriesSet } from './block-series.js';
+import { BlockChunkSeriesSet, BlockSeriesSet } from './block-series.js';
+import type { BlockSource } from './block-source.js';
 
 /** What a block querier reads through: the index, series and chunks, and reader registration. */
 export interface BlockReader {

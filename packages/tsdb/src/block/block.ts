@@ -9,7 +9,7 @@ import { postingsForMatchers } from '../postings-for-matchers.js';
 import type { TimeInterval } from '../record/ref-types.js';
 import { MemTombstones } from '../tombstones.js';
 import { BlockChunkQuerier, BlockQuerier, type BlockReader } from './block-querier.js';
-import type { BlockSource } from './block-series.js';
+import type { BlockSource } from './block-source.js';
 import { type BlockMeta, META_FILENAME, readBlockMeta, writeBlockMeta } from './block-meta.js';
 import { BlockClosedError, CorruptBlockError } from './errors.js';
 import { readTombstonesFile, TOMBSTONES_FILENAME, writeTombstonesFile } from './tombstones-file.js';

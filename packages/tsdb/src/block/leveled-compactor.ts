@@ -1,6 +1,5 @@
 // Prometheus: tsdb/compact.go ExponentialBlockRanges, LeveledCompactor (Plan, plan, selectDirs,
 // selectOverlappingDirs, splitByRange, Compact, Write), CompactBlockMetas.
-import { join } from 'node:path';
 import { newChunk } from '@tsprom/chunkenc';
 import {
   type ChunkSeries,
@@ -12,7 +11,7 @@ import {
 } from '@tsprom/storage-interfaces';
 import type { TimeSlicer } from '../time-slicer.js';
 import { Block } from './block.js';
-import { type BlockMeta, type BlockMetaCompaction, writeBlockMeta } from './block-meta.js';
+import type { BlockMeta, BlockMetaCompaction } from './block-meta.js';
 import { BlockChunkSeriesSet } from './block-series.js';
 import { writeBlock } from './block-writer.js';
 import { mergeSortedStrings } from './sorted-strings.js';
@@ -287,14 +286,4 @@ export function splitByRange(ds: readonly DirMeta[], tr: number): DirMeta[][] {
     if (group.length > 0) out.push(group);
   }
   return out;
-}
-
-/** Marks the block in `dir` (meta `meta`) deletable on disk. */
-export async function markDeletable(dir: string, meta: BlockMeta): Promise<void> {
-  await writeBlockMeta(dir, { ...meta, compaction: { ...meta.compaction, deletable: true } });
-}
-
-/** The directory of block `ulid` in `dataDir`. */
-export function blockDir(dataDir: string, ulid: string): string {
-  return join(dataDir, ulid);
 }
