@@ -7,7 +7,9 @@
 //   - the commit in which every series cuts its chunk at the 2h boundary;
 //   - a select of all 100k series over 3h, the first 2h on disk (without the iteration after it),
 //     and the same select sorted by labels;
-//   - truncateHead at 2h with its WAL checkpoint (its duration is printed too).
+//   - truncateHead at 2h with its WAL checkpoint (its duration is printed too);
+//   - db.compact() of the head once it spans 3h more: a 2h block of the 100k series written,
+//     the head truncated and the WAL checkpointed (its duration is printed too).
 // Each figure is the worst gap, then (ms) the main thread's CPU time within it, its time waiting
 // for a CPU (runnable, not running: the machine's other load), the GC pauses within it, and the
 // most CPU time within any gap (what the stall would be on an idle machine).
@@ -151,7 +153,12 @@ export async function run(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'tsdb-loop-bench-'));
   try {
     // Small segments, so that 3h of samples span enough of them for truncateHead to checkpoint.
-    const db = await DB.open(dir, { walSegmentSizeBytes: 16 * 1024 * 1024, walCompression: 'snappy' });
+    // Compaction only when asked, so that each case measures what it names.
+    const db = await DB.open(dir, {
+      walSegmentSizeBytes: 16 * 1024 * 1024,
+      walCompression: 'snappy',
+      autoCompaction: false,
+    });
     const create = await watch(() => scrape(db, labels, refs, 0));
     report('tsdb: first scrape, creating 100k series', stall(create));
     let steady: Stall = { worstMs: 0, cpuMs: Number.NaN, waitMs: Number.NaN, gcMs: 0, maxCpuMs: Number.NaN, wallMs: 0 };
@@ -192,6 +199,15 @@ export async function run(): Promise<void> {
     const trunc = await watch(() => db.truncateHead(twoHours));
     report(`tsdb: truncateHead at 2h + WAL checkpoint (${(samples / 1e6).toFixed(1)}M samples)`, stall(trunc));
     report('tsdb: truncateHead at 2h + WAL checkpoint, duration', ms(trunc.wallMs));
+    // Past 1.5 block ranges after the truncation: the head's [2h, 4h) becomes a block.
+    for (t += stepMs; t <= twoHours + (3 * twoHours) / 2 + stepMs; t += stepMs) await scrape(db, labels, refs, t);
+    const compact = await watch(() => db.compact());
+    const blocks = db.blocks();
+    report(
+      `tsdb: compaction of the head into a block (${((blocks[0]?.stats.numSamples ?? 0) / 1e6).toFixed(1)}M samples)`,
+      stall(compact),
+    );
+    report('tsdb: compaction of the head into a block, duration', ms(compact.wallMs));
     await db.close();
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -45,9 +45,45 @@ export class BlockWriteError extends Error {
   override readonly name = 'BlockWriteError';
 }
 
-interface HeldSeries {
-  labels: Labels;
-  chunks: IndexChunkMeta[];
+/**
+ * Series held until their symbols are known: label sets by reference (the source's own objects)
+ * and chunk metas as (mint, maxt, ref) triplets in one Float64Array. As objects, a million
+ * chunk metas would survive young-generation collections and make each one copy them (pauses of
+ * tens of ms while the head is written).
+ */
+class HeldSeries {
+  readonly labels: Labels[] = [];
+  /** Index into `metas` (in triplets) where each series' chunks start; one more at the end. */
+  readonly starts: number[] = [0];
+  metas = new Float64Array(3 * 1024);
+  #n = 0;
+
+  push(lset: Labels, chunks: readonly IndexChunkMeta[]): void {
+    if (3 * (this.#n + chunks.length) > this.metas.length) {
+      let cap = this.metas.length * 2;
+      while (cap < 3 * (this.#n + chunks.length)) cap *= 2;
+      const m = new Float64Array(cap);
+      m.set(this.metas);
+      this.metas = m;
+    }
+    for (const c of chunks) {
+      this.metas[3 * this.#n] = c.mint;
+      this.metas[3 * this.#n + 1] = c.maxt;
+      this.metas[3 * this.#n + 2] = c.ref;
+      this.#n++;
+    }
+    this.labels.push(lset);
+    this.starts.push(this.#n);
+  }
+
+  /** The chunk metas of series `i` (fresh objects, short-lived). */
+  chunks(i: number): IndexChunkMeta[] {
+    const out: IndexChunkMeta[] = [];
+    const m = this.metas;
+    for (let k = this.starts[i]!; k < this.starts[i + 1]!; k++)
+      out.push({ mint: m[3 * k]!, maxt: m[3 * k + 1]!, ref: m[3 * k + 2]! });
+    return out;
+  }
 }
 
 /**
@@ -81,7 +117,7 @@ export async function writeBlock(
   let indexw: IndexWriter | undefined;
   try {
     const slicer = opts.slicer ?? new TimeSlicer();
-    const held: HeldSeries[] = [];
+    const held = new HeldSeries();
     const syms = opts.symbols === undefined ? new Set<string>() : undefined;
     if (opts.symbols !== undefined) {
       indexw = IndexWriter.create(join(tmp, INDEX_FILENAME));
@@ -99,7 +135,8 @@ export async function writeBlock(
     let chunkIt: ChunkIterator | undefined;
     let nSeries = 0;
     while (set.next()) {
-      if (++nSeries % 256 === 0 && slicer.due()) {
+      // Series of the head may read chunks from chunks_head/: check the clock every 32.
+      if (++nSeries % 32 === 0 && slicer.due()) {
         opts.signal?.throwIfAborted();
         await slicer.yield();
       }
@@ -123,7 +160,7 @@ export async function writeBlock(
       const chunks: IndexChunkMeta[] = metas.map((m) => ({ mint: m.mint, maxt: m.maxt, ref: m.ref }));
       if (indexw !== undefined) indexw.addSeries(lset, chunks);
       else {
-        held.push({ labels: lset, chunks });
+        held.push(lset, chunks);
         lset.forEach((n, v) => {
           syms!.add(n);
           syms!.add(v);
@@ -138,14 +175,21 @@ export async function writeBlock(
     if (indexw === undefined) {
       indexw = IndexWriter.create(join(tmp, INDEX_FILENAME));
       syms!.add('');
-      for (const s of await sortStringsSliced([...syms!], slicer, opts.signal)) indexw.addSymbol(s);
-      await indexw.writeSymbols({ slicer, signal: opts.signal });
-      for (let i = 0; i < held.length; i++) {
-        if (i % 1024 === 0 && slicer.due()) {
+      const sorted = await sortStringsSliced([...syms!], slicer, opts.signal);
+      for (let i = 0; i < sorted.length; i++) {
+        indexw.addSymbol(sorted[i]!);
+        if (i % 4096 === 4095 && slicer.due()) {
           opts.signal?.throwIfAborted();
           await slicer.yield();
         }
-        indexw.addSeries(held[i]!.labels, held[i]!.chunks);
+      }
+      await indexw.writeSymbols({ slicer, signal: opts.signal });
+      for (let i = 0; i < held.labels.length; i++) {
+        if (i % 256 === 0 && slicer.due()) {
+          opts.signal?.throwIfAborted();
+          await slicer.yield();
+        }
+        indexw.addSeries(held.labels[i]!, held.chunks(i));
       }
     }
     await chunkw.close();
