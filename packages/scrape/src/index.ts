@@ -13,14 +13,9 @@ export {
   ScrapeRequestError,
   TargetLabelsError,
   TargetLimitError,
+  UnsupportedConfigError,
 } from './errors.js';
-export {
-  HTTPClient,
-  type HeaderValues,
-  type HTTPClientOptions,
-  type TLSOptions,
-  type TLSVersion,
-} from './http-client.js';
+export { HTTPClient } from './http-client.js';
 export { Manager, type ManagerOptions, type ScrapeManagerConfig, type TargetSets } from './manager.js';
 export {
   type LabelSet,
@@ -38,7 +33,6 @@ export { ScrapeLoop, type ScrapeLoopInit } from './scrape-loop.js';
 export type { ScrapeLogger, ScrapeLoopOptions } from './scrape-loop-options.js';
 export { ScrapeMetrics } from './scrape-metrics.js';
 export { reusableCache, ScrapePool, type ScrapePoolOptions } from './scrape-pool.js';
-export type { ScrapePoolConfig } from './scrape-pool-config.js';
 export { ScrapeDeadlineExceeded, type ScrapeResponse, type Scraper } from './scraper.js';
 export { type MetadataStore, type MetricMetadata, Target, type TargetHealth } from './target.js';
 export { DefaultUserAgent, TargetScraper, type TargetScraperOptions } from './target-scraper.js';

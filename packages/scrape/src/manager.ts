@@ -1,6 +1,6 @@
 // Prometheus: scrape/manager.go Manager (NewManager, Run, reloader, reload, ApplyConfig,
 // setOffsetSeed, Stop, TargetsActive, TargetsDropped).
-import type { Labels } from '@tsprom/labels';
+import type { Config, ScrapeConfig } from '@tsprom/config';
 import type { Appendable } from '@tsprom/storage-interfaces';
 import { deepEqual } from './deep-equal.js';
 import { fnv64a } from './fnv64a.js';
@@ -8,14 +8,10 @@ import type { TargetGroupLike } from './populate-labels.js';
 import type { ScrapeLogger } from './scrape-loop-options.js';
 import { ScrapeMetrics } from './scrape-metrics.js';
 import { ScrapePool } from './scrape-pool.js';
-import type { ScrapePoolConfig } from './scrape-pool-config.js';
 import type { Target } from './target.js';
 
 /** The parts of prometheus.yml the scrape Manager applies. */
-export interface ScrapeManagerConfig {
-  readonly global: { readonly externalLabels: Labels };
-  readonly scrapeConfigs: readonly ScrapePoolConfig[];
-}
+export type ScrapeManagerConfig = Pick<Config, 'global' | 'scrapeConfigs'>;
 
 /** Options of a {@link Manager}. */
 export interface ManagerOptions {
@@ -48,7 +44,7 @@ export class Manager {
   readonly #opts: ManagerOptions;
   readonly #reloadIntervalMs: number;
   readonly #pools = new Map<string, ScrapePool>();
-  #configs = new Map<string, ScrapePoolConfig>();
+  #configs = new Map<string, ScrapeConfig>();
   #targetSets = new Map<string, readonly TargetGroupLike[]>();
   #offsetSeed = 0n;
   /** Serializes applyConfig, reloads and stop. */
@@ -82,7 +78,7 @@ export class Manager {
    */
   applyConfig(cfg: ScrapeManagerConfig): Promise<void> {
     return this.#serialize(async () => {
-      const configs = new Map<string, ScrapePoolConfig>();
+      const configs = new Map<string, ScrapeConfig>();
       for (const sc of cfg.scrapeConfigs) configs.set(sc.jobName, sc);
       this.#configs = configs;
       this.#offsetSeed = fnv64a(this.#opts.hostname ?? '', cfg.global.externalLabels.toString());

@@ -1,5 +1,6 @@
 // Prometheus: scrape/target.go PopulateDiscoveredLabels, PopulateLabels, TargetsFromGroup;
 // config/config.go CheckTargetAddress. As Prometheus 3: no default port is added to the address.
+import { formatDuration, parseDuration } from '@tsprom/config';
 import {
   AddressLabel,
   InstanceLabel,
@@ -16,7 +17,7 @@ import {
 } from '@tsprom/labels';
 import { processBuilder, type RelabelConfig } from '@tsprom/relabel';
 import { TargetLabelsError } from './errors.js';
-import { formatDuration, parseDuration } from './model-duration.js';
+
 import { Target } from './target.js';
 
 /** A label set as service discovery hands it over (Prometheus model.LabelSet). */

@@ -1,5 +1,6 @@
 // Prometheus: scrape/scrape.go scrapePool (newScrapePool, Sync, sync, reload, restartLoops, stop,
 // refreshTargetLimitErr, reusableCache).
+import type { ScrapeConfig } from '@tsprom/config';
 import { LabelsBuilder } from '@tsprom/labels';
 import type { Appendable } from '@tsprom/storage-interfaces';
 import { acceptHeader } from '@tsprom/textparse';
@@ -11,7 +12,6 @@ import type { ScrapeCache } from './scrape-cache.js';
 import { ScrapeLoop } from './scrape-loop.js';
 import type { ScrapeLogger, ScrapeLoopOptions } from './scrape-loop-options.js';
 import { ScrapeMetrics } from './scrape-metrics.js';
-import type { ScrapePoolConfig } from './scrape-pool-config.js';
 import type { Target } from './target.js';
 import { DefaultUserAgent, TargetScraper } from './target-scraper.js';
 
@@ -36,7 +36,7 @@ export interface ScrapePoolOptions {
  * Not for concurrent use: callers serialize sync, reload and stop (the Manager does).
  */
 export class ScrapePool {
-  #config: ScrapePoolConfig;
+  #config: ScrapeConfig;
   #client: HTTPClient;
   readonly #opts: ScrapePoolOptions;
   readonly #metrics: ScrapeMetrics;
@@ -50,7 +50,7 @@ export class ScrapePool {
   #targetLimitErr: TargetLimitError | undefined;
   readonly #lb = new LabelsBuilder();
 
-  private constructor(config: ScrapePoolConfig, client: HTTPClient, opts: ScrapePoolOptions) {
+  private constructor(config: ScrapeConfig, client: HTTPClient, opts: ScrapePoolOptions) {
     this.#config = config;
     this.#client = client;
     this.#opts = opts;
@@ -58,12 +58,12 @@ export class ScrapePool {
   }
 
   /** Makes a pool for `config` (reads its TLS files; rejects when they cannot be read). */
-  static async create(config: ScrapePoolConfig, opts: ScrapePoolOptions): Promise<ScrapePool> {
+  static async create(config: ScrapeConfig, opts: ScrapePoolOptions): Promise<ScrapePool> {
     return new ScrapePool(config, await HTTPClient.create(config.httpClientConfig), opts);
   }
 
   /** The config the pool scrapes with. */
-  get config(): ScrapePoolConfig {
+  get config(): ScrapeConfig {
     return this.#config;
   }
 
@@ -146,7 +146,7 @@ export class ScrapePool {
    * caches kept when no setting that changes series changed). The targets' labels change with the
    * next sync. Rejects (keeping the old config) when the new HTTP client cannot be made.
    */
-  async reload(config: ScrapePoolConfig): Promise<void> {
+  async reload(config: ScrapeConfig): Promise<void> {
     this.#metrics.poolReloads++;
     let client: HTTPClient;
     try {
@@ -263,8 +263,8 @@ export class ScrapePool {
  * only settings that cannot change the stored series changed (interval, timeout, sample limit,
  * HTTP client).
  */
-export function reusableCache(a: ScrapePoolConfig, b: ScrapePoolConfig): boolean {
-  const zero = (c: ScrapePoolConfig) => ({
+export function reusableCache(a: ScrapeConfig, b: ScrapeConfig): boolean {
+  const zero = (c: ScrapeConfig) => ({
     ...c,
     scrapeIntervalMs: 0,
     scrapeTimeoutMs: 0,

@@ -55,7 +55,7 @@ export class TargetScraper implements Scraper {
     const url = this.#target.url();
     let res: Awaited<ReturnType<typeof request>>;
     try {
-      const auth = await this.#client.requestHeaders();
+      const auth = await this.#client.requestHeaders(signal);
       res = await request(url, {
         method: 'GET',
         headers: { ...this.#headers, ...auth },

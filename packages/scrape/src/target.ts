@@ -11,9 +11,10 @@ import {
   ScrapeTimeoutLabel,
   LabelsBuilder,
 } from '@tsprom/labels';
+import { parseDuration } from '@tsprom/config';
 import type { Metadata } from '@tsprom/storage-interfaces';
 import { fnv64a } from './fnv64a.js';
-import { parseDuration } from './model-duration.js';
+
 import { encodeQuery, formatURL } from './target-url.js';
 
 /** Prometheus: TargetHealth. `unknown` until the first scrape. */

@@ -3,7 +3,8 @@
 import { LabelsBuilder } from '@tsprom/labels';
 import type { Appendable } from '@tsprom/storage-interfaces';
 import { acceptHeader, DefaultScrapeProtocols } from '@tsprom/textparse';
-import { HTTPClient, type HTTPClientOptions } from '../http-client.js';
+import { DefaultHTTPClientConfig, type HTTPClientConfig } from '@tsprom/config';
+import { HTTPClient } from '../http-client.js';
 import { type LabelSet, populateLabels, type TargetLabelsConfig } from '../populate-labels.js';
 import type { ScrapeCache } from '../scrape-cache.js';
 import { ScrapeLoop } from '../scrape-loop.js';
@@ -72,7 +73,7 @@ export async function makeLoop(
   o: {
     options?: Partial<ScrapeLoopOptions>;
     scraper?: Partial<TargetScraperOptions>;
-    http?: HTTPClientOptions;
+    http?: Partial<HTTPClientConfig>;
     target?: Target;
     cache?: ScrapeCache;
     targetLabels?: LabelSet;
@@ -80,7 +81,7 @@ export async function makeLoop(
 ): Promise<LoopFixture> {
   const options = loopOptions(o.options);
   const target = o.target ?? makeTarget(address, o.targetLabels);
-  const client = await HTTPClient.create(o.http);
+  const client = await HTTPClient.create({ ...DefaultHTTPClientConfig, ...o.http });
   const scraper = new TargetScraper(target, client, {
     timeoutMs: options.timeoutMs,
     bodySizeLimitBytes: 0,
