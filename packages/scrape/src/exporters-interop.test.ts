@@ -50,7 +50,7 @@ afterEach(async () => {
   await db.close();
 });
 
-function loopFor(target: Target): { loop: ScrapeLoop; rec: RecordingScraper; parent: AbortController } {
+function loopFor(target: Target): { loop: ScrapeLoop; rec: RecordingScraper } {
   const rec = new RecordingScraper(
     new TargetScraper(target, client, {
       timeoutMs: 10_000,
@@ -60,16 +60,14 @@ function loopFor(target: Target): { loop: ScrapeLoop; rec: RecordingScraper; par
       userAgent: 'tsprom-test',
     }),
   );
-  const parent = new AbortController();
   const loop = new ScrapeLoop({
     target,
     scraper: rec,
     appendable: db,
     options: loopOptions(),
     metrics: new ScrapeMetrics(),
-    parentSignal: parent.signal,
   });
-  return { loop, rec, parent };
+  return { loop, rec };
 }
 
 /** Scrapes `target` twice, checks counts and up, stops the peer, scrapes again, checks staleness. */
@@ -77,7 +75,7 @@ async function scrapeThenStop(
   peer: ServerPeer,
   target: Target,
 ): Promise<{ scraped: StoredSeries[]; contentType: string }> {
-  const { loop, rec, parent } = loopFor(target);
+  const { loop, rec } = loopFor(target);
   const t0 = Math.floor(Date.now() / 1000) * 1000 - 30_000;
   await loop.scrapeAndReport(t0);
   expect(target.lastError).toBeUndefined();
@@ -103,7 +101,7 @@ async function scrapeThenStop(
     const now = all.find((x) => x.labels === s.labels)!;
     expect(now.samples.at(-1), s.labels).toEqual([t0 + 20_000, 'stale']);
   }
-  parent.abort();
+  loop.cancel();
   await loop.stop();
   return { scraped: fresh, contentType };
 }

@@ -8,6 +8,8 @@ import type { MetadataStore, MetricMetadata } from './target.js';
  * steady-state scrape appends by ref without building or looking up labels.
  */
 export interface CacheEntry {
+  /** The line's series text (a copy, sharing no memory with a body). */
+  readonly key: string;
   /** The storage ref of the series (never 0); unused for a dropped entry. */
   readonly ref: SeriesRef;
   /** The series' final labels (target labels added, metric relabeling applied). */
@@ -18,6 +20,8 @@ export interface CacheEntry {
   lastIter: number;
   /** Staleness generation the series was last tracked in (see ScrapeCache.trackStaleness). */
   trackedGen: number;
+  /** Position of the line in the last successful scrape (see ScrapeCache.get). */
+  pos: number;
 }
 
 /** Prometheus metaEntry: a family's metadata and when it was last seen and last changed. */
@@ -42,6 +46,8 @@ export interface MetaRef {
  * labels (dropped lines included), the series appended in the current and the previous scrape
  * (for stale markers), and the metadata of each family (for the metadata API).
  *
+ * Lookups first try the line at the same position in the last successful scrape (targets list
+ * their series in a stable order): a string comparison instead of hashing the line for the map.
  * Staleness is tracked without a map per scrape: an entry is stamped with the generation it was
  * appended in and listed once per generation; a series of the previous generation whose stamp is
  * old went away. Not safe for concurrent use; the API reads metadata between scrapes only (one
@@ -58,6 +64,11 @@ export class ScrapeCache implements MetadataStore {
   #prev: CacheEntry[] = [];
   readonly #metadata = new Map<string, MetaEntry>();
   #alreadyScraped = false;
+  /** The lines of the last successful scrape in order, and those of this scrape so far. */
+  #order: CacheEntry[] = [];
+  #nextOrder: CacheEntry[] = [];
+  /** Where in #order the next line is expected. */
+  #pos = 0;
 
   /** The current iteration: advances after each successful (non-empty) scrape. */
   get iter(): number {
@@ -75,11 +86,26 @@ export class ScrapeCache implements MetadataStore {
    * already seen in this iteration (a duplicate line).
    */
   get(met: string): CacheEntry | undefined {
-    const e = this.#series.get(met);
-    if (e === undefined) return undefined;
+    const order = this.#order;
+    let e = order[this.#pos];
+    if (e !== undefined && e.key === met) this.#pos++;
+    else {
+      e = this.#series.get(met);
+      if (e === undefined) return undefined;
+      // Lines were added or removed: carry on from this one's position.
+      if (order[e.pos] === e) this.#pos = e.pos + 1;
+    }
     this.#alreadyScraped = e.lastIter === this.#iter;
     e.lastIter = this.#iter;
+    this.#listed(e);
     return e;
+  }
+
+  #listed(e: CacheEntry): void {
+    const next = this.#nextOrder;
+    // The position of its first line in this scrape (a duplicate line keeps the first).
+    if (next[e.pos] !== e) e.pos = next.length;
+    next.push(e);
   }
 
   /** After a hit of {@link get}: whether the line had already been seen in this iteration. */
@@ -93,15 +119,18 @@ export class ScrapeCache implements MetadataStore {
    */
   addRef(met: string, ref: SeriesRef, lset: Labels): CacheEntry | undefined {
     if (ref === 0) return undefined;
-    const e: CacheEntry = { ref, lset, dropped: false, lastIter: this.#iter, trackedGen: 0 };
+    const e: CacheEntry = { key: met, ref, lset, dropped: false, lastIter: this.#iter, trackedGen: 0, pos: 0 };
     this.#series.set(met, e);
+    this.#listed(e);
     return e;
   }
 
   /** Prometheus addDropped: remembers that metric relabeling drops line `met`. */
   addDropped(met: string, lset: Labels): void {
-    this.#series.set(met, { ref: 0, lset, dropped: true, lastIter: this.#iter, trackedGen: 0 });
+    const e: CacheEntry = { key: met, ref: 0, lset, dropped: true, lastIter: this.#iter, trackedGen: 0, pos: 0 };
+    this.#series.set(met, e);
     this.#droppedCount++;
+    this.#listed(e);
   }
 
   /** Prometheus trackStaleness: `e` was appended in this scrape (it gets a stale marker once gone). */
@@ -157,7 +186,12 @@ export class ScrapeCache implements MetadataStore {
       }
       for (const [k, m] of this.#metadata) if (iter - m.lastIter > 10) this.#metadata.delete(k);
       this.#iter++;
+      const order = this.#order;
+      this.#order = this.#nextOrder;
+      this.#nextOrder = order;
     }
+    this.#nextOrder.length = 0;
+    this.#pos = 0;
     const prev = this.#prev;
     this.#prev = this.#cur;
     prev.length = 0;
@@ -176,6 +210,8 @@ export class ScrapeCache implements MetadataStore {
     this.#gen++;
     this.#cur.length = 0;
     this.#iter++;
+    this.#nextOrder.length = 0;
+    this.#pos = 0;
   }
 
   #meta(mf: string): MetaEntry {

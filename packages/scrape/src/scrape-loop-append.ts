@@ -234,32 +234,34 @@ export async function appendScrape(
 
     let sampleAdded = false;
     const v = isHistogram ? 0 : p.value();
-    try {
-      if (seriesAlreadyScraped && parsedTs === undefined) throw new DuplicateSampleForTimestampError();
-      // Prometheus limitAppender: a stale marker of a known series passes the limit.
-      if (sampleLimit > 0 && (ref === 0 || !isStaleNaN(v)) && ++limitCount > sampleLimit) {
-        sampleLimitErr ??= new SampleLimitError(sampleLimit);
-        throw sampleLimitErr;
-      }
-      if (t > maxTime) throw new OutOfBoundsError(t, maxTime); // Prometheus timeLimitAppender.
-      if (isHistogram && o.nativeHistograms) {
-        ref = app.appendHistogram(ref, lset, t, p.histogram(), p.floatHistogram());
-      } else {
-        ref = app.append(ref, lset, t, v);
-      }
-      sampleAdded = true;
-      if (ce !== undefined && (parsedTs === undefined || trackTsStaleness)) cache.trackStaleness(ce);
-    } catch (e) {
-      // Prometheus checkAddError: per-sample rejections are counted and the scrape goes on (past
-      // the sample limit too, so that scrape_samples_scraped counts the whole body).
-      if (e instanceof OutOfOrderSampleError || e instanceof TooOldSampleError) numOutOfOrder++;
-      else if (e instanceof DuplicateSampleForTimestampError) numDuplicates++;
-      else if (e instanceof OutOfBoundsError) numOutOfBounds++;
-      else if (e !== sampleLimitErr) {
-        // Any other rejection (a series not found, invalid labels…) fails the scrape.
-        if (!(e instanceof AppendError || e instanceof NotFoundError)) throw e;
-        err = new ScrapeError(e.message, { cause: e });
-        break;
+    // The checks of Prometheus's checkAddError, limitAppender and timeLimitAppender, counted
+    // without throwing (a body of duplicates must not cost an exception per line). Per-sample
+    // rejections do not stop the scrape: past the sample limit it goes on, so that
+    // scrape_samples_scraped counts the whole body.
+    if (seriesAlreadyScraped && parsedTs === undefined) numDuplicates++;
+    else if (sampleLimit > 0 && (ref === 0 || !isStaleNaN(v)) && ++limitCount > sampleLimit) {
+      // A stale marker of a known series passes the limit.
+      sampleLimitErr ??= new SampleLimitError(sampleLimit);
+    } else if (t > maxTime) numOutOfBounds++;
+    else {
+      try {
+        if (isHistogram && o.nativeHistograms) {
+          ref = app.appendHistogram(ref, lset, t, p.histogram(), p.floatHistogram());
+        } else {
+          ref = app.append(ref, lset, t, v);
+        }
+        sampleAdded = true;
+        if (ce !== undefined && (parsedTs === undefined || trackTsStaleness)) cache.trackStaleness(ce);
+      } catch (e) {
+        if (e instanceof OutOfOrderSampleError || e instanceof TooOldSampleError) numOutOfOrder++;
+        else if (e instanceof DuplicateSampleForTimestampError) numDuplicates++;
+        else if (e instanceof OutOfBoundsError) numOutOfBounds++;
+        else {
+          // Any other rejection (a series not found, invalid labels…) fails the scrape.
+          if (!(e instanceof AppendError || e instanceof NotFoundError)) throw e;
+          err = new ScrapeError(e.message, { cause: e });
+          break;
+        }
       }
     }
 

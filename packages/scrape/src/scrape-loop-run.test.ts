@@ -22,13 +22,13 @@ describe('ScrapeLoop.start', () => {
   it('scrapes every interval until stopped', async () => {
     const f = await makeLoop(db, srv.address, { options: { intervalMs: 50, timeoutMs: 50 } });
     f.loop.start();
-    await waitFor(() => srv.requests.length >= 4);
+    const ups = async () => byName(await readAll(db), 'up')[0]?.samples ?? [];
+    // Successful scrapes, however many time out on a loaded machine.
+    await waitFor(async () => (await ups()).filter(([, v]) => v === 1).length >= 3);
     await f.close();
-    const n = srv.requests.length;
-    const up = byName(await readAll(db), 'up')[0]!.samples;
-    expect(up.length).toBe(n);
+    const up = await ups();
+    expect(up.length).toBeGreaterThanOrEqual(srv.requests.length); // A cancelled scrape may not have sent its request.
     for (let i = 1; i < up.length; i++) expect(up[i]![0]).toBeGreaterThan(up[i - 1]![0]);
-    expect(up.every(([, v]) => v === 1)).toBe(true);
   });
 
   it('a hanging target does not hold up another loop: each has its own timer and timeout', async () => {
@@ -36,7 +36,8 @@ describe('ScrapeLoop.start', () => {
     try {
       const slow = await makeLoop(db, hanging.address, { options: { intervalMs: 60_000, timeoutMs: 60_000 } });
       const fast = await makeLoop(db, srv.address, { options: { intervalMs: 50, timeoutMs: 50 } });
-      slow.loop.start();
+      // The hanging target's scrape, started by hand (its timer's offset could be up to a minute).
+      const hangingScrape = slow.loop.scrapeAndReport(Date.now());
       fast.loop.start();
       await waitFor(() => hanging.requests.length === 1);
       const before = srv.requests.length;
@@ -46,7 +47,8 @@ describe('ScrapeLoop.start', () => {
       expect(hanging.requests).toHaveLength(1);
       expect(fast.target.health).toBe('up');
       await fast.close();
-      await slow.close(); // Aborts the hanging request through the parent signal.
+      await slow.close(); // cancel() aborts the hanging request.
+      await hangingScrape;
       expect(slow.target.lastError?.message).toMatch(/context canceled$/);
     } finally {
       await hanging.close();

@@ -23,11 +23,6 @@ export interface ScrapeLoopInit {
   readonly metrics: ScrapeMetrics;
   /** The cache of the loop this one replaces (a config reload that keeps series identical). */
   readonly cache?: ScrapeCache | undefined;
-  /**
-   * Aborted when the pool stops (config removed, shutdown): cancels a running scrape and skips
-   * the end-of-run stale markers, as the server may restart where it was.
-   */
-  readonly parentSignal: AbortSignal;
 }
 
 /**
@@ -45,7 +40,8 @@ export class ScrapeLoop implements AppendHost {
   readonly #scraper: Scraper;
   readonly #appendable: Appendable;
   readonly #reporter: ScrapeReporter;
-  readonly #parent: AbortSignal;
+  /** Aborted by cancel() (Prometheus: the pool's context, the loop's parent). */
+  readonly #cancel = new AbortController();
   readonly #result: AppendResult = { total: 0, added: 0, seriesAdded: 0, error: undefined };
   #timer: ReturnType<typeof setTimeout> | undefined;
   #running: Promise<void> | undefined;
@@ -68,7 +64,6 @@ export class ScrapeLoop implements AppendHost {
     this.cache = init.cache ?? new ScrapeCache();
     this.#scraper = init.scraper;
     this.#appendable = init.appendable;
-    this.#parent = init.parentSignal;
     this.#reporter = new ScrapeReporter(init.target, init.options.reportExtraMetrics, init.options.appendMetadataToWAL);
     init.target.setMetadataStore(this.cache);
   }
@@ -99,9 +94,18 @@ export class ScrapeLoop implements AppendHost {
   }
 
   /**
+   * Cancels the loop as stopping its pool does (config removed, shutdown): aborts the scrape in
+   * progress and the wait for end-of-run stale markers, which are then not written (the server
+   * may restart where it was). Call {@link stop} too.
+   */
+  cancel(): void {
+    this.#cancel.abort(new Error('context canceled'));
+  }
+
+  /**
    * Stops scraping and resolves once the scrape in progress, if any, has finished (it is not
-   * cancelled: the parent signal does that). Then, in the background, stale markers for all the
-   * target's series are written just over two intervals later, unless the parent signal aborts
+   * aborted: {@link cancel} does that). Then, in the background, stale markers for all the
+   * target's series are written just over two intervals later, unless the loop is cancelled
    * first or they were disabled; {@link done} resolves after them.
    */
   stop(): Promise<void> {
@@ -111,7 +115,7 @@ export class ScrapeLoop implements AppendHost {
     this.#timer = undefined;
     this.#stopping = (async () => {
       await this.#running;
-      if (this.#endOfRunStaleness && !this.#parent.aborted) this.#staleness = this.#writeEndOfRunStaleness();
+      if (this.#endOfRunStaleness && !this.#cancel.signal.aborted) this.#staleness = this.#writeEndOfRunStaleness();
     })();
     return this.#stopping;
   }
@@ -159,11 +163,24 @@ export class ScrapeLoop implements AppendHost {
    * Never rejects: failures are the target's lastError and `up` = 0.
    */
   async scrapeAndReport(appendTime: number): Promise<void> {
+    let app: Appender;
+    try {
+      app = this.#appendable.appender();
+    } catch (err) {
+      // The storage refuses appenders (closed, read-only): nothing can be written, not even up.
+      if (!(err instanceof Error)) throw err;
+      this.target.report(appendTime, 0, err);
+      this.options.logger?.('error', 'Scrape failed: no appender', { err: err.message });
+      return;
+    }
+    await this.#scrapeAndReport(app, appendTime);
+  }
+
+  async #scrapeAndReport(app: Appender, appendTime: number): Promise<void> {
     const start = performance.now();
     const r = resetResult(this.#result);
     let scrapeErr: Error | undefined;
     let bodyBytes = 0;
-    let app = this.#appendable.appender();
     try {
       const forced = this.#forcedError;
       if (forced !== undefined) {
@@ -236,9 +253,9 @@ export class ScrapeLoop implements AppendHost {
     }
   }
 
-  /** Fetches with the scrape timeout, cancelled too when the parent signal aborts. */
+  /** Fetches with the scrape timeout, aborted too by cancel(). */
   async #fetch(): Promise<ScrapeResponse> {
-    const parent = this.#parent;
+    const parent = this.#cancel.signal;
     if (parent.aborted) throw new ScrapeError('scrape cancelled', { cause: parent.reason });
     const ac = new AbortController();
     const timeoutMs = this.options.timeoutMs;
@@ -278,19 +295,25 @@ export class ScrapeLoop implements AppendHost {
     const now = performance.now();
     let next = this.#dueAt + interval;
     while (next <= now) next += interval;
-    if (!(await sleep(next - now, this.#parent))) return;
+    if (!(await sleep(next - now, this.#cancel.signal))) return;
     const staleTime = Date.now();
-    if (!(await sleep(interval, this.#parent))) return;
-    if (!(await sleep(interval / 10, this.#parent))) return;
-    let app = this.#appendable.appender();
+    if (!(await sleep(interval, this.#cancel.signal))) return;
+    if (!(await sleep(interval / 10, this.#cancel.signal))) return;
+    let app: Appender | undefined;
     try {
-      app = await this.#appendEmpty(app, staleTime);
+      app = await this.#appendEmpty(this.#appendable.appender(), staleTime);
       this.#reporter.reportStale(app, staleTime);
-      await app.commit();
     } catch (err) {
       if (!(err instanceof Error)) throw err;
       this.options.logger?.('warn', 'Stale append failed', { err: err.message });
-      await app.rollback().catch(() => undefined);
+      await app?.rollback();
+      return;
+    }
+    try {
+      await app.commit();
+    } catch (err) {
+      if (!(err instanceof Error)) throw err;
+      this.options.logger?.('warn', 'Stale commit failed', { err: err.message });
     }
   }
 }

@@ -40,7 +40,6 @@ export class ScrapePool {
   #client: HTTPClient;
   readonly #opts: ScrapePoolOptions;
   readonly #metrics: ScrapeMetrics;
-  readonly #abort = new AbortController();
   readonly #activeTargets = new Map<bigint, Target>();
   readonly #loops = new Map<bigint, ScrapeLoop>();
   /** Stopped loops still waiting to write their end-of-run stale markers. */
@@ -188,13 +187,15 @@ export class ScrapePool {
    * (the server may come back where it was), and closes the HTTP client.
    */
   async stop(): Promise<void> {
-    this.#abort.abort();
     const stopping: Promise<void>[] = [];
+    for (const l of [...this.#loops.values(), ...this.#retiring]) {
+      l.cancel();
+      stopping.push(l.done());
+    }
     for (const l of this.#loops.values()) stopping.push(l.stop());
     this.#loops.clear();
     this.#activeTargets.clear();
     await Promise.all(stopping);
-    await Promise.all([...this.#retiring].map((l) => l.done()));
     await this.#client.close();
   }
 
@@ -253,7 +254,6 @@ export class ScrapePool {
       options,
       metrics: this.#metrics,
       cache,
-      parentSignal: this.#abort.signal,
     });
   }
 }

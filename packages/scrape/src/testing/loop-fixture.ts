@@ -61,8 +61,7 @@ export interface LoopFixture {
   readonly target: Target;
   readonly client: HTTPClient;
   readonly metrics: ScrapeMetrics;
-  readonly parent: AbortController;
-  /** Stops the loop and closes the client (no stale markers: the parent is aborted first). */
+  /** Cancels and stops the loop (no stale markers) and closes the client. */
   close(): Promise<void>;
 }
 
@@ -91,7 +90,6 @@ export async function makeLoop(
     ...o.scraper,
   });
   const metrics = new ScrapeMetrics();
-  const parent = new AbortController();
   const loop = new ScrapeLoop({
     target,
     scraper,
@@ -99,16 +97,14 @@ export async function makeLoop(
     options,
     metrics,
     cache: o.cache,
-    parentSignal: parent.signal,
   });
   return {
     loop,
     target,
     client,
     metrics,
-    parent,
     async close() {
-      parent.abort();
+      loop.cancel();
       await loop.stop();
       await loop.done();
       await client.close();
