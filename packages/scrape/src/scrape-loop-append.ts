@@ -15,7 +15,7 @@ import {
   StaleNaN,
   TooOldSampleError,
 } from '@tsprom/storage-interfaces';
-import { ContentTypeError, detachString, Entry, newParser, ParseError, type Parser } from '@tsprom/textparse';
+import { ContentTypeError, detachString, Entry, ParseError, type Parser } from '@tsprom/textparse';
 import {
   DuplicateLabelNameError,
   InvalidSeriesLabelsError,
@@ -27,12 +27,12 @@ import {
 import type { MetaRef, ScrapeCache } from './scrape-cache.js';
 import type { ScrapeLoopOptions } from './scrape-loop-options.js';
 import type { ScrapeMetrics } from './scrape-metrics.js';
+import { newScrapeParser } from './scrape-parser.js';
+import { sliceUsedUp, yieldToEventLoop } from './event-loop-slices.js';
 import { verifyLabelLimits } from './sample-labels.js';
 
 /** Prometheus maxAheadTime: samples further in the future are rejected as out of bounds. */
 const MAX_AHEAD_MS = 10 * 60_000;
-/** How long one slice of parsing and appending may hold the event loop before it yields. */
-const SLICE_MS = 4;
 /** Entries between two looks at the clock. */
 const CLOCK_EVERY = 256;
 
@@ -56,11 +56,6 @@ export interface AppendResult {
   /** Why the scrape failed; the caller rolls back what was appended. */
   error: ScrapeError | undefined;
 }
-
-const yieldToEventLoop: () => Promise<void> =
-  typeof setImmediate === 'function'
-    ? () => new Promise((resolve) => setImmediate(resolve))
-    : () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /**
  * Prometheus updateStaleMarkers: a stale marker at `t` for every series of the previous scrape
@@ -97,7 +92,8 @@ export function appendEmpty(host: AppendHost, app: Appender, t: number): void {
  * Prometheus scrapeLoop.append: parses `body` and appends its samples at `defTime` (ms; or at
  * their own timestamps with honor_timestamps), through the cache, with label and sample limits;
  * then stale markers for series that went away. Parsing and appending yield the event loop
- * every few ms, so a big body does not hold up other scrapes. On failure `result.error` is set
+ * every few ms (a budget shared by all scrapes, see event-loop-slices.ts), so neither a big body
+ * nor many scrapes finishing together hold up timers and other I/O for long. On failure `result.error` is set
  * and the caller must roll the appender back (the cache then counts the scrape as empty).
  * `body` is read during the call only.
  */
@@ -120,13 +116,15 @@ export async function appendScrape(
   const o = host.options;
   const cache = host.cache;
   const metrics = host.metrics;
+  // Other scrapes may have used this turn of the event loop already.
+  if (sliceUsedUp()) await yieldToEventLoop();
   let p: Parser;
   try {
-    p = newParser(body, contentType, {
+    p = await newScrapeParser(body, contentType, {
       fallbackScrapeProtocol: o.fallbackScrapeProtocol,
-      parseClassicHistograms: o.alwaysScrapeClassicHistograms,
+      alwaysScrapeClassicHistograms: o.alwaysScrapeClassicHistograms,
       nativeHistograms: o.nativeHistograms,
-    }).parser;
+    });
   } catch (err) {
     if (!(err instanceof ContentTypeError)) throw err;
     result.error = new ScrapeParseError(err.message, { cause: err });
@@ -147,7 +145,6 @@ export async function appendScrape(
   let lastMeta: MetaRef | undefined;
   let lastMFName = '';
   let err: ScrapeError | undefined;
-  let sliceStart = performance.now();
   let sinceClock = 0;
 
   loop: for (;;) {
@@ -179,10 +176,7 @@ export async function appendScrape(
     }
     if (++sinceClock === CLOCK_EVERY) {
       sinceClock = 0;
-      if (performance.now() - sliceStart > SLICE_MS) {
-        await yieldToEventLoop();
-        sliceStart = performance.now();
-      }
+      if (sliceUsedUp()) await yieldToEventLoop();
     }
     result.total++;
     const isHistogram = et === Entry.Histogram;

@@ -232,4 +232,41 @@ describe('scrapeAndReport', () => {
     ]);
     await f.close();
   });
+
+  it.each([
+    ['text', 'text/plain; version=0.0.4', ''],
+    ['OpenMetrics', 'application/openmetrics-text; version=1.0.0', '# EOF\n'],
+  ])('a %s body over 1 MiB (decoded in slices) appends every sample', async (_f, contentType, end) => {
+    let body = '';
+    for (let i = 0; i < 40_000; i++) body += `big_metric{index="${i}",pad="${'p'.repeat(20)}"} ${i}\n`;
+    srv.set({ body: body + end, contentType });
+    const f = await makeLoop(db, srv.address);
+    await f.loop.scrapeAndReport(T0);
+    expect(f.target.lastError).toBeUndefined();
+    const all = await readAll(db);
+    expect(byName(all, 'big_metric')).toHaveLength(40_000);
+    expect(
+      one(all, `{__name__="big_metric", index="39999", instance="${srv.address}", job="test", pad="${'p'.repeat(20)}"}`)
+        .samples,
+    ).toEqual([[T0, 39_999]]);
+    await f.close();
+  });
+
+  it('a body over 1 MiB with invalid UTF-8 parses as a small one does', async () => {
+    const lines = Buffer.from('x{v="\xff"} 1\n'.replace('\xff', '#'));
+    lines[lines.indexOf(0x23)] = 0xff; // A byte that is not UTF-8, inside a label value.
+    const pad = Buffer.from(`${'# padding\n'.repeat(120_000)}`);
+    srv.set({ body: Buffer.concat([pad, lines]) });
+    const f = await makeLoop(db, srv.address);
+    await f.loop.scrapeAndReport(T0);
+    const small = await makeLoop(db, srv.address);
+    srv.set({ body: lines });
+    await small.loop.scrapeAndReport(T0 + 10_000);
+    expect(small.target.lastError).toBeInstanceOf(ScrapeParseError);
+    expect(f.target.lastError?.message.replace(/line \d+, column \d+ \(byte \d+\): /, '')).toBe(
+      small.target.lastError?.message.replace(/line \d+, column \d+ \(byte \d+\): /, ''),
+    );
+    await f.close();
+    await small.close();
+  });
 });

@@ -4,6 +4,7 @@ import { run as labels } from './labels.js';
 import { run as promql } from './promql.js';
 import { run as promqlParse } from './promql-parse.js';
 import { run as promqlLoop } from './promql-loop.js';
+import { run as scrape } from './scrape.js';
 import { run as textparse } from './textparse.js';
 import { run as tsdb } from './tsdb.js';
 import { run as tsdbWalSize } from './tsdb-wal-size.js';
@@ -19,4 +20,5 @@ export const suites: Record<string, () => void | Promise<void>> = {
   'promql-parse': promqlParse,
   'promql-loop': promqlLoop,
   textparse,
+  scrape,
 };
