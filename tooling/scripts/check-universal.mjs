@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The universal packages must run in browsers, Deno, Bun and edge workers: their source (tests
 // excepted) and their built output may import no Node built-in, with or without the `node:` prefix.
-// Then each of them and @tsprom/tsdb (whose in-memory DB must run in a browser; its file-system
-// side sits behind the `#disk` import, resolved under the "node" condition only) is bundled with
+// Then each of them, @tsprom/tsdb (whose in-memory DB must run in a browser; its file-system
+// side sits behind the `#disk` import, resolved under the "node" condition only), @tsprom/config
+// (`#config-fs`) and @tsprom/discovery (`#file-discovery`) is bundled with
 // esbuild for the browser, as a user would with no flag, from source (the `@tsprom/source`
 // condition) and from dist/ when built: no Node built-in may be reached.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { build } from 'esbuild';
 
 const root = new URL('../..', import.meta.url).pathname;
 const universal = ['labels', 'chunkenc', 'storage-interfaces', 'promql', 'textparse', 'relabel'];
-const browserBundled = [...universal, 'tsdb'];
+const browserBundled = [...universal, 'tsdb', 'config', 'discovery'];
 const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 const isBuiltin = (spec) => spec.startsWith('node:') || builtins.has(spec) || builtins.has(spec.split('/')[0]);
 const importRe = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)['"]([^'"]+)['"]/g;

@@ -1,8 +1,9 @@
 // Every subcommand, in the order `--help` lists them. A command lives in src/commands/<name>.ts.
 import type { Command } from './command.js';
+import { checkConfigCommand } from './commands/check-config.js';
 import { checkMetrics } from './commands/check-metrics.js';
 import { promqlConformance } from './commands/promql-conformance.js';
 import { promqlTest } from './commands/promql-test.js';
 import { tsdbDump } from './commands/tsdb-dump.js';
 
-export const commands: readonly Command[] = [checkMetrics, promqlTest, promqlConformance, tsdbDump];
+export const commands: readonly Command[] = [checkConfigCommand, checkMetrics, promqlTest, promqlConformance, tsdbDump];

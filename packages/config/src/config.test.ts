@@ -132,7 +132,7 @@ scrape_configs:
       3,
       22,
       'scrape_configs[0].body_size_limit',
-      'missing unit',
+      'units: unknown unit  in 10',
     ],
     [
       'scrape_configs:\n  - job_name: a\n    static_configs:\n      - targets: [http://x:1/]\n',

@@ -1,10 +1,13 @@
 // @tsprom/config: Prometheus's config package (prometheus.yml), loaded into typed objects with
-// Prometheus 3's defaults and validation.
+// Prometheus 3's defaults and validation, and rendered back as Prometheus prints it.
 export { type Config, type LoadConfigOptions, loadConfig } from './config.js';
+export { loadConfigFile, loadScrapeConfigFiles } from './load-file.js';
+export { configToYAML } from './to-yaml.js';
 export { ConfigError, type ConfigPosition, ConfigSyntaxError } from './errors.js';
 export { DurationError, formatDuration, parseDuration } from './duration.js';
 export { formatSize, parseSize, SizeError } from './size.js';
 export { SECRET_TOKEN, Secret } from './secret.js';
+export { glob, type GlobFS, globMatch, GlobPatternError } from './glob.js';
 export { DefaultGlobalConfig, expandEnv, type GlobalConfig, type LookupEnv } from './global-config.js';
 export type { ScrapeConfig } from './scrape-config.js';
 export {
@@ -22,5 +25,32 @@ export {
   type SDConfigLoader,
   type ServiceDiscoveryConfig,
   type StaticConfigYaml,
+  type YamlRenderable,
 } from './sd-config.js';
+export {
+  type AlertingConfig,
+  type AlertmanagerAPIVersion,
+  type AlertmanagerConfig,
+  DefaultAlertingConfig,
+} from './alerting-config.js';
+export type { AzureADConfig, GoogleIAMConfig, SigV4Config } from './auth-extras.js';
+export {
+  DefaultMetadataConfig,
+  DefaultQueueConfig,
+  type MetadataConfig,
+  type QueueConfig,
+  type RemoteWriteConfig,
+  type RemoteWriteProtoMsg,
+} from './remote-write-config.js';
+export type { RemoteReadConfig } from './remote-read-config.js';
+export {
+  DefaultExemplarsConfig,
+  DefaultStorageConfig,
+  type ExemplarsConfig,
+  type StorageConfig,
+  type TSDBConfig,
+  type TSDBRetentionConfig,
+} from './storage-config.js';
+export { DefaultTracingConfig, type TracingConfig } from './tracing-config.js';
+export { DefaultOTLPConfig, type OTLPConfig, type TranslationStrategy } from './otlp-config.js';
 export { DefaultRuntimeConfig, type RuntimeConfig } from './runtime-config.js';

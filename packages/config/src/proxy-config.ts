@@ -1,4 +1,5 @@
 // Prometheus: prometheus/common config/http_config.go ProxyConfig, ProxyConfig.Validate.
+import { goURLParseError } from './go-url.js';
 import { Secret } from './secret.js';
 import type { YamlMap, YamlReader } from './yaml-reader.js';
 
@@ -30,7 +31,8 @@ export function loadProxyConfig(r: YamlReader, m: YamlMap): ProxyConfig {
   const urlText = r.str(m.get('proxy_url'));
   let proxyUrl: string | undefined;
   if (urlText !== undefined && urlText !== '') {
-    if (!URL.canParse(urlText)) r.fail(m.get('proxy_url'), `parse ${JSON.stringify(urlText)}: invalid URL`);
+    const problem = goURLParseError(urlText);
+    if (problem !== undefined) r.fail(m.get('proxy_url'), problem);
     proxyUrl = urlText;
   }
   const header = new Map<string, Secret[]>();

@@ -1,7 +1,7 @@
 // Prometheus: config/config.go ScrapeConfig, DefaultScrapeConfig, ScrapeConfig.UnmarshalYAML and
 // ScrapeConfig.Validate (the global defaults applied), with their messages.
 import type { ValidationScheme } from '@tsprom/labels';
-import { loadRelabelConfig, type RelabelConfig } from '@tsprom/relabel';
+import type { RelabelConfig } from '@tsprom/relabel';
 import {
   DefaultProtoFirstScrapeProtocols,
   DefaultScrapeProtocols,
@@ -12,7 +12,14 @@ import {
 import { joinDir } from './file-path.js';
 import { type GlobalConfig, loadScrapeProtocols, unknownProtocol } from './global-config.js';
 import { HTTP_CLIENT_KEYS, type HTTPClientConfig, loadHTTPClientConfig } from './http-client-config.js';
-import { isSDKey, loadSDConfigs, type SDConfigLoader, type ServiceDiscoveryConfig } from './sd-config.js';
+import { loadRelabelList } from './relabel-list.js';
+import {
+  BuiltinSDConfigKeys,
+  isSDKey,
+  loadSDConfigs,
+  type SDConfigLoader,
+  type ServiceDiscoveryConfig,
+} from './sd-config.js';
 import type { YamlReader, YamlValue } from './yaml-reader.js';
 
 /** One `scrape_configs` entry, with the global defaults applied: a job and how to scrape its targets. */
@@ -114,7 +121,12 @@ export function loadScrapeConfig(
   ctx: ScrapeConfigContext,
 ): ScrapeConfig {
   if (v.node === null) r.fail(v, 'empty or null scrape config section');
-  const m = r.map(v, 'config.ScrapeConfig', KEYS, (k) => isSDKey(k, ctx.sdLoader));
+  const m = r.map(
+    v,
+    'config.ScrapeConfig',
+    KEYS,
+    (k) => isSDKey(k, ctx.sdLoader) || (ctx.sdLoader !== undefined && BuiltinSDConfigKeys.has(k)),
+  );
   const jobName = r.str(m.get('job_name')) ?? '';
   if (jobName === '') r.fail(m.has('job_name') ? m.get('job_name') : v, 'job_name is empty');
   const job = JSON.stringify(jobName);
@@ -167,21 +179,18 @@ export function loadScrapeConfig(
     );
   }
 
-  const relabel = (key: string, what: string): RelabelConfig[] => {
-    const lv = m.get(key);
-    const out: RelabelConfig[] = [];
-    for (const e of r.seq(lv, '[]*relabel.Config')) {
-      if (e.node === null) r.fail(e, `empty or null ${what} relabeling rule in scrape config`);
-      try {
-        out.push(loadRelabelConfig(toRelabelYaml(r, e), metricNameValidationScheme));
-      } catch (err) {
-        r.fail(e, (err as Error).message, err);
-      }
-    }
-    return out;
-  };
-  const relabelConfigs = relabel('relabel_configs', 'target');
-  const metricRelabelConfigs = relabel('metric_relabel_configs', 'metric');
+  const relabelConfigs = loadRelabelList(
+    r,
+    m.get('relabel_configs'),
+    metricNameValidationScheme,
+    'empty or null target relabeling rule in scrape config',
+  );
+  const metricRelabelConfigs = loadRelabelList(
+    r,
+    m.get('metric_relabel_configs'),
+    metricNameValidationScheme,
+    'empty or null metric relabeling rule in scrape config',
+  );
 
   const limit = (key: string, def: number) => r.uint(m.get(key)) || def;
   const params = new Map<string, string[]>();
@@ -204,8 +213,8 @@ export function loadScrapeConfig(
       r.bool(m.get('convert_classic_histograms_to_nhcb')) ?? global.convertClassicHistogramsToNHCB,
     extraScrapeMetrics: r.bool(m.get('extra_scrape_metrics')) ?? global.extraScrapeMetrics,
     scrapeFailureLogFile: joinDir(ctx.dir, r.str(m.get('scrape_failure_log_file')) || global.scrapeFailureLogFile),
-    metricsPath: r.str(m.get('metrics_path')) || '/metrics',
-    scheme: r.str(m.get('scheme')) || 'http',
+    metricsPath: r.str(m.get('metrics_path')) ?? '/metrics',
+    scheme: r.str(m.get('scheme')) ?? 'http',
     enableCompression: r.bool(m.get('enable_compression')) ?? true,
     bodySizeLimitBytes: r.size(m.get('body_size_limit')) || global.bodySizeLimitBytes,
     sampleLimit: limit('sample_limit', global.sampleLimit),
@@ -223,30 +232,4 @@ export function loadScrapeConfig(
     metricRelabelConfigs,
     serviceDiscoveryConfigs: loadSDConfigs(r, m, ctx.sdLoader, ctx.dir, relabelConfigs.length === 0),
   };
-}
-
-const RELABEL_KEYS: ReadonlySet<string> = new Set([
-  'source_labels',
-  'separator',
-  'regex',
-  'modulus',
-  'target_label',
-  'replacement',
-  'action',
-]);
-
-/**
- * A relabel config entry as the object @tsprom/relabel loads: scalars as yaml.v2 would decode them
- * into the Go struct (strings keep their text, so `regex: 1` is the regex "1").
- */
-export function toRelabelYaml(r: YamlReader, v: YamlValue): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, kv] of r.rawMap(v, 'relabel.Config').entries()) {
-    if (!RELABEL_KEYS.has(k))
-      out[k] = null; // Unknown: the relabel loader names it.
-    else if (k === 'source_labels') out[k] = r.strList(kv) ?? null;
-    else if (k === 'modulus') out[k] = r.uint(kv) ?? null;
-    else out[k] = r.str(kv) ?? null;
-  }
-  return out;
 }

@@ -4,6 +4,8 @@
 // discovery registry to parse; static configs are checked here as Prometheus checks them.
 import { isValidLabelName } from '@tsprom/labels';
 import { isMap, isScalar, isSeq } from 'yaml';
+import { Secret, SECRET_TOKEN } from './secret.js';
+import { type YamlOut, YamlOutMap, YamlOutSeq } from './yaml-emit.js';
 import type { YamlMap, YamlReader, YamlValue } from './yaml-reader.js';
 
 /** One service discovery entry of a scrape or alertmanager config, in document order. */
@@ -90,10 +92,18 @@ export function loadSDConfigs(
   checkTargets: boolean,
 ): ServiceDiscoveryConfig[] {
   const out: ServiceDiscoveryConfig[] = [];
+  for (const [k, v] of m.entries()) {
+    if (loader !== undefined && !isSDKey(k, loader) && BuiltinSDConfigKeys.has(k)) {
+      r.fail(
+        { node: v.anchor, path: v.path, anchor: null, present: true },
+        `service discovery ${k} is not available: no registered mechanism provides it`,
+      );
+    }
+  }
   const keys = [...m.entries()].filter(([k]) => isSDKey(k, loader)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   for (const [key, list] of keys) {
     for (const entry of r.seq(list, `[]${key}`)) {
-      if (entry.node === null || isEmptyMap(r, entry)) r.fail(entry, `empty or null section in ${key}`);
+      if (entry.node === null) r.fail(entry, `empty or null section in ${key}`);
       if (key === 'static_configs') {
         out.push({ key, config: loadStaticConfig(r, entry, checkTargets), baseDir });
         continue;
@@ -138,14 +148,6 @@ function loadStaticConfig(r: YamlReader, v: YamlValue, checkTargets: boolean): S
   return { targets, labels };
 }
 
-function isEmptyMap(r: YamlReader, v: YamlValue): boolean {
-  try {
-    return [...r.rawMap(v).entries()].length === 0;
-  } catch {
-    return false; // Not a mapping: the SD parser reports what it expected.
-  }
-}
-
 /** The YAML value as plain JavaScript (mappings as objects with merges applied, scalars resolved). */
 export function toPlain(r: YamlReader, v: YamlValue): unknown {
   const n = v.node;
@@ -157,4 +159,55 @@ export function toPlain(r: YamlReader, v: YamlValue): unknown {
     return obj;
   }
   return isScalar(n) ? (n.value ?? null) : null;
+}
+
+/**
+ * An SD config that renders itself for /api/v1/status/config (the discovery registry's parsed
+ * configs do, with their defaults filled in and in Prometheus's field order).
+ */
+export interface YamlRenderable {
+  /** The config as plain values: objects (key order kept), arrays, strings, numbers, booleans, Secrets. */
+  toYAML(): unknown;
+}
+
+/**
+ * Fields that hold a `<secret>` in Prometheus's SD configs (and their HTTP/TLS parts). An SD config
+ * kept unparsed (no registry entry knows it) still never shows these values when rendered.
+ */
+const SECRET_FIELDS: ReadonlySet<string> = new Set([
+  'password',
+  'bearer_token',
+  'credentials',
+  'client_secret',
+  'client_certificate_key',
+  'secret_key',
+  'token',
+  'auth_token',
+  'key',
+  'application_credential_secret',
+  'application_secret',
+  'consumer_key',
+  'certificate_password',
+]);
+
+/**
+ * Converts an SD config (plain object or {@link YamlRenderable}) into what the YAML writer takes.
+ * In a plain object, string values under Prometheus's secret field names print as `<secret>`.
+ */
+export function toYamlValue(v: unknown, key?: string): YamlOut {
+  if (typeof v === 'string' && v !== '' && key !== undefined && SECRET_FIELDS.has(key)) return SECRET_TOKEN;
+  if (v === null || v === undefined) return null;
+  if (v instanceof Secret) return SECRET_TOKEN;
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
+  if (Array.isArray(v)) return new YamlOutSeq(v.map((x) => toYamlValue(x, key === 'secrets' ? 'token' : undefined)));
+  if (v instanceof Map) {
+    const keys = [...v.keys()].map(String).sort();
+    return new YamlOutMap(keys.map((k) => [k, toYamlValue(v.get(k), k)]));
+  }
+  if (typeof v === 'object') {
+    const r = v as Partial<YamlRenderable>;
+    if (typeof r.toYAML === 'function') return toYamlValue(r.toYAML());
+    return new YamlOutMap(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, toYamlValue(x, k)]));
+  }
+  return String(v);
 }

@@ -26,23 +26,23 @@ export function parseSize(s: string): number {
     s = s.slice(1);
   }
   if (s === '0') return 0;
-  if (s === '') throw new SizeError(`units: invalid ${JSON.stringify(orig)}`);
+  if (s === '') throw new SizeError(`units: invalid ${orig}`);
   let total = 0;
   while (s !== '') {
+    if (!/^[0-9.]/.test(s)) throw new SizeError(`units: invalid ${orig}`);
     const m = /^([0-9]*)(\.[0-9]*)?/.exec(s)!;
     const whole = m[1]!;
     const frac = m[2] ?? '';
-    if (whole === '' && frac.length <= 1) throw new SizeError(`units: invalid ${JSON.stringify(orig)}`);
+    if (whole === '' && frac.length <= 1) throw new SizeError(`units: invalid ${orig}`);
     s = s.slice(m[0].length);
     const um = /^[^0-9.]*/.exec(s)!;
     const unit = um[0];
-    if (unit === '') throw new SizeError(`units: missing unit in ${JSON.stringify(orig)}`);
     const mult = UNITS[unit];
-    if (mult === undefined) throw new SizeError(`units: unknown unit ${unit} in ${JSON.stringify(orig)}`);
+    if (mult === undefined) throw new SizeError(`units: unknown unit ${unit} in ${orig}`);
     s = s.slice(unit.length);
     total += Number(`${whole === '' ? '0' : whole}${frac === '.' ? '' : frac}`) * mult;
   }
-  if (total > 2 ** 63 - 1) throw new SizeError(`units: overflow parsing ${JSON.stringify(orig)}`);
+  if (total > 2 ** 63 - 1) throw new SizeError('units: overflow parsing unit');
   const bytes = Math.trunc(total);
   return neg ? -bytes : bytes;
 }

@@ -25,6 +25,12 @@ export interface YamlValue {
   readonly path: string;
   /** The node to point at when the value itself has no position (absent or empty): its key. */
   readonly anchor: Node | null;
+  /**
+   * Whether the value is written (possibly as YAML null). A written null reads as the Go zero value
+   * (`''`, `false`, 0), as yaml.v2 resets a field to zero for null; an absent one reads as `undefined`
+   * so the caller's default applies.
+   */
+  readonly present: boolean;
 }
 
 /** Joins a field path: `a` + `b` → `a.b`; `a` + 0 → `a[0]`. */
@@ -60,7 +66,7 @@ export class YamlReader {
 
   /** The document's root value. */
   root(): YamlValue {
-    return { node: this.resolve(this.#doc.contents as Node | null), path: '', anchor: null };
+    return { node: this.resolve(this.#doc.contents as Node | null), path: '', anchor: null, present: true };
   }
 
   /** The position of a value (its node, else its key, else unknown). */
@@ -97,7 +103,10 @@ export class YamlReader {
     const m = this.rawMap(v, typeName);
     for (const [k, kv] of m.entries()) {
       if (!keys.has(k) && !extra?.(k)) {
-        this.fail({ node: kv.anchor, path: kv.path, anchor: null }, `field ${k} not found in type ${typeName}`);
+        this.fail(
+          { node: kv.anchor, path: kv.path, anchor: null, present: true },
+          `field ${k} not found in type ${typeName}`,
+        );
       }
     }
     return m;
@@ -121,13 +130,17 @@ export class YamlReader {
         if (target !== null) merges.push(target);
         continue;
       }
-      const key = keyNode === null ? '' : this.#scalarText({ node: keyNode, path: v.path, anchor: keyNode });
+      const key =
+        keyNode === null ? '' : this.#scalarText({ node: keyNode, path: v.path, anchor: keyNode, present: true });
       if (pairs.has(key) && !merged.has(key)) {
-        this.fail({ node: keyNode, path: joinPath(v.path, key), anchor: null }, `mapping key "${key}" already defined`);
+        this.fail(
+          { node: keyNode, path: joinPath(v.path, key), anchor: null, present: true },
+          `mapping key "${key}" already defined`,
+        );
       }
       merged.delete(key);
       const value = this.resolve(pair.value as Node | null);
-      pairs.set(key, { node: value, path: joinPath(v.path, key), anchor: keyNode });
+      pairs.set(key, { node: value, path: joinPath(v.path, key), anchor: keyNode, present: true });
     }
     // Merged keys never override keys written in the mapping itself (YAML merge semantics).
     for (const m of merges) {
@@ -154,6 +167,7 @@ export class YamlReader {
       node: this.resolve(n),
       path: joinPath(v.path, i),
       anchor: v.node,
+      present: true,
     }));
   }
 
@@ -165,51 +179,56 @@ export class YamlReader {
     return String(n.source ?? n.value);
   }
 
-  /** A string field; `undefined` when absent or null. */
+  /** A string field; `undefined` when absent, `''` when null. */
   str(v: YamlValue): string | undefined {
-    if (v.node === null) return undefined;
+    if (v.node === null) return v.present ? '' : undefined;
     if (!isScalar(v.node)) this.fail(v, `cannot unmarshal ${kindOf(v.node)} into string`);
     return this.#scalarText(v);
   }
 
-  /** A boolean field; `undefined` when absent or null. */
+  /** A boolean field; `undefined` when absent, false when null. */
   bool(v: YamlValue): boolean | undefined {
-    if (v.node === null) return undefined;
+    if (v.node === null) return v.present ? false : undefined;
     if (!isScalar(v.node) || typeof v.node.value !== 'boolean')
       this.fail(v, `cannot unmarshal ${kindOf(v.node)} into bool`);
     return v.node.value;
   }
 
-  /** A non-negative integer field (Go `uint`); `undefined` when absent or null. */
+  /** A non-negative integer field (Go `uint`); `undefined` when absent, zero when null. */
   uint(v: YamlValue): number | undefined {
     const n = this.int(v, 'uint');
     if (n !== undefined && n < 0) this.fail(v, `cannot unmarshal !!int \`${n}\` into uint`);
     return n;
   }
 
-  /** An integer field (Go `int`); `undefined` when absent or null. */
+  /**
+   * An integer field (Go `int`); `undefined` when absent, zero when null. A float is truncated, as
+   * yaml.v2 decodes a float into an integer field (`sample_limit: 1.5` is 1).
+   */
   int(v: YamlValue, goType = 'int'): number | undefined {
-    if (v.node === null) return undefined;
+    if (v.node === null) return v.present ? 0 : undefined;
     const n = v.node;
-    if (!isScalar(n) || typeof n.value !== 'number' || !Number.isInteger(n.value) || isFloatText(n)) {
+    if (!isScalar(n) || typeof n.value !== 'number' || Number.isNaN(n.value)) {
       this.fail(v, `cannot unmarshal ${kindOf(n)} into ${goType}`);
     }
-    if (!Number.isSafeInteger(n.value)) this.fail(v, `integer out of range: ${this.#scalarText(v)}`);
-    return n.value;
+    const i = Math.trunc(n.value);
+    if (!Number.isSafeInteger(i)) this.fail(v, `cannot unmarshal ${kindOf(n)} into ${goType}`);
+    return i;
   }
 
-  /** A floating-point field (Go `float64`); `undefined` when absent or null. */
+  /** A floating-point field (Go `float64`); `undefined` when absent, zero when null. */
   float(v: YamlValue): number | undefined {
-    if (v.node === null) return undefined;
+    if (v.node === null) return v.present ? 0 : undefined;
     if (!isScalar(v.node) || typeof v.node.value !== 'number')
       this.fail(v, `cannot unmarshal ${kindOf(v.node)} into float64`);
     return v.node.value;
   }
 
-  /** A Prometheus duration in milliseconds; `undefined` when absent or null. */
+  /** A Prometheus duration in milliseconds; `undefined` when absent, zero when null. */
   duration(v: YamlValue): number | undefined {
     const s = this.str(v);
     if (s === undefined) return undefined;
+    if (v.node === null) return 0;
     try {
       return parseDuration(s);
     } catch (err) {
@@ -217,10 +236,11 @@ export class YamlReader {
     }
   }
 
-  /** A size with unit (`10MB`) in bytes; `undefined` when absent or null. */
+  /** A size with unit (`10MB`) in bytes; `undefined` when absent, zero when null. */
   size(v: YamlValue): number | undefined {
     const s = this.str(v);
     if (s === undefined) return undefined;
+    if (v.node === null) return 0;
     try {
       return parseSize(s);
     } catch (err) {
@@ -228,9 +248,9 @@ export class YamlReader {
     }
   }
 
-  /** A list of strings; `undefined` when absent or null. */
+  /** A list of strings; `undefined` when absent, zero when null. */
   strList(v: YamlValue): string[] | undefined {
-    if (v.node === null) return undefined;
+    if (v.node === null) return v.present ? [] : undefined;
     return this.seq(v, '[]string').map((e) => {
       if (e.node === null) return '';
       return this.str(e)!;
@@ -239,7 +259,7 @@ export class YamlReader {
 
   /** A mapping of strings to strings (Go `map[string]string`), in document order. */
   strMap(v: YamlValue): Map<string, string> | undefined {
-    if (v.node === null) return undefined;
+    if (v.node === null) return v.present ? new Map() : undefined;
     const out = new Map<string, string>();
     for (const [k, kv] of this.rawMap(v, 'map[string]string').entries()) out.set(k, this.str(kv) ?? '');
     return out;
@@ -261,7 +281,14 @@ export class YamlMap {
 
   /** The value of `key`; its node is null when the key is absent. */
   get(key: string): YamlValue {
-    return this.#pairs.get(key) ?? { node: null, path: joinPath(this.value.path, key), anchor: this.value.node };
+    return (
+      this.#pairs.get(key) ?? {
+        node: null,
+        path: joinPath(this.value.path, key),
+        anchor: this.value.node,
+        present: false,
+      }
+    );
   }
 
   /** Whether `key` is written in the mapping (even with a null value). */

@@ -45,7 +45,7 @@ describe('bad targets among 100 healthy ones', () => {
       ),
     );
     const all = [...healthy, ...Object.values(bad)].map((s) => ({ __address__: s.address }));
-    manager.updateTargets(new Map([['j', [{ source: '0', targets: all }]]]));
+    manager.updateTargets(new Map([['j', [{ source: '0', targets: all, labels: {} }]]]));
     await manager.reload();
   }, 120_000);
 

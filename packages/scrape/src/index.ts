@@ -16,13 +16,11 @@ export {
   UnsupportedConfigError,
 } from './errors.js';
 export { HTTPClient } from './http-client.js';
-export { Manager, type ManagerOptions, type ScrapeManagerConfig, type TargetSets } from './manager.js';
+export { Manager, type ManagerOptions, type ScrapeManagerConfig } from './manager.js';
 export {
-  type LabelSet,
   type PopulatedLabels,
   populateDiscoveredLabels,
   populateLabels,
-  type TargetGroupLike,
   type TargetLabelsConfig,
   targetsFromGroup,
   type TargetsFromGroupResult,

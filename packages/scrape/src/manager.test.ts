@@ -5,7 +5,8 @@ import { DB } from '@tsprom/tsdb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TargetLimitError } from './errors.js';
 import { Manager } from './manager.js';
-import type { TargetGroupLike } from './populate-labels.js';
+import { reusableCache } from './scrape-pool.js';
+import type { TargetGroup, TargetSets } from '@tsprom/discovery';
 import { type ExpositionServer, startExpositionServer } from './testing/exposition-server.js';
 import { byName, readAll } from './testing/read-storage.js';
 import { waitFor } from './testing/wait-for.js';
@@ -26,12 +27,12 @@ afterEach(async () => {
   await db.close();
 });
 
-function group(addresses: string[], labels: Record<string, string> = {}, source = 'static/0'): TargetGroupLike {
+function group(addresses: string[], labels: Record<string, string> = {}, source = 'static/0'): TargetGroup {
   return { source, labels, targets: addresses.map((a) => ({ __address__: a })) };
 }
 
 const config = (body: string) =>
-  loadConfig(`global:\n  scrape_interval: 50ms\n  scrape_timeout: 50ms\nscrape_configs:\n${body}`);
+  loadConfig(`global:\n  scrape_interval: 200ms\n  scrape_timeout: 200ms\nscrape_configs:\n${body}`);
 
 describe('Manager', () => {
   it('makes a pool per job and scrapes its targets', async () => {
@@ -111,8 +112,12 @@ describe('Manager', () => {
     await manager.reload();
     const gone = `{__name__="a", i="1", instance="${servers[1]!.address}", job="j"}`;
     await waitFor(async () => (await readAll(db)).find((x) => x.labels === gone)?.samples.at(-1)?.[1] === 'stale');
+    // The other target goes on: scraped (successfully) after the removal.
+    const removedAt = Date.now();
     const kept = `{__name__="a", i="0", instance="${servers[0]!.address}", job="j"}`;
-    expect((await readAll(db)).find((x) => x.labels === kept)?.samples.every(([, v]) => v === 0)).toBe(true);
+    await waitFor(async () =>
+      Boolean((await readAll(db)).find((x) => x.labels === kept)?.samples.some(([t, v]) => t > removedAt && v === 0)),
+    );
   });
 
   it('applyConfig reloads a pool whose config changed and stops a removed job', async () => {
@@ -142,5 +147,54 @@ describe('Manager', () => {
     const k = (await readAll(db)).filter((x) => x.labels.includes('job="k"'));
     expect(k.length).toBeGreaterThan(0);
     for (const s of k) expect(s.samples.at(-1)![0], s.labels).toBeLessThanOrEqual(stoppedAt);
+  });
+
+  it('run() applies the updates of an async iterable; stop() ends it though the iterable waits', async () => {
+    await manager.applyConfig(config('  - job_name: j\n'));
+    let waiting = false;
+    async function* updates(): AsyncGenerator<TargetSets> {
+      yield new Map([['j', [group([servers[0]!.address])]]]);
+      waiting = true;
+      await new Promise(() => undefined); // Discovery with nothing new to say.
+    }
+    const running = manager.run(updates());
+    await waitFor(() => (manager.targetsActive().get('j') ?? []).length === 1 && waiting);
+    await manager.stop();
+    await running;
+  });
+
+  it('a reload that changes only the interval, timeout, sample limit or HTTP client keeps the caches', async () => {
+    await manager.applyConfig(config('  - job_name: j\n'));
+    manager.updateTargets(new Map([['j', [group([servers[0]!.address])]]]));
+    await manager.reload();
+    const seriesAdded = async () =>
+      (await readAll(db)).find((s) => s.name === 'scrape_series_added')?.samples.map(([, v]) => v) ?? [];
+    await waitFor(async () => (await seriesAdded()).includes(1));
+    expect((await seriesAdded()).filter((v) => v !== 0)).toEqual([1]); // Failed scrapes add 0.
+    await manager.applyConfig(
+      loadConfig(
+        'global:\n  scrape_interval: 150ms\n  scrape_timeout: 150ms\nscrape_configs:\n  - job_name: j\n    sample_limit: 10\n    bearer_token: x\n',
+      ),
+    );
+    const n = (await seriesAdded()).length;
+    await waitFor(async () => (await seriesAdded()).length >= n + 2);
+    // The new loop found the series in the cache it took over: nothing new.
+    expect((await seriesAdded()).slice(n).every((v) => v === 0)).toBe(true);
+    expect(servers[0]!.requests.at(-1)?.authorization).toBe('Bearer x');
+  });
+});
+
+describe('reusableCache', () => {
+  it('ignores interval, timeout, sample limit and the HTTP client; not metric relabeling', () => {
+    const base = config('  - job_name: j\n').scrapeConfigs[0]!;
+    const other = config(
+      '  - job_name: j\n    scrape_interval: 1s\n    scrape_timeout: 1s\n    sample_limit: 5\n    basic_auth:\n      username: u\n',
+    ).scrapeConfigs[0]!;
+    expect(reusableCache(base, other)).toBe(true);
+    const relabeled = config(
+      '  - job_name: j\n    metric_relabel_configs:\n      - target_label: a\n        replacement: b\n',
+    ).scrapeConfigs[0]!;
+    expect(reusableCache(base, relabeled)).toBe(false);
+    expect(reusableCache(base, config('  - job_name: j\n    honor_labels: true\n').scrapeConfigs[0]!)).toBe(false);
   });
 });

@@ -1,10 +1,10 @@
 // Prometheus: scrape/manager.go Manager (NewManager, Run, reloader, reload, ApplyConfig,
 // setOffsetSeed, Stop, TargetsActive, TargetsDropped).
 import type { Config, ScrapeConfig } from '@tsprom/config';
+import type { TargetGroup, TargetSets } from '@tsprom/discovery';
 import type { Appendable } from '@tsprom/storage-interfaces';
 import { deepEqual } from './deep-equal.js';
 import { fnv64a } from './fnv64a.js';
-import type { TargetGroupLike } from './populate-labels.js';
 import type { ScrapeLogger } from './scrape-loop-options.js';
 import { ScrapeMetrics } from './scrape-metrics.js';
 import { ScrapePool } from './scrape-pool.js';
@@ -30,9 +30,6 @@ export interface ManagerOptions {
   readonly userAgent?: string | undefined;
 }
 
-/** Target sets by job name, as the discovery manager sends them. */
-export type TargetSets = ReadonlyMap<string, readonly TargetGroupLike[]>;
-
 /**
  * Keeps one ScrapePool per job (Prometheus scrape.Manager): `applyConfig` creates, reloads and
  * stops pools as scrape_configs change; target-set updates from discovery (`run` or
@@ -45,7 +42,7 @@ export class Manager {
   readonly #reloadIntervalMs: number;
   readonly #pools = new Map<string, ScrapePool>();
   #configs = new Map<string, ScrapeConfig>();
-  #targetSets = new Map<string, readonly TargetGroupLike[]>();
+  #targetSets = new Map<string, readonly TargetGroup[]>();
   #offsetSeed = 0n;
   /** Serializes applyConfig, reloads and stop. */
   #queue: Promise<void> = Promise.resolve();
@@ -104,8 +101,8 @@ export class Manager {
   }
 
   /**
-   * Prometheus Run: applies target-set updates from `updates` (the discovery manager's channel)
-   * until it ends or the manager stops. Resolves then.
+   * Prometheus Run: applies target-set updates from `updates` (the discovery manager's
+   * `updates(signal)`) until it ends or the manager stops. Resolves then.
    */
   run(updates: AsyncIterable<TargetSets>): Promise<void> {
     const it = updates[Symbol.asyncIterator]();
@@ -113,10 +110,15 @@ export class Manager {
     this.#running = (async () => {
       for (;;) {
         const next = await Promise.race([it.next(), stopped.then(() => undefined)]);
-        if (next === undefined || next.done === true) break;
+        if (next === undefined) {
+          // Stopped while waiting: an async generator finishes return() only once its pending
+          // next() settles, which may be never; it is told to end without waiting for it.
+          it.return?.().catch(() => undefined);
+          return;
+        }
+        if (next.done === true) return;
         this.updateTargets(next.value);
       }
-      await it.return?.();
     })();
     return this.#running;
   }

@@ -85,7 +85,11 @@ describe('populateLabels', () => {
 
   it('targetsFromGroup reports each failing target with its index and group source', () => {
     const { targets, failures } = targetsFromGroup(
-      { source: 'static/0', targets: [{ __address__: 'a:1' }, { __address__: 'b:1', __scrape_interval__: 'nope' }] },
+      {
+        source: 'static/0',
+        labels: {},
+        targets: [{ __address__: 'a:1' }, { __address__: 'b:1', __scrape_interval__: 'nope' }],
+      },
       targetConfig(),
     );
     expect(targets.map((t) => t.labels.get('instance'))).toEqual(['a:1']);

@@ -1,6 +1,7 @@
 // Prometheus: scrape/target.go PopulateDiscoveredLabels, PopulateLabels, TargetsFromGroup;
 // config/config.go CheckTargetAddress. As Prometheus 3: no default port is added to the address.
 import { formatDuration, parseDuration } from '@tsprom/config';
+import type { LabelSet, TargetGroup } from '@tsprom/discovery';
 import {
   AddressLabel,
   InstanceLabel,
@@ -19,19 +20,6 @@ import { processBuilder, type RelabelConfig } from '@tsprom/relabel';
 import { TargetLabelsError } from './errors.js';
 
 import { Target } from './target.js';
-
-/** A label set as service discovery hands it over (Prometheus model.LabelSet). */
-export type LabelSet = Readonly<Record<string, string>>;
-
-/**
- * A group of targets from one discovery source (Prometheus targetgroup.Group): `labels` apply to
- * every target that does not set them itself; `source` identifies the group within its provider.
- */
-export interface TargetGroupLike {
-  readonly targets: readonly LabelSet[];
-  readonly labels?: LabelSet | undefined;
-  readonly source: string;
-}
 
 /** The parts of a scrape config that make target labels. */
 export interface TargetLabelsConfig {
@@ -146,7 +134,7 @@ export interface TargetsFromGroupResult {
 
 /** Prometheus TargetsFromGroup: a Target for each target of the group, or a failure. */
 export function targetsFromGroup(
-  tg: TargetGroupLike,
+  tg: TargetGroup,
   cfg: TargetLabelsConfig,
   lb: LabelsBuilder = new LabelsBuilder(),
 ): TargetsFromGroupResult {

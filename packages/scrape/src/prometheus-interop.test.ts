@@ -7,11 +7,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@tsprom/config';
+import { Manager as DiscoveryManager } from '@tsprom/discovery';
 import { formatOpenMetricsFloat } from '@tsprom/textparse';
 import { DB } from '@tsprom/tsdb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Manager } from './manager.js';
-import type { TargetGroupLike } from './populate-labels.js';
 import { PEERS, requirePeer, type ServerPeer, startNodeExporter, startPrometheus } from './testing/peers.js';
 import { readAll } from './testing/read-storage.js';
 import { waitFor } from './testing/wait-for.js';
@@ -49,6 +49,9 @@ describe.runIf(requirePeer(PEERS.nodeExporter) && requirePeer(PEERS.prometheus))
     let prom: ServerPeer;
     let db: DB;
     let manager: Manager;
+    let discovery: DiscoveryManager;
+    let running: Promise<void>;
+    const sdAbort = new AbortController();
 
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'tsprom-scrape-prom-'));
@@ -57,20 +60,21 @@ describe.runIf(requirePeer(PEERS.nodeExporter) && requirePeer(PEERS.prometheus))
       writeFileSync(join(dir, 'prometheus.yml'), yaml);
       prom = await startPrometheus(join(dir, 'prometheus.yml'), join(dir, 'data'));
       db = await DB.open();
+      // prometheus.yml → config → discovery (static_configs) → scrape manager, as the server wires them.
       manager = new Manager({ appendable: db, discoveryReloadIntervalMs: 0 });
+      discovery = new DiscoveryManager({ updateIntervalMs: 10 });
       const cfg = loadConfig(yaml);
       await manager.applyConfig(cfg);
-      // What the static discovery provider hands the scrape manager: one group per entry.
-      const groups: TargetGroupLike[] = cfg.scrapeConfigs[0]!.serviceDiscoveryConfigs.map((sd, i) => {
-        const c = sd.config as { targets: string[]; labels?: Record<string, string> };
-        return { source: String(i), targets: c.targets.map((a) => ({ __address__: a })), labels: c.labels ?? {} };
-      });
-      manager.updateTargets(new Map([['node', groups]]));
-      await manager.reload();
+      discovery.start();
+      running = manager.run(discovery.updates(sdAbort.signal));
+      await discovery.applyConfig(new Map(cfg.scrapeConfigs.map((sc) => [sc.jobName, sc.serviceDiscoveryConfigs])));
     }, 180_000);
 
     afterAll(async () => {
+      sdAbort.abort();
+      await discovery?.stop();
       await manager?.stop();
+      await running;
       await prom?.stop();
       await exporter?.stop();
       await db?.close();
@@ -82,7 +86,9 @@ describe.runIf(requirePeer(PEERS.nodeExporter) && requirePeer(PEERS.prometheus))
         const r = await query(prom.url, 'count_over_time(up{job="node"}[1m])').catch(() => []);
         return Number(r[0]?.value[1] ?? 0) >= 2;
       }, 120_000);
+      await waitFor(() => (manager.targetsActive().get('node') ?? []).length === 1, 60_000);
       const ours = manager.targetsActive().get('node')![0]!;
+      expect(ours.labels.get('env')).toBe('interop');
       await waitFor(() => ours.lastScrape > 0 && ours.health === 'up', 120_000);
       // Compare after a scrape of ours, so both hold a complete scrape.
       const since = ours.lastScrape;

@@ -1,13 +1,14 @@
 // Prometheus: scrape/scrape.go scrapePool (newScrapePool, Sync, sync, reload, restartLoops, stop,
 // refreshTargetLimitErr, reusableCache).
 import type { ScrapeConfig } from '@tsprom/config';
+import type { TargetGroup } from '@tsprom/discovery';
 import { LabelsBuilder } from '@tsprom/labels';
 import type { Appendable } from '@tsprom/storage-interfaces';
 import { acceptHeader } from '@tsprom/textparse';
 import { deepEqual } from './deep-equal.js';
 import { TargetLimitError } from './errors.js';
 import { HTTPClient } from './http-client.js';
-import { type TargetGroupLike, targetsFromGroup } from './populate-labels.js';
+import { targetsFromGroup } from './populate-labels.js';
 import type { ScrapeCache } from './scrape-cache.js';
 import { ScrapeLoop } from './scrape-loop.js';
 import type { ScrapeLogger, ScrapeLoopOptions } from './scrape-loop-options.js';
@@ -86,7 +87,7 @@ export class ScrapePool {
    * ones for the API, and scrapes the rest. Targets that cannot be made are logged and counted.
    * Resolves when the loops of vanished targets have stopped (their stale markers come later).
    */
-  async sync(groups: readonly TargetGroupLike[]): Promise<void> {
+  async sync(groups: readonly TargetGroup[]): Promise<void> {
     const cfg = this.#config;
     const all: Target[] = [];
     const dropped: Target[] = [];

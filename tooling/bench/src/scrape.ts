@@ -180,7 +180,7 @@ async function hundredTargets(withBad: boolean, seconds: number): Promise<void> 
   const addrs = [...targets.healthy, ...Object.values(targets.bad ?? {})].map((p) => ({
     __address__: `127.0.0.1:${p}`,
   }));
-  manager.updateTargets(new Map([['bench', [{ source: '0', targets: addrs }]]]));
+  manager.updateTargets(new Map([['bench', [{ source: '0', targets: addrs, labels: {} }]]]));
   await manager.reload();
   // The first interval spreads the targets' first scrapes; measure the steady part after it.
   await new Promise((r) => setTimeout(r, 1500));

@@ -1,0 +1,105 @@
+// prometheus.yml through @tsprom/config with this registry as its SD loader, into the Manager:
+// static and file targets reach the subscriber per job. The file_sd entry renders (configToYAML)
+// as Prometheus 2.42 serves it on /api/v1/status/config: path joined to the config directory,
+// refresh_interval default filled.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { configToYAML, ConfigError, loadConfig } from '@tsprom/config';
+import { parse } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Manager, type TargetSets } from './manager.js';
+import { newSDRegistry } from './registry.js';
+import { PROMETHEUS, requirePeer, startPrometheus } from './testing/peers.js';
+
+const CONFIG = `
+scrape_configs:
+  - job_name: files
+    file_sd_configs:
+      - files: [sd/*.json]
+      - files: [sd/*.yml]
+        refresh_interval: 30s
+  - job_name: static
+    static_configs:
+      - targets: ['s:1']
+        labels: {team: a}
+`;
+
+describe('prometheus.yml to target sets', () => {
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tsprom-discovery-config-'));
+    mkdirSync(join(dir, 'sd'));
+    writeFileSync(join(dir, 'sd', 'a.json'), JSON.stringify([{ targets: ['f:1'], labels: { env: 'x' } }]));
+    writeFileSync(join(dir, 'sd', 'b.yml'), '- targets: [f:2]\n');
+    writeFileSync(join(dir, 'prometheus.yml'), CONFIG);
+  });
+  afterAll(() => {
+    if (dir !== '') rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('loads, discovers and sends every job', async () => {
+    const registry = newSDRegistry();
+    const cfg = loadConfig(CONFIG, { baseDir: dir, sdLoader: registry });
+    const manager = new Manager({ registry, updateIntervalMs: 10 });
+    manager.start();
+    const ac = new AbortController();
+    const it = manager.updates(ac.signal)[Symbol.asyncIterator]();
+    await manager.applyConfig(new Map(cfg.scrapeConfigs.map((sc) => [sc.jobName, sc.serviceDiscoveryConfigs])));
+    const want = { files: ['f:1', 'f:2'], static: ['s:1'] };
+    let sets: TargetSets;
+    let got: Record<string, string[]>;
+    do {
+      sets = (await it.next()).value as TargetSets;
+      got = Object.fromEntries(
+        [...sets].map(([job, gs]) => [job, gs.flatMap((g) => g.targets.map((t) => t.__address__!)).sort()]),
+      );
+    } while (JSON.stringify(got) !== JSON.stringify(want)); // File discoverers report as they read.
+    const f1 = sets.get('files')!.find((g) => g.targets[0]?.__address__ === 'f:1')!;
+    expect({ ...f1.labels }).toEqual({ env: 'x', __meta_filepath: join(dir, 'sd', 'a.json') });
+    expect(manager.discoveredTargets().get('files')).toBe(2);
+    ac.abort();
+    await manager.stop();
+  });
+
+  it('refuses a Prometheus SD mechanism nothing registered', () => {
+    const text = 'scrape_configs:\n  - job_name: a\n    consul_sd_configs: [{server: x}]\n';
+    expect(() => loadConfig(text, { sdLoader: newSDRegistry() })).toThrow(ConfigError);
+    expect(() => loadConfig(text, { sdLoader: newSDRegistry() })).toThrow(
+      'service discovery consul_sd_configs is not available: no registered mechanism provides it',
+    );
+  });
+
+  it('reports a bad file_sd entry with its position', () => {
+    const text = 'scrape_configs:\n  - job_name: a\n    file_sd_configs:\n      - files: [a.txt]\n';
+    expect(() => loadConfig(text, { sdLoader: newSDRegistry(), file: 'p.yml' })).toThrow(
+      'p.yml:4:9: scrape_configs[0].file_sd_configs[0]: path name "a.txt" is not valid for file discovery',
+    );
+  });
+
+  describe.runIf(requirePeer(PROMETHEUS))('rendered as Prometheus 2.42 renders it', () => {
+    it('file_sd_configs and static_configs', async () => {
+      const prom = await startPrometheus(join(dir, 'prometheus.yml'), join(dir, 'data'));
+      try {
+        const res = await fetch(`${prom.url}/api/v1/status/config`);
+        const theirs = parse(((await res.json()) as { data: { yaml: string } }).data.yaml) as {
+          scrape_configs: Record<string, unknown>[];
+        };
+        const ours = parse(configToYAML(loadConfig(CONFIG, { baseDir: dir, sdLoader: newSDRegistry() }))) as {
+          scrape_configs: Record<string, unknown>[];
+        };
+        for (let i = 0; i < 2; i++) {
+          for (const key of ['file_sd_configs', 'static_configs']) {
+            expect(ours.scrape_configs[i]![key]).toEqual(theirs.scrape_configs[i]![key]);
+          }
+        }
+        expect(theirs.scrape_configs[0]!.file_sd_configs).toEqual([
+          { files: [join(dir, 'sd', '*.json')], refresh_interval: '5m' },
+          { files: [join(dir, 'sd', '*.yml')], refresh_interval: '30s' },
+        ]);
+      } finally {
+        await prom.stop();
+      }
+    });
+  });
+});

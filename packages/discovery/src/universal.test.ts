@@ -1,0 +1,35 @@
+// The main entry runs anywhere: bundled for a browser (the `default` condition of
+// `#file-discovery`), nothing it reaches may import a Node built-in. Only @tsprom/discovery/file
+// and the Node side of `#file-discovery` touch the file system.
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+
+const src = import.meta.dirname;
+
+async function bundle(entry: string, platform: 'browser' | 'node') {
+  return build({
+    entryPoints: [join(src, entry)],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform,
+    conditions: ['@tsprom/source'],
+    logLevel: 'silent',
+  });
+}
+
+describe('universal entry', () => {
+  it('bundles for a browser without any Node built-in', async () => {
+    const out = await bundle('index.ts', 'browser');
+    const code = out.outputFiles.map((f) => f.text).join('\n');
+    expect(code).not.toMatch(/from\s*["']node:|require\(["']node:|import\(["']node:/);
+    expect(code).toContain('file_sd_configs needs a file system');
+  });
+
+  it('reaches the file system under Node', async () => {
+    const out = await bundle('index.ts', 'node');
+    const code = out.outputFiles.map((f) => f.text).join('\n');
+    expect(code).toMatch(/node:fs/);
+  });
+});
