@@ -91,7 +91,10 @@ export class ScrapeCache implements MetadataStore {
     if (e !== undefined && e.key === met) this.#pos++;
     else {
       e = this.#series.get(met);
-      if (e === undefined) return undefined;
+      if (e === undefined) {
+        this.#alreadyScraped = false;
+        return undefined;
+      }
       // Lines were added or removed: carry on from this one's position.
       if (order[e.pos] === e) this.#pos = e.pos + 1;
     }
@@ -108,7 +111,7 @@ export class ScrapeCache implements MetadataStore {
     next.push(e);
   }
 
-  /** After a hit of {@link get}: whether the line had already been seen in this iteration. */
+  /** After {@link get}: whether the line had already been seen in this iteration (false on a miss). */
   get alreadyScraped(): boolean {
     return this.#alreadyScraped;
   }

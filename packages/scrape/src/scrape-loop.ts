@@ -1,6 +1,6 @@
 // Prometheus: scrape/scrape.go scrapeLoop (run, scrapeAndReport, endOfRunStaleness, stop).
 import type { Labels } from '@tsprom/labels';
-import type { Appendable, Appender } from '@tsprom/storage-interfaces';
+import { type Appendable, type Appender, AppenderClosedError } from '@tsprom/storage-interfaces';
 import { BodySizeLimitError, ScrapeError } from './errors.js';
 import { mutateSampleLabels } from './sample-labels.js';
 import { type AppendHost, type AppendResult, appendEmpty, appendScrape } from './scrape-loop-append.js';
@@ -215,11 +215,20 @@ export class ScrapeLoop implements AppendHost {
         }
       }
     } catch (err) {
-      // A bug, not a scrape failure: drop what this scrape appended and report the target down.
-      await app.rollback();
-      app = this.#appendable.appender();
+      // A bug or a storage gone away, not a scrape failure: drop what this scrape appended (the
+      // appender may be closed already) and report the target down if the storage still takes it.
       scrapeErr = err instanceof Error ? err : new Error(String(err));
       this.options.logger?.('error', 'Scrape loop failed', { target: this.target.url(), err: scrapeErr.message });
+      await app.rollback().catch((e: unknown) => {
+        if (!(e instanceof AppenderClosedError)) throw e;
+      });
+      try {
+        app = this.#appendable.appender();
+      } catch (e) {
+        if (!(e instanceof Error)) throw e;
+        this.target.report(appendTime, performance.now() - start, scrapeErr);
+        return;
+      }
     }
     const durationMs = performance.now() - start;
     this.target.report(appendTime, durationMs, scrapeErr);
