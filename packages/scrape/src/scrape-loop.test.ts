@@ -70,6 +70,17 @@ describe('scrapeAndReport', () => {
     await f.close();
   });
 
+  it('keeps the connection alive from one scrape to the next', async () => {
+    srv.set({ body: 'a 1\n' });
+    const f = await makeLoop(db, srv.address);
+    for (let i = 0; i < 6; i++) await f.loop.scrapeAndReport(T0 + i * 10_000);
+    expect(srv.requests).toHaveLength(6);
+    // undici may open a second connection while it is still finishing the first response; from
+    // then on the connections are reused.
+    expect(srv.connections()).toBeLessThanOrEqual(2);
+    await f.close();
+  });
+
   it('reads gzip bodies', async () => {
     srv.set({ body: 'a 1\nb 2\n', gzip: true });
     const f = await makeLoop(db, srv.address);

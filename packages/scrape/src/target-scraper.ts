@@ -88,8 +88,9 @@ export class TargetScraper implements Scraper {
       if (err instanceof ScrapeError) throw err;
       throw requestError(url, err, signal);
     } finally {
-      // Frees the connection of a body cut short (limit, error); a no-op after a complete read.
-      if (!body.destroyed) body.destroy();
+      // Closes the connection of a body cut short (limit, error). A body read to its end is left
+      // alone: destroying it would close the connection keep-alive is to reuse.
+      if (!body.readableEnded && !body.destroyed) body.destroy();
     }
   }
 

@@ -34,6 +34,8 @@ export interface ExpositionServer {
   readonly requests: IncomingHttpHeaders[];
   /** Request paths (with query) received, oldest first. */
   readonly paths: string[];
+  /** TCP connections accepted so far. */
+  connections(): number;
   close(): Promise<void>;
 }
 
@@ -101,6 +103,10 @@ export async function startExpositionServer(init: Partial<Behaviour> = {}): Prom
     if (cur.delayMs > 0) later(cur.delayMs, () => answer(res, cur));
     else answer(res, cur);
   });
+  let connections = 0;
+  server.on('connection', () => {
+    connections++;
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
@@ -108,6 +114,7 @@ export async function startExpositionServer(init: Partial<Behaviour> = {}): Prom
     address: `127.0.0.1:${port}`,
     requests,
     paths,
+    connections: () => connections,
     set(nb) {
       b = { ...b, ...nb };
     },
