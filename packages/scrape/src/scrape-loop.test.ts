@@ -280,4 +280,59 @@ describe('scrapeAndReport', () => {
     await f.close();
     await small.close();
   });
+
+  it('a protobuf body (io.prometheus.client.MetricFamily, delimited)', async () => {
+    // MetricFamily{name, help, type, metric: [Metric{label: [LabelPair], gauge|counter: {value}}]}
+    const enc = new TextEncoder();
+    const varint = (n: number): number[] => {
+      const out: number[] = [];
+      while (n > 0x7f) {
+        out.push((n & 0x7f) | 0x80);
+        n >>>= 7;
+      }
+      out.push(n);
+      return out;
+    };
+    const bytes = (field: number, b: Uint8Array | number[]) => [...varint((field << 3) | 2), ...varint(b.length), ...b];
+    const str = (field: number, v: string) => bytes(field, enc.encode(v));
+    const double = (field: number, v: number) => {
+      const b = new Uint8Array(8);
+      new DataView(b.buffer).setFloat64(0, v, true);
+      return [...varint((field << 3) | 1), ...b];
+    };
+    const family = (name: string, type: number, kind: number, metrics: [string, string, number][]) => {
+      const m = metrics.flatMap(([ln, lv, v]) =>
+        bytes(4, [...bytes(1, [...str(1, ln), ...str(2, lv)]), ...bytes(kind, double(1, v))]),
+      );
+      const mf = [...str(1, name), ...str(2, `${name} help`), ...varint((3 << 3) | 0), ...varint(type), ...m];
+      return [...varint(mf.length), ...mf];
+    };
+    // type 0 = COUNTER (counter field 3), 1 = GAUGE (gauge field 2).
+    const body = new Uint8Array([
+      ...family('pb_requests_total', 0, 3, [
+        ['code', '200', 7],
+        ['code', '500', 1],
+      ]),
+      ...family('pb_temperature', 1, 2, [['room', 'a', -3.5]]),
+    ]);
+    srv.set({
+      body,
+      contentType: 'application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited',
+    });
+    const f = await makeLoop(db, srv.address);
+    await f.loop.scrapeAndReport(T0);
+    expect(f.target.lastError).toBeUndefined();
+    const all = await readAll(db);
+    const inst = `instance="${srv.address}", job="test"`;
+    expect(one(all, `{__name__="pb_requests_total", code="200", ${inst}}`).samples).toEqual([[T0, 7]]);
+    expect(one(all, `{__name__="pb_requests_total", code="500", ${inst}}`).samples).toEqual([[T0, 1]]);
+    expect(one(all, `{__name__="pb_temperature", ${inst}, room="a"}`).samples).toEqual([[T0, -3.5]]);
+    expect(f.target.getMetadata('pb_requests_total')).toEqual({
+      metricFamily: 'pb_requests_total',
+      type: 'counter',
+      help: 'pb_requests_total help',
+      unit: '',
+    });
+    await f.close();
+  });
 });
