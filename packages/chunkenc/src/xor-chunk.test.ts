@@ -373,6 +373,24 @@ describe('XORChunk malformed input', () => {
 });
 
 describe('XORChunk housekeeping', () => {
+  it('reset empties the chunk in place: what follows is written as in a new chunk', () => {
+    fc.assert(
+      fc.property(anySeries, anySeries, fc.boolean(), (a, b, borrowed) => {
+        let c = encode(a.ts, a.bits);
+        const original = c.bytes().slice();
+        if (borrowed) c = XORChunk.fromBytes(original);
+        const buf = c.bytes().buffer;
+        c.reset();
+        expect(c.numSamples()).toBe(0);
+        if (!borrowed) expect(c.bytes().buffer).toBe(buf); // The same buffer.
+        for (let i = 0; i < b.ts.length; i++) c.append(b.ts[i]!, float64FromBits(b.bits[i]!));
+        expect(hex(c.bytes())).toBe(hex(encode(b.ts, b.bits).bytes()));
+        if (borrowed) expect(hex(original)).toBe(hex(encode(a.ts, a.bits).bytes())); // Not written to.
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('reuses an iterator across chunks', () => {
     const a = encode([1, 2], [1, 2].map(float64Bits));
     const b = encode([5], [7].map(float64Bits));

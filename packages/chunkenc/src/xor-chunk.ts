@@ -207,6 +207,24 @@ export class XORChunk implements Chunk {
   }
 
   /**
+   * Empties the chunk so that it is appended to as a new one, keeping its buffer (no allocation).
+   * Only for an owner that knows nobody else holds the chunk, its bytes or an iterator over them:
+   * they would see the new samples. Bytes from `fromBytes` are never written to: the chunk gets a
+   * buffer of its own then.
+   */
+  reset(): void {
+    if (this.#borrowed) {
+      this.#buf = new Uint8Array(ALLOCATION_BYTES);
+      this.#borrowed = false;
+    }
+    this.#buf.fill(0, 0, this.#len); // Unwritten bits must be zero: the writer ORs into them.
+    this.#len = HEADER_BYTES;
+    this.#count = 0;
+    this.#num = 0;
+    this.#resetState();
+  }
+
+  /**
    * Prometheus: XORChunk.Compact. Drops spare capacity above 32 bytes once the chunk is complete.
    * A chunk from fromBytes whose bytes are a small view of a larger buffer (a whole file, say) gets
    * its own exact copy, so it no longer keeps that buffer alive.

@@ -1,6 +1,6 @@
 import { Encoding, ValueType } from '@tsprom/storage-interfaces';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { chunkFromBytes, isSupportedEncoding, newChunk } from './chunk-factory.js';
 import { ChunkEncodingError } from './errors.js';
 import { STALE_NAN_BITS, StaleNaN } from '@tsprom/storage-interfaces';
@@ -325,6 +325,68 @@ describe('XOR2Chunk appender continuation', () => {
     expect(() => app2.append(129_000, 0, 5)).toThrow(RangeError);
     app2.append(129_000, 0); // Unchanged ST: fine.
     expect(decode(foreign).sts).toEqual(Array(130).fill(0));
+  });
+});
+
+describe("XOR2Chunk.append and byteLength (the head's per-sample path)", () => {
+  it('append writes the bytes of an appender, continuing after fromBytes and compact()', () => {
+    fc.assert(
+      fc.property(anySeries, fc.nat(), (s, k0) => {
+        const k = k0 % (s.ts.length + 1);
+        const full = encode(s);
+        const c = XOR2Chunk.fromBytes(
+          encode({ ts: s.ts.slice(0, k), bits: s.bits.slice(0, k), sts: s.sts.slice(0, k) })
+            .bytes()
+            .slice(),
+        );
+        for (let i = k; i < s.ts.length; i++) {
+          c.append(s.ts[i]!, float64FromBits(s.bits[i]!), s.sts[i]);
+          if (i === k) c.compact();
+          expect(c.byteLength()).toBe(c.bytes().length);
+        }
+        expect(hex(c.bytes())).toBe(hex(full.bytes()));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('reset empties the chunk in place: what follows is written as in a new chunk', () => {
+    fc.assert(
+      fc.property(anySeries, anySeries, fc.boolean(), (a, b, borrowed) => {
+        let c = encode(a);
+        const original = c.bytes().slice();
+        if (borrowed) c = XOR2Chunk.fromBytes(original);
+        c.reset();
+        expect(c.numSamples()).toBe(0);
+        for (let i = 0; i < b.ts.length; i++) c.append(b.ts[i]!, float64FromBits(b.bits[i]!), b.sts[i]);
+        expect(hex(c.bytes())).toBe(hex(encode(b).bytes()));
+        if (borrowed) expect(hex(original)).toBe(hex(encode(a).bytes())); // Not written to.
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('appends through the appender handed out last', () => {
+    const c = new XOR2Chunk();
+    c.append(1000, 1, 10);
+    const app = c.appender();
+    app.append(2000, 2, 10);
+    c.append(3000, 2, 20);
+    expect(decode(c)).toEqual({ ts: [1000, 2000, 3000], bits: [ONE, TWO, TWO], sts: [10, 10, 20] });
+  });
+
+  it('neither makes a view nor allocates an appender per sample', () => {
+    // byteLength() used to be bytes().length: a subarray per append of the head's open chunk.
+    const c = new XOR2Chunk();
+    const bytes = vi.spyOn(c, 'bytes');
+    const appender = vi.spyOn(c, 'appender');
+    for (let i = 0; i < 500; i++) {
+      c.append(i * 15_000, i % 7, 0);
+      expect(c.byteLength()).toBeGreaterThan(3);
+    }
+    expect(bytes).not.toHaveBeenCalled();
+    expect(appender).toHaveBeenCalledTimes(1);
+    expect(c.byteLength()).toBe(c.bytes().length);
   });
 });
 

@@ -27,6 +27,9 @@ export class XOR2Chunk implements Chunk {
   #w: BitWriter;
   // True while the bytes are the caller's (fromBytes): the first appender() copies them.
   #borrowed: boolean;
+  // The appender `append` goes through: the latest one `appender()` handed out, created on the
+  // first `append` otherwise. Holds the encoder state between appends.
+  #app: XOR2Appender | undefined;
 
   /** An empty chunk with room for a typical 120-sample scrape chunk. */
   constructor() {
@@ -96,6 +99,24 @@ export class XOR2Chunk implements Chunk {
     return (b[0]! << 8) | b[1]!;
   }
 
+  /** The number of encoded bytes (header included), without making a view. */
+  byteLength(): number {
+    return this.#w.length;
+  }
+
+  /**
+   * Appends a sample after the last one, as `appender().append` does without an appender object
+   * per call (the head appends to its open chunks this way): `t` in ms, `v` any float, `st` its
+   * start timestamp (0 = unknown). Goes through the appender `appender()` handed out last, so do
+   * not append through an older one after. Allocates nothing per sample. Throws as
+   * `XOR2Appender.append` does, and `ChunkEncodingError` if bytes from `fromBytes` are malformed.
+   */
+  append(t: number, v: number, st = 0): void {
+    let app = this.#app;
+    if (app === undefined) app = this.appender();
+    app.append(t, v, st);
+  }
+
   /**
    * An appender continuing after the last sample. On a non-empty chunk it decodes the chunk to
    * recover the encoder state, so further appends produce the same bytes as if every sample had
@@ -103,6 +124,12 @@ export class XOR2Chunk implements Chunk {
    * malformed. Use one appender at a time.
    */
   appender(): XOR2Appender {
+    const app = this.#newAppender();
+    this.#app = app;
+    return app;
+  }
+
+  #newAppender(): XOR2Appender {
     if (this.#w.length === XOR2_HEADER_BYTES && !this.#borrowed) return new XOR2Appender(this.#w, null);
     const st = this.#decodeAll();
     const len = this.#w.length;
@@ -130,6 +157,25 @@ export class XOR2Chunk implements Chunk {
       return reuse;
     }
     return new XOR2Iterator(this.#w.bytes());
+  }
+
+  /**
+   * Empties the chunk so that it is appended to as a new one, keeping its buffer (no allocation).
+   * Only for an owner that knows nobody else holds the chunk, its bytes or an iterator over them:
+   * they would see the new samples. Bytes from `fromBytes` are never written to: the chunk gets a
+   * buffer of its own then. Appenders handed out before must not be used after.
+   */
+  reset(): void {
+    const w = this.#w;
+    if (this.#borrowed) {
+      this.#w = new BitWriter(new Uint8Array(ALLOCATION_BYTES), XOR2_HEADER_BYTES, 0);
+      this.#borrowed = false;
+    } else {
+      w.buf.fill(0, 0, w.length); // Unwritten bits must be zero: the writer ORs into them.
+      w.length = XOR2_HEADER_BYTES;
+      w.count = 0;
+    }
+    this.#app = undefined;
   }
 
   /**

@@ -1,12 +1,9 @@
-// Prometheus: promql/engine.go aggregationK, aggregationCountValues (topk, bottomk, limitk,
-// limit_ratio, count_values)
+// Prometheus: promql/engine.go aggregationK (topk, bottomk, limitk, limit_ratio)
 import type { Labels } from '@tsprom/labels';
 import { invalidRatioWarning } from './annotations.js';
 import type { EvalHost } from './eval-host.js';
 import { PromQLEvalError } from './errors.js';
-import { formatFloatF } from './go-float.js';
 import type { AggregateExpr } from './parser/index.js';
-import { setLabel } from './series-utils.js';
 import { inBlocks, type Pausable } from './eval-loop.js';
 import { Series } from './value.js';
 
@@ -232,64 +229,5 @@ export async function aggregateK(
   });
   const res: Series[] = [];
   for (const i of outOrder) res.push(out[i]!);
-  return res;
-}
-
-/** count_values at every step: one output series per group and distinct value. */
-export async function countValues(
-  ev: EvalHost,
-  e: AggregateExpr,
-  input: Series[],
-  valueLabel: string,
-): Promise<Series[]> {
-  let grouping = e.grouping;
-  if (!e.without) grouping = [...grouping, valueLabel];
-  else grouping = grouping.filter((g) => g !== valueLabel);
-  const cur = new Int32Array(input.length);
-  const outByKey = new Map<string, Series>();
-  const res: Series[] = [];
-  const counts = new Map<string, { labels: Labels; n: number; dropName: boolean }>();
-  /** Counts the points of series [from, to) at step k. */
-  const count = (k: number, from: number, to: number): void => {
-    const ts = ev.start + k * ev.interval;
-    for (let i = from; i < to; i++) {
-      const s = input[i]!;
-      const c = cur[i]!;
-      if (c >= s.length || s.ts[c] !== ts) continue;
-      cur[i] = c + 1;
-      const metric = setLabel(s.metric, valueLabel, formatFloatF(s.vs[c]!));
-      const gl = metric.matchLabels(!e.without, grouping);
-      const key = gl.key();
-      const cnt = counts.get(key);
-      if (cnt === undefined) counts.set(key, { labels: gl, n: 1, dropName: s.dropName });
-      else {
-        cnt.n++;
-        if (s.dropName) cnt.dropName = true;
-      }
-    }
-  };
-  // Each point costs a label set and a formatted value: a step is split into chunks of series.
-  const chunk = 128;
-  for (let k = 0; k < ev.numSteps; k++) {
-    counts.clear();
-    for (let a = 0; a < input.length; a += chunk) {
-      count(k, a, Math.min(input.length, a + chunk));
-      if (ev.due()) await ev.pause();
-    }
-    const ts = ev.start + k * ev.interval;
-    for (const [key, { labels, n, dropName }] of counts) {
-      let s = outByKey.get(key);
-      if (s === undefined) {
-        s = new Series(labels, 4);
-        outByKey.set(key, s);
-        res.push(s);
-      }
-      // A group's name goes if any of its series, at any step, had it marked.
-      if (dropName) s.dropName = true;
-      s.push(ts, n);
-    }
-    ev.countSamples(counts.size);
-    if (ev.due()) await ev.pause();
-  }
   return res;
 }

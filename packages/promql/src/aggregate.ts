@@ -1,7 +1,8 @@
 // Prometheus: promql/engine.go rangeEvalAgg, aggregation
 import { isValidLabelName } from '@tsprom/labels';
-import { aggregateK, countValues, groupSeries } from './aggregate-k.js';
+import { aggregateK, groupSeries } from './aggregate-k.js';
 import { goQuote, invalidQuantileWarning } from './annotations.js';
+import { countValues } from './count-values.js';
 import type { EvalHost } from './eval-host.js';
 import { PromQLEvalError } from './errors.js';
 import { quantileSorted, sortFloatsGo } from './functions/quantile.js';
@@ -12,9 +13,14 @@ import { Series } from './value.js';
 
 function stringParam(e: Expr | null): string {
   let x = e;
-  while (x !== null && (x.type === 'ParenExpr' || x.type === 'StepInvariantExpr')) x = x.expr;
+  // Not `while (x.type === 'ParenExpr' …) x = x.expr`: that loop sends biome's type inference astray.
+  for (let inner = innerExpr(x); inner !== null; inner = innerExpr(x)) x = inner;
   if (x === null || x.type !== 'StringLiteral') throw new PromQLEvalError('count_values: expected a string parameter');
   return x.val;
+}
+
+function innerExpr(e: Expr | null): Expr | null {
+  return e !== null && (e.type === 'ParenExpr' || e.type === 'StepInvariantExpr') ? e.expr : null;
 }
 
 /** Evaluates an aggregation at every step. */

@@ -1,89 +1,13 @@
-// Prometheus: promql/engine.go VectorBinop, VectorAnd, VectorOr, VectorUnless, VectorscalarBinop,
-// scalarBinop, vectorElemBinop, resultMetric
+// Prometheus: promql/engine.go VectorAnd, VectorOr, VectorUnless, VectorscalarBinop, scalarBinop
 import { Labels } from '@tsprom/labels';
+import { comparisonOps, elem, elemBinop, shouldDropMetricName } from './elem-binop.js';
 import type { EvalHost } from './eval-host.js';
-import { PromQLEvalError } from './errors.js';
-import { goPow } from './go-float.js';
-import { type BinaryExpr, type BinaryOp, exprType, type VectorMatching } from './parser/index.js';
-import { mergeSameLabels, dropMetricName } from './series-utils.js';
 import { inBlocks, workPerCheck } from './eval-loop.js';
+import { type BinaryExpr, exprType, type VectorMatching } from './parser/index.js';
+import { dropMetricName, mergeSameLabels } from './series-utils.js';
 import { Series } from './value.js';
-
-const comparison: ReadonlySet<BinaryOp> = new Set(['==', '!=', '>', '<', '>=', '<=']);
-
-/** Whether the operator drops `__name__` from its result (arithmetic ones do). */
-// Prometheus: promql/engine.go shouldDropMetricName
-export function shouldDropMetricName(op: BinaryOp): boolean {
-  switch (op) {
-    case '+':
-    case '-':
-    case '*':
-    case '/':
-    case '%':
-    case '^':
-    case 'atan2':
-      return true;
-    default:
-      return false;
-  }
-}
-
-/** Result of {@link elemBinop}: the value and whether a comparison keeps the element. */
-const elem = { v: 0, keep: true };
-
-// Prometheus: promql/engine.go vectorElemBinop (floats)
-function elemBinop(op: BinaryOp, l: number, r: number): void {
-  elem.keep = true;
-  switch (op) {
-    case '+':
-      elem.v = l + r;
-      return;
-    case '-':
-      elem.v = l - r;
-      return;
-    case '*':
-      elem.v = l * r;
-      return;
-    case '/':
-      elem.v = l / r;
-      return;
-    case '^':
-      elem.v = goPow(l, r);
-      return;
-    case '%':
-      elem.v = l % r;
-      return;
-    case 'atan2':
-      elem.v = Math.atan2(l, r);
-      return;
-    case '==':
-      elem.v = l;
-      elem.keep = l === r;
-      return;
-    case '!=':
-      elem.v = l;
-      elem.keep = l !== r;
-      return;
-    case '>':
-      elem.v = l;
-      elem.keep = l > r;
-      return;
-    case '<':
-      elem.v = l;
-      elem.keep = l < r;
-      return;
-    case '>=':
-      elem.v = l;
-      elem.keep = l >= r;
-      return;
-    case '<=':
-      elem.v = l;
-      elem.keep = l <= r;
-      return;
-    default:
-      throw new PromQLEvalError(`operator "${op}" not allowed for float operations`);
-  }
-}
+import { vectorBinop } from './vector-binop.js';
+import { signatureIds } from './vector-matching.js';
 
 /** Evaluates a binary expression at every step. */
 export async function evalBinary(ev: EvalHost, e: BinaryExpr): Promise<Series[]> {
@@ -93,7 +17,7 @@ export async function evalBinary(ev: EvalHost, e: BinaryExpr): Promise<Series[]>
     const l = await ev.evalScalar(e.lhs);
     const r = await ev.evalScalar(e.rhs);
     const s = new Series(Labels.EMPTY, ev.numSteps);
-    const cmp = comparison.has(e.op);
+    const cmp = comparisonOps.has(e.op);
     await inBlocks(ev, ev.numSteps, 1, (from, to) => {
       for (let k = from; k < to; k++) {
         elemBinop(e.op, l[k]!, r[k]!);
@@ -132,7 +56,7 @@ export async function evalBinary(ev: EvalHost, e: BinaryExpr): Promise<Series[]>
     case 'unless':
       return setOp(ev, e.op, lhs, rhs, m);
     default:
-      return vectorVector(ev, e, lhs, rhs, m);
+      return vectorBinop(ev, e, lhs, rhs, m);
   }
 }
 
@@ -144,7 +68,7 @@ async function vectorScalar(
   sc: Float64Array,
   swap: boolean,
 ): Promise<Series[]> {
-  const isCmp = comparison.has(e.op);
+  const isCmp = comparisonOps.has(e.op);
   const drop = shouldDropMetricName(e.op) || e.returnBool;
   const out: Series[] = [];
   const apply = (s: Series, r: Series, from: number, to: number): void => {
@@ -185,27 +109,6 @@ async function vectorScalar(
     }
   }
   return drop && !ev.delayedNameRemoval ? mergeSameLabels(ev, out) : out;
-}
-
-/** The matching signature of every series, as a small integer per distinct signature. */
-async function signatureIds(
-  ev: EvalHost,
-  series: Series[],
-  m: VectorMatching,
-  ids: Map<string, number>,
-): Promise<Int32Array> {
-  const out = new Int32Array(series.length);
-  for (let i = 0; i < series.length; i++) {
-    const sig = series[i]!.metric.matchLabels(m.on, m.matchingLabels).key();
-    let id = ids.get(sig);
-    if (id === undefined) {
-      id = ids.size;
-      ids.set(sig, id);
-    }
-    out[i] = id;
-    if ((i & 63) === 63 && ev.due()) await ev.pause();
-  }
-  return out;
 }
 
 function outSeries(out: (Series | undefined)[], i: number, like: Series): Series {
@@ -345,241 +248,4 @@ async function setOpSeriesMajor(
     }
   }
   return out;
-}
-
-function pair(a: Labels, b: Labels): string {
-  return Labels.compare(a, b) <= 0 ? `${a.toString()}, ${b.toString()}` : `${b.toString()}, ${a.toString()}`;
-}
-
-// Prometheus: promql/engine.go resultMetric
-function resultMetric(ev: EvalHost, lhs: Labels, rhs: Labels, m: VectorMatching, dropName: boolean): Labels {
-  const flat = lhs.toStrings();
-  const out: string[] = [];
-  const matchSet = m.card === 'one-to-one' ? new Set(m.matchingLabels) : null;
-  const includeSet = m.include.length > 0 ? new Set(m.include) : null;
-  for (let i = 0; i < flat.length; i += 2) {
-    const n = flat[i]!;
-    if ((n === '__name__' || n === '__type__' || n === '__unit__') && dropName && !ev.delayedNameRemoval) continue;
-    if (matchSet !== null) {
-      if (m.on ? !matchSet.has(n) : matchSet.has(n)) continue;
-    }
-    if (includeSet?.has(n)) continue;
-    out.push(n, flat[i + 1]!);
-  }
-  if (includeSet !== null) {
-    for (const n of m.include) {
-      const v = rhs.get(n);
-      if (v !== '') out.push(n, v);
-    }
-  }
-  return Labels.fromStrings(...out);
-}
-
-interface StepOut {
-  series: Series;
-  lastT: number;
-}
-
-// Prometheus: promql/engine.go VectorBinop
-async function vectorVector(
-  ev: EvalHost,
-  e: BinaryExpr,
-  lhsIn: Series[],
-  rhsIn: Series[],
-  m: VectorMatching,
-): Promise<Series[]> {
-  if (m.card === 'many-to-many') throw new PromQLEvalError('many-to-many only allowed for set operators');
-  const op = e.op;
-  const dropByOp = shouldDropMetricName(op) || e.returnBool;
-  const swapped = m.card === 'one-to-many';
-  // After the swap, lhs is the "many" (or one-to-one left) side, rhs the "one" side.
-  const lhs = swapped ? rhsIn : lhsIn;
-  const rhs = swapped ? lhsIn : rhsIn;
-  // Prometheus applies the fill values after the swap: fill_left fills the internal left side.
-  const fillMany = m.fillValues.lhs;
-  const fillOne = m.fillValues.rhs;
-  // Signatures become small integers once, so the per-step work is array lookups.
-  const sigIds = new Map<string, number>();
-  const lsid = await signatureIds(ev, lhs, m, sigIds);
-  const rsid = await signatureIds(ev, rhs, m, sigIds);
-  const nSig = sigIds.size;
-  const rightStamp = new Int32Array(nSig);
-  const rightIdx = new Int32Array(nSig);
-  const matchedStamp = new Int32Array(nSig);
-  const leftStamp = new Int32Array(nSig);
-  const groupSets = m.card === 'one-to-one' ? null : new Map<number, Set<string>>();
-  const lcur = new Int32Array(lhs.length);
-  const rcur = new Int32Array(rhs.length);
-  const lVals = new Float64Array(lhs.length);
-  const rVals = new Float64Array(rhs.length);
-  const lPresent: number[] = [];
-  const rPresent: number[] = [];
-  // Result labels depend only on the pair of input series: computed once per pair.
-  const metricOf = new Map<number, Labels>();
-  // The pair a left series matched last time, usually the same at every step.
-  const lastPairRi = new Int32Array(lhs.length).fill(-2);
-  const lastPairMetric: (Labels | undefined)[] = new Array(lhs.length);
-  const outByKey = new Map<string, StepOut>();
-  const outOf = new Map<Labels, StepOut>();
-  const outList: Series[] = [];
-  const emit = (metric: Labels, ts: number, v: number, dropName: boolean) => {
-    let o = outOf.get(metric);
-    if (o === undefined) {
-      const key = metric.key();
-      o = outByKey.get(key);
-      if (o === undefined) {
-        o = { series: new Series(metric, Math.round((ev.end - ts) / ev.interval) + 1, dropName), lastT: Number.NaN };
-        outByKey.set(key, o);
-        outList.push(o.series);
-      }
-      outOf.set(metric, o);
-    }
-    if (o.lastT === ts) throw new PromQLEvalError('vector cannot contain metrics with the same labelset');
-    o.lastT = ts;
-    o.series.push(ts, v);
-  };
-  /** Gathers the points of both sides at step k; false when nothing can come out of it. */
-  const gather = (k: number): boolean => {
-    const ts = ev.start + k * ev.interval;
-    const stamp = k + 1;
-    groupSets?.clear();
-    lPresent.length = 0;
-    rPresent.length = 0;
-    for (let i = 0; i < rhs.length; i++) {
-      const s = rhs[i]!;
-      const c = rcur[i]!;
-      if (c >= s.length || s.ts[c] !== ts) continue;
-      rcur[i] = c + 1;
-      rVals[i] = s.vs[c]!;
-      rPresent.push(i);
-      const sid = rsid[i]!;
-      if (rightStamp[sid] === stamp) {
-        const dup = rightIdx[sid]!;
-        const oneSide = swapped ? 'left' : 'right';
-        const matchedLabels = s.metric.matchLabels(m.on, m.matchingLabels);
-        throw new PromQLEvalError(
-          `found duplicate series for the match group ${matchedLabels.toString()} on the ${oneSide} hand-side of the operation: [${pair(s.metric, rhs[dup]!.metric)}];many-to-many matching not allowed: matching labels must be unique on one side`,
-        );
-      }
-      rightStamp[sid] = stamp;
-      rightIdx[sid] = i;
-    }
-    for (let i = 0; i < lhs.length; i++) {
-      const s = lhs[i]!;
-      const c = lcur[i]!;
-      if (c >= s.length || s.ts[c] !== ts) continue;
-      lcur[i] = c + 1;
-      lVals[i] = s.vs[c]!;
-      lPresent.push(i);
-    }
-    return !((lPresent.length === 0 || rPresent.length === 0) && fillMany === null && fillOne === null);
-  };
-  /** Matches the left points lPresent[from, to) of step k with the right side. */
-  const match = (k: number, from: number, to: number): void => {
-    const ts = ev.start + k * ev.interval;
-    const stamp = k + 1;
-    for (let j = from; j < to; j++) {
-      const i = lPresent[j]!;
-      const sid = lsid[i]!;
-      leftStamp[sid] = stamp;
-      const ri = rightStamp[sid] === stamp ? rightIdx[sid]! : -1;
-      let fl = lVals[i]!;
-      let fr: number;
-      if (ri < 0) {
-        if (fillOne === null) continue;
-        fr = fillOne;
-      } else fr = rVals[ri]!;
-      if (swapped) {
-        const x = fl;
-        fl = fr;
-        fr = x;
-      }
-      // Prometheus checks one-to-one uniqueness before filtering, so a comparison that drops
-      // the extra matches still fails.
-      if (ri >= 0 && m.card === 'one-to-one') {
-        if (matchedStamp[sid] === stamp) {
-          throw new PromQLEvalError(
-            'multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)',
-          );
-        }
-        matchedStamp[sid] = stamp;
-      }
-      elemBinop(op, fl, fr);
-      let v = elem.v;
-      if (e.returnBool) v = elem.keep ? 1 : 0;
-      else if (!elem.keep) continue;
-      const ls = lhs[i]!;
-      let metric: Labels;
-      if (lastPairRi[i] === ri) metric = lastPairMetric[i]!;
-      else {
-        const pairKey = i * (rhs.length + 1) + (ri < 0 ? rhs.length : ri);
-        let mm = metricOf.get(pairKey);
-        if (mm === undefined) {
-          mm = resultMetric(ev, ls.metric, ri < 0 ? Labels.EMPTY : rhs[ri]!.metric, m, dropByOp);
-          if (!ev.delayedNameRemoval && e.returnBool) mm = dropMetricName(mm);
-          metricOf.set(pairKey, mm);
-        }
-        metric = mm;
-        lastPairRi[i] = ri;
-        lastPairMetric[i] = mm;
-      }
-      if (ri >= 0 && groupSets !== null) {
-        const ins = metric.key();
-        let set = groupSets.get(sid);
-        if (set === undefined) {
-          set = new Set();
-          groupSets.set(sid, set);
-        } else if (set.has(ins)) {
-          throw new PromQLEvalError('multiple matches for labels: grouping labels must ensure unique matches');
-        }
-        set.add(ins);
-      }
-      emit(metric, ts, v, dropByOp || ls.dropName);
-    }
-  };
-  /** With `fill_left`: the right points of step k that no left point matched. */
-  const fill = (k: number): void => {
-    const ts = ev.start + k * ev.interval;
-    const stamp = k + 1;
-    if (fillMany !== null) {
-      for (const ri of rPresent) {
-        const sid = rsid[ri]!;
-        if (leftStamp[sid] === stamp) continue;
-        let fl = fillMany;
-        let fr = rVals[ri]!;
-        if (swapped) {
-          const x = fl;
-          fl = fr;
-          fr = x;
-        }
-        elemBinop(op, fl, fr);
-        let v = elem.v;
-        if (e.returnBool) v = elem.keep ? 1 : 0;
-        else if (!elem.keep) continue;
-        const pairKey = -1 - ri;
-        let metric = metricOf.get(pairKey);
-        if (metric === undefined) {
-          metric = rhs[ri]!.metric.matchLabels(m.on, m.matchingLabels);
-          metricOf.set(pairKey, metric);
-        }
-        emit(metric, ts, v, dropByOp);
-      }
-    }
-  };
-  // A step may match thousands of pairs, the first one building their label sets: it is split.
-  const chunk = 256;
-  for (let k = 0; k < ev.numSteps; k++) {
-    if (gather(k)) {
-      for (let a = 0; a < lPresent.length; a += chunk) {
-        match(k, a, Math.min(lPresent.length, a + chunk));
-        if (ev.due()) await ev.pause();
-      }
-      fill(k);
-    }
-    if (ev.due()) await ev.pause();
-  }
-  let total = 0;
-  for (const s of outList) total += s.length;
-  ev.countSamples(total);
-  return outList;
 }

@@ -1,6 +1,6 @@
 // Prometheus: promql/engine.go evaluator
 import { Labels } from '@tsprom/labels';
-import { type Annotations, isStaleNaN } from '@tsprom/storage-interfaces';
+import type { Annotations } from '@tsprom/storage-interfaces';
 import { evalAggregate } from './aggregate.js';
 import { evalBinary } from './binary.js';
 import { evalCall } from './call.js';
@@ -11,7 +11,14 @@ import { eachPointBlock, inBlocks, makeRoom } from './eval-loop.js';
 import { PromQLEvalError } from './errors.js';
 import { evalInfo } from './info.js';
 import { InstantSelectorRun, type SelectorValue } from './instant-selector.js';
-import type { Call, Expr, MatrixSelector, SubqueryExpr, VectorSelector } from './parser/index.js';
+import {
+  type Call,
+  type Expr,
+  exprType,
+  type MatrixSelector,
+  type SubqueryExpr,
+  type VectorSelector,
+} from './parser/index.js';
 import type { SampleCounter } from './sample-counter.js';
 import { StorageWindow } from './sample-window.js';
 import { infoSelector } from './selection.js';
@@ -136,7 +143,8 @@ export class Evaluator implements EvalHost {
         const inner = await this.eval(e.expr);
         if (e.op === '+') return inner;
         await eachPointBlock(this, inner, negate);
-        if (isScalarExpr(e.expr)) return inner;
+        // A scalar has no name to drop (exprType is memoized: no walk of the operand's subtree).
+        if (exprType(e.expr) === 'scalar') return inner;
         return dropNames(this, inner);
       }
       case 'VectorSelector':
@@ -380,22 +388,4 @@ export class Evaluator implements EvalHost {
 function negate(s: Series, from: number, to: number): void {
   const vs = s.vs;
   for (let i = from; i < to; i++) vs[i] = -vs[i]!;
-}
-
-function isScalarExpr(e: Expr): boolean {
-  switch (e.type) {
-    case 'NumberLiteral':
-    case 'DurationExpr':
-      return true;
-    case 'ParenExpr':
-    case 'UnaryExpr':
-    case 'StepInvariantExpr':
-      return isScalarExpr(e.expr);
-    case 'BinaryExpr':
-      return isScalarExpr(e.lhs) && isScalarExpr(e.rhs);
-    case 'Call':
-      return e.func.returnType === 'scalar';
-    default:
-      return false;
-  }
 }

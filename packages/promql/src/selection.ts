@@ -72,66 +72,94 @@ function rangeFor(vs: VectorSelector, evalRange: number, path: Path, b: Selectio
   return [start, end];
 }
 
-function collect(e: Expr, path: Path, b: SelectionBounds, out: SelectorNeed[], evalRange = 0): void {
-  switch (e.type) {
-    case 'VectorSelector': {
-      const [start, end] = rangeFor(e, evalRange, path, b);
-      const hints: SelectHints = { start, end, step: b.stepMs };
-      if (path.func !== undefined) hints.func = path.func;
-      if (evalRange > 0) hints.range = evalRange;
-      if (path.grouping !== undefined) {
-        hints.grouping = path.grouping;
-        hints.by = path.by;
-      }
-      out.push({ vs: e, hints });
-      return;
+// One step of the walk in collect: a node to visit, or the info selector of a call to add once
+// the selectors of its base expression (those from `from` on) are collected.
+type CollectTask =
+  | { kind: 'visit'; e: Expr; path: Path; evalRange: number }
+  | { kind: 'info'; call: Call; from: number };
+
+/**
+ * The selectors of `root` with their hints, in the order Prometheus's populateSeries visits them
+ * (depth-first, left to right; an info call's selector after those of its base). Iterative: any
+ * depth is fine.
+ */
+function collect(root: Expr, b: SelectionBounds, out: SelectorNeed[]): void {
+  const top: Path = { subqueries: [], func: undefined, grouping: undefined, by: false };
+  const stack: CollectTask[] = [{ kind: 'visit', e: root, path: top, evalRange: 0 }];
+  // Children are pushed last first, so that they are visited first to last.
+  const visit = (e: Expr, path: Path, evalRange = 0): void => {
+    stack.push({ kind: 'visit', e, path, evalRange });
+  };
+  while (stack.length > 0) {
+    const task = stack.pop() as CollectTask;
+    if (task.kind === 'info') {
+      out.push(infoNeed(task.call, out.slice(task.from), b));
+      continue;
     }
-    case 'MatrixSelector':
-      collect(e.vectorSelector, path, b, out, e.range);
-      return;
-    case 'SubqueryExpr':
-      collect(e.expr, { ...path, subqueries: [...path.subqueries, e] }, b, out);
-      return;
-    case 'AggregateExpr':
-      collect(e.expr, { ...path, grouping: e.grouping, by: !e.without }, b, out);
-      if (e.param !== null) collect(e.param, path, b, out);
-      return;
-    case 'BinaryExpr':
-      collect(e.lhs, path, b, out);
-      collect(e.rhs, path, b, out);
-      return;
-    case 'Call': {
-      if (e.func.name === 'info') {
-        // Prometheus: promql/info.go fetchInfoSeries. The info series are selected over the
-        // time range of the base expression, with __name__="target_info" unless named.
-        const base: SelectorNeed[] = [];
-        collect(e.args[0]!, { ...path, func: 'info' }, b, base);
-        out.push(...base);
-        const sel = infoSelector(e);
-        let start = Number.POSITIVE_INFINITY;
-        let end = Number.NEGATIVE_INFINITY;
-        for (const n of base) {
-          start = Math.min(start, n.hints.start);
-          end = Math.max(end, n.hints.end);
+    const { e, path, evalRange } = task;
+    switch (e.type) {
+      case 'VectorSelector': {
+        const [start, end] = rangeFor(e, evalRange, path, b);
+        const hints: SelectHints = { start, end, step: b.stepMs };
+        if (path.func !== undefined) hints.func = path.func;
+        if (evalRange > 0) hints.range = evalRange;
+        if (path.grouping !== undefined) {
+          hints.grouping = path.grouping;
+          hints.by = path.by;
         }
-        if (base.length === 0) {
-          start = b.start - b.lookbackDeltaMs;
-          end = b.end;
-        }
-        out.push({ vs: sel, hints: { start: start - b.lookbackDeltaMs, end, step: b.stepMs, func: 'info' } });
-        return;
+        out.push({ vs: e, hints });
+        break;
       }
-      for (const a of e.args) collect(a, { ...path, func: e.func.name }, b, out);
-      return;
+      case 'MatrixSelector':
+        visit(e.vectorSelector, path, e.range);
+        break;
+      case 'SubqueryExpr':
+        visit(e.expr, { ...path, subqueries: [...path.subqueries, e] });
+        break;
+      case 'AggregateExpr':
+        if (e.param !== null) visit(e.param, path);
+        visit(e.expr, { ...path, grouping: e.grouping, by: !e.without });
+        break;
+      case 'BinaryExpr':
+        visit(e.rhs, path);
+        visit(e.lhs, path);
+        break;
+      case 'Call': {
+        if (e.func.name === 'info') {
+          stack.push({ kind: 'info', call: e, from: out.length });
+          visit(e.args[0]!, { ...path, func: 'info' });
+          break;
+        }
+        const p = { ...path, func: e.func.name };
+        for (let i = e.args.length - 1; i >= 0; i--) visit(e.args[i]!, p);
+        break;
+      }
+      case 'ParenExpr':
+      case 'UnaryExpr':
+      case 'StepInvariantExpr':
+        visit(e.expr, path);
+        break;
+      default:
+        break;
     }
-    case 'ParenExpr':
-    case 'UnaryExpr':
-    case 'StepInvariantExpr':
-      collect(e.expr, path, b, out);
-      return;
-    default:
-      return;
   }
+}
+
+// Prometheus: promql/info.go fetchInfoSeries. The info series are selected over the time range
+// of the base expression, with __name__="target_info" unless named.
+function infoNeed(call: Call, base: SelectorNeed[], b: SelectionBounds): SelectorNeed {
+  const sel = infoSelector(call);
+  let start = Number.POSITIVE_INFINITY;
+  let end = Number.NEGATIVE_INFINITY;
+  for (const n of base) {
+    start = Math.min(start, n.hints.start);
+    end = Math.max(end, n.hints.end);
+  }
+  if (base.length === 0) {
+    start = b.start - b.lookbackDeltaMs;
+    end = b.end;
+  }
+  return { vs: sel, hints: { start: start - b.lookbackDeltaMs, end, step: b.stepMs, func: 'info' } };
 }
 
 const infoSelectors = new WeakMap<Call, VectorSelector>();
@@ -214,7 +242,7 @@ export async function selectAll(
   budget: Pausable,
 ): Promise<SelectionResult> {
   const needs: SelectorNeed[] = [];
-  collect(expr, { subqueries: [], func: undefined, grouping: undefined, by: false }, b, needs);
+  collect(expr, b, needs);
   const data = new Map<VectorSelector, SelectorData>();
   if (needs.length === 0) return { data, querier: null };
   let mint = Number.POSITIVE_INFINITY;

@@ -12,6 +12,7 @@ import {
 import type { Disk } from './disk.js';
 import type { ExemplarQueryResult } from './exemplar-storage.js';
 import { Head, type HeadStats } from './head.js';
+import { truncateSliced } from './head-truncate.js';
 import type { ReplayReport } from './head-replay.js';
 import type { HeadWAL } from './head-wal.js';
 import type { Stone } from './record/ref-types.js';
@@ -141,6 +142,7 @@ export class DB implements Storage {
           : {
               write: (ref, mint, maxt, chunk, isOOO) => cdm.writeChunk(ref, mint, maxt, chunk, isOOO),
               read: (ref) => cdm.chunk(ref),
+              readMany: (refs, found, signal) => cdm.readChunkBytes(refs, found, undefined, signal),
             },
     });
     const oooEnabled = (opts.outOfOrderTimeWindowMs ?? 0) > 0;
@@ -237,7 +239,8 @@ export class DB implements Storage {
   async truncateHead(mint: number): Promise<void> {
     this.#check();
     this.#checkWritable('head truncation');
-    const removed = this.#head.truncate(mint);
+    // In slices: a head of many series takes long enough to hold up scrapes and queries.
+    const removed = await truncateSliced(this.#head.state, mint);
     const hw = this.#wal;
     if (hw === undefined) return;
     const head = this.#head.state;

@@ -22,9 +22,14 @@ import {
   type SeriesRef,
   TooOldSampleError,
 } from '@tsprom/storage-interfaces';
+import type { CommitBatch, HeadLog } from './head-log.js';
 import type { HeadState } from './head-state.js';
 import type { MemSeries } from './mem-series.js';
+import { TimeSlicer, yieldToLoop } from './time-slicer.js';
 import { Appendable, appendable, applyCommit } from './head-commit.js';
+
+/** Samples from which a commit gives the event loop a turn between its phases (log, apply). */
+const bigCommit = 4096;
 
 /**
  * Buffers samples, exemplars and metadata and applies them to the head at commit, atomically (a
@@ -269,72 +274,79 @@ export class HeadAppender implements Appender {
    * (see the README's durability promise). Samples that an earlier sample of this batch or another
    * commit made out of order go to the out-of-order head if the window allows, else they are
    * dropped and counted in `samplesDroppedAtCommit` (and `outOfOrderSamples` / `tooOldSamples` /
-   * `outOfBoundSamples`), as Prometheus does; the commit does not fail for them.
+   * `outOfBoundSamples`), as Prometheus does; the commit does not fail for them. Commits of a
+   * head run one at a time, in the order `commit` was called; a big one is logged and applied in
+   * time slices that leave the event loop free, and queriers see none of it until it is applied
+   * whole.
    */
   async commit(): Promise<void> {
     this.#check();
     this.#done = true;
     const head = this.#head;
-    // Marked logged before the write so that one commit logs each series record once; unmarked
-    // again if the write fails, so that a later commit logs it.
     const newSeries: MemSeries[] = [];
+    const batch: CommitBatch = {
+      newSeries,
+      series: this.#series,
+      ts: this.#ts,
+      vs: this.#vs,
+      length: this.#n,
+      exemplars: this.#exemplars,
+      metadata: this.#metadata,
+    };
+    if (batch.length === 0 && batch.exemplars.length === 0 && batch.metadata.length === 0) return;
+    // One commit at a time, from logging to applying: the WAL holds commits in the order they
+    // apply, and a commit applied in slices never interleaves with another.
+    const release = await head.isolation.lockCommits();
     try {
-      if (head.log !== undefined && (this.#n > 0 || this.#exemplars.length > 0 || this.#metadata.length > 0)) {
-        for (const s of this.#series) {
-          if (!s.walLogged) {
-            s.walLogged = true;
-            newSeries.push(s);
-          }
-        }
-        // Series that metadata or exemplars refer to need their series record first too.
-        for (const { series: s } of this.#metadata) {
-          if (!s.walLogged) {
-            s.walLogged = true;
-            newSeries.push(s);
-          }
-        }
-        for (const { series: s } of this.#exemplars) {
-          if (!s.walLogged) {
-            s.walLogged = true;
-            newSeries.push(s);
-          }
-        }
-        await head.log.logCommit({
-          newSeries,
-          series: this.#series,
-          ts: this.#ts,
-          vs: this.#vs,
-          length: this.#n,
-          exemplars: this.#exemplars,
-          metadata: this.#metadata,
-        });
+      if (head.log !== undefined) {
+        await this.#log(head.log, batch, newSeries);
+        // Logging and applying each run in slices; their last and first would make one stall.
+        if (batch.length > bigCommit) await yieldToLoop();
       }
+      const ooo = await applyCommit(head, batch, this.#headMaxT, this.#minValidTime, this.#sts);
+      if (ooo !== undefined && head.log !== undefined) {
+        await head.log.logOOO(ooo.series, ooo.ts, ooo.vs, ooo.length, ooo.markers);
+      }
+    } finally {
+      release();
+    }
+  }
+
+  // Logs the batch, with a series record for each series not logged yet. Marked logged before the
+  // write so that one commit logs each series record once; unmarked again if the write fails, so
+  // that a later commit logs it. The caller holds the commit lock: no other commit marks meanwhile.
+  async #log(log: HeadLog, batch: CommitBatch, newSeries: MemSeries[]): Promise<void> {
+    try {
+      const series = this.#series;
+      const slicer = new TimeSlicer();
+      for (let i = 0; i < series.length; i++) {
+        // A walk over 100k series objects takes a while (a cache miss each): in slices.
+        if ((i & 1023) === 1023 && slicer.due()) await slicer.yield();
+        const s = series[i]!;
+        if (!s.walLogged) {
+          s.walLogged = true;
+          newSeries.push(s);
+        }
+      }
+      // Series that metadata or exemplars refer to need their series record first too.
+      for (const { series: s } of this.#metadata) {
+        if (!s.walLogged) {
+          s.walLogged = true;
+          newSeries.push(s);
+        }
+      }
+      for (const { series: s } of this.#exemplars) {
+        if (!s.walLogged) {
+          s.walLogged = true;
+          newSeries.push(s);
+        }
+      }
+      if (series.length > bigCommit) await yieldToLoop();
+      await log.logCommit(batch);
     } catch (err) {
       for (const s of newSeries) s.walLogged = false;
       this.#clearPending();
       throw err;
-    }
-    const ooo = applyCommit(
-      head,
-      this.#series,
-      this.#ts,
-      this.#vs,
-      this.#n,
-      this.#headMaxT,
-      this.#minValidTime,
-      this.#sts,
-    );
-    for (const { series, e } of this.#exemplars) {
-      try {
-        head.exemplars.add(series.labels, e);
-      } catch (err) {
-        // Validated at append time; another commit may have added a newer one since. Dropped.
-        if (!(err instanceof Error)) throw err;
-      }
-    }
-    for (const { series, m } of this.#metadata) series.meta = m;
-    if (ooo !== undefined && head.log !== undefined) {
-      await head.log.logOOO(ooo.series, ooo.ts, ooo.vs, ooo.length, ooo.markers);
     }
   }
 

@@ -1,9 +1,11 @@
 // Prometheus: tsdb/head_append.go headAppender.Commit (the in-memory half) and memSeries.insert
 // (the out-of-order chunk), memSeries.appendable. insertOOO is shared with WBL replay.
 import type { Chunk } from '@tsprom/storage-interfaces';
+import type { CommitBatch } from './head-log.js';
 import type { HeadState } from './head-state.js';
 import type { HeadChunkStore, MemSeries } from './mem-series.js';
 import { OOOChunk } from './ooo-chunk.js';
+import { TimeSlicer } from './time-slicer.js';
 
 /** Samples held in an OOO chunk before it is encoded (Prometheus `DefaultOutOfOrderCapMax`). */
 export const oooCapMax = 32;
@@ -73,87 +75,165 @@ export function appendable(
   return Appendable.RejectOutOfOrder;
 }
 
+/** Samples applied between two reads of the clock in a big commit. */
+const samplesPerCheck = 256;
+
 /**
  * Prometheus: headAppender.commitFloats. Applies buffered samples to their series in order,
- * synchronously (so readers see all or nothing), re-checking each with `appendable` against the
- * series as this commit left it: a sample that an earlier sample of the same batch (or another
- * commit) made out of order goes to the out-of-order head when the window allows, else it is
- * dropped and counted; an exact duplicate is a silent no-op. The commit itself never fails.
- * Returns the samples that went to the out-of-order head (for the WBL).
+ * re-checking each with `appendable` against the series as this commit left it: a sample that an
+ * earlier sample of the same batch (or another commit) made out of order goes to the out-of-order
+ * head when the window allows, else it is dropped and counted; an exact duplicate is a silent
+ * no-op. Then the exemplars and metadata of the batch. The commit itself never fails.
+ *
+ * The caller holds `head.isolation.lockCommits()`. A big commit is applied in time slices of
+ * `sliceMs` with the event loop free between them; readers see none of it until it is all applied
+ * (isolation: the in-order samples by the series' commit log, the out-of-order samples, exemplars
+ * and metadata by applying them in the last, synchronous, slice). Returns the samples that went to
+ * the out-of-order head (for the WBL).
  * @internal
  */
-export function applyCommit(
+export async function applyCommit(
   head: HeadState,
-  series: readonly MemSeries[],
-  ts: Float64Array,
-  vs: Float64Array,
-  n: number,
+  batch: CommitBatch,
   headMaxT: number,
   minValidTime: number,
   sts?: Float64Array,
-): OOOBatch | undefined {
+  sliceMs?: number,
+): Promise<OOOBatch | undefined> {
+  const { series, ts, vs, length: n } = batch;
   const iso = head.isolation;
-  const logIso = iso.hasReaders;
-  const commitId = iso.nextCommitId();
-  const low = logIso ? iso.lowWatermark() : 0;
   const c = head.counters;
   const chunkRange = head.chunkRangeMs;
   const spc = head.samplesPerChunk;
   const store = head.chunkStore;
   const window = head.oooWindowMs;
-  let mint = c.minTime;
-  let maxt = c.maxTime;
+  const slicer = n > samplesPerCheck ? new TimeSlicer(sliceMs) : undefined;
+  // Per sample, the seq of its series before it was applied: what a reader opening in the middle
+  // of the commit must be cut at, for the series applied without logging (no reader was open).
+  const seqBefore = iso.commitScratch(n);
+  // What the hook below shares with the loop, read by the loop once per slice (readers open only
+  // between slices), so that the per-sample loop keeps its variables local.
+  const st = { applied: 0, logIso: iso.hasReaders, low: iso.hasReaders ? iso.lowWatermark() : 0 };
+  const commitId = iso.beginCommit(() => {
+    if (st.logIso) return; // Logging as it goes already.
+    st.logIso = true;
+    st.low = iso.lowWatermark();
+    for (let k = 0; k < st.applied; k++) series[k]!.logCommit(commitId, st.low, seqBefore[k]!);
+  });
+  // Samples going out of order, by index: inserted in the last slice, so that they appear with the
+  // rest of the commit (the out-of-order head has no commit log).
+  const oooAt: number[] = [];
   let appended = 0;
-  let dropped = 0;
+  const cols = head.columns;
+  let i = 0;
+  try {
+    while (i < n) {
+      const end = slicer === undefined ? n : Math.min(n, i + samplesPerCheck);
+      const logIso = st.logIso;
+      const low = st.low;
+      // Chunks cut to the store may be reused while no querier (none opened since the last slice
+      // either) can hold an open chunk.
+      cols.reuseChunks = !iso.hasReaders;
+      let mint = Infinity;
+      let maxt = -Infinity;
+      let dropped = 0;
+      const from = appended;
+      for (; i < end; i++) {
+        const s = series[i]!;
+        const t = ts[i]!;
+        const v = vs[i]!;
+        seqBefore[i] = s.seq;
+        if (logIso) s.logCommit(commitId, low);
+        let verdict = appendable(s, t, v, headMaxT, minValidTime, window);
+        // Prometheus sends a sample below minValidTime but after the series' latest one to the OOO
+        // head; its WAL replay then appends it in order, as any sample after the latest. Appended in
+        // order here, so that the head after a replay is the head before it (counts included).
+        if (verdict === Appendable.OutOfOrder && t > s.maxt) verdict = Appendable.InOrder;
+        if (verdict === Appendable.OutOfOrder) {
+          oooAt.push(i); // Still pending for garbage collection until inserted.
+          continue;
+        }
+        s.pendingCommits--;
+        if (verdict === Appendable.InOrder) {
+          if (!s.append(t, v, chunkRange, spc, store, sts === undefined ? 0 : sts[i]!)) continue; // An exact duplicate: a no-op.
+          appended++;
+          if (t < mint) mint = t;
+          if (t > maxt) maxt = t;
+          continue;
+        }
+        dropped++;
+        if (verdict === Appendable.RejectOutOfOrder) c.outOfOrderRejected++;
+        else if (verdict === Appendable.RejectTooOld) c.tooOldRejected++;
+        else if (verdict === Appendable.RejectOutOfBounds) c.outOfBoundRejected++;
+      }
+      // Counted per slice: a truncation between slices counts what it drops against these.
+      if (mint < c.minTime) c.minTime = mint;
+      if (maxt > c.maxTime) c.maxTime = maxt;
+      c.samplesAppended += appended - from;
+      c.numSamples += appended - from;
+      c.droppedAtCommit += dropped;
+      st.applied = i;
+      if (i < n && slicer!.due()) await slicer!.yield();
+    }
+    // The last slice: what has no commit log becomes visible with the end of the commit.
+    const ooo = insertOOOSamples(head, batch, oooAt);
+    for (const { series, e } of batch.exemplars) {
+      try {
+        head.exemplars.add(series.labels, e);
+      } catch (err) {
+        // Validated at append time; another commit may have added a newer one since. Dropped.
+        if (!(err instanceof Error)) throw err;
+      }
+    }
+    for (const { series, m } of batch.metadata) series.meta = m;
+    return ooo;
+  } finally {
+    cols.reuseChunks = false;
+    iso.endCommit(commitId);
+  }
+}
+
+/** Inserts the samples at `at` of `batch` into the out-of-order head; returns them for the WBL. */
+function insertOOOSamples(head: HeadState, batch: CommitBatch, at: readonly number[]): OOOBatch | undefined {
+  if (at.length === 0) return undefined;
+  const { series, ts, vs } = batch;
+  const c = head.counters;
+  const store = head.chunkStore;
   let ooo: OOOBatch | undefined;
   const markers: number[] = [];
-  for (let i = 0; i < n; i++) {
+  let mint = c.minTime;
+  let maxt = c.maxTime;
+  for (let k = 0; k < at.length; k++) {
+    const i = at[k]!;
     const s = series[i]!;
     const t = ts[i]!;
     const v = vs[i]!;
     s.pendingCommits--;
-    if (logIso) s.logCommit(commitId, low);
-    let verdict = appendable(s, t, v, headMaxT, minValidTime, window);
-    // Prometheus sends a sample below minValidTime but after the series' latest one to the OOO
-    // head; its WAL replay then appends it in order, as any sample after the latest. Appended in
-    // order here, so that the head after a replay is the head before it (counts included).
-    if (verdict === Appendable.OutOfOrder && t > s.maxt) verdict = Appendable.InOrder;
-    if (verdict === Appendable.InOrder) {
-      if (!s.append(t, v, chunkRange, spc, store, sts === undefined ? 0 : sts[i]!)) continue; // An exact duplicate: a no-op.
-    } else if (verdict === Appendable.OutOfOrder) {
-      const ok = insertOOO(s, t, v, store, markers);
-      if (ok || markers.length > 0) {
-        if (ooo === undefined) {
-          ooo = { series: [], ts: new Float64Array(n - i), vs: new Float64Array(n - i), length: 0, markers: [] };
-        }
-        if (markers.length > 0) {
-          // A chunk was cut before this sample: the WBL gets the samples before it, then the marker.
-          ooo.markers.push(ooo.length, markers[0]!, markers[1]!);
-          markers.length = 0;
-        }
+    const ok = insertOOO(s, t, v, store, markers);
+    if (ok || markers.length > 0) {
+      if (ooo === undefined) {
+        const left = at.length - k;
+        ooo = { series: [], ts: new Float64Array(left), vs: new Float64Array(left), length: 0, markers: [] };
       }
-      // A sample at a timestamp the open OOO chunk has already: dropped silently, as Prometheus.
-      if (!ok) continue;
-      ooo!.series.push(s);
-      ooo!.ts[ooo!.length] = t;
-      ooo!.vs[ooo!.length++] = v;
-      c.oooAppended++;
-    } else {
-      dropped++;
-      if (verdict === Appendable.RejectOutOfOrder) c.outOfOrderRejected++;
-      else if (verdict === Appendable.RejectTooOld) c.tooOldRejected++;
-      else if (verdict === Appendable.RejectOutOfBounds) c.outOfBoundRejected++;
-      continue;
+      if (markers.length > 0) {
+        // A chunk was cut before this sample: the WBL gets the samples before it, then the marker.
+        ooo.markers.push(ooo.length, markers[0]!, markers[1]!);
+        markers.length = 0;
+      }
     }
-    appended++;
+    // A sample at a timestamp the open OOO chunk has already: dropped silently, as Prometheus.
+    if (!ok) continue;
+    ooo!.series.push(s);
+    ooo!.ts[ooo!.length] = t;
+    ooo!.vs[ooo!.length++] = v;
+    c.oooAppended++;
+    c.samplesAppended++;
+    c.numSamples++;
     if (t < mint) mint = t;
     if (t > maxt) maxt = t;
   }
   c.minTime = mint;
   c.maxTime = maxt;
-  c.samplesAppended += appended;
-  c.numSamples += appended;
-  c.droppedAtCommit += dropped;
   return ooo;
 }
 

@@ -2,7 +2,6 @@
 // in-order and out-of-order data (tsdb/ooo_head_read.go) in a simplified form.
 import type { Labels } from '@tsprom/labels';
 import {
-  type Chunk,
   type FloatHistogram,
   type Histogram,
   Encoding,
@@ -11,26 +10,27 @@ import {
 } from '@tsprom/storage-interfaces';
 import type { HeadChunkStore } from './mem-series.js';
 import type { TimeInterval } from './record/ref-types.js';
+import type { SnapshotChunks } from './snapshot-chunks.js';
 
 /**
- * What a querier captured of one series when it selected it: the chunks overlapping its range,
- * each with the sequence number of its first sample, and how many samples (by sequence number)
- * its isolation state lets it see. A chunk is a Chunk in memory or a number: a chunk-store ref
- * read on demand. When the series has out-of-order data in range, `merged` holds the merged
- * samples instead. `deleted` holds the series' tombstones (sorted, merged) as they were then:
- * samples in them are hidden (Prometheus: the deleted intervals of populateWithDelGenericSeriesIterator).
+ * What a querier captured of one series when it selected it: the chunks overlapping its range
+ * (entries [from, to) of the select's table), each with the sequence number of its first sample,
+ * and how many samples (by sequence number) its isolation state lets it see. A chunk is in memory,
+ * or only a chunk-store ref read on demand. When the series has out-of-order data in range,
+ * `merged` holds the merged samples instead. `deleted` holds the series' tombstones (sorted,
+ * merged) as they were then: samples in them are hidden (Prometheus: the deleted intervals of
+ * populateWithDelGenericSeriesIterator).
  */
 export interface SeriesSnapshot {
   readonly labels: Labels;
-  readonly chunks: (Chunk | number)[];
-  readonly mints: number[];
-  readonly maxts: number[];
-  readonly firstSeqs: number[];
-  /** Index of the series' open chunk in `chunks` (-1 when not included): it may still grow. */
+  readonly table: SnapshotChunks;
+  readonly from: number;
+  readonly to: number;
+  /** Index in `table` of the series' open chunk (-1 when not included): it may still grow. */
   readonly openIndex: number;
   readonly limit: number;
-  merged?: { ts: Float64Array; vs: Float64Array; length: number };
-  deleted?: readonly TimeInterval[];
+  merged: { ts: Float64Array; vs: Float64Array; length: number } | undefined;
+  readonly deleted: readonly TimeInterval[] | undefined;
 }
 
 /** Iterates the samples of a snapshot within [mint, maxt] (ms, inclusive). */
@@ -62,7 +62,8 @@ export class HeadSeriesIterator implements SampleIterator {
     this.#store = store;
     this.#mint = mint;
     this.#maxt = maxt;
-    this.#i = -1;
+    // An index into `merged` when the series has one, else into the select's table.
+    this.#i = snap.merged !== undefined ? -1 : snap.from - 1;
     this.#left = 0;
     this.#done = false;
     this.#positioned = false;
@@ -129,17 +130,18 @@ export class HeadSeriesIterator implements SampleIterator {
 
   #nextChunk(minT: number): boolean {
     const snap = this.#snap;
+    const table = snap.table;
     for (;;) {
       const i = ++this.#i;
-      if (i >= snap.chunks.length) return false;
-      if (snap.maxts[i]! < minT) continue;
-      if (snap.mints[i]! > this.#maxt) return false;
-      const left = snap.limit - snap.firstSeqs[i]!;
+      if (i >= snap.to) return false;
+      if (table.maxt(i) < minT) continue;
+      if (table.mint(i) > this.#maxt) return false;
+      const left = snap.limit - table.firstSeq(i);
       if (left <= 0) return false;
-      let c = snap.chunks[i]!;
-      if (typeof c === 'number') {
+      let c = table.chunk(i);
+      if (c === undefined) {
         try {
-          c = this.#store!.read(c);
+          c = this.#store!.read(table.ref(i));
         } catch (err) {
           this.#err = err instanceof Error ? err : new Error(String(err));
           return false;
@@ -164,7 +166,7 @@ export class HeadSeriesIterator implements SampleIterator {
     // Skip whole chunks that end before t.
     if (this.#snap.merged === undefined && t > this.#mint) {
       const snap = this.#snap;
-      if (this.#it === undefined || this.#i < 0 || snap.maxts[this.#i]! < t) {
+      if (this.#it === undefined || this.#i < snap.from || snap.table.maxt(this.#i) < t) {
         this.#left = 0;
         this.#positioned = false;
         if (!this.#nextChunk(t)) return this.#finish();

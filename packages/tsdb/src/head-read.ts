@@ -22,9 +22,12 @@ import {
 import type { HeadState } from './head-state.js';
 import { HeadSeriesIterator, type SeriesSnapshot } from './head-iterator.js';
 import type { IsolationState } from './isolation.js';
-import { MMAP_FIELDS, type MemSeries } from './mem-series.js';
+import { type HeadChunkStore, MMAP_FIELDS, type MemSeries } from './mem-series.js';
 import { type PostingsIndex, postingsForMatchers } from './postings-for-matchers.js';
 import type { TimeInterval } from './record/ref-types.js';
+import { SnapshotChunks } from './snapshot-chunks.js';
+import { sortSliced } from './sort-sliced.js';
+import { TimeSlicer } from './time-slicer.js';
 import { isSubrange, overlapsAny } from './tombstones.js';
 
 /** The head's postings as matcher evaluation needs them. */
@@ -38,69 +41,83 @@ export function headIndex(head: HeadState): PostingsIndex {
   };
 }
 
-/** Captures what a reader with `iso` may see of `s` within [mint, maxt]; undefined if nothing. */
+/**
+ * Prometheus blockBaseSeriesSet: whether the part in [mint, maxt] of a chunk over [cmint, cmaxt]
+ * is deleted entirely (the chunk is skipped then).
+ */
+function gone(
+  deleted: readonly TimeInterval[] | undefined,
+  cmint: number,
+  cmaxt: number,
+  mint: number,
+  maxt: number,
+): boolean {
+  return deleted !== undefined && isSubrange(Math.max(cmint, mint), Math.min(cmaxt, maxt), deleted);
+}
+
+/**
+ * Captures what a reader with `iso` may see of `s` within [mint, maxt], its chunks appended to
+ * `table`; undefined if nothing.
+ */
 export function snapshotSeries(
   head: HeadState,
   s: MemSeries,
   mint: number,
   maxt: number,
   iso: IsolationState,
+  table: SnapshotChunks,
 ): SeriesSnapshot | undefined {
   const limit = s.visibleSeq(iso.maxCommitId);
   // Tombstones as they are now (copied: a later delete must not change what this query sees).
   const tomb = head.tombstones.get(s.ref);
   const deleted = tomb === undefined ? undefined : tomb.slice();
-  // Prometheus blockBaseSeriesSet: chunks whose part in range is entirely deleted are skipped.
-  const gone = (cmint: number, cmaxt: number): boolean =>
-    deleted !== undefined && isSubrange(Math.max(cmint, mint), Math.min(cmaxt, maxt), deleted);
-  const chunks: (Chunk | number)[] = [];
-  const mints: number[] = [];
-  const maxts: number[] = [];
-  const firstSeqs: number[] = [];
+  const from = table.length;
   let openIndex = -1;
   const mm = s.mmapped;
   let seq = mm.length > 0 ? s.mmappedFirstSeq() : 0;
   for (let i = 0; i < mm.length; i += MMAP_FIELDS) {
     const first = seq;
     seq += mm[i + 3]!;
-    if (mm[i + 2]! < mint || mm[i + 1]! > maxt || first >= limit || gone(mm[i + 1]!, mm[i + 2]!)) continue;
-    chunks.push(mm[i]!);
-    mints.push(mm[i + 1]!);
-    maxts.push(mm[i + 2]!);
-    firstSeqs.push(first);
+    if (mm[i + 2]! < mint || mm[i + 1]! > maxt || first >= limit || gone(deleted, mm[i + 1]!, mm[i + 2]!, mint, maxt)) {
+      continue;
+    }
+    table.push(undefined, mm[i]!, mm[i + 1]!, mm[i + 2]!, first);
   }
-  for (const c of s.completed) {
-    if (c.maxt < mint || c.mint > maxt || c.firstSeq >= limit || gone(c.mint, c.maxt)) continue;
-    chunks.push(c.chunk);
-    mints.push(c.mint);
-    maxts.push(c.maxt);
-    firstSeqs.push(c.firstSeq);
+  const completed = s.completed;
+  for (let i = 0; i < completed.length; i++) {
+    const c = completed[i]!;
+    if (c.maxt < mint || c.mint > maxt || c.firstSeq >= limit || gone(deleted, c.mint, c.maxt, mint, maxt)) continue;
+    table.push(c.chunk, 0, c.mint, c.maxt, c.firstSeq);
   }
-  const o = s.open;
+  const open = s.openChunk;
   if (
-    o !== undefined &&
+    open !== undefined &&
     s.maxt >= mint &&
-    o.mint <= maxt &&
-    o.firstSeq < limit &&
+    s.openMint <= maxt &&
+    s.openFirstSeq < limit &&
     s.openCount > 0 &&
-    !gone(o.mint, s.maxt)
+    !gone(deleted, s.openMint, s.maxt, mint, maxt)
   ) {
-    openIndex = chunks.length;
-    chunks.push(o.chunk);
-    mints.push(o.mint);
-    maxts.push(s.maxt);
-    firstSeqs.push(o.firstSeq);
+    openIndex = table.length;
+    table.push(open, 0, s.openMint, s.maxt, s.openFirstSeq);
   }
-  const snap: SeriesSnapshot = { labels: s.labels, chunks, mints, maxts, firstSeqs, openIndex, limit };
-  if (deleted !== undefined) snap.deleted = deleted;
-  const oooInRange =
-    (s.ooo !== undefined && s.ooo.length > 0 && s.ooo.maxTime() >= mint && s.ooo.minTime() <= maxt) ||
-    (s.oooCompleted?.some((c) => c.maxt >= mint && c.mint <= maxt) ?? false);
-  if (oooInRange) {
+  const to = table.length;
+  const snap: SeriesSnapshot = { labels: s.labels, table, from, to, openIndex, limit, merged: undefined, deleted };
+  if (oooInRange(s, mint, maxt)) {
     snap.merged = mergeWithOOO(head, snap, s, mint, maxt);
     return snap.merged.length > 0 ? snap : undefined;
   }
-  return chunks.length > 0 ? snap : undefined;
+  return to > from ? snap : undefined;
+}
+
+/** Whether `s` has out-of-order samples in [mint, maxt]. */
+function oooInRange(s: MemSeries, mint: number, maxt: number): boolean {
+  const ooo = s.ooo;
+  if (ooo !== undefined && ooo.length > 0 && ooo.maxTime() >= mint && ooo.minTime() <= maxt) return true;
+  const done = s.oooCompleted;
+  if (done === undefined) return false;
+  for (let i = 0; i < done.length; i++) if (done[i]!.maxt >= mint && done[i]!.mint <= maxt) return true;
+  return false;
 }
 
 /** In-order samples of `snap` merged with the series' out-of-order samples, in [mint, maxt]. */
@@ -160,18 +177,55 @@ function mergeWithOOO(
   return { ts: outT, vs: outV, length: m };
 }
 
-class ListSet<S extends { labels(): Labels }> {
+/**
+ * Reads the stored chunks of `table` with the store's `readMany`, if it has one, and keeps their
+ * bytes in the table: iterating its snapshots then does no I/O. Those it could not read stay refs,
+ * read (or reported) when iterated.
+ */
+async function prefetchChunks(
+  store: HeadChunkStore | undefined,
+  table: SnapshotChunks,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  if (store?.readMany === undefined) return;
+  const n = table.length;
+  let count = 0;
+  for (let k = 0; k < n; k++) if (table.unread(k)) count++;
+  if (count === 0) return;
+  const refs = new Float64Array(count);
+  const at = new Uint32Array(count);
+  for (let k = 0, j = 0; k < n; k++) {
+    if (!table.unread(k)) continue;
+    refs[j] = table.ref(k);
+    at[j++] = k;
+  }
+  await store.readMany(
+    refs,
+    (j, encoding, bytes, start, end) => {
+      table.setBytes(at[j]!, encoding, bytes, start, end);
+    },
+    signal,
+  );
+}
+
+/** A set over snapshots, making the series of each as it is reached (none allocated at select). */
+class SnapshotSet<S> {
   #i = -1;
-  readonly #items: S[];
+  #cur: S | undefined;
+  readonly #snaps: readonly SeriesSnapshot[];
+  readonly #make: (snap: SeriesSnapshot) => S;
   readonly #warnings = new Annotations();
-  constructor(items: S[]) {
-    this.#items = items;
+  constructor(snaps: readonly SeriesSnapshot[], make: (snap: SeriesSnapshot) => S) {
+    this.#snaps = snaps;
+    this.#make = make;
   }
   next(): boolean {
-    return ++this.#i < this.#items.length;
+    this.#cur = undefined;
+    return ++this.#i < this.#snaps.length;
   }
   at(): S {
-    return this.#items[this.#i]!;
+    if (this.#cur === undefined) this.#cur = this.#make(this.#snaps[this.#i]!);
+    return this.#cur;
   }
   err(): Error | undefined {
     return undefined;
@@ -253,33 +307,26 @@ class HeadChunkSeries implements ChunkSeries {
         ),
       );
     } else {
-      for (let i = 0; i < snap.chunks.length; i++) {
-        const c = snap.chunks[i]!;
+      const table = snap.table;
+      for (let i = snap.from; i < snap.to; i++) {
         if (i !== snap.openIndex) {
           let chunk: Chunk;
           try {
-            chunk = typeof c === 'number' ? head.chunkStore!.read(c) : c;
+            chunk = table.chunk(i) ?? head.chunkStore!.read(table.ref(i));
           } catch (e) {
             err = e instanceof Error ? e : new Error(String(e));
             break;
           }
           // Whole when every sample of it is visible to this querier's isolation state and none
           // of it is deleted (Prometheus populateWithDelChunkSeriesIterator re-encodes those).
-          const touched = snap.deleted !== undefined && overlapsAny(snap.mints[i]!, snap.maxts[i]!, snap.deleted);
-          if (!touched && snap.firstSeqs[i]! + chunk.numSamples() <= snap.limit) {
-            metas.push({ ref: typeof c === 'number' ? c : 0, mint: snap.mints[i]!, maxt: snap.maxts[i]!, chunk });
+          const touched = snap.deleted !== undefined && overlapsAny(table.mint(i), table.maxt(i), snap.deleted);
+          if (!touched && table.firstSeq(i) + chunk.numSamples() <= snap.limit) {
+            metas.push({ ref: table.ref(i), mint: table.mint(i), maxt: table.maxt(i), chunk });
             continue;
           }
         }
         // The open chunk (or one cut by isolation) is copied: it may change after this call.
-        const one: SeriesSnapshot = {
-          ...snap,
-          chunks: [snap.chunks[i]!],
-          mints: [snap.mints[i]!],
-          maxts: [snap.maxts[i]!],
-          firstSeqs: [snap.firstSeqs[i]!],
-          openIndex: 0,
-        };
+        const one: SeriesSnapshot = { ...snap, from: i, to: i + 1 };
         metas.push(
           ...encodeChunks(
             new HeadSeriesIterator(one, head.chunkStore, -Infinity, Infinity),
@@ -298,6 +345,10 @@ class HeadChunkSeries implements ChunkSeries {
   }
 }
 
+function byLabels(a: SeriesSnapshot, b: SeriesSnapshot): number {
+  return Labels.compare(a.labels, b.labels);
+}
+
 abstract class HeadBaseQuerier {
   protected readonly head: HeadState;
   protected readonly mint: number;
@@ -312,11 +363,13 @@ abstract class HeadBaseQuerier {
     this.iso = head.isolation.startRead();
   }
 
-  protected snapshots(
+  protected async snapshots(
     sortSeries: boolean,
     hints: SelectHints | undefined,
     matchers: readonly Matcher[],
-  ): SeriesSnapshot[] {
+    signal: AbortSignal | undefined,
+  ): Promise<{ snaps: SeriesSnapshot[]; table: SnapshotChunks }> {
+    signal?.throwIfAborted();
     this.checkOpen();
     const head = this.head;
     const refs = postingsForMatchers(headIndex(head), matchers);
@@ -324,16 +377,33 @@ abstract class HeadBaseQuerier {
     const mint = hints?.start ?? this.mint;
     const maxt = hints?.end ?? this.maxt;
     const out: SeriesSnapshot[] = [];
-    for (let i = 0; i < refs.length; i++) {
+    // A select of 100k series takes a while: in slices. Isolation keeps the in-order samples of
+    // each series to this querier's commits, whatever is committed between slices; out-of-order
+    // samples have no commit log, so those of a commit made meanwhile show in the series snapshot
+    // after it (a select of up to 4,096 series is taken at once, with no such seam).
+    // The refs may be a live list of the index, which commits between slices only append to (with
+    // series this querier cannot see): read as many as there were at the start.
+    const n = refs.length;
+    const table = new SnapshotChunks(2 * n);
+    const slicer = n > 4096 ? new TimeSlicer() : undefined;
+    for (let i = 0; i < n; i++) {
+      if ((i & 255) === 255 && slicer?.due() === true) {
+        await slicer.yield();
+        signal?.throwIfAborted();
+        this.checkOpen();
+      }
       const s = head.series.getByRef(refs[i]!);
       if (s === undefined) continue;
-      const snap = snapshotSeries(head, s, mint, maxt, this.iso);
+      const snap = snapshotSeries(head, s, mint, maxt, this.iso, table);
       if (snap !== undefined) out.push(snap);
     }
-    if (sortSeries) out.sort((a, b) => Labels.compare(a.labels, b.labels));
+    if (sortSeries) {
+      if (slicer === undefined) out.sort(byLabels);
+      else await sortSliced(out, byLabels, slicer, signal);
+    }
     const limit = hints?.limit ?? 0;
     if (limit > 0 && out.length > limit) out.length = limit;
-    return out;
+    return { snaps: out, table };
   }
 
   #seriesFor(matchers: readonly Matcher[]): MemSeries[] {
@@ -418,12 +488,13 @@ export class HeadQuerier extends HeadBaseQuerier implements Querier {
     matchers: readonly Matcher[],
     signal?: AbortSignal,
   ): Promise<SeriesSet> {
-    signal?.throwIfAborted();
     const trim = hints?.disableTrimming !== true;
     const mint = trim ? (hints?.start ?? this.mint) : -Infinity;
     const maxt = trim ? (hints?.end ?? this.maxt) : Infinity;
-    const snaps = this.snapshots(sortSeries, hints, matchers);
-    return new ListSet<Series>(snaps.map((s) => new HeadSeries(s, this.head, mint, maxt)));
+    const { snaps, table } = await this.snapshots(sortSeries, hints, matchers, signal);
+    await prefetchChunks(this.head.chunkStore, table, signal);
+    const head = this.head;
+    return new SnapshotSet<Series>(snaps, (s) => new HeadSeries(s, head, mint, maxt));
   }
 }
 
@@ -435,8 +506,9 @@ export class HeadChunkQuerier extends HeadBaseQuerier implements ChunkQuerier {
     matchers: readonly Matcher[],
     signal?: AbortSignal,
   ): Promise<ChunkSeriesSet> {
-    signal?.throwIfAborted();
-    const snaps = this.snapshots(sortSeries, hints, matchers);
-    return new ListSet<ChunkSeries>(snaps.map((s) => new HeadChunkSeries(s, this.head)));
+    const { snaps, table } = await this.snapshots(sortSeries, hints, matchers, signal);
+    await prefetchChunks(this.head.chunkStore, table, signal);
+    const head = this.head;
+    return new SnapshotSet<ChunkSeries>(snaps, (s) => new HeadChunkSeries(s, head));
   }
 }

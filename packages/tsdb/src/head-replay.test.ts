@@ -9,7 +9,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { DB } from './db.js';
 import { Head } from './head.js';
 import { replayWAL } from './head-replay.js';
-import { RecordType, TimeSlicer, WLReader } from './wal-api.js';
+import { RecordEncoder, RecordType, TimeSlicer, WL, WLReader } from './wal-api.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -36,8 +36,23 @@ async function write(n: number, rounds: number): Promise<void> {
   await rm(join(dir, 'chunks_head'), { recursive: true, force: true });
 }
 
+/**
+ * A WAL as Prometheus writes it for a first commit of `n` series: one series record holding them
+ * all (the DB's own WAL splits it), then `rounds` samples records of a sample per series.
+ */
+async function writeOneSeriesRecord(n: number, rounds: number): Promise<void> {
+  const wal = await WL.open(join(dir, 'wal'));
+  const enc = new RecordEncoder();
+  const series = Array.from({ length: n }, (_, i) => ({ ref: i + 1, labels: labelsOf(i) }));
+  await wal.log(enc.series(series));
+  for (let r = 0; r < rounds; r++) {
+    await wal.log(enc.samples(series.map(({ ref }, i) => ({ ref, t: r * 1000, v: r + i }))));
+  }
+  await wal.close();
+}
+
 it('replays a series record of 5,000 series (decoded in pieces) with every series and sample', async () => {
-  await write(5000, 3);
+  await writeOneSeriesRecord(5000, 3);
   // The first commit's series record is far larger than a piece (64 KiB).
   const r = await WLReader.open(join(dir, 'wal'));
   let largest = 0;

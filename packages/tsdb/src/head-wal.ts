@@ -2,6 +2,7 @@
 // out-of-order samples. Loaded by db.ts only when the DB has a directory: it needs node:fs.
 import type { CommitBatch, HeadLog } from './head-log.js';
 import type { MemSeries } from './mem-series.js';
+import { TimeSlicer } from './time-slicer.js';
 import {
   type ChunkDiskMapper,
   newRefSamples,
@@ -16,6 +17,8 @@ import {
 
 /** Samples per samples record: bounds record size for huge commits (Prometheus writes one). */
 const maxSamplesPerRecord = 10_000;
+/** Series per series record: bounds the time to encode one (Prometheus writes one per commit). */
+const maxSeriesPerRecord = 2_000;
 
 /** Writes commits to the WAL (and out-of-order samples to the WBL) in Prometheus's record format. */
 export class HeadWAL implements HeadLog {
@@ -32,12 +35,30 @@ export class HeadWAL implements HeadLog {
     this.chunkMapper = chunkMapper;
   }
 
+  /**
+   * Writes the records of a commit: series records first, then metadata, samples and exemplars.
+   * Once a slice is used up, the records encoded so far are written and the event loop gets a
+   * turn, so a commit of 100k new series does not stall it.
+   */
   async logCommit(batch: CommitBatch): Promise<void> {
     const enc = this.#enc;
-    const records: Uint8Array[] = [];
-    if (batch.newSeries.length > 0) {
-      const rs: RefSeries[] = batch.newSeries.map((s) => ({ ref: s.ref, labels: s.labels }));
-      records.push(enc.series(rs));
+    const slicer = new TimeSlicer();
+    // Records go out together (one write(2) for a small commit) unless a slice is used up.
+    let pending: Uint8Array[] = [];
+    const write = async (rec: Uint8Array): Promise<void> => {
+      pending.push(rec);
+      if (!slicer.due()) return;
+      this.wal.logSync(pending);
+      pending = [];
+      await slicer.yield();
+    };
+    const ns = batch.newSeries;
+    // Prometheus writes one series record per commit; several read back the same.
+    for (let from = 0; from < ns.length; from += maxSeriesPerRecord) {
+      const to = Math.min(ns.length, from + maxSeriesPerRecord);
+      const rs: RefSeries[] = new Array(to - from);
+      for (let i = from; i < to; i++) rs[i - from] = { ref: ns[i]!.ref, labels: ns[i]!.labels };
+      await write(enc.series(rs));
     }
     if (batch.metadata.length > 0) {
       const ms: RefMetadata[] = batch.metadata.map(({ series, m }) => ({
@@ -46,9 +67,20 @@ export class HeadWAL implements HeadLog {
         unit: m.unit,
         help: m.help,
       }));
-      records.push(enc.metadata(ms));
+      await write(enc.metadata(ms));
     }
-    this.#pushSamples(records, batch.series, batch.ts, batch.vs, batch.length);
+    const records: Uint8Array[] = [];
+    for (let from = 0; from < batch.length; from += maxSamplesPerRecord) {
+      this.#pushSamples(
+        records,
+        batch.series,
+        batch.ts,
+        batch.vs,
+        Math.min(batch.length, from + maxSamplesPerRecord),
+        from,
+      );
+      await write(records.pop()!);
+    }
     if (batch.exemplars.length > 0) {
       const es: RefExemplar[] = batch.exemplars.map(({ series, e }) => ({
         ref: series.ref,
@@ -56,9 +88,9 @@ export class HeadWAL implements HeadLog {
         v: e.value,
         labels: e.labels,
       }));
-      records.push(enc.exemplars(es));
+      await write(enc.exemplars(es));
     }
-    if (records.length > 0) this.wal.logSync(records);
+    if (pending.length > 0) this.wal.logSync(pending);
   }
 
   #pushSamples(

@@ -5,7 +5,8 @@ import { HeadAppender, HeadAppenderV2 } from './head-append.js';
 import type { HeadLog } from './head-log.js';
 import { HeadChunkQuerier, HeadQuerier, headIndex } from './head-read.js';
 import { HeadState, type HeadOptions } from './head-state.js';
-import { MMAP_FIELDS, type MemSeries } from './mem-series.js';
+import { truncateSync } from './head-truncate.js';
+import { seriesMaxTime, seriesMinTime } from './mem-series.js';
 import { postingsForMatchers } from './postings-for-matchers.js';
 import type { Stone } from './record/ref-types.js';
 
@@ -138,37 +139,7 @@ export class Head {
    * from then on. Returns the refs of the series removed.
    */
   truncate(mint: number): Set<number> {
-    if (mint > this.state.minValidTime) this.state.minValidTime = mint;
-    const removed = new Set<number>();
-    const affected = new Set<string>();
-    let numSamples = 0;
-    let minTime = Infinity;
-    for (const s of this.state.series.values()) {
-      s.truncateBefore(mint);
-      if (s.isEmpty() && s.pendingCommits === 0) {
-        removed.add(s.ref);
-        s.labels.forEach((n, v) => {
-          affected.add(`${n}\xff${v}`);
-        });
-        continue;
-      }
-      numSamples += countSamples(s);
-      const t = seriesMinTime(s);
-      if (t < minTime) minTime = t;
-    }
-    for (const ref of removed) {
-      const s = this.state.series.getByRef(ref)!;
-      this.state.series.delete(s);
-      this.state.columns.free(s.columnOffset);
-    }
-    if (removed.size > 0) this.state.postings.delete(removed, affected);
-    // Prometheus Head.gc: tombstones of removed series and those ending before mint go.
-    this.state.tombstones.deleteTombstones(removed);
-    this.state.tombstones.truncateBefore(mint);
-    this.state.counters.seriesRemoved += removed.size;
-    this.state.counters.numSamples = numSamples;
-    this.state.counters.minTime = minTime;
-    return removed;
+    return truncateSync(this.state, mint);
   }
 
   /** What the head holds now. */
@@ -195,33 +166,16 @@ export class Head {
     };
   }
 
-  /** Flushes and closes the logs, if any. The head must not be used after. */
+  /**
+   * Flushes and closes the logs, if any, once the commits under way are done. The head must not
+   * be used after.
+   */
   async close(): Promise<void> {
-    await this.state.log?.close();
+    const release = await this.state.isolation.lockCommits();
+    try {
+      await this.state.log?.close();
+    } finally {
+      release();
+    }
   }
-}
-
-/** Samples a series holds (in-order and out-of-order). */
-function countSamples(s: MemSeries): number {
-  let n = 0;
-  for (let i = MMAP_FIELDS - 1; i < s.mmapped.length; i += MMAP_FIELDS) n += s.mmapped[i]!;
-  for (const c of s.completed) n += c.chunk.numSamples();
-  n += s.openCount;
-  if (s.oooCompleted !== undefined) for (const c of s.oooCompleted) n += c.numSamples;
-  n += s.ooo?.length ?? 0;
-  return n;
-}
-
-function seriesMaxTime(s: MemSeries): number {
-  let t = s.isEmpty() ? -Infinity : s.maxt;
-  if (s.oooCompleted !== undefined) for (const c of s.oooCompleted) if (c.maxt > t) t = c.maxt;
-  if (s.ooo !== undefined && s.ooo.length > 0 && s.ooo.maxTime() > t) t = s.ooo.maxTime();
-  return t;
-}
-
-function seriesMinTime(s: MemSeries): number {
-  let t = s.minTime();
-  if (s.oooCompleted !== undefined) for (const c of s.oooCompleted) if (c.mint < t) t = c.mint;
-  if (s.ooo !== undefined && s.ooo.length > 0 && s.ooo.minTime() < t) t = s.ooo.minTime();
-  return t;
 }

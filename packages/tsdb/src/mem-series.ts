@@ -1,5 +1,5 @@
 // Prometheus: tsdb/head.go memSeries, memChunk, computeChunkEndTime, rangeForTimestamp
-import { XOR2Chunk, type XOR2Appender, XORChunk } from '@tsprom/chunkenc';
+import { XOR2Chunk, XORChunk } from '@tsprom/chunkenc';
 import type { Labels } from '@tsprom/labels';
 import type { Chunk, Metadata } from '@tsprom/storage-interfaces';
 import type { OOOChunk } from './ooo-chunk.js';
@@ -20,38 +20,33 @@ export interface MemChunk {
 
 /**
  * Where completed head chunks go so that memory per series stays small (chunks_head/ on disk).
- * Reads are synchronous: sample iteration never awaits.
+ * `read` is synchronous, for sample iteration, which never awaits; queriers fetch the chunks a
+ * select will need with `readMany` first, when the store has it, so that iteration does no I/O.
  */
 export interface HeadChunkStore {
   /**
    * Stores a completed chunk of series `seriesRef` and returns a reference to read it back.
-   * `isOOO` marks an out-of-order chunk.
+   * `isOOO` marks an out-of-order chunk. The chunk is lent for the call only: the head may empty
+   * it and append to it again once `write` returned, so keep a copy of its bytes, not the chunk.
    */
   write(seriesRef: number, mint: number, maxt: number, chunk: Chunk, isOOO?: boolean): number;
   /** The chunk stored under `ref`. Throws if it cannot be read. */
   read(ref: number): Chunk;
+  /**
+   * Reads the chunks stored under `refs` without blocking the event loop, calling `found` for each
+   * it read: the data of `refs[i]` is `bytes[start, end)`, in `encoding` (an `Encoding` value).
+   * `bytes` is the caller's from then on, whatever the store does after. Refs it did not read (it
+   * failed, or read enough for one call) get no call: `read` reports or reads them when they are
+   * needed. Rejects with `signal`'s reason once it is aborted.
+   */
+  readMany?(
+    refs: ArrayLike<number>,
+    found: (i: number, encoding: number, bytes: Uint8Array, start: number, end: number) => void,
+    signal?: AbortSignal,
+  ): Promise<void>;
 }
 
 const COLS = 4; // maxt, lastValue, nextAt, open chunk's mint
-
-/**
- * The open chunk of a series under `floatChunkEncoding: 'xor2'`: an XOR2Chunk with its appender,
- * so that it appends like XORChunk (`append`, `byteLength`) and keeps each sample's start
- * timestamp.
- */
-export class HeadXOR2Chunk extends XOR2Chunk {
-  readonly #app: XOR2Appender = this.appender();
-
-  /** Appends (t, v) with start timestamp `st` (0 = unknown). */
-  append(t: number, v: number, st = 0): void {
-    this.#app.append(t, v, st);
-  }
-
-  /** The encoded size in bytes (header included). */
-  byteLength(): number {
-    return this.bytes().length;
-  }
-}
 
 /**
  * The numeric state every append reads and writes (max time, last value, cut time), for all
@@ -62,6 +57,12 @@ export class SeriesColumns {
   a = new Float64Array(COLS * 1024);
   /** Whether new open chunks are XOR2 (`floatChunkEncoding: 'xor2'`), keeping start timestamps. */
   xor2 = false;
+  /**
+   * Whether a chunk cut and written to the chunk store may be emptied and reused as the next open
+   * chunk (no allocation). Set only while nobody can hold a reference to an open chunk: while no
+   * querier is open (see applyCommit).
+   */
+  reuseChunks = false;
   #next = 0;
   readonly #free: number[] = [];
 
@@ -143,7 +144,7 @@ export class MemSeries {
   completed: MemChunk[] = noCompleted;
   // The chunk being appended to, inline (no MemChunk object: ~80 bytes less per series); its mint
   // is a column, its maxt is the series' maxt.
-  #openChunk: XORChunk | HeadXOR2Chunk | undefined;
+  #openChunk: XORChunk | XOR2Chunk | undefined;
   #openFirstSeq = 0;
   #openCount = 0;
   readonly #cols: SeriesColumns;
@@ -241,6 +242,21 @@ export class MemSeries {
     return { chunk: c, mint: this.#openMint, maxt: this.maxt, firstSeq: this.#openFirstSeq };
   }
 
+  /** The chunk being appended to, if any (no MemChunk view allocated, unlike `open`). */
+  get openChunk(): Chunk | undefined {
+    return this.#openChunk;
+  }
+
+  /** Time of the open chunk's first sample (meaningful while there is an open chunk). */
+  get openMint(): number {
+    return this.#openMint;
+  }
+
+  /** Index of the open chunk's first sample among all samples ever appended to the series. */
+  get openFirstSeq(): number {
+    return this.#openFirstSeq;
+  }
+
   get #openMint(): number {
     return this.#cols.a[this.columnOffset + 3]!;
   }
@@ -287,7 +303,7 @@ export class MemSeries {
     if (st === 0) this.#openChunk!.append(t, v);
     else {
       const oc = this.#openChunk!;
-      if (oc instanceof HeadXOR2Chunk) oc.append(t, v, st);
+      if (oc instanceof XOR2Chunk) oc.append(t, v, st);
       else oc.append(t, v);
     }
     this.#openCount++;
@@ -299,20 +315,29 @@ export class MemSeries {
   }
 
   #cut(mint: number, chunkRangeMs: number, store: HeadChunkStore | undefined): void {
-    const prev = this.open;
+    const prev = this.#openChunk;
+    let next: XORChunk | XOR2Chunk | undefined;
     if (prev !== undefined) {
-      // A chunk going to the store is copied there and dropped: compacting it would be a wasted copy.
+      const prevMint = this.#openMint;
+      const prevMaxt = this.maxt;
       if (store !== undefined) {
-        const ref = store.write(this.ref, prev.mint, prev.maxt, prev.chunk);
+        // A chunk going to the store is copied there and dropped: compacting it would be a wasted copy.
+        const ref = store.write(this.ref, prevMint, prevMaxt, prev);
         // concat allocates exactly what is needed: push would leave ~50% spare capacity per series.
-        this.mmapped = this.mmapped.concat(ref, prev.mint, prev.maxt, this.#openCount);
+        this.mmapped = this.mmapped.concat(ref, prevMint, prevMaxt, this.#openCount);
+        // When every series cuts at once (a chunk range boundary), 100k new chunks would be 100k
+        // objects and buffers for the garbage collector to copy: reuse this one when none can hold it.
+        if (this.#cols.reuseChunks) {
+          prev.reset();
+          next = prev;
+        }
       } else {
-        prev.chunk.compact();
+        prev.compact();
         if (this.completed === noCompleted) this.completed = [];
-        this.completed.push(prev);
+        this.completed.push({ chunk: prev, mint: prevMint, maxt: prevMaxt, firstSeq: this.#openFirstSeq });
       }
     }
-    this.#openChunk = this.#cols.xor2 ? new HeadXOR2Chunk() : new XORChunk();
+    this.#openChunk = next ?? (this.#cols.xor2 ? new XOR2Chunk() : new XORChunk());
     this.#openMint = mint;
     this.#openFirstSeq = this.seq;
     this.#openCount = 0;
@@ -400,10 +425,11 @@ export class MemSeries {
   }
 
   /**
-   * Logs a commit for isolation: `commitId` is about to append samples after the `seq` current
-   * now. Entries at or below `lowWatermark` no reader needs any more and are dropped.
+   * Logs a commit for isolation: `commitId` appends samples after `seq` (by default the current
+   * one: it is about to). Entries at or below `lowWatermark` no reader needs any more and are
+   * dropped. A second entry of the same commit is ignored: the first holds its seq.
    */
-  logCommit(commitId: number, lowWatermark: number): void {
+  logCommit(commitId: number, lowWatermark: number, seq = this.seq): void {
     let log = this.isoLog;
     if (log === undefined) {
       log = [];
@@ -414,7 +440,7 @@ export class MemSeries {
       if (k > 0) log.splice(0, k);
       if (log.length > 0 && log[log.length - 2] === commitId) return;
     }
-    log.push(commitId, this.seq);
+    log.push(commitId, seq);
   }
 
   /** The number of in-order samples (by seq) visible to a reader with `maxCommitId`. */
@@ -425,4 +451,31 @@ export class MemSeries {
     }
     return this.seq;
   }
+}
+
+/** Samples a series holds (in-order and out-of-order). */
+export function countSamples(s: MemSeries): number {
+  let n = 0;
+  for (let i = MMAP_FIELDS - 1; i < s.mmapped.length; i += MMAP_FIELDS) n += s.mmapped[i]!;
+  for (const c of s.completed) n += c.chunk.numSamples();
+  n += s.openCount;
+  if (s.oooCompleted !== undefined) for (const c of s.oooCompleted) n += c.numSamples;
+  n += s.ooo?.length ?? 0;
+  return n;
+}
+
+/** Time of the latest sample a series holds, in order or not (-Infinity when empty). */
+export function seriesMaxTime(s: MemSeries): number {
+  let t = s.isEmpty() ? -Infinity : s.maxt;
+  if (s.oooCompleted !== undefined) for (const c of s.oooCompleted) if (c.maxt > t) t = c.maxt;
+  if (s.ooo !== undefined && s.ooo.length > 0 && s.ooo.maxTime() > t) t = s.ooo.maxTime();
+  return t;
+}
+
+/** Time of the first sample a series holds, in order or not (Infinity when empty). */
+export function seriesMinTime(s: MemSeries): number {
+  let t = s.minTime();
+  if (s.oooCompleted !== undefined) for (const c of s.oooCompleted) if (c.mint < t) t = c.mint;
+  if (s.ooo !== undefined && s.ooo.length > 0 && s.ooo.minTime() < t) t = s.ooo.minTime();
+  return t;
 }

@@ -8,13 +8,16 @@ export type Postings = ArrayLike<number>;
 /** The empty postings list. */
 export const emptyPostings: Postings = Object.freeze([]) as readonly number[];
 
-/** Refs present in every list (Prometheus `index.Intersect`). No lists means none. */
-export function intersectPostings(lists: readonly Postings[]): number[] {
-  if (lists.length === 0) return [];
+/**
+ * Refs present in every list (Prometheus `index.Intersect`). No lists means none. May return one of
+ * the lists given (when it is the only one).
+ */
+export function intersectPostings(lists: readonly Postings[]): Postings {
+  if (lists.length === 0) return emptyPostings;
   // Start from the shortest list: the result is never longer.
   let shortest = 0;
   for (let i = 1; i < lists.length; i++) if (lists[i]!.length < lists[shortest]!.length) shortest = i;
-  let acc = Array.from(lists[shortest]!);
+  let acc = lists[shortest]!;
   for (let i = 0; i < lists.length && acc.length > 0; i++) {
     if (i === shortest) continue;
     acc = intersectTwo(acc, lists[i]!);
@@ -22,23 +25,28 @@ export function intersectPostings(lists: readonly Postings[]): number[] {
   return acc;
 }
 
-function intersectTwo(a: ArrayLike<number>, b: ArrayLike<number>): number[] {
-  const out: number[] = [];
+// The results below are typed arrays of their greatest possible length, cut to what they hold: a
+// list of 100k refs built by push() reallocates a large object each time it grows, ten times
+// slower than the merge itself.
+
+function intersectTwo(a: Postings, b: Postings): Postings {
+  const out = new Float64Array(Math.min(a.length, b.length));
+  let n = 0;
   let j = 0;
   const bl = b.length;
   for (let i = 0; i < a.length && j < bl; i++) {
     const v = a[i]!;
     if (b[j]! < v) j = gallop(b, j, v);
     if (j < bl && b[j] === v) {
-      out.push(v);
+      out[n++] = v;
       j++;
     }
   }
-  return out;
+  return out.subarray(0, n);
 }
 
 /** First index >= from in sorted `xs` whose value is >= v (exponential then binary search). */
-function gallop(xs: ArrayLike<number>, from: number, v: number): number {
+function gallop(xs: Postings, from: number, v: number): number {
   let step = 1;
   let lo = from;
   let hi = from + 1;
@@ -56,51 +64,56 @@ function gallop(xs: ArrayLike<number>, from: number, v: number): number {
   return lo;
 }
 
-/** Refs present in any list, sorted and de-duplicated (Prometheus `index.Merge`). */
-export function mergePostings(lists: readonly Postings[]): number[] {
-  if (lists.length === 0) return [];
-  if (lists.length === 1) return Array.from(lists[0]!);
-  if (lists.length === 2) return mergeTwo(lists[0]!, lists[1]!);
+/**
+ * Refs present in any list, sorted and de-duplicated (Prometheus `index.Merge`). May return one of
+ * the lists given (when it is the only one).
+ */
+export function mergePostings(lists: readonly Postings[]): Postings {
+  if (lists.length === 0) return emptyPostings;
   // Pairwise tree merge: O(n log k) without a heap.
-  let level: ArrayLike<number>[] = lists.slice();
+  let level: Postings[] = lists.slice();
   while (level.length > 1) {
-    const next: ArrayLike<number>[] = [];
+    const next: Postings[] = [];
     for (let i = 0; i < level.length; i += 2) {
       const b = level[i + 1];
       next.push(b === undefined ? level[i]! : mergeTwo(level[i]!, b));
     }
     level = next;
   }
-  return Array.from(level[0]!);
+  return level[0]!;
 }
 
-function mergeTwo(a: ArrayLike<number>, b: ArrayLike<number>): number[] {
-  const out: number[] = [];
+function mergeTwo(a: Postings, b: Postings): Postings {
+  const al = a.length;
+  const bl = b.length;
+  const out = new Float64Array(al + bl);
+  let n = 0;
   let i = 0;
   let j = 0;
-  while (i < a.length && j < b.length) {
+  while (i < al && j < bl) {
     const x = a[i]!;
     const y = b[j]!;
     if (x < y) {
-      out.push(x);
+      out[n++] = x;
       i++;
     } else if (y < x) {
-      out.push(y);
+      out[n++] = y;
       j++;
     } else {
-      out.push(x);
+      out[n++] = x;
       i++;
       j++;
     }
   }
-  while (i < a.length) out.push(a[i++]!);
-  while (j < b.length) out.push(b[j++]!);
-  return out;
+  while (i < al) out[n++] = a[i++]!;
+  while (j < bl) out[n++] = b[j++]!;
+  return n === out.length ? out : out.subarray(0, n);
 }
 
 /** Refs of `full` that are not in `drop` (Prometheus `index.Without`). */
-export function withoutPostings(full: Postings, drop: Postings): number[] {
-  const out: number[] = [];
+export function withoutPostings(full: Postings, drop: Postings): Postings {
+  const out = new Float64Array(full.length);
+  let n = 0;
   let j = 0;
   for (let i = 0; i < full.length; i++) {
     const v = full[i]!;
@@ -109,7 +122,7 @@ export function withoutPostings(full: Postings, drop: Postings): number[] {
       j++;
       continue;
     }
-    out.push(v);
+    out[n++] = v;
   }
-  return out;
+  return out.subarray(0, n);
 }

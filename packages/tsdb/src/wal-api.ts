@@ -63,7 +63,7 @@ export { type ReadAllResult, readAllRecords } from './wlog/read-all.js';
 export { type RepairResult, repair } from './wlog/repair.js';
 export { listSegments, type SegmentFile, segmentName, segmentRange } from './wlog/segments.js';
 export { SEGMENTS_READER_PIECE_BYTES, SegmentsReader } from './wlog/segments-reader.js';
-export { DEFAULT_SLICE_MS, TimeSlicer } from './wlog/time-slicer.js';
+export { DEFAULT_SLICE_MS, TimeSlicer } from './time-slicer.js';
 export { Watcher, type WatcherOptions, type WatcherWriter } from './wlog/watcher.js';
 export { WL, type WLOptions, type WLStats } from './wlog/wl.js';
 export { type SegmentSource, WLReader } from './wlog/wl-reader.js';

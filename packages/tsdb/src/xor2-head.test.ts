@@ -1,10 +1,10 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { uvarint } from '@tsprom/chunkenc';
+import { uvarint, XOR2Chunk } from '@tsprom/chunkenc';
 import { Labels } from '@tsprom/labels';
 import { Encoding, ValueType } from '@tsprom/storage-interfaces';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DB, type DBOptions } from './db.js';
 
 let dir: string;
@@ -123,6 +123,21 @@ describe("floatChunkEncoding 'xor2'", () => {
     const after = await readAll(db);
     expect(after[after.length - 1]).toEqual([tAt(N), 1, 7_777]);
     await db.close();
+  });
+
+  it('appends to the open XOR2 chunk without a view of its bytes per sample', async () => {
+    // The cut check reads the open chunk's size on every append: it must be a field read, as for
+    // XOR (it was bytes().length, a subarray per sample). In memory nothing else asks for bytes.
+    const bytes = vi.spyOn(XOR2Chunk.prototype, 'bytes');
+    try {
+      const db = await DB.open(undefined, opts);
+      await fill(db);
+      expect(db.stats().numChunks).toBeGreaterThanOrEqual(3);
+      expect(bytes).not.toHaveBeenCalled();
+      await db.close();
+    } finally {
+      bytes.mockRestore();
+    }
   });
 
   it('an in-memory head keeps start timestamps too', async () => {

@@ -1,7 +1,7 @@
-// Benchmarks for @tsprom/chunkenc: XOR append and iterate over realistic scrape data (120-sample
+// Benchmarks for @tsprom/chunkenc: XOR (and XOR2) append and XOR iterate over realistic scrape data (120-sample
 // chunks, 15s intervals with a few ms of jitter, slowly changing values), the shape Prometheus's
 // head writes and queries read.
-import { XORChunk, type XORIterator } from '@tsprom/chunkenc';
+import { XOR2Chunk, XORChunk, type XORIterator } from '@tsprom/chunkenc';
 import { ValueType } from '@tsprom/storage-interfaces';
 import { type BenchCase, runSuite } from './harness.js';
 
@@ -63,6 +63,22 @@ export function run(): void {
         const app = c.appender();
         for (let i = 0; i < SAMPLES_PER_CHUNK; i++) app.append(ts[i]!, vs[i]!);
         return c;
+      },
+    },
+    {
+      // The head's path: append to the open chunk and check its size for a cut, per sample.
+      name: 'chunkenc: XOR2 append + byteLength (the head, xor2)',
+      unitsPerOp: SAMPLES_PER_CHUNK,
+      unit: 'samples',
+      fn: () => {
+        const { ts, vs } = data[next++ % CHUNKS]!;
+        const c = new XOR2Chunk();
+        let size = 0;
+        for (let i = 0; i < SAMPLES_PER_CHUNK; i++) {
+          c.append(ts[i]!, vs[i]!, 0);
+          size += c.byteLength();
+        }
+        return size;
       },
     },
     {

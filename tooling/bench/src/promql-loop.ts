@@ -115,6 +115,11 @@ export async function run(): Promise<void> {
     { name: 'sum by (job) (rate(x[5m])) 2h@15s', query: 'sum by (job) (rate(http_requests_total[5m]))', ...range },
     { name: 'rate(x[5m]) 2h@15s, 10k series out', query: 'rate(http_requests_total[5m])', ...range },
     { name: 'x / on (instance) x 2h@15s', query: 'http_requests_total / on (instance) http_requests_total', ...range },
+    {
+      name: 'x / on (instance) group_left (job) x 2h@15s',
+      query: 'http_requests_total / on (instance) group_left (job) http_requests_total',
+      ...range,
+    },
     { name: 'count_values("v", x % 10) 2h@15s', query: 'count_values("v", http_requests_total % 10)', ...range },
     {
       name: 'topk(5, x) by (job) 2h@15s',

@@ -7,6 +7,7 @@ import { run as promqlLoop } from './promql-loop.js';
 import { run as scrape } from './scrape.js';
 import { run as textparse } from './textparse.js';
 import { run as tsdb } from './tsdb.js';
+import { run as tsdbLoop } from './tsdb-loop.js';
 import { run as tsdbWalSize } from './tsdb-wal-size.js';
 import { run as tsdbReplay } from './tsdb-replay.js';
 
@@ -14,6 +15,7 @@ export const suites: Record<string, () => void | Promise<void>> = {
   labels,
   chunkenc,
   tsdb,
+  'tsdb-loop': tsdbLoop,
   'tsdb-wal-size': tsdbWalSize,
   'tsdb-replay': tsdbReplay,
   promql,

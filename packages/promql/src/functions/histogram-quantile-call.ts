@@ -7,7 +7,7 @@ import {
 } from '../annotations.js';
 import type { EvalHost } from '../eval-host.js';
 import { formatFloatF, parseGoFloat } from '../go-float.js';
-import type { Call } from '../parser/index.js';
+import type { Call, Expr } from '../parser/index.js';
 import { inBlocks } from '../eval-loop.js';
 import { Series } from '../value.js';
 import { type Bucket, bucketFraction, bucketQuantile, bucketQuantileFlags } from './histogram-quantile.js';
@@ -126,7 +126,8 @@ function quantileLabel(q: number): string {
 /** `histogram_quantiles(buckets, "label", q1, …)`: one output series per quantile. */
 export async function evalHistogramQuantiles(ev: EvalHost, e: Call): Promise<Series[]> {
   let la = e.args[1]!;
-  while (la.type === 'ParenExpr' || la.type === 'StepInvariantExpr') la = la.expr;
+  // Not `while (la.type === 'ParenExpr' …) la = la.expr`: that loop sends biome's type inference astray.
+  for (let inner = innerExpr(la); inner !== null; inner = innerExpr(la)) la = inner;
   const label = la.type === 'StringLiteral' ? la.val : '';
   const qs: Float64Array[] = [];
   for (let i = 2; i < e.args.length; i++) {
@@ -166,4 +167,8 @@ function withName(l: Labels, name: string): Labels {
   const flat = l.toStrings();
   flat.push('__name__', name);
   return Labels.fromStrings(...flat);
+}
+
+function innerExpr(e: Expr): Expr | null {
+  return e.type === 'ParenExpr' || e.type === 'StepInvariantExpr' ? e.expr : null;
 }

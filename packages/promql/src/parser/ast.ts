@@ -281,30 +281,58 @@ export interface DurationExpr extends Node {
 /** Prometheus `Expr.Type()`: the value type an expression evaluates to. Iterative: any depth is fine. */
 export function exprType(e: Expr): ValueTypeName {
   let n = e;
-  for (;;) {
-    switch (n.type) {
-      case 'AggregateExpr':
-      case 'VectorSelector':
-        return 'vector';
-      case 'BinaryExpr':
-        return binaryType(n);
-      case 'Call':
-        return n.func.returnType;
-      case 'MatrixSelector':
-      case 'SubqueryExpr':
-        return 'matrix';
-      case 'NumberLiteral':
-      case 'DurationExpr':
-        return 'scalar';
-      case 'StringLiteral':
-        return 'string';
-      case 'ParenExpr':
-      case 'UnaryExpr':
-      case 'StepInvariantExpr':
-        n = n.expr;
-    }
+  let wrappers = 0;
+  let t: ValueTypeName | undefined;
+  for (let inner = operandOf(n); inner !== null; inner = operandOf(n)) {
+    t = wrapperTypes.get(n);
+    if (t !== undefined) break;
+    n = inner;
+    wrappers++;
+  }
+  t ??= leafType(n);
+  // A long chain of signs or parentheses remembers its type, so that asking again at each of
+  // its levels (as the evaluator does) costs time linear in its length, not quadratic.
+  if (wrappers >= longChain) {
+    for (let w: Expr | null = e; w !== null && w !== n; w = operandOf(w)) wrapperTypes.set(w, t);
+  }
+  return t;
+}
+
+// The operand of a node whose type is its operand's (parenthesis, sign, StepInvariantExpr); null
+// for any other node. Loops step through it rather than narrowing and reassigning a variable
+// (`while (n.type === 'ParenExpr' || …) n = n.expr`), which sends biome's type inference (used by
+// its noFloatingPromises rule) into a loop that never ends.
+function operandOf(e: Expr): Expr | null {
+  return e.type === 'ParenExpr' || e.type === 'UnaryExpr' || e.type === 'StepInvariantExpr' ? e.expr : null;
+}
+
+// The type of an expression that is not a parenthesis, sign or StepInvariantExpr.
+function leafType(n: Expr): ValueTypeName {
+  switch (n.type) {
+    case 'AggregateExpr':
+    case 'VectorSelector':
+      return 'vector';
+    case 'BinaryExpr':
+      return binaryType(n);
+    case 'Call':
+      return n.func.returnType;
+    case 'MatrixSelector':
+    case 'SubqueryExpr':
+      return 'matrix';
+    case 'NumberLiteral':
+    case 'DurationExpr':
+      return 'scalar';
+    case 'StringLiteral':
+      return 'string';
+    default:
+      throw new Error(`exprType: unexpected ${n.type}`);
   }
 }
+
+// Wrapping nodes walked through before their type is remembered.
+const longChain = 16;
+// The types of the nodes of long wrapper chains (see exprType). Like binaryTypes, never stale.
+const wrapperTypes = new WeakMap<Expr, ValueTypeName>();
 
 // The type of each BinaryExpr, computed once: the engine asks for its operands' types, which for
 // a chain `a + b + c + …` would otherwise cost time quadratic in its length. Operators and
@@ -340,7 +368,7 @@ function binaryType(root: BinaryExpr): 'scalar' | 'vector' {
 
 function unwrap(e: Expr): Expr {
   let n = e;
-  while (n.type === 'ParenExpr' || n.type === 'UnaryExpr' || n.type === 'StepInvariantExpr') n = n.expr;
+  for (let inner = operandOf(n); inner !== null; inner = operandOf(n)) n = inner;
   return n;
 }
 

@@ -123,6 +123,27 @@ describe('deep nesting', { timeout: 60_000 }, () => {
     expect(translateAST(chain)).not.toBeNull();
   });
 
+  it('types every level of long sign and parenthesis chains, asked in any order', () => {
+    // -(-(…(1 + x)…)) and -(…(1)…): vector and scalar chains of 3,000 signs and parentheses.
+    const inner = (n: Expr): Expr | null => (n.type === 'UnaryExpr' || n.type === 'ParenExpr' ? n.expr : null);
+    const levels = (q: string): Expr[] => {
+      const out: Expr[] = [];
+      for (let n: Expr | null = parseExpr(q); n !== null; n = inner(n)) out.push(n);
+      return out;
+    };
+    const vec = levels(`${'-('.repeat(1500)}1 + x${')'.repeat(1500)}`);
+    const sc = levels(`${'-('.repeat(1500)}time()${')'.repeat(1500)}`);
+    expect(vec).toHaveLength(3001);
+    expect(sc).toHaveLength(3001);
+    // From the middle first, then from the top: the remembered types are those of each node.
+    for (const at of [1500, 0, 2999, 3000]) {
+      expect(exprType(vec[at]!)).toBe('vector');
+      expect(exprType(sc[at]!)).toBe('scalar');
+    }
+    expect(vec.every((n) => exprType(n) === 'vector')).toBe(true);
+    expect(sc.every((n) => exprType(n) === 'scalar')).toBe(true);
+  });
+
   it('parses nested duration expressions', () => {
     const opts = { experimentalDurationExpr: true };
     const e = parseExpr(`x[${'('.repeat(5000)}5m${')'.repeat(5000)}]`, opts);

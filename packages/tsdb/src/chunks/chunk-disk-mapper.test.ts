@@ -116,6 +116,66 @@ describe('ChunkDiskMapper', () => {
     );
   });
 
+  it('reads chunks asynchronously in batches: from disk, from the write buffer, long ones alone', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 1, max: 400 }), { minLength: 1, maxLength: 60 }),
+        fc.integer({ min: 0, max: 2 ** 31 }),
+        async (sizes, seed) => {
+          const d = await mkdtemp(join(tmpdir(), 'cdm-async-'));
+          try {
+            // Small files and a small write buffer: some chunks on disk, some still buffered.
+            const m = await ChunkDiskMapper.open(d, { maxFileSize: 16 * 1024, writeBufferSize: 2048 });
+            const refs = sizes.map((n, i) => m.writeChunk(1 + i, i * 1e7, i * 1e7 + n, xor(i * 1e7, n, i)));
+            // Every ref once or twice, in a shuffled order, and refs that point at no chunk.
+            const asked = [...refs, ...refs.filter((_, i) => (seed >> (i % 31)) & 1)];
+            for (let i = asked.length - 1; i > 0; i--) {
+              const j = (seed + i * 7919) % (i + 1);
+              [asked[i], asked[j]] = [asked[j]!, asked[i]!];
+            }
+            asked.push(chunkDiskMapperRef(99, 8), chunkDiskMapperRef(1, 3), refs[0]! + 1);
+            const got = await m.readChunks(asked);
+            expect(got).toHaveLength(asked.length);
+            asked.forEach((ref, i) => {
+              if (i >= asked.length - 3) expect(got[i]).toBeUndefined();
+              else expect(samplesOf(got[i]!)).toEqual(samplesOf(m.chunk(ref)));
+            });
+            await m.close();
+          } finally {
+            await rm(d, { recursive: true, force: true });
+          }
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it('stops reading ahead at its byte budget, and copes with files deleted meanwhile', async () => {
+    const m = await ChunkDiskMapper.open(dir, { maxFileSize: 4096 });
+    const refs: number[] = [];
+    for (let i = 0; i < 200; i++) refs.push(m.writeChunk(1 + i, i * 1000, i * 1000 + 999, xor(i * 1000, 30)));
+    m.flush();
+    const some = await m.readChunks(refs, 8000);
+    const read = some.filter((c) => c !== undefined).length;
+    expect(read).toBeGreaterThan(0);
+    expect(read).toBeLessThan(refs.length);
+    some.forEach((c, i) => {
+      if (c !== undefined) expect(samplesOf(c)).toEqual(samplesOf(m.chunk(refs[i]!)));
+    });
+    // Files deleted while the reads are under way: their chunks come back undefined or whole.
+    const pending = m.readChunks(refs);
+    const cur = m.fileIndices().pop()!;
+    await m.truncate(cur);
+    const after = await pending;
+    after.forEach((c, i) => {
+      if (c !== undefined) expect(samplesOf(c)).toHaveLength(30);
+      else expect(chunkRefFile(refs[i]!)).toBeLessThan(cur);
+    });
+    await m.close();
+    // Once closed, nothing is read.
+    expect((await m.readChunks(refs)).every((c) => c === undefined)).toBe(true);
+  });
+
   it('cuts files at the maximum size and truncates old ones', async () => {
     const m = await ChunkDiskMapper.open(dir, { maxFileSize: 1024 });
     const refs: number[] = [];

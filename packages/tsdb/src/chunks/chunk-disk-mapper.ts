@@ -6,6 +6,7 @@ import {
   fstatSync,
   fsync,
   openSync,
+  read as readFd,
   readdirSync,
   readSync,
   unlinkSync,
@@ -33,6 +34,96 @@ export const OOO_ENCODING_MASK = 0x80;
 
 const TWO_32 = 4294967296;
 const CHUNK_HEADER = 8 + 8 + 8 + 1;
+/** `readChunks`: chunks closer than this to the previous one are read with it, in one read. */
+const PREFETCH_GAP_BYTES = 16 * 1024;
+/** `readChunks`: the longest single read. */
+const PREFETCH_RUN_BYTES = 1024 * 1024;
+/** `readChunks`: bytes read past the last chunk of a run (its length is not known before). */
+const PREFETCH_TAIL_BYTES = 2048;
+
+/** Where `parseChunk` found a chunk's data in a buffer, or why it found none. */
+interface ParsedChunk {
+  /** 'ok', 'short' (the buffer ends before the chunk does) or the reason it is corrupt. */
+  status: string;
+  encodingByte: number;
+  dataStart: number;
+  dataEnd: number;
+  /** Offset just past the chunk (its CRC included), relative to the buffer. */
+  end: number;
+}
+
+/**
+ * Reads the chunk whose header starts at `p` of `b`, checking its length and CRC; `b` may end
+ * before the chunk does (status 'short'; `end` then tells how far it reaches when known, else 0).
+ */
+function parseChunk(b: Uint8Array, p: number, out: ParsedChunk): ParsedChunk {
+  let q = p + CHUNK_HEADER;
+  let len = 0;
+  let shift = 1;
+  out.end = 0;
+  for (let k = 0; ; k++) {
+    if (k >= 5) {
+      out.status = 'invalid chunk length';
+      return out;
+    }
+    if (q >= b.length) {
+      out.status = 'short';
+      return out;
+    }
+    const c = b[q++]!;
+    len += (c & 0x7f) * shift;
+    if (c < 0x80) break;
+    shift *= 128;
+  }
+  out.end = q + len + 4;
+  if (out.end > b.length) {
+    out.status = 'short';
+    return out;
+  }
+  const sum = new DataView(b.buffer, b.byteOffset + q + len, 4).getUint32(0);
+  if (crc32c(b.subarray(p, q + len)) !== sum) {
+    out.status = 'checksum mismatch';
+    return out;
+  }
+  out.status = 'ok';
+  out.encodingByte = b[p + 24]!;
+  out.dataStart = q;
+  out.dataEnd = q + len;
+  return out;
+}
+
+const TWO_21 = 2 ** 21;
+
+/**
+ * The indices of `refs` in increasing ref order (file, then offset). Per file, each offset and
+ * index go into one double, sorted natively: a comparator sort of 100k+ refs would take a while.
+ */
+function orderByRef(refs: ArrayLike<ChunkDiskMapperRef>): ArrayLike<number> {
+  const n = refs.length;
+  if (n >= TWO_21) return Array.from({ length: n }, (_, i) => i).sort((a, b) => refs[a]! - refs[b]!);
+  const perFile = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    const f = chunkRefFile(refs[i]!);
+    perFile.set(f, (perFile.get(f) ?? 0) + 1);
+  }
+  const out = new Uint32Array(n);
+  let o = 0;
+  for (const file of [...perFile.keys()].sort((a, b) => a - b)) {
+    const keys = new Float64Array(perFile.get(file)!);
+    let k = 0;
+    // Offsets are below 2^32: offset * 2^21 + index stays an exact double.
+    for (let i = 0; i < n; i++) if (chunkRefFile(refs[i]!) === file) keys[k++] = chunkRefOffset(refs[i]!) * TWO_21 + i;
+    keys.sort();
+    for (let j = 0; j < keys.length; j++) out[o++] = keys[j]! % TWO_21;
+  }
+  return out;
+}
+
+function readAt(fd: number, into: Uint8Array, at: number, n: number, position: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    readFd(fd, into, at, n, position, (err, bytesRead) => (err ? reject(err) : resolve(bytesRead)));
+  });
+}
 
 /** A head chunk's metadata as stored in front of its data. */
 export interface HeadChunkMeta {
@@ -71,11 +162,17 @@ export interface ChunkDiskMapperOptions {
 interface ChunkFile {
   index: number;
   fd: number;
+  /** Asynchronous reads under way. */
+  reads: number;
+  /** Deleted: no new read starts, and the last read under way closes `fd`. */
+  deleted: boolean;
   /** Bytes on disk (written with write(2)). */
   size: number;
   /** Largest chunk maxt written to or found in the file. */
   maxt: number;
 }
+
+const scratchParsed: ParsedChunk = { status: '', encodingByte: 0, dataStart: 0, dataEnd: 0, end: 0 };
 
 function fileName(dir: string, i: number): string {
   return join(dir, String(i).padStart(6, '0'));
@@ -105,6 +202,8 @@ export class ChunkDiskMapper {
   #closed = false;
   #pending: Promise<void> = Promise.resolve();
   #bgError: unknown;
+  // Asynchronous reads under way: a file's descriptor is closed only once they are done.
+  readonly #reads = new Set<Promise<number>>();
   readonly #hdr = new Uint8Array(CHUNK_HEADER + 5);
   readonly #hdrView = new DataView(this.#hdr.buffer);
 
@@ -164,7 +263,7 @@ export class ChunkDiskMapper {
         for (const f of this.#files.values()) closeSync(f.fd);
         throw new ChunkCorruptionError(this.dir, index, 0, reason);
       }
-      this.#files.set(index, { index, fd, size, maxt: Number.NEGATIVE_INFINITY });
+      this.#files.set(index, { index, fd, size, maxt: Number.NEGATIVE_INFINITY, reads: 0, deleted: false });
     }
   }
 
@@ -244,25 +343,171 @@ export class ChunkDiskMapper {
     }
     // Most chunks are a few hundred bytes: read header and data in one go, more only when needed.
     let b = this.#read(f, offset, Math.min(512, total - offset));
-    let p = CHUNK_HEADER;
-    let len = 0;
-    let shift = 1;
-    for (let k = 0; ; k++) {
-      if (k >= 5 || p >= b.length) throw new ChunkCorruptionError(this.dir, index, offset, 'invalid chunk length');
-      const c = b[p++]!;
-      len += (c & 0x7f) * shift;
-      if (c < 0x80) break;
-      shift *= 128;
+    const c = parseChunk(b, 0, scratchParsed);
+    if (c.status === 'short' && c.end > b.length && offset + c.end <= total) {
+      b = this.#read(f, offset, c.end);
+      parseChunk(b, 0, c);
     }
-    const end = p + len + 4;
-    if (offset + end > total)
-      throw new ChunkCorruptionError(this.dir, index, offset, 'chunk cut off by the end of the file');
-    if (end > b.length) b = this.#read(f, offset, end);
-    const sum = new DataView(b.buffer, b.byteOffset + p + len, 4).getUint32(0);
-    if (crc32c(b.subarray(0, p + len)) !== sum)
-      throw new ChunkCorruptionError(this.dir, index, offset, 'checksum mismatch');
-    const enc = b[24]!;
-    return { encoding: enc & 0x7f, isOOO: (enc & OOO_ENCODING_MASK) !== 0, data: b.slice(p, p + len) };
+    if (c.status === 'short') {
+      const reason = c.end === 0 ? 'invalid chunk length' : 'chunk cut off by the end of the file';
+      throw new ChunkCorruptionError(this.dir, index, offset, reason);
+    }
+    if (c.status !== 'ok') throw new ChunkCorruptionError(this.dir, index, offset, c.status);
+    const enc = c.encodingByte;
+    return {
+      encoding: enc & 0x7f,
+      isOOO: (enc & OOO_ENCODING_MASK) !== 0,
+      data: b.slice(c.dataStart, c.dataEnd),
+    };
+  }
+
+  /**
+   * Reads the chunks at `refs` as `readChunkBytes` does and returns a Chunk per ref, in the order
+   * given, or undefined for a ref it could not read (`chunk(ref)` then throws why) or did not,
+   * having read `maxBytes` already.
+   */
+  async readChunks(
+    refs: ArrayLike<ChunkDiskMapperRef>,
+    maxBytes = 64 * 1024 * 1024,
+    signal?: AbortSignal,
+  ): Promise<(Chunk | undefined)[]> {
+    const out: (Chunk | undefined)[] = new Array(refs.length).fill(undefined);
+    await this.readChunkBytes(
+      refs,
+      (i, encoding, bytes, start, end) => {
+        try {
+          out[i] = chunkFromBytes(encoding, bytes.subarray(start, end), { validate: false });
+        } catch {
+          // An encoding this package cannot read: `chunk(ref)` reports it when the chunk is needed.
+        }
+      },
+      maxBytes,
+      signal,
+    );
+    return out;
+  }
+
+  /**
+   * Reads the chunks at `refs` without blocking the event loop: asynchronous positional reads of
+   * the file ranges that hold them (chunks close to each other in one read of up to 1 MiB), and
+   * the part still in the write buffer copied. For each chunk read whole and intact it calls
+   * `found(i, encoding, bytes, start, end)`: `refs[i]`'s data is `bytes[start, end)`, its encoding
+   * without the out-of-order bit. `bytes` belongs to the caller from then on (one buffer per read,
+   * holding only the data of its chunks). Refs it could not read (`chunk(ref)` throws why) or did
+   * not, having read `maxBytes` already, get no call. Rejects with `signal`'s reason once it is
+   * aborted, checked before each read.
+   */
+  async readChunkBytes(
+    refs: ArrayLike<ChunkDiskMapperRef>,
+    found: (i: number, encoding: number, bytes: Uint8Array, start: number, end: number) => void,
+    maxBytes = 64 * 1024 * 1024,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const order = orderByRef(refs);
+    let buf = new Uint8Array(0);
+    const parsed: ParsedChunk = { status: '', encodingByte: 0, dataStart: 0, dataEnd: 0, end: 0 };
+    let budget = maxBytes;
+    for (let k = 0; k < order.length && budget > 0 && !this.#closed; ) {
+      const first = refs[order[k]!]!;
+      const index = chunkRefFile(first);
+      const start = chunkRefOffset(first);
+      // A run: the following refs of the same file, each near the one before.
+      let e = k + 1;
+      let last = start;
+      while (e < order.length) {
+        const r = refs[order[e]!]!;
+        const o = chunkRefOffset(r);
+        if (chunkRefFile(r) !== index || o - last > PREFETCH_GAP_BYTES || o - start > PREFETCH_RUN_BYTES) break;
+        last = o;
+        e++;
+      }
+      const f = this.#files.get(index);
+      if (f === undefined) {
+        k = e;
+        continue;
+      }
+      const want = last - start + PREFETCH_TAIL_BYTES;
+      if (buf.length < want) buf = new Uint8Array(want);
+      signal?.throwIfAborted();
+      let n: number;
+      try {
+        n = await this.#readAsync(f, start, want, buf);
+      } catch {
+        // An I/O error: these chunks stay unread; `chunk(ref)` reports it when they are needed.
+        k = e;
+        continue;
+      }
+      budget -= n;
+      const b = buf.subarray(0, n);
+      // Parse each chunk of the run; copy the data of those read whole into one buffer.
+      const spans: number[] = []; // (index into refs, data start, data end, encoding byte) each
+      const longer: number[] = []; // (index into refs, length) of chunks reaching past the read
+      let packBytes = 0;
+      for (let j = k; j < e; j++) {
+        const i = order[j]!;
+        const p = chunkRefOffset(refs[i]!) - start;
+        if (p < HEAD_CHUNK_FILE_HEADER_SIZE - start || p + CHUNK_HEADER + 1 > n) continue;
+        parseChunk(b, p, parsed);
+        if (parsed.status === 'short' && parsed.end > 0) longer.push(i, parsed.end - p);
+        if (parsed.status !== 'ok') continue; // Damaged: `chunk(ref)` reports it when needed.
+        spans.push(i, parsed.dataStart, parsed.dataEnd, parsed.encodingByte);
+        packBytes += parsed.dataEnd - parsed.dataStart;
+      }
+      const pack = new Uint8Array(packBytes);
+      let o = 0;
+      for (let q = 0; q < spans.length; q += 4) {
+        const len = spans[q + 2]! - spans[q + 1]!;
+        pack.set(b.subarray(spans[q + 1]!, spans[q + 2]!), o);
+        found(spans[q]!, spans[q + 3]! & 0x7f, pack, o, o + len);
+        o += len;
+      }
+      k = e;
+      // The last chunk of a run may be longer than the bytes read past it: read it alone.
+      for (let q = 0; q < longer.length && budget > 0; q += 2) {
+        const i = longer[q]!;
+        const one = new Uint8Array(longer[q + 1]!);
+        try {
+          const got = await this.#readAsync(f, chunkRefOffset(refs[i]!), one.length, one);
+          budget -= got;
+          if (parseChunk(one.subarray(0, got), 0, parsed).status !== 'ok') continue;
+        } catch {
+          continue; // As above: `chunk(ref)` reports the failure when the chunk is needed.
+        }
+        found(i, parsed.encodingByte & 0x7f, one, parsed.dataStart, parsed.dataEnd);
+      }
+    }
+  }
+
+  // Reads [offset, offset + n) of `f` (clamped to its data) into `into` from 0: the part on disk
+  // with asynchronous reads, the part still in the write buffer copied now. Returns the bytes read.
+  async #readAsync(f: ChunkFile, offset: number, n: number, into: Uint8Array): Promise<number> {
+    const cur = f === this.#cur;
+    n = Math.max(0, Math.min(n, (cur ? f.size + this.#bufLen : f.size) - offset));
+    const onDisk = Math.max(0, Math.min(n, f.size - offset));
+    // Copied before any await: a flush moves these bytes to disk, past the size seen here.
+    if (cur && onDisk < n) into.set(this.#buf.subarray(offset + onDisk - f.size, offset + n - f.size), onDisk);
+    let got = 0;
+    while (got < onDisk) {
+      if (f.deleted || this.#closed) return 0;
+      const read = readAt(f.fd, into, got, onDisk - got, offset + got);
+      this.#reads.add(read);
+      f.reads++;
+      let r: number;
+      try {
+        r = await read;
+      } finally {
+        this.#reads.delete(read);
+        if (--f.reads === 0 && f.deleted) closeFd(f.fd, () => {}); // Unlinked already; nothing to report.
+      }
+      if (r === 0) return got;
+      got += r;
+    }
+    return n;
+  }
+
+  // Waits for the asynchronous reads under way (their descriptors must stay open meanwhile).
+  async #readsDone(): Promise<void> {
+    while (this.#reads.size > 0) await Promise.allSettled([...this.#reads]);
   }
 
   #read(f: ChunkFile, offset: number, n: number): Uint8Array {
@@ -383,7 +628,9 @@ export class ChunkDiskMapper {
     for (const i of indices) {
       const f = this.#files.get(i)!;
       this.#files.delete(i);
-      closeSync(f.fd);
+      f.deleted = true;
+      // An asynchronous read still under way closes the descriptor when it is done.
+      if (f.reads === 0) closeSync(f.fd);
       unlinkSync(fileName(this.dir, i));
     }
   }
@@ -404,7 +651,7 @@ export class ChunkDiskMapper {
     closeSync(wfd);
     // One read-write descriptor serves both the appends and the reads of this file.
     const fd = openSync(path, 'r+');
-    const f: ChunkFile = { index, fd, size: 0, maxt: Number.NEGATIVE_INFINITY };
+    const f: ChunkFile = { index, fd, size: 0, maxt: Number.NEGATIVE_INFINITY, reads: 0, deleted: false };
     this.#files.set(index, f);
     this.#cur = f;
     const h = new Uint8Array(HEAD_CHUNK_FILE_HEADER_SIZE);
@@ -471,6 +718,7 @@ export class ChunkDiskMapper {
     if (this.#cur !== undefined) this.#finishFile(this.#cur);
     this.#closed = true;
     await this.#pending;
+    await this.#readsDone();
     for (const f of this.#files.values()) {
       await new Promise<void>((resolve, reject) => closeFd(f.fd, (err) => (err ? reject(err) : resolve())));
     }

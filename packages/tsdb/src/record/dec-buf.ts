@@ -32,6 +32,12 @@ export class DecBuf {
     if (this.pos + n > this.end) throw new RecordDecodeError('invalid size: record ended early');
   }
 
+  /** Skips `n` bytes. */
+  skip(n: number): void {
+    this.#need(n);
+    this.pos += n;
+  }
+
   byte(): number {
     this.#need(1);
     return this.b[this.pos++]!;

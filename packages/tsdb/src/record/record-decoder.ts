@@ -15,6 +15,7 @@ import {
   type RefSample,
   type RefSamples,
   type RefSeries,
+  type SeriesRefs,
   type Stone,
 } from './ref-types.js';
 
@@ -43,6 +44,34 @@ export class RecordDecoder {
       into.push({ ref, labels: this.#labels(d) });
     }
     return into;
+  }
+
+  /**
+   * The refs of a series record's entries and where each ends, into `into` from index 0 (see
+   * `SeriesRefs`), without decoding the labels: allocates nothing unless `into` must grow. The
+   * structure is checked as `series` checks it (label counts and lengths within the record), not
+   * the label text. Returns the number of entries.
+   */
+  seriesRefsInto(rec: Uint8Array, into: SeriesRefs): number {
+    const d = this.#open(rec, RecordType.Series);
+    let n = 0;
+    while (d.remaining() > 0) {
+      const ref = d.be64();
+      const pairs = d.uvarint();
+      for (let i = 0; i < 2 * pairs; i++) d.skip(d.uvarint());
+      if (n === into.refs.length) {
+        const refs = new Float64Array(n * 2 + 16);
+        const ends = new Float64Array(n * 2 + 16);
+        refs.set(into.refs);
+        ends.set(into.ends);
+        into.refs = refs;
+        into.ends = ends;
+      }
+      into.refs[n] = ref;
+      into.ends[n++] = d.pos;
+    }
+    into.length = n;
+    return n;
   }
 
   /** Samples of a samples record as objects, appended to `into` when given. */

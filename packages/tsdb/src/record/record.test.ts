@@ -6,7 +6,7 @@ import { RecordDecodeError } from './errors.js';
 import { RecordDecoder } from './record-decoder.js';
 import { RecordEncoder } from './record-encoder.js';
 import { RecordType } from './record-type.js';
-import { newRefSamples, type RefSample } from './ref-types.js';
+import { newRefSamples, newSeriesRefs, type RefSample } from './ref-types.js';
 
 const enc = new RecordEncoder();
 const dec = new RecordDecoder();
@@ -171,6 +171,11 @@ describe('record decoding', () => {
     expect(() => dec.series(rec)).toThrow(RecordDecodeError);
     const series = enc.series([{ ref: 1, labels: Labels.fromStrings('a', 'b') }]);
     expect(() => dec.series(series.subarray(0, series.length - 1))).toThrow(RecordDecodeError);
+    for (let cut = 2; cut < series.length; cut++) {
+      expect(() => dec.seriesRefsInto(series.subarray(0, cut), newSeriesRefs())).toThrow(RecordDecodeError);
+    }
+    expect(dec.seriesRefsInto(series.subarray(0, 1), newSeriesRefs())).toBe(0); // An empty record.
+    expect(() => dec.seriesRefsInto(rec, newSeriesRefs())).toThrow(RecordDecodeError);
   });
 
   it('samplesInto appends to columns and grows them', () => {
@@ -212,6 +217,25 @@ describe('round trips (property)', () => {
           expect(s.ref).toBe(series[i]!.ref);
           expect(s.labels.equals(series[i]!.labels)).toBe(true);
         });
+      }),
+    );
+  });
+
+  it('series refs and entry ends without labels: each entry re-encodes alone as the encoder would', () => {
+    const into = newSeriesRefs(1);
+    fc.assert(
+      fc.property(fc.array(fc.record({ ref: refArb, labels: labelsArb }), { maxLength: 20 }), (series) => {
+        const rec = enc.series(series);
+        expect(dec.seriesRefsInto(rec, into)).toBe(series.length);
+        expect(into.length).toBe(series.length);
+        let start = 1;
+        series.forEach((s, i) => {
+          expect(into.refs[i]).toBe(s.ref);
+          const one = Uint8Array.from([RecordType.Series, ...rec.subarray(start, into.ends[i]!)]);
+          expect(hex(one)).toBe(hex(enc.series([s])));
+          start = into.ends[i]!;
+        });
+        expect(start).toBe(rec.length);
       }),
     );
   });

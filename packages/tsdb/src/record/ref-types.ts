@@ -101,3 +101,20 @@ export function growRefSamples(s: RefSamples, n: number): void {
   s.ts = ts;
   s.vs = vs;
 }
+
+/**
+ * Where the entries of a series record are, for filtering it without decoding labels: entry i has
+ * series ref `refs[i]` and ends at byte `ends[i]` of the record (entry 0 starts at byte 1, entry i
+ * at `ends[i - 1]`). Entries `[0, length)` are valid. Filled by `RecordDecoder.seriesRefsInto`,
+ * which grows the arrays (replacing them) when they are too short.
+ */
+export interface SeriesRefs {
+  refs: Float64Array;
+  ends: Float64Array;
+  length: number;
+}
+
+/** Allocates a SeriesRefs with room for `capacity` entries. */
+export function newSeriesRefs(capacity = 128): SeriesRefs {
+  return { refs: new Float64Array(capacity), ends: new Float64Array(capacity), length: 0 };
+}

@@ -1,26 +1,27 @@
 // Prometheus: tsdb/wlog/checkpoint.go Checkpoint, LastCheckpoint, DeleteCheckpoints, checkpointDir
-import { readFileSync } from 'node:fs';
 import { open, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RecordDecoder } from '../record/record-decoder.js';
 import { RecordEncoder } from '../record/record-encoder.js';
 import { RecordType } from '../record/record-type.js';
-import type {
-  RefExemplar,
-  RefFloatHistogramSample,
-  RefHistogramSample,
-  RefMetadata,
-  RefSample,
-  RefSeries,
-  Stone,
+import {
+  newRefSamples,
+  newSeriesRefs,
+  type RefExemplar,
+  type RefFloatHistogramSample,
+  type RefHistogramSample,
+  type RefMetadata,
+  type Stone,
 } from '../record/ref-types.js';
+import { TimeSlicer } from '../time-slicer.js';
 import { CorruptionError } from './errors.js';
-import { listSegments } from './segments.js';
-import { type SegmentSource, WLReader } from './wl-reader.js';
+import { SegmentsReader } from './segments-reader.js';
 import { WL } from './wl.js';
 import type { WalCompression } from './wlog-constants.js';
 
 const CHECKPOINT_PREFIX = 'checkpoint.';
+/** Records from this size on are written as they come rather than copied into a batch. */
+const directWriteBytes = 64 * 1024;
 
 /** Counts of what a checkpoint kept and dropped (Prometheus `CheckpointStats`). */
 export interface CheckpointStats {
@@ -95,18 +96,28 @@ export interface CheckpointOptions {
   compression?: WalCompression;
   /** Segment size of the checkpoint. Default 128 MiB. */
   segmentSize?: number;
+  /**
+   * Length of the slices the work is done in, ms: the event loop gets a turn between slices.
+   * Default `DEFAULT_SLICE_MS` (10).
+   */
+  sliceMs?: number;
 }
 
 /**
  * Prometheus: wlog.Checkpoint. Writes `checkpoint.<to>` in WAL directory `walDir`: the previous
  * checkpoint (if any) plus segments `[from, to]`, keeping series and metadata whose ref passes
- * `keep`, samples, histograms and exemplars at or after `mint` (ms), tombstones of kept series reaching
- * `mint`,
- * and only the latest metadata per series. Other record types (m-map markers, unknown) are
- * dropped. The result is built in `checkpoint.<to>.tmp`, fsynced, then renamed into place.
- * Damage in the input rejects with {@link CheckpointError}: repairing is not an option then,
- * since the head would not know which series were lost. Segments are not deleted; call
+ * `keep`, samples, histograms and exemplars at or after `mint` (ms), tombstones of kept series
+ * reaching `mint`, and only the latest metadata per series. Other record types (m-map markers,
+ * unknown) are dropped. The result is built in `checkpoint.<to>.tmp`, fsynced, then renamed into
+ * place. Damage in the input rejects with {@link CheckpointError}: repairing is not an option
+ * then, since the head would not know which series were lost. Segments are not deleted; call
  * `WL.truncate(to + 1)` and `deleteCheckpoints(walDir, to)` after.
+ *
+ * Segments are read asynchronously in pieces of a few pages, and the records are filtered in
+ * slices of `sliceMs` with the event loop free between them; series and samples records are
+ * filtered without decoding labels or allocating per sample, and records kept whole are copied as
+ * they are.
+ * `keep` is called between slices' awaits: the head may change meanwhile, as Prometheus's may.
  */
 export async function checkpoint(
   walDir: string,
@@ -128,7 +139,6 @@ export async function checkpoint(
     totalExemplars: 0,
     totalMetadata: 0,
   };
-  const sources: SegmentSource[] = [];
   const last = await lastCheckpoint(walDir);
   if (last !== undefined) {
     if (from > last.index + 1) {
@@ -136,11 +146,6 @@ export async function checkpoint(
     }
     // WAL segments below the checkpoint should not exist any more; ignore them if they do.
     from = last.index + 1;
-    for (const s of await listSegments(last.dir)) sources.push({ index: s.index, bytes: () => readFileSync(s.path) });
-  }
-  const cpSources: SegmentSource[] = [];
-  for (const s of await listSegments(walDir)) {
-    if (s.index >= from && s.index <= to) cpSources.push({ index: s.index, bytes: () => readFileSync(s.path) });
   }
 
   const cpdir = checkpointDir(walDir, to);
@@ -150,96 +155,158 @@ export async function checkpoint(
   const dec = new RecordDecoder();
   const enc = new RecordEncoder();
   const latestMetadata = new Map<number, RefMetadata>();
+  // Scratch columns for samples and series entries, reused across records.
+  let samples = newRefSamples(1024);
+  const series = newSeriesRefs(1024);
   let batch: Uint8Array[] = [];
   let batchBytes = 0;
+  const flush = (): void => {
+    if (batch.length === 0) return;
+    cp.logSync(batch);
+    batch = [];
+    batchBytes = 0;
+  };
+  // A checkpoint of a big WAL takes seconds: it runs in slices so the event loop stays free.
+  const slicer = new TimeSlicer(opts.sliceMs);
 
-  const process = async (r: WLReader): Promise<void> => {
-    let n = 0;
-    while (r.next()) {
-      // Let scrapes and queries run between slices of a long checkpoint.
-      if (++n % 4096 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-      const rec = r.record();
-      let out: Uint8Array | Uint8Array[] | undefined;
-      switch (dec.type(rec)) {
-        case RecordType.Series: {
-          const series = dec.series(rec);
-          const kept: RefSeries[] = series.filter((s) => keep(s.ref));
-          if (kept.length > 0) out = enc.series(kept);
-          stats.totalSeries += series.length;
-          stats.droppedSeries += series.length - kept.length;
-          break;
-        }
-        case RecordType.Samples: {
-          const samples = dec.samples(rec);
-          const kept: RefSample[] = samples.filter((s) => s.t >= mint);
-          if (kept.length > 0) out = enc.samples(kept);
-          stats.totalSamples += samples.length;
-          stats.droppedSamples += samples.length - kept.length;
-          break;
-        }
-        case RecordType.HistogramSamples:
-        case RecordType.CustomBucketsHistogramSamples: {
-          const hs = dec.histogramSamples(rec);
-          const kept: RefHistogramSample[] = hs.filter((s) => s.t >= mint);
-          if (kept.length > 0) out = enc.histogramSamples(kept);
-          stats.totalSamples += hs.length;
-          stats.droppedSamples += hs.length - kept.length;
-          break;
-        }
-        case RecordType.FloatHistogramSamples:
-        case RecordType.CustomBucketsFloatHistogramSamples: {
-          const hs = dec.floatHistogramSamples(rec);
-          const kept: RefFloatHistogramSample[] = hs.filter((s) => s.t >= mint);
-          if (kept.length > 0) out = enc.floatHistogramSamples(kept);
-          stats.totalSamples += hs.length;
-          stats.droppedSamples += hs.length - kept.length;
-          break;
-        }
-        case RecordType.Tombstones: {
-          const stones = dec.tombstones(rec);
-          // Prometheus Checkpoint: only tombstones of series kept and reaching mint.
-          const kept: Stone[] = stones.filter((s) => keep(s.ref) && s.intervals.some((iv) => iv.maxt >= mint));
-          if (kept.length > 0) out = enc.tombstones(kept);
-          stats.totalTombstones += stones.length;
-          stats.droppedTombstones += stones.length - kept.length;
-          break;
-        }
-        case RecordType.Exemplars: {
-          const exs = dec.exemplars(rec);
-          const kept: RefExemplar[] = exs.filter((e) => e.t >= mint);
-          if (kept.length > 0) out = enc.exemplars(kept);
-          stats.totalExemplars += exs.length;
-          stats.droppedExemplars += exs.length - kept.length;
-          break;
-        }
-        case RecordType.Metadata: {
-          const md = dec.metadata(rec);
-          let n = 0;
-          for (const m of md) {
-            if (!keep(m.ref)) continue;
-            if (!latestMetadata.has(m.ref)) n++;
-            latestMetadata.set(m.ref, m);
-          }
-          stats.totalMetadata += md.length;
-          stats.droppedMetadata += md.length - n;
-          break;
-        }
-        default:
-          // M-map markers are not needed once chunks are replayed; unknown types come from newer versions.
-          break;
+  const keepSeries = (rec: Uint8Array): Uint8Array | undefined => {
+    const n = dec.seriesRefsInto(rec, series);
+    const { refs, ends } = series;
+    let kept = 0;
+    let keptBytes = 0;
+    for (let i = 0; i < n; i++) {
+      if (!keep(refs[i]!)) {
+        refs[i] = -1;
+        continue;
       }
-      if (out === undefined) continue;
-      for (const o of Array.isArray(out) ? out : [out]) {
-        batch.push(o);
-        batchBytes += o.length;
-      }
-      // Write in 1 MiB batches, as Prometheus does.
-      if (batchBytes > 1024 * 1024) {
-        cp.logSync(batch);
-        batch = [];
-        batchBytes = 0;
-      }
+      kept++;
+      keptBytes += ends[i]! - (i === 0 ? 1 : ends[i - 1]!);
     }
+    stats.totalSeries += n;
+    stats.droppedSeries += n - kept;
+    if (kept === 0) return undefined;
+    if (kept === n) return rec;
+    // The kept entries' bytes as they are: the same record the encoder would write for them.
+    const out = new Uint8Array(1 + keptBytes);
+    out[0] = RecordType.Series;
+    let o = 1;
+    for (let i = 0; i < n; i++) {
+      if (refs[i] === -1) continue;
+      const start = i === 0 ? 1 : ends[i - 1]!;
+      out.set(rec.subarray(start, ends[i]!), o);
+      o += ends[i]! - start;
+    }
+    return out;
+  };
+
+  const keepSamples = (rec: Uint8Array): Uint8Array | undefined => {
+    samples.length = 0;
+    const n = dec.samplesInto(rec, samples);
+    const { refs, ts, vs } = samples;
+    let kept = 0;
+    for (let i = 0; i < n; i++) {
+      if (ts[i]! < mint) continue;
+      refs[kept] = refs[i]!;
+      ts[kept] = ts[i]!;
+      vs[kept++] = vs[i]!;
+    }
+    stats.totalSamples += n;
+    stats.droppedSamples += n - kept;
+    if (kept === 0) return undefined;
+    if (kept === n) return rec;
+    samples.length = kept;
+    return enc.samplesColumnar(samples);
+  };
+
+  const process = async (r: SegmentsReader): Promise<void> => {
+    let n = 0;
+    let bytes = 0;
+    do {
+      while (r.next()) {
+        const rec = r.record();
+        // Let scrapes and queries run between slices of a long checkpoint: the clock is read every
+        // 64 records or 64 KiB, whichever comes first.
+        bytes += rec.length;
+        if (++n === 64 || bytes >= 65536) {
+          n = 0;
+          bytes = 0;
+          if (slicer.due()) await slicer.yield();
+        }
+        let out: Uint8Array | Uint8Array[] | undefined;
+        switch (dec.type(rec)) {
+          case RecordType.Series:
+            out = keepSeries(rec);
+            break;
+          case RecordType.Samples:
+            out = keepSamples(rec);
+            break;
+          case RecordType.HistogramSamples:
+          case RecordType.CustomBucketsHistogramSamples: {
+            const hs = dec.histogramSamples(rec);
+            const kept: RefHistogramSample[] = hs.filter((s) => s.t >= mint);
+            if (kept.length > 0) out = enc.histogramSamples(kept);
+            stats.totalSamples += hs.length;
+            stats.droppedSamples += hs.length - kept.length;
+            break;
+          }
+          case RecordType.FloatHistogramSamples:
+          case RecordType.CustomBucketsFloatHistogramSamples: {
+            const hs = dec.floatHistogramSamples(rec);
+            const kept: RefFloatHistogramSample[] = hs.filter((s) => s.t >= mint);
+            if (kept.length > 0) out = enc.floatHistogramSamples(kept);
+            stats.totalSamples += hs.length;
+            stats.droppedSamples += hs.length - kept.length;
+            break;
+          }
+          case RecordType.Tombstones: {
+            const stones = dec.tombstones(rec);
+            // Prometheus Checkpoint: only tombstones of series kept and reaching mint.
+            const kept: Stone[] = stones.filter((s) => keep(s.ref) && s.intervals.some((iv) => iv.maxt >= mint));
+            if (kept.length > 0) out = enc.tombstones(kept);
+            stats.totalTombstones += stones.length;
+            stats.droppedTombstones += stones.length - kept.length;
+            break;
+          }
+          case RecordType.Exemplars: {
+            const exs = dec.exemplars(rec);
+            const kept: RefExemplar[] = exs.filter((e) => e.t >= mint);
+            if (kept.length > 0) out = enc.exemplars(kept);
+            stats.totalExemplars += exs.length;
+            stats.droppedExemplars += exs.length - kept.length;
+            break;
+          }
+          case RecordType.Metadata: {
+            const md = dec.metadata(rec);
+            let n = 0;
+            for (const m of md) {
+              if (!keep(m.ref)) continue;
+              if (!latestMetadata.has(m.ref)) n++;
+              latestMetadata.set(m.ref, m);
+            }
+            stats.totalMetadata += md.length;
+            stats.droppedMetadata += md.length - n;
+            break;
+          }
+          default:
+            // M-map markers are not needed once chunks are replayed; unknown types come from newer versions.
+            break;
+        }
+        if (out === undefined) continue;
+        for (const o of Array.isArray(out) ? out : [out]) {
+          // A record kept whole is the reader's view, valid until its next record.
+          if (o.length >= directWriteBytes) {
+            // Big records are written at once, with no copy.
+            flush();
+            cp.logSync([o]);
+            continue;
+          }
+          batch.push(o === rec ? o.slice() : o);
+          batchBytes += o.length;
+        }
+        // Small records are written in 1 MiB batches, as Prometheus does.
+        if (batchBytes > 1024 * 1024) flush();
+      }
+    } while (await r.fill());
     const err = r.err();
     if (err !== undefined) {
       const where = err instanceof CorruptionError ? ` (segment ${err.segment}, offset ${err.offset})` : '';
@@ -248,9 +315,22 @@ export async function checkpoint(
   };
 
   try {
-    if (sources.length > 0) await process(new WLReader(sources, last?.dir ?? ''));
-    await process(new WLReader(cpSources, walDir));
-    if (batch.length > 0) cp.logSync(batch);
+    // The previous checkpoint's segments first, then the WAL's, read in pieces of a few pages
+    // without blocking the event loop (never a whole segment in memory).
+    const sources: [string, { from?: number; to?: number }][] = [];
+    if (last !== undefined) sources.push([last.dir, {}]);
+    sources.push([walDir, { from, to }]);
+    for (const [d, range] of sources) {
+      const r = await SegmentsReader.open(d, range);
+      try {
+        await process(r);
+      } finally {
+        await r.close();
+      }
+      // A huge samples record may have grown the scratch columns: do not keep them for good.
+      if (samples.refs.length > 1 << 16) samples = newRefSamples(1024);
+    }
+    flush();
     if (latestMetadata.size > 0) cp.logSync([enc.metadata([...latestMetadata.values()])]);
     await cp.close();
   } catch (err) {

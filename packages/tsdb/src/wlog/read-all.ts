@@ -2,7 +2,7 @@
 // hands corruption to WL.Repair; this is that reading half.
 import type { CorruptionError } from './errors.js';
 import { SegmentsReader } from './segments-reader.js';
-import { TimeSlicer } from './time-slicer.js';
+import { TimeSlicer } from '../time-slicer.js';
 
 /** What {@link readAllRecords} read. */
 export interface ReadAllResult {
