@@ -2,6 +2,8 @@
 export interface CommandIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** All of standard input; commands that read it fall back to process.stdin without one. */
+  readStdin?: () => Promise<Uint8Array>;
 }
 
 /** A flag in a command's `--help`: `--min-time=-9223372036854775808` and what it does. */

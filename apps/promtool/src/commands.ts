@@ -1,6 +1,7 @@
 // Every subcommand, in the order `--help` lists them. A command lives in src/commands/<name>.ts.
 import type { Command } from './command.js';
 import { checkConfigCommand } from './commands/check-config.js';
+import { checkMetrics } from './commands/check-metrics.js';
 import { promqlConformance } from './commands/promql-conformance.js';
 import { promqlTest } from './commands/promql-test.js';
 import { tsdbAnalyze } from './commands/tsdb-analyze.js';
@@ -10,6 +11,7 @@ import { tsdbList } from './commands/tsdb-list.js';
 
 export const commands: readonly Command[] = [
   checkConfigCommand,
+  checkMetrics,
   promqlTest,
   promqlConformance,
   tsdbAnalyze,

@@ -4,6 +4,7 @@ import { run as labels } from './labels.js';
 import { run as promql } from './promql.js';
 import { run as promqlParse } from './promql-parse.js';
 import { run as promqlLoop } from './promql-loop.js';
+import { run as scrape } from './scrape.js';
 import { run as textparse } from './textparse.js';
 import { run as tsdb } from './tsdb.js';
 import { run as tsdbLoop } from './tsdb-loop.js';
@@ -23,4 +24,5 @@ export const suites: Record<string, () => void | Promise<void>> = {
   'promql-parse': promqlParse,
   'promql-loop': promqlLoop,
   textparse,
+  scrape,
 };

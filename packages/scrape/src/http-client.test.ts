@@ -1,0 +1,277 @@
+// The HTTP client settings of a scrape config (loaded from prometheus.yml text), against real
+// servers on 127.0.0.1: authentication, custom headers, TLS (certificates made by openssl),
+// redirects, a forward proxy, OAuth2.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type RequestListener,
+  request as httpRequest,
+  type Server,
+} from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '@tsprom/config';
+import { LabelsBuilder } from '@tsprom/labels';
+import { acceptHeader } from '@tsprom/textparse';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HTTPStatusError, ScrapeRequestError } from './errors.js';
+import { HTTPClient } from './http-client.js';
+import { populateLabels } from './populate-labels.js';
+import { Target } from './target.js';
+import { TargetScraper } from './target-scraper.js';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tsprom-scrape-http-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function close(server: Server): Promise<void> {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+/** A server answering `a 1` and recording each request. */
+function recordingServer(
+  seen: IncomingMessage[],
+  make: (handler: RequestListener) => Server = (h) => createHttpServer(h),
+): Server {
+  return make((req, res) => {
+    seen.push(req);
+    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+    res.end('a 1\n');
+  });
+}
+
+/** Scrapes `address` once with the first job of `yaml` (its http config and scheme). */
+async function scrapeWith(yaml: string, address: string): Promise<{ body: string; error?: Error }> {
+  const cfg = loadConfig(yaml, { baseDir: dir }).scrapeConfigs[0]!;
+  const { labels, discoveredLabels } = populateLabels(new LabelsBuilder(), cfg, { __address__: address }, {});
+  const client = await HTTPClient.create(cfg.httpClientConfig);
+  try {
+    const s = new TargetScraper(new Target(labels, discoveredLabels, cfg.params), client, {
+      timeoutMs: 5000,
+      bodySizeLimitBytes: 0,
+      acceptHeader: acceptHeader(cfg.scrapeProtocols),
+      enableCompression: true,
+      userAgent: 't',
+    });
+    try {
+      const r = await s.scrape(AbortSignal.timeout(10_000));
+      return { body: new TextDecoder().decode(r.body) };
+    } catch (err) {
+      return { body: '', error: err as Error };
+    }
+  } finally {
+    await client.close();
+  }
+}
+
+describe('authentication and headers', () => {
+  it('basic_auth with a password file (trimmed), read at every request', async () => {
+    const seen: IncomingMessage[] = [];
+    const srv = recordingServer(seen);
+    const addr = await listen(srv);
+    writeFileSync(join(dir, 'pw'), 's3cret\n');
+    const yaml = 'scrape_configs:\n  - job_name: j\n    basic_auth:\n      username: u\n      password_file: pw\n';
+    expect((await scrapeWith(yaml, addr)).body).toBe('a 1\n');
+    writeFileSync(join(dir, 'pw'), 'rotated');
+    await scrapeWith(yaml, addr);
+    expect(seen.map((r) => r.headers.authorization)).toEqual([
+      `Basic ${Buffer.from('u:s3cret').toString('base64')}`,
+      `Basic ${Buffer.from('u:rotated').toString('base64')}`,
+    ]);
+    await close(srv);
+  });
+
+  it('bearer_token, authorization with credentials_file, and http_headers', async () => {
+    const seen: IncomingMessage[] = [];
+    const srv = recordingServer(seen);
+    const addr = await listen(srv);
+    writeFileSync(join(dir, 'tok'), 'filetoken\n');
+    writeFileSync(join(dir, 'hdr'), 'from-file\n');
+    await scrapeWith('scrape_configs:\n  - job_name: j\n    bearer_token: abc\n', addr);
+    await scrapeWith(
+      'scrape_configs:\n  - job_name: j\n    authorization:\n      type: Custom\n      credentials_file: tok\n    http_headers:\n      X-Team:\n        values: [a, b]\n        files: [hdr]\n',
+      addr,
+    );
+    expect(seen[0]!.headers.authorization).toBe('Bearer abc');
+    expect(seen[1]!.headers.authorization).toBe('Custom filetoken');
+    expect(seen[1]!.headers['x-team']).toBe('a, b, from-file');
+    await close(srv);
+  });
+
+  it('oauth2 client credentials: a token fetched once, sent as bearer token', async () => {
+    const tokenRequests: { auth: string | undefined; body: string }[] = [];
+    const tokenSrv = createHttpServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => {
+        body += String(d);
+      });
+      req.on('end', () => {
+        tokenRequests.push({ auth: req.headers.authorization, body });
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ access_token: 'tok-1', token_type: 'Bearer', expires_in: 3600 }));
+      });
+    });
+    const tokenAddr = await listen(tokenSrv);
+    const seen: IncomingMessage[] = [];
+    const srv = recordingServer(seen);
+    const addr = await listen(srv);
+    const yaml = `scrape_configs:\n  - job_name: j\n    oauth2:\n      client_id: id\n      client_secret: sec\n      scopes: [s1, s2]\n      token_url: http://${tokenAddr}/token\n      endpoint_params:\n        aud: x\n`;
+    const cfg = loadConfig(yaml).scrapeConfigs[0]!;
+    const client = await HTTPClient.create(cfg.httpClientConfig);
+    expect(await client.requestHeaders()).toEqual({ authorization: 'Bearer tok-1' });
+    expect(await client.requestHeaders()).toEqual({ authorization: 'Bearer tok-1' });
+    await client.close();
+    expect(tokenRequests).toHaveLength(1);
+    expect((await scrapeWith(yaml, addr)).body).toBe('a 1\n');
+    expect(seen[0]!.headers.authorization).toBe('Bearer tok-1');
+    expect(tokenRequests[0]!.auth).toBe(`Basic ${Buffer.from('id:sec').toString('base64')}`);
+    expect(Object.fromEntries(new URLSearchParams(tokenRequests[0]!.body))).toEqual({
+      grant_type: 'client_credentials',
+      scope: 's1 s2',
+      aud: 'x',
+    });
+    await close(srv);
+    await close(tokenSrv);
+  });
+});
+
+describe('redirects', () => {
+  it('follows redirects by default; with follow_redirects: false a 302 fails the scrape', async () => {
+    const seen: IncomingMessage[] = [];
+    const srv = createHttpServer((req, res) => {
+      seen.push(req);
+      if (req.url === '/metrics') {
+        res.writeHead(302, { location: '/real' });
+        res.end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('a 1\n');
+    });
+    const addr = await listen(srv);
+    expect((await scrapeWith('scrape_configs:\n  - job_name: j\n', addr)).body).toBe('a 1\n');
+    const r = await scrapeWith('scrape_configs:\n  - job_name: j\n    follow_redirects: false\n', addr);
+    expect(r.error).toBeInstanceOf(HTTPStatusError);
+    expect(r.error?.message).toBe('server returned HTTP status 302 Found');
+    await close(srv);
+  });
+});
+
+describe('proxy', () => {
+  it('proxy_url: plain-HTTP scrapes go through the proxy with an absolute URL; no_proxy bypasses it', async () => {
+    const proxied: string[] = [];
+    const proxy = createHttpServer((req, res) => {
+      proxied.push(req.url ?? '');
+      const up = httpRequest(req.url ?? '', { method: req.method, headers: req.headers }, (upRes) => {
+        res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+        upRes.pipe(res);
+      });
+      up.on('error', () => res.destroy());
+      req.pipe(up);
+    });
+    const proxyAddr = await listen(proxy);
+    const seen: IncomingMessage[] = [];
+    const srv = recordingServer(seen);
+    const addr = await listen(srv);
+    const r = await scrapeWith(`scrape_configs:\n  - job_name: j\n    proxy_url: http://${proxyAddr}\n`, addr);
+    expect(r.body).toBe('a 1\n');
+    expect(proxied).toEqual([`http://${addr}/metrics`]);
+    await scrapeWith(
+      `scrape_configs:\n  - job_name: j\n    proxy_url: http://${proxyAddr}\n    no_proxy: 127.0.0.1\n`,
+      addr,
+    );
+    expect(proxied).toHaveLength(1);
+    expect(seen).toHaveLength(2);
+    await close(srv);
+    await close(proxy);
+  });
+});
+
+describe('TLS', () => {
+  let certs: { ca: string; cert: string; key: string } | undefined;
+  beforeAll(() => {
+    try {
+      execFileSync('openssl', ['version'], { stdio: 'pipe' });
+    } catch (err) {
+      if (process.env.CI) throw new Error('openssl is missing (required when CI is set)', { cause: err });
+      return;
+    }
+    const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+    run(
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.pem',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=test-ca',
+    );
+    run('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'srv.key', '-out', 'srv.csr', '-subj', '/CN=metrics.test');
+    writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=DNS:metrics.test,IP:127.0.0.1\n');
+    run(
+      'x509',
+      '-req',
+      '-in',
+      'srv.csr',
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      'srv.pem',
+      '-days',
+      '2',
+      '-extfile',
+      'ext.cnf',
+    );
+    certs = { ca: join(dir, 'ca.pem'), cert: join(dir, 'srv.pem'), key: join(dir, 'srv.key') };
+  });
+
+  it('verifies the server with ca_file; fails without it; insecure_skip_verify accepts it', async ({ skip }) => {
+    if (certs === undefined) return skip('openssl is not installed');
+    const seen: IncomingMessage[] = [];
+    const srv = recordingServer(seen, (handler) =>
+      createHttpsServer({ cert: readFileSync(certs!.cert), key: readFileSync(certs!.key) }, handler),
+    );
+    const addr = await listen(srv);
+    const ok = await scrapeWith(
+      `scrape_configs:\n  - job_name: j\n    scheme: https\n    tls_config:\n      ca_file: ${certs.ca}\n`,
+      addr,
+    );
+    expect(ok.error).toBeUndefined();
+    expect(ok.body).toBe('a 1\n');
+    const sni = await scrapeWith(
+      `scrape_configs:\n  - job_name: j\n    scheme: https\n    tls_config:\n      ca_file: ${certs.ca}\n      server_name: metrics.test\n`,
+      addr,
+    );
+    expect(sni.error).toBeUndefined();
+    const bad = await scrapeWith('scrape_configs:\n  - job_name: j\n    scheme: https\n', addr);
+    expect(bad.error).toBeInstanceOf(ScrapeRequestError);
+    expect(bad.error?.message).toMatch(/certificate/);
+    const insecure = await scrapeWith(
+      'scrape_configs:\n  - job_name: j\n    scheme: https\n    tls_config:\n      insecure_skip_verify: true\n',
+      addr,
+    );
+    expect(insecure.body).toBe('a 1\n');
+    await close(srv);
+  });
+});

@@ -1,0 +1,67 @@
+// Prometheus: prometheus/common config/http_config.go: the transport part of NewClientFromConfig
+// (TLS, proxy, redirects, idle connections) and secret reading, on undici.
+import { readFile } from 'node:fs/promises';
+import type { ProxyConfig, Secret, TLSConfig, TLSVersion } from '@tsprom/config';
+import { Agent, type Dispatcher, EnvHttpProxyAgent, interceptors } from 'undici';
+
+const TLS_VERSIONS: Record<TLSVersion, 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3'> = {
+  TLS10: 'TLSv1',
+  TLS11: 'TLSv1.1',
+  TLS12: 'TLSv1.2',
+  TLS13: 'TLSv1.3',
+};
+
+/** Prometheus's idle connection timeout (config_util: 5 minutes): connections outlive the interval. */
+const IDLE_TIMEOUT_MS = 5 * 60_000;
+
+/** A secret's value from its file (trimmed, as Prometheus reads it) or inline; '' when neither. */
+export async function secretValue(inline: Secret | string | undefined, file: string): Promise<string> {
+  if (file !== '') return (await readFile(file, 'utf8')).trim();
+  if (inline === undefined) return '';
+  return typeof inline === 'string' ? inline : inline.reveal();
+}
+
+/** undici connect options from a `tls_config`; reads its files. */
+export async function tlsConnectOptions(tls: TLSConfig): Promise<Record<string, unknown>> {
+  const read = (f: string) => (f === '' ? undefined : readFile(f, 'utf8'));
+  const [caFile, certFile, keyFile] = await Promise.all([read(tls.caFile), read(tls.certFile), read(tls.keyFile)]);
+  const ca = caFile ?? (tls.ca === '' ? undefined : tls.ca);
+  const cert = certFile ?? (tls.cert === '' ? undefined : tls.cert);
+  const key = keyFile ?? tls.key?.reveal();
+  return {
+    ca,
+    cert,
+    key: key === '' ? undefined : key,
+    servername: tls.serverName === '' ? undefined : tls.serverName,
+    rejectUnauthorized: !tls.insecureSkipVerify,
+    minVersion: TLS_VERSIONS[tls.minVersion ?? 'TLS12'],
+    maxVersion: tls.maxVersion === undefined ? undefined : TLS_VERSIONS[tls.maxVersion],
+  };
+}
+
+/** A keep-alive undici dispatcher for `connect` options, through the proxy `p` configures. */
+export function newDispatcher(p: ProxyConfig, connect: Record<string, unknown>, followRedirects: boolean): Dispatcher {
+  const agentOpts = { keepAliveTimeout: IDLE_TIMEOUT_MS, keepAliveMaxTimeout: IDLE_TIMEOUT_MS, connect };
+  const proxyHeaders: Record<string, string> = {};
+  for (const [k, vs] of p.proxyConnectHeader) proxyHeaders[k] = vs.map((s) => s.reveal()).join(', ');
+  // proxyTunnel false: plain-HTTP targets are fetched through the proxy with an absolute URL, as
+  // Go's transport does; HTTPS targets always tunnel with CONNECT.
+  let base: Dispatcher;
+  if (p.proxyFromEnvironment) {
+    base = new EnvHttpProxyAgent({ ...agentOpts, requestTls: connect, headers: proxyHeaders, proxyTunnel: false });
+  } else if (p.proxyUrl !== undefined && p.proxyUrl !== '') {
+    base = new EnvHttpProxyAgent({
+      ...agentOpts,
+      requestTls: connect,
+      headers: proxyHeaders,
+      proxyTunnel: false,
+      httpProxy: p.proxyUrl,
+      httpsProxy: p.proxyUrl,
+      noProxy: p.noProxy,
+    });
+  } else {
+    base = new Agent(agentOpts);
+  }
+  // Go's client follows at most 10 redirects.
+  return followRedirects ? base.compose(interceptors.redirect({ maxRedirections: 10 })) : base;
+}
