@@ -130,12 +130,13 @@ describe('Manager', () => {
     );
     await manager.reload();
     await waitFor(() => [...manager.targetsActive().values()].flat().every((t) => t.lastScrape > 0));
-    const stoppedAt = Date.now();
     await manager.applyConfig(
       config(
         '  - job_name: j\n    metric_relabel_configs:\n      - target_label: reloaded\n        replacement: "yes"\n',
       ),
     );
+    // A sample's timestamp is its scrape's start: every scrape of k started before the reload ended.
+    const stoppedAt = Date.now();
     expect(manager.scrapePools()).toEqual(['j']);
     const reloaded = `{__name__="a", i="0", instance="${servers[0]!.address}", job="j", reloaded="yes"}`;
     await waitFor(async () => (await readAll(db)).some((x) => x.labels === reloaded));
