@@ -1,9 +1,8 @@
-import { readdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Labels, Matcher, MatchType } from '@tsprom/labels';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readBlockMeta } from './block/block-meta.js';
 import { writeBlock } from './block/block-writer.js';
 import { DirLockedError } from './block/errors.js';
 import { isULID } from './block/ulid.js';
@@ -161,6 +160,7 @@ describe('DB with blocks', () => {
     await db.close();
     // Three blocks of 10 s (too few to compact into 30 s while the newest is left out).
     const [first, second, third] = await blockDirs();
+    const secondMeta = await readFile(join(dir, second!, 'meta.json'));
     await writeFile(join(dir, second!, 'meta.json'), '{');
     const logs: string[] = [];
     const db2 = await DB.open(dir, { ...base, logger: (m) => logs.push(m) });
@@ -170,13 +170,33 @@ describe('DB with blocks', () => {
     await q.close();
     expect(logs.join('\n')).toMatch(new RegExp(`${second}.*meta\\.json`));
     await db2.close();
-    await writeFile(join(dir, second!, 'meta.json'), JSON.stringify((await readBlockMeta(join(dir, first!))).meta));
+    await writeFile(join(dir, second!, 'meta.json'), secondMeta);
     const idx = join(dir, first!, 'index');
     await writeFile(idx, 'not an index');
     const db3 = await DB.open(dir, { ...base, logger: (m) => logs.push(m) });
     const bad = db3.openReport!.blocks!.corrupted.get(first!);
     expect(bad?.message).toMatch(new RegExp(`corrupted block ${first}: index`));
+    expect(db3.blocks().map((m) => m.ulid)).toEqual([second, third]);
+    const q3 = db3.querier(-Infinity, Infinity);
+    expect((await readAll(q3)).map((s) => s.samples.length)).toEqual([350, 350]);
+    await q3.close();
     await db3.close();
+    // A chunk file whose header is damaged: that block is left out, named with the file.
+    const seg = join(dir, third!, 'chunks', '000001');
+    await writeFile(seg, Buffer.concat([Buffer.from([1, 2, 3, 4]), (await readFile(seg)).subarray(4)]));
+    const db4 = await DB.open(dir, { ...base, logger: (m) => logs.push(m) });
+    expect(db4.openReport!.blocks!.corrupted.get(third!)?.message).toMatch(
+      new RegExp(`corrupted block ${third}: chunks/000001 at offset 0: invalid magic`),
+    );
+    expect(db4.blocks().map((m) => m.ulid)).toEqual([second]);
+    const q4 = db4.querier(-Infinity, Infinity);
+    // The second block's samples, each once (the head may hold more from the WAL it kept).
+    const got4 = await readAll(q4);
+    expect(got4.map((s) => s.samples.filter((p) => p.t >= 10_000 && p.t < 20_000).length)).toEqual([100, 100]);
+    for (const s of got4)
+      for (let k = 1; k < s.samples.length; k++) expect(s.samples[k]!.t).toBeGreaterThan(s.samples[k - 1]!.t);
+    await q4.close();
+    await db4.close();
   });
 
   it('takes the lock file: a second writer is refused, a reader is not', async () => {
