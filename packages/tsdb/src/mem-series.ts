@@ -47,6 +47,10 @@ export interface HeadChunkStore {
 }
 
 const COLS = 4; // maxt, lastValue, nextAt, open chunk's mint
+/** Bytes of a new open XOR chunk's buffer (chunkenc's initial allocation, Prometheus's too). */
+const CHUNK_BUFFER_BYTES = 128;
+/** New open chunks' buffers per slab: one ArrayBuffer for this many chunks. */
+const CHUNK_BUFFERS_PER_SLAB = 512;
 
 /**
  * The numeric state every append reads and writes (max time, last value, cut time), for all
@@ -65,6 +69,8 @@ export class SeriesColumns {
   reuseChunks = false;
   #next = 0;
   readonly #free: number[] = [];
+  #slab = new Uint8Array(0);
+  #slabAt = 0;
 
   /** Reserves the columns of a new series and returns their offset. */
   alloc(): number {
@@ -88,6 +94,24 @@ export class SeriesColumns {
   /** Returns the columns of a removed series for reuse. */
   free(o: number): void {
     this.#free.push(o);
+  }
+
+  /**
+   * A new empty open chunk. An XOR chunk writes into a slice of a slab shared with the next
+   * chunks created, not into an ArrayBuffer of its own: when 100k series are created (or all cut)
+   * at once, the garbage collector then copies a view per chunk instead of a view, an ArrayBuffer
+   * and a backing store, and nothing calls the allocator per chunk. A chunk that outgrows its
+   * slice moves to a buffer of its own; a slab is freed once none of its chunks uses it.
+   */
+  newChunk(): XORChunk | XOR2Chunk {
+    if (this.xor2) return new XOR2Chunk();
+    let at = this.#slabAt;
+    if (at === this.#slab.length) {
+      this.#slab = new Uint8Array(CHUNK_BUFFER_BYTES * CHUNK_BUFFERS_PER_SLAB);
+      at = 0;
+    }
+    this.#slabAt = at + CHUNK_BUFFER_BYTES;
+    return XORChunk.inBuffer(this.#slab.subarray(at, at + CHUNK_BUFFER_BYTES));
   }
 }
 
@@ -337,7 +361,7 @@ export class MemSeries {
         this.completed.push({ chunk: prev, mint: prevMint, maxt: prevMaxt, firstSeq: this.#openFirstSeq });
       }
     }
-    this.#openChunk = next ?? (this.#cols.xor2 ? new XOR2Chunk() : new XORChunk());
+    this.#openChunk = next ?? this.#cols.newChunk();
     this.#openMint = mint;
     this.#openFirstSeq = this.seq;
     this.#openCount = 0;
