@@ -444,3 +444,28 @@ describe('XORChunk housekeeping', () => {
     expect(it.atST()).toBe(0);
   });
 });
+
+describe('XORChunk.inBuffer', () => {
+  it('writes the bytes of a fresh chunk into a slice of a shared buffer, and leaves it once full', () => {
+    fc.assert(
+      fc.property(anySeries, fc.integer({ min: 2, max: 200 }), ({ ts, bits }, size) => {
+        const slab = new Uint8Array(3 * size).fill(0xa5); // Dirty: inBuffer zeroes its slice.
+        const c = XORChunk.inBuffer(slab.subarray(size, 2 * size));
+        for (let i = 0; i < ts.length; i++) c.append(ts[i]!, float64FromBits(bits[i]!));
+        expect(hex(c.bytes())).toBe(hex(encode(ts, bits).bytes()));
+        // The neighbours (other chunks' slices) are never written to.
+        expect(slab.subarray(0, size).every((b) => b === 0xa5)).toBe(true);
+        expect(slab.subarray(2 * size).every((b) => b === 0xa5)).toBe(true);
+        // The chunk writes in place while an append has room (20 bytes: see append), and moves to
+        // a buffer of its own before it would write past its slice.
+        if (c.byteLength() + 20 <= size) expect(c.bytes().buffer).toBe(slab.buffer);
+        if (c.byteLength() > size) expect(c.bytes().buffer).not.toBe(slab.buffer);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('rejects a buffer shorter than the header', () => {
+    expect(() => XORChunk.inBuffer(new Uint8Array(1))).toThrow(RangeError);
+  });
+});

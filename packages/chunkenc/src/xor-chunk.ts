@@ -65,6 +65,13 @@ export class XORChunk implements Chunk {
       this.#borrowed = true;
       this.#ready = false;
       adopt = null;
+    } else if (given !== null) {
+      this.#buf = given;
+      this.#len = HEADER_BYTES;
+      this.#num = 0;
+      this.#borrowed = false;
+      this.#ready = true;
+      given = null;
     } else {
       this.#buf = new Uint8Array(ALLOCATION_BYTES);
       this.#len = HEADER_BYTES;
@@ -88,6 +95,22 @@ export class XORChunk implements Chunk {
     const c = new XORChunk();
     if (options?.validate ?? true) c.#decodeAll();
     return c;
+  }
+
+  /**
+   * An empty chunk that writes into `buf` (zeroed here) until it outgrows it, then into a buffer of
+   * its own, as a fresh chunk does past its first 128 bytes. For an owner creating many chunks at
+   * once (a head creating 100k series): `buf` may be a view of one larger buffer shared with other
+   * chunks, so that each chunk costs no ArrayBuffer (and no garbage-collected backing store) of its
+   * own. The chunk owns `buf`'s bytes from then on: nobody else may read or write them.
+   */
+  static inBuffer(buf: Uint8Array): XORChunk {
+    if (buf.length < HEADER_BYTES) {
+      throw new RangeError(`XOR chunk buffer of ${buf.length} bytes is shorter than the header`);
+    }
+    buf.fill(0);
+    given = buf;
+    return new XORChunk();
   }
 
   // Iterates to the end and returns the decoder state; throws on malformed data or trailing bytes.
@@ -481,6 +504,8 @@ export class XORChunk implements Chunk {
 
 // Set by fromBytes for the constructor to adopt instead of allocating a fresh buffer.
 let adopt: Uint8Array | null = null;
+// Set by inBuffer for the constructor to write into instead of allocating a fresh buffer.
+let given: Uint8Array | null = null;
 // Validation and appender() decode synchronously to the end, so one iterator serves them all.
 const scratchIterator = new XORIterator();
 

@@ -19,6 +19,12 @@ import {
 const maxSamplesPerRecord = 10_000;
 /** Series per series record: bounds the time to encode one (Prometheus writes one per commit). */
 const maxSeriesPerRecord = 2_000;
+/**
+ * Bytes of records encoded but not yet written from which they are written (compressed,
+ * checksummed) at once: a slice then ends with at most this much to write, not with all it
+ * encoded. The bytes in the WAL are the same however records are grouped into writes.
+ */
+const maxPendingBytes = 64 * 1024;
 
 /** Writes commits to the WAL (and out-of-order samples to the WBL) in Prometheus's record format. */
 export class HeadWAL implements HeadLog {
@@ -37,20 +43,26 @@ export class HeadWAL implements HeadLog {
 
   /**
    * Writes the records of a commit: series records first, then metadata, samples and exemplars.
-   * Once a slice is used up, the records encoded so far are written and the event loop gets a
-   * turn, so a commit of 100k new series does not stall it.
+   * Records are written once 64 KiB of them are encoded, and once a slice is used up the event
+   * loop gets a turn, so a commit of 100k new series does not stall it: writing (snappy, CRC,
+   * write(2)) counts against the slice as encoding does.
    */
   async logCommit(batch: CommitBatch): Promise<void> {
     const enc = this.#enc;
     const slicer = new TimeSlicer();
-    // Records go out together (one write(2) for a small commit) unless a slice is used up.
+    // Records go out together (one write(2) for a small commit) unless they are big or a slice is
+    // used up.
     let pending: Uint8Array[] = [];
+    let pendingBytes = 0;
     const write = async (rec: Uint8Array): Promise<void> => {
       pending.push(rec);
-      if (!slicer.due()) return;
+      pendingBytes += rec.length;
+      const due = slicer.due();
+      if (!due && pendingBytes < maxPendingBytes) return;
       this.wal.logSync(pending);
       pending = [];
-      await slicer.yield();
+      pendingBytes = 0;
+      if (due || slicer.due()) await slicer.yield();
     };
     const ns = batch.newSeries;
     // Prometheus writes one series record per commit; several read back the same.

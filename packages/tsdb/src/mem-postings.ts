@@ -1,6 +1,7 @@
 // Prometheus: tsdb/index/postings.go MemPostings
 import { compareStrings, type Labels } from '@tsprom/labels';
 import { mergePostings, type Postings } from './postings.js';
+import { ShardedStringMap } from './sharded-string-map.js';
 
 /** Name and value of the list holding every series: Prometheus's `AllPostingsKey`. */
 export const allPostingsKey = { name: '', value: '' } as const;
@@ -11,10 +12,11 @@ export const allPostingsKey = { name: '', value: '' } as const;
  * order, so `add` appends (with an insertion step for the rare out-of-order add during replay).
  * Lists returned by `get` are live arrays: read them synchronously and do not modify them.
  * A value carried by a single series (an `instance`, a `pod`) is stored as the bare ref, not a
- * one-element array: about 50 bytes less per such label.
+ * one-element array: about 50 bytes less per such label. The values of a label are held in a
+ * ShardedStringMap: a label with a value per series never makes the index rehash 100k entries at once.
  */
 export class MemPostings {
-  readonly #m = new Map<string, Map<string, number | number[]>>();
+  readonly #m = new Map<string, ShardedStringMap<number | number[]>>();
 
   /** Adds `ref` under each label of `labels` and under the all-postings key. */
   add(ref: number, labels: Labels): void {
@@ -27,7 +29,7 @@ export class MemPostings {
   #addFor(ref: number, name: string, value: string): void {
     let byValue = this.#m.get(name);
     if (byValue === undefined) {
-      byValue = new Map();
+      byValue = new ShardedStringMap();
       this.#m.set(name, byValue);
     }
     const entry = byValue.get(value);
@@ -73,7 +75,7 @@ export class MemPostings {
     const byValue = this.#m.get(name);
     if (byValue === undefined) return [];
     const lists: Postings[] = [];
-    for (const [v, l] of byValue) if (match(v)) lists.push(asList(l));
+    for (const [v, l] of byValue.entries()) if (match(v)) lists.push(asList(l));
     return mergePostings(lists);
   }
 

@@ -47,14 +47,22 @@ export interface HeadChunkStore {
 }
 
 const COLS = 4; // maxt, lastValue, nextAt, open chunk's mint
+/** log2 of the doubles in a page of columns: 4,096 series (128 KiB) a page. */
+const PAGE_BITS = 14;
+const PAGE_MASK = (1 << PAGE_BITS) - 1;
+/** Bytes of a new open XOR chunk's buffer (chunkenc's initial allocation, Prometheus's too). */
+const CHUNK_BUFFER_BYTES = 128;
+/** New open chunks' buffers per slab: one ArrayBuffer for this many chunks. */
+const CHUNK_BUFFERS_PER_SLAB = 512;
 
 /**
  * The numeric state every append reads and writes (max time, last value, cut time), for all
- * series of a head in one Float64Array. As object fields these doubles would each be a separate
- * heap box: a cache miss apiece on the append path, and 16 bytes each.
+ * series of a head in Float64Array pages of 4,096 series. As object fields these doubles would
+ * each be a separate heap box: a cache miss apiece on the append path, and 16 bytes each. Pages,
+ * not one array grown by doubling: creating the 65,537th series would copy 2 MiB at once.
  */
 export class SeriesColumns {
-  a = new Float64Array(COLS * 1024);
+  readonly #pages: Float64Array[] = [];
   /** Whether new open chunks are XOR2 (`floatChunkEncoding: 'xor2'`), keeping start timestamps. */
   xor2 = false;
   /**
@@ -65,29 +73,55 @@ export class SeriesColumns {
   reuseChunks = false;
   #next = 0;
   readonly #free: number[] = [];
+  #slab = new Uint8Array(0);
+  #slabAt = 0;
 
-  /** Reserves the columns of a new series and returns their offset. */
+  /**
+   * Reserves the columns of a new series and returns their offset: they are
+   * `page(offset)[(offset & PAGE_MASK) + k]`, see MemSeries.
+   */
   alloc(): number {
     let o = this.#free.pop();
     if (o === undefined) {
       o = this.#next;
       this.#next += COLS;
-      if (this.#next > this.a.length) {
-        const grown = new Float64Array(this.a.length * 2);
-        grown.set(this.a);
-        this.a = grown;
-      }
+      if (o >>> PAGE_BITS === this.#pages.length) this.#pages.push(new Float64Array(1 << PAGE_BITS));
     }
-    this.a[o] = -Infinity;
-    this.a[o + 1] = 0;
-    this.a[o + 2] = -Infinity;
-    this.a[o + 3] = 0;
+    const a = this.page(o);
+    const i = o & PAGE_MASK;
+    a[i] = -Infinity;
+    a[i + 1] = 0;
+    a[i + 2] = -Infinity;
+    a[i + 3] = 0;
     return o;
+  }
+
+  /** The page holding the columns at `offset`. */
+  page(offset: number): Float64Array {
+    return this.#pages[offset >>> PAGE_BITS]!;
   }
 
   /** Returns the columns of a removed series for reuse. */
   free(o: number): void {
     this.#free.push(o);
+  }
+
+  /**
+   * A new empty open chunk. An XOR chunk writes into a slice of a slab shared with the next
+   * chunks created, not into an ArrayBuffer of its own: when 100k series are created (or all cut)
+   * at once, the garbage collector then copies a view per chunk instead of a view, an ArrayBuffer
+   * and a backing store, and nothing calls the allocator per chunk. A chunk that outgrows its
+   * slice moves to a buffer of its own; a slab is freed once none of its chunks uses it.
+   */
+  newChunk(): XORChunk | XOR2Chunk {
+    if (this.xor2) return new XOR2Chunk();
+    let at = this.#slabAt;
+    if (at === this.#slab.length) {
+      this.#slab = new Uint8Array(CHUNK_BUFFER_BYTES * CHUNK_BUFFERS_PER_SLAB);
+      at = 0;
+    }
+    this.#slabAt = at + CHUNK_BUFFER_BYTES;
+    return XORChunk.inBuffer(this.#slab.subarray(at, at + CHUNK_BUFFER_BYTES));
   }
 }
 
@@ -148,6 +182,9 @@ export class MemSeries {
   #openFirstSeq = 0;
   #openCount = 0;
   readonly #cols: SeriesColumns;
+  // The page of #cols holding this series' columns, from index #at on.
+  readonly #a: Float64Array;
+  readonly #at: number;
   /** Offset of this series' numeric state in its head's SeriesColumns. */
   readonly columnOffset: number;
   /** Number of in-order samples ever appended (isolation counts samples by this). */
@@ -209,30 +246,32 @@ export class MemSeries {
     this.labels = labels;
     this.#cols = cols;
     this.columnOffset = cols.alloc();
+    this.#a = cols.page(this.columnOffset);
+    this.#at = this.columnOffset & PAGE_MASK;
   }
 
   /** Time of the latest in-order sample (ms); -Infinity when there is none. */
   get maxt(): number {
-    return this.#cols.a[this.columnOffset]!;
+    return this.#a[this.#at]!;
   }
   set maxt(t: number) {
-    this.#cols.a[this.columnOffset] = t;
+    this.#a[this.#at] = t;
   }
 
   /** Value of the latest in-order sample. */
   get lastValue(): number {
-    return this.#cols.a[this.columnOffset + 1]!;
+    return this.#a[this.#at + 1]!;
   }
   set lastValue(v: number) {
-    this.#cols.a[this.columnOffset + 1] = v;
+    this.#a[this.#at + 1] = v;
   }
 
   /** Time at which the open chunk is cut. */
   get nextAt(): number {
-    return this.#cols.a[this.columnOffset + 2]!;
+    return this.#a[this.#at + 2]!;
   }
   set nextAt(t: number) {
-    this.#cols.a[this.columnOffset + 2] = t;
+    this.#a[this.#at + 2] = t;
   }
 
   /** The chunk being appended to, as a MemChunk view (allocated per call), if any. */
@@ -258,10 +297,10 @@ export class MemSeries {
   }
 
   get #openMint(): number {
-    return this.#cols.a[this.columnOffset + 3]!;
+    return this.#a[this.#at + 3]!;
   }
   set #openMint(t: number) {
-    this.#cols.a[this.columnOffset + 3] = t;
+    this.#a[this.#at + 3] = t;
   }
 
   /** Time of the first in-order sample held, or Infinity when there is none. */
@@ -337,7 +376,7 @@ export class MemSeries {
         this.completed.push({ chunk: prev, mint: prevMint, maxt: prevMaxt, firstSeq: this.#openFirstSeq });
       }
     }
-    this.#openChunk = next ?? (this.#cols.xor2 ? new XOR2Chunk() : new XORChunk());
+    this.#openChunk = next ?? this.#cols.newChunk();
     this.#openMint = mint;
     this.#openFirstSeq = this.seq;
     this.#openCount = 0;
