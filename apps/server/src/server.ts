@@ -133,13 +133,18 @@ export class Server {
         }),
         walReplay: () => this.#walStatus,
         headStats: () => {
-          const st = this.#openDB().stats();
+          const db = this.#openDB();
+          const st = db.stats();
+          // An empty head after blocks starts where the last block ends, as Prometheus's.
+          const lastBlock = db.blocks().at(-1);
+          const empty = st.numSeries === 0 || !Number.isFinite(st.minTime);
+          const edge = empty && lastBlock !== undefined ? lastBlock.maxTime : undefined;
           return {
             numSeries: st.numSeries,
             numLabelPairs: st.numLabelPairs,
             chunkCount: st.numChunks,
-            minTime: st.minTime,
-            maxTime: st.maxTime,
+            minTime: edge ?? st.minTime,
+            maxTime: edge ?? st.maxTime,
           };
         },
       },

@@ -50,7 +50,7 @@ export interface ExemplarQueryResult {
 
 /** Prometheus ExemplarQueryable: exemplars in [start, end] (ms) of series matching any matcher set. */
 export interface ExemplarQueryable {
-  /** undefined when exemplar storage is off (Prometheus then answers `data: null`). */
+  /** undefined when exemplar storage is off (answered as none found, as Prometheus does). */
   selectExemplars(
     start: number,
     end: number,

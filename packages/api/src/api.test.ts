@@ -281,8 +281,8 @@ describe('expressions', () => {
     expect(bad.body.errorType).toBe('bad_data');
   });
 
-  it('answers query_exemplars with null without exemplar storage, 204 without selectors', async () => {
-    expect((await get(handler(), '/api/v1/query_exemplars?query=up')).text).toBe('{"status":"success","data":null}');
+  it('answers query_exemplars with none without exemplar storage, 204 without selectors', async () => {
+    expect((await get(handler(), '/api/v1/query_exemplars?query=up')).text).toBe('{"status":"success","data":[]}');
     expect((await get(handler(), '/api/v1/query_exemplars?query=1')).status).toBe(204);
     const h = handler({ exemplars: { selectExemplars: (s, e, m) => db.exemplars(s, e, ...m) } });
     expect((await get(h, '/api/v1/query_exemplars?query=up')).body).toEqual({ status: 'success', data: [] });

@@ -80,12 +80,13 @@ export async function queryExemplars(c: RequestContext, parserOptions?: ParserOp
   // Prometheus returns no data (204) for an expression without selectors.
   if (selectors.length < 1) return {};
   const eq = c.opts.exemplars;
-  if (eq === undefined) return { json: 'null' };
+  if (eq === undefined) return { json: '[]' };
   let res: readonly ExemplarQueryResult[] | undefined;
   try {
     res = await eq.selectExemplars(start, end, selectors);
   } catch (err) {
     throw returnAPIError(err as Error);
   }
-  return { json: res === undefined ? 'null' : exemplarsJSON(res) };
+  // Without exemplar storage Prometheus's (no-op) storage finds none.
+  return { json: exemplarsJSON(res ?? []) };
 }

@@ -9,6 +9,14 @@ import type { RequestContext } from './request-context.js';
 import type { APIResult } from './respond.js';
 import { cardinalityStats } from './tsdb-status.js';
 
+const EMPTY_STATS = {
+  numLabelPairs: 0,
+  seriesCountByMetricName: [],
+  labelValueCountByLabelName: [],
+  memoryInBytesByLabelName: [],
+  seriesCountByLabelValuePair: [],
+};
+
 /** Prometheus maxTSDBLimit. */
 const MAX_TSDB_LIMIT = 10_000;
 
@@ -78,17 +86,20 @@ export async function serveTSDBStatus(c: RequestContext): Promise<APIResult> {
     if (limit > MAX_TSDB_LIMIT) throw new APIError('bad_data', `limit must not exceed ${MAX_TSDB_LIMIT}`);
   }
   const head = c.opts.status?.headStats?.();
-  // The head's range when known (Prometheus's lists are the head's), else everything.
+  const headEmpty = head !== undefined && (head.numSeries === 0 || !Number.isFinite(head.minTime));
+  // Prometheus's lists are the head's: none for an empty head; everything without head stats.
   const mint = head !== undefined && Number.isFinite(head.minTime) ? head.minTime : MIN_TIME_MS;
   const maxt = head !== undefined && Number.isFinite(head.maxTime) ? head.maxTime : MAX_TIME_MS;
-  let stats: Awaited<ReturnType<typeof cardinalityStats>>;
-  const q = c.opts.queryable.querier(mint, maxt);
-  try {
-    stats = await cardinalityStats(q, limit, c.signal);
-  } catch (err) {
-    throw returnAPIError(err as Error);
-  } finally {
-    await q.close();
+  let stats: Awaited<ReturnType<typeof cardinalityStats>> = EMPTY_STATS;
+  if (!headEmpty) {
+    const q = c.opts.queryable.querier(mint, maxt);
+    try {
+      stats = await cardinalityStats(q, limit, c.signal);
+    } catch (err) {
+      throw returnAPIError(err as Error);
+    } finally {
+      await q.close();
+    }
   }
   // An empty head reports Prometheus's sentinels, MaxInt64 and MinInt64, beyond a double's exact range.
   const minTime = head === undefined || !Number.isFinite(head.minTime) ? '9223372036854775807' : String(head.minTime);
