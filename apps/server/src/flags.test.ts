@@ -5,6 +5,7 @@ import { readSettings, SettingsError } from './server-options.js';
 describe('flags', () => {
   it('reads Prometheus flag forms and defaults', () => {
     const f = parseFlags([
+      '--',
       '--config.file',
       'x.yml',
       '--storage.tsdb.path=/d',

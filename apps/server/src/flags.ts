@@ -138,6 +138,8 @@ export function parseFlags(argv: readonly string[]): Flags {
   let version = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
+    // `pnpm start -- --flag` passes the `--` on: nothing follows that is not a flag, so it is skipped.
+    if (arg === '--') continue;
     if (arg === '-h' || arg === '--help') {
       help = true;
       continue;
