@@ -62,6 +62,10 @@ describe('tsprom', () => {
           async () => (await queryValue(srv.url, 'prometheus_tsdb_head_series')) > 0,
         );
         expect((await fetch(`${srv.url}/-/healthy`)).status).toBe(200);
+        const fed = await (await fetch(`${srv.url}/federate?match[]=up`)).text();
+        expect(fed).toMatch(
+          /^# TYPE up untyped\nup\{app="prometheus",instance="127\.0\.0\.1:\d+",job="prometheus"\} 1 \d+\n$/,
+        );
         const reload = await fetch(`${srv.url}/-/reload`, { method: 'POST' });
         expect([reload.status, await reload.text()]).toEqual([403, 'Lifecycle API is not enabled.']);
         const cfg = (await getJSON(`${srv.url}/api/v1/status/config`)).body as { data: { yaml: string } };

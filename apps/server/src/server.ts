@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
 import { availableParallelism, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createAPIHandler, type RuntimeInfo, type WALReplayStatus } from '@tsprom/api';
+import { createAPIHandler, createFederateHandler, type RuntimeInfo, type WALReplayStatus } from '@tsprom/api';
 import {
   type Config,
   configToYAML,
@@ -16,6 +16,7 @@ import {
   loadScrapeConfigFiles,
 } from '@tsprom/config';
 import { defaultSDRegistry, Manager as DiscoveryManager } from '@tsprom/discovery';
+import { Labels } from '@tsprom/labels';
 import { Engine } from '@tsprom/promql';
 import { Manager as ScrapeManager } from '@tsprom/scrape';
 import { DB } from '@tsprom/tsdb';
@@ -150,8 +151,16 @@ export class Server {
       },
       globalURL: this.#globalURL,
     });
+    const federate = createFederateHandler({
+      queryable: { querier: (mint, maxt) => this.#openDB().querier(mint, maxt) },
+      lookbackDeltaMs: s.lookbackDeltaMs,
+      externalLabels: () => this.#config?.global.externalLabels ?? Labels.EMPTY,
+    });
     this.#web = new WebHandler({
       api: (req) => api(req),
+      // Prometheus serves /federate only when ready, as the API.
+      federate: (req) =>
+        this.#ready ? federate(req) : Promise.resolve(new Response('Service Unavailable', { status: 503 })),
       routePrefix: routePrefix(s),
       enableLifecycle: s.enableLifecycle,
       isReady: () => this.#ready,

@@ -11,6 +11,8 @@ import { toRequest, writeResponse } from './node-fetch-adapter.js';
 /** What the web handler needs from the server. */
 export interface WebOptions {
   readonly api: APIHandler;
+  /** The `/federate` handler. */
+  readonly federate: APIHandler;
   /** Path prefix of every route (`--web.route-prefix`), '' for none. */
   readonly routePrefix: string;
   readonly enableLifecycle: boolean;
@@ -107,6 +109,12 @@ export class WebHandler {
       const apiReq = o.routePrefix === '' ? request : new Request(request.url.replace(o.routePrefix, ''), request);
       const response = await o.api(apiReq);
       await writeResponse(res, response, method === 'HEAD');
+      return done(response.status);
+    }
+    if (path === '/federate') {
+      if (method !== 'GET' && method !== 'POST') return text(405, 'Method Not Allowed\n');
+      const response = await o.federate(toRequest(req, res, `http://${req.headers.host ?? 'localhost'}`));
+      await writeResponse(res, response, false);
       return done(response.status);
     }
     switch (path) {

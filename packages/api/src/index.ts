@@ -19,5 +19,6 @@ export type {
   WALReplayStatus,
 } from './api-options.js';
 export { MAX_TIME_MS, MIN_TIME_MS, ParamParseError, parseDuration, parseTime } from './params.js';
+export { createFederateHandler, type FederateOptions } from './federate.js';
 export { formatTimestamp } from './result-json.js';
 export { QueryGate } from './query-gate.js';
