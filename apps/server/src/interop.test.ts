@@ -1,9 +1,10 @@
-// Interop: the same API requests against real Prometheus 2.42 and tsprom, both serving the same
+// Interop: (1) the same API requests against real Prometheus 2.42 and tsprom, both serving the same
 // blocks (written by `promtool tsdb create-blocks-from openmetrics`, copied into each one's data
 // dir), compared as JSON: status code, result, error type and message. Where Prometheus 3 (which
 // tsprom follows) answers differently from 2.42, the request is listed in `DIFFERENCES` with
-// the reason, and tsprom's answer is checked on its own. Skipped with a reason when Prometheus or
-// promtool is missing (fails under CI).
+// the reason, and tsprom's answer is checked on its own. (2) Prometheus 2.42 started on the data
+// dir tsprom wrote while scraping itself answers the same samples. Skipped with a reason when
+// Prometheus or promtool is missing (fails under CI).
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -233,3 +234,47 @@ describe('the HTTP API against Prometheus 2.42', () => {
     }
   });
 });
+
+describe('Prometheus 2.42 on the data dir tsprom wrote while scraping', () => {
+  runIt(`sees the same samples${reason}`, { timeout: 600_000 }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tsprom-dir-interop-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    // tsprom with the default configuration: it scrapes itself every 15 s.
+    const data = join(dir, 'data');
+    const ts = await startTsprom([`--storage.tsdb.path=${data}`], dir);
+    let at = 0;
+    let want: unknown;
+    try {
+      await waitForCount(ts.url, 'count_over_time(up{job="prometheus"}[1h])', 2);
+      at = Date.now() / 1000;
+      want = (await getJSON(`${ts.url}/api/v1/query?${new URLSearchParams({ query: 'up[1h]', time: String(at) })}`))
+        .body;
+    } finally {
+      expect(await ts.stop()).toBe(0);
+    }
+    const empty = join(dir, 'prometheus.yml');
+    await writeFile(empty, 'global:\n  scrape_interval: 1h\n');
+    const prom = await startHTTPProcess(prometheusBin, [`--config.file=${empty}`, `--storage.tsdb.path=${data}`], dir);
+    try {
+      const got = (
+        await getJSON(`${prom.url}/api/v1/query?${new URLSearchParams({ query: 'up[1h]', time: String(at) })}`)
+      ).body;
+      expect(got).toEqual(want);
+      expect((want as { data: { result: unknown[] } }).data.result).toHaveLength(1);
+    } finally {
+      await prom.stop();
+    }
+  });
+});
+
+async function waitForCount(url: string, query: string, min: number): Promise<void> {
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    const r = (await getJSON(`${url}/api/v1/query?${new URLSearchParams({ query })}`)).body as {
+      data?: { result?: { value: [number, string] }[] };
+    };
+    if (Number(r.data?.result?.[0]?.value[1] ?? 0) >= min) return;
+    if (Date.now() > deadline) throw new Error(`${query} < ${min} after 180 s`);
+    await new Promise((res) => setTimeout(res, 250));
+  }
+}
