@@ -66,4 +66,7 @@ export {
   type ValueTypeName,
   type VectorMatching,
   type VectorSelector,
+  type ASTJSON,
+  translateAST,
+  inspect,
 } from './parser/index.js';

@@ -1,0 +1,217 @@
+// Prometheus: cmd/prometheus/main.go flagConfig and its kingpin flags: the server's command line,
+// with Prometheus's names, defaults and help, parsed as kingpin does (`--name=value`,
+// `--name value`, `--[no-]bool`, repeatable flags).
+
+/** One flag: its name without dashes, help, default and kind. */
+export interface FlagDef {
+  readonly name: string;
+  readonly help: string;
+  readonly default: string;
+  readonly kind: 'string' | 'bool' | 'repeated';
+  /** Placeholder in --help for flags without a default. */
+  readonly placeholder?: string;
+  /** Accepted, shown in status/flags, with no effect in tsprom yet. */
+  readonly inert?: boolean;
+}
+
+const s = (name: string, def: string, help: string, extra: Partial<FlagDef> = {}): FlagDef => ({
+  name,
+  help,
+  default: def,
+  kind: 'string',
+  ...extra,
+});
+const b = (name: string, def: boolean, help: string, extra: Partial<FlagDef> = {}): FlagDef => ({
+  name,
+  help,
+  default: String(def),
+  kind: 'bool',
+  ...extra,
+});
+
+/** The flags tsprom knows, in Prometheus's --help order. */
+export const FLAGS: readonly FlagDef[] = [
+  s('config.file', 'prometheus.yml', 'Prometheus configuration file path.'),
+  b('config.auto-reload', false, 'Enable automatic configuration file reloading.', { inert: true }),
+  { ...s('web.listen-address', '0.0.0.0:9090', 'Address to listen on for UI, API, and telemetry.'), kind: 'repeated' },
+  s('web.config.file', '', '[EXPERIMENTAL] Path to configuration file that can enable TLS or authentication.', {
+    placeholder: '""',
+  }),
+  s('web.read-timeout', '5m', 'Maximum duration before timing out read of the request, and closing idle connections.'),
+  s('web.max-connections', '512', 'Maximum number of simultaneous connections across all listeners.'),
+  s(
+    'web.external-url',
+    '',
+    'The URL under which Prometheus is externally reachable (for example, if Prometheus is served via a reverse proxy). Used for generating relative and absolute links back to Prometheus itself. If the URL has a path portion, it will be used to prefix all HTTP endpoints served by Prometheus. If omitted, relevant URL components will be derived automatically.',
+    { placeholder: '<URL>' },
+  ),
+  s(
+    'web.route-prefix',
+    '',
+    'Prefix for the internal routes of web endpoints. Defaults to path of --web.external-url.',
+    {
+      placeholder: '<path>',
+    },
+  ),
+  b('web.enable-lifecycle', false, 'Enable shutdown and reload via HTTP request.'),
+  b('web.enable-admin-api', false, 'Enable API endpoints for admin control actions.'),
+  b('web.enable-remote-write-receiver', false, 'Enable API endpoint accepting remote write requests.'),
+  b('web.enable-otlp-receiver', false, 'Enable API endpoint accepting OTLP write requests.'),
+  s(
+    'web.page-title',
+    'Prometheus Time Series Collection and Processing Server',
+    'Document title of Prometheus instance.',
+    {
+      inert: true,
+    },
+  ),
+  s(
+    'web.cors.origin',
+    '.*',
+    "Regex for CORS origin. It is fully anchored. Example: 'https?://(domain1|domain2)\\.com'",
+  ),
+  s('storage.tsdb.path', 'data/', 'Base path for metrics storage. Use with server mode only.'),
+  s(
+    'storage.tsdb.retention.time',
+    '',
+    'How long to retain samples in storage. If neither this flag nor "storage.tsdb.retention.size" is set, the retention time defaults to 15d. Units Supported: y, w, d, h, m, s, ms. Use with server mode only.',
+    { placeholder: '<duration>' },
+  ),
+  s(
+    'storage.tsdb.retention.size',
+    '',
+    'Maximum number of bytes that can be stored for blocks. A unit is required, supported units: B, KB, MB, GB, TB, PB, EB. Ex: "512MB". Based on powers-of-2, so 1KB is 1024B. Use with server mode only.',
+    { placeholder: '<size>' },
+  ),
+  b('storage.tsdb.no-lockfile', false, 'Do not create lockfile in data directory. Use with server mode only.'),
+  s(
+    'query.lookback-delta',
+    '5m',
+    'The maximum lookback duration for retrieving metrics during expression evaluations and federation. Use with server mode only.',
+  ),
+  s('query.timeout', '2m', 'Maximum time a query may take before being aborted. Use with server mode only.'),
+  s('query.max-concurrency', '20', 'Maximum number of queries executed concurrently. Use with server mode only.'),
+  s(
+    'query.max-samples',
+    '50000000',
+    'Maximum number of samples a single query can load into memory. Note that queries will fail if they try to load more samples than this into memory, so this also limits the number of samples a query can return. Use with server mode only.',
+  ),
+  {
+    ...s(
+      'enable-feature',
+      '',
+      'Comma separated feature names to enable. Valid options: exemplar-storage, extra-scrape-metrics, promql-delayed-name-removal, promql-experimental-functions, promql-extended-range-selectors, promql-per-step-stats, xor2-encoding. See https://prometheus.io/docs/prometheus/latest/feature_flags/ for more details.',
+      { placeholder: '...' },
+    ),
+    kind: 'repeated',
+  },
+  s('log.level', 'info', 'Only log messages with the given severity or above. One of: [debug, info, warn, error]'),
+  s('log.format', 'logfmt', 'Output format of log messages. One of: [logfmt, json]'),
+];
+
+/** Parsed flag values: strings, with every value of repeated flags. */
+export interface Flags {
+  /** The value of a flag (the last one given, or its default). */
+  get(name: string): string;
+  /** Every value of a repeated flag (its default when none was given). */
+  getAll(name: string): string[];
+  /** Whether the flag was given on the command line. */
+  given(name: string): boolean;
+  /** Every flag and its value, as `status/flags` shows them. */
+  all(): Record<string, string>;
+  readonly help: boolean;
+  readonly version: boolean;
+}
+
+/** A command line kingpin would refuse: Prometheus prints it and exits with 2. */
+export class FlagError extends Error {
+  override readonly name = 'FlagError';
+}
+
+const BOOL_VALUES: Readonly<Record<string, boolean>> = { true: true, false: false, '1': true, '0': false };
+
+/** Parses `argv` (without the program) against {@link FLAGS}. Throws FlagError as kingpin would. */
+export function parseFlags(argv: readonly string[]): Flags {
+  const byName = new Map(FLAGS.map((f) => [f.name, f]));
+  const values = new Map<string, string[]>();
+  let help = false;
+  let version = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    // `pnpm start -- --flag` passes the `--` on: nothing follows that is not a flag, so it is skipped.
+    if (arg === '--') continue;
+    if (arg === '-h' || arg === '--help') {
+      help = true;
+      continue;
+    }
+    if (arg === '--version') {
+      version = true;
+      continue;
+    }
+    if (!arg.startsWith('--')) {
+      throw new FlagError(arg.startsWith('-') ? `unknown short flag '${arg}'` : `unexpected ${arg}`);
+    }
+    const eq = arg.indexOf('=');
+    let name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
+    let value: string | undefined = eq < 0 ? undefined : arg.slice(eq + 1);
+    let def = byName.get(name);
+    if (def === undefined && name.startsWith('no-') && byName.get(name.slice(3))?.kind === 'bool') {
+      name = name.slice(3);
+      def = byName.get(name)!;
+      if (value !== undefined) throw new FlagError(`unexpected value for flag '--no-${name}'`);
+      value = 'false';
+    }
+    if (def === undefined) throw new FlagError(`unknown long flag '--${name}'`);
+    if (def.kind === 'bool') {
+      const v = BOOL_VALUES[value ?? 'true'];
+      if (v === undefined) throw new FlagError(`invalid value ${JSON.stringify(value)} for flag '--${name}'`);
+      values.set(name, [String(v)]);
+      continue;
+    }
+    if (value === undefined) {
+      value = argv[++i];
+      if (value === undefined) throw new FlagError(`expected argument for flag '--${name}'`);
+    }
+    const list = values.get(name) ?? [];
+    list.push(value);
+    values.set(name, def.kind === 'repeated' ? list : [value]);
+  }
+  return {
+    help,
+    version,
+    get: (name) => {
+      const v = values.get(name);
+      return v === undefined ? (byName.get(name)?.default ?? '') : v[v.length - 1]!;
+    },
+    getAll: (name) => values.get(name) ?? (byName.get(name)?.default ? [byName.get(name)!.default] : []),
+    given: (name) => values.has(name),
+    all: () => {
+      const out: Record<string, string> = {};
+      for (const f of FLAGS) out[f.name] = (values.get(f.name) ?? [f.default]).join(',');
+      return out;
+    },
+  };
+}
+
+/** The --help text, laid out as kingpin prints Prometheus's. */
+export function helpText(program: string): string {
+  const lines = [`usage: ${program} [<flags>]`, '', 'The Prometheus monitoring server', '', 'Flags:'];
+  const rows: [string, string][] = [
+    ['  -h, --[no-]help', 'Show context-sensitive help (also try --help-long and --help-man).'],
+    ['      --[no-]version', 'Show application version.'],
+  ];
+  for (const f of FLAGS) {
+    let left: string;
+    if (f.kind === 'bool') left = `      --[no-]${f.name}`;
+    else if (f.default !== '')
+      left = `      --${f.name}=${JSON.stringify(f.default)}${f.kind === 'repeated' ? ' ...' : ''}`;
+    else left = `      --${f.name}=${f.placeholder ?? `<${f.name}>`}`;
+    rows.push([left, f.help]);
+  }
+  const width = 32;
+  for (const [left, help] of rows) {
+    if (left.length < width) lines.push(`${left.padEnd(width)} ${help}`);
+    else lines.push(left, `${' '.repeat(width)} ${help}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,94 @@
+// The `tsprom` command: flags, --help, --version, the server's start, SIGHUP reloads and
+// SIGTERM/SIGINT (or /-/quit) graceful shutdown. Exit codes as Prometheus: 0 after a clean
+// shutdown, 1 on a failure, 2 on bad flags or a configuration that does not load at start.
+import { readFileSync } from 'node:fs';
+import { FlagError, helpText, parseFlags } from './flags.js';
+import { isLogLevel, newLogger } from './logger.js';
+import { ConfigLoadError, Server } from './server.js';
+import { readSettings, SettingsError } from './server-options.js';
+
+/** tsprom's version (this package's). */
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/**
+ * Runs the server until a signal or /-/quit stops it; resolves with the exit code. Registers
+ * SIGHUP, SIGTERM and SIGINT handlers for its lifetime.
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  let flags: ReturnType<typeof parseFlags>;
+  try {
+    flags = parseFlags(argv);
+  } catch (err) {
+    if (!(err instanceof FlagError)) throw err;
+    process.stderr.write(`Error parsing command line arguments: ${err.message}\n`);
+    process.stderr.write(helpText('tsprom'));
+    return 2;
+  }
+  if (flags.help) {
+    process.stdout.write(helpText('tsprom'));
+    return 0;
+  }
+  const v = version();
+  if (flags.version) {
+    process.stdout.write(
+      `tsprom, version ${v} (Prometheus-compatible server in TypeScript)\n  node: ${process.version}\n  platform: ${process.platform}/${process.arch}\n`,
+    );
+    return 0;
+  }
+  const level = flags.get('log.level');
+  const format = flags.get('log.format');
+  if (!isLogLevel(level)) {
+    process.stderr.write(`Error parsing command line arguments: unrecognized log level ${JSON.stringify(level)}\n`);
+    return 2;
+  }
+  if (format !== 'logfmt' && format !== 'json') {
+    process.stderr.write(`Error parsing command line arguments: unrecognized log format ${JSON.stringify(format)}\n`);
+    return 2;
+  }
+  const logger = newLogger(level, format);
+  let settings: ReturnType<typeof readSettings>;
+  try {
+    settings = readSettings(flags);
+  } catch (err) {
+    if (!(err instanceof SettingsError)) throw err;
+    logger.log('error', err.message);
+    return 1;
+  }
+  for (const w of settings.warnings) logger.log('warn', w);
+
+  let quit!: () => void;
+  const quitting = new Promise<void>((resolve) => {
+    quit = resolve;
+  });
+  const onTerm = (): void => quit();
+  process.on('SIGTERM', onTerm);
+  process.on('SIGINT', onTerm);
+  let server: Server | undefined;
+  const onHup = (): void => {
+    // Failures are logged by reload and shown by prometheus_config_last_reload_successful.
+    server?.reload().catch(() => undefined);
+  };
+  process.on('SIGHUP', onHup);
+  try {
+    try {
+      server = await Server.start({ settings: settings.settings, flags, logger, version: v, onQuit: quit });
+    } catch (err) {
+      if (err instanceof ConfigLoadError) {
+        logger.log('error', err.message);
+        return 2;
+      }
+      logger.log('error', 'Error starting tsprom', { err });
+      return 1;
+    }
+    await quitting;
+    await server.stop();
+    return 0;
+  } finally {
+    process.off('SIGTERM', onTerm);
+    process.off('SIGINT', onTerm);
+    process.off('SIGHUP', onHup);
+  }
+}

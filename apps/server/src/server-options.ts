@@ -1,0 +1,152 @@
+// The server's settings, read from its flags and checked before anything starts (Prometheus's
+// flagConfig after kingpin: durations, sizes, the listen address, features).
+import { parseDuration, parseSize } from '@tsprom/config';
+import type { Flags } from './flags.js';
+
+/** Settings of a server, from its flags. Times in ms. */
+export interface ServerSettings {
+  readonly configFile: string;
+  /** True when --config.file was given: a missing file is then an error, never the default. */
+  readonly configFileGiven: boolean;
+  readonly listenHost: string;
+  readonly listenPort: number;
+  readonly listenAddress: string;
+  readonly externalURL: URL | undefined;
+  readonly routePrefix: string | undefined;
+  readonly enableLifecycle: boolean;
+  readonly enableAdmin: boolean;
+  readonly corsOrigin: RegExp;
+  readonly readTimeoutMs: number;
+  readonly maxConnections: number;
+  readonly dataDir: string;
+  readonly retentionMs: number | undefined;
+  readonly retentionBytes: number | undefined;
+  readonly noLockfile: boolean;
+  readonly lookbackDeltaMs: number;
+  readonly queryTimeoutMs: number;
+  readonly maxConcurrency: number;
+  readonly maxSamples: number;
+  readonly features: ReadonlySet<string>;
+}
+
+/** A flag value tsprom cannot run with; Prometheus reports it and exits with 1. */
+export class SettingsError extends Error {
+  override readonly name = 'SettingsError';
+}
+
+/** Features tsprom knows (`--enable-feature`). */
+export const KNOWN_FEATURES: ReadonlySet<string> = new Set([
+  'exemplar-storage',
+  'promql-per-step-stats',
+  'promql-experimental-functions',
+  'promql-delayed-name-removal',
+  'promql-extended-range-selectors',
+  'xor2-encoding',
+]);
+
+/** Splits `host:port` (`:9090`, `[::1]:9090`). */
+export function splitListenAddress(addr: string): { host: string; port: number } {
+  const i = addr.lastIndexOf(':');
+  if (i < 0) throw new SettingsError(`address ${addr}: missing port in address`);
+  let host = addr.slice(0, i);
+  if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
+  const p = addr.slice(i + 1);
+  const port = Number(p);
+  if (!/^\d+$/.test(p) || port > 65535) throw new SettingsError(`address ${addr}: invalid port`);
+  return { host, port };
+}
+
+function int(flags: Flags, name: string): number {
+  const v = flags.get(name);
+  if (!/^-?\d+$/.test(v))
+    throw new SettingsError(`invalid value ${JSON.stringify(v)} for flag --${name}: expected an integer`);
+  return Number(v);
+}
+
+function duration(flags: Flags, name: string): number {
+  try {
+    return parseDuration(flags.get(name));
+  } catch (err) {
+    throw new SettingsError(
+      `invalid value ${JSON.stringify(flags.get(name))} for flag --${name}: ${(err as Error).message}`,
+    );
+  }
+}
+
+/** Checks the flags and reads them into settings. Throws SettingsError naming the flag. */
+export function readSettings(flags: Flags): { settings: ServerSettings; warnings: string[] } {
+  const warnings: string[] = [];
+  for (const name of ['web.enable-remote-write-receiver', 'web.enable-otlp-receiver']) {
+    if (flags.get(name) === 'true') throw new SettingsError(`--${name} is not supported by tsprom yet`);
+  }
+  if (flags.get('web.config.file') !== '') {
+    throw new SettingsError('--web.config.file (TLS and authentication) is not supported by tsprom yet');
+  }
+  const addresses = flags.getAll('web.listen-address');
+  if (addresses.length > 1) warnings.push(`only the first --web.listen-address is served: ${addresses[0]}`);
+  const listenAddress = addresses[0] ?? '0.0.0.0:9090';
+  const { host, port } = splitListenAddress(listenAddress);
+  const features = new Set<string>();
+  for (const v of flags.getAll('enable-feature')) {
+    for (const f of v.split(',')) {
+      const name = f.trim();
+      if (name === '') continue;
+      if (KNOWN_FEATURES.has(name)) features.add(name);
+      else warnings.push(`Unknown option for --enable-feature: ${name}`);
+    }
+  }
+  let externalURL: URL | undefined;
+  const ext = flags.get('web.external-url');
+  if (ext !== '') {
+    try {
+      externalURL = new URL(ext);
+    } catch {
+      throw new SettingsError(`invalid value ${JSON.stringify(ext)} for flag --web.external-url: not a URL`);
+    }
+  }
+  let cors: RegExp;
+  try {
+    cors = new RegExp(`^(?:${flags.get('web.cors.origin')})$`);
+  } catch (err) {
+    throw new SettingsError(
+      `could not compile CORS regex string ${JSON.stringify(flags.get('web.cors.origin'))}: ${(err as Error).message}`,
+    );
+  }
+  let retentionBytes: number | undefined;
+  if (flags.get('storage.tsdb.retention.size') !== '') {
+    try {
+      retentionBytes = parseSize(flags.get('storage.tsdb.retention.size'));
+    } catch (err) {
+      throw new SettingsError(`invalid value for flag --storage.tsdb.retention.size: ${(err as Error).message}`);
+    }
+  }
+  const maxConcurrency = int(flags, 'query.max-concurrency');
+  if (maxConcurrency < 1) throw new SettingsError('--query.max-concurrency must be at least 1');
+  return {
+    warnings,
+    settings: {
+      configFile: flags.get('config.file'),
+      configFileGiven: flags.given('config.file'),
+      listenHost: host,
+      listenPort: port,
+      listenAddress,
+      externalURL,
+      routePrefix: flags.given('web.route-prefix') ? flags.get('web.route-prefix') : undefined,
+      enableLifecycle: flags.get('web.enable-lifecycle') === 'true',
+      enableAdmin: flags.get('web.enable-admin-api') === 'true',
+      corsOrigin: cors,
+      readTimeoutMs: duration(flags, 'web.read-timeout'),
+      maxConnections: int(flags, 'web.max-connections'),
+      dataDir: flags.get('storage.tsdb.path'),
+      retentionMs:
+        flags.get('storage.tsdb.retention.time') === '' ? undefined : duration(flags, 'storage.tsdb.retention.time'),
+      retentionBytes,
+      noLockfile: flags.get('storage.tsdb.no-lockfile') === 'true',
+      lookbackDeltaMs: duration(flags, 'query.lookback-delta'),
+      queryTimeoutMs: duration(flags, 'query.timeout'),
+      maxConcurrency,
+      maxSamples: int(flags, 'query.max-samples'),
+      features,
+    },
+  };
+}

@@ -1,0 +1,460 @@
+// Prometheus: cmd/prometheus/main.go: the server's startup order (config checked, web listening
+// and answering 503, TSDB opened with its WAL replayed, discovery, scrape, engine, ready), its
+// reloaders (SIGHUP, /-/reload) and its graceful shutdown.
+import { existsSync } from 'node:fs';
+import { mkdir, readdir } from 'node:fs/promises';
+import { availableParallelism, hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createAPIHandler, createFederateHandler, type RuntimeInfo, type WALReplayStatus } from '@tsprom/api';
+import {
+  type Config,
+  configToYAML,
+  formatDuration,
+  formatSize,
+  loadConfig,
+  loadConfigFile,
+  loadScrapeConfigFiles,
+} from '@tsprom/config';
+import { defaultSDRegistry, Manager as DiscoveryManager } from '@tsprom/discovery';
+import { Labels } from '@tsprom/labels';
+import { Engine } from '@tsprom/promql';
+import { Manager as ScrapeManager } from '@tsprom/scrape';
+import { DB } from '@tsprom/tsdb';
+import { defaultConfigYAML, selfTarget } from './default-config.js';
+import type { Flags } from './flags.js';
+import { InstrumentedEngine } from './engine-metrics.js';
+import type { Logger } from './logger.js';
+import { Registry, single } from './metrics-registry.js';
+import { ProcessMetrics } from './process-metrics.js';
+import type { ServerSettings } from './server-options.js';
+import { discoveryMetrics, scrapeMetrics, tsdbMetrics } from './storage-metrics.js';
+import { WebHandler } from './web.js';
+
+/** The configuration could not be loaded at startup: Prometheus exits with 2 then. */
+export class ConfigLoadError extends Error {
+  override readonly name = 'ConfigLoadError';
+}
+
+/** What a server is started with. */
+export interface ServerInit {
+  readonly settings: ServerSettings;
+  readonly flags: Flags;
+  readonly logger: Logger;
+  readonly version: string;
+  /** Called when /-/quit asks the process to stop. */
+  readonly onQuit: () => void;
+}
+
+/** A loaded configuration with the scrape configs of its scrape_config_files. */
+interface LoadedConfig {
+  readonly config: Config;
+  readonly scrapeConfigs: Config['scrapeConfigs'];
+}
+
+const DEFAULT_RETENTION_MS = 15 * 86_400_000;
+
+/** A running tsprom server. */
+export class Server {
+  readonly #init: ServerInit;
+  readonly #log: Logger;
+  readonly #web: WebHandler;
+  readonly #registry = new Registry();
+  readonly #process = new ProcessMetrics();
+  readonly #engine: InstrumentedEngine;
+  readonly #startTime = Date.now();
+  #db: DB | undefined;
+  #scrape: ScrapeManager | undefined;
+  #discovery: DiscoveryManager | undefined;
+  #scrapeRunning: Promise<void> | undefined;
+  readonly #stopDiscovery = new AbortController();
+  #config: Config | undefined;
+  #defaultConfigText: string | undefined;
+  #ready = false;
+  #reloadSuccess = false;
+  #lastReloadTime = 0;
+  #reloadQueue: Promise<void> = Promise.resolve();
+  #walStatus: WALReplayStatus = { min: 0, max: 0, current: 0 };
+  #address = '';
+  #stopped: Promise<void> | undefined;
+
+  private constructor(init: ServerInit) {
+    this.#init = init;
+    this.#log = init.logger;
+    const s = init.settings;
+    const f = s.features;
+    const engine = new Engine({
+      timeoutMs: s.queryTimeoutMs,
+      maxSamples: s.maxSamples,
+      lookbackDeltaMs: s.lookbackDeltaMs,
+      enablePerStepStats: f.has('promql-per-step-stats'),
+      enableDelayedNameRemoval: f.has('promql-delayed-name-removal'),
+      enableExperimentalFunctions: f.has('promql-experimental-functions'),
+      enableExtendedRangeSelectors: f.has('promql-extended-range-selectors'),
+    });
+    this.#engine = new InstrumentedEngine(engine, s.maxConcurrency);
+    const api = createAPIHandler({
+      // The DB opens after the web server listens; the API answers 503 until it is open.
+      queryable: { querier: (mint, maxt) => this.#openDB().querier(mint, maxt) },
+      engine: this.#engine,
+      isReady: () => this.#ready,
+      maxConcurrency: s.maxConcurrency,
+      enablePerStepStats: f.has('promql-per-step-stats'),
+      parserOptions: {
+        enableExperimentalFunctions: f.has('promql-experimental-functions'),
+        enableExtendedRangeSelectors: f.has('promql-extended-range-selectors'),
+      },
+      corsOrigin: s.corsOrigin,
+      targets: {
+        targetsActive: () => this.#scrape?.targetsActive() ?? new Map(),
+        targetsDropped: () => this.#scrape?.targetsDropped() ?? new Map(),
+        targetsDroppedCounts: () => this.#scrape?.targetsDroppedCounts() ?? new Map(),
+      },
+      exemplars: {
+        // Without the feature there is no exemplar storage: Prometheus answers `data: null`.
+        selectExemplars: (start, end, sets) =>
+          f.has('exemplar-storage') ? this.#openDB().exemplars(start, end, ...sets) : undefined,
+      },
+      enableAdmin: s.enableAdmin,
+      admin: {
+        delete: (mint, maxt, ...ms) => this.#openDB().delete(mint, maxt, ...ms),
+        cleanTombstones: () => this.#openDB().cleanTombstones(),
+        snapshot: (skipHead) => this.#snapshot(skipHead),
+      },
+      status: {
+        config: () => (this.#config === undefined ? '' : configToYAML(this.#config)),
+        flags: () => init.flags.all(),
+        runtimeInfo: () => this.#runtimeInfo(),
+        buildInfo: () => ({
+          version: init.version,
+          revision: '',
+          branch: '',
+          buildUser: '',
+          buildDate: '',
+          goVersion: `node${process.versions.node}`,
+        }),
+        walReplay: () => this.#walStatus,
+        headStats: () => {
+          const db = this.#openDB();
+          const st = db.stats();
+          // An empty head after blocks starts where the last block ends, as Prometheus's.
+          const lastBlock = db.blocks().at(-1);
+          const empty = st.numSeries === 0 || !Number.isFinite(st.minTime);
+          const edge = empty && lastBlock !== undefined ? lastBlock.maxTime : undefined;
+          return {
+            numSeries: st.numSeries,
+            numLabelPairs: st.numLabelPairs,
+            chunkCount: st.numChunks,
+            minTime: edge ?? st.minTime,
+            maxTime: edge ?? st.maxTime,
+          };
+        },
+      },
+      globalURL: this.#globalURL,
+    });
+    const federate = createFederateHandler({
+      queryable: { querier: (mint, maxt) => this.#openDB().querier(mint, maxt) },
+      lookbackDeltaMs: s.lookbackDeltaMs,
+      externalLabels: () => this.#config?.global.externalLabels ?? Labels.EMPTY,
+    });
+    this.#web = new WebHandler({
+      api: (req) => api(req),
+      // Prometheus serves /federate only when ready, as the API.
+      federate: (req) =>
+        this.#ready ? federate(req) : Promise.resolve(new Response('Service Unavailable', { status: 503 })),
+      routePrefix: routePrefix(s),
+      enableLifecycle: s.enableLifecycle,
+      isReady: () => this.#ready,
+      metricsText: () => this.#registry.text(),
+      reload: () => this.reload(),
+      quit: init.onQuit,
+      logger: init.logger.with({ component: 'web' }),
+      readTimeoutMs: s.readTimeoutMs,
+      maxConnections: s.maxConnections,
+    });
+    this.#registerMetrics();
+  }
+
+  /** The address the web server listens on (`host:port`). */
+  get address(): string {
+    return this.#address;
+  }
+
+  #openDB(): DB {
+    if (this.#db === undefined) throw new Error('the TSDB is not open yet');
+    return this.#db;
+  }
+
+  /**
+   * Starts a server in Prometheus's order: the configuration is checked, the web server listens
+   * (answering 503 until ready), the TSDB opens (replaying its WAL), discovery and scraping start
+   * with the configuration applied, then the server is ready. Rejects with ConfigLoadError when
+   * the configuration does not load.
+   */
+  static async start(init: ServerInit): Promise<Server> {
+    const srv = new Server(init);
+    try {
+      await srv.#start();
+    } catch (err) {
+      // Whatever started (the listener, the TSDB's lock) is released, or the process would hang.
+      await srv.stop().catch(() => undefined);
+      throw err;
+    }
+    return srv;
+  }
+
+  async #start(): Promise<void> {
+    const s = this.#init.settings;
+    const log = this.#log;
+    log.log('info', 'Starting tsprom', { version: this.#init.version, node: process.version });
+    const useDefault = !s.configFileGiven && !existsSync(s.configFile);
+    if (!useDefault) {
+      try {
+        await this.#loadConfig();
+      } catch (err) {
+        throw new ConfigLoadError(`Error loading config (--config.file=${s.configFile}): ${(err as Error).message}`, {
+          cause: err,
+        });
+      }
+    }
+    const addr = await this.#web.listen(s.listenHost, s.listenPort);
+    const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+    this.#address = `${host}:${addr.port}`;
+    log.log('info', 'Listening on', { address: this.#address });
+    const ext = s.externalURL ?? new URL(`http://${hostname()}:${addr.port}/`);
+    this.#setGlobalURL(ext, `${s.listenHost}:${addr.port}`);
+    if (useDefault) {
+      this.#defaultConfigText = defaultConfigYAML(selfTarget(s.listenHost, addr.port));
+      log.log('info', 'No configuration file found: using the default configuration (it scrapes this server)', {
+        file: s.configFile,
+      });
+    }
+
+    const dataDir = resolve(s.dataDir);
+    this.#walStatus = await walSegments(join(dataDir, 'wal'));
+    log.log('info', 'Starting TSDB ...', { path: dataDir });
+    const t0 = performance.now();
+    this.#db = await DB.open(dataDir, {
+      retentionMs: s.retentionMs ?? (s.retentionBytes !== undefined ? 0 : DEFAULT_RETENTION_MS),
+      retentionBytes: s.retentionBytes,
+      noLockfile: s.noLockfile,
+      maxExemplars: s.features.has('exemplar-storage') ? 100_000 : 0,
+      floatChunkEncoding: s.features.has('xor2-encoding') ? 'xor2' : 'xor',
+      logger: (msg, level) => log.log(level, msg, { component: 'tsdb' }),
+    });
+    this.#walStatus = { ...this.#walStatus, current: this.#walStatus.max };
+    log.log('info', 'TSDB started', { duration: `${Math.round(performance.now() - t0)}ms` });
+
+    const scrapeLog = log.with({ component: 'scrape manager' });
+    this.#scrape = new ScrapeManager({
+      appendable: this.#db,
+      hostname: hostname(),
+      logger: (level, msg, fields) => scrapeLog.log(level, msg, fields),
+    });
+    const sdLog = log.with({ component: 'discovery manager scrape' });
+    this.#discovery = new DiscoveryManager({
+      name: 'scrape',
+      registry: defaultSDRegistry,
+      logger: {
+        error: (m, f) => sdLog.log('error', m, f),
+        warn: (m, f) => sdLog.log('warn', m, f),
+        info: (m, f) => sdLog.log('info', m, f),
+        debug: (m, f) => sdLog.log('debug', m, f),
+      },
+    });
+    this.#discovery.start();
+    this.#scrapeRunning = this.#scrape.run(this.#discovery.updates(this.#stopDiscovery.signal));
+    await this.reload();
+    this.#ready = true;
+    log.log('info', 'Server is ready to receive web requests.');
+  }
+
+  #setGlobalURL(ext: URL, listen: string): void {
+    // GlobalURLOptions is read per request; the API holds the object the constructor built.
+    this.#globalURL.host = ext.host;
+    this.#globalURL.scheme = ext.protocol.replace(/:$/, '');
+    this.#globalURL.listenAddress = listen;
+  }
+
+  readonly #globalURL = { listenAddress: '', host: '', scheme: 'http' };
+
+  /** Loads the configuration file (or the default) with every scrape config file. */
+  async #loadConfig(): Promise<LoadedConfig> {
+    const s = this.#init.settings;
+    const env = (k: string): string | undefined => process.env[k];
+    const config =
+      this.#defaultConfigText !== undefined
+        ? loadConfig(this.#defaultConfigText, { sdLoader: defaultSDRegistry, env })
+        : await loadConfigFile(s.configFile, { sdLoader: defaultSDRegistry, env });
+    const scrapeConfigs = await loadScrapeConfigFiles(config, { sdLoader: defaultSDRegistry });
+    return { config, scrapeConfigs };
+  }
+
+  /**
+   * Prometheus reloadConfig: loads the configuration and runs the reloaders in order (scrape
+   * manager, then scrape discovery). On failure the previous configuration stays active,
+   * `prometheus_config_last_reload_successful` is 0, and the promise rejects with why.
+   */
+  reload(): Promise<void> {
+    const run = async (): Promise<void> => {
+      const s = this.#init.settings;
+      const file = this.#defaultConfigText === undefined ? s.configFile : '(default configuration)';
+      const t0 = performance.now();
+      this.#log.log('info', 'Loading configuration file', { filename: file });
+      try {
+        let loaded: LoadedConfig;
+        try {
+          loaded = await this.#loadConfig();
+        } catch (err) {
+          throw new Error(
+            `couldn't load configuration (--config.file=${JSON.stringify(s.configFile)}): ${(err as Error).message}`,
+            {
+              cause: err,
+            },
+          );
+        }
+        const { config, scrapeConfigs } = loaded;
+        await this.#scrape!.applyConfig({ global: config.global, scrapeConfigs });
+        await this.#discovery!.applyConfig(
+          new Map(scrapeConfigs.map((sc) => [sc.jobName, sc.serviceDiscoveryConfigs])),
+        );
+        this.#config = config;
+        this.#reloadSuccess = true;
+        this.#lastReloadTime = Date.now();
+        this.#log.log('info', 'Completed loading of configuration file', {
+          filename: file,
+          totalDuration: `${Math.round(performance.now() - t0)}ms`,
+        });
+      } catch (err) {
+        this.#reloadSuccess = false;
+        this.#log.log('error', 'Error reloading config', { err });
+        throw err;
+      }
+    };
+    const p = this.#reloadQueue.then(run);
+    this.#reloadQueue = p.catch(() => undefined);
+    return p;
+  }
+
+  async #snapshot(skipHead: boolean): Promise<string> {
+    const db = this.#openDB();
+    const now = new Date();
+    const stamp = now
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d+Z$/, 'Z');
+    const rand = Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('');
+    const name = `${stamp}-${rand}`;
+    const dir = join(resolve(this.#init.settings.dataDir), 'snapshots', name);
+    await mkdir(dir, { recursive: true });
+    await db.snapshot(dir, !skipHead);
+    return name;
+  }
+
+  #runtimeInfo(): RuntimeInfo {
+    const s = this.#init.settings;
+    const parts: string[] = [];
+    const retention = s.retentionMs ?? (s.retentionBytes !== undefined ? 0 : DEFAULT_RETENTION_MS);
+    if (retention > 0) parts.push(formatDuration(retention));
+    if (s.retentionBytes !== undefined) parts.push(formatSize(s.retentionBytes));
+    return {
+      startTime: this.#startTime,
+      CWD: process.cwd(),
+      hostname: hostname(),
+      serverTime: Date.now(),
+      reloadConfigSuccess: this.#reloadSuccess,
+      lastConfigTime: this.#lastReloadTime,
+      corruptionCount: 0,
+      goroutineCount: process.getActiveResourcesInfo().length,
+      GOMAXPROCS: availableParallelism(),
+      GOMEMLIMIT: 0,
+      GOGC: '',
+      GODEBUG: '',
+      storageRetention: parts.join(' or '),
+    };
+  }
+
+  #registerMetrics(): void {
+    const r = this.#registry;
+    r.register(() => this.#process.collect());
+    r.register(() => this.#web.collect());
+    r.register(() => this.#engine.collect());
+    r.register(() => [
+      single(
+        'prometheus_build_info',
+        "A metric with a constant '1' value labeled by version, revision, branch, goversion from which prometheus was built, and the goos and goarch for the build.",
+        'gauge',
+        1,
+        {
+          branch: '',
+          goarch: process.arch,
+          goos: process.platform,
+          goversion: `node${process.versions.node}`,
+          revision: '',
+          version: this.#init.version,
+        },
+      ),
+      single(
+        'prometheus_ready',
+        'Whether Prometheus startup was fully completed and the server is ready for normal operation.',
+        'gauge',
+        this.#ready ? 1 : 0,
+      ),
+      single(
+        'prometheus_config_last_reload_successful',
+        'Whether the last configuration reload attempt was successful.',
+        'gauge',
+        this.#reloadSuccess ? 1 : 0,
+      ),
+      single(
+        'prometheus_config_last_reload_success_timestamp_seconds',
+        'Timestamp of the last successful configuration reload.',
+        'gauge',
+        Math.floor(this.#lastReloadTime / 1000),
+      ),
+    ]);
+    r.register(() => (this.#db === undefined ? [] : tsdbMetrics(this.#db)));
+    r.register(() => (this.#scrape === undefined ? [] : scrapeMetrics(this.#scrape)));
+    r.register(() => (this.#discovery === undefined ? [] : discoveryMetrics(this.#discovery)));
+  }
+
+  /**
+   * Graceful shutdown: not ready any more, discovery and scraping stop (no stale markers, as
+   * Prometheus), the web server closes, the TSDB flushes and closes. Idempotent.
+   */
+  stop(): Promise<void> {
+    this.#stopped ??= (async () => {
+      this.#ready = false;
+      this.#log.log('warn', 'Received an OS signal or /-/quit, exiting gracefully...');
+      this.#stopDiscovery.abort();
+      await this.#discovery?.stop();
+      await this.#scrape?.stop();
+      await this.#scrapeRunning;
+      this.#log.log('info', 'Scrape manager stopped');
+      await this.#web.close();
+      await this.#db?.close();
+      this.#process.stop();
+      this.#log.log('info', 'See you next time!');
+    })();
+    return this.#stopped;
+  }
+}
+
+/** Prometheus: the route prefix, from --web.route-prefix or the external URL's path ('' for `/`). */
+function routePrefix(s: ServerSettings): string {
+  const p = (s.routePrefix ?? s.externalURL?.pathname ?? '').replace(/^\/+|\/+$/g, '');
+  return p === '' ? '' : `/${p}`;
+}
+
+/** The first and last WAL segment numbers in `dir` (0 when none), for status/walreplay. */
+async function walSegments(dir: string): Promise<WALReplayStatus> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return { min: 0, max: 0, current: 0 }; // No WAL yet: nothing to replay.
+  }
+  const segs = names.filter((n) => /^\d{8}$/.test(n)).map(Number);
+  if (segs.length === 0) return { min: 0, max: 0, current: 0 };
+  const min = Math.min(...segs);
+  return { min, max: Math.max(...segs), current: min };
+}

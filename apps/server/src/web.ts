@@ -1,0 +1,162 @@
+// Prometheus: web/web.go Handler: the HTTP server of tsprom on node:http: the API under
+// <prefix>/api/v1, /metrics, and the management endpoints /-/healthy, /-/ready, /-/reload and
+// /-/quit (the last two only with --web.enable-lifecycle), with request metrics per handler.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIHandler } from '@tsprom/api';
+import type { Logger } from './logger.js';
+import { LabeledHistogram, LabeledValue, type MetricFamily } from './metrics-registry.js';
+import { toRequest, writeResponse } from './node-fetch-adapter.js';
+
+/** What the web handler needs from the server. */
+export interface WebOptions {
+  readonly api: APIHandler;
+  /** The `/federate` handler. */
+  readonly federate: APIHandler;
+  /** Path prefix of every route (`--web.route-prefix`), '' for none. */
+  readonly routePrefix: string;
+  readonly enableLifecycle: boolean;
+  readonly isReady: () => boolean;
+  readonly metricsText: () => string;
+  /** Reloads the configuration; rejects with why it failed. */
+  readonly reload: () => Promise<void>;
+  /** Starts a graceful shutdown. */
+  readonly quit: () => void;
+  readonly logger: Logger;
+  readonly readTimeoutMs: number;
+  readonly maxConnections: number;
+}
+
+const TEXT = { 'Content-Type': 'text/plain; charset=utf-8' };
+
+/** The HTTP side of the server. */
+export class WebHandler {
+  readonly #o: WebOptions;
+  readonly #server: Server;
+  readonly #requests = new LabeledValue('prometheus_http_requests_total', 'Counter of HTTP requests.', 'counter', [
+    'code',
+    'handler',
+  ]);
+  readonly #durations = new LabeledHistogram(
+    'prometheus_http_request_duration_seconds',
+    'Histogram of latencies for HTTP requests.',
+    'handler',
+    [0.1, 0.2, 0.4, 1, 3, 8, 20, 60, 120],
+  );
+  #quitting = false;
+
+  constructor(o: WebOptions) {
+    this.#o = o;
+    this.#server = createServer((req, res) => {
+      this.#serve(req, res).catch((err: unknown) => {
+        // A failure writing the answer (the client left): nothing more to send; logged.
+        o.logger.log('debug', 'error serving HTTP request', { err, path: req.url });
+        if (!res.headersSent) res.writeHead(500, TEXT);
+        res.end();
+      });
+    });
+    this.#server.requestTimeout = o.readTimeoutMs;
+    this.#server.maxConnections = o.maxConnections;
+  }
+
+  /** Starts listening on `host:port`; resolves with the address bound. */
+  listen(host: string, port: number): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(port, host === '' ? undefined : host, () => {
+        this.#server.off('error', reject);
+        resolve(this.#server.address() as AddressInfo);
+      });
+    });
+  }
+
+  /** Stops accepting connections and closes the idle ones; resolves when all are closed. */
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#server.close(() => resolve());
+      this.#server.closeIdleConnections();
+      // Open requests finish (they were already answered or are answering); keep-alive ones go.
+      setTimeout(() => this.#server.closeAllConnections(), 5000).unref();
+    });
+  }
+
+  collect(): MetricFamily[] {
+    return [this.#requests.collect(), this.#durations.collect()];
+  }
+
+  async #serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const t0 = performance.now();
+    const o = this.#o;
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname.startsWith(o.routePrefix) ? url.pathname.slice(o.routePrefix.length) || '/' : undefined;
+    const method = req.method ?? 'GET';
+    let handler = path ?? 'other';
+    const done = (code: number): void => {
+      this.#requests.inc([String(code), handler]);
+      this.#durations.observe(handler, (performance.now() - t0) / 1000);
+    };
+    const text = (code: number, body: string, headers: Record<string, string> = {}): void => {
+      res.writeHead(code, { ...TEXT, ...headers });
+      res.end(method === 'HEAD' ? undefined : body);
+      done(code);
+    };
+    if (path === undefined) return text(404, '404 page not found\n');
+    if (path.startsWith('/api/v1/')) {
+      handler = path.startsWith('/api/v1/label/') ? '/api/v1/label/:name/values' : path;
+      const host = req.headers.host ?? 'localhost';
+      const request = toRequest(req, res, `http://${host}`);
+      // The API is mounted at the route prefix: it sees paths from /api/v1 on.
+      const apiReq = o.routePrefix === '' ? request : new Request(request.url.replace(o.routePrefix, ''), request);
+      const response = await o.api(apiReq);
+      await writeResponse(res, response, method === 'HEAD');
+      return done(response.status);
+    }
+    if (path === '/federate') {
+      if (method !== 'GET' && method !== 'POST') return text(405, 'Method Not Allowed\n');
+      const response = await o.federate(toRequest(req, res, `http://${req.headers.host ?? 'localhost'}`));
+      await writeResponse(res, response, false);
+      return done(response.status);
+    }
+    switch (path) {
+      case '/-/healthy':
+        return text(200, 'Prometheus Server is Healthy.\n');
+      case '/-/ready':
+        return o.isReady() ? text(200, 'Prometheus Server is Ready.\n') : text(503, 'Service Unavailable');
+      case '/metrics':
+        return text(200, o.metricsText(), { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
+      case '/-/reload':
+      case '/-/quit':
+        return this.#lifecycle(path, method, text);
+      case '/':
+        return text(
+          200,
+          'tsprom: the web UI is not built yet. The HTTP API is served under /api/v1, self-metrics on /metrics.\n',
+        );
+      default:
+        handler = 'other';
+        return text(404, '404 page not found\n');
+    }
+  }
+
+  async #lifecycle(
+    path: '/-/reload' | '/-/quit',
+    method: string,
+    text: (code: number, body: string) => void,
+  ): Promise<void> {
+    if (method !== 'POST' && method !== 'PUT') return text(405, 'Only POST or PUT requests allowed');
+    if (!this.#o.enableLifecycle) return text(403, 'Lifecycle API is not enabled.');
+    if (path === '/-/quit') {
+      if (this.#quitting) return text(200, 'Termination already in progress.');
+      this.#quitting = true;
+      text(200, 'Requesting termination... Goodbye!');
+      this.#o.quit();
+      return;
+    }
+    try {
+      await this.#o.reload();
+      text(200, '');
+    } catch (err) {
+      text(500, `failed to reload config: ${(err as Error).message}\n`);
+    }
+  }
+}

@@ -1,0 +1,163 @@
+// What the API handler is given: the storage, the engine and the providers of everything else the
+// endpoints show (targets, config, flags, runtime). A server passes its own; an embedder passes
+// what it has and leaves the rest out.
+import type { Labels, Matcher } from '@tsprom/labels';
+import type { Engine, ParserOptions } from '@tsprom/promql';
+import type { Exemplar, Metadata, Queryable } from '@tsprom/storage-interfaces';
+
+/** The engine calls the API makes (an `Engine` of `@tsprom/promql`). */
+export type QueryEngine = Pick<Engine, 'newInstantQuery' | 'newRangeQuery'>;
+
+/** Metadata of one metric family a target exposes (`@tsprom/scrape`'s MetricMetadata fits). */
+export interface TargetMetricMetadata extends Metadata {
+  readonly metricFamily: string;
+}
+
+/**
+ * One scrape target as the API shows it. `@tsprom/scrape`'s Target fits this shape; the API
+ * reads it only.
+ */
+export interface APITarget {
+  /** Labels after relabeling, the `__`-prefixed ones included; empty for a dropped target. */
+  readonly labels: Labels;
+  /** Labels before relabeling. */
+  readonly discoveredLabels: Labels;
+  readonly health: 'up' | 'down' | 'unknown';
+  readonly lastError: Error | undefined;
+  /** Start of the last scrape, ms since the epoch; 0 before the first. */
+  readonly lastScrape: number;
+  readonly lastScrapeDurationMs: number;
+  /** The labels without the `__`-prefixed ones. */
+  publicLabels(): Labels;
+  /** The scrape URL. */
+  url(): string;
+  listMetadata(): readonly TargetMetricMetadata[];
+  getMetadata(metricFamily: string): TargetMetricMetadata | undefined;
+}
+
+/** Prometheus TargetRetriever: the scrape side's targets by scrape pool. */
+export interface TargetRetriever {
+  targetsActive(): ReadonlyMap<string, readonly APITarget[]>;
+  targetsDropped(): ReadonlyMap<string, readonly APITarget[]>;
+  targetsDroppedCounts(): ReadonlyMap<string, number>;
+}
+
+/** One series' exemplars (Prometheus exemplar.QueryResult). Times in ms. */
+export interface ExemplarQueryResult {
+  readonly seriesLabels: Labels;
+  readonly exemplars: readonly Exemplar[];
+}
+
+/** Prometheus ExemplarQueryable: exemplars in [start, end] (ms) of series matching any matcher set. */
+export interface ExemplarQueryable {
+  /** undefined when exemplar storage is off (answered as none found, as Prometheus does). */
+  selectExemplars(
+    start: number,
+    end: number,
+    matcherSets: Matcher[][],
+  ): readonly ExemplarQueryResult[] | undefined | Promise<readonly ExemplarQueryResult[] | undefined>;
+}
+
+/** The TSDB admin calls (`--web.enable-admin-api`), a `DB` of `@tsprom/tsdb` plus a snapshot dir. */
+export interface AdminDB {
+  delete(mint: number, maxt: number, ...matchers: Matcher[]): Promise<unknown>;
+  cleanTombstones(): Promise<unknown>;
+  /** Writes a snapshot (without the head when `skipHead`) and returns its name (a dir name). */
+  snapshot(skipHead: boolean): Promise<string>;
+}
+
+/** The head numbers of `status/tsdb`. Times in ms. */
+export interface TSDBHeadStats {
+  readonly numSeries: number;
+  readonly numLabelPairs: number;
+  readonly chunkCount: number;
+  readonly minTime: number;
+  readonly maxTime: number;
+}
+
+/** Prometheus WALReplayStatus: segments `min` to `max`, `current` being replayed. */
+export interface WALReplayStatus {
+  readonly min: number;
+  readonly max: number;
+  readonly current: number;
+}
+
+/** Prometheus PrometheusVersion (`status/buildinfo`). */
+export interface BuildInfo {
+  readonly version: string;
+  readonly revision: string;
+  readonly branch: string;
+  readonly buildUser: string;
+  readonly buildDate: string;
+  readonly goVersion: string;
+}
+
+/**
+ * Prometheus RuntimeInfo (`status/runtimeinfo`); the Go-runtime fields hold the nearest Node
+ * equivalents. Times in ms since the epoch.
+ */
+export interface RuntimeInfo {
+  readonly startTime: number;
+  readonly CWD: string;
+  readonly hostname: string;
+  readonly serverTime: number;
+  readonly reloadConfigSuccess: boolean;
+  readonly lastConfigTime: number;
+  readonly corruptionCount: number;
+  readonly goroutineCount: number;
+  readonly GOMAXPROCS: number;
+  readonly GOMEMLIMIT: number;
+  readonly GOGC: string;
+  readonly GODEBUG: string;
+  readonly storageRetention: string;
+}
+
+/** The server's state the status endpoints show. Each is optional: missing ones answer empty. */
+export interface StatusProvider {
+  /** The loaded prometheus.yml as YAML (`status/config`). */
+  config?(): string;
+  /** Every flag with its value (`status/flags`). */
+  flags?(): Readonly<Record<string, string>>;
+  runtimeInfo?(): RuntimeInfo | Promise<RuntimeInfo>;
+  buildInfo?(): BuildInfo;
+  walReplay?(): WALReplayStatus;
+  /** Head numbers for `status/tsdb`; the cardinality lists are computed from the queryable. */
+  headStats?(): TSDBHeadStats;
+}
+
+/** Where the server is reachable, for targets' `globalUrl` (Prometheus GlobalURLOptions). */
+export interface GlobalURLOptions {
+  /** The address the server listens on (`host:port`). */
+  readonly listenAddress: string;
+  /** Host (and port) of the external URL. */
+  readonly host: string;
+  /** Scheme of the external URL (`http`). */
+  readonly scheme: string;
+}
+
+/** Options of {@link createAPIHandler}. */
+export interface APIOptions {
+  readonly queryable: Queryable;
+  readonly engine: QueryEngine;
+  /** The current time in ms (default Date.now). */
+  readonly now?: () => number;
+  /** Path the API is served under (default `/api/v1`). */
+  readonly prefix?: string;
+  /** Until this says true, every endpoint but `status/walreplay` answers 503 (default: ready). */
+  readonly isReady?: () => boolean;
+  readonly targets?: TargetRetriever;
+  readonly exemplars?: ExemplarQueryable;
+  /** With `enableAdmin`, the TSDB admin endpoints use this. */
+  readonly admin?: AdminDB;
+  readonly enableAdmin?: boolean;
+  readonly status?: StatusProvider;
+  readonly globalURL?: GlobalURLOptions;
+  /** Queries run at once at most (`--query.max-concurrency`, default 20); the rest wait. */
+  readonly maxConcurrency?: number;
+  /** Whether the engine records per-step stats (`--enable-feature=promql-per-step-stats`). */
+  readonly enablePerStepStats?: boolean;
+  /** Parser features of format_query, parse_query and query_exemplars (the engine's, normally). */
+  readonly parserOptions?: ParserOptions;
+  /** Allowed CORS origins, fully anchored (`--web.cors.origin`, default `.*`). */
+  readonly corsOrigin?: RegExp;
+}

@@ -1,0 +1,113 @@
+// Prometheus: web/api/v1/api.go API.Register: the routes of /api/v1, their methods, readiness
+// and CORS, as a fetch-style handler that runs wherever Request and Response exist.
+import * as admin from './admin-api.js';
+import { APIError } from './api-error.js';
+import type { APIOptions } from './api-options.js';
+import * as expr from './expr-api.js';
+import { Form } from './form.js';
+import { QueryGate } from './query-gate.js';
+import * as queryAPI from './query-api.js';
+import type { RequestContext } from './request-context.js';
+import { type APIResult, corsHeaders, respond, respondError } from './respond.js';
+import * as seriesAPI from './series-api.js';
+import * as status from './status-api.js';
+import * as targetsAPI from './targets-api.js';
+
+type Endpoint = (c: RequestContext) => APIResult | Promise<APIResult>;
+
+interface Route {
+  readonly methods: readonly string[];
+  readonly fn: Endpoint;
+  /** Served before the server is ready (Prometheus: not wrapped in `ready`). */
+  readonly beforeReady?: boolean;
+}
+
+const GET = ['GET'];
+const GET_POST = ['GET', 'POST'];
+const POST_PUT = ['POST', 'PUT'];
+
+/** A fetch-style handler: a Request in, a Response out. */
+export type APIHandler = (req: Request) => Promise<Response>;
+
+/**
+ * Prometheus's HTTP API v1 over `opts.queryable` and `opts.engine`: the paths, parameters, JSON
+ * shapes, error types and status codes of Prometheus (see ../shared/reference/querying/api.md).
+ * Requests outside `opts.prefix` (default `/api/v1`) get 404. Uses only Request, Response,
+ * URL and AbortSignal: runs in Node, workers and browsers.
+ */
+export function createAPIHandler(opts: APIOptions): APIHandler {
+  const prefix = (opts.prefix ?? '/api/v1').replace(/\/$/, '');
+  const gate = new QueryGate(opts.maxConcurrency ?? 20);
+  const parserOptions = opts.parserOptions;
+  const routes = new Map<string, Route>([
+    ['/query', { methods: GET_POST, fn: queryAPI.query }],
+    ['/query_range', { methods: GET_POST, fn: queryAPI.queryRange }],
+    ['/query_exemplars', { methods: GET_POST, fn: (c) => expr.queryExemplars(c, parserOptions) }],
+    ['/format_query', { methods: GET_POST, fn: (c) => expr.formatQuery(c, parserOptions) }],
+    ['/parse_query', { methods: GET_POST, fn: (c) => expr.parseQuery(c, parserOptions) }],
+    ['/labels', { methods: GET_POST, fn: seriesAPI.labelNames }],
+    ['/series', { methods: GET_POST, fn: seriesAPI.series }],
+    ['/targets', { methods: GET, fn: targetsAPI.targets }],
+    ['/targets/metadata', { methods: GET, fn: targetsAPI.targetMetadata }],
+    ['/metadata', { methods: GET, fn: targetsAPI.metricMetadata }],
+    ['/alertmanagers', { methods: GET, fn: status.alertmanagers }],
+    ['/alerts', { methods: GET, fn: status.alerts }],
+    ['/rules', { methods: GET, fn: status.rules }],
+    ['/status/config', { methods: GET, fn: status.serveConfig }],
+    ['/status/runtimeinfo', { methods: GET, fn: status.serveRuntimeInfo }],
+    ['/status/buildinfo', { methods: GET, fn: status.serveBuildInfo }],
+    ['/status/flags', { methods: GET, fn: status.serveFlags }],
+    ['/status/tsdb', { methods: GET, fn: status.serveTSDBStatus }],
+    ['/status/walreplay', { methods: GET, fn: status.serveWALReplayStatus, beforeReady: true }],
+    ['/admin/tsdb/delete_series', { methods: POST_PUT, fn: admin.deleteSeries }],
+    ['/admin/tsdb/clean_tombstones', { methods: POST_PUT, fn: admin.cleanTombstones }],
+    ['/admin/tsdb/snapshot', { methods: POST_PUT, fn: admin.snapshot }],
+  ]);
+  const LABEL_VALUES = /^\/label\/([^/]+)\/values$/;
+  const now = opts.now ?? Date.now;
+
+  return async (req: Request): Promise<Response> => {
+    const url = new URL(req.url);
+    if (!url.pathname.startsWith(`${prefix}/`)) return notFound();
+    const path = url.pathname.slice(prefix.length);
+    let route = routes.get(path);
+    const params: Record<string, string> = {};
+    if (route === undefined) {
+      const m = LABEL_VALUES.exec(path);
+      if (m !== null) {
+        route = { methods: GET, fn: seriesAPI.labelValues };
+        params.name = decodeURIComponent(m[1]!);
+      }
+    }
+    const headers = corsHeaders(req, opts.corsOrigin);
+    const method = req.method === 'HEAD' ? 'GET' : req.method;
+    if (method === 'OPTIONS') return new Response(null, { status: 204, headers });
+    if (route === undefined) return notFound();
+    if (!route.methods.includes(method)) {
+      headers.set('Allow', [...route.methods, 'OPTIONS'].join(', '));
+      headers.set('Content-Type', 'text/plain; charset=utf-8');
+      return new Response('Method Not Allowed\n', { status: 405, headers });
+    }
+    if (route.beforeReady !== true && opts.isReady !== undefined && !opts.isReady()) {
+      return new Response('Service Unavailable', { status: 503, headers });
+    }
+    try {
+      const form = await Form.read(req, url);
+      const c: RequestContext = { req, url, form, params, opts, gate, signal: req.signal, now };
+      const result = await route.fn(c);
+      return respond(result, form.get('query'), headers);
+    } catch (err) {
+      if (err instanceof APIError) return respondError(err, headers);
+      // A bug in an endpoint: answered as Prometheus answers a panic it recovered, never a crash.
+      const msg = err instanceof Error ? err.message : String(err);
+      return respondError(new APIError('internal', msg, { cause: err }), headers);
+    }
+  };
+}
+
+function notFound(): Response {
+  return new Response('404 page not found\n', {
+    status: 404,
+    headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+  });
+}
