@@ -165,6 +165,23 @@ describe('Manager', () => {
   });
 });
 
+describe('Manager.stop', () => {
+  it('ends an updates() iteration that has no abort signal, waiting or not yet started', async () => {
+    const manager = new Manager({ updateIntervalMs: 10, logger: quietLogger() });
+    manager.start();
+    const waiting = manager.updates()[Symbol.asyncIterator]();
+    const pending = waiting.next(); // Waits: nothing has been sent yet.
+    await manager.applyConfig(new Map([['a', [{ key: 'static_configs', config: { targets: ['h:1'] } }]]]));
+    expect(addrs((await pending).value as TargetSets)).toEqual({ a: ['h:1'] });
+    const again = waiting.next(); // Waits for a change that never comes.
+    await manager.stop();
+    expect(await again).toEqual({ done: true, value: undefined });
+    // An iteration begun after stop ends at once, without yielding the last state.
+    const late = manager.updates()[Symbol.asyncIterator]();
+    expect(await late.next()).toEqual({ done: true, value: undefined });
+  });
+});
+
 describe('Manager coalescing', () => {
   beforeEach(() => {
     vi.useFakeTimers();

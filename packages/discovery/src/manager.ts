@@ -78,6 +78,8 @@ export class Manager {
   readonly #targets = new Map<string, Map<string, TargetGroup>>();
   readonly #discovered = new Map<string, number>();
   readonly #listeners = new Set<TargetSetsListener>();
+  /** Wakes each waiting {@link updates} consumer when the manager stops. */
+  readonly #stopWakers = new Set<() => void>();
   #pendingSend = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #lastSendAt = Number.NEGATIVE_INFINITY;
@@ -105,6 +107,7 @@ export class Manager {
     this.#stopped = true;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
+    for (const wake of [...this.#stopWakers]) wake();
     await this.#applying;
     const running = this.#providers.map((p) => {
       p.abort?.abort();
@@ -138,6 +141,7 @@ export class Manager {
     });
     const onAbort = () => wake?.();
     signal?.addEventListener('abort', onAbort, { once: true });
+    this.#stopWakers.add(onAbort);
     try {
       for (;;) {
         if (latest === undefined && !signal?.aborted && !this.#stopped) {
@@ -154,6 +158,7 @@ export class Manager {
       }
     } finally {
       unsubscribe();
+      this.#stopWakers.delete(onAbort);
       signal?.removeEventListener('abort', onAbort);
     }
   }

@@ -10,6 +10,7 @@ import {
   request as httpRequest,
   type Server,
 } from 'node:http';
+import { createSecureServer as createHttp2Server } from 'node:http2';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -273,5 +274,34 @@ describe('TLS', () => {
     );
     expect(insecure.body).toBe('a 1\n');
     await close(srv);
+  });
+
+  it('enable_http2 (the default) scrapes an HTTPS target over HTTP/2; enable_http2: false over HTTP/1.1', async ({
+    skip,
+  }) => {
+    if (certs === undefined) return skip('openssl is not installed');
+    const versions: string[] = [];
+    const srv = createHttp2Server(
+      { cert: readFileSync(certs.cert), key: readFileSync(certs.key), allowHTTP1: true },
+      (req, res) => {
+        versions.push(req.httpVersion);
+        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+        res.end('a 1\n');
+      },
+    );
+    await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+    const addr = `127.0.0.1:${(srv.address() as AddressInfo).port}`;
+    try {
+      const tls = `    scheme: https\n    tls_config:\n      ca_file: ${certs.ca}\n`;
+      const h2 = await scrapeWith(`scrape_configs:\n  - job_name: j\n${tls}`, addr);
+      expect(h2.error).toBeUndefined();
+      expect(h2.body).toBe('a 1\n');
+      const h1 = await scrapeWith(`scrape_configs:\n  - job_name: j\n    enable_http2: false\n${tls}`, addr);
+      expect(h1.error).toBeUndefined();
+      expect(h1.body).toBe('a 1\n');
+      expect(versions).toEqual(['2.0', '1.1']);
+    } finally {
+      await new Promise<void>((resolve) => srv.close(() => resolve()));
+    }
   });
 });

@@ -12,8 +12,8 @@ import { OAuth2TokenSource } from './oauth2-token-source.js';
  * with keep-alive (connections are reused across scrapes of a target), TLS and proxy settings,
  * and the authentication headers. Secret files (password_file, credentials_file, http_headers
  * files) are read on every request as Prometheus does, so rotated credentials apply at once.
- * `enable_http2` is not used: requests go over HTTP/1.1. Safe for concurrent requests; `close`
- * ends its connections.
+ * With `enable_http2` (the default) HTTPS targets are scraped over HTTP/2 when they offer it (ALPN).
+ * Safe for concurrent requests; `close` ends its connections.
  */
 export class HTTPClient {
   /** The dispatcher requests go through. */
@@ -30,7 +30,7 @@ export class HTTPClient {
   /** Makes a client; reads the TLS files. Rejects when one cannot be read. */
   static async create(cfg: HTTPClientConfig): Promise<HTTPClient> {
     const connect = await tlsConnectOptions(cfg.tlsConfig);
-    const dispatcher = newDispatcher(cfg, connect, cfg.followRedirects);
+    const dispatcher = newDispatcher(cfg, connect, cfg.followRedirects, cfg.enableHTTP2);
     const oauth2 = cfg.oauth2 === undefined ? undefined : await OAuth2TokenSource.create(cfg.oauth2);
     return new HTTPClient(dispatcher, cfg, oauth2);
   }

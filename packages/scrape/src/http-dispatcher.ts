@@ -39,9 +39,18 @@ export async function tlsConnectOptions(tls: TLSConfig): Promise<Record<string, 
   };
 }
 
-/** A keep-alive undici dispatcher for `connect` options, through the proxy `p` configures. */
-export function newDispatcher(p: ProxyConfig, connect: Record<string, unknown>, followRedirects: boolean): Dispatcher {
-  const agentOpts = { keepAliveTimeout: IDLE_TIMEOUT_MS, keepAliveMaxTimeout: IDLE_TIMEOUT_MS, connect };
+/**
+ * A keep-alive undici dispatcher for `connect` options, through the proxy `p` configures. With
+ * `allowH2` (`enable_http2`), HTTPS connections offer HTTP/2 by ALPN, as Go's transport does; plain
+ * HTTP stays HTTP/1.1 (Go does not speak h2c either).
+ */
+export function newDispatcher(
+  p: ProxyConfig,
+  connect: Record<string, unknown>,
+  followRedirects: boolean,
+  allowH2 = false,
+): Dispatcher {
+  const agentOpts = { keepAliveTimeout: IDLE_TIMEOUT_MS, keepAliveMaxTimeout: IDLE_TIMEOUT_MS, connect, allowH2 };
   const proxyHeaders: Record<string, string> = {};
   for (const [k, vs] of p.proxyConnectHeader) proxyHeaders[k] = vs.map((s) => s.reveal()).join(', ');
   // proxyTunnel false: plain-HTTP targets are fetched through the proxy with an absolute URL, as

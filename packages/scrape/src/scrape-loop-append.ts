@@ -120,7 +120,7 @@ export async function appendScrape(
   if (sliceUsedUp()) await yieldToEventLoop();
   let p: Parser;
   try {
-    p = await newScrapeParser(body, contentType, {
+    p = newScrapeParser(body, contentType, {
       fallbackScrapeProtocol: o.fallbackScrapeProtocol,
       alwaysScrapeClassicHistograms: o.alwaysScrapeClassicHistograms,
       nativeHistograms: o.nativeHistograms,

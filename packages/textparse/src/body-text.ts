@@ -95,3 +95,52 @@ export function byteOffsetOf(s: string, end: number): number {
   }
   return n;
 }
+
+/**
+ * A body decoded a piece at a time, each piece ending at the end of a line (a newline byte is
+ * never part of a multi-byte UTF-8 sequence, so the pieces decode exactly as the whole would).
+ * The text parsers take a big body this way, so that no string of the whole body is ever made:
+ * decoding and parsing then advance together, a piece of about `size` bytes at a time.
+ */
+export class BodyPieces {
+  readonly body: Uint8Array;
+  readonly size: number;
+  /** Byte offset in `body` of the first char of the parser's current text. */
+  textStart = 0;
+  #pos = 0;
+
+  constructor(body: Uint8Array, size: number) {
+    this.body = body;
+    this.size = size;
+  }
+
+  /** Bytes decoded so far. */
+  get decoded(): number {
+    return this.#pos;
+  }
+
+  /** Whether every byte has been decoded. */
+  get done(): boolean {
+    return this.#pos >= this.body.length;
+  }
+
+  /** Decodes the next piece: `size` bytes and the rest of the line they end in ('' when done). */
+  next(): string {
+    const b = this.body;
+    const a = this.#pos;
+    let e = Math.min(a + this.size, b.length);
+    if (e < b.length) {
+      const nl = b.indexOf(0x0a, e - 1);
+      e = nl < 0 ? b.length : nl + 1;
+    }
+    this.#pos = e;
+    return decodeBody(b.subarray(a, e));
+  }
+
+  /** Lines (newline bytes) before byte `end`: for error positions, so only counted on an error. */
+  linesBefore(end: number): number {
+    let n = 0;
+    for (let k = this.body.indexOf(0x0a); k >= 0 && k < end; k = this.body.indexOf(0x0a, k + 1)) n++;
+    return n;
+  }
+}

@@ -48,6 +48,8 @@ export interface OpenMetricsParserOptions {
    * created timestamps are ingested as zero samples); they stay readable via `createdTimestamp()`.
    */
   skipCreatedSeries?: boolean;
+  /** Size of the pieces a big body is decoded and parsed in (default 256 KiB). */
+  pieceBytes?: number;
 }
 
 /** Metric types whose series may have a `_created` line (Prometheus typeRequiresCT). */
@@ -83,7 +85,7 @@ export class OpenMetricsParser extends TextParserBase {
   #peek: OpenMetricsParser | undefined;
 
   constructor(body: Uint8Array | string, options: OpenMetricsParserOptions = {}) {
-    super(body);
+    super(body, options.pieceBytes);
     this.#skipCreated = options.skipCreatedSeries ?? false;
   }
 
@@ -96,6 +98,7 @@ export class OpenMetricsParser extends TextParserBase {
   }
 
   #next(): Entry {
+    if (this.i >= this.len) this.nextPiece();
     this.start = this.i;
     this.offsets.length = 0;
     this.#eOffsets.length = 0;
@@ -104,6 +107,7 @@ export class OpenMetricsParser extends TextParserBase {
     const t = this.#lex();
     switch (t) {
       case Tok.EOFWord:
+        if (this.i >= this.len) this.nextPiece();
         if (this.#lex() !== Tok.EOF) this.fail('unexpected data after # EOF', this.tokStart);
         return Entry.EOF;
       case Tok.EOF:
@@ -325,6 +329,12 @@ export class OpenMetricsParser extends TextParserBase {
     return key;
   }
 
+  protected override textChanged(): void {
+    this.#peek = undefined;
+    this.#ctFrom = -1;
+    this.#ctEnd = -1;
+  }
+
   override createdTimestamp(): number | undefined {
     if (!typeRequiresCT(this.mtype)) return undefined;
     const key = this.#ctKeyOf();
@@ -334,6 +344,8 @@ export class OpenMetricsParser extends TextParserBase {
 
   /** Finds the next `_created` series of the family after the current line. */
   #lookAhead(): void {
+    // The family may go on in pieces not decoded yet: the look-ahead reads the rest of the body.
+    this.loadRest();
     this.#ctFrom = this.start;
     this.#ctKey = undefined;
     let peek = this.#peek;

@@ -19,13 +19,15 @@ const PROM_TYPES = new Map<string, MetricType>([
  * Parser for the Prometheus text format 0.0.4 (and 1.0.0, which adds quoted UTF-8 names), as
  * Prometheus's `PromParser`: blanks and tabs between tokens, `# HELP`/`# TYPE` metadata, other `#`
  * lines as comments, optional integer millisecond timestamps, every line ending in `\n`.
- * Takes the body as bytes (decoded once, see decodeBody) or as an already decoded string.
+ * Takes the body as bytes (decoded once, see decodeBody; a big body a piece at a time) or as an
+ * already decoded string.
  */
 export class PromParser extends TextParserBase {
   #state: S = S.Init;
 
   override next(): Entry {
     for (;;) {
+      if (this.i >= this.len) this.nextPiece();
       this.start = this.i;
       this.offsets.length = 0;
       const t = this.#token();

@@ -2,7 +2,7 @@
 // the offsets of the current entry, the label set built from them, errors with their position.
 import { BucketLabel, isValidUtf8, type Labels, MetricName, QuantileLabel, ScratchBuilder } from '@tsprom/labels';
 import type { Exemplar, FloatHistogram, Histogram, MetricType } from '@tsprom/storage-interfaces';
-import { byteOffsetOf, decodeBody } from './body-text.js';
+import { BodyPieces, byteOffsetOf, decodeBody } from './body-text.js';
 import { ParseError } from './errors.js';
 import { formatOpenMetricsFloat, goQuote, parseGoFloat, lastFloatStatus } from './go-float.js';
 import type { Entry, Parser } from './parser.js';
@@ -120,13 +120,20 @@ export function unescapeLabelValue(s: string): string {
 }
 
 /**
+ * Bodies bigger than this are decoded and parsed a piece (of about this many bytes, whole lines)
+ * at a time: no string of the whole body is made, and the decoding of a piece is a short call.
+ */
+export const PIECE_BYTES = 256 * 1024;
+
+/**
  * The state and accessors the Prometheus text and OpenMetrics parsers share. The current entry is
  * kept as offsets into the decoded body (no object per line): `offsets[0..1]` the metric name (-1
  * while unknown), then per label name start/end and value start/end.
  */
 export abstract class TextParserBase implements Parser {
-  protected readonly s: string;
-  protected readonly len: number;
+  /** The text being parsed: the whole body, or the current piece of a big one. */
+  protected s: string;
+  protected len: number;
   /** Lexer position (char index). */
   protected i = 0;
   /** Start of the current token. */
@@ -146,10 +153,68 @@ export abstract class TextParserBase implements Parser {
   /** Position after which the body has no backslash (or where the next one is). */
   #nextBackslash = -1;
 
-  constructor(body: Uint8Array | string) {
-    this.s = typeof body === 'string' ? body : decodeBody(body);
+  /** The rest of a big body, when it is parsed piece by piece. */
+  #pieces: BodyPieces | undefined;
+
+  /** `pieceBytes`: the piece size for a big body (tests use small ones). */
+  constructor(body: Uint8Array | string, pieceBytes = PIECE_BYTES) {
+    if (typeof body === 'string') this.s = body;
+    else if (body.length <= pieceBytes) this.s = decodeBody(body);
+    else {
+      this.#pieces = new BodyPieces(body, pieceBytes);
+      this.s = this.#pieces.next();
+    }
     this.len = this.s.length;
   }
+
+  /**
+   * At the start of an entry, with the current piece all read: moves to the next piece of the
+   * body. False when there is none (the end of the body).
+   */
+  protected nextPiece(): boolean {
+    const p = this.#pieces;
+    if (p === undefined || p.done) return false;
+    p.textStart = p.decoded;
+    this.#setText(p.next());
+    this.i = 0;
+    this.start = 0;
+    this.tokStart = 0;
+    return true;
+  }
+
+  /**
+   * In the middle of an entry that runs past the current piece (a quoted value holding a newline):
+   * appends more of the body to the text, keeping every offset valid. Appends at least as much as
+   * the text holds, so a value spanning many pieces costs linear time. False at the end of the body.
+   */
+  protected extendText(): boolean {
+    const p = this.#pieces;
+    if (p === undefined || p.done) return false;
+    const parts = [this.s];
+    let added = 0;
+    while (added < this.len && !p.done) {
+      const more = p.next();
+      parts.push(more);
+      added += more.length;
+    }
+    this.#setText(parts.join(''));
+    return true;
+  }
+
+  /** Reads the rest of the body into the text (offsets stay valid). */
+  protected loadRest(): void {
+    while (this.extendText());
+  }
+
+  #setText(s: string): void {
+    this.s = s;
+    this.len = s.length;
+    this.#nextBackslash = -1;
+    this.textChanged();
+  }
+
+  /** Called when the text changed (a new piece, or more of the body): positions kept by subclasses into the old one are void. */
+  protected textChanged(): void {}
 
   abstract next(): Entry;
 
@@ -235,11 +300,21 @@ export abstract class TextParserBase implements Parser {
    * format allows it, OpenMetrics does not). Returns the end (after the closing quote), or -1.
    */
   protected scanQuoted(allowNewline: boolean): number {
+    for (;;) {
+      const e = this.#scanQuoted(allowNewline);
+      // Ran off the end of a piece: a newline inside the value (the text format allows it).
+      if (e !== -2) return e;
+      if (!allowNewline || !this.extendText()) return -1;
+    }
+  }
+
+  /** {@link scanQuoted} on the current text; -2 when the text ends before the closing quote. */
+  #scanQuoted(allowNewline: boolean): number {
     const s = this.s;
     let j = this.i + 1;
     // Fast path: no backslash before the closing quote.
     const q = s.indexOf('"', j);
-    if (q < 0) return -1;
+    if (q < 0) return -2;
     if (this.#nextBackslash < j) {
       const bs = s.indexOf('\\', j);
       this.#nextBackslash = bs < 0 ? this.len : bs;
@@ -256,10 +331,11 @@ export abstract class TextParserBase implements Parser {
       if (c === C.quote) return j + 1;
       if (c === C.backslash) {
         j++;
-        if (j >= this.len || s.charCodeAt(j) === C.nl) return -1;
+        if (j >= this.len) return -2;
+        if (s.charCodeAt(j) === C.nl) return -1;
       } else if (c === C.nl && !allowNewline) return -1;
     }
-    return -1;
+    return -2;
   }
 
   /** Whether the label value between `a` and `b` is valid UTF-8 (see decodeBody). */
@@ -300,7 +376,10 @@ export abstract class TextParserBase implements Parser {
       line++;
       lineStart = k + 1;
     }
-    throw new ParseError(reason, line, pos - lineStart + 1, byteOffsetOf(this.s, pos));
+    const p = this.#pieces;
+    if (p === undefined) throw new ParseError(reason, line, pos - lineStart + 1, byteOffsetOf(this.s, pos));
+    const offset = p.textStart + byteOffsetOf(this.s, pos);
+    throw new ParseError(reason, p.linesBefore(p.textStart) + line, pos - lineStart + 1, offset);
   }
 }
 

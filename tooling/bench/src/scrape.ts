@@ -170,8 +170,8 @@ function worstLateness(arrivals: Record<string, number[]>, intervalMs: number, f
 /**
  * 100 targets (200 series each) scraped every second, optionally with 5 bad ones (a slow
  * trickle, a hang, a 31 MB body of 300k lines, a malformed body, reset connections). Without
- * `bodySizeLimit` the huge body is read and parsed in full every second: the decoded body is one
- * string, made in one go (the rest is sliced). Measured over
+ * `bodySizeLimit` the huge body is read and parsed in full every second (decoded and parsed a
+ * 256 KiB piece at a time, in slices that yield the event loop). Measured over
  * `windows` windows of `seconds` each; the figures are the best window's (the OS running other
  * work inflates the others), the worst window's in parentheses.
  */

@@ -1,7 +1,9 @@
 // Prometheus: cmd/promtool/main.go CheckConfig, checkConfig, checkFileExists, checkTLSConfig,
-// checkSDFile (`promtool check config`). Loads each configuration as Prometheus 3 does, then
-// (unless --syntax-only) checks the files it names: rule files, scrape config files, credential and
-// TLS files, file_sd files. Prints promtool's lines and exits 1 when a file fails.
+// checkSDFile, checkTargetGroupsForScrapeConfig (`promtool check config`). Loads each configuration
+// as Prometheus 3 does, then (unless --syntax-only) checks the files it names: rule files, scrape
+// config files, credential and TLS files, file_sd files. The targets of static configs (always) and
+// of file_sd files (unless --syntax-only) must make targets under their job's relabeling, as the
+// scrape pool makes them. Prints promtool's lines and exits 1 when a file fails.
 import { access, stat } from 'node:fs/promises';
 import {
   type Config,
@@ -11,10 +13,13 @@ import {
   type HTTPClientConfig,
   loadConfigFile,
   loadScrapeConfigFiles,
+  type ScrapeConfig,
   type ServiceDiscoveryConfig,
 } from '@tsprom/config';
-import { FileSDConfig, newSDRegistry } from '@tsprom/discovery';
+import { FileSDConfig, newSDRegistry, parseTargetGroup, type TargetGroup } from '@tsprom/discovery';
 import { readTargetGroupFile } from '@tsprom/discovery/file';
+import { LabelsBuilder } from '@tsprom/labels';
+import { targetsFromGroup } from '@tsprom/scrape';
 import { type Command, type CommandIO, UsageError } from '../command.js';
 
 interface CheckConfigArgs {
@@ -103,8 +108,29 @@ async function checkHTTPFiles(h: HTTPClientConfig): Promise<void> {
     throw new CheckFailed(`error checking client key file ${JSON.stringify(tls.keyFile)}: ${keyErr}`);
 }
 
-/** The file_sd files of `sds`: each matching file must parse; a pattern matching none is a warning. */
-async function checkFileSD(sds: readonly ServiceDiscoveryConfig[], where: string, io: CommandIO): Promise<void> {
+/**
+ * Prometheus checkTargetGroupsForScrapeConfig: each target must make a target (or be dropped) under
+ * the job's relabeling; the first that cannot fails the check with the scrape pool's message.
+ */
+function checkTargetGroups(groups: readonly TargetGroup[], sc: ScrapeConfig): void {
+  const lb = new LabelsBuilder();
+  for (const tg of groups) {
+    const { failures } = targetsFromGroup(tg, sc, lb);
+    if (failures.length > 0) throw new CheckFailed(failures[0]!.message);
+  }
+}
+
+/**
+ * The file_sd files of `sds`: each matching file must parse; a pattern matching none is a warning.
+ * With `sc`, their targets are checked against the job (promtool's checkSDFile reads a file's groups
+ * as they are written: no source, no `__meta_filepath`).
+ */
+async function checkFileSD(
+  sds: readonly ServiceDiscoveryConfig[],
+  where: string,
+  io: CommandIO,
+  sc?: ScrapeConfig,
+): Promise<void> {
   for (const sd of sds) {
     if (!(sd.config instanceof FileSDConfig)) continue;
     for (const pattern of sd.config.files) {
@@ -114,16 +140,30 @@ async function checkFileSD(sds: readonly ServiceDiscoveryConfig[], where: string
         continue;
       }
       for (const f of files) {
+        let groups: TargetGroup[];
         try {
-          await readTargetGroupFile(f);
+          groups = await readTargetGroupFile(f);
         } catch (err) {
           throw new CheckFailed(
             `checking SD file ${JSON.stringify(pattern)}: ${err instanceof Error ? err.message : String(err)}`,
           );
         }
+        if (sc === undefined) continue;
+        checkTargetGroups(
+          groups.map((g) => {
+            const { __meta_filepath: _, ...labels } = g.labels;
+            return { targets: g.targets, labels, source: '' };
+          }),
+          sc,
+        );
       }
     }
   }
+}
+
+/** The groups of a job's static configs, sourced by their index as the discovery Manager numbers them. */
+function staticGroups(sds: readonly ServiceDiscoveryConfig[]): TargetGroup[] {
+  return sds.filter((sd) => sd.key === 'static_configs').map((sd, i) => parseTargetGroup(sd.config, String(i)));
 }
 
 /** Prometheus checkConfig: loads `file` and checks what it references; returns the rule files. */
@@ -159,11 +199,15 @@ async function checkConfig(file: string, args: CheckConfigArgs, io: CommandIO): 
       throw new CheckFailed(`error loading scrape configs: ${err.message}`);
     }
   }
-  if (!args.syntaxOnly) {
-    for (const sc of scrapeConfigs) {
+  for (const sc of scrapeConfigs) {
+    if (!args.syntaxOnly) {
       await checkHTTPFiles(sc.httpClientConfig);
-      await checkFileSD(sc.serviceDiscoveryConfigs, `scrape job ${JSON.stringify(sc.jobName)}`, io);
+      await checkFileSD(sc.serviceDiscoveryConfigs, `scrape job ${JSON.stringify(sc.jobName)}`, io, sc);
     }
+    // Static targets are checked with --syntax-only too, as promtool does (after the file_sd ones).
+    checkTargetGroups(staticGroups(sc.serviceDiscoveryConfigs), sc);
+  }
+  if (!args.syntaxOnly) {
     for (const am of cfg.alerting.alertmanagers)
       await checkFileSD(am.serviceDiscoveryConfigs, 'alertmanager config', io);
   }
