@@ -5,6 +5,7 @@ import { checkMetrics } from './commands/check-metrics.js';
 import { checkWebConfig } from './commands/check-web-config.js';
 import { promqlConformance } from './commands/promql-conformance.js';
 import { promqlTest } from './commands/promql-test.js';
+import { queryInstant, queryLabels, queryRange, querySeries } from './commands/query.js';
 import { tsdbAnalyze } from './commands/tsdb-analyze.js';
 import { tsdbCreateBlocksFromOpenMetrics } from './commands/tsdb-create-blocks.js';
 import { tsdbDump } from './commands/tsdb-dump.js';
@@ -14,6 +15,10 @@ export const commands: readonly Command[] = [
   checkConfigCommand,
   checkWebConfig,
   checkMetrics,
+  queryInstant,
+  queryRange,
+  querySeries,
+  queryLabels,
   promqlTest,
   promqlConformance,
   tsdbAnalyze,
