@@ -90,10 +90,16 @@ export class WebHandler {
   /** Stops accepting connections and closes the idle ones; resolves when all are closed. */
   close(): Promise<void> {
     return new Promise((resolve) => {
-      this.#server.close(() => resolve());
-      this.#server.closeIdleConnections();
       // Open requests finish (they were already answered or are answering); keep-alive ones go.
-      setTimeout(() => this.#server.closeAllConnections(), 5000).unref();
+      // The timer stays referenced: after a flood of requests (bodies among them refused unread),
+      // server.close() was seen never to call back while nothing else kept the process alive, so
+      // the process drained and exited 13 (an unsettled top-level await) instead of closing.
+      const force = setTimeout(() => this.#server.closeAllConnections(), 5000);
+      this.#server.close(() => {
+        clearTimeout(force);
+        resolve();
+      });
+      this.#server.closeIdleConnections();
     });
   }
 
