@@ -215,6 +215,38 @@ describe('--web.config.file', () => {
   );
 
   it(
+    'VerifyClientCertIfGiven: no certificate passes, a signed one passes, an unknown one is refused',
+    { timeout: 300_000 },
+    async () => {
+      const cwd = await workDir();
+      const web = join(cwd, 'web.yml');
+      await writeFile(
+        web,
+        'tls_server_config:\n  cert_file: ../server.crt\n  key_file: ../server.key\n  client_auth_type: VerifyClientCertIfGiven\n  client_ca_file: ../ca.crt\n',
+      );
+      const base = { ca: pem['server.crt']! } as Creds;
+      const srv = await startTsprom(
+        [`--web.config.file=${web}`, '--storage.tsdb.path=data'],
+        cwd,
+        async (url) => (await httpsRequest(`${url}/-/ready`, base)).status === 200,
+        'https',
+      );
+      try {
+        expect((await httpsRequest(`${srv.url}/-/healthy`, base)).status).toBe(200);
+        const signed = { ...base, cert: pem['client.crt'], key: pem['client.key'] };
+        expect((await httpsRequest(`${srv.url}/-/healthy`, signed)).status).toBe(200);
+        await expect(
+          httpsRequest(`${srv.url}/-/healthy`, { ...base, cert: pem['other.crt'], key: pem['other.key'] }),
+        ).rejects.toThrow();
+        // The server is still serving after refusing a connection.
+        expect((await httpsRequest(`${srv.url}/-/healthy`, base)).status).toBe(200);
+      } finally {
+        expect(await srv.stop()).toBe(0);
+      }
+    },
+  );
+
+  it(
     'refuses to start with an invalid web configuration (exit 1, the reason logged)',
     { timeout: 120_000 },
     async () => {
