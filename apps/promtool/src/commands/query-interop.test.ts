@@ -99,6 +99,8 @@ describe.runIf(have)('tspromtool query matches promtool 2.42 against Prometheus 
   const cases: [string, string[]][] = [
     ['instant vector', ['instant', 'URL', 'm', `--time=${T + 60}`]],
     ['instant vector json', ['instant', '-o', 'json', 'URL', 'm', `--time=${T + 60}`]],
+    ['group flag before the command', ['-o', 'json', 'instant', 'URL', 'm', `--time=${T + 60}`]],
+    ['group flag before the command, joined', ['--format=json', 'series', 'URL', '--match=s']],
     ['instant big and NaN', ['instant', 'URL', 'm{a="z"}', `--time=${T}`]],
     ['instant quoted label, tiny value', ['instant', 'URL', 's', `--time=${T + 60}`]],
     ['instant empty', ['instant', 'URL', 'nothing', `--time=${T}`]],
