@@ -2,8 +2,10 @@
 import type { Command } from './command.js';
 import { checkConfigCommand } from './commands/check-config.js';
 import { checkMetrics } from './commands/check-metrics.js';
+import { checkWebConfig } from './commands/check-web-config.js';
 import { promqlConformance } from './commands/promql-conformance.js';
 import { promqlTest } from './commands/promql-test.js';
+import { queryInstant, queryLabels, queryRange, querySeries } from './commands/query.js';
 import { tsdbAnalyze } from './commands/tsdb-analyze.js';
 import { tsdbCreateBlocksFromOpenMetrics } from './commands/tsdb-create-blocks.js';
 import { tsdbDump } from './commands/tsdb-dump.js';
@@ -11,7 +13,12 @@ import { tsdbList } from './commands/tsdb-list.js';
 
 export const commands: readonly Command[] = [
   checkConfigCommand,
+  checkWebConfig,
   checkMetrics,
+  queryInstant,
+  queryRange,
+  querySeries,
+  queryLabels,
   promqlTest,
   promqlConformance,
   tsdbAnalyze,

@@ -32,6 +32,25 @@ function groupOf(argv: string[]): string[] {
   return group;
 }
 
+/**
+ * `query -o json instant …`: the `query` group's `-o/--format` flag may come before the
+ * subcommand word, as kingpin allows; it is moved after it, where the query commands read it.
+ */
+function queryFormatAfterCommand(argv: string[]): string[] {
+  const moved: string[] = [];
+  let i = 1;
+  for (; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '-o' || a === '--format') {
+      if (argv[i + 1] === undefined) break;
+      moved.push(a, argv[++i]!);
+    } else if (a.startsWith('-o') || a.startsWith('--format=')) moved.push(a);
+    else break;
+  }
+  if (moved.length === 0 || i >= argv.length) return argv;
+  return ['query', argv[i]!, ...moved, ...argv.slice(i + 1)];
+}
+
 /** Runs tspromtool with `argv` (without node and script) and resolves to the exit code. */
 export async function main(argv: string[], io: CommandIO = processIO): Promise<number> {
   if (argv.length === 0) {
@@ -40,6 +59,7 @@ export async function main(argv: string[], io: CommandIO = processIO): Promise<n
   }
   // `help tsdb dump` is `tsdb dump --help`, as in promtool.
   if (argv[0] === 'help') argv = [...argv.slice(1), '--help'];
+  if (argv[0] === 'query') argv = queryFormatAfterCommand(argv);
   const found = find(argv);
   if (found === undefined) {
     const group = groupOf(argv);

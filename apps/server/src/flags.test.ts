@@ -41,7 +41,6 @@ describe('flags', () => {
   it.each([
     [['--query.timeout=soon'], 'invalid value "soon" for flag --query.timeout'],
     [['--web.listen-address=9090'], 'address 9090: missing port in address'],
-    [['--web.config.file=web.yml'], '--web.config.file (TLS and authentication) is not supported by tsprom yet'],
     [['--query.max-concurrency=0'], '--query.max-concurrency must be at least 1'],
   ])('refuses settings %j', (argv, msg) => {
     expect(() => readSettings(parseFlags(argv))).toThrow(SettingsError);

@@ -2,6 +2,7 @@
 // SIGTERM/SIGINT (or /-/quit) graceful shutdown. Exit codes as Prometheus: 0 after a clean
 // shutdown, 1 on a failure, 2 on bad flags or a configuration that does not load at start.
 import { readFileSync } from 'node:fs';
+import { WebConfigError } from '@tsprom/config';
 import { FlagError, helpText, parseFlags } from './flags.js';
 import { isLogLevel, newLogger } from './logger.js';
 import { ConfigLoadError, Server } from './server.js';
@@ -79,6 +80,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (err instanceof ConfigLoadError) {
         logger.log('error', err.message);
         return 2;
+      }
+      if (err instanceof WebConfigError) {
+        logger.log('error', 'Unable to validate web configuration file', { err: err.message });
+        return 1;
       }
       logger.log('error', 'Error starting tsprom', { err });
       return 1;

@@ -13,6 +13,8 @@ export interface ServerSettings {
   readonly listenAddress: string;
   readonly externalURL: URL | undefined;
   readonly routePrefix: string | undefined;
+  /** `--web.config.file` ('' for none). */
+  readonly webConfigFile: string;
   readonly enableLifecycle: boolean;
   readonly enableAdmin: boolean;
   readonly corsOrigin: RegExp;
@@ -79,9 +81,6 @@ export function readSettings(flags: Flags): { settings: ServerSettings; warnings
   for (const name of ['web.enable-remote-write-receiver', 'web.enable-otlp-receiver']) {
     if (flags.get(name) === 'true') throw new SettingsError(`--${name} is not supported by tsprom yet`);
   }
-  if (flags.get('web.config.file') !== '') {
-    throw new SettingsError('--web.config.file (TLS and authentication) is not supported by tsprom yet');
-  }
   const addresses = flags.getAll('web.listen-address');
   if (addresses.length > 1) warnings.push(`only the first --web.listen-address is served: ${addresses[0]}`);
   const listenAddress = addresses[0] ?? '0.0.0.0:9090';
@@ -132,6 +131,7 @@ export function readSettings(flags: Flags): { settings: ServerSettings; warnings
       listenAddress,
       externalURL,
       routePrefix: flags.given('web.route-prefix') ? flags.get('web.route-prefix') : undefined,
+      webConfigFile: flags.get('web.config.file'),
       enableLifecycle: flags.get('web.enable-lifecycle') === 'true',
       enableAdmin: flags.get('web.enable-admin-api') === 'true',
       corsOrigin: cors,

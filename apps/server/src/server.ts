@@ -29,6 +29,7 @@ import { ProcessMetrics } from './process-metrics.js';
 import type { ServerSettings } from './server-options.js';
 import { discoveryMetrics, scrapeMetrics, tsdbMetrics } from './storage-metrics.js';
 import { WebHandler } from './web.js';
+import { WebSecurity } from './web-security.js';
 
 /** The configuration could not be loaded at startup: Prometheus exits with 2 then. */
 export class ConfigLoadError extends Error {
@@ -77,7 +78,7 @@ export class Server {
   #address = '';
   #stopped: Promise<void> | undefined;
 
-  private constructor(init: ServerInit) {
+  private constructor(init: ServerInit, security: WebSecurity | undefined) {
     this.#init = init;
     this.#log = init.logger;
     const s = init.settings;
@@ -170,6 +171,7 @@ export class Server {
       logger: init.logger.with({ component: 'web' }),
       readTimeoutMs: s.readTimeoutMs,
       maxConnections: s.maxConnections,
+      security,
     });
     this.#registerMetrics();
   }
@@ -191,7 +193,9 @@ export class Server {
    * the configuration does not load.
    */
   static async start(init: ServerInit): Promise<Server> {
-    const srv = new Server(init);
+    // Prometheus validates the web configuration before anything listens (exit 1 on failure).
+    const webConfigFile = init.settings.webConfigFile;
+    const srv = new Server(init, webConfigFile === '' ? undefined : WebSecurity.load(webConfigFile));
     try {
       await srv.#start();
     } catch (err) {

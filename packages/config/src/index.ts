@@ -54,3 +54,16 @@ export {
 export { DefaultTracingConfig, type TracingConfig } from './tracing-config.js';
 export { DefaultOTLPConfig, type OTLPConfig, type TranslationStrategy } from './otlp-config.js';
 export { DefaultRuntimeConfig, type RuntimeConfig } from './runtime-config.js';
+export {
+  type ClientAuthType,
+  checkBcryptHash,
+  GO_CIPHER_SUITES,
+  GO_CURVES,
+  parseWebConfig,
+  validateWebConfig,
+  type WebConfig,
+  WebConfigError,
+  type WebTLSConfig,
+  type WebTLSVersion,
+  webTLSEnabled,
+} from './web-config.js';

@@ -5,6 +5,7 @@ import { run as promql } from './promql.js';
 import { run as promqlParse } from './promql-parse.js';
 import { run as promqlLoop } from './promql-loop.js';
 import { run as scrape } from './scrape.js';
+import { run as server } from './server.js';
 import { run as textparse } from './textparse.js';
 import { run as tsdb } from './tsdb.js';
 import { run as tsdbLoop } from './tsdb-loop.js';
@@ -25,4 +26,5 @@ export const suites: Record<string, () => void | Promise<void>> = {
   'promql-loop': promqlLoop,
   textparse,
   scrape,
+  server,
 };

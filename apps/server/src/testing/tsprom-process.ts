@@ -28,13 +28,20 @@ process.once('exit', () => {
 
 const LISTENING_RE = /msg="Listening on" address=127\.0\.0\.1:(\d+)/;
 
-/** Starts `bin args… --web.listen-address=127.0.0.1:0` in `cwd` and waits until `readyPath` answers 200. */
+/** Says whether the server at `url` is ready (for servers behind TLS or basic auth). */
+export type ReadyProbe = (url: string) => Promise<boolean>;
+
+/**
+ * Starts `bin args… --web.listen-address=127.0.0.1:0` in `cwd` and waits until `readyPath` answers
+ * 200 (or the probe says ready); `scheme` is the URL's (https behind TLS).
+ */
 export async function startHTTPProcess(
   bin: string,
   args: readonly string[],
   cwd: string,
-  readyPath = '/-/ready',
+  readyPath: string | ReadyProbe = '/-/ready',
   timeoutMs = 120_000,
+  scheme = 'http',
 ): Promise<ServerProcess> {
   const proc = spawn(bin, [...args, '--web.listen-address=127.0.0.1:0'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(proc);
@@ -77,11 +84,12 @@ export async function startHTTPProcess(
       if (Date.now() > deadline) throw new Error(`no "Listening on" line after ${timeoutMs} ms`);
       await sleep(50);
     }
-    const url = `http://127.0.0.1:${port}`;
+    const url = `${scheme}://127.0.0.1:${port}`;
     for (;;) {
       try {
-        const res = await fetch(`${url}${readyPath}`, { signal: AbortSignal.timeout(10_000) });
-        if (res.ok) break;
+        if (typeof readyPath !== 'string') {
+          if (await readyPath(url)) break;
+        } else if ((await fetch(`${url}${readyPath}`, { signal: AbortSignal.timeout(10_000) })).ok) break;
       } catch {
         // Not answering yet: retry until the deadline.
       }
@@ -96,9 +104,41 @@ export async function startHTTPProcess(
   }
 }
 
-/** Starts tsprom from source with `args` in `cwd`. */
-export function startTsprom(args: readonly string[], cwd: string): Promise<ServerProcess> {
-  return startHTTPProcess(process.execPath, ['--conditions=@tsprom/source', '--import', tsxLoader, cli, ...args], cwd);
+const TSPROM_ARGS = ['--conditions=@tsprom/source', '--import', tsxLoader, cli];
+
+/** Starts tsprom from source with `args` in `cwd`; `probe` and `scheme` for a server behind TLS or auth. */
+export function startTsprom(
+  args: readonly string[],
+  cwd: string,
+  probe?: ReadyProbe,
+  scheme = 'http',
+): Promise<ServerProcess> {
+  return startHTTPProcess(process.execPath, [...TSPROM_ARGS, ...args], cwd, probe, undefined, scheme);
+}
+
+/** Runs tsprom from source until it exits by itself (a startup failure); killed after `timeoutMs`. */
+export function runTsprom(
+  args: readonly string[],
+  cwd: string,
+  timeoutMs = 120_000,
+): Promise<{ code: number | string; output: string }> {
+  const proc = spawn(process.execPath, [...TSPROM_ARGS, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(proc);
+  let output = '';
+  proc.stdout?.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  proc.stderr?.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  const t = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
+  return new Promise((resolve) => {
+    proc.once('exit', (code, signal) => {
+      clearTimeout(t);
+      running.delete(proc);
+      resolve({ code: code ?? signal ?? 'unknown', output });
+    });
+  });
 }
 
 /** Polls `fn` until it returns true or `timeoutMs` passes; the last value it saw is in the error. */

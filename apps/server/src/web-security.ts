@@ -1,0 +1,217 @@
+// Prometheus: exporter-toolkit web/tls_config.go ConfigToTLSConfig, ServeMultiple and
+// web/handler.go webHandler: `--web.config.file` on node:https. TLS is decided at start (as
+// exporter-toolkit's listener); the file is read again when it changes, so users, hashes and
+// headers take effect on the next request, as Prometheus reads it on every request. Basic auth
+// compares with bcrypt (bcryptjs, asynchronous: a compare yields to the event loop), caching
+// results as exporter-toolkit does; an unknown user is compared against a fixed hash so that
+// timing does not tell which users exist.
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerOptions } from 'node:https';
+import { dirname } from 'node:path';
+import { createSecureContext, type SecureVersion, type TLSSocket } from 'node:tls';
+import {
+  type ClientAuthType,
+  GO_CIPHER_SUITES,
+  GO_CURVES,
+  validateWebConfig,
+  type WebConfig,
+  WebConfigError,
+} from '@tsprom/config';
+import bcrypt from 'bcryptjs';
+
+const FS_REASONS: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EISDIR: 'is a directory',
+};
+
+/** Go's *PathError text: `open web.yml: no such file or directory`. */
+function openError(path: string, err: unknown): string {
+  const code = (err as { code?: string }).code ?? '';
+  return `open ${path}: ${FS_REASONS[code] ?? (err as Error).message}`;
+}
+
+function readText(path: string, prefix = ''): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new WebConfigError(`${prefix}${openError(path, err)}`, { cause: err });
+  }
+}
+
+/** Loads a certificate and key as Go's tls.LoadX509KeyPair would accept them. */
+export function loadKeyPair(certFile: string, keyFile: string): { cert: string; key: string } {
+  const prefix = 'failed to load X509KeyPair: ';
+  const cert = readText(certFile, prefix);
+  const key = readText(keyFile, prefix);
+  try {
+    createSecureContext({ cert, key });
+  } catch (err) {
+    const msg = (err as Error).message;
+    const reason = /key values mismatch/.test(msg) ? 'tls: private key does not match public key' : msg;
+    throw new WebConfigError(`${prefix}${reason}`, { cause: err });
+  }
+  return { cert, key };
+}
+
+/** Reads and validates a web configuration file as exporter-toolkit's Validate. */
+export function loadWebConfigFile(file: string): { config: WebConfig; clientAuth: ClientAuthType | undefined } {
+  return validateWebConfig(readText(file), dirname(file), (c, k) => void loadKeyPair(c, k));
+}
+
+const TLS_VERSION: Record<string, SecureVersion> = {
+  TLS10: 'TLSv1',
+  TLS11: 'TLSv1.1',
+  TLS12: 'TLSv1.2',
+  TLS13: 'TLSv1.3',
+};
+// Go ignores cipher_suites for TLS 1.3: its suites stay enabled whatever the list says.
+const TLS13_SUITES = 'TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256';
+
+// Prometheus: exporter-toolkit web/handler.go: a bcrypt hash of "fakepassword".
+const FAKE_HASH = '$2y$10$QOauhQNbBCuQDKes6eFzPeMqBSjb7Mr5DUmpZ/VcEd00UAV/LDeSi';
+const CACHE_SIZE = 100;
+
+/** `--web.config.file` in force: TLS options for the listener, basic auth and headers per request. */
+export class WebSecurity {
+  readonly #file: string;
+  #config: WebConfig;
+  readonly #clientAuth: ClientAuthType | undefined;
+  #stamp: string;
+  readonly #cache = new Map<string, boolean>();
+
+  private constructor(file: string, config: WebConfig, clientAuth: ClientAuthType | undefined, stamp: string) {
+    this.#file = file;
+    this.#config = config;
+    this.#clientAuth = clientAuth;
+    this.#stamp = stamp;
+  }
+
+  /** Loads and validates the file; throws WebConfigError with exporter-toolkit's message. */
+  static load(file: string): WebSecurity {
+    const stamp = fileStamp(file);
+    const { config, clientAuth } = loadWebConfigFile(file);
+    return new WebSecurity(file, config, clientAuth, stamp);
+  }
+
+  /** The options of node:https for the listener, or undefined when the file turns no TLS on. */
+  tlsOptions(): ServerOptions | undefined {
+    const auth = this.#clientAuth;
+    if (auth === undefined) return undefined;
+    const t = this.#config.tls;
+    const { cert, key } = loadKeyPair(t.certFile, t.keyFile);
+    const ciphers = t.cipherSuites
+      .map((c) => GO_CIPHER_SUITES.get(c) ?? c)
+      .filter((c) => !c.startsWith('TLS_'))
+      .join(':');
+    return {
+      cert,
+      key,
+      ca: t.clientCAFile === '' ? undefined : readText(t.clientCAFile),
+      requestCert: auth !== 'NoClientCert',
+      // Only RequireAndVerifyClientCert refuses in the handshake; the others are checked by checkPeer.
+      rejectUnauthorized: auth === 'RequireAndVerifyClientCert',
+      minVersion: TLS_VERSION[t.minVersion],
+      maxVersion: TLS_VERSION[t.maxVersion],
+      ciphers: ciphers === '' ? undefined : `${TLS13_SUITES}:${ciphers}`,
+      honorCipherOrder: t.preferServerCipherSuites,
+      ecdhCurve:
+        t.curvePreferences.length === 0 ? undefined : t.curvePreferences.map((c) => GO_CURVES.get(c)).join(':'),
+    };
+  }
+
+  /**
+   * Checks the client certificate of a new TLS connection against the policy node:tls does not
+   * enforce itself (any certificate required; verified if given; allowed SANs). Returns why it is
+   * refused, or undefined.
+   */
+  checkPeer(socket: TLSSocket): string | undefined {
+    const auth = this.#clientAuth;
+    const peer = socket.getPeerCertificate();
+    const given = peer !== null && Object.keys(peer).length > 0;
+    if (auth === 'RequireAnyClientCert' && !given) return "tls: client didn't provide a certificate";
+    if (auth === 'VerifyClientCertIfGiven' && given && !socket.authorized) {
+      return `tls: failed to verify certificate: ${String(socket.authorizationError)}`;
+    }
+    const sans = this.#config.tls.clientAllowedSans;
+    if (sans !== undefined && given) {
+      const names = (peer.subjectaltname ?? '').split(', ').map((s) => s.slice(s.indexOf(':') + 1));
+      if (!names.some((n) => sans.includes(n))) return 'could not find allowed SANs in client cert';
+    }
+    return undefined;
+  }
+
+  /**
+   * Applies the file to a request: its headers are set, and basic auth is checked when users are
+   * configured. Resolves false once it answered (401, or 500 when the file no longer loads).
+   */
+  async authorize(req: IncomingMessage, res: ServerResponse, onError: (err: unknown) => void): Promise<boolean> {
+    let config: WebConfig;
+    try {
+      config = this.#current();
+    } catch (err) {
+      onError(err);
+      res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
+      res.end('Internal Server Error\n');
+      return false;
+    }
+    for (const [k, v] of config.headers) res.setHeader(k, v);
+    if (config.users.size === 0) return true;
+    const creds = basicAuth(req.headers.authorization);
+    if (creds !== undefined) {
+      const hash = config.users.get(creds.user);
+      const key = createHash('sha256')
+        .update(JSON.stringify([creds.user, hash ?? FAKE_HASH, creds.pass]))
+        .digest('base64');
+      let ok = this.#cache.get(key);
+      if (ok === undefined) {
+        const match = await bcrypt.compare(creds.pass, hash ?? FAKE_HASH).catch(() => false);
+        ok = hash !== undefined && match;
+        if (this.#cache.size >= CACHE_SIZE) this.#cache.delete(this.#cache.keys().next().value as string);
+        this.#cache.set(key, ok);
+      }
+      if (ok) return true;
+    }
+    res.writeHead(401, {
+      'Content-Type': 'text/plain; charset=utf-8',
+      'X-Content-Type-Options': 'nosniff',
+      'WWW-Authenticate': 'Basic',
+    });
+    res.end(req.method === 'HEAD' ? undefined : 'Unauthorized\n');
+    return false;
+  }
+
+  /** The configuration, read again when the file changed since it was last read. */
+  #current(): WebConfig {
+    const stamp = fileStamp(this.#file);
+    if (stamp !== this.#stamp) {
+      this.#config = loadWebConfigFile(this.#file).config;
+      this.#stamp = stamp;
+      this.#cache.clear();
+    }
+    return this.#config;
+  }
+}
+
+/** Identifies a version of the file (modification time, size, inode). */
+function fileStamp(file: string): string {
+  try {
+    const st = statSync(file);
+    return `${st.mtimeMs}:${st.size}:${st.ino}`;
+  } catch (err) {
+    throw new WebConfigError(openError(file, err), { cause: err });
+  }
+}
+
+/** Go's Request.BasicAuth: `Basic base64(user:pass)`, the scheme case-insensitive. */
+function basicAuth(header: string | undefined): { user: string; pass: string } | undefined {
+  if (header === undefined || header.length < 6 || header.slice(0, 6).toLowerCase() !== 'basic ') return undefined;
+  const b64 = header.slice(6);
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64)) return undefined;
+  const text = Buffer.from(b64, 'base64').toString('utf8');
+  const i = text.indexOf(':');
+  if (i < 0) return undefined;
+  return { user: text.slice(0, i), pass: text.slice(i + 1) };
+}
