@@ -165,6 +165,11 @@ export class HeadAppender implements Appender {
     }
     this.#series.push(s);
     s.pendingCommits++;
+    // Prometheus: Head.appender registers with isolation.newAppendID(minValidTime): head
+    // compaction waits for the appenders that may still commit in-order samples before the end of
+    // the range it compacts. Registered at the first sample (an appender holding none commits no
+    // sample, and one left unused must not hold compaction up).
+    if (n === 0) this.#head.isolation.openAppend(this, this.#minValidTime);
     this.#n = n + 1;
   }
 
@@ -296,8 +301,9 @@ export class HeadAppender implements Appender {
     if (batch.length === 0 && batch.exemplars.length === 0 && batch.metadata.length === 0) return;
     // One commit at a time, from logging to applying: the WAL holds commits in the order they
     // apply, and a commit applied in slices never interleaves with another.
-    const release = await head.isolation.lockCommits();
+    let release: (() => void) | undefined;
     try {
+      release = await head.isolation.lockCommits();
       if (head.log !== undefined) {
         await this.#log(head.log, batch, newSeries);
         // Logging and applying each run in slices; their last and first would make one stall.
@@ -308,7 +314,8 @@ export class HeadAppender implements Appender {
         await head.log.logOOO(ooo.series, ooo.ts, ooo.vs, ooo.length, ooo.markers);
       }
     } finally {
-      release();
+      release?.();
+      head.isolation.closeAppend(this);
     }
   }
 
@@ -355,6 +362,7 @@ export class HeadAppender implements Appender {
     this.#check();
     this.#done = true;
     this.#clearPending();
+    this.#head.isolation.closeAppend(this);
   }
 
   #clearPending(): void {
