@@ -41,8 +41,8 @@ export interface DBBlocksOptions {
 /** What the block side needs from the DB: the head to compact and how to truncate it. */
 export interface DBBlocksHooks {
   head: CompactableHead;
-  /** Truncates the head (memory and WAL) before `mint` (ms). */
-  truncateHead(mint: number): Promise<void>;
+  /** Truncates the head (memory and WAL) before `mint` (ms); its waits end when `signal` aborts. */
+  truncateHead(mint: number, signal?: AbortSignal): Promise<void>;
   /** The head's out-of-order side, compacted after the head (Prometheus DB.compactOOOHead). */
   ooo?: OOOCompactableHead;
   /** Bytes of the head on disk (WAL, WBL, chunks_head/), counted against size retention. */
@@ -182,7 +182,7 @@ export class DBBlocks {
     const opts = { signal, slicer, logger: this.#opts.logger };
     const head = this.#hooks.head;
     const headDue = headCompactable(head);
-    await compactHead(head, this.set, this.compactor, (mint) => this.#hooks.truncateHead(mint), opts);
+    await compactHead(head, this.set, this.compactor, (mint) => this.#hooks.truncateHead(mint, signal), opts);
     // Prometheus: the out-of-order head is compacted when the head was: its samples go into
     // blocks per block range, then the WBL is truncated.
     const ooo = this.#hooks.ooo;

@@ -96,6 +96,35 @@ describe('head compaction waits', () => {
   });
 });
 
+describe('head compaction waiting for a querier', () => {
+  it('stops waiting when the DB closes: the block stays, the head is not truncated, nothing is lost', async () => {
+    let wrote!: () => void;
+    const written = new Promise<void>((resolve) => {
+      wrote = resolve;
+    });
+    const db = await DB.open(dir, {
+      ...base,
+      logger: (msg) => {
+        if (msg.includes('wrote block')) wrote();
+      },
+    });
+    await fill(db, seriesA, 0, 16_000);
+    const q = db.querier(0, 20_000);
+    const compaction = db.compact().then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    await written;
+    await db.close();
+    expect(await compaction).toBeInstanceOf(Error);
+    await q.close();
+    const again = await DB.open(dir, base);
+    expect(again.blocks().map((b) => [b.minTime, b.maxTime])).toEqual([[0, range]]);
+    expect((await all(again)).get('{__name__="a"}')).toEqual(expected(0, 16_000));
+    await again.close();
+  });
+});
+
 describe('out-of-order compaction', () => {
   const oooOpts: DBOptions = { ...base, outOfOrderTimeWindowMs: 100_000 };
 

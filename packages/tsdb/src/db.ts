@@ -122,7 +122,7 @@ export class DB implements Storage {
         dir,
         {
           head,
-          truncateHead: (mint) => dbRef!.truncateHead(mint),
+          truncateHead: (mint, signal) => dbRef!.truncateHead(mint, signal),
           ooo: {
             chunkRangeMs: head.chunkRangeMs,
             oooCompactionHead: (signal) => dbRef!.#oooCompactionHead(signal),
@@ -319,15 +319,16 @@ export class DB implements Storage {
   /**
    * Drops head data before `mint` (ms) and, with a WAL, checkpoints the older two thirds of its
    * segments (keeping the series still in the head and samples at or after `mint`) and deletes
-   * them, as Prometheus's head truncation does.
+   * them, as Prometheus's head truncation does. Waits first for the head queriers open over the
+   * range dropped (rejecting with the signal's reason if `signal` aborts meanwhile).
    */
-  async truncateHead(mint: number): Promise<void> {
+  async truncateHead(mint: number, signal?: AbortSignal): Promise<void> {
     this.#check();
     this.#checkWritable('head truncation');
     const head = this.#head.state;
     // Prometheus: Head.truncateMemory waits for the queries over the range to end (those opened
     // from now on read the blocks written before this call).
-    if (head.minTime < mint) await this.#head.waitForPendingReadersInTimeRange(head.minTime, mint - 1);
+    if (head.minTime < mint) await this.#head.waitForPendingReadersInTimeRange(head.minTime, mint - 1, signal);
     // In slices: a head of many series takes long enough to hold up scrapes and queries. With
     // blocks, out-of-order chunks stay for the out-of-order compaction.
     const removed = await truncateSliced(head, mint, undefined, this.#blocks !== undefined);
