@@ -4,6 +4,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Labels } from '@tsprom/labels';
+import { OutOfBoundsError } from '@tsprom/storage-interfaces';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isULID } from './block/ulid.js';
 import { DB, type DBOptions, headOf } from './db.js';
@@ -67,6 +68,23 @@ describe('head compaction waits', () => {
     const again = await DB.open(dir, base);
     expect((await all(again)).get('{__name__="b"}')).toEqual([{ t: 2000, v: 42 }]);
     await again.close();
+  });
+
+  it('for no empty appender: one created before but empty until the compaction started rejects in-order samples in its range', async () => {
+    const db = await DB.open(dir, base);
+    await fill(db, seriesA, 0, 100);
+    const early = db.appender();
+    await fill(db, seriesA, 100, 16_000);
+    const compaction = db.compact();
+    // Accepted, it would be committed after the head snapshot and dropped by the truncation.
+    expect(() => early.append(0, seriesB, 2000, 42)).toThrow(OutOfBoundsError);
+    early.append(0, seriesB, 12_000, 43);
+    await early.commit();
+    await compaction;
+    const got = await all(db);
+    expect(got.get('{__name__="b"}')).toEqual([{ t: 12_000, v: 43 }]);
+    expect(got.get('{__name__="a"}')).toEqual(expected(0, 16_000));
+    await db.close();
   });
 
   it('for the head queriers open over the truncated range before it drops their data', async () => {
@@ -197,5 +215,23 @@ describe('out-of-order compaction', () => {
     expect(got.get('{__name__="a"}')).toEqual(wantA);
     expect(got.get('{__name__="b"}')).toEqual(wantB);
     await again.close();
+  });
+
+  it('truncates a WBL replayed with the window since turned off', async () => {
+    let db = await DB.open(dir, oooOpts);
+    await fill(db, seriesA, 0, 16_000);
+    const app = db.appender();
+    app.append(0, seriesA, 5050, 7);
+    await app.commit();
+    await db.close();
+    const want = expected(0, 16_000, [{ t: 5050, v: 7 }]);
+    db = await DB.open(dir, base);
+    await db.compact();
+    expect((await all(db)).get('{__name__="a"}')).toEqual(want);
+    await db.close();
+    db = await DB.open(dir, base);
+    expect(db.openReport?.wbl?.samples).toBe(0);
+    expect((await all(db)).get('{__name__="a"}')).toEqual(want);
+    await db.close();
   });
 });

@@ -151,11 +151,13 @@ export class DB implements Storage {
     const blocksEnd = blocks.set.inOrderMaxTime;
     if (blocksEnd > head.state.minValidTime) head.state.minValidTime = blocksEnd;
     let report: OpenReport;
+    let wblReplayed = false;
     try {
       report = { wal: await replayWAL(head.state, walDir, { readOnly, repair, chunkMapper: cdm }) };
       describe(log, 'WAL', report.wal);
       // Prometheus replays a non-empty wbl/ even with the window now off: its samples were committed.
-      if (oooEnabled || readOnly || (await hasFiles(disk, wblDir))) {
+      wblReplayed = oooEnabled || readOnly || (await hasFiles(disk, wblDir));
+      if (wblReplayed) {
         report.wbl = await replayWBL(head.state, wblDir, { readOnly, repair }, report.wal.lastMmapRef);
         describe(log, 'WBL', report.wbl);
       }
@@ -170,7 +172,9 @@ export class DB implements Storage {
     let hw: HeadWAL;
     try {
       const wal = await WL.open(walDir, wlOpts);
-      const wbl = oooEnabled ? await WL.open(wblDir, wlOpts) : undefined;
+      // Prometheus opens a WBL that has segments even with the window off: out-of-order
+      // compaction then truncates what it replayed.
+      const wbl = wblReplayed ? await WL.open(wblDir, wlOpts) : undefined;
       hw = new HeadWAL(wal, wbl, cdm);
     } catch (err) {
       await cdm?.close();

@@ -82,6 +82,16 @@ export class HeadAppender implements Appender {
     this.#minValidTime = cwEnd > minValid ? cwEnd : minValid;
   }
 
+  /**
+   * Before the first sample: a head compaction started since this appender took its times does not
+   * wait for it (it holds no sample), so in-order samples before the range it compacts are out of
+   * bounds (Prometheus waits for every appender created before; an empty one would hold it up).
+   */
+  #adoptCompactionBound(): void {
+    const bound = this.#head.appendMinValidTime;
+    if (bound > this.#minValidTime) this.#minValidTime = bound;
+  }
+
   #initTimes(t: number): void {
     const hm = this.#head.maxTime;
     this.#setTimes(hm === -Infinity ? t : hm);
@@ -127,6 +137,7 @@ export class HeadAppender implements Appender {
   append(ref: SeriesRef, labels: Labels, t: number, v: number): SeriesRef {
     this.#check();
     if (!this.#timesSet) this.#initTimes(t);
+    if (this.#n === 0) this.#adoptCompactionBound();
     // Fail fast when there is no window; otherwise appendable decides in order or out of order.
     if (this.#oooWindow === 0 && t < this.#minValidTime) {
       this.#head.counters.outOfBoundRejected++;
@@ -248,6 +259,7 @@ export class HeadAppender implements Appender {
     this.#check();
     if (st >= t) throw new OutOfOrderSTError();
     if (!this.#timesSet) this.#initTimes(t);
+    if (this.#n === 0) this.#adoptCompactionBound();
     const s = this.#seriesFor(ref, labels);
     if (st === s.maxt) return s.ref; // The zero sample is already there.
     const ooo = this.#appendable(s, st, 0);

@@ -122,10 +122,13 @@ export class Head {
   /**
    * Prometheus: Head.WaitForAppendersOverlapping. Resolves once no appender holding samples may
    * still commit an in-order sample before `maxt` (ms): those whose minimum valid time is below it
-   * (a commit being applied is one of them until it is applied whole). Waits without blocking the
-   * event loop; rejects with the signal's reason on abort.
+   * (a commit being applied is one of them until it is applied whole); appenders holding no sample
+   * yet may no longer add in-order samples before `maxt`. Waits without blocking the event loop;
+   * rejects with the signal's reason on abort.
    */
   waitForAppendersOverlapping(maxt: number, signal?: AbortSignal): Promise<void> {
+    // Appenders holding no sample yet take this as their minimum valid time at their first one.
+    if (maxt > this.state.appendMinValidTime) this.state.appendMinValidTime = maxt;
     const iso = this.state.isolation;
     return iso.waitUntil(() => iso.lowestAppendTime() >= maxt, signal);
   }
