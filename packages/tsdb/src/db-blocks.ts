@@ -9,7 +9,14 @@ import type { BlockMeta } from './block/block-meta.js';
 import { BlockSet, type ReloadReport } from './block/block-set.js';
 import { BlockChunkSeriesSet } from './block/block-series.js';
 import { syncDir } from './block/block-writer.js';
-import { type CompactableHead, compactBlocks, compactHead, headCompactable } from './block/db-compaction.js';
+import {
+  type CompactableHead,
+  compactBlocks,
+  compactHead,
+  compactOOOHead,
+  headCompactable,
+  type OOOCompactableHead,
+} from './block/db-compaction.js';
 import { exponentialBlockRanges, LeveledCompactor } from './block/leveled-compactor.js';
 import { type DirLock, lockDir } from './block/lock-file.js';
 import { TimeSlicer } from './time-slicer.js';
@@ -34,8 +41,10 @@ export interface DBBlocksOptions {
 /** What the block side needs from the DB: the head to compact and how to truncate it. */
 export interface DBBlocksHooks {
   head: CompactableHead;
-  /** Truncates the head (memory and WAL) before `mint` (ms). */
-  truncateHead(mint: number): Promise<void>;
+  /** Truncates the head (memory and WAL) before `mint` (ms); its waits end when `signal` aborts. */
+  truncateHead(mint: number, signal?: AbortSignal): Promise<void>;
+  /** The head's out-of-order side, compacted after the head (Prometheus DB.compactOOOHead). */
+  ooo?: OOOCompactableHead;
   /** Bytes of the head on disk (WAL, WBL, chunks_head/), counted against size retention. */
   headBytes(): Promise<number>;
 }
@@ -171,7 +180,13 @@ export class DBBlocks {
     const signal = this.#abort.signal;
     const slicer = new TimeSlicer();
     const opts = { signal, slicer, logger: this.#opts.logger };
-    await compactHead(this.#hooks.head, this.set, this.compactor, (mint) => this.#hooks.truncateHead(mint), opts);
+    const head = this.#hooks.head;
+    const headDue = headCompactable(head);
+    await compactHead(head, this.set, this.compactor, (mint) => this.#hooks.truncateHead(mint, signal), opts);
+    // Prometheus: the out-of-order head is compacted when the head was: its samples go into
+    // blocks per block range, then the WBL is truncated.
+    const ooo = this.#hooks.ooo;
+    if (headDue && ooo !== undefined) await compactOOOHead(ooo, this.set, this.compactor, opts);
     await compactBlocks(this.set, this.compactor, opts);
     // Retention also applies when nothing was written (time passes, the head grows).
     await this.set.reload();

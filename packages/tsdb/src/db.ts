@@ -24,6 +24,8 @@ import type { Disk } from './disk.js';
 import type { ExemplarQueryResult } from './exemplar-storage.js';
 import { Head, type HeadStats } from './head.js';
 import { truncateSliced } from './head-truncate.js';
+import { chunkRefFile } from './chunks/chunk-refs.js';
+import { minOOOChunkRef, OOOCompactionHead } from './ooo-compaction-head.js';
 import type { HeadWAL } from './head-wal.js';
 import type { Stone } from './record/ref-types.js';
 
@@ -120,7 +122,12 @@ export class DB implements Storage {
         dir,
         {
           head,
-          truncateHead: (mint) => dbRef!.truncateHead(mint),
+          truncateHead: (mint, signal) => dbRef!.truncateHead(mint, signal),
+          ooo: {
+            chunkRangeMs: head.chunkRangeMs,
+            oooCompactionHead: (signal) => dbRef!.#oooCompactionHead(signal),
+            truncateOOO: (src: OOOCompactionHead, signal?: AbortSignal) => dbRef!.#truncateOOO(src, signal),
+          },
           headBytes: () => disk.dirBytes([walDir, wblDir, join(dir, 'chunks_head')]),
         },
         {
@@ -140,14 +147,17 @@ export class DB implements Storage {
       await cdm?.close();
       throw err;
     }
-    const blocksEnd = blocks.set.maxTime;
+    // Prometheus inOrderBlocksMaxTime: blocks of out-of-order samples may overlap the head.
+    const blocksEnd = blocks.set.inOrderMaxTime;
     if (blocksEnd > head.state.minValidTime) head.state.minValidTime = blocksEnd;
     let report: OpenReport;
+    let wblReplayed = false;
     try {
       report = { wal: await replayWAL(head.state, walDir, { readOnly, repair, chunkMapper: cdm }) };
       describe(log, 'WAL', report.wal);
       // Prometheus replays a non-empty wbl/ even with the window now off: its samples were committed.
-      if (oooEnabled || readOnly || (await hasFiles(disk, wblDir))) {
+      wblReplayed = oooEnabled || readOnly || (await hasFiles(disk, wblDir));
+      if (wblReplayed) {
         report.wbl = await replayWBL(head.state, wblDir, { readOnly, repair }, report.wal.lastMmapRef);
         describe(log, 'WBL', report.wbl);
       }
@@ -162,7 +172,9 @@ export class DB implements Storage {
     let hw: HeadWAL;
     try {
       const wal = await WL.open(walDir, wlOpts);
-      const wbl = oooEnabled ? await WL.open(wblDir, wlOpts) : undefined;
+      // Prometheus opens a WBL that has segments even with the window off: out-of-order
+      // compaction then truncates what it replayed.
+      const wbl = wblReplayed ? await WL.open(wblDir, wlOpts) : undefined;
       hw = new HeadWAL(wal, wbl, cdm);
     } catch (err) {
       await cdm?.close();
@@ -311,29 +323,22 @@ export class DB implements Storage {
   /**
    * Drops head data before `mint` (ms) and, with a WAL, checkpoints the older two thirds of its
    * segments (keeping the series still in the head and samples at or after `mint`) and deletes
-   * them, as Prometheus's head truncation does.
+   * them, as Prometheus's head truncation does. Waits first for the head queriers open over the
+   * range dropped (rejecting with the signal's reason if `signal` aborts meanwhile).
    */
-  async truncateHead(mint: number): Promise<void> {
+  async truncateHead(mint: number, signal?: AbortSignal): Promise<void> {
     this.#check();
     this.#checkWritable('head truncation');
-    // In slices: a head of many series takes long enough to hold up scrapes and queries.
-    const removed = await truncateSliced(this.#head.state, mint);
+    const head = this.#head.state;
+    // Prometheus: Head.truncateMemory waits for the queries over the range to end (those opened
+    // from now on read the blocks written before this call).
+    if (head.minTime < mint) await this.#head.waitForPendingReadersInTimeRange(head.minTime, mint - 1, signal);
+    // In slices: a head of many series takes long enough to hold up scrapes and queries. With
+    // blocks, out-of-order chunks stay for the out-of-order compaction.
+    const removed = await truncateSliced(head, mint, undefined, this.#blocks !== undefined);
     const hw = this.#wal;
     if (hw === undefined) return;
-    const head = this.#head.state;
-    const cdm = hw.chunkMapper;
-    if (cdm !== undefined) {
-      // Prometheus: delete the chunks_head files whose chunks all end before mint.
-      const files = cdm.fileIndices();
-      let keepFrom = files.length > 0 ? files[files.length - 1]! : 0;
-      for (const f of files) {
-        if ((cdm.fileMaxTime(f) ?? Infinity) >= mint) {
-          keepFrom = f;
-          break;
-        }
-      }
-      await cdm.truncate(keepFrom);
-    }
+    await this.#truncateChunkFiles(mint);
     const { checkpoint, deleteCheckpoints } = (await import('#disk')).openDisk(hw.wal.dir);
     const { first, last: lastSegment } = await hw.wal.segments();
     // Prometheus Head.gc: the WAL up to lastSegment may hold samples under the refs just removed
@@ -363,6 +368,58 @@ export class DB implements Storage {
     await hw.wal.truncate(last + 1);
     for (const [ref, seg] of head.walExpiries) if (seg <= last) head.walExpiries.delete(ref);
     await deleteCheckpoints(hw.wal.dir, last);
+  }
+
+  /**
+   * Prometheus: Head.truncateSeriesAndChunkDiskMapper, the file part: deletes the chunks_head
+   * files whose chunks all end before `mint` (ms), up to the first one holding an out-of-order
+   * chunk the head still has.
+   */
+  async #truncateChunkFiles(mint: number): Promise<void> {
+    const cdm = this.#wal?.chunkMapper;
+    if (cdm === undefined) return;
+    const files = cdm.fileIndices();
+    let keepFrom = files.length > 0 ? files[files.length - 1]! : 0;
+    for (const f of files) {
+      if ((cdm.fileMaxTime(f) ?? Infinity) >= mint) {
+        keepFrom = f;
+        break;
+      }
+    }
+    const minOOO = await minOOOChunkRef(this.#head.state);
+    if (minOOO !== Infinity) keepFrom = Math.min(keepFrom, chunkRefFile(minOOO));
+    await cdm.truncate(keepFrom);
+  }
+
+  /**
+   * Prometheus: NewOOOCompactionHead as DB.compactOOOHead calls it: starts a new WBL segment
+   * (between two commits), then captures the head's out-of-order chunks.
+   */
+  async #oooCompactionHead(signal?: AbortSignal): Promise<OOOCompactionHead | undefined> {
+    const head = this.#head.state;
+    const wbl = this.#wal?.wbl;
+    let lastWBLFile = -1;
+    if (wbl !== undefined) {
+      const release = await head.isolation.lockCommits();
+      try {
+        lastWBLFile = await wbl.nextSegment();
+      } finally {
+        release();
+      }
+    }
+    return OOOCompactionHead.open(head, lastWBLFile, signal);
+  }
+
+  /**
+   * Prometheus: Head.truncateOOO. Once the queries open over its range are done, drops what `src`
+   * captured from memory, the chunks_head files no chunk of the head needs any more, and the WBL
+   * segments before the one started when it was captured.
+   */
+  async #truncateOOO(src: OOOCompactionHead, signal?: AbortSignal): Promise<void> {
+    await this.#head.waitForPendingReadersInTimeRange(src.mint, src.maxt, signal);
+    await src.truncate(signal);
+    await this.#truncateChunkFiles(this.#head.state.minValidTime);
+    if (src.lastWBLFile >= 0) await this.#wal?.wbl?.truncate(src.lastWBLFile);
   }
 
   /**

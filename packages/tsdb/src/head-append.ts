@@ -82,6 +82,16 @@ export class HeadAppender implements Appender {
     this.#minValidTime = cwEnd > minValid ? cwEnd : minValid;
   }
 
+  /**
+   * Before the first sample: a head compaction started since this appender took its times does not
+   * wait for it (it holds no sample), so in-order samples before the range it compacts are out of
+   * bounds (Prometheus waits for every appender created before; an empty one would hold it up).
+   */
+  #adoptCompactionBound(): void {
+    const bound = this.#head.appendMinValidTime;
+    if (bound > this.#minValidTime) this.#minValidTime = bound;
+  }
+
   #initTimes(t: number): void {
     const hm = this.#head.maxTime;
     this.#setTimes(hm === -Infinity ? t : hm);
@@ -127,6 +137,7 @@ export class HeadAppender implements Appender {
   append(ref: SeriesRef, labels: Labels, t: number, v: number): SeriesRef {
     this.#check();
     if (!this.#timesSet) this.#initTimes(t);
+    if (this.#n === 0) this.#adoptCompactionBound();
     // Fail fast when there is no window; otherwise appendable decides in order or out of order.
     if (this.#oooWindow === 0 && t < this.#minValidTime) {
       this.#head.counters.outOfBoundRejected++;
@@ -165,6 +176,11 @@ export class HeadAppender implements Appender {
     }
     this.#series.push(s);
     s.pendingCommits++;
+    // Prometheus: Head.appender registers with isolation.newAppendID(minValidTime): head
+    // compaction waits for the appenders that may still commit in-order samples before the end of
+    // the range it compacts. Registered at the first sample (an appender holding none commits no
+    // sample, and one left unused must not hold compaction up).
+    if (n === 0) this.#head.isolation.openAppend(this, this.#minValidTime);
     this.#n = n + 1;
   }
 
@@ -243,6 +259,7 @@ export class HeadAppender implements Appender {
     this.#check();
     if (st >= t) throw new OutOfOrderSTError();
     if (!this.#timesSet) this.#initTimes(t);
+    if (this.#n === 0) this.#adoptCompactionBound();
     const s = this.#seriesFor(ref, labels);
     if (st === s.maxt) return s.ref; // The zero sample is already there.
     const ooo = this.#appendable(s, st, 0);
@@ -296,8 +313,9 @@ export class HeadAppender implements Appender {
     if (batch.length === 0 && batch.exemplars.length === 0 && batch.metadata.length === 0) return;
     // One commit at a time, from logging to applying: the WAL holds commits in the order they
     // apply, and a commit applied in slices never interleaves with another.
-    const release = await head.isolation.lockCommits();
+    let release: (() => void) | undefined;
     try {
+      release = await head.isolation.lockCommits();
       if (head.log !== undefined) {
         await this.#log(head.log, batch, newSeries);
         // Logging and applying each run in slices; their last and first would make one stall.
@@ -308,7 +326,8 @@ export class HeadAppender implements Appender {
         await head.log.logOOO(ooo.series, ooo.ts, ooo.vs, ooo.length, ooo.markers);
       }
     } finally {
-      release();
+      release?.();
+      head.isolation.closeAppend(this);
     }
   }
 
@@ -355,6 +374,7 @@ export class HeadAppender implements Appender {
     this.#check();
     this.#done = true;
     this.#clearPending();
+    this.#head.isolation.closeAppend(this);
   }
 
   #clearPending(): void {

@@ -66,6 +66,7 @@ export function snapshotSeries(
   maxt: number,
   iso: IsolationState,
   table: SnapshotChunks,
+  inOrderOnly = false,
 ): SeriesSnapshot | undefined {
   const limit = s.visibleSeq(iso.maxCommitId);
   // Tombstones as they are now (copied: a later delete must not change what this query sees).
@@ -103,7 +104,7 @@ export function snapshotSeries(
   }
   const to = table.length;
   const snap: SeriesSnapshot = { labels: s.labels, table, from, to, openIndex, limit, merged: undefined, deleted };
-  if (oooInRange(s, mint, maxt)) {
+  if (!inOrderOnly && oooInRange(s, mint, maxt)) {
     snap.merged = mergeWithOOO(head, snap, s, mint, maxt);
     return snap.merged.length > 0 ? snap : undefined;
   }
@@ -354,13 +355,16 @@ abstract class HeadBaseQuerier {
   protected readonly mint: number;
   protected readonly maxt: number;
   protected readonly iso: IsolationState;
+  /** Only the in-order samples (Prometheus's RangeHead, read by head compaction). */
+  protected readonly inOrderOnly: boolean;
   #closed = false;
 
-  constructor(head: HeadState, mint: number, maxt: number) {
+  constructor(head: HeadState, mint: number, maxt: number, inOrderOnly = false) {
     this.head = head;
     this.mint = mint;
     this.maxt = maxt;
-    this.iso = head.isolation.startRead();
+    this.inOrderOnly = inOrderOnly;
+    this.iso = head.isolation.startRead(mint, maxt);
   }
 
   protected async snapshots(
@@ -394,7 +398,7 @@ abstract class HeadBaseQuerier {
       }
       const s = head.series.getByRef(refs[i]!);
       if (s === undefined) continue;
-      const snap = snapshotSeries(head, s, mint, maxt, this.iso, table);
+      const snap = snapshotSeries(head, s, mint, maxt, this.iso, table, this.inOrderOnly);
       if (snap !== undefined) out.push(snap);
     }
     if (sortSeries) {
@@ -511,4 +515,33 @@ export class HeadChunkQuerier extends HeadBaseQuerier implements ChunkQuerier {
     const head = this.head;
     return new SnapshotSet<ChunkSeries>(snaps, (s) => new HeadChunkSeries(s, head));
   }
+}
+
+/**
+ * Samples of one series already merged and sorted (by time, one per timestamp), as a chunk
+ * series set reads them: the out-of-order compaction head's series.
+ */
+export interface MergedSeries {
+  labels: Labels;
+  ts: Float64Array;
+  vs: Float64Array;
+  length: number;
+}
+
+/** A chunk series set over `series` (sorted by labels), each cut into chunks of the head's size. */
+export function mergedChunkSeriesSet(head: HeadState, series: readonly MergedSeries[]): ChunkSeriesSet {
+  const table = new SnapshotChunks(0);
+  const snaps = series.map(
+    (m): SeriesSnapshot => ({
+      labels: m.labels,
+      table,
+      from: 0,
+      to: 0,
+      openIndex: -1,
+      limit: Infinity,
+      merged: { ts: m.ts, vs: m.vs, length: m.length },
+      deleted: undefined,
+    }),
+  );
+  return new SnapshotSet<ChunkSeries>(snaps, (s) => new HeadChunkSeries(s, head));
 }

@@ -82,6 +82,12 @@ export class HeadState {
   readonly walExpiries = new Map<number, number>();
   /** Samples older than this are out of bounds (raised by truncation). */
   minValidTime = -Infinity;
+  /**
+   * In-order samples older than this are out of bounds for an appender's first sample: head
+   * compaction raises it to the end of the range it compacts before it waits for the appenders
+   * holding samples (an appender created earlier but empty until then cannot add to the range).
+   */
+  appendMinValidTime = -Infinity;
   /** Counters behind `Head.stats()`; appenders and replay update them. */
   readonly counters = {
     minTime: Infinity,

@@ -22,13 +22,18 @@ export interface TruncationTarget {
 const seriesPerStep = 256;
 
 /**
- * Drops the data before `mint` (ms) from `head`: chunks that end before it, then the series left
- * empty with no uncommitted samples (removed from the index, their tombstones with them). Yields
- * after every few hundred series; between steps, commits may change the series: a series is
- * removed only if it is still empty and uncommitted to when the scan is over, and the sample count
- * is lowered by what was dropped rather than recounted. Returns the refs of the series removed.
+ * Drops the data before `mint` (ms) from `head`: chunks that end before it (out-of-order chunks
+ * too, unless `keepOOO`), then the series left empty with no uncommitted samples (removed from the
+ * index, their tombstones with them). Yields after every few hundred series; between steps,
+ * commits may change the series: a series is removed only if it is still empty and uncommitted to
+ * when the scan is over, and the sample count is lowered by what was dropped rather than
+ * recounted. Returns the refs of the series removed.
  */
-export function* truncateSteps(head: TruncationTarget, mint: number): Generator<void, Set<number>, void> {
+export function* truncateSteps(
+  head: TruncationTarget,
+  mint: number,
+  keepOOO = false,
+): Generator<void, Set<number>, void> {
   if (mint > head.minValidTime) head.minValidTime = mint;
   const c = head.counters;
   const minTimeBefore = c.minTime;
@@ -40,7 +45,7 @@ export function* truncateSteps(head: TruncationTarget, mint: number): Generator<
   for (const s of head.series.values()) {
     if (++visited % seriesPerStep === 0) yield;
     const before = countSamples(s);
-    s.truncateBefore(mint);
+    s.truncateBefore(mint, keepOOO);
     const left = countSamples(s);
     dropped += before - left;
     if (s.isEmpty() && s.pendingCommits === 0) {
@@ -88,10 +93,18 @@ export function truncateSync(head: TruncationTarget, mint: number): Set<number> 
   }
 }
 
-/** Runs `truncateSteps` in slices of `sliceMs`, giving the event loop a turn between them. */
-export async function truncateSliced(head: TruncationTarget, mint: number, sliceMs?: number): Promise<Set<number>> {
+/**
+ * Runs `truncateSteps` in slices of `sliceMs`, giving the event loop a turn between them. With
+ * `keepOOO`, out-of-order chunks stay (the out-of-order compaction drops them).
+ */
+export async function truncateSliced(
+  head: TruncationTarget,
+  mint: number,
+  sliceMs?: number,
+  keepOOO = false,
+): Promise<Set<number>> {
   const slicer = new TimeSlicer(sliceMs);
-  const steps = truncateSteps(head, mint);
+  const steps = truncateSteps(head, mint, keepOOO);
   for (;;) {
     const r = steps.next();
     if (r.done === true) return r.value;

@@ -100,9 +100,48 @@ export class Head {
     return new HeadQuerier(this.state, mint, maxt);
   }
 
-  /** A chunk querier over [mint, maxt] (ms, inclusive), with the same isolation as `querier`. */
-  chunkQuerier(mint: number, maxt: number): ChunkQuerier {
-    return new HeadChunkQuerier(this.state, mint, maxt);
+  /**
+   * A chunk querier over [mint, maxt] (ms, inclusive), with the same isolation as `querier`. With
+   * `inOrderOnly`, it leaves out the out-of-order samples (Prometheus's RangeHead, which head
+   * compaction reads: the out-of-order head is compacted on its own, see ooo-compaction-head.ts).
+   */
+  chunkQuerier(mint: number, maxt: number, opts?: { inOrderOnly?: boolean }): ChunkQuerier {
+    return new HeadChunkQuerier(this.state, mint, maxt, opts?.inOrderOnly === true);
+  }
+
+  /**
+   * Where head compaction starts (ms): the smallest in-order sample time. Out-of-order samples
+   * (which `minTime` counts) may be older; they are compacted by the out-of-order compaction. In
+   * order, nothing is held below the minimum valid time once the head was truncated.
+   */
+  get compactionMinTime(): number {
+    const s = this.state;
+    return s.minValidTime > s.minTime ? s.minValidTime : s.minTime;
+  }
+
+  /**
+   * Prometheus: Head.WaitForAppendersOverlapping. Resolves once no appender holding samples may
+   * still commit an in-order sample before `maxt` (ms): those whose minimum valid time is below it
+   * (a commit being applied is one of them until it is applied whole); appenders holding no sample
+   * yet may no longer add in-order samples before `maxt`. Waits without blocking the event loop;
+   * rejects with the signal's reason on abort.
+   */
+  waitForAppendersOverlapping(maxt: number, signal?: AbortSignal): Promise<void> {
+    // Appenders holding no sample yet take this as their minimum valid time at their first one.
+    if (maxt > this.state.appendMinValidTime) this.state.appendMinValidTime = maxt;
+    const iso = this.state.isolation;
+    return iso.waitUntil(() => iso.lowestAppendTime() >= maxt, signal);
+  }
+
+  /**
+   * Prometheus: Head.WaitForPendingReadersInTimeRange. Resolves once the queriers open now that
+   * read some time in [mint, maxt] (ms) are closed (those opened later are not waited for: they
+   * were opened with the blocks written before this call).
+   */
+  waitForPendingReadersInTimeRange(mint: number, maxt: number, signal?: AbortSignal): Promise<void> {
+    const iso = this.state.isolation;
+    const pending = iso.readersInRange(mint, maxt);
+    return iso.waitUntil(() => pending.every((r) => !iso.isOpen(r)), signal);
   }
 
   /**

@@ -8,9 +8,23 @@
 // the first commit with id > X. A reader opening in the middle of a commit makes it log, at once,
 // the series it had already touched (`beginCommit`'s `onRead`).
 
-/** The state a reader captured when it opened: it sees commits with id <= `maxCommitId`. */
+/**
+ * The state a reader captured when it opened: it sees commits with id <= `maxCommitId`, and reads
+ * the times in [mint, maxt] (ms; what head truncation waits for, see `waitUntil`).
+ */
 export interface IsolationState {
   readonly maxCommitId: number;
+  readonly mint: number;
+  readonly maxt: number;
+}
+
+/** A wait of `waitUntil`: settled once `done()` holds, checked when a reader or appender closes. */
+interface Waiter {
+  done(): boolean;
+  resolve(): void;
+  reject(err: unknown): void;
+  signal: AbortSignal | undefined;
+  onAbort: () => void;
 }
 
 /** Hands out commit ids, orders commits, and tracks open readers. */
@@ -23,6 +37,9 @@ export class Isolation {
   #applying = 0;
   #onRead: (() => void) | undefined;
   #scratch = new Float64Array(0);
+  /** Open appenders holding samples, by token, with their minimum valid time (ms). */
+  readonly #appenders = new Map<object, number>();
+  readonly #waiters = new Set<Waiter>();
 
   /** Whether any reader is open: only then do series need to log commits. */
   get hasReaders(): boolean {
@@ -81,9 +98,9 @@ export class Isolation {
    * Opens a reader that sees every commit applied so far (not one being applied). Close it with
    * `closeRead`.
    */
-  startRead(): IsolationState {
+  startRead(mint = -Infinity, maxt = Infinity): IsolationState {
     const applying = this.#applying;
-    const s: IsolationState = { maxCommitId: applying !== 0 ? applying - 1 : this.#lastCommitId };
+    const s: IsolationState = { maxCommitId: applying !== 0 ? applying - 1 : this.#lastCommitId, mint, maxt };
     this.#readers.set(s, true);
     this.#onRead?.();
     return s;
@@ -91,7 +108,81 @@ export class Isolation {
 
   /** Closes a reader opened by `startRead`. Idempotent. */
   closeRead(s: IsolationState): void {
-    this.#readers.delete(s);
+    if (this.#readers.delete(s)) this.#wake();
+  }
+
+  /**
+   * Prometheus: isolation.newAppendID (its minTime). Registers an appender that holds samples and
+   * may commit in-order samples at or after `minTime` (ms), until `closeAppend`.
+   */
+  openAppend(token: object, minTime: number): void {
+    this.#appenders.set(token, minTime);
+  }
+
+  /** Prometheus: isolation.closeAppend. The appender committed or rolled back. Idempotent. */
+  closeAppend(token: object): void {
+    if (this.#appenders.delete(token)) this.#wake();
+  }
+
+  /** Prometheus: isolation.lowestAppendTime. Smallest minTime of the open appenders (Infinity: none). */
+  lowestAppendTime(): number {
+    let low = Infinity;
+    for (const t of this.#appenders.values()) if (t < low) low = t;
+    return low;
+  }
+
+  /** The readers open now that read some time in [mint, maxt] (ms). */
+  readersInRange(mint: number, maxt: number): IsolationState[] {
+    const out: IsolationState[] = [];
+    for (const s of this.#readers.keys()) if (s.mint <= maxt && mint <= s.maxt) out.push(s);
+    return out;
+  }
+
+  /** Whether the reader `s` is still open. */
+  isOpen(s: IsolationState): boolean {
+    return this.#readers.has(s);
+  }
+
+  /**
+   * Resolves once `done()` holds, checking it now and whenever a reader or an appender closes (no
+   * polling; the event loop stays free meanwhile). Rejects with the signal's reason on abort.
+   */
+  waitUntil(done: () => boolean, signal?: AbortSignal): Promise<void> {
+    if (done()) return Promise.resolve();
+    signal?.throwIfAborted();
+    return new Promise((resolve, reject) => {
+      const w: Waiter = {
+        done,
+        resolve,
+        reject,
+        signal,
+        onAbort: () => {
+          this.#waiters.delete(w);
+          reject(signal!.reason);
+        },
+      };
+      this.#waiters.add(w);
+      signal?.addEventListener('abort', w.onAbort, { once: true });
+    });
+  }
+
+  #wake(): void {
+    if (this.#waiters.size === 0) return;
+    for (const w of [...this.#waiters]) {
+      let ok: boolean;
+      try {
+        ok = w.done();
+      } catch (err) {
+        this.#waiters.delete(w);
+        w.signal?.removeEventListener('abort', w.onAbort);
+        w.reject(err);
+        continue;
+      }
+      if (!ok) continue;
+      this.#waiters.delete(w);
+      w.signal?.removeEventListener('abort', w.onAbort);
+      w.resolve();
+    }
   }
 
   /** The lowest commit id some open reader may not see past: log entries at or below it are dead. */

@@ -411,8 +411,12 @@ export class MemSeries {
     if (maxt > this.maxt) this.maxt = maxt;
   }
 
-  /** Drops chunks that end before `mint`; returns the number of chunks dropped. */
-  truncateBefore(mint: number): number {
+  /**
+   * Drops chunks that end before `mint`; returns the number of chunks dropped. With `keepOOO`, the
+   * out-of-order chunks stay (Prometheus: out-of-order compaction drops them, see
+   * ooo-compaction-head.ts).
+   */
+  truncateBefore(mint: number, keepOOO = false): number {
     let dropped = 0;
     let i = 0;
     while (i < this.mmapped.length && this.mmapped[i + 2]! < mint) i += MMAP_FIELDS;
@@ -432,6 +436,7 @@ export class MemSeries {
       this.#openCount = 0;
       dropped++;
     }
+    if (keepOOO) return dropped;
     if (this.oooCompleted !== undefined) {
       const before = this.oooCompleted.length;
       this.oooCompleted = this.oooCompleted.filter((c) => c.maxt >= mint);

@@ -41,7 +41,16 @@ export interface BlockMetaCompaction {
   parents?: BlockDesc[];
   /** A compaction of this block failed (it is not picked again). */
   failed?: boolean;
+  /** Prometheus: compaction hints; `from-out-of-order` marks a block of out-of-order samples. */
   hints?: string[];
+}
+
+/** Prometheus: CompactionHintFromOutOfOrder. */
+export const compactionHintFromOutOfOrder = 'from-out-of-order';
+
+/** Prometheus: BlockMetaCompaction.FromOutOfOrder. Whether the block holds out-of-order samples only. */
+export function fromOutOfOrder(c: BlockMetaCompaction): boolean {
+  return c.hints?.includes(compactionHintFromOutOfOrder) === true;
 }
 
 /**

@@ -5,6 +5,7 @@
 import { readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChunkQuerier, Querier } from '@tsprom/storage-interfaces';
+import { fromOutOfOrder } from './block-meta.js';
 import type { Block, BlockOptions } from './block.js';
 import { TMP_FOR_CREATION_SUFFIX } from './block-writer.js';
 import type { DirMeta } from './leveled-compactor.js';
@@ -79,6 +80,16 @@ export class BlockSet {
   get maxTime(): number {
     let t = Number.NEGATIVE_INFINITY;
     for (const b of this.#blocks) if (b.maxTime > t) t = b.maxTime;
+    return t;
+  }
+
+  /**
+   * End (ms, exclusive) of the newest block of in-order samples (Prometheus inOrderBlocksMaxTime),
+   * -Infinity without one: blocks of out-of-order samples may overlap the head.
+   */
+  get inOrderMaxTime(): number {
+    let t = Number.NEGATIVE_INFINITY;
+    for (const b of this.#blocks) if (!fromOutOfOrder(b.meta.compaction) && b.maxTime > t) t = b.maxTime;
     return t;
   }
 

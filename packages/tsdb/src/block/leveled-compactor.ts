@@ -11,7 +11,12 @@ import {
 } from '@tsprom/storage-interfaces';
 import type { TimeSlicer } from '../time-slicer.js';
 import { Block } from './block.js';
-import type { BlockMeta, BlockMetaCompaction } from './block-meta.js';
+import {
+  type BlockMeta,
+  type BlockMetaCompaction,
+  compactionHintFromOutOfOrder,
+  fromOutOfOrder,
+} from './block-meta.js';
 import { BlockChunkSeriesSet } from './block-series.js';
 import { writeBlock } from './block-writer.js';
 import { mergeSortedStrings } from './sorted-strings.js';
@@ -51,6 +56,8 @@ export interface LeveledCompactorOptions {
 export interface CompactOptions {
   signal?: AbortSignal;
   slicer?: TimeSlicer;
+  /** `write` only: the block holds out-of-order samples (Prometheus SetOutOfOrder). */
+  outOfOrder?: boolean;
 }
 
 /** What `write` needs from the head (or any source of series): sorted chunk series and their symbols. */
@@ -71,21 +78,19 @@ export function compactBlockMetas(ulid: string, ...metas: BlockMeta[]): BlockMet
   let level = 0;
   const sources = new Set<string>();
   const parents: BlockMetaCompaction['parents'] = [];
+  let ooo = 0;
   for (const m of metas) {
+    if (fromOutOfOrder(m.compaction)) ooo++;
     if (m.minTime < mint) mint = m.minTime;
     if (m.maxTime > maxt) maxt = m.maxTime;
     if (m.compaction.level > level) level = m.compaction.level;
     for (const s of m.compaction.sources ?? []) sources.add(s);
     parents.push({ ulid: m.ulid, minTime: m.minTime, maxTime: m.maxTime });
   }
-  return {
-    ulid,
-    minTime: mint,
-    maxTime: maxt,
-    stats: {},
-    compaction: { level: level + 1, sources: [...sources].sort(), parents },
-    version: 1,
-  };
+  const compaction: BlockMetaCompaction = { level: level + 1, sources: [...sources].sort(), parents };
+  // Made of out-of-order blocks only, it still holds only out-of-order samples.
+  if (ooo === metas.length) compaction.hints = [compactionHintFromOutOfOrder];
+  return { ulid, minTime: mint, maxTime: maxt, stats: {}, compaction, version: 1 };
 }
 
 /**
@@ -232,6 +237,7 @@ export class LeveledCompactor {
     if (parent !== undefined) {
       compaction.parents = [{ ulid: parent.ulid, minTime: parent.minTime, maxTime: parent.maxTime }];
     }
+    if (opts.outOfOrder === true) compaction.hints = [compactionHintFromOutOfOrder];
     const set = await source.chunkSeriesSet(mint, maxt - 1, opts.signal);
     return writeBlock(dest, set, {
       mint,
