@@ -474,7 +474,7 @@ export async function replayWAL(head: HeadState, walDir: string, opts: ReplayOpt
   let chunksCorruption: ChunkCorruptionError | undefined;
   const last = { mmapRef: 0, seriesRef: 0 };
   if (opts.chunkMapper !== undefined) {
-    chunksCorruption = await loadMmappedChunks(opts.chunkMapper, mmapped, oooMmapped, last, head.minValidTime);
+    chunksCorruption = await loadMmappedChunks(opts.chunkMapper, mmapped, oooMmapped, last, head.minValidTime, slicer);
   }
   // Refs of chunks on disk stay taken even if the WAL lost their series (a checkpoint dropped it):
   // a new series given one would get those chunks on the next replay.
@@ -617,37 +617,41 @@ async function loadMmappedChunks(
   oooOut: Map<number, number[]>,
   last: { mmapRef: number; seriesRef: number },
   minValidTime: number,
+  slicer: TimeSlicer,
 ): Promise<ChunkCorruptionError | undefined> {
-  const collect = (): void => {
+  const collect = async (): Promise<void> => {
     out.clear();
     oooOut.clear();
     last.mmapRef = 0;
     last.seriesRef = 0;
-    cdm.iterateAllChunks((m) => {
-      if (m.chunkRef > last.mmapRef) last.mmapRef = m.chunkRef;
-      if (m.seriesRef > last.seriesRef) last.seriesRef = m.seriesRef;
-      const into = m.isOOO ? oooOut : out;
-      let l = into.get(m.seriesRef);
-      if (l === undefined) {
-        l = [];
-        into.set(m.seriesRef, l);
-      }
-      // Prometheus loadMmappedChunks: in-order chunks ending before the newest block's end are in
-      // blocks already.
-      if (!m.isOOO && m.maxt < minValidTime) return;
-      // An in-order chunk overlapping the previous one of the series is stale (written before a
-      // crash); out-of-order chunks overlap by nature.
-      if (!m.isOOO && l.length > 0 && m.mint <= l[l.length - 2]!) return;
-      l.push(m.chunkRef, m.mint, m.maxt, m.numSamples);
-    });
+    await cdm.iterateAllChunksAsync(
+      (m) => {
+        if (m.chunkRef > last.mmapRef) last.mmapRef = m.chunkRef;
+        if (m.seriesRef > last.seriesRef) last.seriesRef = m.seriesRef;
+        const into = m.isOOO ? oooOut : out;
+        let l = into.get(m.seriesRef);
+        if (l === undefined) {
+          l = [];
+          into.set(m.seriesRef, l);
+        }
+        // Prometheus loadMmappedChunks: in-order chunks ending before the newest block's end are in
+        // blocks already.
+        if (!m.isOOO && m.maxt < minValidTime) return;
+        // An in-order chunk overlapping the previous one of the series is stale (written before a
+        // crash); out-of-order chunks overlap by nature.
+        if (!m.isOOO && l.length > 0 && m.mint <= l[l.length - 2]!) return;
+        l.push(m.chunkRef, m.mint, m.maxt, m.numSamples);
+      },
+      { slicer },
+    );
   };
   try {
-    collect();
+    await collect();
     return undefined;
   } catch (err) {
     if (!(err instanceof ChunkCorruptionError)) throw err;
     await cdm.deleteCorrupted(err);
-    collect();
+    await collect();
     return err;
   }
 }
