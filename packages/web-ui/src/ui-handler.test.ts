@@ -45,8 +45,11 @@ describe('createUIHandler', () => {
     expect(await ui('/query', 'POST')).toBeUndefined();
   });
 
-  it('rejects when the UI is not built', async () => {
+  it('says what to do when the UI is not built', async () => {
     const ui = createUIHandler({ pathPrefix: '', dir: join(dir, 'nowhere') });
-    await expect(ui('/query', 'GET')).rejects.toThrow(/ENOENT/);
+    const res = await ui('/query', 'GET');
+    expect(res?.status).toBe(503);
+    expect(await res?.text()).toMatch(/web UI is not built: run `pnpm build`/);
+    expect(await ui('/assets/app.js', 'GET')).toBeUndefined();
   });
 });

@@ -33,9 +33,11 @@ export interface UIOptions {
 
 /**
  * Answers a UI path (after the route prefix was removed), or undefined when the path is not the
- * UI's. Rejects with the error when the built assets cannot be read (the package is not built).
+ * UI's. A page answers 503 with what to do when the UI is not built.
  */
 export type UIHandler = (path: string, method: string) => Promise<Response | undefined>;
+
+const NOT_BUILT = "tsprom's web UI is not built: run `pnpm build` (the HTTP API is served under /api/v1)";
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -64,7 +66,17 @@ export function createUIHandler(o: UIOptions): UIHandler {
     if (method !== 'GET' && method !== 'HEAD') return undefined;
     if (path === '/') return new Response(null, { status: 302, headers: { Location: `${prefix}/query` } });
     if (SPA_ROUTES.has(path)) {
-      return new Response(method === 'HEAD' ? null : await indexHTML(), {
+      let html: string;
+      try {
+        html = await indexHTML();
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        return new Response(`${NOT_BUILT}\n`, {
+          status: 503,
+          headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+        });
+      }
+      return new Response(method === 'HEAD' ? null : html, {
         headers: { 'Content-Type': TYPES['.html'] as string, 'Cache-Control': 'no-cache' },
       });
     }
