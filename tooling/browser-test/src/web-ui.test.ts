@@ -29,11 +29,14 @@ const screenshots = join(here, '../screenshots');
 const WAIT = { timeout: 120_000 };
 
 /** tsprom from source; its port read from the "Listening on" line; stopped by PID. */
-async function startTsprom(cwd: string): Promise<{ proc: ChildProcess; url: string; output: () => string }> {
+async function startTsprom(
+  cwd: string,
+  args: readonly string[] = [],
+): Promise<{ proc: ChildProcess; url: string; output: () => string }> {
   const tsx = import.meta.resolve('tsx');
   const proc = spawn(
     process.execPath,
-    ['--conditions=@tsprom/source', '--import', tsx, cli, '--web.listen-address=127.0.0.1:0'],
+    ['--conditions=@tsprom/source', '--import', tsx, cli, '--web.listen-address=127.0.0.1:0', ...args],
     { cwd, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
@@ -54,6 +57,8 @@ async function startTsprom(cwd: string): Promise<{ proc: ChildProcess; url: stri
   }
 }
 
+const shot = (page: Page, name: string) => page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+
 /** Polls `fn` until true; the deadline is generous, the outcome is what is asserted. */
 async function waitFor(what: string, fn: () => Promise<boolean>, timeoutMs = 180_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -71,7 +76,14 @@ async function waitFor(what: string, fn: () => Promise<boolean>, timeoutMs = 180
 describe('the web UI served by tsprom, in headless Chromium', () => {
   let dataDir: string;
   let userDataDir: string;
-  let server: { proc: ChildProcess; url: string; output: () => string } | undefined;
+  const servers: { proc: ChildProcess; url: string; output: () => string }[] = [];
+  const launch = (): Promise<BrowserContext> =>
+    chromium.launchPersistentContext(userDataDir, {
+      executablePath: chromiumBin,
+      headless: true,
+      viewport: { width: 1280, height: 900 },
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+    });
 
   beforeAll(async () => {
     if (!existsSync(join(webUIDir, 'index.html'))) {
@@ -79,11 +91,13 @@ describe('the web UI served by tsprom, in headless Chromium', () => {
     }
     await mkdir(screenshots, { recursive: true });
     dataDir = await mkdtemp(join(tmpdir(), 'tsprom-webui-'));
+    await mkdir(join(dataDir, 'a'));
+    await mkdir(join(dataDir, 'b'));
     userDataDir = await mkdtemp(join(tmpdir(), 'tsprom-webui-chromium-'));
   });
   afterAll(async () => {
-    const p = server?.proc;
-    if (p?.pid !== undefined && p.exitCode === null) {
+    for (const { proc: p } of servers) {
+      if (p.pid === undefined || p.exitCode !== null) continue;
       const exited = new Promise((resolve) => p.once('exit', resolve));
       process.kill(p.pid, 'SIGTERM');
       await exited;
@@ -93,7 +107,8 @@ describe('the web UI served by tsprom, in headless Chromium', () => {
   });
 
   runIt(`query with autocompletion, table, graph, explain; status pages${reason}`, { timeout: 600_000 }, async () => {
-    server = await startTsprom(dataDir);
+    const server = await startTsprom(join(dataDir, 'a'));
+    servers.push(server);
     const url = server.url;
     // The default configuration scrapes tsprom itself: wait until `up` has its sample.
     await waitFor('up{job="prometheus"} == 1', async () => {
@@ -102,15 +117,8 @@ describe('the web UI served by tsprom, in headless Chromium', () => {
       return body.data?.result[0]?.value[1] === '1';
     });
 
-    const context: BrowserContext = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: chromiumBin,
-      headless: true,
-      viewport: { width: 1280, height: 900 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-    });
+    const context = await launch();
     const errors: string[] = [];
-    const shot = (page: Page, name: string) =>
-      page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
     try {
       const page = await context.newPage();
       page.setDefaultTimeout(WAIT.timeout);
@@ -129,8 +137,11 @@ describe('the web UI served by tsprom, in headless Chromium', () => {
       const option = page.locator('.cm-tooltip-autocomplete li', { hasText: 'prometheus_http_requests_total' });
       await option.first().waitFor();
       await shot(page, '01-autocomplete');
-      await page.keyboard.press('Enter');
+      // Clicked: CodeMirror ignores Enter for 75 ms after the list (re)opens, a race on a busy host.
+      await option.first().click();
       await expect.poll(() => editor.textContent(), WAIT).toBe('prometheus_http_requests_total');
+      await editor.click();
+      await page.keyboard.press('End');
       await page.keyboard.press('Enter'); // Runs the query.
 
       // Table: one row per series, each named and with a value.
@@ -152,6 +163,17 @@ describe('the web UI served by tsprom, in headless Chromium', () => {
       await page.locator('input.stacked-input').check();
       await page.locator('.graph-chart .uplot canvas').first().waitFor();
       await shot(page, '03-graph');
+      // Dragging across the chart zooms into that time range: the range shrinks below 5m.
+      const over = await page.locator('.graph-chart .u-over').first().boundingBox();
+      if (over === null) throw new Error('the chart has no drawing area');
+      await page.mouse.move(over.x + over.width * 0.3, over.y + over.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(over.x + over.width * 0.6, over.y + over.height / 2, { steps: 5 });
+      await page.mouse.up();
+      await expect.poll(() => page.locator('input.range-input').inputValue(), WAIT).toMatch(/^1m\d/);
+      // A fresh Query page (evaluation time: now) for Explain; the history stays in localStorage.
+      await page.goto(`${url}/query`);
+      await editor.waitFor();
 
       // Explain: the tree of a binary expression; run its right-hand side on its own.
       await editor.click();
@@ -170,6 +192,14 @@ describe('the web UI served by tsprom, in headless Chromium', () => {
       expect(await result.locator('.explain-result-title').textContent()).toContain('count(up) (1 series)');
       expect(await result.locator('td.value').first().textContent()).toBe('1');
       await shot(page, '04-explain');
+
+      // The metrics explorer lists the metric names; picking one replaces the selection.
+      await editor.click();
+      await page.keyboard.press('Control+A');
+      await page.locator('button.metrics-explorer-btn').first().click();
+      await page.locator('.metrics-explorer .modal-filter').fill('scrape_dur');
+      await page.locator('.metrics-explorer .modal-item', { hasText: 'scrape_duration_seconds' }).first().click();
+      await expect.poll(() => editor.textContent(), WAIT).toBe('scrape_duration_seconds');
 
       // The query was stored in the history, which lists it.
       await page.locator('button.history-btn').first().click();
@@ -216,9 +246,45 @@ describe('the web UI served by tsprom, in headless Chromium', () => {
       expect(errors).toEqual([]);
     } catch (err) {
       // What the page showed when it failed, beside the other screenshots.
-      const open = context.pages()[0];
+      const open = context.pages().at(-1);
       if (open !== undefined) await shot(open, 'failure').catch(() => undefined);
       throw err;
+    } finally {
+      await context.close();
+    }
+  });
+
+  runIt(`serves the UI, its API calls and links under --web.route-prefix${reason}`, { timeout: 600_000 }, async () => {
+    const server = await startTsprom(join(dataDir, 'b'), ['--web.route-prefix=/prom']);
+    servers.push(server);
+    const url = `${server.url}/prom`;
+    // A scrape writes `scrape_duration_seconds` whether or not it succeeds: a metric to complete.
+    await waitFor('scrape_duration_seconds', async () => {
+      const r = await fetch(`${url}/api/v1/query?query=scrape_duration_seconds`);
+      const body = (await r.json()) as { data?: { result: unknown[] } };
+      return (body.data?.result.length ?? 0) > 0;
+    });
+    const context = await launch();
+    const errors: string[] = [];
+    try {
+      const page = await context.newPage();
+      page.setDefaultTimeout(WAIT.timeout);
+      page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+      await page.goto(`${url}/`);
+      await page.waitForURL(/\/prom\/query/);
+      const editor = page.locator('.query-panel .cm-content').first();
+      await editor.click();
+      await page.keyboard.type('scrape_duration_sec');
+      await page.locator('.cm-tooltip-autocomplete li', { hasText: 'scrape_duration_seconds' }).first().click();
+      await expect.poll(() => editor.textContent(), WAIT).toBe('scrape_duration_seconds');
+      await page.locator('button.execute-btn').first().click();
+      await page.locator('.result-table .metric-name', { hasText: 'scrape_duration_seconds' }).first().waitFor();
+      await page.locator('.dropdown-toggle').click();
+      await page.locator('.dropdown-item[data-path="/targets"]').click();
+      await page.locator('section.pool[data-pool="prometheus"]').waitFor();
+      expect(new URL(page.url()).pathname).toBe('/prom/targets');
+      await shot(page, '08-route-prefix-targets');
+      expect(errors).toEqual([]);
     } finally {
       await context.close();
     }

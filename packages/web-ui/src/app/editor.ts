@@ -1,7 +1,13 @@
 // The PromQL editor: CodeMirror 6 with Prometheus's own language support (@prometheus-io/
 // codemirror-promql): highlighting, autocompletion of functions, metric names, label names and
 // values asked from this server's API through its PrometheusClient, and linting.
-import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap } from '@codemirror/autocomplete';
+import {
+  autocompletion,
+  closeBrackets,
+  closeBracketsKeymap,
+  completionKeymap,
+  completionStatus,
+} from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap, insertNewlineAndIndent } from '@codemirror/commands';
 import { bracketMatching, HighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language';
 import { lintKeymap } from '@codemirror/lint';
@@ -58,8 +64,9 @@ export function createEditor(parent: HTMLElement, doc: string, onRun: () => void
           { key: 'Shift-Enter', run: insertNewlineAndIndent },
           {
             key: 'Enter',
-            run: () => {
-              onRun();
+            run: (view) => {
+              // An open completion list takes Enter (after its interaction delay): never a query then.
+              if (completionStatus(view.state) === null) onRun();
               return true;
             },
           },

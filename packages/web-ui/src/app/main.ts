@@ -51,6 +51,10 @@ function route(): void {
   for (const a of document.querySelectorAll<HTMLElement>('[data-path]')) {
     a.classList.toggle('active', a.dataset.path === path || (path === '/graph' && a.dataset.path === '/query'));
   }
+  statusMenu.querySelector('button')?.classList.toggle(
+    'active',
+    STATUS_PAGES.some(([p]) => p === path),
+  );
   const page = PAGES.get(path);
   if (page === undefined) {
     replace(main, alert('error', `No page at ${path}`));

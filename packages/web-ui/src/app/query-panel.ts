@@ -247,6 +247,7 @@ export class QueryPanel {
       },
       'now',
     );
-    return h('label.end-time', `${label} (UTC) `, input, now);
+    // The button outside the label: a click on it must not go to the input.
+    return h('span.end-time', h('label', `${label} (UTC) `, input), now);
   }
 }
