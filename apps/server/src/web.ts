@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHTTPSServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { APIHandler } from '@tsprom/api';
+import { createUIHandler, type UIHandler } from '@tsprom/web-ui';
 import type { Logger } from './logger.js';
 import { LabeledHistogram, LabeledValue, type MetricFamily } from './metrics-registry.js';
 import { toRequest, writeResponse } from './node-fetch-adapter.js';
@@ -48,9 +49,12 @@ export class WebHandler {
     [0.1, 0.2, 0.4, 1, 3, 8, 20, 60, 120],
   );
   #quitting = false;
+  /** The web UI (@tsprom/web-ui's built assets): `/` redirects to `/query`. */
+  readonly #ui: UIHandler;
 
   constructor(o: WebOptions) {
     this.#o = o;
+    this.#ui = createUIHandler({ pathPrefix: o.routePrefix });
     const handle = (req: IncomingMessage, res: ServerResponse): void => {
       this.#guard(req, res).catch((err: unknown) => {
         // A failure writing the answer (the client left): nothing more to send; logged.
@@ -161,14 +165,17 @@ export class WebHandler {
       case '/-/reload':
       case '/-/quit':
         return this.#lifecycle(path, method, text);
-      case '/':
-        return text(
-          200,
-          'tsprom: the web UI is not built yet. The HTTP API is served under /api/v1, self-metrics on /metrics.\n',
-        );
-      default:
-        handler = 'other';
-        return text(404, '404 page not found\n');
+      default: {
+        const response = await this.#ui(path, method);
+        if (response === undefined) {
+          handler = 'other';
+          return text(404, '404 page not found\n');
+        }
+        // Prometheus counts the UI's requests under their own paths, its assets under /assets.
+        handler = path.startsWith('/assets/') ? '/assets/*filepath' : path;
+        await writeResponse(res, response, method === 'HEAD');
+        return done(response.status);
+      }
     }
   }
 

@@ -1,0 +1,92 @@
+// The UI's entry: the header with Prometheus 3's navigation and a client-side router over its
+// pages. Paths are under the server's path prefix; /graph (Prometheus 2's) shows the Query page.
+import 'uplot/dist/uPlot.min.css';
+import './style.css';
+import { pathPrefix } from './api.js';
+import { alert, h, replace } from './dom.js';
+import {
+  renderAlertmanagersPage,
+  renderAlertsPage,
+  renderConfigPage,
+  renderFlagsPage,
+  renderRulesPage,
+  renderStatusPage,
+} from './pages/simple-pages.js';
+import { renderServiceDiscoveryPage } from './pages/service-discovery-page.js';
+import { renderTargetsPage } from './pages/targets-page.js';
+import { renderTSDBStatusPage } from './pages/tsdb-status-page.js';
+import { renderQueryPage } from './query-page.js';
+
+type Page = (root: HTMLElement) => Promise<void> | (() => void);
+
+const STATUS_PAGES: [string, string, Page][] = [
+  ['/targets', 'Target health', renderTargetsPage],
+  ['/rules', 'Rule health', renderRulesPage],
+  ['/service-discovery', 'Service discovery', renderServiceDiscoveryPage],
+  ['/status', 'Runtime & build information', renderStatusPage],
+  ['/tsdb-status', 'TSDB status', renderTSDBStatusPage],
+  ['/flags', 'Command-line flags', renderFlagsPage],
+  ['/config', 'Configuration', renderConfigPage],
+  ['/alertmanager-discovery', 'Alertmanager discovery', renderAlertmanagersPage],
+];
+
+const PAGES = new Map<string, Page>([
+  ['/query', renderQueryPage],
+  ['/graph', renderQueryPage],
+  ['/alerts', renderAlertsPage],
+  ...STATUS_PAGES.map(([p, , f]): [string, Page] => [p, f]),
+]);
+
+const main = h('main.page');
+let free: () => void = () => {};
+
+function link(path: string, label: string, cls = ''): HTMLElement {
+  return h(`a.nav-link${cls}`, { href: `${pathPrefix}${path}`, 'data-path': path }, label);
+}
+
+function route(): void {
+  free();
+  free = () => {};
+  const path = location.pathname.slice(pathPrefix.length) || '/query';
+  for (const a of document.querySelectorAll<HTMLElement>('[data-path]')) {
+    a.classList.toggle('active', a.dataset.path === path || (path === '/graph' && a.dataset.path === '/query'));
+  }
+  statusMenu.querySelector('button')?.classList.toggle(
+    'active',
+    STATUS_PAGES.some(([p]) => p === path),
+  );
+  const page = PAGES.get(path);
+  if (page === undefined) {
+    replace(main, alert('error', `No page at ${path}`));
+    return;
+  }
+  replace(main, h('div.loading', 'Loading…'));
+  const r = page(main);
+  if (typeof r === 'function') free = r;
+  else r.catch((err: unknown) => replace(main, alert('error', `Error fetching data: ${(err as Error).message}`)));
+}
+
+const statusMenu = h(
+  'div.dropdown',
+  h('button.nav-link.dropdown-toggle', { type: 'button' }, 'Status ▾'),
+  h('div.dropdown-menu', ...STATUS_PAGES.map(([p, label]) => link(p, label, '.dropdown-item'))),
+);
+
+const header = h(
+  'header.app-header',
+  h('a.brand', { href: `${pathPrefix}/query` }, 'Prometheus'),
+  h('nav', link('/query', 'Query'), link('/alerts', 'Alerts'), statusMenu),
+);
+
+document.getElementById('root')?.replaceChildren(header, main);
+document.addEventListener('click', (e) => {
+  const a = (e.target as HTMLElement).closest('a[data-path], a.brand');
+  if (a === null || e.ctrlKey || e.metaKey || e.shiftKey) return;
+  e.preventDefault();
+  history.pushState(null, '', (a as HTMLAnchorElement).href);
+  statusMenu.classList.remove('open');
+  route();
+});
+statusMenu.querySelector('button')?.addEventListener('click', () => statusMenu.classList.toggle('open'));
+window.addEventListener('popstate', route);
+route();

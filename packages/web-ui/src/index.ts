@@ -1,0 +1,1 @@
+export { createUIHandler, SPA_ROUTES, type UIHandler, type UIOptions, webUIDir } from './ui-handler.js';

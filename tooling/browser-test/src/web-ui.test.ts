@@ -1,0 +1,292 @@
+// tsprom's web UI in headless Chromium: tsprom runs from source (its default configuration, which
+// scrapes itself) on 127.0.0.1 with a port of its choosing and a temporary data directory; the
+// built UI (@tsprom/web-ui's dist/static, which `pnpm test` builds first) is served by it. The test
+// types a query and accepts an autocompletion from the server's metric names, sees the table and
+// the graph, runs a subexpression from the Explain tree, and opens the targets, service discovery
+// and status pages. Screenshots go to screenshots/ (gitignored), kept as test artifacts. Skipped
+// with the reason when /usr/bin/chromium is missing, and failing instead when CI is set.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { webUIDir } from '@tsprom/web-ui';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const chromiumBin = '/usr/bin/chromium';
+const haveChromium = existsSync(chromiumBin);
+const runIt = haveChromium || process.env.CI ? it : it.skip;
+const reason = haveChromium ? '' : ` (skipped: ${chromiumBin} is not installed)`;
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '../../..');
+const cli = join(root, 'apps/server/src/cli.ts');
+const screenshots = join(here, '../screenshots');
+// Deadlines for outcomes, never timing assertions: CI runs on 2 busy cores.
+const WAIT = { timeout: 120_000 };
+
+/** tsprom from source; its port read from the "Listening on" line; stopped by PID. */
+async function startTsprom(
+  cwd: string,
+  args: readonly string[] = [],
+): Promise<{ proc: ChildProcess; url: string; output: () => string }> {
+  const tsx = import.meta.resolve('tsx');
+  const proc = spawn(
+    process.execPath,
+    ['--conditions=@tsprom/source', '--import', tsx, cli, '--web.listen-address=127.0.0.1:0', ...args],
+    { cwd, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  const collect = (d: Buffer): void => {
+    out += d.toString();
+  };
+  proc.stdout?.on('data', collect);
+  proc.stderr?.on('data', collect);
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    const m = /msg="Listening on" address=127\.0\.0\.1:(\d+)/.exec(out);
+    if (m !== null) return { proc, url: `http://127.0.0.1:${m[1]}`, output: () => out };
+    if (proc.exitCode !== null || Date.now() > deadline) {
+      proc.kill('SIGKILL');
+      throw new Error(`tsprom did not start:\n${out}`);
+    }
+    await sleep(100);
+  }
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+
+/** Polls `fn` until true; the deadline is generous, the outcome is what is asserted. */
+async function waitFor(what: string, fn: () => Promise<boolean>, timeoutMs = 180_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await fn()) return;
+    } catch {
+      // Not answering yet.
+    }
+    if (Date.now() > deadline) throw new Error(`${what}: not after ${timeoutMs} ms`);
+    await sleep(250);
+  }
+}
+
+describe('the web UI served by tsprom, in headless Chromium', () => {
+  let dataDir: string;
+  let userDataDir: string;
+  const servers: { proc: ChildProcess; url: string; output: () => string }[] = [];
+  const launch = (): Promise<BrowserContext> =>
+    chromium.launchPersistentContext(userDataDir, {
+      executablePath: chromiumBin,
+      headless: true,
+      viewport: { width: 1280, height: 900 },
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+    });
+
+  beforeAll(async () => {
+    if (!existsSync(join(webUIDir, 'index.html'))) {
+      throw new Error('packages/web-ui/dist is missing: run `pnpm build` first (`pnpm test` does)');
+    }
+    await mkdir(screenshots, { recursive: true });
+    dataDir = await mkdtemp(join(tmpdir(), 'tsprom-webui-'));
+    await mkdir(join(dataDir, 'a'));
+    await mkdir(join(dataDir, 'b'));
+    userDataDir = await mkdtemp(join(tmpdir(), 'tsprom-webui-chromium-'));
+  });
+  afterAll(async () => {
+    for (const { proc: p } of servers) {
+      if (p.pid === undefined || p.exitCode !== null) continue;
+      const exited = new Promise((resolve) => p.once('exit', resolve));
+      process.kill(p.pid, 'SIGTERM');
+      await exited;
+    }
+    await rm(dataDir, { recursive: true, force: true });
+    await rm(userDataDir, { recursive: true, force: true });
+  });
+
+  runIt(`query with autocompletion, table, graph, explain; status pages${reason}`, { timeout: 600_000 }, async () => {
+    const server = await startTsprom(join(dataDir, 'a'));
+    servers.push(server);
+    const url = server.url;
+    // The default configuration scrapes tsprom itself: wait until `up` has its sample.
+    await waitFor('up{job="prometheus"} == 1', async () => {
+      const r = await fetch(`${url}/api/v1/query?query=up`);
+      const body = (await r.json()) as { data?: { result: { value: [number, string] }[] } };
+      return body.data?.result[0]?.value[1] === '1';
+    });
+
+    const context = await launch();
+    const errors: string[] = [];
+    try {
+      const page = await context.newPage();
+      page.setDefaultTimeout(WAIT.timeout);
+      page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+      page.on('console', (msg) => {
+        if (msg.type() === 'error') errors.push(`console.error: ${msg.text()}`);
+      });
+
+      // `/` redirects to the Query page.
+      await page.goto(`${url}/`);
+      await page.waitForURL(/\/query/);
+      const editor = page.locator('.query-panel .cm-content').first();
+      await editor.click();
+      await page.keyboard.type('prometheus_http_requests_tot');
+      // codemirror-promql asks this server for metric names; accept the completion with Enter.
+      const option = page.locator('.cm-tooltip-autocomplete li', { hasText: 'prometheus_http_requests_total' });
+      await option.first().waitFor();
+      await shot(page, '01-autocomplete');
+      // Clicked: CodeMirror ignores Enter for 75 ms after the list (re)opens, a race on a busy host.
+      await option.first().click();
+      await expect.poll(() => editor.textContent(), WAIT).toBe('prometheus_http_requests_total');
+      await editor.click();
+      await page.keyboard.press('End');
+      await page.keyboard.press('Enter'); // Runs the query.
+
+      // Table: one row per series, each named and with a value.
+      const rows = page.locator('.result-table tr');
+      await rows.first().waitFor();
+      expect(await rows.count()).toBeGreaterThan(0);
+      expect(await rows.first().locator('.metric-name').textContent()).toBe('prometheus_http_requests_total');
+      expect(Number(await rows.first().locator('td.value').textContent())).toBeGreaterThan(0);
+      await shot(page, '02-table');
+
+      // Graph: uPlot draws the range query; its legend names the series.
+      await page.locator('button.tab[data-tab="graph"]').first().click();
+      await page.locator('.graph-chart .uplot canvas').first().waitFor();
+      await expect.poll(() => page.locator('.u-legend .u-series').count(), WAIT).toBeGreaterThan(1);
+      expect(await page.locator('.u-legend').first().textContent()).toContain('prometheus_http_requests_total');
+      // A 5m range (tsprom just started), stacked.
+      await page.locator('input.range-input').fill('5m');
+      await page.locator('input.range-input').press('Enter');
+      await page.locator('input.stacked-input').check();
+      await page.locator('.graph-chart .uplot canvas').first().waitFor();
+      await shot(page, '03-graph');
+      // Dragging across the chart zooms into that time range: the range shrinks below 5m.
+      const over = await page.locator('.graph-chart .u-over').first().boundingBox();
+      if (over === null) throw new Error('the chart has no drawing area');
+      await page.mouse.move(over.x + over.width * 0.3, over.y + over.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(over.x + over.width * 0.6, over.y + over.height / 2, { steps: 5 });
+      await page.mouse.up();
+      await expect.poll(() => page.locator('input.range-input').inputValue(), WAIT).toMatch(/^1m\d/);
+      // A fresh Query page (evaluation time: now) for Explain; the history stays in localStorage.
+      await page.goto(`${url}/query`);
+      await editor.waitFor();
+
+      // Explain: the tree of a binary expression; run its right-hand side on its own.
+      await editor.click();
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type('sum(up) + count(up)');
+      await page.keyboard.press('Escape'); // Closes a completion list, if one opened.
+      await page.locator('button.tab[data-tab="explain"]').first().click();
+      const node = page.locator('.tree-node-row', {
+        has: page.locator('code.tree-node-expr', { hasText: /^count\(up\)$/ }),
+      });
+      await node.waitFor();
+      expect(await page.locator('.tree-node-expr').first().textContent()).toBe('sum(up) + count(up)');
+      await node.locator('button.tree-node-run').click();
+      const result = page.locator('.explain-result');
+      await result.locator('.result-table').waitFor();
+      expect(await result.locator('.explain-result-title').textContent()).toContain('count(up) (1 series)');
+      expect(await result.locator('td.value').first().textContent()).toBe('1');
+      await shot(page, '04-explain');
+
+      // The metrics explorer lists the metric names; picking one replaces the selection.
+      await editor.click();
+      await page.keyboard.press('Control+A');
+      await page.locator('button.metrics-explorer-btn').first().click();
+      await page.locator('.metrics-explorer .modal-filter').fill('scrape_dur');
+      await page.locator('.metrics-explorer .modal-item', { hasText: 'scrape_duration_seconds' }).first().click();
+      await expect.poll(() => editor.textContent(), WAIT).toBe('scrape_duration_seconds');
+
+      // The query was stored in the history, which lists it.
+      await page.locator('button.history-btn').first().click();
+      await page.locator('.query-history .modal-item', { hasText: 'prometheus_http_requests_total' }).first().waitFor();
+      await page.keyboard.press('Escape');
+      await page.locator('.modal-overlay').evaluate((el) => el.remove());
+
+      // Target health: tsprom's own target, up.
+      await page.locator('.dropdown-toggle').click();
+      await page.locator('.dropdown-item[data-path="/targets"]').click();
+      const pool = page.locator('section.pool[data-pool="prometheus"]');
+      await pool.locator('.health-up').first().waitFor();
+      expect(await pool.locator('h3 .badge').textContent()).toBe('1 / 1 up');
+      await shot(page, '05-targets');
+
+      // Service discovery: discovered labels and the target labels relabeling made of them.
+      await page.goto(`${url}/service-discovery`);
+      const sd = page.locator('section.pool[data-pool="prometheus"] .sd-table tbody tr').first();
+      await sd.waitFor();
+      expect(await sd.locator('td').nth(0).textContent()).toContain('__address__="');
+      expect(await sd.locator('td').nth(1).textContent()).toContain('job="prometheus"');
+      await shot(page, '06-service-discovery');
+
+      // Status pages.
+      const pages: [string, string, string][] = [
+        ['/status', '.runtimeinfo-table', 'storageRetention'],
+        ['/tsdb-status', '.head-stats', 'Number of series'],
+        ['/flags', '.flags-table', '--storage.tsdb.path'],
+        ['/config', '.config-yaml', 'job_name: prometheus'],
+        ['/alerts', '.alert-info', 'No alerting rules configured'],
+        ['/rules', '.alert-info', 'No rules configured'],
+        ['/alertmanager-discovery', 'main h3', 'Active Alertmanagers (0)'],
+      ];
+      for (const [path, selector, text] of pages) {
+        await page.goto(`${url}${path}`);
+        const el = page.locator(selector).first();
+        await el.waitFor();
+        expect(await el.textContent(), path).toContain(text);
+        await shot(page, `07${path.replaceAll('/', '-')}`);
+      }
+      // Prometheus 2's /graph links still open the Query page, with their expression.
+      await page.goto(`${url}/graph?g0.expr=up&g0.tab=1`);
+      await page.locator('.result-table .metric-name', { hasText: 'up' }).first().waitFor();
+      expect(errors).toEqual([]);
+    } catch (err) {
+      // What the page showed when it failed, beside the other screenshots.
+      const open = context.pages().at(-1);
+      if (open !== undefined) await shot(open, 'failure').catch(() => undefined);
+      throw err;
+    } finally {
+      await context.close();
+    }
+  });
+
+  runIt(`serves the UI, its API calls and links under --web.route-prefix${reason}`, { timeout: 600_000 }, async () => {
+    const server = await startTsprom(join(dataDir, 'b'), ['--web.route-prefix=/prom']);
+    servers.push(server);
+    const url = `${server.url}/prom`;
+    // A scrape writes `scrape_duration_seconds` whether or not it succeeds: a metric to complete.
+    await waitFor('scrape_duration_seconds', async () => {
+      const r = await fetch(`${url}/api/v1/query?query=scrape_duration_seconds`);
+      const body = (await r.json()) as { data?: { result: unknown[] } };
+      return (body.data?.result.length ?? 0) > 0;
+    });
+    const context = await launch();
+    const errors: string[] = [];
+    try {
+      const page = await context.newPage();
+      page.setDefaultTimeout(WAIT.timeout);
+      page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+      await page.goto(`${url}/`);
+      await page.waitForURL(/\/prom\/query/);
+      const editor = page.locator('.query-panel .cm-content').first();
+      await editor.click();
+      await page.keyboard.type('scrape_duration_sec');
+      await page.locator('.cm-tooltip-autocomplete li', { hasText: 'scrape_duration_seconds' }).first().click();
+      await expect.poll(() => editor.textContent(), WAIT).toBe('scrape_duration_seconds');
+      await page.locator('button.execute-btn').first().click();
+      await page.locator('.result-table .metric-name', { hasText: 'scrape_duration_seconds' }).first().waitFor();
+      await page.locator('.dropdown-toggle').click();
+      await page.locator('.dropdown-item[data-path="/targets"]').click();
+      await page.locator('section.pool[data-pool="prometheus"]').waitFor();
+      expect(new URL(page.url()).pathname).toBe('/prom/targets');
+      await shot(page, '08-route-prefix-targets');
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
