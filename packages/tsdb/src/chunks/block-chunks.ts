@@ -68,6 +68,8 @@ export class BlockChunkWriter {
   #nextFile: number;
   readonly #scratch = new Uint8Array(6);
   readonly #crc = new Uint8Array(4);
+  /** Closes of finished segments (flush, fsync, close), awaited by `close()`. */
+  readonly #closing: Promise<void>[] = [];
 
   private constructor(dir: string, segmentSize: number, nextFile: number) {
     this.dir = dir;
@@ -145,7 +147,11 @@ export class BlockChunkWriter {
   }
 
   #cut(): void {
-    this.#f?.closeSync();
+    if (this.#f !== undefined) {
+      const closed = this.#f.close();
+      closed.catch(() => undefined); // Reported by close().
+      this.#closing.push(closed);
+    }
     this.#f = BufferedFileWriter.create(segmentFile(this.dir, this.#nextFile++));
     this.#segments++;
     const h = new Uint8Array(BLOCK_CHUNKS_SEGMENT_HEADER_SIZE);
@@ -158,6 +164,7 @@ export class BlockChunkWriter {
   async close(): Promise<void> {
     const f = this.#f;
     this.#f = undefined;
+    await Promise.all(this.#closing);
     await f?.close();
   }
 
