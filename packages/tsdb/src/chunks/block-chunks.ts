@@ -170,7 +170,7 @@ export class BlockChunkWriter {
 
   /** Closes the current segment without finishing it (the block is being thrown away). */
   abort(): void {
-    this.#f?.abort();
+    void this.#f?.abort(); // Closes once the writes in flight end; never rejects.
     this.#f = undefined;
   }
 }

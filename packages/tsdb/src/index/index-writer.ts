@@ -368,7 +368,7 @@ export class IndexWriter {
   /** Closes the file without completing it (the caller removes it). */
   abort(): void {
     this.#closed = true;
-    this.#f.abort();
+    void this.#f.abort(); // Closes once the writes in flight end; never rejects.
   }
 }
 
