@@ -11,4 +11,5 @@ export {
   validateRelabelConfig,
 } from './relabel-config.js';
 export { hashMod, processBuilder, relabel } from './relabel.js';
+export { type RelabelStep, relabelSteps } from './relabel-steps.js';
 export { Regexp } from './regexp.js';

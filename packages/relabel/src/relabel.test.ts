@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { Labels } from '@tsprom/labels';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hashMod, loadRelabelConfig, loadRelabelConfigs, relabel } from './index.js';
+import { hashMod, loadRelabelConfig, loadRelabelConfigs, relabel, relabelSteps } from './index.js';
 
 const L = (m: Record<string, string>) => Labels.fromMap(m);
 const run = (input: Record<string, string>, cfgs: object[]) => {
@@ -343,5 +343,42 @@ describe('invariants', () => {
         expect(ls.toString()).toBe(before);
       }),
     );
+  });
+});
+
+describe('relabelSteps: the label set after each rule', () => {
+  it('records each rule, the output after it and whether the set is kept', () => {
+    const configs = loadRelabelConfigs([
+      { target_label: 'env', replacement: 'development' },
+      { source_labels: ['__address__'], regex: 'localhost:.*', action: 'drop' },
+      { target_label: 'never', replacement: 'applied' },
+    ]);
+    const steps = relabelSteps(L({ __address__: 'localhost:9090', job: 'prometheus' }), configs);
+    expect(steps.map((s) => [s.rule, s.output.toMap(), s.keep])).toEqual([
+      [configs[0], { __address__: 'localhost:9090', env: 'development', job: 'prometheus' }, true],
+      [configs[1], {}, false],
+      [configs[2], {}, false],
+    ]);
+  });
+
+  it('ends with what relabel returns for any label set', () => {
+    const configs = loadRelabelConfigs([
+      { source_labels: ['a'], regex: '(.)(.*)', target_label: 'b', replacement: '$2' },
+      { source_labels: ['b'], regex: 'x.*', action: 'drop' },
+      { regex: 'c', action: 'labeldrop' },
+    ]);
+    fc.assert(
+      fc.property(fc.dictionary(fc.constantFrom('a', 'b', 'c'), fc.string({ maxLength: 4 })), (m) => {
+        const steps = relabelSteps(L(m), configs);
+        const out = relabel(L(m), configs);
+        const last = steps.at(-1)!;
+        expect(last.keep).toBe(out !== null);
+        expect(last.output.toMap()).toEqual(out === null ? {} : out.toMap());
+      }),
+    );
+  });
+
+  it('has no steps without rules', () => {
+    expect(relabelSteps(L({ a: 'b' }), [])).toEqual([]);
   });
 });
