@@ -3,7 +3,10 @@
 // what it has and leaves the rest out.
 import type { Labels, Matcher } from '@tsprom/labels';
 import type { Engine, ParserOptions } from '@tsprom/promql';
+import type { RelabelConfig } from '@tsprom/relabel';
 import type { Exemplar, Metadata, Queryable } from '@tsprom/storage-interfaces';
+import type { Notifications } from './notifications.js';
+import type { ProtoMetricFamily } from './self-metrics.js';
 
 /** The engine calls the API makes (an `Engine` of `@tsprom/promql`). */
 export type QueryEngine = Pick<Engine, 'newInstantQuery' | 'newRangeQuery'>;
@@ -41,6 +44,52 @@ export interface TargetRetriever {
   targetsDropped(): ReadonlyMap<string, readonly APITarget[]>;
   targetsDroppedCounts(): ReadonlyMap<string, number>;
 }
+
+/** One scrape pool's configuration as the API shows it. */
+export interface ScrapePoolConfig {
+  /** The pool's relabel_configs: what `targets/relabel_steps` applies to discovered labels. */
+  readonly relabelConfigs: readonly RelabelConfig[];
+  /** The pool's scrape config as YAML with secrets redacted (`<secret>`), for `scrape_pools/config`. */
+  yaml(): string;
+}
+
+/** Prometheus ScrapePoolsRetriever with TargetRetriever.ScrapePoolConfig: the scrape pools there are. */
+export interface ScrapePoolsRetriever {
+  /** The names of the scrape pools (any order: the API sorts them). */
+  scrapePools(): readonly string[];
+  /** The configuration of pool `name`; undefined when there is no such pool. */
+  scrapePoolConfig(name: string): ScrapePoolConfig | undefined;
+}
+
+/**
+ * A block's meta.json as `status/tsdb/blocks` shows it (Prometheus tsdb.BlockMeta; `@tsprom/tsdb`'s
+ * BlockMeta fits). Times in ms, the block holding `minTime <= t < maxTime`.
+ */
+export interface APIBlockMeta {
+  readonly ulid: string;
+  readonly minTime: number;
+  readonly maxTime: number;
+  readonly stats: {
+    readonly numSamples?: number;
+    readonly numFloatSamples?: number;
+    readonly numHistogramSamples?: number;
+    readonly numSeries?: number;
+    readonly numChunks?: number;
+    readonly numTombstones?: number;
+  };
+  readonly compaction: {
+    readonly level: number;
+    readonly sources?: readonly string[];
+    readonly deletable?: boolean;
+    readonly parents?: readonly { readonly ulid: string; readonly minTime: number; readonly maxTime: number }[];
+    readonly failed?: boolean;
+    readonly hints?: readonly string[];
+  };
+  readonly version: number;
+}
+
+/** The enabled features by category and name (Prometheus features.Registry, `/api/v1/features`). */
+export type FeatureSet = Readonly<Record<string, Readonly<Record<string, boolean>>>>;
 
 /** One series' exemplars (Prometheus exemplar.QueryResult). Times in ms. */
 export interface ExemplarQueryResult {
@@ -123,6 +172,12 @@ export interface StatusProvider {
   walReplay?(): WALReplayStatus;
   /** Head numbers for `status/tsdb`; the cardinality lists are computed from the queryable. */
   headStats?(): TSDBHeadStats;
+  /** The metas of the blocks the TSDB serves, oldest first (`status/tsdb/blocks`). */
+  blockMetas?(): readonly APIBlockMeta[];
+  /** The features there are and whether each is enabled (`features`). */
+  features?(): FeatureSet;
+  /** The server's own metrics (`status/self_metrics`), as the `/metrics` endpoint exposes them. */
+  selfMetrics?(): readonly ProtoMetricFamily[];
 }
 
 /** Where the server is reachable, for targets' `globalUrl` (Prometheus GlobalURLOptions). */
@@ -146,6 +201,10 @@ export interface APIOptions {
   /** Until this says true, every endpoint but `status/walreplay` answers 503 (default: ready). */
   readonly isReady?: () => boolean;
   readonly targets?: TargetRetriever;
+  /** The scrape pools and their configurations (`scrape_pools`, `targets/relabel_steps`). */
+  readonly scrapePools?: ScrapePoolsRetriever;
+  /** The server's notifications (`notifications`, `notifications/live`); without them, 503. */
+  readonly notifications?: Notifications;
   readonly exemplars?: ExemplarQueryable;
   /** With `enableAdmin`, the TSDB admin endpoints use this. */
   readonly admin?: AdminDB;

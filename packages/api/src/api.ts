@@ -4,16 +4,20 @@ import * as admin from './admin-api.js';
 import { APIError } from './api-error.js';
 import type { APIOptions } from './api-options.js';
 import * as expr from './expr-api.js';
+import * as notificationsAPI from './notifications-api.js';
 import { Form } from './form.js';
 import { QueryGate } from './query-gate.js';
 import * as queryAPI from './query-api.js';
 import type { RequestContext } from './request-context.js';
 import { type APIResult, corsHeaders, respond, respondError } from './respond.js';
+import * as scrapePoolsAPI from './scrape-pools-api.js';
+import { serveSelfMetrics } from './self-metrics.js';
 import * as seriesAPI from './series-api.js';
 import * as status from './status-api.js';
 import * as targetsAPI from './targets-api.js';
 
-type Endpoint = (c: RequestContext) => APIResult | Promise<APIResult>;
+/** An endpoint answers with data for the JSON envelope, or with its own Response (a stream). */
+type Endpoint = (c: RequestContext) => APIResult | Response | Promise<APIResult | Response>;
 
 interface Route {
   readonly methods: readonly string[];
@@ -49,6 +53,9 @@ export function createAPIHandler(opts: APIOptions): APIHandler {
     ['/series', { methods: GET_POST, fn: seriesAPI.series }],
     ['/targets', { methods: GET, fn: targetsAPI.targets }],
     ['/targets/metadata', { methods: GET, fn: targetsAPI.targetMetadata }],
+    ['/targets/relabel_steps', { methods: GET, fn: scrapePoolsAPI.targetRelabelSteps }],
+    ['/scrape_pools', { methods: GET, fn: scrapePoolsAPI.scrapePools }],
+    ['/scrape_pools/config', { methods: GET, fn: scrapePoolsAPI.scrapePoolConfig }],
     ['/metadata', { methods: GET, fn: targetsAPI.metricMetadata }],
     ['/alertmanagers', { methods: GET, fn: status.alertmanagers }],
     ['/alerts', { methods: GET, fn: status.alerts }],
@@ -58,6 +65,12 @@ export function createAPIHandler(opts: APIOptions): APIHandler {
     ['/status/buildinfo', { methods: GET, fn: status.serveBuildInfo }],
     ['/status/flags', { methods: GET, fn: status.serveFlags }],
     ['/status/tsdb', { methods: GET, fn: status.serveTSDBStatus }],
+    ['/status/tsdb/blocks', { methods: GET, fn: status.serveTSDBBlocks }],
+    ['/status/self_metrics', { methods: GET, fn: serveSelfMetrics }],
+    ['/features', { methods: GET, fn: status.features }],
+    // The UI shows notifications while the server starts up, so they are served before ready.
+    ['/notifications', { methods: GET, fn: notificationsAPI.notifications, beforeReady: true }],
+    ['/notifications/live', { methods: GET, fn: notificationsAPI.notificationsLive, beforeReady: true }],
     ['/status/walreplay', { methods: GET, fn: status.serveWALReplayStatus, beforeReady: true }],
     ['/admin/tsdb/delete_series', { methods: POST_PUT, fn: admin.deleteSeries }],
     ['/admin/tsdb/clean_tombstones', { methods: POST_PUT, fn: admin.cleanTombstones }],
@@ -95,6 +108,7 @@ export function createAPIHandler(opts: APIOptions): APIHandler {
       const form = await Form.read(req, url);
       const c: RequestContext = { req, url, form, params, opts, gate, signal: req.signal, now };
       const result = await route.fn(c);
+      if (result instanceof Response) return result;
       return respond(result, form.get('query'), headers);
     } catch (err) {
       if (err instanceof APIError) return respondError(err, headers);

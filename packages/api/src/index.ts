@@ -4,14 +4,18 @@ export { type APIHandler, createAPIHandler } from './api.js';
 export { APIError, type ErrorType, errorStatus } from './api-error.js';
 export type {
   AdminDB,
+  APIBlockMeta,
   APIOptions,
   APITarget,
   BuildInfo,
   ExemplarQueryable,
   ExemplarQueryResult,
+  FeatureSet,
   GlobalURLOptions,
   QueryEngine,
   RuntimeInfo,
+  ScrapePoolConfig,
+  ScrapePoolsRetriever,
   StatusProvider,
   TargetMetricMetadata,
   TargetRetriever,
@@ -22,3 +26,13 @@ export { MAX_TIME_MS, MIN_TIME_MS, ParamParseError, parseDuration, parseTime } f
 export { createFederateHandler, type FederateOptions } from './federate.js';
 export { formatTimestamp } from './result-json.js';
 export { QueryGate } from './query-gate.js';
+export {
+  CONFIGURATION_UNSUCCESSFUL,
+  DEFAULT_MAX_NOTIFICATION_SUBSCRIBERS,
+  type Notification,
+  type NotificationListener,
+  Notifications,
+  SHUTTING_DOWN,
+  STARTING_UP,
+} from './notifications.js';
+export type { ProtoLabelPair, ProtoMetric, ProtoMetricFamily } from './self-metrics.js';

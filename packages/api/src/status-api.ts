@@ -2,7 +2,8 @@
 // serveTSDBStatus, serveWALReplayStatus, and rules, alerts and alertmanagers as they answer with
 // nothing loaded (no rule manager and no notifier yet).
 import { APIError, returnAPIError } from './api-error.js';
-import { goJSON } from './go-json.js';
+import type { APIBlockMeta } from './api-options.js';
+import { goJSON, goJSONString } from './go-json.js';
 import { formatGoTime } from './go-time.js';
 import { atoi, MAX_TIME_MS, MIN_TIME_MS } from './params.js';
 import type { RequestContext } from './request-context.js';
@@ -114,6 +115,54 @@ export async function serveTSDBStatus(c: RequestContext): Promise<APIResult> {
     seriesCountByLabelValuePair: stats.seriesCountByLabelValuePair,
   });
   return { json: `{"headStats":${headStats},${lists.slice(1)}` };
+}
+
+/** GET /api/v1/status/tsdb/blocks: the metas of the blocks served, as Prometheus's BlockMeta JSON. */
+export function serveTSDBBlocks(c: RequestContext): APIResult {
+  const metas = c.opts.status?.blockMetas?.() ?? [];
+  return { json: `{"blocks":[${metas.map(blockMetaJSON).join(',')}]}` };
+}
+
+/** Prometheus tsdb.BlockMeta's JSON: field order and omitempty of its struct tags. */
+export function blockMetaJSON(m: APIBlockMeta): string {
+  const st = m.stats;
+  const stats: string[] = [];
+  const count = (k: keyof APIBlockMeta['stats']): void => {
+    const v = st[k];
+    if (v !== undefined && v !== 0) stats.push(`"${k}":${v}`);
+  };
+  count('numSamples');
+  count('numFloatSamples');
+  count('numHistogramSamples');
+  count('numSeries');
+  count('numChunks');
+  count('numTombstones');
+  const cp = m.compaction;
+  const comp = [`"level":${cp.level}`];
+  if (cp.sources !== undefined && cp.sources.length > 0) comp.push(`"sources":${goJSON(cp.sources)}`);
+  if (cp.deletable === true) comp.push('"deletable":true');
+  if (cp.parents !== undefined && cp.parents.length > 0) {
+    const ps = cp.parents.map((p) => `{"ulid":${goJSONString(p.ulid)},"minTime":${p.minTime},"maxTime":${p.maxTime}}`);
+    comp.push(`"parents":[${ps.join(',')}]`);
+  }
+  if (cp.failed === true) comp.push('"failed":true');
+  if (cp.hints !== undefined && cp.hints.length > 0) comp.push(`"hints":${goJSON(cp.hints)}`);
+  return (
+    `{"ulid":${goJSONString(m.ulid)},"minTime":${m.minTime},"maxTime":${m.maxTime},` +
+    `"stats":{${stats.join(',')}},"compaction":{${comp.join(',')}},"version":${m.version}}`
+  );
+}
+
+/** GET /api/v1/features: categories and feature names sorted, as Go marshals maps. */
+export function features(c: RequestContext): APIResult {
+  const fs = c.opts.status?.features?.() ?? {};
+  const cats = Object.keys(fs).sort();
+  const parts = cats.map((cat) => {
+    const f = fs[cat]!;
+    const names = Object.keys(f).sort();
+    return `${goJSONString(cat)}:{${names.map((n) => `${goJSONString(n)}:${f[n] === true}`).join(',')}}`;
+  });
+  return { json: `{${parts.join(',')}}` };
 }
 
 /** GET /api/v1/status/walreplay (served before the server is ready) */
