@@ -2,7 +2,7 @@
 // Prometheus 3's defaults and validation, and rendered back as Prometheus prints it.
 export { type Config, type LoadConfigOptions, loadConfig } from './config.js';
 export { loadConfigFile, loadScrapeConfigFiles } from './load-file.js';
-export { configToYAML } from './to-yaml.js';
+export { configToYAML, scrapeConfigToYAML } from './to-yaml.js';
 export { ConfigError, type ConfigPosition, ConfigSyntaxError } from './errors.js';
 export { DurationError, formatDuration, parseDuration } from './duration.js';
 export { formatSize, parseSize, SizeError } from './size.js';

@@ -99,6 +99,14 @@ function globalToYaml(g: GlobalConfig): YamlOutMap {
   return m;
 }
 
+/**
+ * Renders one scrape config as Prometheus marshals it (what `/api/v1/scrape_pools/config`
+ * serves): the same form as its entry in {@link configToYAML}, secrets as `<secret>`.
+ */
+export function scrapeConfigToYAML(c: ScrapeConfig): string {
+  return emitYaml(scrapeConfigToYaml(c));
+}
+
 function scrapeConfigToYaml(c: ScrapeConfig): YamlOutMap {
   const m = new YamlOutMap();
   m.set('job_name', c.jobName);

@@ -45,6 +45,8 @@ describe('Manager', () => {
     );
     await manager.reload();
     expect(manager.scrapePools().sort()).toEqual(['node', 'other']);
+    expect(manager.scrapePoolConfig('node')?.jobName).toBe('node');
+    expect(manager.scrapePoolConfig('none')).toBeUndefined();
     const node = manager.targetsActive().get('node')!;
     expect(node.map((t) => t.url()).sort()).toEqual(
       [servers[0]!, servers[1]!].map((s) => `http://${s.address}/metrics`).sort(),

@@ -210,6 +210,11 @@ export class Manager {
     return out;
   }
 
+  /** Prometheus ScrapePoolConfig: the config pool `name` scrapes with; undefined without such a pool. */
+  scrapePoolConfig(name: string): ScrapeConfig | undefined {
+    return this.#pools.get(name)?.config;
+  }
+
   /** The jobs that have a pool. */
   scrapePools(): string[] {
     return [...this.#pools.keys()];
