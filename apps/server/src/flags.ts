@@ -40,6 +40,11 @@ export const FLAGS: readonly FlagDef[] = [
   s('web.read-timeout', '5m', 'Maximum duration before timing out read of the request, and closing idle connections.'),
   s('web.max-connections', '512', 'Maximum number of simultaneous connections across all listeners.'),
   s(
+    'web.max-notifications-subscribers',
+    '16',
+    'Limits the maximum number of subscribers that can concurrently receive live notifications. If the limit is reached, new subscription requests will be denied until existing connections close.',
+  ),
+  s(
     'web.external-url',
     '',
     'The URL under which Prometheus is externally reachable (for example, if Prometheus is served via a reverse proxy). Used for generating relative and absolute links back to Prometheus itself. If the URL has a path portion, it will be used to prefix all HTTP endpoints served by Prometheus. If omitted, relevant URL components will be derived automatically.',

@@ -28,6 +28,14 @@ export async function writeResponse(res: ServerResponse, response: Response, hea
   response.headers.forEach((v, k) => {
     headers[k] = v;
   });
+  if (!head && response.body !== null && response.headers.get('content-type') === 'text/event-stream') {
+    // Server-sent events: each chunk goes out as it comes, until the stream or the client ends.
+    res.writeHead(response.status, headers);
+    res.flushHeaders();
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) res.write(chunk);
+    res.end();
+    return;
+  }
   const body = head || response.body === null ? undefined : Buffer.from(await response.arrayBuffer());
   if (body !== undefined) headers['content-length'] = String(body.length);
   res.writeHead(response.status, headers);

@@ -20,6 +20,8 @@ export interface ServerSettings {
   readonly corsOrigin: RegExp;
   readonly readTimeoutMs: number;
   readonly maxConnections: number;
+  /** `--web.max-notifications-subscribers`: live notification streams at once. */
+  readonly maxNotificationsSubscribers: number;
   readonly dataDir: string;
   readonly retentionMs: number | undefined;
   readonly retentionBytes: number | undefined;
@@ -137,6 +139,7 @@ export function readSettings(flags: Flags): { settings: ServerSettings; warnings
       corsOrigin: cors,
       readTimeoutMs: duration(flags, 'web.read-timeout'),
       maxConnections: int(flags, 'web.max-connections'),
+      maxNotificationsSubscribers: int(flags, 'web.max-notifications-subscribers'),
       dataDir: flags.get('storage.tsdb.path'),
       retentionMs:
         flags.get('storage.tsdb.retention.time') === '' ? undefined : duration(flags, 'storage.tsdb.retention.time'),

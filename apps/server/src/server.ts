@@ -5,7 +5,16 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
 import { availableParallelism, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createAPIHandler, createFederateHandler, type RuntimeInfo, type WALReplayStatus } from '@tsprom/api';
+import {
+  CONFIGURATION_UNSUCCESSFUL,
+  createAPIHandler,
+  createFederateHandler,
+  Notifications,
+  type RuntimeInfo,
+  SHUTTING_DOWN,
+  STARTING_UP,
+  type WALReplayStatus,
+} from '@tsprom/api';
 import {
   type Config,
   configToYAML,
@@ -14,6 +23,7 @@ import {
   loadConfig,
   loadConfigFile,
   loadScrapeConfigFiles,
+  scrapeConfigToYAML,
 } from '@tsprom/config';
 import { defaultSDRegistry, Manager as DiscoveryManager } from '@tsprom/discovery';
 import { Labels } from '@tsprom/labels';
@@ -23,9 +33,11 @@ import { DB } from '@tsprom/tsdb';
 import { defaultConfigYAML, selfTarget } from './default-config.js';
 import type { Flags } from './flags.js';
 import { InstrumentedEngine } from './engine-metrics.js';
+import { serverFeatures } from './features.js';
 import type { Logger } from './logger.js';
-import { Registry, single } from './metrics-registry.js';
+import { type MetricFamily, Registry, single } from './metrics-registry.js';
 import { ProcessMetrics } from './process-metrics.js';
+import { toProtoFamily } from './self-metrics.js';
 import type { ServerSettings } from './server-options.js';
 import { discoveryMetrics, scrapeMetrics, tsdbMetrics } from './storage-metrics.js';
 import { WebHandler } from './web.js';
@@ -77,9 +89,12 @@ export class Server {
   #walStatus: WALReplayStatus = { min: 0, max: 0, current: 0 };
   #address = '';
   #stopped: Promise<void> | undefined;
+  /** What the UI shows as the server's notifications (reload failed, starting, stopping). */
+  readonly #notifications: Notifications;
 
   private constructor(init: ServerInit, security: WebSecurity | undefined) {
     this.#init = init;
+    this.#notifications = new Notifications({ maxSubscribers: init.settings.maxNotificationsSubscribers });
     this.#log = init.logger;
     const s = init.settings;
     const f = s.features;
@@ -110,6 +125,16 @@ export class Server {
         targetsDropped: () => this.#scrape?.targetsDropped() ?? new Map(),
         targetsDroppedCounts: () => this.#scrape?.targetsDroppedCounts() ?? new Map(),
       },
+      scrapePools: {
+        scrapePools: () => this.#scrape?.scrapePools() ?? [],
+        scrapePoolConfig: (name) => {
+          const sc = this.#scrape?.scrapePoolConfig(name);
+          return sc === undefined
+            ? undefined
+            : { relabelConfigs: sc.relabelConfigs, yaml: () => scrapeConfigToYAML(sc) };
+        },
+      },
+      notifications: this.#notifications,
       exemplars: {
         // Without the feature there is no exemplar storage: Prometheus answers `data: null`.
         selectExemplars: (start, end, sets) =>
@@ -134,6 +159,9 @@ export class Server {
           goVersion: `node${process.versions.node}`,
         }),
         walReplay: () => this.#walStatus,
+        blockMetas: () => this.#db?.blocks() ?? [],
+        features: () => serverFeatures(s, defaultSDRegistry.keys()),
+        selfMetrics: () => this.#registry.gather().map(toProtoFamily),
         headStats: () => {
           const db = this.#openDB();
           const st = db.stats();
@@ -236,6 +264,7 @@ export class Server {
     const dataDir = resolve(s.dataDir);
     this.#walStatus = await walSegments(join(dataDir, 'wal'));
     log.log('info', 'Starting TSDB ...', { path: dataDir });
+    this.#notifications.add(STARTING_UP);
     const t0 = performance.now();
     this.#db = await DB.open(dataDir, {
       retentionMs: s.retentionMs ?? (s.retentionBytes !== undefined ? 0 : DEFAULT_RETENTION_MS),
@@ -246,6 +275,7 @@ export class Server {
       logger: (msg, level) => log.log(level, msg, { component: 'tsdb' }),
     });
     this.#walStatus = { ...this.#walStatus, current: this.#walStatus.max };
+    this.#notifications.delete(STARTING_UP);
     log.log('info', 'TSDB started', { duration: `${Math.round(performance.now() - t0)}ms` });
 
     const scrapeLog = log.with({ component: 'scrape manager' });
@@ -323,6 +353,7 @@ export class Server {
         );
         this.#config = config;
         this.#reloadSuccess = true;
+        this.#notifications.delete(CONFIGURATION_UNSUCCESSFUL);
         this.#lastReloadTime = Date.now();
         this.#log.log('info', 'Completed loading of configuration file', {
           filename: file,
@@ -330,6 +361,7 @@ export class Server {
         });
       } catch (err) {
         this.#reloadSuccess = false;
+        this.#notifications.add(CONFIGURATION_UNSUCCESSFUL);
         this.#log.log('error', 'Error reloading config', { err });
         throw err;
       }
@@ -416,6 +448,7 @@ export class Server {
         Math.floor(this.#lastReloadTime / 1000),
       ),
     ]);
+    r.register(() => notificationMetrics(this.#notifications));
     r.register(() => (this.#db === undefined ? [] : tsdbMetrics(this.#db)));
     r.register(() => (this.#scrape === undefined ? [] : scrapeMetrics(this.#scrape)));
     r.register(() => (this.#discovery === undefined ? [] : discoveryMetrics(this.#discovery)));
@@ -428,12 +461,14 @@ export class Server {
   stop(): Promise<void> {
     this.#stopped ??= (async () => {
       this.#ready = false;
+      this.#notifications.add(SHUTTING_DOWN);
       this.#log.log('warn', 'Received an OS signal or /-/quit, exiting gracefully...');
       this.#stopDiscovery.abort();
       await this.#discovery?.stop();
       await this.#scrape?.stop();
       await this.#scrapeRunning;
       this.#log.log('info', 'Scrape manager stopped');
+      this.#notifications.close(); // Live notification streams end, or their connections hold the close.
       await this.#web.close();
       await this.#db?.close();
       this.#process.stop();
@@ -441,6 +476,30 @@ export class Server {
     })();
     return this.#stopped;
   }
+}
+
+/** Prometheus: util/notifications's metrics. */
+function notificationMetrics(n: Notifications): MetricFamily[] {
+  return [
+    single(
+      'prometheus_api_notification_active_subscribers',
+      'The current number of active notification subscribers.',
+      'gauge',
+      n.activeSubscribers,
+    ),
+    single(
+      'prometheus_api_notification_updates_sent_total',
+      'Total number of notification updates sent.',
+      'counter',
+      n.updatesSent,
+    ),
+    single(
+      'prometheus_api_notification_updates_dropped_total',
+      'Total number of notification updates dropped.',
+      'counter',
+      n.updatesDropped,
+    ),
+  ];
 }
 
 /** Prometheus: the route prefix, from --web.route-prefix or the external URL's path ('' for `/`). */
