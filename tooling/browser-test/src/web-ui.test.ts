@@ -7,11 +7,13 @@
 // with the reason when /usr/bin/chromium is missing, and failing instead when CI is set.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { Labels } from '@tsprom/labels';
+import { DB } from '@tsprom/tsdb';
 import { webUIDir } from '@tsprom/web-ui';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -93,6 +95,7 @@ describe('the web UI served by tsprom, in headless Chromium', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'tsprom-webui-'));
     await mkdir(join(dataDir, 'a'));
     await mkdir(join(dataDir, 'b'));
+    await mkdir(join(dataDir, 'c'));
     userDataDir = await mkdtemp(join(tmpdir(), 'tsprom-webui-chromium-'));
   });
   afterAll(async () => {
@@ -289,4 +292,99 @@ describe('the web UI served by tsprom, in headless Chromium', () => {
       await context.close();
     }
   });
+  runIt(
+    `service discovery shows a target's relabel steps; TSDB status shows the blocks${reason}`,
+    { timeout: 600_000 },
+    async () => {
+      const dir = join(dataDir, 'c');
+      // One block in the data dir: a head's samples written out as a snapshot.
+      const src = await DB.open(join(dir, 'src'));
+      const app = src.appender();
+      for (let i = 0, ref = 0; i < 10; i++) ref = app.append(ref, Labels.fromStrings('__name__', 'm'), i * 1000, i);
+      await app.commit();
+      await mkdir(join(dir, 'data'));
+      const [ulid] = await src.snapshot(join(dir, 'data'), true);
+      await src.close();
+      await writeFile(
+        join(dir, 'prometheus.yml'),
+        `global:
+  scrape_interval: 1h
+scrape_configs:
+  - job_name: relabeled
+    static_configs:
+      - targets: ["127.0.0.1:1"]
+        labels: { team: a }
+    relabel_configs:
+      - target_label: env
+        replacement: demo
+      - source_labels: [team]
+        regex: b
+        action: drop
+  - job_name: dropping
+    static_configs:
+      - targets: ["127.0.0.1:2"]
+    relabel_configs:
+      - source_labels: [__address__]
+        regex: "127.0.0.1:2"
+        action: drop
+`,
+      );
+      const server = await startTsprom(dir, ['--config.file=prometheus.yml', '--storage.tsdb.path=data']);
+      servers.push(server);
+      const url = server.url;
+      await waitFor('both scrape pools', async () => {
+        const r = await fetch(`${url}/api/v1/scrape_pools`);
+        return ((await r.json()) as { data?: { scrapePools: string[] } }).data?.scrapePools.length === 2;
+      });
+      const context = await launch();
+      const errors: string[] = [];
+      try {
+        const page = await context.newPage();
+        page.setDefaultTimeout(WAIT.timeout);
+        page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+        page.on('console', (msg) => {
+          if (msg.type() === 'error') errors.push(`console.error: ${msg.text()}`);
+        });
+
+        // The kept target: discovered labels, each rule with the labels after it, the target labels.
+        await page.goto(`${url}/service-discovery`);
+        const row = page.locator('section.pool[data-pool="relabeled"] .sd-table tbody tr').first();
+        await row.locator('button.relabel-toggle').click();
+        const steps = page.locator('section.pool[data-pool="relabeled"] .relabel-steps');
+        await steps.waitFor();
+        expect(await steps.locator('.relabel-step').count()).toBe(2);
+        const first = steps.locator('.relabel-step[data-step="1"]');
+        expect(await first.locator('.relabel-rule').textContent()).toContain('replacement');
+        expect(await first.locator('.label-badge-changed').allTextContents()).toEqual(['env="demo"']);
+        expect(await steps.textContent()).toContain('Target labels');
+        await shot(page, '09-relabel-steps');
+        // Collapsed again by the same button.
+        await row.locator('button.relabel-toggle').click();
+        await expect.poll(() => page.locator('.relabel-steps').count(), WAIT).toBe(0);
+
+        // The dropped target: its rule drops it.
+        const dropped = page.locator('section.pool[data-pool="dropping"] .sd-table tbody tr').first();
+        expect(await dropped.textContent()).toContain('Dropped');
+        await dropped.locator('button.relabel-toggle').click();
+        const dsteps = page.locator('section.pool[data-pool="dropping"] .relabel-steps');
+        await dsteps.locator('.relabel-dropped').waitFor();
+        expect(await dsteps.locator('.relabel-rule').textContent()).toContain('drop');
+        expect(await dsteps.textContent()).not.toContain('Target labels');
+        await shot(page, '10-relabel-dropped');
+
+        // TSDB status lists the block.
+        await page.goto(`${url}/tsdb-status`);
+        const block = page.locator('.tsdb-blocks tbody tr').first();
+        await block.waitFor();
+        expect(await block.locator('td').first().textContent()).toBe(ulid);
+        expect(await block.locator('td').nth(3).textContent()).toBe('9s1ms');
+        expect(await block.locator('td').nth(5).textContent()).toBe('10');
+        expect(await page.locator('main h3', { hasText: /^Blocks/ }).textContent()).toBe('Blocks (1)');
+        await shot(page, '11-tsdb-blocks');
+        expect(errors).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    },
+  );
 });

@@ -1,8 +1,10 @@
 // Service discovery (/service-discovery): per scrape pool, each discovered target's labels before
-// relabeling and what relabeling made of them (or "Dropped").
+// relabeling and what relabeling made of them (or "Dropped"); "Show relabeling" expands a row
+// with the pool's rules applied one by one.
 import { apiGet } from '../api.js';
-import { h, replace, table } from '../dom.js';
+import { alert, h, replace, table } from '../dom.js';
 import { labelBadges } from './label-badges.js';
+import { renderRelabelSteps } from './relabel-steps.js';
 import type { ActiveTarget } from './targets-page.js';
 
 interface DroppedTarget {
@@ -30,13 +32,20 @@ export async function renderServiceDiscoveryPage(root: HTMLElement): Promise<voi
         'section.pool',
         { 'data-pool': pool },
         h('h3', pool, h('span.badge', `${active} / ${list.length} active targets`)),
-        table(
-          ['Discovered labels', 'Target labels'],
-          list.map((e) => [
-            labelBadges(e.before),
-            e.after === null ? h('span.badge.health-down', 'Dropped') : labelBadges(e.after),
-          ]),
-          'sd-table',
+        relabelToggles(
+          pool,
+          list,
+          table(
+            ['Discovered labels', 'Target labels'],
+            list.map((e) => [
+              labelBadges(e.before),
+              [
+                e.after === null ? h('span.badge.health-down', 'Dropped') : labelBadges(e.after),
+                h('button.relabel-toggle', { type: 'button' }, 'Show relabeling'),
+              ],
+            ]),
+            'sd-table',
+          ),
         ),
       );
     });
@@ -46,4 +55,30 @@ export async function renderServiceDiscoveryPage(root: HTMLElement): Promise<voi
     sections.length === 0 ? h('div.panel-empty', 'No scrape pools') : null,
     ...sections,
   );
+}
+
+/** Wires each row's "Show relabeling" button: a row below it with the target's relabel steps. */
+function relabelToggles(pool: string, list: { before: Record<string, string> }[], t: HTMLElement): HTMLElement {
+  const rows = [...t.querySelectorAll<HTMLTableRowElement>('tbody > tr')];
+  rows.forEach((row, i) => {
+    const button = row.querySelector<HTMLButtonElement>('button.relabel-toggle')!;
+    let open: HTMLElement | undefined;
+    button.addEventListener('click', () => {
+      if (open !== undefined) {
+        open.remove();
+        open = undefined;
+        button.textContent = 'Show relabeling';
+        return;
+      }
+      const cell = h('td', { colspan: 2 }, h('div.loading', 'Loading…'));
+      open = h('tr.relabel-steps-row', cell);
+      row.after(open);
+      button.textContent = 'Hide relabeling';
+      renderRelabelSteps(pool, list[i]!.before).then(
+        (steps) => replace(cell, steps),
+        (err: unknown) => replace(cell, alert('error', `Error fetching relabel steps: ${(err as Error).message}`)),
+      );
+    });
+  });
+  return t;
 }
