@@ -75,6 +75,29 @@ async function waitFor(what: string, fn: () => Promise<boolean>, timeoutMs = 180
   }
 }
 
+/** Two jobs with relabel rules: one keeps its target (adding a label), one drops its target. */
+const RELABEL_CONFIG = `global:
+  scrape_interval: 1h
+scrape_configs:
+  - job_name: relabeled
+    static_configs:
+      - targets: ["127.0.0.1:1"]
+        labels: { team: a }
+    relabel_configs:
+      - target_label: env
+        replacement: demo
+      - source_labels: [team]
+        regex: b
+        action: drop
+  - job_name: dropping
+    static_configs:
+      - targets: ["127.0.0.1:2"]
+    relabel_configs:
+      - source_labels: [__address__]
+        regex: "127.0.0.1:2"
+        action: drop
+`;
+
 describe('the web UI served by tsprom, in headless Chromium', () => {
   let dataDir: string;
   let userDataDir: string;
@@ -293,7 +316,7 @@ describe('the web UI served by tsprom, in headless Chromium', () => {
     }
   });
   runIt(
-    `service discovery shows a target's relabel steps; TSDB status shows the blocks${reason}`,
+    `service discovery shows a target's relabel steps; TSDB status shows the blocks; notifications${reason}`,
     { timeout: 600_000 },
     async () => {
       const dir = join(dataDir, 'c');
@@ -305,31 +328,12 @@ describe('the web UI served by tsprom, in headless Chromium', () => {
       await mkdir(join(dir, 'data'));
       const [ulid] = await src.snapshot(join(dir, 'data'), true);
       await src.close();
-      await writeFile(
-        join(dir, 'prometheus.yml'),
-        `global:
-  scrape_interval: 1h
-scrape_configs:
-  - job_name: relabeled
-    static_configs:
-      - targets: ["127.0.0.1:1"]
-        labels: { team: a }
-    relabel_configs:
-      - target_label: env
-        replacement: demo
-      - source_labels: [team]
-        regex: b
-        action: drop
-  - job_name: dropping
-    static_configs:
-      - targets: ["127.0.0.1:2"]
-    relabel_configs:
-      - source_labels: [__address__]
-        regex: "127.0.0.1:2"
-        action: drop
-`,
-      );
-      const server = await startTsprom(dir, ['--config.file=prometheus.yml', '--storage.tsdb.path=data']);
+      await writeFile(join(dir, 'prometheus.yml'), RELABEL_CONFIG);
+      const server = await startTsprom(dir, [
+        '--config.file=prometheus.yml',
+        '--storage.tsdb.path=data',
+        '--web.enable-lifecycle',
+      ]);
       servers.push(server);
       const url = server.url;
       await waitFor('both scrape pools', async () => {
@@ -381,6 +385,22 @@ scrape_configs:
         expect(await block.locator('td').nth(5).textContent()).toBe('10');
         expect(await page.locator('main h3', { hasText: /^Blocks/ }).textContent()).toBe('Blocks (1)');
         await shot(page, '11-tsdb-blocks');
+
+        // Notifications: a failed reload shows up live in the header's menu, a good one clears it.
+        const count = page.locator('.notifications-count');
+        expect(await count.textContent()).toBe('');
+        await writeFile(join(dir, 'prometheus.yml'), 'scrape_configs: [\n');
+        expect((await fetch(`${url}/-/reload`, { method: 'POST' })).status).toBe(500);
+        await expect.poll(() => count.textContent(), WAIT).toBe('1');
+        await page.locator('button.notifications-btn').click();
+        expect(await page.locator('.notifications-list .notification-text').allTextContents()).toEqual([
+          'Configuration reload has failed.',
+        ]);
+        await shot(page, '12-notifications');
+        await writeFile(join(dir, 'prometheus.yml'), RELABEL_CONFIG);
+        expect((await fetch(`${url}/-/reload`, { method: 'POST' })).status).toBe(200);
+        await expect.poll(() => count.textContent(), WAIT).toBe('');
+        expect(await page.locator('.notifications-list').textContent()).toBe('No notifications');
         expect(errors).toEqual([]);
       } finally {
         await context.close();

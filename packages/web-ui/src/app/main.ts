@@ -4,6 +4,7 @@ import 'uplot/dist/uPlot.min.css';
 import './style.css';
 import { pathPrefix } from './api.js';
 import { alert, h, replace } from './dom.js';
+import { notificationsMenu } from './notifications-menu.js';
 import {
   renderAlertmanagersPage,
   renderAlertsPage,
@@ -76,6 +77,7 @@ const header = h(
   'header.app-header',
   h('a.brand', { href: `${pathPrefix}/query` }, 'Prometheus'),
   h('nav', link('/query', 'Query'), link('/alerts', 'Alerts'), statusMenu),
+  h('div.header-right', notificationsMenu()),
 );
 
 document.getElementById('root')?.replaceChildren(header, main);
