@@ -217,6 +217,10 @@ export interface APIOptions {
   readonly enablePerStepStats?: boolean;
   /** Parser features of format_query, parse_query and query_exemplars (the engine's, normally). */
   readonly parserOptions?: ParserOptions;
+  /** Serves `/api/v1/search/*` (`--enable-feature=search-api`); 404 otherwise. */
+  readonly enableSearchAPI?: boolean;
+  /** Largest `limit` the search API accepts (`--web.search.max-limit`, default 10000; 0: no cap). */
+  readonly searchMaxLimit?: number;
   /** Allowed CORS origins, fully anchored (`--web.cors.origin`, default `.*`). */
   readonly corsOrigin?: RegExp;
 }

@@ -6,11 +6,13 @@ import type { APIOptions } from './api-options.js';
 import * as expr from './expr-api.js';
 import * as notificationsAPI from './notifications-api.js';
 import { Form } from './form.js';
+import { serveOpenAPI } from './openapi.js';
 import { QueryGate } from './query-gate.js';
 import * as queryAPI from './query-api.js';
 import type { RequestContext } from './request-context.js';
 import { type APIResult, corsHeaders, respond, respondError } from './respond.js';
 import * as scrapePoolsAPI from './scrape-pools-api.js';
+import * as searchAPI from './search-api.js';
 import { serveSelfMetrics } from './self-metrics.js';
 import * as seriesAPI from './series-api.js';
 import * as status from './status-api.js';
@@ -19,7 +21,8 @@ import * as targetsAPI from './targets-api.js';
 /** An endpoint answers with data for the JSON envelope, or with its own Response (a stream). */
 type Endpoint = (c: RequestContext) => APIResult | Response | Promise<APIResult | Response>;
 
-interface Route {
+/** One endpoint: its methods and function. */
+export interface Route {
   readonly methods: readonly string[];
   readonly fn: Endpoint;
   /** Served before the server is ready (Prometheus: not wrapped in `ready`). */
@@ -42,40 +45,7 @@ export type APIHandler = (req: Request) => Promise<Response>;
 export function createAPIHandler(opts: APIOptions): APIHandler {
   const prefix = (opts.prefix ?? '/api/v1').replace(/\/$/, '');
   const gate = new QueryGate(opts.maxConcurrency ?? 20);
-  const parserOptions = opts.parserOptions;
-  const routes = new Map<string, Route>([
-    ['/query', { methods: GET_POST, fn: queryAPI.query }],
-    ['/query_range', { methods: GET_POST, fn: queryAPI.queryRange }],
-    ['/query_exemplars', { methods: GET_POST, fn: (c) => expr.queryExemplars(c, parserOptions) }],
-    ['/format_query', { methods: GET_POST, fn: (c) => expr.formatQuery(c, parserOptions) }],
-    ['/parse_query', { methods: GET_POST, fn: (c) => expr.parseQuery(c, parserOptions) }],
-    ['/labels', { methods: GET_POST, fn: seriesAPI.labelNames }],
-    ['/series', { methods: GET_POST, fn: seriesAPI.series }],
-    ['/targets', { methods: GET, fn: targetsAPI.targets }],
-    ['/targets/metadata', { methods: GET, fn: targetsAPI.targetMetadata }],
-    ['/targets/relabel_steps', { methods: GET, fn: scrapePoolsAPI.targetRelabelSteps }],
-    ['/scrape_pools', { methods: GET, fn: scrapePoolsAPI.scrapePools }],
-    ['/scrape_pools/config', { methods: GET, fn: scrapePoolsAPI.scrapePoolConfig }],
-    ['/metadata', { methods: GET, fn: targetsAPI.metricMetadata }],
-    ['/alertmanagers', { methods: GET, fn: status.alertmanagers }],
-    ['/alerts', { methods: GET, fn: status.alerts }],
-    ['/rules', { methods: GET, fn: status.rules }],
-    ['/status/config', { methods: GET, fn: status.serveConfig }],
-    ['/status/runtimeinfo', { methods: GET, fn: status.serveRuntimeInfo }],
-    ['/status/buildinfo', { methods: GET, fn: status.serveBuildInfo }],
-    ['/status/flags', { methods: GET, fn: status.serveFlags }],
-    ['/status/tsdb', { methods: GET, fn: status.serveTSDBStatus }],
-    ['/status/tsdb/blocks', { methods: GET, fn: status.serveTSDBBlocks }],
-    ['/status/self_metrics', { methods: GET, fn: serveSelfMetrics }],
-    ['/features', { methods: GET, fn: status.features }],
-    // The UI shows notifications while the server starts up, so they are served before ready.
-    ['/notifications', { methods: GET, fn: notificationsAPI.notifications, beforeReady: true }],
-    ['/notifications/live', { methods: GET, fn: notificationsAPI.notificationsLive, beforeReady: true }],
-    ['/status/walreplay', { methods: GET, fn: status.serveWALReplayStatus, beforeReady: true }],
-    ['/admin/tsdb/delete_series', { methods: POST_PUT, fn: admin.deleteSeries }],
-    ['/admin/tsdb/clean_tombstones', { methods: POST_PUT, fn: admin.cleanTombstones }],
-    ['/admin/tsdb/snapshot', { methods: POST_PUT, fn: admin.snapshot }],
-  ]);
+  const routes = apiRoutes(opts);
   const LABEL_VALUES = /^\/label\/([^/]+)\/values$/;
   const now = opts.now ?? Date.now;
 
@@ -117,6 +87,51 @@ export function createAPIHandler(opts: APIOptions): APIHandler {
       return respondError(new APIError('internal', msg, { cause: err }), headers);
     }
   };
+}
+
+/** The routes of the API by path under the prefix (`label/<name>/values` aside). */
+export function apiRoutes(opts: APIOptions): Map<string, Route> {
+  const parserOptions = opts.parserOptions;
+  const routes = new Map<string, Route>([
+    ['/query', { methods: GET_POST, fn: queryAPI.query }],
+    ['/query_range', { methods: GET_POST, fn: queryAPI.queryRange }],
+    ['/query_exemplars', { methods: GET_POST, fn: (c) => expr.queryExemplars(c, parserOptions) }],
+    ['/format_query', { methods: GET_POST, fn: (c) => expr.formatQuery(c, parserOptions) }],
+    ['/parse_query', { methods: GET_POST, fn: (c) => expr.parseQuery(c, parserOptions) }],
+    ['/labels', { methods: GET_POST, fn: seriesAPI.labelNames }],
+    ['/series', { methods: GET_POST, fn: seriesAPI.series }],
+    ['/targets', { methods: GET, fn: targetsAPI.targets }],
+    ['/targets/metadata', { methods: GET, fn: targetsAPI.targetMetadata }],
+    ['/targets/relabel_steps', { methods: GET, fn: scrapePoolsAPI.targetRelabelSteps }],
+    ['/scrape_pools', { methods: GET, fn: scrapePoolsAPI.scrapePools }],
+    ['/scrape_pools/config', { methods: GET, fn: scrapePoolsAPI.scrapePoolConfig }],
+    ['/metadata', { methods: GET, fn: targetsAPI.metricMetadata }],
+    ['/alertmanagers', { methods: GET, fn: status.alertmanagers }],
+    ['/alerts', { methods: GET, fn: status.alerts }],
+    ['/rules', { methods: GET, fn: status.rules }],
+    ['/status/config', { methods: GET, fn: status.serveConfig }],
+    ['/status/runtimeinfo', { methods: GET, fn: status.serveRuntimeInfo }],
+    ['/status/buildinfo', { methods: GET, fn: status.serveBuildInfo }],
+    ['/status/flags', { methods: GET, fn: status.serveFlags }],
+    ['/status/tsdb', { methods: GET, fn: status.serveTSDBStatus }],
+    ['/status/tsdb/blocks', { methods: GET, fn: status.serveTSDBBlocks }],
+    ['/status/self_metrics', { methods: GET, fn: serveSelfMetrics }],
+    ['/features', { methods: GET, fn: status.features }],
+    // The UI shows notifications while the server starts up, so they are served before ready.
+    ['/notifications', { methods: GET, fn: notificationsAPI.notifications, beforeReady: true }],
+    ['/openapi.yaml', { methods: GET, fn: serveOpenAPI, beforeReady: true }],
+    ['/notifications/live', { methods: GET, fn: notificationsAPI.notificationsLive, beforeReady: true }],
+    ['/status/walreplay', { methods: GET, fn: status.serveWALReplayStatus, beforeReady: true }],
+    ['/admin/tsdb/delete_series', { methods: POST_PUT, fn: admin.deleteSeries }],
+    ['/admin/tsdb/clean_tombstones', { methods: POST_PUT, fn: admin.cleanTombstones }],
+    ['/admin/tsdb/snapshot', { methods: POST_PUT, fn: admin.snapshot }],
+  ]);
+  if (opts.enableSearchAPI === true) {
+    routes.set('/search/metric_names', { methods: GET_POST, fn: searchAPI.searchMetricNames });
+    routes.set('/search/label_names', { methods: GET_POST, fn: searchAPI.searchLabelNames });
+    routes.set('/search/label_values', { methods: GET_POST, fn: searchAPI.searchLabelValues });
+  }
+  return routes;
 }
 
 function notFound(): Response {

@@ -35,13 +35,15 @@ export function parseMatchersParam(inputs: readonly string[]): Matcher[][] {
   return sets;
 }
 
-function timeRange(c: RequestContext): { start: number; end: number } {
+/** The `start` and `end` parameters (ms), the widest range when absent. */
+export function timeRange(c: RequestContext): { start: number; end: number } {
   const start = param('start', () => parseTimeParam(c.form.get('start'), 'start', MIN_TIME_MS));
   const end = param('end', () => parseTimeParam(c.form.get('end'), 'end', MAX_TIME_MS));
   return { start, end };
 }
 
-async function withQuerier<T>(
+/** Runs `fn` with a querier over [start, end] (ms), closed afterwards. */
+export async function withQuerier<T>(
   c: RequestContext,
   start: number,
   end: number,
@@ -138,7 +140,7 @@ export async function labelNames(c: RequestContext): Promise<APIResult> {
 }
 
 /** Go's string order (bytes of UTF-8; UTF-16 order differs only past the BMP). */
-function compareGo(a: string, b: string): number {
+export function compareGo(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
