@@ -1,7 +1,7 @@
 // The API endpoints the web UI reads besides queries, against a running tsprom: scrape pools and
 // their (redacted) configuration, a target's relabel steps, the TSDB's blocks, the features, the
-// self-metrics, and notifications (listed, and live over server-sent events while a reload fails
-// and while the server shuts down).
+// self-metrics, the search API (behind its feature flag), and notifications (listed, and live over
+// server-sent events while a reload fails and while the server shuts down).
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -102,6 +102,7 @@ describe('tsprom API endpoints of the UI', () => {
           '--storage.tsdb.path=data',
           '--web.enable-lifecycle',
           '--web.max-notifications-subscribers=1',
+          '--enable-feature=search-api',
         ],
         dir,
       );
@@ -207,6 +208,11 @@ describe('tsprom API endpoints of the UI', () => {
           cumulativeCount: expect.any(String),
           upperBound: 0.1,
         });
+
+        // The search API (enabled by the feature): label values, as NDJSON.
+        const found = await fetch(`${api}/search/label_values?label=s&search[]=1`);
+        expect(found.headers.get('content-type')).toBe('application/x-ndjson');
+        expect(await found.text()).toBe('{"results":[{"value":"1"}]}\n{"status":"success","has_more":false}\n');
 
         // Shutting down: the live stream gets the notification, then ends, and the process exits.
         srv.proc.kill('SIGTERM');

@@ -90,6 +90,11 @@ export const FLAGS: readonly FlagDef[] = [
   ),
   b('storage.tsdb.no-lockfile', false, 'Do not create lockfile in data directory. Use with server mode only.'),
   s(
+    'web.search.max-limit',
+    '10000',
+    'Hard upper bound on the "limit" query parameter accepted by the experimental search API (--enable-feature=search-api). Requests with a higher limit are rejected with HTTP 400. 0 disables the cap. Use with server mode only.',
+  ),
+  s(
     'query.lookback-delta',
     '5m',
     'The maximum lookback duration for retrieving metrics during expression evaluations and federation. Use with server mode only.',
@@ -105,7 +110,7 @@ export const FLAGS: readonly FlagDef[] = [
     ...s(
       'enable-feature',
       '',
-      'Comma separated feature names to enable. Valid options: exemplar-storage, extra-scrape-metrics, promql-delayed-name-removal, promql-experimental-functions, promql-extended-range-selectors, promql-per-step-stats, xor2-encoding. See https://prometheus.io/docs/prometheus/latest/feature_flags/ for more details.',
+      'Comma separated feature names to enable. Valid options: exemplar-storage, extra-scrape-metrics, promql-delayed-name-removal, promql-experimental-functions, promql-extended-range-selectors, promql-per-step-stats, search-api, xor2-encoding. See https://prometheus.io/docs/prometheus/latest/feature_flags/ for more details.',
       { placeholder: '...' },
     ),
     kind: 'repeated',

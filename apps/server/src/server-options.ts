@@ -22,6 +22,8 @@ export interface ServerSettings {
   readonly maxConnections: number;
   /** `--web.max-notifications-subscribers`: live notification streams at once. */
   readonly maxNotificationsSubscribers: number;
+  /** `--web.search.max-limit`: the search API's largest `limit` (0: no cap). */
+  readonly searchMaxLimit: number;
   readonly dataDir: string;
   readonly retentionMs: number | undefined;
   readonly retentionBytes: number | undefined;
@@ -46,6 +48,7 @@ export const KNOWN_FEATURES: ReadonlySet<string> = new Set([
   'promql-delayed-name-removal',
   'promql-extended-range-selectors',
   'xor2-encoding',
+  'search-api',
 ]);
 
 /** Splits `host:port` (`:9090`, `[::1]:9090`). */
@@ -140,6 +143,7 @@ export function readSettings(flags: Flags): { settings: ServerSettings; warnings
       readTimeoutMs: duration(flags, 'web.read-timeout'),
       maxConnections: int(flags, 'web.max-connections'),
       maxNotificationsSubscribers: int(flags, 'web.max-notifications-subscribers'),
+      searchMaxLimit: int(flags, 'web.search.max-limit'),
       dataDir: flags.get('storage.tsdb.path'),
       retentionMs:
         flags.get('storage.tsdb.retention.time') === '' ? undefined : duration(flags, 'storage.tsdb.retention.time'),

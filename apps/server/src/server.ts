@@ -120,6 +120,8 @@ export class Server {
         enableExtendedRangeSelectors: f.has('promql-extended-range-selectors'),
       },
       corsOrigin: s.corsOrigin,
+      enableSearchAPI: f.has('search-api'),
+      searchMaxLimit: s.searchMaxLimit,
       targets: {
         targetsActive: () => this.#scrape?.targetsActive() ?? new Map(),
         targetsDropped: () => this.#scrape?.targetsDropped() ?? new Map(),
