@@ -376,6 +376,21 @@ describe('the web UI served by tsprom, in headless Chromium', () => {
         expect(await dsteps.textContent()).not.toContain('Target labels');
         await shot(page, '10-relabel-dropped');
 
+        // Target health: the scrape pool picker (scrape_pools) and a pool's configuration.
+        await page.goto(`${url}/targets`);
+        const select = page.locator('select.pool-select');
+        await select.waitFor();
+        expect(await select.locator('option').allTextContents()).toEqual(['All scrape pools', 'dropping', 'relabeled']);
+        await page.locator('section.pool[data-pool="relabeled"]').waitFor();
+        await select.selectOption('relabeled');
+        await page.locator('section.pool[data-pool="relabeled"] button.pool-config-btn').click();
+        const poolConfig = page.locator('section.pool[data-pool="relabeled"] pre.pool-config');
+        await expect.poll(() => poolConfig.textContent(), WAIT).toMatch(/^job_name: relabeled\n/);
+        expect(await poolConfig.textContent()).toContain('replacement: demo');
+        await shot(page, '11-targets-pool-config');
+        await select.selectOption('dropping');
+        await expect.poll(() => page.locator('section.pool').count(), WAIT).toBe(0); // Its target is dropped.
+
         // TSDB status lists the block.
         await page.goto(`${url}/tsdb-status`);
         const block = page.locator('.tsdb-blocks tbody tr').first();
@@ -384,7 +399,7 @@ describe('the web UI served by tsprom, in headless Chromium', () => {
         expect(await block.locator('td').nth(3).textContent()).toBe('9s1ms');
         expect(await block.locator('td').nth(5).textContent()).toBe('10');
         expect(await page.locator('main h3', { hasText: /^Blocks/ }).textContent()).toBe('Blocks (1)');
-        await shot(page, '11-tsdb-blocks');
+        await shot(page, '12-tsdb-blocks');
 
         // Notifications: a failed reload shows up live in the header's menu, a good one clears it.
         const count = page.locator('.notifications-count');
@@ -396,7 +411,7 @@ describe('the web UI served by tsprom, in headless Chromium', () => {
         expect(await page.locator('.notifications-list .notification-text').allTextContents()).toEqual([
           'Configuration reload has failed.',
         ]);
-        await shot(page, '12-notifications');
+        await shot(page, '13-notifications');
         await writeFile(join(dir, 'prometheus.yml'), RELABEL_CONFIG);
         expect((await fetch(`${url}/-/reload`, { method: 'POST' })).status).toBe(200);
         await expect.poll(() => count.textContent(), WAIT).toBe('');
