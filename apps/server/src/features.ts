@@ -1,6 +1,9 @@
 // Prometheus: util/features (the registry behind /api/v1/features) with what tsprom registers in
 // it: the API's optional endpoints, the PromQL features, functions and operators, the service
 // discovery mechanisms and the TSDB's optional parts, each enabled or not as this server runs.
+// Categories and the names the documentation shows (api.admin, promql.anchored, promql.at_modifier,
+// prometheus.agent_mode, tsdb.exemplar_storage…) are Prometheus's; the rest are named after the
+// flag or function they stand for (the documentation lists no more of them).
 import type { FeatureSet } from '@tsprom/api';
 import { Functions } from '@tsprom/promql';
 import type { ServerSettings } from './server-options.js';
