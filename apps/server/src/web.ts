@@ -66,14 +66,8 @@ export class WebHandler {
     const tls = o.security?.tlsOptions();
     if (tls === undefined || o.security === undefined) this.#server = createServer(handle);
     else {
-      const security = o.security;
       const server = createHTTPSServer(tls, handle);
-      server.on('secureConnection', (socket) => {
-        const refused = security.checkPeer(socket);
-        if (refused === undefined) return;
-        o.logger.log('debug', 'TLS client refused', { reason: refused, remote: socket.remoteAddress });
-        socket.destroy();
-      });
+      o.security.attach(server, o.logger);
       this.#server = server;
     }
     this.#server.requestTimeout = o.readTimeoutMs;
