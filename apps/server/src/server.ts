@@ -20,6 +20,7 @@ import { Labels } from '@tsprom/labels';
 import { Engine } from '@tsprom/promql';
 import { Manager as ScrapeManager } from '@tsprom/scrape';
 import { DB } from '@tsprom/tsdb';
+import type { BuildInfo } from './build-info.js';
 import { defaultConfigYAML, selfTarget } from './default-config.js';
 import type { Flags } from './flags.js';
 import { InstrumentedEngine } from './engine-metrics.js';
@@ -41,7 +42,7 @@ export interface ServerInit {
   readonly settings: ServerSettings;
   readonly flags: Flags;
   readonly logger: Logger;
-  readonly version: string;
+  readonly build: BuildInfo;
   /** Called when /-/quit asks the process to stop. */
   readonly onQuit: () => void;
 }
@@ -125,14 +126,7 @@ export class Server {
         config: () => (this.#config === undefined ? '' : configToYAML(this.#config)),
         flags: () => init.flags.all(),
         runtimeInfo: () => this.#runtimeInfo(),
-        buildInfo: () => ({
-          version: init.version,
-          revision: '',
-          branch: '',
-          buildUser: '',
-          buildDate: '',
-          goVersion: `node${process.versions.node}`,
-        }),
+        buildInfo: () => init.build,
         walReplay: () => this.#walStatus,
         headStats: () => {
           const db = this.#openDB();
@@ -209,7 +203,8 @@ export class Server {
   async #start(): Promise<void> {
     const s = this.#init.settings;
     const log = this.#log;
-    log.log('info', 'Starting tsprom', { version: this.#init.version, node: process.version });
+    const b = this.#init.build;
+    log.log('info', 'Starting tsprom', { version: b.version, revision: b.revision, node: process.version });
     const useDefault = !s.configFileGiven && !existsSync(s.configFile);
     if (!useDefault) {
       try {
@@ -389,12 +384,13 @@ export class Server {
         'gauge',
         1,
         {
-          branch: '',
+          branch: this.#init.build.branch,
           goarch: process.arch,
           goos: process.platform,
-          goversion: `node${process.versions.node}`,
-          revision: '',
-          version: this.#init.version,
+          goversion: this.#init.build.goVersion,
+          revision: this.#init.build.revision,
+          tags: this.#init.build.tags,
+          version: this.#init.build.version,
         },
       ),
       single(
