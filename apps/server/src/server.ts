@@ -2,7 +2,7 @@
 // and answering 503, TSDB opened with its WAL replayed, discovery, scrape, engine, ready), its
 // reloaders (SIGHUP, /-/reload) and its graceful shutdown.
 import { existsSync } from 'node:fs';
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { availableParallelism, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createAPIHandler, createFederateHandler, type RuntimeInfo, type WALReplayStatus } from '@tsprom/api';
@@ -45,6 +45,11 @@ export interface ServerInit {
   readonly build: BuildInfo;
   /** Called when /-/quit asks the process to stop. */
   readonly onQuit: () => void;
+  /**
+   * Follows the WAL replay at start as `status/walreplay` shows it (after the server's own
+   * update); the replay waits for a returned promise.
+   */
+  readonly onWALReplayStatus?: (status: WALReplayStatus) => void | Promise<void>;
 }
 
 /** A loaded configuration with the scrape configs of its scrape_config_files. */
@@ -229,8 +234,8 @@ export class Server {
     }
 
     const dataDir = resolve(s.dataDir);
-    this.#walStatus = await walSegments(join(dataDir, 'wal'));
     log.log('info', 'Starting TSDB ...', { path: dataDir });
+    let replayStarted = false;
     const t0 = performance.now();
     this.#db = await DB.open(dataDir, {
       retentionMs: s.retentionMs ?? (s.retentionBytes !== undefined ? 0 : DEFAULT_RETENTION_MS),
@@ -239,8 +244,16 @@ export class Server {
       maxExemplars: s.features.has('exemplar-storage') ? 100_000 : 0,
       floatChunkEncoding: s.features.has('xor2-encoding') ? 'xor2' : 'xor',
       logger: (msg, level) => log.log(level, msg, { component: 'tsdb' }),
+      onWALReplayStatus: (st) => {
+        // The first call gives the range; each later one a segment loaded, which Prometheus logs.
+        if (replayStarted) {
+          log.log('info', 'WAL segment loaded', { component: 'tsdb', segment: st.current, maxSegment: st.max });
+        }
+        replayStarted = true;
+        this.#walStatus = { min: st.min, max: st.max, current: st.current };
+        return this.#init.onWALReplayStatus?.(this.#walStatus);
+      },
     });
-    this.#walStatus = { ...this.#walStatus, current: this.#walStatus.max };
     log.log('info', 'TSDB started', { duration: `${Math.round(performance.now() - t0)}ms` });
 
     const scrapeLog = log.with({ component: 'scrape manager' });
@@ -443,18 +456,4 @@ export class Server {
 function routePrefix(s: ServerSettings): string {
   const p = (s.routePrefix ?? s.externalURL?.pathname ?? '').replace(/^\/+|\/+$/g, '');
   return p === '' ? '' : `/${p}`;
-}
-
-/** The first and last WAL segment numbers in `dir` (0 when none), for status/walreplay. */
-async function walSegments(dir: string): Promise<WALReplayStatus> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch {
-    return { min: 0, max: 0, current: 0 }; // No WAL yet: nothing to replay.
-  }
-  const segs = names.filter((n) => /^\d{8}$/.test(n)).map(Number);
-  if (segs.length === 0) return { min: 0, max: 0, current: 0 };
-  const min = Math.min(...segs);
-  return { min, max: Math.max(...segs), current: min };
 }
