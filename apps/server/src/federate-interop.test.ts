@@ -82,8 +82,9 @@ describe('Prometheus 2.42 federating from tsprom', () => {
             async () => (await queryValue(prom.url, 'up{job="prometheus"}')) === 1,
           );
           expect(await queryValue(prom.url, 'up{job="federate"}')).toBe(1);
-          // Many series came over, their values as tsprom has them.
+          // Many series came over, with their values (a constant one checked).
           expect(await queryValue(prom.url, 'count({job="prometheus"})')).toBeGreaterThan(50);
+          expect(await queryValue(prom.url, 'prometheus_engine_queries_concurrent_max{job="prometheus"}')).toBe(20);
           const [accept, contentType] = proxy.seen[0]!;
           if (protobuf) {
             expect(accept).toMatch(
