@@ -1,18 +1,12 @@
 // The `tsprom` command: flags, --help, --version, the server's start, SIGHUP reloads and
 // SIGTERM/SIGINT (or /-/quit) graceful shutdown. Exit codes as Prometheus: 0 after a clean
 // shutdown, 1 on a failure, 2 on bad flags or a configuration that does not load at start.
-import { readFileSync } from 'node:fs';
 import { WebConfigError } from '@tsprom/config';
+import { buildInfo, versionText } from './build-info.js';
 import { FlagError, helpText, parseFlags } from './flags.js';
 import { isLogLevel, newLogger } from './logger.js';
 import { ConfigLoadError, Server } from './server.js';
 import { readSettings, SettingsError } from './server-options.js';
-
-/** tsprom's version (this package's). */
-export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 /**
  * Runs the server until a signal or /-/quit stops it; resolves with the exit code. Registers
@@ -32,11 +26,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(helpText('tsprom'));
     return 0;
   }
-  const v = version();
+  const build = buildInfo();
   if (flags.version) {
-    process.stdout.write(
-      `tsprom, version ${v} (Prometheus-compatible server in TypeScript)\n  node: ${process.version}\n  platform: ${process.platform}/${process.arch}\n`,
-    );
+    process.stdout.write(`${versionText(build)}\n`);
     return 0;
   }
   const level = flags.get('log.level');
@@ -75,7 +67,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   process.on('SIGHUP', onHup);
   try {
     try {
-      server = await Server.start({ settings: settings.settings, flags, logger, version: v, onQuit: quit });
+      server = await Server.start({ settings: settings.settings, flags, logger, build, onQuit: quit });
     } catch (err) {
       if (err instanceof ConfigLoadError) {
         logger.log('error', err.message);

@@ -2,6 +2,7 @@
 // streams in, the client going away aborts the Request's signal, the Response is written back.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
+import { type ContentEncoding, compress } from './compression.js';
 
 /** The Request a node:http request stands for, with `base` (`http://host:port`) as its origin. */
 export function toRequest(req: IncomingMessage, res: ServerResponse, base: string): Request {
@@ -22,8 +23,16 @@ export function toRequest(req: IncomingMessage, res: ServerResponse, base: strin
   } as RequestInit);
 }
 
-/** Writes `response` to `res` (HEAD requests get the headers only). */
-export async function writeResponse(res: ServerResponse, response: Response, head: boolean): Promise<void> {
+/**
+ * Writes `response` to `res` (HEAD requests get the headers only), its body compressed with
+ * `encoding` when given.
+ */
+export async function writeResponse(
+  res: ServerResponse,
+  response: Response,
+  head: boolean,
+  encoding?: ContentEncoding,
+): Promise<void> {
   const headers: Record<string, string> = {};
   response.headers.forEach((v, k) => {
     headers[k] = v;
@@ -36,7 +45,12 @@ export async function writeResponse(res: ServerResponse, response: Response, hea
     res.end();
     return;
   }
-  const body = head || response.body === null ? undefined : Buffer.from(await response.arrayBuffer());
+  let body: Uint8Array | undefined =
+    head || response.body === null ? undefined : new Uint8Array(await response.arrayBuffer());
+  if (body !== undefined && encoding !== undefined) {
+    body = await compress(body, encoding);
+    headers['content-encoding'] = encoding;
+  }
   if (body !== undefined) headers['content-length'] = String(body.length);
   res.writeHead(response.status, headers);
   res.end(body);

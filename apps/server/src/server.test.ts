@@ -73,6 +73,16 @@ describe('tsprom', () => {
         const flags = (await getJSON(`${srv.url}/api/v1/status/flags`)).body as { data: Record<string, string> };
         expect(flags.data['storage.tsdb.path']).toBe('data');
         expect(flags.data['query.max-concurrency']).toBe('20');
+        const build = (await getJSON(`${srv.url}/api/v1/status/buildinfo`)).body as { data: Record<string, string> };
+        expect(build.data).toEqual({
+          version: expect.stringMatching(/^3\.14\.0\+tsprom\./),
+          revision: 'unknown',
+          branch: '',
+          buildUser: '',
+          buildDate: '',
+          goVersion: expect.stringMatching(/^node v\d+\./),
+        });
+        expect(text).toMatch(/^prometheus_build_info\{.*version="3\.14\.0\+tsprom\.[^"]+"\} 1$/m);
       } finally {
         expect(await srv.stop()).toBe(0);
       }

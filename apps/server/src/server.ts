@@ -2,7 +2,7 @@
 // and answering 503, TSDB opened with its WAL replayed, discovery, scrape, engine, ready), its
 // reloaders (SIGHUP, /-/reload) and its graceful shutdown.
 import { existsSync } from 'node:fs';
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { availableParallelism, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
@@ -30,6 +30,7 @@ import { Labels } from '@tsprom/labels';
 import { Engine } from '@tsprom/promql';
 import { Manager as ScrapeManager } from '@tsprom/scrape';
 import { DB } from '@tsprom/tsdb';
+import type { BuildInfo } from './build-info.js';
 import { defaultConfigYAML, selfTarget } from './default-config.js';
 import type { Flags } from './flags.js';
 import { InstrumentedEngine } from './engine-metrics.js';
@@ -53,9 +54,14 @@ export interface ServerInit {
   readonly settings: ServerSettings;
   readonly flags: Flags;
   readonly logger: Logger;
-  readonly version: string;
+  readonly build: BuildInfo;
   /** Called when /-/quit asks the process to stop. */
   readonly onQuit: () => void;
+  /**
+   * Follows the WAL replay at start as `status/walreplay` shows it (after the server's own
+   * update); the replay waits for a returned promise.
+   */
+  readonly onWALReplayStatus?: (status: WALReplayStatus) => void | Promise<void>;
 }
 
 /** A loaded configuration with the scrape configs of its scrape_config_files. */
@@ -152,14 +158,7 @@ export class Server {
         config: () => (this.#config === undefined ? '' : configToYAML(this.#config)),
         flags: () => init.flags.all(),
         runtimeInfo: () => this.#runtimeInfo(),
-        buildInfo: () => ({
-          version: init.version,
-          revision: '',
-          branch: '',
-          buildUser: '',
-          buildDate: '',
-          goVersion: `node${process.versions.node}`,
-        }),
+        buildInfo: () => init.build,
         walReplay: () => this.#walStatus,
         blockMetas: () => this.#db?.blocks() ?? [],
         features: () => serverFeatures(s, defaultSDRegistry.keys()),
@@ -239,7 +238,8 @@ export class Server {
   async #start(): Promise<void> {
     const s = this.#init.settings;
     const log = this.#log;
-    log.log('info', 'Starting tsprom', { version: this.#init.version, node: process.version });
+    const b = this.#init.build;
+    log.log('info', 'Starting tsprom', { version: b.version, revision: b.revision, node: process.version });
     const useDefault = !s.configFileGiven && !existsSync(s.configFile);
     if (!useDefault) {
       try {
@@ -264,9 +264,9 @@ export class Server {
     }
 
     const dataDir = resolve(s.dataDir);
-    this.#walStatus = await walSegments(join(dataDir, 'wal'));
     log.log('info', 'Starting TSDB ...', { path: dataDir });
     this.#notifications.add(STARTING_UP);
+    let replayStarted = false;
     const t0 = performance.now();
     this.#db = await DB.open(dataDir, {
       retentionMs: s.retentionMs ?? (s.retentionBytes !== undefined ? 0 : DEFAULT_RETENTION_MS),
@@ -275,8 +275,16 @@ export class Server {
       maxExemplars: s.features.has('exemplar-storage') ? 100_000 : 0,
       floatChunkEncoding: s.features.has('xor2-encoding') ? 'xor2' : 'xor',
       logger: (msg, level) => log.log(level, msg, { component: 'tsdb' }),
+      onWALReplayStatus: (st) => {
+        // The first call gives the range; each later one a segment loaded, which Prometheus logs.
+        if (replayStarted) {
+          log.log('info', 'WAL segment loaded', { component: 'tsdb', segment: st.current, maxSegment: st.max });
+        }
+        replayStarted = true;
+        this.#walStatus = { min: st.min, max: st.max, current: st.current };
+        return this.#init.onWALReplayStatus?.(this.#walStatus);
+      },
     });
-    this.#walStatus = { ...this.#walStatus, current: this.#walStatus.max };
     this.#notifications.delete(STARTING_UP);
     log.log('info', 'TSDB started', { duration: `${Math.round(performance.now() - t0)}ms` });
 
@@ -423,12 +431,13 @@ export class Server {
         'gauge',
         1,
         {
-          branch: '',
+          branch: this.#init.build.branch,
           goarch: process.arch,
           goos: process.platform,
-          goversion: `node${process.versions.node}`,
-          revision: '',
-          version: this.#init.version,
+          goversion: this.#init.build.goVersion,
+          revision: this.#init.build.revision,
+          tags: this.#init.build.tags,
+          version: this.#init.build.version,
         },
       ),
       single(
@@ -508,18 +517,4 @@ function notificationMetrics(n: Notifications): MetricFamily[] {
 function routePrefix(s: ServerSettings): string {
   const p = (s.routePrefix ?? s.externalURL?.pathname ?? '').replace(/^\/+|\/+$/g, '');
   return p === '' ? '' : `/${p}`;
-}
-
-/** The first and last WAL segment numbers in `dir` (0 when none), for status/walreplay. */
-async function walSegments(dir: string): Promise<WALReplayStatus> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch {
-    return { min: 0, max: 0, current: 0 }; // No WAL yet: nothing to replay.
-  }
-  const segs = names.filter((n) => /^\d{8}$/.test(n)).map(Number);
-  if (segs.length === 0) return { min: 0, max: 0, current: 0 };
-  const min = Math.min(...segs);
-  return { min, max: Math.max(...segs), current: min };
 }

@@ -1,25 +1,29 @@
 // Prometheus: exporter-toolkit web/tls_config.go ConfigToTLSConfig, ServeMultiple and
-// web/handler.go webHandler: `--web.config.file` on node:https. TLS is decided at start (as
-// exporter-toolkit's listener); the file is read again when it changes, so users, hashes and
-// headers take effect on the next request, as Prometheus reads it on every request. Basic auth
+// web/handler.go webHandler: `--web.config.file` on node:https. Whether TLS is on is decided at
+// start (as exporter-toolkit's listener); the file is read again when it changes, so users, hashes
+// and headers take effect on the next request, as Prometheus reads it on every request. As
+// exporter-toolkit reads the TLS files on every handshake, each new connection reads them and a
+// renewed certificate, key or client CA file is installed before its handshake. Basic auth
 // compares with bcrypt (bcryptjs, asynchronous: a compare yields to the event loop), caching
 // results as exporter-toolkit does; an unknown user is compared against a fixed hash so that
 // timing does not tell which users exist.
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ServerOptions } from 'node:https';
-import { dirname } from 'node:path';
-import { createSecureContext, type SecureVersion, type TLSSocket } from 'node:tls';
+import type { Server as HTTPSServer, ServerOptions } from 'node:https';
+import type { Socket } from 'node:net';
+import type { SecureVersion, TLSSocket } from 'node:tls';
 import {
   type ClientAuthType,
   GO_CIPHER_SUITES,
   GO_CURVES,
-  validateWebConfig,
   type WebConfig,
   WebConfigError,
+  type WebTLSConfig,
 } from '@tsprom/config';
+import { loadWebConfigFile, loadWebTLSFiles, type WebTLSFiles } from '@tsprom/config/web-config-files';
 import bcrypt from 'bcryptjs';
+import type { Logger } from './logger.js';
 
 const FS_REASONS: Record<string, string> = {
   ENOENT: 'no such file or directory',
@@ -31,34 +35,6 @@ const FS_REASONS: Record<string, string> = {
 function openError(path: string, err: unknown): string {
   const code = (err as { code?: string }).code ?? '';
   return `open ${path}: ${FS_REASONS[code] ?? (err as Error).message}`;
-}
-
-function readText(path: string, prefix = ''): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new WebConfigError(`${prefix}${openError(path, err)}`, { cause: err });
-  }
-}
-
-/** Loads a certificate and key as Go's tls.LoadX509KeyPair would accept them. */
-export function loadKeyPair(certFile: string, keyFile: string): { cert: string; key: string } {
-  const prefix = 'failed to load X509KeyPair: ';
-  const cert = readText(certFile, prefix);
-  const key = readText(keyFile, prefix);
-  try {
-    createSecureContext({ cert, key });
-  } catch (err) {
-    const msg = (err as Error).message;
-    const reason = /key values mismatch/.test(msg) ? 'tls: private key does not match public key' : msg;
-    throw new WebConfigError(`${prefix}${reason}`, { cause: err });
-  }
-  return { cert, key };
-}
-
-/** Reads and validates a web configuration file as exporter-toolkit's Validate. */
-export function loadWebConfigFile(file: string): { config: WebConfig; clientAuth: ClientAuthType | undefined } {
-  return validateWebConfig(readText(file), dirname(file), (c, k) => void loadKeyPair(c, k));
 }
 
 const TLS_VERSION: Record<string, SecureVersion> = {
@@ -74,13 +50,41 @@ const TLS13_SUITES = 'TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AE
 const FAKE_HASH = '$2y$10$QOauhQNbBCuQDKes6eFzPeMqBSjb7Mr5DUmpZ/VcEd00UAV/LDeSi';
 const CACHE_SIZE = 100;
 
+/** The options of node:https for a listener with these TLS settings and files. */
+function tlsServerOptions(t: WebTLSConfig, auth: ClientAuthType, files: WebTLSFiles): ServerOptions {
+  const ciphers = t.cipherSuites
+    .map((c) => GO_CIPHER_SUITES.get(c) ?? c)
+    .filter((c) => !c.startsWith('TLS_'))
+    .join(':');
+  return {
+    cert: files.cert,
+    key: files.key,
+    ca: files.ca === '' ? undefined : files.ca,
+    requestCert: auth !== 'NoClientCert',
+    // Only RequireAndVerifyClientCert refuses in the handshake; the others are checked by checkPeer.
+    rejectUnauthorized: auth === 'RequireAndVerifyClientCert',
+    minVersion: TLS_VERSION[t.minVersion],
+    maxVersion: TLS_VERSION[t.maxVersion],
+    ciphers: ciphers === '' ? undefined : `${TLS13_SUITES}:${ciphers}`,
+    honorCipherOrder: t.preferServerCipherSuites,
+    ecdhCurve: t.curvePreferences.length === 0 ? undefined : t.curvePreferences.map((c) => GO_CURVES.get(c)).join(':'),
+  };
+}
+
+/** What the TLS listener was last built from. */
+interface TLSState {
+  readonly config: WebConfig;
+  readonly files: WebTLSFiles;
+}
+
 /** `--web.config.file` in force: TLS options for the listener, basic auth and headers per request. */
 export class WebSecurity {
   readonly #file: string;
   #config: WebConfig;
-  readonly #clientAuth: ClientAuthType | undefined;
+  #clientAuth: ClientAuthType | undefined;
   #stamp: string;
   readonly #cache = new Map<string, boolean>();
+  #tls: TLSState | undefined;
 
   private constructor(file: string, config: WebConfig, clientAuth: ClientAuthType | undefined, stamp: string) {
     this.#file = file;
@@ -100,26 +104,63 @@ export class WebSecurity {
   tlsOptions(): ServerOptions | undefined {
     const auth = this.#clientAuth;
     if (auth === undefined) return undefined;
-    const t = this.#config.tls;
-    const { cert, key } = loadKeyPair(t.certFile, t.keyFile);
-    const ciphers = t.cipherSuites
-      .map((c) => GO_CIPHER_SUITES.get(c) ?? c)
-      .filter((c) => !c.startsWith('TLS_'))
-      .join(':');
-    return {
-      cert,
-      key,
-      ca: t.clientCAFile === '' ? undefined : readText(t.clientCAFile),
-      requestCert: auth !== 'NoClientCert',
-      // Only RequireAndVerifyClientCert refuses in the handshake; the others are checked by checkPeer.
-      rejectUnauthorized: auth === 'RequireAndVerifyClientCert',
-      minVersion: TLS_VERSION[t.minVersion],
-      maxVersion: TLS_VERSION[t.maxVersion],
-      ciphers: ciphers === '' ? undefined : `${TLS13_SUITES}:${ciphers}`,
-      honorCipherOrder: t.preferServerCipherSuites,
-      ecdhCurve:
-        t.curvePreferences.length === 0 ? undefined : t.curvePreferences.map((c) => GO_CURVES.get(c)).join(':'),
-    };
+    const config = this.#config;
+    const files = loadWebTLSFiles(config.tls);
+    this.#tls = { config, files };
+    return tlsServerOptions(config.tls, auth, files);
+  }
+
+  /**
+   * Watches over a listener built with tlsOptions(): before each new connection's handshake, the
+   * web configuration and its TLS files are read, and a changed certificate, key, client CA or
+   * TLS setting is installed (server.setSecureContext) for it; when they do not load the
+   * connection is refused, as exporter-toolkit fails the handshake. After each handshake the
+   * client certificate is checked (checkPeer).
+   */
+  attach(server: HTTPSServer, logger: Logger): void {
+    // Prepended: node:tls wraps the socket with the server's context in its own listener.
+    server.prependListener('connection', (socket: Socket) => {
+      try {
+        this.#refreshTLS(server);
+      } catch (err) {
+        logger.log('error', 'TLS configuration does not load: connection refused', {
+          err: (err as Error).message,
+          remote: socket.remoteAddress,
+        });
+        socket.destroy();
+      }
+    });
+    server.on('secureConnection', (socket: TLSSocket) => {
+      const refused = this.checkPeer(socket);
+      if (refused === undefined) return;
+      logger.log('debug', 'TLS client refused', { reason: refused, remote: socket.remoteAddress });
+      socket.destroy();
+    });
+  }
+
+  #refreshTLS(server: HTTPSServer): void {
+    const config = this.#current();
+    const auth = this.#clientAuth;
+    // Prometheus: exporter-toolkit web/tls_config.go errNoTLSConfig.
+    if (auth === undefined) throw new WebConfigError('TLS config is not present');
+    const files = loadWebTLSFiles(config.tls);
+    const last = this.#tls;
+    if (
+      last !== undefined &&
+      last.config === config &&
+      last.files.cert === files.cert &&
+      last.files.key === files.key &&
+      last.files.ca === files.ca
+    ) {
+      return;
+    }
+    const options = tlsServerOptions(config.tls, auth, files);
+    server.setSecureContext(options);
+    // node:tls reads the client certificate policy from these fields for each new connection.
+    const policy = server as unknown as { requestCert: boolean; rejectUnauthorized: boolean };
+    policy.requestCert = options.requestCert === true;
+    policy.rejectUnauthorized = options.rejectUnauthorized === true;
+    this.#tls = { config, files };
   }
 
   /**
@@ -187,7 +228,9 @@ export class WebSecurity {
   #current(): WebConfig {
     const stamp = fileStamp(this.#file);
     if (stamp !== this.#stamp) {
-      this.#config = loadWebConfigFile(this.#file).config;
+      const { config, clientAuth } = loadWebConfigFile(this.#file);
+      this.#config = config;
+      this.#clientAuth = clientAuth;
       this.#stamp = stamp;
       this.#cache.clear();
     }

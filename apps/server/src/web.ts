@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { APIHandler } from '@tsprom/api';
 import { createUIHandler, type UIHandler } from '@tsprom/web-ui';
 import type { Logger } from './logger.js';
+import { compress, handlerEncoding, metricsEncoding } from './compression.js';
 import { LabeledHistogram, LabeledValue, type MetricFamily } from './metrics-registry.js';
 import { toRequest, writeResponse } from './node-fetch-adapter.js';
 import type { WebSecurity } from './web-security.js';
@@ -66,14 +67,8 @@ export class WebHandler {
     const tls = o.security?.tlsOptions();
     if (tls === undefined || o.security === undefined) this.#server = createServer(handle);
     else {
-      const security = o.security;
       const server = createHTTPSServer(tls, handle);
-      server.on('secureConnection', (socket) => {
-        const refused = security.checkPeer(socket);
-        if (refused === undefined) return;
-        o.logger.log('debug', 'TLS client refused', { reason: refused, remote: socket.remoteAddress });
-        socket.destroy();
-      });
+      o.security.attach(server, o.logger);
       this.#server = server;
     }
     this.#server.requestTimeout = o.readTimeoutMs;
@@ -146,13 +141,13 @@ export class WebHandler {
       // The API is mounted at the route prefix: it sees paths from /api/v1 on.
       const apiReq = o.routePrefix === '' ? request : new Request(request.url.replace(o.routePrefix, ''), request);
       const response = await o.api(apiReq);
-      await writeResponse(res, response, method === 'HEAD');
+      await writeResponse(res, response, method === 'HEAD', handlerEncoding(req.headers['accept-encoding']));
       return done(response.status);
     }
     if (path === '/federate') {
       if (method !== 'GET' && method !== 'POST') return text(405, 'Method Not Allowed\n');
       const response = await o.federate(toRequest(req, res, `http://${req.headers.host ?? 'localhost'}`));
-      await writeResponse(res, response, false);
+      await writeResponse(res, response, false, handlerEncoding(req.headers['accept-encoding']));
       return done(response.status);
     }
     switch (path) {
@@ -160,8 +155,20 @@ export class WebHandler {
         return text(200, 'Prometheus Server is Healthy.\n');
       case '/-/ready':
         return o.isReady() ? text(200, 'Prometheus Server is Ready.\n') : text(503, 'Service Unavailable');
-      case '/metrics':
-        return text(200, o.metricsText(), { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
+      case '/metrics': {
+        const encoding = method === 'HEAD' ? undefined : metricsEncoding(req.headers['accept-encoding']);
+        if (encoding === undefined) {
+          return text(200, o.metricsText(), { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
+        }
+        const body = await compress(Buffer.from(o.metricsText()), encoding);
+        res.writeHead(200, {
+          'Content-Type': 'text/plain; version=0.0.4; charset=utf-8',
+          'Content-Encoding': encoding,
+          'Content-Length': String(body.length),
+        });
+        res.end(body);
+        return done(200);
+      }
       case '/-/reload':
       case '/-/quit':
         return this.#lifecycle(path, method, text);

@@ -5,6 +5,7 @@
 import { Labels } from '@tsprom/labels';
 import { Engine } from '@tsprom/promql';
 import { DB } from '@tsprom/tsdb';
+import semver from 'semver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type APIHandler, createAPIHandler } from './api.js';
 
@@ -39,12 +40,13 @@ beforeAll(async () => {
     now: () => T0 + 600_000,
     status: {
       buildInfo: () => ({
-        version: '0.1.0',
-        revision: '',
+        // tsprom's form: the Prometheus API level, tsprom's version as build metadata.
+        version: '3.14.0+tsprom.0.1.0',
+        revision: 'unknown',
         branch: '',
         buildUser: '',
         buildDate: '',
-        goVersion: 'node20',
+        goVersion: 'node v20.20.0',
       }),
     },
   });
@@ -75,7 +77,11 @@ describe("Grafana's Prometheus data source", () => {
 
   it('reads the build info', async () => {
     const { body } = await call('/api/v1/status/buildinfo');
-    expect(body.data).toMatchObject({ version: '0.1.0' });
+    const { version } = body.data as { version: string };
+    expect(version).toBe('3.14.0+tsprom.0.1.0');
+    // Grafana compares it with the semver package to turn features on (2.40 and later: all of them).
+    expect(semver.valid(version)).not.toBeNull();
+    expect(semver.gte(version, '2.40.0')).toBe(true);
   });
 
   it('lists label names and values for a matcher and a time range (GET and POST)', async () => {

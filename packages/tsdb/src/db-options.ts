@@ -1,6 +1,6 @@
 // Prometheus: tsdb/db.go Options: what DB.open takes, and what opening reports.
 import type { ReloadReport } from './block/block-set.js';
-import type { ReplayReport } from './head-replay.js';
+import type { ReplayReport, WALReplayStatus } from './head-replay.js';
 
 /** Options of `DB.open`. Times in ms. */
 export interface DBOptions {
@@ -38,6 +38,12 @@ export interface DBOptions {
    * cost ('warn'). Default: warnings go to `console.warn`, the rest nowhere.
    */
   logger?: (msg: string, level: 'info' | 'warn') => void;
+  /**
+   * Follows the WAL replay of `DB.open` (Prometheus's `status/walreplay`): called with the
+   * segments to replay before the first (current = min), then after each segment is loaded; the
+   * replay waits for a returned promise.
+   */
+  onWALReplayStatus?: (status: WALReplayStatus) => void | Promise<void>;
   /**
    * Encoding of new in-order float chunks. 'xor' (default): XOR chunks, readable by every
    * Prometheus from 2.42 on; start timestamps (AppenderV2's `st`) are dropped. 'xor2': XOR2

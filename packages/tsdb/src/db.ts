@@ -153,7 +153,14 @@ export class DB implements Storage {
     let report: OpenReport;
     let wblReplayed = false;
     try {
-      report = { wal: await replayWAL(head.state, walDir, { readOnly, repair, chunkMapper: cdm }) };
+      report = {
+        wal: await replayWAL(head.state, walDir, {
+          readOnly,
+          repair,
+          chunkMapper: cdm,
+          onStatus: opts.onWALReplayStatus,
+        }),
+      };
       describe(log, 'WAL', report.wal);
       // Prometheus replays a non-empty wbl/ even with the window now off: its samples were committed.
       wblReplayed = oooEnabled || readOnly || (await hasFiles(disk, wblDir));

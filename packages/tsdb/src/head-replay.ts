@@ -90,6 +90,21 @@ export interface ReplayOptions {
   chunkMapper?: ChunkDiskMapper;
   /** Gives the event loop a turn every few ms. */
   slicer?: TimeSlicer;
+  /**
+   * WAL replay only: told the segments to replay once before the first (current = min), then
+   * after each segment; the replay waits for a returned promise.
+   */
+  onStatus?: (status: WALReplayStatus) => void | Promise<void>;
+}
+
+/**
+ * Prometheus: tsdb/head.go WALReplayStatus: the WAL segments a replay reads (those after the
+ * checkpoint: min to max) and the last one it finished (`current`).
+ */
+export interface WALReplayStatus {
+  readonly min: number;
+  readonly max: number;
+  readonly current: number;
 }
 
 /**
@@ -490,9 +505,31 @@ export async function replayWAL(head: HeadState, walDir: string, opts: ReplayOpt
     rp.report.checkpoint = cp.index;
     from = cp.index + 1;
   }
-  const err = await replayDir(rp, walDir, { from }, slicer);
+  const status = opts.onStatus === undefined ? undefined : await statusReporter(walDir, from, opts.onStatus);
+  const err = await replayDir(rp, walDir, { from }, slicer, status);
   if (err !== undefined) rp.report.corruption = await onCorruption(walDir, err, opts, slicer);
   return rp.report;
+}
+
+/**
+ * Prometheus Head.Init's startWALReplayStatus and updateWALReplayStatusRead: reports the range
+ * of segments from `from` on, then `done(segment)` reports progress up to a finished segment.
+ */
+async function statusReporter(
+  walDir: string,
+  from: number,
+  onStatus: (status: WALReplayStatus) => void | Promise<void>,
+): Promise<(done: number) => Promise<void>> {
+  const segs = (await listSegments(walDir)).map((s) => s.index).filter((i) => i >= from);
+  const min = segs[0] ?? from;
+  const max = segs.at(-1) ?? from;
+  let current = min;
+  await onStatus({ min, max, current });
+  return async (done) => {
+    if (done <= current || done < min) return;
+    current = Math.min(done, max);
+    await onStatus({ min, max, current });
+  };
 }
 
 /**
@@ -520,13 +557,23 @@ async function replayDir(
   dir: string,
   range: { from?: number; to?: number },
   slicer: TimeSlicer,
+  segmentDone?: (segment: number) => Promise<void>,
 ): Promise<CorruptionError | undefined> {
   rp.dir = dir;
   const r = await SegmentsReader.open(dir, range);
   try {
     let n = 0;
+    let segment = -1;
     do {
       while (r.next()) {
+        if (segmentDone !== undefined && r.segment() !== segment) {
+          // A record of a later segment: the ones before are done once what they buffered is applied.
+          if (segment >= 0) {
+            await rp.flush(slicer);
+            await segmentDone(r.segment() - 1);
+          }
+          segment = r.segment();
+        }
         rp.onRecord(r.record(), r.segment(), r.recordOffset(), r.offset());
         if (rp.corruption !== undefined) {
           await rp.flush(slicer);
@@ -542,7 +589,9 @@ async function replayDir(
     await r.close();
   }
   await rp.flush(slicer);
-  return r.err();
+  const err = r.err();
+  if (err === undefined) await segmentDone?.(Number.MAX_SAFE_INTEGER);
+  return err;
 }
 
 /** Measures what damage cost, then repairs, reports (read-only) or rejects (`repair: false`). */
