@@ -2,6 +2,7 @@
 // GoVersion, Print) and web/api/v1 PrometheusVersion: what tsprom says it is, in `--version`,
 // `status/buildinfo` and `prometheus_build_info`.
 import { readFileSync } from 'node:fs';
+import type { BuildInfo as APIBuildInfo } from '@tsprom/api';
 
 /**
  * The Prometheus version whose HTTP API and semantics tsprom follows. Clients such as Grafana
@@ -13,17 +14,13 @@ export const PROMETHEUS_VERSION = '3.14.0';
 /** Set by the build (apps/server/tsup.config.ts) from git; absent when running from source. */
 declare const __TSPROM_BUILD__: { revision: string; branch: string; buildUser: string; buildDate: string } | undefined;
 
-/** What the server reports about its build; the names are Prometheus's (`goVersion`: Node's). */
-export interface BuildInfo {
+/**
+ * What the server reports about its build: `status/buildinfo`'s fields (the names are
+ * Prometheus's; `goVersion` holds Node's `node v20.20.0`, `revision` is `unknown` when the build
+ * did not know the git commit), and what `--version` prints besides.
+ */
+export interface BuildInfo extends APIBuildInfo {
   readonly program: string;
-  readonly version: string;
-  /** The git commit built, `unknown` when not known at build time. */
-  readonly revision: string;
-  readonly branch: string;
-  readonly buildUser: string;
-  readonly buildDate: string;
-  /** The runtime: `node v20.20.0`. */
-  readonly goVersion: string;
   /** `linux/x64` (Node's platform and architecture names). */
   readonly platform: string;
   readonly tags: string;
