@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { BlockMeta } from './block-meta.js';
 import { TMP_FOR_CREATION_SUFFIX } from './block-writer.js';
-import type { DirMeta } from './leveled-compactor.js';
 import { deserializeError, type SerializedError } from './worker-errors.js';
 
 /** What the worker compacts: `dirs` into a block `ulid` in `dest`. */
@@ -26,8 +25,8 @@ export interface CompactJob {
 export interface CompactResult {
   /** The block written, undefined when the sources held no sample (nothing is written then). */
   meta: BlockMeta | undefined;
-  /** The sources as the worker read them. */
-  sources: DirMeta[];
+  /** The sources as the worker read them (a DirMeta each). */
+  sources: { dir: string; meta: BlockMeta }[];
 }
 
 /** Messages to the worker. */
