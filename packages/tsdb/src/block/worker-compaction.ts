@@ -83,9 +83,14 @@ export interface CompactInWorkerOptions {
  */
 export function compactInWorker(job: CompactJob, opts: CompactInWorkerOptions = {}): Promise<CompactResult> {
   const { signal, onWorker } = opts;
-  signal?.throwIfAborted();
+  if (signal?.aborted === true) return Promise.reject(signal.reason);
   const { entry, eval: isCode, execArgv } = workerEntry();
-  const worker = new Worker(entry, { eval: isCode, workerData: job, execArgv });
+  let worker: Worker;
+  try {
+    worker = new Worker(entry, { eval: isCode, workerData: job, execArgv });
+  } catch (err) {
+    return Promise.reject(err);
+  }
   onWorker?.(worker);
   let reply: WorkerReply | undefined;
   let failure: Error | undefined;
