@@ -25,6 +25,7 @@ export {
   type LeveledCompactorOptions,
 } from './block/leveled-compactor.js';
 export { readTombstonesFile, TOMBSTONES_FILENAME, writeTombstonesFile } from './block/tombstones-file.js';
+export { CompactionWorkerError } from './block/worker-compaction.js';
 export { isULID, newULID, ulidTime } from './block/ulid.js';
 export { IndexReader, type IndexReaderOptions, type IndexSeries } from './index/index-reader.js';
 export { type IndexChunkMeta, IndexWriter, IndexWriterError } from './index/index-writer.js';

@@ -69,7 +69,8 @@ export function blockRanges(minMs: number, maxMs: number | undefined, retentionM
 /**
  * The persistent blocks of a DB and their upkeep. `compact()` runs one pass (head, then blocks,
  * retention through the reloads), never two at once; with `autoCompaction` a timer (and `trigger`,
- * after commits) starts passes in the background. A pass runs in time slices on the event loop.
+ * after commits) starts passes in the background. Head compaction runs in time slices on the event
+ * loop, leveled compaction of blocks in a worker thread.
  */
 export class DBBlocks {
   readonly set: BlockSet;
@@ -81,6 +82,13 @@ export class DBBlocks {
   #timer: ReturnType<typeof setInterval> | undefined;
   #running: Promise<void> | undefined;
   #again = false;
+  /**
+   * Prometheus: DB.cmtx. Compaction passes, deletions and tombstone cleaning run one at a time: a
+   * deletion during a compaction would miss the block being written from its sources.
+   */
+  #cmtx: Promise<unknown> = Promise.resolve();
+  /** Operations started or waiting under `#cmtx`. */
+  #exclusiveRunning = 0;
   /** Failures of background passes, for the DB's stats. */
   failures = 0;
 
@@ -89,8 +97,12 @@ export class DBBlocks {
     this.#hooks = hooks;
     this.#opts = opts;
     this.#lock = lock;
+    // Leveled compaction reads and writes block dirs only: a worker thread does it, so that the
+    // merge, the encoding and their garbage stay off this thread's event loop and heap.
     this.compactor = new LeveledCompactor({
       ranges: blockRanges(opts.minBlockDurationMs, opts.maxBlockDurationMs, opts.retentionMs),
+      worker: true,
+      cacheBytes: opts.cacheBytes,
     });
   }
 
@@ -166,7 +178,7 @@ export class DBBlocks {
       try {
         do {
           this.#again = false;
-          await this.#pass();
+          await this.#exclusive(() => this.#pass());
         } while (this.#again);
       } finally {
         this.#running = undefined;
@@ -192,6 +204,21 @@ export class DBBlocks {
     await this.set.reload();
   }
 
+  /**
+   * Runs `fn` once the compaction, deletion or cleaning under way has ended; at once (in this
+   * turn, as callers of `compact()` expect the head's compaction to start) when none is.
+   */
+  #exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#exclusiveRunning === 0 ? fn() : this.#cmtx.then(fn);
+    this.#exclusiveRunning++;
+    this.#cmtx = run
+      .catch(() => undefined)
+      .finally(() => {
+        this.#exclusiveRunning--;
+      });
+    return run;
+  }
+
   /** Queriers of the blocks overlapping [mint, maxt] (ms, inclusive). */
   queriers(mint: number, maxt: number): Querier[] {
     return this.set.queriers(mint, maxt);
@@ -203,8 +230,10 @@ export class DBBlocks {
   }
 
   /** Prometheus: DB.Delete, the block part: tombstones in every block overlapping [mint, maxt]. */
-  async delete(mint: number, maxt: number, matchers: readonly Matcher[]): Promise<void> {
-    for (const b of this.set.blocks) if (b.overlapsClosedInterval(mint, maxt)) await b.delete(mint, maxt, matchers);
+  delete(mint: number, maxt: number, matchers: readonly Matcher[]): Promise<void> {
+    return this.#exclusive(async () => {
+      for (const b of this.set.blocks) if (b.overlapsClosedInterval(mint, maxt)) await b.delete(mint, maxt, matchers);
+    });
   }
 
   /**
@@ -212,7 +241,11 @@ export class DBBlocks {
    * data (a block left empty is not rewritten), then reloads, which deletes the old ones.
    * Returns the metas of the blocks written.
    */
-  async cleanTombstones(): Promise<BlockMeta[]> {
+  cleanTombstones(): Promise<BlockMeta[]> {
+    return this.#exclusive(() => this.#cleanTombstones());
+  }
+
+  async #cleanTombstones(): Promise<BlockMeta[]> {
     const out: BlockMeta[] = [];
     for (const b of [...this.set.blocks]) {
       if (b.tombstones.total() === 0) continue;

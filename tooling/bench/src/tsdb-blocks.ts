@@ -1,6 +1,7 @@
 // Persistent blocks: bytes per sample on disk for scrape-like data (regular, and with jitter) (tsprom's writer next to real
 // promtool's `tsdb create-blocks-from openmetrics` on the same samples, when installed), compaction
-// throughput and the worst event-loop delay while compacting 100k series, and a block of 1M series
+// throughput and the worst event-loop delay while compacting 100k series (in a worker thread, as a
+// DB does, and in-thread), and a block of 1M series
 // queried in a child process: its RSS (the reader keeps pages, not the block) and query latencies.
 // Sizes: BENCH_BLOCK_SERIES (default 1,000,000) series in the big block.
 import { execFile, spawn } from 'node:child_process';
@@ -209,63 +210,82 @@ async function compaction(root: string): Promise<void> {
     const meta = await writeBlock(dir, set, { mint: t0, maxt: t0 + twoHours, symbols });
     dirs.push(join(dir, meta!.ulid));
   }
-  const c = new LeveledCompactor({ ranges: [twoHours, 3 * twoHours] });
-  const stop = watchLoop();
+  // A DB compacts blocks in a worker thread; in-thread (time-sliced) is the fallback of a custom merge.
+  for (const worker of [true, false]) {
+    const what = worker ? 'worker thread' : 'in-thread, sliced';
+    const dest = join(root, `compacted-${worker}`);
+    await mkdir(dest);
+    const c = new LeveledCompactor({ ranges: [twoHours, 3 * twoHours], worker });
+    const stop = watchLoop();
+    const start = performance.now();
+    const out = await c.compact(dest, dirs);
+    const ms = performance.now() - start;
+    const stall = stop();
+    const samples = out!.stats.numSamples!;
+    report(
+      `tsdb compaction (${what}): 3 blocks of ${n / 1000}k series into one`,
+      `${(((samples / ms) * 1000) / 1e6).toFixed(2)}M samples/s`,
+    );
+    report(`tsdb compaction (${what}): series/s`, `${Math.round((n / ms) * 1000)}`);
+    report(`tsdb compaction (${what}): worst event-loop delay (1 ms heartbeat)`, `${stall.worstMs.toFixed(1)} ms`);
+    report('tsdb compaction:   main thread CPU within that gap', `${stall.cpuMs.toFixed(1)} ms`);
+    report('tsdb compaction:   main thread waiting for a CPU within it', `${stall.runqMs.toFixed(1)} ms`);
+    report('tsdb compaction:   most main-thread CPU within any gap', `${stall.maxCpuMs.toFixed(1)} ms`);
+  }
+  // What each worker costs before it compacts: a thread, and loading the code (from source here,
+  // compiled by tsx; the built package loads plain JS).
+  const tiny = join(root, 'tiny');
+  const { set, symbols } = bigSeriesSet(10, 30, 0);
+  const meta = await writeBlock(tiny, set, { mint: 0, maxt: twoHours, symbols });
   const start = performance.now();
-  const out = await c.compact(dir, dirs);
-  const ms = performance.now() - start;
-  const stall = stop();
-  const samples = out!.stats.numSamples!;
-  report(
-    `tsdb compaction: 3 blocks of ${n / 1000}k series into one`,
-    `${(((samples / ms) * 1000) / 1e6).toFixed(2)}M samples/s`,
-  );
-  report('tsdb compaction: series/s', `${Math.round((n / ms) * 1000)}`);
-  report('tsdb compaction: worst event-loop delay (1 ms heartbeat)', `${stall.worstMs.toFixed(1)} ms`);
-  report('tsdb compaction:   main thread CPU within that gap', `${stall.cpuMs.toFixed(1)} ms`);
-  report('tsdb compaction:   most CPU within any gap (idle machine)', `${stall.maxCpuMs.toFixed(1)} ms`);
+  await new LeveledCompactor({ ranges: [twoHours], worker: true }).compact(tiny, [join(tiny, meta!.ulid)]);
+  report('tsdb compaction: worker start + a 10-series compaction', `${(performance.now() - start).toFixed(0)} ms`);
 }
 
 /**
- * The main thread's time on a CPU in ms, from Linux's schedstat (NaN elsewhere): on a loaded
- * machine a gap of the event loop is partly time spent waiting for a CPU.
+ * The main thread's time on a CPU and waiting for one (run queue) in ms, from Linux's schedstat
+ * (NaN elsewhere): on a loaded machine a gap of the event loop is partly time spent waiting for a CPU.
  */
-function threadCpuMs(): () => number {
+function threadSched(): () => [cpuMs: number, runqMs: number] {
   let fd: number;
   try {
     fd = openSync(`/proc/self/task/${process.pid}/schedstat`, 'r');
   } catch {
-    return () => Number.NaN;
+    return () => [Number.NaN, Number.NaN];
   }
   const b = Buffer.alloc(64);
   return () => {
     const n = readSync(fd, b, 0, b.length, 0);
-    return Number(b.toString('latin1', 0, n).split(' ', 1)[0]) / 1e6;
+    const f = b.toString('latin1', 0, n).split(' ', 2);
+    return [Number(f[0]) / 1e6, Number(f[1]) / 1e6];
   };
 }
 
 /** Starts a 1 ms heartbeat; the returned function stops it and tells the worst gap. */
-function watchLoop(): () => { worstMs: number; cpuMs: number; maxCpuMs: number } {
-  const cpu = threadCpuMs();
+function watchLoop(): () => { worstMs: number; cpuMs: number; runqMs: number; maxCpuMs: number } {
+  const sched = threadSched();
   let last = performance.now();
-  let lastCpu = cpu();
+  let [lastCpu, lastRunq] = sched();
   let worstMs = 0;
   let cpuMs = 0;
+  let runqMs = 0;
   let maxCpuMs = 0;
   const timer = setInterval(() => {
     const now = performance.now();
-    const c = cpu();
+    const [c, q] = sched();
     if (now - last > worstMs) {
       worstMs = now - last;
       cpuMs = c - lastCpu;
+      runqMs = q - lastRunq;
     }
     maxCpuMs = Math.max(maxCpuMs, c - lastCpu);
     last = now;
     lastCpu = c;
+    lastRunq = q;
   }, 1);
   return () => {
     clearInterval(timer);
-    return { worstMs, cpuMs, maxCpuMs };
+    return { worstMs, cpuMs, runqMs, maxCpuMs };
   };
 }
 

@@ -89,7 +89,8 @@ async function readBlock(ulid: string): Promise<TestSeries[]> {
   }
 }
 
-describe('LeveledCompactor.compact', () => {
+// The same in-thread and in a worker thread (worker-compaction.test.ts covers the worker's failures).
+describe.each([false, true])('LeveledCompactor.compact (worker: %s)', (worker) => {
   it('merges overlapping blocks vertically: every sample once, the first block winning equal timestamps', async () => {
     const a = await writeBlock(dir, chunkSeriesSetOf(gen(['x', 'y'], 0, 400, 1000, (i, k) => i * 1000 + k)), {
       mint: 0,
@@ -104,7 +105,7 @@ describe('LeveledCompactor.compact', () => {
       ]),
       { mint: 200_000, maxt: 600_500 },
     );
-    const c = new LeveledCompactor({ ranges: [100_000] });
+    const c = new LeveledCompactor({ ranges: [100_000], worker });
     const dirs = [join(dir, a!.ulid), join(dir, b!.ulid)];
     expect(
       c.plan([
@@ -143,7 +144,7 @@ describe('LeveledCompactor.compact', () => {
     const blk = await Block.open(join(dir, metas[1]!.ulid));
     await blk.delete(0, Number.MAX_SAFE_INTEGER, [new Matcher(MatchType.Equal, 'series', 'b')]);
     await blk.close();
-    const c = new LeveledCompactor({ ranges: [100_000, 300_000] });
+    const c = new LeveledCompactor({ ranges: [100_000, 300_000], worker });
     const out = await c.compact(
       dir,
       metas.map((m) => join(dir, m.ulid)),
@@ -165,7 +166,7 @@ describe('LeveledCompactor.compact', () => {
     const blk = await Block.open(join(dir, m.ulid));
     await blk.delete(0, 100_000, [new Matcher(MatchType.Equal, 'series', 'a')]);
     await blk.close();
-    const c = new LeveledCompactor({ ranges: [10_000] });
+    const c = new LeveledCompactor({ ranges: [10_000], worker });
     expect(await c.compact(dir, [join(dir, m.ulid)])).toBeUndefined();
     expect(await readdir(dir)).toEqual([m.ulid]);
     expect((await readBlockMeta(join(dir, m.ulid))).meta.compaction.deletable).toBe(true);

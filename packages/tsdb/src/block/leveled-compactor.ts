@@ -16,11 +16,13 @@ import {
   type BlockMetaCompaction,
   compactionHintFromOutOfOrder,
   fromOutOfOrder,
+  writeBlockMeta,
 } from './block-meta.js';
 import { BlockChunkSeriesSet } from './block-series.js';
 import { writeBlock } from './block-writer.js';
 import { mergeSortedStrings } from './sorted-strings.js';
 import { newULID } from './ulid.js';
+import { compactInWorker } from './worker-compaction.js';
 
 /**
  * Prometheus: ExponentialBlockRanges. `steps` ranges starting at `minSize`, each `stepSize` times
@@ -50,6 +52,14 @@ export interface LeveledCompactorOptions {
   segmentSize?: number;
   /** How series with the same labels in overlapping blocks are merged. Default: the compacting merger. */
   mergeFunc?: VerticalChunkSeriesMergeFunc;
+  /**
+   * Node: `compact` reads, merges and writes in a worker thread (see compactInWorker), so the
+   * caller's event loop and heap carry none of it. Not with a custom `mergeFunc` (a function does
+   * not cross threads).
+   */
+  worker?: boolean;
+  /** Bound of the page cache of each file `compact` reads (BlockOptions.cacheBytes). */
+  cacheBytes?: number;
 }
 
 /** Options of a compaction or write: cancellation and event-loop slicing. */
@@ -102,12 +112,19 @@ export class LeveledCompactor {
   readonly ranges: number[];
   readonly #segmentSize: number | undefined;
   readonly #mergeFunc: VerticalChunkSeriesMergeFunc;
+  readonly #worker: boolean;
+  readonly #cacheBytes: number | undefined;
 
   constructor(opts: LeveledCompactorOptions) {
     if (opts.ranges.length === 0) throw new Error('at least one block range must be provided');
+    if (opts.worker === true && opts.mergeFunc !== undefined) {
+      throw new Error('LeveledCompactor: a custom mergeFunc cannot run in a worker thread');
+    }
     this.ranges = opts.ranges;
     this.#segmentSize = opts.segmentSize;
-    this.#mergeFunc = opts.mergeFunc ?? compactingChunkSeriesMerger(chainedSeriesMerge, newChunk);
+    this.#mergeFunc = opts.mergeFunc ?? defaultMergeFunc();
+    this.#worker = opts.worker === true;
+    this.#cacheBytes = opts.cacheBytes;
   }
 
   /**
@@ -156,8 +173,9 @@ export class LeveledCompactor {
 
   /**
    * Prometheus: LeveledCompactor.Compact. Merges the blocks in `dirs` (opened here unless given in
-   * `open`) into one new block in `dest`. Returns its meta; when the result holds no sample, no
-   * block is written, the sources are marked deletable, and undefined is returned.
+   * `open`) into one new block in `dest`, in a worker thread with the `worker` option. Returns its
+   * meta; when the result holds no sample, no block is written, the sources are marked deletable,
+   * and undefined is returned.
    */
   async compact(
     dest: string,
@@ -165,58 +183,49 @@ export class LeveledCompactor {
     open: ReadonlyMap<string, Block> = new Map(),
     opts: CompactOptions = {},
   ): Promise<BlockMeta | undefined> {
+    if (this.#worker) return this.#compactInWorker(dest, dirs, open, opts);
     const blocks: Block[] = [];
     const opened: Block[] = [];
     try {
       for (const d of dirs) {
         let b = open.get(d);
         if (b === undefined) {
-          b = await Block.open(d);
+          b = await Block.open(d, { cacheBytes: this.#cacheBytes });
           opened.push(b);
         }
         blocks.push(b);
       }
-      const ulid = newULID();
-      const meta = compactBlockMetas(ulid, ...blocks.map((b) => b.meta));
-      const written = await this.#populate(dest, meta, blocks, opts);
-      if (written === undefined) {
-        for (const b of blocks) {
-          await b.setMeta({ ...b.meta, compaction: { ...b.meta.compaction, deletable: true } });
-        }
-      }
+      const meta = compactBlockMetas(newULID(), ...blocks.map((b) => b.meta));
+      const written = await populateBlock(dest, meta, blocks, {
+        mergeFunc: this.#mergeFunc,
+        segmentSize: this.#segmentSize,
+        signal: opts.signal,
+        slicer: opts.slicer,
+      });
+      if (written === undefined)
+        await markDeletable(
+          blocks.map((b) => ({ dir: b.dir, meta: b.meta })),
+          open,
+        );
       return written;
     } finally {
       for (const b of opened) await b.close();
     }
   }
 
-  async #populate(
+  /** `compact` in a worker thread: the worker opens the blocks itself; open ones stay untouched. */
+  async #compactInWorker(
     dest: string,
-    meta: BlockMeta,
-    blocks: Block[],
+    dirs: readonly string[],
+    open: ReadonlyMap<string, Block>,
     opts: CompactOptions,
   ): Promise<BlockMeta | undefined> {
-    const sets: ChunkSeriesSet[] = [];
-    for (const b of blocks) {
-      b.startRead();
-      // Blocks are half-open [min, max): the last millisecond is max - 1.
-      sets.push(new BlockChunkSeriesSet(b.source, b.index.allPostings(), meta.minTime, meta.maxTime - 1, false, 0));
-    }
-    try {
-      const set = sets.length === 1 ? sets[0]! : mergeSeriesSets<ChunkSeries>(sets, this.#mergeFunc);
-      return await writeBlock(dest, set, {
-        mint: meta.minTime,
-        maxt: meta.maxTime,
-        ulid: meta.ulid,
-        compaction: meta.compaction,
-        symbols: mergeSortedStrings(blocks.map((b) => b.index.symbols())),
-        segmentSize: this.#segmentSize,
-        signal: opts.signal,
-        slicer: opts.slicer,
-      });
-    } finally {
-      for (const b of blocks) b.endRead();
-    }
+    const res = await compactInWorker(
+      { dest, dirs: [...dirs], ulid: newULID(), segmentSize: this.#segmentSize, cacheBytes: this.#cacheBytes },
+      { signal: opts.signal },
+    );
+    if (res.meta === undefined) await markDeletable(res.sources, open);
+    return res.meta;
   }
 
   /**
@@ -249,6 +258,71 @@ export class LeveledCompactor {
       signal: opts.signal,
       slicer: opts.slicer,
     });
+  }
+}
+
+/** How series with the same labels in overlapping blocks are merged unless told otherwise. */
+function defaultMergeFunc(): VerticalChunkSeriesMergeFunc {
+  return compactingChunkSeriesMerger(chainedSeriesMerge, newChunk);
+}
+
+/** Options of {@link populateBlock}. */
+export interface PopulateOptions {
+  mergeFunc?: VerticalChunkSeriesMergeFunc;
+  segmentSize?: number;
+  signal?: AbortSignal;
+  slicer?: TimeSlicer;
+}
+
+/**
+ * Prometheus: LeveledCompactor.populateBlock. Writes the series of `blocks` within `meta`'s range,
+ * merged (vertically where they overlap), as the block `meta` describes, in `dest`. Returns the
+ * meta written, or undefined when no sample is left (and nothing is written).
+ */
+export async function populateBlock(
+  dest: string,
+  meta: BlockMeta,
+  blocks: readonly Block[],
+  opts: PopulateOptions = {},
+): Promise<BlockMeta | undefined> {
+  const sets: ChunkSeriesSet[] = [];
+  const reading: Block[] = [];
+  try {
+    for (const b of blocks) {
+      b.startRead();
+      reading.push(b);
+      // Blocks are half-open [min, max): the last millisecond is max - 1.
+      sets.push(new BlockChunkSeriesSet(b.source, b.index.allPostings(), meta.minTime, meta.maxTime - 1, false, 0));
+    }
+    const merge = opts.mergeFunc ?? defaultMergeFunc();
+    const set = sets.length === 1 ? sets[0]! : mergeSeriesSets<ChunkSeries>(sets, merge);
+    return await writeBlock(dest, set, {
+      mint: meta.minTime,
+      maxt: meta.maxTime,
+      ulid: meta.ulid,
+      compaction: meta.compaction,
+      symbols: mergeSortedStrings(blocks.map((b) => b.index.symbols())),
+      segmentSize: opts.segmentSize,
+      signal: opts.signal,
+      slicer: opts.slicer,
+    });
+  } finally {
+    for (const b of reading) b.endRead();
+  }
+}
+
+/**
+ * Marks the sources of a compaction that left no sample deletable (the next reload deletes them):
+ * through their open Block where there is one (so its meta in memory says so too), else in their
+ * meta.json.
+ */
+async function markDeletable(sources: readonly DirMeta[], open: ReadonlyMap<string, Block>): Promise<void> {
+  for (const s of sources) {
+    const b = open.get(s.dir);
+    const m = b?.meta ?? s.meta;
+    const meta: BlockMeta = { ...m, compaction: { ...m.compaction, deletable: true } };
+    if (b !== undefined) await b.setMeta(meta);
+    else await writeBlockMeta(s.dir, meta);
   }
 }
 
