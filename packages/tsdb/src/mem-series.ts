@@ -46,8 +46,18 @@ export interface HeadChunkStore {
   ): Promise<void>;
 }
 
-const COLS = 4; // maxt, lastValue, nextAt, open chunk's mint
-/** log2 of the doubles in a page of columns: 4,096 series (128 KiB) a page. */
+// maxt, lastValue, nextAt, open chunk's mint, seq, open chunk's first seq and sample count,
+// pending commits. A power of two: a page holds a whole number of series.
+const COLS = 8;
+const MAXT = 0;
+const LAST_VALUE = 1;
+const NEXT_AT = 2;
+const OPEN_MINT = 3;
+const SEQ = 4;
+const OPEN_FIRST_SEQ = 5;
+const OPEN_COUNT = 6;
+const PENDING_COMMITS = 7;
+/** log2 of the doubles in a page of columns: 2,048 series (128 KiB) a page. */
 const PAGE_BITS = 14;
 const PAGE_MASK = (1 << PAGE_BITS) - 1;
 /** Bytes of a new open XOR chunk's buffer (chunkenc's initial allocation, Prometheus's too). */
@@ -56,10 +66,13 @@ const CHUNK_BUFFER_BYTES = 128;
 const CHUNK_BUFFERS_PER_SLAB = 512;
 
 /**
- * The numeric state every append reads and writes (max time, last value, cut time), for all
- * series of a head in Float64Array pages of 4,096 series. As object fields these doubles would
- * each be a separate heap box: a cache miss apiece on the append path, and 16 bytes each. Pages,
- * not one array grown by doubling: creating the 65,537th series would copy 2 MiB at once.
+ * The numeric state every append reads and writes (max time, last value, cut time, sample
+ * counts), for all series of a head in Float64Array pages of 2,048 series. As object fields these
+ * doubles would each be a separate heap box: a cache miss apiece on the append path, and 16 bytes
+ * each; even as small integers they would make every series object bigger, and the young-generation
+ * collector copies each series object twice when 100k are created at once (a typed array's data
+ * it never copies). Pages, not one array grown by doubling: creating the 32,769th series would
+ * copy 2 MiB at once.
  */
 export class SeriesColumns {
   readonly #pages: Float64Array[] = [];
@@ -89,10 +102,10 @@ export class SeriesColumns {
     }
     const a = this.page(o);
     const i = o & PAGE_MASK;
-    a[i] = -Infinity;
-    a[i + 1] = 0;
-    a[i + 2] = -Infinity;
-    a[i + 3] = 0;
+    a[i + MAXT] = -Infinity;
+    a[i + NEXT_AT] = -Infinity;
+    a.fill(0, i + LAST_VALUE, i + NEXT_AT);
+    a.fill(0, i + OPEN_MINT, i + COLS);
     return o;
   }
 
@@ -179,24 +192,14 @@ export class MemSeries {
   // The chunk being appended to, inline (no MemChunk object: ~80 bytes less per series); its mint
   // is a column, its maxt is the series' maxt.
   #openChunk: XORChunk | XOR2Chunk | undefined;
-  #openFirstSeq = 0;
-  #openCount = 0;
   readonly #cols: SeriesColumns;
-  // The page of #cols holding this series' columns, from index #at on.
+  // The page of #cols holding this series' columns, from index `columnOffset & PAGE_MASK` on.
   readonly #a: Float64Array;
-  readonly #at: number;
   /** Offset of this series' numeric state in its head's SeriesColumns. */
   readonly columnOffset: number;
-  /** Number of in-order samples ever appended (isolation counts samples by this). */
-  seq = 0;
   // Fields most series never use (isolation log, out-of-order chunks, metadata), in one side
   // object created on first use: three pointer fields less per series.
   #rare: RareFields | undefined;
-  /**
-   * Uncommitted samples of this series in all open appenders (Prometheus `pendingCommit`): while
-   * above 0, garbage collection keeps the series.
-   */
-  pendingCommits = 0;
   /** Whether the series record is in the WAL (set when the first commit with it is logged). */
   walLogged = false;
 
@@ -247,31 +250,68 @@ export class MemSeries {
     this.#cols = cols;
     this.columnOffset = cols.alloc();
     this.#a = cols.page(this.columnOffset);
-    this.#at = this.columnOffset & PAGE_MASK;
+  }
+
+  /** Index of this series' column `k` in #a. */
+  #at(k: number): number {
+    return (this.columnOffset & PAGE_MASK) + k;
   }
 
   /** Time of the latest in-order sample (ms); -Infinity when there is none. */
   get maxt(): number {
-    return this.#a[this.#at]!;
+    return this.#a[this.#at(MAXT)]!;
   }
   set maxt(t: number) {
-    this.#a[this.#at] = t;
+    this.#a[this.#at(MAXT)] = t;
   }
 
   /** Value of the latest in-order sample. */
   get lastValue(): number {
-    return this.#a[this.#at + 1]!;
+    return this.#a[this.#at(LAST_VALUE)]!;
   }
   set lastValue(v: number) {
-    this.#a[this.#at + 1] = v;
+    this.#a[this.#at(LAST_VALUE)] = v;
   }
 
   /** Time at which the open chunk is cut. */
   get nextAt(): number {
-    return this.#a[this.#at + 2]!;
+    return this.#a[this.#at(NEXT_AT)]!;
   }
   set nextAt(t: number) {
-    this.#a[this.#at + 2] = t;
+    this.#a[this.#at(NEXT_AT)] = t;
+  }
+
+  /** Number of in-order samples ever appended (isolation counts samples by this). */
+  get seq(): number {
+    return this.#a[this.#at(SEQ)]!;
+  }
+  set seq(n: number) {
+    this.#a[this.#at(SEQ)] = n;
+  }
+
+  /**
+   * Uncommitted samples of this series in all open appenders (Prometheus `pendingCommit`): while
+   * above 0, garbage collection keeps the series.
+   */
+  get pendingCommits(): number {
+    return this.#a[this.#at(PENDING_COMMITS)]!;
+  }
+  set pendingCommits(n: number) {
+    this.#a[this.#at(PENDING_COMMITS)] = n;
+  }
+
+  get #openFirstSeq(): number {
+    return this.#a[this.#at(OPEN_FIRST_SEQ)]!;
+  }
+  set #openFirstSeq(n: number) {
+    this.#a[this.#at(OPEN_FIRST_SEQ)] = n;
+  }
+
+  get #openCount(): number {
+    return this.#a[this.#at(OPEN_COUNT)]!;
+  }
+  set #openCount(n: number) {
+    this.#a[this.#at(OPEN_COUNT)] = n;
   }
 
   /** The chunk being appended to, as a MemChunk view (allocated per call), if any. */
@@ -297,10 +337,10 @@ export class MemSeries {
   }
 
   get #openMint(): number {
-    return this.#a[this.#at + 3]!;
+    return this.#a[this.#at(OPEN_MINT)]!;
   }
   set #openMint(t: number) {
-    this.#a[this.#at + 3] = t;
+    this.#a[this.#at(OPEN_MINT)] = t;
   }
 
   /** Time of the first in-order sample held, or Infinity when there is none. */
