@@ -25,7 +25,7 @@ import {
 import type { CommitBatch, HeadLog } from './head-log.js';
 import type { HeadState } from './head-state.js';
 import type { MemSeries } from './mem-series.js';
-import { TimeSlicer, yieldToLoop } from './time-slicer.js';
+import { COMMIT_SLICE_MS, TimeSlicer, yieldToLoop } from './time-slicer.js';
 import { Appendable, appendable, applyCommit } from './head-commit.js';
 
 /** Samples from which a commit gives the event loop a turn between its phases (log, apply). */
@@ -337,7 +337,7 @@ export class HeadAppender implements Appender {
   async #log(log: HeadLog, batch: CommitBatch, newSeries: MemSeries[]): Promise<void> {
     try {
       const series = this.#series;
-      const slicer = new TimeSlicer();
+      const slicer = new TimeSlicer(COMMIT_SLICE_MS);
       for (let i = 0; i < series.length; i++) {
         // A walk over 100k series objects takes a while (a cache miss each): in slices.
         if ((i & 1023) === 1023 && slicer.due()) await slicer.yield();

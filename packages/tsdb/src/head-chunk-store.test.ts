@@ -132,12 +132,20 @@ describe('queriers over a chunk store with readMany', () => {
 describe('chunks cut to a chunk store', () => {
   it('are emptied and reused as the next open chunk only while no querier is open', async () => {
     const store = memoryStore();
-    const lent: Chunk[] = [];
+    // Where the bytes of each chunk lent to the store lived: the same place for chunks written from
+    // one reused buffer.
+    const lent: string[] = [];
+    const buffers = new Map<ArrayBufferLike, number>();
+    const place = (c: Chunk): string => {
+      const b = c.bytes();
+      if (!buffers.has(b.buffer)) buffers.set(b.buffer, buffers.size);
+      return `${buffers.get(b.buffer)}@${b.byteOffset}`;
+    };
     const head = new Head({
       chunkRangeMs: 1_000_000,
       chunkStore: {
         write: (ref, mint, maxt, chunk) => {
-          lent.push(chunk);
+          lent.push(place(chunk));
           return store.write(ref, mint, maxt, chunk);
         },
         read: (ref) => store.read(ref),
@@ -150,7 +158,7 @@ describe('chunks cut to a chunk store', () => {
       for (let k = 0; k < n; k++) app.append(0, ls, ++t, t);
       await app.commit();
     };
-    await fill(1000); // A cut every 120 samples: 8 chunks written, all through one object.
+    await fill(1000); // A cut every 120 samples: 8 chunks written, all from one reused buffer.
     expect(lent).toHaveLength(8);
     expect(new Set(lent).size).toBe(1);
     // A querier open across cuts: each cut chunk stays the querier's to read, never reused.

@@ -5,7 +5,7 @@ import type { CommitBatch } from './head-log.js';
 import type { HeadState } from './head-state.js';
 import type { HeadChunkStore, MemSeries } from './mem-series.js';
 import { OOOChunk } from './ooo-chunk.js';
-import { TimeSlicer } from './time-slicer.js';
+import { COMMIT_SLICE_MS, TimeSlicer } from './time-slicer.js';
 
 /** Samples held in an OOO chunk before it is encoded (Prometheus `DefaultOutOfOrderCapMax`). */
 export const oooCapMax = 32;
@@ -107,7 +107,7 @@ export async function applyCommit(
   const spc = head.samplesPerChunk;
   const store = head.chunkStore;
   const window = head.oooWindowMs;
-  const slicer = n > samplesPerCheck ? new TimeSlicer(sliceMs) : undefined;
+  const slicer = n > samplesPerCheck ? new TimeSlicer(sliceMs ?? COMMIT_SLICE_MS) : undefined;
   // Per sample, the seq of its series before it was applied: what a reader opening in the middle
   // of the commit must be cut at, for the series applied without logging (no reader was open).
   const seqBefore = iso.commitScratch(n);

@@ -9,6 +9,7 @@ import {
   type ChunkQuerier,
   type ChunkSeries,
   type ChunkSeriesSet,
+  Encoding,
   type LabelHints,
   type LabelQueryResult,
   type Querier,
@@ -90,9 +91,11 @@ export function snapshotSeries(
     if (c.maxt < mint || c.mint > maxt || c.firstSeq >= limit || gone(deleted, c.mint, c.maxt, mint, maxt)) continue;
     table.push(c.chunk, 0, c.mint, c.maxt, c.firstSeq);
   }
-  const open = s.openChunk;
+  // An open chunk in a slot is kept as its bytes, as a chunk read ahead is: no object per series.
+  const slab = s.openSlab;
+  const open = slab === undefined ? s.openChunk : undefined;
   if (
-    open !== undefined &&
+    (open !== undefined || slab !== undefined) &&
     s.maxt >= mint &&
     s.openMint <= maxt &&
     s.openFirstSeq < limit &&
@@ -101,6 +104,7 @@ export function snapshotSeries(
   ) {
     openIndex = table.length;
     table.push(open, 0, s.openMint, s.maxt, s.openFirstSeq);
+    if (slab !== undefined) table.setBytes(openIndex, Encoding.XOR, slab, s.openSlabStart, s.openSlabEnd);
   }
   const to = table.length;
   const snap: SeriesSnapshot = { labels: s.labels, table, from, to, openIndex, limit, merged: undefined, deleted };

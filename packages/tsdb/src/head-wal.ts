@@ -2,7 +2,7 @@
 // out-of-order samples. Loaded by db.ts only when the DB has a directory: it needs node:fs.
 import type { CommitBatch, HeadLog } from './head-log.js';
 import type { MemSeries } from './mem-series.js';
-import { TimeSlicer } from './time-slicer.js';
+import { COMMIT_SLICE_MS, TimeSlicer } from './time-slicer.js';
 import {
   type ChunkDiskMapper,
   newRefSamples,
@@ -18,7 +18,7 @@ import {
 /** Samples per samples record: bounds record size for huge commits (Prometheus writes one). */
 const maxSamplesPerRecord = 10_000;
 /** Series per series record: bounds the time to encode one (Prometheus writes one per commit). */
-const maxSeriesPerRecord = 2_000;
+const maxSeriesPerRecord = 500;
 /**
  * Bytes of records encoded but not yet written from which they are written (compressed,
  * checksummed) at once: a slice then ends with at most this much to write, not with all it
@@ -49,7 +49,7 @@ export class HeadWAL implements HeadLog {
    */
   async logCommit(batch: CommitBatch): Promise<void> {
     const enc = this.#enc;
-    const slicer = new TimeSlicer();
+    const slicer = new TimeSlicer(COMMIT_SLICE_MS);
     // Records go out together (one write(2) for a small commit) unless they are big or a slice is
     // used up.
     let pending: Uint8Array[] = [];

@@ -2,6 +2,7 @@
 import { XOR2Chunk, XORChunk } from '@tsprom/chunkenc';
 import type { Labels } from '@tsprom/labels';
 import type { Chunk, Metadata } from '@tsprom/storage-interfaces';
+import { appendToSlot, clearSlot, resetSlotState, SLOT_BYTES, SlotCol } from './head-xor-slot.js';
 import type { OOOChunk } from './ooo-chunk.js';
 
 /** Samples per chunk before a cut is forced at twice this (Prometheus `DefaultSamplesPerChunk`). */
@@ -46,20 +47,33 @@ export interface HeadChunkStore {
   ): Promise<void>;
 }
 
-const COLS = 4; // maxt, lastValue, nextAt, open chunk's mint
-/** log2 of the doubles in a page of columns: 4,096 series (128 KiB) a page. */
+// maxt, lastValue, nextAt, open chunk's mint, seq, open chunk's first seq and sample count,
+// pending commits, then the state of the open chunk's slot (see head-xor-slot.ts). A power of two:
+// a page holds a whole number of series.
+const COLS = 16; // SLOT + SLOT_COLS
+const MAXT = 0;
+const LAST_VALUE = 1;
+const NEXT_AT = 2;
+const OPEN_MINT = 3;
+const SEQ = 4;
+const OPEN_FIRST_SEQ = 5;
+const OPEN_COUNT = 6;
+const PENDING_COMMITS = 7;
+const SLOT = 8;
+/** log2 of the doubles in a page of columns: 1,024 series (128 KiB) a page. */
 const PAGE_BITS = 14;
 const PAGE_MASK = (1 << PAGE_BITS) - 1;
-/** Bytes of a new open XOR chunk's buffer (chunkenc's initial allocation, Prometheus's too). */
-const CHUNK_BUFFER_BYTES = 128;
-/** New open chunks' buffers per slab: one ArrayBuffer for this many chunks. */
-const CHUNK_BUFFERS_PER_SLAB = 512;
+/** Open chunks' slots per slab: one ArrayBuffer for this many chunks. */
+const SLOTS_PER_SLAB = 512;
 
 /**
- * The numeric state every append reads and writes (max time, last value, cut time), for all
- * series of a head in Float64Array pages of 4,096 series. As object fields these doubles would
- * each be a separate heap box: a cache miss apiece on the append path, and 16 bytes each. Pages,
- * not one array grown by doubling: creating the 65,537th series would copy 2 MiB at once.
+ * The numeric state every append reads and writes (max time, last value, cut time, sample
+ * counts, the open chunk's encoder), for all series of a head in Float64Array pages of 1,024
+ * series. As object fields these doubles would each be a separate heap box: a cache miss apiece
+ * on the append path, and 16 bytes each; even as small integers they would make every series
+ * object bigger, and the young-generation collector copies each series object twice when 100k
+ * are created at once (a typed array's data it never copies). Pages, not one array grown by
+ * doubling: creating the 16,385th series would copy 2 MiB at once.
  */
 export class SeriesColumns {
   readonly #pages: Float64Array[] = [];
@@ -75,6 +89,8 @@ export class SeriesColumns {
   readonly #free: number[] = [];
   #slab = new Uint8Array(0);
   #slabAt = 0;
+  /** Offset in its slab of the slot `takeSlot` handed out last. */
+  slotOffset = 0;
 
   /**
    * Reserves the columns of a new series and returns their offset: they are
@@ -89,10 +105,10 @@ export class SeriesColumns {
     }
     const a = this.page(o);
     const i = o & PAGE_MASK;
-    a[i] = -Infinity;
-    a[i + 1] = 0;
-    a[i + 2] = -Infinity;
-    a[i + 3] = 0;
+    a[i + MAXT] = -Infinity;
+    a[i + NEXT_AT] = -Infinity;
+    a.fill(0, i + LAST_VALUE, i + NEXT_AT);
+    a.fill(0, i + OPEN_MINT, i + COLS);
     return o;
   }
 
@@ -107,21 +123,20 @@ export class SeriesColumns {
   }
 
   /**
-   * A new empty open chunk. An XOR chunk writes into a slice of a slab shared with the next
-   * chunks created, not into an ArrayBuffer of its own: when 100k series are created (or all cut)
-   * at once, the garbage collector then copies a view per chunk instead of a view, an ArrayBuffer
-   * and a backing store, and nothing calls the allocator per chunk. A chunk that outgrows its
-   * slice moves to a buffer of its own; a slab is freed once none of its chunks uses it.
+   * A slot for a new open XOR chunk: the slab is returned, the offset is `slotOffset`. Slots of one
+   * slab go to the next chunks created, so that when 100k series are created (or all cut) at once,
+   * nothing calls the allocator per chunk and no object is made per chunk. A chunk that outgrows
+   * its slot moves to an XORChunk of its own; a slab is freed once no series uses a slot of it.
    */
-  newChunk(): XORChunk | XOR2Chunk {
-    if (this.xor2) return new XOR2Chunk();
+  takeSlot(): Uint8Array {
     let at = this.#slabAt;
     if (at === this.#slab.length) {
-      this.#slab = new Uint8Array(CHUNK_BUFFER_BYTES * CHUNK_BUFFERS_PER_SLAB);
+      this.#slab = new Uint8Array(SLOT_BYTES * SLOTS_PER_SLAB);
       at = 0;
     }
-    this.#slabAt = at + CHUNK_BUFFER_BYTES;
-    return XORChunk.inBuffer(this.#slab.subarray(at, at + CHUNK_BUFFER_BYTES));
+    this.#slabAt = at + SLOT_BYTES;
+    this.slotOffset = at;
+    return this.#slab;
   }
 }
 
@@ -177,26 +192,19 @@ export class MemSeries {
   /** Completed chunks kept in memory (no chunk store), oldest first. */
   completed: MemChunk[] = noCompleted;
   // The chunk being appended to, inline (no MemChunk object: ~80 bytes less per series); its mint
-  // is a column, its maxt is the series' maxt.
+  // is a column, its maxt is the series' maxt. An XOR chunk lives in a slot of a shared slab (#slab,
+  // its state in the columns from SLOT on) until it outgrows it or needs the 64-bit path; then, and
+  // for XOR2, it is a chunk object (#openChunk). At most one of the two is set.
   #openChunk: XORChunk | XOR2Chunk | undefined;
-  #openFirstSeq = 0;
-  #openCount = 0;
+  #slab: Uint8Array | undefined;
   readonly #cols: SeriesColumns;
-  // The page of #cols holding this series' columns, from index #at on.
+  // The page of #cols holding this series' columns, from index `columnOffset & PAGE_MASK` on.
   readonly #a: Float64Array;
-  readonly #at: number;
   /** Offset of this series' numeric state in its head's SeriesColumns. */
   readonly columnOffset: number;
-  /** Number of in-order samples ever appended (isolation counts samples by this). */
-  seq = 0;
   // Fields most series never use (isolation log, out-of-order chunks, metadata), in one side
   // object created on first use: three pointer fields less per series.
   #rare: RareFields | undefined;
-  /**
-   * Uncommitted samples of this series in all open appenders (Prometheus `pendingCommit`): while
-   * above 0, garbage collection keeps the series.
-   */
-  pendingCommits = 0;
   /** Whether the series record is in the WAL (set when the first commit with it is logged). */
   walLogged = false;
 
@@ -247,43 +255,114 @@ export class MemSeries {
     this.#cols = cols;
     this.columnOffset = cols.alloc();
     this.#a = cols.page(this.columnOffset);
-    this.#at = this.columnOffset & PAGE_MASK;
+  }
+
+  /** Index of this series' column `k` in #a. */
+  #at(k: number): number {
+    return (this.columnOffset & PAGE_MASK) + k;
   }
 
   /** Time of the latest in-order sample (ms); -Infinity when there is none. */
   get maxt(): number {
-    return this.#a[this.#at]!;
+    return this.#a[this.#at(MAXT)]!;
   }
   set maxt(t: number) {
-    this.#a[this.#at] = t;
+    this.#a[this.#at(MAXT)] = t;
   }
 
   /** Value of the latest in-order sample. */
   get lastValue(): number {
-    return this.#a[this.#at + 1]!;
+    return this.#a[this.#at(LAST_VALUE)]!;
   }
   set lastValue(v: number) {
-    this.#a[this.#at + 1] = v;
+    this.#a[this.#at(LAST_VALUE)] = v;
   }
 
   /** Time at which the open chunk is cut. */
   get nextAt(): number {
-    return this.#a[this.#at + 2]!;
+    return this.#a[this.#at(NEXT_AT)]!;
   }
   set nextAt(t: number) {
-    this.#a[this.#at + 2] = t;
+    this.#a[this.#at(NEXT_AT)] = t;
+  }
+
+  /** Number of in-order samples ever appended (isolation counts samples by this). */
+  get seq(): number {
+    return this.#a[this.#at(SEQ)]!;
+  }
+  set seq(n: number) {
+    this.#a[this.#at(SEQ)] = n;
+  }
+
+  /**
+   * Uncommitted samples of this series in all open appenders (Prometheus `pendingCommit`): while
+   * above 0, garbage collection keeps the series.
+   */
+  get pendingCommits(): number {
+    return this.#a[this.#at(PENDING_COMMITS)]!;
+  }
+  set pendingCommits(n: number) {
+    this.#a[this.#at(PENDING_COMMITS)] = n;
+  }
+
+  get #openFirstSeq(): number {
+    return this.#a[this.#at(OPEN_FIRST_SEQ)]!;
+  }
+  set #openFirstSeq(n: number) {
+    this.#a[this.#at(OPEN_FIRST_SEQ)] = n;
+  }
+
+  get #openCount(): number {
+    return this.#a[this.#at(OPEN_COUNT)]!;
+  }
+  set #openCount(n: number) {
+    this.#a[this.#at(OPEN_COUNT)] = n;
   }
 
   /** The chunk being appended to, as a MemChunk view (allocated per call), if any. */
   get open(): MemChunk | undefined {
-    const c = this.#openChunk;
+    const c = this.openChunk;
     if (c === undefined) return undefined;
     return { chunk: c, mint: this.#openMint, maxt: this.maxt, firstSeq: this.#openFirstSeq };
   }
 
-  /** The chunk being appended to, if any (no MemChunk view allocated, unlike `open`). */
+  /**
+   * The chunk being appended to, if any. While it lives in a slot, a copy of it made for the call
+   * (the samples appended so far; see `openSlab` to read them without one).
+   */
   get openChunk(): Chunk | undefined {
+    const slab = this.#slab;
+    if (slab !== undefined) {
+      return XORChunk.fromBytes(slab.slice(this.openSlabStart, this.openSlabEnd), { validate: false });
+    }
     return this.#openChunk;
+  }
+
+  /**
+   * The slab holding the open chunk's bytes at [openSlabStart, openSlabEnd), header included, or
+   * undefined when the open chunk (if any) is `openChunk`. Appends write after those bytes and into
+   * the unwritten bits of the last one, and the header's count; the samples before stay as they are.
+   */
+  get openSlab(): Uint8Array | undefined {
+    return this.#slab;
+  }
+
+  get openSlabStart(): number {
+    return this.#a[this.#at(SLOT + SlotCol.offset)]!;
+  }
+
+  get openSlabEnd(): number {
+    return this.openSlabStart + this.#a[this.#at(SLOT + SlotCol.len)]!;
+  }
+
+  // A chunk over the slot's bytes, for the moment: it reads the header's count once, and writes its
+  // own count into the header when asked for its bytes after the slot was appended to.
+  #slotChunk(slab: Uint8Array): XORChunk {
+    return XORChunk.fromBytes(slab.subarray(this.openSlabStart, this.openSlabEnd), { validate: false });
+  }
+
+  #hasOpen(): boolean {
+    return this.#openChunk !== undefined || this.#slab !== undefined;
   }
 
   /** Time of the open chunk's first sample (meaningful while there is an open chunk). */
@@ -297,10 +376,10 @@ export class MemSeries {
   }
 
   get #openMint(): number {
-    return this.#a[this.#at + 3]!;
+    return this.#a[this.#at(OPEN_MINT)]!;
   }
   set #openMint(t: number) {
-    this.#a[this.#at + 3] = t;
+    this.#a[this.#at(OPEN_MINT)] = t;
   }
 
   /** Time of the first in-order sample held, or Infinity when there is none. */
@@ -308,7 +387,7 @@ export class MemSeries {
     if (this.mmapped.length > 0) return this.mmapped[1]!;
     const c = this.completed[0];
     if (c !== undefined) return c.mint;
-    return this.#openChunk === undefined ? Infinity : this.#openMint;
+    return this.#hasOpen() ? this.#openMint : Infinity;
   }
 
   /**
@@ -326,20 +405,30 @@ export class MemSeries {
     st = 0,
   ): boolean {
     const c = this.#openChunk;
-    if (c === undefined) {
+    if (c === undefined && this.#slab === undefined) {
       if (t <= this.maxt) return false;
       this.#cut(t, chunkRangeMs, store);
     } else {
       if (this.maxt >= t) return false;
       const n = this.#openCount;
       if (n === samplesPerChunk >> 2) this.nextAt = computeChunkEndTime(this.#openMint, this.maxt, this.nextAt, 4);
-      // The byte size is checked on every append, as Prometheus does (byteLength is a field read).
-      if (t >= this.nextAt || n >= samplesPerChunk * 2 || c.byteLength() > maxBytesPerXORChunk) {
+      // The byte size is checked on every append, as Prometheus does (a field or column read). A
+      // slot is smaller than the limit.
+      if (t >= this.nextAt || n >= samplesPerChunk * 2 || (c !== undefined && c.byteLength() > maxBytesPerXORChunk)) {
         this.#cut(t, chunkRangeMs, store);
       }
     }
-    // The chunk holds its encoder state: no appender object per series.
-    if (st === 0) this.#openChunk!.append(t, v);
+    const slab = this.#slab;
+    if (slab !== undefined) {
+      if (!appendToSlot(slab, this.#a, this.#at(SLOT), this.#openCount, this.maxt, t, v)) {
+        // Out of room (or a timestamp for the 64-bit path): the chunk continues in an XORChunk,
+        // which takes the slot's bytes as they are (and leaves them: a querier may read them).
+        const moved = this.#slotChunk(slab);
+        this.#openChunk = moved;
+        this.#slab = undefined;
+        moved.append(t, v);
+      }
+    } else if (st === 0) this.#openChunk!.append(t, v);
     else {
       const oc = this.#openChunk!;
       if (oc instanceof XOR2Chunk) oc.append(t, v, st);
@@ -355,28 +444,50 @@ export class MemSeries {
 
   #cut(mint: number, chunkRangeMs: number, store: HeadChunkStore | undefined): void {
     const prev = this.#openChunk;
+    const slab = this.#slab;
     let next: XORChunk | XOR2Chunk | undefined;
-    if (prev !== undefined) {
+    let keepSlot = false;
+    if (prev !== undefined || slab !== undefined) {
       const prevMint = this.#openMint;
       const prevMaxt = this.maxt;
       if (store !== undefined) {
         // A chunk going to the store is copied there and dropped: compacting it would be a wasted copy.
-        const ref = store.write(this.ref, prevMint, prevMaxt, prev);
+        const ref = store.write(this.ref, prevMint, prevMaxt, prev ?? this.#slotChunk(slab!));
         // concat allocates exactly what is needed: push would leave ~50% spare capacity per series.
         this.mmapped = this.mmapped.concat(ref, prevMint, prevMaxt, this.#openCount);
         // When every series cuts at once (a chunk range boundary), 100k new chunks would be 100k
-        // objects and buffers for the garbage collector to copy: reuse this one when none can hold it.
+        // objects or slots: reuse this one when none can hold it.
         if (this.#cols.reuseChunks) {
-          prev.reset();
-          next = prev;
+          if (prev !== undefined) {
+            prev.reset();
+            next = prev;
+          } else {
+            clearSlot(slab!, this.#a, this.#at(SLOT));
+            keepSlot = true;
+          }
         }
       } else {
-        prev.compact();
+        let chunk: Chunk;
+        if (prev !== undefined) {
+          prev.compact();
+          chunk = prev;
+        } else {
+          chunk = XORChunk.fromBytes(slab!.slice(this.openSlabStart, this.openSlabEnd), { validate: false });
+        }
         if (this.completed === noCompleted) this.completed = [];
-        this.completed.push({ chunk: prev, mint: prevMint, maxt: prevMaxt, firstSeq: this.#openFirstSeq });
+        this.completed.push({ chunk, mint: prevMint, maxt: prevMaxt, firstSeq: this.#openFirstSeq });
       }
     }
-    this.#openChunk = next ?? this.#cols.newChunk();
+    if (keepSlot) {
+      resetSlotState(this.#a, this.#at(SLOT), this.openSlabStart);
+    } else if (next !== undefined || this.#cols.xor2) {
+      this.#openChunk = next ?? new XOR2Chunk();
+      this.#slab = undefined;
+    } else {
+      this.#openChunk = undefined;
+      this.#slab = this.#cols.takeSlot();
+      resetSlotState(this.#a, this.#at(SLOT), this.#cols.slotOffset);
+    }
     this.#openMint = mint;
     this.#openFirstSeq = this.seq;
     this.#openCount = 0;
@@ -390,7 +501,7 @@ export class MemSeries {
    * sample counts.
    */
   mmappedFirstSeq(): number {
-    let seq = this.#openChunk !== undefined ? this.#openFirstSeq : this.seq;
+    let seq = this.#hasOpen() ? this.#openFirstSeq : this.seq;
     const mm = this.mmapped;
     for (let i = MMAP_FIELDS - 1; i < mm.length; i += MMAP_FIELDS) seq -= mm[i]!;
     return seq;
@@ -430,9 +541,10 @@ export class MemSeries {
       this.completed.splice(0, j);
       dropped += j;
     }
-    if (this.#openChunk !== undefined && this.maxt < mint) {
+    if (this.#hasOpen() && this.maxt < mint) {
       // The whole series is older than mint: the open chunk goes too; the next sample starts anew.
       this.#openChunk = undefined;
+      this.#slab = undefined;
       this.#openCount = 0;
       dropped++;
     }
@@ -451,7 +563,7 @@ export class MemSeries {
     return (
       this.mmapped.length === 0 &&
       this.completed.length === 0 &&
-      this.#openChunk === undefined &&
+      !this.#hasOpen() &&
       (this.ooo === undefined || this.ooo.length === 0) &&
       (this.oooCompleted === undefined || this.oooCompleted.length === 0)
     );
@@ -462,7 +574,7 @@ export class MemSeries {
     return (
       this.mmapped.length / MMAP_FIELDS +
       this.completed.length +
-      (this.#openChunk === undefined ? 0 : 1) +
+      (this.#hasOpen() ? 1 : 0) +
       (this.oooCompleted?.length ?? 0) +
       (this.ooo !== undefined && this.ooo.length > 0 ? 1 : 0)
     );

@@ -12,6 +12,15 @@ const PAGED_REF_LIMIT = 2 ** 30;
 export const defaultStripeSize = 1 << 10;
 
 /**
+ * The low 32 bits of the labels' hash as a signed integer: a small-integer key, which a Map looks
+ * up several times faster than the 64-bit bigint, and which it stores inline. Sets that share
+ * these bits (about one pair among 100k series) share an entry, told apart by their labels.
+ */
+function hashKey(labels: Labels): number {
+  return Number(labels.hash() & 0xffffffffn) | 0;
+}
+
+/**
  * The head's series, by ref and by label hash. Node runs one thread, so the stripes do not guard
  * locks as in Prometheus; they keep each hash map small and bound the cost of a GC pass. Hash
  * collisions are resolved by comparing labels.
@@ -23,13 +32,13 @@ export class StripeSeries {
   #pages: ((MemSeries | undefined)[] | undefined)[] = [];
   readonly #bigRefs = new Map<number, MemSeries>();
   #size = 0;
-  readonly #byHash: Map<bigint, MemSeries | MemSeries[]>[];
-  readonly #mask: bigint;
+  readonly #byHash: Map<number, MemSeries | MemSeries[]>[];
+  readonly #mask: number;
 
   constructor(stripeSize = defaultStripeSize) {
     if ((stripeSize & (stripeSize - 1)) !== 0 || stripeSize <= 0) throw new Error('stripe size must be a power of two');
     this.#byHash = Array.from({ length: stripeSize }, () => new Map());
-    this.#mask = BigInt(stripeSize - 1);
+    this.#mask = stripeSize - 1;
   }
 
   /** Number of series. */
@@ -45,8 +54,8 @@ export class StripeSeries {
 
   /** The series with exactly `labels`, if any. */
   getByLabels(labels: Labels): MemSeries | undefined {
-    const h = labels.hash();
-    const e = this.#byHash[Number(h & this.#mask)]!.get(h);
+    const h = hashKey(labels);
+    const e = this.#byHash[h & this.#mask]!.get(h);
     if (e === undefined) return undefined;
     if (!Array.isArray(e)) return e.labels.equals(labels) ? e : undefined;
     for (const s of e) if (s.labels.equals(labels)) return s;
@@ -69,8 +78,8 @@ export class StripeSeries {
       page[ref & (PAGE_SIZE - 1)] = s;
     } else this.#bigRefs.set(ref, s);
     this.#size++;
-    const h = s.labels.hash();
-    const stripe = this.#byHash[Number(h & this.#mask)]!;
+    const h = hashKey(s.labels);
+    const stripe = this.#byHash[h & this.#mask]!;
     const e = stripe.get(h);
     if (e === undefined) stripe.set(h, s);
     else if (Array.isArray(e)) e.push(s);
@@ -83,8 +92,8 @@ export class StripeSeries {
     if (s.ref < PAGED_REF_LIMIT) this.#pages[s.ref >> PAGE_BITS]![s.ref & (PAGE_SIZE - 1)] = undefined;
     else this.#bigRefs.delete(s.ref);
     this.#size--;
-    const h = s.labels.hash();
-    const stripe = this.#byHash[Number(h & this.#mask)]!;
+    const h = hashKey(s.labels);
+    const stripe = this.#byHash[h & this.#mask]!;
     const e = stripe.get(h);
     if (e === s) stripe.delete(h);
     else if (Array.isArray(e)) {
