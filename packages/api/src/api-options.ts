@@ -6,7 +6,7 @@ import type { Engine, ParserOptions } from '@tsprom/promql';
 import type { RelabelConfig } from '@tsprom/relabel';
 import type { Exemplar, Metadata, Queryable } from '@tsprom/storage-interfaces';
 import type { Notifications } from './notifications.js';
-import type { ProtoMetricFamily } from './self-metrics.js';
+import type { ProtoMetricFamily } from './proto-metric-family.js';
 
 /** The engine calls the API makes (an `Engine` of `@tsprom/promql`). */
 export type QueryEngine = Pick<Engine, 'newInstantQuery' | 'newRangeQuery'>;

@@ -35,4 +35,4 @@ export {
   SHUTTING_DOWN,
   STARTING_UP,
 } from './notifications.js';
-export type { ProtoLabelPair, ProtoMetric, ProtoMetricFamily } from './self-metrics.js';
+export type { ProtoLabelPair, ProtoMetric, ProtoMetricFamily } from './proto-metric-family.js';

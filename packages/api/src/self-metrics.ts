@@ -5,42 +5,8 @@ import { Matcher, MatchType } from '@tsprom/labels';
 import { APIError } from './api-error.js';
 import { goJSON, goJSONString } from './go-json.js';
 import type { RequestContext } from './request-context.js';
+import type { ProtoMetric, ProtoMetricFamily } from './proto-metric-family.js';
 import type { APIResult } from './respond.js';
-
-/** One label of a ProtoJSON metric. */
-export interface ProtoLabelPair {
-  readonly name: string;
-  readonly value: string;
-}
-
-/** A ProtoJSON Metric: labels and one of the typed values. Counts are integers. */
-export interface ProtoMetric {
-  readonly label?: readonly ProtoLabelPair[];
-  readonly gauge?: { readonly value: number };
-  readonly counter?: { readonly value: number };
-  readonly untyped?: { readonly value: number };
-  readonly summary?: {
-    readonly sampleCount: number;
-    readonly sampleSum: number;
-    readonly quantile: readonly { readonly quantile: number; readonly value: number }[];
-  };
-  /** Classic buckets, the +Inf one left out as client_golang leaves it out. */
-  readonly histogram?: {
-    readonly sampleCount: number;
-    readonly sampleSum: number;
-    readonly bucket: readonly { readonly cumulativeCount: number; readonly upperBound: number }[];
-  };
-}
-
-/** A ProtoJSON MetricFamily (io.prometheus.client.MetricFamily). */
-export interface ProtoMetricFamily {
-  readonly name: string;
-  readonly help: string;
-  readonly type: 'COUNTER' | 'GAUGE' | 'SUMMARY' | 'UNTYPED' | 'HISTOGRAM';
-  /** Omitted when empty. */
-  readonly unit?: string;
-  readonly metric: readonly ProtoMetric[];
-}
 
 /** A double as ProtoJSON writes it. */
 function double(v: number): string {
