@@ -36,6 +36,8 @@ export interface DBBlocksOptions {
   readOnly: boolean;
   cacheBytes: number | undefined;
   logger: (msg: string, level: 'info' | 'warn') => void;
+  /** Test hook: DBOptions.testHooks.onCompactionTmpCreated. */
+  onCompactionTmpCreated?: () => void | Promise<void>;
 }
 
 /** What the block side needs from the DB: the head to compact and how to truncate it. */
@@ -99,10 +101,12 @@ export class DBBlocks {
     this.#lock = lock;
     // Leveled compaction reads and writes block dirs only: a worker thread does it, so that the
     // merge, the encoding and their garbage stay off this thread's event loop and heap.
+    const onTmpCreated = opts.onCompactionTmpCreated;
     this.compactor = new LeveledCompactor({
       ranges: blockRanges(opts.minBlockDurationMs, opts.maxBlockDurationMs, opts.retentionMs),
       worker: true,
       cacheBytes: opts.cacheBytes,
+      onWorkerTmpCreated: onTmpCreated === undefined ? undefined : () => onTmpCreated(),
     });
   }
 

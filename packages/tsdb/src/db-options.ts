@@ -80,6 +80,13 @@ export interface DBOptions {
   noLockfile?: boolean;
   /** Bound of each block file's page cache in bytes. Default 4 MiB. */
   blockCacheBytes?: number;
+  /**
+   * Test hooks, not for production use: they hold the DB's own work at a point a test must reach
+   * deterministically. `onCompactionTmpCreated`: each leveled compaction of blocks (in its worker
+   * thread) stops once the first series of its new block is in the block's tmp dir, until what
+   * this returns settles; it goes on then, unless the DB was closed meanwhile.
+   */
+  testHooks?: { onCompactionTmpCreated?: () => void | Promise<void> };
 }
 
 /** What opening a DB with a directory read back from its logs and blocks. */

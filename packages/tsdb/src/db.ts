@@ -141,6 +141,7 @@ export class DB implements Storage {
           readOnly,
           cacheBytes: opts.blockCacheBytes,
           logger: log,
+          onCompactionTmpCreated: opts.testHooks?.onCompactionTmpCreated,
         },
       ));
     } catch (err) {

@@ -38,6 +38,12 @@ export interface WriteBlockOptions {
   /** Gives the event loop turns between series (default: a new TimeSlicer). */
   slicer?: TimeSlicer;
   signal?: AbortSignal;
+  /**
+   * Test hook: awaited once, when the first series has gone to the writers of the tmp dir (its
+   * `chunks/` segment and `index` exist), before the next. A rejection fails the write as any error
+   * does: the tmp dir is removed. Tests use it to stop a write in its middle deterministically.
+   */
+  afterFirstSeries?: (tmpDir: string) => Promise<void>;
 }
 
 /** A chunk written by populateBlock, outside the block's range or otherwise invalid. */
@@ -134,6 +140,7 @@ export async function writeBlock(
     const metas: BlockChunkMeta[] = [];
     let chunkIt: ChunkIterator | undefined;
     let nSeries = 0;
+    let afterFirstSeries = opts.afterFirstSeries;
     while (set.next()) {
       // Series of the head may read chunks from chunks_head/: check the clock every 32.
       if (++nSeries % 32 === 0 && slicer.due()) {
@@ -169,6 +176,11 @@ export async function writeBlock(
       meta.stats.numSeries!++;
       meta.stats.numChunks! += metas.length;
       for (const m of metas) meta.stats.numSamples! += (m.chunk as Chunk).numSamples();
+      if (afterFirstSeries !== undefined) {
+        const hook = afterFirstSeries;
+        afterFirstSeries = undefined;
+        await hook(tmp);
+      }
     }
     const err = set.err();
     if (err !== undefined) throw err;

@@ -1,5 +1,6 @@
 // Prometheus: tsdb/compact.go ExponentialBlockRanges, LeveledCompactor (Plan, plan, selectDirs,
 // selectOverlappingDirs, splitByRange, Compact, Write), CompactBlockMetas.
+import type { Worker } from 'node:worker_threads';
 import { newChunk } from '@tsprom/chunkenc';
 import {
   type ChunkSeries,
@@ -60,6 +61,11 @@ export interface LeveledCompactorOptions {
   worker?: boolean;
   /** Bound of the page cache of each file `compact` reads (BlockOptions.cacheBytes). */
   cacheBytes?: number;
+  /**
+   * Test hook, with `worker` only: each `compact` stops once the first series of its new block
+   * has gone to the tmp dir, until what this returns settles (see CompactInWorkerOptions.onTmpCreated).
+   */
+  onWorkerTmpCreated?: (w: Worker) => void | Promise<void>;
 }
 
 /** Options of a compaction or write: cancellation and event-loop slicing. */
@@ -114,6 +120,7 @@ export class LeveledCompactor {
   readonly #mergeFunc: VerticalChunkSeriesMergeFunc;
   readonly #worker: boolean;
   readonly #cacheBytes: number | undefined;
+  readonly #onWorkerTmpCreated: LeveledCompactorOptions['onWorkerTmpCreated'];
 
   constructor(opts: LeveledCompactorOptions) {
     if (opts.ranges.length === 0) throw new Error('at least one block range must be provided');
@@ -125,6 +132,7 @@ export class LeveledCompactor {
     this.#mergeFunc = opts.mergeFunc ?? defaultMergeFunc();
     this.#worker = opts.worker === true;
     this.#cacheBytes = opts.cacheBytes;
+    this.#onWorkerTmpCreated = opts.onWorkerTmpCreated;
   }
 
   /**
@@ -222,7 +230,7 @@ export class LeveledCompactor {
   ): Promise<BlockMeta | undefined> {
     const res = await compactInWorker(
       { dest, dirs: [...dirs], ulid: newULID(), segmentSize: this.#segmentSize, cacheBytes: this.#cacheBytes },
-      { signal: opts.signal },
+      { signal: opts.signal, onTmpCreated: this.#onWorkerTmpCreated },
     );
     if (res.meta === undefined) await markDeletable(res.sources, open);
     return res.meta;
@@ -272,6 +280,8 @@ export interface PopulateOptions {
   segmentSize?: number;
   signal?: AbortSignal;
   slicer?: TimeSlicer;
+  /** Test hook: see WriteBlockOptions.afterFirstSeries. */
+  afterFirstSeries?: (tmpDir: string) => Promise<void>;
 }
 
 /**
@@ -305,6 +315,7 @@ export async function populateBlock(
       segmentSize: opts.segmentSize,
       signal: opts.signal,
       slicer: opts.slicer,
+      afterFirstSeries: opts.afterFirstSeries,
     });
   } finally {
     for (const b of reading) b.endRead();

@@ -1,7 +1,7 @@
 // Leveled compaction in a worker thread: failures come back as the errors the same compaction
 // throws in-thread (class and fields), and a worker killed or cancelled in the middle of writing
 // leaves no half-written block, its sources untouched; a DB closed during one cancels and awaits it.
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { mkdtemp, open, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,16 +77,10 @@ async function digest(ulids: readonly string[]): Promise<string[]> {
   return [...by].map(([k, d]) => `${k} ${d.n} ${d.first} ${d.last} ${d.sum}`).sort();
 }
 
-/** Resolves once `name` exists in `dir` (checked every millisecond, off the thread writing it). */
-function appears(name: string): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setInterval(() => {
-      if (existsSync(join(dir, name))) {
-        clearInterval(t);
-        resolve();
-      }
-    }, 1);
-  });
+/** The files and dirs in the tmp dir of block `ulid`, sorted (paths relative to it). */
+function tmpFiles(ulid: string): string[] {
+  const tmp = join(dir, ulid + TMP_FOR_CREATION_SUFFIX);
+  return (readdirSync(tmp, { recursive: true }) as string[]).sort();
 }
 
 const leftovers = (): string[] => readdirSync(dir).filter((n) => n.includes('.tmp'));
@@ -154,22 +148,21 @@ describe('compaction in a worker thread', () => {
   });
 
   it('leaves no half-written block when the worker dies while writing, the sources untouched', async () => {
-    const metas = await blocks(3, 20_000, 20);
+    const metas = await blocks(3, 200, 20);
     const before = await digest(metas.map((m) => m.ulid));
     const ulid = newULID();
     const job = { dest: dir, dirs: metas.map((m) => join(dir, m.ulid)), ulid };
-    let killed = false;
+    let held: string[] | undefined;
     const err = await thrown(() =>
       compactInWorker(job, {
-        onWorker: (w) => {
-          void appears(ulid + TMP_FOR_CREATION_SUFFIX).then(async () => {
-            killed = true;
-            await w.terminate();
-          });
+        // The worker waits here, its first series written: it is killed in the middle of the block.
+        onTmpCreated: async (w) => {
+          held = tmpFiles(ulid);
+          await w.terminate();
         },
       }),
     );
-    expect(killed).toBe(true);
+    expect(held, 'the worker never reached its tmp dir').toEqual(['chunks', join('chunks', '000001'), 'index']);
     expect(err).toBeInstanceOf(CompactionWorkerError);
     expect(leftovers()).toEqual([]);
     expect((await readdir(dir)).sort()).toEqual(metas.map((m) => m.ulid).sort());
@@ -177,13 +170,23 @@ describe('compaction in a worker thread', () => {
   });
 
   it('stops when cancelled: rejects with the reason, removes its tmp dir; an aborted signal starts nothing', async () => {
-    const metas = await blocks(3, 20_000, 20);
+    const metas = await blocks(3, 200, 20);
     const ulid = newULID();
     const job = { dest: dir, dirs: metas.map((m) => join(dir, m.ulid)), ulid };
     const ac = new AbortController();
     const reason = new Error('shutting down');
-    void appears(ulid + TMP_FOR_CREATION_SUFFIX).then(() => ac.abort(reason));
-    expect(await thrown(() => compactInWorker(job, { signal: ac.signal }))).toBe(reason);
+    let held: string[] | undefined;
+    const err = await thrown(() =>
+      compactInWorker(job, {
+        signal: ac.signal,
+        onTmpCreated: () => {
+          held = tmpFiles(ulid);
+          ac.abort(reason);
+        },
+      }),
+    );
+    expect(held, 'the worker never reached its tmp dir').toEqual(['chunks', join('chunks', '000001'), 'index']);
+    expect(err).toBe(reason);
     expect(leftovers()).toEqual([]);
     expect((await readdir(dir)).sort()).toEqual(metas.map((m) => m.ulid).sort());
     let started = false;
@@ -199,28 +202,72 @@ describe('compaction in a worker thread', () => {
     expect(started).toBe(false);
   });
 
+  it('the test hook holds the worker: it goes on once the hook returns, and stops if the hook throws', async () => {
+    const metas = await blocks(3, 200, 20);
+    const before = await digest(metas.map((m) => m.ulid));
+    const dirs = metas.map((m) => join(dir, m.ulid));
+    const ulid = newULID();
+    let held: string[] | undefined;
+    const res = await compactInWorker(
+      { dest: dir, dirs, ulid },
+      {
+        onTmpCreated: async () => {
+          held = tmpFiles(ulid);
+          // Still held after a turn of this thread's loop: the block is not done.
+          await new Promise((r) => setImmediate(r));
+          expect(readdirSync(dir)).not.toContain(ulid);
+        },
+      },
+    );
+    expect(held, 'the worker never reached its tmp dir').toEqual(['chunks', join('chunks', '000001'), 'index']);
+    expect(res.meta?.ulid).toBe(ulid);
+    expect(res.meta?.stats.numSeries).toBe(200);
+    expect(await digest([ulid])).toEqual(before);
+    await rm(join(dir, ulid), { recursive: true });
+    const broken = new Error('hook failed');
+    const other = newULID();
+    const err = await thrown(() =>
+      compactInWorker(
+        { dest: dir, dirs, ulid: other },
+        {
+          onTmpCreated: () => {
+            throw broken;
+          },
+        },
+      ),
+    );
+    expect(err).toBe(broken);
+    expect(leftovers()).toEqual([]);
+    expect((await readdir(dir)).sort()).toEqual(metas.map((m) => m.ulid).sort());
+  });
+
   it('DB.close cancels a leveled compaction in its worker and waits for it; the dir reopens whole', async () => {
     // Three 2 h blocks and a newer one: the planner merges the three.
-    const metas = await blocks(4, 20_000, 20);
+    const metas = await blocks(4, 200, 20);
     const before = await digest(metas.map((m) => m.ulid));
     const opts = { autoCompaction: false, retentionMs: 0, logger: () => {} };
-    const db = await DB.open(dir, opts);
-    expect(db.blocks().length).toBe(4);
-    const tmp = new Promise<void>((resolve) => {
-      const t = setInterval(() => {
-        if (readdirSync(dir).some((n) => n.endsWith(TMP_FOR_CREATION_SUFFIX))) {
-          clearInterval(t);
-          resolve();
-        }
-      }, 1);
+    let closing: Promise<void> | undefined;
+    let held: string[] | undefined;
+    const db: DB = await DB.open(dir, {
+      ...opts,
+      testHooks: {
+        // The compaction's worker waits here, its first series written, while the DB closes.
+        onCompactionTmpCreated: () => {
+          held = readdirSync(dir).filter((n) => n.endsWith(TMP_FOR_CREATION_SUFFIX));
+          closing = db.close();
+        },
+      },
     });
+    expect(db.blocks().length).toBe(4);
     const compaction = db.compact().then(
       () => 'finished',
       (err: Error) => err.message,
     );
-    await tmp;
-    await db.close();
-    expect(await compaction).toBe('tsdb: DB closed');
+    const result = await compaction;
+    expect(held, 'the compaction never reached its tmp dir').toHaveLength(1);
+    expect(result).toBe('tsdb: DB closed');
+    expect(closing).toBeDefined();
+    await closing;
     expect(leftovers()).toEqual([]);
     const names = (await readdir(dir)).filter((n) => n !== 'lock' && n !== 'wal' && n !== 'chunks_head');
     expect(names.sort()).toEqual(metas.map((m) => m.ulid).sort());

@@ -19,6 +19,12 @@ export interface CompactJob {
   ulid: string;
   segmentSize?: number;
   cacheBytes?: number;
+  /**
+   * Test hook, set by compactInWorker when given `onTmpCreated`: once the first series of the new
+   * block has gone to its tmp dir, the worker posts `tmp-created` and waits for `continue` (or
+   * `abort`) before writing further.
+   */
+  holdAfterTmpDir?: boolean;
 }
 
 /** What the worker found and wrote. */
@@ -29,10 +35,12 @@ export interface CompactResult {
   sources: { dir: string; meta: BlockMeta }[];
 }
 
-/** Messages to the worker. */
-export type WorkerRequest = { type: 'abort' };
-/** Messages from the worker: one, then it exits. */
+/** Messages to the worker: `continue` releases a worker held by `holdAfterTmpDir`. */
+export type WorkerRequest = { type: 'abort' } | { type: 'continue' };
+/** The worker's answer: one, then it exits. */
 export type WorkerReply = { type: 'done'; result: CompactResult } | { type: 'error'; error: SerializedError };
+/** Messages from the worker: `tmp-created` (only with `holdAfterTmpDir`), then its reply. */
+export type WorkerMessage = WorkerReply | { type: 'tmp-created' };
 
 /** The compaction worker stopped without an answer: it crashed, was terminated, or did not load. */
 export class CompactionWorkerError extends Error {
@@ -69,8 +77,15 @@ function workerEntry(): { entry: string | URL; eval: boolean; execArgv: string[]
 /** Options of {@link compactInWorker}. */
 export interface CompactInWorkerOptions {
   signal?: AbortSignal;
-  /** Receives the worker once started (tests kill it in the middle of a compaction). */
+  /** Receives the worker once started. */
   onWorker?: (w: Worker) => void;
+  /**
+   * Test hook: the worker stops once the first series of the new block has gone to its tmp dir,
+   * this is called with it and awaited, then the worker goes on (unless aborted meanwhile). Tests
+   * kill, cancel or close in it to act in the middle of a write deterministically. Should it
+   * reject, the worker is told to stop and the compaction rejects with that error.
+   */
+  onTmpCreated?: (w: Worker) => void | Promise<void>;
 }
 
 /**
@@ -82,38 +97,58 @@ export interface CompactInWorkerOptions {
  * the tmp dir of the block is removed: no half-written block is left behind.
  */
 export function compactInWorker(job: CompactJob, opts: CompactInWorkerOptions = {}): Promise<CompactResult> {
-  const { signal, onWorker } = opts;
+  const { signal, onWorker, onTmpCreated } = opts;
   if (signal?.aborted === true) return Promise.reject(signal.reason);
   const { entry, eval: isCode, execArgv } = workerEntry();
   let worker: Worker;
   try {
-    worker = new Worker(entry, { eval: isCode, workerData: job, execArgv });
+    const workerData: CompactJob = { ...job, holdAfterTmpDir: onTmpCreated !== undefined };
+    worker = new Worker(entry, { eval: isCode, workerData, execArgv });
   } catch (err) {
     return Promise.reject(err);
   }
   onWorker?.(worker);
   let reply: WorkerReply | undefined;
   let failure: Error | undefined;
+  let hookFailure: { error: unknown } | undefined;
+  let exited = false;
   let killTimer: ReturnType<typeof setTimeout> | undefined;
-  const onAbort = (): void => {
+  const stop = (): void => {
+    if (exited || killTimer !== undefined) return;
     worker.postMessage({ type: 'abort' } satisfies WorkerRequest);
     killTimer = setTimeout(() => void worker.terminate(), ABORT_GRACE_MS);
   };
-  signal?.addEventListener('abort', onAbort, { once: true });
-  worker.on('message', (m: WorkerReply) => {
-    reply = m;
+  signal?.addEventListener('abort', stop, { once: true });
+  worker.on('message', (m: WorkerMessage) => {
+    if (m.type !== 'tmp-created') {
+      reply = m;
+      return;
+    }
+    Promise.resolve()
+      .then(() => onTmpCreated?.(worker))
+      .then(
+        () => {
+          if (!exited && signal?.aborted !== true) worker.postMessage({ type: 'continue' } satisfies WorkerRequest);
+        },
+        (error: unknown) => {
+          hookFailure = { error };
+          stop();
+        },
+      );
   });
   worker.on('error', (err) => {
     failure = err; // Uncaught in the worker (it catches what compaction throws): it exits next.
   });
   return new Promise<CompactResult>((resolve, reject) => {
     worker.on('exit', (code) => {
-      signal?.removeEventListener('abort', onAbort);
+      exited = true;
+      signal?.removeEventListener('abort', stop);
       clearTimeout(killTimer);
       const done = reply?.type === 'done' ? reply.result : undefined;
       const settle = (): void => {
         if (done !== undefined) resolve(done);
         else if (signal?.aborted === true) reject(signal.reason);
+        else if (hookFailure !== undefined) reject(hookFailure.error);
         else if (reply?.type === 'error') reject(deserializeError(reply.error));
         else reject(new CompactionWorkerError(code, { cause: failure }));
       };
