@@ -13,7 +13,7 @@ export interface ExpanderOptions {
   readonly timestampMs: number;
   /** What `query` runs; without it, `query` fails as Prometheus's does with a nil QueryFunc. */
   readonly queryFunc?: TemplateQueryFunc;
-  /** What `externalURL` returns; `pathPrefix` is its path. Default ''. */
+  /** What `externalURL` returns; `pathPrefix` is its path. Without it both fail, as on Prometheus's nil URL. */
   readonly externalURL?: string;
   /** Go template options (`missingkey=default|invalid|zero|error`). */
   readonly options?: readonly string[];

@@ -52,7 +52,8 @@ function fmtFloatVerb(v: number, verb: string, f: Flags): string {
     const e = s.search(/[eEpP]/);
     s = e < 0 ? `${s}.` : `${s.slice(0, e)}.${s.slice(e)}`;
   }
-  if (s === '+Inf') s = f.plus ? '+Inf' : f.space ? ' Inf' : 'Inf';
+  if (s === '+Inf')
+    s = f.space && !f.plus ? ' Inf' : '+Inf'; // Go keeps the sign of +Inf.
   else if (!s.startsWith('-') && s !== 'NaN') {
     if (f.plus) s = `+${s}`;
     else if (f.space) s = ` ${s}`;

@@ -282,8 +282,7 @@ export function lex(input: string): Token[] {
         parenDepth++;
         emit(Item.LeftParen);
       } else if (r === ')') {
-        parenDepth--;
-        if (parenDepth < 0) return errorf('unexpected right paren');
+        parenDepth--; // Go's parser, not its lexer, reports an unbalanced one: `unexpected ")" in command`.
         emit(Item.RightParen);
       } else if (r.length === 1 && r.charCodeAt(0) < 0x80 && r.charCodeAt(0) >= 0x20 && r.charCodeAt(0) < 0x7f) {
         emit(Item.Char);

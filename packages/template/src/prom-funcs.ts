@@ -223,8 +223,13 @@ export function promFuncs(opts: PromFuncsOptions): Map<string, TemplateFunc> {
   fns.set('toTime', num1(toTime));
   fns.set('toDuration', num1(toDuration));
   fns.set('now', { params: [], call: () => opts.timestampMs / 1000 });
-  fns.set('pathPrefix', { params: [], call: () => urlPath(opts.externalURL ?? '') });
-  fns.set('externalURL', { params: [], call: () => opts.externalURL ?? '' });
+  // Without an external URL, both fail as Prometheus's do on its nil *url.URL (promtool's case).
+  const url = (): string => {
+    if (opts.externalURL === undefined) throw new Error(NIL_DEREF);
+    return opts.externalURL;
+  };
+  fns.set('pathPrefix', { params: [], call: () => urlPath(url()) });
+  fns.set('externalURL', { params: [], call: url });
   fns.set('parseDuration', str1(parseDurationSeconds));
   fns.set(
     'stripPort',
