@@ -33,7 +33,7 @@ const SERIES: { labels: Record<string, string>; values: number[] }[] = [
     labels: { __name__: 'm', instance: 'db1.example.com:9100', job: 'node' },
     values: [1234567.5, 1234567.5, 1234567.5],
   },
-  // In label order: promtool's storage returns series in the order they were added, ours sorted.
+  // promtool loads input series in random order, so templates sort query results (sortByLabel).
   { labels: { __name__: 'disk_bytes', device: 'md1', instance: 'b' }, values: [0.25, 0.5, 0.125] },
   { labels: { __name__: 'disk_bytes', device: 'nvme0', instance: 'a' }, values: [512, 1024, 2048] },
   { labels: { __name__: 'disk_bytes', device: 'sda', instance: 'a' }, values: [1e9, 2e9, 3.5e9] },
@@ -65,11 +65,11 @@ const CASES: [string, string?][] = [
   ['{{ with .Labels.job }}job={{ . }}{{ end }}{{ with .Labels.missing }}never{{ else }} none{{ end }}'],
   ['{{ range $k, $v := .Labels }}{{ $k }}={{ $v }};{{ end }}'],
   [
-    '{{ range .Labels }}{{ . }},{{ end }} {{ range $i, $e := (query "disk_bytes") }}{{ $i }}:{{ $e.Labels.device }} {{ end }}',
+    '{{ range .Labels }}{{ . }},{{ end }} {{ range $i, $e := (query "disk_bytes" | sortByLabel "device") }}{{ $i }}:{{ $e.Labels.device }} {{ end }}',
   ],
   ['{{ range query "nothing_here" }}x{{ else }}no results{{ end }}'],
   [
-    '{{ range $i, $e := query "disk_bytes" }}{{ if eq $i 1 }}{{ continue }}{{ end }}{{ if eq $i 2 }}{{ break }}{{ end }}{{ $e.Labels.device }}{{ end }}',
+    '{{ range $i, $e := query "disk_bytes" | sortByLabel "device" }}{{ if eq $i 1 }}{{ continue }}{{ end }}{{ if eq $i 2 }}{{ break }}{{ end }}{{ $e.Labels.device }}{{ end }}',
   ],
   [
     '{{ define "dev" }}[{{ .Labels.device }}={{ .Value | humanize1024 }}B]{{ end }}{{ range query "disk_bytes" | sortByLabel "device" }}{{ template "dev" . }}{{ end }}',
@@ -82,7 +82,7 @@ const CASES: [string, string?][] = [
   ['{{ template "nope" }}'],
   // Builtins.
   ['{{ and 1 0 "x" }} {{ or 0 "" "x" }} {{ not 0 }} {{ and }}'],
-  ['{{ len .Labels }} {{ len "héllo" }} {{ len (query "disk_bytes") }} {{ index (query "disk_bytes") 1 }}'],
+  ['{{ len .Labels }} {{ len "héllo" }} {{ len (query "disk_bytes") }} {{ index (query "disk_bytes" | sortByLabel "device") 1 }}'],
   ['{{ index "abc" 1 }} {{ slice "abcdef" 1 3 }} {{ index (query "disk_bytes") 9 }}'],
   ['{{ print 1 2 "a" "b" 3 }} {{ println "x" 1 }}{{ print nil }}'],
   [
@@ -128,7 +128,7 @@ const CASES: [string, string?][] = [
   ['{{ parseDuration "1x" }}'],
   ['{{ match "^db[0-9]" .Labels.instance }} {{ match "x+" "abc" }} {{ match "(" "a" }}'],
   [
-    '{{ reReplaceAll "(.*?)\\\\.(.*)" "$2/$1" .Labels.instance }} {{ reReplaceAll "a*" "-" "baaac" }} {{ reReplaceAll "(?P<h>[a-z]+)[0-9]" "${h}_$1x$$" "db1 web2" }}',
+    `{{ reReplaceAll "(.*?)\\\\.(.*)" "$2/$1" .Labels.instance }} {{ reReplaceAll "a*" "-" "baaac" }} {{ reReplaceAll "(?P<h>[a-z]+)[0-9]" "\${h}_$1x$$" "db1 web2" }}`,
   ],
   ['{{ reReplaceAll "(" "x" "y" }}'],
   ['{{ toUpper "héllo ß" }} {{ toLower "HÉLLO" }} {{ .Labels.instance | toUpper }}'],
