@@ -82,7 +82,9 @@ const CASES: [string, string?][] = [
   ['{{ template "nope" }}'],
   // Builtins.
   ['{{ and 1 0 "x" }} {{ or 0 "" "x" }} {{ not 0 }} {{ and }}'],
-  ['{{ len .Labels }} {{ len "héllo" }} {{ len (query "disk_bytes") }} {{ index (query "disk_bytes" | sortByLabel "device") 1 }}'],
+  [
+    '{{ len .Labels }} {{ len "héllo" }} {{ len (query "disk_bytes") }} {{ index (query "disk_bytes" | sortByLabel "device") 1 }}',
+  ],
   ['{{ index "abc" 1 }} {{ slice "abcdef" 1 3 }} {{ index (query "disk_bytes") 9 }}'],
   ['{{ print 1 2 "a" "b" 3 }} {{ println "x" 1 }}{{ print nil }}'],
   [
