@@ -37,9 +37,6 @@ function isComparable(v: unknown): boolean {
 
 function eq(args: unknown[]): boolean {
   const [arg1, ...rest] = args;
-  if (arg1 !== undefined && arg1 !== null && !isComparable(arg1)) {
-    throw new Error(`uncomparable type ${goTypeName(arg1)}: ${sprint([arg1])}`);
-  }
   if (rest.length === 0) throw new Error('missing argument for comparison');
   const k1 = basicKind(arg1);
   for (const arg of rest) {
@@ -57,12 +54,21 @@ function eq(args: unknown[]): boolean {
         case 'string':
           truth = strOf(arg1) === strOf(arg);
           break;
-        default:
-          if (arg === undefined || arg1 === undefined) truth = arg1 === arg;
+        case 'invalid':
+          truth = true;
+          break;
+        default: {
+          const t1 = goTypeName(arg1);
+          const t2 = goTypeName(arg);
+          if (t1 !== t2 && !(isComparable(arg1) && isComparable(arg))) {
+            throw new Error(`non-comparable types ${sprint([arg1])}: ${t1}, ${t2}: ${sprint([arg])}`);
+          }
+          if (arg1 === null || arg === null) truth = arg1 === arg;
           else {
-            if (!isComparable(arg)) throw new Error(`uncomparable type ${goTypeName(arg)}: ${sprint([arg])}`);
+            if (!isComparable(arg)) throw new Error(`non-comparable type ${sprint([arg])}: ${t2}`);
             truth = arg1 === arg; // Pointers (samples, times) compare by identity, as in Go.
           }
+        }
       }
     }
     if (truth) return true;

@@ -20,20 +20,38 @@ export class TemplateError extends Error {
   }
 }
 
-/** A template that does not parse: `template: NAME:LINE: what`. */
+/**
+ * A template that does not parse: `template: NAME:LINE: what`, after `prefix` when Prometheus's
+ * Expander reports it (`error parsing template NAME: `).
+ */
 export class TemplateParseError extends TemplateError {
   override readonly name = 'TemplateParseError';
-  constructor(templateName: string, line: number, what: string) {
+  constructor(
+    templateName: string,
+    line: number,
+    readonly what: string,
+    prefix = '',
+  ) {
     const msg = `template: ${templateName}:${line}: ${what}`;
-    super(msg, msg, templateName, line, 0);
+    super(prefix + msg, msg, templateName, line, 0);
   }
 }
 
-/** A template that failed while executing: `template: NAME:LINE:COL: executing "NAME" at <…>: what`. */
+/**
+ * A template that failed while executing: `template: NAME:LINE:COL: executing "NAME" at <…>: what`,
+ * after `prefix` when Prometheus's Expander reports it (`error executing template NAME: `).
+ */
 export class TemplateExecError extends TemplateError {
   override readonly name = 'TemplateExecError';
-  constructor(goMessage: string, templateName: string, line: number, column: number, options?: ErrorOptions) {
-    super(goMessage, goMessage, templateName, line, column, options);
+  constructor(
+    goMessage: string,
+    templateName: string,
+    line: number,
+    column: number,
+    options?: ErrorOptions,
+    prefix = '',
+  ) {
+    super(prefix + goMessage, goMessage, templateName, line, column, options);
   }
 }
 

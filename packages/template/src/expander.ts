@@ -1,6 +1,6 @@
 // Prometheus: template/template.go Expander, NewTemplateExpander, AlertTemplateData.
 import { builtinFuncs } from './builtins.js';
-import { TemplateError } from './errors.js';
+import { TemplateError, TemplateExecError, TemplateParseError } from './errors.js';
 import { execute, type MissingKey } from './exec.js';
 import type { FuncMap, TemplateFunc } from './func-types.js';
 import { STRUCT_TYPE, type StructType } from './go-values.js';
@@ -82,11 +82,24 @@ export class Expander {
   }
 }
 
+/** Prometheus's `fmt.Errorf("error parsing template %v: %w", …)` around text/template's error. */
 function wrap(err: unknown, prefix: string): unknown {
-  if (!(err instanceof TemplateError)) return err;
-  return new TemplateError(`${prefix}: ${err.goMessage}`, err.goMessage, err.templateName, err.line, err.column, {
-    cause: err,
-  });
+  if (err instanceof TemplateParseError)
+    return new TemplateParseError(err.templateName, err.line, err.what, `${prefix}: `);
+  if (err instanceof TemplateExecError) {
+    return new TemplateExecError(
+      err.goMessage,
+      err.templateName,
+      err.line,
+      err.column,
+      { cause: err.cause },
+      `${prefix}: `,
+    );
+  }
+  if (err instanceof TemplateError) {
+    return new TemplateError(`${prefix}: ${err.goMessage}`, err.goMessage, err.templateName, err.line, err.column);
+  }
+  return err;
 }
 
 /**
