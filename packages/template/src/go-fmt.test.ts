@@ -43,7 +43,7 @@ describe('sprintf', () => {
     [
       '%v|%5.1f|%+v|% v|%08.2f|%v',
       [Number.POSITIVE_INFINITY, 1.0, 1.0, 1.0, -1.0, Number.NaN],
-      '+Inf|  1.0|+1| 1|-0001.00|NaN',
+      '+Inf|  1.0|1| 1|-0001.00|NaN',
     ],
     ['%d %s', [1.5, 1n], '%!d(float64=1.5) %!s(int=1)'],
     ['%d %d', [1n], '1 %!d(MISSING)'],

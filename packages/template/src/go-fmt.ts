@@ -15,6 +15,8 @@ import {
 
 interface Flags {
   plus: boolean;
+  /** `%+v`: struct field names; numbers get no sign from it. */
+  plusV: boolean;
   minus: boolean;
   sharp: boolean;
   space: boolean;
@@ -23,7 +25,16 @@ interface Flags {
   prec: number; // -1: none
 }
 
-const NO_FLAGS: Flags = { plus: false, minus: false, sharp: false, space: false, zero: false, wid: -1, prec: -1 };
+const NO_FLAGS: Flags = {
+  plus: false,
+  plusV: false,
+  minus: false,
+  sharp: false,
+  space: false,
+  zero: false,
+  wid: -1,
+  prec: -1,
+};
 
 function pad(s: string, f: Flags, zeroOk = true): string {
   const n = [...s].length;
@@ -193,7 +204,7 @@ function printComposite(v: unknown, verb: string, f: Flags, depth: number, deref
     const t = v[STRUCT_TYPE];
     const pointer = t.pointer && !deref;
     if (pointer && depth > 0) return '0xc000010000'; // A pointer inside a value prints as an address in Go.
-    const body = t.fields.map((name) => (f.plus ? `${name}:` : '') + printArg(v[name], verb, f, depth + 1)).join(' ');
+    const body = t.fields.map((name) => (f.plusV ? `${name}:` : '') + printArg(v[name], verb, f, depth + 1)).join(' ');
     return `${pointer ? '&' : ''}{${body}}`;
   }
   if (isMap(v)) {
@@ -320,6 +331,10 @@ export function sprintf(format: string, args: readonly unknown[]): string {
       continue;
     }
     const a = args[argNum++];
+    if (verb === 'v' && f.plus) {
+      f.plus = false;
+      f.plusV = true;
+    }
     if (verb === 'w') out += badVerb(a, verb);
     else out += printArg(a, verb, f, 0);
   }

@@ -405,10 +405,11 @@ export function parse(
       try {
         s = unquoteString(t.val);
       } catch {
-        return errorf(`malformed character constant: ${t.val}`);
+        return errorf('invalid syntax'); // strconv.UnquoteChar's ErrSyntax.
       }
       const cps = [...s];
-      if (cps.length !== 1) errorf(`malformed character constant: ${t.val}`);
+      if (cps.length === 0) errorf('invalid syntax');
+      if (cps.length > 1) errorf(`malformed character constant: ${t.val}`);
       const r = cps[0]!.codePointAt(0)!;
       return { kind: 'number', pos: t.pos, text: t.val, isInt: true, isFloat: true, int: BigInt(r), float: r };
     }

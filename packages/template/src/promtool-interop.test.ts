@@ -151,6 +151,34 @@ const CASES: [string, string?][] = [
     '{{ label "instance" (first (query "m")) }} {{ label "nope" (first (query "m")) }} {{ strvalue (first (query "m")) }}',
   ],
   ['{{ safeHtml "<b>" }}'],
+  // More combinations.
+  [
+    '{{ $value | printf "%.2f" }} {{ .Value | humanize }} {{ printf "%6.2f%%" 12.3456 }} {{ printf "%v|%+v" (first (query "m")) (first (query "m")) }}',
+  ],
+  ['{{ with $x := .Labels.job }}{{ $x }}-{{ . }}{{ end }} {{ range $i, $e := .Labels }}{{ $i }}{{ end }}'],
+  [
+    '{{ define "a" }}<{{ template "b" . }}>{{ end }}{{ define "b" }}{{ .job | toUpper }}{{ end }}{{ template "a" .Labels }}',
+  ],
+  ['{{ $n := 0 }}{{ range query "disk_bytes" | sortByLabel "device" }}{{ $n = .Value }}{{ end }}{{ $n }}'],
+  ['{{ len "" }} {{ slice (query "disk_bytes" | sortByLabel "device") 1 | len }} {{ index (slice "abcdef" 1 4) 0 }}'],
+  ['{{ js 1 "a" }} {{ html 1 2 }} {{ urlquery "a" 1 }} {{ print nil 1 }}'],
+  ['{{ toUpper (label "device" (first (query "disk_bytes{device=\'sda\'}"))) }}'],
+  ['line1\r\n  {{- " two" }}\n{{ " three" -}}\n\n  four'],
+  [
+    '{{ if and (gt $value 1.0) (eq .Labels.job "node") }}both{{ end }} {{ if or (lt $value 1.0) (ne .Labels.job "x") }}either{{ end }}',
+  ],
+  [
+    '{{ if not (match "^web" .Labels.instance) }}not web{{ end }} {{ with query "ratio" }}{{ range . }}{{ .Value | humanizePercentage }}{{ end }}{{ end }}',
+  ],
+  ['{{ printf "%s %d %v" "a" }} {{ printf "%q %x %X %o" 10 "é" 3.5 9 }}'],
+  ['{{ printf "%5.1e|%-7.3g|%+.0f|%#v|%#x" 123456.789 0.000123456 -2.5 1.5 "ab" }}'],
+  [
+    '{{ humanize 1e15 }} {{ humanize 999999 }} {{ humanize 0.0009999 }} {{ humanize1024 1125899906842624 }} {{ humanizeDuration 86399.999 }} {{ humanizeDuration 0.9999 }}',
+  ],
+  ['{{ "x" | printf "%s-%s" "y" }} {{ 3 | printf "%d-%d" 4 }} {{ "a" | eq "a" }}'],
+  [
+    '{{ $labels.instance | reReplaceAll "\\\\..*" "" | title }}: {{ .Value | humanize }} ({{ humanizeTimestamp 1700000000.5 }})',
+  ],
   // Parse and execution errors.
   ['{{ .Labels.job 1 }}'],
   ['{{ "x" 1 }}'],
@@ -190,6 +218,23 @@ const PARSE_ERRORS: string[] = [
   '{{ @ }}',
   'a\nb\n{{ if }}',
   '{{/* unclosed comment }}',
+  '{{ printf "%d" 1 }',
+  '{{ .Labels.job | }}',
+  '{{ | toUpper }}',
+  '{{ $x := }}',
+  '{{ range }}{{ end }}',
+  '{{ if 1 }}{{ end }}{{ end }}',
+  '{{ with 1 }}{{ else if 2 }}{{ end }}',
+  '{{ continue }}',
+  '{{ template "x" 1 2 }}',
+  '{{ $ := 1 }}',
+  '{{ 1.2.3 }}',
+  "{{ 'ab' }}",
+  '{{ "\\q" }}',
+  String.raw`{{ "\'" }}`,
+  String.raw`{{ '\"' }}`,
+  '{{- -}}',
+  '{{ define "x" }}{{ end }}{{ define }}',
 ];
 
 /** What Prometheus's alerting rule prepends to every label and annotation text. */
