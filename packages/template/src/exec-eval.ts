@@ -1,7 +1,7 @@
 // Prometheus: Go text/template/exec.go, the evaluation of pipelines, commands, fields, function
 // calls and arguments (the state the tree walk in exec.ts extends).
 import { TemplateExecError } from './errors.js';
-import type { FuncMap, TemplateFunc } from './func-types.js';
+import type { FuncContext, FuncMap, TemplateFunc } from './func-types.js';
 import {
   goTypeName,
   isGoNamed,
@@ -67,6 +67,7 @@ export class ExecState {
   constructor(
     readonly trees: ReadonlyMap<string, Tree>,
     readonly funcs: FuncMap,
+    readonly ctx: FuncContext,
     readonly missingKey: MissingKey,
     public tree: Tree,
   ) {}
@@ -306,7 +307,7 @@ export class ExecState {
       argv.push(this.validateType(final, t));
     }
     try {
-      let r = fn.call(argv);
+      let r = fn.call(argv, this.ctx);
       if (isPromise(r)) r = await r;
       return r;
     } catch (err) {

@@ -2,7 +2,7 @@
 // function may wait (`query`); everything else runs without awaiting a promise it did not get.
 import { TemplateExecError } from './errors.js';
 import { ExecState, type MissingKey } from './exec-eval.js';
-import type { FuncMap } from './func-types.js';
+import type { FuncContext, FuncMap } from './func-types.js';
 import { fprintAction } from './go-fmt.js';
 import { isMap, isTrue, mapGet, mapKeys, sliceItems } from './go-values.js';
 import type { ListNode, Node, PipeNode } from './nodes.js';
@@ -19,6 +19,7 @@ export async function execute(
   trees: ReadonlyMap<string, Tree>,
   name: string,
   funcs: FuncMap,
+  ctx: FuncContext,
   data: unknown,
   missingKey: MissingKey,
 ): Promise<string> {
@@ -27,7 +28,7 @@ export async function execute(
     const msg = `template: ${name}: "${name}" is an incomplete or empty template`;
     throw new TemplateExecError(msg, name, 0, 0);
   }
-  const st = new State(trees, funcs, missingKey, tree);
+  const st = new State(trees, funcs, ctx, missingKey, tree);
   st.vars.push({ name: '$', value: data });
   await st.walk(data, tree.root);
   return st.out.join('');

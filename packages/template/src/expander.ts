@@ -19,9 +19,9 @@ export interface ExpanderOptions {
   readonly options?: readonly string[];
 }
 
-const FUNCTION_NAMES = new Set([...builtinFuncs().keys(), ...promFuncs({ timestampMs: 0 }).keys()]);
-
-const BUILTINS = builtinFuncs();
+/** Go's builtins and Prometheus's functions, shared by all expansions (they take the expansion's context per call). */
+const FUNCS: FuncMap = new Map<string, TemplateFunc>([...builtinFuncs(), ...promFuncs()]);
+const hasFunction = (f: string): boolean => FUNCS.has(f);
 
 function missingKeyOption(options: readonly string[] | undefined, name: string): MissingKey {
   let mk: MissingKey = 'invalid';
@@ -66,16 +66,14 @@ export class Expander {
   async expand(): Promise<string> {
     const name = this.#name;
     const missingKey = missingKeyOption(this.#opts.options, name);
-    const funcs = new Map<string, TemplateFunc>(BUILTINS);
-    for (const [k, v] of promFuncs(this.#opts)) funcs.set(k, v);
     const trees = new Map<string, Tree>();
     try {
-      parse(this.#text, name, (f) => funcs.has(f), trees);
+      parse(this.#text, name, hasFunction, trees);
     } catch (err) {
       throw wrap(err, `error parsing template ${name}`);
     }
     try {
-      return await execute(trees, name, funcs as FuncMap, this.#data, missingKey);
+      return await execute(trees, name, FUNCS, this.#opts, this.#data, missingKey);
     } catch (err) {
       throw wrap(err, `error executing template ${name}`);
     }
@@ -107,7 +105,7 @@ function wrap(err: unknown, prefix: string): unknown {
  * with text/template's message (`template: NAME:LINE: function "foo" not defined`).
  */
 export function parseTemplate(text: string, name: string): void {
-  parse(text, name, (f) => FUNCTION_NAMES.has(f), new Map());
+  parse(text, name, hasFunction, new Map());
 }
 
 const ALERT_DATA_TYPE: StructType = {

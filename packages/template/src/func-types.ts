@@ -15,7 +15,17 @@ export interface TemplateFunc {
   readonly variadic?: boolean;
   /** Go's and/or, which evaluate their arguments lazily. */
   readonly shortCircuit?: 'and' | 'or';
-  readonly call: (args: unknown[]) => FuncResult | Promise<FuncResult>;
+  readonly call: (args: unknown[], ctx: FuncContext) => FuncResult | Promise<FuncResult>;
+}
+
+/** What Prometheus's functions read from the expansion (query, now, externalURL, pathPrefix). */
+export interface FuncContext {
+  readonly timestampMs: number;
+  readonly queryFunc?: (
+    query: string,
+    timestampMs: number,
+  ) => Promise<readonly { readonly labels: Readonly<Record<string, string>>; readonly value: number }[]>;
+  readonly externalURL?: string;
 }
 
 export type FuncMap = ReadonlyMap<string, TemplateFunc>;

@@ -1,7 +1,7 @@
 // Prometheus: template/template.go NewTemplateExpander's function map.
 import { compareStrings } from '@tsprom/labels';
 import { RE2JS, RE2JSException } from 're2js';
-import type { TemplateFunc } from './func-types.js';
+import type { FuncContext, TemplateFunc } from './func-types.js';
 import { goToLower, goToUpper } from './go-case.js';
 import { GoHTML, GoMap, GoSlice, STRUCT_TYPE, type StructType } from './go-values.js';
 import {
@@ -130,23 +130,16 @@ export function parseDurationSeconds(s: string): number {
   return Number(ns) / 1e9;
 }
 
-/** Options the functions close over. */
-export interface PromFuncsOptions {
-  readonly timestampMs: number;
-  readonly queryFunc?: TemplateQueryFunc;
-  readonly externalURL?: string;
-}
-
-/** Prometheus's template functions (text mode). */
-export function promFuncs(opts: PromFuncsOptions): Map<string, TemplateFunc> {
+/** Prometheus's template functions (text mode); the expansion's context comes with each call. */
+export function promFuncs(): Map<string, TemplateFunc> {
   const fns = new Map<string, TemplateFunc>();
   const str1 = (f: (s: string) => unknown): TemplateFunc => ({ params: ['string'], call: ([s]) => f(s as string) });
   const num1 = (f: (v: unknown) => unknown): TemplateFunc => ({ params: ['any'], call: ([v]) => f(v) });
   fns.set('query', {
     params: ['string'],
-    call: async ([q]) => {
-      if (opts.queryFunc === undefined) throw new Error(NIL_DEREF);
-      return toQueryResult(await opts.queryFunc(q as string, opts.timestampMs));
+    call: async ([q], ctx) => {
+      if (ctx.queryFunc === undefined) throw new Error(NIL_DEREF);
+      return toQueryResult(await ctx.queryFunc(q as string, ctx.timestampMs));
     },
   });
   fns.set('first', {
@@ -222,14 +215,14 @@ export function promFuncs(opts: PromFuncsOptions): Map<string, TemplateFunc> {
   fns.set('humanizeTimestamp', num1(humanizeTimestamp));
   fns.set('toTime', num1(toTime));
   fns.set('toDuration', num1(toDuration));
-  fns.set('now', { params: [], call: () => opts.timestampMs / 1000 });
+  fns.set('now', { params: [], call: (_, ctx) => ctx.timestampMs / 1000 });
   // Without an external URL, both fail as Prometheus's do on its nil *url.URL (promtool's case).
-  const url = (): string => {
-    if (opts.externalURL === undefined) throw new Error(NIL_DEREF);
-    return opts.externalURL;
+  const url = (ctx: FuncContext): string => {
+    if (ctx.externalURL === undefined) throw new Error(NIL_DEREF);
+    return ctx.externalURL;
   };
-  fns.set('pathPrefix', { params: [], call: () => urlPath(url()) });
-  fns.set('externalURL', { params: [], call: url });
+  fns.set('pathPrefix', { params: [], call: (_, ctx) => urlPath(url(ctx)) });
+  fns.set('externalURL', { params: [], call: (_, ctx) => url(ctx) });
   fns.set('parseDuration', str1(parseDurationSeconds));
   fns.set(
     'stripPort',
