@@ -82,7 +82,9 @@ describe('values, variables and fields', () => {
     expect((await runErr('{{ .Labels.nope.x }}', { options: ['missingkey=zero'] })).message).toContain(
       "can't evaluate field x in type string",
     );
-    await expect(run('x', { options: ['bogus'] })).rejects.toThrow('unrecognized option: bogus');
+    await expect(run('x', { options: ['bogus'] })).rejects.toThrow(
+      'panic expanding template __alert_X: unrecognized option: bogus',
+    );
   });
 });
 

@@ -23,19 +23,17 @@ export interface ExpanderOptions {
 const FUNCS: FuncMap = new Map<string, TemplateFunc>([...builtinFuncs(), ...promFuncs()]);
 const hasFunction = (f: string): boolean => FUNCS.has(f);
 
+/** Go's Template.Option for `missingkey`; Go panics on anything else, which Prometheus's Expand reports. */
 function missingKeyOption(options: readonly string[] | undefined, name: string): MissingKey {
   let mk: MissingKey = 'invalid';
   for (const o of options ?? []) {
-    const eq = o.indexOf('=');
-    const key = eq < 0 ? o : o.slice(0, eq);
-    const value = eq < 0 ? '' : o.slice(eq + 1);
-    if (key === 'missingkey') {
-      if (value === 'invalid' || value === 'default') mk = 'invalid';
-      else if (value === 'zero' || value === 'error') mk = value;
-      else throw new TemplateError(`unrecognized option: ${o}`, `unrecognized option: ${o}`, name, 0, 0);
-      continue;
+    const value = o.startsWith('missingkey=') ? o.slice('missingkey='.length) : undefined;
+    if (value === 'invalid' || value === 'default') mk = 'invalid';
+    else if (value === 'zero' || value === 'error') mk = value;
+    else {
+      const what = `unrecognized option: ${o}`;
+      throw new TemplateError(`panic expanding template ${name}: ${what}`, what, name, 0, 0);
     }
-    throw new TemplateError(`unrecognized option: ${o}`, `unrecognized option: ${o}`, name, 0, 0);
   }
   return mk;
 }
