@@ -21,15 +21,16 @@ function messages(text: string, scheme: 'legacy' | 'utf8' = 'utf8'): string[] {
 const BAD_LEGACY = [
   'bad-rules.yml: 5:15: group "g", rule 1, "job:up": could not parse expression: 1:7: parse error: unclosed left parenthesis',
   'bad-rules.yml: group "g", rule 2, "A": invalid label name: 0bad',
-  `bad-rules.yml: 11:17: group "g", rule 3, "bad name": invalid field 'annotations' in recording rule`,
-  `bad-rules.yml: 11:17: group "g", rule 3, "bad name": invalid field 'for' in recording rule`,
-  `bad-rules.yml: 11:17: group "g", rule 3, "bad name": invalid field 'keep_firing_for' in recording rule`,
-  'bad-rules.yml: 11:17: group "g", rule 3, "bad name": invalid recording rule name: bad name',
-  `bad-rules.yml: 17:17: 18:16: group "g", rule 4, "a": only one of 'record' and 'alert' must be set`,
+  'bad-rules.yml: group "g", rule 2, "A": annotation "s": template: __alert_A:1: unclosed action',
+  `bad-rules.yml: 13:17: group "g", rule 3, "bad name": invalid field 'annotations' in recording rule`,
+  `bad-rules.yml: 13:17: group "g", rule 3, "bad name": invalid field 'for' in recording rule`,
+  `bad-rules.yml: 13:17: group "g", rule 3, "bad name": invalid field 'keep_firing_for' in recording rule`,
+  'bad-rules.yml: 13:17: group "g", rule 3, "bad name": invalid recording rule name: bad name',
+  `bad-rules.yml: 19:17: 20:16: group "g", rule 4, "a": only one of 'record' and 'alert' must be set`,
   `bad-rules.yml: 0:0: group "g", rule 5, "": one of 'record' or 'alert' must be set`,
   `bad-rules.yml: 0:0: group "g", rule 6, "NoExpr": field 'expr' must be set in rule`,
-  'bad-rules.yml: 22:5: groupname: "g" is repeated in the same file',
-  'bad-rules.yml: 24:5: Groupname must not be empty',
+  'bad-rules.yml: 24:5: groupname: "g" is repeated in the same file',
+  'bad-rules.yml: 26:5: Groupname must not be empty',
 ];
 
 describe('parseRuleFile', () => {

@@ -5,6 +5,7 @@ import { DurationError, parseDuration } from '@tsprom/config';
 import { isValidLabelName, isValidMetricName, isValidUtf8, MetricName, type ValidationScheme } from '@tsprom/labels';
 import { parseExpr } from '@tsprom/promql';
 import type { Node } from 'yaml';
+import { checkRuleTemplates } from './template-check.js';
 import { RuleFileError, RuleFileErrors, RuleFileSyntaxError, RuleValidationError } from './errors.js';
 import { NO_POS, type NodePos, YamlTree } from './yaml-tree.js';
 
@@ -34,7 +35,7 @@ export interface RuleGroup {
   readonly queryOffsetMs: number | undefined;
   /** Most series (recording) or alerts (alerting) a rule may produce; 0 = no limit. */
   readonly limit: number;
-  /** Labels added to every rule's output (they override the rule's own). */
+  /** Labels added to every rule of the group (a rule's own labels override them). */
   readonly labels: Readonly<Record<string, string>>;
   readonly rules: readonly RuleNode[];
   /** Where the group starts. */
@@ -219,6 +220,9 @@ export function validateRule(r: RuleNode, scheme: ValidationScheme = 'utf8'): Ru
   }
   for (const k of Object.keys(r.annotations)) {
     if (!isValidLabelName(k, scheme)) out.push({ reason: `invalid annotation name: ${k}`, pos: [] });
+  }
+  if (alert !== '') {
+    for (const p of checkRuleTemplates(alert, r.labels, r.annotations)) out.push({ ...p, pos: [] });
   }
   return out;
 }
