@@ -25,7 +25,7 @@ function heartbeat(): { stop(): number } {
   return {
     stop() {
       clearInterval(timer);
-      return max;
+      return Math.max(max, performance.now() - last);
     },
   };
 }
