@@ -136,6 +136,41 @@ alerting:
       .toBe(true);
   });
 
+  it('holds alerts up to the queue capacity while Alertmanager hangs, and delivers them after', async () => {
+    const hung = newManager({ version: '3.14.0', queueCapacity: 4 });
+    try {
+      await hung.applyConfig(config('alerting:\n  alertmanagers:\n  - static_configs: []\n    timeout: 10m\n'));
+      hung.reload(targets('config-0', am.address));
+      void hung.run();
+      process.kill(am.pid, 'SIGSTOP'); // The kernel still accepts connections; nothing answers.
+      try {
+        hung.send(firing('HungFirst', Date.now() + 3600_000));
+        await expect.poll(() => hung.queueLength(), { timeout: 30_000 }).toBe(0); // In flight, unanswered.
+        hung.send(...Array.from({ length: 10 }, (_, i) => firing(`Hung${i}`, Date.now() + 3600_000)));
+        expect(hung.queueLength()).toBe(4);
+        expect(hung.metrics.dropped).toBe(6);
+      } finally {
+        process.kill(am.pid, 'SIGCONT');
+      }
+      await expect
+        .poll(
+          async () =>
+            (await amAlerts())
+              .map((a) => a.labels.alertname ?? '')
+              .filter((n) => n.startsWith('Hung'))
+              .sort(),
+          {
+            timeout: 30_000,
+          },
+        )
+        .toEqual(['Hung6', 'Hung7', 'Hung8', 'Hung9', 'HungFirst']);
+      expect(hung.metrics.dropped).toBe(6);
+      expect(hung.metrics.errors.get(`http://${am.address}/api/v2/alerts`)).toBe(0);
+    } finally {
+      await hung.stop();
+    }
+  });
+
   it('counts errors and drops while Alertmanager is down, and delivers again once it is back', async () => {
     const port = am.port;
     const url = `http://${am.address}/api/v2/alerts`;

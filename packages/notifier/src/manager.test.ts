@@ -291,6 +291,22 @@ describe('configuration', () => {
     expect(m.alertmanagersDiscovered()).toBe(0);
   });
 
+  it('applies a config while a post is in flight, which still completes', async () => {
+    const s = await sink();
+    s.hold = true;
+    const m = await managerTo([s], '    timeout: 10m\n');
+    void m.run();
+    m.send(alert('x'));
+    await s.holding(1);
+    await m.applyConfig(config('alerting:\n  alertmanagers:\n  - static_configs: []\n    timeout: 1m\n'));
+    expect(m.alertmanagers()).toEqual([]);
+    s.release();
+    const url = `http://${s.address}/api/v2/alerts`;
+    await expect.poll(() => m.metrics.latencySeconds.get(url)?.count).toBe(1);
+    expect(m.metrics.dropped).toBe(0);
+    await m.stop();
+  });
+
   it('forgets the counters of an Alertmanager that went away', async () => {
     const [a, b] = [await sink(), await sink()];
     const m = await managerTo([a, b]);

@@ -69,6 +69,8 @@ export class Manager {
   readonly #stopAbort = new AbortController();
   #running: Promise<void> | undefined;
   #applying: Promise<void> = Promise.resolve();
+  /** Clients of replaced sets, closing once their posts end. */
+  readonly #closing = new Set<Promise<void>>();
 
   constructor(opts: ManagerOptions) {
     this.#opts = opts;
@@ -118,8 +120,15 @@ export class Manager {
     this.#externalLabels = conf.global.externalLabels;
     this.#relabelConfigs = conf.alerting.alertRelabelConfigs;
     this.#sets = sets;
-    // A batch in flight keeps its client until its posts end: close() waits for them.
-    await Promise.all([...previous.values()].map((s) => s.client.close()));
+    // A batch in flight keeps its client until its posts end (close() waits for them, up to the
+    // config's timeout), so the old clients close in the background; stop() awaits them.
+    for (const old of previous.values()) {
+      const closing: Promise<void> = old.client
+        .close()
+        .catch((err: unknown) => this.#logger('warn', 'Closing an HTTP client failed', { err: String(err) }))
+        .finally(() => this.#closing.delete(closing));
+      this.#closing.add(closing);
+    }
   }
 
   /**
@@ -132,8 +141,7 @@ export class Manager {
     this.#running = (async () => {
       await Promise.all([this.#targetUpdateLoop(updates), this.#sendLoop()]);
       await this.#drainQueue();
-      await this.#applying;
-      await Promise.all([...this.#sets.values()].map((s) => s.client.close()));
+      await this.#closeClients();
       this.#logger('info', 'Notification manager stopped');
     })();
     return this.#running;
@@ -295,7 +303,11 @@ export class Manager {
     }
     this.metrics.dropped += this.#queue.length;
     this.#queue = [];
+    await this.#closeClients();
+  }
+
+  async #closeClients(): Promise<void> {
     await this.#applying;
-    await Promise.all([...this.#sets.values()].map((s) => s.client.close()));
+    await Promise.all([...[...this.#sets.values()].map((s) => s.client.close()), ...this.#closing]);
   }
 }

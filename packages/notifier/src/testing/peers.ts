@@ -20,6 +20,8 @@ export function requirePeer(bin: string): boolean {
 
 /** A running peer serving HTTP on 127.0.0.1. */
 export interface ServerPeer {
+  /** Its process id, for signals (SIGSTOP / SIGCONT: a hung peer). */
+  readonly pid: number;
   readonly port: number;
   /** `127.0.0.1:<port>` */
   readonly address: string;
@@ -70,6 +72,7 @@ export async function startServer(
   });
   const stop = async () => {
     if (proc.exitCode !== null || proc.signalCode !== null || proc.pid === undefined) return;
+    process.kill(proc.pid, 'SIGCONT'); // In case a test left it stopped.
     process.kill(proc.pid, 'SIGTERM');
     const t = setTimeout(() => {
       if (proc.pid !== undefined && proc.exitCode === null) process.kill(proc.pid, 'SIGKILL');
@@ -103,7 +106,7 @@ export async function startServer(
       if (Date.now() > deadline) throw new Error(`${readyPath} not ready after ${timeoutMs} ms`);
       await sleep(100);
     }
-    return { port, address: `127.0.0.1:${port}`, url, output: () => out, stop };
+    return { pid: proc.pid!, port, address: `127.0.0.1:${port}`, url, output: () => out, stop };
   } catch (err) {
     await stop();
     throw new Error(`${bin} ${args.join(' ')}: ${(err as Error).message}\n--- output ---\n${out}`, { cause: err });
