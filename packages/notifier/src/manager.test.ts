@@ -307,6 +307,18 @@ describe('configuration', () => {
     await m.stop();
   });
 
+  it('keeps the Alertmanagers when only a secret changed, and uses the new secret', async () => {
+    const s = await sink();
+    const auth = (p: string) => `    basic_auth: {username: u, password: ${p}}\n`;
+    const m = await managerTo([s], auth('p1'));
+    await m.applyConfig(config(`alerting:\n  alertmanagers:\n  - static_configs: []\n${auth('p2')}`));
+    expect(m.alertmanagers()).toEqual([`http://${s.address}/api/v2/alerts`]);
+    m.send(alert('x'));
+    void m.run();
+    await s.received(1);
+    expect(s.requests[0]!.headers.authorization).toBe(`Basic ${Buffer.from('u:p2').toString('base64')}`);
+  });
+
   it('forgets the counters of an Alertmanager that went away', async () => {
     const [a, b] = [await sink(), await sink()];
     const m = await managerTo([a, b]);
