@@ -1,8 +1,9 @@
 // A local HTTP server that records what is posted to it, standing in for the receiving end in
 // tests that are not about Alertmanager itself (the interop tests use the real one). Listens on
 // 127.0.0.1 port 0. Test helper, not part of the API.
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createSecureServer, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
+import type { AddressInfo, Server, Socket } from 'node:net';
 
 /** One request the sink received. */
 export interface SinkRequest {
@@ -10,6 +11,8 @@ export interface SinkRequest {
   readonly path: string;
   readonly headers: IncomingHttpHeaders;
   readonly body: string;
+  /** `1.1` or `2.0`. */
+  readonly httpVersion: string;
 }
 
 /** A running sink. */
@@ -33,7 +36,11 @@ export interface AlertSink {
   close(): Promise<void>;
 }
 
-export async function startAlertSink(): Promise<AlertSink> {
+/**
+ * Starts a sink; with `tls` (PEM certificate and key) it serves HTTPS, offering HTTP/2 and
+ * HTTP/1.1 by ALPN.
+ */
+export async function startAlertSink(tls?: { cert: string; key: string }): Promise<AlertSink> {
   const held: (() => void)[] = [];
   const waiters: { cond: () => boolean; resolve: () => void }[] = [];
   const check = () => {
@@ -49,7 +56,7 @@ export async function startAlertSink(): Promise<AlertSink> {
       if (cond()) resolve();
       else waiters.push({ cond, resolve });
     });
-  const server: Server = createServer((req, res) => {
+  const handler = (req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -58,6 +65,7 @@ export async function startAlertSink(): Promise<AlertSink> {
         path: req.url ?? '',
         headers: req.headers,
         body: Buffer.concat(chunks).toString('utf8'),
+        httpVersion: req.httpVersion,
       });
       const answer = () => {
         res.statusCode = sink.status;
@@ -67,6 +75,13 @@ export async function startAlertSink(): Promise<AlertSink> {
       else answer();
       check();
     });
+  };
+  const server: Server =
+    tls === undefined ? createServer(handler) : createSecureServer({ ...tls, allowHTTP1: true }, handler);
+  const sockets = new Set<Socket>();
+  server.on(tls === undefined ? 'connection' : 'secureConnection', (sock: Socket) => {
+    sockets.add(sock);
+    sock.once('close', () => sockets.delete(sock));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
@@ -82,7 +97,7 @@ export async function startAlertSink(): Promise<AlertSink> {
     holding: (n) => waitUntil(() => held.length >= n),
     async close() {
       sink.release();
-      server.closeAllConnections();
+      for (const sock of sockets) sock.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
