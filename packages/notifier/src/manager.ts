@@ -31,7 +31,7 @@ export interface ManagerOptions {
   /** The version in the User-Agent, `Prometheus/<version>`. Default `0.0.0`. */
   readonly version?: string;
   readonly logger?: NotifierLogger;
-  /** The clock latency is measured with, in ms (default performance.now). */
+  /** The clock latency is measured with, in ms, also the latency summaries' (default performance.now). */
   readonly nowMs?: () => number;
 }
 
@@ -51,7 +51,7 @@ export interface NotifierConfig {
  */
 export class Manager {
   /** The counters behind the prometheus_notifications_* families. */
-  readonly metrics = new NotifierMetrics();
+  readonly metrics: NotifierMetrics;
   readonly queueCapacity: number;
   readonly maxBatchSize: number;
   readonly #opts: ManagerOptions;
@@ -82,6 +82,7 @@ export class Manager {
     this.#logger = opts.logger ?? noopLogger;
     this.#userAgent = `Prometheus/${opts.version ?? '0.0.0'}`;
     this.#nowMs = opts.nowMs ?? (() => performance.now());
+    this.metrics = new NotifierMetrics(this.#nowMs);
   }
 
   /**

@@ -12,24 +12,29 @@ export const LatencyQuantiles: readonly number[] = [0.5, 0.9, 0.99];
 /**
  * A summary as client_golang keeps one: `sum` and `count` over all time, quantiles over the
  * observations of the last 10 minutes (forgotten 2 minutes at a time). Quantiles here are exact
- * over the window (client_golang's are within its objectives' error). `nowMs` is the clock.
+ * over the window (client_golang's are within its objectives' error). `nowMs` is its clock.
  */
 export class Summary {
   sum = 0;
   count = 0;
+  readonly #nowMs: () => number;
   readonly #buckets: number[][] = [];
   #bucketStartMs = Number.NEGATIVE_INFINITY;
 
-  observe(v: number, nowMs: number): void {
+  constructor(nowMs: () => number = () => performance.now()) {
+    this.#nowMs = nowMs;
+  }
+
+  observe(v: number): void {
     this.sum += v;
     this.count++;
-    this.#rotate(nowMs);
+    this.#rotate(this.#nowMs());
     this.#buckets[this.#buckets.length - 1]!.push(v);
   }
 
-  /** The `q` quantile (0..1) of the window's observations at `nowMs`; NaN when it holds none. */
-  quantile(q: number, nowMs: number): number {
-    this.#rotate(nowMs);
+  /** The `q` quantile (0..1) of the observations of the window now; NaN when it holds none. */
+  quantile(q: number): number {
+    this.#rotate(this.#nowMs());
     const all = this.#buckets.flat().sort((a, b) => a - b);
     if (all.length === 0) return Number.NaN;
     // The smallest observation with at least q of them at or below it, as CKMS's query does.
@@ -55,6 +60,7 @@ export class Summary {
  * (at 0) when discovered and loses them when it goes away, as in Prometheus.
  */
 export class NotifierMetrics {
+  readonly #nowMs: () => number;
   /** prometheus_notifications_latency_seconds{alertmanager}: seconds from the start of a batch's send to each Alertmanager's answer. */
   readonly latencySeconds = new Map<string, Summary>();
   /** prometheus_notifications_errors_total{alertmanager}: alerts in posts that failed. */
@@ -63,6 +69,11 @@ export class NotifierMetrics {
   readonly sent = new Map<string, number>();
   /** prometheus_notifications_dropped_total: alerts dropped (queue full, a set not reached, shutdown). */
   dropped = 0;
+
+  /** `nowMs` is the clock of the latency summaries' windows (default performance.now). */
+  constructor(nowMs: () => number = () => performance.now()) {
+    this.#nowMs = nowMs;
+  }
 
   /** Starts the counters of an Alertmanager at 0 (if not there yet). */
   initAlertmanager(url: string): void {
@@ -78,14 +89,14 @@ export class NotifierMetrics {
   }
 
   /** Records one post of `count` alerts to `url`. */
-  recordSend(url: string, count: number, failed: boolean, latencySeconds: number, nowMs: number): void {
+  recordSend(url: string, count: number, failed: boolean, latencySeconds: number): void {
     this.sent.set(url, (this.sent.get(url) ?? 0) + count);
     if (failed) this.errors.set(url, (this.errors.get(url) ?? 0) + count);
     let s = this.latencySeconds.get(url);
     if (s === undefined) {
-      s = new Summary();
+      s = new Summary(this.#nowMs);
       this.latencySeconds.set(url, s);
     }
-    s.observe(latencySeconds, nowMs);
+    s.observe(latencySeconds);
   }
 }

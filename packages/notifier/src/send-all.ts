@@ -64,7 +64,7 @@ export async function sendAll(
             });
           }
           const now = c.nowMs();
-          c.metrics.recordSend(url, count, failed, (now - begin) / 1000, now);
+          c.metrics.recordSend(url, count, failed, (now - begin) / 1000);
         })(),
       );
     }
