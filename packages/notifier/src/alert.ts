@@ -1,6 +1,12 @@
 // Prometheus: notifier/alert.go Alert, relabelAlerts.
-import { AlertName, type Labels, LabelsBuilder } from '@tsprom/labels';
+import { AlertName, compareStrings, type Label, Labels, LabelsBuilder } from '@tsprom/labels';
 import { processBuilder, type RelabelConfig } from '@tsprom/relabel';
+
+/**
+ * Annotations as an alert takes them: a label set, or a record, which unlike a label set may hold
+ * empty values (an annotation whose template expanded to nothing, which Prometheus sends as "").
+ */
+export type AnnotationsInit = Labels | Readonly<Record<string, string>>;
 
 /**
  * An alert as it is sent to Alertmanager (Prometheus notifier.Alert). Times are Unix ms;
@@ -10,8 +16,8 @@ import { processBuilder, type RelabelConfig } from '@tsprom/relabel';
 export class Alert {
   /** Identifies the alert; must hold `alertname`. */
   readonly labels: Labels;
-  /** Extra information that does not identify the alert. */
-  readonly annotations: Labels;
+  /** Extra information that does not identify the alert, sorted by name; values may be empty. */
+  readonly annotations: readonly Label[];
   readonly startsAt: number | undefined;
   readonly endsAt: number | undefined;
   /** A link back to what produced the alert; '' for none. */
@@ -19,13 +25,13 @@ export class Alert {
 
   constructor(init: {
     labels: Labels;
-    annotations: Labels;
+    annotations: AnnotationsInit | readonly Label[];
     startsAt?: number | undefined;
     endsAt?: number | undefined;
     generatorURL?: string | undefined;
   }) {
     this.labels = init.labels;
-    this.annotations = init.annotations;
+    this.annotations = annotationList(init.annotations);
     this.startsAt = init.startsAt;
     this.endsAt = init.endsAt;
     this.generatorURL = init.generatorURL ?? '';
@@ -51,6 +57,13 @@ export class Alert {
     const hash = this.labels.hash().toString(16).padStart(16, '0').slice(0, 7);
     return `${this.name()}[${hash}][${this.resolved() ? 'resolved' : 'active'}]`;
   }
+}
+
+function annotationList(a: AnnotationsInit | readonly Label[]): readonly Label[] {
+  if (a instanceof Labels) return a.toArray();
+  if (Array.isArray(a)) return a as readonly Label[];
+  const out = Object.entries(a as Readonly<Record<string, string>>).map(([name, value]) => ({ name, value }));
+  return out.sort((x, y) => compareStrings(x.name, y.name));
 }
 
 /**

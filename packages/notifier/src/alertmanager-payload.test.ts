@@ -38,6 +38,17 @@ describe('encodeAlerts', () => {
     expect(encodeAlerts([])).toBe('[]');
   });
 
+  it('keeps annotations with empty values, sorted by name in byte order', () => {
+    const a = new Alert({
+      labels: Labels.fromStrings('alertname', 'A'),
+      annotations: { z: 'last', empty: '', '\uff01': 'bmp', '😀': 'astral' },
+    });
+    expect(encodeAlerts([a])).toBe(
+      '[{"annotations":{"empty":"","z":"last","！":"bmp","😀":"astral"},' +
+        '"endsAt":"0001-01-01T00:00:00.000Z","startsAt":"0001-01-01T00:00:00.000Z","labels":{"alertname":"A"}}]',
+    );
+  });
+
   it('uses only the postableAlert fields of the Alertmanager v2 OpenAPI schema', () => {
     const spec = parse(readFileSync(OPENAPI, 'utf8')) as {
       definitions: Record<

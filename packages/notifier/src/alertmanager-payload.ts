@@ -1,6 +1,6 @@
 // Prometheus: notifier alertsToOpenAPIAlerts and labelsToOpenAPILabelSet, with the bytes Go's
 // encoding/json writes for Alertmanager's go-swagger models.PostableAlerts.
-import type { Labels } from '@tsprom/labels';
+import type { Label, Labels } from '@tsprom/labels';
 import type { Alert } from './alert.js';
 
 const HEX = '0123456789abcdef';
@@ -88,6 +88,15 @@ function labelSetJSON(ls: Labels): string {
   return `${out}}`;
 }
 
+/** Annotations (sorted by name) as a JSON object. */
+function annotationsJSON(as: readonly Label[]): string {
+  let out = '{';
+  for (let i = 0; i < as.length; i++) {
+    out += `${i === 0 ? '' : ','}${goJSONString(as[i]!.name)}:${goJSONString(as[i]!.value)}`;
+  }
+  return `${out}}`;
+}
+
 /**
  * The body Prometheus posts to `/api/v2/alerts`: a JSON array of postableAlert, each with its
  * fields in go-swagger's order (`annotations` omitted when empty, `endsAt`, `startsAt`,
@@ -98,7 +107,7 @@ export function encodeAlerts(alerts: readonly Alert[]): string {
   for (let i = 0; i < alerts.length; i++) {
     const a = alerts[i]!;
     out += i === 0 ? '{' : ',{';
-    if (!a.annotations.isEmpty()) out += `"annotations":${labelSetJSON(a.annotations)},`;
+    if (a.annotations.length > 0) out += `"annotations":${annotationsJSON(a.annotations)},`;
     out += `"endsAt":"${formatDateTime(a.endsAt)}","startsAt":"${formatDateTime(a.startsAt)}",`;
     if (a.generatorURL !== '') out += `"generatorURL":${goJSONString(a.generatorURL)},`;
     out += `"labels":${labelSetJSON(a.labels)}}`;

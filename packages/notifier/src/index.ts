@@ -1,6 +1,6 @@
 // @tsprom/notifier: Prometheus's notifier: the alert queue, batches posted to Alertmanager API
 // v2, external labels and alert relabeling, Alertmanager sets fed by service discovery.
-export { Alert, relabelAlerts } from './alert.js';
+export { Alert, type AnnotationsInit, relabelAlerts } from './alert.js';
 export {
   Alertmanager,
   type AlertmanagersFromGroup,

@@ -42,6 +42,7 @@ describe.runIf(requirePeer(PEERS.prometheus))('the payload of Prometheus 2.42', 
     annotations:
       summary: 'value {{ $value }} for {{ $labels.job }}: "quoted" <b>bold</b> & more'
       description: 'é ü 😀'
+      empty: '{{ if false }}x{{ end }}'
 `,
     );
     promYaml = `global:
@@ -105,7 +106,7 @@ alerting:
       sendAlerts((...as: Alert[]) => m.send(...as), externalURL)(EXPR, [
         {
           labels: ruleLabels,
-          annotations: Labels.fromMap(p!.annotations ?? {}),
+          annotations: p!.annotations ?? {},
           firedAt: Date.parse(p!.startsAt),
           resolvedAt: undefined,
           validUntil: Date.parse(p!.endsAt),
