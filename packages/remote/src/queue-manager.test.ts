@@ -67,7 +67,7 @@ describe('QueueManager batching', () => {
     await waitFor(() => expect(rx.accepted.length).toBe(250));
     expect(rx.requests.map((r) => r.v1!.timeseries.length)).toEqual([100, 100, 50]);
     expect(new Set(rx.accepted.map((s) => s.series)).size).toBe(250);
-    expect(q.stats.samplesTotal).toBe(250);
+    await waitFor(() => expect(q.stats.samplesTotal).toBe(250));
     expect(q.stats.samplesPending).toBe(0);
   });
 
@@ -126,8 +126,8 @@ describe('QueueManager retries', () => {
     }
     await waitFor(() => expect(rx.accepted.length).toBe(5));
     expect(rx.requests.length).toBe(5);
+    await waitFor(() => expect(q.stats.samplesTotal).toBe(5));
     expect(q.stats.samplesRetriedTotal).toBe(20);
-    expect(q.stats.samplesTotal).toBe(5);
     expect(q.stats.samplesFailedTotal).toBe(0);
   });
 
@@ -203,6 +203,7 @@ describe('QueueManager position', () => {
       await wal.append(['a'], T0, 1);
       q1.start();
       await waitFor(() => expect(rx.accepted.length).toBe(1));
+      await waitFor(() => expect(q1.committedPosition).toBeDefined());
       await q1.stop();
       await wal.append(['a'], T0 + 1, 2);
       // A restart long after: without the position, the start time would skip the new sample.
@@ -213,7 +214,7 @@ describe('QueueManager position', () => {
       q2.start();
       await waitFor(() => expect(rx.accepted.length).toBe(2));
       expect(rx.accepted.map((s) => s.t)).toEqual([T0, T0 + 1]);
-      expect(q2.committedPosition).toBeDefined();
+      await waitFor(() => expect(q2.committedPosition).not.toEqual(q1.committedPosition));
     } finally {
       rmSync(state, { recursive: true, force: true });
     }
