@@ -7,10 +7,13 @@ import { ProtoWriter } from './proto-writer.js';
 import type { SentSeries } from './series-store.js';
 import type { SampleBatch } from './shard-buffer.js';
 import { writeSample } from './write-request.js';
-import { SymbolTable, writePackedRefs, writeSymbols, writeV2Metadata, writeV2Sample } from './write-v2.js';
+import { writePackedRefs, writeSymbols, writeV2Metadata, writeV2Sample } from './write-v2.js';
 
-/** Looks up a series by ref (the queue's SeriesStore). */
-export type SeriesLookup = (ref: number) => SentSeries | undefined;
+/** Looks up a series by ref, and the string table of its `symIds` (the queue's SeriesStore). */
+export interface SeriesLookup {
+  get(ref: number): SentSeries | undefined;
+  readonly strings: readonly string[];
+}
 
 /**
  * Encodes batches of samples into WriteRequest bodies (before snappy). Reuses its buffers: the
@@ -19,7 +22,11 @@ export type SeriesLookup = (ref: number) => SentSeries | undefined;
 export class BatchEncoder {
   readonly #w = new ProtoWriter(64 * 1024);
   readonly #body = new ProtoWriter(64 * 1024);
-  readonly #symbols = new SymbolTable();
+  readonly #symbols: string[] = [''];
+  /** Per string id: its symbol ref in the current request, valid when #epochs[id] === #epoch. */
+  #local = new Uint32Array(1024);
+  #epochs = new Uint32Array(1024);
+  #epoch = 0;
   #order = new Float64Array(0);
   #refs = new Uint32Array(64);
   readonly #v2: boolean;
@@ -52,7 +59,7 @@ export class BatchEncoder {
     let i = 0;
     while (i < n) {
       const ref = Math.floor(order[i]! / k);
-      const s = lookup(ref);
+      const s = lookup.get(ref);
       w.tag(1, 2);
       const at = w.fork();
       if (s !== undefined) w.raw(s.v1Labels);
@@ -68,23 +75,40 @@ export class BatchEncoder {
     return w.finish();
   }
 
+  // Prometheus: writev2.SymbolsTable.Symbolize, with the strings' ids as typed-array indexes.
+  #symbol(id: number, strings: readonly string[]): number {
+    if (this.#epochs[id] === this.#epoch) return this.#local[id]!;
+    const ref = this.#symbols.length;
+    this.#symbols.push(strings[id]!);
+    this.#epochs[id] = this.#epoch;
+    this.#local[id] = ref;
+    return ref;
+  }
+
   #encodeV2(b: SampleBatch, order: Float64Array, k: number, lookup: SeriesLookup): Uint8Array {
     const body = this.#body;
-    const sym = this.#symbols;
+    const strings = lookup.strings;
     body.reset();
-    sym.reset();
+    this.#symbols.length = 1;
+    if (this.#local.length < strings.length) {
+      this.#local = new Uint32Array(strings.length * 2);
+      this.#epochs = new Uint32Array(strings.length * 2);
+    }
+    this.#epoch++;
+    this.#epochs[0] = this.#epoch;
+    this.#local[0] = 0;
     const n = order.length;
     let i = 0;
     while (i < n) {
       const ref = Math.floor(order[i]! / k);
-      const s = lookup(ref);
+      const s = lookup.get(ref);
       body.tag(5, 2);
       const at = body.fork();
       if (s !== undefined) {
-        const flat = s.flat;
-        if (this.#refs.length < flat.length) this.#refs = new Uint32Array(flat.length * 2);
-        for (let f = 0; f < flat.length; f++) this.#refs[f] = sym.symbolize(flat[f]!);
-        writePackedRefs(body, 1, this.#refs, flat.length);
+        const ids = s.symIds;
+        if (this.#refs.length < ids.length) this.#refs = new Uint32Array(ids.length * 2);
+        for (let f = 0; f < ids.length; f++) this.#refs[f] = this.#symbol(ids[f]!, strings);
+        writePackedRefs(body, 1, this.#refs, ids.length);
       }
       while (i < n) {
         const j = order[i]! - ref * k;
@@ -93,15 +117,15 @@ export class BatchEncoder {
         i++;
       }
       if (s !== undefined) {
-        const help = s.help === '' ? 0 : sym.symbolize(s.help);
-        const unit = s.unit === '' ? 0 : sym.symbolize(s.unit);
+        const help = s.helpId === 0 ? 0 : this.#symbol(s.helpId, strings);
+        const unit = s.unitId === 0 ? 0 : this.#symbol(s.unitId, strings);
         writeV2Metadata(body, s.type, help, unit);
       } else writeV2Metadata(body, 0, 0, 0);
       body.ldelim(at);
     }
     const w = this.#w;
     w.reset();
-    writeSymbols(w, sym.symbols());
+    writeSymbols(w, this.#symbols);
     w.raw(body.finish());
     return w.finish();
   }

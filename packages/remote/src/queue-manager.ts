@@ -54,6 +54,8 @@ interface Shard {
   readonly waker: Waker;
   stopping: boolean;
   running: Promise<void> | undefined;
+  /** The series generation when the shard last held nothing older. */
+  cleanGeneration: number;
 }
 
 /**
@@ -170,8 +172,12 @@ export class QueueManager {
       waitForCapacity: (signal) =>
         new Promise<void>((resolve) => {
           if (signal.aborted) return resolve();
-          signal.addEventListener('abort', () => resolve(), { once: true });
-          this.#capacityWaiters.push(resolve);
+          const done = (): void => {
+            signal.removeEventListener('abort', done);
+            resolve();
+          };
+          signal.addEventListener('abort', done, { once: true });
+          this.#capacityWaiters.push(done);
         }),
     };
   }
@@ -237,6 +243,7 @@ export class QueueManager {
         waker: new Waker(this.#clock),
         stopping: false,
         running: undefined,
+        cleanGeneration: this.#series.generation,
       });
     }
     this.#shards = shards;
@@ -269,11 +276,15 @@ export class QueueManager {
     this.#wakeCapacity();
     const st = this.stats;
     const n0 = b.length;
-    // Series forgotten since (a checkpoint came between) cannot be sent: drop their samples.
+    // Series forgotten since (a checkpoint came between) cannot be sent: drop their samples. Only
+    // needed while the shard holds samples queued before the last series reset.
+    const gen = this.#series.generation;
+    const check = s.cleanGeneration !== gen;
+    if (s.buf.length === 0) s.cleanGeneration = gen;
     let n = 0;
     let highest = 0;
     for (let i = 0; i < n0; i++) {
-      if (this.#series.get(b.refs[i]!) === undefined) {
+      if (check && this.#series.get(b.refs[i]!) === undefined) {
         this.#release(b.marks[i]!);
         continue;
       }
@@ -287,7 +298,7 @@ export class QueueManager {
     st.samplesPending -= n0 - n;
     b.length = n;
     if (n === 0) return;
-    const body = snappyEncode(s.enc.encode(b, (ref) => this.#series.get(ref)));
+    const body = snappyEncode(s.enc.encode(b, this.#series));
     const outcome = await sendWithBackoff(
       this.#o.store,
       body,

@@ -15,6 +15,8 @@ export interface SentSeries {
   readonly v1Labels: Uint8Array;
   /** name, value, name, value... (sorted by name) for Remote Write 2.0's symbol table. */
   readonly flat: readonly string[];
+  /** Ids of `flat`'s strings in the store's string table (see `SeriesStore.strings`). */
+  symIds: Uint32Array;
   /** The metric name (`__name__`), '' when absent. */
   readonly metricName: string;
   /** Segment the series record was last seen in. */
@@ -23,6 +25,9 @@ export interface SentSeries {
   type: number;
   help: string;
   unit: string;
+  /** Ids of help and unit in the string table (0: empty). */
+  helpId: number;
+  unitId: number;
 }
 
 const METRIC_TYPES: Record<MetricType, number> = {
@@ -63,6 +68,9 @@ export class SeriesStore {
   readonly #relabel: readonly RelabelConfig[];
   readonly #w = new ProtoWriter(1024);
   readonly #lb = new LabelsBuilder();
+  #strings: string[] = [''];
+  #ids = new Map<string, number>([['', 0]]);
+  #generation = 0;
 
   constructor(externalLabels: Labels, relabelConfigs: readonly RelabelConfig[]) {
     this.#external = externalLabels;
@@ -72,6 +80,30 @@ export class SeriesStore {
   /** The series of `ref`; undefined when unknown or dropped (see `isDropped`). */
   get(ref: number): SentSeries | undefined {
     return this.#series.get(ref);
+  }
+
+  /**
+   * Every string of the series' labels, help and unit, by id: Remote Write 2.0 batches map ids to
+   * symbol refs with typed arrays instead of a string map per label. Id 0 is ''. Rebuilt (ids
+   * change) on `seriesReset`; valid until then.
+   */
+  get strings(): readonly string[] {
+    return this.#strings;
+  }
+
+  /** Changes whenever series are forgotten (and string ids renumbered). */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  #intern(s: string): number {
+    let id = this.#ids.get(s);
+    if (id === undefined) {
+      id = this.#strings.length;
+      this.#strings.push(s);
+      this.#ids.set(s, id);
+    }
+    return id;
   }
 
   /** Whether relabeling dropped series `ref`. */
@@ -108,14 +140,19 @@ export class SeriesStore {
         writeLabel(w, 1, n, v);
         flat.push(n, v);
       });
+      const symIds = new Uint32Array(flat.length);
+      for (let i = 0; i < flat.length; i++) symIds[i] = this.#intern(flat[i]!);
       this.#series.set(s.ref, {
         v1Labels: w.finish().slice(),
         flat,
+        symIds,
         metricName: ls.get('__name__'),
         segment,
         type: PbMetricType.UNKNOWN,
         help: '',
         unit: '',
+        helpId: 0,
+        unitId: 0,
       });
     }
   }
@@ -128,6 +165,8 @@ export class SeriesStore {
       s.type = metricTypeNumber(m.type);
       s.help = m.help;
       s.unit = m.unit;
+      s.helpId = this.#intern(m.help);
+      s.unitId = this.#intern(m.unit);
     }
   }
 
@@ -135,6 +174,15 @@ export class SeriesStore {
   seriesReset(segment: number): void {
     for (const [ref, s] of this.#series) if (s.segment < segment) this.#series.delete(ref);
     for (const [ref, seg] of this.#dropped) if (seg < segment) this.#dropped.delete(ref);
+    // Renumber the string table from the series left, so that strings of gone series go too.
+    this.#strings = [''];
+    this.#ids = new Map([['', 0]]);
+    for (const s of this.#series.values()) {
+      for (let i = 0; i < s.flat.length; i++) s.symIds[i] = this.#intern(s.flat[i]!);
+      s.helpId = this.#intern(s.help);
+      s.unitId = this.#intern(s.unit);
+    }
+    this.#generation++;
   }
 
   /** Metadata per metric family (first series seen of each name wins), for Remote Write 1.0. */
