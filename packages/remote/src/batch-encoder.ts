@@ -4,6 +4,8 @@
 // sample; grouping is what the spec allows and sends fewer bytes). Labels are copied from their
 // pre-encoded bytes (1.0) or interned once per series and batch (2.0).
 import { ProtoWriter } from './proto-writer.js';
+import { snappyEncode } from './snappy.js';
+import { maxEncodedLength } from './snappy-encoder.js';
 import type { SentSeries } from './series-store.js';
 import type { SampleBatch } from './shard-buffer.js';
 import { writeSample } from './write-request.js';
@@ -30,9 +32,21 @@ export class BatchEncoder {
   #order = new Float64Array(0);
   #refs = new Uint32Array(64);
   readonly #v2: boolean;
+  #compressed = new Uint8Array(0);
 
   constructor(v2: boolean) {
     this.#v2 = v2;
+  }
+
+  /**
+   * Encodes and snappy-compresses a batch (see `encode`). The bytes are a view of the encoder's
+   * buffer, valid until its next `encodeCompressed` (a shard sends one batch at a time).
+   */
+  encodeCompressed(b: SampleBatch, lookup: SeriesLookup): Uint8Array {
+    const raw = this.encode(b, lookup);
+    const max = maxEncodedLength(raw.length);
+    if (this.#compressed.length < max) this.#compressed = new Uint8Array(max + (max >>> 2));
+    return snappyEncode(raw, this.#compressed);
   }
 
   /**
@@ -47,8 +61,13 @@ export class BatchEncoder {
     while (k < n) k *= 2;
     if (this.#order.length < n) this.#order = new Float64Array(Math.max(n, 16));
     const order = this.#order.subarray(0, n);
-    for (let i = 0; i < n; i++) order[i] = b.refs[i]! * k + i;
-    order.sort();
+    let sorted = true;
+    for (let i = 0; i < n; i++) {
+      order[i] = b.refs[i]! * k + i;
+      if (i > 0 && order[i]! < order[i - 1]!) sorted = false;
+    }
+    // Samples of one scrape come in ref order mostly: skip the sort then.
+    if (!sorted) order.sort();
     return this.#v2 ? this.#encodeV2(b, order, k, lookup) : this.#encodeV1(b, order, k, lookup);
   }
 

@@ -2,6 +2,7 @@
 // updateShardsLoop, shouldReshard, reshardLoop, shards.runShard, sendSamples, metadata sending):
 // one remote_write endpoint fed by a WAL watcher, its samples spread over shards by series,
 // batched, sent with retries, and the number of shards adapted to the measured throughput.
+import { setMaxListeners } from 'node:events';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RemoteWriteConfig } from '@tsprom/config';
@@ -97,6 +98,8 @@ export class QueueManager {
     this.#series = new SeriesStore(o.externalLabels, o.cfg.writeRelabelConfigs);
     this.#marks = new MarkRing(resume);
     this.#savedPosition = resume;
+    // Every send in flight (one per shard, up to max_shards) and every wait listens to it.
+    setMaxListeners(0, this.#abort.signal);
     const q = o.cfg.queueConfig;
     this.stats.shardsMin = q.minShards;
     this.stats.shardsMax = q.maxShards;
@@ -298,7 +301,8 @@ export class QueueManager {
     st.samplesPending -= n0 - n;
     b.length = n;
     if (n === 0) return;
-    const body = snappyEncode(s.enc.encode(b, this.#series));
+    // A view of the shard's buffer: reused only once this send is over.
+    const body = s.enc.encodeCompressed(b, this.#series);
     const outcome = await sendWithBackoff(
       this.#o.store,
       body,

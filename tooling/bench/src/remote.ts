@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@tsprom/config';
 import { Labels } from '@tsprom/labels';
-import { BatchEncoder, QueueManager, SeriesStore, snappyEncode, WriteClient } from '@tsprom/remote';
+import { BatchEncoder, QueueManager, SeriesStore, WriteClient } from '@tsprom/remote';
 import { HTTPClient } from '@tsprom/scrape';
 import { DB } from '@tsprom/tsdb';
 import { report, runSuite } from './harness.js';
@@ -86,13 +86,13 @@ function encodeCases() {
       name: 'remote: encode 1.0 batch + snappy',
       unitsPerOp: n,
       unit: 'samples',
-      fn: () => snappyEncode(v1.encode(batch, lookup)).length,
+      fn: () => v1.encodeCompressed(batch, lookup).length,
     },
     {
       name: 'remote: encode 2.0 batch + snappy',
       unitsPerOp: n,
       unit: 'samples',
-      fn: () => snappyEncode(v2.encode(batch, lookup)).length,
+      fn: () => v2.encodeCompressed(batch, lookup).length,
     },
   ];
 }
