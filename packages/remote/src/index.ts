@@ -85,4 +85,9 @@ export {
   WriteClient,
   WriteRejectedError,
 } from './write-client.js';
-export { remoteWriteHash, WriteStorage, type WriteStorageOptions } from './write-storage.js';
+export {
+  remoteWriteHash,
+  UnsupportedRemoteWriteConfigError,
+  WriteStorage,
+  type WriteStorageOptions,
+} from './write-storage.js';

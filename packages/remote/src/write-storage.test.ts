@@ -2,7 +2,7 @@ import { Labels } from '@tsprom/labels';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { remoteWriteConfig, WalFixture } from './testing/wal-fixture.js';
 import type { StoreFn } from './write-client.js';
-import { WriteStorage } from './write-storage.js';
+import { UnsupportedRemoteWriteConfigError, WriteStorage } from './write-storage.js';
 
 let wal: WalFixture;
 beforeEach(async () => {
@@ -13,6 +13,14 @@ afterEach(async () => {
 });
 
 describe('WriteStorage.applyConfig', () => {
+  it('refuses entries whose authentication it cannot do, naming the entry', async () => {
+    const ws = new WriteStorage({ walDir: wal.walDir });
+    const cfg = remoteWriteConfig('http://127.0.0.1:1/sig', 'sigv4:\n  region: eu-west-1');
+    await expect(ws.applyConfig([cfg], Labels.EMPTY)).rejects.toThrow(UnsupportedRemoteWriteConfigError);
+    await expect(ws.applyConfig([cfg], Labels.EMPTY)).rejects.toThrow(/127\.0\.0\.1:1\/sig: sigv4/);
+    expect(ws.queues()).toEqual([]);
+  });
+
   it('keeps unchanged queues on reload, replaces changed ones, stops removed ones', async () => {
     const opened: string[] = [];
     const closed: string[] = [];

@@ -50,7 +50,22 @@ export function remoteWriteHash(cfg: RemoteWriteConfig, externalLabels: Labels):
   return createHash('md5').update(stableJSON(cfg)).update(externalLabels.toString()).digest('hex');
 }
 
+/** A remote_write entry asks for something this sender cannot do (SigV4, Azure AD, Google IAM auth). */
+export class UnsupportedRemoteWriteConfigError extends Error {
+  override readonly name = 'UnsupportedRemoteWriteConfigError';
+  constructor(
+    readonly url: string,
+    readonly feature: string,
+  ) {
+    super(`remote_write to ${url}: ${feature} is not supported by this sender`);
+  }
+}
+
 async function defaultStore(cfg: RemoteWriteConfig): Promise<{ store: StoreFn; close(): Promise<void> }> {
+  // Sending without the signature the entry asks for would only be refused: say so up front.
+  if (cfg.sigv4 !== undefined) throw new UnsupportedRemoteWriteConfigError(cfg.url, 'sigv4');
+  if (cfg.azureAD !== undefined) throw new UnsupportedRemoteWriteConfigError(cfg.url, 'azuread');
+  if (cfg.googleIAM !== undefined) throw new UnsupportedRemoteWriteConfigError(cfg.url, 'google_iam');
   const http = await HTTPClient.create(cfg.httpClientConfig);
   const client = new WriteClient(cfg, http);
   return { store: client.store, close: () => http.close() };
