@@ -5,6 +5,7 @@ import { run as promql } from './promql.js';
 import { run as promqlParse } from './promql-parse.js';
 import { run as promqlLoop } from './promql-loop.js';
 import { run as rules } from './rules.js';
+import { run as remote } from './remote.js';
 import { run as scrape } from './scrape.js';
 import { run as server } from './server.js';
 import { run as textparse } from './textparse.js';
@@ -28,5 +29,6 @@ export const suites: Record<string, () => void | Promise<void>> = {
   textparse,
   scrape,
   rules,
+  remote,
   server,
 };
