@@ -2,6 +2,7 @@
 import type { Command } from './command.js';
 import { checkConfigCommand } from './commands/check-config.js';
 import { checkMetrics } from './commands/check-metrics.js';
+import { checkRules } from './commands/check-rules.js';
 import { checkWebConfig } from './commands/check-web-config.js';
 import { promqlConformance } from './commands/promql-conformance.js';
 import { promqlTest } from './commands/promql-test.js';
@@ -14,6 +15,7 @@ import { tsdbList } from './commands/tsdb-list.js';
 export const commands: readonly Command[] = [
   checkConfigCommand,
   checkWebConfig,
+  checkRules,
   checkMetrics,
   queryInstant,
   queryRange,
