@@ -4,12 +4,11 @@
 // config files, credential and TLS files, file_sd files. The targets of static configs (always) and
 // of file_sd files (unless --syntax-only) must make targets under their job's relabeling, as the
 // scrape pool makes them. Prints promtool's lines and exits 1 when a file fails.
-import { access, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import {
   type Config,
   ConfigError,
   glob,
-  type GlobFS,
   type HTTPClientConfig,
   loadConfigFile,
   loadScrapeConfigFiles,
@@ -21,6 +20,7 @@ import { readTargetGroupFile } from '@tsprom/discovery/file';
 import { LabelsBuilder } from '@tsprom/labels';
 import { targetsFromGroup } from '@tsprom/scrape';
 import { type Command, type CommandIO, UsageError } from '../command.js';
+import { nodeGlobFS } from '../glob-fs.js';
 
 interface CheckConfigArgs {
   files: string[];
@@ -61,18 +61,6 @@ async function fileExists(file: string): Promise<string | undefined> {
     return statError(file, err);
   }
 }
-
-const fsForGlob: GlobFS = {
-  exists: async (p) => {
-    try {
-      await access(p);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  readdir: async (p) => (await import('node:fs/promises')).readdir(p),
-};
 
 /** A check that failed: promtool prints `  FAILED: <message>`. */
 class CheckFailed extends Error {
@@ -134,7 +122,7 @@ async function checkFileSD(
   for (const sd of sds) {
     if (!(sd.config instanceof FileSDConfig)) continue;
     for (const pattern of sd.config.files) {
-      const files = await glob(pattern, fsForGlob);
+      const files = await glob(pattern, nodeGlobFS);
       if (files.length === 0) {
         io.stdout(`  WARNING: file ${JSON.stringify(pattern)} for file_sd in ${where} does not exist\n`);
         continue;
@@ -180,7 +168,7 @@ async function checkConfig(file: string, args: CheckConfigArgs, io: CommandIO): 
   const ruleFiles: string[] = [];
   if (!args.syntaxOnly) {
     for (const rf of cfg.ruleFiles) {
-      const matches = await glob(rf, fsForGlob);
+      const matches = await glob(rf, nodeGlobFS);
       // An explicit file (no `*`) must exist.
       if (!rf.includes('*')) {
         if (matches.length === 0) throw new CheckFailed(`${JSON.stringify(rf)} does not point to an existing file`);
