@@ -17,3 +17,25 @@ export {
 } from './rulefmt/rulefmt.js';
 export type { NodePos } from './rulefmt/yaml-tree.js';
 export type { RulesFS } from './rules-fs.js';
+
+// Rules and groups
+export { type Alert, AlertState, alertNeedsSending } from './alert.js';
+export {
+  ALERTS_FOR_STATE_METRIC,
+  ALERTS_METRIC,
+  AlertingRule,
+  type AlertingRuleOptions,
+  type NotifyFunc,
+  RESOLVED_RETENTION_MS,
+  type TemplateErrorHandler,
+} from './alerting-rule.js';
+export { Group, type GroupOptions, groupKey } from './group.js';
+export type { GroupContext, RulesLogger } from './group-context.js';
+export { restoreForState } from './group-restore.js';
+export { Manager, type ManagerOptions, RuleLoadError } from './manager.js';
+export { engineQueryFunc, type QueryFunc, RuleResultTypeError } from './query-func.js';
+export { DuplicateLabelsetError, RecordingRule, RuleLimitError } from './recording-rule.js';
+export { type Rule, type RuleEvalContext, RuleHealth } from './rule.js';
+export { GroupCounters, type RuleMetricFamily, RuleMetrics } from './rule-metrics.js';
+export { type Scheduler, systemScheduler } from './scheduler.js';
+export { SlidingSummary } from './sliding-summary.js';
