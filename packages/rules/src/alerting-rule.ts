@@ -86,6 +86,9 @@ export class AlertingRule implements Rule {
           timestampMs: tMs,
           queryFunc: templateQuery,
           externalURL: ctx.externalURL,
+          // A label the sample lacks expands to '' (`{{ $labels.nope | toUpper }}` too), as in
+          // Prometheus's alert templates, not to text/template's default `<no value>`.
+          options: ['missingkey=zero'],
         });
         try {
           return await ex.expand();
