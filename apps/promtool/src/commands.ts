@@ -7,6 +7,7 @@ import { checkWebConfig } from './commands/check-web-config.js';
 import { promqlConformance } from './commands/promql-conformance.js';
 import { promqlTest } from './commands/promql-test.js';
 import { queryInstant, queryLabels, queryRange, querySeries } from './commands/query.js';
+import { testRules } from './commands/test-rules.js';
 import { tsdbAnalyze } from './commands/tsdb-analyze.js';
 import { tsdbCreateBlocksFromOpenMetrics } from './commands/tsdb-create-blocks.js';
 import { tsdbDump } from './commands/tsdb-dump.js';
@@ -23,6 +24,7 @@ export const commands: readonly Command[] = [
   queryLabels,
   promqlTest,
   promqlConformance,
+  testRules,
   tsdbAnalyze,
   tsdbList,
   tsdbDump,
