@@ -54,6 +54,8 @@ describe.runIf(have)('tspromtool test rules matches promtool 2.42', () => {
     ['rule-file-errors.yml'],
     ['eval-error.yml'],
     ['run-filter.yml'],
+    ['group-order.yml'],
+    ['group-order-reversed.yml'],
   ])('test rules %s', async (name) => {
     const args = ['test', 'rules', f(name)];
     expect(await ours(args)).toEqual(theirs(args));
@@ -120,6 +122,30 @@ describe('tspromtool test rules', () => {
     const both = await ours(['test', 'rules', '--run=nothing', '--run=other', file]);
     expect(both.code).toBe(1);
     expect(both.stderr).toContain('exp: {__name__="up", instance="x", job="a"} 3E+00');
+  });
+
+  it('starts a test group at start_timestamp (Prometheus 3)', async () => {
+    const file = f('start-timestamp.yml');
+    expect(await ours(['test', 'rules', file])).toEqual({
+      stdout: `Unit Testing:  ${file}\n  SUCCESS\n\n`,
+      stderr: '',
+      code: 0,
+    });
+    if (have) expect(theirs(['test', 'rules', file]).stderr).toContain('field start_timestamp not found');
+  });
+
+  it('lets fuzzy_compare ignore the last bit of the mantissa (Prometheus 3)', async () => {
+    const file = f('fuzzy.yml');
+    expect((await ours(['test', 'rules', file])).code).toBe(0);
+    const strict = await ours(['test', 'rules', f('fuzzy-strict.yml')]);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toContain('exp: {} 3E-01\n        got: {} 3.0000000000000004E-01');
+  });
+
+  it('refuses native histogram input series rather than testing without them', async () => {
+    const r = await ours(['test', 'rules', f('histogram-input.yml')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('  FAILED:\ninput series up: native histogram samples are not supported\n');
   });
 
   it('needs a file', async () => {
