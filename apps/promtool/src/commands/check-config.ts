@@ -3,7 +3,8 @@
 // as Prometheus 3 does, then (unless --syntax-only) checks the files it names: rule files, scrape
 // config files, credential and TLS files, file_sd files. The targets of static configs (always) and
 // of file_sd files (unless --syntax-only) must make targets under their job's relabeling, as the
-// scrape pool makes them. Prints promtool's lines and exits 1 when a file fails.
+// scrape pool makes them. Then each rule file it names is checked as `check rules` checks it
+// (with --lint and --lint-fatal). Prints promtool's lines and exits as `check rules` does.
 import { stat } from 'node:fs/promises';
 import {
   type Config,
@@ -21,15 +22,18 @@ import { LabelsBuilder } from '@tsprom/labels';
 import { targetsFromGroup } from '@tsprom/scrape';
 import { type Command, type CommandIO, UsageError } from '../command.js';
 import { nodeGlobFS } from '../glob-fs.js';
+import { checkRuleFiles, exitCode, type LintConfig, parseLintFlags } from './check-rules.js';
 
 interface CheckConfigArgs {
   files: string[];
   syntaxOnly: boolean;
   agent: boolean;
+  lint: LintConfig;
 }
 
-function parseArgs(args: string[]): CheckConfigArgs {
-  const out: CheckConfigArgs = { files: [], syntaxOnly: false, agent: false };
+function parseArgs(argv: string[], io: CommandIO): CheckConfigArgs {
+  const { lint, rest: args } = parseLintFlags(argv, io);
+  const out: CheckConfigArgs = { files: [], syntaxOnly: false, agent: false, lint };
   for (const a of args) {
     if (a === '--syntax-only') out.syntaxOnly = true;
     else if (a === '--agent') out.agent = true;
@@ -203,7 +207,7 @@ async function checkConfig(file: string, args: CheckConfigArgs, io: CommandIO): 
 }
 
 async function run(argv: string[], io: CommandIO): Promise<number> {
-  const args = parseArgs(argv);
+  const args = parseArgs(argv, io);
   for (const f of args.files) {
     // kingpin's ExistingFiles: checked before anything runs.
     try {
@@ -213,19 +217,26 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
     }
   }
   let failed = false;
+  let hasErrors = false;
   for (const f of args.files) {
+    let ruleFiles: string[] = [];
     try {
-      const ruleFiles = await checkConfig(f, args, io);
+      ruleFiles = await checkConfig(f, args, io);
       if (ruleFiles.length > 0) io.stdout(`  SUCCESS: ${ruleFiles.length} rule files found\n`);
       io.stdout(` SUCCESS: ${f} is valid prometheus config file syntax\n`);
     } catch (err) {
       if (!(err instanceof CheckFailed)) throw err;
       io.stderr(`  FAILED: ${err.message}\n`);
       failed = true;
+      hasErrors = true;
     }
     io.stdout('\n');
+    // Then the rule files the configuration names, as `check rules` checks them.
+    const rules = await checkRuleFiles(ruleFiles, args.lint, io);
+    failed ||= rules.failed;
+    hasErrors ||= rules.hasErrors;
   }
-  return failed ? 1 : 0;
+  return exitCode(failed, hasErrors, args.lint);
 }
 
 export const checkConfigCommand: Command = {
@@ -238,6 +249,11 @@ export const checkConfigCommand: Command = {
       help: 'Only check the config file syntax, ignoring file and content validation referenced in the config',
     },
     { flag: '--agent', help: 'Check config file for Prometheus in Agent mode.' },
+    {
+      flag: '--lint="duplicate-rules"',
+      help: 'Linting checks to apply to the rules specified in the config. Available options are: all, duplicate-rules, none. Use --lint=none to disable linting',
+    },
+    { flag: '--lint-fatal', help: 'Make lint errors exit with exit code 3.' },
   ],
   args: [{ arg: '<config-files>', help: 'The config files to check.' }],
   run,

@@ -76,6 +76,19 @@ describe.runIf(have)('tspromtool check rules matches promtool 2.42', () => {
     expect(got).toEqual(want);
   });
 
+  it.each([
+    [[f('config-rules.yml')], []],
+    [['--lint-fatal', f('config-rules.yml')], []],
+    [['--lint=none', f('config-rules.yml'), f('config-rules-bad.yml')], [f('bad-expr.yml')]],
+    [['--syntax-only', f('config-rules-bad.yml')], []],
+  ])('check config %j checks the rule files it names', async (args, failing) => {
+    // promtool 2.42's check config indented each rule file error by five spaces; Prometheus 3
+    // prints them as check rules does.
+    const want = as3(theirs(['check', 'config', ...args]), failing);
+    want.stderr = want.stderr.replace(/^ {5}/gm, '');
+    expect(await ours(['check', 'config', ...args])).toEqual(want);
+  });
+
   it('reports malformed YAML twice, as rulefmt.Parse fails both its decodings', async () => {
     // The YAML parsers word the error differently (and 2.42 counts the line from the block's
     // start): only the shape of the report is compared.

@@ -16,7 +16,7 @@ const LINT_ERROR = 3;
 
 /** The lint settings of `--lint` and `--lint-fatal`. */
 // Prometheus: cmd/promtool/main.go rulesLintConfig
-interface LintConfig {
+export interface LintConfig {
   all: boolean;
   duplicateRules: boolean;
   fatal: boolean;
@@ -27,8 +27,13 @@ interface CheckRulesArgs {
   lint: LintConfig;
 }
 
-function parseArgs(args: string[], io: CommandIO): CheckRulesArgs {
-  const files: string[] = [];
+/**
+ * Takes `--lint`/`--lint=…` and `--lint-fatal` out of `args` (the rest is returned) and makes the
+ * lint settings, warning on stdout of an unknown lint option as promtool does.
+ */
+// Prometheus: cmd/promtool/main.go newRulesLintConfig
+export function parseLintFlags(args: readonly string[], io: CommandIO): { lint: LintConfig; rest: string[] } {
+  const rest: string[] = [];
   let lint = 'duplicate-rules';
   let fatal = false;
   for (let i = 0; i < args.length; i++) {
@@ -39,17 +44,21 @@ function parseArgs(args: string[], io: CommandIO): CheckRulesArgs {
       const v = args[++i];
       if (v === undefined) throw new UsageError("expected argument for flag '--lint'");
       lint = v;
-    } else if (a.startsWith('--')) throw new UsageError(`unknown long flag '${a}'`);
-    else files.push(a);
+    } else rest.push(a);
   }
   const ls: LintConfig = { all: false, duplicateRules: false, fatal };
-  // Prometheus: cmd/promtool/main.go newRulesLintConfig
   for (const setting of lint.split(',')) {
     if (setting === 'all') ls.all = true;
     else if (setting === 'duplicate-rules') ls.duplicateRules = true;
     else if (setting !== 'none') io.stdout(`WARNING: unknown lint option ${setting}\n`);
   }
-  return { files, lint: ls };
+  return { lint: ls, rest };
+}
+
+function parseArgs(args: string[], io: CommandIO): CheckRulesArgs {
+  const { lint, rest } = parseLintFlags(args, io);
+  for (const a of rest) if (a.startsWith('--')) throw new UsageError(`unknown long flag '${a}'`);
+  return { files: rest, lint };
 }
 
 /** A rule's identity for the duplicate lint: its alert or record name and its labels. */
@@ -116,8 +125,8 @@ function parseErrors(errors: readonly RuleFileError[]): RuleFileError[] {
   return [...errors];
 }
 
-/** What checking one input found. */
-interface Outcome {
+/** What checking rule files found: any problem, and any that is not a lint problem. */
+export interface Outcome {
   failed: boolean;
   hasErrors: boolean;
 }
@@ -165,23 +174,34 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
       return FAILURE;
     }
     note(checkText(text, undefined, args.lint, io));
-  } else {
-    for (const f of args.files) {
-      io.stdout(`Checking ${f}\n`);
-      let text: string;
-      try {
-        text = await readFile(f, 'utf8');
-      } catch (err) {
-        io.stderr(`  FAILED:\n${f}: read ${f}: ${goError(err)}\n`);
-        note({ failed: true, hasErrors: true });
-        continue;
-      }
-      note(checkText(text, f, args.lint, io));
-    }
-  }
+  } else note(await checkRuleFiles(args.files, args.lint, io));
+  return exitCode(failed, hasErrors, args.lint);
+}
+
+/** promtool's exit code: 1 for errors, 3 for lint problems alone under --lint-fatal, else 0. */
+export function exitCode(failed: boolean, hasErrors: boolean, ls: LintConfig): number {
   if (failed && hasErrors) return FAILURE;
-  if (failed && args.lint.fatal) return LINT_ERROR;
+  if (failed && ls.fatal) return LINT_ERROR;
   return SUCCESS;
+}
+
+/** Checks rule files in order, printing `Checking <file>` and what it found for each. */
+// Prometheus: cmd/promtool/main.go checkRules
+export async function checkRuleFiles(files: readonly string[], ls: LintConfig, io: CommandIO): Promise<Outcome> {
+  const out: Outcome = { failed: false, hasErrors: false };
+  for (const f of files) {
+    io.stdout(`Checking ${f}\n`);
+    let o: Outcome;
+    try {
+      o = checkText(await readFile(f, 'utf8'), f, ls, io);
+    } catch (err) {
+      io.stderr(`  FAILED:\n${f}: read ${f}: ${goError(err)}\n`);
+      o = { failed: true, hasErrors: true };
+    }
+    out.failed ||= o.failed;
+    out.hasErrors ||= o.hasErrors;
+  }
+  return out;
 }
 
 export const checkRules: Command = {
