@@ -20,6 +20,7 @@ import { FileSDConfig, newSDRegistry, parseTargetGroup, type TargetGroup } from 
 import { readTargetGroupFile } from '@tsprom/discovery/file';
 import { LabelsBuilder } from '@tsprom/labels';
 import { targetsFromGroup } from '@tsprom/scrape';
+import { checkExistingFiles } from '../existing-files.js';
 import { type Command, type CommandIO, UsageError } from '../command.js';
 import { nodeGlobFS } from '../glob-fs.js';
 import { checkRuleFiles, exitCode, type LintConfig, parseLintFlags } from './check-rules.js';
@@ -208,14 +209,7 @@ async function checkConfig(file: string, args: CheckConfigArgs, io: CommandIO): 
 
 async function run(argv: string[], io: CommandIO): Promise<number> {
   const args = parseArgs(argv, io);
-  for (const f of args.files) {
-    // kingpin's ExistingFiles: checked before anything runs.
-    try {
-      await stat(f);
-    } catch {
-      throw new UsageError(`path '${f}' does not exist`);
-    }
-  }
+  await checkExistingFiles(args.files);
   let failed = false;
   let hasErrors = false;
   for (const f of args.files) {

@@ -69,6 +69,7 @@ describe.runIf(have)('tspromtool check rules matches promtool 2.42', () => {
     [[f('unknown-field.yml')], [f('unknown-field.yml')]],
     [['--lint-fatal', f('good.yml'), f('bad-expr.yml'), f('dup.yml')], [f('bad-expr.yml')]],
     [[f('good.yml'), f('missing.yml')], []],
+    [[f('good.yml'), dir], []],
   ];
   it.each(cases)('check rules %j', async (args, failing) => {
     const want = as3(theirs(['check', 'rules', ...args]), failing);

@@ -3,9 +3,10 @@
 // counts its rules and, with the duplicate-rules lint, reports rules sharing a name and label set.
 // With no file it reads the rules from standard input (Prometheus 3). Exit codes: 1 when a file has
 // errors, 3 when the only problems are lint problems and --lint-fatal is set, else 0.
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { compareStrings, Labels } from '@tsprom/labels';
 import { parseRules, type RuleFileError, type RuleGroups, RuleFileSyntaxError } from '@tsprom/rules';
+import { checkExistingFiles } from '../existing-files.js';
 import { type Command, type CommandIO, UsageError } from '../command.js';
 import { goError } from '../go-errors.js';
 import { readInput } from '../read-input.js';
@@ -150,14 +151,7 @@ function checkText(text: string, file: string | undefined, ls: LintConfig, io: C
 
 async function run(argv: string[], io: CommandIO): Promise<number> {
   const args = parseArgs(argv, io);
-  for (const f of args.files) {
-    // kingpin's ExistingFiles: checked before anything runs.
-    try {
-      await stat(f);
-    } catch {
-      throw new UsageError(`path '${f}' does not exist`);
-    }
-  }
+  await checkExistingFiles(args.files);
   let failed = false;
   let hasErrors = false;
   const note = (o: Outcome): void => {

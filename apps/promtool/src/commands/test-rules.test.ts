@@ -104,9 +104,10 @@ describe.runIf(have)('tspromtool test rules matches promtool 2.42', () => {
     });
   });
 
-  it('refuses a missing file before testing anything, as kingpin does', async () => {
-    const args = ['test', 'rules', f('pass.yml'), f('missing.yml')];
+  it.each([['missing.yml'], ['../rules-test']])('refuses %s before testing anything, as kingpin does', async (name) => {
+    const args = ['test', 'rules', f('pass.yml'), f(name)];
     const want = theirs(args);
+    expect(want.code).toBe(1);
     expect(await ours(args)).toEqual({ ...want, stderr: want.stderr.replace(/^promtool:/, 'tspromtool:') });
   });
 });

@@ -1,6 +1,6 @@
 // Prometheus: cmd/promtool/main.go (`promtool test rules`): unit tests for rules, see
 // rules-unit-test.ts.
-import { stat } from 'node:fs/promises';
+import { checkExistingFiles } from '../existing-files.js';
 import { type Command, type CommandIO, UsageError } from '../command.js';
 import { rulesUnitTest } from './rules-unit-test.js';
 
@@ -18,14 +18,7 @@ async function run(args: string[], io: CommandIO): Promise<number> {
     else files.push(a);
   }
   if (files.length === 0) throw new UsageError("required argument 'test-rule-file' not provided");
-  for (const f of files) {
-    // kingpin's ExistingFiles: checked before anything runs.
-    try {
-      await stat(f);
-    } catch {
-      throw new UsageError(`path '${f}' does not exist`);
-    }
-  }
+  await checkExistingFiles(files);
   let runRe: RegExp | undefined;
   if (runPatterns.length > 0) {
     try {
