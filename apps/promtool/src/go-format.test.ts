@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { goBase2Bytes, goDuration, goTimeUTC, tabwrite } from './go-format.js';
+import { goBase2Bytes, goDuration, goFormatFloatE, goQuote, goTimeUTC, tabwrite } from './go-format.js';
 
 it.each([
   [0, '0s'],
@@ -40,4 +40,26 @@ it('formats times, sizes and tab-aligned columns as promtool does', () => {
       2,
     ),
   ).toBe('BLOCK ULID                  MIN TIME     SIZE\n01M96F0N6N78FBZ7C7MJWBBQ5E  1000000      896\n');
+});
+
+it.each([
+  [4, '4E+00'],
+  [-2.5, '-2.5E+00'],
+  [0.0166, '1.66E-02'],
+  [1 / 60, '1.6666666666666666E-02'],
+  [18, '1.8E+01'],
+  [1e300, '1E+300'],
+  [5e-324, '5E-324'],
+  [0, '0E+00'],
+  [-0, '-0E+00'],
+  [Number.NaN, 'NaN'],
+  [Number.POSITIVE_INFINITY, '+Inf'],
+  [Number.NEGATIVE_INFINITY, '-Inf'],
+])('goFormatFloatE(%d) = %s', (v, s) => {
+  expect(goFormatFloatE(v)).toBe(s);
+});
+
+it('quotes as Go %q does', () => {
+  expect(goQuote('up{job="a"}')).toBe('"up{job=\\"a\\"}"');
+  expect(goQuote('a\nb\t\u0001é')).toBe('"a\\nb\\t\\x01é"');
 });

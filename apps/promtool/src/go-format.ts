@@ -64,3 +64,29 @@ export function tabwrite(rows: readonly (readonly string[])[], minWidth: number,
   }
   return out;
 }
+
+/** Go's %q of a string: double quotes with Go's escapes (printable Unicode kept). */
+export function goQuote(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (ch === '"' || ch === '\\') out += `\\${ch}`;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\t') out += '\\t';
+    else if (ch === '\r') out += '\\r';
+    else if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).padStart(2, '0')}`;
+    else out += ch;
+  }
+  return `${out}"`;
+}
+
+/** Go's strconv.FormatFloat(v, 'E', -1, 64): `4E+00`, `-2.5E+00`, `1.66E-02`, `+Inf`, `NaN`. */
+export function goFormatFloatE(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Number.POSITIVE_INFINITY) return '+Inf';
+  if (v === Number.NEGATIVE_INFINITY) return '-Inf';
+  const [mant, exp] = v.toExponential().split('e') as [string, string];
+  const e = Number(exp);
+  const sign = Object.is(v, -0) ? '-' : '';
+  return `${sign}${mant.toUpperCase()}E${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+}

@@ -3,13 +3,13 @@
 // as Prometheus 3 does, then (unless --syntax-only) checks the files it names: rule files, scrape
 // config files, credential and TLS files, file_sd files. The targets of static configs (always) and
 // of file_sd files (unless --syntax-only) must make targets under their job's relabeling, as the
-// scrape pool makes them. Prints promtool's lines and exits 1 when a file fails.
-import { access, stat } from 'node:fs/promises';
+// scrape pool makes them. Then each rule file it names is checked as `check rules` checks it
+// (with --lint and --lint-fatal). Prints promtool's lines and exits as `check rules` does.
+import { stat } from 'node:fs/promises';
 import {
   type Config,
   ConfigError,
   glob,
-  type GlobFS,
   type HTTPClientConfig,
   loadConfigFile,
   loadScrapeConfigFiles,
@@ -20,16 +20,21 @@ import { FileSDConfig, newSDRegistry, parseTargetGroup, type TargetGroup } from 
 import { readTargetGroupFile } from '@tsprom/discovery/file';
 import { LabelsBuilder } from '@tsprom/labels';
 import { targetsFromGroup } from '@tsprom/scrape';
+import { checkExistingFiles } from '../existing-files.js';
 import { type Command, type CommandIO, UsageError } from '../command.js';
+import { nodeGlobFS } from '../glob-fs.js';
+import { checkRuleFiles, exitCode, type LintConfig, parseLintFlags } from './check-rules.js';
 
 interface CheckConfigArgs {
   files: string[];
   syntaxOnly: boolean;
   agent: boolean;
+  lint: LintConfig;
 }
 
-function parseArgs(args: string[]): CheckConfigArgs {
-  const out: CheckConfigArgs = { files: [], syntaxOnly: false, agent: false };
+function parseArgs(argv: string[], io: CommandIO): CheckConfigArgs {
+  const { lint, rest: args } = parseLintFlags(argv, io);
+  const out: CheckConfigArgs = { files: [], syntaxOnly: false, agent: false, lint };
   for (const a of args) {
     if (a === '--syntax-only') out.syntaxOnly = true;
     else if (a === '--agent') out.agent = true;
@@ -61,18 +66,6 @@ async function fileExists(file: string): Promise<string | undefined> {
     return statError(file, err);
   }
 }
-
-const fsForGlob: GlobFS = {
-  exists: async (p) => {
-    try {
-      await access(p);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  readdir: async (p) => (await import('node:fs/promises')).readdir(p),
-};
 
 /** A check that failed: promtool prints `  FAILED: <message>`. */
 class CheckFailed extends Error {
@@ -134,7 +127,7 @@ async function checkFileSD(
   for (const sd of sds) {
     if (!(sd.config instanceof FileSDConfig)) continue;
     for (const pattern of sd.config.files) {
-      const files = await glob(pattern, fsForGlob);
+      const files = await glob(pattern, nodeGlobFS);
       if (files.length === 0) {
         io.stdout(`  WARNING: file ${JSON.stringify(pattern)} for file_sd in ${where} does not exist\n`);
         continue;
@@ -180,7 +173,7 @@ async function checkConfig(file: string, args: CheckConfigArgs, io: CommandIO): 
   const ruleFiles: string[] = [];
   if (!args.syntaxOnly) {
     for (const rf of cfg.ruleFiles) {
-      const matches = await glob(rf, fsForGlob);
+      const matches = await glob(rf, nodeGlobFS);
       // An explicit file (no `*`) must exist.
       if (!rf.includes('*')) {
         if (matches.length === 0) throw new CheckFailed(`${JSON.stringify(rf)} does not point to an existing file`);
@@ -215,29 +208,29 @@ async function checkConfig(file: string, args: CheckConfigArgs, io: CommandIO): 
 }
 
 async function run(argv: string[], io: CommandIO): Promise<number> {
-  const args = parseArgs(argv);
-  for (const f of args.files) {
-    // kingpin's ExistingFiles: checked before anything runs.
-    try {
-      await stat(f);
-    } catch {
-      throw new UsageError(`path '${f}' does not exist`);
-    }
-  }
+  const args = parseArgs(argv, io);
+  await checkExistingFiles(args.files);
   let failed = false;
+  let hasErrors = false;
   for (const f of args.files) {
+    let ruleFiles: string[] = [];
     try {
-      const ruleFiles = await checkConfig(f, args, io);
+      ruleFiles = await checkConfig(f, args, io);
       if (ruleFiles.length > 0) io.stdout(`  SUCCESS: ${ruleFiles.length} rule files found\n`);
       io.stdout(` SUCCESS: ${f} is valid prometheus config file syntax\n`);
     } catch (err) {
       if (!(err instanceof CheckFailed)) throw err;
       io.stderr(`  FAILED: ${err.message}\n`);
       failed = true;
+      hasErrors = true;
     }
     io.stdout('\n');
+    // Then the rule files the configuration names, as `check rules` checks them.
+    const rules = await checkRuleFiles(ruleFiles, args.lint, io);
+    failed ||= rules.failed;
+    hasErrors ||= rules.hasErrors;
   }
-  return failed ? 1 : 0;
+  return exitCode(failed, hasErrors, args.lint);
 }
 
 export const checkConfigCommand: Command = {
@@ -250,6 +243,11 @@ export const checkConfigCommand: Command = {
       help: 'Only check the config file syntax, ignoring file and content validation referenced in the config',
     },
     { flag: '--agent', help: 'Check config file for Prometheus in Agent mode.' },
+    {
+      flag: '--lint="duplicate-rules"',
+      help: 'Linting checks to apply to the rules specified in the config. Available options are: all, duplicate-rules, none. Use --lint=none to disable linting',
+    },
+    { flag: '--lint-fatal', help: 'Make lint errors exit with exit code 3.' },
   ],
   args: [{ arg: '<config-files>', help: 'The config files to check.' }],
   run,

@@ -2,6 +2,7 @@
 // exposition read from stdin with promlint; exit 3 when it has problems, 1 when it does not parse.
 import type { Command, CommandIO } from '../command.js';
 import { UsageError } from '../command.js';
+import { readInput } from '../read-input.js';
 import { cardinalities, lint, readFamilies, TextFormatError } from './promlint.js';
 
 const SUCCESS = 0;
@@ -15,14 +16,6 @@ function tabwrite(rows: readonly string[][]): string {
     for (let i = 0; i < r.length; i++) widths[i] = Math.max(widths[i] ?? 0, r[i]!.length + 4);
   }
   return rows.map((r) => `${r.map((c, i) => c.padEnd(widths[i]!)).join('')}\n`).join('');
-}
-
-/** Reads all of stdin (or the bytes a test hands over). */
-async function readInput(io: CommandIO): Promise<Uint8Array> {
-  if (io.readStdin !== undefined) return io.readStdin();
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return new Uint8Array(Buffer.concat(chunks));
 }
 
 /** `check metrics`: promtool's lint of an exposition on stdin. */
