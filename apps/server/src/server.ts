@@ -28,6 +28,7 @@ import {
 import { defaultSDRegistry, Manager as DiscoveryManager } from '@tsprom/discovery';
 import { Labels } from '@tsprom/labels';
 import { Engine } from '@tsprom/promql';
+import { ReadHandler, WriteHandler } from '@tsprom/remote';
 import { Manager as ScrapeManager } from '@tsprom/scrape';
 import { DB } from '@tsprom/tsdb';
 import type { BuildInfo } from './build-info.js';
@@ -186,7 +187,33 @@ export class Server {
       lookbackDeltaMs: s.lookbackDeltaMs,
       externalLabels: () => this.#config?.global.externalLabels ?? Labels.EMPTY,
     });
+    const remoteLog = init.logger.with({ component: 'remote' });
+    const remoteLogger = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) =>
+      remoteLog.log(level, msg, fields);
+    const writeHandler = s.enableRemoteWriteReceiver
+      ? new WriteHandler({
+          appendable: { appender: () => this.#openDB().appender() },
+          acceptedProtoMsgs: s.remoteWriteAcceptedMsgs,
+          logger: remoteLogger,
+        })
+      : undefined;
+    const readHandler = new ReadHandler({
+      queryable: {
+        querier: (mint, maxt) => this.#openDB().querier(mint, maxt),
+        chunkQuerier: (mint, maxt) => this.#openDB().chunkQuerier(mint, maxt),
+      },
+      externalLabels: () => this.#config?.global.externalLabels ?? Labels.EMPTY,
+      sampleLimit: s.remoteReadSampleLimit,
+      concurrentLimit: s.remoteReadConcurrentLimit,
+      maxBytesInFrame: s.remoteReadMaxBytesInFrame,
+      logger: remoteLogger,
+    });
     this.#web = new WebHandler({
+      remote: {
+        read: (req) => readHandler.handle(req),
+        write: writeHandler === undefined ? undefined : (req) => writeHandler.handle(req),
+        otlp: undefined,
+      },
       api: (req) => api(req),
       // Prometheus serves /federate only when ready, as the API.
       federate: (req) =>

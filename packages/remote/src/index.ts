@@ -45,3 +45,29 @@ export {
   type V2Sample,
   type V2TimeSeries,
 } from './write-v2.js';
+export {
+  chunkedFrame,
+  filterExtLabelsFromMatchers,
+  mergeLabels,
+  negotiateResponseType,
+  ReadHandler,
+  type ReadHandlerOptions,
+  ReadHTTPError,
+  streamChunkedReadResponses,
+  toQueryResult,
+} from './read-handler.js';
+export { InvalidSeriesLabelsError } from './receive-convert.js';
+export { httpError, noContent, type RemoteRequest, type RemoteResponse } from './receive-http.js';
+export {
+  parseProtoMsg,
+  ProtoMsgV1,
+  ProtoMsgV2,
+  type ReceiveLogger,
+  type RemoteWriteProtoMsg,
+  WriteHandler,
+  type WriteHandlerOptions,
+  type WriteResponseStats,
+  WrittenExemplarsHeader,
+  WrittenHistogramsHeader,
+  WrittenSamplesHeader,
+} from './receive-write-handler.js';
