@@ -4,6 +4,7 @@ import { run as labels } from './labels.js';
 import { run as promql } from './promql.js';
 import { run as promqlParse } from './promql-parse.js';
 import { run as promqlLoop } from './promql-loop.js';
+import { run as remoteReceive } from './remote-receive.js';
 import { run as scrape } from './scrape.js';
 import { run as server } from './server.js';
 import { run as textparse } from './textparse.js';
@@ -27,4 +28,5 @@ export const suites: Record<string, () => void | Promise<void>> = {
   textparse,
   scrape,
   server,
+  'remote-receive': remoteReceive,
 };
