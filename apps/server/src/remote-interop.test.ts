@@ -1,7 +1,7 @@
 // Interop: real Prometheus 2.42 scrapes a deterministic exporter and remote-writes into tsprom
 // (--web.enable-remote-write-receiver): every sample is queryable in tsprom as in Prometheus. A
 // second Prometheus, with no data of its own, reads tsprom through remote_read: its answers equal
-// tsprom's. Skipped with a reason when Prometheus is missing (fails under CI).
+// tsprom's; and a tsprom with no data reads the first Prometheus through remote_read. Skipped with a reason when Prometheus is missing (fails under CI).
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -117,6 +117,27 @@ describe('remote write and remote read with Prometheus 2.42', () => {
           expect(got).toEqual(want);
           expect(want.map((s) => s.metric.__name__)).toContain('interop_requests_total');
           expect(sampleCount(want)).toBeGreaterThan(15 * 10);
+
+          // The other way: a tsprom with no data of its own reads Prometheus through remote_read
+          // (Prometheus answers streamed XOR chunks, which tsprom asks for first).
+          const rrCfg = join(dir, 'tsprom-reader.yml');
+          await writeFile(
+            rrCfg,
+            [
+              'global:',
+              '  scrape_interval: 1h',
+              'remote_read:',
+              `  - url: ${prom.url}/api/v1/read`,
+              '    read_recent: true',
+              '',
+            ].join('\n'),
+          );
+          const tsReader = await startTsprom([`--config.file=${rrCfg}`, '--storage.tsdb.path=tsprom-reader-data'], dir);
+          try {
+            expect(await rawSamples(tsReader.url, time)).toEqual(want);
+          } finally {
+            expect(await tsReader.stop()).toBe(0);
+          }
         } finally {
           expect(await prom.stop()).toBe(0);
         }

@@ -71,3 +71,16 @@ export {
   WrittenHistogramsHeader,
   WrittenSamplesHeader,
 } from './receive-write-handler.js';
+export {
+  decodeChunkedStream,
+  decodeSamplesResponse,
+  HTTPReadClient,
+  type ReadClient,
+  RemoteReadError,
+} from './read-client.js';
+export {
+  addExternalLabels,
+  RemoteReadQueryable,
+  type RemoteReadQueryableOptions,
+  toQuery,
+} from './read-queryable.js';
