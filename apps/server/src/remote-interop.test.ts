@@ -191,3 +191,35 @@ describe('remote write and remote read with Prometheus 2.42', () => {
     },
   );
 });
+
+describe('remote endpoints of tsprom', () => {
+  it(
+    'answers /api/v1/write with 404 unless enabled, non-POST with 405, and a bad body to /api/v1/read with 400',
+    { timeout: 120_000 },
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'tsprom-remoteep-'));
+      const cfg = join(dir, 'tsprom.yml');
+      await writeFile(cfg, 'global:\n  scrape_interval: 1h\n');
+      const tsprom = await startTsprom([`--config.file=${cfg}`, '--storage.tsdb.path=data'], dir);
+      try {
+        const write = await fetch(`${tsprom.url}/api/v1/write`, { method: 'POST', body: new Uint8Array([1]) });
+        expect(write.status).toBe(404);
+        expect(await write.text()).toBe(
+          'remote write receiver needs to be enabled with --web.enable-remote-write-receiver\n',
+        );
+        const otlp = await fetch(`${tsprom.url}/api/v1/otlp/v1/metrics`, { method: 'POST', body: new Uint8Array([1]) });
+        expect(otlp.status).toBe(404);
+        expect((await fetch(`${tsprom.url}/api/v1/read`)).status).toBe(405);
+        const read = await fetch(`${tsprom.url}/api/v1/read`, {
+          method: 'POST',
+          body: new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff]),
+        });
+        expect(read.status).toBe(400);
+        expect(await read.text()).toMatch(/snappy/);
+      } finally {
+        expect(await tsprom.stop()).toBe(0);
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
+});
