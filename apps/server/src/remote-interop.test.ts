@@ -2,6 +2,7 @@
 // (--web.enable-remote-write-receiver): every sample is queryable in tsprom as in Prometheus. A
 // second Prometheus, with no data of its own, reads tsprom through remote_read: its answers equal
 // tsprom's; and a tsprom with no data reads the first Prometheus through remote_read. Skipped with a reason when Prometheus is missing (fails under CI).
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -9,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { getJSON, startHTTPProcess, startTsprom, waitFor } from './testing/tsprom-process.js';
+import { getJSON, queryValue, startHTTPProcess, startTsprom, waitFor } from './testing/tsprom-process.js';
 
 const prometheusBin = process.env.TSPROM_PROMETHEUS ?? '/usr/bin/prometheus';
 const havePeer = existsSync(prometheusBin);
@@ -216,6 +217,55 @@ describe('remote endpoints of tsprom', () => {
         });
         expect(read.status).toBe(400);
         expect(await read.text()).toMatch(/snappy/);
+      } finally {
+        expect(await tsprom.stop()).toBe(0);
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
+});
+
+describe('OTLP receiver of tsprom', () => {
+  it(
+    'stores what a Node app with the OpenTelemetry SDK pushes, under Prometheus 3 names',
+    { timeout: 120_000 },
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'tsprom-otlp-'));
+      const cfg = join(dir, 'tsprom.yml');
+      await writeFile(
+        cfg,
+        'global:\n  scrape_interval: 1h\notlp:\n  promote_resource_attributes: [deployment.environment]\n',
+      );
+      const tsprom = await startTsprom(
+        [`--config.file=${cfg}`, '--storage.tsdb.path=data', '--web.enable-otlp-receiver'],
+        dir,
+      );
+      try {
+        const app = new URL('../../../packages/remote/testing/otel-push.cjs', import.meta.url).pathname;
+        const child = spawn(process.execPath, [app, `${tsprom.url}/api/v1/otlp/v1/metrics`], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let out = '';
+        child.stderr.on('data', (d: Buffer) => {
+          out += d.toString();
+        });
+        const code = await new Promise((resolve) => child.once('exit', resolve));
+        expect(code, out).toBe(0);
+        const series = async (q: string): Promise<MatrixSeries[]> => {
+          const r = await getJSON(`${tsprom.url}/api/v1/query?${new URLSearchParams({ query: q })}`);
+          return (r.body as { data: { result: MatrixSeries[] } }).data.result;
+        };
+        const id = { deployment_environment: 'prod', instance: 'i-1', job: 'shop/checkout' };
+        const total = await series('http_server_requests_total{http_method="GET"}');
+        expect(total.map((s) => s.metric)).toEqual([
+          { __name__: 'http_server_requests_total', http_method: 'GET', ...id },
+        ]);
+        expect(await queryValue(tsprom.url, 'http_server_requests_total{http_method="POST"}')).toBe(2);
+        expect(await queryValue(tsprom.url, 'http_server_duration_milliseconds_count')).toBe(3);
+        expect(await queryValue(tsprom.url, 'http_server_duration_milliseconds_sum')).toBe(555);
+        expect(await queryValue(tsprom.url, 'http_server_duration_milliseconds_bucket{le="+Inf"}')).toBe(3);
+        expect(await queryValue(tsprom.url, 'memory_usage_bytes')).toBe(1024);
+        expect(await queryValue(tsprom.url, 'target_info{deployment_environment="prod"}')).toBe(1);
       } finally {
         expect(await tsprom.stop()).toBe(0);
         await rm(dir, { recursive: true, force: true });

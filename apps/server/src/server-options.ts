@@ -35,6 +35,8 @@ export interface ServerSettings {
   readonly features: ReadonlySet<string>;
   /** `--web.enable-remote-write-receiver`. */
   readonly enableRemoteWriteReceiver: boolean;
+  /** `--web.enable-otlp-receiver`. */
+  readonly enableOTLPReceiver: boolean;
   /** `--web.remote-write-receiver.accepted-protobuf-messages`. */
   readonly remoteWriteAcceptedMsgs: readonly ('prometheus.WriteRequest' | 'io.prometheus.write.v2.Request')[];
   /** `--storage.remote.read-sample-limit` (0: none). */
@@ -103,9 +105,6 @@ function duration(flags: Flags, name: string): number {
 /** Checks the flags and reads them into settings. Throws SettingsError naming the flag. */
 export function readSettings(flags: Flags): { settings: ServerSettings; warnings: string[] } {
   const warnings: string[] = [];
-  for (const name of ['web.enable-otlp-receiver']) {
-    if (flags.get(name) === 'true') throw new SettingsError(`--${name} is not supported by tsprom yet`);
-  }
   const remoteWriteAcceptedMsgs: ServerSettings['remoteWriteAcceptedMsgs'][number][] = [];
   for (const v of flags.getAll('web.remote-write-receiver.accepted-protobuf-messages')) {
     if (v !== 'prometheus.WriteRequest' && v !== 'io.prometheus.write.v2.Request') {
@@ -185,6 +184,7 @@ export function readSettings(flags: Flags): { settings: ServerSettings; warnings
       features,
       enableRemoteWriteReceiver: flags.get('web.enable-remote-write-receiver') === 'true',
       remoteWriteAcceptedMsgs,
+      enableOTLPReceiver: flags.get('web.enable-otlp-receiver') === 'true',
       remoteReadSampleLimit: float(flags, 'storage.remote.read-sample-limit'),
       remoteReadConcurrentLimit: int(flags, 'storage.remote.read-concurrent-limit'),
       remoteReadMaxBytesInFrame: int(flags, 'storage.remote.read-max-bytes-in-frame'),

@@ -18,6 +18,7 @@ import {
 import {
   type Config,
   configToYAML,
+  DefaultOTLPConfig,
   formatDuration,
   formatSize,
   loadConfig,
@@ -28,7 +29,7 @@ import {
 import { defaultSDRegistry, Manager as DiscoveryManager } from '@tsprom/discovery';
 import { Labels } from '@tsprom/labels';
 import { Engine } from '@tsprom/promql';
-import { HTTPReadClient, ReadHandler, RemoteReadQueryable, WriteHandler } from '@tsprom/remote';
+import { HTTPReadClient, OTLPWriteHandler, ReadHandler, RemoteReadQueryable, WriteHandler } from '@tsprom/remote';
 import { Manager as ScrapeManager } from '@tsprom/scrape';
 import { chainedSeriesMerge, newMergeQuerier, type Querier } from '@tsprom/storage-interfaces';
 import { DB } from '@tsprom/tsdb';
@@ -199,6 +200,13 @@ export class Server {
           logger: remoteLogger,
         })
       : undefined;
+    const otlpHandler = s.enableOTLPReceiver
+      ? new OTLPWriteHandler({
+          writer: new WriteHandler({ appendable: { appender: () => this.#openDB().appender() }, logger: remoteLogger }),
+          config: () => this.#config?.otlp ?? DefaultOTLPConfig,
+          logger: remoteLogger,
+        })
+      : undefined;
     const readHandler = new ReadHandler({
       queryable: {
         querier: (mint, maxt) => this.#openDB().querier(mint, maxt),
@@ -214,7 +222,7 @@ export class Server {
       remote: {
         read: (req) => readHandler.handle(req),
         write: writeHandler === undefined ? undefined : (req) => writeHandler.handle(req),
-        otlp: undefined,
+        otlp: otlpHandler === undefined ? undefined : (req) => otlpHandler.handle(req),
       },
       api: (req) => api(req),
       // Prometheus serves /federate only when ready, as the API.

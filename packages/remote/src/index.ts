@@ -84,3 +84,6 @@ export {
   type RemoteReadQueryableOptions,
   toQuery,
 } from './read-queryable.js';
+export { decodeOTLPWriteRequest, OTLPWriteHandler, type OTLPWriteHandlerOptions } from './otlp-handler.js';
+export { buildLabelName, buildMetricName, type OTLPMetricKind } from './otlp-names.js';
+export { type OTLPExportMetricsServiceRequest, type OTLPTranslation, OTLPTranslator } from './otlp-translate.js';

@@ -76,7 +76,7 @@ function statsHeaders(s: WriteResponseStats): Record<string, string> {
 }
 
 /** A sample rejected as Prometheus answers with 400 (no retry). */
-function isBadSampleError(err: unknown): err is Error {
+export function isBadSampleError(err: unknown): err is Error {
   return (
     err instanceof OutOfOrderSampleError ||
     err instanceof OutOfBoundsError ||
@@ -189,6 +189,14 @@ export class WriteHandler {
       return httpError(code, err.message, headers);
     }
     return noContent(headers);
+  }
+
+  /**
+   * Appends Remote Write 1.0 series as a 1.0 request is (the first rejected sample fails and rolls
+   * back everything; invalid series are skipped). The OTLP receiver writes through this.
+   */
+  append(req: WriteRequest): Promise<void> {
+    return this.#writeV1(req);
   }
 
   #appender(): Appender {
