@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import protobuf from 'protobufjs/minimal.js';
+import snappyjs from 'snappyjs';
 import { describe, expect, it } from 'vitest';
 import { emptyPbHistogram, type PbHistogram } from './proto-histogram.js';
 import { ProtoWriter } from './proto-writer.js';
@@ -291,6 +292,22 @@ describe('snappy block format', () => {
         expect(Array.from(snappyDecode(block))).toEqual(Array.from(data));
       }),
       { numRuns: 50 },
+    );
+  });
+
+  it('round-trips compressible bytes (copies of every length and offset) through an independent decoder', () => {
+    const piece = fc.uint8Array({ minLength: 1, maxLength: 40 }).map((a) => a.map((x) => x % 4));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(piece, fc.nat(300)), { maxLength: 60 }), ([...parts]) => {
+        const chunks: number[] = [];
+        for (const [p, reps] of parts) for (let r = 0; r < (reps % 9) + 1; r++) chunks.push(...p);
+        for (let i = 0; i < parts.length % 5; i++) chunks.push(...chunks.slice(0, 70_000));
+        const data = Uint8Array.from(chunks.slice(0, 200_000));
+        const block = snappyEncode(data);
+        expect(block.length).toBeLessThanOrEqual(32 + data.length + Math.floor(data.length / 6));
+        expect(Buffer.from(snappyjs.uncompress(block)).equals(Buffer.from(data))).toBe(true);
+      }),
+      { numRuns: 100 },
     );
   });
 

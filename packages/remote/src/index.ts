@@ -1,8 +1,28 @@
 // @tsprom/remote: Prometheus's storage/remote, the sending side: the Remote Write 1.0 / 2.0 and
 // remote read wire codecs (protobuf + snappy block format), the WAL watcher, the QueueManager
 // (shards, resharding, retries) and the WriteStorage applying `remote_write` configs.
+export { BatchEncoder, type SeriesLookup } from './batch-encoder.js';
+export {
+  calculateDesiredShards,
+  EwmaRate,
+  type ShardLimits,
+  type ShardRates,
+  ShardToleranceFraction,
+  ShardUpdateDurationMs,
+} from './desired-shards.js';
+export { MarkRing } from './mark-ring.js';
 export { type PbBucketSpan, type PbHistogram, PbResetHint, emptyPbHistogram } from './proto-histogram.js';
 export { ProtoWriter } from './proto-writer.js';
+export { type QueueClock, realClock } from './queue-clock.js';
+export { QueueManager, type QueueManagerOptions, readPosition } from './queue-manager.js';
+export {
+  newQueueStats,
+  type QueueIdentity,
+  type QueueStats,
+  type RemoteMetricFamily,
+  remoteStorageMetricFamilies,
+  SentBatchDurationBuckets,
+} from './queue-metrics.js';
 export {
   type ChunkedReadResponse,
   decodeChunkedReadResponse,
@@ -23,6 +43,9 @@ export {
   type ReadRequest,
   type ReadResponse,
 } from './read-request.js';
+export { type BackoffOptions, SendOutcome, sendWithBackoff } from './send-with-backoff.js';
+export { type SentSeries, SeriesStore, withExternalLabels } from './series-store.js';
+export { type SampleBatch, ShardBuffer } from './shard-buffer.js';
 export { SnappyDecodeError, snappyDecode, snappyDecodedLength, snappyEncode } from './snappy.js';
 export {
   decodeWriteRequest,
@@ -45,6 +68,29 @@ export {
   type V2Sample,
   type V2TimeSeries,
 } from './write-v2.js';
+export {
+  comparePositions,
+  type WalPosition,
+  WalWatcher,
+  type WalWatcherOptions,
+  type WalWatcherStats,
+  type WalWatcherWriter,
+} from './wal-watcher.js';
+export {
+  RecoverableError,
+  RemoteWriteHeaders,
+  RemoteWriteUserAgent,
+  retryAfterMs,
+  type StoreFn,
+  WriteClient,
+  WriteRejectedError,
+} from './write-client.js';
+export {
+  remoteWriteHash,
+  UnsupportedRemoteWriteConfigError,
+  WriteStorage,
+  type WriteStorageOptions,
+} from './write-storage.js';
 export {
   chunkedFrame,
   filterExtLabelsFromMatchers,

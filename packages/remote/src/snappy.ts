@@ -2,15 +2,20 @@
 // Snappy block format (not the framed/stream format), as remote write and remote read require:
 // github.com/golang/snappy Encode/Decode, via snappyjs.
 import snappyjs from 'snappyjs';
+import { snappyBlockEncode } from './snappy-encoder.js';
 
 /** A snappy body could not be decoded (damaged, or larger than allowed). */
 export class SnappyDecodeError extends Error {
   override readonly name = 'SnappyDecodeError';
 }
 
-/** Compresses `data` with the snappy block format. */
-export function snappyEncode(data: Uint8Array): Uint8Array {
-  return snappyjs.compress(data);
+/**
+ * Compresses `data` with the snappy block format (Go's encoder: see snappy-encoder.ts). With
+ * `into` (at least `maxEncodedLength(data.length)` bytes) the result is a view of it, owned by the
+ * caller's buffer; otherwise a new array.
+ */
+export function snappyEncode(data: Uint8Array, into?: Uint8Array): Uint8Array {
+  return snappyBlockEncode(data, into);
 }
 
 /** The decoded length a snappy block announces in its header (a uvarint). */

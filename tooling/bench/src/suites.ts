@@ -4,6 +4,7 @@ import { run as labels } from './labels.js';
 import { run as promql } from './promql.js';
 import { run as promqlParse } from './promql-parse.js';
 import { run as promqlLoop } from './promql-loop.js';
+import { run as remote } from './remote.js';
 import { run as remoteReceive } from './remote-receive.js';
 import { run as scrape } from './scrape.js';
 import { run as server } from './server.js';
@@ -27,6 +28,7 @@ export const suites: Record<string, () => void | Promise<void>> = {
   'promql-loop': promqlLoop,
   textparse,
   scrape,
+  remote,
   server,
   'remote-receive': remoteReceive,
 };

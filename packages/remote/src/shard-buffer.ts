@@ -1,0 +1,77 @@
+// Prometheus: storage/remote/queue_manager.go queue (one shard's pending samples). Samples wait in
+// columns of a ring (ref, timestamp, value, WAL record mark): as objects each sample would be a
+// heap allocation, and a shard holds `capacity` of them.
+
+/** A batch taken from a shard: samples `[0, length)` of the columns, owned by the shard. */
+export interface SampleBatch {
+  refs: Float64Array;
+  ts: Float64Array;
+  vs: Float64Array;
+  marks: Float64Array;
+  length: number;
+}
+
+/** The pending samples of one shard, at most `capacity`. */
+export class ShardBuffer {
+  readonly capacity: number;
+  readonly #refs: Float64Array;
+  readonly #ts: Float64Array;
+  readonly #vs: Float64Array;
+  readonly #marks: Float64Array;
+  #head = 0;
+  #len = 0;
+  /** The batch handed out by `take`, reused. */
+  readonly batch: SampleBatch;
+
+  constructor(capacity: number, maxBatch: number) {
+    this.capacity = capacity;
+    this.#refs = new Float64Array(capacity);
+    this.#ts = new Float64Array(capacity);
+    this.#vs = new Float64Array(capacity);
+    this.#marks = new Float64Array(capacity);
+    this.batch = {
+      refs: new Float64Array(maxBatch),
+      ts: new Float64Array(maxBatch),
+      vs: new Float64Array(maxBatch),
+      marks: new Float64Array(maxBatch),
+      length: 0,
+    };
+  }
+
+  /** Samples waiting. */
+  get length(): number {
+    return this.#len;
+  }
+
+  /** Adds one sample; false when full. */
+  push(ref: number, t: number, v: number, mark: number): boolean {
+    if (this.#len === this.capacity) return false;
+    let i = this.#head + this.#len;
+    if (i >= this.capacity) i -= this.capacity;
+    this.#refs[i] = ref;
+    this.#ts[i] = t;
+    this.#vs[i] = v;
+    this.#marks[i] = mark;
+    this.#len++;
+    return true;
+  }
+
+  /** Moves up to `max` of the oldest samples into `batch` (valid until the next take). */
+  take(max: number): SampleBatch {
+    const b = this.batch;
+    const n = Math.min(max, this.#len, b.refs.length);
+    const cap = this.capacity;
+    let h = this.#head;
+    for (let k = 0; k < n; k++) {
+      b.refs[k] = this.#refs[h]!;
+      b.ts[k] = this.#ts[h]!;
+      b.vs[k] = this.#vs[h]!;
+      b.marks[k] = this.#marks[h]!;
+      if (++h === cap) h = 0;
+    }
+    this.#head = h;
+    this.#len -= n;
+    b.length = n;
+    return b;
+  }
+}

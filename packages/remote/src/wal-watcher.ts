@@ -1,0 +1,281 @@
+// Prometheus: tsdb/wlog/watcher.go Watcher (Run, watch, readSegment, readCheckpoint,
+// garbageCollectSeries). Follows the tsdb WAL for one remote write queue, with two differences
+// that the sender's guarantees need: it resumes from a saved WAL position instead of only from
+// "now", and it waits (instead of buffering) while its writer is full.
+import { setImmediate as yieldTurn, setTimeout as sleep } from 'node:timers/promises';
+import {
+  LiveReader,
+  lastCheckpoint,
+  listSegments,
+  newRefSamples,
+  RecordDecoder,
+  RecordType,
+  type RefMetadata,
+  type RefSamples,
+  type RefSeries,
+} from '@tsprom/tsdb/wal';
+
+/** A place in the WAL: just after the record ending at byte `offset` of segment `segment`. */
+export interface WalPosition {
+  segment: number;
+  offset: number;
+}
+
+/** Orders WAL positions. */
+export function comparePositions(a: WalPosition, b: WalPosition): number {
+  return a.segment !== b.segment ? a.segment - b.segment : a.offset - b.offset;
+}
+
+/**
+ * What the watcher feeds: Prometheus's wlog.WriteTo plus backpressure and record positions. All
+ * calls come from the watcher's loop, one at a time.
+ */
+export interface WalWatcherWriter {
+  /** Series records of segment `segment` (or of checkpoint `segment`); the arrays are the writer's. */
+  storeSeries(series: RefSeries[], segment: number): void;
+  /** Metadata records. */
+  storeMetadata(metadata: RefMetadata[]): void;
+  /** Series last seen before segment `segment` are gone (a checkpoint was taken). */
+  seriesReset(segment: number): void;
+  /** A samples record ending at `pos` begins; its samples follow through `appendSamples`. */
+  beginRecord(pos: WalPosition): void;
+  /**
+   * Samples `[from, s.length)` of the current record. Returns the index up to which they were
+   * taken; less than `s.length` when the writer is full, and the watcher then awaits
+   * `waitForCapacity` and offers the rest. `s` is borrowed for the call only.
+   */
+  appendSamples(s: RefSamples, from: number): number;
+  /** The current record's samples have all been offered. */
+  endRecord(): void;
+  /** Resolves when `appendSamples` can take more (or `signal` aborts). */
+  waitForCapacity(signal: AbortSignal): Promise<void>;
+}
+
+/** Options of {@link WalWatcher}. */
+export interface WalWatcherOptions {
+  /**
+   * Where to resume: samples of records ending at or before it were sent already. Undefined (a
+   * queue's first start): as Prometheus, only samples newer than `startTimeMs` are sent.
+   */
+  resumeFrom?: WalPosition | undefined;
+  /** Without `resumeFrom`: samples at or before this time (ms) are skipped. Default: start time. */
+  startTimeMs?: number;
+  /** How often the newest segment is polled for new records. Default 100 ms. */
+  pollIntervalMs?: number;
+  /** Time budget of one synchronous read slice before the event loop gets a turn. Default 10 ms. */
+  sliceMs?: number;
+  /** Errors that made the watcher start again from the last checkpoint. */
+  onError?: (err: unknown) => void;
+  /** Clock for slicing (ms). Default performance.now. */
+  now?: () => number;
+}
+
+/** Counters of a watcher (Prometheus: prometheus_wal_watcher_*). */
+export interface WalWatcherStats {
+  recordsRead: number;
+  currentSegment: number;
+  /** Segments skipped because they were deleted before the watcher got to them. */
+  segmentsSkipped: number;
+}
+
+/**
+ * Prometheus: wlog.Watcher. Reads the last checkpoint and every segment for series (the ref →
+ * labels map must be complete), sends samples of records after the resume position (or, without
+ * one, newer than the start time), then tails the newest segment, moves on when a newer segment
+ * appears and, after a checkpoint, tells the writer which series it may forget. Reads are sliced
+ * (`sliceMs`) so the event loop keeps turning while it catches up. On damage or a segment deleted
+ * under it, it starts again from the last checkpoint after a pause, resuming after the last
+ * record it handed over. `stop()` ends it.
+ */
+export class WalWatcher {
+  readonly #dir: string;
+  readonly #w: WalWatcherWriter;
+  readonly #poll: number;
+  readonly #slice: number;
+  readonly #onError: ((err: unknown) => void) | undefined;
+  readonly #now: () => number;
+  readonly #dec = new RecordDecoder();
+  readonly #cols: RefSamples = newRefSamples(1024);
+  #resume: WalPosition | undefined;
+  #startTime: number;
+  #abort = new AbortController();
+  #running: Promise<void> | undefined;
+  #lastCheckpoint = -1;
+  #sliceStart = 0;
+  readonly stats: WalWatcherStats = { recordsRead: 0, currentSegment: -1, segmentsSkipped: 0 };
+
+  constructor(walDir: string, writer: WalWatcherWriter, opts: WalWatcherOptions = {}) {
+    this.#dir = walDir;
+    this.#w = writer;
+    this.#poll = opts.pollIntervalMs ?? 100;
+    this.#slice = opts.sliceMs ?? 10;
+    this.#onError = opts.onError;
+    this.#now = opts.now ?? (() => performance.now());
+    this.#resume = opts.resumeFrom;
+    this.#startTime = opts.startTimeMs ?? Number.NaN;
+  }
+
+  /** Starts following the WAL in the background; never rejects (errors go to `onError`). */
+  start(): void {
+    if (this.#running !== undefined) return;
+    if (Number.isNaN(this.#startTime)) this.#startTime = Date.now();
+    this.#running = this.#loop(this.#abort.signal);
+  }
+
+  /** Stops and waits for the background loop to end. */
+  async stop(): Promise<void> {
+    this.#abort.abort();
+    await this.#running;
+  }
+
+  async #loop(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        await this.#run(signal);
+      } catch (err) {
+        if (signal.aborted) return;
+        this.#onError?.(err);
+      }
+      await sleep(5 * this.#poll, undefined, { signal }).catch(() => undefined);
+    }
+  }
+
+  async #run(signal: AbortSignal): Promise<void> {
+    const cp = await lastCheckpoint(this.#dir);
+    if (cp !== undefined) {
+      await this.#readCheckpoint(cp.dir, cp.index, signal);
+      this.#lastCheckpoint = cp.index;
+    }
+    const segs = await listSegments(this.#dir);
+    const first = segs.find((s) => s.index > (cp?.index ?? -1));
+    let current = first?.index ?? (segs.length > 0 ? segs[segs.length - 1]!.index : 0);
+    while (!signal.aborted) {
+      const now = await listSegments(this.#dir);
+      const last = now.length > 0 ? now[now.length - 1]!.index : -1;
+      if (last < current) {
+        await sleep(this.#poll, undefined, { signal }).catch(() => undefined);
+        continue;
+      }
+      if (now[0]!.index > current) {
+        // Truncated while the queue was behind: those samples are gone from the WAL.
+        this.stats.segmentsSkipped += now[0]!.index - current;
+        current = now[0]!.index;
+      }
+      this.stats.currentSegment = current;
+      await this.#watch(current, signal);
+      current++;
+    }
+  }
+
+  async #readCheckpoint(dir: string, index: number, signal: AbortSignal): Promise<void> {
+    for (const s of await listSegments(dir)) {
+      const r = LiveReader.open(dir, s.index);
+      try {
+        await this.#readAvailable(r, index, false, signal);
+        const err = r.err();
+        if (err !== undefined) throw err;
+      } finally {
+        r.close();
+      }
+    }
+  }
+
+  // Reads segment `n`; while it is the newest, keeps following it until a newer one exists.
+  async #watch(n: number, signal: AbortSignal): Promise<void> {
+    const r = LiveReader.open(this.#dir, n);
+    try {
+      for (;;) {
+        await this.#readAvailable(r, n, true, signal);
+        const err = r.err();
+        if (err !== undefined) throw err;
+        if (signal.aborted) return;
+        const segs = await listSegments(this.#dir);
+        if (segs.length > 0 && segs[segs.length - 1]!.index > n) {
+          // The writer moved on: what it wrote here is complete now.
+          await this.#readAvailable(r, n, true, signal);
+          const e2 = r.err();
+          if (e2 !== undefined) throw e2;
+          return;
+        }
+        await this.#collectGarbage(n, signal);
+        await sleep(this.#poll, undefined, { signal }).catch(() => undefined);
+      }
+    } finally {
+      r.close();
+    }
+  }
+
+  // Prometheus: Watcher.garbageCollectSeries.
+  async #collectGarbage(segment: number, signal: AbortSignal): Promise<void> {
+    const cp = await lastCheckpoint(this.#dir);
+    if (cp === undefined || cp.index <= this.#lastCheckpoint || cp.index >= segment) return;
+    await this.#readCheckpoint(cp.dir, cp.index, signal);
+    this.#lastCheckpoint = cp.index;
+    this.#w.seriesReset(cp.index);
+  }
+
+  async #maybeYield(): Promise<void> {
+    if (this.#now() - this.#sliceStart < this.#slice) return;
+    await yieldTurn();
+    this.#sliceStart = this.#now();
+  }
+
+  // Reads the records available in `r`; samples only from segments (`samples`), not checkpoints.
+  async #readAvailable(r: LiveReader, segment: number, samples: boolean, signal: AbortSignal): Promise<void> {
+    const dec = this.#dec;
+    const w = this.#w;
+    this.#sliceStart = this.#now();
+    while (!signal.aborted && r.next()) {
+      this.stats.recordsRead++;
+      const rec = r.record();
+      switch (dec.type(rec)) {
+        case RecordType.Series:
+          w.storeSeries(dec.series(rec), segment);
+          break;
+        case RecordType.Metadata:
+          w.storeMetadata(dec.metadata(rec));
+          break;
+        case RecordType.Samples:
+          if (samples) await this.#samples(rec, { segment, offset: r.offset() }, signal);
+          break;
+        default:
+          // Tombstones, m-map markers, exemplars and histograms are not sent (see the README).
+          break;
+      }
+      await this.#maybeYield();
+    }
+  }
+
+  async #samples(rec: Uint8Array, pos: WalPosition, signal: AbortSignal): Promise<void> {
+    const resume = this.#resume;
+    if (resume !== undefined && comparePositions(pos, resume) <= 0) return;
+    const cols = this.#cols;
+    cols.length = 0;
+    const n = this.#dec.samplesInto(rec, cols);
+    if (resume === undefined) {
+      // Prometheus: only samples newer than the watcher's start are sent on a first start.
+      const start = this.#startTime;
+      const { refs, ts, vs } = cols;
+      let k = 0;
+      for (let i = 0; i < n; i++) {
+        if (ts[i]! <= start) continue;
+        refs[k] = refs[i]!;
+        ts[k] = ts[i]!;
+        vs[k++] = vs[i]!;
+      }
+      cols.length = k;
+    }
+    if (cols.length === 0) return;
+    const w = this.#w;
+    w.beginRecord(pos);
+    let from = 0;
+    for (;;) {
+      from = w.appendSamples(cols, from);
+      if (from >= cols.length || signal.aborted) break;
+      await w.waitForCapacity(signal);
+    }
+    w.endRecord();
+    // What was handed over is the writer's now: a restart after an error resumes after it.
+    if (!signal.aborted) this.#resume = pos;
+  }
+}
