@@ -5,11 +5,12 @@ import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { DefaultOTLPConfig, type OTLPConfig } from '@tsprom/config';
 import { Matcher, MatchType } from '@tsprom/labels';
-import { expandSeriesSet, samplesFromIterator } from '@tsprom/storage-interfaces';
+import { expandSeriesSet, isStaleNaN, samplesFromIterator } from '@tsprom/storage-interfaces';
 import { DB } from '@tsprom/tsdb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OTLPWriteHandler } from './otlp-handler.js';
 import { buildMetricName } from './otlp-names.js';
+import { OTLPTranslator } from './otlp-translate.js';
 import { WriteHandler } from './receive-write-handler.js';
 
 // The SDK's CommonJS builds: its ESM builds import files without extensions, which Node's ESM
@@ -172,5 +173,42 @@ describe('buildMetricName', () => {
     );
     expect(buildMetricName('http.server.duration', 'ms', 'histogram', 'NoTranslation')).toBe('http.server.duration');
     expect(buildMetricName('disk.io', 'By', 'monotonic-counter', 'UnderscoreEscapingWithoutSuffixes')).toBe('disk_io');
+  });
+});
+
+describe('OTLPTranslator', () => {
+  it('refuses sums and histograms that are not cumulative, per metric, and counts exponential histograms', () => {
+    const tr = new OTLPTranslator(DefaultOTLPConfig).translate({
+      resourceMetrics: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'svc' } }] },
+          scopeMetrics: [
+            {
+              metrics: [
+                {
+                  name: 'd',
+                  sum: { aggregationTemporality: 1, isMonotonic: true, dataPoints: [{ asInt: 1, timeUnixNano: 1e15 }] },
+                },
+                { name: 'e', exponentialHistogram: { dataPoints: [{}, {}] } },
+                { name: 'g', gauge: { dataPoints: [{ asDouble: 2, timeUnixNano: 2e15, flags: 0 }] } },
+                { name: 's', gauge: { dataPoints: [{ asDouble: 2, timeUnixNano: 2e15, flags: 1 }] } },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    expect(tr.errors).toEqual([
+      'invalid temporality and type combination for metric "d"',
+      'exponential histogram "e" not converted: native-histogram conversion of OTLP is not supported',
+    ]);
+    expect(tr.droppedExponentialHistogramPoints).toBe(2);
+    expect(tr.timeseries.map((t) => t.labels.map((l) => `${l.name}=${l.value}`).join(','))).toEqual([
+      '__name__=g,job=svc',
+      '__name__=s,job=svc',
+    ]);
+    expect(tr.timeseries[0]!.samples).toEqual([{ timestamp: 2e9, value: 2 }]);
+    // No recorded value: a stale marker.
+    expect(isStaleNaN(tr.timeseries[1]!.samples[0]!.value)).toBe(true);
   });
 });

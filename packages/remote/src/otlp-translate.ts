@@ -4,7 +4,7 @@
 // it: gauges, sums (monotonic ones as counters), classic histograms, summaries, job and instance
 // from the service attributes, promoted resource attributes and `target_info`.
 import type { OTLPConfig } from '@tsprom/config';
-import { STALE_NAN_BITS } from '@tsprom/storage-interfaces';
+import { StaleNaN } from '@tsprom/storage-interfaces';
 import { buildLabelName, buildMetricName, type OTLPMetricKind } from './otlp-names.js';
 import type { PbLabel, PbTimeSeries } from './write-request.js';
 
@@ -75,9 +75,9 @@ export interface OTLPTranslation {
   droppedExponentialHistogramPoints: number;
 }
 
-const AGGREGATION_TEMPORALITY_DELTA = 1;
+/** Prometheus accepts only cumulative sums and histograms (without its delta features). */
+const AGGREGATION_TEMPORALITY_CUMULATIVE = 2;
 const FLAG_NO_RECORDED_VALUE = 1;
-const STALE_NAN = new Float64Array(new BigUint64Array([STALE_NAN_BITS]).buffer)[0]!;
 /** Prometheus: defaultLookbackDelta / 2, the step of target_info samples. */
 const TARGET_INFO_INTERVAL_MS = 150_000;
 const IDENTIFYING = ['service.namespace', 'service.name', 'service.instance.id'];
@@ -189,7 +189,7 @@ export class OTLPTranslator {
   ): void {
     const unit = m.unit ?? '';
     const strategy = this.#cfg.translationStrategy;
-    const value = (dp: DataPointBase, v: number): number => ((dp.flags ?? 0) & FLAG_NO_RECORDED_VALUE ? STALE_NAN : v);
+    const value = (dp: DataPointBase, v: number): number => ((dp.flags ?? 0) & FLAG_NO_RECORDED_VALUE ? StaleNaN : v);
     const num = (dp: OTLPNumberDataPoint): number =>
       dp.asDouble !== null && dp.asDouble !== undefined ? dp.asDouble : int64ToNumber(dp.asInt);
     if (m.gauge) {
@@ -199,7 +199,7 @@ export class OTLPTranslator {
       return;
     }
     if (m.sum) {
-      if (m.sum.aggregationTemporality === AGGREGATION_TEMPORALITY_DELTA && m.sum.isMonotonic) {
+      if (m.sum.aggregationTemporality !== AGGREGATION_TEMPORALITY_CUMULATIVE) {
         out.errors.push(`invalid temporality and type combination for metric "${m.name}"`);
         return;
       }
@@ -210,7 +210,7 @@ export class OTLPTranslator {
       return;
     }
     if (m.histogram) {
-      if (m.histogram.aggregationTemporality === AGGREGATION_TEMPORALITY_DELTA) {
+      if (m.histogram.aggregationTemporality !== AGGREGATION_TEMPORALITY_CUMULATIVE) {
         out.errors.push(`invalid temporality and type combination for metric "${m.name}"`);
         return;
       }
