@@ -61,6 +61,14 @@ export const FLAGS: readonly FlagDef[] = [
   b('web.enable-lifecycle', false, 'Enable shutdown and reload via HTTP request.'),
   b('web.enable-admin-api', false, 'Enable API endpoints for admin control actions.'),
   b('web.enable-remote-write-receiver', false, 'Enable API endpoint accepting remote write requests.'),
+  {
+    ...s(
+      'web.remote-write-receiver.accepted-protobuf-messages',
+      'prometheus.WriteRequest',
+      'List of the remote write protobuf messages to accept when receiving the remote writes. Supported values: prometheus.WriteRequest, io.prometheus.write.v2.Request',
+    ),
+    kind: 'repeated',
+  },
   b('web.enable-otlp-receiver', false, 'Enable API endpoint accepting OTLP write requests.'),
   s(
     'web.page-title',
@@ -89,6 +97,21 @@ export const FLAGS: readonly FlagDef[] = [
     { placeholder: '<size>' },
   ),
   b('storage.tsdb.no-lockfile', false, 'Do not create lockfile in data directory. Use with server mode only.'),
+  s(
+    'storage.remote.read-sample-limit',
+    '5e7',
+    'Maximum overall number of samples to return via the remote read interface, in a single query. 0 means no limit. This limit is ignored for streamed response types. Use with server mode only.',
+  ),
+  s(
+    'storage.remote.read-concurrent-limit',
+    '10',
+    'Maximum number of concurrent remote read calls. 0 means no limit. Use with server mode only.',
+  ),
+  s(
+    'storage.remote.read-max-bytes-in-frame',
+    '1048576',
+    'Maximum number of bytes in a single frame for streaming remote read response types before marshalling. Note that client might have limit on frame size as well. 1MB as recommended by protobuf by default. Use with server mode only.',
+  ),
   s(
     'web.search.max-limit',
     '10000',

@@ -33,6 +33,18 @@ export interface ServerSettings {
   readonly maxConcurrency: number;
   readonly maxSamples: number;
   readonly features: ReadonlySet<string>;
+  /** `--web.enable-remote-write-receiver`. */
+  readonly enableRemoteWriteReceiver: boolean;
+  /** `--web.enable-otlp-receiver`. */
+  readonly enableOTLPReceiver: boolean;
+  /** `--web.remote-write-receiver.accepted-protobuf-messages`. */
+  readonly remoteWriteAcceptedMsgs: readonly ('prometheus.WriteRequest' | 'io.prometheus.write.v2.Request')[];
+  /** `--storage.remote.read-sample-limit` (0: none). */
+  readonly remoteReadSampleLimit: number;
+  /** `--storage.remote.read-concurrent-limit` (0: none). */
+  readonly remoteReadConcurrentLimit: number;
+  /** `--storage.remote.read-max-bytes-in-frame`. */
+  readonly remoteReadMaxBytesInFrame: number;
 }
 
 /** A flag value tsprom cannot run with; Prometheus reports it and exits with 1. */
@@ -70,6 +82,16 @@ function int(flags: Flags, name: string): number {
   return Number(v);
 }
 
+/** A number kingpin's Int accepts in Go syntax as Prometheus's (`5e7`). */
+function float(flags: Flags, name: string): number {
+  const v = flags.get(name);
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || !Number.isInteger(n)) {
+    throw new SettingsError(`invalid value ${JSON.stringify(v)} for flag --${name}: expected a number`);
+  }
+  return n;
+}
+
 function duration(flags: Flags, name: string): number {
   try {
     return parseDuration(flags.get(name));
@@ -83,8 +105,14 @@ function duration(flags: Flags, name: string): number {
 /** Checks the flags and reads them into settings. Throws SettingsError naming the flag. */
 export function readSettings(flags: Flags): { settings: ServerSettings; warnings: string[] } {
   const warnings: string[] = [];
-  for (const name of ['web.enable-remote-write-receiver', 'web.enable-otlp-receiver']) {
-    if (flags.get(name) === 'true') throw new SettingsError(`--${name} is not supported by tsprom yet`);
+  const remoteWriteAcceptedMsgs: ServerSettings['remoteWriteAcceptedMsgs'][number][] = [];
+  for (const v of flags.getAll('web.remote-write-receiver.accepted-protobuf-messages')) {
+    if (v !== 'prometheus.WriteRequest' && v !== 'io.prometheus.write.v2.Request') {
+      throw new SettingsError(
+        `unknown remote write protobuf message ${v}, supported: prometheus.WriteRequest, io.prometheus.write.v2.Request`,
+      );
+    }
+    if (!remoteWriteAcceptedMsgs.includes(v)) remoteWriteAcceptedMsgs.push(v);
   }
   const addresses = flags.getAll('web.listen-address');
   if (addresses.length > 1) warnings.push(`only the first --web.listen-address is served: ${addresses[0]}`);
@@ -154,6 +182,12 @@ export function readSettings(flags: Flags): { settings: ServerSettings; warnings
       maxConcurrency,
       maxSamples: int(flags, 'query.max-samples'),
       features,
+      enableRemoteWriteReceiver: flags.get('web.enable-remote-write-receiver') === 'true',
+      remoteWriteAcceptedMsgs,
+      enableOTLPReceiver: flags.get('web.enable-otlp-receiver') === 'true',
+      remoteReadSampleLimit: float(flags, 'storage.remote.read-sample-limit'),
+      remoteReadConcurrentLimit: int(flags, 'storage.remote.read-concurrent-limit'),
+      remoteReadMaxBytesInFrame: int(flags, 'storage.remote.read-max-bytes-in-frame'),
     },
   };
 }

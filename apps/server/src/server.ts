@@ -18,6 +18,7 @@ import {
 import {
   type Config,
   configToYAML,
+  DefaultOTLPConfig,
   formatDuration,
   formatSize,
   loadConfig,
@@ -28,7 +29,9 @@ import {
 import { defaultSDRegistry, Manager as DiscoveryManager } from '@tsprom/discovery';
 import { Labels } from '@tsprom/labels';
 import { Engine } from '@tsprom/promql';
+import { HTTPReadClient, OTLPWriteHandler, ReadHandler, RemoteReadQueryable, WriteHandler } from '@tsprom/remote';
 import { Manager as ScrapeManager } from '@tsprom/scrape';
+import { chainedSeriesMerge, newMergeQuerier, type Querier } from '@tsprom/storage-interfaces';
 import { DB } from '@tsprom/tsdb';
 import type { BuildInfo } from './build-info.js';
 import { defaultConfigYAML, selfTarget } from './default-config.js';
@@ -116,7 +119,8 @@ export class Server {
     this.#engine = new InstrumentedEngine(engine, s.maxConcurrency);
     const api = createAPIHandler({
       // The DB opens after the web server listens; the API answers 503 until it is open.
-      queryable: { querier: (mint, maxt) => this.#openDB().querier(mint, maxt) },
+      // The local TSDB merged with every remote_read endpoint (Prometheus's fanout storage).
+      queryable: { querier: (mint, maxt) => this.#querier(mint, maxt) },
       engine: this.#engine,
       isReady: () => this.#ready,
       maxConcurrency: s.maxConcurrency,
@@ -186,7 +190,40 @@ export class Server {
       lookbackDeltaMs: s.lookbackDeltaMs,
       externalLabels: () => this.#config?.global.externalLabels ?? Labels.EMPTY,
     });
+    const remoteLog = init.logger.with({ component: 'remote' });
+    const remoteLogger = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) =>
+      remoteLog.log(level, msg, fields);
+    const writeHandler = s.enableRemoteWriteReceiver
+      ? new WriteHandler({
+          appendable: { appender: () => this.#openDB().appender() },
+          acceptedProtoMsgs: s.remoteWriteAcceptedMsgs,
+          logger: remoteLogger,
+        })
+      : undefined;
+    const otlpHandler = s.enableOTLPReceiver
+      ? new OTLPWriteHandler({
+          writer: new WriteHandler({ appendable: { appender: () => this.#openDB().appender() }, logger: remoteLogger }),
+          config: () => this.#config?.otlp ?? DefaultOTLPConfig,
+          logger: remoteLogger,
+        })
+      : undefined;
+    const readHandler = new ReadHandler({
+      queryable: {
+        querier: (mint, maxt) => this.#openDB().querier(mint, maxt),
+        chunkQuerier: (mint, maxt) => this.#openDB().chunkQuerier(mint, maxt),
+      },
+      externalLabels: () => this.#config?.global.externalLabels ?? Labels.EMPTY,
+      sampleLimit: s.remoteReadSampleLimit,
+      concurrentLimit: s.remoteReadConcurrentLimit,
+      maxBytesInFrame: s.remoteReadMaxBytesInFrame,
+      logger: remoteLogger,
+    });
     this.#web = new WebHandler({
+      remote: {
+        read: (req) => readHandler.handle(req),
+        write: writeHandler === undefined ? undefined : (req) => writeHandler.handle(req),
+        otlp: otlpHandler === undefined ? undefined : (req) => otlpHandler.handle(req),
+      },
       api: (req) => api(req),
       // Prometheus serves /federate only when ready, as the API.
       federate: (req) =>
@@ -209,6 +246,43 @@ export class Server {
   get address(): string {
     return this.#address;
   }
+
+  /** Prometheus: the fanout of the local storage (primary) and the remote_read queryables. */
+  #querier(mint: number, maxt: number): Querier {
+    const local = this.#openDB().querier(mint, maxt);
+    if (this.#remoteReads.length === 0) return local;
+    return newMergeQuerier(
+      [local],
+      this.#remoteReads.map((r) => r.querier(mint, maxt)),
+      chainedSeriesMerge,
+    );
+  }
+
+  /** Prometheus: remote.Storage.ApplyConfig (the read side): a queryable per remote_read config. */
+  async #applyRemoteRead(config: Config): Promise<void> {
+    const next: RemoteReadQueryable[] = [];
+    try {
+      for (const rr of config.remoteRead) {
+        next.push(
+          new RemoteReadQueryable({
+            client: await HTTPReadClient.create(rr, `Prometheus/${this.#init.build.version}`),
+            externalLabels: rr.filterExternalLabels ? config.global.externalLabels : Labels.EMPTY,
+            requiredMatchers: rr.requiredMatchers,
+            readRecent: rr.readRecent,
+            localStartTime: () => this.#openDB().startTime(),
+          }),
+        );
+      }
+    } catch (err) {
+      await Promise.allSettled(next.map((q) => q.close()));
+      throw err;
+    }
+    const old = this.#remoteReads;
+    this.#remoteReads = next;
+    await Promise.allSettled(old.map((q) => q.close()));
+  }
+
+  #remoteReads: RemoteReadQueryable[] = [];
 
   #openDB(): DB {
     if (this.#db === undefined) throw new Error('the TSDB is not open yet');
@@ -357,6 +431,7 @@ export class Server {
           );
         }
         const { config, scrapeConfigs } = loaded;
+        await this.#applyRemoteRead(config);
         await this.#scrape!.applyConfig({ global: config.global, scrapeConfigs });
         await this.#discovery!.applyConfig(
           new Map(scrapeConfigs.map((sc) => [sc.jobName, sc.serviceDiscoveryConfigs])),
@@ -481,6 +556,7 @@ export class Server {
       this.#log.log('info', 'Scrape manager stopped');
       this.#notifications.close(); // Live notification streams end, or their connections hold the close.
       await this.#web.close();
+      await Promise.allSettled(this.#remoteReads.map((q) => q.close()));
       await this.#db?.close();
       this.#process.stop();
       this.#log.log('info', 'See you next time!');

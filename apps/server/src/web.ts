@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHTTPSServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { APIHandler } from '@tsprom/api';
+import { httpError, ReadHTTPError, type RemoteRequest, type RemoteResponse } from '@tsprom/remote';
 import { createUIHandler, type UIHandler } from '@tsprom/web-ui';
 import type { Logger } from './logger.js';
 import { compress, handlerEncoding, metricsEncoding } from './compression.js';
@@ -31,6 +32,43 @@ export interface WebOptions {
   readonly maxConnections: number;
   /** `--web.config.file`: TLS, basic auth and headers; undefined for plain HTTP without auth. */
   readonly security?: WebSecurity;
+  /** The remote endpoints under /api/v1 (write and OTLP undefined when not enabled). */
+  readonly remote?: RemoteEndpoints;
+}
+
+/** A receiving endpoint: the whole body in, an answer out. */
+export type RemoteEndpoint = (req: RemoteRequest) => Promise<RemoteResponse>;
+
+/** Prometheus: the API's /read, /write and /otlp/v1/metrics routes. */
+export interface RemoteEndpoints {
+  readonly read: RemoteEndpoint;
+  /** `--web.enable-remote-write-receiver`. */
+  readonly write: RemoteEndpoint | undefined;
+  /** `--web.enable-otlp-receiver`. */
+  readonly otlp: RemoteEndpoint | undefined;
+}
+
+const REMOTE_PATHS: Readonly<Record<string, keyof RemoteEndpoints>> = {
+  '/api/v1/read': 'read',
+  '/api/v1/write': 'write',
+  '/api/v1/otlp/v1/metrics': 'otlp',
+};
+
+const REMOTE_DISABLED: Readonly<Record<keyof RemoteEndpoints, string>> = {
+  read: '',
+  write: 'remote write receiver needs to be enabled with --web.enable-remote-write-receiver',
+  otlp: 'otlp write receiver needs to be enabled with --web.enable-otlp-receiver',
+};
+
+/** Reads a request's whole body. */
+async function readBody(req: IncomingMessage): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let n = 0;
+  for await (const c of req as AsyncIterable<Buffer>) {
+    chunks.push(c);
+    n += c.length;
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, n);
 }
 
 const TEXT = { 'Content-Type': 'text/plain; charset=utf-8' };
@@ -134,6 +172,11 @@ export class WebHandler {
       done(code);
     };
     if (path === undefined) return text(404, '404 page not found\n');
+    const remote = path === undefined ? undefined : REMOTE_PATHS[path];
+    if (remote !== undefined && path !== undefined && o.remote !== undefined) {
+      handler = path;
+      return this.#remote(remote, req, res, method, done);
+    }
     if (path.startsWith('/api/v1/')) {
       handler = path.startsWith('/api/v1/label/') ? '/api/v1/label/:name/values' : path;
       const host = req.headers.host ?? 'localhost';
@@ -184,6 +227,71 @@ export class WebHandler {
         return done(response.status);
       }
     }
+  }
+
+  /** Prometheus: api.ready(api.remoteRead / remoteWrite / otlpWrite), POST only. */
+  async #remote(
+    which: keyof RemoteEndpoints,
+    req: IncomingMessage,
+    res: ServerResponse,
+    method: string,
+    done: (code: number) => void,
+  ): Promise<void> {
+    const send = (r: RemoteResponse): void => {
+      res.writeHead(r.status, r.headers);
+      res.end(r.body);
+      done(r.status);
+    };
+    if (method !== 'POST') return send(httpError(405, 'Method Not Allowed'));
+    const endpoint = this.#o.remote![which];
+    if (endpoint === undefined) return send(httpError(404, REMOTE_DISABLED[which]));
+    if (!this.#o.isReady()) return send(httpError(503, 'Service Unavailable'));
+    const ctrl = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) ctrl.abort(new DOMException('client closed the connection', 'AbortError'));
+    });
+    const body = await readBody(req);
+    const headers = req.headers;
+    const answer = await endpoint({
+      header: (name) => {
+        const v = headers[name];
+        return Array.isArray(v) ? v[0] : v;
+      },
+      body,
+      signal: ctrl.signal,
+    });
+    if (answer.stream === undefined) return send(answer);
+    // A streamed answer: an error before the first frame is answered as such; after it, the
+    // connection is cut (the client sees a broken stream, as from Prometheus).
+    const it = answer.stream[Symbol.asyncIterator]();
+    let first: IteratorResult<Uint8Array>;
+    try {
+      first = await it.next();
+    } catch (err) {
+      return send(httpError(err instanceof ReadHTTPError ? err.status : 500, (err as Error).message));
+    }
+    res.writeHead(answer.status, answer.headers);
+    try {
+      for (let r = first; r.done !== true; r = await it.next()) {
+        if (!res.write(r.value)) {
+          await new Promise((resolve) => {
+            res.once('drain', resolve);
+            res.once('close', resolve);
+          });
+        }
+        if (ctrl.signal.aborted) {
+          await it.return?.(undefined);
+          break;
+        }
+      }
+    } catch (err) {
+      this.#o.logger.log('error', 'streamed remote read failed', { err: (err as Error).message });
+      res.destroy(err as Error);
+      done(answer.status);
+      return;
+    }
+    res.end();
+    done(answer.status);
   }
 
   async #lifecycle(

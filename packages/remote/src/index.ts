@@ -91,3 +91,45 @@ export {
   WriteStorage,
   type WriteStorageOptions,
 } from './write-storage.js';
+export {
+  chunkedFrame,
+  filterExtLabelsFromMatchers,
+  mergeLabels,
+  negotiateResponseType,
+  ReadHandler,
+  type ReadHandlerOptions,
+  ReadHTTPError,
+  streamChunkedReadResponses,
+  toQueryResult,
+} from './read-handler.js';
+export { InvalidSeriesLabelsError } from './receive-convert.js';
+export { httpError, noContent, type RemoteRequest, type RemoteResponse } from './receive-http.js';
+export {
+  parseProtoMsg,
+  ProtoMsgV1,
+  ProtoMsgV2,
+  type ReceiveLogger,
+  type RemoteWriteProtoMsg,
+  WriteHandler,
+  type WriteHandlerOptions,
+  type WriteResponseStats,
+  WrittenExemplarsHeader,
+  WrittenHistogramsHeader,
+  WrittenSamplesHeader,
+} from './receive-write-handler.js';
+export {
+  decodeChunkedStream,
+  decodeSamplesResponse,
+  HTTPReadClient,
+  type ReadClient,
+  RemoteReadError,
+} from './read-client.js';
+export {
+  addExternalLabels,
+  RemoteReadQueryable,
+  type RemoteReadQueryableOptions,
+  toQuery,
+} from './read-queryable.js';
+export { decodeOTLPWriteRequest, OTLPWriteHandler, type OTLPWriteHandlerOptions } from './otlp-handler.js';
+export { buildLabelName, buildMetricName, type OTLPMetricKind } from './otlp-names.js';
+export { type OTLPExportMetricsServiceRequest, type OTLPTranslation, OTLPTranslator } from './otlp-translate.js';

@@ -6,6 +6,7 @@ import { run as promqlParse } from './promql-parse.js';
 import { run as promqlLoop } from './promql-loop.js';
 import { run as rules } from './rules.js';
 import { run as remote } from './remote.js';
+import { run as remoteReceive } from './remote-receive.js';
 import { run as scrape } from './scrape.js';
 import { run as server } from './server.js';
 import { run as textparse } from './textparse.js';
@@ -31,4 +32,5 @@ export const suites: Record<string, () => void | Promise<void>> = {
   rules,
   remote,
   server,
+  'remote-receive': remoteReceive,
 };

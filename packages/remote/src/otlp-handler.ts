@@ -1,0 +1,84 @@
+// Prometheus: storage/remote/write_handler.go otlpWriteHandler and DecodeOTLPWriteRequest: POST
+// /api/v1/otlp/v1/metrics. The body (protobuf, or OTLP JSON; gzip or not) is decoded with
+// @opentelemetry/otlp-transformer's generated protobuf root, translated as Prometheus 3 does
+// (otlp-translate.ts) and appended as a Remote Write 1.0 request is.
+import { gunzipSync } from 'node:zlib';
+import type { OTLPConfig } from '@tsprom/config';
+import otlpRoot from '@opentelemetry/otlp-transformer/build/src/generated/root.js';
+import { type OTLPExportMetricsServiceRequest, OTLPTranslator } from './otlp-translate.js';
+import { httpError, type RemoteRequest, type RemoteResponse } from './receive-http.js';
+import { isBadSampleError, type ReceiveLogger, type WriteHandler } from './receive-write-handler.js';
+
+interface MessageType {
+  decode(buf: Uint8Array): unknown;
+  fromObject(o: unknown): unknown;
+}
+
+const ExportMetricsServiceRequest = (
+  otlpRoot as unknown as {
+    opentelemetry: { proto: { collector: { metrics: { v1: { ExportMetricsServiceRequest: MessageType } } } } };
+  }
+).opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+
+/** Settings of an OTLPWriteHandler. */
+export interface OTLPWriteHandlerOptions {
+  /** The remote-write receiver the translated series go through. */
+  readonly writer: WriteHandler;
+  /** The `otlp:` section of the current configuration. */
+  readonly config: () => OTLPConfig;
+  readonly logger?: ReceiveLogger;
+}
+
+/** Prometheus: DecodeOTLPWriteRequest. Throws with the message answered with 400. */
+export function decodeOTLPWriteRequest(req: RemoteRequest): OTLPExportMetricsServiceRequest {
+  let body = req.body;
+  const enc = req.header('content-encoding') ?? '';
+  if (enc === 'gzip') body = gunzipSync(body);
+  else if (enc !== '') throw new Error(`unsupported compression: ${enc}. Only "gzip" or no compression supported`);
+  const ct = (req.header('content-type') ?? '').split(';')[0]!.trim();
+  if (ct === 'application/x-protobuf')
+    return ExportMetricsServiceRequest.decode(body) as OTLPExportMetricsServiceRequest;
+  if (ct === 'application/json') {
+    return ExportMetricsServiceRequest.fromObject(
+      JSON.parse(Buffer.from(body).toString('utf8')),
+    ) as OTLPExportMetricsServiceRequest;
+  }
+  throw new Error(`unsupported content type: ${ct}, supported: [application/json, application/x-protobuf]`);
+}
+
+/** The OTLP metrics receiver. */
+export class OTLPWriteHandler {
+  readonly #o: OTLPWriteHandlerOptions;
+  readonly #log: ReceiveLogger;
+  /** Exponential-histogram data points left out (not converted to native histograms). */
+  droppedExponentialHistogramPoints = 0;
+
+  constructor(o: OTLPWriteHandlerOptions) {
+    this.#o = o;
+    this.#log = o.logger ?? (() => undefined);
+  }
+
+  /** Prometheus: otlpWriteHandler.ServeHTTP. */
+  async handle(req: RemoteRequest): Promise<RemoteResponse> {
+    let decoded: OTLPExportMetricsServiceRequest;
+    try {
+      decoded = decodeOTLPWriteRequest(req);
+    } catch (err) {
+      this.#log('error', 'Error decoding OTLP write request', { err: (err as Error).message });
+      return httpError(400, (err as Error).message);
+    }
+    const tr = new OTLPTranslator(this.#o.config()).translate(decoded);
+    this.droppedExponentialHistogramPoints += tr.droppedExponentialHistogramPoints;
+    if (tr.errors.length > 0) {
+      this.#log('warn', 'Error translating OTLP metrics to Prometheus write request', { err: tr.errors.join('; ') });
+    }
+    try {
+      await this.#o.writer.append({ timeseries: tr.timeseries, metadata: [] });
+    } catch (err) {
+      if (isBadSampleError(err)) return httpError(400, err.message);
+      this.#log('error', 'Error appending remote write', { err: (err as Error).message });
+      return httpError(500, (err as Error).message);
+    }
+    return { status: 200, headers: {} };
+  }
+}

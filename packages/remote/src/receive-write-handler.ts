@@ -1,0 +1,370 @@
+// Prometheus: storage/remote/write_handler.go writeHandler: the remote-write receiver. Accepts
+// Remote Write 1.0 (`prometheus.WriteRequest`) and 2.0 (`io.prometheus.write.v2.Request`) bodies,
+// negotiated by Content-Type, snappy-compressed, and appends them through a storage Appender.
+import { ScratchBuilder } from '@tsprom/labels';
+import {
+  type Appendable,
+  type Appender,
+  DuplicateSampleForTimestampError,
+  OutOfBoundsError,
+  OutOfOrderExemplarError,
+  OutOfOrderSampleError,
+  TooOldSampleError,
+} from '@tsprom/storage-interfaces';
+import {
+  checkedLabels,
+  InvalidSeriesLabelsError,
+  isFloatPbHistogram,
+  resolveRefs,
+  splitPbLabels,
+  toExemplar,
+  toFloatHistogram,
+  toIntHistogram,
+  toMetadata,
+} from './receive-convert.js';
+import { httpError, noContent, type RemoteRequest, type RemoteResponse } from './receive-http.js';
+import { snappyDecode } from './snappy.js';
+import { decodeWriteRequest, type WriteRequest } from './write-request.js';
+import { decodeV2Request, type V2Request } from './write-v2.js';
+
+/** Prometheus: config.RemoteWriteProtoMsgV1 / V2. */
+export const ProtoMsgV1 = 'prometheus.WriteRequest';
+export const ProtoMsgV2 = 'io.prometheus.write.v2.Request';
+export type RemoteWriteProtoMsg = typeof ProtoMsgV1 | typeof ProtoMsgV2;
+
+const APP_PROTO = 'application/x-protobuf';
+/** Prometheus: maxAheadTime: samples more than 10 minutes in the future are out of bounds. */
+const MAX_AHEAD_MS = 10 * 60 * 1000;
+
+/** Prometheus: rw20WrittenSamplesHeader and its siblings. */
+export const WrittenSamplesHeader = 'X-Prometheus-Remote-Write-Samples-Written';
+export const WrittenHistogramsHeader = 'X-Prometheus-Remote-Write-Histograms-Written';
+export const WrittenExemplarsHeader = 'X-Prometheus-Remote-Write-Exemplars-Written';
+
+/** What a write handler logs. */
+export type ReceiveLogger = (
+  level: 'debug' | 'info' | 'warn' | 'error',
+  msg: string,
+  fields?: Record<string, unknown>,
+) => void;
+
+/** Settings of a WriteHandler. */
+export interface WriteHandlerOptions {
+  readonly appendable: Appendable;
+  /** The messages accepted (Prometheus: --web.remote-write-receiver.accepted-protobuf-messages); default both. */
+  readonly acceptedProtoMsgs?: readonly RemoteWriteProtoMsg[];
+  readonly logger?: ReceiveLogger;
+  /** The clock (ms) bounding samples in the future; default Date.now. */
+  readonly now?: () => number;
+  /** Largest decoded body accepted, in bytes (default 32 MiB, as Prometheus's decodeReadLimit). */
+  readonly maxDecodedBytes?: number;
+}
+
+/** Prometheus: WriteResponseStats: what a 2.0 request wrote. */
+export interface WriteResponseStats {
+  samples: number;
+  histograms: number;
+  exemplars: number;
+}
+
+function statsHeaders(s: WriteResponseStats): Record<string, string> {
+  return {
+    [WrittenSamplesHeader]: String(s.samples),
+    [WrittenHistogramsHeader]: String(s.histograms),
+    [WrittenExemplarsHeader]: String(s.exemplars),
+  };
+}
+
+/** A sample rejected as Prometheus answers with 400 (no retry). */
+export function isBadSampleError(err: unknown): err is Error {
+  return (
+    err instanceof OutOfOrderSampleError ||
+    err instanceof OutOfBoundsError ||
+    err instanceof DuplicateSampleForTimestampError ||
+    err instanceof TooOldSampleError
+  );
+}
+
+/** Prometheus: parseProtoMsg. Throws with the message Prometheus answers 415 with. */
+export function parseProtoMsg(contentType: string): RemoteWriteProtoMsg {
+  const ct = contentType.trim();
+  const parts = ct.split(';');
+  if (parts[0] !== APP_PROTO) {
+    throw new Error(`expected ${APP_PROTO} as the first (media) part, got ${ct} content-type`);
+  }
+  for (const p of parts.slice(1)) {
+    const pair = p.split('=');
+    if (pair.length !== 2) {
+      throw new Error(
+        `as per https://www.rfc-editor.org/rfc/rfc9110#parameter expected parameters to be key-values, got ${p} in ${ct} content-type`,
+      );
+    }
+    if (pair[0] === 'proto') {
+      const m = pair[1];
+      if (m === ProtoMsgV1 || m === ProtoMsgV2) return m;
+      throw new Error(
+        `got ${ct} content type; unknown remote write protobuf message ${m}, supported: ${ProtoMsgV1}, ${ProtoMsgV2}`,
+      );
+    }
+  }
+  return ProtoMsgV1;
+}
+
+/** The remote-write receiver: `handle` answers one POST /api/v1/write. */
+export class WriteHandler {
+  readonly #o: WriteHandlerOptions;
+  readonly #accepted: readonly RemoteWriteProtoMsg[];
+  readonly #log: ReceiveLogger;
+  readonly #b = new ScratchBuilder();
+  readonly #eb = new ScratchBuilder();
+  readonly #names: string[] = [];
+  readonly #values: string[] = [];
+  readonly #enames: string[] = [];
+  readonly #evalues: string[] = [];
+  /** Prometheus: prometheus_api_remote_write_invalid_labels_samples_total. */
+  samplesWithInvalidLabels = 0;
+  /** Samples (and histograms) appended in all. */
+  samplesAppended = 0;
+
+  constructor(o: WriteHandlerOptions) {
+    this.#o = o;
+    this.#accepted = o.acceptedProtoMsgs ?? [ProtoMsgV1, ProtoMsgV2];
+    this.#log = o.logger ?? (() => undefined);
+  }
+
+  /** Prometheus: writeHandler.ServeHTTP. */
+  async handle(req: RemoteRequest): Promise<RemoteResponse> {
+    let msg: RemoteWriteProtoMsg;
+    try {
+      msg = parseProtoMsg(req.header('content-type') || APP_PROTO);
+    } catch (err) {
+      this.#log('error', 'Error decoding remote write request', { err: (err as Error).message });
+      return httpError(415, (err as Error).message);
+    }
+    if (!this.#accepted.includes(msg)) {
+      return httpError(
+        415,
+        `${msg} protobuf message is not accepted by this server; accepted [${this.#accepted.join(' ')}]`,
+      );
+    }
+    const enc = req.header('content-encoding') || 'snappy';
+    if (enc !== 'snappy') {
+      return httpError(415, `${enc} encoding (compression) is not accepted by this server; only snappy is acceptable`);
+    }
+    let decompressed: Uint8Array;
+    try {
+      decompressed = snappyDecode(req.body, this.#o.maxDecodedBytes);
+    } catch (err) {
+      this.#log('error', 'Error decompressing remote write request', { err: (err as Error).message });
+      return httpError(400, (err as Error).message);
+    }
+    if (msg === ProtoMsgV1) {
+      let wr: WriteRequest;
+      try {
+        wr = decodeWriteRequest(decompressed);
+      } catch (err) {
+        this.#log('error', 'Error decoding v1 remote write request', { err: (err as Error).message });
+        return httpError(400, `proto: prometheus.WriteRequest: ${(err as Error).message}`);
+      }
+      try {
+        await this.#writeV1(wr);
+      } catch (err) {
+        if (isBadSampleError(err)) return httpError(400, err.message);
+        this.#log('error', 'Error while remote writing the v1 request', { err: (err as Error).message });
+        return httpError(500, (err as Error).message);
+      }
+      return noContent();
+    }
+    let v2: V2Request;
+    try {
+      v2 = decodeV2Request(decompressed);
+    } catch (err) {
+      this.#log('error', 'Error decoding v2 remote write request', { err: (err as Error).message });
+      return httpError(400, `proto: io.prometheus.write.v2.Request: ${(err as Error).message}`);
+    }
+    const { stats, code, err } = await this.#writeV2(v2);
+    const headers = statsHeaders(stats);
+    if (err !== undefined) {
+      if (code >= 500) this.#log('error', 'Error while remote writing the v2 request', { err: err.message });
+      return httpError(code, err.message, headers);
+    }
+    return noContent(headers);
+  }
+
+  /**
+   * Appends Remote Write 1.0 series as a 1.0 request is (the first rejected sample fails and rolls
+   * back everything; invalid series are skipped). The OTLP receiver writes through this.
+   */
+  append(req: WriteRequest): Promise<void> {
+    return this.#writeV1(req);
+  }
+
+  #appender(): Appender {
+    return this.#o.appendable.appender();
+  }
+
+  #maxTime(): number {
+    return (this.#o.now ?? Date.now)() + MAX_AHEAD_MS;
+  }
+
+  /**
+   * Prometheus: writeHandler.write: the first rejected sample fails the request (rolled back); series
+   * with invalid labels are skipped and counted.
+   */
+  async #writeV1(req: WriteRequest): Promise<void> {
+    const app = this.#appender();
+    const maxT = this.#maxTime();
+    let appended = 0;
+    try {
+      for (const ts of req.timeseries) {
+        splitPbLabels(ts.labels, this.#names, this.#values);
+        let ls: ReturnType<typeof checkedLabels>;
+        try {
+          ls = checkedLabels(this.#b, this.#names, this.#values);
+        } catch (err) {
+          if (!(err instanceof InvalidSeriesLabelsError)) throw err;
+          this.#log('warn', 'Invalid metric names or labels', { err: err.message });
+          this.samplesWithInvalidLabels++;
+          continue;
+        }
+        let ref = 0;
+        for (const s of ts.samples) {
+          if (s.timestamp > maxT) throw new OutOfBoundsError(s.timestamp, maxT);
+          try {
+            ref = app.append(ref, ls, s.timestamp, s.value);
+          } catch (err) {
+            if (isBadSampleError(err)) {
+              this.#log('error', 'Out of order sample from remote write', {
+                err: err.message,
+                series: ls.toString(),
+                timestamp: s.timestamp,
+              });
+            }
+            throw err;
+          }
+        }
+        appended += ts.samples.length;
+        for (const e of ts.exemplars) {
+          splitPbLabels(e.labels, this.#enames, this.#evalues);
+          const ex = toExemplar(this.#eb, this.#enames, this.#evalues, e.value, e.timestamp);
+          try {
+            ref = app.appendExemplar(ref, ls, ex);
+          } catch (err) {
+            // Exemplar storage is experimental: a failing exemplar never fails the request.
+            this.#log('debug', 'Error while adding exemplar in AppendExemplar', { err: (err as Error).message });
+          }
+        }
+        for (const h of ts.histograms) {
+          if (h.timestamp > maxT) throw new OutOfBoundsError(h.timestamp, maxT);
+          ref = isFloatPbHistogram(h)
+            ? app.appendHistogram(ref, ls, h.timestamp, undefined, toFloatHistogram(h))
+            : app.appendHistogram(ref, ls, h.timestamp, toIntHistogram(h), undefined);
+        }
+        appended += ts.histograms.length;
+      }
+    } catch (err) {
+      await app.rollback();
+      throw err;
+    }
+    await app.commit();
+    this.samplesAppended += appended;
+  }
+
+  /**
+   * Prometheus: writeHandler.writeV2/appendV2: rejected samples and invalid series are 400 errors
+   * while the rest is written (committed); any other failure rolls everything back with 500.
+   */
+  async #writeV2(req: V2Request): Promise<{ stats: WriteResponseStats; code: number; err: Error | undefined }> {
+    const app = this.#appender();
+    const maxT = this.#maxTime();
+    const stats: WriteResponseStats = { samples: 0, histograms: 0, exemplars: 0 };
+    const bad: string[] = [];
+    const names = this.#names;
+    const values = this.#values;
+    try {
+      for (const ts of req.timeseries) {
+        let ls: ReturnType<typeof checkedLabels>;
+        try {
+          resolveRefs(ts.labelsRefs, req.symbols, names, values);
+        } catch (err) {
+          bad.push(`parsing labels for series [${ts.labelsRefs.join(' ')}]: ${(err as Error).message}`);
+          this.samplesWithInvalidLabels += ts.samples.length + ts.histograms.length;
+          continue;
+        }
+        try {
+          ls = checkedLabels(this.#b, names, values);
+        } catch (err) {
+          if (!(err instanceof InvalidSeriesLabelsError)) throw err;
+          bad.push(err.message);
+          this.samplesWithInvalidLabels += ts.samples.length + ts.histograms.length;
+          continue;
+        }
+        let ref = 0;
+        for (const s of ts.samples) {
+          try {
+            if (s.timestamp > maxT) throw new OutOfBoundsError(s.timestamp, maxT);
+            ref = app.append(ref, ls, s.timestamp, s.value);
+            stats.samples++;
+          } catch (err) {
+            if (!isBadSampleError(err)) throw err;
+            this.#log('error', 'Out of order sample from remote write', {
+              err: err.message,
+              series: ls.toString(),
+              timestamp: s.timestamp,
+            });
+            bad.push(`${err.message} for series ${ls.toString()}`);
+          }
+        }
+        for (const h of ts.histograms) {
+          try {
+            if (h.timestamp > maxT) throw new OutOfBoundsError(h.timestamp, maxT);
+            ref = isFloatPbHistogram(h)
+              ? app.appendHistogram(ref, ls, h.timestamp, undefined, toFloatHistogram(h))
+              : app.appendHistogram(ref, ls, h.timestamp, toIntHistogram(h), undefined);
+            stats.histograms++;
+          } catch (err) {
+            if (!isBadSampleError(err)) throw err;
+            bad.push(`${err.message} for series ${ls.toString()}`);
+          }
+        }
+        for (const e of ts.exemplars) {
+          try {
+            resolveRefs(e.labelsRefs, req.symbols, this.#enames, this.#evalues);
+          } catch (err) {
+            bad.push(`parsing exemplar for series ${ls.toString()}: ${(err as Error).message}`);
+            continue;
+          }
+          const ex = toExemplar(this.#eb, this.#enames, this.#evalues, e.value, e.timestamp);
+          try {
+            ref = app.appendExemplar(ref, ls, ex);
+            stats.exemplars++;
+          } catch (err) {
+            if (err instanceof OutOfOrderExemplarError) bad.push(`${err.message} for series ${ls.toString()}`);
+            else this.#log('error', 'failed to ingest exemplar', { err: (err as Error).message });
+          }
+        }
+        const m = ts.metadata;
+        const md = toMetadata(m.type, req.symbols[m.helpRef] ?? '', req.symbols[m.unitRef] ?? '');
+        if (ref !== 0 && (md.type !== 'unknown' || md.help !== '' || md.unit !== '')) {
+          try {
+            app.updateMetadata(ref, ls, md);
+          } catch (err) {
+            this.#log('debug', 'error while updating metadata from remote write', { err: (err as Error).message });
+          }
+        }
+      }
+    } catch (err) {
+      // Any other failure: everything rolls back (the sender retries; the TSDB is not idempotent).
+      await app.rollback();
+      return { stats: { samples: 0, histograms: 0, exemplars: 0 }, code: 500, err: err as Error };
+    }
+    try {
+      await app.commit();
+    } catch (err) {
+      return { stats: { samples: 0, histograms: 0, exemplars: 0 }, code: 500, err: err as Error };
+    }
+    this.samplesAppended += stats.samples + stats.histograms;
+    if (bad.length === 0) return { stats, code: 0, err: undefined };
+    return { stats, code: 400, err: new Error(bad.join('\n')) };
+  }
+}
