@@ -5,7 +5,7 @@
 import type { AlertmanagerRetriever, APIRule, APIRuleGroup, RulesRetriever } from '@tsprom/api';
 import { exprToString } from '@tsprom/promql';
 import { Labels } from '@tsprom/labels';
-import type { Manager as NotifierManager } from '@tsprom/notifier';
+import type { Manager as NotifierManager, RuleAlertLike } from '@tsprom/notifier';
 import {
   AlertingRule,
   type Group,
@@ -42,6 +42,26 @@ function engineQueryFunc(engine: InstrumentedEngine, db: DB): QueryFunc {
     if (v?.type === 'scalar') return [{ metric: Labels.EMPTY, t: v.scalar.t, f: v.scalar.v, dropName: false }];
     throw new RuleResultTypeError();
   };
+}
+
+/**
+ * The rules' notify function over the notifier's `sendAlerts`: a rule alert's unset times (0) are
+ * Go's zero time there (`undefined`), so a firing alert ends at its `validUntil`.
+ */
+// Prometheus: cmd/prometheus/main.go sendAlerts
+export function notifyFunc(send: (expr: string, alerts: readonly RuleAlertLike[]) => void): NotifyFunc {
+  const time = (ms: number) => (ms === 0 ? undefined : ms);
+  return (expr, alerts) =>
+    send(
+      expr,
+      alerts.map((a) => ({
+        labels: a.labels,
+        annotations: a.annotations,
+        firedAt: time(a.firedAt),
+        resolvedAt: time(a.resolvedAt),
+        validUntil: time(a.validUntil),
+      })),
+    );
 }
 
 /** The rule manager of a server (not running until `run`, no groups until `update`). */

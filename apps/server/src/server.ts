@@ -36,7 +36,7 @@ import { type Manager as RuleManager, RuleLoadError } from '@tsprom/rules';
 import { HTTPClient, Manager as ScrapeManager } from '@tsprom/scrape';
 import { DB } from '@tsprom/tsdb';
 import { notifierMetrics, ruleMetrics } from './alerting-metrics.js';
-import { alertingProviders, newRuleManager } from './alerting.js';
+import { alertingProviders, newRuleManager, notifyFunc } from './alerting.js';
 import type { BuildInfo } from './build-info.js';
 import { defaultConfigYAML, selfTarget } from './default-config.js';
 import type { Flags } from './flags.js';
@@ -364,7 +364,7 @@ export class Server {
       engine: this.#engine,
       db: this.#openDB(),
       settings: s,
-      notify: sendAlerts((...alerts) => notifier.send(...alerts), externalURLString(ext)),
+      notify: notifyFunc(sendAlerts((...alerts) => notifier.send(...alerts), externalURLString(ext))),
       logger: this.#log.with({ component: 'rule manager' }),
       defaultRuleQueryOffsetMs: () => this.#config?.global.ruleQueryOffsetMs ?? 0,
     });
