@@ -154,6 +154,19 @@ describe('failures', () => {
     expect(m.metrics.errors.get(`http://${bad.address}/api/v2/alerts`)).toBe(2);
   });
 
+  it('drops a batch it cannot encode and goes on with the next', async () => {
+    const s = await sink();
+    const m = await managerTo([s], '', { maxBatchSize: 1 });
+    m.send(
+      new Alert({ labels: Labels.fromStrings('alertname', 'far'), annotations: {}, startsAt: Date.UTC(10000, 0, 1) }),
+      alert('next'),
+    );
+    void m.run();
+    await s.received(1);
+    expect(postedNames(s.requests[0]!.body)).toEqual(['next']);
+    await expect.poll(() => m.metrics.dropped).toBe(1);
+  });
+
   it('does not count alerts as dropped when no Alertmanager is known (Prometheus 3)', async () => {
     const m = newManager();
     cleanups.push(() => m.stop());

@@ -202,7 +202,15 @@ export class Manager {
 
   async #sendOneBatch(): Promise<void> {
     const alerts = this.#nextBatch();
-    if (!(await this.#sendAll(alerts))) this.metrics.dropped += alerts.length;
+    let ok = false;
+    try {
+      ok = await this.#sendAll(alerts);
+    } catch (err) {
+      // A bug, not a failed post (those are counted inside): the batch is counted as dropped and
+      // logged, and the loop goes on, so that one bad batch cannot stop all notifications.
+      this.#logger('error', 'Sending alerts failed', { err: err instanceof Error ? err.message : String(err) });
+    }
+    if (!ok) this.metrics.dropped += alerts.length;
   }
 
   async #drainQueue(): Promise<void> {

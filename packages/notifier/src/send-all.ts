@@ -39,10 +39,17 @@ export async function sendAll(
     if (ams.cfg.alertRelabelConfigs.length > 0) {
       amAlerts = relabelAlerts(ams.cfg.alertRelabelConfigs, Labels.EMPTY, alerts);
       if (amAlerts.length === 0) continue;
-      payload = c.encode(amAlerts);
-    } else {
-      cachedPayload ??= c.encode(alerts);
-      payload = cachedPayload;
+    }
+    try {
+      if (amAlerts !== alerts) payload = c.encode(amAlerts);
+      else payload = cachedPayload ??= c.encode(alerts);
+    } catch (err) {
+      if (!(err instanceof RangeError)) throw err;
+      // A time JSON cannot carry: the batch is given up (and counted as dropped), as Prometheus
+      // does when marshaling fails; posts already started still finish.
+      c.logger('error', 'Encoding alerts for Alertmanager API v2 failed', { err: err.message });
+      await Promise.all(posts);
+      return false;
     }
     const setIndex = covered.length;
     covered.push(false);

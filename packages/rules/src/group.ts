@@ -15,6 +15,7 @@ import { restoreForState } from './group-restore.js';
 import type { GroupContext, RulesLogger } from './group-context.js';
 import { type Rule, RuleHealth } from './rule.js';
 import type { GroupCounters } from './rule-metrics.js';
+import { YIELD_EVERY_MS, yieldToEventLoop } from './yield-loop.js';
 
 /** How a group is made. */
 // Prometheus: rules/group.go GroupOptions
@@ -207,7 +208,12 @@ export class Group {
       signal,
     };
     let samplesTotal = 0;
+    let lastYield = performance.now();
     for (let i = 0; i < this.rules.length; i++) {
+      if (performance.now() - lastYield >= YIELD_EVERY_MS) {
+        await yieldToEventLoop();
+        lastYield = performance.now();
+      }
       if (signal?.aborted) return;
       const rule = this.rules[i]!;
       const wallStart = ctx.scheduler.now();

@@ -4,6 +4,7 @@ import { run as labels } from './labels.js';
 import { run as promql } from './promql.js';
 import { run as promqlParse } from './promql-parse.js';
 import { run as promqlLoop } from './promql-loop.js';
+import { run as rules } from './rules.js';
 import { run as scrape } from './scrape.js';
 import { run as server } from './server.js';
 import { run as textparse } from './textparse.js';
@@ -26,5 +27,6 @@ export const suites: Record<string, () => void | Promise<void>> = {
   'promql-loop': promqlLoop,
   textparse,
   scrape,
+  rules,
   server,
 };
