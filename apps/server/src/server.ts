@@ -210,7 +210,8 @@ export class Server {
       enableLifecycle: s.enableLifecycle,
       isReady: () => this.#ready,
       metricsText: () => this.#registry.text(),
-      reload: () => this.reload(),
+      // Prometheus's reload handler waits for the initial configuration load (reloadReady).
+      reload: () => this.#reloadReady.then(() => this.reload()),
       quit: init.onQuit,
       logger: init.logger.with({ component: 'web' }),
       readTimeoutMs: s.readTimeoutMs,
@@ -324,6 +325,7 @@ export class Server {
     this.#scrapeRunning = this.#scrape.run(this.#discovery.updates(this.#stopDiscovery.signal));
     this.#startAlerting(ext);
     await this.reload();
+    this.#markReloadReady();
     // Prometheus starts the rule manager and the notifier once the first reload is done.
     this.#ruleManager!.run();
     this.#notifierRunning = this.#notifier!.run(this.#notifyDiscovery!.updates(this.#stopDiscovery.signal));
@@ -372,6 +374,10 @@ export class Server {
   }
 
   #externalURL = '';
+  #markReloadReady: () => void = () => {};
+  readonly #reloadReady = new Promise<void>((resolve) => {
+    this.#markReloadReady = resolve;
+  });
 
   /** Prometheus's rules reloader: the rule files matched by the config's globs, in order. */
   async #ruleFiles(config: Config): Promise<string[]> {
