@@ -144,6 +144,14 @@ describe('AlertingRule', () => {
     expect(a.annotations.get('bad')).toMatch(/^<error expanding template: error executing template __alert_Down: /);
   });
 
+  it('renders a label the alert lacks as an empty string (missingkey=zero), as Prometheus does', async () => {
+    await store.add('up{job="a",instance="1"}', [[0, 0]]);
+    const r = rule(0, 0, {}, { summary: '[{{ $labels.nosuchlabel }}] on {{ $labels.instance }}' });
+    await r.eval(0, ctx());
+    const a = [...r.active.values()][0]!;
+    expect(a.annotations.get('summary')).toBe('[] on 1');
+  });
+
   it('rejects output with duplicate label sets after applying labels', async () => {
     await store.add('up{job="a",instance="1"}', [[0, 0]]);
     await store.add('up{job="a",instance="2"}', [[0, 0]]);

@@ -86,6 +86,8 @@ export class AlertingRule implements Rule {
           timestampMs: tMs,
           queryFunc: templateQuery,
           externalURL: ctx.externalURL,
+          // As Prometheus's AlertingRule.Eval: a label the alert lacks renders as "".
+          options: ['missingkey=zero'],
         });
         try {
           return await ex.expand();
