@@ -118,6 +118,43 @@ export const FLAGS: readonly FlagDef[] = [
     'Hard upper bound on the "limit" query parameter accepted by the experimental search API (--enable-feature=search-api). Requests with a higher limit are rejected with HTTP 400. 0 disables the cap. Use with server mode only.',
   ),
   s(
+    'rules.alert.for-outage-tolerance',
+    '1h',
+    'Max time to tolerate prometheus outage for restoring "for" state of alert. Use with server mode only.',
+  ),
+  s(
+    'rules.alert.for-grace-period',
+    '10m',
+    'Minimum duration between alert and restored "for" state. This is maintained only for alerts with configured "for" time greater than grace period. Use with server mode only.',
+  ),
+  s(
+    'rules.alert.resend-delay',
+    '1m',
+    'Minimum amount of time to wait before resending an alert to Alertmanager. Use with server mode only.',
+  ),
+  s(
+    'rules.max-concurrent-evals',
+    '4',
+    'Global concurrency limit for independent rules that can run concurrently. When set, "query.max-concurrency" may need to be adjusted accordingly. Use with server mode only.',
+    // The rule manager evaluates a group's rules one after another (no concurrent-rule-eval).
+    { inert: true },
+  ),
+  s(
+    'alertmanager.notification-queue-capacity',
+    '10000',
+    'The capacity of the queue for pending Alertmanager notifications. Use with server mode only.',
+  ),
+  s(
+    'alertmanager.notification-batch-size',
+    '256',
+    'The maximum number of notifications per batch to send to the Alertmanager. Use with server mode only.',
+  ),
+  b(
+    'alertmanager.drain-notification-queue-on-shutdown',
+    true,
+    'Send any outstanding Alertmanager notifications when shutting down. If false, any outstanding Alertmanager notifications will be dropped when shutting down. Use with server mode only.',
+  ),
+  s(
     'query.lookback-delta',
     '5m',
     'The maximum lookback duration for retrieving metrics during expression evaluations and federation. Use with server mode only.',

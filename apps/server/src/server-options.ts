@@ -45,6 +45,18 @@ export interface ServerSettings {
   readonly remoteReadConcurrentLimit: number;
   /** `--storage.remote.read-max-bytes-in-frame`. */
   readonly remoteReadMaxBytesInFrame: number;
+  /** `--rules.alert.for-outage-tolerance`. */
+  readonly forOutageToleranceMs: number;
+  /** `--rules.alert.for-grace-period`. */
+  readonly forGracePeriodMs: number;
+  /** `--rules.alert.resend-delay`. */
+  readonly resendDelayMs: number;
+  /** `--alertmanager.notification-queue-capacity`. */
+  readonly notificationQueueCapacity: number;
+  /** `--alertmanager.notification-batch-size`. */
+  readonly notificationBatchSize: number;
+  /** `--alertmanager.drain-notification-queue-on-shutdown`. */
+  readonly drainNotificationQueueOnShutdown: boolean;
 }
 
 /** A flag value tsprom cannot run with; Prometheus reports it and exits with 1. */
@@ -153,6 +165,11 @@ export function readSettings(flags: Flags): { settings: ServerSettings; warnings
     }
   }
   const maxConcurrency = int(flags, 'query.max-concurrency');
+  const notificationQueueCapacity = int(flags, 'alertmanager.notification-queue-capacity');
+  const notificationBatchSize = int(flags, 'alertmanager.notification-batch-size');
+  if (notificationQueueCapacity < 1)
+    throw new SettingsError('--alertmanager.notification-queue-capacity must be at least 1');
+  if (notificationBatchSize < 1) throw new SettingsError('--alertmanager.notification-batch-size must be at least 1');
   if (maxConcurrency < 1) throw new SettingsError('--query.max-concurrency must be at least 1');
   return {
     warnings,
@@ -188,6 +205,12 @@ export function readSettings(flags: Flags): { settings: ServerSettings; warnings
       remoteReadSampleLimit: float(flags, 'storage.remote.read-sample-limit'),
       remoteReadConcurrentLimit: int(flags, 'storage.remote.read-concurrent-limit'),
       remoteReadMaxBytesInFrame: int(flags, 'storage.remote.read-max-bytes-in-frame'),
+      forOutageToleranceMs: duration(flags, 'rules.alert.for-outage-tolerance'),
+      forGracePeriodMs: duration(flags, 'rules.alert.for-grace-period'),
+      resendDelayMs: duration(flags, 'rules.alert.resend-delay'),
+      notificationQueueCapacity,
+      notificationBatchSize,
+      drainNotificationQueueOnShutdown: flags.get('alertmanager.drain-notification-queue-on-shutdown') === 'true',
     },
   };
 }

@@ -2,7 +2,7 @@
 // and answering 503, TSDB opened with its WAL replayed, discovery, scrape, engine, ready), its
 // reloaders (SIGHUP, /-/reload) and its graceful shutdown.
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { lstat, mkdir, readdir } from 'node:fs/promises';
 import { availableParallelism, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
@@ -21,6 +21,9 @@ import {
   DefaultOTLPConfig,
   formatDuration,
   formatSize,
+  type GlobFS,
+  GlobPatternError,
+  glob,
   loadConfig,
   loadConfigFile,
   loadScrapeConfigFiles,
@@ -28,11 +31,15 @@ import {
 } from '@tsprom/config';
 import { defaultSDRegistry, Manager as DiscoveryManager } from '@tsprom/discovery';
 import { Labels } from '@tsprom/labels';
+import { alertmanagerDiscoveryConfigs, Manager as NotifierManager, sendAlerts } from '@tsprom/notifier';
 import { Engine } from '@tsprom/promql';
 import { HTTPReadClient, OTLPWriteHandler, ReadHandler, RemoteReadQueryable, WriteHandler } from '@tsprom/remote';
-import { Manager as ScrapeManager } from '@tsprom/scrape';
+import { type Manager as RuleManager, RuleLoadError } from '@tsprom/rules';
+import { HTTPClient, Manager as ScrapeManager } from '@tsprom/scrape';
 import { chainedSeriesMerge, newMergeQuerier, type Querier } from '@tsprom/storage-interfaces';
 import { DB } from '@tsprom/tsdb';
+import { notifierMetrics, ruleMetrics } from './alerting-metrics.js';
+import { alertingProviders, newRuleManager, notifyFunc } from './alerting.js';
 import type { BuildInfo } from './build-info.js';
 import { defaultConfigYAML, selfTarget } from './default-config.js';
 import type { Flags } from './flags.js';
@@ -89,6 +96,10 @@ export class Server {
   #discovery: DiscoveryManager | undefined;
   #scrapeRunning: Promise<void> | undefined;
   readonly #stopDiscovery = new AbortController();
+  #ruleManager: RuleManager | undefined;
+  #notifier: NotifierManager | undefined;
+  #notifyDiscovery: DiscoveryManager | undefined;
+  #notifierRunning: Promise<void> | undefined;
   #config: Config | undefined;
   #defaultConfigText: string | undefined;
   #ready = false;
@@ -147,6 +158,10 @@ export class Server {
         },
       },
       notifications: this.#notifications,
+      ...alertingProviders(
+        () => this.#ruleManager,
+        () => this.#notifier,
+      ),
       exemplars: {
         // Without the feature there is no exemplar storage: Prometheus answers `data: null`.
         selectExemplars: (start, end, sets) =>
@@ -232,7 +247,8 @@ export class Server {
       enableLifecycle: s.enableLifecycle,
       isReady: () => this.#ready,
       metricsText: () => this.#registry.text(),
-      reload: () => this.reload(),
+      // Prometheus's reload handler waits for the initial configuration load (reloadReady).
+      reload: () => this.#reloadReady.then(() => this.reload()),
       quit: init.onQuit,
       logger: init.logger.with({ component: 'web' }),
       readTimeoutMs: s.readTimeoutMs,
@@ -381,9 +397,74 @@ export class Server {
     });
     this.#discovery.start();
     this.#scrapeRunning = this.#scrape.run(this.#discovery.updates(this.#stopDiscovery.signal));
+    this.#startAlerting(ext);
     await this.reload();
+    this.#markReloadReady();
+    // Prometheus starts the rule manager and the notifier once the first reload is done.
+    this.#ruleManager!.run();
+    this.#notifierRunning = this.#notifier!.run(this.#notifyDiscovery!.updates(this.#stopDiscovery.signal));
     this.#ready = true;
     log.log('info', 'Server is ready to receive web requests.');
+  }
+
+  /**
+   * The notifier, its discovery manager (`name="notify"`) and the rule manager, as Prometheus
+   * makes them: rules evaluate through the server's engine over the DB, append to it, restore
+   * `for` state from it, and send their alerts to the notifier with links under `ext`.
+   */
+  #startAlerting(ext: URL): void {
+    const s = this.#init.settings;
+    const nlog = this.#log.with({ component: 'notifier' });
+    this.#notifier = new NotifierManager({
+      queueCapacity: s.notificationQueueCapacity,
+      maxBatchSize: s.notificationBatchSize,
+      drainOnShutdown: s.drainNotificationQueueOnShutdown,
+      newHTTPClient: (cfg) => HTTPClient.create(cfg),
+      version: this.#init.build.version,
+      logger: (level, msg, fields) => nlog.log(level, msg, fields),
+    });
+    const sdLog = this.#log.with({ component: 'discovery manager notify' });
+    this.#notifyDiscovery = new DiscoveryManager({
+      name: 'notify',
+      registry: defaultSDRegistry,
+      logger: {
+        error: (m, f) => sdLog.log('error', m, f),
+        warn: (m, f) => sdLog.log('warn', m, f),
+        info: (m, f) => sdLog.log('info', m, f),
+        debug: (m, f) => sdLog.log('debug', m, f),
+      },
+    });
+    this.#notifyDiscovery.start();
+    const notifier = this.#notifier;
+    this.#ruleManager = newRuleManager({
+      engine: this.#engine,
+      db: this.#openDB(),
+      settings: s,
+      notify: notifyFunc(sendAlerts((...alerts) => notifier.send(...alerts), externalURLString(ext))),
+      logger: this.#log.with({ component: 'rule manager' }),
+      defaultRuleQueryOffsetMs: () => this.#config?.global.ruleQueryOffsetMs ?? 0,
+    });
+    this.#externalURL = externalURLString(ext);
+  }
+
+  #externalURL = '';
+  #markReloadReady: () => void = () => {};
+  readonly #reloadReady = new Promise<void>((resolve) => {
+    this.#markReloadReady = resolve;
+  });
+
+  /** Prometheus's rules reloader: the rule files matched by the config's globs, in order. */
+  async #ruleFiles(config: Config): Promise<string[]> {
+    const files: string[] = [];
+    for (const pattern of config.ruleFiles) {
+      try {
+        files.push(...(await glob(pattern, nodeGlobFS)));
+      } catch (err) {
+        if (!(err instanceof GlobPatternError)) throw err;
+        throw new Error(`error retrieving rule files for ${pattern}: ${err.message}`, { cause: err });
+      }
+    }
+    return files;
   }
 
   #setGlobalURL(ext: URL, listen: string): void {
@@ -436,7 +517,37 @@ export class Server {
         await this.#discovery!.applyConfig(
           new Map(scrapeConfigs.map((sc) => [sc.jobName, sc.serviceDiscoveryConfigs])),
         );
+        // Prometheus runs every reloader and reports the failed ones together; the rule manager
+        // keeps its previous rules when a rule file is broken.
+        const failures: Error[] = [];
+        try {
+          await this.#notifier!.applyConfig(config);
+          await this.#notifyDiscovery!.applyConfig(alertmanagerDiscoveryConfigs(config.alerting));
+        } catch (err) {
+          failures.push(err as Error);
+          this.#log.log('error', 'Failed to apply configuration', { component: 'notifier', err });
+        }
         this.#config = config;
+        try {
+          await this.#ruleManager!.update(
+            config.global.evaluationIntervalMs,
+            await this.#ruleFiles(config),
+            config.global.externalLabels,
+            this.#externalURL,
+          );
+        } catch (err) {
+          failures.push(err as Error);
+          const details = err instanceof RuleLoadError ? err.errors.errors.map((e) => e.message) : [];
+          this.#log.log('error', 'Failed to apply configuration', { component: 'rules', err, details });
+        }
+        if (failures.length > 0) {
+          throw new Error(
+            `one or more errors occurred while applying the new configuration (--config.file=${JSON.stringify(s.configFile)}): ${failures
+              .map((e) => (e instanceof RuleLoadError ? e.errors.message : e.message))
+              .join('; ')}`,
+            { cause: failures[0] },
+          );
+        }
         this.#reloadSuccess = true;
         this.#notifications.delete(CONFIGURATION_UNSUCCESSFUL);
         this.#lastReloadTime = Date.now();
@@ -538,6 +649,8 @@ export class Server {
     r.register(() => (this.#db === undefined ? [] : tsdbMetrics(this.#db)));
     r.register(() => (this.#scrape === undefined ? [] : scrapeMetrics(this.#scrape)));
     r.register(() => (this.#discovery === undefined ? [] : discoveryMetrics(this.#discovery)));
+    r.register(() => (this.#ruleManager === undefined ? [] : ruleMetrics(this.#ruleManager)));
+    r.register(() => (this.#notifier === undefined ? [] : notifierMetrics(this.#notifier)));
   }
 
   /**
@@ -551,12 +664,19 @@ export class Server {
       this.#log.log('warn', 'Received an OS signal or /-/quit, exiting gracefully...');
       this.#stopDiscovery.abort();
       await this.#discovery?.stop();
+      await this.#notifyDiscovery?.stop();
+      // Prometheus's order: discovery, the rule manager, scraping, the web server, the notifier
+      // (which sends what the last evaluations queued), the TSDB.
+      await this.#ruleManager?.stop();
+      this.#log.log('info', 'Rule manager stopped');
       await this.#scrape?.stop();
       await this.#scrapeRunning;
       this.#log.log('info', 'Scrape manager stopped');
       this.#notifications.close(); // Live notification streams end, or their connections hold the close.
       await this.#web.close();
       await Promise.allSettled(this.#remoteReads.map((q) => q.close()));
+      await this.#notifier?.stop();
+      await this.#notifierRunning;
       await this.#db?.close();
       this.#process.stop();
       this.#log.log('info', 'See you next time!');
@@ -594,3 +714,21 @@ function routePrefix(s: ServerSettings): string {
   const p = (s.routePrefix ?? s.externalURL?.pathname ?? '').replace(/^\/+|\/+$/g, '');
   return p === '' ? '' : `/${p}`;
 }
+
+/** The external URL as Prometheus prints it in links (no trailing `/`). */
+function externalURLString(u: URL): string {
+  return u.toString().replace(/\/$/, '');
+}
+
+/** Node's file system for rule file globs. */
+const nodeGlobFS: GlobFS = {
+  exists: async (path) => {
+    try {
+      await lstat(path);
+      return true;
+    } catch {
+      return false; // Go's filepath.Glob skips what it cannot stat.
+    }
+  },
+  readdir: (path) => readdir(path),
+};

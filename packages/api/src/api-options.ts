@@ -180,6 +180,68 @@ export interface StatusProvider {
   selfMetrics?(): readonly ProtoMetricFamily[];
 }
 
+/** One alert of an alerting rule as the API shows it (`@tsprom/rules`' Alert fits). Times in ms, 0 unset. */
+export interface APIRuleAlert {
+  readonly labels: Labels;
+  readonly annotations: Labels;
+  readonly state: 'inactive' | 'pending' | 'firing';
+  readonly activeAt: number;
+  readonly keepFiringSince: number;
+  readonly value: number;
+}
+
+/** What every rule shows. Times in ms (`lastEvaluationMs`: wall clock, 0 before the first). */
+interface APIRuleBase {
+  readonly name: string;
+  /** The expression as Prometheus prints it. */
+  readonly query: string;
+  readonly labels: Labels;
+  readonly health: 'ok' | 'err' | 'unknown';
+  readonly lastError: Error | undefined;
+  readonly evaluationTimeMs: number;
+  readonly lastEvaluationMs: number;
+}
+
+/** An alerting rule as the API shows it. */
+export interface APIAlertingRule extends APIRuleBase {
+  readonly type: 'alerting';
+  readonly durationMs: number;
+  readonly keepFiringForMs: number;
+  readonly annotations: Labels;
+  readonly state: 'inactive' | 'pending' | 'firing';
+  /** Its pending and firing alerts. */
+  activeAlerts(): readonly APIRuleAlert[];
+}
+
+/** A recording rule as the API shows it. */
+export interface APIRecordingRule extends APIRuleBase {
+  readonly type: 'recording';
+}
+
+export type APIRule = APIAlertingRule | APIRecordingRule;
+
+/** A rule group as the API shows it. Times in ms. */
+export interface APIRuleGroup {
+  readonly name: string;
+  readonly file: string;
+  readonly intervalMs: number;
+  readonly limit: number;
+  readonly evaluationTimeMs: number;
+  readonly lastEvaluationMs: number;
+  readonly rules: readonly APIRule[];
+}
+
+/** Prometheus RulesRetriever: the rule manager's groups (sorted by file, then name). */
+export interface RulesRetriever {
+  ruleGroups(): readonly APIRuleGroup[];
+}
+
+/** Prometheus AlertmanagerRetriever: the notifier's Alertmanager URLs. */
+export interface AlertmanagerRetriever {
+  alertmanagers(): readonly string[];
+  droppedAlertmanagers(): readonly string[];
+}
+
 /** Where the server is reachable, for targets' `globalUrl` (Prometheus GlobalURLOptions). */
 export interface GlobalURLOptions {
   /** The address the server listens on (`host:port`). */
@@ -210,6 +272,10 @@ export interface APIOptions {
   readonly admin?: AdminDB;
   readonly enableAdmin?: boolean;
   readonly status?: StatusProvider;
+  /** The rule groups (`rules`, `alerts`); without them none. */
+  readonly rules?: RulesRetriever;
+  /** The notifier's Alertmanagers (`alertmanagers`); without them none. */
+  readonly alertmanagers?: AlertmanagerRetriever;
   readonly globalURL?: GlobalURLOptions;
   /** Queries run at once at most (`--query.max-concurrency`, default 20); the rest wait. */
   readonly maxConcurrency?: number;

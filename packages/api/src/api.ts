@@ -9,6 +9,7 @@ import { Form } from './form.js';
 import { serveOpenAPI } from './openapi.js';
 import { QueryGate } from './query-gate.js';
 import * as queryAPI from './query-api.js';
+import * as rulesAPI from './rules-api.js';
 import type { RequestContext } from './request-context.js';
 import { type APIResult, corsHeaders, respond, respondError } from './respond.js';
 import * as scrapePoolsAPI from './scrape-pools-api.js';
@@ -106,9 +107,9 @@ export function apiRoutes(opts: APIOptions): Map<string, Route> {
     ['/scrape_pools', { methods: GET, fn: scrapePoolsAPI.scrapePools }],
     ['/scrape_pools/config', { methods: GET, fn: scrapePoolsAPI.scrapePoolConfig }],
     ['/metadata', { methods: GET, fn: targetsAPI.metricMetadata }],
-    ['/alertmanagers', { methods: GET, fn: status.alertmanagers }],
-    ['/alerts', { methods: GET, fn: status.alerts }],
-    ['/rules', { methods: GET, fn: status.rules }],
+    ['/alertmanagers', { methods: GET, fn: rulesAPI.alertmanagers }],
+    ['/alerts', { methods: GET, fn: rulesAPI.alerts }],
+    ['/rules', { methods: GET, fn: rulesAPI.rules }],
     ['/status/config', { methods: GET, fn: status.serveConfig }],
     ['/status/runtimeinfo', { methods: GET, fn: status.serveRuntimeInfo }],
     ['/status/buildinfo', { methods: GET, fn: status.serveBuildInfo }],

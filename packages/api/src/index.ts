@@ -4,8 +4,14 @@ export { type APIHandler, createAPIHandler } from './api.js';
 export { APIError, type ErrorType, errorStatus } from './api-error.js';
 export type {
   AdminDB,
+  AlertmanagerRetriever,
+  APIAlertingRule,
   APIBlockMeta,
   APIOptions,
+  APIRecordingRule,
+  APIRule,
+  APIRuleAlert,
+  APIRuleGroup,
   APITarget,
   BuildInfo,
   ExemplarQueryable,
@@ -13,6 +19,7 @@ export type {
   FeatureSet,
   GlobalURLOptions,
   QueryEngine,
+  RulesRetriever,
   RuntimeInfo,
   ScrapePoolConfig,
   ScrapePoolsRetriever,

@@ -1,6 +1,5 @@
 // Prometheus: web/api/v1/api.go serveConfig, serveFlags, serveRuntimeInfo, serveBuildInfo,
-// serveTSDBStatus, serveWALReplayStatus, and rules, alerts and alertmanagers as they answer with
-// nothing loaded (no rule manager and no notifier yet).
+// serveTSDBStatus, serveWALReplayStatus.
 import { APIError, returnAPIError } from './api-error.js';
 import type { APIBlockMeta } from './api-options.js';
 import { goJSON, goJSONString } from './go-json.js';
@@ -169,23 +168,4 @@ export function features(c: RequestContext): APIResult {
 export function serveWALReplayStatus(c: RequestContext): APIResult {
   const s = c.opts.status?.walReplay?.() ?? { min: 0, max: 0, current: 0 };
   return { data: { min: s.min, max: s.max, current: s.current } };
-}
-
-/** GET /api/v1/rules: no rule groups are loaded. */
-export function rules(c: RequestContext): APIResult {
-  const type = c.form.get('type').toLowerCase();
-  if (type !== '' && type !== 'alert' && type !== 'record') {
-    throw new APIError('bad_data', `invalid parameter "type": not supported value ${JSON.stringify(type)}`);
-  }
-  return { data: { groups: [] } };
-}
-
-/** GET /api/v1/alerts: no alerting rules, so no alerts. */
-export function alerts(): APIResult {
-  return { data: { alerts: [] } };
-}
-
-/** GET /api/v1/alertmanagers: no notifier yet, so none discovered. */
-export function alertmanagers(): APIResult {
-  return { data: { activeAlertmanagers: [], droppedAlertmanagers: [] } };
 }

@@ -422,4 +422,116 @@ describe('the web UI served by tsprom, in headless Chromium', () => {
       }
     },
   );
+
+  runIt(`shows alerting rules with their alerts, and rule health${reason}`, { timeout: 600_000 }, async () => {
+    const dir = join(dataDir, 'rules');
+    await mkdir(dir);
+    await writeFile(
+      join(dir, 'rules.yml'),
+      `groups:
+  - name: demo
+    interval: 1s
+    rules:
+      - record: job:up:sum
+        expr: sum by (job) (up)
+      - record: duplicated
+        expr: label_replace(up, "x", "a", "", "") or label_replace(up, "x", "b", "", "")
+        labels:
+          x: same
+      - alert: TargetUp
+        expr: up > 0
+        labels:
+          severity: page
+        annotations:
+          summary: "{{ $labels.job }} is up"
+      - alert: SlowlyUp
+        expr: up > 0
+        for: 1h
+      - alert: NeverFires
+        expr: up < 0
+`,
+    );
+    await writeFile(
+      join(dir, 'prometheus.yml'),
+      `global:
+  scrape_interval: 1s
+  evaluation_interval: 1s
+rule_files: [rules.yml]
+`,
+    );
+    const server = await startTsprom(dir, ['--config.file=prometheus.yml', '--web.enable-lifecycle']);
+    servers.push(server);
+    const url = server.url;
+    // No scrape config: rules see `up` only once a job scrapes; the server scrapes itself by reload.
+    await writeFile(
+      join(dir, 'prometheus.yml'),
+      `global:
+  scrape_interval: 1s
+  evaluation_interval: 1s
+rule_files: [rules.yml]
+scrape_configs:
+  - job_name: prometheus
+    static_configs:
+      - targets: [${JSON.stringify(new URL(url).host)}]
+`,
+    );
+    const reloaded = await fetch(`${url}/-/reload`, { method: 'POST' });
+    expect(reloaded.status, await reloaded.text()).toBe(200);
+    await waitFor('TargetUp firing', async () => {
+      const body = (await (await fetch(`${url}/api/v1/alerts`)).json()) as { data: { alerts: { state: string }[] } };
+      return body.data.alerts.some((a) => a.state === 'firing');
+    });
+    const context = await launch();
+    const errors: string[] = [];
+    try {
+      const page = await context.newPage();
+      page.setDefaultTimeout(WAIT.timeout);
+      page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+      page.on('console', (msg) => {
+        if (msg.type() === 'error') errors.push(`console.error: ${msg.text()}`);
+      });
+
+      // Alerts: the group with its state counts; the firing rule open with its alert.
+      await page.goto(`${url}/alerts`);
+      const group = page.locator('section.alert-group[data-group="demo"]');
+      await group.waitFor();
+      expect(await group.locator('h3 [data-count]').allTextContents()).toEqual([
+        'inactive (1)',
+        'pending (1)',
+        'firing (1)',
+      ]);
+      const firing = group.locator('details.alert-rule[data-rule="TargetUp"]');
+      expect(await firing.getAttribute('data-state')).toBe('firing');
+      const row = firing.locator('.alerts-table tbody tr').first();
+      expect(await row.locator('.label-badge').allTextContents()).toContain('severity="page"');
+      expect(await row.locator('td').nth(1).textContent()).toBe('FIRING');
+      expect(await row.locator('td').nth(3).textContent()).toBe('1e+00');
+      expect(await firing.locator('.alert-annotations dd').first().textContent()).toBe('prometheus is up');
+      expect(await group.locator('details.alert-rule[data-rule="SlowlyUp"]').getAttribute('data-state')).toBe(
+        'pending',
+      );
+      await shot(page, '14-alerts');
+      // The state filter: without firing rules, TargetUp is hidden, the others stay.
+      await page.locator('input[data-state-filter="firing"]').uncheck();
+      await expect.poll(() => page.locator('details.alert-rule').count(), WAIT).toBe(2);
+      expect(await page.locator('details.alert-rule[data-rule="TargetUp"]').count()).toBe(0);
+
+      // Rule health: every rule with health, last evaluation and evaluation time; the error shown.
+      await page.goto(`${url}/rules`);
+      const rows = page.locator('section.rule-group[data-group="demo"] .rules-table tbody tr');
+      await rows.first().waitFor();
+      expect(await rows.count()).toBe(5);
+      expect(await rows.nth(0).locator('td').nth(0).textContent()).toContain('record: job:up:sum');
+      expect(await rows.nth(0).locator('td').nth(1).textContent()).toBe('OK');
+      expect(await rows.nth(0).locator('td').nth(2).textContent()).toMatch(/ago$/);
+      expect(await rows.nth(1).locator('td').nth(1).textContent()).toBe('ERR');
+      expect(await rows.nth(1).locator('.rule-error').textContent()).toContain(
+        'vector contains metrics with the same labelset after applying rule labels',
+      );
+      await shot(page, '15-rules');
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
 });

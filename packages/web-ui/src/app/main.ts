@@ -5,14 +5,9 @@ import './style.css';
 import { pathPrefix } from './api.js';
 import { alert, h, replace } from './dom.js';
 import { notificationsMenu } from './notifications-menu.js';
-import {
-  renderAlertmanagersPage,
-  renderAlertsPage,
-  renderConfigPage,
-  renderFlagsPage,
-  renderRulesPage,
-  renderStatusPage,
-} from './pages/simple-pages.js';
+import { renderAlertsPage } from './pages/alerts-page.js';
+import { renderRulesPage } from './pages/rules-page.js';
+import { renderAlertmanagersPage, renderConfigPage, renderFlagsPage, renderStatusPage } from './pages/simple-pages.js';
 import { renderServiceDiscoveryPage } from './pages/service-discovery-page.js';
 import { renderTargetsPage } from './pages/targets-page.js';
 import { renderTSDBStatusPage } from './pages/tsdb-status-page.js';

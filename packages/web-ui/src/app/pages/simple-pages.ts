@@ -1,60 +1,6 @@
-// The pages that show one API answer: alerts, rule health, runtime and build info, command-line
-// flags, configuration and Alertmanager discovery (Prometheus: web/ui/mantine-ui/src/pages).
+// The pages that show one API answer: runtime and build info, command-line flags, configuration and Alertmanager discovery (Prometheus: web/ui/mantine-ui/src/pages).
 import { apiGet } from '../api.js';
-import { alert, h, replace, table } from '../dom.js';
-
-interface RuleGroup {
-  name: string;
-  file: string;
-  interval: number;
-  rules: { name: string; query: string; health: string; lastError?: string; type: string }[];
-}
-
-export async function renderAlertsPage(root: HTMLElement): Promise<void> {
-  const rules = await apiGet<{ groups: RuleGroup[] }>('rules', { type: 'alert' });
-  const { alerts } = await apiGet<{ alerts: { labels: Record<string, string>; state: string }[] }>('alerts');
-  const body =
-    rules.groups.length === 0
-      ? alert(
-          'info',
-          'No alerting rules configured. Alerting rules are loaded from the rule_files of the configuration.',
-        )
-      : h(
-          'div',
-          ...rules.groups.map((g) =>
-            h(
-              'section.pool',
-              h('h3', g.name, h('span.muted', ` ${g.file}`)),
-              table(
-                ['Alert', 'Expression', 'State'],
-                g.rules.map((r) => [r.name, h('code', r.query), r.health]),
-              ),
-            ),
-          ),
-        );
-  replace(root, h('h2', 'Alerts'), h('p.muted', `${alerts.length} active alerts`), body);
-}
-
-export async function renderRulesPage(root: HTMLElement): Promise<void> {
-  const rules = await apiGet<{ groups: RuleGroup[] }>('rules');
-  const body =
-    rules.groups.length === 0
-      ? alert('info', 'No rules configured.')
-      : h(
-          'div',
-          ...rules.groups.map((g) =>
-            h(
-              'section.pool',
-              h('h3', g.name, h('span.muted', ` ${g.file}, every ${g.interval}s`)),
-              table(
-                ['Rule', 'Type', 'Health', 'Error'],
-                g.rules.map((r) => [h('code', r.query), r.type, r.health, r.lastError ?? '']),
-              ),
-            ),
-          ),
-        );
-  replace(root, h('h2', 'Rule health'), body);
-}
+import { h, replace, table } from '../dom.js';
 
 function keyValueTable(obj: Record<string, unknown>, cls: string): HTMLElement {
   return table(
