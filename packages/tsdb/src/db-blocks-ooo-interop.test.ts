@@ -49,8 +49,11 @@ describe('out-of-order blocks: tsprom → Prometheus 2.42', () => {
       const dataDir = join(root, 'data');
       // Recent data for the default 15d retention: 8 h at 30 s in order, then samples between them
       // (15 s later) over the last 3 h, out of order (all before the newest), within a 3 h window.
+      // t0 sits 4 h after a 6 h boundary whatever the time of day: the 6 h compaction range then
+      // holds [t0, t0+2h) alone and the block at t0+4h starts a range of its own. (At t0 on a 6 h
+      // boundary, the three 2 h blocks before t0+6h form a whole range and compact into one.)
       const now = Date.now();
-      const t0 = now - (now % (2 * hour)) - 6 * hour;
+      const t0 = now - (now % (6 * hour)) - 8 * hour;
       const end = t0 + 8 * hour;
       const opts = { outOfOrderTimeWindowMs: 3 * hour, autoCompaction: false, logger: () => {} };
       const db = await DB.open(dataDir, opts);
