@@ -112,23 +112,29 @@ describe('WLReader under damage (property)', () => {
           // a change is undetectable by design (as in Prometheus), and may skip whole records.
           // A header byte changed only in its flag bits (its fragment type kept) is not covered by
           // the CRC, which covers the payload alone (as in Prometheus): a cleared snappy flag hands
-          // out the compressed bytes as the record.
+          // out the compressed bytes as the record. A header whose type is changed into another
+          // valid type (First into Full, Middle into Last…) is not covered either: the fragment's
+          // payload still matches its CRC, so a piece of a record is handed out as a whole one
+          // before the next fragment is found out of place.
           const isHeader = new Set(headers);
           let detectable = false;
           let pageTerm = false;
           let flagOnly = false;
+          let retyped = false;
           for (let i = 0; i < bad.length; i++) {
             if (bad[i] === seg[i]) continue;
+            const typ = bad[i]! & 7;
             if (isHeader.has(i) && ((bad[i]! ^ seg[i]!) & 7) === 0) flagOnly = true;
-            else if ((bad[i]! & 7) !== 0) detectable = true;
+            else if (isHeader.has(i) && typ >= FragmentType.Full && typ <= FragmentType.Last) retyped = true;
+            else if (typ !== 0) detectable = true;
             else pageTerm = true;
           }
           // CRC32C makes a damaged record that reads as valid vanishingly unlikely: what is read
           // is the records written, in order, a prefix unless a page terminator skipped some.
           const prefix = got.every((g, i) => Buffer.from(g).equals(Buffer.from(records[i]!)));
           if (!prefix) {
-            expect(pageTerm || flagOnly).toBe(true);
-            if (!flagOnly) expect(isSubsequence(got, records)).toBe(true);
+            expect(pageTerm || flagOnly || retyped).toBe(true);
+            if (!flagOnly && !retyped) expect(isSubsequence(got, records)).toBe(true);
           }
           if (got.length < records.length) {
             // Fewer records: unless the cut fell exactly between records, or only page
@@ -140,6 +146,20 @@ describe('WLReader under damage (property)', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('hands out the first fragment of a record whose First header became Full, then reports damage', () => {
+    // The CRC covers a fragment's payload, not its type: the first page of A reads as a whole
+    // record, and the Last fragment that follows without a First is the damage reported.
+    const a = new Uint8Array(51_450).fill(250);
+    const seg = segmentOf([a, new Uint8Array(0)], false);
+    expect(seg[0]).toBe(FragmentType.First);
+    seg[0] = FragmentType.Full;
+    const r = new WLReader([{ index: 0, bytes: seg }]);
+    const got: number[] = [];
+    while (r.next()) got.push(r.record().length);
+    expect(got).toEqual([PAGE_SIZE - 7]);
+    expect(r.err()).toBeInstanceOf(CorruptionError);
   });
 
   it('skips an empty record whose type byte was zeroed at a page end, as Prometheus does', () => {
