@@ -12,4 +12,6 @@ export {
 } from './relabel-config.js';
 export { hashMod, processBuilder, relabel } from './relabel.js';
 export { type RelabelStep, relabelSteps } from './relabel-steps.js';
+export { expandTemplate } from './expand.js';
+export { goToLower, goToUpper } from './go-case.js';
 export { Regexp } from './regexp.js';

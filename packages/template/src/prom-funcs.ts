@@ -2,7 +2,7 @@
 import { compareStrings } from '@tsprom/labels';
 import { RE2JS, RE2JSException } from 're2js';
 import type { FuncContext, TemplateFunc } from './func-types.js';
-import { goToLower, goToUpper } from './go-case.js';
+import { expandTemplate, goToLower, goToUpper } from '@tsprom/relabel';
 import { GoHTML, GoMap, GoSlice, STRUCT_TYPE, type StructType } from './go-values.js';
 import {
   humanize,
@@ -14,7 +14,6 @@ import {
   toTime,
 } from './humanize.js';
 import { isIP, joinHostPort, splitHostPort } from './net-addr.js';
-import { expandTemplate } from './regexp-expand.js';
 import { goTitle } from './title.js';
 import { queryEscape } from './url-escape.js';
 
