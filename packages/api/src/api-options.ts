@@ -1,7 +1,7 @@
 // What the API handler is given: the storage, the engine and the providers of everything else the
 // endpoints show (targets, config, flags, runtime). A server passes its own; an embedder passes
 // what it has and leaves the rest out.
-import type { Labels, Matcher } from '@tsprom/labels';
+import type { Label, Labels, Matcher } from '@tsprom/labels';
 import type { Engine, ParserOptions } from '@tsprom/promql';
 import type { RelabelConfig } from '@tsprom/relabel';
 import type { Exemplar, Metadata, Queryable } from '@tsprom/storage-interfaces';
@@ -183,7 +183,8 @@ export interface StatusProvider {
 /** One alert of an alerting rule as the API shows it (`@tsprom/rules`' Alert fits). Times in ms, 0 unset. */
 export interface APIRuleAlert {
   readonly labels: Labels;
-  readonly annotations: Labels;
+  /** Sorted by name; unlike labels, an empty value is shown. */
+  readonly annotations: Iterable<Label>;
   readonly state: 'inactive' | 'pending' | 'firing';
   readonly activeAt: number;
   readonly keepFiringSince: number;
@@ -207,7 +208,8 @@ export interface APIAlertingRule extends APIRuleBase {
   readonly type: 'alerting';
   readonly durationMs: number;
   readonly keepFiringForMs: number;
-  readonly annotations: Labels;
+  /** Sorted by name; unlike labels, an empty value is shown. */
+  readonly annotations: Iterable<Label>;
   readonly state: 'inactive' | 'pending' | 'firing';
   /** Its pending and firing alerts. */
   activeAlerts(): readonly APIRuleAlert[];

@@ -32,7 +32,11 @@ const firing: APIAlertingRule = {
   activeAlerts: () => [
     {
       labels: Labels.fromStrings('alertname', 'HighLatency', 'severity', 'page'),
-      annotations: Labels.fromStrings('summary', 'High latency'),
+      // An annotation that expanded to nothing is still shown, as Prometheus shows it.
+      annotations: [
+        { name: 'runbook', value: '' },
+        { name: 'summary', value: 'High latency' },
+      ],
       state: 'firing',
       activeAt: T0 - 700_000,
       keepFiringSince: 0,
@@ -95,7 +99,7 @@ async function get(path: string): Promise<{ status: number; body: any }> {
 
 const ALERT_JSON = {
   labels: { alertname: 'HighLatency', severity: 'page' },
-  annotations: { summary: 'High latency' },
+  annotations: { runbook: '', summary: 'High latency' },
   state: 'firing',
   activeAt: '2026-01-02T02:52:25.6Z',
   value: '1e+00',

@@ -1,7 +1,7 @@
 // Prometheus: web/api/v1/api.go rules, alerts, alertmanagers, rulesAlertsToAPIAlerts,
 // parseListRulesPaginationRequest, getRuleGroupNextToken (Prometheus 3's answers: `groupNextToken`
 // and the filters `rule_name[]`, `rule_group[]`, `file[]`, `exclude_alerts`, `match[]`).
-import type { Labels, Matcher } from '@tsprom/labels';
+import type { Label, Labels, Matcher } from '@tsprom/labels';
 import { APIError, invalidParamError } from './api-error.js';
 import type { APIRule, APIRuleAlert, APIRuleGroup } from './api-options.js';
 import { goJSONString } from './go-json.js';
@@ -25,8 +25,15 @@ function goNumber(v: number): string {
   return Number.isFinite(v) ? JSON.stringify(v) : '0';
 }
 
+/** Annotations as a JSON object; empty values kept (Prometheus's annotations are not labels). */
+function annotationsJSON(as: Iterable<Label>): string {
+  let out = '';
+  for (const a of as) out += `${out === '' ? '' : ','}${goJSONString(a.name)}:${goJSONString(a.value)}`;
+  return `{${out}}`;
+}
+
 function alertJSON(a: APIRuleAlert): string {
-  let out = `{"labels":${labelsJSON(a.labels)},"annotations":${labelsJSON(a.annotations)},"state":"${a.state}"`;
+  let out = `{"labels":${labelsJSON(a.labels)},"annotations":${annotationsJSON(a.annotations)},"state":"${a.state}"`;
   out += `,"activeAt":"${formatGoTime(a.activeAt)}"`;
   if (a.keepFiringSince !== 0) out += `,"keepFiringSince":"${formatGoTime(a.keepFiringSince)}"`;
   return `${out},"value":"${formatFloatE(a.value)}"}`;
@@ -47,7 +54,7 @@ function ruleJSON(r: APIRule, excludeAlerts: boolean): string {
     return (
       `{"state":"${r.state}","name":${goJSONString(r.name)},"query":${goJSONString(r.query)},` +
       `"duration":${goNumber(r.durationMs / 1000)},"keepFiringFor":${goNumber(r.keepFiringForMs / 1000)},` +
-      `"labels":${labelsJSON(r.labels)},"annotations":${labelsJSON(r.annotations)},` +
+      `"labels":${labelsJSON(r.labels)},"annotations":${annotationsJSON(r.annotations)},` +
       `"alerts":${alertsJSON(excludeAlerts ? [] : r.activeAlerts())},"health":"${r.health}"` +
       `${lastErrorJSON(r.lastError)},${evalTimes},"type":"alerting"}`
     );

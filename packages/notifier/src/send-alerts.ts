@@ -1,13 +1,13 @@
 // Prometheus: cmd/prometheus/main.go sendAlerts and util/strutil TableLinkForExpression: how the
 // alerts of an alerting rule become notifier alerts.
-import type { Labels } from '@tsprom/labels';
+import type { Label, Labels } from '@tsprom/labels';
 import { Alert, type AnnotationsInit } from './alert.js';
 
 /** An alert as an alerting rule hands it over (Prometheus rules.Alert); times in Unix ms. */
 export interface RuleAlertLike {
   readonly labels: Labels;
   /** A record keeps annotations whose value is empty, as Prometheus sends them. */
-  readonly annotations: AnnotationsInit;
+  readonly annotations: AnnotationsInit | readonly Label[];
   /** When the alert started firing; `undefined` for Go's zero time. */
   readonly firedAt: number | undefined;
   /** When it resolved; `undefined` (Go's zero time) while it has not. */

@@ -1,6 +1,6 @@
 // An alert of an alerting rule: one per label set the rule's expression returns.
 // Prometheus: rules/alerting.go Alert, AlertState
-import type { Labels } from '@tsprom/labels';
+import { compareStrings, type Label, type Labels } from '@tsprom/labels';
 
 /** An alert's state: pending (waiting out `for`), firing, or inactive (resolved). */
 export const AlertState = { Inactive: 'inactive', Pending: 'pending', Firing: 'firing' } as const;
@@ -13,13 +13,14 @@ export function alertStateOrder(s: AlertState): number {
 
 /**
  * An alert. Times are ms since the epoch, 0 when not set (Go's zero time). `labels` include
- * `alertname` and the rule's (expanded) labels; `annotations` are expanded.
+ * `alertname` and the rule's (expanded) labels; `annotations` are expanded, sorted by name, and
+ * keep empty values (unlike labels), as Prometheus sends and shows them.
  */
 // Prometheus: rules/alerting.go Alert
 export interface Alert {
   state: AlertState;
   labels: Labels;
-  annotations: Labels;
+  annotations: readonly Label[];
   /** The value of the expression's sample at the last evaluation. */
   value: number;
   /** When the alert became pending (restored `for` state moves it). */
@@ -41,4 +42,14 @@ export function alertNeedsSending(a: Alert, tsMs: number, resendDelayMs: number)
   // Never sent (Go's zero time is long before any evaluation).
   if (a.lastSentAt === 0) return true;
   return a.lastSentAt + resendDelayMs < tsMs;
+}
+
+/**
+ * A rule's annotations from their YAML map, sorted by name. Unlike labels, an empty value is kept:
+ * Prometheus shows `summary: ""` in its API and sends it to Alertmanager.
+ */
+export function annotationsOf(m: Readonly<Record<string, string>>): Label[] {
+  return Object.entries(m)
+    .map(([name, value]) => ({ name, value }))
+    .sort((a, b) => compareStrings(a.name, b.name));
 }

@@ -1,7 +1,7 @@
 import { Labels } from '@tsprom/labels';
 import { parseExpr } from '@tsprom/promql';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Alert } from './alert.js';
+import { type Alert, annotationsOf } from './alert.js';
 import { AlertingRule } from './alerting-rule.js';
 import { DuplicateLabelsetError, RuleLimitError } from './recording-rule.js';
 import type { RuleEvalContext } from './rule.js';
@@ -32,7 +32,7 @@ function rule(
     forMs,
     keepMs,
     Labels.fromMap(labels),
-    Labels.fromMap(annotations),
+    annotationsOf(annotations),
     {
       externalLabels: Labels.fromStrings('dc', 'eu1'),
       externalURL: 'http://prom.example',
@@ -139,9 +139,9 @@ describe('AlertingRule', () => {
     await r.eval(0, ctx());
     const a = [...r.active.values()][0]!;
     expect(a.labels.toString()).toBe('{alertname="Down", instance="1", job="a", severity="a-page"}');
-    expect(a.annotations.get('summary')).toBe('1 is 0 in eu1 (http://prom.example)');
-    expect(a.annotations.get('q')).toBe('42');
-    expect(a.annotations.get('bad')).toMatch(/^<error expanding template: error executing template __alert_Down: /);
+    expect(ann(a, 'summary')).toBe('1 is 0 in eu1 (http://prom.example)');
+    expect(ann(a, 'q')).toBe('42');
+    expect(ann(a, 'bad')).toMatch(/^<error expanding template: error executing template __alert_Down: /);
   });
 
   it('renders a label the alert lacks as an empty string (missingkey=zero), as Prometheus does', async () => {
@@ -149,7 +149,19 @@ describe('AlertingRule', () => {
     const r = rule(0, 0, {}, { summary: '[{{ $labels.nosuchlabel }}] on {{ $labels.instance }}' });
     await r.eval(0, ctx());
     const a = [...r.active.values()][0]!;
-    expect(a.annotations.get('summary')).toBe('[] on 1');
+    expect(ann(a, 'summary')).toBe('[] on 1');
+  });
+
+  it('keeps an annotation whose template expands to nothing, as Prometheus does', async () => {
+    await store.add('up{job="a",instance="1"}', [[0, 0]]);
+    const r = rule(0, 0, {}, { runbook: '{{ $labels.nosuchlabel }}', summary: 'down' });
+    await r.eval(0, ctx());
+    const a = [...r.active.values()][0]!;
+    expect(a.annotations).toEqual([
+      { name: 'runbook', value: '' },
+      { name: 'summary', value: 'down' },
+    ]);
+    expect(r.toString()).toContain('runbook: "{{ $labels.nosuchlabel }}"');
   });
 
   it('rejects output with duplicate label sets after applying labels', async () => {
@@ -172,7 +184,7 @@ describe('AlertingRule', () => {
 
   it('writes no samples until restored', async () => {
     await store.add('up{job="a"}', [[0, 0]]);
-    const r = new AlertingRule('Down', parseExpr('up == 0'), 0, 0, Labels.EMPTY, Labels.EMPTY, { restored: false });
+    const r = new AlertingRule('Down', parseExpr('up == 0'), 0, 0, Labels.EMPTY, [], { restored: false });
     expect(await r.eval(0, ctx())).toEqual([]);
     expect(states(r)).toEqual(['firing']);
   });
@@ -200,3 +212,7 @@ describe('AlertingRule', () => {
     ]);
   });
 });
+
+function ann(a: Alert, name: string): string | undefined {
+  return a.annotations.find((l) => l.name === name)?.value;
+}

@@ -2,7 +2,7 @@
 // it resolves when the sample goes away (after `keep_firing_for`).
 // Prometheus: rules/alerting.go AlertingRule
 import { formatDuration } from '@tsprom/config';
-import { AlertName, type Labels, LabelsBuilder, MetricName, ScratchBuilder } from '@tsprom/labels';
+import { AlertName, type Label, type Labels, LabelsBuilder, MetricName } from '@tsprom/labels';
 import { type Expr, exprToString, type Sample, type Vector } from '@tsprom/promql';
 import { alertTemplateData, Expander, type TemplateQueryFunc } from '@tsprom/template';
 import { stringify } from 'yaml';
@@ -62,7 +62,8 @@ export class AlertingRule implements Rule {
     /** `keep_firing_for`: how long a firing alert keeps firing once its condition cleared (ms). */
     readonly keepFiringForMs: number,
     readonly labels: Labels,
-    readonly annotations: Labels,
+    /** Sorted by name; empty values kept (see `annotationsOf`). */
+    readonly annotations: readonly Label[],
     opts: AlertingRuleOptions = {},
   ) {
     this.#queryString = exprToString(query);
@@ -76,7 +77,6 @@ export class AlertingRule implements Rule {
     const res = await ctx.queryFunc(this.#queryString, tMs - ctx.queryOffsetMs, ctx.signal);
     const templateQuery = templateQueryFunc(ctx.queryFunc, ctx.signal);
     const lb = new LabelsBuilder();
-    const sb = new ScratchBuilder();
     const alerts = new Map<string, Alert>();
     for (const smpl of res) {
       const data = alertTemplateData(smpl.metric.toMap(), this.#externalLabels, this.#externalURL, smpl.f);
@@ -101,9 +101,8 @@ export class AlertingRule implements Rule {
       lb.del(MetricName);
       for (const l of this.labels) lb.set(l.name, await expand(l.value));
       lb.set(AlertName, this.name);
-      sb.reset();
-      for (const a of this.annotations) sb.add(a.name, await expand(a.value));
-      sb.sort();
+      const annotations: Label[] = [];
+      for (const a of this.annotations) annotations.push({ name: a.name, value: await expand(a.value) });
       const lbs = lb.labels();
       const key = lbs.key();
       if (alerts.has(key)) {
@@ -112,7 +111,7 @@ export class AlertingRule implements Rule {
       alerts.set(key, {
         state: AlertState.Pending,
         labels: lbs,
-        annotations: sb.labels(),
+        annotations,
         value: smpl.f,
         activeAt: tMs,
         firedAt: 0,
@@ -229,7 +228,7 @@ export class AlertingRule implements Rule {
     if (this.holdDurationMs !== 0) r.for = formatDuration(this.holdDurationMs);
     if (this.keepFiringForMs !== 0) r.keep_firing_for = formatDuration(this.keepFiringForMs);
     if (!this.labels.isEmpty()) r.labels = this.labels.toMap();
-    if (!this.annotations.isEmpty()) r.annotations = this.annotations.toMap();
+    if (this.annotations.length > 0) r.annotations = Object.fromEntries(this.annotations.map((a) => [a.name, a.value]));
     return stringify(r, { lineWidth: 0, indent: 4 });
   }
 }

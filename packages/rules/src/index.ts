@@ -19,7 +19,7 @@ export type { NodePos } from './rulefmt/yaml-tree.js';
 export type { RulesFS } from './rules-fs.js';
 
 // Rules and groups
-export { type Alert, AlertState, alertNeedsSending } from './alert.js';
+export { type Alert, AlertState, alertNeedsSending, annotationsOf } from './alert.js';
 export {
   ALERTS_FOR_STATE_METRIC,
   ALERTS_METRIC,

@@ -5,6 +5,7 @@ import type { ValidationScheme } from '@tsprom/labels';
 import { Labels } from '@tsprom/labels';
 import { parseExpr } from '@tsprom/promql';
 import type { Appendable, Queryable } from '@tsprom/storage-interfaces';
+import { annotationsOf } from './alert.js';
 import { AlertingRule, type NotifyFunc } from './alerting-rule.js';
 import { Group, groupKey } from './group.js';
 import type { GroupContext, RulesLogger } from './group-context.js';
@@ -163,7 +164,7 @@ export class Manager {
           const expr = parseExpr(r.expr);
           const labels = Labels.fromMap({ ...rg.labels, ...r.labels });
           if (r.alert !== undefined) {
-            return new AlertingRule(r.alert, expr, r.forMs, r.keepFiringForMs, labels, Labels.fromMap(r.annotations), {
+            return new AlertingRule(r.alert, expr, r.forMs, r.keepFiringForMs, labels, annotationsOf(r.annotations), {
               externalLabels,
               externalURL,
               restored: this.#restored,

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Labels } from '@tsprom/labels';
+import { type Label, Labels } from '@tsprom/labels';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Manager } from './manager.js';
 import { PROMTOOL, requirePeer, runPromtool } from './testing/peers.js';
@@ -70,7 +70,7 @@ function seriesValues(vs: (number | null)[]): string {
   return vs.map((v) => (v === null ? '_' : String(v))).join(' ');
 }
 
-function yamlLabels(ls: Labels, drop: string[] = []): string {
+function yamlLabels(ls: Iterable<Label>, drop: string[] = []): string {
   const parts: string[] = [];
   for (const l of ls) if (!drop.includes(l.name)) parts.push(`${l.name}: ${JSON.stringify(l.value)}`);
   return `{${parts.join(', ')}}`;

@@ -177,7 +177,7 @@ function firingAlerts(groups: readonly Group[], name: string): LabelsAndAnnotati
     for (const r of g.rules) {
       if (!(r instanceof AlertingRule) || r.name !== name) continue;
       for (const a of r.activeAlerts()) {
-        if (a.state === AlertState.Firing) out.push({ labels: a.labels, annotations: a.annotations });
+        if (a.state === AlertState.Firing) out.push({ labels: a.labels, annotations: Labels.fromArray(a.annotations) });
       }
     }
   }
