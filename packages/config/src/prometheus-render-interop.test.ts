@@ -11,11 +11,11 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from './config.js';
-import { PROMETHEUS, type PrometheusPeer, requirePeer, startPrometheus } from './testing/peers.js';
+import { PEERS, requirePeer, type ServerPeer, startPrometheus } from '@tsprom/test-support';
 import { configToYAML } from './to-yaml.js';
 
 const testdata = join(import.meta.dirname, '..', 'testdata');
-const have = requirePeer(PROMETHEUS);
+const have = requirePeer(PEERS.prometheus);
 const cases: [string, string][] = [
   ...readdirSync(join(testdata, 'render')).map((f): [string, string] => [`render/${f}`, join(testdata, 'render', f)]),
   ...['minimal.yml', 'anchors.yml', 'agent-like.yml'].map((f): [string, string] => [
@@ -109,14 +109,18 @@ function normalizeTheirs(text: string, source: string): Doc {
 
 describe.runIf(have)('configToYAML matches what Prometheus 2.42 serves', () => {
   let dir = '';
-  let prom: PrometheusPeer | undefined;
+  let prom: ServerPeer | undefined;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tsprom-config-render-'));
     mkdirSync(join(dir, 'rules'));
     writeFileSync(join(dir, 'rules', 'first.rules'), 'groups: []\n');
     writeFileSync(join(dir, 'prometheus.yml'), '');
-    prom = await startPrometheus(join(dir, 'prometheus.yml'), join(dir, 'data'));
+    prom = await startPrometheus({
+      configFile: join(dir, 'prometheus.yml'),
+      dataDir: join(dir, 'data'),
+      args: ['--web.enable-lifecycle'],
+    });
   });
 
   afterAll(async () => {
@@ -129,7 +133,7 @@ describe.runIf(have)('configToYAML matches what Prometheus 2.42 serves', () => {
     const file = join(dir, 'prometheus.yml');
     writeFileSync(file, text);
     const reload = await fetch(`${prom!.url}/-/reload`, { method: 'POST' });
-    expect(reload.status, `${await reload.text()}\n${prom!.log().slice(-2000)}`).toBe(200);
+    expect(reload.status, `${await reload.text()}\n${prom!.output().slice(-2000)}`).toBe(200);
     const res = await fetch(`${prom!.url}/api/v1/status/config`);
     const theirs = ((await res.json()) as { data: { yaml: string } }).data.yaml;
     const ours = configToYAML(loadConfig(text, { file, baseDir: dir }));

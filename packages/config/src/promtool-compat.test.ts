@@ -5,10 +5,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { corpusHeader } from './corpus.test.js';
-import { PROMTOOL, requirePeer, runPromtool } from './testing/peers.js';
+import { PEERS, requirePeer, runPromtool } from '@tsprom/test-support';
 
 const dir = join(import.meta.dirname, '..', 'testdata');
-const have = requirePeer(PROMTOOL);
+const have = requirePeer(PEERS.promtool);
 const files = (sub: string) => readdirSync(join(dir, sub)).filter((f) => f.endsWith('.yml'));
 
 describe.runIf(have)('promtool 2.42 agrees on the corpus', () => {

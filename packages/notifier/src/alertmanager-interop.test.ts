@@ -10,7 +10,7 @@ import { Alert } from './alert.js';
 import type { Manager } from './manager.js';
 import { type AlertSink, startAlertSink } from './testing/alert-sink.js';
 import { config, newManager, targets } from './testing/fixtures.js';
-import { PEERS, requirePeer, type ServerPeer, startAlertmanager } from './testing/peers.js';
+import { PEERS, requirePeer, type ServerPeer, startAlertmanager } from '@tsprom/test-support';
 
 interface GettableAlert {
   labels: Record<string, string>;

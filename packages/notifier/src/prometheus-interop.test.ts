@@ -10,7 +10,7 @@ import type { Alert } from './alert.js';
 import { sendAlerts } from './send-alerts.js';
 import { type AlertSink, startAlertSink } from './testing/alert-sink.js';
 import { config, newManager, targets } from './testing/fixtures.js';
-import { PEERS, requirePeer, type ServerPeer, startPrometheus } from './testing/peers.js';
+import { PEERS, requirePeer, type ServerPeer, startPrometheus } from '@tsprom/test-support';
 
 interface PostedAlert {
   labels: Record<string, string>;
@@ -57,7 +57,14 @@ alerting:
     path_prefix: /prefix
 `;
     await writeFile(join(dir, 'prometheus.yml'), promYaml);
-    prom = await startPrometheus(join(dir, 'prometheus.yml'), join(dir, 'data'));
+    prom = await startPrometheus({
+      configFile: join(dir, 'prometheus.yml'),
+      dataDir: join(dir, 'data'),
+      // Times in UTC, as tsprom writes them; alerts resent every second (its first send may come
+      // before discovery found an Alertmanager).
+      args: ['--rules.alert.resend-delay=1s'],
+      env: { TZ: 'UTC' },
+    });
     await sink.received(1);
     await prom.stop();
   });

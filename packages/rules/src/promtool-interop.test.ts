@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { type Label, Labels } from '@tsprom/labels';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Manager } from './manager.js';
-import { PROMTOOL, requirePeer, runPromtool } from './testing/peers.js';
+import { PEERS, requirePeer, runPromtool } from '@tsprom/test-support';
 import { openTestStore, type TestStore } from './testing/storage.js';
 
 const MIN = 60_000;
@@ -83,7 +83,7 @@ function promqlLabels(ls: Labels): string {
   return `${name}{${parts.join(',')}}`;
 }
 
-const have = requirePeer(PROMTOOL);
+const have = requirePeer(PEERS.promtool);
 
 describe.runIf(have)('promtool 2.42 test rules accepts what tsprom evaluates', () => {
   let dir: string;

@@ -14,7 +14,7 @@ import type { ScrapeResponse, Scraper } from './scraper.js';
 import type { Target } from './target.js';
 import { TargetScraper } from './target-scraper.js';
 import { loopOptions, makeTarget, targetConfig } from './testing/loop-fixture.js';
-import { PEERS, requirePeer, type ServerPeer, startNodeExporter, startPromClientApp } from './testing/peers.js';
+import { PEERS, requirePeer, type ServerPeer, startNodeExporter, startServer } from '@tsprom/test-support';
 import { readAll, type StoredSeries } from './testing/read-storage.js';
 
 /** The real HTTP scraper, keeping a copy of the last body it fetched. */
@@ -130,7 +130,11 @@ describe.runIf(requirePeer(PEERS.nodeExporter))('prometheus-node-exporter', () =
 describe('prom-client app', () => {
   let peer: ServerPeer;
   beforeEach(async () => {
-    peer = await startPromClientApp();
+    // The prom-client app beside the test helpers, on a port of its choosing.
+    peer = await startServer(process.execPath, [new URL('./testing/prom-client-app.mjs', import.meta.url).pathname], {
+      portRe: /listening on 127\.0\.0\.1:(\d+)/,
+      readyPath: '/metrics',
+    });
   });
   afterEach(async () => {
     await peer.stop();

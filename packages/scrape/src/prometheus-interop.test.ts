@@ -12,7 +12,7 @@ import { formatOpenMetricsFloat } from '@tsprom/textparse';
 import { DB } from '@tsprom/tsdb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Manager } from './manager.js';
-import { PEERS, requirePeer, type ServerPeer, startNodeExporter, startPrometheus } from './testing/peers.js';
+import { PEERS, requirePeer, type ServerPeer, startNodeExporter, startPrometheus } from '@tsprom/test-support';
 import { readAll } from './testing/read-storage.js';
 import { waitFor } from './testing/wait-for.js';
 
@@ -58,7 +58,7 @@ describe.runIf(requirePeer(PEERS.nodeExporter) && requirePeer(PEERS.prometheus))
       exporter = await startNodeExporter();
       const yaml = `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n  - job_name: node\n    static_configs:\n      - targets: ['${exporter.address}']\n        labels:\n          env: interop\n`;
       writeFileSync(join(dir, 'prometheus.yml'), yaml);
-      prom = await startPrometheus(join(dir, 'prometheus.yml'), join(dir, 'data'));
+      prom = await startPrometheus({ configFile: join(dir, 'prometheus.yml'), dataDir: join(dir, 'data') });
       db = await DB.open();
       // prometheus.yml → config → discovery (static_configs) → scrape manager, as the server wires them.
       manager = new Manager({ appendable: db, discoveryReloadIntervalMs: 0 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { PROMTOOL, requirePeer, runPromtool } from '../testing/peers.js';
+import { PEERS, requirePeer, runPromtool } from '@tsprom/test-support';
 import { RuleFileErrors, RuleFileSyntaxError, RuleValidationError } from './errors.js';
 import { loadRuleFiles } from './load-rule-files.js';
 import { parseRuleFile, parseRules } from './rulefmt.js';
@@ -145,7 +145,7 @@ describe('loadRuleFiles', () => {
   });
 });
 
-describe.runIf(requirePeer(PROMTOOL))('promtool 2.42 check rules agrees', () => {
+describe.runIf(requirePeer(PEERS.promtool))('promtool 2.42 check rules agrees', () => {
   it('on the bad file: the same messages in the same order', () => {
     const r = runPromtool(['check', 'rules', 'bad-rules.yml'], testdata);
     expect(r.code).toBe(1);

@@ -1,0 +1,15 @@
+// @tsprom/test-support: what the interop tests of every package share. Private; tests only.
+export {
+  EXPORTER_TOOLKIT_PORT,
+  PEERS,
+  type PrometheusOptions,
+  type RunResult,
+  requirePeer,
+  runPromtool,
+  type ServerPeer,
+  type StartServerOptions,
+  startAlertmanager,
+  startNodeExporter,
+  startPrometheus,
+  startServer,
+} from './peers.js';
