@@ -2,88 +2,15 @@
 // through relabel_configs in Prometheus, and /api/v1/targets shows each target's discovered labels
 // and the labels Prometheus made of them (or that it dropped the target). Ours must agree.
 // Prometheus 2.42 predates `(?s)` anchoring, so no value here contains a newline.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Labels } from '@tsprom/labels';
+import { PEERS, requirePeer, type ServerPeer, startPrometheus } from '@tsprom/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRelabelConfigs, relabel } from './index.js';
 
-// Starting a peer on 127.0.0.1 with a free port, stopped by PID (kept in this test file: the
-// package's sources, helpers included, import no Node built-in).
-/** A free TCP port on 127.0.0.1. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** Whether `bin` exists; throws when it does not and `CI` is set (interop tests may not skip in CI). */
-function requirePeer(bin: string): boolean {
-  const ok = existsSync(bin);
-  if (!ok && process.env.CI) throw new Error(`${bin} is missing (required when CI is set)`);
-  return ok;
-}
-
-/** A running peer. */
-interface Peer {
-  readonly url: string;
-  log(): string;
-  stop(): Promise<void>;
-}
-
-/** Spawns `bin` with `args(port)` and waits until `readyPath` answers 200. */
-async function startPeer(bin: string, args: (port: number) => string[], readyPath: string): Promise<Peer> {
-  const port = await freePort();
-  const child = spawn(bin, args(port), { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout?.on('data', (d) => {
-    out += String(d);
-  });
-  child.stderr?.on('data', (d) => {
-    out += String(d);
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = `http://127.0.0.1:${port}`;
-  const peer: Peer = {
-    url,
-    log: () => out,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${bin} exited early:\n${out}`);
-    try {
-      const res = await fetch(`${url}${readyPath}`, { signal: AbortSignal.timeout(2000) });
-      await res.arrayBuffer();
-      if (res.ok) return peer;
-    } catch {
-      // Not listening yet: retry until the deadline.
-    }
-    if (Date.now() > deadline) {
-      await peer.stop();
-      throw new Error(`${bin} not ready after 30s:\n${out}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-const PROMETHEUS = '/usr/bin/prometheus';
-const have = requirePeer(PROMETHEUS);
+const have = requirePeer(PEERS.prometheus);
 
 // The same configs, as prometheus.yml YAML (JSON is YAML) and as the objects our loader takes.
 const relabelConfigs = [
@@ -123,7 +50,7 @@ interface ApiTarget {
 }
 
 describe.skipIf(!have)('relabel_configs against Prometheus 2.42', () => {
-  let peer: Peer;
+  let peer: ServerPeer;
   let dir: string;
   let active: ApiTarget[];
   let dropped: ApiTarget[];
@@ -134,15 +61,7 @@ describe.skipIf(!have)('relabel_configs against Prometheus 2.42', () => {
       scrape_configs: [{ job_name: 'j', static_configs: groups, relabel_configs: relabelConfigs }],
     };
     writeFileSync(join(dir, 'prometheus.yml'), JSON.stringify(config));
-    peer = await startPeer(
-      PROMETHEUS,
-      (port) => [
-        `--config.file=${join(dir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${join(dir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-      ],
-      '/-/ready',
-    );
+    peer = await startPrometheus({ configFile: join(dir, 'prometheus.yml'), dataDir: join(dir, 'data') });
     // Target groups reach the scrape pools shortly after start: poll until all are there.
     const deadline = Date.now() + 30_000;
     for (;;) {

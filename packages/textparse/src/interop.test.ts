@@ -1,11 +1,17 @@
 // Real bytes: the /metrics of Debian's prometheus-node-exporter and of Prometheus 2.42 itself, asked
 // for in every format they serve (text, OpenMetrics, protobuf), parsed by the parser their
 // Content-Type selects. The formats must agree on the series, and promtool must accept what we do.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  PEERS,
+  requirePeer,
+  runPromtool,
+  type ServerPeer,
+  startNodeExporter,
+  startPrometheus,
+} from '@tsprom/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   acceptHeader,
@@ -18,81 +24,7 @@ import {
   type ScrapeProtocol,
 } from './index.js';
 
-// Starting a peer on 127.0.0.1 with a free port, stopped by PID (kept in this test file: the
-// package's sources, helpers included, import no Node built-in).
-/** A free TCP port on 127.0.0.1. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** Whether `bin` exists; throws when it does not and `CI` is set (interop tests may not skip in CI). */
-function requirePeer(bin: string): boolean {
-  const ok = existsSync(bin);
-  if (!ok && process.env.CI) throw new Error(`${bin} is missing (required when CI is set)`);
-  return ok;
-}
-
-/** A running peer. */
-interface Peer {
-  readonly url: string;
-  log(): string;
-  stop(): Promise<void>;
-}
-
-/** Spawns `bin` with `args(port)` and waits until `readyPath` answers 200. */
-async function startPeer(bin: string, args: (port: number) => string[], readyPath: string): Promise<Peer> {
-  const port = await freePort();
-  const child = spawn(bin, args(port), { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout?.on('data', (d) => {
-    out += String(d);
-  });
-  child.stderr?.on('data', (d) => {
-    out += String(d);
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = `http://127.0.0.1:${port}`;
-  const peer: Peer = {
-    url,
-    log: () => out,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${bin} exited early:\n${out}`);
-    try {
-      const res = await fetch(`${url}${readyPath}`, { signal: AbortSignal.timeout(2000) });
-      await res.arrayBuffer();
-      if (res.ok) return peer;
-    } catch {
-      // Not listening yet: retry until the deadline.
-    }
-    if (Date.now() > deadline) {
-      await peer.stop();
-      throw new Error(`${bin} not ready after 30s:\n${out}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-const NODE_EXPORTER = '/usr/bin/prometheus-node-exporter';
-const PROMETHEUS = '/usr/bin/prometheus';
-const PROMTOOL = '/usr/bin/promtool';
-const have = requirePeer(NODE_EXPORTER) && requirePeer(PROMETHEUS) && requirePeer(PROMTOOL);
+const have = requirePeer(PEERS.nodeExporter) && requirePeer(PEERS.prometheus) && requirePeer(PEERS.promtool);
 
 interface Scraped {
   contentType: string;
@@ -130,37 +62,13 @@ function withoutCreated(keys: Iterable<string>): string[] {
 }
 
 for (const [name, start] of [
-  [
-    'prometheus-node-exporter',
-    () =>
-      startPeer(
-        NODE_EXPORTER,
-        (port) => [
-          `--web.listen-address=127.0.0.1:${port}`,
-          '--collector.disable-defaults',
-          '--collector.cpu',
-          '--collector.meminfo',
-          '--collector.loadavg',
-          '--collector.netdev',
-          '--collector.filesystem',
-        ],
-        '/metrics',
-      ),
-  ],
+  ['prometheus-node-exporter', () => startNodeExporter()],
   [
     'prometheus 2.42',
     () => {
       const dir = mkdtempSync(join(tmpdir(), 'textparse-interop-'));
       writeFileSync(join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 1h\n');
-      return startPeer(
-        PROMETHEUS,
-        (port) => [
-          `--config.file=${join(dir, 'prometheus.yml')}`,
-          `--storage.tsdb.path=${join(dir, 'data')}`,
-          `--web.listen-address=127.0.0.1:${port}`,
-        ],
-        '/-/ready',
-      ).then((peer) => ({
+      return startPrometheus({ configFile: join(dir, 'prometheus.yml'), dataDir: join(dir, 'data') }).then((peer) => ({
         ...peer,
         stop: async () => {
           await peer.stop();
@@ -171,7 +79,7 @@ for (const [name, start] of [
   ],
 ] as const) {
   describe.skipIf(!have)(`real /metrics of ${name}`, () => {
-    let peer: Peer;
+    let peer: ServerPeer;
     let text: Scraped;
     let om: Scraped;
     let proto: Scraped;
@@ -230,9 +138,9 @@ for (const [name, start] of [
     });
 
     it('is accepted by promtool check metrics, as by our parser', () => {
-      const r = spawnSync(PROMTOOL, ['check', 'metrics'], { input: text.body, encoding: 'utf8' });
+      const r = runPromtool(['check', 'metrics'], undefined, text.body);
       // 0: clean, 3: lint problems only; 1 would be a parse error.
-      expect([0, 3]).toContain(r.status);
+      expect([0, 3]).toContain(r.code);
     });
   });
 }
@@ -248,8 +156,8 @@ describe.skipIf(!have)('promtool check metrics agrees on what is malformed', () 
     ['# TYPE a foo\na 1\n', false],
   ];
   it.each(bodies)('%j', (body, ok) => {
-    const r = spawnSync(PROMTOOL, ['check', 'metrics'], { input: body, encoding: 'utf8' });
-    expect(r.status === 1).toBe(!ok);
+    const r = runPromtool(['check', 'metrics'], undefined, body);
+    expect(r.code === 1).toBe(!ok);
     let ours = true;
     try {
       read(new PromParser(new TextEncoder().encode(body)));

@@ -28,7 +28,7 @@ export interface RunResult {
 }
 
 /** Runs promtool with `args` in `cwd`, input `input` on its stdin. */
-export function runPromtool(args: string[], cwd?: string, input?: string): RunResult {
+export function runPromtool(args: string[], cwd?: string, input?: string | Uint8Array): RunResult {
   const r = spawnSync(PEERS.promtool, args, { cwd, input, encoding: 'utf8', timeout: 120_000 });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
