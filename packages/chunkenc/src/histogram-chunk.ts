@@ -79,13 +79,14 @@ export class HistogramChunk implements Chunk, HistogramAppendTarget {
   }
 
   numSamples(): number {
-    const b = this.bytes();
+    const b = this.#enc !== null ? this.#enc.b.buf : this.#borrowed!; // No view: no allocation.
     return (b[0]! << 8) | b[1]!;
   }
 
   /** Prometheus: GetCounterResetHeader. One of CounterResetHeader. */
   counterResetHeader(): CounterResetHeader {
-    return (this.bytes()[2]! & COUNTER_RESET_HEADER_MASK) as CounterResetHeader;
+    const b = this.#enc !== null ? this.#enc.b.buf : this.#borrowed!;
+    return (b[2]! & COUNTER_RESET_HEADER_MASK) as CounterResetHeader;
   }
 
   /** Prometheus: SetCounterResetHeader. Copies borrowed bytes first (they are never written). */
