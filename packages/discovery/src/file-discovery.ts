@@ -78,6 +78,7 @@ export class FileDiscoverer implements Discoverer {
         groups = await readTargetGroupFile(file);
       } catch (err) {
         this.stats.readErrors++;
+        this.options.metrics?.inc('prometheus_sd_file_read_errors_total', 'The number of File-SD read errors.');
         this.options.logger.error('Error reading file', { path: file, err: errorText(err) });
         ref.set(file, this.#lastRefresh.get(file) ?? 0); // Keep its last good groups.
         continue;
