@@ -1,7 +1,8 @@
 // The server's discovery wiring: its two managers (scrape and notify) share the process's SD
 // registry and metrics, and the SD packages a configuration needs are loaded before it is parsed.
-import { readFile } from 'node:fs/promises';
+import { lstat, readdir, readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { type Config, type GlobFS, glob } from '@tsprom/config';
 import { DiscoveryMetrics, defaultSDRegistry, Manager as DiscoveryManager } from '@tsprom/discovery';
 import { loadSDPackagesFor } from '@tsprom/discovery/packages';
 import type { Logger } from './logger.js';
@@ -44,4 +45,45 @@ export async function loadSDPackages(configFile: string | undefined, packages: r
   }
   searchFrom.push(process.cwd());
   await loadSDPackagesFor(texts, packages, { registry: defaultSDRegistry, searchFrom });
+}
+
+/** Node's file system for the scrape config file globs. */
+const globFS: GlobFS = {
+  exists: async (path) => {
+    try {
+      await lstat(path);
+      return true;
+    } catch {
+      return false; // Go's filepath.Glob skips what it cannot stat.
+    }
+  },
+  readdir: (path) => readdir(path),
+};
+
+/**
+ * Loads the SD packages the `scrape_config_files` of `config` call for (their keys, as for the
+ * main file), searched from each file's directory and the working directory. Files and globs that
+ * cannot be read are left to the configuration loader to report.
+ */
+export async function loadSDPackagesForScrapeConfigFiles(config: Config): Promise<void> {
+  for (const pattern of config.scrapeConfigFiles) {
+    let files: string[];
+    try {
+      files = await glob(pattern, globFS);
+    } catch {
+      continue; // A bad pattern: loadScrapeConfigFiles reports it.
+    }
+    for (const file of files) {
+      let text: string;
+      try {
+        text = await readFile(file, 'utf8');
+      } catch {
+        continue; // Unreadable: loadScrapeConfigFiles reports it.
+      }
+      await loadSDPackagesFor([text], [], {
+        registry: defaultSDRegistry,
+        searchFrom: [dirname(resolve(file)), process.cwd()],
+      });
+    }
+  }
 }

@@ -42,7 +42,7 @@ import { notifierMetrics, ruleMetrics } from './alerting-metrics.js';
 import { alertingProviders, newRuleManager, notifyFunc } from './alerting.js';
 import type { BuildInfo } from './build-info.js';
 import { defaultConfigYAML, selfTarget } from './default-config.js';
-import { loadSDPackages, newDiscoveryManager, sdMetrics } from './discovery.js';
+import { loadSDPackages, loadSDPackagesForScrapeConfigFiles, newDiscoveryManager, sdMetrics } from './discovery.js';
 import type { Flags } from './flags.js';
 import { InstrumentedEngine } from './engine-metrics.js';
 import { serverFeatures } from './features.js';
@@ -466,6 +466,7 @@ export class Server {
       this.#defaultConfigText !== undefined
         ? loadConfig(this.#defaultConfigText, { sdLoader: defaultSDRegistry, env })
         : await loadConfigFile(s.configFile, { sdLoader: defaultSDRegistry, env });
+    await loadSDPackagesForScrapeConfigFiles(config);
     const scrapeConfigs = await loadScrapeConfigFiles(config, { sdLoader: defaultSDRegistry });
     return { config, scrapeConfigs };
   }
