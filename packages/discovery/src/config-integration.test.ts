@@ -78,10 +78,10 @@ describe('prometheus.yml to target sets', () => {
   });
 
   it('refuses a Prometheus SD mechanism nothing registered', () => {
-    const text = 'scrape_configs:\n  - job_name: a\n    consul_sd_configs: [{server: x}]\n';
+    const text = 'scrape_configs:\n  - job_name: a\n    eureka_sd_configs: [{server: x}]\n';
     expect(() => loadConfig(text, { sdLoader: newSDRegistry() })).toThrow(ConfigError);
     expect(() => loadConfig(text, { sdLoader: newSDRegistry() })).toThrow(
-      'service discovery consul_sd_configs is not available: no registered mechanism provides it',
+      'service discovery eureka_sd_configs is not available: no registered mechanism provides it',
     );
   });
 

@@ -1,6 +1,6 @@
 // @tsprom/discovery: Prometheus's service discovery core (discovery/, discovery/targetgroup):
 // target groups, the Discoverer contract, the registry of SD mechanisms, the discovery manager,
-// the built-in mechanisms (static, file, http, dns) and what third-party SD packages export.
+// the built-in mechanisms (static, file, http, dns, consul) and what third-party SD packages export.
 export {
   labelSet,
   type LabelSet,
@@ -64,3 +64,5 @@ export {
   sdPackageNameForKey,
   unknownSDKeys,
 } from './sd-package.js';
+export { ConsulSDConfig, ConsulSDConfigError, type ConsulSDFields, consulSD } from './consul-sd-config.js';
+export { aggregatedStatus, ConsulDiscoverer, ConsulLabels } from './consul-discovery.js';
