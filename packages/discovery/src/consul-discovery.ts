@@ -3,9 +3,30 @@
 // queries (`index`, `wait`), and each service to discover with /v1/health/service/<name>; one
 // target group per service (source: its name). A failed request is logged and counted
 // (prometheus_sd_consul_rpc_failures_total), retried later, and the last groups stay.
-import type { ConsulSDFields } from './consul-sd-config.js';
 import type { Discoverer, DiscovererOptions } from './discoverer.js';
 import { labelSet, type LabelSet, type TargetGroup } from './target-group.js';
+
+/** The fields of a `consul_sd_configs` entry, defaults filled (Prometheus consul.SDConfig). */
+export interface ConsulSDFields {
+  readonly server: string;
+  readonly pathPrefix: string;
+  readonly token: string;
+  readonly datacenter: string;
+  readonly namespace: string;
+  readonly partition: string;
+  readonly tagSeparator: string;
+  readonly scheme: 'http' | 'https';
+  readonly allowStale: boolean;
+  readonly refreshIntervalMs: number;
+  readonly services: readonly string[];
+  readonly tags: readonly string[];
+  readonly nodeMeta: Readonly<Record<string, string>>;
+  readonly filter: string;
+  readonly basicAuth: { readonly username: string; readonly password: string } | undefined;
+  readonly authorization: { readonly type: string; readonly credentials: string } | undefined;
+  readonly followRedirects: boolean;
+  readonly enableHTTP2: boolean;
+}
 
 /** Prometheus's consul meta labels. */
 export const ConsulLabels = {

@@ -1,34 +1,12 @@
 // Prometheus: discovery/consul/consul.go SDConfig, DefaultSDConfig and UnmarshalYAML: the Consul
 // catalog's services as targets (watched with blocking queries, consul-discovery.ts).
 import type { Discoverer, DiscovererOptions, SDConfig, SDMechanism } from './discoverer.js';
-import { ConsulDiscoverer } from './consul-discovery.js';
+import { ConsulDiscoverer, type ConsulSDFields } from './consul-discovery.js';
 import { formatDurationMs, parseDurationMs } from './duration.js';
 
 /** A `consul_sd_configs` entry Prometheus (or tsprom) refuses. */
 export class ConsulSDConfigError extends Error {
   override readonly name = 'ConsulSDConfigError';
-}
-
-/** The fields of a `consul_sd_configs` entry, defaults filled (Prometheus consul.SDConfig). */
-export interface ConsulSDFields {
-  readonly server: string;
-  readonly pathPrefix: string;
-  readonly token: string;
-  readonly datacenter: string;
-  readonly namespace: string;
-  readonly partition: string;
-  readonly tagSeparator: string;
-  readonly scheme: 'http' | 'https';
-  readonly allowStale: boolean;
-  readonly refreshIntervalMs: number;
-  readonly services: readonly string[];
-  readonly tags: readonly string[];
-  readonly nodeMeta: Readonly<Record<string, string>>;
-  readonly filter: string;
-  readonly basicAuth: { readonly username: string; readonly password: string } | undefined;
-  readonly authorization: { readonly type: string; readonly credentials: string } | undefined;
-  readonly followRedirects: boolean;
-  readonly enableHTTP2: boolean;
 }
 
 /** `consul_sd_configs` entry. */

@@ -64,5 +64,5 @@ export {
   sdPackageNameForKey,
   unknownSDKeys,
 } from './sd-package.js';
-export { ConsulSDConfig, ConsulSDConfigError, type ConsulSDFields, consulSD } from './consul-sd-config.js';
-export { aggregatedStatus, ConsulDiscoverer, ConsulLabels } from './consul-discovery.js';
+export { ConsulSDConfig, ConsulSDConfigError, consulSD } from './consul-sd-config.js';
+export { aggregatedStatus, ConsulDiscoverer, ConsulLabels, type ConsulSDFields } from './consul-discovery.js';
