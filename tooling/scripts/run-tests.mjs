@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('../..', import.meta.url).pathname;
-const groups = ['packages', 'apps', 'tooling'];
+const groups = ['packages', 'apps', 'tooling', 'examples'];
 const reports = [];
 for (const group of groups) {
   const dir = join(root, group);

@@ -175,6 +175,15 @@ export const FLAGS: readonly FlagDef[] = [
     ),
     kind: 'repeated',
   },
+  {
+    ...s(
+      'sd.package',
+      '',
+      'A service discovery package to load at startup (tsprom-sd-<name> or @<scope>/tsprom-sd-<name>), installed in node_modules next to the configuration file or the working directory. Repeatable. A *_sd_configs key no loaded mechanism provides loads tsprom-sd-<name> without this flag. tsprom only.',
+      { placeholder: '<package>' },
+    ),
+    kind: 'repeated',
+  },
   s('log.level', 'info', 'Only log messages with the given severity or above. One of: [debug, info, warn, error]'),
   s('log.format', 'logfmt', 'Output format of log messages. One of: [logfmt, json]'),
 ];

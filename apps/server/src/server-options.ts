@@ -33,6 +33,8 @@ export interface ServerSettings {
   readonly maxConcurrency: number;
   readonly maxSamples: number;
   readonly features: ReadonlySet<string>;
+  /** `--sd.package`: service discovery packages loaded at startup. */
+  readonly sdPackages: readonly string[];
   /** `--web.enable-remote-write-receiver`. */
   readonly enableRemoteWriteReceiver: boolean;
   /** `--web.enable-otlp-receiver`. */
@@ -199,6 +201,7 @@ export function readSettings(flags: Flags): { settings: ServerSettings; warnings
       maxConcurrency,
       maxSamples: int(flags, 'query.max-samples'),
       features,
+      sdPackages: flags.getAll('sd.package').filter((p) => p !== ''),
       enableRemoteWriteReceiver: flags.get('web.enable-remote-write-receiver') === 'true',
       remoteWriteAcceptedMsgs,
       enableOTLPReceiver: flags.get('web.enable-otlp-receiver') === 'true',

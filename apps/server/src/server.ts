@@ -29,7 +29,7 @@ import {
   loadScrapeConfigFiles,
   scrapeConfigToYAML,
 } from '@tsprom/config';
-import { defaultSDRegistry, Manager as DiscoveryManager } from '@tsprom/discovery';
+import { defaultSDRegistry, type Manager as DiscoveryManager } from '@tsprom/discovery';
 import { Labels } from '@tsprom/labels';
 import { alertmanagerDiscoveryConfigs, Manager as NotifierManager, sendAlerts } from '@tsprom/notifier';
 import { Engine } from '@tsprom/promql';
@@ -42,6 +42,7 @@ import { notifierMetrics, ruleMetrics } from './alerting-metrics.js';
 import { alertingProviders, newRuleManager, notifyFunc } from './alerting.js';
 import type { BuildInfo } from './build-info.js';
 import { defaultConfigYAML, selfTarget } from './default-config.js';
+import { loadSDPackages, loadSDPackagesForScrapeConfigFiles, newDiscoveryManager, sdMetrics } from './discovery.js';
 import type { Flags } from './flags.js';
 import { InstrumentedEngine } from './engine-metrics.js';
 import { serverFeatures } from './features.js';
@@ -384,17 +385,7 @@ export class Server {
       hostname: hostname(),
       logger: (level, msg, fields) => scrapeLog.log(level, msg, fields),
     });
-    const sdLog = log.with({ component: 'discovery manager scrape' });
-    this.#discovery = new DiscoveryManager({
-      name: 'scrape',
-      registry: defaultSDRegistry,
-      logger: {
-        error: (m, f) => sdLog.log('error', m, f),
-        warn: (m, f) => sdLog.log('warn', m, f),
-        info: (m, f) => sdLog.log('info', m, f),
-        debug: (m, f) => sdLog.log('debug', m, f),
-      },
-    });
+    this.#discovery = newDiscoveryManager('scrape', log);
     this.#discovery.start();
     this.#scrapeRunning = this.#scrape.run(this.#discovery.updates(this.#stopDiscovery.signal));
     this.#startAlerting(ext);
@@ -423,17 +414,7 @@ export class Server {
       version: this.#init.build.version,
       logger: (level, msg, fields) => nlog.log(level, msg, fields),
     });
-    const sdLog = this.#log.with({ component: 'discovery manager notify' });
-    this.#notifyDiscovery = new DiscoveryManager({
-      name: 'notify',
-      registry: defaultSDRegistry,
-      logger: {
-        error: (m, f) => sdLog.log('error', m, f),
-        warn: (m, f) => sdLog.log('warn', m, f),
-        info: (m, f) => sdLog.log('info', m, f),
-        debug: (m, f) => sdLog.log('debug', m, f),
-      },
-    });
+    this.#notifyDiscovery = newDiscoveryManager('notify', this.#log);
     this.#notifyDiscovery.start();
     const notifier = this.#notifier;
     this.#ruleManager = newRuleManager({
@@ -480,10 +461,12 @@ export class Server {
   async #loadConfig(): Promise<LoadedConfig> {
     const s = this.#init.settings;
     const env = (k: string): string | undefined => process.env[k];
+    await loadSDPackages(this.#defaultConfigText === undefined ? s.configFile : undefined, s.sdPackages);
     const config =
       this.#defaultConfigText !== undefined
         ? loadConfig(this.#defaultConfigText, { sdLoader: defaultSDRegistry, env })
         : await loadConfigFile(s.configFile, { sdLoader: defaultSDRegistry, env });
+    await loadSDPackagesForScrapeConfigFiles(config);
     const scrapeConfigs = await loadScrapeConfigFiles(config, { sdLoader: defaultSDRegistry });
     return { config, scrapeConfigs };
   }
@@ -648,7 +631,7 @@ export class Server {
     r.register(() => notificationMetrics(this.#notifications));
     r.register(() => (this.#db === undefined ? [] : tsdbMetrics(this.#db)));
     r.register(() => (this.#scrape === undefined ? [] : scrapeMetrics(this.#scrape)));
-    r.register(() => (this.#discovery === undefined ? [] : discoveryMetrics(this.#discovery)));
+    r.register(() => discoveryMetrics([this.#discovery, this.#notifyDiscovery], sdMetrics));
     r.register(() => (this.#ruleManager === undefined ? [] : ruleMetrics(this.#ruleManager)));
     r.register(() => (this.#notifier === undefined ? [] : notifierMetrics(this.#notifier)));
   }

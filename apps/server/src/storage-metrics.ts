@@ -1,7 +1,7 @@
 // Prometheus: tsdb/head.go headMetrics, tsdb/db.go dbMetrics, scrape/metrics.go and
 // discovery/metrics.go: the prometheus_tsdb_*, prometheus_target_* and prometheus_sd_* families,
 // read from the DB, the scrape manager and the discovery manager when /metrics is scraped.
-import type { Manager as DiscoveryManager } from '@tsprom/discovery';
+import type { DiscoveryMetrics, Manager as DiscoveryManager } from '@tsprom/discovery';
 import type { Manager as ScrapeManager } from '@tsprom/scrape';
 import type { DB } from '@tsprom/tsdb';
 import { type MetricFamily, single } from './metrics-registry.js';
@@ -148,37 +148,64 @@ export function scrapeMetrics(sm: ScrapeManager): MetricFamily[] {
   ];
 }
 
-/** The discovery manager's families (`name="scrape"`). */
-export function discoveryMetrics(dm: DiscoveryManager): MetricFamily[] {
-  const st = dm.stats;
-  const labels = { name: 'scrape' };
+/**
+ * The discovery managers' families (label `name`: `scrape`, `notify`) and what the discoverers
+ * reported into the process's DiscoveryMetrics (per mechanism, and their own counters).
+ */
+export function discoveryMetrics(
+  managers: readonly (DiscoveryManager | undefined)[],
+  sd: DiscoveryMetrics,
+): MetricFamily[] {
+  const dms = managers.filter((m): m is DiscoveryManager => m !== undefined);
+  const perManager = (name: string, help: string, type: 'gauge' | 'counter', v: (m: DiscoveryManager) => number) => ({
+    name,
+    help,
+    type,
+    samples: dms.map((m) => ({ labels: { name: m.name }, value: v(m) })),
+  });
+  const refresh = sd.refreshStats();
   return [
     {
       name: 'prometheus_sd_discovered_targets',
       help: 'Current number of discovered targets.',
       type: 'gauge',
-      samples: [...dm.discoveredTargets()].map(([config, n]) => ({ labels: { config, name: 'scrape' }, value: n })),
+      samples: dms.flatMap((m) =>
+        [...m.discoveredTargets()].map(([config, n]) => ({ labels: { config, name: m.name }, value: n })),
+      ),
     },
-    single(
+    perManager(
       'prometheus_sd_failed_configs',
       'Current number of service discovery configurations that failed to load.',
       'gauge',
-      st.failedConfigs,
-      labels,
+      (m) => m.stats.failedConfigs,
     ),
-    single(
+    perManager(
       'prometheus_sd_received_updates_total',
       'Total number of update events received from the SD providers.',
       'counter',
-      st.receivedUpdates,
-      labels,
+      (m) => m.stats.receivedUpdates,
     ),
-    single(
+    perManager(
       'prometheus_sd_updates_total',
       'Total number of update events sent to the SD consumers.',
       'counter',
-      st.sentUpdates,
-      labels,
+      (m) => m.stats.sentUpdates,
     ),
+    {
+      name: 'prometheus_sd_refresh_failures_total',
+      help: 'Number of refresh failures for the given SD mechanism.',
+      type: 'counter',
+      samples: refresh.map(([mechanism, r]) => ({ labels: { mechanism }, value: r.failures })),
+    },
+    {
+      name: 'prometheus_sd_refresh_duration_seconds',
+      help: 'The duration of a refresh for the given SD mechanism.',
+      type: 'summary',
+      samples: refresh.flatMap(([mechanism, r]) => [
+        { suffix: '_sum', labels: { mechanism }, value: r.sumSeconds },
+        { suffix: '_count', labels: { mechanism }, value: r.count },
+      ]),
+    },
+    ...sd.counters().map((c) => single(c.name, c.help, 'counter', c.value)),
   ];
 }

@@ -1,7 +1,7 @@
 // prometheus.yml through @tsprom/config with this registry as its SD loader, into the Manager:
-// static and file targets reach the subscriber per job. The file_sd entry renders (configToYAML)
-// as Prometheus 2.42 serves it on /api/v1/status/config: path joined to the config directory,
-// refresh_interval default filled.
+// static and file targets reach the subscriber per job. The file_sd, http_sd and dns_sd entries
+// render (configToYAML) as Prometheus 2.42 serves them on /api/v1/status/config: paths joined to
+// the config directory, defaults filled, secrets hidden.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,20 @@ scrape_configs:
     static_configs:
       - targets: ['s:1']
         labels: {team: a}
+  - job_name: http
+    http_sd_configs:
+      - url: http://127.0.0.1:1/sd
+      - url: https://sd.example/targets
+        refresh_interval: 15s
+        basic_auth: {username: u, password: p}
+        follow_redirects: false
+  - job_name: dns
+    dns_sd_configs:
+      - names: [_api._tcp.example.org]
+      - names: [a.example.org, b.example.org]
+        type: A
+        port: 9100
+        refresh_interval: 1m
 `;
 
 describe('prometheus.yml to target sets', () => {
@@ -41,12 +55,13 @@ describe('prometheus.yml to target sets', () => {
   it('loads, discovers and sends every job', async () => {
     const registry = newSDRegistry();
     const cfg = loadConfig(CONFIG, { baseDir: dir, sdLoader: registry });
-    const manager = new Manager({ registry, updateIntervalMs: 10 });
+    const quiet = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {} };
+    const manager = new Manager({ registry, updateIntervalMs: 10, logger: quiet });
     manager.start();
     const ac = new AbortController();
     const it = manager.updates(ac.signal)[Symbol.asyncIterator]();
     await manager.applyConfig(new Map(cfg.scrapeConfigs.map((sc) => [sc.jobName, sc.serviceDiscoveryConfigs])));
-    const want = { files: ['f:1', 'f:2'], static: ['s:1'] };
+    const want = { files: ['f:1', 'f:2'], static: ['s:1'], http: [], dns: [] };
     let sets: TargetSets;
     let got: Record<string, string[]>;
     do {
@@ -63,10 +78,10 @@ describe('prometheus.yml to target sets', () => {
   });
 
   it('refuses a Prometheus SD mechanism nothing registered', () => {
-    const text = 'scrape_configs:\n  - job_name: a\n    consul_sd_configs: [{server: x}]\n';
+    const text = 'scrape_configs:\n  - job_name: a\n    eureka_sd_configs: [{server: x}]\n';
     expect(() => loadConfig(text, { sdLoader: newSDRegistry() })).toThrow(ConfigError);
     expect(() => loadConfig(text, { sdLoader: newSDRegistry() })).toThrow(
-      'service discovery consul_sd_configs is not available: no registered mechanism provides it',
+      'service discovery eureka_sd_configs is not available: no registered mechanism provides it',
     );
   });
 
@@ -78,7 +93,7 @@ describe('prometheus.yml to target sets', () => {
   });
 
   describe.runIf(requirePeer(PROMETHEUS))('rendered as Prometheus 2.42 renders it', () => {
-    it('file_sd_configs and static_configs', async () => {
+    it('file_sd_configs, static_configs, http_sd_configs and dns_sd_configs', async () => {
       const prom = await startPrometheus(join(dir, 'prometheus.yml'), join(dir, 'data'));
       try {
         const res = await fetch(`${prom.url}/api/v1/status/config`);
@@ -88,11 +103,16 @@ describe('prometheus.yml to target sets', () => {
         const ours = parse(configToYAML(loadConfig(CONFIG, { baseDir: dir, sdLoader: newSDRegistry() }))) as {
           scrape_configs: Record<string, unknown>[];
         };
-        for (let i = 0; i < 2; i++) {
-          for (const key of ['file_sd_configs', 'static_configs']) {
+        for (let i = 0; i < 4; i++) {
+          for (const key of ['file_sd_configs', 'static_configs', 'http_sd_configs', 'dns_sd_configs']) {
             expect(ours.scrape_configs[i]![key]).toEqual(theirs.scrape_configs[i]![key]);
           }
         }
+        expect(theirs.scrape_configs[2]!.http_sd_configs).toHaveLength(2);
+        expect(theirs.scrape_configs[3]!.dns_sd_configs).toEqual([
+          { names: ['_api._tcp.example.org'], refresh_interval: '30s', type: 'SRV', port: 0 },
+          { names: ['a.example.org', 'b.example.org'], refresh_interval: '1m', type: 'A', port: 9100 },
+        ]);
         expect(theirs.scrape_configs[0]!.file_sd_configs).toEqual([
           { files: [join(dir, 'sd', '*.json')], refresh_interval: '5m' },
           { files: [join(dir, 'sd', '*.yml')], refresh_interval: '30s' },

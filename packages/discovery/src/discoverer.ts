@@ -1,5 +1,6 @@
 // Prometheus: discovery/discovery.go Discoverer, Config, DiscovererOptions. The contract every
 // service discovery mechanism implements, built-in or from a third-party package.
+import type { DiscoveryMetrics } from './discovery-metrics.js';
 import type { TargetGroup } from './target-group.js';
 
 /** Where a discovery mechanism reports what went wrong (failures are logged, never thrown away). */
@@ -37,6 +38,8 @@ export interface Discoverer {
 /** What a discoverer is built with (Prometheus DiscovererOptions). */
 export interface DiscovererOptions {
   readonly logger: DiscoveryLogger;
+  /** Where refreshes and the mechanism's own counters are reported (the Manager always sets it). */
+  readonly metrics?: DiscoveryMetrics | undefined;
 }
 
 /**

@@ -7,6 +7,7 @@ import { type FSWatcher, watch } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { type Document, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Discoverer, DiscovererOptions } from './discoverer.js';
+import { sliceUsedUp, yieldToEventLoop } from './event-loop-slices.js';
 import type { FileSDConfig } from './file-sd-config.js';
 import { labelSet, parseTargetGroup, type TargetGroup, TargetGroupError } from './target-group.js';
 
@@ -78,6 +79,7 @@ export class FileDiscoverer implements Discoverer {
         groups = await readTargetGroupFile(file);
       } catch (err) {
         this.stats.readErrors++;
+        this.options.metrics?.inc('prometheus_sd_file_read_errors_total', 'The number of File-SD read errors.');
         this.options.logger.error('Error reading file', { path: file, err: errorText(err) });
         ref.set(file, this.#lastRefresh.get(file) ?? 0); // Keep its last good groups.
         continue;
@@ -152,11 +154,16 @@ export async function readTargetGroupFile(file: string): Promise<TargetGroup[]> 
   if (list === null || list === undefined) return [];
   if (!Array.isArray(list))
     throw new TargetGroupError('cannot unmarshal a mapping or scalar into a list of target groups');
-  return list.map((g, i) => {
+  const out: TargetGroup[] = [];
+  for (let i = 0; i < list.length; i++) {
+    // A file of thousands of groups takes a while to check: other work gets its turns meanwhile.
+    if (sliceUsedUp()) await yieldToEventLoop();
+    const g: unknown = list[i];
     if (g === null || g === undefined) throw new TargetGroupError('nil target group item found');
     const tg = parseTargetGroup(g, fileSource(file, i));
-    return { ...tg, labels: labelSet({ ...tg.labels, [FilepathLabel]: file }) };
-  });
+    out.push({ ...tg, labels: labelSet({ ...tg.labels, [FilepathLabel]: file }) });
+  }
+  return out;
 }
 
 /**

@@ -1,6 +1,6 @@
 // @tsprom/discovery: Prometheus's service discovery core (discovery/, discovery/targetgroup):
 // target groups, the Discoverer contract, the registry of SD mechanisms, the discovery manager,
-// and the static and file mechanisms.
+// the built-in mechanisms (static, file, http, dns, consul) and what third-party SD packages export.
 export {
   labelSet,
   type LabelSet,
@@ -30,3 +30,39 @@ export {
 } from './manager.js';
 export { StaticConfig, StaticDiscoverer, staticSD } from './static-discovery.js';
 export { FileSDConfig, FileSDConfigError, fileSD } from './file-sd-config.js';
+export {
+  DNSMxRecordTargetLabel,
+  DNSNameLabel,
+  DNSNsRecordTargetLabel,
+  DNSSrvRecordPortLabel,
+  DNSSrvRecordTargetLabel,
+  type DNSRecordType,
+  DNSSDConfig,
+  DNSSDConfigError,
+  type DNSSDOptions,
+  dnsSD,
+  newDNSSD,
+} from './dns-sd-config.js';
+export {
+  HTTPDiscoverer,
+  type HTTPSDClientConfig,
+  HTTPSDConfig,
+  HTTPSDConfigError,
+  httpSD,
+  URLLabel,
+  urlSource,
+} from './http-sd.js';
+export { type RefreshOptions, runRefresh } from './refresh.js';
+export { type DiscoveryCounter, DiscoveryMetrics, type RefreshStats } from './discovery-metrics.js';
+export {
+  isSDPackageName,
+  registerSDPackage,
+  SDPackageError,
+  SDPackageLoadError,
+  type SDPackageModule,
+  SDPackageNotFoundError,
+  sdPackageNameForKey,
+  unknownSDKeys,
+} from './sd-package.js';
+export { ConsulSDConfig, ConsulSDConfigError, consulSD } from './consul-sd-config.js';
+export { aggregatedStatus, ConsulDiscoverer, ConsulLabels, type ConsulSDFields } from './consul-discovery.js';

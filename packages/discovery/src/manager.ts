@@ -2,6 +2,7 @@
 // updater, updateGroup, sender, allGroups, cleaner). One provider (a running discoverer) per
 // distinct SD config, shared by every job that has that config; the target groups of every job
 // reach subscribers as one Map<job, TargetGroup[]>, at most once per `updateIntervalMs`.
+import { DiscoveryMetrics } from './discovery-metrics.js';
 import { consoleLogger, type DiscoveryLogger, type SDConfig, sdConfigKey } from './discoverer.js';
 import { defaultSDRegistry, type SDRegistry } from './registry.js';
 import { StaticConfig } from './static-discovery.js';
@@ -33,6 +34,8 @@ export interface ManagerOptions {
   readonly registry?: SDRegistry;
   /** Least time between two sends to subscribers (Prometheus updatert, 5s). */
   readonly updateIntervalMs?: number;
+  /** Where discoverers report refreshes and counters; share one between managers. Default: a new one. */
+  readonly metrics?: DiscoveryMetrics;
 }
 
 /** Counts the server exposes (Prometheus prometheus_sd_* metrics). */
@@ -68,6 +71,8 @@ const poolKey = (job: string, provider: string) => `${provider}\u0000${job}`;
  */
 export class Manager {
   readonly stats: ManagerStats = { failedConfigs: 0, receivedUpdates: 0, sentUpdates: 0, discovererFailures: 0 };
+  /** What the discoverers reported (refreshes, failures, their own counters). */
+  readonly metrics: DiscoveryMetrics;
   readonly #name: string;
   readonly #logger: DiscoveryLogger;
   readonly #registry: SDRegistry;
@@ -93,6 +98,12 @@ export class Manager {
     this.#logger = options.logger ?? consoleLogger;
     this.#registry = options.registry ?? defaultSDRegistry;
     this.#updateIntervalMs = options.updateIntervalMs ?? 5000;
+    this.metrics = options.metrics ?? new DiscoveryMetrics();
+  }
+
+  /** `scrape` or `notify` (the `name` label of the prometheus_sd_* metrics). */
+  get name(): string {
+    return this.#name;
   }
 
   /** Begins sending target sets to subscribers (Prometheus Run). */
@@ -161,6 +172,14 @@ export class Manager {
       this.#stopWakers.delete(onAbort);
       signal?.removeEventListener('abort', onAbort);
     }
+  }
+
+  /**
+   * The target groups of every job as last sent to subscribers (empty before the first send): what
+   * the API's targets and service-discovery views are built from. Not to be modified.
+   */
+  targetGroups(): TargetSets {
+    return this.#lastSent ?? new Map();
   }
 
   /** Discovered targets per job at the last send (prometheus_sd_discovered_targets). */
@@ -281,9 +300,10 @@ export class Manager {
   #startProvider(p: Provider): void {
     const abort = new AbortController();
     p.abort = abort;
-    const d = p.config.newDiscoverer({ logger: this.#logger });
     p.running = (async () => {
       try {
+        // Inside the try: a third-party config may throw here too; that ends only this provider.
+        const d = p.config.newDiscoverer({ logger: this.#logger, metrics: this.metrics });
         for await (const groups of d.run(abort.signal)) {
           if (abort.signal.aborted) break;
           this.stats.receivedUpdates++;

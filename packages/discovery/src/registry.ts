@@ -2,7 +2,10 @@
 // UnmarshalYAMLWithInlineConfigs. A registry of SD mechanisms by their prometheus.yml key, so that a
 // third-party package adds its own (`registerSD(mySD)` when imported) and prometheus.yml accepts it.
 import type { SDConfig, SDMechanism } from './discoverer.js';
+import { consulSD } from './consul-sd-config.js';
+import { dnsSD } from './dns-sd-config.js';
 import { fileSD } from './file-sd-config.js';
+import { httpSD } from './http-sd.js';
 import { staticSD } from './static-discovery.js';
 
 /** A mechanism's key is already taken. */
@@ -51,11 +54,17 @@ export class SDRegistry {
   }
 }
 
-/** A registry holding the built-in mechanisms: `static_configs` and `file_sd_configs`. */
+/**
+ * A registry holding the built-in mechanisms: `static_configs`, `file_sd_configs`,
+ * `http_sd_configs`, `dns_sd_configs`, `consul_sd_configs`.
+ */
 export function newSDRegistry(): SDRegistry {
   const r = new SDRegistry();
   r.register(staticSD);
   r.register(fileSD);
+  r.register(httpSD);
+  r.register(dnsSD);
+  r.register(consulSD);
   return r;
 }
 

@@ -8,6 +8,7 @@ import { acceptHeader } from '@tsprom/textparse';
 import { deepEqual } from './deep-equal.js';
 import { TargetLimitError } from './errors.js';
 import { HTTPClient } from './http-client.js';
+import { sliceUsedUp, yieldToEventLoop } from './event-loop-slices.js';
 import { targetsFromGroup } from './populate-labels.js';
 import type { ScrapeCache } from './scrape-cache.js';
 import { ScrapeLoop } from './scrape-loop.js';
@@ -93,6 +94,8 @@ export class ScrapePool {
     const dropped: Target[] = [];
     let droppedCount = 0;
     for (const tg of groups) {
+      // Thousands of targets take seconds of CPU: scrapes and the API get their turns meanwhile.
+      if (sliceUsedUp()) await yieldToEventLoop();
       const { targets, failures } = targetsFromGroup(tg, cfg, this.#lb);
       for (const f of failures) this.#opts.logger?.('error', 'Creating target failed', { err: f.message });
       this.#metrics.syncFailed += failures.length;
@@ -113,6 +116,7 @@ export class ScrapePool {
     const cfg = this.#config;
     const unique = new Map<bigint, ScrapeLoop | undefined>();
     for (const t of targets) {
+      if (sliceUsedUp()) await yieldToEventLoop();
       const h = t.hash();
       if (!this.#activeTargets.has(h)) {
         const { intervalMs, timeoutMs, error } = t.intervalAndTimeout(cfg.scrapeIntervalMs, cfg.scrapeTimeoutMs);
@@ -135,7 +139,11 @@ export class ScrapePool {
     }
     const forced = this.#refreshTargetLimitErr();
     for (const l of this.#loops.values()) l.setForcedError(forced);
-    for (const l of unique.values()) l?.start();
+    for (const l of unique.values()) {
+      if (l === undefined) continue;
+      if (sliceUsedUp()) await yieldToEventLoop();
+      l.start();
+    }
     // As Prometheus: wait for removed loops, so a flapping target's old loop is not still
     // appending while its new one starts.
     await Promise.all(stopping);

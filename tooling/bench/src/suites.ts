@@ -1,5 +1,6 @@
 // Every benchmark suite, by name. A package's suite lives in a file named for the package.
 import { run as chunkenc } from './chunkenc.js';
+import { run as discovery } from './discovery.js';
 import { run as labels } from './labels.js';
 import { run as promql } from './promql.js';
 import { run as promqlParse } from './promql-parse.js';
@@ -33,4 +34,5 @@ export const suites: Record<string, () => void | Promise<void>> = {
   remote,
   server,
   'remote-receive': remoteReceive,
+  discovery,
 };

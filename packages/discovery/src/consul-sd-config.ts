@@ -1,0 +1,192 @@
+// Prometheus: discovery/consul/consul.go SDConfig, DefaultSDConfig and UnmarshalYAML: the Consul
+// catalog's services as targets (watched with blocking queries, consul-discovery.ts).
+import type { Discoverer, DiscovererOptions, SDConfig, SDMechanism } from './discoverer.js';
+import { ConsulDiscoverer, type ConsulSDFields } from './consul-discovery.js';
+import { formatDurationMs, parseDurationMs } from './duration.js';
+
+/** A `consul_sd_configs` entry Prometheus (or tsprom) refuses. */
+export class ConsulSDConfigError extends Error {
+  override readonly name = 'ConsulSDConfigError';
+}
+
+/** `consul_sd_configs` entry. */
+export class ConsulSDConfig implements SDConfig {
+  readonly name = 'consul';
+  constructor(readonly fields: ConsulSDFields) {}
+
+  newDiscoverer(options: DiscovererOptions): Discoverer {
+    return new ConsulDiscoverer(this.fields, options);
+  }
+
+  toYAML(): unknown {
+    const f = this.fields;
+    const out: Record<string, unknown> = { server: f.server };
+    if (f.pathPrefix !== '') out.path_prefix = f.pathPrefix;
+    if (f.token !== '') out.token = f.token;
+    if (f.datacenter !== '') out.datacenter = f.datacenter;
+    if (f.namespace !== '') out.namespace = f.namespace;
+    if (f.partition !== '') out.partition = f.partition;
+    out.tag_separator = f.tagSeparator;
+    out.scheme = f.scheme;
+    out.allow_stale = f.allowStale;
+    out.refresh_interval = formatDurationMs(f.refreshIntervalMs);
+    if (f.services.length > 0) out.services = [...f.services];
+    if (f.tags.length > 0) out.tags = [...f.tags];
+    if (Object.keys(f.nodeMeta).length > 0) out.node_meta = { ...f.nodeMeta };
+    if (f.filter !== '') out.filter = f.filter;
+    if (f.basicAuth !== undefined) out.basic_auth = { username: f.basicAuth.username, password: f.basicAuth.password };
+    if (f.authorization !== undefined) {
+      out.authorization = { type: f.authorization.type, credentials: f.authorization.credentials };
+    }
+    out.follow_redirects = f.followRedirects;
+    out.enable_http2 = f.enableHTTP2;
+    return out;
+  }
+}
+
+const KEYS = new Set([
+  'server',
+  'path_prefix',
+  'token',
+  'datacenter',
+  'namespace',
+  'partition',
+  'tag_separator',
+  'scheme',
+  'username',
+  'password',
+  'allow_stale',
+  'refresh_interval',
+  'services',
+  'tags',
+  'node_meta',
+  'filter',
+  'basic_auth',
+  'authorization',
+  'follow_redirects',
+  'enable_http2',
+]);
+/** Prometheus http_config fields tsprom's consul_sd does not implement: refused rather than ignored. */
+const UNSUPPORTED = new Set([
+  'bearer_token',
+  'bearer_token_file',
+  'oauth2',
+  'tls_config',
+  'proxy_url',
+  'no_proxy',
+  'proxy_from_environment',
+  'proxy_connect_header',
+  'http_headers',
+]);
+
+function str(v: unknown, what: string): string {
+  if (v === undefined || v === null) return '';
+  if (typeof v !== 'string') throw new ConsulSDConfigError(`${what} must be a string`);
+  return v;
+}
+
+function strList(v: unknown, what: string): string[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) {
+    throw new ConsulSDConfigError(`${what} must be a list of strings`);
+  }
+  return v as string[];
+}
+
+function mapping(v: unknown, what: string): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new ConsulSDConfigError(`${what} must be a mapping`);
+  return v as Record<string, unknown>;
+}
+
+function bool(v: unknown, what: string, def: boolean): boolean {
+  if (v === undefined || v === null) return def;
+  if (typeof v !== 'boolean') throw new ConsulSDConfigError(`${what} must be a boolean`);
+  return v;
+}
+
+/** `consul_sd_configs`, Prometheus's Consul catalog service discovery. */
+export const consulSD: SDMechanism = {
+  key: 'consul_sd_configs',
+  name: 'consul',
+  parse(raw) {
+    const o = mapping(raw, 'consul_sd_configs entry');
+    for (const k of Object.keys(o)) {
+      if (UNSUPPORTED.has(k)) throw new ConsulSDConfigError(`${k} is not supported by tsprom's consul_sd_configs yet`);
+      if (!KEYS.has(k)) throw new ConsulSDConfigError(`field ${k} not found in type consul.plain`);
+    }
+    const server = o.server === undefined ? 'localhost:8500' : str(o.server, 'server');
+    if (server.trim() === '') throw new ConsulSDConfigError('consul SD configuration requires a server address');
+    const scheme = o.scheme === undefined ? 'http' : str(o.scheme, 'scheme');
+    if (scheme !== 'http' && scheme !== 'https') {
+      throw new ConsulSDConfigError(`scheme must be http or https, got ${JSON.stringify(scheme)}`);
+    }
+    let basicAuth: ConsulSDFields['basicAuth'];
+    if (o.basic_auth !== undefined && o.basic_auth !== null) {
+      const b = mapping(o.basic_auth, 'basic_auth');
+      for (const k of Object.keys(b)) {
+        if (k !== 'username' && k !== 'password') {
+          throw new ConsulSDConfigError(`basic_auth: ${k} is not supported by tsprom's consul_sd_configs yet`);
+        }
+      }
+      basicAuth = {
+        username: str(b.username, 'basic_auth.username'),
+        password: str(b.password, 'basic_auth.password'),
+      };
+    }
+    const username = str(o.username, 'username');
+    const password = str(o.password, 'password');
+    if (username !== '' || password !== '') {
+      if (basicAuth !== undefined) {
+        throw new ConsulSDConfigError(
+          'at most one of consul SD configuration username and password and basic auth can be configured',
+        );
+      }
+      basicAuth = { username, password };
+    }
+    const token = str(o.token, 'token');
+    let authorization: ConsulSDFields['authorization'];
+    if (o.authorization !== undefined && o.authorization !== null) {
+      const a = mapping(o.authorization, 'authorization');
+      authorization = {
+        type: str(a.type, 'authorization.type') || 'Bearer',
+        credentials: str(a.credentials, 'authorization.credentials'),
+      };
+    }
+    if (token !== '' && authorization !== undefined) {
+      throw new ConsulSDConfigError('at most one of consul SD token, authorization, or oauth2 can be configured');
+    }
+    if (basicAuth !== undefined && authorization !== undefined) {
+      throw new ConsulSDConfigError(
+        'at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured',
+      );
+    }
+    const nodeMeta: Record<string, string> = {};
+    if (o.node_meta !== undefined && o.node_meta !== null) {
+      for (const [k, v] of Object.entries(mapping(o.node_meta, 'node_meta'))) nodeMeta[k] = str(v, `node_meta.${k}`);
+    }
+    return new ConsulSDConfig({
+      server,
+      pathPrefix: str(o.path_prefix, 'path_prefix'),
+      token,
+      datacenter: str(o.datacenter, 'datacenter'),
+      namespace: str(o.namespace, 'namespace'),
+      partition: str(o.partition, 'partition'),
+      tagSeparator: o.tag_separator === undefined ? ',' : str(o.tag_separator, 'tag_separator'),
+      scheme,
+      allowStale: bool(o.allow_stale, 'allow_stale', true),
+      refreshIntervalMs:
+        o.refresh_interval === undefined || o.refresh_interval === null
+          ? 30_000
+          : parseDurationMs(String(o.refresh_interval)),
+      services: strList(o.services, 'services'),
+      tags: strList(o.tags, 'tags'),
+      nodeMeta,
+      filter: str(o.filter, 'filter'),
+      basicAuth,
+      authorization,
+      followRedirects: bool(o.follow_redirects, 'follow_redirects', true),
+      enableHTTP2: bool(o.enable_http2, 'enable_http2', true),
+    });
+  },
+};

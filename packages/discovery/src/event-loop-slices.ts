@@ -1,0 +1,33 @@
+// Cooperative slicing of discovery's CPU work (reading thousands of target groups): the work of one
+// turn of the event loop yields after a few ms, so that scrapes and the API keep their turns. The
+// same scheme as @tsprom/scrape's (a budget per turn, shared by every caller in the process).
+
+/** The most discovery work one turn of the event loop does before yielding. */
+const SLICE_MS = 4;
+
+const schedule: (fn: () => void) => void =
+  typeof setImmediate === 'function' ? (fn) => setImmediate(fn) : (fn) => setTimeout(fn, 0);
+
+let sliceStart = 0;
+let turnMarked = false;
+
+function endTurn(): void {
+  turnMarked = false;
+}
+
+/** Whether the work of the current turn has used up its slice (the first call of a turn starts it). */
+export function sliceUsedUp(): boolean {
+  const now = performance.now();
+  if (!turnMarked) {
+    turnMarked = true;
+    sliceStart = now;
+    schedule(endTurn);
+    return false;
+  }
+  return now - sliceStart > SLICE_MS;
+}
+
+/** Resolves in a later macrotask, after timers and I/O that were waiting got their turn. */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => schedule(resolve));
+}
