@@ -40,8 +40,11 @@ export interface AgentAppenderHost {
   readonly series: AgentSeriesMap;
   /** Hands out the next series ref. */
   nextRef(): number;
-  /** Writes records to the WAL (synchronously, see WL.logSync). */
-  log(records: readonly Uint8Array[]): void;
+  /**
+   * Writes records to the WAL (synchronously, see WL.logSync); `maxT` is the newest sample time
+   * among them (ms), -Infinity when they hold none.
+   */
+  log(records: readonly Uint8Array[], maxT: number): void;
   readonly counters: AgentCounters;
 }
 
@@ -227,7 +230,10 @@ export class AgentAppender implements Appender {
     if (this.#floatHistograms.length > 0) records.push(...enc.floatHistogramSamples(this.#floatHistograms));
     if (this.#exemplars.length > 0) records.push(enc.exemplars(this.#exemplars));
     if (this.#metadata.length > 0) records.push(enc.metadata(this.#metadata));
-    if (records.length > 0) this.#db.log(records);
+    let maxT = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < c.length; i++) if (c.ts[i]! > maxT) maxT = c.ts[i]!;
+    for (const t of this.#histogramTs) if (t > maxT) maxT = t;
+    if (records.length > 0) this.#db.log(records, maxT);
     const ss = this.#sampleSeries;
     for (let i = 0; i < c.length; i++) {
       const s = ss[i]!;
@@ -255,7 +261,9 @@ export class AgentAppender implements Appender {
     this.#check();
     this.#done = true;
     // Prometheus writes the series records anyway: the refs were handed out.
-    if (this.#pendingSeries.length > 0) this.#db.log([new RecordEncoder().series(this.#pendingSeries)]);
+    if (this.#pendingSeries.length > 0) {
+      this.#db.log([new RecordEncoder().series(this.#pendingSeries)], Number.NEGATIVE_INFINITY);
+    }
     this.#clear();
   }
 

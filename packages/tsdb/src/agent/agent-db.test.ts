@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Labels } from '@tsprom/labels';
 import { OutOfOrderSampleError, ValueType } from '@tsprom/storage-interfaces';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DirLockedError } from '../block/errors.js';
 import { DB } from '../db.js';
 import { RecordDecoder } from '../record/record-decoder.js';
 import { RecordType } from '../record/record-type.js';
+import { lastCheckpoint } from '../wlog/checkpoint.js';
 import { readAllRecords } from '../wlog/read-all.js';
 import { AgentDB, AgentUnsupportedError } from './agent-db.js';
 
@@ -160,5 +161,37 @@ describe('AgentDB', () => {
     // Nothing sent yet: nothing is checkpointed.
     await db.truncate(0, 2);
     expect(db.stats().checkpointCreations).toBe(1);
+  });
+
+  it('keeps unsent segments on its own truncations, but not those older than the maximum WAL time', async () => {
+    const hour = 3600_000;
+    let unsent = 0;
+    db = await AgentDB.open(dir, {
+      logger: quiet,
+      walSegmentSizeBytes: 32 * 1024,
+      walCompression: false,
+      truncateFrequencyMs: 20,
+      maxWALTimeMs: 4 * hour,
+      now: () => 10 * hour,
+      // Remote write sent nothing: only the maximum WAL time lets segments go.
+      remoteWrite: { lowestSentTimestamp: () => 0, lowestUnsentSegment: () => unsent },
+    });
+    await fill(db, 50, 400, 0); // Samples 10 h old: past the 4 h maximum.
+    const oldEnd = db.activeSegment;
+    await fill(db, 50, 400, 9 * hour); // Samples 1 h old, unsent.
+    const walDir = join(dir, 'wal');
+    await vi.waitFor(async () => expect(await lastCheckpoint(walDir)).toBeDefined(), { timeout: 20_000 });
+    // Let a few more truncations run: the fresh unsent segments stay.
+    // (each truncation starts a new segment).
+    const seen = db.activeSegment;
+    await vi.waitFor(() => expect(db!.activeSegment).toBeGreaterThan(seen + 2), { timeout: 20_000 });
+    const segs = (await readdir(walDir)).filter((n) => /^\d+$/.test(n)).map(Number);
+    expect(Math.min(...segs)).toBeGreaterThanOrEqual(oldEnd - 1);
+    expect(Math.min(...segs)).toBeLessThanOrEqual(oldEnd + 1);
+    expect((await lastCheckpoint(walDir))!.index).toBeLessThan(oldEnd + 1);
+    unsent = Number.POSITIVE_INFINITY; // Everything sent now.
+    await vi.waitFor(async () => expect((await lastCheckpoint(walDir))!.index).toBeGreaterThan(oldEnd + 1), {
+      timeout: 20_000,
+    });
   });
 });

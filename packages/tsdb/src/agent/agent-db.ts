@@ -102,6 +102,8 @@ export class AgentDB {
   readonly #remote: AgentRemoteWriteProgress | undefined;
   readonly #log: (msg: string, level: 'info' | 'warn') => void;
   readonly #now: () => number;
+  /** The newest sample time (ms) of each segment on disk with samples. */
+  readonly #segmentMaxT: Map<number, number>;
   /** Series refs deleted by GC → the last segment that may reference them. */
   readonly #deleted = new Map<number, number>();
   readonly #stats: Omit<AgentStats, keyof AgentCounters | 'wal' | 'deletedSeries'>;
@@ -117,8 +119,10 @@ export class AgentDB {
     lock: DirLock | undefined,
     series: AgentSeriesMap,
     lastRef: number,
+    segmentMaxT: Map<number, number>,
     opts: AgentOptions,
   ) {
+    this.#segmentMaxT = segmentMaxT;
     this.dir = dir;
     this.walDir = wal.dir;
     this.#wal = wal;
@@ -180,7 +184,7 @@ export class AgentDB {
         segmentSize: opts.walSegmentSizeBytes,
         compression: opts.walCompression === false ? 'none' : 'snappy',
       });
-      const db = new AgentDB(dir, wal, lock, series, replay.lastRef, opts);
+      const db = new AgentDB(dir, wal, lock, series, replay.lastRef, replay.segmentMaxT, opts);
       db.#stats.corruptions = corruptions;
       db.#stats.replayDurationSeconds = (performance.now() - t0) / 1000;
       log(`WAL replay completed: ${series.size} series, ${replay.records} records`, 'info');
@@ -198,7 +202,11 @@ export class AgentDB {
     return new AgentAppender({
       series: this.#series,
       nextRef: () => ++this.#lastRef,
-      log: (records) => this.#wal.logSync(records),
+      log: (records, maxT) => {
+        this.#wal.logSync(records);
+        const seg = this.#wal.activeSegment;
+        if (maxT > (this.#segmentMaxT.get(seg) ?? Number.NEGATIVE_INFINITY)) this.#segmentMaxT.set(seg, maxT);
+      },
       counters: this.#counters,
     });
   }
@@ -211,6 +219,11 @@ export class AgentDB {
   /** Prometheus: agent.DB.StartTime: no sample is held, so none starts before "never". */
   startTime(): number {
     return Number.MAX_SAFE_INTEGER;
+  }
+
+  /** Index of the WAL segment being written. */
+  get activeSegment(): number {
+    return this.#wal.activeSegment;
   }
 
   /** Number of series in memory. */
@@ -247,9 +260,23 @@ export class AgentDB {
     let ts = Math.max(0, sent - this.#opts.minWALTimeMs);
     // Remote write stuck (a receiver down): data older than the max WAL time goes anyway.
     const maxTS = this.#now() - this.#opts.maxWALTimeMs;
-    const forced = ts < maxTS;
-    if (forced) ts = maxTS;
-    await this.truncate(ts, forced ? Number.POSITIVE_INFINITY : (this.#remote?.lowestUnsentSegment?.() ?? Infinity));
+    if (ts < maxTS) ts = maxTS;
+    let keepFrom = this.#remote?.lowestUnsentSegment?.() ?? Number.POSITIVE_INFINITY;
+    // Segments holding only samples older than the max WAL time go even if a queue needs them.
+    const expired = this.#expiredSegmentsEnd(maxTS);
+    if (expired > keepFrom) keepFrom = expired;
+    await this.truncate(ts, keepFrom);
+  }
+
+  /** The first segment from which on some segment holds a sample at or after `maxTS`. */
+  #expiredSegmentsEnd(maxTS: number): number {
+    const segs = [...this.#segmentMaxT.keys()].sort((a, b) => a - b);
+    let end = segs[0] ?? 0;
+    for (const seg of segs) {
+      if (this.#segmentMaxT.get(seg)! >= maxTS || seg >= this.#wal.activeSegment) break;
+      end = seg + 1;
+    }
+    return end;
   }
 
   /**
@@ -295,6 +322,7 @@ export class AgentDB {
       // Tried again at the next truncation; a checkpoint supersedes the leftovers meanwhile.
       this.#log(`truncating segments failed: ${(err as Error).message}`, 'warn');
     }
+    for (const seg of this.#segmentMaxT.keys()) if (seg <= last) this.#segmentMaxT.delete(seg);
     // The checkpoint holds what is needed of the dropped series now.
     for (const [ref, seg] of this.#deleted) if (seg <= last) this.#deleted.delete(ref);
     this.#stats.checkpointDeletions++;

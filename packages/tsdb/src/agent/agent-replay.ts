@@ -14,6 +14,8 @@ export interface AgentReplayResult {
   lastRef: number;
   /** Records read (checkpoint and segments). */
   records: number;
+  /** The newest sample time (ms) of each segment read that holds samples (not the checkpoint's). */
+  segmentMaxT: Map<number, number>;
   /** Samples whose series ref had no series record (Prometheus: non-existent series refs). */
   unknownRefs: number;
   /** Damage that stopped reading the segments (everything before it was loaded). */
@@ -30,8 +32,13 @@ export async function replayAgentWAL(walDir: string, series: AgentSeriesMap): Pr
   const dec = new RecordDecoder();
   const cols = newRefSamples(1024);
   const multiRef = new Map<number, number>();
-  const res: AgentReplayResult = { lastRef: 0, records: 0, unknownRefs: 0 };
+  const res: AgentReplayResult = { lastRef: 0, records: 0, unknownRefs: 0, segmentMaxT: new Map() };
+  // The segment being read; -1 in the checkpoint.
+  let segment = -1;
   const update = (ref: number, t: number): void => {
+    if (segment >= 0 && t > (res.segmentMaxT.get(segment) ?? Number.NEGATIVE_INFINITY)) {
+      res.segmentMaxT.set(segment, t);
+    }
     const s = series.getByRef(multiRef.get(ref) ?? -1);
     if (s === undefined) {
       res.unknownRefs++;
@@ -86,7 +93,14 @@ export async function replayAgentWAL(walDir: string, series: AgentSeriesMap): Pr
     const r = await readAllRecords(cp.dir, onRecord);
     if (r.corruption !== undefined) throw r.corruption;
   }
-  const r = await readAllRecords(walDir, onRecord, { from: cp === undefined ? 0 : cp.index + 1 });
+  const r = await readAllRecords(
+    walDir,
+    (rec, seg) => {
+      segment = seg;
+      onRecord(rec);
+    },
+    { from: cp === undefined ? 0 : cp.index + 1 },
+  );
   if (r.corruption !== undefined) res.corruption = r.corruption;
   return res;
 }
