@@ -50,7 +50,7 @@ import { agentMetrics } from './agent-metrics.js';
 import { notifierMetrics, ruleMetrics } from './alerting-metrics.js';
 import { alertingProviders, newRuleManager, notifyFunc } from './alerting.js';
 import type { BuildInfo } from './build-info.js';
-import { defaultConfigYAML, selfTarget } from './default-config.js';
+import { defaultAgentConfigYAML, defaultConfigYAML, selfTarget } from './default-config.js';
 import type { Flags } from './flags.js';
 import { InstrumentedEngine } from './engine-metrics.js';
 import { serverFeatures } from './features.js';
@@ -264,6 +264,7 @@ export class Server {
       federate: (req) =>
         this.#ready ? federate(req) : Promise.resolve(new Response('Service Unavailable', { status: 503 })),
       routePrefix: routePrefix(s),
+      agentMode: s.agentMode,
       enableLifecycle: s.enableLifecycle,
       isReady: () => this.#ready,
       metricsText: () => this.#registry.text(),
@@ -379,7 +380,8 @@ export class Server {
     const ext = s.externalURL ?? new URL(`http://${hostname()}:${addr.port}/`);
     this.#setGlobalURL(ext, `${s.listenHost}:${addr.port}`);
     if (useDefault) {
-      this.#defaultConfigText = defaultConfigYAML(selfTarget(s.listenHost, addr.port));
+      const self = selfTarget(s.listenHost, addr.port);
+      this.#defaultConfigText = s.agentMode ? defaultAgentConfigYAML(self) : defaultConfigYAML(self);
       log.log('info', 'No configuration file found: using the default configuration (it scrapes this server)', {
         file: s.configFile,
       });
