@@ -40,7 +40,10 @@ describe('tsprom --agent', () => {
     await writeFile(join(dir, 'ok.yml'), 'scrape_configs: []\n');
     let p: ServerProcess | undefined;
     try {
-      p = await startTsprom(['--agent', '--config.file=ok.yml', '--storage.agent.path=ok-data'], dir);
+      p = await startTsprom(
+        ['--agent', '--config.file=ok.yml', '--storage.agent.path=ok-data', '--web.enable-remote-write-receiver'],
+        dir,
+      );
       expect((await fetch(`${p.url}/-/healthy`)).status).toBe(200);
       expect((await getJSON(`${p.url}/api/v1/targets`)).status).toBe(200);
       const rt = await getJSON(`${p.url}/api/v1/status/runtimeinfo`);
@@ -58,6 +61,8 @@ describe('tsprom --agent', () => {
         'prometheus_agent_samples_appended_total{type="float"}',
         'prometheus_agent_truncate_duration_seconds_count',
         'prometheus_tsdb_wal_segment_current',
+        // The receiver's counter (with --web.enable-remote-write-receiver).
+        'prometheus_api_remote_write_invalid_labels_samples_total',
       ]) {
         expect(metrics).toContain(`\n${name} `);
       }

@@ -277,6 +277,16 @@ export class Server {
       security,
     });
     this.#registerMetrics();
+    if (writeHandler !== undefined) {
+      this.#registry.register(() => [
+        single(
+          'prometheus_api_remote_write_invalid_labels_samples_total',
+          'The total number of received remote write samples and histogram samples which were rejected due to invalid labels.',
+          'counter',
+          writeHandler.samplesWithInvalidLabels,
+        ),
+      ]);
+    }
   }
 
   /** The address the web server listens on (`host:port`). */
