@@ -39,6 +39,17 @@ scrape_configs:
 `;
 }
 
+/**
+ * The default configuration of agent mode: the same global and scrape sections, without the
+ * alerting and rule_files sections an agent refuses.
+ */
+export function defaultAgentConfigYAML(selfTarget: string): string {
+  const yml = defaultConfigYAML(selfTarget);
+  const from = yml.indexOf('# Alertmanager configuration');
+  const to = yml.indexOf('# A scrape configuration');
+  return yml.slice(0, from) + yml.slice(to);
+}
+
 /** The `host:port` a scrape of ourselves uses for a listen address (`0.0.0.0:9090` → `localhost:9090`). */
 export function selfTarget(host: string, port: number): string {
   if (host === '' || host === '0.0.0.0' || host === '::' || host === '[::]') return `localhost:${port}`;

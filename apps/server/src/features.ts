@@ -60,7 +60,7 @@ export function serverFeatures(s: ServerSettings, sdKeys: readonly string[]): Fe
   for (const k of sdKeys) if (k.endsWith('_sd_configs')) sd[k.slice(0, -'_sd_configs'.length)] = true;
   return {
     api: { admin: s.enableAdmin, lifecycle: s.enableLifecycle },
-    prometheus: { agent_mode: false, auto_reload_config: false },
+    prometheus: { agent_mode: s.agentMode, auto_reload_config: false },
     promql: {
       anchored: extendedRange,
       smoothed: extendedRange,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FlagError, helpText, parseFlags } from './flags.js';
+import { FlagError, helpText, modeFlagError, parseFlags } from './flags.js';
 import { readSettings, SettingsError } from './server-options.js';
 
 describe('flags', () => {
@@ -53,5 +53,37 @@ describe('flags', () => {
     for (const name of ['config.file="prometheus.yml"', '[no-]web.enable-lifecycle', 'query.max-samples="50000000"']) {
       expect(h).toContain(name);
     }
+  });
+
+  it('refuses flags of the other mode as Prometheus does (agent or server only)', () => {
+    expect(modeFlagError(parseFlags(['--agent', '--storage.agent.path=d']))).toBeUndefined();
+    expect(modeFlagError(parseFlags(['--storage.tsdb.path=d']))).toBeUndefined();
+    expect(modeFlagError(parseFlags(['--agent', '--storage.tsdb.path=d', '--query.timeout=1m']))).toBe(
+      'The following flag(s) can not be used in agent mode: ["--storage.tsdb.path" "--query.timeout"]',
+    );
+    expect(modeFlagError(parseFlags(['--storage.agent.path=d']))).toBe(
+      'The following flag(s) can only be used in agent mode: ["--storage.agent.path"]',
+    );
+  });
+
+  it('reads the agent settings with their defaults; hidden flags stay out of --help', () => {
+    const { settings } = readSettings(
+      parseFlags(['--agent', '--storage.agent.wal-truncate-frequency=30m', '--storage.agent.wal-segment-size=1MB']),
+    );
+    expect(settings.agentMode).toBe(true);
+    expect(settings.agent).toEqual({
+      dataDir: 'data-agent/',
+      walCompression: true,
+      walSegmentSizeBytes: 1024 * 1024,
+      truncateFrequencyMs: 30 * 60_000,
+      minWALTimeMs: 5 * 60_000,
+      maxWALTimeMs: 4 * 3600_000,
+      noLockfile: false,
+    });
+    expect(settings.remoteFlushDeadlineMs).toBe(60_000);
+    const help = helpText('tsprom');
+    expect(help).toContain('--storage.agent.path="data-agent/"');
+    expect(help).toContain('--[no-]agent');
+    expect(help).not.toContain('wal-truncate-frequency');
   });
 });

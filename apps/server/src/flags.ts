@@ -12,6 +12,8 @@ export interface FlagDef {
   readonly placeholder?: string;
   /** Accepted, shown in status/flags, with no effect in tsprom yet. */
   readonly inert?: boolean;
+  /** Left out of --help (Prometheus's hidden flags). */
+  readonly hidden?: boolean;
 }
 
 const s = (name: string, def: string, help: string, extra: Partial<FlagDef> = {}): FlagDef => ({
@@ -97,6 +99,35 @@ export const FLAGS: readonly FlagDef[] = [
     { placeholder: '<size>' },
   ),
   b('storage.tsdb.no-lockfile', false, 'Do not create lockfile in data directory. Use with server mode only.'),
+  s('storage.agent.path', 'data-agent/', 'Base path for metrics storage. Use with agent mode only.'),
+  s(
+    'storage.agent.wal-segment-size',
+    '',
+    'Size at which to split WAL segment files. Example: 100MB Use with agent mode only.',
+    {
+      placeholder: '<bytes>',
+      hidden: true,
+    },
+  ),
+  b('storage.agent.wal-compression', true, 'Compress the agent WAL. Use with agent mode only.'),
+  s(
+    'storage.agent.wal-truncate-frequency',
+    '2h',
+    'The frequency at which to truncate the WAL and remove old data. Use with agent mode only.',
+    { hidden: true },
+  ),
+  s(
+    'storage.agent.retention.min-time',
+    '5m',
+    'Minimum age samples may be before being considered for deletion when the WAL is truncated Use with agent mode only.',
+  ),
+  s(
+    'storage.agent.retention.max-time',
+    '4h',
+    'Maximum age samples may be before being forcibly deleted when the WAL is truncated Use with agent mode only.',
+  ),
+  b('storage.agent.no-lockfile', false, 'Do not create lockfile in data directory. Use with agent mode only.'),
+  s('storage.remote.flush-deadline', '1m', 'How long to wait flushing sample on shutdown or config reload.'),
   s(
     'storage.remote.read-sample-limit',
     '5e7',
@@ -184,6 +215,7 @@ export const FLAGS: readonly FlagDef[] = [
     ),
     kind: 'repeated',
   },
+  b('agent', false, "Run Prometheus in 'Agent mode'."),
   s('log.level', 'info', 'Only log messages with the given severity or above. One of: [debug, info, warn, error]'),
   s('log.format', 'logfmt', 'Output format of log messages. One of: [logfmt, json]'),
 ];
@@ -280,6 +312,7 @@ export function helpText(program: string): string {
     ['      --[no-]version', 'Show application version.'],
   ];
   for (const f of FLAGS) {
+    if (f.hidden === true) continue;
     let left: string;
     if (f.kind === 'bool') left = `      --[no-]${f.name}`;
     else if (f.default !== '')
@@ -293,4 +326,27 @@ export function helpText(program: string): string {
     else lines.push(left, `${' '.repeat(width)} ${help}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The flags of one mode only, by the help suffix Prometheus's serverOnlyFlag / agentOnlyFlag add. */
+function flagMode(f: FlagDef): 'server' | 'agent' | undefined {
+  if (f.help.endsWith('Use with server mode only.')) return 'server';
+  if (f.help.endsWith('Use with agent mode only.')) return 'agent';
+  return undefined;
+}
+
+/**
+ * Prometheus main: flags of the other mode given on the command line. Returns the message
+ * Prometheus prints before exiting with 3, or undefined when every flag fits the mode.
+ */
+export function modeFlagError(flags: Flags): string | undefined {
+  const agent = flags.get('agent') === 'true';
+  const wrong = FLAGS.filter((f) => flags.given(f.name) && flagMode(f) === (agent ? 'server' : 'agent')).map(
+    (f) => `--${f.name}`,
+  );
+  if (wrong.length === 0) return undefined;
+  const list = `[${wrong.map((n) => JSON.stringify(n)).join(' ')}]`;
+  return agent
+    ? `The following flag(s) can not be used in agent mode: ${list}`
+    : `The following flag(s) can only be used in agent mode: ${list}`;
 }

@@ -1,9 +1,10 @@
 // The `tsprom` command: flags, --help, --version, the server's start, SIGHUP reloads and
 // SIGTERM/SIGINT (or /-/quit) graceful shutdown. Exit codes as Prometheus: 0 after a clean
-// shutdown, 1 on a failure, 2 on bad flags or a configuration that does not load at start.
+// shutdown, 1 on a failure, 2 on bad flags or a configuration that does not load at start, 3 on
+// flags of the other mode (server-only flags with --agent, agent-only flags without).
 import { WebConfigError } from '@tsprom/config';
 import { buildInfo, versionText } from './build-info.js';
-import { FlagError, helpText, parseFlags } from './flags.js';
+import { FlagError, helpText, modeFlagError, parseFlags } from './flags.js';
 import { isLogLevel, newLogger } from './logger.js';
 import { ConfigLoadError, Server } from './server.js';
 import { readSettings, SettingsError } from './server-options.js';
@@ -30,6 +31,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (flags.version) {
     process.stdout.write(`${versionText(build)}\n`);
     return 0;
+  }
+  const wrongMode = modeFlagError(flags);
+  if (wrongMode !== undefined) {
+    // Prometheus prints it without a newline and exits with 3.
+    process.stderr.write(`${wrongMode}\n`);
+    return 3;
   }
   const level = flags.get('log.level');
   const format = flags.get('log.format');

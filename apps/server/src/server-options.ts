@@ -59,6 +59,23 @@ export interface ServerSettings {
   readonly notificationBatchSize: number;
   /** `--alertmanager.drain-notification-queue-on-shutdown`. */
   readonly drainNotificationQueueOnShutdown: boolean;
+  /** `--storage.remote.flush-deadline`: how long stopping a queue keeps sending. */
+  readonly remoteFlushDeadlineMs: number;
+  /** `--agent`: scrape, WAL and remote write only (Prometheus's agent mode). */
+  readonly agentMode: boolean;
+  /** The agent's settings (`--storage.agent.*`). */
+  readonly agent: AgentSettings;
+}
+
+/** `--storage.agent.*` (times in ms). */
+export interface AgentSettings {
+  readonly dataDir: string;
+  readonly walCompression: boolean;
+  readonly walSegmentSizeBytes: number | undefined;
+  readonly truncateFrequencyMs: number;
+  readonly minWALTimeMs: number;
+  readonly maxWALTimeMs: number;
+  readonly noLockfile: boolean;
 }
 
 /** A flag value tsprom cannot run with; Prometheus reports it and exits with 1. */
@@ -166,6 +183,14 @@ export function readSettings(flags: Flags): { settings: ServerSettings; warnings
       throw new SettingsError(`invalid value for flag --storage.tsdb.retention.size: ${(err as Error).message}`);
     }
   }
+  let agentSegmentBytes: number | undefined;
+  if (flags.get('storage.agent.wal-segment-size') !== '') {
+    try {
+      agentSegmentBytes = parseSize(flags.get('storage.agent.wal-segment-size'));
+    } catch (err) {
+      throw new SettingsError(`invalid value for flag --storage.agent.wal-segment-size: ${(err as Error).message}`);
+    }
+  }
   const maxConcurrency = int(flags, 'query.max-concurrency');
   const notificationQueueCapacity = int(flags, 'alertmanager.notification-queue-capacity');
   const notificationBatchSize = int(flags, 'alertmanager.notification-batch-size');
@@ -214,6 +239,17 @@ export function readSettings(flags: Flags): { settings: ServerSettings; warnings
       notificationQueueCapacity,
       notificationBatchSize,
       drainNotificationQueueOnShutdown: flags.get('alertmanager.drain-notification-queue-on-shutdown') === 'true',
+      remoteFlushDeadlineMs: duration(flags, 'storage.remote.flush-deadline'),
+      agentMode: flags.get('agent') === 'true',
+      agent: {
+        dataDir: flags.get('storage.agent.path'),
+        walCompression: flags.get('storage.agent.wal-compression') === 'true',
+        walSegmentSizeBytes: agentSegmentBytes,
+        truncateFrequencyMs: duration(flags, 'storage.agent.wal-truncate-frequency'),
+        minWALTimeMs: duration(flags, 'storage.agent.retention.min-time'),
+        maxWALTimeMs: duration(flags, 'storage.agent.retention.max-time'),
+        noLockfile: flags.get('storage.agent.no-lockfile') === 'true',
+      },
     },
   };
 }

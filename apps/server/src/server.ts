@@ -33,15 +33,24 @@ import { defaultSDRegistry, type Manager as DiscoveryManager } from '@tsprom/dis
 import { Labels } from '@tsprom/labels';
 import { alertmanagerDiscoveryConfigs, Manager as NotifierManager, sendAlerts } from '@tsprom/notifier';
 import { Engine } from '@tsprom/promql';
-import { HTTPReadClient, OTLPWriteHandler, ReadHandler, RemoteReadQueryable, WriteHandler } from '@tsprom/remote';
+import {
+  HTTPReadClient,
+  OTLPWriteHandler,
+  ReadHandler,
+  RemoteReadQueryable,
+  WriteHandler,
+  WriteStorage,
+} from '@tsprom/remote';
 import { type Manager as RuleManager, RuleLoadError } from '@tsprom/rules';
 import { HTTPClient, Manager as ScrapeManager } from '@tsprom/scrape';
-import { chainedSeriesMerge, newMergeQuerier, type Querier } from '@tsprom/storage-interfaces';
+import { type Appender, chainedSeriesMerge, newMergeQuerier, type Querier } from '@tsprom/storage-interfaces';
 import { DB } from '@tsprom/tsdb';
+import { AgentDB } from '@tsprom/tsdb/agent';
+import { agentMetrics } from './agent-metrics.js';
 import { notifierMetrics, ruleMetrics } from './alerting-metrics.js';
 import { alertingProviders, newRuleManager, notifyFunc } from './alerting.js';
 import type { BuildInfo } from './build-info.js';
-import { defaultConfigYAML, selfTarget } from './default-config.js';
+import { defaultAgentConfigYAML, defaultConfigYAML, selfTarget } from './default-config.js';
 import { loadSDPackages, loadSDPackagesForScrapeConfigFiles, newDiscoveryManager, sdMetrics } from './discovery.js';
 import type { Flags } from './flags.js';
 import { InstrumentedEngine } from './engine-metrics.js';
@@ -90,9 +99,14 @@ export class Server {
   readonly #web: WebHandler;
   readonly #registry = new Registry();
   readonly #process = new ProcessMetrics();
-  readonly #engine: InstrumentedEngine;
+  /** The query engine; none in agent mode. */
+  readonly #engine: InstrumentedEngine | undefined;
   readonly #startTime = Date.now();
   #db: DB | undefined;
+  /** The agent's storage (agent mode), in place of the TSDB. */
+  #agentDB: AgentDB | undefined;
+  /** The `remote_write` queues, following the WAL of the TSDB or of the agent. */
+  #writeStorage: WriteStorage | undefined;
   #scrape: ScrapeManager | undefined;
   #discovery: DiscoveryManager | undefined;
   #scrapeRunning: Promise<void> | undefined;
@@ -119,17 +133,23 @@ export class Server {
     this.#log = init.logger;
     const s = init.settings;
     const f = s.features;
-    const engine = new Engine({
-      timeoutMs: s.queryTimeoutMs,
-      maxSamples: s.maxSamples,
-      lookbackDeltaMs: s.lookbackDeltaMs,
-      enablePerStepStats: f.has('promql-per-step-stats'),
-      enableDelayedNameRemoval: f.has('promql-delayed-name-removal'),
-      enableExperimentalFunctions: f.has('promql-experimental-functions'),
-      enableExtendedRangeSelectors: f.has('promql-extended-range-selectors'),
-    });
-    this.#engine = new InstrumentedEngine(engine, s.maxConcurrency);
+    // Prometheus's agent has no query engine.
+    this.#engine = s.agentMode
+      ? undefined
+      : new InstrumentedEngine(
+          new Engine({
+            timeoutMs: s.queryTimeoutMs,
+            maxSamples: s.maxSamples,
+            lookbackDeltaMs: s.lookbackDeltaMs,
+            enablePerStepStats: f.has('promql-per-step-stats'),
+            enableDelayedNameRemoval: f.has('promql-delayed-name-removal'),
+            enableExperimentalFunctions: f.has('promql-experimental-functions'),
+            enableExtendedRangeSelectors: f.has('promql-extended-range-selectors'),
+          }),
+          s.maxConcurrency,
+        );
     const api = createAPIHandler({
+      isAgent: s.agentMode,
       // The DB opens after the web server listens; the API answers 503 until it is open.
       // The local TSDB merged with every remote_read endpoint (Prometheus's fanout storage).
       queryable: { querier: (mint, maxt) => this.#querier(mint, maxt) },
@@ -202,7 +222,7 @@ export class Server {
       globalURL: this.#globalURL,
     });
     const federate = createFederateHandler({
-      queryable: { querier: (mint, maxt) => this.#openDB().querier(mint, maxt) },
+      queryable: { querier: (mint, maxt) => this.#localQuerier(mint, maxt) },
       lookbackDeltaMs: s.lookbackDeltaMs,
       externalLabels: () => this.#config?.global.externalLabels ?? Labels.EMPTY,
     });
@@ -211,21 +231,21 @@ export class Server {
       remoteLog.log(level, msg, fields);
     const writeHandler = s.enableRemoteWriteReceiver
       ? new WriteHandler({
-          appendable: { appender: () => this.#openDB().appender() },
+          appendable: { appender: () => this.#appender() },
           acceptedProtoMsgs: s.remoteWriteAcceptedMsgs,
           logger: remoteLogger,
         })
       : undefined;
     const otlpHandler = s.enableOTLPReceiver
       ? new OTLPWriteHandler({
-          writer: new WriteHandler({ appendable: { appender: () => this.#openDB().appender() }, logger: remoteLogger }),
+          writer: new WriteHandler({ appendable: { appender: () => this.#appender() }, logger: remoteLogger }),
           config: () => this.#config?.otlp ?? DefaultOTLPConfig,
           logger: remoteLogger,
         })
       : undefined;
     const readHandler = new ReadHandler({
       queryable: {
-        querier: (mint, maxt) => this.#openDB().querier(mint, maxt),
+        querier: (mint, maxt) => this.#localQuerier(mint, maxt),
         chunkQuerier: (mint, maxt) => this.#openDB().chunkQuerier(mint, maxt),
       },
       externalLabels: () => this.#config?.global.externalLabels ?? Labels.EMPTY,
@@ -245,6 +265,7 @@ export class Server {
       federate: (req) =>
         this.#ready ? federate(req) : Promise.resolve(new Response('Service Unavailable', { status: 503 })),
       routePrefix: routePrefix(s),
+      agentMode: s.agentMode,
       enableLifecycle: s.enableLifecycle,
       isReady: () => this.#ready,
       metricsText: () => this.#registry.text(),
@@ -257,6 +278,16 @@ export class Server {
       security,
     });
     this.#registerMetrics();
+    if (writeHandler !== undefined) {
+      this.#registry.register(() => [
+        single(
+          'prometheus_api_remote_write_invalid_labels_samples_total',
+          'The total number of received remote write samples and histogram samples which were rejected due to invalid labels.',
+          'counter',
+          writeHandler.samplesWithInvalidLabels,
+        ),
+      ]);
+    }
   }
 
   /** The address the web server listens on (`host:port`). */
@@ -266,7 +297,7 @@ export class Server {
 
   /** Prometheus: the fanout of the local storage (primary) and the remote_read queryables. */
   #querier(mint: number, maxt: number): Querier {
-    const local = this.#openDB().querier(mint, maxt);
+    const local = this.#localQuerier(mint, maxt);
     if (this.#remoteReads.length === 0) return local;
     return newMergeQuerier(
       [local],
@@ -304,6 +335,18 @@ export class Server {
   #openDB(): DB {
     if (this.#db === undefined) throw new Error('the TSDB is not open yet');
     return this.#db;
+  }
+
+  /** The local storage's querier; the agent's refuses (AgentUnsupportedError), as Prometheus's. */
+  #localQuerier(mint: number, maxt: number): Querier {
+    if (this.#agentDB !== undefined) return this.#agentDB.querier(mint, maxt);
+    return this.#openDB().querier(mint, maxt);
+  }
+
+  /** An appender of the local storage: the agent's WAL in agent mode, else the TSDB. */
+  #appender(): Appender {
+    if (this.#agentDB !== undefined) return this.#agentDB.appender();
+    return this.#openDB().appender();
   }
 
   /**
@@ -348,15 +391,79 @@ export class Server {
     const ext = s.externalURL ?? new URL(`http://${hostname()}:${addr.port}/`);
     this.#setGlobalURL(ext, `${s.listenHost}:${addr.port}`);
     if (useDefault) {
-      this.#defaultConfigText = defaultConfigYAML(selfTarget(s.listenHost, addr.port));
+      const self = selfTarget(s.listenHost, addr.port);
+      this.#defaultConfigText = s.agentMode ? defaultAgentConfigYAML(self) : defaultConfigYAML(self);
       log.log('info', 'No configuration file found: using the default configuration (it scrapes this server)', {
         file: s.configFile,
       });
     }
 
+    this.#notifications.add(STARTING_UP);
+    const appendable = s.agentMode ? await this.#openAgentStorage() : await this.#openTSDB();
+    this.#notifications.delete(STARTING_UP);
+
+    const scrapeLog = log.with({ component: 'scrape manager' });
+    this.#scrape = new ScrapeManager({
+      appendable,
+      hostname: hostname(),
+      logger: (level, msg, fields) => scrapeLog.log(level, msg, fields),
+    });
+    this.#discovery = newDiscoveryManager('scrape', log);
+    this.#discovery.start();
+    this.#scrapeRunning = this.#scrape.run(this.#discovery.updates(this.#stopDiscovery.signal));
+    if (!s.agentMode) this.#startAlerting(ext);
+    await this.reload();
+    this.#markReloadReady();
+    if (!s.agentMode) {
+      // Prometheus starts the rule manager and the notifier once the first reload is done.
+      this.#ruleManager!.run();
+      this.#notifierRunning = this.#notifier!.run(this.#notifyDiscovery!.updates(this.#stopDiscovery.signal));
+    }
+    this.#ready = true;
+    log.log('info', 'Server is ready to receive web requests.');
+  }
+
+  /** The remote_write queues over the WAL in `walDir` (their positions kept beside it). */
+  #newWriteStorage(dataDir: string): WriteStorage {
+    const rlog = this.#log.with({ component: 'remote' });
+    return new WriteStorage({
+      walDir: join(dataDir, 'wal'),
+      stateDir: join(dataDir, 'remote-write'),
+      flushDeadlineMs: this.#init.settings.remoteFlushDeadlineMs,
+      onError: (err) => rlog.log('error', 'remote write failed', { err }),
+    });
+  }
+
+  /** Prometheus main's agent branch: the WAL storage in `--storage.agent.path`. */
+  async #openAgentStorage(): Promise<AgentDB> {
+    const a = this.#init.settings.agent;
+    const log = this.#log;
+    const dataDir = resolve(a.dataDir);
+    log.log('info', 'Starting WAL storage ...', { path: dataDir });
+    const t0 = performance.now();
+    const ws = this.#newWriteStorage(dataDir);
+    this.#writeStorage = ws;
+    const wlog = log.with({ component: 'agent' });
+    this.#agentDB = await AgentDB.open(dataDir, {
+      walCompression: a.walCompression,
+      walSegmentSizeBytes: a.walSegmentSizeBytes,
+      truncateFrequencyMs: a.truncateFrequencyMs,
+      minWALTimeMs: a.minWALTimeMs,
+      maxWALTimeMs: a.maxWALTimeMs,
+      noLockfile: a.noLockfile,
+      remoteWrite: ws,
+      logger: (msg, level) => wlog.log(level, msg),
+    });
+    log.log('info', 'WAL storage started', { duration: `${Math.round(performance.now() - t0)}ms` });
+    return this.#agentDB;
+  }
+
+  /** Prometheus main's server branch: the TSDB in `--storage.tsdb.path`, its WAL replayed. */
+  async #openTSDB(): Promise<DB> {
+    const s = this.#init.settings;
+    const log = this.#log;
     const dataDir = resolve(s.dataDir);
     log.log('info', 'Starting TSDB ...', { path: dataDir });
-    this.#notifications.add(STARTING_UP);
     let replayStarted = false;
     const t0 = performance.now();
     this.#db = await DB.open(dataDir, {
@@ -376,26 +483,9 @@ export class Server {
         return this.#init.onWALReplayStatus?.(this.#walStatus);
       },
     });
-    this.#notifications.delete(STARTING_UP);
     log.log('info', 'TSDB started', { duration: `${Math.round(performance.now() - t0)}ms` });
-
-    const scrapeLog = log.with({ component: 'scrape manager' });
-    this.#scrape = new ScrapeManager({
-      appendable: this.#db,
-      hostname: hostname(),
-      logger: (level, msg, fields) => scrapeLog.log(level, msg, fields),
-    });
-    this.#discovery = newDiscoveryManager('scrape', log);
-    this.#discovery.start();
-    this.#scrapeRunning = this.#scrape.run(this.#discovery.updates(this.#stopDiscovery.signal));
-    this.#startAlerting(ext);
-    await this.reload();
-    this.#markReloadReady();
-    // Prometheus starts the rule manager and the notifier once the first reload is done.
-    this.#ruleManager!.run();
-    this.#notifierRunning = this.#notifier!.run(this.#notifyDiscovery!.updates(this.#stopDiscovery.signal));
-    this.#ready = true;
-    log.log('info', 'Server is ready to receive web requests.');
+    this.#writeStorage = this.#newWriteStorage(dataDir);
+    return this.#db;
   }
 
   /**
@@ -418,7 +508,7 @@ export class Server {
     this.#notifyDiscovery.start();
     const notifier = this.#notifier;
     this.#ruleManager = newRuleManager({
-      engine: this.#engine,
+      engine: this.#engine!,
       db: this.#openDB(),
       settings: s,
       notify: notifyFunc(sendAlerts((...alerts) => notifier.send(...alerts), externalURLString(ext))),
@@ -466,6 +556,7 @@ export class Server {
       this.#defaultConfigText !== undefined
         ? loadConfig(this.#defaultConfigText, { sdLoader: defaultSDRegistry, env })
         : await loadConfigFile(s.configFile, { sdLoader: defaultSDRegistry, env });
+    if (s.agentMode) checkAgentConfig(config);
     await loadSDPackagesForScrapeConfigFiles(config);
     const scrapeConfigs = await loadScrapeConfigFiles(config, { sdLoader: defaultSDRegistry });
     return { config, scrapeConfigs };
@@ -495,11 +586,24 @@ export class Server {
           );
         }
         const { config, scrapeConfigs } = loaded;
-        await this.#applyRemoteRead(config);
+        // Prometheus's reloaders in order: remote storage, scrape, scrape discovery, notifier, rules.
+        await this.#writeStorage!.applyConfig(config.remoteWrite, config.global.externalLabels);
+        if (!s.agentMode) await this.#applyRemoteRead(config);
         await this.#scrape!.applyConfig({ global: config.global, scrapeConfigs });
         await this.#discovery!.applyConfig(
           new Map(scrapeConfigs.map((sc) => [sc.jobName, sc.serviceDiscoveryConfigs])),
         );
+        if (s.agentMode) {
+          this.#config = config;
+          this.#reloadSuccess = true;
+          this.#notifications.delete(CONFIGURATION_UNSUCCESSFUL);
+          this.#lastReloadTime = Date.now();
+          this.#log.log('info', 'Completed loading of configuration file', {
+            filename: file,
+            totalDuration: `${Math.round(performance.now() - t0)}ms`,
+          });
+          return;
+        }
         // Prometheus runs every reloader and reports the failed ones together; the rule manager
         // keeps its previous rules when a rule file is broken.
         const failures: Error[] = [];
@@ -568,9 +672,10 @@ export class Server {
   #runtimeInfo(): RuntimeInfo {
     const s = this.#init.settings;
     const parts: string[] = [];
-    const retention = s.retentionMs ?? (s.retentionBytes !== undefined ? 0 : DEFAULT_RETENTION_MS);
+    // An agent keeps no samples: Prometheus's shows no retention.
+    const retention = s.agentMode ? 0 : (s.retentionMs ?? (s.retentionBytes !== undefined ? 0 : DEFAULT_RETENTION_MS));
     if (retention > 0) parts.push(formatDuration(retention));
-    if (s.retentionBytes !== undefined) parts.push(formatSize(s.retentionBytes));
+    if (s.retentionBytes !== undefined && !s.agentMode) parts.push(formatSize(s.retentionBytes));
     return {
       startTime: this.#startTime,
       CWD: process.cwd(),
@@ -592,7 +697,7 @@ export class Server {
     const r = this.#registry;
     r.register(() => this.#process.collect());
     r.register(() => this.#web.collect());
-    r.register(() => this.#engine.collect());
+    r.register(() => this.#engine?.collect() ?? []);
     r.register(() => [
       single(
         'prometheus_build_info',
@@ -630,6 +735,10 @@ export class Server {
     ]);
     r.register(() => notificationMetrics(this.#notifications));
     r.register(() => (this.#db === undefined ? [] : tsdbMetrics(this.#db)));
+    r.register(() =>
+      this.#agentDB === undefined ? [] : agentMetrics(this.#agentDB, !this.#init.settings.agent.noLockfile),
+    );
+    r.register(() => this.#writeStorage?.metricFamilies() ?? []);
     r.register(() => (this.#scrape === undefined ? [] : scrapeMetrics(this.#scrape)));
     r.register(() => discoveryMetrics([this.#discovery, this.#notifyDiscovery], sdMetrics));
     r.register(() => (this.#ruleManager === undefined ? [] : ruleMetrics(this.#ruleManager)));
@@ -650,8 +759,10 @@ export class Server {
       await this.#notifyDiscovery?.stop();
       // Prometheus's order: discovery, the rule manager, scraping, the web server, the notifier
       // (which sends what the last evaluations queued), the TSDB.
-      await this.#ruleManager?.stop();
-      this.#log.log('info', 'Rule manager stopped');
+      if (this.#ruleManager !== undefined) {
+        await this.#ruleManager.stop();
+        this.#log.log('info', 'Rule manager stopped');
+      }
       await this.#scrape?.stop();
       await this.#scrapeRunning;
       this.#log.log('info', 'Scrape manager stopped');
@@ -660,7 +771,10 @@ export class Server {
       await Promise.allSettled(this.#remoteReads.map((q) => q.close()));
       await this.#notifier?.stop();
       await this.#notifierRunning;
+      // The queues send what they hold (up to --storage.remote.flush-deadline) and keep their place.
+      await this.#writeStorage?.close();
       await this.#db?.close();
+      await this.#agentDB?.close();
       this.#process.stop();
       this.#log.log('info', 'See you next time!');
     })();
@@ -715,3 +829,15 @@ const nodeGlobFS: GlobFS = {
   },
   readdir: (path) => readdir(path),
 };
+
+/**
+ * Prometheus config.LoadFile in agent mode: the sections an agent cannot serve are refused (the
+ * configuration does not load: exit 2 at start, a failed reload later).
+ */
+function checkAgentConfig(c: Config): void {
+  if (c.alerting.alertmanagers.length > 0 || c.alerting.alertRelabelConfigs.length > 0) {
+    throw new Error('field alerting is not allowed in agent mode');
+  }
+  if (c.ruleFiles.length > 0) throw new Error('field rule_files is not allowed in agent mode');
+  if (c.remoteRead.length > 0) throw new Error('field remote_read is not allowed in agent mode');
+}

@@ -34,6 +34,8 @@ export interface WebOptions {
   readonly security?: WebSecurity;
   /** The remote endpoints under /api/v1 (write and OTLP undefined when not enabled). */
   readonly remote?: RemoteEndpoints;
+  /** Prometheus's agent mode: the UI serves the agent's pages only. */
+  readonly agentMode?: boolean;
 }
 
 /** A receiving endpoint: the whole body in, an answer out. */
@@ -93,7 +95,7 @@ export class WebHandler {
 
   constructor(o: WebOptions) {
     this.#o = o;
-    this.#ui = createUIHandler({ pathPrefix: o.routePrefix });
+    this.#ui = createUIHandler({ pathPrefix: o.routePrefix, agentMode: o.agentMode === true });
     const handle = (req: IncomingMessage, res: ServerResponse): void => {
       this.#guard(req, res).catch((err: unknown) => {
         // A failure writing the answer (the client left): nothing more to send; logged.

@@ -257,7 +257,14 @@ export interface GlobalURLOptions {
 /** Options of {@link createAPIHandler}. */
 export interface APIOptions {
   readonly queryable: Queryable;
-  readonly engine: QueryEngine;
+  /** The query engine; undefined in agent mode (`isAgent`), where the query endpoints are refused. */
+  readonly engine?: QueryEngine;
+  /**
+   * Prometheus's agent mode: the endpoints that read the storage or rules (queries, labels, series,
+   * alerts, rules, alertmanagers, TSDB status, admin) answer 422 "unavailable with Prometheus
+   * Agent"; status, targets, metadata and the receivers work.
+   */
+  readonly isAgent?: boolean;
   /** The current time in ms (default Date.now). */
   readonly now?: () => number;
   /** Path the API is served under (default `/api/v1`). */

@@ -59,7 +59,7 @@ export function createAPIHandler(opts: APIOptions): APIHandler {
     if (route === undefined) {
       const m = LABEL_VALUES.exec(path);
       if (m !== null) {
-        route = { methods: GET, fn: seriesAPI.labelValues };
+        route = { methods: GET, fn: opts.isAgent === true ? unavailableWithAgent : seriesAPI.labelValues };
         params.name = decodeURIComponent(m[1]!);
       }
     }
@@ -132,7 +132,40 @@ export function apiRoutes(opts: APIOptions): Map<string, Route> {
     routes.set('/search/label_names', { methods: GET_POST, fn: searchAPI.searchLabelNames });
     routes.set('/search/label_values', { methods: GET_POST, fn: searchAPI.searchLabelValues });
   }
+  if (opts.isAgent === true) {
+    for (const path of AGENT_UNAVAILABLE) {
+      const r = routes.get(path);
+      if (r !== undefined) routes.set(path, { ...r, fn: unavailableWithAgent });
+    }
+  }
   return routes;
+}
+
+/** Prometheus: the routes API.Register wraps in wrapAgent (`label/<name>/values` too). */
+const AGENT_UNAVAILABLE: readonly string[] = [
+  '/query',
+  '/query_range',
+  '/query_exemplars',
+  '/format_query',
+  '/parse_query',
+  '/labels',
+  '/series',
+  '/alertmanagers',
+  '/alerts',
+  '/rules',
+  '/status/tsdb',
+  '/status/tsdb/blocks',
+  '/admin/tsdb/delete_series',
+  '/admin/tsdb/clean_tombstones',
+  '/admin/tsdb/snapshot',
+  '/search/metric_names',
+  '/search/label_names',
+  '/search/label_values',
+];
+
+/** Prometheus wrapAgent: what an agent answers where a server would read its storage or rules. */
+function unavailableWithAgent(): never {
+  throw new APIError('execution', 'unavailable with Prometheus Agent');
 }
 
 function notFound(): Response {

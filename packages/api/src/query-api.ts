@@ -14,6 +14,7 @@ import { APIError, invalidParamError, returnAPIError } from './api-error.js';
 import { goJSON } from './go-json.js';
 import { parseDuration, parseLimitParam, parseTime, parseTimeParam } from './params.js';
 import type { RequestContext } from './request-context.js';
+import type { QueryEngine } from './api-options.js';
 import type { APIResult } from './respond.js';
 import { queryResultJSON } from './result-json.js';
 
@@ -137,13 +138,18 @@ function resultOf(c: RequestContext, res: Result & Timings, limit: number): APIR
   return { json: `${json}}`, warnings };
 }
 
+function engineOf(c: RequestContext): QueryEngine {
+  if (c.opts.engine === undefined) throw new APIError('unavailable', 'no query engine');
+  return c.opts.engine;
+}
+
 /** GET/POST /api/v1/query */
 export async function query(c: RequestContext): Promise<APIResult> {
   const limit = param('limit', () => parseLimitParam(c.form.get('limit')));
   const ts = param('time', () => parseTimeParam(c.form.get('time'), 'time', c.now()));
   const timeoutMs = timeoutParam(c);
   const opts = queryOptions(c);
-  const q = param('query', () => c.opts.engine.newInstantQuery(c.opts.queryable, c.form.get('query'), ts, opts));
+  const q = param('query', () => engineOf(c).newInstantQuery(c.opts.queryable, c.form.get('query'), ts, opts));
   return resultOf(c, await run(c, q, timeoutMs), limit);
 }
 
@@ -170,7 +176,7 @@ export async function queryRange(c: RequestContext): Promise<APIResult> {
   const timeoutMs = timeoutParam(c);
   const opts = queryOptions(c);
   const q = param('query', () =>
-    c.opts.engine.newRangeQuery(c.opts.queryable, c.form.get('query'), start, end, step, opts),
+    engineOf(c).newRangeQuery(c.opts.queryable, c.form.get('query'), start, end, step, opts),
   );
   return resultOf(c, await run(c, q, timeoutMs), limit);
 }

@@ -16,7 +16,9 @@ class Recorder implements WalWatcherWriter {
   unknownRefs = 0;
   room = Number.POSITIVE_INFINITY;
   #wake: (() => void) | undefined;
+  readonly seriesCalls: number[] = [];
   storeSeries(series: RefSeries[]): void {
+    this.seriesCalls.push(series.length);
     for (const s of series) this.labels.set(s.ref, s.labels.get('__name__'));
   }
   storeMetadata(m: RefMetadata[]): void {
@@ -64,6 +66,18 @@ const waitFor = (fn: () => void) => vi.waitFor(fn, { timeout: 20_000, interval: 
 const series = Array.from({ length: 50 }, (_, i) => `s${i}`);
 
 describe('WalWatcher', () => {
+  it('hands a big series record over in slices of at most 100 series, every series once', async () => {
+    const many = Array.from({ length: 450 }, (_, i) => `m${i}`);
+    await wal.append(many, T0 + 1000, 1); // One commit: one series record of 450 series.
+    const rec = new Recorder();
+    watcher = new WalWatcher(wal.walDir, rec, { startTimeMs: T0, pollIntervalMs: 5 });
+    watcher.start();
+    await waitFor(() => expect(rec.samples.length).toBe(450));
+    expect(rec.seriesCalls).toEqual([100, 100, 100, 100, 50]);
+    expect(rec.unknownRefs).toBe(0);
+    expect(new Set(rec.samples.map((s) => s.series)).size).toBe(450);
+  });
+
   it('tails new segments and survives checkpoints: every sample after the start, once, in order', async () => {
     for (let k = 0; k < 20; k++) await wal.append(series, T0 - 100_000 + k, k); // before the start
     const rec = new Recorder();

@@ -1,5 +1,5 @@
 import { Labels } from '@tsprom/labels';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { remoteWriteConfig, WalFixture } from './testing/wal-fixture.js';
 import type { StoreFn } from './write-client.js';
 import { UnsupportedRemoteWriteConfigError, WriteStorage } from './write-storage.js';
@@ -73,5 +73,38 @@ describe('WriteStorage.applyConfig', () => {
     expect(fams.some((f) => f.name === 'prometheus_remote_storage_sent_batch_duration_seconds')).toBe(true);
     await ws.close();
     expect(closed.length).toBe(6);
+  });
+
+  it('tells how far every queue has sent: lowest sent timestamp and lowest unsent segment', async () => {
+    const got: number[] = [];
+    const ws = new WriteStorage({
+      walDir: wal.walDir,
+      flushDeadlineMs: 0,
+      pollIntervalMs: 5,
+      newStore: async (cfg) => ({
+        store: async () => void got.push(cfg.url.endsWith('/a') ? 1 : 2),
+        close: async () => undefined,
+      }),
+    });
+    expect(ws.lowestSentTimestamp()).toBe(0);
+    // Before a configuration is applied, queues that would resume may exist: nothing may go.
+    expect(ws.lowestUnsentSegment()).toBe(0);
+    await ws.applyConfig([], Labels.EMPTY);
+    expect(ws.lowestUnsentSegment()).toBe(Number.POSITIVE_INFINITY);
+    const q = 'queue_config:\n  batch_send_deadline: 10ms';
+    await ws.applyConfig(
+      [remoteWriteConfig('http://127.0.0.1:1/a', q), remoteWriteConfig('http://127.0.0.1:1/b', q)],
+      Labels.EMPTY,
+    );
+    // Nothing sent yet: no segment may go.
+    expect(ws.lowestUnsentSegment()).toBe(0);
+    const t = Date.now() + 60_000;
+    await wal.append(['m1', 'm2'], t, 1);
+    await vi.waitFor(() => expect(ws.lowestSentTimestamp()).toBe(t), { timeout: 10_000 });
+    const seg = ws.queues()[0]!.committedPosition!.segment;
+    await vi.waitFor(() => expect(ws.lowestUnsentSegment()).toBe(seg), { timeout: 10_000 });
+    await ws.close();
+    // Closed, the queues resume at the next start: nothing may go meanwhile.
+    expect(ws.lowestUnsentSegment()).toBe(0);
   });
 });

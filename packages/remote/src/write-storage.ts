@@ -75,6 +75,8 @@ async function defaultStore(cfg: RemoteWriteConfig): Promise<{ store: StoreFn; c
 export class WriteStorage {
   readonly #o: WriteStorageOptions;
   #entries: Entry[] = [];
+  /** Whether a configuration was applied: before, no queue has said what it still needs. */
+  #applied = false;
 
   constructor(o: WriteStorageOptions) {
     this.#o = o;
@@ -126,7 +128,38 @@ export class WriteStorage {
     // The old queues stop first: a changed entry's new queue then resumes nothing of theirs.
     await Promise.all([...old.values()].map((e) => stopEntry(e)));
     this.#entries = next;
+    this.#applied = true;
     for (const e of created) e.queue.start();
+  }
+
+  /**
+   * Prometheus: WriteStorage.LowestSentTimestamp. The lowest of the queues' newest sent sample
+   * times (ms), 0 when there is no queue (or one sent nothing yet).
+   */
+  lowestSentTimestamp(): number {
+    if (this.#entries.length === 0) return 0;
+    let lowest = Number.POSITIVE_INFINITY;
+    for (const e of this.#entries) {
+      const ts = e.queue.stats.queueHighestSentTimestampSeconds * 1000;
+      if (ts < lowest) lowest = ts;
+    }
+    return lowest;
+  }
+
+  /**
+   * The lowest WAL segment some queue has not sent entirely (every segment below it was sent or
+   * dropped for good by every queue): Infinity when there is no queue, 0 while a queue has sent
+   * nothing yet, before the first `applyConfig` (the queues that resume from a saved position do
+   * not exist yet) and after `close()` (they resume at the next start). What an agent may truncate up to without losing a sample a queue needs.
+   */
+  lowestUnsentSegment(): number {
+    if (!this.#applied) return 0;
+    let lowest = Number.POSITIVE_INFINITY;
+    for (const e of this.#entries) {
+      const seg = e.queue.committedPosition?.segment ?? 0;
+      if (seg < lowest) lowest = seg;
+    }
+    return lowest;
   }
 
   /** The prometheus_remote_storage_* families of the queues. */
@@ -140,6 +173,8 @@ export class WriteStorage {
   async close(): Promise<void> {
     const es = this.#entries;
     this.#entries = [];
+    // The queues keep their positions for the next start: from now on nothing may be truncated.
+    this.#applied = false;
     await Promise.all(es.map((e) => stopEntry(e)));
   }
 }

@@ -52,4 +52,17 @@ describe('createUIHandler', () => {
     expect(await res?.text()).toMatch(/web UI is not built: run `pnpm build`/);
     expect(await ui('/assets/app.js', 'GET')).toBeUndefined();
   });
+
+  it('in agent mode redirects / to /agent and serves only the agent pages', async () => {
+    const ui = createUIHandler({ pathPrefix: '', dir, agentMode: true });
+    const res = await ui('/', 'GET');
+    expect(res?.headers.get('location')).toBe('/agent');
+    for (const path of ['/agent', '/targets', '/service-discovery', '/status', '/flags', '/config']) {
+      expect((await ui(path, 'GET'))?.status, path).toBe(200);
+    }
+    for (const path of ['/query', '/graph', '/alerts', '/rules', '/tsdb-status']) {
+      expect(await ui(path, 'GET'), path).toBeUndefined();
+    }
+    expect(await createUIHandler({ pathPrefix: '', dir })('/agent', 'GET')).toBeUndefined();
+  });
 });

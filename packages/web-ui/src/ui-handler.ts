@@ -23,12 +23,27 @@ export const SPA_ROUTES: ReadonlySet<string> = new Set([
   '/alertmanager-discovery',
 ]);
 
+/**
+ * Paths of the app in agent mode (Prometheus web.go reactRouterPaths plus reactRouterAgentPaths):
+ * no query, alerts, rules or TSDB pages.
+ */
+export const AGENT_SPA_ROUTES: ReadonlySet<string> = new Set([
+  '/agent',
+  '/targets',
+  '/service-discovery',
+  '/status',
+  '/flags',
+  '/config',
+]);
+
 /** What the UI handler is built with. */
 export interface UIOptions {
   /** Path prefix the browser sees the UI under (`--web.external-url`'s path), '' for none. */
   readonly pathPrefix: string;
   /** Directory of the built UI; {@link webUIDir} by default. */
   readonly dir?: string;
+  /** Prometheus's agent mode: `/` goes to `/agent`, and only the agent's pages are served. */
+  readonly agentMode?: boolean;
 }
 
 /**
@@ -47,14 +62,22 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
 };
 
-/** The UI's handler: `/` redirects to `/query`, SPA routes get index.html, `/assets/…` the files. */
+/**
+ * The UI's handler: `/` redirects to `/query` (`/agent` in agent mode), SPA routes get index.html,
+ * `/assets/…` the files.
+ */
 export function createUIHandler(o: UIOptions): UIHandler {
   const dir = o.dir ?? webUIDir;
+  const agent = o.agentMode === true;
+  const routes = agent ? AGENT_SPA_ROUTES : SPA_ROUTES;
+  const home = agent ? '/agent' : '/query';
   const prefix = o.pathPrefix.replace(/\/+$/, '');
   let index: Promise<string> | undefined;
   const indexHTML = (): Promise<string> => {
     index ??= readFile(join(dir, 'index.html'), 'utf8').then((html) =>
-      html.replaceAll('PATH_PREFIX_PLACEHOLDER', escapeAttr(prefix)),
+      html
+        .replaceAll('PATH_PREFIX_PLACEHOLDER', escapeAttr(prefix))
+        .replaceAll('AGENT_MODE_PLACEHOLDER', agent ? 'true' : 'false'),
     );
     // A failed read is retried on the next request (the build may come after the start).
     index.catch(() => {
@@ -64,8 +87,8 @@ export function createUIHandler(o: UIOptions): UIHandler {
   };
   return async (path, method) => {
     if (method !== 'GET' && method !== 'HEAD') return undefined;
-    if (path === '/') return new Response(null, { status: 302, headers: { Location: `${prefix}/query` } });
-    if (SPA_ROUTES.has(path)) {
+    if (path === '/') return new Response(null, { status: 302, headers: { Location: `${prefix}${home}` } });
+    if (routes.has(path)) {
       let html: string;
       try {
         html = await indexHTML();

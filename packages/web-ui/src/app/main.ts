@@ -1,5 +1,7 @@
 // The UI's entry: the header with Prometheus 3's navigation and a client-side router over its
 // pages. Paths are under the server's path prefix; /graph (Prometheus 2's) shows the Query page.
+// In agent mode (the server says so in index.html) the header reads "Prometheus Agent" and only
+// the agent's pages exist, as in Prometheus's UI.
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
 import { pathPrefix } from './api.js';
@@ -15,23 +17,45 @@ import { renderQueryPage } from './query-page.js';
 
 type Page = (root: HTMLElement) => Promise<void> | (() => void);
 
-const STATUS_PAGES: [string, string, Page][] = [
-  ['/targets', 'Target health', renderTargetsPage],
-  ['/rules', 'Rule health', renderRulesPage],
-  ['/service-discovery', 'Service discovery', renderServiceDiscoveryPage],
-  ['/status', 'Runtime & build information', renderStatusPage],
-  ['/tsdb-status', 'TSDB status', renderTSDBStatusPage],
-  ['/flags', 'Command-line flags', renderFlagsPage],
-  ['/config', 'Configuration', renderConfigPage],
-  ['/alertmanager-discovery', 'Alertmanager discovery', renderAlertmanagersPage],
+const agentMode = document.body.dataset.agentMode === 'true';
+
+/** Prometheus's agent page: what this instance does instead of querying. */
+function renderAgentPage(root: HTMLElement): () => void {
+  replace(
+    root,
+    h('h2', 'Prometheus Agent'),
+    h(
+      'p',
+      'This Prometheus instance is running in agent mode. In this mode, Prometheus is only used to scrape discovered targets and forward the scraped metrics to remote write endpoints.',
+    ),
+  );
+  return () => {};
+}
+
+const ALL_STATUS_PAGES: [string, string, Page, boolean][] = [
+  ['/targets', 'Target health', renderTargetsPage, true],
+  ['/rules', 'Rule health', renderRulesPage, false],
+  ['/service-discovery', 'Service discovery', renderServiceDiscoveryPage, true],
+  ['/status', 'Runtime & build information', renderStatusPage, true],
+  ['/tsdb-status', 'TSDB status', renderTSDBStatusPage, false],
+  ['/flags', 'Command-line flags', renderFlagsPage, true],
+  ['/config', 'Configuration', renderConfigPage, true],
+  ['/alertmanager-discovery', 'Alertmanager discovery', renderAlertmanagersPage, false],
 ];
+// The pages an agent has: no rules, TSDB or Alertmanager pages.
+const STATUS_PAGES = ALL_STATUS_PAGES.filter(([, , , inAgent]) => !agentMode || inAgent);
 
 const PAGES = new Map<string, Page>([
-  ['/query', renderQueryPage],
-  ['/graph', renderQueryPage],
-  ['/alerts', renderAlertsPage],
+  ...(agentMode
+    ? ([['/agent', renderAgentPage]] as [string, Page][])
+    : ([
+        ['/query', renderQueryPage],
+        ['/graph', renderQueryPage],
+        ['/alerts', renderAlertsPage],
+      ] as [string, Page][])),
   ...STATUS_PAGES.map(([p, , f]): [string, Page] => [p, f]),
 ]);
+const home = agentMode ? '/agent' : '/query';
 
 const main = h('main.page');
 let free: () => void = () => {};
@@ -43,7 +67,7 @@ function link(path: string, label: string, cls = ''): HTMLElement {
 function route(): void {
   free();
   free = () => {};
-  const path = location.pathname.slice(pathPrefix.length) || '/query';
+  const path = location.pathname.slice(pathPrefix.length) || home;
   for (const a of document.querySelectorAll<HTMLElement>('[data-path]')) {
     a.classList.toggle('active', a.dataset.path === path || (path === '/graph' && a.dataset.path === '/query'));
   }
@@ -70,8 +94,10 @@ const statusMenu = h(
 
 const header = h(
   'header.app-header',
-  h('a.brand', { href: `${pathPrefix}/query` }, 'Prometheus'),
-  h('nav', link('/query', 'Query'), link('/alerts', 'Alerts'), statusMenu),
+  h('a.brand', { href: `${pathPrefix}${home}` }, agentMode ? 'Prometheus Agent' : 'Prometheus'),
+  agentMode
+    ? h('nav', link('/agent', 'Agent'), statusMenu)
+    : h('nav', link('/query', 'Query'), link('/alerts', 'Alerts'), statusMenu),
   h('div.header-right', notificationsMenu()),
 );
 
