@@ -82,6 +82,13 @@ export class Series {
     this.push(t, 0);
   }
 
+  /** Appends point `i` of `src`, float or histogram. */
+  pushFrom(src: Series, i: number): void {
+    const h = src.hs === null ? undefined : src.hs[i];
+    if (h !== undefined) this.pushH(src.ts[i]!, h);
+    else this.push(src.ts[i]!, src.vs[i]!);
+  }
+
   /** The histogram of point `i`, or undefined for a float point. */
   histogramAt(i: number): FloatHistogram | undefined {
     return this.hs === null ? undefined : this.hs[i];
