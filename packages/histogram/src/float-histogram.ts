@@ -140,11 +140,21 @@ export function mulFloatHistogram(h: FloatHistogram, factor: number): FloatHisto
   return h;
 }
 
-/** Prometheus: FloatHistogram.Div. Divides count, sum, zero count and every bucket of `h` in place. */
+/**
+ * Prometheus: FloatHistogram.Div. Divides count, sum, zero count and every bucket of `h` in place.
+ * Division by zero removes all buckets (only the zero bucket keeps the ±Inf or NaN count).
+ */
 export function divFloatHistogram(h: FloatHistogram, scalar: number): FloatHistogram {
   h.zeroCount /= scalar;
   h.count /= scalar;
   h.sum /= scalar;
+  if (scalar === 0) {
+    h.positiveSpans = [];
+    h.negativeSpans = [];
+    h.positiveBuckets = [];
+    h.negativeBuckets = [];
+    return h;
+  }
   for (let i = 0; i < h.positiveBuckets.length; i++) h.positiveBuckets[i]! /= scalar;
   for (let i = 0; i < h.negativeBuckets.length; i++) h.negativeBuckets[i]! /= scalar;
   return h;

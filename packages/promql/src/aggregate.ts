@@ -48,6 +48,7 @@ export async function evalAggregate(ev: EvalHost, e: AggregateExpr): Promise<Ser
       case 'group':
       case 'limitk':
       case 'limit_ratio':
+      case 'count_values':
         break;
       default:
         // As in Prometheus, the other aggregations ignore histograms.

@@ -200,7 +200,8 @@ export async function evalCall(ev: EvalHost, e: Call): Promise<Series[]> {
       return perStep(ev, (k) => sc[k]!);
     }
     case 'scalar': {
-      const input = await ev.eval(e.args[0]!);
+      // Histograms are left out: a lone histogram gives NaN.
+      const input = floatsOnly(await ev.eval(e.args[0]!));
       const count = new Int32Array(ev.numSteps);
       const val = new Float64Array(ev.numSteps);
       await eachPointBlock(ev, input, (s, from, to) => {

@@ -1,6 +1,7 @@
 // Prometheus: promql/engine.go evaluator
+import { mulFloatHistogram } from '@tsprom/histogram';
 import { Labels } from '@tsprom/labels';
-import type { Annotations } from '@tsprom/storage-interfaces';
+import { type Annotations, copyFloatHistogram } from '@tsprom/storage-interfaces';
 import { evalAggregate } from './aggregate.js';
 import { evalBinary } from './binary.js';
 import { evalCall } from './call.js';
@@ -398,4 +399,10 @@ export class Evaluator implements EvalHost {
 function negate(s: Series, from: number, to: number): void {
   const vs = s.vs;
   for (let i = from; i < to; i++) vs[i] = -vs[i]!;
+  const hs = s.hs;
+  if (hs === null) return;
+  for (let i = from; i < to; i++) {
+    const h = hs[i];
+    if (h !== undefined) hs[i] = mulFloatHistogram(copyFloatHistogram(h), -1);
+  }
 }

@@ -78,3 +78,21 @@ export function mixedClassicNativeHistogramsWarning(metricName: string, pos: Pos
     pos,
   );
 }
+
+/** Prometheus: NewNaNObservationsQuantileResultNaNInfo / ...SkewedInfo (histogram_quantile). */
+export function nanObservationsQuantileInfo(metricName: string, pos: PositionRange, resultNaN: boolean): Annotation {
+  return new Annotation(
+    'info',
+    `PromQL info: input to histogram_quantile has NaN observations, result is ${resultNaN ? 'NaN' : 'skewed higher'} for metric name ${goQuote(metricName)}`,
+    pos,
+  );
+}
+
+/** Prometheus: NewNaNObservationsFractionInfo (histogram_fraction). */
+export function nanObservationsFractionInfo(metricName: string, pos: PositionRange): Annotation {
+  return new Annotation(
+    'info',
+    `PromQL info: input to histogram_fraction has NaN observations, which are excluded from all fractions for metric name ${goQuote(metricName)}`,
+    pos,
+  );
+}

@@ -14,7 +14,12 @@ import { Series } from '../value.js';
 import { type Bucket, bucketFraction, bucketQuantile, bucketQuantileFlags } from './histogram-quantile.js';
 import { dropMetricName, floatsOnly, setLabel } from '../series-utils.js';
 import { stepIndex } from '../call-helpers.js';
-import { nativeHistogramFraction, nativeHistogramQuantile } from './native-histogram-stats.js';
+import { nativeFlags, nativeHistogramFraction, nativeHistogramQuantile } from './native-histogram-stats.js';
+import {
+  mixedClassicNativeHistogramsWarning,
+  nanObservationsFractionInfo,
+  nanObservationsQuantileInfo,
+} from '../histogram-annotations.js';
 
 interface Group {
   metric: Labels;
@@ -74,8 +79,13 @@ async function evalClassicBuckets(
   native: NativeFn,
 ): Promise<Series[]> {
   const all = await ev.eval(e.args[vecArg]!);
-  const nativeRes = await evalNative(ev, all, outLabel, native);
+  let nativeRes = await evalNative(ev, all, outLabel, native);
   const input = floatsOnly(all);
+  // Classic buckets and a native histogram with the same labels: Prometheus gives neither.
+  const nativeKeys = new Map<string, string>();
+  for (const s of all)
+    if (s.hs !== null) nativeKeys.set(s.metric.matchLabels(false, ['le']).key(), s.metric.get('__name__'));
+  const mixed = new Set<string>();
   const groups: Group[] = [];
   const byKey = new Map<string, Group>();
   for (let i = 0; i < input.length; i++) {
@@ -102,6 +112,17 @@ async function evalClassicBuckets(
     }
     g.series.push(i);
     g.bounds.push(ub);
+  }
+  if (nativeKeys.size > 0) {
+    for (let gi = groups.length - 1; gi >= 0; gi--) {
+      const k = groups[gi]!.metric.matchLabels(false, []).key();
+      const name = nativeKeys.get(k);
+      if (name === undefined) continue;
+      mixed.add(k);
+      ev.annos.add(mixedClassicNativeHistogramsWarning(name, e.args[vecArg]!.posRange));
+      groups.splice(gi, 1);
+    }
+    if (mixed.size > 0) nativeRes = nativeRes.filter((s) => !mixed.has(s.metric.matchLabels(false, [outLabel]).key()));
   }
   const cur = new Int32Array(input.length);
   const res: Series[] = [];
@@ -160,7 +181,11 @@ export async function evalHistogramQuantile(ev: EvalHost, e: Call): Promise<Seri
       if (bucketQuantileFlags.forcedMonotonic) ev.annos.add(histogramQuantileForcedMonotonicityInfo(name, pos));
       emit('', v);
     },
-    (h, k, _name, emit) => emit('', nativeHistogramQuantile(q[k]!, h)),
+    (h, k, name, emit) => {
+      emit('', nativeHistogramQuantile(q[k]!, h));
+      if (nativeFlags.nanResult || nativeFlags.nanSkewed)
+        ev.annos.add(nanObservationsQuantileInfo(name, pos, nativeFlags.nanResult));
+    },
   );
 }
 
@@ -203,8 +228,12 @@ export async function evalHistogramQuantiles(ev: EvalHost, e: Call): Promise<Ser
         emit(quantileLabel(q[k]!), v);
       }
     },
-    (h, k, _name, emit) => {
-      for (const q of qs) emit(quantileLabel(q[k]!), nativeHistogramQuantile(q[k]!, h));
+    (h, k, name, emit) => {
+      for (const q of qs) {
+        emit(quantileLabel(q[k]!), nativeHistogramQuantile(q[k]!, h));
+        if (nativeFlags.nanResult || nativeFlags.nanSkewed)
+          ev.annos.add(nanObservationsQuantileInfo(name, pos, nativeFlags.nanResult));
+      }
     },
   );
 }
@@ -221,7 +250,10 @@ export async function evalHistogramFraction(ev: EvalHost, e: Call): Promise<Seri
     (buckets, k, _name, emit) => {
       emit('', bucketFraction(lower[k]!, upper[k]!, buckets));
     },
-    (h, k, _name, emit) => emit('', nativeHistogramFraction(lower[k]!, upper[k]!, h)),
+    (h, k, name, emit) => {
+      emit('', nativeHistogramFraction(lower[k]!, upper[k]!, h));
+      if (nativeFlags.nanExcluded) ev.annos.add(nanObservationsFractionInfo(name, e.args[2]!.posRange));
+    },
   );
 }
 

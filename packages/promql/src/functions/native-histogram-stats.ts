@@ -26,11 +26,28 @@ export function allBuckets(h: FloatHistogram): FlatBucket[] {
   return out;
 }
 
+/**
+ * What the last native-histogram quantile or fraction noticed: NaN observations (a NaN sum) that
+ * made the result NaN (`nanResult`) or skewed it (`nanSkewed`), or were left out of a fraction.
+ */
+export const nativeFlags = { nanResult: false, nanSkewed: false, nanExcluded: false };
+
 /** Prometheus: HistogramQuantile. The q-quantile of the observations of a native histogram. */
 export function nativeHistogramQuantile(q: number, h: FloatHistogram): number {
+  nativeFlags.nanResult = false;
+  nativeFlags.nanSkewed = false;
   if (q < 0) return Number.NEGATIVE_INFINITY;
   if (q > 1) return Number.POSITIVE_INFINITY;
   if (h.count === 0 || Number.isNaN(q)) return Number.NaN;
+  const v = quantileOf(q, h);
+  if (Number.isNaN(h.sum)) {
+    if (Number.isNaN(v)) nativeFlags.nanResult = true;
+    else nativeFlags.nanSkewed = true;
+  }
+  return v;
+}
+
+function quantileOf(q: number, h: FloatHistogram): number {
   const forward = Number.isNaN(h.sum) || q < 0.5;
   const all = allBuckets(h);
   if (!forward) all.reverse();
@@ -57,7 +74,8 @@ export function nativeHistogramQuantile(q: number, h: FloatHistogram): number {
     } else if (upper === Number.POSITIVE_INFINITY) return lower;
   }
   if (count > h.count) count = h.count;
-  if (count < rank) return upper;
+  // Only NaN observations (counted, in no bucket) leave the rank unreached.
+  if (count < rank) return Number.isNaN(h.sum) ? Number.NaN : upper;
   if (forward) rank -= count - bucket.count;
   else rank = count - rank;
   const fraction = rank / bucket.count;
@@ -70,7 +88,9 @@ export function nativeHistogramQuantile(q: number, h: FloatHistogram): number {
 
 /** Prometheus: HistogramFraction. The estimated share of observations in [lower, upper]. */
 export function nativeHistogramFraction(lower: number, upper: number, h: FloatHistogram): number {
+  nativeFlags.nanExcluded = false;
   if (h.count === 0 || Number.isNaN(lower) || Number.isNaN(upper)) return Number.NaN;
+  if (Number.isNaN(h.sum)) nativeFlags.nanExcluded = true;
   if (lower >= upper) return 0;
   const custom = usesCustomBuckets(h);
   let rank = 0;
@@ -119,8 +139,11 @@ export function nativeHistogramFraction(lower: number, upper: number, h: FloatHi
     if (lowerSet && upperSet) break;
     rank += b.count;
   }
-  if (!lowerSet || lowerRank > h.count) lowerRank = h.count;
-  if (!upperSet || upperRank > h.count) upperRank = h.count;
+  // NaN observations are in no bucket: past the last one, the rank is what the buckets hold.
+  if (!lowerSet) lowerRank = rank;
+  if (!upperSet) upperRank = rank;
+  if (lowerRank > h.count) lowerRank = h.count;
+  if (upperRank > h.count) upperRank = h.count;
   return (upperRank - lowerRank) / h.count;
 }
 
@@ -131,6 +154,8 @@ export function nativeHistogramFraction(lower: number, upper: number, h: FloatHi
  */
 export function nativeHistogramStdVar(h: FloatHistogram): number {
   const mean = h.sum / h.count;
+  // Prometheus: an infinite sum gives an infinite deviation.
+  if (!Number.isFinite(mean) && !Number.isNaN(mean)) return Number.POSITIVE_INFINITY;
   let variance = 0;
   let c = 0;
   const custom = usesCustomBuckets(h);
