@@ -4,6 +4,7 @@ import { Labels } from '@tsprom/labels';
 import { type Annotations, copyFloatHistogram } from '@tsprom/storage-interfaces';
 import { evalAggregate } from './aggregate.js';
 import { mixedFloatsHistogramsWarning } from './annotations.js';
+import { mixedExponentialCustomHistogramsWarning } from './histogram-annotations.js';
 import { evalBinary } from './binary.js';
 import { evalCall } from './call.js';
 import { evalDurationExpr } from './duration.js';
@@ -265,6 +266,10 @@ export class Evaluator implements EvalHost {
         if (k < this.numSteps && this.due()) await this.pause();
       }
       if (run.out !== null) out.push(run.out);
+      if (run.mixedSchemas) {
+        run.mixedSchemas = false;
+        this.annos.add(mixedExponentialCustomHistogramsWarning(s.labels().get('__name__'), vs.posRange));
+      }
       if (run.mixed) {
         run.mixed = false;
         this.annos.add(mixedFloatsHistogramsWarning(s.labels().get('__name__'), vs.posRange));

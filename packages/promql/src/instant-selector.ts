@@ -1,5 +1,6 @@
 // Prometheus: promql/engine.go evalSeries, vectorSelectorSingle (and the `smoothed` modifier)
 import { type FloatHistogram, isStaleNaN, type Series as StorageSeries } from '@tsprom/storage-interfaces';
+import { usesCustomBuckets } from '@tsprom/histogram';
 import { interpolateHistogram } from './functions/extended-range-histogram.js';
 import { SeriesCursor } from './series-cursor.js';
 import { Series } from './value.js';
@@ -19,6 +20,8 @@ export class InstantSelectorRun {
   out: Series | null = null;
   /** `smoothed` met a float next to a histogram (no value there; the caller warns). */
   mixed = false;
+  /** `smoothed` met exponential and custom buckets side by side (no value there; the caller warns). */
+  mixedSchemas = false;
   #labels: StorageSeries | null = null;
   #prevT = 0;
   #prevV = 0;
@@ -83,6 +86,10 @@ export class InstantSelectorRun {
         if (this.smoothed && t < refT && cur.ok && cur.t - refT < lookback) {
           if (cur.h === null) {
             this.mixed = true;
+            continue;
+          }
+          if (usesCustomBuckets(h) !== usesCustomBuckets(cur.h)) {
+            this.mixedSchemas = true;
             continue;
           }
           if (!isStaleNaN(cur.h.sum)) h = interpolateHistogram(t, h, cur.t, cur.h, refT);
