@@ -46,6 +46,8 @@ export class HeadSeriesIterator implements SampleIterator {
   #left = 0;
   #t = 0;
   #v = 0;
+  // The type of the current sample: a histogram one is read from the chunk iterator, which stays on it.
+  #vt: ValueType = ValueType.Float;
   #done = false;
   #positioned = false;
   #err: Error | undefined;
@@ -102,21 +104,24 @@ export class HeadSeriesIterator implements SampleIterator {
         if (this.#isDeleted(t)) continue;
         this.#t = t;
         this.#v = merged.vs[i]!;
+        this.#vt = ValueType.Float;
         return ValueType.Float;
       }
     }
     for (;;) {
       const it = this.#it;
       if (it !== undefined && this.#left > 0) {
-        if (it.next() !== ValueType.None) {
+        const vt = it.next();
+        if (vt !== ValueType.None) {
           this.#left--;
           const t = it.atT();
           if (t < this.#mint) continue;
           if (t > this.#maxt) return this.#finish();
           if (this.#isDeleted(t)) continue;
           this.#t = t;
-          this.#v = it.atV();
-          return ValueType.Float;
+          this.#vt = vt;
+          if (vt === ValueType.Float) this.#v = it.atV();
+          return vt;
         }
         const err = it.err();
         if (err !== undefined) {
@@ -162,7 +167,7 @@ export class HeadSeriesIterator implements SampleIterator {
 
   seek(t: number): ValueType {
     if (this.#done) return ValueType.None;
-    if (this.#positioned && this.#t >= t) return ValueType.Float;
+    if (this.#positioned && this.#t >= t) return this.#vt;
     // Skip whole chunks that end before t.
     if (this.#snap.merged === undefined && t > this.#mint) {
       const snap = this.#snap;
@@ -191,11 +196,18 @@ export class HeadSeriesIterator implements SampleIterator {
   }
 
   atHistogram(): Histogram {
-    throw new Error('head series iterator: not a histogram sample');
+    if (!this.#positioned || this.#vt !== ValueType.Histogram) {
+      throw new Error('head series iterator: not an integer histogram sample');
+    }
+    return this.#it!.atHistogram();
   }
 
+  /** The current histogram sample as a float histogram (an integer one is converted). */
   atFloatHistogram(): FloatHistogram {
-    throw new Error('head series iterator: not a histogram sample');
+    if (!this.#positioned || (this.#vt !== ValueType.Histogram && this.#vt !== ValueType.FloatHistogram)) {
+      throw new Error('head series iterator: not a histogram sample');
+    }
+    return this.#it!.atFloatHistogram();
   }
 
   /**

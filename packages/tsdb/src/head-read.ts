@@ -1,9 +1,10 @@
 // Prometheus: tsdb/head_read.go headIndexReader, headChunkReader; tsdb/querier.go blockQuerier
 import { compareStrings, Labels, type Matcher } from '@tsprom/labels';
-import { type XOR2Appender, XOR2Chunk, type XORAppender, XORChunk } from '@tsprom/chunkenc';
+import { newChunk, type XOR2Appender, XOR2Chunk, type XORAppender, XORChunk } from '@tsprom/chunkenc';
 import {
   Annotations,
   type Chunk,
+  type ChunkAppender,
   type ChunkIterator,
   type ChunkMeta,
   type ChunkQuerier,
@@ -261,7 +262,9 @@ class HeadSeries implements Series {
 
 /**
  * Re-encodes samples of an iterator into chunks of at most `perChunk` samples: XOR, or XOR2 with
- * the samples' start timestamps when `xor2` (the head's `floatChunkEncoding`).
+ * the samples' start timestamps when `xor2` (the head's `floatChunkEncoding`); histogram samples
+ * into histogram (or float histogram) chunks, a new chunk starting wherever the sample type changes
+ * or the chunk's appender asks for one (Prometheus: the chunk series iterator's re-encoding).
  */
 function encodeChunks(it: SampleIterator, perChunk: number, xor2: boolean): ChunkMeta[] {
   const out: ChunkMeta[] = [];
@@ -269,8 +272,38 @@ function encodeChunks(it: SampleIterator, perChunk: number, xor2: boolean): Chun
   let app: XORAppender | undefined;
   let app2: XOR2Appender | undefined;
   let meta: ChunkMeta | undefined;
-  while (it.next() !== ValueType.None) {
+  let hc: Chunk | undefined;
+  let happ: ChunkAppender | undefined;
+  for (;;) {
+    const vt = it.next();
+    if (vt === ValueType.None) break;
     const t = it.atT();
+    if (vt !== ValueType.Float) {
+      c = undefined;
+      const enc = vt === ValueType.Histogram ? Encoding.Histogram : Encoding.FloatHistogram;
+      if (hc === undefined || meta === undefined || hc.encoding() !== enc || hc.numSamples() >= perChunk) {
+        hc = newChunk(enc);
+        happ = hc.appender();
+        meta = { ref: 0, mint: t, maxt: t, chunk: hc };
+        out.push(meta);
+      }
+      const nc =
+        vt === ValueType.Histogram
+          ? happ!.appendHistogram!(t, it.atHistogram())
+          : happ!.appendFloatHistogram!(t, it.atFloatHistogram());
+      if (nc !== undefined) {
+        hc = nc;
+        happ = nc.appender();
+        if (nc.numSamples() > 1) meta.chunk = nc;
+        else {
+          meta = { ref: 0, mint: t, maxt: t, chunk: nc };
+          out.push(meta);
+        }
+      }
+      meta.maxt = t;
+      continue;
+    }
+    hc = undefined;
     if (c === undefined || meta === undefined || c.numSamples() >= perChunk) {
       if (xor2) {
         const c2 = new XOR2Chunk();
