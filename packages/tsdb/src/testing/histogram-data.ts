@@ -72,3 +72,35 @@ export function withoutHint<T extends Histogram | FloatHistogram>(h: T): Omit<T,
   const { counterResetHint: _, ...rest } = h;
   return rest;
 }
+
+/**
+ * What a histogram says, whatever its layout: schema, zero bucket, count, sum and the non-empty
+ * buckets by index with absolute counts. A chunk recoded for a new bucket gives its earlier
+ * samples that bucket, empty (Prometheus does the same): they still say the same.
+ */
+export function histogramMeaning(h: Histogram | FloatHistogram, deltas: boolean): object {
+  const side = (spans: readonly { offset: number; length: number }[], buckets: readonly number[]): number[][] => {
+    const out: number[][] = [];
+    let idx = 0;
+    let k = 0;
+    let cur = 0;
+    for (const s of spans) {
+      idx += s.offset;
+      for (let j = 0; j < s.length; j++, idx++, k++) {
+        cur = deltas ? cur + buckets[k]! : buckets[k]!;
+        if (cur !== 0) out.push([idx, cur]);
+      }
+    }
+    return out;
+  };
+  return {
+    schema: h.schema,
+    zeroThreshold: h.zeroThreshold,
+    zeroCount: h.zeroCount,
+    count: h.count,
+    sum: h.sum,
+    positive: side(h.positiveSpans, h.positiveBuckets),
+    negative: side(h.negativeSpans, h.negativeBuckets),
+    customValues: h.customValues ?? [],
+  };
+}
