@@ -173,3 +173,24 @@ describe('histogram samples in a DB', () => {
     await db3.close();
   });
 });
+
+describe('histograms and the out-of-order head', () => {
+  it('refuses out-of-order histograms but reads in-order histograms merged with out-of-order floats', async () => {
+    const head = new Head({ outOfOrderTimeWindowMs: 60_000 });
+    let app = head.appender();
+    for (let i = 10; i < 15; i++) app.appendHistogram(0, lat, 1000 * i, counterHistogram(i), undefined);
+    await app.commit();
+    app = head.appender();
+    expect(() => app.appendHistogram(0, lat, 1000, counterHistogram(1), undefined)).toThrow(OutOfOrderSampleError);
+    app.append(0, lat, 5000, 2.5); // Out of order, within the window: a float goes to the OOO head.
+    await app.commit();
+    const q = head.querier(-Infinity, Infinity);
+    const got = (await readAnySamples(q)).get(lat.toString())!;
+    await q.close();
+    expect(got.map((s) => s.t)).toEqual([5000, 10_000, 11_000, 12_000, 13_000, 14_000]);
+    expect(got[0]!.v).toBe(2.5);
+    for (let i = 1; i < got.length; i++) {
+      expect(withoutHint(got[i]!.h!)).toEqual(withoutHint(counterHistogram(i + 9)));
+    }
+  });
+});

@@ -5,6 +5,7 @@ import {
   type FloatHistogram,
   type Histogram,
   Encoding,
+  histogramToFloat,
   type SampleIterator,
   ValueType,
 } from '@tsprom/storage-interfaces';
@@ -29,8 +30,19 @@ export interface SeriesSnapshot {
   /** Index in `table` of the series' open chunk (-1 when not included): it may still grow. */
   readonly openIndex: number;
   readonly limit: number;
-  merged: { ts: Float64Array; vs: Float64Array; length: number } | undefined;
+  merged: MergedSamples | undefined;
   readonly deleted: readonly TimeInterval[] | undefined;
+}
+
+/**
+ * Samples merged from in-order and out-of-order data, sorted by time. `hs[i]`, when `hs` is set,
+ * is the histogram of sample i if it is one (in-order histograms among out-of-order floats).
+ */
+export interface MergedSamples {
+  ts: Float64Array;
+  vs: Float64Array;
+  length: number;
+  hs?: ({ vt: ValueType; h: Histogram | FloatHistogram } | undefined)[];
 }
 
 /** Iterates the samples of a snapshot within [mint, maxt] (ms, inclusive). */
@@ -48,6 +60,8 @@ export class HeadSeriesIterator implements SampleIterator {
   #v = 0;
   // The type of the current sample: a histogram one is read from the chunk iterator, which stays on it.
   #vt: ValueType = ValueType.Float;
+  // The current histogram when it comes from `merged`.
+  #mh: Histogram | FloatHistogram | undefined;
   #done = false;
   #positioned = false;
   #err: Error | undefined;
@@ -104,8 +118,10 @@ export class HeadSeriesIterator implements SampleIterator {
         if (this.#isDeleted(t)) continue;
         this.#t = t;
         this.#v = merged.vs[i]!;
-        this.#vt = ValueType.Float;
-        return ValueType.Float;
+        const h = merged.hs?.[i];
+        this.#mh = h?.h;
+        this.#vt = h === undefined ? ValueType.Float : h.vt;
+        return this.#vt;
       }
     }
     for (;;) {
@@ -199,6 +215,7 @@ export class HeadSeriesIterator implements SampleIterator {
     if (!this.#positioned || this.#vt !== ValueType.Histogram) {
       throw new Error('head series iterator: not an integer histogram sample');
     }
+    if (this.#snap.merged !== undefined) return this.#mh as Histogram;
     return this.#it!.atHistogram();
   }
 
@@ -206,6 +223,10 @@ export class HeadSeriesIterator implements SampleIterator {
   atFloatHistogram(): FloatHistogram {
     if (!this.#positioned || (this.#vt !== ValueType.Histogram && this.#vt !== ValueType.FloatHistogram)) {
       throw new Error('head series iterator: not a histogram sample');
+    }
+    if (this.#snap.merged !== undefined) {
+      const h = this.#mh!;
+      return this.#vt === ValueType.Histogram ? histogramToFloat(h as Histogram) : (h as FloatHistogram);
     }
     return this.#it!.atFloatHistogram();
   }

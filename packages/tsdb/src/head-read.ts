@@ -10,7 +10,11 @@ import {
   type ChunkQuerier,
   type ChunkSeries,
   type ChunkSeriesSet,
+  copyFloatHistogram,
+  copyHistogram,
   Encoding,
+  type FloatHistogram,
+  type Histogram,
   type LabelHints,
   type LabelQueryResult,
   type Querier,
@@ -22,7 +26,7 @@ import {
   ValueType,
 } from '@tsprom/storage-interfaces';
 import type { HeadState } from './head-state.js';
-import { HeadSeriesIterator, type SeriesSnapshot } from './head-iterator.js';
+import { HeadSeriesIterator, type MergedSamples, type SeriesSnapshot } from './head-iterator.js';
 import type { IsolationState } from './isolation.js';
 import { type HeadChunkStore, MMAP_FIELDS, type MemSeries } from './mem-series.js';
 import { type PostingsIndex, postingsForMatchers } from './postings-for-matchers.js';
@@ -127,19 +131,19 @@ function oooInRange(s: MemSeries, mint: number, maxt: number): boolean {
 }
 
 /** In-order samples of `snap` merged with the series' out-of-order samples, in [mint, maxt]. */
-function mergeWithOOO(
-  head: HeadState,
-  snap: SeriesSnapshot,
-  s: MemSeries,
-  mint: number,
-  maxt: number,
-): { ts: Float64Array; vs: Float64Array; length: number } {
+function mergeWithOOO(head: HeadState, snap: SeriesSnapshot, s: MemSeries, mint: number, maxt: number): MergedSamples {
   let ts = new Float64Array(64);
   let vs = new Float64Array(64);
   let n = 0;
   const deleted: readonly TimeInterval[] | undefined = snap.deleted;
-  const push = (t: number, v: number): void => {
+  // Histograms of the in-order samples, by index (the out-of-order head holds floats only).
+  let hs: MergedSamples['hs'];
+  const push = (t: number, v: number, h?: { vt: ValueType; h: Histogram | FloatHistogram }): void => {
     if (deleted !== undefined && overlapsAny(t, t, deleted)) return;
+    if (h !== undefined) {
+      hs ??= [];
+      hs[n] = h;
+    }
     if (n === ts.length) {
       const nt = new Float64Array(n * 2);
       const nv = new Float64Array(n * 2);
@@ -152,7 +156,11 @@ function mergeWithOOO(
     vs[n++] = v;
   };
   const it = new HeadSeriesIterator(snap, head.chunkStore, mint, maxt);
-  while (it.next() !== ValueType.None) push(it.atT(), it.atV());
+  for (let vt = it.next(); vt !== ValueType.None; vt = it.next()) {
+    if (vt === ValueType.Float) push(it.atT(), it.atV());
+    else if (vt === ValueType.Histogram) push(it.atT(), 0, { vt, h: copyHistogram(it.atHistogram()) });
+    else push(it.atT(), 0, { vt, h: copyFloatHistogram(it.atFloatHistogram()) });
+  }
   if (it.err() !== undefined) throw it.err();
   for (const c of s.oooCompleted ?? []) {
     if (c.maxt < mint || c.mint > maxt) continue;
@@ -174,13 +182,17 @@ function mergeWithOOO(
   const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => ts[a]! - ts[b]! || a - b);
   const outT = new Float64Array(n);
   const outV = new Float64Array(n);
+  const outH: MergedSamples['hs'] = hs === undefined ? undefined : [];
   let m = 0;
   for (const i of idx) {
     if (m > 0 && outT[m - 1] === ts[i]) continue;
+    if (outH !== undefined && hs![i] !== undefined) outH[m] = hs![i];
     outT[m] = ts[i]!;
     outV[m++] = vs[i]!;
   }
-  return { ts: outT, vs: outV, length: m };
+  const out: MergedSamples = { ts: outT, vs: outV, length: m };
+  if (outH !== undefined) out.hs = outH;
+  return out;
 }
 
 /**
