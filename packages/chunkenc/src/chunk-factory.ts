@@ -2,6 +2,7 @@
 import type { Chunk } from '@tsprom/storage-interfaces';
 import { Encoding } from '@tsprom/storage-interfaces';
 import { UnknownEncodingError } from './errors.js';
+import { FloatHistogramChunk } from './float-histogram-chunk.js';
 import { HistogramChunk } from './histogram-chunk.js';
 import { type FromBytesOptions, XORChunk } from './xor-chunk.js';
 import { XOR2Chunk } from './xor2-chunk.js';
@@ -20,6 +21,8 @@ export function newChunk(encoding: number): Chunk {
       return new XOR2Chunk();
     case Encoding.Histogram:
       return new HistogramChunk();
+    case Encoding.FloatHistogram:
+      return new FloatHistogramChunk();
     default:
       throw new UnknownEncodingError(encoding);
   }
@@ -38,6 +41,8 @@ export function chunkFromBytes(encoding: number, bytes: Uint8Array, options?: Fr
       return XOR2Chunk.fromBytes(bytes, options);
     case Encoding.Histogram:
       return HistogramChunk.fromBytes(bytes, options);
+    case Encoding.FloatHistogram:
+      return FloatHistogramChunk.fromBytes(bytes, options);
     default:
       throw new UnknownEncodingError(encoding);
   }
@@ -45,5 +50,10 @@ export function chunkFromBytes(encoding: number, bytes: Uint8Array, options?: Fr
 
 /** Whether `newChunk`/`chunkFromBytes` can handle `encoding`. */
 export function isSupportedEncoding(encoding: number): boolean {
-  return encoding === Encoding.XOR || encoding === Encoding.XOR2 || encoding === Encoding.Histogram;
+  return (
+    encoding === Encoding.XOR ||
+    encoding === Encoding.XOR2 ||
+    encoding === Encoding.Histogram ||
+    encoding === Encoding.FloatHistogram
+  );
 }

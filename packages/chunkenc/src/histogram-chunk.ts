@@ -6,7 +6,7 @@ import { ChunkEncodingError, HistogramNotAppendableError } from './errors.js';
 import { HistogramAppender, type HistogramAppendTarget } from './histogram-appender.js';
 import { APPENDABLE, checkBucketCounts, HistogramEncoder } from './histogram-encoder.js';
 import { HISTOGRAM_HEADER_BYTES, HistogramIterator } from './histogram-iterator.js';
-import { adjustForInserts, insertBuckets } from './histogram-meta.js';
+import { adjustForInserts, type Insert, insertBuckets } from './histogram-meta.js';
 import { COUNTER_RESET_HEADER_MASK, CounterResetHeader, countSpans, type HistogramLayout } from './histogram-layout.js';
 import type { FromBytesOptions } from './xor-chunk.js';
 
@@ -260,7 +260,7 @@ export class HistogramChunk implements Chunk, HistogramAppendTarget {
   }
 
   // Prometheus: HistogramAppender.recode, then the append to the recoded chunk.
-  #recoded(t: number, h: Histogram, pf: HistogramEncoderInserts, nf: HistogramEncoderInserts): HistogramChunk {
+  #recoded(t: number, h: Histogram, pf: readonly Insert[], nf: readonly Insert[]): HistogramChunk {
     const c = new HistogramChunk();
     const into = c.#enc!;
     this.#enc!.recodeInto(into, pf, nf, h.positiveSpans, h.negativeSpans);
@@ -268,8 +268,6 @@ export class HistogramChunk implements Chunk, HistogramAppendTarget {
     return c;
   }
 }
-
-type HistogramEncoderInserts = HistogramEncoder['expP']['forward'];
 
 function newChunkWith(t: number, h: Histogram, header: CounterResetHeader): HistogramChunk {
   const c = new HistogramChunk();

@@ -1,4 +1,4 @@
-// Compatibility with real Prometheus (2.42, native histograms on): histograms pushed through its
+// Compatibility with real Prometheus (2.42, native histograms on): integer and float histograms pushed through its
 // remote write receiver end up in head chunks, which it m-maps to chunks_head/ when they are
 // complete (and flushes on shutdown). Every histogram chunk it wrote must decode to the histograms
 // we sent, re-encode to the same bytes, and come out byte for byte of our appender fed the same
@@ -8,11 +8,19 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Histogram } from '@tsprom/storage-interfaces';
-import { CounterResetHint, copyHistogram, Encoding, ValueType } from '@tsprom/storage-interfaces';
+import type { FloatHistogram, Histogram, SampleIterator } from '@tsprom/storage-interfaces';
+import {
+  CounterResetHint,
+  copyFloatHistogram,
+  copyHistogram,
+  Encoding,
+  histogramToFloat,
+  ValueType,
+} from '@tsprom/storage-interfaces';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crc32c } from './crc32c.js';
 import { float64Bits } from './float-bits.js';
+import { FloatHistogramChunk } from './float-histogram-chunk.js';
 import { HistogramChunk } from './histogram-chunk.js';
 import { CounterResetHeader } from './histogram-layout.js';
 import { canonical, type HistogramSeed, intHistogram } from './testing/histogram-gen.js';
@@ -28,7 +36,7 @@ const PROMETHEUS = process.env.TSPROM_PROMETHEUS ?? '/usr/bin/prometheus';
 const havePrometheus = existsSync(PROMETHEUS);
 if (!havePrometheus && process.env.CI) throw new Error(`${PROMETHEUS} is missing (required when CI is set)`);
 const title = havePrometheus
-  ? 'histogram chunks written by real Prometheus (remote write, chunks_head)'
+  ? 'histogram and float histogram chunks written by real Prometheus (remote write, chunks_head)'
   : `SKIPPED: ${PROMETHEUS} not installed (histogram chunks written by real Prometheus)`;
 
 const HEAD_CHUNKS_MAGIC = 0x0130bc91;
@@ -47,7 +55,8 @@ function rng(seed: number): () => number {
 
 interface Sent {
   name: string;
-  samples: { t: number; h: Histogram }[];
+  float: boolean;
+  samples: { t: number; h: Histogram | FloatHistogram }[];
 }
 
 // Counter histograms whose buckets only ever appear (Prometheus 2.42 counts a vanished bucket as a
@@ -93,7 +102,7 @@ function makeSeries(): Sent[] {
       samples.push({ t, h: intHistogram(seed, z, sum, p, ng) });
       t += 15_000 + Math.floor((r() - 0.5) * 20);
     }
-    out.push({ name, samples });
+    out.push({ name, float: false, samples });
   };
   // New buckets above, below and between the old ones: recoding with forward inserts.
   counter(
@@ -174,7 +183,23 @@ function makeSeries(): Sent[] {
     gauge.push({ t, h: intHistogram(seed, Math.floor(r() * 5), out.length * 1e9 + i, p, [], CounterResetHint.Gauge) });
     t += 15_000;
   }
-  out.push({ name: 'h_gauge', samples: gauge });
+  out.push({ name: 'h_gauge', float: false, samples: gauge });
+  // Float histograms: the same shapes with fractional counts (each bucket scaled by 1.5).
+  for (const s of out.slice()) {
+    out.push({
+      name: `f${s.name}`,
+      float: true,
+      samples: s.samples.map(({ t, h }) => {
+        const f = histogramToFloat(h as Histogram);
+        f.positiveBuckets = f.positiveBuckets.map((v) => v * 1.5);
+        f.negativeBuckets = f.negativeBuckets.map((v) => v * 1.5);
+        f.zeroCount *= 1.5;
+        f.count *= 1.5;
+        f.sum += 5e8;
+        return { t, h: f };
+      }),
+    });
+  }
   return out;
 }
 
@@ -260,6 +285,28 @@ async function startPrometheus(dir: string): Promise<{ url: string; stop: () => 
   }
 }
 
+type AnyChunk = HistogramChunk | FloatHistogramChunk;
+interface Codec {
+  fromBytes(b: Uint8Array): AnyChunk;
+  make(): AnyChunk;
+  append(c: AnyChunk, t: number, h: Histogram | FloatHistogram, prev?: AnyChunk): AnyChunk | undefined;
+  at(it: SampleIterator): Histogram | FloatHistogram;
+}
+const intCodec: Codec = {
+  fromBytes: (b) => HistogramChunk.fromBytes(b),
+  make: () => new HistogramChunk(),
+  append: (c, t, h, prev) =>
+    (c as HistogramChunk).appendHistogram(t, h as Histogram, prev as HistogramChunk | undefined),
+  at: (it) => copyHistogram(it.atHistogram()),
+};
+const floatCodec: Codec = {
+  fromBytes: (b) => FloatHistogramChunk.fromBytes(b),
+  make: () => new FloatHistogramChunk(),
+  append: (c, t, h, prev) =>
+    (c as FloatHistogramChunk).appendFloatHistogram(t, h as FloatHistogram, prev as FloatHistogramChunk | undefined),
+  at: (it) => copyFloatHistogram(it.atFloatHistogram()),
+};
+
 describe.runIf(havePrometheus)(title, () => {
   const dir = mkdtempSync(join(tmpdir(), 'tsprom-hchunk-'));
   const sent = makeSeries();
@@ -271,7 +318,7 @@ describe.runIf(havePrometheus)(title, () => {
     try {
       const series: HistogramSeries[] = sent.map((s) => ({
         labels: [['__name__', s.name]],
-        samples: s.samples.map(({ t, h }) => ({ t, h, float: false })),
+        samples: s.samples.map(({ t, h }) => ({ t, h, float: s.float })),
       }));
       const body = snappyLiterals(encodeHistogramWriteRequest(series));
       const res = await fetch(`${prom.url}/api/v1/write`, {
@@ -294,32 +341,38 @@ describe.runIf(havePrometheus)(title, () => {
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('wrote histogram chunks for every series', () => {
-    const hist = chunks.filter((c) => c.encoding === Encoding.Histogram);
+  it('wrote histogram and float histogram chunks for every series', () => {
+    const hist = chunks.filter((c) => c.encoding === Encoding.Histogram || c.encoding === Encoding.FloatHistogram);
     expect(hist.length, promOutput).toBeGreaterThan(sent.length);
     expect(new Set(hist.map((c) => c.ref)).size).toBe(sent.length);
+    expect(hist.filter((c) => c.encoding === Encoding.FloatHistogram).length).toBeGreaterThan(sent.length / 2);
   });
 
-  it('decodes each chunk to the histograms sent, re-encodes it to the same bytes, and our appender writes it the same', () => {
+  it.each([
+    ['integer', Encoding.Histogram],
+    ['float', Encoding.FloatHistogram],
+  ])('decodes each %s histogram chunk to what was sent, re-encodes it to the same bytes, and our appender writes it the same', (_kind, encoding) => {
+    const float = encoding === Encoding.FloatHistogram;
+    const codec = float ? floatCodec : intCodec;
     const bySample = new Map<string, { s: Sent; i: number }>();
     for (const s of sent) {
       for (let i = 0; i < s.samples.length; i++)
         bySample.set(`${s.samples[i]!.t}/${float64Bits(s.samples[i]!.h.sum)}`, { s, i });
     }
-    const hist = chunks.filter((c) => c.encoding === Encoding.Histogram).sort((a, b) => a.mint - b.mint);
-    const prevOf = new Map<bigint, HistogramChunk>();
+    const hist = chunks.filter((c) => c.encoding === encoding).sort((a, b) => a.mint - b.mint);
+    const prevOf = new Map<bigint, AnyChunk>();
     let checked = 0;
     const headers = new Set<number>();
     let recoded = 0;
     for (const hc of hist) {
-      const c = HistogramChunk.fromBytes(hc.data);
+      const c = codec.fromBytes(hc.data);
       // 1. Decode: the histograms we sent, at the timestamps we sent.
       const it = c.iterator();
-      const decoded: { t: number; h: Histogram }[] = [];
+      const decoded: { t: number; h: Histogram | FloatHistogram }[] = [];
       let series: Sent | undefined;
       let first = -1;
-      while (it.next() === ValueType.Histogram) {
-        const h = copyHistogram(it.atHistogram());
+      while (it.next() !== ValueType.None) {
+        const h = codec.at(it);
         const hit = bySample.get(`${it.atT()}/${float64Bits(h.sum)}`);
         expect(hit, `sample at ${it.atT()} not sent`).toBeDefined();
         if (series === undefined) {
@@ -327,24 +380,25 @@ describe.runIf(havePrometheus)(title, () => {
           first = hit!.i;
         }
         expect(hit!.s).toBe(series);
+        expect(series.float).toBe(float);
         expect(hit!.i).toBe(first + decoded.length);
-        expect(canonical(h, true)).toBe(canonical(hit!.s.samples[hit!.i]!.h, true));
+        expect(canonical(h, !float)).toBe(canonical(hit!.s.samples[hit!.i]!.h, !float));
         decoded.push({ t: it.atT(), h });
       }
       expect(it.err()).toBeUndefined();
       expect(decoded[0]!.t).toBe(hc.mint);
       expect(decoded[decoded.length - 1]!.t).toBe(hc.maxt);
       // 2. Re-encode the decoded samples: the same bytes.
-      const again = new HistogramChunk();
-      for (const { t, h } of decoded) expect(again.appendHistogram(t, h)).toBeUndefined();
+      const again = codec.make();
+      for (const { t, h } of decoded) expect(codec.append(again, t, h)).toBeUndefined();
       again.setCounterResetHeader(c.counterResetHeader());
       expect(hex(again.bytes()), `${series!.name} re-encoded`).toBe(hex(hc.data));
       // 3. Our appender fed what we sent (continuing the series' previous chunk): the same chunk.
-      let ours = new HistogramChunk();
+      let ours = codec.make();
       const prev = prevOf.get(hc.ref);
       for (let i = first; i < first + decoded.length; i++) {
         const { t, h } = series!.samples[i]!;
-        const next = ours.appendHistogram(t, h, ours.numSamples() === 0 ? prev : undefined);
+        const next = codec.append(ours, t, h, ours.numSamples() === 0 ? prev : undefined);
         if (next !== undefined) {
           expect(next.numSamples(), `${series!.name}: our appender cut at ${t}`).toBeGreaterThan(1);
           ours = next;
