@@ -7,6 +7,7 @@ import {
   DuplicateSampleForTimestampError,
   Encoding,
   type Histogram,
+  histogramToFloat,
   OutOfOrderSampleError,
 } from '@tsprom/storage-interfaces';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -191,6 +192,36 @@ describe('histograms and the out-of-order head', () => {
     expect(got[0]!.v).toBe(2.5);
     for (let i = 1; i < got.length; i++) {
       expect(withoutHint(got[i]!.h!)).toEqual(withoutHint(counterHistogram(i + 9)));
+    }
+  });
+});
+
+describe('float histograms', () => {
+  it('are stored in float histogram chunks, logged as type 8 records and replayed', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tsdb-float-histograms-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const opts = { autoCompaction: false, logger: () => {} };
+    const db = await DB.open(dir, opts);
+    for (let i = 0; i < 30; i++) {
+      const app = db.appenderV2();
+      // Integer histograms first, then float ones: the series changes chunk encoding at 20.
+      if (i < 20) app.append(0, lat, 0, 1000 * i, 0, counterHistogram(i), undefined);
+      else app.append(0, lat, 0, 1000 * i, 0, undefined, histogramToFloat(counterHistogram(i)));
+      await app.commit();
+    }
+    await db.close();
+    const types = new Set<number>();
+    await readAllRecords(join(dir, 'wal'), (rec) => types.add(rec[0]!));
+    expect(types.has(RecordType.FloatHistogramSamples)).toBe(true);
+    const db2 = await DB.open(dir, opts);
+    const q = db2.querier(-Infinity, Infinity);
+    const got = (await readAnySamples(q)).get(lat.toString())!;
+    await q.close();
+    await db2.close();
+    expect(got.length).toBe(30);
+    for (let i = 0; i < 30; i++) {
+      if (i < 20) expect(withoutHint(got[i]!.h!)).toEqual(withoutHint(counterHistogram(i)));
+      else expect(withoutHint(got[i]!.fh!)).toEqual(withoutHint(histogramToFloat(counterHistogram(i))));
     }
   });
 });
