@@ -1,7 +1,9 @@
-import { Encoding, ValueType } from '@tsprom/storage-interfaces';
+import { CounterResetHint, Encoding, ValueType } from '@tsprom/storage-interfaces';
 import { describe, expect, it } from 'vitest';
 import { chunkFromBytes, isSupportedEncoding, newChunk } from './chunk-factory.js';
 import { ChunkEncodingError, encodingName, UnknownEncodingError } from './errors.js';
+import { FloatHistogramChunk } from './float-histogram-chunk.js';
+import { HistogramChunk } from './histogram-chunk.js';
 import { XORChunk } from './xor-chunk.js';
 
 describe('chunk factory', () => {
@@ -16,7 +18,7 @@ describe('chunk factory', () => {
     expect(isSupportedEncoding(Encoding.XOR)).toBe(true);
   });
 
-  it.each([0, 2, 3, 5, 6, 7, 255])('rejects encoding %d with a typed error naming the byte', (e) => {
+  it.each([0, 5, 6, 7, 255])('rejects encoding %d with a typed error naming the byte', (e) => {
     expect(isSupportedEncoding(e)).toBe(false);
     for (const f of [() => newChunk(e), () => chunkFromBytes(e, new Uint8Array(2))]) {
       try {
@@ -29,6 +31,56 @@ describe('chunk factory', () => {
         expect((err as Error).message).toContain(`${e}`);
       }
     }
+  });
+
+  it('makes histogram chunks', () => {
+    const c = newChunk(Encoding.Histogram);
+    expect(c).toBeInstanceOf(HistogramChunk);
+    const h = {
+      counterResetHint: CounterResetHint.Unknown,
+      schema: 0,
+      zeroThreshold: 0,
+      zeroCount: 1,
+      count: 3,
+      sum: 4.5,
+      positiveSpans: [{ offset: 0, length: 1 }],
+      negativeSpans: [],
+      positiveBuckets: [2],
+      negativeBuckets: [],
+    };
+    expect(c.appender().appendHistogram?.(1000, h)).toBeUndefined();
+    const d = chunkFromBytes(Encoding.Histogram, c.bytes().slice());
+    expect(d.encoding()).toBe(Encoding.Histogram);
+    const it = d.iterator();
+    expect(it.next()).toBe(ValueType.Histogram);
+    expect(it.atHistogram()).toMatchObject({ count: 3, zeroCount: 1, sum: 4.5, positiveBuckets: [2] });
+    expect(isSupportedEncoding(Encoding.Histogram)).toBe(true);
+    expect(() => chunkFromBytes(Encoding.Histogram, Uint8Array.of(0, 1, 0))).toThrow(ChunkEncodingError);
+  });
+
+  it('makes float histogram chunks', () => {
+    const c = newChunk(Encoding.FloatHistogram);
+    expect(c).toBeInstanceOf(FloatHistogramChunk);
+    const h = {
+      counterResetHint: CounterResetHint.Gauge,
+      schema: -53,
+      zeroThreshold: 0,
+      zeroCount: 0,
+      count: 3.5,
+      sum: -4.5,
+      positiveSpans: [{ offset: 0, length: 2 }],
+      negativeSpans: [],
+      positiveBuckets: [1, 2.5],
+      negativeBuckets: [],
+      customValues: [0.25],
+    };
+    expect(c.appender().appendFloatHistogram?.(1000, h)).toBeUndefined();
+    const d = chunkFromBytes(Encoding.FloatHistogram, c.bytes().slice());
+    expect(d.encoding()).toBe(Encoding.FloatHistogram);
+    const it = d.iterator();
+    expect(it.next()).toBe(ValueType.FloatHistogram);
+    expect(it.atFloatHistogram()).toMatchObject({ ...h, counterResetHint: CounterResetHint.Gauge });
+    expect(isSupportedEncoding(Encoding.FloatHistogram)).toBe(true);
   });
 
   it('names encodings as Prometheus prints them', () => {

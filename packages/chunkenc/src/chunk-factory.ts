@@ -2,12 +2,14 @@
 import type { Chunk } from '@tsprom/storage-interfaces';
 import { Encoding } from '@tsprom/storage-interfaces';
 import { UnknownEncodingError } from './errors.js';
+import { FloatHistogramChunk } from './float-histogram-chunk.js';
+import { HistogramChunk } from './histogram-chunk.js';
 import { type FromBytesOptions, XORChunk } from './xor-chunk.js';
 import { XOR2Chunk } from './xor2-chunk.js';
 
 /**
  * Prometheus: chunkenc.NewEmptyChunk. An empty chunk of `encoding`. Throws `UnknownEncodingError`
- * (naming the byte) for encodings this package does not implement yet (the histogram ones).
+ * (naming the byte) for encodings this package does not implement (the ST histogram ones).
  * `Encoding.XOR2` (byte 4, unverified) is unreadable by Prometheus before 3.x: choose it only on
  * the operator's request; XOR is the default.
  */
@@ -17,6 +19,10 @@ export function newChunk(encoding: number): Chunk {
       return new XORChunk();
     case Encoding.XOR2:
       return new XOR2Chunk();
+    case Encoding.Histogram:
+      return new HistogramChunk();
+    case Encoding.FloatHistogram:
+      return new FloatHistogramChunk();
     default:
       throw new UnknownEncodingError(encoding);
   }
@@ -33,6 +39,10 @@ export function chunkFromBytes(encoding: number, bytes: Uint8Array, options?: Fr
       return XORChunk.fromBytes(bytes, options);
     case Encoding.XOR2:
       return XOR2Chunk.fromBytes(bytes, options);
+    case Encoding.Histogram:
+      return HistogramChunk.fromBytes(bytes, options);
+    case Encoding.FloatHistogram:
+      return FloatHistogramChunk.fromBytes(bytes, options);
     default:
       throw new UnknownEncodingError(encoding);
   }
@@ -40,5 +50,10 @@ export function chunkFromBytes(encoding: number, bytes: Uint8Array, options?: Fr
 
 /** Whether `newChunk`/`chunkFromBytes` can handle `encoding`. */
 export function isSupportedEncoding(encoding: number): boolean {
-  return encoding === Encoding.XOR || encoding === Encoding.XOR2;
+  return (
+    encoding === Encoding.XOR ||
+    encoding === Encoding.XOR2 ||
+    encoding === Encoding.Histogram ||
+    encoding === Encoding.FloatHistogram
+  );
 }

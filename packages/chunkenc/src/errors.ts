@@ -41,3 +41,20 @@ function describeEncoding(e: number): string {
 export function encodingName(e: number): string {
   return encodingNames[e] ?? '<unknown>';
 }
+
+/**
+ * Prometheus: the errors of AppendHistogram/AppendFloatHistogram with appendOnly set. The sample
+ * cannot be appended to the chunk as it is: it would need a new chunk (`reason` 'counter reset'
+ * or 'layout change') or a recoding of the chunk ('new buckets').
+ */
+export class HistogramNotAppendableError extends Error {
+  override readonly name = 'HistogramNotAppendableError';
+  constructor(
+    /** Why the sample does not fit. */
+    readonly reason: 'counter reset' | 'layout change' | 'new buckets',
+    /** Its timestamp, ms. */
+    readonly t: number,
+  ) {
+    super(`histogram at t=${t} not appendable in append-only mode: ${reason}`);
+  }
+}

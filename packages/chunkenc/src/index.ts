@@ -1,7 +1,14 @@
 export { chunkFromBytes, isSupportedEncoding, newChunk } from './chunk-factory.js';
 export { crc32c } from './crc32c.js';
-export { ChunkEncodingError, encodingName, UnknownEncodingError } from './errors.js';
+export { ChunkEncodingError, encodingName, HistogramNotAppendableError, UnknownEncodingError } from './errors.js';
 export { float64Bits, float64FromBits } from './float-bits.js';
+export { FloatHistogramAppender } from './float-histogram-appender.js';
+export { FloatHistogramChunk } from './float-histogram-chunk.js';
+export { FloatHistogramIterator } from './float-histogram-iterator.js';
+export { HistogramAppender } from './histogram-appender.js';
+export { HistogramChunk } from './histogram-chunk.js';
+export { HistogramIterator } from './histogram-iterator.js';
+export { CounterResetHeader, type HistogramLayout } from './histogram-layout.js';
 export {
   type BigVarintResult,
   MAX_VARINT_LEN64,

@@ -1,8 +1,17 @@
 // Benchmarks for @tsprom/chunkenc: XOR (and XOR2) append and XOR iterate over realistic scrape data (120-sample
 // chunks, 15s intervals with a few ms of jitter, slowly changing values), the shape Prometheus's
-// head writes and queries read.
-import { XOR2Chunk, XORChunk, type XORIterator } from '@tsprom/chunkenc';
-import { ValueType } from '@tsprom/storage-interfaces';
+// head writes and queries read; and the same for native histograms (integer and float histogram
+// chunks: 120 samples of a schema-3 counter histogram with 20 buckets in 3 spans).
+import {
+  FloatHistogramChunk,
+  type FloatHistogramIterator,
+  HistogramChunk,
+  type HistogramIterator,
+  XOR2Chunk,
+  XORChunk,
+  type XORIterator,
+} from '@tsprom/chunkenc';
+import { CounterResetHint, type FloatHistogram, type Histogram, ValueType } from '@tsprom/storage-interfaces';
 import { type BenchCase, runSuite } from './harness.js';
 
 const SAMPLES_PER_CHUNK = 120;
@@ -40,6 +49,142 @@ function makeData(): ChunkData[] {
     out.push({ ts, vs });
   }
   return out;
+}
+
+interface HistogramData {
+  ts: Float64Array;
+  hs: Histogram[];
+  fhs: FloatHistogram[];
+}
+
+// Per chunk: a counter histogram whose buckets grow a little each scrape, as a latency histogram
+// under steady load does (20 buckets: spans of 8, 7 and 5, gaps of 2 and 1).
+function makeHistogramData(): HistogramData[] {
+  const r = lcg(11);
+  const out: HistogramData[] = [];
+  const positiveSpans = [
+    { offset: -4, length: 8 },
+    { offset: 2, length: 7 },
+    { offset: 1, length: 5 },
+  ];
+  for (let c = 0; c < CHUNKS; c++) {
+    const ts = new Float64Array(SAMPLES_PER_CHUNK);
+    const hs: Histogram[] = [];
+    const fhs: FloatHistogram[] = [];
+    const abs = new Array<number>(20).fill(0).map((_, i) => 100 * (i + 1));
+    let t = 1_700_000_000_000 + c * 1_800_000;
+    let zero = 5;
+    let sum = 1234.5;
+    for (let i = 0; i < SAMPLES_PER_CHUNK; i++) {
+      ts[i] = t;
+      t += 15_000 + Math.floor((r() - 0.5) * 10);
+      for (let b = 0; b < abs.length; b++) abs[b]! += Math.floor(r() * (b < 10 ? 12 : 3));
+      zero += Math.floor(r() * 2);
+      sum += r() * 50;
+      let count = zero;
+      const deltas = new Array<number>(abs.length);
+      for (let b = 0; b < abs.length; b++) {
+        count += abs[b]!;
+        deltas[b] = abs[b]! - (b > 0 ? abs[b - 1]! : 0);
+      }
+      const h: Histogram = {
+        counterResetHint: CounterResetHint.Unknown,
+        schema: 3,
+        zeroThreshold: 2 ** -128,
+        zeroCount: zero,
+        count,
+        sum,
+        positiveSpans,
+        negativeSpans: [],
+        positiveBuckets: deltas,
+        negativeBuckets: [],
+      };
+      hs.push(h);
+      fhs.push({ ...h, positiveBuckets: abs.map((v) => v * 0.5), zeroCount: zero * 0.5, count: count * 0.5 });
+    }
+    out.push({ ts, hs, fhs });
+  }
+  return out;
+}
+
+function histogramCases(): BenchCase[] {
+  const data = makeHistogramData();
+  const chunks = data.map(({ ts, hs }) => {
+    const c = new HistogramChunk();
+    for (let i = 0; i < ts.length; i++) c.appendHistogram(ts[i]!, hs[i]!);
+    return c;
+  });
+  const fchunks = data.map(({ ts, fhs }) => {
+    const c = new FloatHistogramChunk();
+    for (let i = 0; i < ts.length; i++) c.appendFloatHistogram(ts[i]!, fhs[i]!);
+    return c;
+  });
+  let next = 0;
+  let it: HistogramIterator | undefined;
+  let fit: FloatHistogramIterator | undefined;
+  return [
+    {
+      name: 'chunkenc: histogram append (120 samples, 20 buckets)',
+      unitsPerOp: SAMPLES_PER_CHUNK,
+      unit: 'histograms',
+      fn: () => {
+        const { ts, hs } = data[next++ % CHUNKS]!;
+        const c = new HistogramChunk();
+        for (let i = 0; i < SAMPLES_PER_CHUNK; i++) c.appendHistogram(ts[i]!, hs[i]!);
+        return c;
+      },
+    },
+    {
+      name: 'chunkenc: histogram iterate (next/atHistogram)',
+      unitsPerOp: SAMPLES_PER_CHUNK * CHUNKS,
+      unit: 'histograms',
+      fn: () => {
+        let sum = 0;
+        for (let c = 0; c < CHUNKS; c++) {
+          it = chunks[c]!.iterator(it);
+          while (it.next() === ValueType.Histogram) sum += it.atHistogram().count + it.atT();
+        }
+        return sum;
+      },
+    },
+    {
+      name: 'chunkenc: histogram iterate as float (atFloatHistogram)',
+      unitsPerOp: SAMPLES_PER_CHUNK * CHUNKS,
+      unit: 'histograms',
+      fn: () => {
+        let sum = 0;
+        for (let c = 0; c < CHUNKS; c++) {
+          it = chunks[c]!.iterator(it);
+          while (it.next() === ValueType.Histogram) sum += it.atFloatHistogram().positiveBuckets[19]!;
+        }
+        return sum;
+      },
+    },
+    {
+      name: 'chunkenc: float histogram append (120 samples, 20 buckets)',
+      unitsPerOp: SAMPLES_PER_CHUNK,
+      unit: 'histograms',
+      fn: () => {
+        const { ts, fhs } = data[next++ % CHUNKS]!;
+        const c = new FloatHistogramChunk();
+        for (let i = 0; i < SAMPLES_PER_CHUNK; i++) c.appendFloatHistogram(ts[i]!, fhs[i]!);
+        return c;
+      },
+    },
+    {
+      name: 'chunkenc: float histogram iterate (next/atFloatHistogram)',
+      unitsPerOp: SAMPLES_PER_CHUNK * CHUNKS,
+      unit: 'histograms',
+      fn: () => {
+        let sum = 0;
+        for (let c = 0; c < CHUNKS; c++) {
+          fit = fchunks[c]!.iterator(fit);
+          while (fit.next() === ValueType.FloatHistogram) sum += fit.atFloatHistogram().count + fit.atT();
+        }
+        return sum;
+      },
+    },
+  ];
 }
 
 export function run(): void {
@@ -112,6 +257,7 @@ export function run(): void {
         return sum;
       },
     },
+    ...histogramCases(),
   ];
   runSuite('chunkenc', cases);
 }

@@ -1,0 +1,277 @@
+// Prometheus: tsdb/chunkenc/histogram.go HistogramChunk and HistogramAppender.AppendHistogram
+import type { Chunk, Histogram, SampleIterator } from '@tsprom/storage-interfaces';
+import { CounterResetHint, Encoding } from '@tsprom/storage-interfaces';
+import { BitWriter } from './bit-writer.js';
+import { ChunkEncodingError, HistogramNotAppendableError } from './errors.js';
+import { HistogramAppender, type HistogramAppendTarget } from './histogram-appender.js';
+import { APPENDABLE, checkBucketCounts, HistogramEncoder } from './histogram-encoder.js';
+import { HISTOGRAM_HEADER_BYTES, HistogramIterator } from './histogram-iterator.js';
+import { adjustForInserts, type Insert, insertBuckets } from './histogram-meta.js';
+import { COUNTER_RESET_HEADER_MASK, CounterResetHeader, countSpans, type HistogramLayout } from './histogram-layout.js';
+import type { FromBytesOptions } from './xor-chunk.js';
+
+const COMPACT_THRESHOLD_BYTES = 32; // Prometheus: chunkCompactCapacityThreshold
+const MAX_SAMPLES = 0xffff;
+
+/**
+ * Prometheus: HistogramChunk. A chunk of integer native histograms (encoding 2), byte for byte
+ * what Prometheus writes: a uint16 sample count, a flags byte whose top bits are the counter reset
+ * header, the layout the first sample dictates (zero threshold, schema, spans, custom bounds),
+ * then per sample varbit deltas of deltas of timestamp, count, zero count and buckets and the
+ * XOR of the sum (see reference/tsdb-format/chunks.md). Not safe for concurrent use.
+ */
+export class HistogramChunk implements Chunk, HistogramAppendTarget {
+  // The encoder once the chunk is written to (new, or bytes being continued); null while the chunk
+  // only reads borrowed bytes.
+  #enc: HistogramEncoder | null;
+  #borrowed: Uint8Array | null = null;
+
+  /** An empty chunk. */
+  constructor() {
+    this.#enc = new HistogramEncoder();
+  }
+
+  /**
+   * Prometheus: chunkenc.FromData(EncHistogram, b). A chunk over existing bytes (borrowed, never
+   * written to: appending works on a copy). Throws ChunkEncodingError for malformed bytes unless
+   * `validate` is false.
+   */
+  static fromBytes(bytes: Uint8Array, options?: FromBytesOptions): HistogramChunk {
+    if (bytes.length < HISTOGRAM_HEADER_BYTES) {
+      throw new ChunkEncodingError(`histogram chunk of ${bytes.length} bytes is shorter than its header`);
+    }
+    const c = new HistogramChunk();
+    c.#enc = null;
+    c.#borrowed = bytes;
+    if (options?.validate ?? true) c.#decodeAll();
+    return c;
+  }
+
+  // Decodes every sample; throws on malformed data or trailing bytes. Returns the final iterator.
+  #decodeAll(): HistogramIterator {
+    const bytes = this.bytes();
+    const it = new HistogramIterator(bytes);
+    while (it.next() !== 0) {}
+    const err = it.err();
+    if (err !== undefined) throw err;
+    const st = it.decodeState();
+    const used = Math.ceil(st.bitPos / 8);
+    const extra = bytes.length - used;
+    // Go's writer may leave one empty byte after a byte-aligned whole-byte write; nothing more.
+    if (extra !== 0 && !(extra === 1 && (st.bitPos & 7) === 0 && bytes[used] === 0)) {
+      throw new ChunkEncodingError(`histogram chunk has ${extra} trailing bytes after its ${st.numRead} samples`);
+    }
+    return it;
+  }
+
+  encoding(): typeof Encoding.Histogram {
+    return Encoding.Histogram;
+  }
+
+  /** The encoded bytes (header included): a view owned by the chunk, valid until the next append. */
+  bytes(): Uint8Array {
+    return this.#enc !== null ? this.#enc.b.bytes() : this.#borrowed!;
+  }
+
+  /** The number of encoded bytes, without making a view. */
+  byteLength(): number {
+    return this.#enc !== null ? this.#enc.b.length : this.#borrowed!.length;
+  }
+
+  numSamples(): number {
+    const b = this.bytes();
+    return (b[0]! << 8) | b[1]!;
+  }
+
+  /** Prometheus: GetCounterResetHeader. One of CounterResetHeader. */
+  counterResetHeader(): CounterResetHeader {
+    return (this.bytes()[2]! & COUNTER_RESET_HEADER_MASK) as CounterResetHeader;
+  }
+
+  /** Prometheus: SetCounterResetHeader. Copies borrowed bytes first (they are never written). */
+  setCounterResetHeader(h: CounterResetHeader): void {
+    this.#encoder().setHeader(h);
+  }
+
+  /** Prometheus: HistogramChunk.Layout. The layout of the first sample; throws on malformed bytes. */
+  layout(): HistogramLayout {
+    const it = new HistogramIterator(this.bytes());
+    if (it.next() === 0) {
+      const err = it.err();
+      if (err !== undefined) throw err;
+      return { schema: 0, zeroThreshold: 0, positiveSpans: [], negativeSpans: [], customValues: [] };
+    }
+    const st = it.decodeState();
+    return {
+      schema: st.schema,
+      zeroThreshold: st.zeroThreshold,
+      positiveSpans: st.positiveSpans,
+      negativeSpans: st.negativeSpans,
+      customValues: st.customValues,
+    };
+  }
+
+  /** An appender continuing after the last sample. Throws ChunkEncodingError on malformed bytes. */
+  appender(): HistogramAppender {
+    this.#encoder();
+    return new HistogramAppender(this);
+  }
+
+  // The encoder; for borrowed bytes, recovered by decoding them into a copy.
+  #encoder(): HistogramEncoder {
+    if (this.#enc !== null) return this.#enc;
+    const bytes = this.#borrowed!;
+    const st = this.#decodeAll().decodeState();
+    const buf = new Uint8Array(Math.max(128, bytes.length * 2));
+    buf.set(bytes);
+    const count = bytes.length * 8 - st.bitPos; // 0..8: 8 is Go's empty trailing byte.
+    if (count > 0 && count < 8) buf[bytes.length - 1]! &= ~((1 << count) - 1); // Writes OR into zero bits.
+    this.#enc = HistogramEncoder.fromDecodeState(new BitWriter(buf, bytes.length, count), st);
+    this.#borrowed = null;
+    return this.#enc;
+  }
+
+  /**
+   * An iterator over the samples. `reuse` is reset and returned when it is a HistogramIterator.
+   */
+  iterator(reuse?: SampleIterator): HistogramIterator {
+    if (reuse instanceof HistogramIterator) {
+      reuse.reset(this.bytes());
+      return reuse;
+    }
+    return new HistogramIterator(this.bytes());
+  }
+
+  /** Prometheus: HistogramChunk.Compact. Drops spare capacity above 32 bytes. */
+  compact(): void {
+    const enc = this.#enc;
+    if (enc === null) {
+      const b = this.#borrowed!;
+      if (b.buffer.byteLength > b.length + COMPACT_THRESHOLD_BYTES) this.#borrowed = b.slice();
+      return;
+    }
+    if (enc.b.buf.length > enc.b.length + COMPACT_THRESHOLD_BYTES) {
+      enc.b.buf = enc.b.buf.slice(0, enc.b.length);
+    }
+  }
+
+  /**
+   * Prometheus: HistogramAppender.AppendHistogram(prev, t, h, appendOnly). Appends `h` at `t` (ms)
+   * and returns undefined, or returns the chunk to continue with when `h` cannot go into this one:
+   * - a new chunk holding just `h` (this one is complete), cut on a counter reset, a schema, zero
+   *   threshold or custom bounds change, a switch between gauge and counter histograms, or a
+   *   regular histogram after a stale marker; its counter reset header says why;
+   * - a recoded copy of this chunk with `h` appended (more than one sample; it replaces this
+   *   chunk), when `h` has buckets the chunk's layout lacks.
+   * `prev` is the series' previous chunk when this one is new, so that the first sample's counter
+   * reset header can be derived from it. With `appendOnly`, throws HistogramNotAppendableError
+   * instead of cutting or recoding. Throws RangeError for buckets that disagree with the spans or
+   * a full chunk (65535 samples). `h` is neither kept nor changed.
+   */
+  appendHistogram(
+    t: number,
+    h: Histogram,
+    prev?: HistogramAppendTarget,
+    appendOnly = false,
+  ): HistogramChunk | undefined {
+    const enc = this.#encoder();
+    checkBucketCounts(h);
+    if (enc.num === MAX_SAMPLES) throw new RangeError('histogram chunk: full at 65535 samples');
+    if (enc.num === 0) {
+      enc.appendRaw(t, h);
+      if (h.counterResetHint === CounterResetHint.Gauge) enc.setHeader(CounterResetHeader.GaugeType);
+      else if (h.counterResetHint === CounterResetHint.CounterReset) enc.setHeader(CounterResetHeader.CounterReset);
+      else if (prev instanceof HistogramChunk && prev.numSamples() > 0) {
+        const r = prev.#encoder().appendable(h);
+        enc.setHeader(r === APPENDABLE ? CounterResetHeader.NotCounterReset : (r as CounterResetHeader));
+      }
+      return undefined;
+    }
+    let hh = h;
+    if (h.counterResetHint !== CounterResetHint.Gauge) {
+      const r = enc.appendable(h);
+      if (r !== APPENDABLE) {
+        if (appendOnly)
+          throw new HistogramNotAppendableError(
+            r === CounterResetHeader.CounterReset ? 'counter reset' : 'layout change',
+            t,
+          );
+        return newChunkWith(t, h, r as CounterResetHeader);
+      }
+      const pb = enc.expP.backward;
+      const nb = enc.expN.backward;
+      const pf = enc.expP.forward;
+      const nf = enc.expN.forward;
+      if (pb.length > 0 || nb.length > 0) {
+        // h lacks empty buckets of the chunk: give them back to it (on a copy; h is the caller's).
+        hh = { ...h };
+        if (pf.length === 0 && nf.length === 0) {
+          hh.positiveSpans = enc.pSpans;
+          hh.negativeSpans = enc.nSpans;
+        } else {
+          hh.positiveSpans = adjustForInserts(h.positiveSpans, pb);
+          hh.negativeSpans = adjustForInserts(h.negativeSpans, nb);
+        }
+        if (pb.length > 0)
+          hh.positiveBuckets = insertBuckets(
+            h.positiveBuckets,
+            new Array<number>(countSpans(hh.positiveSpans)),
+            pb,
+            true,
+          );
+        if (nb.length > 0)
+          hh.negativeBuckets = insertBuckets(
+            h.negativeBuckets,
+            new Array<number>(countSpans(hh.negativeSpans)),
+            nb,
+            true,
+          );
+      }
+      if (pf.length > 0 || nf.length > 0) {
+        if (appendOnly) throw new HistogramNotAppendableError('new buckets', t);
+        return this.#recoded(t, hh, pf, nf);
+      }
+      enc.appendRaw(t, hh);
+      return undefined;
+    }
+    const merged = enc.appendableGauge(h);
+    if (merged === null) {
+      if (appendOnly) throw new HistogramNotAppendableError('layout change', t);
+      return newChunkWith(t, h, CounterResetHeader.GaugeType);
+    }
+    const pb = enc.expP.backward;
+    const nb = enc.expN.backward;
+    if (pb.length > 0 || nb.length > 0) {
+      if (appendOnly) throw new HistogramNotAppendableError('new buckets', t);
+      hh = { ...h, positiveSpans: merged[0], negativeSpans: merged[1] };
+      if (pb.length > 0)
+        hh.positiveBuckets = insertBuckets(h.positiveBuckets, new Array<number>(countSpans(merged[0])), pb, true);
+      if (nb.length > 0)
+        hh.negativeBuckets = insertBuckets(h.negativeBuckets, new Array<number>(countSpans(merged[1])), nb, true);
+    }
+    const pf = enc.expP.forward;
+    const nf = enc.expN.forward;
+    if (pf.length > 0 || nf.length > 0) {
+      if (appendOnly) throw new HistogramNotAppendableError('new buckets', t);
+      return this.#recoded(t, hh, pf, nf);
+    }
+    enc.appendRaw(t, hh);
+    return undefined;
+  }
+
+  // Prometheus: HistogramAppender.recode, then the append to the recoded chunk.
+  #recoded(t: number, h: Histogram, pf: readonly Insert[], nf: readonly Insert[]): HistogramChunk {
+    const c = new HistogramChunk();
+    const into = c.#enc!;
+    this.#enc!.recodeInto(into, pf, nf, h.positiveSpans, h.negativeSpans);
+    into.appendRaw(t, h);
+    return c;
+  }
+}
+
+function newChunkWith(t: number, h: Histogram, header: CounterResetHeader): HistogramChunk {
+  const c = new HistogramChunk();
+  c.appendHistogram(t, h);
+  c.setCounterResetHeader(header);
+  return c;
+}
