@@ -12,7 +12,17 @@ import { join, relative } from 'node:path';
 import { build } from 'esbuild';
 
 const root = new URL('../..', import.meta.url).pathname;
-const universal = ['labels', 'chunkenc', 'storage-interfaces', 'promql', 'textparse', 'relabel', 'api', 'template'];
+const universal = [
+  'labels',
+  'chunkenc',
+  'storage-interfaces',
+  'histogram',
+  'promql',
+  'textparse',
+  'relabel',
+  'api',
+  'template',
+];
 const browserBundled = [...universal, 'tsdb', 'config', 'discovery'];
 const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 const isBuiltin = (spec) => spec.startsWith('node:') || builtins.has(spec) || builtins.has(spec.split('/')[0]);

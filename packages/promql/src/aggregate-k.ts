@@ -1,4 +1,5 @@
 // Prometheus: promql/engine.go aggregationK (topk, bottomk, limitk, limit_ratio)
+import type { FloatHistogram } from '@tsprom/storage-interfaces';
 import type { Labels } from '@tsprom/labels';
 import { invalidRatioWarning } from './annotations.js';
 import type { EvalHost } from './eval-host.js';
@@ -108,6 +109,8 @@ export async function aggregateK(
   const nGroups = labels.length;
   const cur = new Int32Array(input.length);
   const vals = new Float64Array(input.length);
+  // Histogram points of limitk/limit_ratio (topk/bottomk never get histograms: they are ignored).
+  const hvals: (FloatHistogram | undefined)[] = new Array(input.length);
   const out: (Series | undefined)[] = new Array(input.length);
   const op = e.op;
   let warnedRatio = false;
@@ -151,6 +154,7 @@ export async function aggregateK(
       cur[i] = c + 1;
       const f = s.vs[c]!;
       vals[i] = f;
+      if (s.hs !== null) hvals[i] = s.hs[c];
       const g = groupOf[i]!;
       if (op === 'topk' || op === 'bottomk') {
         let h = heaps[g];
@@ -219,7 +223,11 @@ export async function aggregateK(
           out[i] = s;
           outOrder.push(i);
         }
-        s.push(ts, vals[i]!);
+        const h = hvals[i];
+        if (h !== undefined) {
+          s.pushH(ts, h);
+          hvals[i] = undefined;
+        } else s.push(ts, vals[i]!);
         ev.countSamples(1);
       }
     }

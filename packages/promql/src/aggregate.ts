@@ -2,7 +2,10 @@
 import { isValidLabelName } from '@tsprom/labels';
 import { aggregateK, groupSeries } from './aggregate-k.js';
 import { goQuote, invalidQuantileWarning } from './annotations.js';
+import { aggregateHistograms, hasHistograms } from './aggregate-histograms.js';
 import { countValues } from './count-values.js';
+import { histogramIgnoredInAggregationInfo } from './histogram-annotations.js';
+import { floatsOnly } from './series-utils.js';
 import type { EvalHost } from './eval-host.js';
 import { PromQLEvalError } from './errors.js';
 import { quantileSorted, sortFloatsGo } from './functions/quantile.js';
@@ -35,7 +38,24 @@ export async function evalAggregate(ev: EvalHost, e: AggregateExpr): Promise<Ser
   }
   // With delayed name removal the input still has the names its operations marked for dropping:
   // grouping by __name__ sees them, and groupSeries carries the marks to the groups.
-  const input = await ev.eval(e.expr);
+  let input = await ev.eval(e.expr);
+  if (hasHistograms(input)) {
+    switch (e.op) {
+      case 'sum':
+      case 'avg':
+        return aggregateHistograms(ev, e, input);
+      case 'count':
+      case 'group':
+      case 'limitk':
+      case 'limit_ratio':
+      case 'count_values':
+        break;
+      default:
+        // As in Prometheus, the other aggregations ignore histograms.
+        ev.annos.add(histogramIgnoredInAggregationInfo(e.op, e.expr.posRange));
+        input = floatsOnly(input);
+    }
+  }
   switch (e.op) {
     case 'topk':
     case 'bottomk':

@@ -1,6 +1,7 @@
 // Prometheus: promql/engine.go VectorAnd, VectorOr, VectorUnless, VectorscalarBinop, scalarBinop
 import { Labels } from '@tsprom/labels';
 import { comparisonOps, elem, elemBinop, shouldDropMetricName } from './elem-binop.js';
+import { helem, histElemBinop } from './hist-binop.js';
 import type { EvalHost } from './eval-host.js';
 import { inBlocks, workPerCheck } from './eval-loop.js';
 import { type BinaryExpr, exprType, type VectorMatching } from './parser/index.js';
@@ -92,15 +93,37 @@ async function vectorScalar(
       r.push(t, v);
     }
   };
+  const applyH = (s: Series, r: Series): void => {
+    for (let i = 0; i < s.length; i++) {
+      const t = s.ts[i]!;
+      const k = Math.round((t - ev.start) / ev.interval);
+      const h = s.hs![i];
+      if (swap) histElemBinop(ev, e.op, sc[k]!, undefined, s.vs[i]!, h, e.posRange);
+      else histElemBinop(ev, e.op, s.vs[i]!, h, sc[k]!, undefined, e.posRange);
+      let v = helem.v;
+      if (isCmp && swap && helem.h === null) v = s.vs[i]!;
+      if (e.returnBool) {
+        if (helem.incompatible) continue;
+        r.push(t, helem.keep ? 1 : 0);
+        continue;
+      }
+      if (!helem.keep) continue;
+      if (helem.h !== null) r.pushH(t, helem.h);
+      else r.push(t, v);
+    }
+  };
   for (const s of vec) {
     const r = new Series(s.metric, 1, s.dropName || drop);
     // At most the input's points, which are counted: allocated once, not grown while appending.
     r.reserve(s.length);
-    for (let i = 0; i < s.length; ) {
-      const to = Math.min(s.length, i + workPerCheck);
-      apply(s, r, i, to);
-      i = to;
-      if (ev.due()) await ev.pause();
+    if (s.hs !== null) applyH(s, r);
+    else {
+      for (let i = 0; i < s.length; ) {
+        const to = Math.min(s.length, i + workPerCheck);
+        apply(s, r, i, to);
+        i = to;
+        if (ev.due()) await ev.pause();
+      }
     }
     ev.countSamples(r.length);
     if (r.length > 0) {
@@ -156,7 +179,7 @@ async function setOp(
         const c = lcur[i]!;
         if (c < s.length && s.ts[c] === ts) {
           lcur[i] = c + 1;
-          outSeries(lout, i, s).push(ts, s.vs[c]!);
+          outSeries(lout, i, s).pushFrom(s, c);
         }
       }
       for (let i = 0; i < rhs.length; i++) {
@@ -164,7 +187,7 @@ async function setOp(
         const c = rcur[i]!;
         if (c < s.length && s.ts[c] === ts) {
           rcur[i] = c + 1;
-          if (present[rs[i]!] !== stamp) outSeries(rout, i, s).push(ts, s.vs[c]!);
+          if (present[rs[i]!] !== stamp) outSeries(rout, i, s).pushFrom(s, c);
         }
       }
     } else {
@@ -179,7 +202,7 @@ async function setOp(
         if (c < s.length && s.ts[c] === ts) {
           lcur[i] = c + 1;
           const has = present[ls[i]!] === stamp;
-          if (has === (op === 'and')) outSeries(lout, i, s).push(ts, s.vs[c]!);
+          if (has === (op === 'and')) outSeries(lout, i, s).pushFrom(s, c);
         }
       }
     }
@@ -226,7 +249,7 @@ async function setOpSeriesMajor(
     const r = new Series(s.metric, s.length, s.dropName);
     for (let j = 0; j < s.length; j++) {
       const t = s.ts[j]!;
-      if ((present[base + Math.round((t - start) / interval)] === 1) === keepIfPresent) r.push(t, s.vs[j]!);
+      if ((present[base + Math.round((t - start) / interval)] === 1) === keepIfPresent) r.pushFrom(s, j);
     }
     ev.countSamples(r.length);
     if (r.length > 0) out.push(r);

@@ -1,4 +1,5 @@
 // The output series of a vector-vector operation: one per matched pair, merged when their labels
+import type { FloatHistogram, PositionRange } from '@tsprom/storage-interfaces';
 // are equal (Prometheus: the series map of rangeEval), written a block of steps at a time.
 import { Labels } from '@tsprom/labels';
 import type { EvalHost } from './eval-host.js';
@@ -29,6 +30,9 @@ export interface BinopOperands {
   /** Fill values of the "many" and the "one" side (Prometheus applies them after the swap). */
   readonly fillMany: number | null;
   readonly fillOne: number | null;
+  /** Some operand holds histograms (then the steps are taken one by one). */
+  readonly histograms: boolean;
+  readonly pos: PositionRange;
 }
 
 /** An output series, and what the block being evaluated changed in it. */
@@ -103,17 +107,18 @@ export class BinopOutputs {
   }
 
   /** Appends a point of the current step; a second one at that step sets `duplicate`. */
-  putAtStep(o: OutSlot, t: number, v: number, dropName: boolean): void {
+  putAtStep(o: OutSlot, t: number, v: number, dropName: boolean, h: FloatHistogram | null = null): void {
     if (o.lastT === t) this.duplicate = true;
-    else this.#append(o, t, v, dropName);
+    else this.#append(o, t, v, dropName, h);
   }
 
-  #append(o: OutSlot, t: number, v: number, dropName: boolean): void {
+  #append(o: OutSlot, t: number, v: number, dropName: boolean, h: FloatHistogram | null = null): void {
     const s = o.series;
     // As in Prometheus's rangeEval, the first point of an output series decides its DropName.
     if (s.length === 0) s.dropName = dropName;
     o.lastT = t;
-    s.push(t, v);
+    if (h !== null) s.pushH(t, h);
+    else s.push(t, v);
     this.emitted++;
   }
 

@@ -11,7 +11,9 @@ import {
 import { evalSort, labelJoin, labelReplace } from './label-functions.js';
 import type { Call } from './parser/index.js';
 import { evalRangeFunction, rangeKernels } from './range-functions.js';
-import { dropNames } from './series-utils.js';
+import { dropMetricName, dropNames, floatsOnly } from './series-utils.js';
+import { nativeHistogramStdVar } from './functions/native-histogram-stats.js';
+import type { FloatHistogram } from '@tsprom/storage-interfaces';
 import { eachPointBlock, inBlocks, workPerCheck } from './eval-loop.js';
 import { Series } from './value.js';
 
@@ -66,10 +68,12 @@ const timeFns: Record<string, (d: Date) => number> = {
  */
 async function mapPoints(
   ev: EvalHost,
-  input: Series[],
+  all: Series[],
   fn: (v: number, k: number) => number,
   drop: boolean,
 ): Promise<Series[]> {
+  // As in Prometheus, these functions ignore histogram samples.
+  const input = floatsOnly(all);
   for (const s of input) {
     let j = 0;
     for (let i = 0; i < s.length; ) {
@@ -196,7 +200,8 @@ export async function evalCall(ev: EvalHost, e: Call): Promise<Series[]> {
       return perStep(ev, (k) => sc[k]!);
     }
     case 'scalar': {
-      const input = await ev.eval(e.args[0]!);
+      // Histograms are left out: a lone histogram gives NaN.
+      const input = floatsOnly(await ev.eval(e.args[0]!));
       const count = new Int32Array(ev.numSteps);
       const val = new Float64Array(ev.numSteps);
       await eachPointBlock(ev, input, (s, from, to) => {
@@ -242,9 +247,7 @@ export async function evalCall(ev: EvalHost, e: Call): Promise<Series[]> {
     case 'histogram_avg':
     case 'histogram_stddev':
     case 'histogram_stdvar':
-      // Native-histogram functions: float samples yield nothing.
-      for (const a of e.args) if (a.type !== 'StringLiteral') await ev.eval(a);
-      return [];
+      return histogramStat(ev, await ev.eval(e.args[0]!), histogramStats[name]!);
     case 'start_timestamp': {
       // Only a selector carries start timestamps; any other expression has lost them.
       const arg = unwrap(e.args[0]!);
@@ -270,4 +273,32 @@ function goMin(a: number, b: number): number {
 
 function constant(ev: EvalHost, v: number): Promise<Series[]> {
   return perStep(ev, () => v);
+}
+
+const histogramStats: Record<string, (h: FloatHistogram) => number> = {
+  histogram_count: (h) => h.count,
+  histogram_sum: (h) => h.sum,
+  histogram_avg: (h) => h.sum / h.count,
+  histogram_stddev: (h) => Math.sqrt(nativeHistogramStdVar(h)),
+  histogram_stdvar: nativeHistogramStdVar,
+};
+
+/**
+ * Prometheus: simpleHistogramFunc. `fn` of every histogram point; float points yield nothing and
+ * the outputs lose the metric name.
+ */
+async function histogramStat(ev: EvalHost, input: Series[], fn: (h: FloatHistogram) => number): Promise<Series[]> {
+  const out: Series[] = [];
+  for (const s of input) {
+    if (s.hs === null) continue;
+    if (ev.due()) await ev.pause();
+    const r = new Series(ev.delayedNameRemoval ? s.metric : dropMetricName(s.metric), 4, true);
+    for (let i = 0; i < s.length; i++) {
+      const h = s.hs[i];
+      if (h !== undefined) r.push(s.ts[i]!, fn(h));
+    }
+    ev.countSamples(r.length);
+    if (r.length > 0) out.push(r);
+  }
+  return out;
 }

@@ -1,4 +1,5 @@
 // Prometheus: promql/engine.go aggregation (COUNT_VALUES)
+import { floatHistogramString } from '@tsprom/histogram';
 import type { Labels } from '@tsprom/labels';
 import type { EvalHost } from './eval-host.js';
 import { formatFloatF } from './go-float.js';
@@ -51,17 +52,17 @@ export async function countValues(
   const valueOuts: (Map<number | string, number> | undefined)[] = new Array(groups.length);
   const outKeys = new Map<string, number>();
   const out: Series[] = [];
-  const outFor = (g: number, v: number): number => {
+  const outFor = (g: number, v: number, hstr?: string): number => {
     let byValue = valueOuts[g];
     if (byValue === undefined) {
       byValue = new Map();
       valueOuts[g] = byValue;
     }
     // NaN is one key (all NaNs are formatted "NaN"); -0 is apart from 0.
-    const vk = !withValue ? 0 : v === 0 && 1 / v < 0 ? negativeZero : v;
+    const vk: number | string = !withValue ? 0 : hstr !== undefined ? hstr : v === 0 && 1 / v < 0 ? negativeZero : v;
     let o = byValue.get(vk);
     if (o === undefined) {
-      const labels = withValue ? setLabel(groups[g]!, valueLabel, formatFloatF(v)) : groups[g]!;
+      const labels = withValue ? setLabel(groups[g]!, valueLabel, hstr ?? formatFloatF(v)) : groups[g]!;
       const key = labels.key();
       o = outKeys.get(key);
       if (o === undefined) {
@@ -86,7 +87,9 @@ export async function countValues(
       const c = cur[i]!;
       if (c >= s.length || s.ts[c] !== ts) continue;
       cur[i] = c + 1;
-      const o = outFor(groupOf[i]!, s.vs[c]!);
+      const h = s.hs === null ? undefined : s.hs[c];
+      // A histogram's value label is its string form, as Prometheus prints it.
+      const o = h === undefined ? outFor(groupOf[i]!, s.vs[c]!) : outFor(groupOf[i]!, 0, floatHistogramString(h));
       if (o >= stamp.length) {
         const n = Math.max(o + 1, stamp.length * 2);
         const st = new Int32Array(n);

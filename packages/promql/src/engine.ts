@@ -286,8 +286,12 @@ async function evaluate(
   const cleaned = await cleanup(ev, shared, res, stepMs > 0);
   if (stepMs === 0) {
     const vec: Sample[] = [];
-    for (const s of cleaned)
-      if (s.length > 0) vec.push({ metric: s.metric, t: s.ts[0]!, f: s.vs[0]!, dropName: s.dropName });
+    for (const s of cleaned) {
+      if (s.length === 0) continue;
+      const h = s.histogramAt(0);
+      if (h !== undefined) vec.push({ metric: s.metric, t: s.ts[0]!, f: 0, dropName: s.dropName, h });
+      else vec.push({ metric: s.metric, t: s.ts[0]!, f: s.vs[0]!, dropName: s.dropName });
+    }
     return { type: 'vector', vector: vec };
   }
   return {

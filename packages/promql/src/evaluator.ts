@@ -1,6 +1,7 @@
 // Prometheus: promql/engine.go evaluator
+import { mulFloatHistogram } from '@tsprom/histogram';
 import { Labels } from '@tsprom/labels';
-import type { Annotations } from '@tsprom/storage-interfaces';
+import { type Annotations, copyFloatHistogram } from '@tsprom/storage-interfaces';
 import { evalAggregate } from './aggregate.js';
 import { evalBinary } from './binary.js';
 import { evalCall } from './call.js';
@@ -180,13 +181,15 @@ export class Evaluator implements EvalHost {
     for (const s of once) {
       if (s.length === 0) continue;
       const v = s.vs[0]!;
+      const h = s.histogramAt(0);
       // Counted before it is allocated: the limit bounds what is allocated.
       this.countSamples(this.numSteps - 1);
       const r = new Series(s.metric, 1, s.dropName);
       r.reserve(this.numSteps);
       out.push(r);
       await inBlocks(this, this.numSteps, 1, (from, to) => {
-        for (let k = from; k < to; k++) r.push(this.start + k * this.interval, v);
+        if (h !== undefined) for (let k = from; k < to; k++) r.pushH(this.start + k * this.interval, h);
+        else for (let k = from; k < to; k++) r.push(this.start + k * this.interval, v);
       });
     }
     return out;
@@ -359,14 +362,17 @@ export class Evaluator implements EvalHost {
         const m = new Series(s.metric, 4, s.dropName);
         for (let i = 0; i < s.length; i++) {
           const t = s.ts[i]!;
-          if (t > lo && t <= refT) m.push(t, s.vs[i]!);
+          if (t <= lo || t > refT) continue;
+          const h = s.histogramAt(i);
+          if (h !== undefined) m.pushH(t, h);
+          else m.push(t, s.vs[i]!);
         }
         if (m.length > 0) out.push(m);
       }
       return out;
     }
     const sel = src.selected;
-    const win = new StorageWindow(this.shared.samples);
+    const win = new StorageWindow(this.shared.samples, true);
     for (const s of sel.series) {
       if (this.due()) await this.pause();
       win.reset(s, sel.mint, sel.maxt);
@@ -375,7 +381,12 @@ export class Evaluator implements EvalHost {
       this.shared.samples.total += n;
       if (n === 0) continue;
       const m = new Series(s.labels(), n);
-      for (let i = win.lo; i < win.hi; i++) m.push(win.ts[i]!, win.vs[i]!);
+      const hs = win.hs;
+      for (let i = win.lo; i < win.hi; i++) {
+        const h = hs === null ? undefined : hs[i];
+        if (h !== undefined) m.pushH(win.ts[i]!, h);
+        else m.push(win.ts[i]!, win.vs[i]!);
+      }
       // The points stay counted: they are the result now.
       win.handOver();
       out.push(m);
@@ -388,4 +399,10 @@ export class Evaluator implements EvalHost {
 function negate(s: Series, from: number, to: number): void {
   const vs = s.vs;
   for (let i = from; i < to; i++) vs[i] = -vs[i]!;
+  const hs = s.hs;
+  if (hs === null) return;
+  for (let i = from; i < to; i++) {
+    const h = hs[i];
+    if (h !== undefined) hs[i] = mulFloatHistogram(copyFloatHistogram(h), -1);
+  }
 }

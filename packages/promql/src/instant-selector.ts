@@ -1,5 +1,5 @@
 // Prometheus: promql/engine.go evalSeries, vectorSelectorSingle (and the `smoothed` modifier)
-import { isStaleNaN, type Series as StorageSeries } from '@tsprom/storage-interfaces';
+import { type FloatHistogram, isStaleNaN, type Series as StorageSeries } from '@tsprom/storage-interfaces';
 import { SeriesCursor } from './series-cursor.js';
 import { Series } from './value.js';
 
@@ -13,13 +13,14 @@ export type SelectorValue = 'value' | 'timestamp' | 'startTimestamp';
  * output. Reused for every series of the selector.
  */
 export class InstantSelectorRun {
-  readonly cursor = new SeriesCursor();
+  readonly cursor = new SeriesCursor(true);
   /** The output of the current series (null until it has a point). */
   out: Series | null = null;
   #labels: StorageSeries | null = null;
   #prevT = 0;
   #prevV = 0;
   #prevST = 0;
+  #prevH: FloatHistogram | null = null;
   #hasPrev = false;
 
   /**
@@ -64,6 +65,7 @@ export class InstantSelectorRun {
         this.#prevT = cur.t;
         this.#prevV = cur.v;
         this.#prevST = cur.st;
+        this.#prevH = cur.h;
         this.#hasPrev = true;
         cur.next();
       }
@@ -72,8 +74,18 @@ export class InstantSelectorRun {
       if (t <= refT - lookback) continue;
       const v = this.#prevV;
       if (isStaleNaN(v)) continue;
+      const h = this.#prevH;
+      if (h !== null) {
+        if (isStaleNaN(h.sum)) continue;
+        if (this.out === null) this.out = new Series(this.#labels!.labels(), this.numSteps - k);
+        if (this.what === 'value') this.out.pushH(stepT, h);
+        else this.out.push(stepT, this.what === 'timestamp' ? t / 1000 : this.#prevST / 1000);
+        if (this.perStep !== null) this.perStep[k]!++;
+        added++;
+        continue;
+      }
       let value = v;
-      if (this.smoothed && t < refT && cur.ok && !isStaleNaN(cur.v) && cur.t - refT < lookback) {
+      if (this.smoothed && t < refT && cur.ok && cur.h === null && !isStaleNaN(cur.v) && cur.t - refT < lookback) {
         value = v + ((cur.v - v) * (refT - t)) / (cur.t - t);
       }
       if (this.out === null) this.out = new Series(this.#labels!.labels(), this.numSteps - k);

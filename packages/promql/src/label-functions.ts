@@ -9,7 +9,7 @@ import { compileAnchored, expandTemplate } from './functions/label-regex.js';
 import { naturalCompare } from './functions/natural-sort.js';
 import type { Call } from './parser/index.js';
 import { eachPaused } from './eval-loop.js';
-import { mergeSameLabels, setLabel, sortSeries } from './series-utils.js';
+import { floatsOnly, mergeSameLabels, setLabel, sortSeries } from './series-utils.js';
 import type { Series } from './value.js';
 
 /** `label_replace(v, dst, replacement, src, regex)`. */
@@ -65,7 +65,9 @@ export async function labelJoin(ev: EvalHost, e: Call): Promise<Series[]> {
 /** sort, sort_desc, sort_by_label, sort_by_label_desc: order an instant result; a no-op (with a warning) in range queries. */
 export async function evalSort(ev: EvalHost, e: Call): Promise<Series[]> {
   const name = e.func.name;
-  const input = await ev.eval(e.args[0]!);
+  const all = await ev.eval(e.args[0]!);
+  // sort and sort_desc order floats; histograms are left out, as in Prometheus.
+  const input = name === 'sort' || name === 'sort_desc' ? floatsOnly(all) : all;
   if (ev.topLevelRange) {
     ev.annos.add(sortInRangeQueryWarning(e.posRange));
     return input;

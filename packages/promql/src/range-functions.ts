@@ -1,5 +1,8 @@
 // Prometheus: promql/engine.go eval (*parser.Call with a range-vector argument)
 import { Labels } from '@tsprom/labels';
+import type { FloatHistogram } from '@tsprom/storage-interfaces';
+import { countingRangeFns, histogramRange, histogramRangeFns, hres } from './functions/histogram-range.js';
+import { histogramIgnoredInMixedRangeInfo } from './histogram-annotations.js';
 import { possibleNonCounterInfo } from './annotations.js';
 import type { EvalHost, RangeSource } from './eval-host.js';
 import { PromQLEvalError } from './errors.js';
@@ -60,10 +63,14 @@ class RangeRun {
   win: SampleWindow;
   #metric: Labels = Labels.EMPTY;
   #dropName = false;
+  /** The float points of a window that also holds histograms. */
+  #fts = new Float64Array(16);
+  #fvs = new Float64Array(16);
 
   constructor(
     readonly ev: EvalHost,
     readonly src: RangeSource,
+    readonly name: string,
     readonly kernel: RangeKernel,
     readonly c: RangeCtx,
     readonly params: Float64Array[],
@@ -124,12 +131,60 @@ class RangeRun {
       if (p1 !== undefined) c.p1 = p1[k]!;
       c.sts = win.startTimestamps();
       c.skip = false;
+      const hs = win.hs;
+      if (hs !== null && this.#histogramsIn(hs, lo, hi)) {
+        this.#histogramStep(stepT, k, hs, lo, hi);
+        continue;
+      }
       const v = this.kernel(win.ts, win.vs, lo, hi, c);
       if (c.skip) continue;
       if (this.out === null) this.out = new Series(this.#metric, ev.numSteps - k, this.#dropName);
       this.out.push(stepT, v);
     }
     return k;
+  }
+
+  #histogramsIn(hs: readonly (FloatHistogram | undefined)[], lo: number, hi: number): boolean {
+    for (let i = lo; i < hi; i++) if (hs[i] !== undefined) return true;
+    return false;
+  }
+
+  /**
+   * A step whose window holds histograms: the functions that take them get the whole window; the
+   * counting ones count every point; the others see its floats only (with an info when some
+   * histograms were left out).
+   */
+  #histogramStep(stepT: number, k: number, hs: readonly (FloatHistogram | undefined)[], lo: number, hi: number): void {
+    const { win, c, name } = this;
+    let v: number;
+    if (histogramRangeFns.has(name)) {
+      histogramRange(name, win.ts, win.vs, hs, lo, hi, c);
+      if (hres.skip) return;
+      if (this.out === null) this.out = new Series(this.#metric, this.ev.numSteps - k, this.#dropName);
+      if (hres.h !== null) this.out.pushH(stepT, hres.h);
+      else this.out.push(stepT, hres.v);
+      return;
+    }
+    if (countingRangeFns.has(name)) v = this.kernel(win.ts, win.vs, lo, hi, c);
+    else {
+      let n = 0;
+      if (this.#fts.length < hi - lo) {
+        this.#fts = new Float64Array(hi - lo);
+        this.#fvs = new Float64Array(hi - lo);
+      }
+      for (let i = lo; i < hi; i++) {
+        if (hs[i] !== undefined) continue;
+        this.#fts[n] = win.ts[i]!;
+        this.#fvs[n++] = win.vs[i]!;
+      }
+      if (n === 0) return;
+      c.annos.add(histogramIgnoredInMixedRangeInfo(c.metricName, c.pos));
+      c.sts = null;
+      v = this.kernel(this.#fts, this.#fvs, 0, n, c);
+    }
+    if (c.skip) return;
+    if (this.out === null) this.out = new Series(this.#metric, this.ev.numSteps - k, this.#dropName);
+    this.out.push(stepT, v);
   }
 }
 
@@ -164,8 +219,8 @@ export async function evalRangeFunction(ev: EvalHost, e: Call, kernel: RangeKern
   if (src.anchored || src.smoothed) return evalExtendedRange(ev, e, src, c);
   const out: Series[] = [];
   const isRateLike = name === 'rate' || name === 'increase';
-  const storageWin = new StorageWindow(ev.samples);
-  const run = new RangeRun(ev, src, kernel, c, params, storageWin, new SeriesWindow(ev.samples), ev.stepStats());
+  const storageWin = new StorageWindow(ev.samples, true);
+  const run = new RangeRun(ev, src, name, kernel, c, params, storageWin, new SeriesWindow(ev.samples), ev.stepStats());
   const n = src.selected !== null ? src.selected.series.length : src.series.length;
   for (let i = 0; i < n; i++) {
     if (ev.due()) await ev.pause();

@@ -1,5 +1,5 @@
 // Prometheus: promql/engine.go matrixIterSlice (the window of a range vector at one step)
-import { isStaleNaN, type Series as StorageSeries } from '@tsprom/storage-interfaces';
+import { type FloatHistogram, isStaleNaN, type Series as StorageSeries } from '@tsprom/storage-interfaces';
 import type { SampleCounter } from './sample-counter.js';
 import { SeriesCursor } from './series-cursor.js';
 import type { Series } from './value.js';
@@ -14,6 +14,11 @@ export interface SampleWindow {
   vs: Float64Array;
   lo: number;
   hi: number;
+  /**
+   * Histogram points parallel to `ts` (`hs[i]` set where point `i` is a histogram), or null when
+   * the window has read none.
+   */
+  hs: (FloatHistogram | undefined)[] | null;
   /** Moves the window to (mint, maxt]; the points held are counted in the counter given. */
   advance(mint: number, maxt: number): void;
   /** Start timestamps parallel to `ts` (ms, 0 = unknown), or null when the window has none. */
@@ -31,13 +36,20 @@ export class StorageWindow implements SampleWindow {
   ts = new Float64Array(64);
   vs = new Float64Array(64);
   sts = new Float64Array(64);
+  hs: (FloatHistogram | undefined)[] | null = null;
   lo = 0;
   hi = 0;
   /** Points held whose start timestamp is known. */
   #withST = 0;
-  readonly cursor = new SeriesCursor();
+  readonly cursor: SeriesCursor;
 
-  constructor(readonly counter: SampleCounter) {}
+  /** With `withHistograms`, histogram samples enter the window too (in `hs`). */
+  constructor(
+    readonly counter: SampleCounter,
+    withHistograms = false,
+  ) {
+    this.cursor = new SeriesCursor(withHistograms);
+  }
 
   /** Starts over on `series`, reading samples within [mint, maxt] only. */
   reset(series: StorageSeries, mint: number, maxt: number): void {
@@ -50,6 +62,7 @@ export class StorageWindow implements SampleWindow {
     this.lo = 0;
     this.hi = 0;
     this.#withST = 0;
+    this.hs = null;
   }
 
   startTimestamps(): Float64Array | null {
@@ -61,6 +74,7 @@ export class StorageWindow implements SampleWindow {
     this.lo = 0;
     this.hi = 0;
     this.#withST = 0;
+    this.hs = null;
   }
 
   advance(mint: number, maxt: number): void {
@@ -81,8 +95,8 @@ export class StorageWindow implements SampleWindow {
     if (cur.ok && cur.t <= mint) cur.seek(mint);
     let added = 0;
     while (cur.ok && cur.t <= maxt) {
-      if (cur.t > mint && !isStaleNaN(cur.v)) {
-        this.#push(cur.t, cur.v, cur.st);
+      if (cur.t > mint && !isStaleNaN(cur.v) && (cur.h === null || !isStaleNaN(cur.h.sum))) {
+        this.#push(cur.t, cur.v, cur.st, cur.h);
         // Counted as they come: a window too big for the limit fails before it is read whole.
         if (++added === 1024) {
           this.counter.add(added);
@@ -94,9 +108,13 @@ export class StorageWindow implements SampleWindow {
     if (added > 0) this.counter.add(added);
   }
 
-  #push(t: number, v: number, st: number): void {
+  #push(t: number, v: number, st: number, h: FloatHistogram | null): void {
     if (this.hi === this.ts.length) this.#makeRoom();
     const i = this.hi++;
+    if (h !== null) {
+      if (this.hs === null) this.hs = [];
+      this.hs[i] = h;
+    } else if (this.hs !== null) this.hs[i] = undefined;
     this.ts[i] = t;
     this.vs[i] = v;
     this.sts[i] = st;
@@ -110,6 +128,7 @@ export class StorageWindow implements SampleWindow {
       this.ts.copyWithin(0, this.lo, this.hi);
       this.vs.copyWithin(0, this.lo, this.hi);
       this.sts.copyWithin(0, this.lo, this.hi);
+      if (this.hs !== null) this.hs = this.hs.slice(this.lo, this.hi);
     } else {
       const size = this.ts.length * 2;
       const ts = new Float64Array(size);
@@ -121,6 +140,7 @@ export class StorageWindow implements SampleWindow {
       this.ts = ts;
       this.vs = vs;
       this.sts = sts;
+      if (this.hs !== null) this.hs = this.hs.slice(this.lo, this.hi);
     }
     this.lo = 0;
     this.hi = n;
@@ -134,6 +154,7 @@ export class StorageWindow implements SampleWindow {
 export class SeriesWindow implements SampleWindow {
   ts: Float64Array;
   vs: Float64Array;
+  hs: (FloatHistogram | undefined)[] | null = null;
   lo = 0;
   hi = 0;
   #n = 0;
@@ -148,6 +169,7 @@ export class SeriesWindow implements SampleWindow {
     this.release();
     this.ts = s.ts;
     this.vs = s.vs;
+    this.hs = s.hs;
     this.#n = s.length;
   }
 

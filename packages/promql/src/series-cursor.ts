@@ -1,11 +1,17 @@
 // Reading the float samples of one selected series, forward only, as evaluation needs them.
-import { type SampleIterator, type Series as StorageSeries, ValueType } from '@tsprom/storage-interfaces';
+import {
+  copyFloatHistogram,
+  type FloatHistogram,
+  type SampleIterator,
+  type Series as StorageSeries,
+  ValueType,
+} from '@tsprom/storage-interfaces';
 import { StorageError } from './errors.js';
 
 /**
  * A forward cursor over the float samples of one storage series within [mint, maxt] (ms,
  * inclusive). `t`, `v` and `st` are the sample under the cursor while `ok`; native-histogram
- * samples are stepped over (this engine evaluates floats only) and counted in `histograms`.
+ * samples are read into `h` when asked for, else stepped over; they are counted in `histograms`.
  * One cursor is reused for many series: it keeps its storage iterator for `iterator(reuse)`.
  */
 // Prometheus: the storage.Series iteration inside promql/engine.go evalSeries and matrixIterSlice
@@ -15,8 +21,13 @@ export class SeriesCursor {
   /** Start timestamp of the sample (ms, 0 = unknown). */
   st = 0;
   ok = false;
-  /** Native-histogram samples stepped over within [mint, maxt], over every series read. */
+  /** The histogram of the sample under the cursor (a copy), or null for a float sample. */
+  h: FloatHistogram | null = null;
+  /** Native-histogram samples met within [mint, maxt], over every series read. */
   histograms = 0;
+
+  /** With `withHistograms`, histogram samples are read too (in `h`); else they are stepped over. */
+  constructor(readonly withHistograms = false) {}
   #it: SampleIterator | undefined;
   #mint = 0;
   #maxt = 0;
@@ -58,10 +69,19 @@ export class SeriesCursor {
         this.t = t;
         this.v = it.atV();
         this.st = it.atST();
+        this.h = null;
         this.ok = true;
         return;
       }
       if (t >= this.#mint) this.histograms++;
+      if (this.withHistograms) {
+        this.t = t;
+        this.v = 0;
+        this.st = it.atST();
+        this.h = copyFloatHistogram(it.atFloatHistogram());
+        this.ok = true;
+        return;
+      }
       vt = it.next();
     }
   }

@@ -1,5 +1,6 @@
 // Helpers over evaluated series: name dropping, duplicate detection, gathering a step.
 import { Labels } from '@tsprom/labels';
+import type { FloatHistogram } from '@tsprom/storage-interfaces';
 import { PromQLEvalError } from './errors.js';
 import type { Pausable } from './eval-loop.js';
 import { Series } from './value.js';
@@ -53,13 +54,15 @@ export async function mergeSameLabels(ev: Pausable, series: Series[]): Promise<S
 
 /** One series of the points of `g` (series with the same labels), in time order. */
 function mergeGroup(g: Series[]): Series {
-  const pts: [number, number][] = [];
-  for (const s of g) for (let i = 0; i < s.length; i++) pts.push([s.ts[i]!, s.vs[i]!]);
+  const pts: [number, number, FloatHistogram | undefined][] = [];
+  for (const s of g) for (let i = 0; i < s.length; i++) pts.push([s.ts[i]!, s.vs[i]!, s.histogramAt(i)]);
   pts.sort((a, b) => a[0] - b[0]);
   const m = new Series(g[0]!.metric, pts.length, g[0]!.dropName);
   for (let i = 0; i < pts.length; i++) {
     if (i > 0 && pts[i]![0] === pts[i - 1]![0]) throw duplicateLabelsetError();
-    m.push(pts[i]![0], pts[i]![1]);
+    const h = pts[i]![2];
+    if (h !== undefined) m.pushH(pts[i]![0], h);
+    else m.push(pts[i]![0], pts[i]![1]);
   }
   return m;
 }
@@ -154,4 +157,25 @@ export function dropMetricName(l: Labels): Labels {
     out.push(n, flat[i + 1]!);
   }
   return Labels.fromStrings(...out);
+}
+
+/**
+ * The series without their histogram points, for the operations that take floats only (as
+ * Prometheus's, they ignore histogram samples). Series without histograms are returned as they are.
+ */
+export function floatsOnly(series: Series[]): Series[] {
+  let any = false;
+  for (const s of series) if (s.hs !== null) any = true;
+  if (!any) return series;
+  const out: Series[] = [];
+  for (const s of series) {
+    if (s.hs === null) {
+      out.push(s);
+      continue;
+    }
+    const f = new Series(s.metric, s.length, s.dropName);
+    for (let i = 0; i < s.length; i++) if (s.hs[i] === undefined) f.push(s.ts[i]!, s.vs[i]!);
+    if (f.length > 0) out.push(f);
+  }
+  return out;
 }

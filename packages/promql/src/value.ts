@@ -1,6 +1,6 @@
 // Prometheus: promql/value.go
 import type { Labels } from '@tsprom/labels';
-import type { Annotations } from '@tsprom/storage-interfaces';
+import type { Annotations, FloatHistogram } from '@tsprom/storage-interfaces';
 
 /** One element of an instant vector. Time in ms. */
 // Prometheus: promql/value.go Sample
@@ -10,6 +10,8 @@ export interface Sample {
   f: number;
   /** Delayed name removal: `__name__` is dropped when the query ends (Prometheus `DropName`). */
   dropName: boolean;
+  /** A native-histogram sample (then `f` is 0); absent for a float sample. */
+  h?: FloatHistogram;
 }
 
 /** An instant vector. Its order is the order Prometheus returns. */
@@ -27,6 +29,11 @@ export class Series {
   ts: Float64Array;
   vs: Float64Array;
   length = 0;
+  /**
+   * Native-histogram points: `hs[i]` is the histogram of point `i` (whose `vs[i]` is then 0), or
+   * undefined for a float point. Null while the series has no histogram point (the float path).
+   */
+  hs: (FloatHistogram | undefined)[] | null = null;
   /**
    * `capacity` is the number of points expected; at most {@link maxPreallocatedPoints} are
    * allocated before they exist, so that a long range allocates as its points come (and are
@@ -66,6 +73,25 @@ export class Series {
     }
     this.ts[this.length] = t;
     this.vs[this.length++] = v;
+  }
+
+  /** Appends a histogram point (timestamps must increase). The series keeps `h`: pass a copy. */
+  pushH(t: number, h: FloatHistogram): void {
+    if (this.hs === null) this.hs = [];
+    this.hs[this.length] = h;
+    this.push(t, 0);
+  }
+
+  /** Appends point `i` of `src`, float or histogram. */
+  pushFrom(src: Series, i: number): void {
+    const h = src.hs === null ? undefined : src.hs[i];
+    if (h !== undefined) this.pushH(src.ts[i]!, h);
+    else this.push(src.ts[i]!, src.vs[i]!);
+  }
+
+  /** The histogram of point `i`, or undefined for a float point. */
+  histogramAt(i: number): FloatHistogram | undefined {
+    return this.hs === null ? undefined : this.hs[i];
   }
 
   /** The points as `{t, f}` objects (allocates; for output and tests). */

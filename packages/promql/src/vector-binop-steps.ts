@@ -1,6 +1,8 @@
 // Prometheus: promql/engine.go VectorBinop (one step at a time)
 import type { BinopOperands, BinopOutputs, OutSlot } from './binop-outputs.js';
+import type { FloatHistogram } from '@tsprom/storage-interfaces';
 import { elem, elemBinop } from './elem-binop.js';
+import { helem, histElemBinop } from './hist-binop.js';
 import type { EvalHost } from './eval-host.js';
 import { PromQLEvalError } from './errors.js';
 import { duplicateLabelsetError } from './series-utils.js';
@@ -28,6 +30,9 @@ export class BinopSteps {
   /** The value of each series at the step, and the series present. */
   readonly #lVals: Float64Array;
   readonly #rVals: Float64Array;
+  /** The histogram of each series at the step (when an operand holds histograms). */
+  readonly #lHs: (FloatHistogram | undefined)[] = [];
+  readonly #rHs: (FloatHistogram | undefined)[] = [];
   readonly #lPresent: number[] = [];
   readonly #rPresent: number[] = [];
   /** many-to-one and one-to-many: the outputs written at the step, per signature. */
@@ -82,6 +87,7 @@ export class BinopSteps {
       if (c >= s.length || s.ts[c] !== ts) continue;
       o.rcur[i] = c + 1;
       this.#rVals[i] = s.vs[c]!;
+      if (o.histograms) this.#rHs[i] = s.hs === null ? undefined : s.hs[c];
       rp.push(i);
     }
     for (let i = 0; i < o.lhs.length; i++) {
@@ -90,6 +96,7 @@ export class BinopSteps {
       if (c >= s.length || s.ts[c] !== ts) continue;
       o.lcur[i] = c + 1;
       this.#lVals[i] = s.vs[c]!;
+      if (o.histograms) this.#lHs[i] = s.hs === null ? undefined : s.hs[c];
       lp.push(i);
     }
     if ((lp.length === 0 || rp.length === 0) && o.fillMany === null && o.fillOne === null) return false;
@@ -119,14 +126,22 @@ export class BinopSteps {
       const ri = this.#rightStamp[sid] === stamp ? this.#rightIdx[sid]! : -1;
       let fl = this.#lVals[i]!;
       let fr: number;
+      let hl = o.histograms ? this.#lHs[i] : undefined;
+      let hr: FloatHistogram | undefined;
       if (ri < 0) {
         if (o.fillOne === null) continue;
         fr = o.fillOne;
-      } else fr = this.#rVals[ri]!;
+      } else {
+        fr = this.#rVals[ri]!;
+        if (o.histograms) hr = this.#rHs[ri];
+      }
       if (o.swapped) {
         const x = fl;
         fl = fr;
         fr = x;
+        const y = hl;
+        hl = hr;
+        hr = y;
       }
       // Prometheus checks one-to-one uniqueness before filtering, so a comparison that drops
       // the extra matches still fails.
@@ -138,10 +153,24 @@ export class BinopSteps {
         }
         this.#matchedStamp[sid] = stamp;
       }
-      elemBinop(o.op, fl, fr);
-      let v = elem.v;
-      if (o.returnBool) v = elem.keep ? 1 : 0;
-      else if (!elem.keep) continue;
+      let v: number;
+      let h: FloatHistogram | null = null;
+      if (o.histograms) {
+        histElemBinop(this.#ev, o.op, fl, hl, fr, hr, o.pos);
+        if (o.returnBool) {
+          if (helem.incompatible) continue;
+          v = helem.keep ? 1 : 0;
+        } else {
+          if (!helem.keep) continue;
+          v = helem.v;
+          h = helem.h;
+        }
+      } else {
+        elemBinop(o.op, fl, fr);
+        v = elem.v;
+        if (o.returnBool) v = elem.keep ? 1 : 0;
+        else if (!elem.keep) continue;
+      }
       const slot = out.pairSlot(i, ri, ts);
       if (ri >= 0 && this.#groups !== null) {
         let set = this.#groups.get(sid);
@@ -153,7 +182,7 @@ export class BinopSteps {
         }
         set.add(slot);
       }
-      out.putAtStep(slot, ts, v, o.dropByOp || o.lhs[i]!.dropName);
+      out.putAtStep(slot, ts, v, o.dropByOp || o.lhs[i]!.dropName, h);
     }
   }
 

@@ -10,6 +10,7 @@ import type { BinaryExpr, VectorMatching } from './parser/index.js';
 import type { Series } from './value.js';
 import { BinopSteps, filledValue } from './vector-binop-steps.js';
 import { signatureIds } from './vector-matching.js';
+import { hasHistograms } from './aggregate-histograms.js';
 
 /** How {@link vectorBinop} takes the steps; for tests, which compare the two ways. */
 export interface VectorBinopOptions {
@@ -71,6 +72,8 @@ export async function vectorBinop(
     swapped,
     fillMany: m.fillValues.lhs,
     fillOne: m.fillValues.rhs,
+    histograms: hasHistograms(lhs) || hasHistograms(rhs),
+    pos: e.posRange,
   };
   const width = Math.max(1, Math.min(ev.numSteps, opts.blockSteps ?? Math.floor(blockCells / Math.max(1, o.nSig))));
   const out = new BinopOutputs(ev, o);
@@ -79,7 +82,7 @@ export async function vectorBinop(
   for (let k0 = 0; k0 < ev.numSteps; k0 += width) {
     const k1 = Math.min(ev.numSteps, k0 + width);
     out.beginBlock();
-    if (opts.stepByStep === true || !(await blocks.run(k0, k1))) {
+    if (opts.stepByStep === true || o.histograms || !(await blocks.run(k0, k1))) {
       steps ??= new BinopSteps(ev, o, out);
       for (let k = k0; k < k1; k++) await steps.step(k);
     }

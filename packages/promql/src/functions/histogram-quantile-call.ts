@@ -1,5 +1,6 @@
-// Prometheus: promql/functions.go funcHistogramQuantile (classic buckets)
+// Prometheus: promql/functions.go funcHistogramQuantile, funcHistogramFraction (classic and native)
 import { Labels } from '@tsprom/labels';
+import type { FloatHistogram } from '@tsprom/storage-interfaces';
 import {
   badBucketLabelWarning,
   histogramQuantileForcedMonotonicityInfo,
@@ -11,7 +12,14 @@ import type { Call, Expr } from '../parser/index.js';
 import { inBlocks } from '../eval-loop.js';
 import { Series } from '../value.js';
 import { type Bucket, bucketFraction, bucketQuantile, bucketQuantileFlags } from './histogram-quantile.js';
-import { setLabel } from '../series-utils.js';
+import { dropMetricName, floatsOnly, setLabel } from '../series-utils.js';
+import { stepIndex } from '../call-helpers.js';
+import { nativeFlags, nativeHistogramFraction, nativeHistogramQuantile } from './native-histogram-stats.js';
+import {
+  mixedClassicNativeHistogramsWarning,
+  nanObservationsFractionInfo,
+  nanObservationsQuantileInfo,
+} from '../histogram-annotations.js';
 
 interface Group {
   metric: Labels;
@@ -24,6 +32,39 @@ interface Group {
 /** How a classic-bucket function turns one group's buckets at one step into output points. */
 type BucketFn = (buckets: Bucket[], k: number, metricName: string, emit: (suffix: string, v: number) => void) => void;
 
+/** How a function turns one native histogram at step k into output points. */
+type NativeFn = (h: FloatHistogram, k: number, metricName: string, emit: (suffix: string, v: number) => void) => void;
+
+/** Applies `fn` to every histogram point of `input`; the outputs lose the metric name. */
+async function evalNative(ev: EvalHost, input: Series[], outLabel: string, fn: NativeFn): Promise<Series[]> {
+  const res: Series[] = [];
+  for (const s of input) {
+    if (s.hs === null) continue;
+    if (ev.due()) await ev.pause();
+    const outs = new Map<string, Series>();
+    const metric = ev.delayedNameRemoval ? s.metric : dropMetricName(s.metric);
+    const name = s.metric.get('__name__');
+    let emitted = 0;
+    for (let i = 0; i < s.length; i++) {
+      const h = s.hs[i];
+      if (h === undefined) continue;
+      const t = s.ts[i]!;
+      fn(h, stepIndex(ev, t), name, (suffix, v) => {
+        let out = outs.get(suffix);
+        if (out === undefined) {
+          out = new Series(outLabel === '' ? metric : setLabel(metric, outLabel, suffix), 4, true);
+          outs.set(suffix, out);
+          res.push(out);
+        }
+        out.push(t, v);
+        emitted++;
+      });
+    }
+    ev.countSamples(emitted);
+  }
+  return res;
+}
+
 /**
  * Groups classic `le` bucket series by their other labels and calls `fn` per group and step.
  * `vecArg` is the index of the bucket-vector argument; `outLabel` names the label that `emit`'s
@@ -35,8 +76,16 @@ async function evalClassicBuckets(
   vecArg: number,
   outLabel: string,
   fn: BucketFn,
+  native: NativeFn,
 ): Promise<Series[]> {
-  const input = await ev.eval(e.args[vecArg]!);
+  const all = await ev.eval(e.args[vecArg]!);
+  let nativeRes = await evalNative(ev, all, outLabel, native);
+  const input = floatsOnly(all);
+  // Classic buckets and a native histogram with the same labels: Prometheus gives neither.
+  const nativeKeys = new Map<string, string>();
+  for (const s of all)
+    if (s.hs !== null) nativeKeys.set(s.metric.matchLabels(false, ['le']).key(), s.metric.get('__name__'));
+  const mixed = new Set<string>();
   const groups: Group[] = [];
   const byKey = new Map<string, Group>();
   for (let i = 0; i < input.length; i++) {
@@ -63,6 +112,17 @@ async function evalClassicBuckets(
     }
     g.series.push(i);
     g.bounds.push(ub);
+  }
+  if (nativeKeys.size > 0) {
+    for (let gi = groups.length - 1; gi >= 0; gi--) {
+      const k = groups[gi]!.metric.matchLabels(false, []).key();
+      const name = nativeKeys.get(k);
+      if (name === undefined) continue;
+      mixed.add(k);
+      ev.annos.add(mixedClassicNativeHistogramsWarning(name, e.args[vecArg]!.posRange));
+      groups.splice(gi, 1);
+    }
+    if (mixed.size > 0) nativeRes = nativeRes.filter((s) => !mixed.has(s.metric.matchLabels(false, [outLabel]).key()));
   }
   const cur = new Int32Array(input.length);
   const res: Series[] = [];
@@ -97,7 +157,7 @@ async function evalClassicBuckets(
     ev.countSamples(emitted);
     emitted = 0;
   });
-  return res;
+  return nativeRes.length === 0 ? res : [...nativeRes, ...res];
 }
 
 /** `histogram_quantile(q, buckets)` over classic `le` buckets, at every step. */
@@ -111,11 +171,22 @@ export async function evalHistogramQuantile(ev: EvalHost, e: Call): Promise<Seri
     }
   }
   const pos = e.args[1]!.posRange;
-  return evalClassicBuckets(ev, e, 1, '', (buckets, k, name, emit) => {
-    const v = bucketQuantile(q[k]!, buckets);
-    if (bucketQuantileFlags.forcedMonotonic) ev.annos.add(histogramQuantileForcedMonotonicityInfo(name, pos));
-    emit('', v);
-  });
+  return evalClassicBuckets(
+    ev,
+    e,
+    1,
+    '',
+    (buckets, k, name, emit) => {
+      const v = bucketQuantile(q[k]!, buckets);
+      if (bucketQuantileFlags.forcedMonotonic) ev.annos.add(histogramQuantileForcedMonotonicityInfo(name, pos));
+      emit('', v);
+    },
+    (h, k, name, emit) => {
+      emit('', nativeHistogramQuantile(q[k]!, h));
+      if (nativeFlags.nanResult || nativeFlags.nanSkewed)
+        ev.annos.add(nanObservationsQuantileInfo(name, pos, nativeFlags.nanResult));
+    },
+  );
 }
 
 function quantileLabel(q: number): string {
@@ -142,25 +213,48 @@ export async function evalHistogramQuantiles(ev: EvalHost, e: Call): Promise<Ser
     qs.push(q);
   }
   const pos = e.args[0]!.posRange;
-  return evalClassicBuckets(ev, e, 0, label, (buckets, k, name, emit) => {
-    for (const q of qs) {
-      const v = bucketQuantile(
-        q[k]!,
-        buckets.map((b) => ({ ...b })),
-      );
-      if (bucketQuantileFlags.forcedMonotonic) ev.annos.add(histogramQuantileForcedMonotonicityInfo(name, pos));
-      emit(quantileLabel(q[k]!), v);
-    }
-  });
+  return evalClassicBuckets(
+    ev,
+    e,
+    0,
+    label,
+    (buckets, k, name, emit) => {
+      for (const q of qs) {
+        const v = bucketQuantile(
+          q[k]!,
+          buckets.map((b) => ({ ...b })),
+        );
+        if (bucketQuantileFlags.forcedMonotonic) ev.annos.add(histogramQuantileForcedMonotonicityInfo(name, pos));
+        emit(quantileLabel(q[k]!), v);
+      }
+    },
+    (h, k, name, emit) => {
+      for (const q of qs) {
+        emit(quantileLabel(q[k]!), nativeHistogramQuantile(q[k]!, h));
+        if (nativeFlags.nanResult || nativeFlags.nanSkewed)
+          ev.annos.add(nanObservationsQuantileInfo(name, pos, nativeFlags.nanResult));
+      }
+    },
+  );
 }
 
 /** `histogram_fraction(lower, upper, buckets)` over classic buckets. */
 export async function evalHistogramFraction(ev: EvalHost, e: Call): Promise<Series[]> {
   const lower = await ev.evalScalar(e.args[0]!);
   const upper = await ev.evalScalar(e.args[1]!);
-  return evalClassicBuckets(ev, e, 2, '', (buckets, k, _name, emit) => {
-    emit('', bucketFraction(lower[k]!, upper[k]!, buckets));
-  });
+  return evalClassicBuckets(
+    ev,
+    e,
+    2,
+    '',
+    (buckets, k, _name, emit) => {
+      emit('', bucketFraction(lower[k]!, upper[k]!, buckets));
+    },
+    (h, k, name, emit) => {
+      emit('', nativeHistogramFraction(lower[k]!, upper[k]!, h));
+      if (nativeFlags.nanExcluded) ev.annos.add(nanObservationsFractionInfo(name, e.args[2]!.posRange));
+    },
+  );
 }
 
 function withName(l: Labels, name: string): Labels {

@@ -13,13 +13,16 @@ describe('conformance with Prometheus promqltest files', () => {
     it.skip(`skipped: ${dir} is missing`, () => {});
     return;
   }
-  it('passes at least 98% of eval statements outside native histograms', { timeout: 900_000 }, async () => {
+  it('passes every float statement and most native-histogram ones', { timeout: 900_000 }, async () => {
     expect(present, `${dir} is missing (required when CI is set)`).toBe(true);
     const names = readdirSync(dir).filter((n) => n.endsWith('.test'));
     const report = await runConformance(names.map((name) => ({ name, text: readFileSync(join(dir, name), 'utf8') })));
     const text = formatConformance(report);
     expect(text).toMatch(/conformance: \d+\.\d\d% of \d+ eval statements pass \(failing: \d+\)/);
-    expect(report.passed + report.failed).toBeGreaterThan(1000);
-    expect(report.percent).toBeGreaterThanOrEqual(98);
+    const total = report.passed + report.failed;
+    expect(total).toBeGreaterThan(1900);
+    // Statements about floats only all pass; native-histogram ones are counted in the figure too.
+    expect(report.passed - report.nativeHistogramPassed).toBe(total - report.nativeHistogram);
+    expect(report.percent).toBeGreaterThanOrEqual(95);
   });
 });

@@ -1,12 +1,14 @@
 // Prometheus: promql/promqltest/test.go (running a test script)
 import { Labels } from '@tsprom/labels';
-import { isStaleNaN } from '@tsprom/storage-interfaces';
+import { type FloatHistogram, isStaleNaN } from '@tsprom/storage-interfaces';
 import { Engine, type EngineOptions } from '../engine.js';
 import { almostEqual } from '../functions/histogram-quantile.js';
 import { exprType, parseExpr, type SequenceValue } from '../parser/index.js';
 import { TestStorage } from '../storage/test-storage.js';
 import type { QueryValue, Result } from '../value.js';
 import { type AtModifierCase, atModifierCases } from './at-modifier.js';
+import { floatHistogramString } from '@tsprom/histogram';
+import { histogramsMatch } from './histogram-compare.js';
 import { classicToNHCB } from './nhcb.js';
 import { type EvalCommand, type LoadCommand, parseTestScript, type TestCommand } from './script.js';
 
@@ -218,7 +220,9 @@ async function runEval(
   for (const s of rr.value.matrix) {
     for (let i = 0; i < s.length; i++) {
       if (s.ts[i] === cmd.start) {
-        vec.push({ metric: s.metric, t: cmd.start, f: s.vs[i]!, dropName: false });
+        const h = s.histogramAt(i);
+        if (h !== undefined) vec.push({ metric: s.metric, t: cmd.start, f: 0, dropName: false, h });
+        else vec.push({ metric: s.metric, t: cmd.start, f: s.vs[i]!, dropName: false });
         break;
       }
     }
@@ -331,10 +335,10 @@ function compareResult(cmd: EvalCommand, v: QueryValue): string {
     }
     case 'vector': {
       if (cmd.expectedScalar !== null) return 'expected scalar but got vector';
-      const exp = new Map<string, { i: number; labels: Labels; v: number; h: boolean }>();
+      const exp = new Map<string, { i: number; labels: Labels; v: number; h: FloatHistogram | null }>();
       cmd.expected.forEach((e, i) => {
         const v0 = e.values[0];
-        exp.set(e.labels.key(), { i, labels: e.labels, v: v0?.value ?? Number.NaN, h: v0?.histogram != null });
+        exp.set(e.labels.key(), { i, labels: e.labels, v: v0?.value ?? Number.NaN, h: v0?.histogram ?? null });
       });
       const seen = new Set<string>();
       for (let pos = 0; pos < v.vector.length; pos++) {
@@ -344,9 +348,14 @@ function compareResult(cmd: EvalCommand, v: QueryValue): string {
         if (e === undefined) return `unexpected metric ${s.metric.toString()} in result, has value ${s.f}`;
         if (ordered && e.i !== pos)
           return `expected metric ${s.metric.toString()} at position ${e.i} but was at ${pos}`;
-        // This engine returns float samples only: an expected histogram is never matched.
-        if (e.h) return `expected histogram for ${s.metric.toString()} but got float value ${s.f}`;
-        if (!floatsEqual(e.v, s.f)) return `expected ${e.v} for ${s.metric.toString()} but got ${s.f}`;
+        if (e.h !== null) {
+          if (s.h === undefined) return `expected histogram for ${s.metric.toString()} but got float value ${s.f}`;
+          if (!histogramsMatch(e.h, s.h)) {
+            return `expected ${floatHistogramString(e.h)} for ${s.metric.toString()} but got ${floatHistogramString(s.h)}`;
+          }
+        } else if (s.h !== undefined) {
+          return `expected float value ${e.v} for ${s.metric.toString()} but got histogram ${floatHistogramString(s.h)}`;
+        } else if (!floatsEqual(e.v, s.f)) return `expected ${e.v} for ${s.metric.toString()} but got ${s.f}`;
         seen.add(k);
       }
       for (const [k, e] of exp) if (!seen.has(k)) return `expected metric ${e.labels.toString()} with ${e.v} not found`;
@@ -376,25 +385,37 @@ function compareResult(cmd: EvalCommand, v: QueryValue): string {
         const e = exp.get(k);
         if (e === undefined) return `unexpected metric ${s.metric.toString()} in result`;
         seen.add(k);
-        const want: [number, number][] = [];
+        const want: [number, number, FloatHistogram | null][] = [];
         let wantHistograms = 0;
         for (let i = 0; i < e.values.length; i++) {
           const t = start + i * step;
           if (t > end)
             return `expected ${e.values.length} points for ${e.labels.toString()}, but query time range cannot return this many points`;
           const ev = e.values[i]!;
-          if (ev.histogram !== null) wantHistograms++;
-          else if (!ev.omitted) want.push([t, ev.value]);
+          if (ev.histogram !== null) {
+            wantHistograms++;
+            want.push([t, 0, ev.histogram]);
+          } else if (!ev.omitted) want.push([t, ev.value, null]);
         }
-        // This engine returns float points only, so expected histogram points are never there.
-        if (want.length !== s.length || wantHistograms !== 0) {
-          return `expected ${want.length} float points and ${wantHistograms} histogram points for ${s.metric.toString()}, but got ${s.length} float points and 0 histogram points: ${JSON.stringify(s.floats())}`;
+        let gotHistograms = 0;
+        for (let i = 0; i < s.length; i++) if (s.histogramAt(i) !== undefined) gotHistograms++;
+        if (want.length !== s.length || wantHistograms !== gotHistograms) {
+          return `expected ${want.length - wantHistograms} float points and ${wantHistograms} histogram points for ${s.metric.toString()}, but got ${s.length - gotHistograms} float points and ${gotHistograms} histogram points: ${JSON.stringify(s.floats())}`;
         }
         for (let i = 0; i < want.length; i++) {
-          const [t, f] = want[i]!;
+          const [t, f, h] = want[i]!;
           if (s.ts[i] !== t)
-            return `expected float value at index ${i} for ${s.metric.toString()} to have timestamp ${t}, but it had timestamp ${s.ts[i]}`;
-          if (!floatsEqual(f, s.vs[i]!))
+            return `expected value at index ${i} for ${s.metric.toString()} to have timestamp ${t}, but it had timestamp ${s.ts[i]}`;
+          const gh = s.histogramAt(i);
+          if (h !== null) {
+            if (gh === undefined)
+              return `expected histogram at index ${i} (t=${t}) for ${s.metric.toString()}, but got float ${s.vs[i]}`;
+            if (!histogramsMatch(h, gh)) {
+              return `expected histogram value at index ${i} (t=${t}) for ${s.metric.toString()} to be ${floatHistogramString(h)}, but got ${floatHistogramString(gh)}`;
+            }
+          } else if (gh !== undefined) {
+            return `expected float value at index ${i} (t=${t}) for ${s.metric.toString()} to be ${f}, but got histogram ${floatHistogramString(gh)}`;
+          } else if (!floatsEqual(f, s.vs[i]!))
             return `expected float value at index ${i} (t=${t}) for ${s.metric.toString()} to be ${f}, but got ${s.vs[i]}`;
         }
       }
