@@ -36,6 +36,16 @@ export interface ScrapeLoopOptions {
   readonly nativeHistograms: boolean;
   /** `always_scrape_classic_histograms`: also the classic series of histograms that are native. */
   readonly alwaysScrapeClassicHistograms: boolean;
+  /**
+   * `native_histogram_bucket_limit`: a native histogram with more buckets has its resolution
+   * reduced until it has at most this many, else the scrape fails (0: no limit).
+   */
+  readonly nativeHistogramBucketLimit: number;
+  /**
+   * The highest schema native histograms are stored at (higher ones have their resolution
+   * reduced): `pickSchema(native_histogram_min_bucket_factor)`, 8 for no limit.
+   */
+  readonly nativeHistogramMaxSchema: number;
   /** Also write `scrape_timeout_seconds`, `scrape_sample_limit`, `scrape_body_size_bytes`. */
   readonly reportExtraMetrics: boolean;
   /** Pass each family's metadata to the appender (`updateMetadata`), as `metadata-wal-records`. */

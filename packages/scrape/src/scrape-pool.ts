@@ -14,6 +14,7 @@ import { ScrapeLoop } from './scrape-loop.js';
 import type { ScrapeLogger, ScrapeLoopOptions } from './scrape-loop-options.js';
 import { ScrapeMetrics } from './scrape-metrics.js';
 import type { Target } from './target.js';
+import { pickSchema } from './histogram-limits.js';
 import { DefaultUserAgent, TargetScraper } from './target-scraper.js';
 
 /** What a pool needs besides its config. */
@@ -236,6 +237,8 @@ export class ScrapePool {
       fallbackScrapeProtocol: cfg.fallbackScrapeProtocol,
       nativeHistograms: cfg.scrapeNativeHistograms,
       alwaysScrapeClassicHistograms: cfg.alwaysScrapeClassicHistograms,
+      nativeHistogramBucketLimit: cfg.nativeHistogramBucketLimit,
+      nativeHistogramMaxSchema: pickSchema(cfg.nativeHistogramMinBucketFactor),
       reportExtraMetrics: cfg.extraScrapeMetrics,
       appendMetadataToWAL: o.appendMetadataToWAL ?? false,
       offsetSeed: o.offsetSeed ?? 0n,

@@ -29,6 +29,8 @@ export function loopOptions(o: Partial<ScrapeLoopOptions> = {}): ScrapeLoopOptio
     fallbackScrapeProtocol: undefined,
     nativeHistograms: false,
     alwaysScrapeClassicHistograms: false,
+    nativeHistogramBucketLimit: 0,
+    nativeHistogramMaxSchema: 8,
     reportExtraMetrics: false,
     appendMetadataToWAL: false,
     offsetSeed: 0n,
