@@ -128,6 +128,7 @@ export async function appendScrape(
       fallbackScrapeProtocol: o.fallbackScrapeProtocol,
       alwaysScrapeClassicHistograms: o.alwaysScrapeClassicHistograms,
       nativeHistograms: o.nativeHistograms,
+      convertClassicHistogramsToNHCB: o.convertClassicHistogramsToNHCB,
     });
   } catch (err) {
     if (!(err instanceof ContentTypeError)) throw err;
@@ -235,16 +236,17 @@ export async function appendScrape(
 
     let sampleAdded = false;
     const v = isHistogram ? 0 : p.value();
-    const native = isHistogram && o.nativeHistograms;
-    const h = native ? p.histogram() : undefined;
-    const fh = native && h === undefined ? p.floatHistogram() : undefined;
+    // Histogram entries are native histograms (only read as such with scrape_native_histograms)
+    // or NHCBs (convert_classic_histograms_to_nhcb, whatever scrape_native_histograms says).
+    const h = isHistogram ? p.histogram() : undefined;
+    const fh = isHistogram && h === undefined ? p.floatHistogram() : undefined;
     // The checks of Prometheus's checkAddError, maxSchemaAppender, bucketLimitAppender,
     // limitAppender and timeLimitAppender (in that order), counted without throwing (a body of
     // duplicates must not cost an exception per line). Per-sample rejections do not stop the
     // scrape: past the sample or bucket limit it goes on, so that scrape_samples_scraped counts the
     // whole body.
     if (seriesAlreadyScraped && parsedTs === undefined) numDuplicates++;
-    else if (native && !fitHistogram(h ?? fh, h !== undefined, maxSchema, bucketLimit)) {
+    else if (isHistogram && !fitHistogram(h ?? fh, h !== undefined, maxSchema, bucketLimit)) {
       bucketLimitErr ??= new BucketLimitError(bucketLimit);
     } else if (sampleLimit > 0 && (ref === 0 || !isStaleNaN(v)) && ++limitCount > sampleLimit) {
       // A stale marker of a known series passes the limit.
@@ -252,7 +254,7 @@ export async function appendScrape(
     } else if (t > maxTime) numOutOfBounds++;
     else {
       try {
-        if (native) {
+        if (isHistogram) {
           ref = app.appendHistogram(ref, lset, t, h, fh);
         } else {
           ref = app.append(ref, lset, t, v);

@@ -37,6 +37,11 @@ export interface ScrapeLoopOptions {
   /** `always_scrape_classic_histograms`: also the classic series of histograms that are native. */
   readonly alwaysScrapeClassicHistograms: boolean;
   /**
+   * `convert_classic_histograms_to_nhcb`: classic histograms also as native histograms with
+   * custom buckets; their classic series then only with `alwaysScrapeClassicHistograms`.
+   */
+  readonly convertClassicHistogramsToNHCB: boolean;
+  /**
    * `native_histogram_bucket_limit`: a native histogram with more buckets has its resolution
    * reduced until it has at most this many, else the scrape fails (0: no limit).
    */

@@ -237,3 +237,43 @@ describe('native histograms from the protobuf format', () => {
     await f.close();
   });
 });
+
+describe('convert_classic_histograms_to_nhcb', () => {
+  const text = `# TYPE rpc_seconds histogram
+rpc_seconds_bucket{le="0.5"} 3
+rpc_seconds_bucket{le="1"} 5
+rpc_seconds_bucket{le="+Inf"} 6
+rpc_seconds_sum 4.25
+rpc_seconds_count 6
+`;
+
+  for (const keep of [false, true]) {
+    it(`stores classic histograms of the text format as NHCBs${keep ? ', and as classic series with always_scrape_classic_histograms' : ''}`, async () => {
+      srv.set({ body: text, contentType: 'text/plain; version=0.0.4' });
+      // scrape_native_histograms does not matter for NHCBs.
+      const f = await makeLoop(db, srv.address, {
+        options: { convertClassicHistogramsToNHCB: true, alwaysScrapeClassicHistograms: keep },
+      });
+      await f.loop.scrapeAndReport(T0);
+      expect(f.target.lastError).toBeUndefined();
+      const got = await readHistograms(db, `{__name__="rpc_seconds", ${inst}}`);
+      expect(got).toHaveLength(1);
+      expect(shape(got[0]!.h)).toEqual({
+        schema: -53,
+        count: 6,
+        sum: 4.25,
+        zeroCount: 0,
+        positiveSpans: [{ offset: 0, length: 3 }],
+        positiveBuckets: toDeltas([3, 2, 1]),
+        negativeSpans: [],
+        negativeBuckets: [],
+      });
+      expect(got[0]!.h?.customValues).toEqual([0.5, 1]);
+      const classic = (await readAll(db)).filter((s) => s.name.startsWith('rpc_seconds_'));
+      expect(classic).toHaveLength(keep ? 5 : 0);
+      const scraped = (await readAll(db)).find((s) => s.name === 'scrape_samples_scraped');
+      expect(scraped?.samples).toEqual([[T0, keep ? 6 : 1]]);
+      await f.close();
+    });
+  }
+});

@@ -6,6 +6,7 @@ export interface ScrapeParserOptions {
   readonly fallbackScrapeProtocol: ScrapeProtocol | undefined;
   readonly alwaysScrapeClassicHistograms: boolean;
   readonly nativeHistograms: boolean;
+  readonly convertClassicHistogramsToNHCB: boolean;
 }
 
 /**
@@ -19,5 +20,6 @@ export function newScrapeParser(body: Uint8Array, contentType: string, o: Scrape
     fallbackScrapeProtocol: o.fallbackScrapeProtocol,
     parseClassicHistograms: o.alwaysScrapeClassicHistograms,
     nativeHistograms: o.nativeHistograms,
+    convertClassicHistogramsToNHCB: o.convertClassicHistogramsToNHCB,
   }).parser;
 }

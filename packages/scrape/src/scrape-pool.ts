@@ -237,6 +237,7 @@ export class ScrapePool {
       fallbackScrapeProtocol: cfg.fallbackScrapeProtocol,
       nativeHistograms: cfg.scrapeNativeHistograms,
       alwaysScrapeClassicHistograms: cfg.alwaysScrapeClassicHistograms,
+      convertClassicHistogramsToNHCB: cfg.convertClassicHistogramsToNHCB,
       nativeHistogramBucketLimit: cfg.nativeHistogramBucketLimit,
       nativeHistogramMaxSchema: pickSchema(cfg.nativeHistogramMinBucketFactor),
       reportExtraMetrics: cfg.extraScrapeMetrics,

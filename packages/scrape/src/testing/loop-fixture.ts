@@ -29,6 +29,7 @@ export function loopOptions(o: Partial<ScrapeLoopOptions> = {}): ScrapeLoopOptio
     fallbackScrapeProtocol: undefined,
     nativeHistograms: false,
     alwaysScrapeClassicHistograms: false,
+    convertClassicHistogramsToNHCB: false,
     nativeHistogramBucketLimit: 0,
     nativeHistogramMaxSchema: 8,
     reportExtraMetrics: false,
