@@ -200,7 +200,7 @@ describe('writeBlock / Block', () => {
     expect((err as Error).message).toMatch(re);
   });
 
-  it('passes chunks of encodings it cannot decode (histograms with start timestamps) through, failing only their samples', async () => {
+  it('passes chunks of encodings it cannot decode (ST histograms) through, failing only their samples', async () => {
     const bytes = new Uint8Array([0, 3, 0xde, 0xad, 0xbe, 0xef]);
     const set = seriesSetFromList<ChunkSeries>([
       new ListChunkSeries(Labels.fromStrings('__name__', 'h'), [
