@@ -1,4 +1,14 @@
-import { CounterResetHint, Encoding, ValueType } from '@tsprom/storage-interfaces';
+import { Labels } from '@tsprom/labels';
+import {
+  CounterResetHint,
+  chunkSeriesToSeries,
+  Encoding,
+  histogramToFloat,
+  ListSeries,
+  type Sample,
+  seriesToChunkEncoder,
+  ValueType,
+} from '@tsprom/storage-interfaces';
 import { describe, expect, it } from 'vitest';
 import { chunkFromBytes, isSupportedEncoding, newChunk } from './chunk-factory.js';
 import { ChunkEncodingError, encodingName, UnknownEncodingError } from './errors.js';
@@ -81,6 +91,45 @@ describe('chunk factory', () => {
     expect(it.next()).toBe(ValueType.FloatHistogram);
     expect(it.atFloatHistogram()).toMatchObject({ ...h, counterResetHint: CounterResetHint.Gauge });
     expect(isSupportedEncoding(Encoding.FloatHistogram)).toBe(true);
+  });
+
+  it("lets storage-interfaces' seriesToChunkEncoder re-encode histogram series (recoding, cuts, float histograms)", () => {
+    const h = (t: number, count: number, buckets: number[], offset: number) => ({
+      t,
+      h: {
+        counterResetHint: CounterResetHint.Unknown,
+        schema: 0,
+        zeroThreshold: 0,
+        zeroCount: 0,
+        count,
+        sum: t,
+        positiveSpans: [{ offset, length: buckets.length }],
+        negativeSpans: [],
+        positiveBuckets: buckets,
+        negativeBuckets: [],
+      },
+    });
+    const samples: Sample[] = [
+      h(1, 1, [1], 0),
+      h(2, 3, [1, 1], 0), // A new bucket: the chunk is recoded.
+      h(3, 1, [1], 0), // A counter reset: a new chunk.
+      { t: 4, fh: histogramToFloat(h(4, 2, [2], 0).h) }, // Float histograms: another chunk.
+    ];
+    const cs = seriesToChunkEncoder(new ListSeries(Labels.fromStrings('__name__', 'h'), samples), newChunk);
+    const it = cs.chunkIterator();
+    const got: [number, number, number][] = [];
+    while (it.next()) got.push([it.at().chunk.encoding(), it.at().mint, it.at().chunk.numSamples()]);
+    expect(it.err()).toBeUndefined();
+    expect(got).toEqual([
+      [Encoding.Histogram, 1, 2],
+      [Encoding.Histogram, 3, 1],
+      [Encoding.FloatHistogram, 4, 1],
+    ]);
+    const back = chunkSeriesToSeries(cs).iterator();
+    const counts: number[] = [];
+    for (let vt = back.next(); vt !== ValueType.None; vt = back.next()) counts.push(back.atFloatHistogram().count);
+    expect(back.err()).toBeUndefined();
+    expect(counts).toEqual([1, 3, 1, 2]);
   });
 
   it('names encodings as Prometheus prints them', () => {

@@ -7,7 +7,7 @@ import { ChunkEncodingError, HistogramNotAppendableError } from './errors.js';
 import { FloatHistogramAppender, type FloatHistogramAppendTarget } from './float-histogram-appender.js';
 import { FloatHistogramEncoder } from './float-histogram-encoder.js';
 import { FloatHistogramIterator } from './float-histogram-iterator.js';
-import { APPENDABLE, checkBucketCounts } from './histogram-encoder.js';
+import { APPENDABLE, checkHistogram } from './histogram-encoder.js';
 import { HISTOGRAM_HEADER_BYTES } from './histogram-iterator.js';
 import { adjustForInserts, type Insert, insertBuckets } from './histogram-meta.js';
 import { COUNTER_RESET_HEADER_MASK, CounterResetHeader, countSpans, type HistogramLayout } from './histogram-layout.js';
@@ -82,13 +82,14 @@ export class FloatHistogramChunk implements Chunk, FloatHistogramAppendTarget {
   }
 
   numSamples(): number {
-    const b = this.bytes();
+    const b = this.#enc !== null ? this.#enc.b.buf : this.#borrowed!; // No view: no allocation.
     return (b[0]! << 8) | b[1]!;
   }
 
   /** Prometheus: GetCounterResetHeader. One of CounterResetHeader. */
   counterResetHeader(): CounterResetHeader {
-    return (this.bytes()[2]! & COUNTER_RESET_HEADER_MASK) as CounterResetHeader;
+    const b = this.#enc !== null ? this.#enc.b.buf : this.#borrowed!;
+    return (b[2]! & COUNTER_RESET_HEADER_MASK) as CounterResetHeader;
   }
 
   /** Prometheus: SetCounterResetHeader. Copies borrowed bytes first (they are never written). */
@@ -168,23 +169,24 @@ export class FloatHistogramChunk implements Chunk, FloatHistogramAppendTarget {
    *   chunk), when `h` has buckets the chunk's layout lacks.
    * `prev` is the series' previous chunk when this one is new, so that the first sample's counter
    * reset header can be derived from it. With `appendOnly`, throws HistogramNotAppendableError
-   * instead of cutting or recoding. Throws RangeError for buckets that disagree with the spans or
-   * a full chunk (65535 samples). `h` is neither kept nor changed.
+   * instead of cutting or recoding. Throws RangeError for a histogram that cannot be encoded (buckets that
+   * disagree with the spans, a timestamp or integer count that is not a safe integer) or a full
+   * chunk (65535 samples). `h` is neither kept nor changed.
    */
   appendFloatHistogram(
     t: number,
     h: FloatHistogram,
-    prev?: FloatHistogramAppendTarget,
+    prev?: FloatHistogramChunk,
     appendOnly = false,
   ): FloatHistogramChunk | undefined {
     const enc = this.#encoder();
-    checkBucketCounts(h);
+    checkHistogram(t, h, false);
     if (enc.num === MAX_SAMPLES) throw new RangeError('float histogram chunk: full at 65535 samples');
     if (enc.num === 0) {
       enc.appendRaw(t, h);
       if (h.counterResetHint === CounterResetHint.Gauge) enc.setHeader(CounterResetHeader.GaugeType);
       else if (h.counterResetHint === CounterResetHint.CounterReset) enc.setHeader(CounterResetHeader.CounterReset);
-      else if (prev instanceof FloatHistogramChunk && prev.numSamples() > 0) {
+      else if (prev !== undefined && prev.numSamples() > 0) {
         const r = prev.#encoder().appendable(h);
         enc.setHeader(r === APPENDABLE ? CounterResetHeader.NotCounterReset : (r as CounterResetHeader));
       }

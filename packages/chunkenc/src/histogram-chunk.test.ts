@@ -316,6 +316,18 @@ describe('HistogramChunk', () => {
     expect(d.counterResetHeader()).toBe(CounterResetHeader.CounterReset);
   });
 
+  it.each([
+    ['buckets that disagree with the spans', 0, { positiveBuckets: [1, 2] }, /spans describe 4 positive/],
+    ['a fractional count', 0, { count: 1.5 }, /count 1.5/],
+    ['a negative zero count', 0, { zeroCount: -1 }, /zero count -1/],
+    ['a fractional bucket delta', 0, { positiveBuckets: [1, 0.5, 1, 1] }, /positive bucket 1 delta 0.5/],
+    ['a fractional timestamp', 0.5, {}, /timestamp 0.5/],
+  ])('rejects %s with a RangeError', (_name, t, change, msg) => {
+    const c = new HistogramChunk();
+    expect(() => c.appendHistogram(t, { ...intHistogram(exp0, 1, 1, [1, 2, 3, 1], [2]), ...change })).toThrow(msg);
+    expect(c.numSamples()).toBe(0);
+  });
+
   it('reports truncated and corrupt bytes', () => {
     const c = new HistogramChunk();
     c.appendHistogram(0, intHistogram(exp0, 1, 1, [1, 2, 3, 1], [2]));

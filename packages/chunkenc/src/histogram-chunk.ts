@@ -4,7 +4,7 @@ import { CounterResetHint, Encoding } from '@tsprom/storage-interfaces';
 import { BitWriter } from './bit-writer.js';
 import { ChunkEncodingError, HistogramNotAppendableError } from './errors.js';
 import { HistogramAppender, type HistogramAppendTarget } from './histogram-appender.js';
-import { APPENDABLE, checkBucketCounts, HistogramEncoder } from './histogram-encoder.js';
+import { APPENDABLE, checkHistogram, HistogramEncoder } from './histogram-encoder.js';
 import { HISTOGRAM_HEADER_BYTES, HistogramIterator } from './histogram-iterator.js';
 import { adjustForInserts, type Insert, insertBuckets } from './histogram-meta.js';
 import { COUNTER_RESET_HEADER_MASK, CounterResetHeader, countSpans, type HistogramLayout } from './histogram-layout.js';
@@ -79,13 +79,14 @@ export class HistogramChunk implements Chunk, HistogramAppendTarget {
   }
 
   numSamples(): number {
-    const b = this.bytes();
+    const b = this.#enc !== null ? this.#enc.b.buf : this.#borrowed!; // No view: no allocation.
     return (b[0]! << 8) | b[1]!;
   }
 
   /** Prometheus: GetCounterResetHeader. One of CounterResetHeader. */
   counterResetHeader(): CounterResetHeader {
-    return (this.bytes()[2]! & COUNTER_RESET_HEADER_MASK) as CounterResetHeader;
+    const b = this.#enc !== null ? this.#enc.b.buf : this.#borrowed!;
+    return (b[2]! & COUNTER_RESET_HEADER_MASK) as CounterResetHeader;
   }
 
   /** Prometheus: SetCounterResetHeader. Copies borrowed bytes first (they are never written). */
@@ -165,23 +166,19 @@ export class HistogramChunk implements Chunk, HistogramAppendTarget {
    *   chunk), when `h` has buckets the chunk's layout lacks.
    * `prev` is the series' previous chunk when this one is new, so that the first sample's counter
    * reset header can be derived from it. With `appendOnly`, throws HistogramNotAppendableError
-   * instead of cutting or recoding. Throws RangeError for buckets that disagree with the spans or
-   * a full chunk (65535 samples). `h` is neither kept nor changed.
+   * instead of cutting or recoding. Throws RangeError for a histogram that cannot be encoded (buckets that
+   * disagree with the spans, a timestamp or integer count that is not a safe integer) or a full
+   * chunk (65535 samples). `h` is neither kept nor changed.
    */
-  appendHistogram(
-    t: number,
-    h: Histogram,
-    prev?: HistogramAppendTarget,
-    appendOnly = false,
-  ): HistogramChunk | undefined {
+  appendHistogram(t: number, h: Histogram, prev?: HistogramChunk, appendOnly = false): HistogramChunk | undefined {
     const enc = this.#encoder();
-    checkBucketCounts(h);
+    checkHistogram(t, h, true);
     if (enc.num === MAX_SAMPLES) throw new RangeError('histogram chunk: full at 65535 samples');
     if (enc.num === 0) {
       enc.appendRaw(t, h);
       if (h.counterResetHint === CounterResetHint.Gauge) enc.setHeader(CounterResetHeader.GaugeType);
       else if (h.counterResetHint === CounterResetHint.CounterReset) enc.setHeader(CounterResetHeader.CounterReset);
-      else if (prev instanceof HistogramChunk && prev.numSamples() > 0) {
+      else if (prev !== undefined && prev.numSamples() > 0) {
         const r = prev.#encoder().appendable(h);
         enc.setHeader(r === APPENDABLE ? CounterResetHeader.NotCounterReset : (r as CounterResetHeader));
       }

@@ -41,19 +41,45 @@ export function isStaleSum(v: number): boolean {
   return i32[HI] === STALE_HI && i32[LO] === STALE_LO;
 }
 
-/** Throws RangeError unless `h`'s bucket arrays match its spans. */
-export function checkBucketCounts(h: {
-  positiveSpans: Span[];
-  negativeSpans: Span[];
-  positiveBuckets: number[];
-  negativeBuckets: number[];
-}): void {
+/**
+ * Throws RangeError naming what is wrong unless `h` can be encoded: `t` a safe integer, bucket
+ * arrays as long as the spans say, and for an integer histogram (`integer`) counts that are
+ * non-negative safe integers and bucket deltas that are safe integers.
+ */
+export function checkHistogram(
+  t: number,
+  h: {
+    count: number;
+    zeroCount: number;
+    positiveSpans: Span[];
+    negativeSpans: Span[];
+    positiveBuckets: number[];
+    negativeBuckets: number[];
+  },
+  integer: boolean,
+): void {
+  if (!Number.isSafeInteger(t)) throw new RangeError(`histogram sample: timestamp ${t} is not a safe integer`);
   const np = countSpans(h.positiveSpans);
   const nn = countSpans(h.negativeSpans);
   if (np !== h.positiveBuckets.length || nn !== h.negativeBuckets.length) {
     throw new RangeError(
-      `histogram spans describe ${np} positive and ${nn} negative buckets, but it has ${h.positiveBuckets.length} and ${h.negativeBuckets.length}`,
+      `histogram at t=${t}: spans describe ${np} positive and ${nn} negative buckets, but it has ${h.positiveBuckets.length} and ${h.negativeBuckets.length}`,
     );
+  }
+  if (!integer) return;
+  if (!(Number.isSafeInteger(h.count) && h.count >= 0 && Number.isSafeInteger(h.zeroCount) && h.zeroCount >= 0)) {
+    throw new RangeError(
+      `histogram at t=${t}: count ${h.count} and zero count ${h.zeroCount} must be non-negative integers`,
+    );
+  }
+  checkDeltas(t, h.positiveBuckets, 'positive');
+  checkDeltas(t, h.negativeBuckets, 'negative');
+}
+
+function checkDeltas(t: number, bs: readonly number[], which: string): void {
+  for (let i = 0; i < bs.length; i++) {
+    if (!Number.isSafeInteger(bs[i]))
+      throw new RangeError(`histogram at t=${t}: ${which} bucket ${i} delta ${bs[i]} is not an integer`);
   }
 }
 

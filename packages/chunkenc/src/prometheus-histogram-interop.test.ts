@@ -2,7 +2,7 @@
 // remote write receiver end up in head chunks, which it m-maps to chunks_head/ when they are
 // complete (and flushes on shutdown). Every histogram chunk it wrote must decode to the histograms
 // we sent, re-encode to the same bytes, and come out byte for byte of our appender fed the same
-// samples (same recoding, same cuts, same counter reset header).
+// samples (same recoding, same cuts, same counter reset header, stale markers alike).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +15,8 @@ import {
   copyHistogram,
   Encoding,
   histogramToFloat,
+  isStaleNaN,
+  StaleNaN,
   ValueType,
 } from '@tsprom/storage-interfaces';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -184,6 +186,20 @@ function makeSeries(): Sent[] {
     t += 15_000;
   }
   out.push({ name: 'h_gauge', float: false, samples: gauge });
+  // Stale markers (a stale NaN sum): they go into the open chunk; a histogram after one does not.
+  const stale = out[1]!.samples.map(({ t, h }, i) => {
+    const c = { ...h, sum: h.sum + 0.125 };
+    if (i === 100 || i === 101 || i === 200) {
+      c.sum = StaleNaN;
+      c.positiveSpans = [];
+      c.negativeSpans = [];
+      c.positiveBuckets = [];
+      c.negativeBuckets = [];
+      return { t: t + 1, h: c };
+    }
+    return { t: t + 1, h: c };
+  });
+  out.push({ name: 'h_stale', float: false, samples: stale });
   // Float histograms: the same shapes with fractional counts (each bucket scaled by 1.5).
   for (const s of out.slice()) {
     out.push({
@@ -195,8 +211,8 @@ function makeSeries(): Sent[] {
         f.negativeBuckets = f.negativeBuckets.map((v) => v * 1.5);
         f.zeroCount *= 1.5;
         f.count *= 1.5;
-        f.sum += 5e8;
-        return { t, h: f };
+        if (!isStaleNaN(f.sum)) f.sum += 5e8;
+        return { t: t + 3, h: f }; // Stale markers have equal sums: keep the samples apart by time.
       }),
     });
   }
@@ -285,6 +301,13 @@ async function startPrometheus(dir: string): Promise<{ url: string; stop: () => 
   }
 }
 
+function staleOnly(): Histogram {
+  return {
+    ...intHistogram({ schema: 0, zeroThreshold: 0, positiveSpans: [], negativeSpans: [] }, 0, 0, [], []),
+    sum: StaleNaN,
+  };
+}
+
 type AnyChunk = HistogramChunk | FloatHistogramChunk;
 interface Codec {
   fromBytes(b: Uint8Array): AnyChunk;
@@ -364,6 +387,7 @@ describe.runIf(havePrometheus)(title, () => {
     let checked = 0;
     const headers = new Set<number>();
     let recoded = 0;
+    let staleSeen = 0;
     for (const hc of hist) {
       const c = codec.fromBytes(hc.data);
       // 1. Decode: the histograms we sent, at the timestamps we sent.
@@ -382,7 +406,12 @@ describe.runIf(havePrometheus)(title, () => {
         expect(hit!.s).toBe(series);
         expect(series.float).toBe(float);
         expect(hit!.i).toBe(first + decoded.length);
-        expect(canonical(h, !float)).toBe(canonical(hit!.s.samples[hit!.i]!.h, !float));
+        const want = hit!.s.samples[hit!.i]!.h;
+        // A stale marker decodes to its stale sum alone (the rest is not stored).
+        if (isStaleNaN(want.sum)) {
+          expect(canonical(h, !float)).toBe(canonical(staleOnly(), !float));
+          staleSeen++;
+        } else expect(canonical(h, !float)).toBe(canonical(want, !float));
         decoded.push({ t: it.atT(), h });
       }
       expect(it.err()).toBeUndefined();
@@ -421,5 +450,6 @@ describe.runIf(havePrometheus)(title, () => {
       ].sort(),
     );
     expect(recoded).toBeGreaterThanOrEqual(5);
+    expect(staleSeen).toBe(3);
   });
 });

@@ -26,26 +26,23 @@ function writeWide(b: BitWriter, val: number, n: number): void {
  * The writer must have room for 9 more bytes (`BitWriter.reserve`).
  */
 export function putVarbitInt(b: BitWriter, val: number): void {
+  // Prefix and value go out in one write where both fit in 32 bits: neither of Go's two writes is
+  // a whole number of bytes then, so Go's trailing-byte rule cannot apply to them.
   if (val === 0) {
     b.writeBit(0);
   } else if (val >= -3 && val <= 4) {
-    b.writeBits(0b10, 2);
-    b.writeBits(val & 0x7, 3);
+    b.putBits((0b10 << 3) | (val & 0x7), 5);
   } else if (val >= -31 && val <= 32) {
-    b.writeBits(0b110, 3);
-    b.writeBits(val & 0x3f, 6);
+    b.putBits((0b110 << 6) | (val & 0x3f), 9);
   } else if (val >= -255 && val <= 256) {
-    b.writeBits(0b1110, 4);
-    b.writeBits(val & 0x1ff, 9);
+    b.putBits((0b1110 << 9) | (val & 0x1ff), 13);
   } else if (val >= -2047 && val <= 2048) {
-    b.writeBits(0b11110, 5);
-    b.writeBits(val & 0xfff, 12);
+    b.putBits((0b11110 << 12) | (val & 0xfff), 17);
   } else if (val >= -131071 && val <= 131072) {
-    b.writeBits(0b111110, 6);
-    b.writeBits(val & 0x3ffff, 18);
+    b.putBits((0b111110 << 18) | (val & 0x3ffff), 24);
   } else if (val >= -16777215 && val <= 16777216) {
-    b.writeBits(0b1111110, 7);
-    b.writeBits(val & 0x1ffffff, 25);
+    b.putBits(0b1111110, 7);
+    b.putBits(val & 0x1ffffff, 25);
   } else if (val > -TWO_POW_55 && val <= TWO_POW_55) {
     b.writeBits(0b11111110, 8);
     writeWide(b, val, 56);
@@ -60,23 +57,18 @@ export function putVarbitUint(b: BitWriter, val: number): void {
   if (val === 0) {
     b.writeBit(0);
   } else if (val < 8) {
-    b.writeBits(0b10, 2);
-    b.writeBits(val, 3);
+    b.putBits((0b10 << 3) | val, 5);
   } else if (val < 64) {
-    b.writeBits(0b110, 3);
-    b.writeBits(val, 6);
+    b.putBits((0b110 << 6) | val, 9);
   } else if (val < 512) {
-    b.writeBits(0b1110, 4);
-    b.writeBits(val, 9);
+    b.putBits((0b1110 << 9) | val, 13);
   } else if (val < 4096) {
-    b.writeBits(0b11110, 5);
-    b.writeBits(val, 12);
+    b.putBits((0b11110 << 12) | val, 17);
   } else if (val < 262144) {
-    b.writeBits(0b111110, 6);
-    b.writeBits(val, 18);
+    b.putBits((0b111110 << 18) | val, 24);
   } else if (val < 33554432) {
-    b.writeBits(0b1111110, 7);
-    b.writeBits(val, 25);
+    b.putBits(0b1111110, 7);
+    b.putBits(val, 25);
   } else if (val < TWO_POW_56) {
     b.writeBits(0b11111110, 8);
     writeWide(b, val, 56);
@@ -103,12 +95,27 @@ function readWide(r: BstreamReader, sz: number): number {
 
 /** Prometheus: readVarbitInt. Reads a signed integer written by `putVarbitInt`. */
 export function readVarbitInt(r: BstreamReader): number {
-  const sz = readPrefix(r);
-  if (sz === 0) return 0;
-  if (sz <= 25) {
-    const bits = r.readBits(sz);
+  const w = r.peek();
+  let ones = Math.clz32(~w);
+  if (ones === 0) {
+    r.pos++;
+    return 0;
+  }
+  if (ones <= 5) {
+    // Prefix (ones + 1 bits) and value (at most 18 bits) are both in w.
+    const sz = SIZES[ones]!;
+    const used = ones + 1;
+    r.pos += used + sz;
+    const bits = (w << used) >>> (32 - sz);
     const half = 1 << (sz - 1);
     return bits > half ? bits - 2 * half : bits;
+  }
+  if (ones > 8) ones = 8;
+  r.pos += ones === 8 ? 8 : ones + 1;
+  const sz = SIZES[ones]!;
+  if (sz === 25) {
+    const bits = r.readBits(25);
+    return bits > 0x1000000 ? bits - 0x2000000 : bits;
   }
   if (sz === 56) {
     const hi = r.readBits(24);
@@ -124,6 +131,18 @@ export function readVarbitInt(r: BstreamReader): number {
 
 /** Prometheus: readVarbitUint. Reads a non-negative integer written by `putVarbitUint`. */
 export function readVarbitUint(r: BstreamReader): number {
+  const w = r.peek();
+  const ones = Math.clz32(~w);
+  if (ones === 0) {
+    r.pos++;
+    return 0;
+  }
+  if (ones <= 5) {
+    const sz = SIZES[ones]!;
+    const used = ones + 1;
+    r.pos += used + sz;
+    return (w << used) >>> (32 - sz);
+  }
   const sz = readPrefix(r);
   if (sz === 0) return 0;
   if (sz <= 25) return r.readBits(sz);

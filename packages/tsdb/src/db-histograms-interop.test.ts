@@ -123,25 +123,38 @@ describe('native histograms: tsprom ⇄ Prometheus 2.42', () => {
         await peer.stop();
       }
 
-      // Prometheus's data dir (a block, chunks_head/, WAL), read by tsprom.
-      const ro = await DB.open(promDir, { readOnly: true, logger: () => {} });
-      expect(ro.blocks().length).toBeGreaterThan(0);
-      const q = ro.querier(-Infinity, Infinity);
-      const got = await readAnySamples(q);
-      await q.close();
-      await ro.close();
-      expect(got.size).toBe(series.length);
-      for (const s of series) {
-        const key = Labels.fromStrings(...s.labels.flat()).toString();
-        const samples = got.get(key)!;
-        expect(samples.length, key).toBe(s.samples.length);
-        for (let i = 0; i < samples.length; i++) {
-          expect(samples[i]!.t).toBe(s.samples[i]!.t);
-          expect(histogramMeaning(samples[i]!.h!, true), `${key} sample ${i}`).toEqual(
-            histogramMeaning(s.samples[i]!.h, true),
-          );
+      // Prometheus's data dir (a block, chunks_head/, WAL), read by tsprom: read-only (the head
+      // rebuilt from the WAL), then read-write (the head's full chunks read from chunks_head/).
+      const check = async (db: DB): Promise<void> => {
+        expect(db.blocks().length).toBeGreaterThan(0);
+        const q = db.querier(-Infinity, Infinity);
+        const got = await readAnySamples(q);
+        await q.close();
+        expect(got.size).toBe(series.length);
+        for (const s of series) {
+          const key = Labels.fromStrings(...s.labels.flat()).toString();
+          const samples = got.get(key)!;
+          expect(samples.length, key).toBe(s.samples.length);
+          for (let i = 0; i < samples.length; i++) {
+            expect(samples[i]!.t).toBe(s.samples[i]!.t);
+            expect(histogramMeaning(samples[i]!.h!, true), `${key} sample ${i}`).toEqual(
+              histogramMeaning(s.samples[i]!.h, true),
+            );
+          }
         }
-      }
+      };
+      const ro = await DB.open(promDir, { readOnly: true, logger: () => {} });
+      await check(ro);
+      await ro.close();
+      // promtool 2.42's `tsdb dump` prints float samples only (none of these): Prometheus itself
+      // reads both dirs and answers the same range query over them, histograms as JSON. Its
+      // answer over its own dir first, before tsprom writes to that dir.
+      const end = (t0 + 400 * 60_000) / 1000;
+      const theirs = await rangeSelect(promDir, root, end);
+      const rw = await DB.open(promDir, { autoCompaction: false, logger: () => {} });
+      expect(rw.openReport?.wal?.mmappedChunks).toBeGreaterThan(0);
+      await check(rw);
+      await rw.close();
 
       // The same histograms appended to tsprom and compacted into blocks.
       const tsDir = join(root, 'tsprom');
@@ -159,10 +172,6 @@ describe('native histograms: tsprom ⇄ Prometheus 2.42', () => {
       await db.compact();
       expect(db.blocks().length).toBeGreaterThan(0);
       await db.close();
-      // promtool 2.42's `tsdb dump` prints float samples only (none of these): Prometheus itself
-      // reads both dirs and answers the same range query over them, histograms as JSON.
-      const end = (t0 + 400 * 60_000) / 1000;
-      const theirs = await rangeSelect(promDir, root, end);
       const ours = await rangeSelect(tsDir, root, end);
       expect(theirs.length).toBe(series.length);
       for (const r of theirs) expect(r.histograms.length).toBe(400);

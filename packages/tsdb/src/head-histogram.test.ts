@@ -225,3 +225,29 @@ describe('float histograms', () => {
     }
   });
 });
+
+describe('exemplars of histogram samples', () => {
+  it('are kept through AppenderV2, several at one time (one per bucket), and replayed from the WAL', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tsdb-histogram-exemplars-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const opts = { autoCompaction: false, logger: () => {}, maxExemplars: 10 };
+    const db = await DB.open(dir, opts);
+    const app = db.appenderV2();
+    const exemplars = [0.5, 3].map((value, i) => ({
+      labels: Labels.fromStrings('trace_id', `t${i}`),
+      value,
+      ts: 1000,
+      hasTs: true,
+    }));
+    app.append(0, lat, 0, 1000, 0, counterHistogram(3), undefined, { exemplars });
+    await app.commit();
+    const all = [new Matcher(MatchType.Equal, '__name__', 'lat')];
+    expect(db.exemplars(0, 2000, all)[0]!.exemplars.map((e) => e.value)).toEqual([0.5, 3]);
+    await db.close();
+    const db2 = await DB.open(dir, opts);
+    expect(db2.exemplars(0, 2000, all)[0]!.exemplars.map((e) => e.value)).toEqual([0.5, 3]);
+    expect(db2.resizeExemplars(1)).toBe(1);
+    expect(db2.exemplars(0, 2000, all)[0]!.exemplars.map((e) => e.value)).toEqual([3]);
+    await db2.close();
+  });
+});

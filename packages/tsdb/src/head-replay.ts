@@ -711,6 +711,12 @@ function whatOf(type: RecordType): string {
       return 'mmap markers';
     case RecordType.Tombstones:
       return 'tombstones';
+    case RecordType.HistogramSamples:
+    case RecordType.CustomBucketsHistogramSamples:
+      return 'histogram samples';
+    case RecordType.FloatHistogramSamples:
+    case RecordType.CustomBucketsFloatHistogramSamples:
+      return 'float histogram samples';
     default:
       return 'record';
   }

@@ -82,6 +82,15 @@ describe('validateHistogram (Prometheus Histogram.Validate)', () => {
     expect(reason(() => validateHistogram(h(over)))).toBe(want);
   });
 
+  it('rejects counts an integer histogram cannot hold', () => {
+    expect(reason(() => validateHistogram(h({ count: 8.5 })))).toBe(
+      'count: integer histogram has a count that is not an integer: 8.5',
+    );
+    expect(reason(() => validateHistogram(h({ positiveBuckets: [2, 1.5, -1] })))).toBe(
+      'positive side: integer histogram has a count that is not an integer: 1.5',
+    );
+  });
+
   it('with a NaN sum, only requires the count to be at least the buckets sum', () => {
     expect(reason(() => validateHistogram(h({ sum: Number.NaN, count: 9 })))).toBe('valid');
     expect(reason(() => validateHistogram(h({ sum: Number.NaN, count: 7 })))).toMatch(

@@ -87,7 +87,19 @@ function checkCustomBounds(bounds: readonly number[] | undefined): void {
   }
 }
 
+// An integer histogram's counts are integers (Go's uint64 and int64 deltas): a fraction cannot be
+// encoded in its chunk.
+function checkIntegers(h: Histogram): void {
+  const bad = (what: string, x: number): InvalidHistogramError =>
+    new InvalidHistogramError(what, `integer histogram has a count that is not an integer: ${x}`);
+  if (!Number.isSafeInteger(h.count) || h.count < 0) throw bad('count', h.count);
+  if (!Number.isSafeInteger(h.zeroCount) || h.zeroCount < 0) throw bad('zero bucket', h.zeroCount);
+  for (const d of h.positiveBuckets) if (!Number.isSafeInteger(d)) throw bad('positive side', d);
+  for (const d of h.negativeBuckets) if (!Number.isSafeInteger(d)) throw bad('negative side', d);
+}
+
 function validate(h: Histogram | FloatHistogram, deltas: boolean): void {
+  if (deltas) checkIntegers(h);
   let nCount = 0;
   if (h.schema === CustomBucketsSchema) {
     if (h.negativeSpans.length > 0 || h.negativeBuckets.length > 0) {

@@ -11,6 +11,9 @@ export interface HistogramSeries {
   samples: { t: number; h: Histogram | FloatHistogram; float: boolean }[];
 }
 
+const f64 = new Float64Array(1);
+const f64Bytes = new Uint8Array(f64.buffer);
+
 class Pb {
   bytes: number[] = [];
   varint(v: number): void {
@@ -28,8 +31,9 @@ class Pb {
     this.varint(field * 8 + wire);
   }
   double(v: number): void {
-    const b = new Uint8Array(new Float64Array([v]).buffer);
-    for (const x of b) this.bytes.push(x);
+    // Through a typed array element: an array literal `[v]` would quiet the stale marker's NaN.
+    f64[0] = v;
+    for (const x of f64Bytes) this.bytes.push(x);
   }
   message(field: number, body: Pb): void {
     this.tag(field, 2);

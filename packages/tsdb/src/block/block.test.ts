@@ -200,11 +200,11 @@ describe('writeBlock / Block', () => {
     expect((err as Error).message).toMatch(re);
   });
 
-  it('passes chunks of encodings it cannot decode (native histograms) through, failing only their samples', async () => {
+  it('passes chunks of encodings it cannot decode (ST histograms) through, failing only their samples', async () => {
     const bytes = new Uint8Array([0, 3, 0xde, 0xad, 0xbe, 0xef]);
     const set = seriesSetFromList<ChunkSeries>([
       new ListChunkSeries(Labels.fromStrings('__name__', 'h'), [
-        { ref: 0, mint: 10, maxt: 30, chunk: new OpaqueChunk(2, bytes) },
+        { ref: 0, mint: 10, maxt: 30, chunk: new OpaqueChunk(5, bytes) },
       ]),
     ]);
     const meta = await writeBlock(dir, set, { mint: 0, maxt: 100 });
@@ -215,7 +215,7 @@ describe('writeBlock / Block', () => {
     expect(cs.next()).toBe(true);
     const it = cs.at().chunkIterator();
     expect(it.next()).toBe(true);
-    expect(it.at().chunk.encoding()).toBe(2);
+    expect(it.at().chunk.encoding()).toBe(5);
     expect(Array.from(it.at().chunk.bytes())).toEqual(Array.from(bytes));
     await cq.close();
     const q = blk.querier(0, 100);
