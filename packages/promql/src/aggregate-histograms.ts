@@ -1,12 +1,5 @@
 // Prometheus: promql/engine.go aggregation (the native-histogram cases of sum and avg)
-import {
-  addFloatHistogram,
-  compactFloatHistogram,
-  divFloatHistogram,
-  IncompatibleSchemaError,
-  subFloatHistogram,
-} from '@tsprom/histogram';
-import { copyFloatHistogram, type FloatHistogram } from '@tsprom/storage-interfaces';
+import { IncompatibleSchemaError } from '@tsprom/histogram';
 import { groupSeries } from './aggregate-k.js';
 import type { EvalHost } from './eval-host.js';
 import { inBlocks } from './eval-loop.js';
@@ -16,6 +9,7 @@ import {
   mixedExponentialCustomHistogramsWarning,
   mixedFloatsHistogramsAggWarning,
 } from './histogram-annotations.js';
+import { HistogramKahanSum } from './histogram-kahan.js';
 import { kahan, kahanSumInc } from './kahan.js';
 import type { AggregateExpr } from './parser/index.js';
 import { Series } from './value.js';
@@ -26,7 +20,7 @@ interface Cell {
   c: number;
   mean: number;
   incremental: boolean;
-  h: FloatHistogram | null;
+  acc: HistogramKahanSum | null;
   hasFloat: boolean;
   hasHistogram: boolean;
   incompatible: boolean;
@@ -52,19 +46,6 @@ export async function aggregateHistograms(ev: EvalHost, e: AggregateExpr, input:
   const avg = e.op === 'avg';
   const pos = e.expr.posRange;
   const touched: number[] = [];
-  const add = (cell: Cell, h: FloatHistogram, sub: boolean, name: string): boolean => {
-    try {
-      const r = sub ? subFloatHistogram(cell.h!, h) : addFloatHistogram(cell.h!, h);
-      if (r.counterResetCollision) ev.annos.add(histogramCounterResetCollisionWarning(pos, 'aggregation'));
-      if (r.nhcbBoundsReconciled) ev.annos.add(mismatchedCustomBucketsHistogramsInfo(pos, 'aggregation'));
-      return true;
-    } catch (err) {
-      if (!(err instanceof IncompatibleSchemaError)) throw err;
-      ev.annos.add(mixedExponentialCustomHistogramsWarning(name, pos));
-      cell.incompatible = true;
-      return false;
-    }
-  };
   const step = (k: number): void => {
     const ts = ev.start + k * ev.interval;
     touched.length = 0;
@@ -82,7 +63,7 @@ export async function aggregateHistograms(ev: EvalHost, e: AggregateExpr, input:
           c: 0,
           mean: 0,
           incremental: false,
-          h: null,
+          acc: null,
           hasFloat: false,
           hasHistogram: false,
           incompatible: false,
@@ -94,24 +75,14 @@ export async function aggregateHistograms(ev: EvalHost, e: AggregateExpr, input:
       const h = s.hs === null ? undefined : s.hs[c];
       if (h !== undefined) {
         cell.hasHistogram = true;
-        if (cell.incompatible) continue;
-        if (cell.h === null) {
-          if (!cell.hasFloat) cell.h = copyFloatHistogram(h);
-          continue;
-        }
-        const name = s.metric.get('__name__');
-        if (!avg) add(cell, h, false, name);
-        else {
-          // Incremental mean: mean += h/n - mean/n.
-          const left = divFloatHistogram(copyFloatHistogram(h), cell.n);
-          const right = divFloatHistogram(copyFloatHistogram(cell.h), cell.n);
-          const saved = cell.h;
-          cell.h = left;
-          if (add(cell, right, true, name)) {
-            const toAdd = cell.h;
-            cell.h = saved;
-            add(cell, toAdd, false, name);
-          }
+        if (cell.incompatible || cell.hasFloat) continue;
+        cell.acc ??= new HistogramKahanSum();
+        try {
+          cell.acc.add(h, avg);
+        } catch (err) {
+          if (!(err instanceof IncompatibleSchemaError)) throw err;
+          ev.annos.add(mixedExponentialCustomHistogramsWarning(s.metric.get('__name__'), pos));
+          cell.incompatible = true;
         }
         continue;
       }
@@ -161,8 +132,11 @@ export async function aggregateHistograms(ev: EvalHost, e: AggregateExpr, input:
         continue;
       }
       if (cell.hasHistogram) {
-        if (cell.incompatible || cell.h === null) continue;
-        get().pushH(ts, compactFloatHistogram(cell.h, 0));
+        const acc = cell.acc;
+        if (cell.incompatible || acc === null) continue;
+        if (acc.counterResetCollision) ev.annos.add(histogramCounterResetCollisionWarning(pos, 'aggregation'));
+        if (acc.nhcbBoundsReconciled) ev.annos.add(mismatchedCustomBucketsHistogramsInfo(pos, 'aggregation'));
+        get().pushH(ts, acc.value(avg));
       } else if (!avg) get().push(ts, cell.f + cell.c);
       else get().push(ts, cell.incremental ? cell.mean + cell.c : cell.f / n + cell.c / n);
       emitted++;

@@ -3,6 +3,8 @@ import { mulFloatHistogram } from '@tsprom/histogram';
 import { Labels } from '@tsprom/labels';
 import { type Annotations, copyFloatHistogram } from '@tsprom/storage-interfaces';
 import { evalAggregate } from './aggregate.js';
+import { mixedFloatsHistogramsWarning } from './annotations.js';
+import { mixedExponentialCustomHistogramsWarning } from './histogram-annotations.js';
 import { evalBinary } from './binary.js';
 import { evalCall } from './call.js';
 import { evalDurationExpr } from './duration.js';
@@ -264,6 +266,14 @@ export class Evaluator implements EvalHost {
         if (k < this.numSteps && this.due()) await this.pause();
       }
       if (run.out !== null) out.push(run.out);
+      if (run.mixedSchemas) {
+        run.mixedSchemas = false;
+        this.annos.add(mixedExponentialCustomHistogramsWarning(s.labels().get('__name__'), vs.posRange));
+      }
+      if (run.mixed) {
+        run.mixed = false;
+        this.annos.add(mixedFloatsHistogramsWarning(s.labels().get('__name__'), vs.posRange));
+      }
     }
     this.noteHistograms(run.cursor.histograms);
     return out;

@@ -1,5 +1,7 @@
 // Prometheus: promql/engine.go evalSeries, vectorSelectorSingle (and the `smoothed` modifier)
 import { type FloatHistogram, isStaleNaN, type Series as StorageSeries } from '@tsprom/storage-interfaces';
+import { usesCustomBuckets } from '@tsprom/histogram';
+import { interpolateHistogram } from './functions/extended-range-histogram.js';
 import { SeriesCursor } from './series-cursor.js';
 import { Series } from './value.js';
 
@@ -16,6 +18,10 @@ export class InstantSelectorRun {
   readonly cursor = new SeriesCursor(true);
   /** The output of the current series (null until it has a point). */
   out: Series | null = null;
+  /** `smoothed` met a float next to a histogram (no value there; the caller warns). */
+  mixed = false;
+  /** `smoothed` met exponential and custom buckets side by side (no value there; the caller warns). */
+  mixedSchemas = false;
   #labels: StorageSeries | null = null;
   #prevT = 0;
   #prevV = 0;
@@ -74,9 +80,20 @@ export class InstantSelectorRun {
       if (t <= refT - lookback) continue;
       const v = this.#prevV;
       if (isStaleNaN(v)) continue;
-      const h = this.#prevH;
+      let h = this.#prevH;
       if (h !== null) {
         if (isStaleNaN(h.sum)) continue;
+        if (this.smoothed && t < refT && cur.ok && cur.t - refT < lookback) {
+          if (cur.h === null) {
+            this.mixed = true;
+            continue;
+          }
+          if (usesCustomBuckets(h) !== usesCustomBuckets(cur.h)) {
+            this.mixedSchemas = true;
+            continue;
+          }
+          if (!isStaleNaN(cur.h.sum)) h = interpolateHistogram(t, h, cur.t, cur.h, refT);
+        }
         if (this.out === null) this.out = new Series(this.#labels!.labels(), this.numSteps - k);
         if (this.what === 'value') this.out.pushH(stepT, h);
         else this.out.push(stepT, this.what === 'timestamp' ? t / 1000 : this.#prevST / 1000);
@@ -85,7 +102,11 @@ export class InstantSelectorRun {
         continue;
       }
       let value = v;
-      if (this.smoothed && t < refT && cur.ok && cur.h === null && !isStaleNaN(cur.v) && cur.t - refT < lookback) {
+      if (this.smoothed && t < refT && cur.ok && cur.h !== null && cur.t - refT < lookback) {
+        this.mixed = true;
+        continue;
+      }
+      if (this.smoothed && t < refT && cur.ok && !isStaleNaN(cur.v) && cur.t - refT < lookback) {
         value = v + ((cur.v - v) * (refT - t)) / (cur.t - t);
       }
       if (this.out === null) this.out = new Series(this.#labels!.labels(), this.numSteps - k);

@@ -1,6 +1,11 @@
 // Prometheus: promql/engine.go eval (*parser.Call with a range-vector argument)
 import { Labels } from '@tsprom/labels';
 import type { FloatHistogram } from '@tsprom/storage-interfaces';
+import {
+  allHistograms,
+  anchoredHistogramChanges,
+  extendedHistogramRate,
+} from './functions/extended-range-histogram.js';
 import { countingRangeFns, histogramRange, histogramRangeFns, hres } from './functions/histogram-range.js';
 import { histogramIgnoredInMixedRangeInfo } from './histogram-annotations.js';
 import { possibleNonCounterInfo } from './annotations.js';
@@ -283,7 +288,15 @@ class ExtendedRangeRun {
     const s = sel.series[i]!;
     this.win.reset(s, sel.mint, sel.maxt);
     this.#metric = s.labels();
+    this.c.metricName = this.#metric.get('__name__');
     this.out = null;
+  }
+
+  #histogramsAround(hs: readonly (FloatHistogram | undefined)[], w: ExtWindow): boolean {
+    const from = w.before >= 0 ? w.before : w.lo;
+    const to = w.after >= 0 ? w.after + 1 : w.hi;
+    for (let i = from; i < to; i++) if (hs[i] !== undefined) return true;
+    return false;
   }
 
   steps(k0: number, kEnd: number): number {
@@ -310,6 +323,18 @@ class ExtendedRangeRun {
       c.rangeStart = rangeStart;
       c.rangeEnd = refT;
       c.skip = false;
+      const hs = win.hs;
+      if (hs !== null && this.#histogramsAround(hs, w)) {
+        if (name === 'changes' || name === 'resets') anchoredHistogramChanges(win.vs, hs, w, name === 'resets');
+        else if (allHistograms(hs, w, c)) {
+          extendedHistogramRate(ts, hs, w, c, src.smoothed, name !== 'delta', name === 'rate');
+        } else continue;
+        if (hres.skip) continue;
+        if (this.out === null) this.out = new Series(this.#metric, ev.numSteps - k, true);
+        if (hres.h !== null) this.out.pushH(stepT, hres.h);
+        else this.out.push(stepT, hres.v);
+        continue;
+      }
       const v =
         name === 'changes' || name === 'resets'
           ? anchoredChanges(win.vs, w, c, name === 'resets')
@@ -333,7 +358,7 @@ async function evalExtendedRange(ev: EvalHost, e: Call, src: RangeSource, c: Ran
       `anchored modifier can only be used with: changes, delta, increase, rate, resets - not with ${name}`,
     );
   }
-  const win = new StorageWindow(ev.samples);
+  const win = new StorageWindow(ev.samples, true);
   const run = new ExtendedRangeRun(ev, src, name, c, win);
   const out: Series[] = [];
   const n = src.selected?.series.length ?? 0;

@@ -21,6 +21,7 @@ import {
   nativeHistogramNotCounterWarning,
   nativeHistogramNotGaugeWarning,
 } from '../histogram-annotations.js';
+import { HistogramKahanSum } from '../histogram-kahan.js';
 import type { RangeCtx } from './range-context.js';
 
 /** The result of the last {@link histogramRange}: a histogram `h`, else the float `v`; or `skip`. */
@@ -150,29 +151,16 @@ export function histogramRange(
 function sumOverTime(hs: Hs, lo: number, hi: number, c: RangeCtx, avg: boolean): void {
   let reset = false;
   let notReset = false;
-  let reconciled = false;
-  const track = (h: FloatHistogram): void => {
+  const acc = new HistogramKahanSum();
+  for (let i = lo; i < hi; i++) {
+    const h = hs[i]!;
     if (h.counterResetHint === CounterResetHint.CounterReset) reset = true;
     else if (h.counterResetHint === CounterResetHint.NotCounterReset) notReset = true;
-  };
-  const acc = copyFloatHistogram(hs[lo]!);
-  track(acc);
-  for (let i = lo + 1; i < hi; i++) {
-    const h = hs[i]!;
-    track(h);
-    if (!avg) {
-      if (addFloatHistogram(acc, h).nhcbBoundsReconciled) reconciled = true;
-      continue;
-    }
-    const n = i - lo + 1;
-    const left = divFloatHistogram(copyFloatHistogram(h), n);
-    const right = divFloatHistogram(copyFloatHistogram(acc), n);
-    if (subFloatHistogram(left, right).nhcbBoundsReconciled) reconciled = true;
-    if (addFloatHistogram(acc, left).nhcbBoundsReconciled) reconciled = true;
+    acc.add(h, avg);
   }
   if (reset && notReset) c.annos.add(histogramCounterResetCollisionWarning(c.pos, 'aggregation'));
-  if (reconciled) c.annos.add(mismatchedCustomBucketsHistogramsInfo(c.pos, 'aggregation'));
-  emitH(compactFloatHistogram(acc, 0));
+  if (acc.nhcbBoundsReconciled) c.annos.add(mismatchedCustomBucketsHistogramsInfo(c.pos, 'aggregation'));
+  emitH(acc.value(avg));
 }
 
 // Prometheus: promql/functions.go histogramRate

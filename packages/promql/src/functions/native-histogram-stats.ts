@@ -110,7 +110,13 @@ export function nativeHistogramFraction(lower: number, upper: number, h: FloatHi
       if (!hasNeg && hasPos) bl = 0;
       else if (!hasPos && hasNeg) bu = 0;
     }
-    const linear = (v: number): number => rank + (b.count * (v - bl)) / (bu - bl);
+    // An open-ended bucket is not interpolated: its observations lie at -Inf or +Inf.
+    const linear = (v: number): number =>
+      bl === Number.NEGATIVE_INFINITY
+        ? rank + b.count
+        : bu === Number.POSITIVE_INFINITY
+          ? rank
+          : rank + (b.count * (v - bl)) / (bu - bl);
     const exponential = (v: number): number => {
       const logLower = Math.log2(Math.abs(bl));
       const logUpper = Math.log2(Math.abs(bu));
