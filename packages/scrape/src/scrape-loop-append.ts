@@ -129,6 +129,7 @@ export async function appendScrape(
       alwaysScrapeClassicHistograms: o.alwaysScrapeClassicHistograms,
       nativeHistograms: o.nativeHistograms,
       convertClassicHistogramsToNHCB: o.convertClassicHistogramsToNHCB,
+      skipOpenMetricsCreatedSeries: o.enableCreatedTimestampZeroIngestion === true,
     });
   } catch (err) {
     if (!(err instanceof ContentTypeError)) throw err;
@@ -147,6 +148,7 @@ export async function appendScrape(
   let bucketLimitErr: BucketLimitError | undefined;
   const bucketLimit = o.nativeHistogramBucketLimit;
   const maxSchema = o.nativeHistogramMaxSchema;
+  const ctZero = o.enableCreatedTimestampZeroIngestion === true;
   let numOutOfOrder = 0;
   let numDuplicates = 0;
   let numOutOfBounds = 0;
@@ -254,6 +256,7 @@ export async function appendScrape(
     } else if (t > maxTime) numOutOfBounds++;
     else {
       try {
+        if (ctZero && !isHistogram) ref = appendCreatedTimestampZero(p, app, ref, lset, t);
         if (isHistogram) {
           ref = app.appendHistogram(ref, lset, t, h, fh);
         } else {
@@ -343,6 +346,21 @@ function fitHistogram(
   if (h === undefined) return true;
   capHistogramSchema(h, maxSchema, deltas);
   return bucketLimit <= 0 || limitHistogramBuckets(h, bucketLimit, deltas);
+}
+
+/**
+ * Prometheus scrapeLoop.append with `enableCTZeroIngestion`: a 0 sample at the entry's created
+ * timestamp. Failing never fails the scrape (Prometheus logs it at debug; out of order is common).
+ */
+function appendCreatedTimestampZero(p: Parser, app: Appender, ref: number, lset: Labels, t: number): number {
+  const ct = p.createdTimestamp();
+  if (ct === undefined || ct === 0) return ref;
+  try {
+    return app.appendSTZeroSample(ref, lset, t, ct);
+  } catch (err) {
+    if (!(err instanceof AppendError)) throw err;
+    return ref;
+  }
 }
 
 const scratchExemplars: Exemplar[] = [];

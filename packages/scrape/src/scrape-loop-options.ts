@@ -51,6 +51,13 @@ export interface ScrapeLoopOptions {
    * reduced): `pickSchema(native_histogram_min_bucket_factor)`, 8 for no limit.
    */
   readonly nativeHistogramMaxSchema: number;
+  /**
+   * Prometheus's `created-timestamp-zero-ingestion` feature flag (off by default in Prometheus 3):
+   * a float sample with a created timestamp (OpenMetrics `_created`, protobuf
+   * `created_timestamp`) gets a 0 sample at that time before it, and OpenMetrics `_created`
+   * series are not stored. Histogram samples get none (the appender has no histogram variant).
+   */
+  readonly enableCreatedTimestampZeroIngestion?: boolean;
   /** Also write `scrape_timeout_seconds`, `scrape_sample_limit`, `scrape_body_size_bytes`. */
   readonly reportExtraMetrics: boolean;
   /** Pass each family's metadata to the appender (`updateMetadata`), as `metadata-wal-records`. */

@@ -7,6 +7,7 @@ export interface ScrapeParserOptions {
   readonly alwaysScrapeClassicHistograms: boolean;
   readonly nativeHistograms: boolean;
   readonly convertClassicHistogramsToNHCB: boolean;
+  readonly skipOpenMetricsCreatedSeries: boolean;
 }
 
 /**
@@ -21,5 +22,6 @@ export function newScrapeParser(body: Uint8Array, contentType: string, o: Scrape
     parseClassicHistograms: o.alwaysScrapeClassicHistograms,
     nativeHistograms: o.nativeHistograms,
     convertClassicHistogramsToNHCB: o.convertClassicHistogramsToNHCB,
+    skipOpenMetricsCreatedSeries: o.skipOpenMetricsCreatedSeries,
   }).parser;
 }

@@ -27,6 +27,8 @@ export interface ScrapePoolOptions {
   readonly logger?: ScrapeLogger | undefined;
   /** Pass family metadata to the appender (Prometheus's `metadata-wal-records`). Default false. */
   readonly appendMetadataToWAL?: boolean | undefined;
+  /** Prometheus's `created-timestamp-zero-ingestion` feature flag (see ScrapeLoopOptions). */
+  readonly enableCreatedTimestampZeroIngestion?: boolean | undefined;
   /** Default `tsprom/<version>`. */
   readonly userAgent?: string | undefined;
 }
@@ -242,6 +244,7 @@ export class ScrapePool {
       nativeHistogramMaxSchema: pickSchema(cfg.nativeHistogramMinBucketFactor),
       reportExtraMetrics: cfg.extraScrapeMetrics,
       appendMetadataToWAL: o.appendMetadataToWAL ?? false,
+      enableCreatedTimestampZeroIngestion: o.enableCreatedTimestampZeroIngestion ?? false,
       offsetSeed: o.offsetSeed ?? 0n,
       logger: o.logger,
     };
