@@ -18,6 +18,17 @@ export class SampleLimitError extends ScrapeError {
   }
 }
 
+/**
+ * Prometheus: errBucketLimit. A native histogram kept more buckets than
+ * `native_histogram_bucket_limit` at the lowest resolution it can be reduced to.
+ */
+export class BucketLimitError extends ScrapeError {
+  override readonly name = 'BucketLimitError';
+  constructor(readonly limit: number) {
+    super('histogram bucket limit exceeded');
+  }
+}
+
 /** Prometheus: errBodySizeLimit. The (uncompressed) body reached `body_size_limit`. */
 export class BodySizeLimitError extends ScrapeError {
   override readonly name = 'BodySizeLimitError';

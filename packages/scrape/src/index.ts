@@ -2,6 +2,7 @@
 // with limits, relabeling and staleness, target health, HTTP scraping on undici.
 export {
   BodySizeLimitError,
+  BucketLimitError,
   DuplicateLabelNameError,
   HTTPStatusError,
   InvalidSeriesLabelsError,
@@ -15,6 +16,7 @@ export {
   TargetLimitError,
   UnsupportedConfigError,
 } from './errors.js';
+export { pickSchema } from './histogram-limits.js';
 export { HTTPClient } from './http-client.js';
 export { Manager, type ManagerOptions, type ScrapeManagerConfig } from './manager.js';
 export {

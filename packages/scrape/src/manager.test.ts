@@ -201,4 +201,23 @@ describe('reusableCache', () => {
     expect(reusableCache(base, relabeled)).toBe(false);
     expect(reusableCache(base, config('  - job_name: j\n    honor_labels: true\n').scrapeConfigs[0]!)).toBe(false);
   });
+
+  it('asks for the protobuf format first when native histograms are scraped (Prometheus 3)', async () => {
+    await manager.applyConfig(config('  - job_name: nh\n    scrape_native_histograms: true\n  - job_name: classic\n'));
+    manager.updateTargets(
+      new Map([
+        ['nh', [group([servers[0]!.address])]],
+        ['classic', [group([servers[1]!.address])]],
+      ]),
+    );
+    await manager.reload();
+    await waitFor(() => servers[0]!.requests.length > 0 && servers[1]!.requests.length > 0);
+    expect(servers[0]!.requests[0]!.accept).toBe(
+      'application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.6,' +
+        'application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.5,' +
+        'application/openmetrics-text;version=0.0.1;q=0.4,' +
+        'text/plain;version=1.0.0;escaping=allow-utf-8;q=0.3,text/plain;version=0.0.4;q=0.2,*/*;q=0.1',
+    );
+    expect(servers[1]!.requests[0]!.accept).toMatch(/^application\/openmetrics-text;version=1\.0\.0;/);
+  });
 });

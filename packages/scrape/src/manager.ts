@@ -27,6 +27,8 @@ export interface ManagerOptions {
   readonly logger?: ScrapeLogger | undefined;
   readonly metrics?: ScrapeMetrics | undefined;
   readonly appendMetadataToWAL?: boolean | undefined;
+  /** Prometheus's `created-timestamp-zero-ingestion` feature flag (see ScrapeLoopOptions). */
+  readonly enableCreatedTimestampZeroIngestion?: boolean | undefined;
   readonly userAgent?: string | undefined;
 }
 
@@ -161,6 +163,7 @@ export class Manager {
               metrics: this.metrics,
               logger: this.#opts.logger,
               appendMetadataToWAL: this.#opts.appendMetadataToWAL,
+              enableCreatedTimestampZeroIngestion: this.#opts.enableCreatedTimestampZeroIngestion,
               userAgent: this.#opts.userAgent,
             });
           } catch (err) {

@@ -6,6 +6,8 @@ import {
   type Appender,
   DuplicateSampleForTimestampError,
   type Exemplar,
+  type FloatHistogram,
+  type Histogram,
   isStaleNaN,
   type MetricType,
   NotFoundError,
@@ -17,6 +19,7 @@ import {
 } from '@tsprom/storage-interfaces';
 import { ContentTypeError, detachString, Entry, ParseError, type Parser } from '@tsprom/textparse';
 import {
+  BucketLimitError,
   DuplicateLabelNameError,
   InvalidSeriesLabelsError,
   MissingMetricNameError,
@@ -30,6 +33,7 @@ import type { ScrapeMetrics } from './scrape-metrics.js';
 import { newScrapeParser } from './scrape-parser.js';
 import { sliceUsedUp, yieldToEventLoop } from './event-loop-slices.js';
 import { verifyLabelLimits } from './sample-labels.js';
+import { capHistogramSchema, limitHistogramBuckets } from './histogram-limits.js';
 
 /** Prometheus maxAheadTime: samples further in the future are rejected as out of bounds. */
 const MAX_AHEAD_MS = 10 * 60_000;
@@ -124,6 +128,8 @@ export async function appendScrape(
       fallbackScrapeProtocol: o.fallbackScrapeProtocol,
       alwaysScrapeClassicHistograms: o.alwaysScrapeClassicHistograms,
       nativeHistograms: o.nativeHistograms,
+      convertClassicHistogramsToNHCB: o.convertClassicHistogramsToNHCB,
+      skipOpenMetricsCreatedSeries: o.enableCreatedTimestampZeroIngestion === true,
     });
   } catch (err) {
     if (!(err instanceof ContentTypeError)) throw err;
@@ -139,6 +145,10 @@ export async function appendScrape(
   const checkLimits = limits.labelLimit > 0 || limits.labelNameLengthLimit > 0 || limits.labelValueLengthLimit > 0;
   let limitCount = 0;
   let sampleLimitErr: SampleLimitError | undefined;
+  let bucketLimitErr: BucketLimitError | undefined;
+  const bucketLimit = o.nativeHistogramBucketLimit;
+  const maxSchema = o.nativeHistogramMaxSchema;
+  const ctZero = o.enableCreatedTimestampZeroIngestion === true;
   let numOutOfOrder = 0;
   let numDuplicates = 0;
   let numOutOfBounds = 0;
@@ -228,19 +238,27 @@ export async function appendScrape(
 
     let sampleAdded = false;
     const v = isHistogram ? 0 : p.value();
-    // The checks of Prometheus's checkAddError, limitAppender and timeLimitAppender, counted
-    // without throwing (a body of duplicates must not cost an exception per line). Per-sample
-    // rejections do not stop the scrape: past the sample limit it goes on, so that
-    // scrape_samples_scraped counts the whole body.
+    // Histogram entries are native histograms (only read as such with scrape_native_histograms)
+    // or NHCBs (convert_classic_histograms_to_nhcb, whatever scrape_native_histograms says).
+    const h = isHistogram ? p.histogram() : undefined;
+    const fh = isHistogram && h === undefined ? p.floatHistogram() : undefined;
+    // The checks of Prometheus's checkAddError, maxSchemaAppender, bucketLimitAppender,
+    // limitAppender and timeLimitAppender (in that order), counted without throwing (a body of
+    // duplicates must not cost an exception per line). Per-sample rejections do not stop the
+    // scrape: past the sample or bucket limit it goes on, so that scrape_samples_scraped counts the
+    // whole body.
     if (seriesAlreadyScraped && parsedTs === undefined) numDuplicates++;
-    else if (sampleLimit > 0 && (ref === 0 || !isStaleNaN(v)) && ++limitCount > sampleLimit) {
+    else if (isHistogram && !fitHistogram(h ?? fh, h !== undefined, maxSchema, bucketLimit)) {
+      bucketLimitErr ??= new BucketLimitError(bucketLimit);
+    } else if (sampleLimit > 0 && (ref === 0 || !isStaleNaN(v)) && ++limitCount > sampleLimit) {
       // A stale marker of a known series passes the limit.
       sampleLimitErr ??= new SampleLimitError(sampleLimit);
     } else if (t > maxTime) numOutOfBounds++;
     else {
       try {
-        if (isHistogram && o.nativeHistograms) {
-          ref = app.appendHistogram(ref, lset, t, p.histogram(), p.floatHistogram());
+        if (ctZero && !isHistogram) ref = appendCreatedTimestampZero(p, app, ref, lset, t);
+        if (isHistogram) {
+          ref = app.appendHistogram(ref, lset, t, h, fh);
         } else {
           ref = app.append(ref, lset, t, v);
         }
@@ -263,7 +281,7 @@ export async function appendScrape(
       // Only appended series enter the cache: one over the sample limit needs no stale marker.
       ce = cache.addRef(detachString(met), ref, lset);
       if (ce !== undefined && (parsedTs === undefined || trackTsStaleness)) cache.trackStaleness(ce);
-      if (sampleLimitErr === undefined) result.seriesAdded++;
+      if (sampleLimitErr === undefined && bucketLimitErr === undefined) result.seriesAdded++;
     }
     // Counted whatever happened to the sample: the number of series the scrape exposes after
     // relabeling.
@@ -287,6 +305,10 @@ export async function appendScrape(
     err ??= sampleLimitErr;
     metrics.exceededSampleLimit++;
   }
+  if (bucketLimitErr !== undefined) {
+    err ??= bucketLimitErr; // The sample limit's error takes precedence.
+    metrics.exceededNativeHistogramBucketLimit++;
+  }
   metrics.sampleOutOfOrder += numOutOfOrder;
   metrics.sampleDuplicateTimestamp += numDuplicates;
   metrics.sampleOutOfBounds += numOutOfBounds;
@@ -308,6 +330,37 @@ export async function appendScrape(
   }
   updateStaleMarkers(cache, app, defTime);
   cache.iterDone(true);
+}
+
+/**
+ * Prometheus maxSchemaAppender then bucketLimitAppender: `h` (parsed for this sample, changed in
+ * place) at most at `maxSchema` and, with a `bucketLimit`, reduced to at most that many buckets;
+ * false when it cannot be.
+ */
+function fitHistogram(
+  h: Histogram | FloatHistogram | undefined,
+  deltas: boolean,
+  maxSchema: number,
+  bucketLimit: number,
+): boolean {
+  if (h === undefined) return true;
+  capHistogramSchema(h, maxSchema, deltas);
+  return bucketLimit <= 0 || limitHistogramBuckets(h, bucketLimit, deltas);
+}
+
+/**
+ * Prometheus scrapeLoop.append with `enableCTZeroIngestion`: a 0 sample at the entry's created
+ * timestamp. Failing never fails the scrape (Prometheus logs it at debug; out of order is common).
+ */
+function appendCreatedTimestampZero(p: Parser, app: Appender, ref: number, lset: Labels, t: number): number {
+  const ct = p.createdTimestamp();
+  if (ct === undefined || ct === 0) return ref;
+  try {
+    return app.appendSTZeroSample(ref, lset, t, ct);
+  } catch (err) {
+    if (!(err instanceof AppendError)) throw err;
+    return ref;
+  }
 }
 
 const scratchExemplars: Exemplar[] = [];

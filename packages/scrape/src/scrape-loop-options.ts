@@ -36,6 +36,28 @@ export interface ScrapeLoopOptions {
   readonly nativeHistograms: boolean;
   /** `always_scrape_classic_histograms`: also the classic series of histograms that are native. */
   readonly alwaysScrapeClassicHistograms: boolean;
+  /**
+   * `convert_classic_histograms_to_nhcb`: classic histograms also as native histograms with
+   * custom buckets; their classic series then only with `alwaysScrapeClassicHistograms`.
+   */
+  readonly convertClassicHistogramsToNHCB: boolean;
+  /**
+   * `native_histogram_bucket_limit`: a native histogram with more buckets has its resolution
+   * reduced until it has at most this many, else the scrape fails (0: no limit).
+   */
+  readonly nativeHistogramBucketLimit: number;
+  /**
+   * The highest schema native histograms are stored at (higher ones have their resolution
+   * reduced): `pickSchema(native_histogram_min_bucket_factor)`, 8 for no limit.
+   */
+  readonly nativeHistogramMaxSchema: number;
+  /**
+   * Prometheus's `created-timestamp-zero-ingestion` feature flag (off by default in Prometheus 3):
+   * a float sample with a created timestamp (OpenMetrics `_created`, protobuf
+   * `created_timestamp`) gets a 0 sample at that time before it, and OpenMetrics `_created`
+   * series are not stored. Histogram samples get none (the appender has no histogram variant).
+   */
+  readonly enableCreatedTimestampZeroIngestion?: boolean;
   /** Also write `scrape_timeout_seconds`, `scrape_sample_limit`, `scrape_body_size_bytes`. */
   readonly reportExtraMetrics: boolean;
   /** Pass each family's metadata to the appender (`updateMetadata`), as `metadata-wal-records`. */

@@ -221,6 +221,30 @@ describe('scrapeAndReport', () => {
     await f.close();
   });
 
+  it('created-timestamp-zero-ingestion: a 0 sample at the created timestamp, no _created series', async () => {
+    srv.set({
+      contentType: 'application/openmetrics-text; version=1.0.0; charset=utf-8',
+      body: `# TYPE req counter\nreq_total 7\nreq_created ${(T0 - 30_000) / 1000}\n# TYPE g gauge\ng 1\n# EOF\n`,
+    });
+    const f = await makeLoop(db, srv.address, { options: { enableCreatedTimestampZeroIngestion: true } });
+    await f.loop.scrapeAndReport(T0);
+    await f.loop.scrapeAndReport(T0 + 10_000);
+    expect(f.target.lastError).toBeUndefined();
+    const all = await readAll(db);
+    // The zero is appended once: the second scrape finds it in place.
+    expect(byName(all, 'req_total')[0]?.samples).toEqual([
+      [T0 - 30_000, 0],
+      [T0, 7],
+      [T0 + 10_000, 7],
+    ]);
+    expect(byName(all, 'req_created')).toEqual([]);
+    expect(byName(all, 'g')[0]?.samples).toEqual([
+      [T0, 1],
+      [T0 + 10_000, 1],
+    ]);
+    await f.close();
+  });
+
   it('OpenMetrics: units, exemplars and _created series', async () => {
     srv.set({
       contentType: 'application/openmetrics-text; version=1.0.0; charset=utf-8',

@@ -8,6 +8,8 @@
 export class ScrapeMetrics {
   /** prometheus_target_scrapes_exceeded_sample_limit_total */
   exceededSampleLimit = 0;
+  /** prometheus_target_scrapes_exceeded_native_histogram_bucket_limit_total */
+  exceededNativeHistogramBucketLimit = 0;
   /** prometheus_target_scrapes_exceeded_body_size_limit_total */
   exceededBodySizeLimit = 0;
   /** prometheus_target_scrapes_sample_out_of_order_total */

@@ -6,6 +6,8 @@ export interface ScrapeParserOptions {
   readonly fallbackScrapeProtocol: ScrapeProtocol | undefined;
   readonly alwaysScrapeClassicHistograms: boolean;
   readonly nativeHistograms: boolean;
+  readonly convertClassicHistogramsToNHCB: boolean;
+  readonly skipOpenMetricsCreatedSeries: boolean;
 }
 
 /**
@@ -19,5 +21,7 @@ export function newScrapeParser(body: Uint8Array, contentType: string, o: Scrape
     fallbackScrapeProtocol: o.fallbackScrapeProtocol,
     parseClassicHistograms: o.alwaysScrapeClassicHistograms,
     nativeHistograms: o.nativeHistograms,
+    convertClassicHistogramsToNHCB: o.convertClassicHistogramsToNHCB,
+    skipOpenMetricsCreatedSeries: o.skipOpenMetricsCreatedSeries,
   }).parser;
 }

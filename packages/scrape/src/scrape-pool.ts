@@ -15,6 +15,7 @@ import { ScrapeLoop } from './scrape-loop.js';
 import type { ScrapeLogger, ScrapeLoopOptions } from './scrape-loop-options.js';
 import { ScrapeMetrics } from './scrape-metrics.js';
 import type { Target } from './target.js';
+import { pickSchema } from './histogram-limits.js';
 import { DefaultUserAgent, TargetScraper } from './target-scraper.js';
 
 /** What a pool needs besides its config. */
@@ -27,6 +28,8 @@ export interface ScrapePoolOptions {
   readonly logger?: ScrapeLogger | undefined;
   /** Pass family metadata to the appender (Prometheus's `metadata-wal-records`). Default false. */
   readonly appendMetadataToWAL?: boolean | undefined;
+  /** Prometheus's `created-timestamp-zero-ingestion` feature flag (see ScrapeLoopOptions). */
+  readonly enableCreatedTimestampZeroIngestion?: boolean | undefined;
   /** Default `tsprom/<version>`. */
   readonly userAgent?: string | undefined;
 }
@@ -244,8 +247,12 @@ export class ScrapePool {
       fallbackScrapeProtocol: cfg.fallbackScrapeProtocol,
       nativeHistograms: cfg.scrapeNativeHistograms,
       alwaysScrapeClassicHistograms: cfg.alwaysScrapeClassicHistograms,
+      convertClassicHistogramsToNHCB: cfg.convertClassicHistogramsToNHCB,
+      nativeHistogramBucketLimit: cfg.nativeHistogramBucketLimit,
+      nativeHistogramMaxSchema: pickSchema(cfg.nativeHistogramMinBucketFactor),
       reportExtraMetrics: cfg.extraScrapeMetrics,
       appendMetadataToWAL: o.appendMetadataToWAL ?? false,
+      enableCreatedTimestampZeroIngestion: o.enableCreatedTimestampZeroIngestion ?? false,
       offsetSeed: o.offsetSeed ?? 0n,
       logger: o.logger,
     };

@@ -2,6 +2,7 @@
 // content negotiation around them.
 export { ContentTypeError, ParseError } from './errors.js';
 export { detachString, Entry, type Parser } from './parser.js';
+export { NHCBParser } from './nhcb-parser.js';
 export { PromParser } from './prom-parser.js';
 export { OpenMetricsParser, type OpenMetricsParserOptions } from './openmetrics-parser.js';
 export { ProtobufParser, type ProtobufParserOptions } from './protobuf-parser.js';

@@ -7,6 +7,7 @@ import { OpenMetricsParser } from './openmetrics-parser.js';
 import type { Parser } from './parser.js';
 import { PromParser } from './prom-parser.js';
 import { ProtobufParser } from './protobuf-parser.js';
+import { NHCBParser } from './nhcb-parser.js';
 import { protocolMediaType, type ScrapeProtocol } from './scrape-protocol.js';
 
 /** Options of {@link newParser}. */
@@ -17,6 +18,12 @@ export interface NewParserOptions {
   parseClassicHistograms?: boolean;
   /** Protobuf: read native histograms as such (default true). */
   nativeHistograms?: boolean;
+  /**
+   * Also emit classic histograms as native histograms with custom buckets (`NHCBParser`); their
+   * classic series then only with `parseClassicHistograms` (`convert_classic_histograms_to_nhcb`,
+   * `always_scrape_classic_histograms`).
+   */
+  convertClassicHistogramsToNHCB?: boolean;
   /** OpenMetrics: skip `_created` series (their value stays available as created timestamps). */
   skipOpenMetricsCreatedSeries?: boolean;
 }
@@ -59,6 +66,9 @@ export function newParser(
       break;
     default:
       parser = new PromParser(body);
+  }
+  if (options.convertClassicHistogramsToNHCB) {
+    parser = new NHCBParser(parser, options.parseClassicHistograms ?? false);
   }
   return { parser, warning };
 }

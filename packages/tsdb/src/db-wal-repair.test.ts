@@ -12,7 +12,8 @@ import { ValueType } from '@tsprom/storage-interfaces';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DB } from './db.js';
 import { CorruptionError } from './index.js';
-import { PAGE_SIZE, RecordDecoder, RecordType, SegmentsReader, segmentName } from './wal-api.js';
+import { counterHistogram } from './testing/histogram-data.js';
+import { PAGE_SIZE, RecordDecoder, RecordEncoder, RecordType, SegmentsReader, segmentName } from './wal-api.js';
 
 let dir: string;
 let walDir: string;
@@ -180,6 +181,24 @@ const cases: [string, () => Promise<Damage>][] = [
         offset: 0,
         readOffset: 7 + 27,
         reason: /^decode samples: timestamp 1152921504606847000 is not a safe integer/,
+        laterSegments: [],
+        laterSamples: 0,
+        samplesBefore: recs.reduce((a, r) => a + r.samples, 0),
+      };
+    },
+  ],
+  [
+    'a histogram record cut short',
+    async () => {
+      const recs = await layout();
+      const h = counterHistogram(3);
+      const whole = new RecordEncoder().histogramSamples([{ ref: 1, t: 5, h }])[0]!;
+      await writeFile(segmentName(walDir, 2), segmentWithRecord(whole.subarray(0, whole.length - 3)));
+      return {
+        segment: 2,
+        offset: 0,
+        readOffset: 7 + whole.length - 3,
+        reason: /^decode histogram samples: invalid size/,
         laterSegments: [],
         laterSamples: 0,
         samplesBefore: recs.reduce((a, r) => a + r.samples, 0),

@@ -317,6 +317,16 @@ export class DB implements Storage {
     return this.#head.state.exemplars.select(start, end, ...matcherSets);
   }
 
+  /**
+   * Prometheus: DB.ApplyConfig's exemplar part (CircularExemplarStorage.Resize): the exemplar
+   * storage now holds at most `maxExemplars`, keeping the newest; 0 disables it. Returns the number
+   * of exemplars kept.
+   */
+  resizeExemplars(maxExemplars: number): number {
+    this.#check();
+    return this.#head.state.exemplars.resize(maxExemplars);
+  }
+
   /** Prometheus: DB.StartTime. The oldest sample time held (ms): the first block's, else the head's. */
   async startTime(): Promise<number> {
     const first = this.#blocks?.set.blocks[0];

@@ -50,3 +50,44 @@ describe('CircularExemplarStorage', () => {
     expect(() => new CircularExemplarStorage(0).add(a, ex(1))).toThrow(ExemplarsDisabledError);
   });
 });
+
+describe('CircularExemplarStorage.resize (Prometheus Resize)', () => {
+  const tsOf = (s: CircularExemplarStorage): number[][] =>
+    s.select(-Infinity, Infinity, all).map((r) => r.exemplars.map((e) => e.ts));
+
+  it('keeps the newest exemplars when it shrinks, in the order they came, and accepts newer ones after', () => {
+    const s = new CircularExemplarStorage(5);
+    for (let t = 1; t <= 7; t++) s.add(t % 2 ? a : b, ex(t)); // The ring wrapped: 3..7 are held.
+    expect(tsOf(s)).toEqual([
+      [3, 5, 7],
+      [4, 6],
+    ]);
+    expect(s.resize(3)).toBe(3);
+    expect(s.capacity).toBe(3);
+    expect(tsOf(s)).toEqual([[5, 7], [6]]);
+    expect(() => s.add(a, ex(4))).toThrow(OutOfOrderExemplarError); // Still ordered per series.
+    s.add(b, ex(8));
+    expect(tsOf(s)).toEqual([[7], [6, 8]]);
+  });
+
+  it('keeps everything when it grows, before and after the ring wrapped', () => {
+    const s = new CircularExemplarStorage(4);
+    for (let t = 1; t <= 3; t++) s.add(a, ex(t)); // Not full yet.
+    expect(s.resize(10)).toBe(3);
+    for (let t = 4; t <= 12; t++) s.add(a, ex(t));
+    expect(tsOf(s)).toEqual([[3, 4, 5, 6, 7, 8, 9, 10, 11, 12]]);
+    expect(s.resize(20)).toBe(10);
+    expect(tsOf(s)).toEqual([[3, 4, 5, 6, 7, 8, 9, 10, 11, 12]]);
+  });
+
+  it('disables the storage at 0, and holds exemplars again once given room', () => {
+    const s = new CircularExemplarStorage(4);
+    s.add(a, ex(1));
+    expect(s.resize(0)).toBe(0);
+    expect(tsOf(s)).toEqual([]);
+    expect(() => s.add(a, ex(2))).toThrow(ExemplarsDisabledError);
+    expect(s.resize(2)).toBe(0);
+    s.add(a, ex(3));
+    expect(tsOf(s)).toEqual([[3]]);
+  });
+});

@@ -43,8 +43,8 @@ function compareExemplarLabels(a: Labels, b: Labels): boolean {
  */
 export class CircularExemplarStorage {
   // Grows up to the capacity as exemplars arrive (a 100k ring costs nothing until used).
-  readonly #ring: { e: Exemplar; next: number; ref: IndexEntry }[] = [];
-  readonly #capacity: number;
+  #ring: { e: Exemplar; next: number; ref: IndexEntry }[] = [];
+  #capacity: number;
   #nextIndex = 0;
   readonly #index = new Map<string, IndexEntry>();
 
@@ -114,6 +114,32 @@ export class CircularExemplarStorage {
     this.#ring[at] = { e, next: noExemplar, ref: idx };
     idx.newest = at;
     this.#nextIndex = (at + 1) % this.#capacity;
+  }
+
+  /**
+   * Prometheus: CircularExemplarStorage.Resize (a new `storage.exemplars.max_exemplars`, the limit
+   * `--storage.exemplars.exemplars-limit` set before it). Keeps the newest `min(n, held)`
+   * exemplars, oldest first as they were added; `n <= 0` disables the storage and drops them all.
+   * Returns the number of exemplars kept.
+   */
+  resize(n: number): number {
+    const cap = n > 0 ? Math.floor(n) : 0;
+    if (cap === this.#capacity) return 0;
+    const old = this.#ring;
+    const len = old.length;
+    const count = Math.min(cap, len);
+    // The ring fills up to its capacity before it wraps: until then the oldest entry is at 0 and
+    // the next index is the length, so this start works in both states.
+    const start = len === 0 ? 0 : (this.#nextIndex - count + len) % len;
+    this.#ring = [];
+    this.#index.clear();
+    this.#nextIndex = 0;
+    this.#capacity = cap;
+    for (let i = 0; i < count; i++) {
+      const entry = old[(start + i) % len]!;
+      this.add(entry.ref.seriesLabels, entry.e);
+    }
+    return count;
   }
 
   /**

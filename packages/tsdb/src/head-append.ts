@@ -13,6 +13,7 @@ import {
   ExemplarsDisabledError,
   type FloatHistogram,
   type Histogram,
+  Encoding,
   type Metadata,
   NativeHistogramsDisabledError,
   NotFoundError,
@@ -22,11 +23,13 @@ import {
   type SeriesRef,
   TooOldSampleError,
 } from '@tsprom/storage-interfaces';
-import type { CommitBatch, HeadLog } from './head-log.js';
+import { isSupportedEncoding } from '@tsprom/chunkenc';
+import type { CommitBatch, HeadLog, HistogramEntry } from './head-log.js';
 import type { HeadState } from './head-state.js';
 import type { MemSeries } from './mem-series.js';
 import { COMMIT_SLICE_MS, TimeSlicer, yieldToLoop } from './time-slicer.js';
-import { Appendable, appendable, applyCommit } from './head-commit.js';
+import { Appendable, appendable, appendableHistogram, applyCommit } from './head-commit.js';
+import { validateFloatHistogram, validateHistogram } from './histogram-validate.js';
 
 /** Samples from which a commit gives the event loop a turn between its phases (log, apply). */
 const bigCommit = 4096;
@@ -57,6 +60,7 @@ export class HeadAppender implements Appender {
   // The start timestamp of the sample being appended through appendWithOptions (0 = unknown).
   #curST = 0;
   #n = 0;
+  #histograms: HistogramEntry[] = [];
   #exemplars: { series: MemSeries; e: Exemplar }[] = [];
   #metadata: { series: MemSeries; m: Metadata }[] = [];
   #discardOOO = false;
@@ -109,14 +113,17 @@ export class HeadAppender implements Appender {
    * Prometheus `memSeries.appendable` at append time: whether (t, v) may go in order (false) or
    * out of order (true) given the committed series; throws (and counts) the reason it may not.
    */
-  #appendable(s: MemSeries, t: number, v: number): boolean {
-    const verdict = appendable(s, t, v, this.#headMaxT, this.#minValidTime, this.#oooWindow);
+  #appendable(s: MemSeries, t: number, v: number, h?: Histogram | FloatHistogram): boolean {
+    const verdict =
+      h === undefined
+        ? appendable(s, t, v, this.#headMaxT, this.#minValidTime, this.#oooWindow)
+        : appendableHistogram(s, t, h, this.#headMaxT, this.#minValidTime, this.#oooWindow);
     if (verdict === Appendable.InOrder) return false;
     if (verdict === Appendable.OutOfOrder) return true;
     const c = this.#head.counters;
     switch (verdict) {
       case Appendable.RejectDuplicate:
-        throw new DuplicateSampleForTimestampError(t, s.lastValue, v);
+        throw new DuplicateSampleForTimestampError(t, s.lastValue, h === undefined ? v : Number.NaN);
       case Appendable.RejectTooOld:
         c.tooOldRejected++;
         throw new TooOldSampleError(t, this.#headMaxT - this.#oooWindow);
@@ -180,11 +187,11 @@ export class HeadAppender implements Appender {
     // compaction waits for the appenders that may still commit in-order samples before the end of
     // the range it compacts. Registered at the first sample (an appender holding none commits no
     // sample, and one left unused must not hold compaction up).
-    if (n === 0) this.#head.isolation.openAppend(this, this.#minValidTime);
+    if (n === 0 && this.#histograms.length === 0) this.#head.isolation.openAppend(this, this.#minValidTime);
     this.#n = n + 1;
   }
 
-  /** AppenderV2's call: a sample with its metadata and exemplars. Histograms are not supported yet. */
+  /** AppenderV2's call: a sample (a float, or the histogram `h` or `fh`) with its metadata and exemplars. */
   appendWithOptions(
     ref: SeriesRef,
     labels: Labels,
@@ -195,12 +202,12 @@ export class HeadAppender implements Appender {
     fh: FloatHistogram | undefined,
     opts?: AppendV2Options,
   ): SeriesRef {
-    if (h !== undefined || fh !== undefined) throw new NativeHistogramsDisabledError();
     const prev = this.#discardOOO;
     if (opts?.rejectOutOfOrder === true) this.#discardOOO = true;
     this.#curST = st;
     try {
-      ref = this.append(ref, labels, t, v);
+      if (h !== undefined || fh !== undefined) ref = this.appendHistogram(ref, labels, t, h, fh);
+      else ref = this.append(ref, labels, t, v);
     } finally {
       this.#discardOOO = prev;
       this.#curST = 0;
@@ -239,16 +246,46 @@ export class HeadAppender implements Appender {
     return s.ref;
   }
 
-  /** Histograms arrive with the native-histogram support; until then they are rejected. */
+  /**
+   * Prometheus: headAppender.AppendHistogram. Appends a native histogram sample at `t` (ms): the
+   * integer `h`, else the float `fh` (one of them must be set). Invalid histograms throw
+   * InvalidHistogramError; the time checks are those of `append` (a histogram at the latest
+   * sample's time must equal it). Out-of-order histograms are rejected with OutOfOrderSampleError
+   * even within an out-of-order window: the out-of-order head holds floats only. The histogram is
+   * kept by reference until commit: the caller must not change it.
+   */
   appendHistogram(
-    _ref: SeriesRef,
-    _labels: Labels,
-    _t: number,
-    _h: Histogram | undefined,
-    _fh: FloatHistogram | undefined,
+    ref: SeriesRef,
+    labels: Labels,
+    t: number,
+    h: Histogram | undefined,
+    fh: FloatHistogram | undefined,
   ): SeriesRef {
     this.#check();
-    throw new NativeHistogramsDisabledError();
+    if (h !== undefined) validateHistogram(h);
+    else if (fh !== undefined) validateFloatHistogram(fh);
+    else throw new TypeError('appendHistogram: neither an integer nor a float histogram was given');
+    // Without the chunk encoding the head could not store it: refused before anything is logged.
+    if (!isSupportedEncoding(h !== undefined ? Encoding.Histogram : Encoding.FloatHistogram)) {
+      throw new NativeHistogramsDisabledError();
+    }
+    if (!this.#timesSet) this.#initTimes(t);
+    if (this.#n === 0 && this.#histograms.length === 0) this.#adoptCompactionBound();
+    if (t < this.#minValidTime && this.#oooWindow === 0) {
+      this.#head.counters.outOfBoundRejected++;
+      throw new OutOfBoundsError(t, this.#minValidTime);
+    }
+    const s = this.#seriesFor(ref, labels);
+    if (this.#appendable(s, t, 0, h ?? fh)) {
+      this.#head.counters.outOfOrderRejected++;
+      throw new OutOfOrderSampleError(t, s.maxt);
+    }
+    if (this.#n === 0 && this.#histograms.length === 0) {
+      this.#head.isolation.openAppend(this, this.#minValidTime);
+    }
+    this.#histograms.push({ series: s, t, h, fh });
+    s.pendingCommits++;
+    return s.ref;
   }
 
   /**
@@ -307,10 +344,18 @@ export class HeadAppender implements Appender {
       ts: this.#ts,
       vs: this.#vs,
       length: this.#n,
+      histograms: this.#histograms,
       exemplars: this.#exemplars,
       metadata: this.#metadata,
     };
-    if (batch.length === 0 && batch.exemplars.length === 0 && batch.metadata.length === 0) return;
+    if (
+      batch.length === 0 &&
+      batch.histograms.length === 0 &&
+      batch.exemplars.length === 0 &&
+      batch.metadata.length === 0
+    ) {
+      return;
+    }
     // One commit at a time, from logging to applying: the WAL holds commits in the order they
     // apply, and a commit applied in slices never interleaves with another.
     let release: (() => void) | undefined;
@@ -347,7 +392,13 @@ export class HeadAppender implements Appender {
           newSeries.push(s);
         }
       }
-      // Series that metadata or exemplars refer to need their series record first too.
+      // Series that histograms, metadata or exemplars refer to need their series record first too.
+      for (const { series: s } of this.#histograms) {
+        if (!s.walLogged) {
+          s.walLogged = true;
+          newSeries.push(s);
+        }
+      }
       for (const { series: s } of this.#metadata) {
         if (!s.walLogged) {
           s.walLogged = true;
@@ -379,6 +430,7 @@ export class HeadAppender implements Appender {
 
   #clearPending(): void {
     for (const s of this.#series) s.pendingCommits--;
+    for (const { series: s } of this.#histograms) s.pendingCommits--;
   }
 }
 

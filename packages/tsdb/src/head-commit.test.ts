@@ -67,7 +67,7 @@ function bigBatch(head: Head): CommitBatch {
       e: { labels: Labels.fromStrings('trace_id', `t${i}`), value: i, ts: 110_000, hasTs: true },
     });
   }
-  return { newSeries: [], series, ts, vs, length: n, exemplars, metadata: [] };
+  return { newSeries: [], series, ts, vs, length: n, histograms: [], exemplars, metadata: [] };
 }
 
 describe('a commit applied in slices', () => {

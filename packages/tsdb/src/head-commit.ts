@@ -1,7 +1,7 @@
 // Prometheus: tsdb/head_append.go headAppender.Commit (the in-memory half) and memSeries.insert
 // (the out-of-order chunk), memSeries.appendable. insertOOO is shared with WBL replay.
-import type { Chunk } from '@tsprom/storage-interfaces';
-import type { CommitBatch } from './head-log.js';
+import type { Chunk, FloatHistogram, Histogram } from '@tsprom/storage-interfaces';
+import type { CommitBatch, HistogramEntry } from './head-log.js';
 import type { HeadState } from './head-state.js';
 import type { HeadChunkStore, MemSeries } from './mem-series.js';
 import { OOOChunk } from './ooo-chunk.js';
@@ -68,11 +68,122 @@ export function appendable(
   if (t >= minValidTime) {
     const maxt = s.maxt;
     if (t > maxt) return Appendable.InOrder;
-    if (t === maxt) return sameBits(s.lastValue, v) ? Appendable.InOrder : Appendable.RejectDuplicate;
+    if (t === maxt) {
+      // After a histogram, a float at the same time is a duplicate whatever its value.
+      return s.lastHistogram === undefined && sameBits(s.lastValue, v)
+        ? Appendable.InOrder
+        : Appendable.RejectDuplicate;
+    }
   }
   if (window > 0) return t >= headMaxT - window ? Appendable.OutOfOrder : Appendable.RejectTooOld;
   if (t < minValidTime) return Appendable.RejectOutOfBounds;
   return Appendable.RejectOutOfOrder;
+}
+
+/**
+ * Prometheus: memSeries.appendableHistogram. As {@link appendable}, for a histogram sample (exactly
+ * one of `h`, `fh`): at the latest sample's time it must equal the latest histogram.
+ */
+export function appendableHistogram(
+  s: MemSeries,
+  t: number,
+  h: Histogram | FloatHistogram,
+  headMaxT: number,
+  minValidTime: number,
+  window: number,
+): number {
+  if (t >= minValidTime) {
+    const maxt = s.maxt;
+    if (t > maxt) return Appendable.InOrder;
+    if (t === maxt) {
+      const last = s.lastHistogram;
+      return last !== undefined && histogramsEqual(last, h) ? Appendable.InOrder : Appendable.RejectDuplicate;
+    }
+  }
+  if (window > 0) return t >= headMaxT - window ? Appendable.OutOfOrder : Appendable.RejectTooOld;
+  if (t < minValidTime) return Appendable.RejectOutOfBounds;
+  return Appendable.RejectOutOfOrder;
+}
+
+function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!sameBits(a[i]!, b[i]!)) return false;
+  return true;
+}
+
+/**
+ * Prometheus: Histogram.Equals / FloatHistogram.Equals (same kind, schema, zero bucket, count,
+ * sum bit for bit, spans, buckets and custom bounds; the counter-reset hint is not compared). Two
+ * histograms whose spans differ only in empty spans are not equal here, where Prometheus would
+ * call them equal: such an append is then a duplicate error rather than a no-op.
+ */
+export function histogramsEqual(a: Histogram | FloatHistogram, b: Histogram | FloatHistogram): boolean {
+  if (
+    a.schema !== b.schema ||
+    !sameBits(a.zeroThreshold, b.zeroThreshold) ||
+    !sameBits(a.zeroCount, b.zeroCount) ||
+    !sameBits(a.count, b.count) ||
+    !sameBits(a.sum, b.sum) ||
+    a.positiveSpans.length !== b.positiveSpans.length ||
+    a.negativeSpans.length !== b.negativeSpans.length
+  ) {
+    return false;
+  }
+  for (let i = 0; i < a.positiveSpans.length; i++) {
+    const x = a.positiveSpans[i]!;
+    const y = b.positiveSpans[i]!;
+    if (x.offset !== y.offset || x.length !== y.length) return false;
+  }
+  for (let i = 0; i < a.negativeSpans.length; i++) {
+    const x = a.negativeSpans[i]!;
+    const y = b.negativeSpans[i]!;
+    if (x.offset !== y.offset || x.length !== y.length) return false;
+  }
+  return (
+    sameNumbers(a.positiveBuckets, b.positiveBuckets) &&
+    sameNumbers(a.negativeBuckets, b.negativeBuckets) &&
+    sameNumbers(a.customValues ?? [], b.customValues ?? [])
+  );
+}
+
+/**
+ * Prometheus: headAppender.commitHistograms / commitFloatHistograms. Applies buffered histogram
+ * samples in order, re-checked as floats are; out-of-order histograms are dropped and counted (the
+ * out-of-order head holds floats only). Runs in the commit's last, synchronous slice.
+ */
+function applyHistograms(
+  head: HeadState,
+  hs: readonly HistogramEntry[],
+  headMaxT: number,
+  minValidTime: number,
+  commitId: number,
+  logIso: boolean,
+  low: number,
+): void {
+  const c = head.counters;
+  let mint = Infinity;
+  let maxt = -Infinity;
+  let appended = 0;
+  for (let i = 0; i < hs.length; i++) {
+    const { series: s, t, h, fh } = hs[i]!;
+    s.pendingCommits--;
+    if (logIso) s.logCommit(commitId, low);
+    const verdict = appendableHistogram(s, t, (h ?? fh)!, headMaxT, minValidTime, 0);
+    if (verdict === Appendable.InOrder) {
+      if (!s.appendHistogram(t, h, fh, head.chunkRangeMs, head.chunkStore)) continue;
+      appended++;
+      if (t < mint) mint = t;
+      if (t > maxt) maxt = t;
+      continue;
+    }
+    c.droppedAtCommit++;
+    if (verdict === Appendable.RejectOutOfBounds) c.outOfBoundRejected++;
+    else c.outOfOrderRejected++;
+  }
+  if (mint < c.minTime) c.minTime = mint;
+  if (maxt > c.maxTime) c.maxTime = maxt;
+  c.samplesAppended += appended;
+  c.numSamples += appended;
 }
 
 /** Samples applied between two reads of the clock in a big commit. */
@@ -177,6 +288,9 @@ export async function applyCommit(
     }
     // The last slice: what has no commit log becomes visible with the end of the commit.
     const ooo = insertOOOSamples(head, batch, oooAt);
+    if (batch.histograms.length > 0) {
+      applyHistograms(head, batch.histograms, headMaxT, minValidTime, commitId, st.logIso, st.low);
+    }
     for (const { series, e } of batch.exemplars) {
       try {
         head.exemplars.add(series.labels, e);

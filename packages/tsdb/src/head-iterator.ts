@@ -5,6 +5,7 @@ import {
   type FloatHistogram,
   type Histogram,
   Encoding,
+  histogramToFloat,
   type SampleIterator,
   ValueType,
 } from '@tsprom/storage-interfaces';
@@ -29,8 +30,19 @@ export interface SeriesSnapshot {
   /** Index in `table` of the series' open chunk (-1 when not included): it may still grow. */
   readonly openIndex: number;
   readonly limit: number;
-  merged: { ts: Float64Array; vs: Float64Array; length: number } | undefined;
+  merged: MergedSamples | undefined;
   readonly deleted: readonly TimeInterval[] | undefined;
+}
+
+/**
+ * Samples merged from in-order and out-of-order data, sorted by time. `hs[i]`, when `hs` is set,
+ * is the histogram of sample i if it is one (in-order histograms among out-of-order floats).
+ */
+export interface MergedSamples {
+  ts: Float64Array;
+  vs: Float64Array;
+  length: number;
+  hs?: ({ vt: ValueType; h: Histogram | FloatHistogram } | undefined)[];
 }
 
 /** Iterates the samples of a snapshot within [mint, maxt] (ms, inclusive). */
@@ -46,6 +58,10 @@ export class HeadSeriesIterator implements SampleIterator {
   #left = 0;
   #t = 0;
   #v = 0;
+  // The type of the current sample: a histogram one is read from the chunk iterator, which stays on it.
+  #vt: ValueType = ValueType.Float;
+  // The current histogram when it comes from `merged`.
+  #mh: Histogram | FloatHistogram | undefined;
   #done = false;
   #positioned = false;
   #err: Error | undefined;
@@ -102,21 +118,26 @@ export class HeadSeriesIterator implements SampleIterator {
         if (this.#isDeleted(t)) continue;
         this.#t = t;
         this.#v = merged.vs[i]!;
-        return ValueType.Float;
+        const h = merged.hs?.[i];
+        this.#mh = h?.h;
+        this.#vt = h === undefined ? ValueType.Float : h.vt;
+        return this.#vt;
       }
     }
     for (;;) {
       const it = this.#it;
       if (it !== undefined && this.#left > 0) {
-        if (it.next() !== ValueType.None) {
+        const vt = it.next();
+        if (vt !== ValueType.None) {
           this.#left--;
           const t = it.atT();
           if (t < this.#mint) continue;
           if (t > this.#maxt) return this.#finish();
           if (this.#isDeleted(t)) continue;
           this.#t = t;
-          this.#v = it.atV();
-          return ValueType.Float;
+          this.#vt = vt;
+          if (vt === ValueType.Float) this.#v = it.atV();
+          return vt;
         }
         const err = it.err();
         if (err !== undefined) {
@@ -162,7 +183,7 @@ export class HeadSeriesIterator implements SampleIterator {
 
   seek(t: number): ValueType {
     if (this.#done) return ValueType.None;
-    if (this.#positioned && this.#t >= t) return ValueType.Float;
+    if (this.#positioned && this.#t >= t) return this.#vt;
     // Skip whole chunks that end before t.
     if (this.#snap.merged === undefined && t > this.#mint) {
       const snap = this.#snap;
@@ -191,11 +212,23 @@ export class HeadSeriesIterator implements SampleIterator {
   }
 
   atHistogram(): Histogram {
-    throw new Error('head series iterator: not a histogram sample');
+    if (!this.#positioned || this.#vt !== ValueType.Histogram) {
+      throw new Error('head series iterator: not an integer histogram sample');
+    }
+    if (this.#snap.merged !== undefined) return this.#mh as Histogram;
+    return this.#it!.atHistogram();
   }
 
+  /** The current histogram sample as a float histogram (an integer one is converted). */
   atFloatHistogram(): FloatHistogram {
-    throw new Error('head series iterator: not a histogram sample');
+    if (!this.#positioned || (this.#vt !== ValueType.Histogram && this.#vt !== ValueType.FloatHistogram)) {
+      throw new Error('head series iterator: not a histogram sample');
+    }
+    if (this.#snap.merged !== undefined) {
+      const h = this.#mh!;
+      return this.#vt === ValueType.Histogram ? histogramToFloat(h as Histogram) : (h as FloatHistogram);
+    }
+    return this.#it!.atFloatHistogram();
   }
 
   /**

@@ -1,9 +1,17 @@
 // The head's view of its write-ahead logs (WAL and WBL): what a commit hands over to be made
 // durable. The implementation (head-wal.ts) needs the file system, so the head only knows this
 // interface and an in-memory head simply has none.
-import type { Exemplar, Metadata } from '@tsprom/storage-interfaces';
+import type { Exemplar, FloatHistogram, Histogram, Metadata } from '@tsprom/storage-interfaces';
 import type { MemSeries } from './mem-series.js';
 import type { Stone } from './record/ref-types.js';
+
+/** A histogram sample of a commit: exactly one of `h`, `fh` is set. */
+export interface HistogramEntry {
+  readonly series: MemSeries;
+  readonly t: number;
+  readonly h: Histogram | undefined;
+  readonly fh: FloatHistogram | undefined;
+}
 
 /** The data of one commit, in the columnar form the appender buffers it in. */
 export interface CommitBatch {
@@ -14,6 +22,8 @@ export interface CommitBatch {
   readonly ts: Float64Array;
   readonly vs: Float64Array;
   readonly length: number;
+  /** Histogram samples, applied after the float samples (as Prometheus commits them). */
+  readonly histograms: readonly HistogramEntry[];
   /** Exemplars accepted by the appender, with their series. */
   readonly exemplars: readonly { series: MemSeries; e: Exemplar }[];
   /** Metadata that changed, with its series. */

@@ -1,15 +1,20 @@
 // Prometheus: tsdb/head_read.go headIndexReader, headChunkReader; tsdb/querier.go blockQuerier
 import { compareStrings, Labels, type Matcher } from '@tsprom/labels';
-import { type XOR2Appender, XOR2Chunk, type XORAppender, XORChunk } from '@tsprom/chunkenc';
+import { newChunk, type XOR2Appender, XOR2Chunk, type XORAppender, XORChunk } from '@tsprom/chunkenc';
 import {
   Annotations,
   type Chunk,
+  type ChunkAppender,
   type ChunkIterator,
   type ChunkMeta,
   type ChunkQuerier,
   type ChunkSeries,
   type ChunkSeriesSet,
+  copyFloatHistogram,
+  copyHistogram,
   Encoding,
+  type FloatHistogram,
+  type Histogram,
   type LabelHints,
   type LabelQueryResult,
   type Querier,
@@ -21,7 +26,7 @@ import {
   ValueType,
 } from '@tsprom/storage-interfaces';
 import type { HeadState } from './head-state.js';
-import { HeadSeriesIterator, type SeriesSnapshot } from './head-iterator.js';
+import { HeadSeriesIterator, type MergedSamples, type SeriesSnapshot } from './head-iterator.js';
 import type { IsolationState } from './isolation.js';
 import { type HeadChunkStore, MMAP_FIELDS, type MemSeries } from './mem-series.js';
 import { type PostingsIndex, postingsForMatchers } from './postings-for-matchers.js';
@@ -126,19 +131,19 @@ function oooInRange(s: MemSeries, mint: number, maxt: number): boolean {
 }
 
 /** In-order samples of `snap` merged with the series' out-of-order samples, in [mint, maxt]. */
-function mergeWithOOO(
-  head: HeadState,
-  snap: SeriesSnapshot,
-  s: MemSeries,
-  mint: number,
-  maxt: number,
-): { ts: Float64Array; vs: Float64Array; length: number } {
+function mergeWithOOO(head: HeadState, snap: SeriesSnapshot, s: MemSeries, mint: number, maxt: number): MergedSamples {
   let ts = new Float64Array(64);
   let vs = new Float64Array(64);
   let n = 0;
   const deleted: readonly TimeInterval[] | undefined = snap.deleted;
-  const push = (t: number, v: number): void => {
+  // Histograms of the in-order samples, by index (the out-of-order head holds floats only).
+  let hs: MergedSamples['hs'];
+  const push = (t: number, v: number, h?: { vt: ValueType; h: Histogram | FloatHistogram }): void => {
     if (deleted !== undefined && overlapsAny(t, t, deleted)) return;
+    if (h !== undefined) {
+      hs ??= [];
+      hs[n] = h;
+    }
     if (n === ts.length) {
       const nt = new Float64Array(n * 2);
       const nv = new Float64Array(n * 2);
@@ -151,7 +156,11 @@ function mergeWithOOO(
     vs[n++] = v;
   };
   const it = new HeadSeriesIterator(snap, head.chunkStore, mint, maxt);
-  while (it.next() !== ValueType.None) push(it.atT(), it.atV());
+  for (let vt = it.next(); vt !== ValueType.None; vt = it.next()) {
+    if (vt === ValueType.Float) push(it.atT(), it.atV());
+    else if (vt === ValueType.Histogram) push(it.atT(), 0, { vt, h: copyHistogram(it.atHistogram()) });
+    else push(it.atT(), 0, { vt, h: copyFloatHistogram(it.atFloatHistogram()) });
+  }
   if (it.err() !== undefined) throw it.err();
   for (const c of s.oooCompleted ?? []) {
     if (c.maxt < mint || c.mint > maxt) continue;
@@ -173,13 +182,17 @@ function mergeWithOOO(
   const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => ts[a]! - ts[b]! || a - b);
   const outT = new Float64Array(n);
   const outV = new Float64Array(n);
+  const outH: MergedSamples['hs'] = hs === undefined ? undefined : [];
   let m = 0;
   for (const i of idx) {
     if (m > 0 && outT[m - 1] === ts[i]) continue;
+    if (outH !== undefined && hs![i] !== undefined) outH[m] = hs![i];
     outT[m] = ts[i]!;
     outV[m++] = vs[i]!;
   }
-  return { ts: outT, vs: outV, length: m };
+  const out: MergedSamples = { ts: outT, vs: outV, length: m };
+  if (outH !== undefined) out.hs = outH;
+  return out;
 }
 
 /**
@@ -261,7 +274,9 @@ class HeadSeries implements Series {
 
 /**
  * Re-encodes samples of an iterator into chunks of at most `perChunk` samples: XOR, or XOR2 with
- * the samples' start timestamps when `xor2` (the head's `floatChunkEncoding`).
+ * the samples' start timestamps when `xor2` (the head's `floatChunkEncoding`); histogram samples
+ * into histogram (or float histogram) chunks, a new chunk starting wherever the sample type changes
+ * or the chunk's appender asks for one (Prometheus: the chunk series iterator's re-encoding).
  */
 function encodeChunks(it: SampleIterator, perChunk: number, xor2: boolean): ChunkMeta[] {
   const out: ChunkMeta[] = [];
@@ -269,8 +284,38 @@ function encodeChunks(it: SampleIterator, perChunk: number, xor2: boolean): Chun
   let app: XORAppender | undefined;
   let app2: XOR2Appender | undefined;
   let meta: ChunkMeta | undefined;
-  while (it.next() !== ValueType.None) {
+  let hc: Chunk | undefined;
+  let happ: ChunkAppender | undefined;
+  for (;;) {
+    const vt = it.next();
+    if (vt === ValueType.None) break;
     const t = it.atT();
+    if (vt !== ValueType.Float) {
+      c = undefined;
+      const enc = vt === ValueType.Histogram ? Encoding.Histogram : Encoding.FloatHistogram;
+      if (hc === undefined || meta === undefined || hc.encoding() !== enc || hc.numSamples() >= perChunk) {
+        hc = newChunk(enc);
+        happ = hc.appender();
+        meta = { ref: 0, mint: t, maxt: t, chunk: hc };
+        out.push(meta);
+      }
+      const nc =
+        vt === ValueType.Histogram
+          ? happ!.appendHistogram!(t, it.atHistogram())
+          : happ!.appendFloatHistogram!(t, it.atFloatHistogram());
+      if (nc !== undefined) {
+        hc = nc;
+        happ = nc.appender();
+        if (nc.numSamples() > 1) meta.chunk = nc;
+        else {
+          meta = { ref: 0, mint: t, maxt: t, chunk: nc };
+          out.push(meta);
+        }
+      }
+      meta.maxt = t;
+      continue;
+    }
+    hc = undefined;
     if (c === undefined || meta === undefined || c.numSamples() >= perChunk) {
       if (xor2) {
         const c2 = new XOR2Chunk();

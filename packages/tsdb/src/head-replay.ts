@@ -15,6 +15,8 @@ import {
   RecordDecodeError,
   RecordDecoder,
   RecordType,
+  type RefFloatHistogramSample,
+  type RefHistogramSample,
   type RefMmapMarker,
   type RefSamples,
   type RefSeries,
@@ -42,7 +44,10 @@ export interface ReplayReport {
   tombstones: number;
   /** Tombstones of series never declared by a series record (Prometheus `unknownTombstoneRefs`). */
   unknownTombstoneRefs: number;
-  /** Records of types the head does not load yet (histograms). */
+  /**
+   * Records decoded but not loaded: histogram records of the WBL (the out-of-order head holds
+   * floats only) and records of unknown types.
+   */
   skippedRecords: number;
   /** Chunks read back from chunks_head/ and attached to their series. */
   mmappedChunks: number;
@@ -151,6 +156,8 @@ class Replayer {
    */
   #seriesRec: Uint8Array | undefined;
   #seriesPieces: number[] = [];
+  /** Histogram samples waiting for the buffered float samples to be applied first. */
+  #histograms: (RefHistogramSample | RefFloatHistogramSample)[] = [];
   /** M-map markers waiting for the buffered samples to be applied first. */
   #markers: RefMmapMarker[] | undefined;
   readonly report = emptyReport();
@@ -245,6 +252,21 @@ class Replayer {
           }
           return;
         }
+        case RecordType.HistogramSamples:
+        case RecordType.CustomBucketsHistogramSamples:
+          // Decoded whatever happens to them: a record that does not decode is corruption.
+          if (this.#ooo) {
+            this.#dec.histogramSamples(rec);
+            r.skippedRecords++;
+          } else this.#dec.histogramSamples(rec, this.#histograms as RefHistogramSample[]);
+          return;
+        case RecordType.FloatHistogramSamples:
+        case RecordType.CustomBucketsFloatHistogramSamples:
+          if (this.#ooo) {
+            this.#dec.floatHistogramSamples(rec);
+            r.skippedRecords++;
+          } else this.#dec.floatHistogramSamples(rec, this.#histograms as RefFloatHistogramSample[]);
+          return;
         case RecordType.MmapMarkers:
           // Applied by work() once the samples buffered before them are.
           this.#markers = this.#dec.mmapMarkers(rec);
@@ -288,6 +310,7 @@ class Replayer {
       this.#seriesAt >= 0 ||
       this.#seriesRec !== undefined ||
       this.#markers !== undefined ||
+      this.#histograms.length > 0 ||
       this.#samples.length >= flushThreshold
     );
   }
@@ -327,7 +350,45 @@ class Replayer {
       }
       this.#markers = undefined;
     }
+    if (this.#histograms.length > 0) {
+      // After the float samples logged before them: a series may change from one to the other.
+      await this.flush(slicer);
+      this.#applyHistograms();
+    }
     if (this.#samples.length >= flushThreshold) await this.flush(slicer);
+  }
+
+  /** Prometheus loadWAL's histogram samples: appended in order, as float samples are. */
+  #applyHistograms(): void {
+    const head = this.#head;
+    const c = head.counters;
+    const r = this.report;
+    const range = head.chunkRangeMs;
+    const store = head.chunkStore;
+    const minValid = head.minValidTime;
+    for (const x of this.#histograms) {
+      const s = this.#get(x.ref);
+      if (s === undefined) {
+        r.unknownRefs++;
+        continue;
+      }
+      const t = x.t;
+      if (t < minValid) continue;
+      if (s.mmapped.length > 0 && t <= s.mmapped[s.mmapped.length - 2]!) continue;
+      const ok =
+        'h' in x
+          ? s.appendHistogram(t, x.h, undefined, range, store)
+          : s.appendHistogram(t, undefined, x.fh, range, store);
+      if (!ok) {
+        r.outOfOrderSamples++;
+        continue;
+      }
+      if (t < c.minTime) c.minTime = t;
+      if (t > c.maxTime) c.maxTime = t;
+      c.numSamples++;
+      r.samples++;
+    }
+    this.#histograms = [];
   }
 
   async #createSeries(slicer: TimeSlicer): Promise<void> {
@@ -650,6 +711,12 @@ function whatOf(type: RecordType): string {
       return 'mmap markers';
     case RecordType.Tombstones:
       return 'tombstones';
+    case RecordType.HistogramSamples:
+    case RecordType.CustomBucketsHistogramSamples:
+      return 'histogram samples';
+    case RecordType.FloatHistogramSamples:
+    case RecordType.CustomBucketsFloatHistogramSamples:
+      return 'float histogram samples';
     default:
       return 'record';
   }

@@ -8,6 +8,8 @@ import {
   newRefSamples,
   RecordEncoder,
   type RefExemplar,
+  type RefFloatHistogramSample,
+  type RefHistogramSample,
   type RefMetadata,
   type RefMmapMarker,
   type RefSeries,
@@ -92,6 +94,17 @@ export class HeadWAL implements HeadLog {
         from,
       );
       await write(records.pop()!);
+    }
+    if (batch.histograms.length > 0) {
+      // Prometheus: integer histograms (types 7 and 9) then float histograms (8 and 10).
+      const hs: RefHistogramSample[] = [];
+      const fhs: RefFloatHistogramSample[] = [];
+      for (const { series, t, h, fh } of batch.histograms) {
+        if (h !== undefined) hs.push({ ref: series.ref, t, h });
+        else fhs.push({ ref: series.ref, t, fh: fh! });
+      }
+      if (hs.length > 0) for (const rec of enc.histogramSamples(hs)) await write(rec);
+      if (fhs.length > 0) for (const rec of enc.floatHistogramSamples(fhs)) await write(rec);
     }
     if (batch.exemplars.length > 0) {
       const es: RefExemplar[] = batch.exemplars.map(({ series, e }) => ({

@@ -1,7 +1,14 @@
 // Prometheus: tsdb/head.go memSeries, memChunk, computeChunkEndTime, rangeForTimestamp
-import { XOR2Chunk, XORChunk } from '@tsprom/chunkenc';
+import { newChunk, XOR2Chunk, XORChunk } from '@tsprom/chunkenc';
 import type { Labels } from '@tsprom/labels';
-import type { Chunk, Metadata } from '@tsprom/storage-interfaces';
+import {
+  type Chunk,
+  type ChunkAppender,
+  Encoding,
+  type FloatHistogram,
+  type Histogram,
+  type Metadata,
+} from '@tsprom/storage-interfaces';
 import { appendToSlot, clearSlot, resetSlotState, SLOT_BYTES, SlotCol } from './head-xor-slot.js';
 import type { OOOChunk } from './ooo-chunk.js';
 
@@ -9,6 +16,10 @@ import type { OOOChunk } from './ooo-chunk.js';
 export const defaultSamplesPerChunk = 120;
 /** An XOR chunk is cut once its encoding exceeds this many bytes (Prometheus `maxBytesPerXORChunk`). */
 export const maxBytesPerXORChunk = 1024;
+/** A histogram chunk is cut once it reaches this many bytes… (Prometheus `TargetBytesPerHistogramChunk`). */
+export const targetBytesPerHistogramChunk = 1024;
+/** …and holds at least this many samples (Prometheus `MinSamplesPerHistogramChunk`). */
+export const minSamplesPerHistogramChunk = 10;
 
 /** A chunk in memory with its time range (ms, inclusive) and the sequence number of its first sample. */
 export interface MemChunk {
@@ -154,6 +165,11 @@ interface RareFields {
   ooo: OOOChunk | undefined;
   oooCompleted: OOOMemChunk[] | undefined;
   meta: Metadata | undefined;
+  /** The open chunk while it is a histogram chunk (then there is no open float chunk). */
+  hOpen: Chunk | undefined;
+  hApp: ChunkAppender | undefined;
+  /** The latest in-order sample when it is a histogram (Prometheus lastHistogramValue). */
+  lastH: Histogram | FloatHistogram | undefined;
 }
 
 /** Fields of one stored (m-mapped) chunk in `MemSeries.mmapped`, which is flat. */
@@ -211,7 +227,15 @@ export class MemSeries {
   #rareFields(): RareFields {
     let r = this.#rare;
     if (r === undefined) {
-      r = { isoLog: undefined, ooo: undefined, oooCompleted: undefined, meta: undefined };
+      r = {
+        isoLog: undefined,
+        ooo: undefined,
+        oooCompleted: undefined,
+        meta: undefined,
+        hOpen: undefined,
+        hApp: undefined,
+        lastH: undefined,
+      };
       this.#rare = r;
     }
     return r;
@@ -335,7 +359,7 @@ export class MemSeries {
     if (slab !== undefined) {
       return XORChunk.fromBytes(slab.slice(this.openSlabStart, this.openSlabEnd), { validate: false });
     }
-    return this.#openChunk;
+    return this.#openChunk ?? this.#rare?.hOpen;
   }
 
   /**
@@ -362,7 +386,15 @@ export class MemSeries {
   }
 
   #hasOpen(): boolean {
-    return this.#openChunk !== undefined || this.#slab !== undefined;
+    return this.#openChunk !== undefined || this.#slab !== undefined || this.#rare?.hOpen !== undefined;
+  }
+
+  /**
+   * The latest in-order sample when it is a histogram (undefined when it is a float or unknown):
+   * an append at the same time must carry an equal histogram.
+   */
+  get lastHistogram(): Histogram | FloatHistogram | undefined {
+    return this.#rare?.lastH;
   }
 
   /** Time of the open chunk's first sample (meaningful while there is an open chunk). */
@@ -442,12 +474,15 @@ export class MemSeries {
     return true;
   }
 
-  #cut(mint: number, chunkRangeMs: number, store: HeadChunkStore | undefined): void {
+  // Completes the open chunk (if any) and opens a float chunk at `mint`; with `openFloat` false,
+  // opens none (the caller opens a histogram chunk).
+  #cut(mint: number, chunkRangeMs: number, store: HeadChunkStore | undefined, openFloat = true): void {
     const prev = this.#openChunk;
     const slab = this.#slab;
     let next: XORChunk | XOR2Chunk | undefined;
     let keepSlot = false;
-    if (prev !== undefined || slab !== undefined) {
+    if (this.#rare?.hOpen !== undefined) this.#closeHistogram(store);
+    else if (prev !== undefined || slab !== undefined) {
       const prevMint = this.#openMint;
       const prevMaxt = this.maxt;
       if (store !== undefined) {
@@ -478,7 +513,10 @@ export class MemSeries {
         this.completed.push({ chunk, mint: prevMint, maxt: prevMaxt, firstSeq: this.#openFirstSeq });
       }
     }
-    if (keepSlot) {
+    if (!openFloat) {
+      this.#openChunk = undefined;
+      this.#slab = undefined;
+    } else if (keepSlot) {
       resetSlotState(this.#a, this.#at(SLOT), this.openSlabStart);
     } else if (next !== undefined || this.#cols.xor2) {
       this.#openChunk = next ?? new XOR2Chunk();
@@ -492,6 +530,90 @@ export class MemSeries {
     this.#openFirstSeq = this.seq;
     this.#openCount = 0;
     this.nextAt = rangeForTimestamp(mint, chunkRangeMs);
+  }
+
+  // Completes the open histogram chunk: to the store, or to `completed`.
+  #closeHistogram(store: HeadChunkStore | undefined): void {
+    const r = this.#rare!;
+    const c = r.hOpen!;
+    const mint = this.#openMint;
+    const maxt = this.maxt;
+    if (store !== undefined) {
+      const ref = store.write(this.ref, mint, maxt, c);
+      this.mmapped = this.mmapped.concat(ref, mint, maxt, this.#openCount);
+    } else {
+      c.compact();
+      if (this.completed === noCompleted) this.completed = [];
+      this.completed.push({ chunk: c, mint, maxt, firstSeq: this.#openFirstSeq });
+    }
+    r.hOpen = undefined;
+    r.hApp = undefined;
+    r.lastH = undefined;
+  }
+
+  // Completes the open chunk, whatever it is, and opens `next` (a histogram chunk) at `mint`.
+  #cutToHistogram(next: Chunk, mint: number, chunkRangeMs: number, store: HeadChunkStore | undefined): void {
+    if (this.#rare?.hOpen !== undefined) this.#closeHistogram(store);
+    else if (this.#openChunk !== undefined || this.#slab !== undefined) {
+      this.#cut(mint, chunkRangeMs, store, false);
+    }
+    const r = this.#rareFields();
+    r.hOpen = next;
+    r.hApp = next.appender();
+    this.#openMint = mint;
+    this.#openFirstSeq = this.seq;
+    this.#openCount = next.numSamples();
+    this.nextAt = rangeForTimestamp(mint, chunkRangeMs);
+  }
+
+  /**
+   * Prometheus: memSeries.appendHistogram / appendFloatHistogram (with
+   * histogramsAppendPreprocessor). Appends an in-order histogram sample (exactly one of `h`, `fh`):
+   * a new chunk is cut when the open one is not of the sample's encoding (float to histogram, or
+   * integer to float histogram), at a chunk range boundary, and once the open one has reached
+   * 1 KiB with at least 10 samples. When the chunk's appender cannot take the sample as it is (a
+   * bucket layout change it recoded the chunk for, or a counter reset that needs a new chunk), the
+   * chunk it returns replaces the open one or is cut as the next. Returns false (and stores
+   * nothing) when `t` is not after the latest sample.
+   */
+  appendHistogram(
+    t: number,
+    h: Histogram | undefined,
+    fh: FloatHistogram | undefined,
+    chunkRangeMs: number,
+    store: HeadChunkStore | undefined,
+  ): boolean {
+    if (t <= this.maxt) return false;
+    const enc = h !== undefined ? Encoding.Histogram : Encoding.FloatHistogram;
+    let r = this.#rare;
+    let c = r?.hOpen;
+    if (
+      c === undefined ||
+      c.encoding() !== enc ||
+      t >= this.nextAt ||
+      (this.#openCount >= minSamplesPerHistogramChunk && c.bytes().length >= targetBytesPerHistogramChunk)
+    ) {
+      c = newChunk(enc);
+      this.#cutToHistogram(c, t, chunkRangeMs, store);
+      r = this.#rare!;
+    }
+    const app = r!.hApp!;
+    const nc = h !== undefined ? app.appendHistogram!(t, h) : app.appendFloatHistogram!(t, fh!);
+    if (nc === undefined) this.#openCount++;
+    else if (nc.numSamples() > 1) {
+      // Recoded: the new chunk holds the open chunk's samples and this one.
+      r!.hOpen = nc;
+      r!.hApp = nc.appender();
+      this.#openCount = nc.numSamples();
+    } else {
+      // A new chunk that starts with this sample (a counter reset): the open one is complete.
+      this.#cutToHistogram(nc, t, chunkRangeMs, store);
+    }
+    r = this.#rare!;
+    r.lastH = h ?? fh;
+    this.maxt = t;
+    this.seq++;
+    return true;
   }
 
   /**
@@ -545,6 +667,11 @@ export class MemSeries {
       // The whole series is older than mint: the open chunk goes too; the next sample starts anew.
       this.#openChunk = undefined;
       this.#slab = undefined;
+      if (this.#rare !== undefined) {
+        this.#rare.hOpen = undefined;
+        this.#rare.hApp = undefined;
+        this.#rare.lastH = undefined;
+      }
       this.#openCount = 0;
       dropped++;
     }

@@ -1,5 +1,5 @@
-// A chunk of an encoding Prometheus writes that this build cannot decode (the native-histogram
-// encodings): its bytes pass through compaction and chunk queriers untouched; reading its samples
+// A chunk of an encoding Prometheus writes that this build cannot decode (the histogram encodings
+// with start timestamps, 5 and 6; 2 and 3 are decoded when chunkenc registers them): its bytes pass through compaction and chunk queriers untouched; reading its samples
 // fails with the codec's UnknownEncodingError, reported through the iterator's err().
 import { UnknownEncodingError } from '@tsprom/chunkenc';
 import {

@@ -3,9 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Labels } from '@tsprom/labels';
+import { histogramToFloat } from '@tsprom/storage-interfaces';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { RecordEncoder } from '../record/record-encoder.js';
-import type { RefSample, RefSeries } from '../record/ref-types.js';
+import type { RefFloatHistogramSample, RefHistogramSample, RefSample, RefSeries } from '../record/ref-types.js';
+import { DB } from '../db.js';
+import { counterHistogram } from '../testing/histogram-data.js';
 import { checkpoint } from './checkpoint.js';
 import { Watcher, type WatcherWriter } from './watcher.js';
 import { WL } from './wl.js';
@@ -91,4 +94,37 @@ it('follows the WAL like remote write: old series, new samples, segment changes,
     await watcher.stop();
   }
   expect(errors).toEqual([]);
+});
+
+it('hands the histogram samples a head logs to the writer (integer and float)', async () => {
+  const db = await DB.open(join(dir, 'data'), { autoCompaction: false, logger: () => {} });
+  const got: { ref: number; t: number; count: number; float: boolean }[] = [];
+  const rec = new (class extends Recorder {
+    appendHistograms(samples: RefHistogramSample[]): void {
+      for (const s of samples) got.push({ ref: s.ref, t: s.t, count: s.h.count, float: false });
+    }
+    appendFloatHistograms(samples: RefFloatHistogramSample[]): void {
+      for (const s of samples) got.push({ ref: s.ref, t: s.t, count: s.fh.count, float: true });
+    }
+  })();
+  const watcher = new Watcher(join(dir, 'data', 'wal'), rec, { startTimeMs: 0, pollIntervalMs: 10 });
+  watcher.start();
+  try {
+    const l = Labels.fromStrings('__name__', 'h');
+    for (let i = 1; i <= 4; i++) {
+      const app = db.appenderV2();
+      const h = counterHistogram(i);
+      if (i <= 2) app.append(0, l, 0, 1000 * i, 0, h, undefined);
+      else app.append(0, l, 0, 1000 * i, 0, undefined, histogramToFloat(h));
+      await app.commit();
+    }
+    await until(() => got.length === 4, 'four histogram samples');
+    const ref = [...rec.series.keys()][0]!;
+    expect(got).toEqual(
+      [1, 2, 3, 4].map((i) => ({ ref, t: 1000 * i, count: counterHistogram(i).count, float: i > 2 })),
+    );
+  } finally {
+    await watcher.stop();
+    await db.close();
+  }
 });
