@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Manager, type TargetSets } from './manager.js';
 import { newSDRegistry } from './registry.js';
-import { PROMETHEUS, requirePeer, startPrometheus } from './testing/peers.js';
+import { PEERS, requirePeer, startPrometheus } from '@tsprom/test-support';
 
 const CONFIG = `
 scrape_configs:
@@ -92,9 +92,9 @@ describe('prometheus.yml to target sets', () => {
     );
   });
 
-  describe.runIf(requirePeer(PROMETHEUS))('rendered as Prometheus 2.42 renders it', () => {
+  describe.runIf(requirePeer(PEERS.prometheus))('rendered as Prometheus 2.42 renders it', () => {
     it('file_sd_configs, static_configs, http_sd_configs and dns_sd_configs', async () => {
-      const prom = await startPrometheus(join(dir, 'prometheus.yml'), join(dir, 'data'));
+      const prom = await startPrometheus({ configFile: join(dir, 'prometheus.yml'), dataDir: join(dir, 'data') });
       try {
         const res = await fetch(`${prom.url}/api/v1/status/config`);
         const theirs = parse(((await res.json()) as { data: { yaml: string } }).data.yaml) as {

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { PEERS, type Peer, requirePeer, startPrometheus } from './testing/peers.js';
+import { PEERS, type ServerPeer, requirePeer, startPrometheus } from '@tsprom/test-support';
 import { sendingQueue, type Written, writeSamples } from './testing/send-fixture.js';
 import { WalFixture } from './testing/wal-fixture.js';
 
@@ -22,13 +22,17 @@ async function rangeVector(url: string, q: string, timeS: number): Promise<Matri
 
 describe.runIf(requirePeer(PEERS.prometheus))('remote write into Prometheus 2.42', () => {
   let dir: string;
-  let prom: Peer;
+  let prom: ServerPeer;
   let wal: WalFixture;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tsprom-rw-prom-'));
     writeFileSync(join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 1h\n');
-    prom = await startPrometheus(join(dir, 'prometheus.yml'), join(dir, 'data'));
+    prom = await startPrometheus({
+      configFile: join(dir, 'prometheus.yml'),
+      dataDir: join(dir, 'data'),
+      args: ['--web.enable-remote-write-receiver'],
+    });
     wal = await WalFixture.open();
   }, 120_000);
 

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { PEERS, type Peer, requirePeer, startVictoriaMetrics } from './testing/peers.js';
+import { PEERS, type ServerPeer, requirePeer, startVictoriaMetrics } from '@tsprom/test-support';
 import { sendingQueue, writeSamples } from './testing/send-fixture.js';
 import { WalFixture } from './testing/wal-fixture.js';
 
@@ -27,7 +27,7 @@ async function exportAll(url: string, match: string): Promise<Exported[]> {
 
 describe.runIf(requirePeer(PEERS.victoriaMetrics))('remote write into VictoriaMetrics', () => {
   let dir: string;
-  let vm: Peer;
+  let vm: ServerPeer;
   let wal: WalFixture;
 
   beforeAll(async () => {

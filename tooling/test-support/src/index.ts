@@ -12,4 +12,5 @@ export {
   startNodeExporter,
   startPrometheus,
   startServer,
+  startVictoriaMetrics,
 } from './peers.js';

@@ -3,6 +3,7 @@
 // (no port is picked beforehand, so none can be taken in between), and stopped by its PID.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Peer binaries: Debian's packages, each overridden by its TSPROM_* variable. */
@@ -11,6 +12,7 @@ export const PEERS = {
   promtool: process.env.TSPROM_PROMTOOL ?? '/usr/bin/promtool',
   alertmanager: process.env.TSPROM_ALERTMANAGER ?? '/usr/bin/prometheus-alertmanager',
   nodeExporter: process.env.TSPROM_NODE_EXPORTER ?? '/usr/bin/prometheus-node-exporter',
+  victoriaMetrics: process.env.TSPROM_VICTORIA_METRICS ?? '/usr/bin/victoria-metrics',
 } as const;
 
 /** Whether `bin` is installed. Throws when it is not and `CI` is set: interop tests may not skip there. */
@@ -54,6 +56,8 @@ export const EXPORTER_TOOLKIT_PORT = /msg="Listening on" address=127\.0\.0\.1:(\
 export interface StartServerOptions {
   /** Matches the line that names the port it bound (group 1). Default: exporter-toolkit's. */
   readonly portRe?: RegExp;
+  /** The port it was told to bind, for a peer that cannot bind port 0 (`portRe` is then unused). */
+  readonly port?: number;
   /** The path that answers 200 once it is ready. */
   readonly readyPath: string;
   /** Added to the environment. */
@@ -104,8 +108,8 @@ export async function startServer(bin: string, args: readonly string[], opts: St
   };
   const deadline = Date.now() + timeoutMs;
   try {
-    let port = 0;
-    for (;;) {
+    let port = opts.port ?? 0;
+    while (opts.port === undefined) {
       const m = portRe.exec(out);
       if (m !== null) {
         port = Number(m[1]);
@@ -191,4 +195,36 @@ export function startNodeExporter(): Promise<ServerPeer> {
     ],
     { readyPath: '/metrics' },
   );
+}
+
+/**
+ * A TCP port free on 127.0.0.1 a moment ago, for a peer that cannot bind port 0: it may be taken
+ * before the peer binds it, so a caller retries on another (see startVictoriaMetrics).
+ */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      const port = typeof a === 'object' && a !== null ? a.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** VictoriaMetrics storing in `dataDir` (it names no port it bound, so a free one is tried, thrice). */
+export async function startVictoriaMetrics(dataDir: string): Promise<ServerPeer> {
+  for (let attempt = 0; ; attempt++) {
+    const port = await freePort();
+    try {
+      return await startServer(
+        PEERS.victoriaMetrics,
+        [`-httpListenAddr=127.0.0.1:${port}`, `-storageDataPath=${dataDir}`, '-search.latencyOffset=0s'],
+        { port, readyPath: '/health' },
+      );
+    } catch (err) {
+      if (attempt >= 2) throw err; // The port was taken between freePort and the bind: try another.
+    }
+  }
 }
