@@ -70,7 +70,7 @@ export function appendable(
     if (t > maxt) return Appendable.InOrder;
     if (t === maxt) {
       // After a histogram, a float at the same time is a duplicate whatever its value.
-      return s.lastHistogram === undefined && sameBits(s.lastValue, v)
+      return sameBits(s.lastValue, v) && s.lastHistogram === undefined
         ? Appendable.InOrder
         : Appendable.RejectDuplicate;
     }
