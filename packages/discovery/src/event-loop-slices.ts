@@ -1,6 +1,9 @@
-// Cooperative slicing of discovery's CPU work (reading thousands of target groups): the work of one
-// turn of the event loop yields after a few ms, so that scrapes and the API keep their turns. The
-// same scheme as @tsprom/scrape's (a budget per turn, shared by every caller in the process).
+// Cooperative slicing of the CPU work of discovery and scraping (reading thousands of target groups;
+// parsing, decoding, appending scrapes): the work of one turn of the event loop yields after a few
+// ms, so that other scrapes and the API keep their turns. One budget per turn, shared by every
+// caller in the process (@tsprom/scrape imports it from here): Node runs all the I/O callbacks that
+// are ready in one go, so when many scrapes finish together, a budget of each would not bound the
+// stall.
 
 /** The most discovery work one turn of the event loop does before yielding. */
 const SLICE_MS = 4;

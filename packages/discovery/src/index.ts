@@ -53,6 +53,7 @@ export {
   urlSource,
 } from './http-sd.js';
 export { type RefreshOptions, runRefresh } from './refresh.js';
+export { sliceUsedUp, yieldToEventLoop } from './event-loop-slices.js';
 export { type DiscoveryCounter, DiscoveryMetrics, type RefreshStats } from './discovery-metrics.js';
 export {
   isSDPackageName,

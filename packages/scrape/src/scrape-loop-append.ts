@@ -31,7 +31,7 @@ import type { MetaRef, ScrapeCache } from './scrape-cache.js';
 import type { ScrapeLoopOptions } from './scrape-loop-options.js';
 import type { ScrapeMetrics } from './scrape-metrics.js';
 import { newScrapeParser } from './scrape-parser.js';
-import { sliceUsedUp, yieldToEventLoop } from './event-loop-slices.js';
+import { sliceUsedUp, yieldToEventLoop } from '@tsprom/discovery';
 import { verifyLabelLimits } from './sample-labels.js';
 import { capHistogramSchema, limitHistogramBuckets } from './histogram-limits.js';
 

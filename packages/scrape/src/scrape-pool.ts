@@ -8,7 +8,7 @@ import { acceptHeader } from '@tsprom/textparse';
 import { deepEqual } from './deep-equal.js';
 import { TargetLimitError } from './errors.js';
 import { HTTPClient } from './http-client.js';
-import { sliceUsedUp, yieldToEventLoop } from './event-loop-slices.js';
+import { sliceUsedUp, yieldToEventLoop } from '@tsprom/discovery';
 import { targetsFromGroup } from './populate-labels.js';
 import type { ScrapeCache } from './scrape-cache.js';
 import { ScrapeLoop } from './scrape-loop.js';
