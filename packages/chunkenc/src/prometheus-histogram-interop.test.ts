@@ -26,11 +26,7 @@ import { FloatHistogramChunk } from './float-histogram-chunk.js';
 import { HistogramChunk } from './histogram-chunk.js';
 import { CounterResetHeader } from './histogram-layout.js';
 import { canonical, type HistogramSeed, intHistogram } from './testing/histogram-gen.js';
-import {
-  encodeHistogramWriteRequest,
-  type HistogramSeries,
-  snappyLiterals,
-} from './testing/remote-write-histograms.js';
+import { encodeHistogramWriteRequest, type HistogramSeries, snappyLiterals } from '@tsprom/test-support';
 import { hex } from './testing/test-helpers.js';
 import { uvarint, type VarintResult } from './varint.js';
 

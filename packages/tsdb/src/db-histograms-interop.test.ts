@@ -17,7 +17,7 @@ import { isULID } from './block/ulid.js';
 import { DB } from './db.js';
 import { counterHistogram, histogramMeaning, readAnySamples } from './testing/histogram-data.js';
 import { startPrometheus } from './testing/prometheus-peer.js';
-import { type HistogramSeries, histogramWriteRequest } from './testing/remote-write-histograms.js';
+import { encodeHistogramWriteRequest, type HistogramSeries, snappyLiterals } from '@tsprom/test-support';
 import { PEERS } from './wlog/testing/peers.js';
 
 const havePeers = existsSync(PEERS.promtool) && existsSync(PEERS.prometheus);
@@ -51,7 +51,7 @@ function seriesFrom(t0: number): HistogramSeries[] {
       ['__name__', name],
       ['job', 'rw'],
     ],
-    samples: Array.from({ length: 400 }, (_, i) => ({ t: t0 + 60_000 * i, h: f(i) })),
+    samples: Array.from({ length: 400 }, (_, i) => ({ t: t0 + 60_000 * i, h: f(i), float: false })),
   });
   return [
     make('h_counter', counterHistogram),
@@ -92,9 +92,10 @@ describe('native histograms: tsprom ⇄ Prometheus 2.42', () => {
       const root = await tmp();
       const promDir = join(root, 'prom');
       // Recent enough for the default retention; 400 min span more than 1.5 block ranges, so
-      // Prometheus compacts part of them into a block as it ingests.
+      // Prometheus compacts part of them into a block as it ingests. On a block boundary (2 h), so
+      // which samples end in blocks and which in chunks_head/ is the same at any time of day.
       const now = Date.now();
-      const t0 = now - (now % 3_600_000) - 8 * 3_600_000;
+      const t0 = now - (now % 7_200_000) - 8 * 3_600_000;
       const series = seriesFrom(t0);
       const peer = await startPrometheus(promDir, root, 'global:\n  scrape_interval: 1h\n', [
         '--web.enable-remote-write-receiver',
@@ -108,7 +109,7 @@ describe('native histograms: tsprom ⇄ Prometheus 2.42', () => {
             'Content-Encoding': 'snappy',
             'X-Prometheus-Remote-Write-Version': '0.1.0',
           },
-          body: histogramWriteRequest(series),
+          body: snappyLiterals(encodeHistogramWriteRequest(series)),
         });
         expect(res.status, await res.text()).toBe(204);
         // Prometheus compacts the head after the append that made it compactable, in the background.

@@ -14,3 +14,4 @@ export {
   startServer,
   startVictoriaMetrics,
 } from './peers.js';
+export { encodeHistogramWriteRequest, type HistogramSeries, snappyLiterals } from './remote-write-histograms.js';

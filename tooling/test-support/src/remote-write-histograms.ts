@@ -1,7 +1,7 @@
-// Test helper: a Remote Write 1.0 request (prompb.WriteRequest, snappy block format) carrying native
-// histograms, to feed real Prometheus in the interop test. Encoded by hand to keep chunkenc free of
-// a dependency on the remote package (which depends on tsdb, which depends on chunkenc). Snappy
-// output is all literals: valid, just not compressed.
+// A Remote Write 1.0 request (prompb.WriteRequest, snappy block format) carrying native histograms,
+// to feed real Prometheus in the interop tests of chunkenc and tsdb. Encoded by hand: @tsprom/remote
+// depends on tsdb, which depends on chunkenc, so neither can use it. Snappy output is all literals:
+// valid, just not compressed.
 import type { FloatHistogram, Histogram, Span } from '@tsprom/storage-interfaces';
 import { CounterResetHint } from '@tsprom/storage-interfaces';
 
