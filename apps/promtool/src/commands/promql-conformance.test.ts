@@ -50,6 +50,15 @@ describe('tspromtool promql conformance', () => {
     expect(out.trimEnd().split('\n').at(-1)).toBe('conformance: 50.00% of 2 eval statements pass (failing: 1)');
   });
 
+  it('exits 0 when at least --min-pass-rate percent pass, else 1; a bad value is a usage error', async () => {
+    const d = dirWith('half', { 'a.test': passing, 'b.test': failing });
+    expect((await run(['promql', 'conformance', '--min-pass-rate=50', d])).code).toBe(0);
+    expect((await run(['promql', 'conformance', '--min-pass-rate=50.5', d])).code).toBe(1);
+    const bad = await run(['promql', 'conformance', '--min-pass-rate=101', d]);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('--min-pass-rate=0..100');
+  });
+
   it('exits 1 when the directory is missing or holds no script', async () => {
     const missing = await run(['promql', 'conformance', join(root, 'nope')]);
     expect(missing.code).toBe(1);
@@ -65,6 +74,6 @@ describe('tspromtool promql conformance', () => {
     expect(none.err).toContain('exactly one DIR is required');
     const help = await run(['promql', 'conformance', '--help']);
     expect(help.code).toBe(0);
-    expect(help.out).toMatch(/^usage: tspromtool promql conformance DIR/);
+    expect(help.out).toMatch(/^usage: tspromtool promql conformance \[--min-pass-rate=PERCENT\] DIR/);
   });
 });
