@@ -11,6 +11,7 @@ import {
   OutOfOrderSampleError,
   TooOldSampleError,
 } from '@tsprom/storage-interfaces';
+import { InvalidHistogramError } from '@tsprom/tsdb';
 import {
   checkedLabels,
   InvalidSeriesLabelsError,
@@ -83,6 +84,11 @@ export function isBadSampleError(err: unknown): err is Error {
     err instanceof DuplicateSampleForTimestampError ||
     err instanceof TooOldSampleError
   );
+}
+
+/** Prometheus: isHistogramValidationError: a histogram the storage refused as malformed (400, no retry). */
+export function isHistogramValidationError(err: unknown): err is Error {
+  return err instanceof InvalidHistogramError;
 }
 
 /** Prometheus: parseProtoMsg. Throws with the message Prometheus answers 415 with. */
@@ -169,7 +175,7 @@ export class WriteHandler {
       try {
         await this.#writeV1(wr);
       } catch (err) {
-        if (isBadSampleError(err)) return httpError(400, err.message);
+        if (isBadSampleError(err) || isHistogramValidationError(err)) return httpError(400, err.message);
         this.#log('error', 'Error while remote writing the v1 request', { err: (err as Error).message });
         return httpError(500, (err as Error).message);
       }
@@ -255,10 +261,23 @@ export class WriteHandler {
           }
         }
         for (const h of ts.histograms) {
-          if (h.timestamp > maxT) throw new OutOfBoundsError(h.timestamp, maxT);
-          ref = isFloatPbHistogram(h)
-            ? app.appendHistogram(ref, ls, h.timestamp, undefined, toFloatHistogram(h))
-            : app.appendHistogram(ref, ls, h.timestamp, toIntHistogram(h), undefined);
+          try {
+            if (h.timestamp > maxT) throw new OutOfBoundsError(h.timestamp, maxT);
+            ref = isFloatPbHistogram(h)
+              ? app.appendHistogram(ref, ls, h.timestamp, undefined, toFloatHistogram(h))
+              : app.appendHistogram(ref, ls, h.timestamp, toIntHistogram(h), undefined);
+          } catch (err) {
+            if (isBadSampleError(err)) {
+              this.#log('error', 'Out of order histogram from remote write', {
+                err: err.message,
+                series: ls.toString(),
+                timestamp: h.timestamp,
+              });
+            } else if (isHistogramValidationError(err)) {
+              this.#log('error', 'Invalid histogram received', { err: err.message, series: ls.toString() });
+            }
+            throw err;
+          }
         }
         appended += ts.histograms.length;
       }
@@ -323,7 +342,9 @@ export class WriteHandler {
               : app.appendHistogram(ref, ls, h.timestamp, toIntHistogram(h), undefined);
             stats.histograms++;
           } catch (err) {
-            if (!isBadSampleError(err)) throw err;
+            if (isHistogramValidationError(err)) {
+              this.#log('error', 'Invalid histogram received', { err: err.message, series: ls.toString() });
+            } else if (!isBadSampleError(err)) throw err;
             bad.push(`${err.message} for series ${ls.toString()}`);
           }
         }

@@ -10,6 +10,7 @@ export { DB, type DBOptions, type OpenReport } from './db.js';
 export { FileSystemUnavailableError } from './disk.js';
 export type { ExemplarQueryResult } from './exemplar-storage.js';
 export type { HeadStats } from './head.js';
+export { InvalidHistogramError } from './histogram-validate.js';
 export type { ReplayCorruption, ReplayLoss, ReplayReport, WALReplayStatus } from './head-replay.js';
 export { RecordDecodeError } from './record/errors.js';
 export type { Stone, TimeInterval } from './record/ref-types.js';
