@@ -2,12 +2,16 @@
 // populateV2TimeSeries / buildV2WriteRequest (2.0), over the columns of a batch. Samples of one
 // series are grouped into one TimeSeries in their WAL order (Prometheus sends a TimeSeries per
 // sample; grouping is what the spec allows and sends fewer bytes). Labels are copied from their
-// pre-encoded bytes (1.0) or interned once per series and batch (2.0).
+// pre-encoded bytes (1.0) or interned once per series and batch (2.0). Histogram samples follow the
+// float ones, one TimeSeries per run of samples of one series.
+import { writeHistogramBody } from './proto-histogram.js';
 import { ProtoWriter } from './proto-writer.js';
+import { fromFloatHistogram, fromIntHistogram } from './receive-convert.js';
 import { snappyEncode } from './snappy.js';
 import { maxEncodedLength } from './snappy-encoder.js';
 import type { SentSeries } from './series-store.js';
 import type { SampleBatch } from './shard-buffer.js';
+import type { WalHistogramSample } from './wal-watcher.js';
 import { writeSample } from './write-request.js';
 import { writePackedRefs, writeSymbols, writeV2Metadata, writeV2Sample } from './write-v2.js';
 
@@ -91,6 +95,17 @@ export class BatchEncoder {
       }
       w.ldelim(at);
     }
+    const hs = b.histograms;
+    const hn = b.hLength;
+    for (let i = 0; i < hn; ) {
+      const ref = hs[i]!.ref;
+      const s = lookup.get(ref);
+      w.tag(1, 2);
+      const at = w.fork();
+      if (s !== undefined) w.raw(s.v1Labels);
+      for (; i < hn && hs[i]!.ref === ref; i++) writeHistogram(w, 4, hs[i]!, false);
+      w.ldelim(at);
+    }
     return w.finish();
   }
 
@@ -142,10 +157,39 @@ export class BatchEncoder {
       } else writeV2Metadata(body, 0, 0, 0);
       body.ldelim(at);
     }
+    const hs = b.histograms;
+    const hn = b.hLength;
+    for (let i = 0; i < hn; ) {
+      const ref = hs[i]!.ref;
+      const s = lookup.get(ref);
+      body.tag(5, 2);
+      const at = body.fork();
+      if (s !== undefined) {
+        const ids = s.symIds;
+        if (this.#refs.length < ids.length) this.#refs = new Uint32Array(ids.length * 2);
+        for (let f = 0; f < ids.length; f++) this.#refs[f] = this.#symbol(ids[f]!, strings);
+        writePackedRefs(body, 1, this.#refs, ids.length);
+      }
+      for (; i < hn && hs[i]!.ref === ref; i++) writeHistogram(body, 3, hs[i]!, true);
+      if (s !== undefined) {
+        const help = s.helpId === 0 ? 0 : this.#symbol(s.helpId, strings);
+        const unit = s.unitId === 0 ? 0 : this.#symbol(s.unitId, strings);
+        writeV2Metadata(body, s.type, help, unit);
+      } else writeV2Metadata(body, 0, 0, 0);
+      body.ldelim(at);
+    }
     const w = this.#w;
     w.reset();
     writeSymbols(w, this.#symbols);
     w.raw(body.finish());
     return w.finish();
   }
+}
+
+// Prometheus: prompb.FromIntHistogram / FromFloatHistogram, written as field `field` of a TimeSeries.
+function writeHistogram(w: ProtoWriter, field: number, s: WalHistogramSample, v2: boolean): void {
+  w.tag(field, 2);
+  const at = w.fork();
+  writeHistogramBody(w, 'h' in s ? fromIntHistogram(s.t, s.h) : fromFloatHistogram(s.t, s.fh), v2);
+  w.ldelim(at);
 }

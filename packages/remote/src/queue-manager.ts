@@ -17,7 +17,7 @@ import { SendOutcome, sendWithBackoff } from './send-with-backoff.js';
 import { SeriesStore } from './series-store.js';
 import { ShardBuffer } from './shard-buffer.js';
 import { snappyEncode } from './snappy.js';
-import { WalWatcher, type WalPosition, type WalWatcherWriter } from './wal-watcher.js';
+import { type WalHistogramSample, WalWatcher, type WalPosition, type WalWatcherWriter } from './wal-watcher.js';
 import type { StoreFn } from './write-client.js';
 import { encodeWriteRequest } from './write-request.js';
 import { ProtoWriter } from './proto-writer.js';
@@ -161,9 +161,17 @@ export class QueueManager {
     await this.#savePosition();
   }
 
+  /**
+   * Prometheus: the watcher reads histogram records when send_native_histograms is set; Remote
+   * Write 2.0 carries them always.
+   */
+  get sendsHistograms(): boolean {
+    return this.cfg.sendNativeHistograms || this.cfg.protobufMessage === 'io.prometheus.write.v2.Request';
+  }
+
   #writer(): WalWatcherWriter {
     const series = this.#series;
-    return {
+    const w: WalWatcherWriter = {
       storeSeries: (s, segment) => series.storeSeries(s, segment),
       storeMetadata: (m) => series.storeMetadata(m),
       seriesReset: (segment) => series.seriesReset(segment),
@@ -183,6 +191,43 @@ export class QueueManager {
           this.#capacityWaiters.push(done);
         }),
     };
+    if (this.sendsHistograms) w.appendHistograms = (hs, from) => this.#appendHistograms(hs, from);
+    return w;
+  }
+
+  // Prometheus: QueueManager.AppendHistograms / AppendFloatHistograms.
+  #appendHistograms(hs: WalHistogramSample[], from: number): number {
+    if (this.#resharding) return from;
+    const series = this.#series;
+    const shards = this.#shards;
+    const max = this.cfg.queueConfig.maxSamplesPerSend;
+    const mark = this.#mark;
+    const st = this.stats;
+    let taken = 0;
+    let dropped = 0;
+    let i = from;
+    for (; i < hs.length; i++) {
+      const h = hs[i]!;
+      if (series.get(h.ref) === undefined) {
+        dropped++;
+        continue;
+      }
+      const sh = shards[h.ref % shards.length]!;
+      if (!sh.buf.pushHistogram(h, mark)) {
+        st.enqueueRetriesTotal++;
+        break;
+      }
+      taken++;
+      if (h.t / 1000 > st.highestTimestampInSeconds) st.highestTimestampInSeconds = h.t / 1000;
+      if (sh.buf.length >= max) sh.waker.wake();
+    }
+    this.#marks.retain(mark, taken);
+    st.histogramsInTotal += taken + dropped;
+    st.histogramsDroppedTotal += dropped;
+    st.histogramsPending += taken;
+    this.#dataIn.incr(taken + dropped);
+    this.#dataDropped.incr(dropped);
+    return i;
   }
 
   // Prometheus: QueueManager.Append. Per sample: a map lookup and a ring push, nothing allocated.
@@ -300,7 +345,22 @@ export class QueueManager {
     st.samplesDroppedTotal += n0 - n;
     st.samplesPending -= n0 - n;
     b.length = n;
-    if (n === 0) return;
+    const h0 = b.hLength;
+    let nh = 0;
+    for (let i = 0; i < h0; i++) {
+      const h = b.histograms[i]!;
+      if (check && this.#series.get(h.ref) === undefined) {
+        this.#release(b.hMarks[i]!);
+        continue;
+      }
+      b.histograms[nh] = h;
+      b.hMarks[nh++] = b.hMarks[i]!;
+      if (h.t > highest) highest = h.t;
+    }
+    st.histogramsDroppedTotal += h0 - nh;
+    st.histogramsPending -= h0 - nh;
+    b.hLength = nh;
+    if (n === 0 && nh === 0) return;
     // A view of the shard's buffer: reused only once this send is over.
     const body = s.enc.encodeCompressed(b, this.#series);
     const outcome = await sendWithBackoff(
@@ -316,25 +376,30 @@ export class QueueManager {
         },
         onRetry: () => {
           st.samplesRetriedTotal += n;
+          st.histogramsRetriedTotal += nh;
         },
         onFailure: (err) => {
           st.samplesFailedTotal += n;
+          st.histogramsFailedTotal += nh;
           this.#o.onError?.(err);
         },
       },
       signal,
     );
     st.samplesPending -= n;
+    st.histogramsPending -= nh;
     if (outcome === SendOutcome.Sent) {
       st.samplesTotal += n;
+      st.histogramsTotal += nh;
       st.bytesTotal += body.length;
-      this.#dataOut.incr(n);
+      this.#dataOut.incr(n + nh);
       this.#lastSendTimestamp = this.#clock.now();
       if (highest / 1000 > st.queueHighestSentTimestampSeconds) st.queueHighestSentTimestampSeconds = highest / 1000;
     } else {
-      this.#dataDropped.incr(n);
+      this.#dataDropped.incr(n + nh);
     }
     for (let i = 0; i < n; i++) this.#release(b.marks[i]!);
+    for (let i = 0; i < nh; i++) this.#release(b.hMarks[i]!);
   }
 
   // Prometheus: QueueManager.updateShardsLoop and shouldReshard.

@@ -18,6 +18,12 @@ export interface QueueStats {
   samplesRetriedTotal: number;
   samplesDroppedTotal: number;
   samplesPending: number;
+  histogramsInTotal: number;
+  histogramsTotal: number;
+  histogramsFailedTotal: number;
+  histogramsRetriedTotal: number;
+  histogramsDroppedTotal: number;
+  histogramsPending: number;
   metadataTotal: number;
   metadataFailedTotal: number;
   metadataRetriedTotal: number;
@@ -46,6 +52,12 @@ export function newQueueStats(): QueueStats {
     samplesRetriedTotal: 0,
     samplesDroppedTotal: 0,
     samplesPending: 0,
+    histogramsInTotal: 0,
+    histogramsTotal: 0,
+    histogramsFailedTotal: 0,
+    histogramsRetriedTotal: 0,
+    histogramsDroppedTotal: 0,
+    histogramsPending: 0,
     metadataTotal: 0,
     metadataFailedTotal: 0,
     metadataRetriedTotal: 0,
@@ -119,6 +131,37 @@ const FAMILIES: readonly [keyof QueueStats, string, 'counter' | 'gauge', string]
     'samples_pending',
     'gauge',
     'The number of samples pending in the queues shards to be sent to the remote storage.',
+  ],
+  [
+    'histogramsInTotal',
+    'histograms_in_total',
+    'counter',
+    'HistogramSamples in to remote storage, compare to histograms out for queue managers.',
+  ],
+  ['histogramsTotal', 'histograms_total', 'counter', 'Total number of histograms sent to remote storage.'],
+  [
+    'histogramsFailedTotal',
+    'histograms_failed_total',
+    'counter',
+    'Total number of histograms which failed on send to remote storage, non-recoverable errors.',
+  ],
+  [
+    'histogramsRetriedTotal',
+    'histograms_retried_total',
+    'counter',
+    'Total number of histograms which failed on send to remote storage but were retried because the send error was recoverable.',
+  ],
+  [
+    'histogramsDroppedTotal',
+    'histograms_dropped_total',
+    'counter',
+    'Total number of histograms which were dropped after being read from the WAL before being sent via remote write, either via relabelling or unintentionally because of an unknown reference ID.',
+  ],
+  [
+    'histogramsPending',
+    'histograms_pending',
+    'gauge',
+    'The number of histograms pending in the queues shards to be sent to the remote storage.',
   ],
   ['metadataTotal', 'metadata_total', 'counter', 'Total number of metadata entries sent to remote storage.'],
   [

@@ -1,6 +1,8 @@
 // Prometheus: storage/remote/queue_manager.go queue (one shard's pending samples). Samples wait in
 // columns of a ring (ref, timestamp, value, WAL record mark): as objects each sample would be a
-// heap allocation, and a shard holds `capacity` of them.
+// heap allocation, and a shard holds `capacity` of them. Histogram samples (objects already, as the
+// WAL decoder makes them) wait beside them in a queue of their own, sharing the capacity.
+import type { WalHistogramSample } from './wal-watcher.js';
 
 /** A batch taken from a shard: samples `[0, length)` of the columns, owned by the shard. */
 export interface SampleBatch {
@@ -9,6 +11,10 @@ export interface SampleBatch {
   vs: Float64Array;
   marks: Float64Array;
   length: number;
+  /** Histogram samples `[0, hLength)` and their WAL record marks. */
+  histograms: WalHistogramSample[];
+  hMarks: number[];
+  hLength: number;
 }
 
 /** The pending samples of one shard, at most `capacity`. */
@@ -20,6 +26,10 @@ export class ShardBuffer {
   readonly #marks: Float64Array;
   #head = 0;
   #len = 0;
+  // Pending histograms are `#hs[#hHead..]` (compacted when taken).
+  #hs: WalHistogramSample[] = [];
+  #hMarks: number[] = [];
+  #hHead = 0;
   /** The batch handed out by `take`, reused. */
   readonly batch: SampleBatch;
 
@@ -35,17 +45,20 @@ export class ShardBuffer {
       vs: new Float64Array(maxBatch),
       marks: new Float64Array(maxBatch),
       length: 0,
+      histograms: [],
+      hMarks: [],
+      hLength: 0,
     };
   }
 
-  /** Samples waiting. */
+  /** Samples and histograms waiting. */
   get length(): number {
-    return this.#len;
+    return this.#len + this.#hs.length - this.#hHead;
   }
 
   /** Adds one sample; false when full. */
   push(ref: number, t: number, v: number, mark: number): boolean {
-    if (this.#len === this.capacity) return false;
+    if (this.#len + this.#hs.length - this.#hHead >= this.capacity) return false;
     let i = this.#head + this.#len;
     if (i >= this.capacity) i -= this.capacity;
     this.#refs[i] = ref;
@@ -56,7 +69,18 @@ export class ShardBuffer {
     return true;
   }
 
-  /** Moves up to `max` of the oldest samples into `batch` (valid until the next take). */
+  /** Adds one histogram sample; false when full. */
+  pushHistogram(h: WalHistogramSample, mark: number): boolean {
+    if (this.length >= this.capacity) return false;
+    this.#hs.push(h);
+    this.#hMarks.push(mark);
+    return true;
+  }
+
+  /**
+   * Moves up to `max` of the oldest samples into `batch`, then histograms up to `max` in all
+   * (valid until the next take).
+   */
   take(max: number): SampleBatch {
     const b = this.batch;
     const n = Math.min(max, this.#len, b.refs.length);
@@ -72,6 +96,26 @@ export class ShardBuffer {
     this.#head = h;
     this.#len -= n;
     b.length = n;
+    b.hLength = 0;
+    const pending = this.#hs.length - this.#hHead;
+    if (pending > 0) {
+      const m = Math.min(max - n, pending);
+      for (let k = 0; k < m; k++) {
+        b.histograms[k] = this.#hs[this.#hHead + k]!;
+        b.hMarks[k] = this.#hMarks[this.#hHead + k]!;
+      }
+      b.hLength = m;
+      this.#hHead += m;
+      if (this.#hHead === this.#hs.length) {
+        this.#hs.length = 0;
+        this.#hMarks.length = 0;
+        this.#hHead = 0;
+      } else if (this.#hHead > 1024 && this.#hHead * 2 > this.#hs.length) {
+        this.#hs = this.#hs.slice(this.#hHead);
+        this.#hMarks = this.#hMarks.slice(this.#hHead);
+        this.#hHead = 0;
+      }
+    }
     return b;
   }
 }

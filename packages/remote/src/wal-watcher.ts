@@ -10,6 +10,8 @@ import {
   newRefSamples,
   RecordDecoder,
   RecordType,
+  type RefFloatHistogramSample,
+  type RefHistogramSample,
   type RefMetadata,
   type RefSamples,
   type RefSeries,
@@ -21,6 +23,9 @@ import {
  * relabeled and encoded) held the event loop for about 80 ms of CPU; 100 take about 1 ms.
  */
 const SERIES_PER_SLICE = 100;
+
+/** A histogram sample of the WAL: integer (`h`) or float (`fh`). */
+export type WalHistogramSample = RefHistogramSample | RefFloatHistogramSample;
 
 /** A place in the WAL: just after the record ending at byte `offset` of segment `segment`. */
 export interface WalPosition {
@@ -52,6 +57,12 @@ export interface WalWatcherWriter {
    * `waitForCapacity` and offers the rest. `s` is borrowed for the call only.
    */
   appendSamples(s: RefSamples, from: number): number;
+  /**
+   * Histogram samples `[from, hs.length)` of the current record, with the contract of
+   * `appendSamples`. Without it, histogram records are skipped (Prometheus: Watcher.sendHistograms
+   * false). The samples are the writer's to keep.
+   */
+  appendHistograms?(hs: WalHistogramSample[], from: number): number;
   /** The current record's samples have all been offered. */
   endRecord(): void;
   /** Resolves when `appendSamples` can take more (or `signal` aborts). */
@@ -255,8 +266,20 @@ export class WalWatcher {
         case RecordType.Samples:
           if (samples) await this.#samples(rec, { segment, offset: r.offset() }, signal);
           break;
+        case RecordType.HistogramSamples:
+        case RecordType.CustomBucketsHistogramSamples:
+          if (samples && w.appendHistograms !== undefined) {
+            await this.#histograms(this.#dec.histogramSamples(rec), { segment, offset: r.offset() }, signal);
+          }
+          break;
+        case RecordType.FloatHistogramSamples:
+        case RecordType.CustomBucketsFloatHistogramSamples:
+          if (samples && w.appendHistograms !== undefined) {
+            await this.#histograms(this.#dec.floatHistogramSamples(rec), { segment, offset: r.offset() }, signal);
+          }
+          break;
         default:
-          // Tombstones, m-map markers, exemplars and histograms are not sent (see the README).
+          // Tombstones, m-map markers and exemplars are not sent (see the README).
           break;
       }
       await this.#maybeYield();
@@ -293,6 +316,28 @@ export class WalWatcher {
     }
     w.endRecord();
     // What was handed over is the writer's now: a restart after an error resumes after it.
+    if (!signal.aborted) this.#resume = pos;
+  }
+
+  async #histograms(hs: WalHistogramSample[], pos: WalPosition, signal: AbortSignal): Promise<void> {
+    const resume = this.#resume;
+    if (resume !== undefined && comparePositions(pos, resume) <= 0) return;
+    if (resume === undefined) {
+      const start = this.#startTime;
+      let k = 0;
+      for (const h of hs) if (h.t > start) hs[k++] = h;
+      hs.length = k;
+    }
+    if (hs.length === 0) return;
+    const w = this.#w;
+    w.beginRecord(pos);
+    let from = 0;
+    for (;;) {
+      from = w.appendHistograms!(hs, from);
+      if (from >= hs.length || signal.aborted) break;
+      await w.waitForCapacity(signal);
+    }
+    w.endRecord();
     if (!signal.aborted) this.#resume = pos;
   }
 }
