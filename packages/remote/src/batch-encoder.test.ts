@@ -14,9 +14,9 @@ function batch(rows: [ref: number, t: number, v: number][]): SampleBatch {
     vs: new Float64Array(n),
     marks: new Float64Array(n),
     length: n,
-    histograms: [],
-    hMarks: [],
-    hLength: 0,
+    objects: [],
+    oMarks: [],
+    oLength: 0,
   };
   rows.forEach(([r, t, v], i) => {
     b.refs[i] = r;

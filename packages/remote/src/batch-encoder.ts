@@ -3,7 +3,7 @@
 // series are grouped into one TimeSeries in their WAL order (Prometheus sends a TimeSeries per
 // sample; grouping is what the spec allows and sends fewer bytes). Labels are copied from their
 // pre-encoded bytes (1.0) or interned once per series and batch (2.0). Histogram samples follow the
-// float ones, one TimeSeries per run of samples of one series.
+// float ones with the exemplars, one TimeSeries per run of them of one series.
 import { writeHistogramBody } from './proto-histogram.js';
 import { ProtoWriter } from './proto-writer.js';
 import { fromFloatHistogram, fromIntHistogram } from './receive-convert.js';
@@ -11,8 +11,9 @@ import { snappyEncode } from './snappy.js';
 import { maxEncodedLength } from './snappy-encoder.js';
 import type { SentSeries } from './series-store.js';
 import type { SampleBatch } from './shard-buffer.js';
+import type { RefExemplar } from '@tsprom/tsdb/wal';
 import type { WalHistogramSample } from './wal-watcher.js';
-import { writeSample } from './write-request.js';
+import { writeLabel, writeSample } from './write-request.js';
 import { writePackedRefs, writeSymbols, writeV2Metadata, writeV2Sample } from './write-v2.js';
 
 /** Looks up a series by ref, and the string table of its `symIds` (the queue's SeriesStore). */
@@ -29,6 +30,7 @@ export class BatchEncoder {
   readonly #w = new ProtoWriter(64 * 1024);
   readonly #body = new ProtoWriter(64 * 1024);
   readonly #symbols: string[] = [''];
+  readonly #exemplarSymbols = new Map<string, number>();
   /** Per string id: its symbol ref in the current request, valid when #epochs[id] === #epoch. */
   #local = new Uint32Array(1024);
   #epochs = new Uint32Array(1024);
@@ -95,15 +97,19 @@ export class BatchEncoder {
       }
       w.ldelim(at);
     }
-    const hs = b.histograms;
-    const hn = b.hLength;
+    const hs = b.objects;
+    const hn = b.oLength;
     for (let i = 0; i < hn; ) {
       const ref = hs[i]!.ref;
       const s = lookup.get(ref);
       w.tag(1, 2);
       const at = w.fork();
       if (s !== undefined) w.raw(s.v1Labels);
-      for (; i < hn && hs[i]!.ref === ref; i++) writeHistogram(w, 4, hs[i]!, false);
+      for (; i < hn && hs[i]!.ref === ref; i++) {
+        const o = hs[i]!;
+        if ('labels' in o) writeV1Exemplar(w, o);
+        else writeHistogram(w, 4, o, false);
+      }
       w.ldelim(at);
     }
     return w.finish();
@@ -119,11 +125,43 @@ export class BatchEncoder {
     return ref;
   }
 
+  // Prometheus: writev2.SymbolsTable.Symbolize for strings not in the series' table (exemplar labels).
+  #symbolString(v: string): number {
+    let ref = this.#exemplarSymbols.get(v);
+    if (ref === undefined) {
+      ref = this.#symbols.length;
+      this.#symbols.push(v);
+      this.#exemplarSymbols.set(v, ref);
+    }
+    return ref;
+  }
+
+  // io.prometheus.write.v2.Exemplar, field 4 of a TimeSeries.
+  #writeV2Exemplar(w: ProtoWriter, e: RefExemplar): void {
+    const refs: number[] = [];
+    e.labels.forEach((n, v) => {
+      refs.push(this.#symbolString(n), this.#symbolString(v));
+    });
+    w.tag(4, 2);
+    const at = w.fork();
+    writePackedRefs(w, 1, refs);
+    if (!Object.is(e.v, 0)) {
+      w.tag(2, 1);
+      w.double(e.v);
+    }
+    if (e.t !== 0) {
+      w.tag(3, 0);
+      w.int64(e.t);
+    }
+    w.ldelim(at);
+  }
+
   #encodeV2(b: SampleBatch, order: Float64Array, k: number, lookup: SeriesLookup): Uint8Array {
     const body = this.#body;
     const strings = lookup.strings;
     body.reset();
     this.#symbols.length = 1;
+    this.#exemplarSymbols.clear();
     if (this.#local.length < strings.length) {
       this.#local = new Uint32Array(strings.length * 2);
       this.#epochs = new Uint32Array(strings.length * 2);
@@ -157,8 +195,8 @@ export class BatchEncoder {
       } else writeV2Metadata(body, 0, 0, 0);
       body.ldelim(at);
     }
-    const hs = b.histograms;
-    const hn = b.hLength;
+    const hs = b.objects;
+    const hn = b.oLength;
     for (let i = 0; i < hn; ) {
       const ref = hs[i]!.ref;
       const s = lookup.get(ref);
@@ -170,7 +208,11 @@ export class BatchEncoder {
         for (let f = 0; f < ids.length; f++) this.#refs[f] = this.#symbol(ids[f]!, strings);
         writePackedRefs(body, 1, this.#refs, ids.length);
       }
-      for (; i < hn && hs[i]!.ref === ref; i++) writeHistogram(body, 3, hs[i]!, true);
+      for (; i < hn && hs[i]!.ref === ref; i++) {
+        const o = hs[i]!;
+        if ('labels' in o) this.#writeV2Exemplar(body, o);
+        else writeHistogram(body, 3, o, true);
+      }
       if (s !== undefined) {
         const help = s.helpId === 0 ? 0 : this.#symbol(s.helpId, strings);
         const unit = s.unitId === 0 ? 0 : this.#symbol(s.unitId, strings);
@@ -191,5 +233,23 @@ function writeHistogram(w: ProtoWriter, field: number, s: WalHistogramSample, v2
   w.tag(field, 2);
   const at = w.fork();
   writeHistogramBody(w, 'h' in s ? fromIntHistogram(s.t, s.h) : fromFloatHistogram(s.t, s.fh), v2);
+  w.ldelim(at);
+}
+
+// prometheus.Exemplar, field 3 of a Remote Write 1.0 TimeSeries.
+function writeV1Exemplar(w: ProtoWriter, e: RefExemplar): void {
+  w.tag(3, 2);
+  const at = w.fork();
+  e.labels.forEach((n, v) => {
+    writeLabel(w, 1, n, v);
+  });
+  if (!Object.is(e.v, 0)) {
+    w.tag(2, 1);
+    w.double(e.v);
+  }
+  if (e.t !== 0) {
+    w.tag(3, 0);
+    w.int64(e.t);
+  }
   w.ldelim(at);
 }

@@ -17,7 +17,7 @@ import { SendOutcome, sendWithBackoff } from './send-with-backoff.js';
 import { SeriesStore } from './series-store.js';
 import { ShardBuffer } from './shard-buffer.js';
 import { snappyEncode } from './snappy.js';
-import { type WalHistogramSample, WalWatcher, type WalPosition, type WalWatcherWriter } from './wal-watcher.js';
+import { type WalObjectSample, WalWatcher, type WalPosition, type WalWatcherWriter } from './wal-watcher.js';
 import type { StoreFn } from './write-client.js';
 import { encodeWriteRequest } from './write-request.js';
 import { ProtoWriter } from './proto-writer.js';
@@ -191,12 +191,13 @@ export class QueueManager {
           this.#capacityWaiters.push(done);
         }),
     };
-    if (this.sendsHistograms) w.appendHistograms = (hs, from) => this.#appendHistograms(hs, from);
+    if (this.sendsHistograms) w.appendHistograms = (hs, from) => this.#appendObjects(hs, from, false);
+    if (this.cfg.sendExemplars) w.appendExemplars = (es, from) => this.#appendObjects(es, from, true);
     return w;
   }
 
-  // Prometheus: QueueManager.AppendHistograms / AppendFloatHistograms.
-  #appendHistograms(hs: WalHistogramSample[], from: number): number {
+  // Prometheus: QueueManager.AppendHistograms / AppendFloatHistograms / AppendExemplars.
+  #appendObjects(hs: WalObjectSample[], from: number, exemplars: boolean): number {
     if (this.#resharding) return from;
     const series = this.#series;
     const shards = this.#shards;
@@ -213,18 +214,24 @@ export class QueueManager {
         continue;
       }
       const sh = shards[h.ref % shards.length]!;
-      if (!sh.buf.pushHistogram(h, mark)) {
+      if (!sh.buf.pushObject(h, mark)) {
         st.enqueueRetriesTotal++;
         break;
       }
       taken++;
-      if (h.t / 1000 > st.highestTimestampInSeconds) st.highestTimestampInSeconds = h.t / 1000;
+      if (!exemplars && h.t / 1000 > st.highestTimestampInSeconds) st.highestTimestampInSeconds = h.t / 1000;
       if (sh.buf.length >= max) sh.waker.wake();
     }
     this.#marks.retain(mark, taken);
-    st.histogramsInTotal += taken + dropped;
-    st.histogramsDroppedTotal += dropped;
-    st.histogramsPending += taken;
+    if (exemplars) {
+      st.exemplarsInTotal += taken + dropped;
+      st.exemplarsDroppedTotal += dropped;
+      st.exemplarsPending += taken;
+    } else {
+      st.histogramsInTotal += taken + dropped;
+      st.histogramsDroppedTotal += dropped;
+      st.histogramsPending += taken;
+    }
     this.#dataIn.incr(taken + dropped);
     this.#dataDropped.incr(dropped);
     return i;
@@ -345,22 +352,34 @@ export class QueueManager {
     st.samplesDroppedTotal += n0 - n;
     st.samplesPending -= n0 - n;
     b.length = n;
-    const h0 = b.hLength;
+    const h0 = b.oLength;
+    let no = 0;
     let nh = 0;
+    let ne = 0;
     for (let i = 0; i < h0; i++) {
-      const h = b.histograms[i]!;
+      const h = b.objects[i]!;
+      const isExemplar = 'labels' in h;
       if (check && this.#series.get(h.ref) === undefined) {
-        this.#release(b.hMarks[i]!);
+        this.#release(b.oMarks[i]!);
+        if (isExemplar) {
+          st.exemplarsDroppedTotal++;
+          st.exemplarsPending--;
+        } else {
+          st.histogramsDroppedTotal++;
+          st.histogramsPending--;
+        }
         continue;
       }
-      b.histograms[nh] = h;
-      b.hMarks[nh++] = b.hMarks[i]!;
-      if (h.t > highest) highest = h.t;
+      b.objects[no] = h;
+      b.oMarks[no++] = b.oMarks[i]!;
+      if (isExemplar) ne++;
+      else {
+        nh++;
+        if (h.t > highest) highest = h.t;
+      }
     }
-    st.histogramsDroppedTotal += h0 - nh;
-    st.histogramsPending -= h0 - nh;
-    b.hLength = nh;
-    if (n === 0 && nh === 0) return;
+    b.oLength = no;
+    if (n === 0 && no === 0) return;
     // A view of the shard's buffer: reused only once this send is over.
     const body = s.enc.encodeCompressed(b, this.#series);
     const outcome = await sendWithBackoff(
@@ -377,10 +396,12 @@ export class QueueManager {
         onRetry: () => {
           st.samplesRetriedTotal += n;
           st.histogramsRetriedTotal += nh;
+          st.exemplarsRetriedTotal += ne;
         },
         onFailure: (err) => {
           st.samplesFailedTotal += n;
           st.histogramsFailedTotal += nh;
+          st.exemplarsFailedTotal += ne;
           this.#o.onError?.(err);
         },
       },
@@ -388,18 +409,20 @@ export class QueueManager {
     );
     st.samplesPending -= n;
     st.histogramsPending -= nh;
+    st.exemplarsPending -= ne;
     if (outcome === SendOutcome.Sent) {
       st.samplesTotal += n;
       st.histogramsTotal += nh;
+      st.exemplarsTotal += ne;
       st.bytesTotal += body.length;
-      this.#dataOut.incr(n + nh);
+      this.#dataOut.incr(n + no);
       this.#lastSendTimestamp = this.#clock.now();
       if (highest / 1000 > st.queueHighestSentTimestampSeconds) st.queueHighestSentTimestampSeconds = highest / 1000;
     } else {
-      this.#dataDropped.incr(n + nh);
+      this.#dataDropped.incr(n + no);
     }
     for (let i = 0; i < n; i++) this.#release(b.marks[i]!);
-    for (let i = 0; i < nh; i++) this.#release(b.hMarks[i]!);
+    for (let i = 0; i < no; i++) this.#release(b.oMarks[i]!);
   }
 
   // Prometheus: QueueManager.updateShardsLoop and shouldReshard.

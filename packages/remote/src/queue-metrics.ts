@@ -24,6 +24,12 @@ export interface QueueStats {
   histogramsRetriedTotal: number;
   histogramsDroppedTotal: number;
   histogramsPending: number;
+  exemplarsInTotal: number;
+  exemplarsTotal: number;
+  exemplarsFailedTotal: number;
+  exemplarsRetriedTotal: number;
+  exemplarsDroppedTotal: number;
+  exemplarsPending: number;
   metadataTotal: number;
   metadataFailedTotal: number;
   metadataRetriedTotal: number;
@@ -58,6 +64,12 @@ export function newQueueStats(): QueueStats {
     histogramsRetriedTotal: 0,
     histogramsDroppedTotal: 0,
     histogramsPending: 0,
+    exemplarsInTotal: 0,
+    exemplarsTotal: 0,
+    exemplarsFailedTotal: 0,
+    exemplarsRetriedTotal: 0,
+    exemplarsDroppedTotal: 0,
+    exemplarsPending: 0,
     metadataTotal: 0,
     metadataFailedTotal: 0,
     metadataRetriedTotal: 0,
@@ -162,6 +174,37 @@ const FAMILIES: readonly [keyof QueueStats, string, 'counter' | 'gauge', string]
     'histograms_pending',
     'gauge',
     'The number of histograms pending in the queues shards to be sent to the remote storage.',
+  ],
+  [
+    'exemplarsInTotal',
+    'exemplars_in_total',
+    'counter',
+    'Exemplars in to remote storage, compare to exemplars out for queue managers.',
+  ],
+  ['exemplarsTotal', 'exemplars_total', 'counter', 'Total number of exemplars sent to remote storage.'],
+  [
+    'exemplarsFailedTotal',
+    'exemplars_failed_total',
+    'counter',
+    'Total number of exemplars which failed on send to remote storage, non-recoverable errors.',
+  ],
+  [
+    'exemplarsRetriedTotal',
+    'exemplars_retried_total',
+    'counter',
+    'Total number of exemplars which failed on send to remote storage but were retried because the send error was recoverable.',
+  ],
+  [
+    'exemplarsDroppedTotal',
+    'exemplars_dropped_total',
+    'counter',
+    'Total number of exemplars which were dropped after being read from the WAL before being sent via remote write, either via relabelling or unintentionally because of an unknown reference ID.',
+  ],
+  [
+    'exemplarsPending',
+    'exemplars_pending',
+    'gauge',
+    'The number of exemplars pending in the queues shards to be sent to the remote storage.',
   ],
   ['metadataTotal', 'metadata_total', 'counter', 'Total number of metadata entries sent to remote storage.'],
   [

@@ -1,8 +1,9 @@
 // Prometheus: storage/remote/queue_manager.go queue (one shard's pending samples). Samples wait in
 // columns of a ring (ref, timestamp, value, WAL record mark): as objects each sample would be a
-// heap allocation, and a shard holds `capacity` of them. Histogram samples (objects already, as the
-// WAL decoder makes them) wait beside them in a queue of their own, sharing the capacity.
-import type { WalHistogramSample } from './wal-watcher.js';
+// heap allocation, and a shard holds `capacity` of them. Histogram samples and exemplars (objects
+// already, as the WAL decoder makes them) wait beside them in a queue of their own, sharing the
+// capacity.
+import type { WalObjectSample } from './wal-watcher.js';
 
 /** A batch taken from a shard: samples `[0, length)` of the columns, owned by the shard. */
 export interface SampleBatch {
@@ -11,10 +12,10 @@ export interface SampleBatch {
   vs: Float64Array;
   marks: Float64Array;
   length: number;
-  /** Histogram samples `[0, hLength)` and their WAL record marks. */
-  histograms: WalHistogramSample[];
-  hMarks: number[];
-  hLength: number;
+  /** Histogram samples and exemplars `[0, oLength)`, and their WAL record marks. */
+  objects: WalObjectSample[];
+  oMarks: number[];
+  oLength: number;
 }
 
 /** The pending samples of one shard, at most `capacity`. */
@@ -26,9 +27,9 @@ export class ShardBuffer {
   readonly #marks: Float64Array;
   #head = 0;
   #len = 0;
-  // Pending histograms are `#hs[#hHead..]` (compacted when taken).
-  #hs: WalHistogramSample[] = [];
-  #hMarks: number[] = [];
+  // Pending histograms and exemplars are `#hs[#hHead..]` (compacted when taken).
+  #hs: WalObjectSample[] = [];
+  #oMarks: number[] = [];
   #hHead = 0;
   /** The batch handed out by `take`, reused. */
   readonly batch: SampleBatch;
@@ -45,13 +46,13 @@ export class ShardBuffer {
       vs: new Float64Array(maxBatch),
       marks: new Float64Array(maxBatch),
       length: 0,
-      histograms: [],
-      hMarks: [],
-      hLength: 0,
+      objects: [],
+      oMarks: [],
+      oLength: 0,
     };
   }
 
-  /** Samples and histograms waiting. */
+  /** Samples, histograms and exemplars waiting. */
   get length(): number {
     return this.#len + this.#hs.length - this.#hHead;
   }
@@ -69,16 +70,16 @@ export class ShardBuffer {
     return true;
   }
 
-  /** Adds one histogram sample; false when full. */
-  pushHistogram(h: WalHistogramSample, mark: number): boolean {
+  /** Adds one histogram sample or exemplar; false when full. */
+  pushObject(h: WalObjectSample, mark: number): boolean {
     if (this.length >= this.capacity) return false;
     this.#hs.push(h);
-    this.#hMarks.push(mark);
+    this.#oMarks.push(mark);
     return true;
   }
 
   /**
-   * Moves up to `max` of the oldest samples into `batch`, then histograms up to `max` in all
+   * Moves up to `max` of the oldest samples into `batch`, then histograms and exemplars up to `max` in all
    * (valid until the next take).
    */
   take(max: number): SampleBatch {
@@ -96,23 +97,23 @@ export class ShardBuffer {
     this.#head = h;
     this.#len -= n;
     b.length = n;
-    b.hLength = 0;
+    b.oLength = 0;
     const pending = this.#hs.length - this.#hHead;
     if (pending > 0) {
       const m = Math.min(max - n, pending);
       for (let k = 0; k < m; k++) {
-        b.histograms[k] = this.#hs[this.#hHead + k]!;
-        b.hMarks[k] = this.#hMarks[this.#hHead + k]!;
+        b.objects[k] = this.#hs[this.#hHead + k]!;
+        b.oMarks[k] = this.#oMarks[this.#hHead + k]!;
       }
-      b.hLength = m;
+      b.oLength = m;
       this.#hHead += m;
       if (this.#hHead === this.#hs.length) {
         this.#hs.length = 0;
-        this.#hMarks.length = 0;
+        this.#oMarks.length = 0;
         this.#hHead = 0;
       } else if (this.#hHead > 1024 && this.#hHead * 2 > this.#hs.length) {
         this.#hs = this.#hs.slice(this.#hHead);
-        this.#hMarks = this.#hMarks.slice(this.#hHead);
+        this.#oMarks = this.#oMarks.slice(this.#hHead);
         this.#hHead = 0;
       }
     }

@@ -10,6 +10,7 @@ import {
   newRefSamples,
   RecordDecoder,
   RecordType,
+  type RefExemplar,
   type RefFloatHistogramSample,
   type RefHistogramSample,
   type RefMetadata,
@@ -26,6 +27,9 @@ const SERIES_PER_SLICE = 100;
 
 /** A histogram sample of the WAL: integer (`h`) or float (`fh`). */
 export type WalHistogramSample = RefHistogramSample | RefFloatHistogramSample;
+
+/** What a queue holds as objects: histogram samples and exemplars. */
+export type WalObjectSample = WalHistogramSample | RefExemplar;
 
 /** A place in the WAL: just after the record ending at byte `offset` of segment `segment`. */
 export interface WalPosition {
@@ -63,6 +67,11 @@ export interface WalWatcherWriter {
    * false). The samples are the writer's to keep.
    */
   appendHistograms?(hs: WalHistogramSample[], from: number): number;
+  /**
+   * Exemplars `[from, es.length)` of the current record, with the contract of `appendSamples`.
+   * Without it, exemplar records are skipped (Prometheus: Watcher.sendExemplars false).
+   */
+  appendExemplars?(es: RefExemplar[], from: number): number;
   /** The current record's samples have all been offered. */
   endRecord(): void;
   /** Resolves when `appendSamples` can take more (or `signal` aborts). */
@@ -267,19 +276,30 @@ export class WalWatcher {
           if (samples) await this.#samples(rec, { segment, offset: r.offset() }, signal);
           break;
         case RecordType.HistogramSamples:
-        case RecordType.CustomBucketsHistogramSamples:
+        case RecordType.CustomBucketsHistogramSamples: {
           if (samples && w.appendHistograms !== undefined) {
-            await this.#histograms(this.#dec.histogramSamples(rec), { segment, offset: r.offset() }, signal);
+            const hs = this.#dec.histogramSamples(rec);
+            await this.#objects(hs, { segment, offset: r.offset() }, signal, (from) => w.appendHistograms!(hs, from));
           }
           break;
+        }
         case RecordType.FloatHistogramSamples:
-        case RecordType.CustomBucketsFloatHistogramSamples:
+        case RecordType.CustomBucketsFloatHistogramSamples: {
           if (samples && w.appendHistograms !== undefined) {
-            await this.#histograms(this.#dec.floatHistogramSamples(rec), { segment, offset: r.offset() }, signal);
+            const hs = this.#dec.floatHistogramSamples(rec);
+            await this.#objects(hs, { segment, offset: r.offset() }, signal, (from) => w.appendHistograms!(hs, from));
           }
           break;
+        }
+        case RecordType.Exemplars: {
+          if (samples && w.appendExemplars !== undefined) {
+            const es = this.#dec.exemplars(rec);
+            await this.#objects(es, { segment, offset: r.offset() }, signal, (from) => w.appendExemplars!(es, from));
+          }
+          break;
+        }
         default:
-          // Tombstones, m-map markers and exemplars are not sent (see the README).
+          // Tombstones and m-map markers are not sent.
           break;
       }
       await this.#maybeYield();
@@ -319,7 +339,14 @@ export class WalWatcher {
     if (!signal.aborted) this.#resume = pos;
   }
 
-  async #histograms(hs: WalHistogramSample[], pos: WalPosition, signal: AbortSignal): Promise<void> {
+  // Histogram samples or exemplars of one record, handed over as `#samples` does (one closure per
+  // record, not per sample).
+  async #objects(
+    hs: WalObjectSample[],
+    pos: WalPosition,
+    signal: AbortSignal,
+    append: (from: number) => number,
+  ): Promise<void> {
     const resume = this.#resume;
     if (resume !== undefined && comparePositions(pos, resume) <= 0) return;
     if (resume === undefined) {
@@ -333,7 +360,7 @@ export class WalWatcher {
     w.beginRecord(pos);
     let from = 0;
     for (;;) {
-      from = w.appendHistograms!(hs, from);
+      from = append(from);
       if (from >= hs.length || signal.aborted) break;
       await w.waitForCapacity(signal);
     }

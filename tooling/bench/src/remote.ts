@@ -66,9 +66,9 @@ function encodeCases() {
     vs: new Float64Array(n),
     marks: new Float64Array(n),
     length: n,
-    histograms: [],
-    hMarks: [],
-    hLength: 0,
+    objects: [],
+    oMarks: [],
+    oLength: 0,
   };
   for (let i = 0; i < n; i++) {
     batch.refs[i] = i + 1;
