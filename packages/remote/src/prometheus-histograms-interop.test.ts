@@ -3,7 +3,7 @@
 // histogram appended to the WAL arrives, read back exactly through Prometheus's remote read
 // (streamed histogram chunks, decoded by @tsprom/chunkenc). 2.42 knows neither float histograms
 // in remote write nor custom buckets: those are checked against tsprom's own receiver
-// (send-histograms.test.ts).
+// (send-histograms.test.ts). Exemplars (send_exemplars) arrive too, read back by query_exemplars.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,7 +35,7 @@ function hist(k: number, schema: number): Histogram {
   };
 }
 
-describe.runIf(requirePeer(PEERS.prometheus))('native histograms by remote write into Prometheus 2.42', () => {
+describe.runIf(requirePeer(PEERS.prometheus))('native histograms and exemplars by remote write into Prometheus 2.42', () => {
   let dir: string;
   let prom: ServerPeer;
   let wal: WalFixture;
@@ -46,7 +46,7 @@ describe.runIf(requirePeer(PEERS.prometheus))('native histograms by remote write
     prom = await startPrometheus({
       configFile: join(dir, 'prometheus.yml'),
       dataDir: join(dir, 'data'),
-      args: ['--web.enable-remote-write-receiver', '--enable-feature=native-histograms'],
+      args: ['--web.enable-remote-write-receiver', '--enable-feature=native-histograms,exemplar-storage'],
     });
     wal = await WalFixture.open();
   }, 120_000);
@@ -105,6 +105,53 @@ describe.runIf(requirePeer(PEERS.prometheus))('native histograms by remote write
       } finally {
         await client.close();
       }
+    } finally {
+      await sender.close();
+    }
+  }, 120_000);
+
+  it('Remote Write 1.0 with send_exemplars: every exemplar arrives', async () => {
+    const t0 = Math.floor(Date.now() / 1000) * 1000 - 5 * 60_000;
+    const sender = await sendingQueue(
+      wal,
+      `${prom.url}/api/v1/write`,
+      'send_exemplars: true\nqueue_config:\n  max_samples_per_send: 50\n  batch_send_deadline: 100ms',
+      t0 - 1,
+    );
+    const want: string[] = [];
+    try {
+      for (let k = 0; k < 30; k++) {
+        const app = wal.db.appender();
+        const t = t0 + k * 1000;
+        const ls = Labels.fromStrings('__name__', 'rwe', 'job', 'interop');
+        app.append(0, ls, t, k);
+        app.appendExemplar(0, ls, {
+          labels: Labels.fromStrings('trace_id', `tr${k}`),
+          value: k * 0.5,
+          ts: t,
+          hasTs: true,
+        });
+        await app.commit();
+        want.push(`${t} ${k * 0.5} tr${k}`);
+      }
+      await vi.waitFor(() => expect(sender.q.stats.exemplarsTotal).toBe(30), { timeout: 60_000, interval: 100 });
+      expect(sender.q.stats.exemplarsFailedTotal).toBe(0);
+      const qs = new URLSearchParams({ query: 'rwe', start: String(t0 / 1000 - 1), end: String(t0 / 1000 + 60) });
+      const res = await fetch(`${prom.url}/api/v1/query_exemplars?${qs}`);
+      const body = (await res.json()) as {
+        status: string;
+        data: {
+          seriesLabels: Record<string, string>;
+          exemplars: { labels: Record<string, string>; value: string; timestamp: number }[];
+        }[];
+      };
+      expect(body.status).toBe('success');
+      expect(body.data.length).toBe(1);
+      expect(body.data[0]!.seriesLabels.replica).toBe('tsprom');
+      const got = body.data[0]!.exemplars.map(
+        (e) => `${Math.round(e.timestamp * 1000)} ${Number(e.value)} ${e.labels.trace_id}`,
+      );
+      expect(got).toEqual(want);
     } finally {
       await sender.close();
     }
