@@ -1,9 +1,11 @@
 // Benchmarks for @tsprom/promql: range queries over generated data in the in-memory TestStorage,
 // the two shapes of the PromQL issue (#4): a counter rate summed by job over 10k series, and a
-// 0.9 quantile over 1k classic histograms of 12 buckets; 2h at a 15s step (481 steps).
+// 0.9 quantile over 1k classic histograms of 12 buckets; then the same quantile over the same
+// observations as native histograms with custom buckets (#14); 2h at a 15s step (481 steps).
 import { Labels } from '@tsprom/labels';
 import { Engine } from '@tsprom/promql';
 import { TestStorage } from '@tsprom/promql/testing';
+import { CounterResetHint, CustomBucketsSchema, type FloatHistogram } from '@tsprom/storage-interfaces';
 
 export const SCRAPE_MS = 15_000;
 export const RANGE_MS = 2 * 3600_000;
@@ -60,6 +62,46 @@ function histograms(storage: TestStorage, hists: number): number {
   return samples;
 }
 
+/**
+ * The observations of {@link histograms} (same seed, same counts) as native histograms with custom
+ * buckets `x{instance}` (schema -53, the 11 finite bounds): one histogram sample where the classic
+ * form has 12 series samples.
+ */
+function nativeHistograms(storage: TestStorage, hists: number): number {
+  const r = lcg(2);
+  const bounds = BOUNDS.slice(0, -1).map(Number);
+  let samples = 0;
+  for (let h = 0; h < hists; h++) {
+    const s = storage.series(Labels.fromStrings('__name__', 'x', 'instance', `host-${h}:9100`));
+    const counts = new Float64Array(BOUNDS.length);
+    for (let t = START - LOOKBACK_MS; t <= START + RANGE_MS; t += SCRAPE_MS) {
+      let cum = 0;
+      for (let b = 0; b < BOUNDS.length; b++) {
+        cum += Math.floor(r() * 5);
+        counts[b] = counts[b]! + cum;
+      }
+      // Classic buckets are cumulative; a native histogram's buckets hold each bucket's own count.
+      const buckets = Array.from(counts, (c, b) => (b === 0 ? c : c - counts[b - 1]!));
+      const fh: FloatHistogram = {
+        counterResetHint: CounterResetHint.Unknown,
+        schema: CustomBucketsSchema,
+        zeroThreshold: 0,
+        zeroCount: 0,
+        count: counts[BOUNDS.length - 1]!,
+        sum: 0,
+        positiveSpans: [{ offset: 0, length: BOUNDS.length }],
+        negativeSpans: [],
+        positiveBuckets: buckets,
+        negativeBuckets: [],
+        customValues: bounds,
+      };
+      s.append(t, 0, fh);
+      samples++;
+    }
+  }
+  return samples;
+}
+
 async function time(engine: Engine, storage: TestStorage, q: string, rounds: number): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < rounds; i++) {
@@ -96,5 +138,15 @@ export async function run(): Promise<void> {
     const samples = histograms(storage, 1_000);
     const times = await time(engine, storage, 'histogram_quantile(0.9, sum by (le) (rate(x_bucket[5m])))', 3);
     report('histogram_quantile(0.9, sum by (le) (rate(x_bucket[5m]))) over 1k histograms x 12 buckets', samples, times);
+  }
+  {
+    const storage = new TestStorage();
+    const samples = nativeHistograms(storage, 1_000);
+    const times = await time(engine, storage, 'histogram_quantile(0.9, sum(rate(x[5m])))', 3);
+    report(
+      'histogram_quantile(0.9, sum(rate(x[5m]))) over the same 1k histograms, native with custom buckets (histogram samples)',
+      samples,
+      times,
+    );
   }
 }
