@@ -439,13 +439,13 @@ describe('the web UI served by tsprom, in headless Chromium', () => {
         labels:
           x: same
       - alert: TargetUp
-        expr: up > 0
+        expr: max_over_time(up[1h]) > 0
         labels:
           severity: page
         annotations:
           summary: "{{ $labels.job }} is up"
       - alert: SlowlyUp
-        expr: up > 0
+        expr: max_over_time(up[1h]) > 0
         for: 1h
       - alert: NeverFires
         expr: up < 0
@@ -463,6 +463,8 @@ rule_files: [rules.yml]
     servers.push(server);
     const url = server.url;
     // No scrape config: rules see `up` only once a job scrapes; the server scrapes itself by reload.
+    // The alerts read max_over_time(up[1h]), not up: on a loaded machine a scrape can outlast its
+    // 1 s timeout, and up = 0 would resolve TargetUp and reset SlowlyUp while the page loads.
     await writeFile(
       join(dir, 'prometheus.yml'),
       `global:
