@@ -55,33 +55,41 @@ describe('bad targets among 100 healthy ones', () => {
     await db.close();
   });
 
-  it('every loop has its own timer and timeout: healthy targets are scraped again and again', async () => {
-    const targets = manager.targetsActive().get('j')!;
-    expect(targets).toHaveLength(HEALTHY + 5);
-    const byAddress = new Map(targets.map((t) => [t.labels.get('__address__'), t]));
-    // Every target is scraped on its own: the hanging one times out scrape after scrape...
-    await waitFor(() => bad.hanging.requests.length >= 1);
-    const start = healthy.map((s) => s.requests.length);
-    const hangingStart = bad.hanging.requests.length;
-    // ...while every healthy target gets three more scrapes, and the bad ones go on failing.
-    await waitFor(() => healthy.every((s, i) => s.requests.length >= start[i]! + 3), 60_000);
-    await waitFor(() => bad.hanging.requests.length >= hangingStart + 2, 60_000);
-    // Every healthy target has been up (awaited: on a loaded machine any one scrape may time out).
-    const upOnce = async (address: string) =>
-      (await readAll(db)).some(
-        (u) => u.name === 'up' && u.labels.includes(`instance="${address}"`) && u.samples.some(([, v]) => v === 1),
-      );
-    for (const s of healthy) await waitFor(() => upOnce(s.address), 60_000);
+  it(
+    'every loop has its own timer and timeout: healthy targets are scraped again and again',
+    { timeout: 600_000 },
+    async () => {
+      const targets = manager.targetsActive().get('j')!;
+      expect(targets).toHaveLength(HEALTHY + 5);
+      const byAddress = new Map(targets.map((t) => [t.labels.get('__address__'), t]));
+      // Every target is scraped on its own: the hanging one times out scrape after scrape...
+      await waitFor(() => bad.hanging.requests.length >= 1);
+      const start = healthy.map((s) => s.requests.length);
+      const hangingStart = bad.hanging.requests.length;
+      // ...while every healthy target gets three more scrapes, and the bad ones go on failing.
+      await waitFor(() => healthy.every((s, i) => s.requests.length >= start[i]! + 3), 60_000);
+      await waitFor(() => bad.hanging.requests.length >= hangingStart + 2, 60_000);
+      // Every healthy target has been up (awaited: on a loaded machine any one scrape may time out).
+      // One read of the storage per round for all targets: a read per target starved the loops.
+      const wasUp = new Set<string>();
+      await waitFor(async () => {
+        for (const u of await readAll(db)) {
+          if (u.name !== 'up' || !u.samples.some(([, v]) => v === 1)) continue;
+          for (const s of healthy) if (u.labels.includes(`instance="${s.address}"`)) wasUp.add(s.address);
+        }
+        return healthy.every((s) => wasUp.has(s.address));
+      }, 120_000);
 
-    // Each bad target fails its own way (awaited: on a loaded machine any scrape may also time out).
-    const err = (s: ExpositionServer) => byAddress.get(s.address)!.lastError;
-    const timedOut = (e: Error | undefined) => e instanceof ScrapeRequestError && e.timedOut;
-    await waitFor(() => timedOut(err(bad.slow)), 60_000);
-    await waitFor(() => timedOut(err(bad.hanging)), 60_000);
-    await waitFor(() => err(bad.huge) instanceof BodySizeLimitError, 60_000);
-    await waitFor(() => err(bad.malformed) instanceof ScrapeParseError, 60_000);
-    await waitFor(() => err(bad.resetting) instanceof ScrapeRequestError && !timedOut(err(bad.resetting)), 60_000);
-  });
+      // Each bad target fails its own way (awaited: on a loaded machine any scrape may also time out).
+      const err = (s: ExpositionServer) => byAddress.get(s.address)!.lastError;
+      const timedOut = (e: Error | undefined) => e instanceof ScrapeRequestError && e.timedOut;
+      await waitFor(() => timedOut(err(bad.slow)), 60_000);
+      await waitFor(() => timedOut(err(bad.hanging)), 60_000);
+      await waitFor(() => err(bad.huge) instanceof BodySizeLimitError, 60_000);
+      await waitFor(() => err(bad.malformed) instanceof ScrapeParseError, 60_000);
+      await waitFor(() => err(bad.resetting) instanceof ScrapeRequestError && !timedOut(err(bad.resetting)), 60_000);
+    },
+  );
 });
 
 // On its own, away from the 100 scrape loops above: a body that takes many 4 ms slices to append

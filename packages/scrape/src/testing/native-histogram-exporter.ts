@@ -1,6 +1,6 @@
 // An exporter serving one protobuf native histogram family whose samples carry their own
 // timestamps: each client (told apart by its User-Agent) gets sample 0 on its first scrape,
-// sample 1 on its second… and the last one from then on. Two scrapers of it therefore store the
+// sample 1 on its second answered whole… and the last one from then on. Two scrapers of it therefore store the
 // same samples at the same timestamps, whenever and however often they scrape. It answers 406
 // unless the Accept header asks for the protobuf format. Test helper, not part of the API.
 import { createServer, type Server } from 'node:http';
@@ -72,9 +72,13 @@ export async function startNativeHistogramExporter(bodies: readonly Uint8Array[]
     }
     const ua = req.headers['user-agent'] ?? '';
     const i = served.get(ua) ?? 0;
+    // A client moves on to the next sample only once this response has gone out whole. On a loaded
+    // machine a scraper may give up (its scrape timeout) before the answer is written: it then gets
+    // the same sample again, which it stores once (same timestamp, same value); skipping it would
+    // leave the two scrapers with different samples.
+    res.on('finish', () => served.set(ua, Math.max(served.get(ua) ?? 0, i + 1)));
     res.writeHead(200, { 'content-type': PROTOBUF_CONTENT_TYPE });
     res.end(bodies[Math.min(i, bodies.length - 1)]);
-    served.set(ua, i + 1);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
