@@ -191,16 +191,28 @@ describe('native histograms in the web UI served by tsprom, in headless Chromium
       expect(await heatmap.getAttribute('data-samples')).toBe(String(SAMPLES));
       expect(await heatmap.getAttribute('data-cells')).toBe(String(SAMPLES * 6));
       expect(await heatmap.getAttribute('data-max-count')).toBe(String(5 * 41));
-      // The canvas has colour where the buckets are: the column of the last sample is not blank.
-      const painted = await heatmap.locator('canvas').evaluate((c: HTMLCanvasElement) => {
-        const ctx = c.getContext('2d');
-        if (ctx === null) return -1;
-        const { data } = ctx.getImageData(c.width - 3, 0, 1, c.height);
-        let n = 0;
-        for (let i = 0; i < data.length; i += 4) if (data[i + 2]! < 150) n++;
-        return n;
-      });
-      expect(painted).toBeGreaterThan(20);
+      // The canvas has colour where the buckets are, in the chart's plotting area: the column of
+      // the last sample (at its right edge) is painted, the margin left of the area is not.
+      const painted = (x: number) =>
+        heatmap.locator('canvas').evaluate((c: HTMLCanvasElement, px: number) => {
+          const ctx = c.getContext('2d');
+          if (ctx === null) return -1;
+          const { data } = ctx.getImageData(Math.round(px), 0, 1, c.height);
+          let n = 0;
+          for (let i = 0; i < data.length; i += 4) if (data[i + 2]! < 150) n++;
+          return n;
+        }, x);
+      const plotLeft = Number(await heatmap.getAttribute('data-plot-left'));
+      const plotWidth = Number(await heatmap.getAttribute('data-plot-width'));
+      expect(plotLeft).toBeGreaterThan(20);
+      expect(await painted(plotLeft + plotWidth - 2)).toBeGreaterThan(20);
+      expect(await painted(plotLeft - 15)).toBe(0);
+      expect(await painted(plotLeft + plotWidth + 4)).toBe(0);
+      // The chart's plotting area is the same: its left edge and width the heatmap's.
+      const over = await page.locator('.graph-chart .u-over').first().boundingBox();
+      const canvasBox = await heatmap.locator('canvas').boundingBox();
+      expect(Math.abs((over?.x ?? 0) - ((canvasBox?.x ?? 0) + plotLeft))).toBeLessThan(2);
+      expect(Math.abs((over?.width ?? 0) - plotWidth)).toBeLessThan(2);
       await shot(page, 'histogram-03-graph-heatmap');
       expect(errors).toEqual([]);
     } finally {

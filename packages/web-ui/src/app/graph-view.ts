@@ -77,7 +77,25 @@ export function renderGraph(parent: HTMLElement, result: RangeSeries[], spec: Gr
   // Stacked areas fill down to the series below.
   const bands: uPlot.Band[] = spec.stacked ? ys.slice(1).map((_, j) => ({ series: [j + 2, j + 1] })) : [];
   const wrap = h('div.graph-chart');
-  parent.append(wrap);
+  const heatmaps = h('div.heatmaps');
+  parent.append(wrap, heatmaps);
+  const histogramSeries = result.filter((s) => (s.histograms?.length ?? 0) > 0).slice(0, MAX_HEATMAPS);
+  // Drawn once uPlot has laid out its plotting area (and again when it is resized), to line up
+  // with it. uPlot's bbox is in canvas pixels: device pixels.
+  const drawHeatmaps = (u: uPlot): void => {
+    heatmaps.replaceChildren();
+    for (const s of histogramSeries) {
+      const heatmap = renderHeatmap(s, {
+        startMs: spec.startMs,
+        endMs: spec.endMs,
+        stepMs: spec.stepMs,
+        width: u.width,
+        plotLeft: u.bbox.left / uPlot.pxRatio,
+        plotWidth: u.bbox.width / uPlot.pxRatio,
+      });
+      if (heatmap !== null) heatmaps.append(heatmap);
+    }
+  };
   const width = Math.max(300, parent.clientWidth || 800);
   const plot = new uPlot(
     {
@@ -94,6 +112,8 @@ export function renderGraph(parent: HTMLElement, result: RangeSeries[], spec: Gr
       },
       axes: [{}, { size: 70 }],
       hooks: {
+        ready: [drawHeatmaps],
+        setSize: [drawHeatmaps],
         setSelect: [
           (u) => {
             if (u.select.width < 2) return;
@@ -107,11 +127,6 @@ export function renderGraph(parent: HTMLElement, result: RangeSeries[], spec: Gr
     [Array.from(xs), ...ys] as uPlot.AlignedData,
     wrap,
   );
-  const histogramSeries = result.filter((s) => (s.histograms?.length ?? 0) > 0).slice(0, MAX_HEATMAPS);
-  for (const s of histogramSeries) {
-    const heatmap = renderHeatmap(s, { startMs: spec.startMs, endMs: spec.endMs, stepMs: spec.stepMs, width });
-    if (heatmap !== null) parent.append(heatmap);
-  }
   const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(300, parent.clientWidth), height: 400 }));
   resize.observe(parent);
   return () => {

@@ -9,15 +9,17 @@ import { formatSeries } from './format.js';
 import { type Bucket, bucketAxis, formatBound, formatBucketRange, parseBuckets } from './histogram-chart.js';
 
 const HEIGHT = 240;
-/** Left margin for the boundary labels. */
-const AXIS_WIDTH = 70;
 
-/** What a heatmap covers. Times in ms. */
+/** What a heatmap covers. Times in ms; sizes in CSS pixels. */
 export interface HeatmapSpec {
   readonly startMs: number;
   readonly endMs: number;
   readonly stepMs: number;
+  /** The width of the whole canvas (the chart's above). */
   readonly width: number;
+  /** Where the time axis starts and how wide it is: the chart's plotting area, to line up with it. */
+  readonly plotLeft: number;
+  readonly plotWidth: number;
 }
 
 /** The heatmap of the histograms of `series`; null when it has none. */
@@ -35,9 +37,11 @@ export function renderHeatmap(series: RangeSeries, spec: HeatmapSpec): HTMLEleme
   for (const b of all) maxCount = Math.max(maxCount, b.count);
 
   const width = Math.max(300, spec.width);
-  const plotWidth = width - AXIS_WIDTH;
+  const { plotLeft, plotWidth } = spec;
   const n = Math.floor((spec.endMs - spec.startMs) / spec.stepMs) + 1;
-  const colWidth = plotWidth / n;
+  const spanMs = spec.endMs - spec.startMs || 1;
+  // A column per step, centred on its time as the chart's points are.
+  const colWidth = plotWidth / Math.max(1, n - 1);
   const canvas = h('canvas', { width, height: HEIGHT }) as HTMLCanvasElement;
   const ctx = canvas.getContext('2d');
   let cells = 0;
@@ -53,7 +57,10 @@ export function renderHeatmap(series: RangeSeries, spec: HeatmapSpec): HTMLEleme
         const yBottom = (1 - pos(b.lower)) * HEIGHT;
         // Square root: a few full buckets must not wash out the rest.
         ctx.fillStyle = heatColor(Math.sqrt(b.count / maxCount));
-        ctx.fillRect(AXIS_WIDTH + i * colWidth, yTop, Math.max(1, colWidth), Math.max(1, yBottom - yTop));
+        const x = plotLeft + ((tS * 1000 - spec.startMs) / spanMs) * plotWidth - colWidth / 2;
+        const left = Math.max(plotLeft, x);
+        const right = Math.min(plotLeft + plotWidth, x + colWidth);
+        ctx.fillRect(left, yTop, Math.max(1, right - left), Math.max(1, yBottom - yTop));
         cells++;
       }
     }
@@ -72,7 +79,13 @@ export function renderHeatmap(series: RangeSeries, spec: HeatmapSpec): HTMLEleme
   );
   return h(
     'div.histogram-heatmap',
-    { 'data-samples': String(samples.length), 'data-cells': String(cells), 'data-max-count': String(maxCount) },
+    {
+      'data-samples': String(samples.length),
+      'data-cells': String(cells),
+      'data-max-count': String(maxCount),
+      'data-plot-left': String(plotLeft),
+      'data-plot-width': String(plotWidth),
+    },
     caption,
     canvas,
   );
