@@ -15,3 +15,11 @@ export {
   startVictoriaMetrics,
 } from './peers.js';
 export { encodeHistogramWriteRequest, type HistogramSeries, snappyLiterals } from './remote-write-histograms.js';
+export {
+  installPackedWorkspacePackages,
+  type PackedInstall,
+  type PackedInstallOptions,
+  WORKSPACE_ROOT,
+  workspaceClosure,
+  workspacePackages,
+} from './packed-install.js';

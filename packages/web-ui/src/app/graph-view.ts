@@ -1,9 +1,15 @@
 // The Graph tab: a range query's result drawn with uPlot (the chart library Prometheus 3's UI uses),
-// lines or stacked areas; dragging across the chart zooms into that time range.
+// lines or stacked areas; dragging across the chart zooms into that time range. A native histogram
+// series is drawn by its sum of observations, as Prometheus's UI draws it, and as a heatmap of its
+// buckets over time under the chart.
 import uPlot from 'uplot';
 import type { RangeSeries } from './api.js';
 import { alert, h } from './dom.js';
 import { formatSeries } from './format.js';
+import { renderHeatmap } from './histogram-heatmap.js';
+
+/** Heatmaps drawn at most, for the first histogram series of the result. */
+const MAX_HEATMAPS = 3;
 
 const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22'];
 
@@ -36,6 +42,10 @@ export function renderGraph(parent: HTMLElement, result: RangeSeries[], spec: Gr
       const i = Math.round((t - startS) / stepS);
       if (i >= 0 && i < n) col[i] = Number(v);
     }
+    for (const [t, hist] of s.histograms ?? []) {
+      const i = Math.round((t - startS) / stepS);
+      if (i >= 0 && i < n) col[i] = Number(hist.sum);
+    }
     return col;
   });
   if (spec.stacked) {
@@ -53,7 +63,10 @@ export function renderGraph(parent: HTMLElement, result: RangeSeries[], spec: Gr
     ...result.map((s, j) => {
       const color = COLORS[j % COLORS.length] as string;
       return {
-        label: formatSeries(s.metric),
+        label:
+          (s.values?.length ?? 0) === 0 && (s.histograms?.length ?? 0) > 0
+            ? `${formatSeries(s.metric)} (histogram sum)`
+            : formatSeries(s.metric),
         stroke: color,
         width: 1.5,
         fill: spec.stacked ? `${color}55` : undefined,
@@ -64,7 +77,25 @@ export function renderGraph(parent: HTMLElement, result: RangeSeries[], spec: Gr
   // Stacked areas fill down to the series below.
   const bands: uPlot.Band[] = spec.stacked ? ys.slice(1).map((_, j) => ({ series: [j + 2, j + 1] })) : [];
   const wrap = h('div.graph-chart');
-  parent.append(wrap);
+  const heatmaps = h('div.heatmaps');
+  parent.append(wrap, heatmaps);
+  const histogramSeries = result.filter((s) => (s.histograms?.length ?? 0) > 0).slice(0, MAX_HEATMAPS);
+  // Drawn once uPlot has laid out its plotting area (and again when it is resized), to line up
+  // with it. uPlot's bbox is in canvas pixels: device pixels.
+  const drawHeatmaps = (u: uPlot): void => {
+    heatmaps.replaceChildren();
+    for (const s of histogramSeries) {
+      const heatmap = renderHeatmap(s, {
+        startMs: spec.startMs,
+        endMs: spec.endMs,
+        stepMs: spec.stepMs,
+        width: u.width,
+        plotLeft: u.bbox.left / uPlot.pxRatio,
+        plotWidth: u.bbox.width / uPlot.pxRatio,
+      });
+      if (heatmap !== null) heatmaps.append(heatmap);
+    }
+  };
   const width = Math.max(300, parent.clientWidth || 800);
   const plot = new uPlot(
     {
@@ -81,6 +112,8 @@ export function renderGraph(parent: HTMLElement, result: RangeSeries[], spec: Gr
       },
       axes: [{}, { size: 70 }],
       hooks: {
+        ready: [drawHeatmaps],
+        setSize: [drawHeatmaps],
         setSelect: [
           (u) => {
             if (u.select.width < 2) return;

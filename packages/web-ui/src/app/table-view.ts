@@ -2,6 +2,7 @@
 import type { QueryData } from './api.js';
 import { alert, h } from './dom.js';
 import { formatSeries } from './format.js';
+import { renderHistogram } from './histogram-chart.js';
 
 /** Rows shown at most; Prometheus's UI limits them as well. */
 const MAX_ROWS = 10_000;
@@ -20,7 +21,9 @@ export function renderTable(data: QueryData): HTMLElement {
           h(
             'tr',
             h('td.series', seriesLabels(s.metric)),
-            h('td.value', s.value !== undefined ? s.value[1] : histogramText(s.histogram?.[1])),
+            s.histogram !== undefined
+              ? h('td.value.histogram-value', renderHistogram(s.histogram[1]))
+              : h('td.value', s.value?.[1] ?? ''),
           ),
         );
       return h('div', truncated(data.result.length), h('table.data-table.result-table', h('tbody', ...rows)));
@@ -33,7 +36,11 @@ export function renderTable(data: QueryData): HTMLElement {
           h(
             'tr',
             h('td.series', seriesLabels(s.metric)),
-            h('td.value', ...(s.values ?? []).map(([t, v]) => h('div', `${v} @${t}`))),
+            h(
+              'td.value',
+              ...(s.values ?? []).map(([t, v]) => h('div', `${v} @${t}`)),
+              ...(s.histograms ?? []).map(([t, hist]) => h('div', `${histogramText(hist)} @${t}`)),
+            ),
           ),
         );
       return h('div', truncated(data.result.length), h('table.data-table.result-table', h('tbody', ...rows)));
@@ -45,8 +52,8 @@ function truncated(n: number): HTMLElement | null {
   return n > MAX_ROWS ? alert('warning', `Showing ${MAX_ROWS} of ${n} series.`) : null;
 }
 
-function histogramText(hist: { count: string; sum: string } | undefined): string {
-  return hist === undefined ? '' : `histogram: count ${hist.count}, sum ${hist.sum}`;
+function histogramText(hist: { count: string; sum: string; buckets?: unknown[] }): string {
+  return `histogram: count ${hist.count}, sum ${hist.sum}, ${hist.buckets?.length ?? 0} buckets`;
 }
 
 /** A series' labels, name first, each label name and value marked up as Prometheus's UI does. */
