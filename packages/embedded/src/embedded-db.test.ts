@@ -87,6 +87,8 @@ describe('openDB in memory', () => {
     expect(r.hints[0]).toMatch(
       /^the query reads 1970-01-21T.* before every sample of the DB \(2026-01-01T00:00:00\.000Z to 2026-01-01T00:05:00\.000Z\): was a time in seconds given as \{ ms \}\?$/,
     );
+    const late = await db.query('http_requests_total', { seconds: T0 });
+    expect(late.hints[0]).toMatch(/after every sample of the DB .*: was a time in ms given as \{ seconds \}\?$/);
     const empty = await openDB();
     expect((await empty.query('up', new Date(T0))).hints).toEqual(['the DB holds no samples']);
     await empty.close();

@@ -74,6 +74,8 @@ export class EmbeddedDB {
   readonly engine: Engine;
   readonly #lookbackDeltaMs: number;
   #closed = false;
+  /** The handler queryJSON and queryRangeJSON go through, made on first use. */
+  #api: FetchHandler | undefined;
 
   /** Use {@link openDB}. */
   constructor(tsdb: DB, engine: Engine, lookbackDeltaMs: number) {
@@ -151,7 +153,7 @@ export class EmbeddedDB {
    */
   queryJSON(promql: string, at: TimeInput): Promise<string> {
     const ts = this.#time(at, 'at');
-    return this.#api('query', { query: promql, time: String(ts / 1000) });
+    return this.#callAPI('query', { query: promql, time: String(ts / 1000) });
   }
 
   /** Runs a range query and answers with Prometheus's `/api/v1/query_range` response body. */
@@ -159,7 +161,7 @@ export class EmbeddedDB {
     const s = this.#time(start, 'start');
     const e = this.#time(end, 'end');
     const stepMs = durationMs(step, 'step');
-    return this.#api('query_range', {
+    return this.#callAPI('query_range', {
       query: promql,
       start: String(s / 1000),
       end: String(e / 1000),
@@ -256,8 +258,9 @@ export class EmbeddedDB {
     return { ...plainValue(value), warnings, infos, hints } as QueryResult;
   }
 
-  async #api(endpoint: string, params: Record<string, string>): Promise<string> {
-    const res = await this.apiHandler()(
+  async #callAPI(endpoint: string, params: Record<string, string>): Promise<string> {
+    this.#api ??= this.apiHandler();
+    const res = await this.#api(
       new Request(`http://embedded/api/v1/${endpoint}`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
