@@ -5,12 +5,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHTTPSServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { APIHandler } from '@tsprom/api';
+import { toRequest, writeResponse } from '@tsprom/node-http';
 import { httpError, ReadHTTPError, type RemoteRequest, type RemoteResponse } from '@tsprom/remote';
 import { createUIHandler, type UIHandler } from '@tsprom/web-ui';
 import type { Logger } from './logger.js';
 import { compress, handlerEncoding, metricsEncoding } from './compression.js';
 import { LabeledHistogram, LabeledValue, type MetricFamily } from './metrics-registry.js';
-import { toRequest, writeResponse } from './node-fetch-adapter.js';
 import type { WebSecurity } from './web-security.js';
 
 /** What the web handler needs from the server. */
