@@ -240,6 +240,7 @@ export class Server {
       ? new OTLPWriteHandler({
           writer: new WriteHandler({ appendable: { appender: () => this.#appender() }, logger: remoteLogger }),
           config: () => this.#config?.otlp ?? DefaultOTLPConfig,
+          allowDeltaTemporality: s.features.has('otlp-native-delta-ingestion'),
           logger: remoteLogger,
         })
       : undefined;
