@@ -45,7 +45,8 @@ beforeEach(async () => {
     ['2', 2],
   ] as const) {
     const ls = parseMetric(`latency{job="a",instance="${inst}"}`);
-    for (let t = T0 - 10 * MIN, k = 1; t <= LAST; t += 15_000, k++) app.appendHistogram(0, ls, t, hist(k, mult), undefined);
+    for (let t = T0 - 10 * MIN, k = 1; t <= LAST; t += 15_000, k++)
+      app.appendHistogram(0, ls, t, hist(k, mult), undefined);
   }
   await app.commit();
   file = join(dir, 'h.yml');
