@@ -92,6 +92,7 @@ export const KNOWN_FEATURES: ReadonlySet<string> = new Set([
   'promql-extended-range-selectors',
   'xor2-encoding',
   'search-api',
+  'otlp-native-delta-ingestion',
 ]);
 
 /** Splits `host:port` (`:9090`, `[::1]:9090`). */

@@ -18,6 +18,7 @@ import {
 import {
   type Config,
   configToYAML,
+  DefaultExemplarsConfig,
   DefaultOTLPConfig,
   formatDuration,
   formatSize,
@@ -103,6 +104,8 @@ export class Server {
   readonly #engine: InstrumentedEngine | undefined;
   readonly #startTime = Date.now();
   #db: DB | undefined;
+  /** The exemplar storage's size (`storage.exemplars.max_exemplars`; 0 without exemplar-storage). */
+  #maxExemplars = 0;
   /** The agent's storage (agent mode), in place of the TSDB. */
   #agentDB: AgentDB | undefined;
   /** The `remote_write` queues, following the WAL of the TSDB or of the agent. */
@@ -240,6 +243,7 @@ export class Server {
       ? new OTLPWriteHandler({
           writer: new WriteHandler({ appendable: { appender: () => this.#appender() }, logger: remoteLogger }),
           config: () => this.#config?.otlp ?? DefaultOTLPConfig,
+          allowDeltaTemporality: s.features.has('otlp-native-delta-ingestion'),
           logger: remoteLogger,
         })
       : undefined;
@@ -375,9 +379,11 @@ export class Server {
     const b = this.#init.build;
     log.log('info', 'Starting tsprom', { version: b.version, revision: b.revision, node: process.version });
     const useDefault = !s.configFileGiven && !existsSync(s.configFile);
+    this.#maxExemplars = s.features.has('exemplar-storage') ? DefaultExemplarsConfig.maxExemplars : 0;
     if (!useDefault) {
       try {
-        await this.#loadConfig();
+        // Prometheus main: the exemplar storage starts with the size the configuration gives.
+        this.#maxExemplars = this.#configuredMaxExemplars((await this.#loadConfig()).config);
       } catch (err) {
         throw new ConfigLoadError(`Error loading config (--config.file=${s.configFile}): ${(err as Error).message}`, {
           cause: err,
@@ -470,7 +476,7 @@ export class Server {
       retentionMs: s.retentionMs ?? (s.retentionBytes !== undefined ? 0 : DEFAULT_RETENTION_MS),
       retentionBytes: s.retentionBytes,
       noLockfile: s.noLockfile,
-      maxExemplars: s.features.has('exemplar-storage') ? 100_000 : 0,
+      maxExemplars: this.#maxExemplars,
       floatChunkEncoding: s.features.has('xor2-encoding') ? 'xor2' : 'xor',
       logger: (msg, level) => log.log(level, msg, { component: 'tsdb' }),
       onWALReplayStatus: (st) => {
@@ -586,7 +592,9 @@ export class Server {
           );
         }
         const { config, scrapeConfigs } = loaded;
-        // Prometheus's reloaders in order: remote storage, scrape, scrape discovery, notifier, rules.
+        // Prometheus's reloaders in order: local storage, remote storage, scrape, scrape discovery,
+        // notifier, rules.
+        if (!s.agentMode) this.#applyExemplarsConfig(config);
         await this.#writeStorage!.applyConfig(config.remoteWrite, config.global.externalLabels);
         if (!s.agentMode) await this.#applyRemoteRead(config);
         await this.#scrape!.applyConfig({ global: config.global, scrapeConfigs });
@@ -652,6 +660,25 @@ export class Server {
     const p = this.#reloadQueue.then(run);
     this.#reloadQueue = p.catch(() => undefined);
     return p;
+  }
+
+  /** `storage.exemplars.max_exemplars` (its default when not set), or 0 without exemplar-storage. */
+  #configuredMaxExemplars(config: Config): number {
+    if (!this.#init.settings.features.has('exemplar-storage')) return 0;
+    return (config.storage.exemplars ?? DefaultExemplarsConfig).maxExemplars;
+  }
+
+  /**
+   * Prometheus: Head.ApplyConfig's exemplar part (the db_storage reloader): a changed
+   * `max_exemplars` resizes the exemplar storage, keeping the newest exemplars.
+   */
+  #applyExemplarsConfig(config: Config): void {
+    const next = this.#configuredMaxExemplars(config);
+    const prev = this.#maxExemplars;
+    if (next === prev || this.#db === undefined) return;
+    const migrated = this.#db.resizeExemplars(next);
+    this.#maxExemplars = next;
+    this.#log.log('info', 'Exemplar storage resized', { component: 'tsdb', from: prev, to: next, migrated });
   }
 
   async #snapshot(skipHead: boolean): Promise<string> {
@@ -734,7 +761,7 @@ export class Server {
       ),
     ]);
     r.register(() => notificationMetrics(this.#notifications));
-    r.register(() => (this.#db === undefined ? [] : tsdbMetrics(this.#db)));
+    r.register(() => (this.#db === undefined ? [] : tsdbMetrics(this.#db, this.#maxExemplars)));
     r.register(() =>
       this.#agentDB === undefined ? [] : agentMetrics(this.#agentDB, !this.#init.settings.agent.noLockfile),
     );

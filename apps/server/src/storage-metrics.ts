@@ -6,8 +6,8 @@ import type { Manager as ScrapeManager } from '@tsprom/scrape';
 import type { DB } from '@tsprom/tsdb';
 import { type MetricFamily, single } from './metrics-registry.js';
 
-/** The TSDB's families. */
-export function tsdbMetrics(db: DB): MetricFamily[] {
+/** The TSDB's families; `maxExemplars` is the exemplar storage's size now (0: disabled). */
+export function tsdbMetrics(db: DB, maxExemplars: number): MetricFamily[] {
   const s = db.stats();
   const blocks = db.blocks();
   const empty = s.numSeries === 0 || !Number.isFinite(s.minTime);
@@ -82,6 +82,12 @@ export function tsdbMetrics(db: DB): MetricFamily[] {
       'gauge',
       s.numExemplarSeries,
     ),
+    single(
+      'prometheus_tsdb_exemplar_max_exemplars',
+      'Total number of exemplars the exemplar storage can store, resizeable.',
+      'gauge',
+      maxExemplars,
+    ),
   ];
 }
 
@@ -102,6 +108,11 @@ export function scrapeMetrics(sm: ScrapeManager): MetricFamily[] {
       'prometheus_target_scrapes_exceeded_sample_limit_total',
       'Total number of scrapes that hit the sample limit and were rejected.',
       m.exceededSampleLimit,
+    ),
+    c(
+      'prometheus_target_scrapes_exceeded_native_histogram_bucket_limit_total',
+      'Total number of scrapes that hit the native histogram bucket limit and were rejected.',
+      m.exceededNativeHistogramBucketLimit,
     ),
     c(
       'prometheus_target_scrapes_exceeded_body_size_limit_total',

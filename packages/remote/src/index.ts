@@ -132,4 +132,19 @@ export {
 } from './read-queryable.js';
 export { decodeOTLPWriteRequest, OTLPWriteHandler, type OTLPWriteHandlerOptions } from './otlp-handler.js';
 export { buildLabelName, buildMetricName, type OTLPMetricKind } from './otlp-names.js';
-export { type OTLPExportMetricsServiceRequest, type OTLPTranslation, OTLPTranslator } from './otlp-translate.js';
+export { otlpExemplars, UnsupportedExemplarValueError } from './otlp-exemplars.js';
+export {
+  type ConvertedHistogram,
+  convertBucketsLayout,
+  explicitHistogramToCustomBucketsHistogram,
+  exponentialToNativeHistogram,
+  UnsupportedExponentialScaleError,
+} from './otlp-histograms.js';
+export { type OTLPTranslation, OTLPTranslator, type OTLPTranslatorOptions } from './otlp-translate.js';
+export type {
+  OTLPExemplar,
+  OTLPExponentialHistogramDataPoint,
+  OTLPExportMetricsServiceRequest,
+  OTLPHistogramDataPoint,
+  OTLPMetric,
+} from './otlp-types.js';

@@ -5,7 +5,8 @@
 import { gunzipSync } from 'node:zlib';
 import type { OTLPConfig } from '@tsprom/config';
 import otlpRoot from '@opentelemetry/otlp-transformer/build/src/generated/root.js';
-import { type OTLPExportMetricsServiceRequest, OTLPTranslator } from './otlp-translate.js';
+import { OTLPTranslator } from './otlp-translate.js';
+import type { OTLPExportMetricsServiceRequest } from './otlp-types.js';
 import { httpError, type RemoteRequest, type RemoteResponse } from './receive-http.js';
 import { isBadSampleError, type ReceiveLogger, type WriteHandler } from './receive-write-handler.js';
 
@@ -27,6 +28,11 @@ export interface OTLPWriteHandlerOptions {
   /** The `otlp:` section of the current configuration. */
   readonly config: () => OTLPConfig;
   readonly logger?: ReceiveLogger;
+  /**
+   * Prometheus: `--enable-feature=otlp-native-delta-ingestion`: delta sums and histograms are
+   * stored as they come instead of refused.
+   */
+  readonly allowDeltaTemporality?: boolean;
 }
 
 /** Prometheus: DecodeOTLPWriteRequest. Throws with the message answered with 400. */
@@ -50,8 +56,6 @@ export function decodeOTLPWriteRequest(req: RemoteRequest): OTLPExportMetricsSer
 export class OTLPWriteHandler {
   readonly #o: OTLPWriteHandlerOptions;
   readonly #log: ReceiveLogger;
-  /** Exponential-histogram data points left out (not converted to native histograms). */
-  droppedExponentialHistogramPoints = 0;
 
   constructor(o: OTLPWriteHandlerOptions) {
     this.#o = o;
@@ -67,10 +71,14 @@ export class OTLPWriteHandler {
       this.#log('error', 'Error decoding OTLP write request', { err: (err as Error).message });
       return httpError(400, (err as Error).message);
     }
-    const tr = new OTLPTranslator(this.#o.config()).translate(decoded);
-    this.droppedExponentialHistogramPoints += tr.droppedExponentialHistogramPoints;
+    const tr = new OTLPTranslator(this.#o.config(), {
+      allowDeltaTemporality: this.#o.allowDeltaTemporality ?? false,
+    }).translate(decoded);
     if (tr.errors.length > 0) {
       this.#log('warn', 'Error translating OTLP metrics to Prometheus write request', { err: tr.errors.join('; ') });
+    }
+    if (tr.warnings.length > 0) {
+      this.#log('warn', 'Warnings translating OTLP metrics to Prometheus write request', { warnings: tr.warnings });
     }
     try {
       await this.#o.writer.append({ timeseries: tr.timeseries, metadata: [] });

@@ -1,124 +1,65 @@
 // Prometheus: storage/remote/otlptranslator/prometheusremotewrite (metrics_to_prw.go, helper.go,
 // histograms.go): an OTLP ExportMetricsServiceRequest (as @opentelemetry/otlp-transformer's
 // generated protobuf decoder gives it) into Remote Write 1.0 time series, as Prometheus 3 converts
-// it: gauges, sums (monotonic ones as counters), classic histograms, summaries, job and instance
-// from the service attributes, promoted resource attributes and `target_info`.
+// it: gauges, sums (monotonic ones as counters), classic histograms (or native histograms with
+// custom buckets), exponential histograms as native histograms, summaries, exemplars, job and
+// instance from the service attributes, promoted resource attributes and `target_info`.
 import type { OTLPConfig } from '@tsprom/config';
 import { StaleNaN } from '@tsprom/storage-interfaces';
+import { otlpExemplars, UnsupportedExemplarValueError } from './otlp-exemplars.js';
+import {
+  type ConvertedHistogram,
+  explicitHistogramToCustomBucketsHistogram,
+  exponentialToNativeHistogram,
+  UnsupportedExponentialScaleError,
+} from './otlp-histograms.js';
 import { buildLabelName, buildMetricName, type OTLPMetricKind } from './otlp-names.js';
+import {
+  AggregationTemporality,
+  anyValueString,
+  int64ToNumber,
+  nanosToMs,
+  noRecordedValue,
+  type OTLPExportMetricsServiceRequest,
+  type OTLPKeyValue,
+  type OTLPMetric,
+  type OTLPNumberDataPoint,
+} from './otlp-types.js';
 import type { PbLabel, PbTimeSeries } from './write-request.js';
-
-/** A 64-bit integer as protobufjs hands it out: a number, or a Long when long.js is present. */
-export type PbInt64 = number | { low: number; high: number; unsigned?: boolean } | null | undefined;
-
-export interface OTLPAnyValue {
-  stringValue?: string | null;
-  boolValue?: boolean | null;
-  intValue?: PbInt64;
-  doubleValue?: number | null;
-  arrayValue?: { values?: OTLPAnyValue[] | null } | null;
-  kvlistValue?: { values?: OTLPKeyValue[] | null } | null;
-  bytesValue?: Uint8Array | null;
-}
-export interface OTLPKeyValue {
-  key: string;
-  value?: OTLPAnyValue | null;
-}
-interface DataPointBase {
-  attributes?: OTLPKeyValue[] | null;
-  timeUnixNano?: PbInt64;
-  flags?: number | null;
-}
-export interface OTLPNumberDataPoint extends DataPointBase {
-  asDouble?: number | null;
-  asInt?: PbInt64;
-}
-export interface OTLPHistogramDataPoint extends DataPointBase {
-  count?: PbInt64;
-  sum?: number | null;
-  bucketCounts?: PbInt64[] | null;
-  explicitBounds?: number[] | null;
-}
-export interface OTLPSummaryDataPoint extends DataPointBase {
-  count?: PbInt64;
-  sum?: number | null;
-  quantileValues?: { quantile?: number | null; value?: number | null }[] | null;
-}
-export interface OTLPMetric {
-  name: string;
-  unit?: string | null;
-  gauge?: { dataPoints?: OTLPNumberDataPoint[] | null } | null;
-  sum?: {
-    dataPoints?: OTLPNumberDataPoint[] | null;
-    aggregationTemporality?: number | null;
-    isMonotonic?: boolean | null;
-  } | null;
-  histogram?: { dataPoints?: OTLPHistogramDataPoint[] | null; aggregationTemporality?: number | null } | null;
-  exponentialHistogram?: { dataPoints?: unknown[] | null } | null;
-  summary?: { dataPoints?: OTLPSummaryDataPoint[] | null } | null;
-}
-export interface OTLPExportMetricsServiceRequest {
-  resourceMetrics?:
-    | {
-        resource?: { attributes?: OTLPKeyValue[] | null } | null;
-        scopeMetrics?: { metrics?: OTLPMetric[] | null }[] | null;
-      }[]
-    | null;
-}
 
 /** What a translation produced, and what it could not translate (Prometheus logs these). */
 export interface OTLPTranslation {
   timeseries: PbTimeSeries[];
-  /** Errors of single metrics (unsupported type or temporality); the rest was translated. */
+  /** Errors of single metrics (unsupported type or temporality, bad scale); the rest was translated. */
   errors: string[];
-  /** Data points of exponential histograms, left out (no native-histogram conversion yet). */
-  droppedExponentialHistogramPoints: number;
+  /** Prometheus's annotations: data points translated with something odd about them. */
+  warnings: string[];
 }
 
-/** Prometheus accepts only cumulative sums and histograms (without its delta features). */
-const AGGREGATION_TEMPORALITY_CUMULATIVE = 2;
-const FLAG_NO_RECORDED_VALUE = 1;
+/** Settings of the translator beyond the `otlp:` section. */
+export interface OTLPTranslatorOptions {
+  /**
+   * Prometheus: Settings.AllowDeltaTemporality (`--enable-feature=otlp-native-delta-ingestion`):
+   * delta sums and histograms are stored as they come (histograms with the gauge reset hint)
+   * instead of being refused.
+   */
+  readonly allowDeltaTemporality?: boolean;
+}
+
 /** Prometheus: defaultLookbackDelta / 2, the step of target_info samples. */
 const TARGET_INFO_INTERVAL_MS = 150_000;
 const IDENTIFYING = ['service.namespace', 'service.name', 'service.instance.id'];
 
-/** A uint64/int64 as a number (exact below 2^53). */
-export function int64ToNumber(v: PbInt64): number {
-  if (v === null || v === undefined) return 0;
-  if (typeof v === 'number') return v;
-  const n = (BigInt(v.high >>> 0) << 32n) | BigInt(v.low >>> 0);
-  return Number(v.unsigned === false ? BigInt.asIntN(64, n) : n);
+interface ResourceLabels {
+  promoted: [string, string][];
+  job?: string;
+  instance?: string;
 }
 
-/** Nanoseconds since the epoch as whole ms (Go's integer division). */
-function nanosToMs(v: PbInt64): number {
-  if (v === null || v === undefined) return 0;
-  if (typeof v === 'number') return Math.trunc(v / 1e6);
-  const n = (BigInt(v.high >>> 0) << 32n) | BigInt(v.low >>> 0);
-  return Number(n / 1_000_000n);
-}
-
-/** Prometheus: pcommon.Value.AsString. */
-export function anyValueString(v: OTLPAnyValue | null | undefined): string {
-  if (v === null || v === undefined) return '';
-  if (v.stringValue !== null && v.stringValue !== undefined) return v.stringValue;
-  if (v.boolValue !== null && v.boolValue !== undefined) return String(v.boolValue);
-  if (v.intValue !== null && v.intValue !== undefined) return String(int64ToNumber(v.intValue));
-  if (v.doubleValue !== null && v.doubleValue !== undefined) return String(v.doubleValue);
-  if (v.bytesValue !== null && v.bytesValue !== undefined) return Buffer.from(v.bytesValue).toString('base64');
-  if (v.arrayValue !== null && v.arrayValue !== undefined) return JSON.stringify(toJSON(v));
-  if (v.kvlistValue !== null && v.kvlistValue !== undefined) return JSON.stringify(toJSON(v));
-  return '';
-}
-
-function toJSON(v: OTLPAnyValue | null | undefined): unknown {
-  if (v === null || v === undefined) return null;
-  if (v.arrayValue) return (v.arrayValue.values ?? []).map(toJSON);
-  if (v.kvlistValue) return Object.fromEntries((v.kvlistValue.values ?? []).map((kv) => [kv.key, toJSON(kv.value)]));
-  if (v.boolValue !== null && v.boolValue !== undefined) return v.boolValue;
-  if (v.intValue !== null && v.intValue !== undefined) return int64ToNumber(v.intValue);
-  if (v.doubleValue !== null && v.doubleValue !== undefined) return v.doubleValue;
-  return anyValueString(v);
+/** The series of one resource, found or created by labels, and the time span of its samples. */
+interface ResourceSink {
+  series(name: string, attrs: OTLPKeyValue[] | null | undefined, extra?: [string, string]): PbTimeSeries;
+  seen(t: number): void;
 }
 
 /** Go's strconv.FormatFloat(f, 'f', -1, 64) for bucket bounds and quantiles. */
@@ -135,99 +76,137 @@ function formatFloat(f: number): string {
 /** The translator for one request, with the `otlp:` settings. */
 export class OTLPTranslator {
   readonly #cfg: OTLPConfig;
+  readonly #allowDelta: boolean;
 
-  constructor(cfg: OTLPConfig) {
+  constructor(cfg: OTLPConfig, opts: OTLPTranslatorOptions = {}) {
     this.#cfg = cfg;
+    this.#allowDelta = opts.allowDeltaTemporality ?? false;
   }
 
   /** Prometheus: FromMetrics. */
   translate(req: OTLPExportMetricsServiceRequest): OTLPTranslation {
-    const out: OTLPTranslation = { timeseries: [], errors: [], droppedExponentialHistogramPoints: 0 };
+    const out: OTLPTranslation = { timeseries: [], errors: [], warnings: [] };
     const byKey = new Map<string, PbTimeSeries>();
     for (const rm of req.resourceMetrics ?? []) {
       const resAttrs = rm.resource?.attributes ?? [];
       const base = this.#resourceLabels(resAttrs);
       let minT = Number.POSITIVE_INFINITY;
       let maxT = Number.NEGATIVE_INFINITY;
-      const add = (
-        name: string,
-        attrs: OTLPKeyValue[] | null | undefined,
-        extra: [string, string] | undefined,
-        t: number,
-        v: number,
-      ): void => {
-        const labels = this.#labels(base, attrs ?? [], name, extra);
-        const key = labels.map((l) => `${l.name}\xff${l.value}`).join('\xfe');
-        let ts = byKey.get(key);
-        if (ts === undefined) {
-          ts = { labels, samples: [], exemplars: [], histograms: [] };
-          byKey.set(key, ts);
-          out.timeseries.push(ts);
-        }
-        ts.samples.push({ timestamp: t, value: v });
-        if (t < minT) minT = t;
-        if (t > maxT) maxT = t;
+      const sink: ResourceSink = {
+        series: (name, attrs, extra) => {
+          const labels = this.#labels(base, attrs ?? [], name, extra);
+          const key = labels.map((l) => `${l.name}\xff${l.value}`).join('\xfe');
+          let ts = byKey.get(key);
+          if (ts === undefined) {
+            ts = { labels, samples: [], exemplars: [], histograms: [] };
+            byKey.set(key, ts);
+            out.timeseries.push(ts);
+          }
+          return ts;
+        },
+        seen: (t) => {
+          if (t < minT) minT = t;
+          if (t > maxT) maxT = t;
+        },
       };
       for (const sm of rm.scopeMetrics ?? []) {
-        for (const m of sm.metrics ?? []) this.#metric(m, add, out);
+        for (const m of sm.metrics ?? []) {
+          try {
+            this.#metric(m, sink, out);
+          } catch (err) {
+            if (!(err instanceof UnsupportedExponentialScaleError || err instanceof UnsupportedExemplarValueError)) {
+              throw err;
+            }
+            // Ends this metric, as Prometheus's converter returns the error for the metric and goes
+            // on with the next.
+            out.errors.push(err.message);
+          }
+        }
       }
       if (Number.isFinite(minT)) this.#targetInfo(resAttrs, base, minT, maxT, out);
     }
     return out;
   }
 
-  #metric(
-    m: OTLPMetric,
-    add: (
-      name: string,
-      attrs: OTLPKeyValue[] | null | undefined,
-      extra: [string, string] | undefined,
-      t: number,
-      v: number,
-    ) => void,
-    out: OTLPTranslation,
-  ): void {
+  /** Prometheus: the temporality check of FromMetrics: cumulative, or delta when allowed. */
+  #temporalityOk(t: number | null | undefined): boolean {
+    return t === AggregationTemporality.Cumulative || (this.#allowDelta && t === AggregationTemporality.Delta);
+  }
+
+  #metric(m: OTLPMetric, sink: ResourceSink, out: OTLPTranslation): void {
     const unit = m.unit ?? '';
     const strategy = this.#cfg.translationStrategy;
-    const value = (dp: DataPointBase, v: number): number => ((dp.flags ?? 0) & FLAG_NO_RECORDED_VALUE ? StaleNaN : v);
+    const value = (dp: { flags?: number | null }, v: number): number => (noRecordedValue(dp) ? StaleNaN : v);
     const num = (dp: OTLPNumberDataPoint): number =>
       dp.asDouble !== null && dp.asDouble !== undefined ? dp.asDouble : int64ToNumber(dp.asInt);
+    const sample = (ts: PbTimeSeries, t: number, v: number): void => {
+      ts.samples.push({ timestamp: t, value: v });
+      sink.seen(t);
+    };
+    const histogram = (ts: PbTimeSeries, c: ConvertedHistogram): void => {
+      ts.histograms.push(c.histogram);
+      sink.seen(c.histogram.timestamp);
+      for (const w of c.warnings) out.warnings.push(w);
+    };
+    const invalidTemporality = `invalid temporality and type combination for metric "${m.name}"`;
     if (m.gauge) {
       const name = buildMetricName(m.name, unit, 'gauge', strategy);
-      for (const dp of m.gauge.dataPoints ?? [])
-        add(name, dp.attributes, undefined, nanosToMs(dp.timeUnixNano), value(dp, num(dp)));
+      for (const dp of m.gauge.dataPoints ?? []) {
+        sample(sink.series(name, dp.attributes), nanosToMs(dp.timeUnixNano), value(dp, num(dp)));
+      }
       return;
     }
     if (m.sum) {
-      if (m.sum.aggregationTemporality !== AGGREGATION_TEMPORALITY_CUMULATIVE) {
-        out.errors.push(`invalid temporality and type combination for metric "${m.name}"`);
+      if (!this.#temporalityOk(m.sum.aggregationTemporality)) {
+        out.errors.push(invalidTemporality);
         return;
       }
       const kind: OTLPMetricKind = m.sum.isMonotonic ? 'monotonic-counter' : 'gauge';
       const name = buildMetricName(m.name, unit, kind, strategy);
-      for (const dp of m.sum.dataPoints ?? [])
-        add(name, dp.attributes, undefined, nanosToMs(dp.timeUnixNano), value(dp, num(dp)));
+      for (const dp of m.sum.dataPoints ?? []) {
+        const ts = sink.series(name, dp.attributes);
+        sample(ts, nanosToMs(dp.timeUnixNano), value(dp, num(dp)));
+        // Prometheus: addSumNumberDataPoints (monotonic sums only) keeps the exemplars.
+        if (m.sum.isMonotonic) ts.exemplars.push(...otlpExemplars(dp.exemplars));
+      }
       return;
     }
     if (m.histogram) {
-      if (m.histogram.aggregationTemporality !== AGGREGATION_TEMPORALITY_CUMULATIVE) {
-        out.errors.push(`invalid temporality and type combination for metric "${m.name}"`);
+      const temporality = m.histogram.aggregationTemporality;
+      if (!this.#temporalityOk(temporality)) {
+        out.errors.push(invalidTemporality);
         return;
       }
       const name = buildMetricName(m.name, unit, 'histogram', strategy);
+      if (this.#cfg.convertHistogramsToNHCB) {
+        // Prometheus: addCustomBucketsHistogramDataPoints: one native histogram with custom buckets.
+        for (const dp of m.histogram.dataPoints ?? []) {
+          const ts = sink.series(name, dp.attributes);
+          histogram(ts, explicitHistogramToCustomBucketsHistogram(dp, temporality as AggregationTemporality));
+          ts.exemplars.push(...otlpExemplars(dp.exemplars));
+        }
+        return;
+      }
       for (const dp of m.histogram.dataPoints ?? []) {
         const t = nanosToMs(dp.timeUnixNano);
-        if (dp.sum !== null && dp.sum !== undefined) add(`${name}_sum`, dp.attributes, undefined, t, value(dp, dp.sum));
+        if (dp.sum !== null && dp.sum !== undefined)
+          sample(sink.series(`${name}_sum`, dp.attributes), t, value(dp, dp.sum));
         const count = int64ToNumber(dp.count);
-        add(`${name}_count`, dp.attributes, undefined, t, value(dp, count));
+        sample(sink.series(`${name}_count`, dp.attributes), t, value(dp, count));
         const bounds = dp.explicitBounds ?? [];
         const counts = dp.bucketCounts ?? [];
+        const buckets: { bound: number; ts: PbTimeSeries }[] = [];
         let cum = 0;
         for (let i = 0; i < bounds.length && i < counts.length; i++) {
           cum += int64ToNumber(counts[i]);
-          add(`${name}_bucket`, dp.attributes, ['le', formatFloat(bounds[i]!)], t, value(dp, cum));
+          const ts = sink.series(`${name}_bucket`, dp.attributes, ['le', formatFloat(bounds[i]!)]);
+          sample(ts, t, value(dp, cum));
+          buckets.push({ bound: bounds[i]!, ts });
         }
-        add(`${name}_bucket`, dp.attributes, ['le', '+Inf'], t, value(dp, count));
+        const inf = sink.series(`${name}_bucket`, dp.attributes, ['le', '+Inf']);
+        sample(inf, t, value(dp, count));
+        buckets.push({ bound: Number.POSITIVE_INFINITY, ts: inf });
+        addBucketExemplars(otlpExemplars(dp.exemplars), buckets);
       }
       return;
     }
@@ -235,26 +214,37 @@ export class OTLPTranslator {
       const name = buildMetricName(m.name, unit, 'summary', strategy);
       for (const dp of m.summary.dataPoints ?? []) {
         const t = nanosToMs(dp.timeUnixNano);
-        add(`${name}_sum`, dp.attributes, undefined, t, value(dp, dp.sum ?? 0));
-        add(`${name}_count`, dp.attributes, undefined, t, value(dp, int64ToNumber(dp.count)));
+        sample(sink.series(`${name}_sum`, dp.attributes), t, value(dp, dp.sum ?? 0));
+        sample(sink.series(`${name}_count`, dp.attributes), t, value(dp, int64ToNumber(dp.count)));
         for (const q of dp.quantileValues ?? []) {
-          add(name, dp.attributes, ['quantile', formatFloat(q.quantile ?? 0)], t, value(dp, q.value ?? 0));
+          const ts = sink.series(name, dp.attributes, ['quantile', formatFloat(q.quantile ?? 0)]);
+          sample(ts, t, value(dp, q.value ?? 0));
         }
       }
       return;
     }
     if (m.exponentialHistogram) {
-      out.droppedExponentialHistogramPoints += m.exponentialHistogram.dataPoints?.length ?? 0;
-      out.errors.push(
-        `exponential histogram "${m.name}" not converted: native-histogram conversion of OTLP is not supported`,
-      );
+      const temporality = m.exponentialHistogram.aggregationTemporality;
+      if (!this.#temporalityOk(temporality)) {
+        out.errors.push(invalidTemporality);
+        return;
+      }
+      // Prometheus: addExponentialHistogramDataPoints: one native histogram per point, under the
+      // metric's name alone (no _count, _sum or _bucket series).
+      const name = buildMetricName(m.name, unit, 'histogram', strategy);
+      for (const dp of m.exponentialHistogram.dataPoints ?? []) {
+        const c = exponentialToNativeHistogram(dp, temporality as AggregationTemporality);
+        const ts = sink.series(name, dp.attributes);
+        histogram(ts, c);
+        ts.exemplars.push(...otlpExemplars(dp.exemplars));
+      }
       return;
     }
     out.errors.push(`unsupported metric type for metric "${m.name}"`);
   }
 
   /** job, instance and the promoted resource attributes of a resource. */
-  #resourceLabels(attrs: readonly OTLPKeyValue[]): { promoted: [string, string][]; job?: string; instance?: string } {
+  #resourceLabels(attrs: readonly OTLPKeyValue[]): ResourceLabels {
     const get = (k: string): string | undefined => {
       const kv = attrs.find((a) => a.key === k);
       return kv === undefined ? undefined : anyValueString(kv.value);
@@ -282,7 +272,7 @@ export class OTLPTranslator {
    * and instance, the extra label (le, quantile) and the name.
    */
   #labels(
-    base: { promoted: [string, string][]; job?: string; instance?: string },
+    base: ResourceLabels,
     attrs: readonly OTLPKeyValue[],
     name: string,
     extra: [string, string] | undefined,
@@ -313,7 +303,7 @@ export class OTLPTranslator {
   /** Prometheus: addResourceTargetInfo: `target_info` 1 every 2.5 minutes over the request's span. */
   #targetInfo(
     attrs: readonly OTLPKeyValue[],
-    base: { promoted: [string, string][]; job?: string; instance?: string },
+    base: ResourceLabels,
     minT: number,
     maxT: number,
     out: OTLPTranslation,
@@ -333,5 +323,25 @@ export class OTLPTranslator {
     for (let t = minT; t < maxT; t += TARGET_INFO_INTERVAL_MS) ts.samples.push({ timestamp: t, value: 1 });
     ts.samples.push({ timestamp: maxT, value: 1 });
     out.timeseries.push(ts);
+  }
+}
+
+/**
+ * Prometheus: addExemplars: each exemplar goes to the first bucket series, in
+ * bound order, whose bound is at least its value.
+ */
+function addBucketExemplars(
+  exemplars: ReturnType<typeof otlpExemplars>,
+  buckets: readonly { bound: number; ts: PbTimeSeries }[],
+): void {
+  if (exemplars.length === 0) return;
+  const byBound = [...buckets].sort((a, b) => a.bound - b.bound);
+  for (const e of exemplars) {
+    for (const b of byBound) {
+      if (b.ts.samples.length > 0 && e.value <= b.bound) {
+        b.ts.exemplars.push(e);
+        break;
+      }
+    }
   }
 }

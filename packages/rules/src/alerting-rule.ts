@@ -7,6 +7,7 @@ import { type Expr, exprToString, type Sample, type Vector } from '@tsprom/promq
 import { alertTemplateData, Expander, type TemplateQueryFunc } from '@tsprom/template';
 import { stringify } from 'yaml';
 import { type Alert, AlertState, alertNeedsSending, alertStateOrder } from './alert.js';
+import { histogramTemplateValue } from './histogram-template-value.js';
 import type { QueryFunc } from './query-func.js';
 import { DuplicateLabelsetError, RuleLimitError } from './recording-rule.js';
 import { type Rule, type RuleEvalContext, RuleHealth } from './rule.js';
@@ -79,7 +80,8 @@ export class AlertingRule implements Rule {
     const lb = new LabelsBuilder();
     const alerts = new Map<string, Alert>();
     for (const smpl of res) {
-      const data = alertTemplateData(smpl.metric.toMap(), this.#externalLabels, this.#externalURL, smpl.f);
+      const value = smpl.h !== undefined ? histogramTemplateValue(smpl.h) : smpl.f;
+      const data = alertTemplateData(smpl.metric.toMap(), this.#externalLabels, this.#externalURL, value);
       const expand = async (text: string): Promise<string> => {
         const name = `__alert_${this.name}`;
         const ex = new Expander(ALERT_TEMPLATE_DEFS + text, name, data, {

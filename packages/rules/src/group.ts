@@ -262,7 +262,9 @@ export class Group {
     let duplicates = 0;
     for (const s of vector) {
       try {
-        app.append(0, s.metric, s.t, s.f);
+        // Prometheus: Group.Eval: a histogram result is recorded as a (float) native histogram.
+        if (s.h !== undefined) app.appendHistogram(0, s.metric, s.t, undefined, s.h);
+        else app.append(0, s.metric, s.t, s.f);
         returned.set(s.metric.key(), s.metric);
       } catch (err) {
         rule.health = RuleHealth.Bad;

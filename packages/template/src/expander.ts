@@ -3,7 +3,7 @@ import { builtinFuncs } from './builtins.js';
 import { TemplateError, TemplateExecError, TemplateParseError } from './errors.js';
 import { execute, type MissingKey } from './exec.js';
 import type { FuncMap, TemplateFunc } from './func-types.js';
-import { STRUCT_TYPE, type StructType } from './go-values.js';
+import { type GoNamed, STRUCT_TYPE, type StructType } from './go-values.js';
 import { parse, type Tree } from './parse.js';
 import { promFuncs, type TemplateQueryFunc } from './prom-funcs.js';
 
@@ -117,7 +117,8 @@ export interface AlertTemplateData {
   readonly Labels: Readonly<Record<string, string>>;
   readonly ExternalLabels: Readonly<Record<string, string>>;
   readonly ExternalURL: string;
-  readonly Value: number;
+  /** The sample's value: a number, or a histogram (Prometheus's *histogram.FloatHistogram) as a Go value. */
+  readonly Value: number | GoNamed;
 }
 
 /** Prometheus's AlertTemplateData: the struct alert labels and annotations are expanded with. */
@@ -125,7 +126,7 @@ export function alertTemplateData(
   labels: Readonly<Record<string, string>>,
   externalLabels: Readonly<Record<string, string>>,
   externalURL: string,
-  value: number,
+  value: number | GoNamed,
 ): AlertTemplateData {
   const data = { Labels: labels, ExternalLabels: externalLabels, ExternalURL: externalURL, Value: value };
   Object.defineProperty(data, STRUCT_TYPE, { value: ALERT_DATA_TYPE, enumerable: false });

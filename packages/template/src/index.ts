@@ -7,4 +7,5 @@ export {
   parseTemplate,
 } from './expander.js';
 export { TemplateError, TemplateExecError, TemplateParseError } from './errors.js';
+export type { GoMethod, GoNamed } from './go-values.js';
 export type { TemplateQueryFunc, TemplateSample } from './prom-funcs.js';

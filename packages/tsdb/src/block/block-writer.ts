@@ -3,7 +3,7 @@
 import { open, rename, rm, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Labels } from '@tsprom/labels';
-import type { Chunk, ChunkIterator, ChunkSeriesSet } from '@tsprom/storage-interfaces';
+import { type Chunk, type ChunkIterator, type ChunkSeriesSet, Encoding } from '@tsprom/storage-interfaces';
 import { type BlockChunkMeta, BlockChunkWriter, DEFAULT_CHUNK_SEGMENT_SIZE } from '../chunks/block-chunks.js';
 import { type IndexChunkMeta, IndexWriter } from '../index/index-writer.js';
 import { MemTombstones } from '../tombstones.js';
@@ -175,7 +175,7 @@ export async function writeBlock(
       }
       meta.stats.numSeries!++;
       meta.stats.numChunks! += metas.length;
-      for (const m of metas) meta.stats.numSamples! += (m.chunk as Chunk).numSamples();
+      for (const m of metas) addChunkStats(meta.stats, m.chunk as Chunk);
       if (afterFirstSeries !== undefined) {
         const hook = afterFirstSeries;
         afterFirstSeries = undefined;
@@ -235,5 +235,25 @@ export async function syncDir(dir: string): Promise<void> {
     if ((err as NodeJS.ErrnoException).code !== 'EINVAL' && (err as NodeJS.ErrnoException).code !== 'EISDIR') throw err;
   } finally {
     await fh.close();
+  }
+}
+
+/**
+ * Prometheus: LeveledCompactor.populateBlock's stats: every chunk's samples count in numSamples,
+ * those of histogram chunks in numHistogramSamples too. Prometheus 3 leaves numFloatSamples unset
+ * (its meta.json of a float-only block has numSamples, numSeries and numChunks alone), and a zero
+ * count is left out of meta.json as Go's omitempty does.
+ */
+function addChunkStats(stats: BlockMeta['stats'], c: Chunk): void {
+  const n = c.numSamples();
+  stats.numSamples! += n;
+  switch (c.encoding()) {
+    case Encoding.Histogram:
+    case Encoding.FloatHistogram:
+    case Encoding.HistogramST:
+    case Encoding.FloatHistogramST:
+      // Set only once there is one: the stats of a float-only block stay as Prometheus gives them.
+      stats.numHistogramSamples = (stats.numHistogramSamples ?? 0) + n;
+      break;
   }
 }

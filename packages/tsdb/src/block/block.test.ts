@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Labels, Matcher, MatchType } from '@tsprom/labels';
-import { UnknownEncodingError } from '@tsprom/chunkenc';
+import { HistogramChunk, UnknownEncodingError, XORChunk } from '@tsprom/chunkenc';
 import { type ChunkSeries, ListChunkSeries, seriesSetFromList, StaleNaN } from '@tsprom/storage-interfaces';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -209,6 +209,7 @@ describe('writeBlock / Block', () => {
     ]);
     const meta = await writeBlock(dir, set, { mint: 0, maxt: 100 });
     expect(meta!.stats.numSamples).toBe(3);
+    expect(meta!.stats.numHistogramSamples).toBe(3);
     const blk = await Block.open(join(dir, meta!.ulid));
     const cq = blk.chunkQuerier(0, 100);
     const cs = await cq.select(true, undefined, []);
@@ -222,6 +223,36 @@ describe('writeBlock / Block', () => {
     await expect(readAll(q)).rejects.toThrow(UnknownEncodingError);
     await q.close();
     await blk.close();
+  });
+
+  it('counts histogram samples in numHistogramSamples of meta.json, as Prometheus 3 does', async () => {
+    const hc = new HistogramChunk();
+    for (let i = 0; i < 4; i++) {
+      hc.appendHistogram(i * 10, {
+        counterResetHint: 0,
+        schema: 0,
+        zeroThreshold: 0.001,
+        zeroCount: 0,
+        count: i,
+        sum: i,
+        positiveSpans: [{ offset: 0, length: 1 }],
+        positiveBuckets: [i],
+        negativeSpans: [],
+        negativeBuckets: [],
+      });
+    }
+    const xc = new XORChunk();
+    const app = xc.appender();
+    for (let i = 0; i < 6; i++) app.append(i * 10, i);
+    const set = seriesSetFromList<ChunkSeries>([
+      new ListChunkSeries(Labels.fromStrings('__name__', 'f'), [{ ref: 0, mint: 0, maxt: 50, chunk: xc }]),
+      new ListChunkSeries(Labels.fromStrings('__name__', 'h'), [{ ref: 0, mint: 0, maxt: 30, chunk: hc }]),
+    ]);
+    const meta = await writeBlock(dir, set, { mint: 0, maxt: 100 });
+    const { meta: read } = await readBlockMeta(join(dir, meta!.ulid));
+    expect(read.stats).toEqual({ numSamples: 10, numHistogramSamples: 4, numSeries: 2, numChunks: 2 });
+    const raw = await readFile(join(dir, meta!.ulid, 'meta.json'), 'utf8');
+    expect(raw).toContain('\t\t"numSamples": 10,\n\t\t"numHistogramSamples": 4,\n\t\t"numSeries": 2,');
   });
 
   it('reports a chunk whose bytes were damaged when it is read, through the series iterator', async () => {
