@@ -65,7 +65,10 @@ export class Informer {
     while (!signal.aborted) {
       try {
         if (rv === '') rv = await this.#list(signal);
+        const [t0, from] = [Date.now(), rv];
         rv = await this.#watch(rv, signal);
+        // A server that ends every watch at once, with nothing in it, is not asked again at once.
+        if (rv === from && Date.now() - t0 < 1000) await sleep(o.retryMs, signal);
       } catch (err) {
         if (signal.aborted) return;
         if (err instanceof ResourceExpiredError) {

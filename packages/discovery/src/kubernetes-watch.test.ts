@@ -125,6 +125,21 @@ describe('kubernetes_sd list and watch', () => {
     await d.stop();
   });
 
+  it('does not hammer a server that ends every watch at once', async () => {
+    k8s.apply('pods', pod('h', 'a', '10.6.0.1'));
+    const d = start(k8s, { role: 'pod', namespaces: { names: ['h'] } }, { retryMs: 100, watchTimeoutS: 0 });
+    await d.until((m) => m.has('pod/h/a'));
+    const watches = () =>
+      k8s.requests.filter((r) => r.path === '/api/v1/namespaces/h/pods' && r.query.get('watch') === 'true').length;
+    const [n0, t0] = [watches(), Date.now()];
+    await new Promise((r) => setTimeout(r, 500));
+    const elapsed = Date.now() - t0;
+    await d.stop();
+    // At most one watch per retry interval (plus the one in flight), whatever the machine's load.
+    expect(watches() - n0).toBeLessThanOrEqual(Math.ceil(elapsed / 100) + 1);
+    expect(d.failures()).toBe(0);
+  });
+
   it('reads lists of many pages (limit and continue)', async () => {
     const big = await startKubernetesServer();
     try {
