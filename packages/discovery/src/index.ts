@@ -67,3 +67,12 @@ export {
 } from './sd-package.js';
 export { ConsulSDConfig, ConsulSDConfigError, consulSD } from './consul-sd-config.js';
 export { aggregatedStatus, ConsulDiscoverer, ConsulLabels, type ConsulSDFields } from './consul-discovery.js';
+export {
+  type KubernetesHTTPClientConfig,
+  type KubernetesRole,
+  KubernetesSDConfig,
+  KubernetesSDConfigError,
+  type KubernetesSDFields,
+  type KubernetesSelector,
+  kubernetesSD,
+} from './kubernetes-sd-config.js';

@@ -6,6 +6,7 @@ import { consulSD } from './consul-sd-config.js';
 import { dnsSD } from './dns-sd-config.js';
 import { fileSD } from './file-sd-config.js';
 import { httpSD } from './http-sd.js';
+import { kubernetesSD } from './kubernetes-sd-config.js';
 import { staticSD } from './static-discovery.js';
 
 /** A mechanism's key is already taken. */
@@ -56,7 +57,8 @@ export class SDRegistry {
 
 /**
  * A registry holding the built-in mechanisms: `static_configs`, `file_sd_configs`,
- * `http_sd_configs`, `dns_sd_configs`, `consul_sd_configs`.
+ * `http_sd_configs`, `dns_sd_configs`, `consul_sd_configs`,
+ * `kubernetes_sd_configs`.
  */
 export function newSDRegistry(): SDRegistry {
   const r = new SDRegistry();
@@ -65,6 +67,7 @@ export function newSDRegistry(): SDRegistry {
   r.register(httpSD);
   r.register(dnsSD);
   r.register(consulSD);
+  r.register(kubernetesSD);
   return r;
 }
 
