@@ -19,6 +19,7 @@ import {
 } from './custom-buckets.js';
 import { IncompatibleSchemaError } from './errors.js';
 import { formatG } from './format-g.js';
+import { cursorsDetectReset, TargetBucketCursor } from './reset-cursor.js';
 import { reconcileZeroBuckets, zeroCountForLargerThreshold } from './zero-bucket.js';
 
 /** What `addFloatHistogram`/`subFloatHistogram` noticed besides the result. */
@@ -174,22 +175,14 @@ export function compactFloatHistogram(h: FloatHistogram, maxEmptyBuckets: number
   return h;
 }
 
-/** Per-index counts of one side, mapped to `schema` and skipping buckets inside the zero bucket. */
-function sideCounts(h: FloatHistogram, positive: boolean, schema: number, threshold: number): Map<number, number> {
-  const m = new Map<number, number>();
-  const it = new BucketIterator(h, positive);
-  const shift = h.schema - schema;
-  while (it.next()) {
-    if (!usesCustomBuckets(h) && Math.abs(positive ? it.upper : it.lower) <= threshold) continue;
-    const idx = shift > 0 ? ((it.index - 1) >> shift) + 1 : it.index;
-    m.set(idx, (m.get(idx) ?? 0) + it.count);
-  }
-  return m;
-}
+// Reused by every detectReset: it runs for each sample pair of every range and allocates nothing.
+const curCursor = new TargetBucketCursor();
+const prevCursor = new TargetBucketCursor();
 
-function anyDecrease(cur: Map<number, number>, prev: Map<number, number>): boolean {
-  for (const [idx, p] of prev) if ((cur.get(idx) ?? 0) < p) return true;
-  return false;
+function sideDetectReset(h: FloatHistogram, previous: FloatHistogram, positive: boolean, threshold: number): boolean {
+  curCursor.reset(h, positive, h.schema, threshold);
+  prevCursor.reset(previous, positive, h.schema, threshold);
+  return cursorsDetectReset(curCursor, prevCursor);
 }
 
 /**
@@ -214,7 +207,7 @@ export function detectReset(h: FloatHistogram, previous: FloatHistogram): boolea
       for (let i = 0; i < prev.length; i++) if ((cur[i] ?? 0) < (prev[i] ?? 0)) return true;
       return false;
     }
-    return anyDecrease(sideCounts(h, true, h.schema, 0), sideCounts(previous, true, h.schema, 0));
+    return sideDetectReset(h, previous, true, 0);
   }
   if (h.schema > previous.schema) return true;
   if (h.zeroThreshold < previous.zeroThreshold) return true;
@@ -222,8 +215,8 @@ export function detectReset(h: FloatHistogram, previous: FloatHistogram): boolea
   if (z.threshold !== h.zeroThreshold) return true;
   if (h.zeroCount < z.count) return true;
   const t = h.zeroThreshold;
-  if (anyDecrease(sideCounts(h, true, h.schema, t), sideCounts(previous, true, h.schema, t))) return true;
-  return anyDecrease(sideCounts(h, false, h.schema, t), sideCounts(previous, false, h.schema, t));
+  if (sideDetectReset(h, previous, true, t)) return true;
+  return sideDetectReset(h, previous, false, t);
 }
 
 function sameFloat(a: number, b: number): boolean {

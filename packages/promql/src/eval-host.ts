@@ -47,6 +47,8 @@ export interface RangeSource {
   smoothed: boolean;
   /** Lookback delta (ms), how far the extended modifiers look outside the range. */
   lookbackMs: number;
+  /** Whether a matrix selector's histograms are read as count and sum only (see SeriesCursor). */
+  skipHistogramBuckets: boolean;
 }
 
 /** What node evaluators may use of the evaluator. */

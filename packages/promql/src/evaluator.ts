@@ -250,6 +250,7 @@ export class Evaluator implements EvalHost {
       what,
       this.stepStats(),
     );
+    run.cursor.statsOnly = vs.skipHistogramBuckets === true;
     const out: Series[] = [];
     const counter = this.shared.samples;
     const block = 4096;
@@ -325,6 +326,7 @@ export class Evaluator implements EvalHost {
         anchored: vs.anchored,
         smoothed: vs.smoothed,
         lookbackMs: this.shared.lookbackDeltaMs,
+        skipHistogramBuckets: vs.skipHistogramBuckets === true,
       };
     }
     const at = this.atTime(e);
@@ -353,6 +355,7 @@ export class Evaluator implements EvalHost {
       anchored: false,
       smoothed: false,
       lookbackMs: 0,
+      skipHistogramBuckets: false,
     };
   }
 
@@ -383,6 +386,7 @@ export class Evaluator implements EvalHost {
     }
     const sel = src.selected;
     const win = new StorageWindow(this.shared.samples, true);
+    win.cursor.statsOnly = src.skipHistogramBuckets;
     for (const s of sel.series) {
       if (this.due()) await this.pause();
       win.reset(s, sel.mint, sel.maxt);

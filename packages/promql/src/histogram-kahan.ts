@@ -11,13 +11,19 @@ import {
   mulFloatHistogram,
   usesCustomBuckets,
 } from '@tsprom/histogram';
-import { CounterResetHint, copyFloatHistogram, type FloatHistogram } from '@tsprom/storage-interfaces';
+import { CounterResetHint, copyFloatHistogram, type FloatHistogram, type Span } from '@tsprom/storage-interfaces';
 import { kahan, kahanSumInc } from './kahan.js';
 
 /** One compensated field: running sum and its Kahan compensation. */
 interface Acc {
   s: number;
   c: number;
+}
+
+/** Adds `v` to the compensated field `a`. */
+function inc(a: Acc, v: number): void {
+  a.s = kahanSumInc(v, a.s, a.c);
+  a.c = kahan.c;
 }
 
 /**
@@ -154,38 +160,64 @@ export class HistogramKahanSum {
       if (next === Number.POSITIVE_INFINITY || next === Number.NEGATIVE_INFINITY) {
         // The direct sum overflows: go on with the incremental mean, as Prometheus does.
         this.#incremental = true;
-        this.#scaleAll(1 / (n - 1));
+        this.#divAll(n - 1);
       }
     }
     if (this.#incremental) this.#scaleAll((n - 1) / n);
-    const f = this.#incremental ? 1 / n : 1;
-    const inc = (a: Acc, v: number): void => {
-      a.s = kahanSumInc(v * f, a.s, a.c);
-      a.c = kahan.c;
-    };
-    inc(this.#count, h.count);
-    inc(this.#sum, h.sum);
-    inc(this.#zero, h.zeroCount);
+    // Divided, not multiplied by 1/n, as Prometheus's Div: x/n and x*(1/n) differ in the last bit,
+    // which large terms that cancel out leave as the result.
+    const d = this.#incremental ? n : 1;
+    inc(this.#count, h.count / d);
+    inc(this.#sum, h.sum / d);
+    inc(this.#zero, h.zeroCount / d);
+    this.#addSide(this.#pos, h.positiveSpans, h.positiveBuckets, shift, custom, d);
+    this.#addSide(this.#neg, h.negativeSpans, h.negativeBuckets, shift, custom, d);
+  }
+
+  // Adds the buckets of one side (divided by `d`), mapped to this sum's schema; buckets within
+  // the zero bucket go to it. A loop over the spans: this runs for every histogram summed.
+  #addSide(
+    side: Map<number, Acc>,
+    spans: readonly Span[],
+    buckets: readonly number[],
+    shift: number,
+    custom: boolean,
+    d: number,
+  ): void {
     const threshold = this.#zeroThreshold;
     const schema = this.#schema;
-    for (const [side, spans, buckets] of [
-      [this.#pos, h.positiveSpans, h.positiveBuckets],
-      [this.#neg, h.negativeSpans, h.negativeBuckets],
-    ] as const) {
-      forEachBucket(spans, buckets, (i, v) => {
-        const t = shift > 0 ? ((i - 1) >> shift) + 1 : i;
+    let idx = 0;
+    let b = 0;
+    for (let k = 0; k < spans.length; k++) {
+      const sp = spans[k]!;
+      idx += sp.offset;
+      for (let j = 0; j < sp.length; j++, idx++) {
+        const v = buckets[b++] ?? 0;
+        const t = shift > 0 ? ((idx - 1) >> shift) + 1 : idx;
         if (!custom && exponentialBound(t, schema) <= threshold) {
-          inc(this.#zero, v);
-          return;
+          inc(this.#zero, v / d);
+          continue;
         }
         let a = side.get(t);
         if (a === undefined) {
           a = { s: 0, c: 0 };
           side.set(t, a);
         }
-        inc(a, v);
-      });
+        inc(a, v / d);
+      }
     }
+  }
+
+  #divAll(d: number): void {
+    const dv = (a: Acc): void => {
+      a.s /= d;
+      a.c /= d;
+    };
+    dv(this.#count);
+    dv(this.#sum);
+    dv(this.#zero);
+    for (const a of this.#pos.values()) dv(a);
+    for (const a of this.#neg.values()) dv(a);
   }
 
   #scaleAll(q: number): void {

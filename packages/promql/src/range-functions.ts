@@ -225,6 +225,7 @@ export async function evalRangeFunction(ev: EvalHost, e: Call, kernel: RangeKern
   const out: Series[] = [];
   const isRateLike = name === 'rate' || name === 'increase';
   const storageWin = new StorageWindow(ev.samples, true);
+  storageWin.cursor.statsOnly = src.skipHistogramBuckets;
   const run = new RangeRun(ev, src, name, kernel, c, params, storageWin, new SeriesWindow(ev.samples), ev.stepStats());
   const n = src.selected !== null ? src.selected.series.length : src.series.length;
   for (let i = 0; i < n; i++) {
@@ -359,6 +360,7 @@ async function evalExtendedRange(ev: EvalHost, e: Call, src: RangeSource, c: Ran
     );
   }
   const win = new StorageWindow(ev.samples, true);
+  win.cursor.statsOnly = src.skipHistogramBuckets;
   const run = new ExtendedRangeRun(ev, src, name, c, win);
   const out: Series[] = [];
   const n = src.selected?.series.length ?? 0;

@@ -1,7 +1,10 @@
 // Reading the float samples of one selected series, forward only, as evaluation needs them.
+import { detectReset } from '@tsprom/histogram';
 import {
+  CounterResetHint,
   copyFloatHistogram,
   type FloatHistogram,
+  isStaleNaN,
   type SampleIterator,
   type Series as StorageSeries,
   ValueType,
@@ -26,6 +29,15 @@ export class SeriesCursor {
   /** Native-histogram samples met within [mint, maxt], over every series read. */
   histograms = 0;
 
+  /**
+   * Prometheus: HistogramStatsIterator. Histograms are read as their count and sum only (no
+   * buckets), an unknown counter-reset hint replaced by what comparing with the previous histogram
+   * read says (reset or not), when there is one since the last reset or forward seek.
+   */
+  statsOnly = false;
+  // The previous histogram read whole, for statsOnly.
+  #last: FloatHistogram | null = null;
+
   /** With `withHistograms`, histogram samples are read too (in `h`); else they are stepped over. */
   constructor(readonly withHistograms = false) {}
   #it: SampleIterator | undefined;
@@ -37,6 +49,7 @@ export class SeriesCursor {
     this.#it = series.iterator(this.#it);
     this.#mint = mint;
     this.#maxt = maxt;
+    this.#last = null;
     this.#read(this.#it.seek(mint));
   }
 
@@ -48,6 +61,7 @@ export class SeriesCursor {
   /** Moves to the first float sample at or after `t` (never backwards). */
   seek(t: number): void {
     if (this.ok && this.t >= t) return;
+    this.#last = null;
     this.#read(this.#it!.seek(t));
   }
 
@@ -78,11 +92,40 @@ export class SeriesCursor {
         this.t = t;
         this.v = 0;
         this.st = it.atST();
-        this.h = copyFloatHistogram(it.atFloatHistogram());
+        this.h = this.statsOnly ? this.#stats(it.atFloatHistogram()) : copyFloatHistogram(it.atFloatHistogram());
         this.ok = true;
         return;
       }
       vt = it.next();
     }
+  }
+
+  // Prometheus: HistogramStatsIterator.AtFloatHistogram and getFloatResetHint.
+  #stats(h: FloatHistogram): FloatHistogram {
+    const out: FloatHistogram = {
+      counterResetHint: h.counterResetHint,
+      // The schema stays: exponential and custom buckets must not be mixed, even count and sum.
+      schema: h.schema,
+      zeroThreshold: 0,
+      zeroCount: 0,
+      count: h.count,
+      sum: h.sum,
+      positiveSpans: [],
+      negativeSpans: [],
+      positiveBuckets: [],
+      negativeBuckets: [],
+    };
+    if (isStaleNaN(h.sum)) {
+      out.count = 0;
+      out.counterResetHint = CounterResetHint.Unknown;
+      return out;
+    }
+    if (h.counterResetHint === CounterResetHint.Unknown && this.#last !== null) {
+      out.counterResetHint = detectReset(h, this.#last)
+        ? CounterResetHint.CounterReset
+        : CounterResetHint.NotCounterReset;
+    }
+    this.#last = copyFloatHistogram(h);
+    return out;
   }
 }

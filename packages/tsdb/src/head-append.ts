@@ -259,9 +259,9 @@ export class HeadAppender implements Appender {
    * Prometheus: headAppender.AppendHistogram. Appends a native histogram sample at `t` (ms): the
    * integer `h`, else the float `fh` (one of them must be set). Invalid histograms throw
    * InvalidHistogramError; the time checks are those of `append` (a histogram at the latest
-   * sample's time must equal it). Out-of-order histograms are rejected with OutOfOrderSampleError
-   * even within an out-of-order window: the out-of-order head holds floats only. The histogram is
-   * kept by reference until commit: the caller must not change it.
+   * sample's time must equal it), and within the out-of-order window an older histogram goes to
+   * the out-of-order head, as a float does (Prometheus 3). The histogram is kept by reference
+   * until commit: the caller must not change it.
    */
   appendHistogram(
     ref: SeriesRef,
@@ -285,7 +285,8 @@ export class HeadAppender implements Appender {
       throw new OutOfBoundsError(t, this.#minValidTime);
     }
     const s = this.#seriesFor(ref, labels);
-    if (this.#appendableHistogram(s, t, (h ?? fh)!)) {
+    const ooo = this.#appendableHistogram(s, t, (h ?? fh)!);
+    if (ooo && this.#discardOOO) {
       this.#head.counters.outOfOrderRejected++;
       throw new OutOfOrderSampleError(t, s.maxt);
     }
@@ -377,7 +378,7 @@ export class HeadAppender implements Appender {
       }
       const ooo = await applyCommit(head, batch, this.#headMaxT, this.#minValidTime, this.#sts);
       if (ooo !== undefined && head.log !== undefined) {
-        await head.log.logOOO(ooo.series, ooo.ts, ooo.vs, ooo.length, ooo.markers);
+        await head.log.logOOO(ooo);
       }
     } finally {
       release?.();

@@ -1,6 +1,6 @@
 // Prometheus: tsdb/head_append.go headAppender.Commit (the in-memory half) and memSeries.insert
 // (the out-of-order chunk), memSeries.appendable. insertOOO is shared with WBL replay.
-import type { Chunk, FloatHistogram, Histogram } from '@tsprom/storage-interfaces';
+import { type Chunk, CounterResetHint, type FloatHistogram, type Histogram } from '@tsprom/storage-interfaces';
 import type { CommitBatch, HistogramEntry } from './head-log.js';
 import type { HeadState } from './head-state.js';
 import type { HeadChunkStore, MemSeries } from './mem-series.js';
@@ -21,6 +21,10 @@ export interface OOOBatch {
    * the cut, series ref, chunk ref).
    */
   markers: number[];
+  /** Out-of-order histogram samples, after the float ones (as Prometheus logs them). */
+  histograms: HistogramEntry[];
+  /** As `markers`, for the chunks cut while inserting `histograms` (indexes into it). */
+  histogramMarkers: number[];
 }
 
 /** `appendable` verdicts (Prometheus returns them as (isOOO, err)). */
@@ -148,8 +152,10 @@ export function histogramsEqual(a: Histogram | FloatHistogram, b: Histogram | Fl
 
 /**
  * Prometheus: headAppender.commitHistograms / commitFloatHistograms. Applies buffered histogram
- * samples in order, re-checked as floats are; out-of-order histograms are dropped and counted (the
- * out-of-order head holds floats only). Runs in the commit's last, synchronous slice.
+ * samples in order, re-checked as floats are: one made out of order by an earlier sample goes to
+ * the out-of-order head when the window allows, else it is dropped and counted. Runs in the
+ * commit's last, synchronous slice. Adds the out-of-order ones to `ooo` (for the WBL), creating it
+ * when needed; returns it.
  */
 function applyHistograms(
   head: HeadState,
@@ -159,31 +165,62 @@ function applyHistograms(
   commitId: number,
   logIso: boolean,
   low: number,
-): void {
+  ooo: OOOBatch | undefined,
+): OOOBatch | undefined {
   const c = head.counters;
+  const window = head.oooWindowMs;
   let mint = Infinity;
   let maxt = -Infinity;
   let appended = 0;
+  const markers: number[] = [];
   for (let i = 0; i < hs.length; i++) {
-    const { series: s, t, h, fh } = hs[i]!;
+    const e = hs[i]!;
+    const { series: s, t, h, fh } = e;
     s.pendingCommits--;
     if (logIso) s.logCommit(commitId, low);
-    const verdict = appendableHistogram(s, t, (h ?? fh)!, headMaxT, minValidTime, 0);
+    let verdict = appendableHistogram(s, t, (h ?? fh)!, headMaxT, minValidTime, window);
+    // As for floats: after the series' latest sample, in order even below minValidTime.
+    if (verdict === Appendable.OutOfOrder && t > s.maxt) verdict = Appendable.InOrder;
     if (verdict === Appendable.InOrder) {
       if (!s.appendHistogram(t, h, fh, head.chunkRangeMs, head.chunkStore)) continue;
-      appended++;
-      if (t < mint) mint = t;
-      if (t > maxt) maxt = t;
+    } else if (verdict === Appendable.OutOfOrder) {
+      const ok = insertOOO(s, t, 0, head.chunkStore, markers, (h ?? fh)!, h === undefined);
+      if (ok || markers.length > 0) {
+        ooo ??= {
+          series: [],
+          ts: new Float64Array(0),
+          vs: new Float64Array(0),
+          length: 0,
+          markers: [],
+          histograms: [],
+          histogramMarkers: [],
+        };
+        if (markers.length > 0) {
+          for (let k = 0; k < markers.length; k += 2)
+            ooo.histogramMarkers.push(ooo.histograms.length, markers[k]!, markers[k + 1]!);
+          markers.length = 0;
+        }
+      }
+      // A sample at a timestamp the open OOO chunk has already: dropped silently, as Prometheus.
+      if (!ok) continue;
+      ooo!.histograms.push(e);
+      c.oooAppended++;
+    } else {
+      c.droppedAtCommit++;
+      if (verdict === Appendable.RejectOutOfBounds) c.outOfBoundRejected++;
+      else if (verdict === Appendable.RejectTooOld) c.tooOldRejected++;
+      else c.outOfOrderRejected++;
       continue;
     }
-    c.droppedAtCommit++;
-    if (verdict === Appendable.RejectOutOfBounds) c.outOfBoundRejected++;
-    else c.outOfOrderRejected++;
+    appended++;
+    if (t < mint) mint = t;
+    if (t > maxt) maxt = t;
   }
   if (mint < c.minTime) c.minTime = mint;
   if (maxt > c.maxTime) c.maxTime = maxt;
   c.samplesAppended += appended;
   c.numSamples += appended;
+  return ooo;
 }
 
 /** Samples applied between two reads of the clock in a big commit. */
@@ -287,9 +324,9 @@ export async function applyCommit(
       if (i < n && slicer!.due()) await slicer!.yield();
     }
     // The last slice: what has no commit log becomes visible with the end of the commit.
-    const ooo = insertOOOSamples(head, batch, oooAt);
+    let ooo = insertOOOSamples(head, batch, oooAt);
     if (batch.histograms.length > 0) {
-      applyHistograms(head, batch.histograms, headMaxT, minValidTime, commitId, st.logIso, st.low);
+      ooo = applyHistograms(head, batch.histograms, headMaxT, minValidTime, commitId, st.logIso, st.low, ooo);
     }
     for (const { series, e } of batch.exemplars) {
       try {
@@ -327,11 +364,19 @@ function insertOOOSamples(head: HeadState, batch: CommitBatch, at: readonly numb
     if (ok || markers.length > 0) {
       if (ooo === undefined) {
         const left = at.length - k;
-        ooo = { series: [], ts: new Float64Array(left), vs: new Float64Array(left), length: 0, markers: [] };
+        ooo = {
+          series: [],
+          ts: new Float64Array(left),
+          vs: new Float64Array(left),
+          length: 0,
+          markers: [],
+          histograms: [],
+          histogramMarkers: [],
+        };
       }
       if (markers.length > 0) {
         // A chunk was cut before this sample: the WBL gets the samples before it, then the marker.
-        ooo.markers.push(ooo.length, markers[0]!, markers[1]!);
+        for (let j = 0; j < markers.length; j += 2) ooo.markers.push(ooo.length, markers[j]!, markers[j + 1]!);
         markers.length = 0;
       }
     }
@@ -352,28 +397,45 @@ function insertOOOSamples(head: HeadState, batch: CommitBatch, at: readonly numb
 }
 
 /**
- * Prometheus: memSeries.insert. Inserts an out-of-order sample; false if the open OOO chunk has
- * one at `t` already. A full OOO chunk is cut first (as Prometheus does, before the new sample):
- * encoded as XOR and written to the chunk store when there is one, in which case the pair
- * (series ref, chunk ref) is appended to `markers` for the WBL's m-map marker record.
+ * Prometheus: memSeries.insert. Inserts an out-of-order sample (the float `v`, or the histogram
+ * `h`, a float histogram when `isFloat`); false if the open OOO chunk has one at `t` already. A
+ * full OOO chunk is cut first (as Prometheus does, before the new sample): encoded (one chunk per
+ * run of one sample type) and written to the chunk store when there is one, in which case the pair
+ * (series ref, chunk ref) of each chunk is appended to `markers` for the WBL's m-map marker record.
+ * A histogram goes in with the UnknownCounterReset hint (a gauge one stays a gauge): out of order,
+ * nothing says what it follows.
  */
-export function insertOOO(s: MemSeries, t: number, v: number, store?: HeadChunkStore, markers?: number[]): boolean {
+export function insertOOO(
+  s: MemSeries,
+  t: number,
+  v: number,
+  store?: HeadChunkStore,
+  markers?: number[],
+  h?: Histogram | FloatHistogram,
+  isFloat = false,
+): boolean {
   let oc = s.ooo;
   if (oc !== undefined && oc.length >= oooCapMax) {
-    const c = oc.toXOR();
-    c.compact();
-    let chunk: Chunk | number = c;
-    if (store !== undefined) {
-      chunk = store.write(s.ref, oc.minTime(), oc.maxTime(), c, true);
-      markers?.push(s.ref, chunk);
-    }
     if (s.oooCompleted === undefined) s.oooCompleted = [];
-    s.oooCompleted.push({ chunk, mint: oc.minTime(), maxt: oc.maxTime(), numSamples: oc.length });
+    for (const e of oc.toChunks()) {
+      let chunk: Chunk | number = e.chunk;
+      if (store !== undefined) {
+        chunk = store.write(s.ref, e.mint, e.maxt, e.chunk, true);
+        markers?.push(s.ref, chunk);
+      }
+      s.oooCompleted.push({ chunk, mint: e.mint, maxt: e.maxt, numSamples: e.numSamples });
+    }
     oc = undefined;
   }
   if (oc === undefined) {
     oc = new OOOChunk();
     s.ooo = oc;
   }
-  return oc.insert(t, v);
+  if (h === undefined) return oc.insert(t, v);
+  const hint = h.counterResetHint;
+  const unknown =
+    hint === CounterResetHint.Unknown || hint === CounterResetHint.Gauge
+      ? h
+      : { ...h, counterResetHint: CounterResetHint.Unknown };
+  return oc.insert(t, 0, unknown, isFloat);
 }

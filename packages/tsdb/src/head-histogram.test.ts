@@ -176,13 +176,19 @@ describe('histogram samples in a DB', () => {
 });
 
 describe('histograms and the out-of-order head', () => {
-  it('refuses out-of-order histograms but reads in-order histograms merged with out-of-order floats', async () => {
+  it('refuses out-of-order histograms without a window, and reads in-order histograms merged with out-of-order floats', async () => {
+    const noWindow = new Head();
+    let app = noWindow.appender();
+    app.appendHistogram(0, lat, 10_000, counterHistogram(10), undefined);
+    await app.commit();
+    app = noWindow.appender();
+    expect(() => app.appendHistogram(0, lat, 1000, counterHistogram(1), undefined)).toThrow(OutOfOrderSampleError);
+    await app.rollback();
     const head = new Head({ outOfOrderTimeWindowMs: 60_000 });
-    let app = head.appender();
+    app = head.appender();
     for (let i = 10; i < 15; i++) app.appendHistogram(0, lat, 1000 * i, counterHistogram(i), undefined);
     await app.commit();
     app = head.appender();
-    expect(() => app.appendHistogram(0, lat, 1000, counterHistogram(1), undefined)).toThrow(OutOfOrderSampleError);
     app.append(0, lat, 5000, 2.5); // Out of order, within the window: a float goes to the OOO head.
     await app.commit();
     const q = head.querier(-Infinity, Infinity);

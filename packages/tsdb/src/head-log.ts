@@ -2,6 +2,7 @@
 // durable. The implementation (head-wal.ts) needs the file system, so the head only knows this
 // interface and an in-memory head simply has none.
 import type { Exemplar, FloatHistogram, Histogram, Metadata } from '@tsprom/storage-interfaces';
+import type { OOOBatch } from './head-commit.js';
 import type { MemSeries } from './mem-series.js';
 import type { Stone } from './record/ref-types.js';
 
@@ -35,17 +36,11 @@ export interface HeadLog {
   /** Writes the records of a commit to the WAL (series, samples, exemplars, metadata). */
   logCommit(batch: CommitBatch): Promise<void>;
   /**
-   * Writes the out-of-order samples of a commit to the WBL with m-map marker records for the OOO
-   * chunks the commit wrote to chunks_head/, as Prometheus orders them: `markers` holds triples
-   * (sample index, series ref, chunk ref) and a marker goes after the samples before its index.
+   * Writes the out-of-order samples of a commit to the WBL (float samples, then integer and float
+   * histograms, in the WAL's record types) with m-map marker records for the OOO chunks the commit
+   * wrote to chunks_head/, as Prometheus orders them: a marker goes after the samples before it.
    */
-  logOOO(
-    series: readonly MemSeries[],
-    ts: Float64Array,
-    vs: Float64Array,
-    length: number,
-    markers: readonly number[],
-  ): Promise<void>;
+  logOOO(batch: OOOBatch): Promise<void>;
   /**
    * Writes a tombstones record (deleted intervals by series ref) to the WAL; `Head.delete` applies
    * them only after it resolved. Optional: a log without it makes deletions memory-only.

@@ -12,6 +12,7 @@ import {
   type ChunkSeriesSet,
   copyFloatHistogram,
   copyHistogram,
+  CounterResetHint,
   Encoding,
   type FloatHistogram,
   type Histogram,
@@ -130,14 +131,22 @@ function oooInRange(s: MemSeries, mint: number, maxt: number): boolean {
   return false;
 }
 
-/** In-order samples of `snap` merged with the series' out-of-order samples, in [mint, maxt]. */
+/**
+ * In-order samples of `snap` merged with the series' out-of-order samples, in [mint, maxt]. As
+ * Prometheus's chain of sample iterators: on equal timestamps the in-order sample wins, and a
+ * histogram that does not follow a sample of the same source (the in-order chunks, one
+ * out-of-order chunk) gets the UnknownCounterReset hint (a gauge one stays a gauge): whether it
+ * follows a counter reset is not known.
+ */
 function mergeWithOOO(head: HeadState, snap: SeriesSnapshot, s: MemSeries, mint: number, maxt: number): MergedSamples {
   let ts = new Float64Array(64);
   let vs = new Float64Array(64);
+  let src = new Int32Array(64);
   let n = 0;
   const deleted: readonly TimeInterval[] | undefined = snap.deleted;
-  // Histograms of the in-order samples, by index (the out-of-order head holds floats only).
+  // Histograms of the samples, by index.
   let hs: MergedSamples['hs'];
+  let source = 0;
   const push = (t: number, v: number, h?: { vt: ValueType; h: Histogram | FloatHistogram }): void => {
     if (deleted !== undefined && overlapsAny(t, t, deleted)) return;
     if (h !== undefined) {
@@ -147,35 +156,49 @@ function mergeWithOOO(head: HeadState, snap: SeriesSnapshot, s: MemSeries, mint:
     if (n === ts.length) {
       const nt = new Float64Array(n * 2);
       const nv = new Float64Array(n * 2);
+      const ns = new Int32Array(n * 2);
       nt.set(ts);
       nv.set(vs);
+      ns.set(src);
       ts = nt;
       vs = nv;
+      src = ns;
     }
     ts[n] = t;
+    src[n] = source;
     vs[n++] = v;
   };
-  const it = new HeadSeriesIterator(snap, head.chunkStore, mint, maxt);
-  for (let vt = it.next(); vt !== ValueType.None; vt = it.next()) {
+  const pushFrom = (it: SampleIterator, vt: ValueType): void => {
     if (vt === ValueType.Float) push(it.atT(), it.atV());
     else if (vt === ValueType.Histogram) push(it.atT(), 0, { vt, h: copyHistogram(it.atHistogram()) });
     else push(it.atT(), 0, { vt, h: copyFloatHistogram(it.atFloatHistogram()) });
-  }
+  };
+  const it = new HeadSeriesIterator(snap, head.chunkStore, mint, maxt);
+  for (let vt = it.next(); vt !== ValueType.None; vt = it.next()) pushFrom(it, vt);
   if (it.err() !== undefined) throw it.err();
   for (const c of s.oooCompleted ?? []) {
     if (c.maxt < mint || c.mint > maxt) continue;
+    source++;
     const chunk = typeof c.chunk === 'number' ? head.chunkStore!.read(c.chunk) : c.chunk;
     const ci = chunk.iterator();
-    while (ci.next() !== ValueType.None) {
+    for (let vt = ci.next(); vt !== ValueType.None; vt = ci.next()) {
       const t = ci.atT();
-      if (t >= mint && t <= maxt) push(t, ci.atV());
+      if (t >= mint && t <= maxt) pushFrom(ci, vt);
     }
+    const err = ci.err();
+    if (err !== undefined) throw err;
   }
   const oc = s.ooo;
   if (oc !== undefined) {
+    source++;
     for (let i = 0; i < oc.length; i++) {
       const t = oc.t(i);
-      if (t >= mint && t <= maxt) push(t, oc.v(i));
+      if (t < mint || t > maxt) continue;
+      const h = oc.h(i);
+      if (h === undefined) push(t, oc.v(i));
+      else if (oc.isFloatHistogram(i)) {
+        push(t, 0, { vt: ValueType.FloatHistogram, h: copyFloatHistogram(h) });
+      } else push(t, 0, { vt: ValueType.Histogram, h: copyHistogram(h) });
     }
   }
   // Sort by time (stable: in-order samples come first, so they win on equal timestamps).
@@ -184,9 +207,17 @@ function mergeWithOOO(head: HeadState, snap: SeriesSnapshot, s: MemSeries, mint:
   const outV = new Float64Array(n);
   const outH: MergedSamples['hs'] = hs === undefined ? undefined : [];
   let m = 0;
+  let prevSource = -1;
   for (const i of idx) {
     if (m > 0 && outT[m - 1] === ts[i]) continue;
-    if (outH !== undefined && hs![i] !== undefined) outH[m] = hs![i];
+    const x = hs?.[i];
+    if (outH !== undefined && x !== undefined) {
+      if (src[i] !== prevSource && x.h.counterResetHint !== CounterResetHint.Gauge) {
+        x.h.counterResetHint = CounterResetHint.Unknown;
+      }
+      outH[m] = x;
+    }
+    prevSource = src[i]!;
     outT[m] = ts[i]!;
     outV[m++] = vs[i]!;
   }
@@ -575,6 +606,8 @@ export interface MergedSeries {
   ts: Float64Array;
   vs: Float64Array;
   length: number;
+  /** Histograms of the histogram samples, by index (see MergedSamples). */
+  hs?: MergedSamples['hs'];
 }
 
 /** A chunk series set over `series` (sorted by labels), each cut into chunks of the head's size. */
@@ -588,7 +621,10 @@ export function mergedChunkSeriesSet(head: HeadState, series: readonly MergedSer
       to: 0,
       openIndex: -1,
       limit: Infinity,
-      merged: { ts: m.ts, vs: m.vs, length: m.length },
+      merged:
+        m.hs === undefined
+          ? { ts: m.ts, vs: m.vs, length: m.length }
+          : { ts: m.ts, vs: m.vs, length: m.length, hs: m.hs },
       deleted: undefined,
     }),
   );

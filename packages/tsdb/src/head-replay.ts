@@ -44,10 +44,7 @@ export interface ReplayReport {
   tombstones: number;
   /** Tombstones of series never declared by a series record (Prometheus `unknownTombstoneRefs`). */
   unknownTombstoneRefs: number;
-  /**
-   * Records decoded but not loaded: histogram records of the WBL (the out-of-order head holds
-   * floats only) and records of unknown types.
-   */
+  /** Records decoded but not loaded: records of unknown types. */
   skippedRecords: number;
   /** Chunks read back from chunks_head/ and attached to their series. */
   mmappedChunks: number;
@@ -254,18 +251,13 @@ class Replayer {
         }
         case RecordType.HistogramSamples:
         case RecordType.CustomBucketsHistogramSamples:
-          // Decoded whatever happens to them: a record that does not decode is corruption.
-          if (this.#ooo) {
-            this.#dec.histogramSamples(rec);
-            r.skippedRecords++;
-          } else this.#dec.histogramSamples(rec, this.#histograms as RefHistogramSample[]);
+          // Applied by work() once the samples buffered before them are (WAL: in order; WBL: to
+          // the out-of-order head).
+          this.#dec.histogramSamples(rec, this.#histograms as RefHistogramSample[]);
           return;
         case RecordType.FloatHistogramSamples:
         case RecordType.CustomBucketsFloatHistogramSamples:
-          if (this.#ooo) {
-            this.#dec.floatHistogramSamples(rec);
-            r.skippedRecords++;
-          } else this.#dec.floatHistogramSamples(rec, this.#histograms as RefFloatHistogramSample[]);
+          this.#dec.floatHistogramSamples(rec, this.#histograms as RefFloatHistogramSample[]);
           return;
         case RecordType.MmapMarkers:
           // Applied by work() once the samples buffered before them are.
@@ -358,7 +350,10 @@ class Replayer {
     if (this.#samples.length >= flushThreshold) await this.flush(slicer);
   }
 
-  /** Prometheus loadWAL's histogram samples: appended in order, as float samples are. */
+  /**
+   * Prometheus loadWAL's histogram samples: appended in order, as float samples are; loadWBL's: to
+   * the out-of-order head, as float samples are.
+   */
   #applyHistograms(): void {
     const head = this.#head;
     const c = head.counters;
@@ -373,12 +368,19 @@ class Replayer {
         continue;
       }
       const t = x.t;
-      if (t < minValid) continue;
-      if (s.mmapped.length > 0 && t <= s.mmapped[s.mmapped.length - 2]!) continue;
-      const ok =
-        'h' in x
-          ? s.appendHistogram(t, x.h, undefined, range, store)
-          : s.appendHistogram(t, undefined, x.fh, range, store);
+      let ok: boolean;
+      if (this.#ooo) {
+        ok =
+          t < s.maxt &&
+          ('h' in x ? insertOOO(s, t, 0, store, undefined, x.h) : insertOOO(s, t, 0, store, undefined, x.fh, true));
+      } else {
+        if (t < minValid) continue;
+        if (s.mmapped.length > 0 && t <= s.mmapped[s.mmapped.length - 2]!) continue;
+        ok =
+          'h' in x
+            ? s.appendHistogram(t, x.h, undefined, range, store)
+            : s.appendHistogram(t, undefined, x.fh, range, store);
+      }
       if (!ok) {
         r.outOfOrderSamples++;
         continue;

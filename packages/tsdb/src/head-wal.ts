@@ -1,6 +1,7 @@
 // Prometheus: tsdb/head_append.go headAppender.log (the WAL half of Commit) and the WBL writes of
 // out-of-order samples. Loaded by db.ts only when the DB has a directory: it needs node:fs.
-import type { CommitBatch, HeadLog } from './head-log.js';
+import type { OOOBatch } from './head-commit.js';
+import type { CommitBatch, HeadLog, HistogramEntry } from './head-log.js';
 import type { MemSeries } from './mem-series.js';
 import { COMMIT_SLICE_MS, TimeSlicer } from './time-slicer.js';
 import {
@@ -143,27 +144,48 @@ export class HeadWAL implements HeadLog {
     }
   }
 
-  async logOOO(
-    series: readonly MemSeries[],
-    ts: Float64Array,
-    vs: Float64Array,
-    length: number,
-    markers: readonly number[],
-  ): Promise<void> {
-    if (this.wbl === undefined || length === 0) return;
+  async logOOO(batch: OOOBatch): Promise<void> {
+    const { series, ts, vs, length, markers, histograms, histogramMarkers } = batch;
+    if (this.wbl === undefined || (length === 0 && histograms.length === 0)) return;
     const records: Uint8Array[] = [];
     let from = 0;
     for (let k = 0; k < markers.length; ) {
       const at = markers[k]!;
       if (at > from) this.#pushSamples(records, series, ts, vs, at, from);
       from = at;
-      const ms: RefMmapMarker[] = [];
-      for (; k < markers.length && markers[k] === at; k += 3)
-        ms.push({ ref: markers[k + 1]!, mmapRef: markers[k + 2]! });
-      records.push(this.#enc.mmapMarkers(ms));
+      k = this.#pushMarkers(records, markers, k);
     }
     if (length > from) this.#pushSamples(records, series, ts, vs, length, from);
+    from = 0;
+    for (let k = 0; k < histogramMarkers.length; ) {
+      const at = histogramMarkers[k]!;
+      if (at > from) this.#pushHistograms(records, histograms.slice(from, at));
+      from = at;
+      k = this.#pushMarkers(records, histogramMarkers, k);
+    }
+    if (histograms.length > from) this.#pushHistograms(records, histograms.slice(from));
     this.wbl.logSync(records);
+  }
+
+  // One m-map marker record of the markers (triples) at markers[k]'s index; returns the next k.
+  #pushMarkers(records: Uint8Array[], markers: readonly number[], k: number): number {
+    const at = markers[k]!;
+    const ms: RefMmapMarker[] = [];
+    for (; k < markers.length && markers[k] === at; k += 3) ms.push({ ref: markers[k + 1]!, mmapRef: markers[k + 2]! });
+    records.push(this.#enc.mmapMarkers(ms));
+    return k;
+  }
+
+  // Prometheus: integer histograms (types 7 and 9) then float histograms (8 and 10).
+  #pushHistograms(records: Uint8Array[], entries: readonly HistogramEntry[]): void {
+    const hs: RefHistogramSample[] = [];
+    const fhs: RefFloatHistogramSample[] = [];
+    for (const { series, t, h, fh } of entries) {
+      if (h !== undefined) hs.push({ ref: series.ref, t, h });
+      else fhs.push({ ref: series.ref, t, fh: fh! });
+    }
+    if (hs.length > 0) records.push(...this.#enc.histogramSamples(hs));
+    if (fhs.length > 0) records.push(...this.#enc.floatHistogramSamples(fhs));
   }
 
   async logTombstones(stones: readonly Stone[]): Promise<void> {

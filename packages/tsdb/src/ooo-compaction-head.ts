@@ -2,7 +2,16 @@
 // and tsdb/head.go Head.truncateOOO: the out-of-order samples of the head captured for
 // compaction into blocks, and dropped once the blocks hold them.
 import { Labels } from '@tsprom/labels';
-import { type Chunk, type ChunkSeriesSet, ValueType } from '@tsprom/storage-interfaces';
+import {
+  type Chunk,
+  type ChunkSeriesSet,
+  copyFloatHistogram,
+  copyHistogram,
+  CounterResetHint,
+  type FloatHistogram,
+  type Histogram,
+  ValueType,
+} from '@tsprom/storage-interfaces';
 import { mergedChunkSeriesSet, type MergedSeries } from './head-read.js';
 import type { HeadState } from './head-state.js';
 import type { MemSeries, OOOMemChunk } from './mem-series.js';
@@ -63,12 +72,12 @@ export class OOOCompactionHead {
       }
       const oc = s.ooo;
       if (oc !== undefined && oc.length > 0) {
-        const c = oc.toXOR();
-        c.compact();
-        let chunk: Chunk | number = c;
-        if (head.chunkStore !== undefined) chunk = head.chunkStore.write(s.ref, oc.minTime(), oc.maxTime(), c, true);
         if (s.oooCompleted === undefined) s.oooCompleted = [];
-        s.oooCompleted.push({ chunk, mint: oc.minTime(), maxt: oc.maxTime(), numSamples: oc.length });
+        for (const e of oc.toChunks()) {
+          let chunk: Chunk | number = e.chunk;
+          if (head.chunkStore !== undefined) chunk = head.chunkStore.write(s.ref, e.mint, e.maxt, e.chunk, true);
+          s.oooCompleted.push({ chunk, mint: e.mint, maxt: e.maxt, numSamples: e.numSamples });
+        }
         s.ooo = undefined;
       }
       const done = s.oooCompleted;
@@ -104,17 +113,25 @@ export class OOOCompactionHead {
       if (n === 0) continue;
       const ts = new Float64Array(n);
       const vs = new Float64Array(n);
+      // Histogram samples by index (created at the first).
+      let hs: ({ vt: ValueType; h: Histogram | FloatHistogram } | undefined)[] | undefined;
       let m = 0;
       for (const c of chunks) {
         if (c.maxt < mint || c.mint > maxt) continue;
         const chunk = typeof c.chunk === 'number' ? store!.read(c.chunk) : c.chunk;
         const it = chunk.iterator();
-        while (it.next() !== ValueType.None) {
+        for (let vt = it.next(); vt !== ValueType.None; vt = it.next()) {
           const t = it.atT();
           if (t < mint || t > maxt || m === n) continue;
           if (deleted !== undefined && overlapsAny(t, t, deleted)) continue;
+          if (vt !== ValueType.Float) {
+            hs ??= [];
+            const h =
+              vt === ValueType.Histogram ? copyHistogram(it.atHistogram()) : copyFloatHistogram(it.atFloatHistogram());
+            hs[m] = { vt, h };
+          }
           ts[m] = t;
-          vs[m++] = it.atV();
+          vs[m++] = vt === ValueType.Float ? it.atV() : 0;
         }
         const err = it.err();
         if (err !== undefined) throw err;
@@ -126,14 +143,23 @@ export class OOOCompactionHead {
       idx.sort((a, b) => ts[a]! - ts[b]! || a - b);
       const st = new Float64Array(m);
       const sv = new Float64Array(m);
+      const sh: typeof hs = hs === undefined ? undefined : [];
       let len = 0;
       for (let i = 0; i < m; i++) {
         const j = idx[i]!;
         if (len > 0 && st[len - 1] === ts[j]) continue;
+        const x = hs?.[j];
+        if (x !== undefined) {
+          // Prometheus: samples of different out-of-order chunks are not known to follow each other.
+          if (x.h.counterResetHint !== CounterResetHint.Gauge) x.h.counterResetHint = CounterResetHint.Unknown;
+          sh![len] = x;
+        }
         st[len] = ts[j]!;
         sv[len++] = vs[j]!;
       }
-      out.push({ labels: s.labels, ts: st, vs: sv, length: len });
+      const merged: MergedSeries = { labels: s.labels, ts: st, vs: sv, length: len };
+      if (sh !== undefined) merged.hs = sh;
+      out.push(merged);
     }
     out.sort((a, b) => Labels.compare(a.labels, b.labels));
     return mergedChunkSeriesSet(this.#head, out);

@@ -178,6 +178,12 @@ export interface VectorSelector extends Node {
   startOrEnd: 'start' | 'end' | null;
   anchored: boolean;
   smoothed: boolean;
+  /**
+   * Prometheus: SkipHistogramBuckets. Set by preprocessing where only the count and sum of its
+   * histograms are used (under histogram_count, histogram_sum or histogram_avg): they are read
+   * without buckets, and their counter-reset hints detected as they are read.
+   */
+  skipHistogramBuckets?: boolean;
 }
 
 /**

@@ -1,6 +1,7 @@
 // Prometheus: promql/engine.go PreprocessExpr, preprocessExprHelper, AtModifierUnsafeFunctions;
 // promql/durations.go durationVisitor.
 import type { DurationExpr, Expr } from './ast.js';
+import { detectHistogramStatsDecoding } from './histogram-stats-decoding.js';
 import { cloneExpr } from './clone.js';
 import { DurationExprError, evalDurationExpr } from './duration-expr.js';
 import { foldExpr } from './walk.js';
@@ -163,6 +164,7 @@ function markInvariant(e: Expr, kids: boolean[], startMs: number, endMs: number)
  */
 export function preprocessExpr(expr: Expr, startMs: number, endMs: number, stepMs = 0): Expr {
   const e = cloneExpr(expr);
+  detectHistogramStatsDecoding(e);
   resolveDurations(e, stepMs / 1000, (endMs - startMs) / 1000);
   const invariant = foldExpr<boolean>(e, invarianceKids, (n, kids) => markInvariant(n, kids, startMs, endMs));
   return invariant ? wrap(e) : e;
