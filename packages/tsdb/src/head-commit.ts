@@ -1,7 +1,7 @@
 // Prometheus: tsdb/head_append.go headAppender.Commit (the in-memory half) and memSeries.insert
 // (the out-of-order chunk), memSeries.appendable. insertOOO is shared with WBL replay.
 import { type Chunk, CounterResetHint, type FloatHistogram, type Histogram } from '@tsprom/storage-interfaces';
-import type { CommitBatch, HistogramEntry } from './head-log.js';
+import type { CommitBatch, HistogramEntry, OOOBatch } from './head-log.js';
 import type { HeadState } from './head-state.js';
 import type { HeadChunkStore, MemSeries } from './mem-series.js';
 import { OOOChunk } from './ooo-chunk.js';
@@ -9,23 +9,6 @@ import { COMMIT_SLICE_MS, TimeSlicer } from './time-slicer.js';
 
 /** Samples held in an OOO chunk before it is encoded (Prometheus `DefaultOutOfOrderCapMax`). */
 export const oooCapMax = 32;
-
-/** Out-of-order samples applied by a commit, to be written to the WBL. */
-export interface OOOBatch {
-  series: MemSeries[];
-  ts: Float64Array;
-  vs: Float64Array;
-  length: number;
-  /**
-   * OOO chunks written to the chunk store meanwhile, as triples (index of the first sample after
-   * the cut, series ref, chunk ref).
-   */
-  markers: number[];
-  /** Out-of-order histogram samples, after the float ones (as Prometheus logs them). */
-  histograms: HistogramEntry[];
-  /** As `markers`, for the chunks cut while inserting `histograms` (indexes into it). */
-  histogramMarkers: number[];
-}
 
 /** `appendable` verdicts (Prometheus returns them as (isOOO, err)). */
 export const Appendable = {

@@ -2,7 +2,6 @@
 // durable. The implementation (head-wal.ts) needs the file system, so the head only knows this
 // interface and an in-memory head simply has none.
 import type { Exemplar, FloatHistogram, Histogram, Metadata } from '@tsprom/storage-interfaces';
-import type { OOOBatch } from './head-commit.js';
 import type { MemSeries } from './mem-series.js';
 import type { Stone } from './record/ref-types.js';
 
@@ -48,4 +47,21 @@ export interface HeadLog {
   logTombstones?(stones: readonly Stone[]): Promise<void>;
   /** Flushes and closes the logs. */
   close(): Promise<void>;
+}
+
+/** Out-of-order samples applied by a commit, to be written to the WBL. */
+export interface OOOBatch {
+  series: MemSeries[];
+  ts: Float64Array;
+  vs: Float64Array;
+  length: number;
+  /**
+   * OOO chunks written to the chunk store meanwhile, as triples (index of the first sample after
+   * the cut, series ref, chunk ref).
+   */
+  markers: number[];
+  /** Out-of-order histogram samples, after the float ones (as Prometheus logs them). */
+  histograms: HistogramEntry[];
+  /** As `markers`, for the chunks cut while inserting `histograms` (indexes into it). */
+  histogramMarkers: number[];
 }

@@ -1,6 +1,6 @@
 // Prometheus: tsdb/head_append.go headAppender.log (the WAL half of Commit) and the WBL writes of
 // out-of-order samples. Loaded by db.ts only when the DB has a directory: it needs node:fs.
-import type { OOOBatch } from './head-commit.js';
+import type { OOOBatch } from './head-log.js';
 import type { CommitBatch, HeadLog, HistogramEntry } from './head-log.js';
 import type { MemSeries } from './mem-series.js';
 import { COMMIT_SLICE_MS, TimeSlicer } from './time-slicer.js';
