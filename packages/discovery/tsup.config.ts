@@ -1,6 +1,6 @@
 import { defineConfig } from 'tsup';
 import { sharedOptions } from '../../tooling/config/tsup.shared.js';
 
-// `#file-discovery` and `#dns-discovery` stay an import in dist/, so that the user's runtime or bundler picks
+// `#file-discovery`, `#dns-discovery` and `#docker-client` stay an import in dist/, so that the user's runtime or bundler picks
 // their Node file or the -unavailable one by its conditions (package.json `imports`).
-export default defineConfig({ ...sharedOptions, external: ['#file-discovery', '#dns-discovery'] });
+export default defineConfig({ ...sharedOptions, external: ['#file-discovery', '#dns-discovery', '#docker-client'] });

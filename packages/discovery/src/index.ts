@@ -67,3 +67,20 @@ export {
 } from './sd-package.js';
 export { ConsulSDConfig, ConsulSDConfigError, consulSD } from './consul-sd-config.js';
 export { aggregatedStatus, ConsulDiscoverer, ConsulLabels, type ConsulSDFields } from './consul-discovery.js';
+export { DockerSDConfig, dockerSD } from './docker-sd-config.js';
+export {
+  type DockerFilter,
+  type DockerHost,
+  DockerSDConfigError,
+  type DockerSDFields,
+  parseDockerHost,
+} from './docker-sd-fields.js';
+export {
+  type DockerContainer,
+  DockerDiscoverer,
+  type DockerEndpoint,
+  DockerLabels,
+  type DockerNetwork,
+  type DockerTargetOptions,
+  dockerTargets,
+} from './docker-discovery.js';
