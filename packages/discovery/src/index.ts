@@ -76,3 +76,20 @@ export {
   type KubernetesSelector,
   kubernetesSD,
 } from './kubernetes-sd-config.js';
+export { DockerSDConfig, dockerSD } from './docker-sd-config.js';
+export {
+  type DockerFilter,
+  type DockerHost,
+  DockerSDConfigError,
+  type DockerSDFields,
+  parseDockerHost,
+} from './docker-sd-fields.js';
+export {
+  type DockerContainer,
+  DockerDiscoverer,
+  type DockerEndpoint,
+  DockerLabels,
+  type DockerNetwork,
+  type DockerTargetOptions,
+  dockerTargets,
+} from './docker-discovery.js';

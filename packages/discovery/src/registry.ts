@@ -4,6 +4,7 @@
 import type { SDConfig, SDMechanism } from './discoverer.js';
 import { consulSD } from './consul-sd-config.js';
 import { dnsSD } from './dns-sd-config.js';
+import { dockerSD } from './docker-sd-config.js';
 import { fileSD } from './file-sd-config.js';
 import { httpSD } from './http-sd.js';
 import { kubernetesSD } from './kubernetes-sd-config.js';
@@ -58,7 +59,7 @@ export class SDRegistry {
 /**
  * A registry holding the built-in mechanisms: `static_configs`, `file_sd_configs`,
  * `http_sd_configs`, `dns_sd_configs`, `consul_sd_configs`,
- * `kubernetes_sd_configs`.
+ * `kubernetes_sd_configs`, `docker_sd_configs`.
  */
 export function newSDRegistry(): SDRegistry {
   const r = new SDRegistry();
@@ -68,6 +69,7 @@ export function newSDRegistry(): SDRegistry {
   r.register(dnsSD);
   r.register(consulSD);
   r.register(kubernetesSD);
+  r.register(dockerSD);
   return r;
 }
 

@@ -8,6 +8,7 @@ import { ScrapeCache } from './scrape-cache.js';
 import type { ScrapeLoopOptions } from './scrape-loop-options.js';
 import type { ScrapeMetrics } from './scrape-metrics.js';
 import { ScrapeReporter } from './scrape-report.js';
+import { startScrape } from './scrape-start-queue.js';
 import { ScrapeDeadlineExceeded, type ScrapeResponse, type Scraper } from './scraper.js';
 import type { Target } from './target.js';
 
@@ -48,6 +49,8 @@ export class ScrapeLoop implements AppendHost {
   #stopping: Promise<void> | undefined;
   #staleness: Promise<void> | undefined;
   #stopped = false;
+  /** A scrape is due and waits for its turn (startScrape). */
+  #waiting = false;
   #forcedError: Error | undefined;
   #endOfRunStaleness = true;
   /** Wall time (ms) of the last scrape, undefined before the first. */
@@ -75,7 +78,7 @@ export class ScrapeLoop implements AppendHost {
 
   /** Starts scraping: the first scrape after the target's offset. */
   start(): void {
-    if (this.#stopped || this.#timer !== undefined || this.#running !== undefined) return;
+    if (this.#stopped || this.#timer !== undefined || this.#running !== undefined || this.#waiting) return;
     const offset = this.target.offset(this.options.intervalMs, this.options.offsetSeed, Date.now());
     this.#timer = setTimeout(this.#first, offset);
   }
@@ -134,6 +137,14 @@ export class ScrapeLoop implements AppendHost {
 
   readonly #tick = (): void => {
     this.#timer = undefined;
+    if (this.#stopped) return;
+    this.#waiting = true;
+    startScrape(this.#scrape);
+  };
+
+  /** The scrape of the current slot, started when the event loop has time (scrape-start-queue.ts). */
+  readonly #scrape = (): void => {
+    this.#waiting = false;
     if (this.#stopped) return;
     const interval = this.options.intervalMs;
     let scrapeTime = Date.now();

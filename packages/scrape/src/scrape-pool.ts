@@ -16,7 +16,13 @@ import type { ScrapeLogger, ScrapeLoopOptions } from './scrape-loop-options.js';
 import { ScrapeMetrics } from './scrape-metrics.js';
 import type { Target } from './target.js';
 import { pickSchema } from './histogram-limits.js';
-import { DefaultUserAgent, TargetScraper } from './target-scraper.js';
+import { DefaultUserAgent, TargetScraper, type TargetScraperOptions } from './target-scraper.js';
+
+/** What the loops of one interval and timeout share. */
+interface LoopOptions {
+  readonly options: ScrapeLoopOptions;
+  readonly scraperOptions: TargetScraperOptions;
+}
 
 /** What a pool needs besides its config. */
 export interface ScrapePoolOptions {
@@ -53,6 +59,9 @@ export class ScrapePool {
   #droppedTargetsCount = 0;
   #targetLimitErr: TargetLimitError | undefined;
   readonly #lb = new LabelsBuilder();
+  /** Loop options by `interval/timeout`, for the config `#loopOptionsOf`. */
+  readonly #loopOptionsCache = new Map<string, LoopOptions>();
+  #loopOptionsOf: ScrapeConfig | undefined;
 
   private constructor(config: ScrapeConfig, client: HTTPClient, opts: ScrapePoolOptions) {
     this.#config = config;
@@ -228,6 +237,37 @@ export class ScrapePool {
   }
 
   #newLoop(t: Target, intervalMs: number, timeoutMs: number, cache: ScrapeCache | undefined): ScrapeLoop {
+    const { options, scraperOptions } = this.#loopOptions(intervalMs, timeoutMs);
+    const scraper = new TargetScraper(t, this.#client, scraperOptions);
+    return new ScrapeLoop({
+      target: t,
+      scraper,
+      appendable: this.#opts.appendable,
+      options,
+      metrics: this.#metrics,
+      cache,
+    });
+  }
+
+  /**
+   * The options of the loops with this interval and timeout, made once per config and shared by
+   * those loops (thousands of targets: no options object, Accept header or request headers each).
+   */
+  #loopOptions(intervalMs: number, timeoutMs: number): LoopOptions {
+    if (this.#loopOptionsOf !== this.#config) {
+      this.#loopOptionsOf = this.#config;
+      this.#loopOptionsCache.clear();
+    }
+    const key = `${intervalMs}/${timeoutMs}`;
+    let lo = this.#loopOptionsCache.get(key);
+    if (lo === undefined) {
+      lo = this.#makeLoopOptions(intervalMs, timeoutMs);
+      this.#loopOptionsCache.set(key, lo);
+    }
+    return lo;
+  }
+
+  #makeLoopOptions(intervalMs: number, timeoutMs: number): LoopOptions {
     const cfg = this.#config;
     const o = this.#opts;
     const options: ScrapeLoopOptions = {
@@ -256,21 +296,14 @@ export class ScrapePool {
       offsetSeed: o.offsetSeed ?? 0n,
       logger: o.logger,
     };
-    const scraper = new TargetScraper(t, this.#client, {
+    const scraperOptions: TargetScraperOptions = {
       timeoutMs,
       bodySizeLimitBytes: cfg.bodySizeLimitBytes,
       acceptHeader: acceptHeader(cfg.scrapeProtocols, cfg.metricNameEscapingScheme),
       enableCompression: cfg.enableCompression,
       userAgent: o.userAgent ?? DefaultUserAgent,
-    });
-    return new ScrapeLoop({
-      target: t,
-      scraper,
-      appendable: o.appendable,
-      options,
-      metrics: this.#metrics,
-      cache,
-    });
+    };
+    return { options, scraperOptions };
   }
 }
 

@@ -23,32 +23,41 @@ export interface TargetScraperOptions {
 /** The User-Agent scrapes send. */
 export const DefaultUserAgent = 'tsprom/0.1.0';
 
-const INITIAL_BUFFER_BYTES = 16 * 1024;
+/** The smallest body buffer: a first scrape's body takes the next power of two from here. */
+const MIN_BUFFER_BYTES = 1024;
+const NO_BUFFER = new Uint8Array(0);
+const headersOf = new WeakMap<TargetScraperOptions, Readonly<Record<string, string>>>();
 
 /**
  * Fetches a target's exposition over HTTP (GET of the target's URL) with the pool's client:
  * Prometheus's Accept, Accept-Encoding, User-Agent and `X-Prometheus-Scrape-Timeout-Seconds`
  * headers, authentication, gzip bodies decompressed off the main thread, `body_size_limit`
  * enforced while reading. The body lands in a buffer reused by the next scrape (sized by the last
- * one), so a steady-state scrape allocates no body buffer.
+ * one, allocated by the first scrape: thousands of new loops cost no buffer before they scrape), so
+ * a steady-state scrape allocates no body buffer.
  */
 export class TargetScraper implements Scraper {
   readonly #target: Target;
   readonly #client: HTTPClient;
   readonly #opts: TargetScraperOptions;
-  readonly #headers: Record<string, string>;
-  #buf = new Uint8Array(INITIAL_BUFFER_BYTES);
+  readonly #headers: Readonly<Record<string, string>>;
+  #buf = NO_BUFFER;
 
   constructor(target: Target, client: HTTPClient, opts: TargetScraperOptions) {
     this.#target = target;
     this.#client = client;
     this.#opts = opts;
-    this.#headers = {
-      accept: opts.acceptHeader,
-      'accept-encoding': opts.enableCompression ? 'gzip' : 'identity',
-      'user-agent': opts.userAgent,
-      'x-prometheus-scrape-timeout-seconds': String(opts.timeoutMs / 1000),
-    };
+    let headers = headersOf.get(opts);
+    if (headers === undefined) {
+      headers = {
+        accept: opts.acceptHeader,
+        'accept-encoding': opts.enableCompression ? 'gzip' : 'identity',
+        'user-agent': opts.userAgent,
+        'x-prometheus-scrape-timeout-seconds': String(opts.timeoutMs / 1000),
+      };
+      headersOf.set(opts, headers); // Shared by the scrapers of one options object (a pool's loops).
+    }
+    this.#headers = headers;
   }
 
   async scrape(signal: AbortSignal): Promise<ScrapeResponse> {
@@ -100,7 +109,7 @@ export class TargetScraper implements Scraper {
     for await (const chunk of src) {
       if (n + chunk.length >= limit) throw new BodySizeLimitError(limit);
       if (n + chunk.length > this.#buf.length) {
-        let size = this.#buf.length * 2;
+        let size = Math.max(MIN_BUFFER_BYTES, this.#buf.length * 2);
         while (size < n + chunk.length) size *= 2;
         const grown = new Uint8Array(size);
         grown.set(this.#buf.subarray(0, n));
