@@ -197,72 +197,67 @@ describe.runIf(requirePeer(PEERS.prometheus))('Prometheus 2.42 and tsprom scrapi
     });
   }
 
-  it(
-    'both store the same histograms and answer the same queries over them',
-    { timeout: 600_000 },
-    async () => {
-      // Each scrape loop scrapes sequentially: a request after the N-th means all N were appended.
-      await waitFor(() => exporter.served('Prometheus/') > N && exporter.served(DefaultUserAgent) > N, 480_000);
-      expect(exporter.refused()).toBe(0);
+  it('both store the same histograms and answer the same queries over them', async () => {
+    // Each scrape loop scrapes sequentially: a request after the N-th means all N were appended.
+    await waitFor(() => exporter.served('Prometheus/') > N && exporter.served(DefaultUserAgent) > N, 480_000);
+    expect(exporter.refused()).toBe(0);
 
-      const exprs = [
-        `histogram_count(${NAME})`,
-        `histogram_sum(${NAME})`,
-        `histogram_quantile(0.9, ${NAME})`,
-        `histogram_count(rate(${NAME}[1m]))`,
-        `histogram_sum(rate(${NAME}[1m]))`,
-        `histogram_quantile(0.9, rate(${NAME}[1m]))`,
-        `histogram_quantile(0.9, sum(rate(${NAME}[1m])))`,
-        `histogram_count(increase(${NAME}[1m]))`,
-      ];
-      let compared = 0;
-      // 5 s after each sample: a 1m window then holds 4 samples and none on its edge (Prometheus
-      // 2.42 closes the window on the left, Prometheus 3 leaves it open).
-      for (const s of data) {
-        const t = s.ts + 5000;
-        for (const q of exprs) {
-          const [a, b] = await Promise.all([promQuery(prom.url, q, t), ours(q, t)]);
-          const where = `${q} at sample ${(s.ts - t0) / STEP_MS}`;
-          expect(
-            b.map((x) => labelsKey(x.metric)),
-            where,
-          ).toEqual(a.map((x) => labelsKey(x.metric)));
-          for (let i = 0; i < a.length; i++) {
-            const pa = Number(a[i]!.value[1]);
-            const pb = Number(b[i]!.value[1]);
-            expect(close(pa, pb), `${where}: Prometheus ${pa}, tsprom ${pb}`).toBe(true);
-            compared++;
-          }
+    const exprs = [
+      `histogram_count(${NAME})`,
+      `histogram_sum(${NAME})`,
+      `histogram_quantile(0.9, ${NAME})`,
+      `histogram_count(rate(${NAME}[1m]))`,
+      `histogram_sum(rate(${NAME}[1m]))`,
+      `histogram_quantile(0.9, rate(${NAME}[1m]))`,
+      `histogram_quantile(0.9, sum(rate(${NAME}[1m])))`,
+      `histogram_count(increase(${NAME}[1m]))`,
+    ];
+    let compared = 0;
+    // 5 s after each sample: a 1m window then holds 4 samples and none on its edge (Prometheus
+    // 2.42 closes the window on the left, Prometheus 3 leaves it open).
+    for (const s of data) {
+      const t = s.ts + 5000;
+      for (const q of exprs) {
+        const [a, b] = await Promise.all([promQuery(prom.url, q, t), ours(q, t)]);
+        const where = `${q} at sample ${(s.ts - t0) / STEP_MS}`;
+        expect(
+          b.map((x) => labelsKey(x.metric)),
+          where,
+        ).toEqual(a.map((x) => labelsKey(x.metric)));
+        for (let i = 0; i < a.length; i++) {
+          const pa = Number(a[i]!.value[1]);
+          const pb = Number(b[i]!.value[1]);
+          expect(close(pa, pb), `${where}: Prometheus ${pa}, tsprom ${pb}`).toBe(true);
+          compared++;
         }
       }
-      // Every expression has a result at every sample, but the 5 over a range at the first one (a
-      // single sample in the window).
-      expect(compared).toBe(N * exprs.length - 5);
+    }
+    // Every expression has a result at every sample, but the 5 over a range at the first one (a
+    // single sample in the window).
+    expect(compared).toBe(N * exprs.length - 5);
 
-      // Known values: the last sample holds 12 steps since the reset, 10 observations each.
-      const last = data.at(-1)!;
-      const count = await ours(`histogram_count(${NAME})`, last.ts);
-      expect(Number(count[0]!.value[1])).toBe(120);
-      const q9 = await ours(`histogram_quantile(0.9, ${NAME})`, last.ts);
-      expect(close(Number(q9[0]!.value[1]), 4)).toBe(true);
-      // Rank 0.35 * 120 = 42 falls in (0.5, 1], with 24 observations below it and 36 in it: 18/36
-      // of the way in, exponential interpolation gives 2^(-1 + 18/36) (linear would give 0.75).
-      const q35 = await ours(`histogram_quantile(0.35, ${NAME})`, last.ts);
-      expect(close(Number(q35[0]!.value[1]), 2 ** (-1 + 18 / 36))).toBe(true);
+    // Known values: the last sample holds 12 steps since the reset, 10 observations each.
+    const last = data.at(-1)!;
+    const count = await ours(`histogram_count(${NAME})`, last.ts);
+    expect(Number(count[0]!.value[1])).toBe(120);
+    const q9 = await ours(`histogram_quantile(0.9, ${NAME})`, last.ts);
+    expect(close(Number(q9[0]!.value[1]), 4)).toBe(true);
+    // Rank 0.35 * 120 = 42 falls in (0.5, 1], with 24 observations below it and 36 in it: 18/36
+    // of the way in, exponential interpolation gives 2^(-1 + 18/36) (linear would give 0.75).
+    const q35 = await ours(`histogram_quantile(0.35, ${NAME})`, last.ts);
+    expect(close(Number(q35[0]!.value[1]), 2 ** (-1 + 18 / 36))).toBe(true);
 
-      // The same series in both, the classic buckets of the native histogram stored by neither.
-      const names = `group by (__name__) ({job="nh"})`;
-      const nowMs = Date.now();
-      const [pn, tn] = await Promise.all([promQuery(prom.url, names, nowMs), ours(names, nowMs)]);
-      const sorted = (r: PromSample[]) => r.map((x) => x.metric.__name__).sort();
-      expect(sorted(tn)).toEqual(sorted(pn));
-      expect(sorted(tn)).toContain(NAME);
-      expect(sorted(tn)).not.toContain(`${NAME}_bucket`);
-      const scraped = `scrape_samples_scraped{job="nh"}`;
-      const [ps, ts] = await Promise.all([promQuery(prom.url, scraped, nowMs), ours(scraped, nowMs)]);
-      expect(ts[0]!.value[1]).toBe(ps[0]!.value[1]);
-      expect(ts[0]!.value[1]).toBe('1');
-    },
-    300_000,
-  );
+    // The same series in both, the classic buckets of the native histogram stored by neither.
+    const names = `group by (__name__) ({job="nh"})`;
+    const nowMs = Date.now();
+    const [pn, tn] = await Promise.all([promQuery(prom.url, names, nowMs), ours(names, nowMs)]);
+    const sorted = (r: PromSample[]) => r.map((x) => x.metric.__name__).sort();
+    expect(sorted(tn)).toEqual(sorted(pn));
+    expect(sorted(tn)).toContain(NAME);
+    expect(sorted(tn)).not.toContain(`${NAME}_bucket`);
+    const scraped = `scrape_samples_scraped{job="nh"}`;
+    const [ps, ts] = await Promise.all([promQuery(prom.url, scraped, nowMs), ours(scraped, nowMs)]);
+    expect(ts[0]!.value[1]).toBe(ps[0]!.value[1]);
+    expect(ts[0]!.value[1]).toBe('1');
+  }, 600_000);
 });
