@@ -353,6 +353,7 @@ describe('created-timestamp-zero-ingestion with native histograms', () => {
       [T0 + 20_000, COUNT],
     ]);
     expect(f.metrics.sampleOutOfOrder).toBe(0);
+    expect(db.stats().outOfOrderSamples).toBe(0); // A refused zero is no rejected sample.
     await f.close();
   });
 

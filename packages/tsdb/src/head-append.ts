@@ -310,6 +310,9 @@ export class HeadAppender implements Appender {
     if (this.#n === 0) this.#adoptCompactionBound();
     const s = this.#seriesFor(ref, labels);
     if (st === s.maxt) return s.ref; // The zero sample is already there.
+    // The common case of a created timestamp seen before: refused without counting a rejected
+    // sample (Prometheus's AppendSTZeroSample counts none).
+    if (st < s.maxt) throw new OutOfOrderSTError();
     const ooo = this.#appendable(s, st, 0);
     // An injected zero must never go out of order: it would be re-injected on every scrape.
     if (ooo) throw new OutOfOrderSTError();
@@ -341,6 +344,9 @@ export class HeadAppender implements Appender {
     if (this.#n === 0 && this.#histograms.length === 0) this.#adoptCompactionBound();
     const s = this.#seriesFor(ref, labels);
     if (st === s.maxt) return s.ref; // The zero sample is already there.
+    // The common case of a created timestamp seen before: refused without counting a rejected
+    // sample (Prometheus's AppendSTZeroSample counts none).
+    if (st < s.maxt) throw new OutOfOrderSTError();
     const zh = h !== undefined ? zeroHistogramLike(h) : undefined;
     const zfh = zh === undefined ? zeroHistogramLike(fh!) : undefined;
     const ooo = this.#appendableHistogram(s, st, (zh ?? zfh)!);
