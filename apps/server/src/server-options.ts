@@ -93,6 +93,7 @@ export const KNOWN_FEATURES: ReadonlySet<string> = new Set([
   'xor2-encoding',
   'search-api',
   'otlp-native-delta-ingestion',
+  'created-timestamp-zero-ingestion',
 ]);
 
 /** Splits `host:port` (`:9090`, `[::1]:9090`). */

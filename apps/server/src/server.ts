@@ -409,10 +409,21 @@ export class Server {
     this.#notifications.delete(STARTING_UP);
 
     const scrapeLog = log.with({ component: 'scrape manager' });
+    if (s.features.has('created-timestamp-zero-ingestion')) {
+      log.log(
+        'info',
+        'Experimental created timestamp zero ingestion enabled. Changed default scrape_protocols to prefer PrometheusProto format.',
+        {
+          'global.scrape_protocols':
+            '[PrometheusProto OpenMetricsText1.0.0 OpenMetricsText0.0.1 PrometheusText1.0.0 PrometheusText0.0.4]',
+        },
+      );
+    }
     this.#scrape = new ScrapeManager({
       appendable,
       hostname: hostname(),
       logger: (level, msg, fields) => scrapeLog.log(level, msg, fields),
+      enableCreatedTimestampZeroIngestion: s.features.has('created-timestamp-zero-ingestion'),
     });
     this.#discovery = newDiscoveryManager('scrape', log);
     this.#discovery.start();
@@ -558,10 +569,14 @@ export class Server {
     const s = this.#init.settings;
     const env = (k: string): string | undefined => process.env[k];
     await loadSDPackages(this.#defaultConfigText === undefined ? s.configFile : undefined, s.sdPackages);
+    // Prometheus: with created-timestamp-zero-ingestion, scrapes ask for protobuf first unless
+    // scrape_protocols says otherwise (the format that carries created timestamps cheaply).
+    const protoFirstScrapeProtocols = s.features.has('created-timestamp-zero-ingestion');
+    const opts = { sdLoader: defaultSDRegistry, env, protoFirstScrapeProtocols };
     const config =
       this.#defaultConfigText !== undefined
-        ? loadConfig(this.#defaultConfigText, { sdLoader: defaultSDRegistry, env })
-        : await loadConfigFile(s.configFile, { sdLoader: defaultSDRegistry, env });
+        ? loadConfig(this.#defaultConfigText, opts)
+        : await loadConfigFile(s.configFile, opts);
     if (s.agentMode) checkAgentConfig(config);
     await loadSDPackagesForScrapeConfigFiles(config);
     const scrapeConfigs = await loadScrapeConfigFiles(config, { sdLoader: defaultSDRegistry });

@@ -1,4 +1,5 @@
 import { Labels } from '@tsprom/labels';
+import { DefaultProtoFirstScrapeProtocols } from '@tsprom/textparse';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config.js';
 import { ConfigError, ConfigSyntaxError } from './errors.js';
@@ -23,6 +24,23 @@ describe('loadConfig', () => {
     expect(c.global.metricNameValidationScheme).toBe('utf8');
     expect(c.runtime.goGC).toBe(75);
     expect(c.scrapeConfigs).toEqual([]);
+  });
+
+  it('protoFirstScrapeProtocols makes PrometheusProto first the global default, unless the file sets one', () => {
+    const proto = DefaultProtoFirstScrapeProtocols;
+    const jobs = 'scrape_configs:\n  - job_name: a\n  - job_name: b\n    scrape_protocols: [PrometheusText0.0.4]\n';
+    const c = loadConfig(jobs, { protoFirstScrapeProtocols: true });
+    expect(c.global.scrapeProtocols).toEqual(proto);
+    expect(proto[0]).toBe('PrometheusProto');
+    expect(c.scrapeConfigs.map((x) => x.scrapeProtocols)).toEqual([proto, ['PrometheusText0.0.4']]);
+    const own = loadConfig(`global:\n  scrape_protocols: [OpenMetricsText1.0.0]\n${jobs}`, {
+      protoFirstScrapeProtocols: true,
+    });
+    expect(own.scrapeConfigs.map((x) => x.scrapeProtocols)).toEqual([
+      ['OpenMetricsText1.0.0'],
+      ['PrometheusText0.0.4'],
+    ]);
+    expect(loadConfig(jobs).scrapeConfigs[0]!.scrapeProtocols[0]).toBe('OpenMetricsText1.0.0');
   });
 
   it('an empty global block keeps the defaults', () => {

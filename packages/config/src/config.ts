@@ -1,5 +1,6 @@
 // Prometheus: config/config.go Config, DefaultConfig, Config.UnmarshalYAML, Load. Loading is pure
 // (text in, typed config out); reading files lives in load-file.ts.
+import { DefaultProtoFirstScrapeProtocols } from '@tsprom/textparse';
 import { type AlertingConfig, DefaultAlertingConfig, loadAlertingConfig } from './alerting-config.js';
 import { joinDir } from './file-path.js';
 import { type GlobalConfig, type LookupEnv, loadGlobalConfig } from './global-config.js';
@@ -43,6 +44,13 @@ export interface LoadConfigOptions {
   readonly sdLoader?: SDConfigLoader | undefined;
   /** Agent mode: `alerting`, `rule_files` and `remote_read` are refused, as in `prometheus --agent`. */
   readonly agentMode?: boolean | undefined;
+  /**
+   * The global `scrape_protocols` default is PrometheusProto first (DefaultProtoFirstScrapeProtocols)
+   * when the file sets none, as Prometheus makes it with
+   * `--enable-feature=created-timestamp-zero-ingestion`. Default false: no global default, each
+   * scrape config picks by its `scrape_native_histograms`.
+   */
+  readonly protoFirstScrapeProtocols?: boolean | undefined;
 }
 
 const KEYS: ReadonlySet<string> = new Set([
@@ -72,7 +80,10 @@ export function loadConfig(text: string, options: LoadConfigOptions = {}): Confi
   const root = r.root();
   const m = r.map(root, 'config.Config', KEYS);
   const dir = options.baseDir;
-  const global = loadGlobalConfig(r, m.get('global'), options.env ?? (() => undefined));
+  let global = loadGlobalConfig(r, m.get('global'), options.env ?? (() => undefined));
+  if (global.scrapeProtocols === undefined && options.protoFirstScrapeProtocols === true) {
+    global = { ...global, scrapeProtocols: DefaultProtoFirstScrapeProtocols };
+  }
   const runtime = m.get('runtime').node === null ? DefaultRuntimeConfig : loadRuntimeConfig(r, m.get('runtime'));
   const ruleFiles = globList(r, m, 'rule_files', 'invalid rule file path', dir);
   const scrapeConfigFiles = globList(r, m, 'scrape_config_files', 'invalid scrape config file path', dir);

@@ -256,7 +256,7 @@ export async function appendScrape(
     } else if (t > maxTime) numOutOfBounds++;
     else {
       try {
-        if (ctZero && !isHistogram) ref = appendCreatedTimestampZero(p, app, ref, lset, t);
+        if (ctZero) ref = appendCreatedTimestampZero(p, app, ref, lset, t, h, fh);
         if (isHistogram) {
           ref = app.appendHistogram(ref, lset, t, h, fh);
         } else {
@@ -349,13 +349,23 @@ function fitHistogram(
 }
 
 /**
- * Prometheus scrapeLoop.append with `enableCTZeroIngestion`: a 0 sample at the entry's created
- * timestamp. Failing never fails the scrape (Prometheus logs it at debug; out of order is common).
+ * Prometheus scrapeLoop.append with `enableCTZeroIngestion`: a 0 sample (a zero histogram of the
+ * same layout for a native histogram `h`/`fh`) at the entry's created timestamp. Failing never
+ * fails the scrape (Prometheus logs it at debug; out of order is common).
  */
-function appendCreatedTimestampZero(p: Parser, app: Appender, ref: number, lset: Labels, t: number): number {
+function appendCreatedTimestampZero(
+  p: Parser,
+  app: Appender,
+  ref: number,
+  lset: Labels,
+  t: number,
+  h: Histogram | undefined,
+  fh: FloatHistogram | undefined,
+): number {
   const ct = p.createdTimestamp();
   if (ct === undefined || ct === 0) return ref;
   try {
+    if (h !== undefined || fh !== undefined) return app.appendHistogramSTZeroSample(ref, lset, t, ct, h, fh);
     return app.appendSTZeroSample(ref, lset, t, ct);
   } catch (err) {
     if (!(err instanceof AppendError)) throw err;

@@ -1,7 +1,7 @@
 // Native histograms through the scrape loop, end to end: a protobuf body served over HTTP, parsed,
 // limited as configured, appended to a real in-memory TSDB and read back.
 import { Matcher, MatchType } from '@tsprom/labels';
-import type { FloatHistogram, Histogram } from '@tsprom/storage-interfaces';
+import { CounterResetHint, type FloatHistogram, type Histogram } from '@tsprom/storage-interfaces';
 import { DB } from '@tsprom/tsdb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BucketLimitError } from './errors.js';
@@ -31,7 +31,9 @@ const POS = [1, 2, 3, 4, 5, 6, 7, 8];
 const NEG = [1, 1];
 const COUNT = 36 + 2 + 2;
 
-function family(o: { float?: boolean; exemplars?: object[]; classic?: boolean; ts?: number } = {}): Uint8Array {
+function family(
+  o: { float?: boolean; exemplars?: object[]; classic?: boolean; ts?: number; ct?: number } = {},
+): Uint8Array {
   const histogram: Record<string, unknown> = {
     sample_sum: 123.5,
     schema: 2,
@@ -61,6 +63,9 @@ function family(o: { float?: boolean; exemplars?: object[]; classic?: boolean; t
     ];
   }
   if (o.exemplars !== undefined) histogram.exemplars = o.exemplars;
+  if (o.ct !== undefined) {
+    histogram.created_timestamp = { seconds: Math.floor(o.ct / 1000), nanos: (o.ct % 1000) * 1e6 };
+  }
   return encodeFamilies([
     {
       name: 'lat_seconds',
@@ -276,4 +281,105 @@ rpc_seconds_count 6
       await f.close();
     });
   }
+});
+
+describe('created-timestamp-zero-ingestion with native histograms', () => {
+  const series = () => `{__name__="lat_seconds", ${inst}, op="get"}`;
+  /**
+   * A zero histogram as read back: the chunk gave it the bucket layout of the samples after it
+   * (Prometheus's appender recodes a chunk when buckets appear), all of them empty.
+   */
+  function expectZero(h: Histogram | FloatHistogram | undefined): void {
+    const z = shape(h);
+    expect([z.schema, z.count, z.sum, z.zeroCount, h!.zeroThreshold]).toEqual([2, 0, 0, 0, 1e-3]);
+    expect([...z.positiveBuckets, ...z.negativeBuckets].every((b) => b === 0)).toBe(true);
+    expect(h!.counterResetHint).not.toBe(CounterResetHint.NotCounterReset);
+  }
+
+  it('a zero histogram of the same layout at the created timestamp, then the sample', async () => {
+    const ct = T0 - 30_000;
+    srv.set({ body: family({ ct }) });
+    const f = await makeLoop(db, srv.address, {
+      options: { nativeHistograms: true, enableCreatedTimestampZeroIngestion: true },
+    });
+    await f.loop.scrapeAndReport(T0);
+    expect(f.target.lastError).toBeUndefined();
+    // The same created timestamp again: the zero is in place, nothing more is appended.
+    await f.loop.scrapeAndReport(T0 + 10_000);
+    expect(f.target.lastError).toBeUndefined();
+    const got = await readHistograms(db, series());
+    expect(got.map((g) => g.t)).toEqual([ct, T0, T0 + 10_000]);
+    expectZero(got[0]!.h);
+    expect(shape(got[1]!.h).count).toBe(COUNT);
+    expect(shape(got[2]!.h).count).toBe(COUNT);
+    expect(f.metrics.sampleOutOfOrder).toBe(0);
+    await f.close();
+  });
+
+  it('float histograms get a float zero histogram', async () => {
+    const ct = T0 - 5_500;
+    srv.set({ body: family({ float: true, ct }) });
+    const f = await makeLoop(db, srv.address, {
+      options: { nativeHistograms: true, enableCreatedTimestampZeroIngestion: true },
+    });
+    await f.loop.scrapeAndReport(T0);
+    const got = await readHistograms(db, series());
+    expect(got.map((g) => [g.t, g.h === undefined, g.fh?.count])).toEqual([
+      [ct, true, 0],
+      [T0, true, COUNT],
+    ]);
+    expectZero(got[0]!.fh);
+    await f.close();
+  });
+
+  it('no zero when the created timestamp is older than the last sample, or not before the sample', async () => {
+    srv.set({ body: family({ ct: T0 - 30_000 }) });
+    const f = await makeLoop(db, srv.address, {
+      options: { nativeHistograms: true, enableCreatedTimestampZeroIngestion: true },
+    });
+    await f.loop.scrapeAndReport(T0);
+    // An older created timestamp than the series' newest sample: quietly not appended.
+    srv.set({ body: family({ ct: T0 - 40_000 }) });
+    await f.loop.scrapeAndReport(T0 + 10_000);
+    // A created timestamp at the sample's own time: no zero either.
+    srv.set({ body: family({ ct: T0 + 20_000 }) });
+    await f.loop.scrapeAndReport(T0 + 20_000);
+    expect(f.target.lastError).toBeUndefined();
+    const got = await readHistograms(db, series());
+    expect(got.map((g) => [g.t, g.h?.count])).toEqual([
+      [T0 - 30_000, 0],
+      [T0, COUNT],
+      [T0 + 10_000, COUNT],
+      [T0 + 20_000, COUNT],
+    ]);
+    expect(f.metrics.sampleOutOfOrder).toBe(0);
+    expect(db.stats().outOfOrderSamples).toBe(0); // A refused zero is no rejected sample.
+    await f.close();
+  });
+
+  it('a created timestamp after the last sample (a reset): a zero between them', async () => {
+    srv.set({ body: family({ ct: T0 - 30_000 }) });
+    const f = await makeLoop(db, srv.address, {
+      options: { nativeHistograms: true, enableCreatedTimestampZeroIngestion: true },
+    });
+    await f.loop.scrapeAndReport(T0);
+    srv.set({ body: family({ ct: T0 + 5_000 }) });
+    await f.loop.scrapeAndReport(T0 + 10_000);
+    const got = await readHistograms(db, series());
+    expect(got.map((g) => [g.t, g.h?.count])).toEqual([
+      [T0 - 30_000, 0],
+      [T0, COUNT],
+      [T0 + 5_000, 0],
+      [T0 + 10_000, COUNT],
+    ]);
+    await f.close();
+  });
+
+  it('without the option, the created timestamp is not used', async () => {
+    srv.set({ body: family({ ct: T0 - 30_000 }) });
+    const f = await makeLoop(db, srv.address, { options: { nativeHistograms: true } });
+    await f.loop.scrapeAndReport(T0);
+    expect((await readHistograms(db, series())).map((g) => g.t)).toEqual([T0]);
+    await f.close();
+  });
 });

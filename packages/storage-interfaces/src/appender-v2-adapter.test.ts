@@ -116,6 +116,38 @@ describe('appenderFromV2', () => {
     expect(() => app.appendSTZeroSample(0, l1, 100, 100)).toThrow(OutOfOrderSTError);
   });
 
+  it('appends a zero histogram of the same layout at the start timestamp, integer or float', () => {
+    const v2 = new RecordingV2();
+    const app = appenderFromV2(v2);
+    const nhcb: FloatHistogram = { ...hist, schema: -53, customValues: [1, 2], positiveBuckets: [3] };
+    app.appendHistogramSTZeroSample(0, l1, 100, 40, { ...hist, schema: 3, zeroThreshold: 0.5 }, undefined);
+    app.appendHistogramSTZeroSample(0, l2, 100, 50, undefined, nhcb);
+    const empty = { zeroCount: 0, count: 0, sum: 0, positiveSpans: [], negativeSpans: [] };
+    const buckets = { positiveBuckets: [], negativeBuckets: [] };
+    expect(v2.calls.map((c) => [c.t, c.v, c.h, c.fh])).toEqual([
+      [
+        40,
+        0,
+        { counterResetHint: CounterResetHint.CounterReset, schema: 3, zeroThreshold: 0.5, ...empty, ...buckets },
+        undefined,
+      ],
+      [
+        50,
+        0,
+        undefined,
+        {
+          counterResetHint: CounterResetHint.CounterReset,
+          schema: -53,
+          zeroThreshold: 0,
+          customValues: [1, 2],
+          ...empty,
+          ...buckets,
+        },
+      ],
+    ]);
+    expect(() => app.appendHistogramSTZeroSample(0, l1, 100, 100, hist, undefined)).toThrow(OutOfOrderSTError);
+  });
+
   it('passes discardOutOfOrder on as rejectOutOfOrder', () => {
     const v2 = new RecordingV2();
     const app = appenderFromV2(v2);

@@ -10,7 +10,7 @@ import type {
   SeriesRef,
 } from './appender.js';
 import { AppendPartialError, OutOfOrderSTError } from './errors.js';
-import type { FloatHistogram, Histogram } from './histogram.js';
+import { type FloatHistogram, type Histogram, zeroHistogramLike } from './histogram.js';
 import type { Exemplar, Metadata } from './metadata.js';
 
 /** What the adapter remembers of one series within one appender. */
@@ -44,7 +44,8 @@ const REJECT_OOO_OPTIONS: AppendV2Options = Object.freeze({ rejectOutOfOrder: tr
  *   the ref is 0); their failure is then thrown from that call as an AppendPartialError whose `ref`
  *   says the sample was kept. Pending data never appended is dropped at commit or rollback.
  * - `appendSTZeroSample(ref, l, t, st)` appends a 0-valued float sample at `st` (throws
- *   OutOfOrderSTError unless st < t); it takes no pending data.
+ *   OutOfOrderSTError unless st < t); it takes no pending data. `appendHistogramSTZeroSample` the
+ *   same with `zeroHistogramLike` of the histogram given.
  * - `setOptions({ discardOutOfOrder })` sets `rejectOutOfOrder` on every later append.
  * Costs one or two Map look-ups per append. Not safe for concurrent use, like any appender.
  */
@@ -86,6 +87,22 @@ class AppenderV2Adapter implements Appender {
     if (st >= t) throw new OutOfOrderSTError();
     const newRef = this.#v2.append(ref, labels, 0, st, 0, undefined, undefined, this.#baseOptions());
     this.#remember(ref, newRef, labels, st, 0, undefined, undefined);
+    return newRef;
+  }
+
+  appendHistogramSTZeroSample(
+    ref: SeriesRef,
+    labels: Labels,
+    t: number,
+    st: number,
+    h: Histogram | undefined,
+    fh: FloatHistogram | undefined,
+  ): SeriesRef {
+    if (st >= t) throw new OutOfOrderSTError();
+    const zh = h !== undefined ? zeroHistogramLike(h) : undefined;
+    const zfh = h === undefined && fh !== undefined ? zeroHistogramLike(fh) : undefined;
+    const newRef = this.#v2.append(ref, labels, 0, st, 0, zh, zfh, this.#baseOptions());
+    this.#remember(ref, newRef, labels, st, 0, zh, zfh);
     return newRef;
   }
 

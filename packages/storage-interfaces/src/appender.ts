@@ -71,6 +71,18 @@ export interface Appender {
   ): SeriesRef;
   /** Prometheus: AppendSTZeroSample: a 0 sample at the start timestamp `st` before sample time `t`. */
   appendSTZeroSample(ref: SeriesRef, labels: Labels, t: number, st: number): SeriesRef;
+  /**
+   * Prometheus: AppendHistogramSTZeroSample: a zero histogram (`zeroHistogramLike` of `h`, else of
+   * `fh`, integer or float as given) at the start timestamp `st` before sample time `t`.
+   */
+  appendHistogramSTZeroSample(
+    ref: SeriesRef,
+    labels: Labels,
+    t: number,
+    st: number,
+    h: Histogram | undefined,
+    fh: FloatHistogram | undefined,
+  ): SeriesRef;
   updateMetadata(ref: SeriesRef, labels: Labels, m: Metadata): SeriesRef;
   setOptions(opts: AppendOptions | undefined): void;
   commit(): Promise<void>;

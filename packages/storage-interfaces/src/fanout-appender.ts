@@ -117,6 +117,19 @@ export class FanoutAppender implements Appender {
     return ref;
   }
 
+  appendHistogramSTZeroSample(
+    ref: SeriesRef,
+    labels: Labels,
+    t: number,
+    st: number,
+    h: Histogram | undefined,
+    fh: FloatHistogram | undefined,
+  ): SeriesRef {
+    ref = this.#primary.appendHistogramSTZeroSample(ref, labels, t, st, h, fh);
+    for (const app of this.#secondaries) app.appendHistogramSTZeroSample(ref, labels, t, st, h, fh);
+    return ref;
+  }
+
   updateMetadata(ref: SeriesRef, labels: Labels, m: Metadata): SeriesRef {
     ref = this.#primary.updateMetadata(ref, labels, m);
     for (const app of this.#secondaries) app.updateMetadata(ref, labels, m);

@@ -52,3 +52,25 @@ export interface FloatHistogram {
 
 /** Schema number of native histograms with custom bucket boundaries (NHCB). */
 export const CustomBucketsSchema = -53;
+
+/**
+ * The synthetic zero of a created (start) timestamp for a histogram sample like `h`: same schema,
+ * zero threshold and custom bounds (so that the next sample sees no layout change), no buckets,
+ * zero count and sum, counter reset hint CounterReset (Prometheus: headAppender.AppendHistogramSTZeroSample).
+ */
+export function zeroHistogramLike<H extends Histogram | FloatHistogram>(h: H): H {
+  const z: Histogram = {
+    counterResetHint: CounterResetHint.CounterReset,
+    schema: h.schema,
+    zeroThreshold: h.zeroThreshold,
+    zeroCount: 0,
+    count: 0,
+    sum: 0,
+    positiveSpans: [],
+    negativeSpans: [],
+    positiveBuckets: [],
+    negativeBuckets: [],
+  };
+  if (h.customValues !== undefined) z.customValues = h.customValues;
+  return z as H;
+}

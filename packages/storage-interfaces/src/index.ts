@@ -30,7 +30,14 @@ export {
   StorageStateError,
   TooOldSampleError,
 } from './errors.js';
-export { CounterResetHint, CustomBucketsSchema, type FloatHistogram, type Histogram, type Span } from './histogram.js';
+export {
+  CounterResetHint,
+  CustomBucketsSchema,
+  type FloatHistogram,
+  type Histogram,
+  type Span,
+  zeroHistogramLike,
+} from './histogram.js';
 export type { SampleIterator } from './iterator.js';
 export { type Exemplar, ExemplarMaxLabelSetLength, type Metadata, type MetricType } from './metadata.js';
 export type {

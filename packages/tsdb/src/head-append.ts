@@ -22,6 +22,7 @@ import {
   OutOfOrderSTError,
   type SeriesRef,
   TooOldSampleError,
+  zeroHistogramLike,
 } from '@tsprom/storage-interfaces';
 import { isSupportedEncoding } from '@tsprom/chunkenc';
 import type { CommitBatch, HeadLog, HistogramEntry } from './head-log.js';
@@ -309,10 +310,53 @@ export class HeadAppender implements Appender {
     if (this.#n === 0) this.#adoptCompactionBound();
     const s = this.#seriesFor(ref, labels);
     if (st === s.maxt) return s.ref; // The zero sample is already there.
+    // The common case of a created timestamp seen before: refused without counting a rejected
+    // sample (Prometheus's AppendSTZeroSample counts none).
+    if (st < s.maxt) throw new OutOfOrderSTError();
     const ooo = this.#appendable(s, st, 0);
     // An injected zero must never go out of order: it would be re-injected on every scrape.
     if (ooo) throw new OutOfOrderSTError();
     this.#push(s, st, 0);
+    return s.ref;
+  }
+
+  /**
+   * Prometheus: headAppender.AppendHistogramSTZeroSample. As `appendSTZeroSample`, for a histogram
+   * series: a `zeroHistogramLike` of `h` (else of `fh`) at `st`, integer or float as given.
+   */
+  appendHistogramSTZeroSample(
+    ref: SeriesRef,
+    labels: Labels,
+    t: number,
+    st: number,
+    h: Histogram | undefined,
+    fh: FloatHistogram | undefined,
+  ): SeriesRef {
+    this.#check();
+    if (h === undefined && fh === undefined) {
+      throw new TypeError('appendHistogramSTZeroSample: neither an integer nor a float histogram was given');
+    }
+    if (st >= t) throw new OutOfOrderSTError();
+    if (!isSupportedEncoding(h !== undefined ? Encoding.Histogram : Encoding.FloatHistogram)) {
+      throw new NativeHistogramsDisabledError();
+    }
+    if (!this.#timesSet) this.#initTimes(t);
+    if (this.#n === 0 && this.#histograms.length === 0) this.#adoptCompactionBound();
+    const s = this.#seriesFor(ref, labels);
+    if (st === s.maxt) return s.ref; // The zero sample is already there.
+    // The common case of a created timestamp seen before: refused without counting a rejected
+    // sample (Prometheus's AppendSTZeroSample counts none).
+    if (st < s.maxt) throw new OutOfOrderSTError();
+    const zh = h !== undefined ? zeroHistogramLike(h) : undefined;
+    const zfh = zh === undefined ? zeroHistogramLike(fh!) : undefined;
+    const ooo = this.#appendableHistogram(s, st, (zh ?? zfh)!);
+    // An injected zero must never go out of order: it would be re-injected on every scrape.
+    if (ooo) throw new OutOfOrderSTError();
+    if (this.#n === 0 && this.#histograms.length === 0) {
+      this.#head.isolation.openAppend(this, this.#minValidTime);
+    }
+    this.#histograms.push({ series: s, t: st, h: zh, fh: zfh });
+    s.pendingCommits++;
     return s.ref;
   }
 

@@ -16,6 +16,7 @@ import {
   OutOfOrderSampleError,
   OutOfOrderSTError,
   type SeriesRef,
+  zeroHistogramLike,
 } from '@tsprom/storage-interfaces';
 import { RecordEncoder } from '../record/record-encoder.js';
 import {
@@ -185,6 +186,31 @@ export class AgentAppender implements Appender {
     s.lastTs = st;
     this.#push(s, st, 0);
     this.#db.counters.samplesAppended++;
+    return s.ref;
+  }
+  /**
+   * Prometheus: appender.AppendHistogramCTZeroSample. As `appendSTZeroSample`, for a histogram
+   * series: a `zeroHistogramLike` of `h` (else of `fh`) at `st`.
+   */
+  appendHistogramSTZeroSample(
+    ref: SeriesRef,
+    labels: Labels,
+    t: number,
+    st: number,
+    h: Histogram | undefined,
+    fh: FloatHistogram | undefined,
+  ): SeriesRef {
+    this.#check();
+    if (h === undefined && fh === undefined) throw new InvalidLabelsError('histogram sample without a histogram');
+    if (st >= t) throw new OutOfOrderSTError();
+    const s = this.#seriesFor(ref, labels);
+    if (st <= s.lastTs) throw new OutOfOrderSTError();
+    s.lastTs = st;
+    if (h !== undefined) this.#histograms.push({ ref: s.ref, t: st, h: zeroHistogramLike(h) });
+    else this.#floatHistograms.push({ ref: s.ref, t: st, fh: zeroHistogramLike(fh!) });
+    this.#histogramSeries.push(s);
+    this.#histogramTs.push(st);
+    this.#db.counters.histogramsAppended++;
     return s.ref;
   }
 

@@ -2,7 +2,13 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Labels } from '@tsprom/labels';
-import { OutOfOrderSampleError, ValueType } from '@tsprom/storage-interfaces';
+import {
+  CounterResetHint,
+  type Histogram,
+  OutOfOrderSampleError,
+  OutOfOrderSTError,
+  ValueType,
+} from '@tsprom/storage-interfaces';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DirLockedError } from '../block/errors.js';
 import { DB } from '../db.js';
@@ -84,6 +90,47 @@ describe('AgentDB', () => {
     } finally {
       await ro.close();
     }
+  });
+
+  it('appends a zero histogram at a start timestamp newer than the series, and logs it', async () => {
+    db = await AgentDB.open(dir, { logger: quiet });
+    const h: Histogram = {
+      counterResetHint: CounterResetHint.Unknown,
+      schema: 1,
+      zeroThreshold: 0.25,
+      zeroCount: 1,
+      count: 3,
+      sum: 4,
+      positiveSpans: [{ offset: 0, length: 2 }],
+      negativeSpans: [],
+      positiveBuckets: [1, 0],
+      negativeBuckets: [],
+    };
+    const l = series(0);
+    let app = db.appender();
+    const ref = app.appendHistogramSTZeroSample(0, l, 2000, 1500, h, undefined);
+    app.appendHistogram(ref, l, 2000, h, undefined);
+    await app.commit();
+    app = db.appender();
+    // Not newer than the series' newest sample, or not before the sample: refused.
+    expect(() => app.appendHistogramSTZeroSample(ref, l, 3000, 2000, h, undefined)).toThrow(OutOfOrderSTError);
+    expect(() => app.appendHistogramSTZeroSample(ref, l, 3000, 3000, h, undefined)).toThrow(OutOfOrderSTError);
+    await app.rollback();
+    await db.close();
+    db = undefined;
+
+    const dec = new RecordDecoder();
+    const got: [number, Histogram][] = [];
+    await readAllRecords(join(dir, 'wal'), (rec) => {
+      if (dec.type(rec) === RecordType.HistogramSamples) {
+        for (const x of dec.histogramSamples(rec)) got.push([x.t, x.h]);
+      }
+    });
+    expect(got.map(([t, x]) => [t, x.count, x.schema, x.zeroThreshold, x.positiveBuckets.length])).toEqual([
+      [1500, 0, 1, 0.25, 0],
+      [2000, 3, 1, 0.25, 2],
+    ]);
+    expect(got[0]![1].counterResetHint).toBe(CounterResetHint.CounterReset);
   });
 
   it('rebuilds series and newest timestamps on reopen: refs are kept, older samples refused', async () => {
