@@ -14,6 +14,17 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const TWO_POW_32 = 4294967296;
 const EMPTY_CHUNK = new Uint8Array(HEADER_BYTES);
 const bigResult: BigVarintResult = { value: 0n, n: 0 };
+// The batch loop reads up to 18 bytes ahead of a sample's start (a 24-bit delta of delta, a 13-bit
+// value prefix, 64 value bits, and the byte after a 32-bit peek); the last bytes are read from
+// `tail`, a zero-padded copy.
+const TAIL_MARGIN = 24;
+const tail = new Uint8Array(TAIL_MARGIN * 3);
+const tailView = new DataView(tail.buffer);
+const NO_TIMES = new Float64Array(0);
+const NO_VALUES = new Int32Array(0);
+// decodeInto's integer view of the caller's last value array, kept while the same array is passed.
+let viewedValues: Float64Array | null = null;
+let valueWords: Int32Array = NO_VALUES;
 
 /** The decoder state an appender continues from (see `xorIteratorState`). */
 export interface XORDecodeState {
@@ -253,12 +264,226 @@ export class XORIterator implements SampleIterator {
     return NONE;
   }
 
+  /**
+   * Advances to the first sample at or after `t` (ms) and returns Float, or None when the chunk
+   * ends first; stays put when the current sample is already at or after `t`. Skips samples in a
+   * loop that keeps the decoder state in locals and materialises no values on the way.
+   */
   seek(t: number): ValueType {
     if (this.#err !== undefined) return NONE;
-    while (t > this.#t || this.#numRead === 0) {
+    while (this.#numRead < 2 && (t > this.#t || this.#numRead === 0)) {
       if (this.next() === NONE) return NONE;
     }
-    return FLOAT;
+    if (t <= this.#t) return FLOAT;
+    // Sample times are integers: "t_sample >= t" is "t_sample >= ceil(t)".
+    this.#run(NO_TIMES, NO_VALUES, 0, 0x7fffffff, Math.ceil(t), false);
+    return this.#err === undefined && this.#t >= t ? FLOAT : NONE;
+  }
+
+  /**
+   * Decodes the samples after the current one into `ts` and `vs` from index `offset` on, as a loop
+   * of `next()`, `atT()` and `atV()` would, until the chunk ends, the arrays are full, or a sample
+   * later than `maxT` (ms) is read: that sample then is the current one (`atT`/`atV`) and is not
+   * written. Returns the number of samples written. Values keep their exact bits (NaN payloads
+   * included: they are written through an integer view of `vs`). The arrays are the caller's; only
+   * `[offset, offset + returned)` is written. Check `err()` afterwards, as after `next()`. Allocates
+   * nothing per call (a new `vs` array costs one view object).
+   */
+  decodeInto(ts: Float64Array, vs: Float64Array, offset = 0, maxT = Number.POSITIVE_INFINITY): number {
+    const end = ts.length < vs.length ? ts.length : vs.length;
+    if (!Number.isInteger(offset) || offset < 0 || offset > end) {
+      throw new RangeError(`XORIterator.decodeInto: offset ${offset} outside the arrays (length ${end})`);
+    }
+    if (vs !== viewedValues) {
+      viewedValues = vs;
+      valueWords = new Int32Array(vs.buffer, vs.byteOffset, vs.length * 2);
+    }
+    const vi = valueWords;
+    let n = 0;
+    // The first two samples have encodings of their own: next() reads them.
+    while (offset + n < end && this.#numRead < 2) {
+      if (this.next() === NONE || this.#t > maxT) return n;
+      const k = offset + n++;
+      ts[k] = this.#t;
+      vi[2 * k + HI] = this.#s[HI]!;
+      vi[2 * k + LO] = this.#s[LO]!;
+    }
+    if (offset + n === end) return n;
+    // Past maxT means at or after floor(maxT) + 1 for integer sample times.
+    return n + this.#run(ts, vi, offset + n, end - offset - n, Math.floor(maxT) + 1, true);
+  }
+
+  // Decodes samples after the second one until the chunk ends, `cap` samples were written (when
+  // `store`), or a sample at or after `stopT` is read (it becomes the current sample, unwritten).
+  // The decoder state lives in locals for the loop. The loop reads the chunk bytes directly while
+  // at least TAIL_MARGIN bytes remain, then a zero-padded copy of the rest, so that no read needs a
+  // bounds check. Rare encodings (64-bit delta of delta, deltas beyond 2^53) go through next().
+  #run(ts: Float64Array, vi: Int32Array, offset: number, cap: number, stopT: number, store: boolean): number {
+    const s = this.#s;
+    let buf = this.#buf;
+    let dv = this.#dv;
+    let base = 0; // Bit offset of `buf` within the chunk bytes (non-zero on the tail copy).
+    let pos = this.#pos;
+    let fastLimit = (buf.length - TAIL_MARGIN) * 8;
+    const endBits = this.#endBits;
+    const numTotal = this.#numTotal;
+    let numRead = this.#numRead;
+    let t = this.#t;
+    let tDelta = this.#tDelta;
+    let hi = s[HI]!;
+    let lo = s[LO]!;
+    let leading = s[LEADING]!;
+    let trailing = s[TRAILING]!;
+    let windowSet = s[WINDOW_SET]!;
+    let n = 0;
+    let big = this.#tDeltaBig !== null;
+    while (numRead < numTotal && n < cap) {
+      if (pos >= fastLimit && base === 0) {
+        const startByte = pos >>> 3;
+        const rest = buf.length - startByte;
+        tail.set(buf.subarray(startByte));
+        tail.fill(0, rest);
+        base = startByte * 8;
+        pos -= base;
+        buf = tail;
+        dv = tailView;
+        fastLimit = Number.POSITIVE_INFINITY;
+      }
+      let i = pos >>> 3;
+      let sh = pos & 7;
+      const w = (dv.getInt32(i) << sh) | (buf[i + 4]! >>> (8 - sh));
+      let dod = 0;
+      let used: number;
+      if (w >= 0) {
+        used = 1;
+      } else if ((w & 0x40000000) === 0) {
+        dod = (w >>> 16) & 0x3fff;
+        if (dod > 0x2000) dod -= 0x4000;
+        used = 16;
+      } else if ((w & 0x20000000) === 0) {
+        dod = (w >>> 12) & 0x1ffff;
+        if (dod > 0x10000) dod -= 0x20000;
+        used = 20;
+      } else if ((w & 0x10000000) === 0) {
+        dod = (w >>> 8) & 0xfffff;
+        if (dod > 0x80000) dod -= 0x100000;
+        used = 24;
+      } else {
+        used = 0; // A 64-bit delta of delta: next() reads it.
+      }
+      const nextDelta = tDelta + dod;
+      if (used === 0 || big || nextDelta > MAX_SAFE || nextDelta < -MAX_SAFE) {
+        this.#pos = pos + base;
+        this.#numRead = numRead;
+        this.#t = t;
+        this.#tDelta = tDelta;
+        s[HI] = hi;
+        s[LO] = lo;
+        s[LEADING] = leading;
+        s[TRAILING] = trailing;
+        s[WINDOW_SET] = windowSet;
+        if (this.next() === NONE) return n;
+        pos = this.#pos - base;
+        numRead = this.#numRead;
+        t = this.#t;
+        tDelta = this.#tDelta;
+        hi = s[HI]!;
+        lo = s[LO]!;
+        leading = s[LEADING]!;
+        trailing = s[TRAILING]!;
+        windowSet = s[WINDOW_SET]!;
+        big = this.#tDeltaBig !== null;
+      } else {
+        pos += used;
+        tDelta = nextDelta;
+        t += nextDelta;
+        // The value: 0 = unchanged; 10 = reuse the window; 11 = 5 bits of leading zeros, 6 bits of
+        // significant bits (0 meaning 64), then those bits (see readValue above).
+        let vw: number;
+        let valid: number;
+        if (used <= 19) {
+          vw = w << used;
+          valid = 32 - used;
+        } else {
+          i = pos >>> 3;
+          sh = pos & 7;
+          vw = (dv.getInt32(i) << sh) | (buf[i + 4]! >>> (8 - sh));
+          valid = 32;
+        }
+        if (vw >= 0) {
+          pos += 1;
+        } else {
+          let mbits: number;
+          let prefixBits: number;
+          if ((vw & 0x40000000) === 0) {
+            mbits = (64 - leading - trailing) & 0xff;
+            prefixBits = 2;
+          } else {
+            leading = (vw >>> 25) & 31;
+            mbits = (vw >>> 19) & 63;
+            if (mbits === 0) mbits = 64;
+            trailing = (64 - leading - mbits) & 0xff; // uint8 arithmetic, as in Go.
+            windowSet = 1;
+            prefixBits = 13;
+          }
+          let bh = 0;
+          let bl: number;
+          if (prefixBits + mbits <= valid) {
+            bl = (vw << prefixBits) >>> (32 - mbits);
+          } else {
+            const p = pos + prefixBits;
+            i = p >>> 3;
+            sh = p & 7;
+            const x = (dv.getInt32(i) << sh) | (buf[i + 4]! >>> (8 - sh));
+            if (mbits > 32) {
+              bh = x >>> (64 - mbits);
+              const q = p + mbits - 32;
+              i = q >>> 3;
+              sh = q & 7;
+              bl = (dv.getInt32(i) << sh) | (buf[i + 4]! >>> (8 - sh));
+            } else {
+              bl = x >>> (32 - mbits);
+            }
+          }
+          pos += prefixBits + mbits;
+          // value ^= bits << trailing (Go yields 0 for shifts of 64 or more).
+          if (trailing === 0) {
+            hi ^= bh;
+            lo ^= bl;
+          } else if (trailing < 32) {
+            hi ^= (bh << trailing) ^ (bl >>> (32 - trailing));
+            lo ^= bl << trailing;
+          } else if (trailing < 64) {
+            hi ^= bl << (trailing - 32);
+          }
+        }
+        if (pos + base > endBits) {
+          this.#pos = pos + base;
+          this.#numRead = numRead;
+          this.#fail('unexpected end of XOR chunk');
+          return n;
+        }
+        numRead++;
+      }
+      if (t >= stopT) break;
+      if (store) {
+        const k = offset + n;
+        ts[k] = t;
+        vi[2 * k + HI] = hi;
+        vi[2 * k + LO] = lo;
+      }
+      n++;
+    }
+    this.#pos = pos + base;
+    this.#numRead = numRead;
+    this.#t = t;
+    this.#tDelta = tDelta;
+    s[HI] = hi;
+    s[LO] = lo;
+    s[LEADING] = leading;
+    s[TRAILING] = trailing;
+    s[WINDOW_SET] = windowSet;
+    return n;
   }
 
   at(): [number, number] {
