@@ -7,13 +7,19 @@
  */
 export function writeUtf8(buf: Uint8Array, pos: number, s: string): number {
   const n = s.length;
+  // Label names and most values are ASCII: copy every code unit without a branch per unit, and
+  // keep the copy unless one of them was not ASCII (then the general loop rewrites from the first).
+  let any = 0;
+  for (let k = 0; k < n; k++) {
+    const c = s.charCodeAt(k);
+    any |= c;
+    buf[pos + k] = c;
+  }
+  if (any < 0x80) return pos + n;
   let i = 0;
-  // Label names and most values are ASCII: a tight copy loop first, the general one from the first
-  // non-ASCII code unit on.
   for (; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0x80) break;
-    buf[pos++] = c;
+    if (s.charCodeAt(i) >= 0x80) break;
+    pos++;
   }
   for (; i < n; i++) {
     let c = s.charCodeAt(i);
