@@ -149,6 +149,7 @@ describe('Labels', () => {
     );
     expect(ls.hash()).toBe(ls.hash());
     expect(Labels.EMPTY.hash()).toBe(0xef46db3751d8e999n);
+    expect(Labels.EMPTY.hash32()).toBe(0x51d8e999);
   });
 
   it('get and has find every label of any set and miss absent ones', () => {
@@ -224,6 +225,10 @@ describe('Labels', () => {
         expect(Labels.compare(a, b) === 0).toBe(eq);
         expect(Math.sign(Labels.compare(a, b)) + Math.sign(Labels.compare(b, a))).toBe(0);
         expect(a.hash()).toBe(referenceHash(a.toArray().map((l) => [l.name, l.value])));
+        // hash32 before and after hash(): the low half, on a fresh instance and a hashed one.
+        const fresh = Labels.fromArray(a.toArray());
+        expect(fresh.hash32()).toBe(Number(a.hash() & 0xffffffffn) | 0);
+        expect(a.hash32()).toBe(Number(a.hash() & 0xffffffffn) | 0);
       }),
     );
   });

@@ -55,6 +55,7 @@ export class Labels implements Iterable<Label> {
 
   readonly #flat: readonly string[];
   #hash: bigint | undefined;
+  #hash32: number | undefined;
   #key: string | undefined;
 
   private constructor(flat: string[]) {
@@ -208,6 +209,20 @@ export class Labels implements Iterable<Label> {
   }
 
   /**
+   * The low 32 bits of {@link hash} as an int32, what `Number(ls.hash() & 0xffffffffn) | 0` gives,
+   * without making a bigint: for sharding series into stripes and other hash tables on the series
+   * creation path. Cached on the instance (apart from the bigint: a set hashed both ways keeps
+   * both), and computed afresh from the labels, not from `hash()`.
+   */
+  hash32(): number {
+    if (this.#hash32 === undefined) {
+      hashInto(this.#flat);
+      this.#hash32 = xxhashLo | 0;
+    }
+    return this.#hash32;
+  }
+
+  /**
    * Prometheus `Labels.HashForLabels`: the hash of only the labels named in `names` (which should be
    * sorted; an unsorted list is sorted first). Not cached.
    */
@@ -356,7 +371,12 @@ export function labelsFromNormalized(flat: string[]): Labels {
  * call (no caching), so it also measures the hashing itself.
  */
 export function stableHash(ls: Labels): bigint {
-  const f = flatOf(ls);
+  hashInto(flatOf(ls));
+  return toBigInt(xxhashHi, xxhashLo);
+}
+
+// XXH64 of `name 0xff value 0xff …` into xxhashHi / xxhashLo.
+function hashInto(f: readonly string[]): void {
   const buf = hashScratch(maxBytes(f));
   let p = 0;
   for (let i = 0; i < f.length; i++) {
@@ -364,5 +384,4 @@ export function stableHash(ls: Labels): bigint {
     buf[p++] = SEP;
   }
   xxhash64Scratch(p);
-  return toBigInt(xxhashHi, xxhashLo);
 }
