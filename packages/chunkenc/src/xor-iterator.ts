@@ -287,7 +287,8 @@ export class XORIterator implements SampleIterator {
    * written. Returns the number of samples written. Values keep their exact bits (NaN payloads
    * included: they are written through an integer view of `vs`). The arrays are the caller's; only
    * `[offset, offset + returned)` is written. Check `err()` afterwards, as after `next()`. Allocates
-   * nothing per call (a new `vs` array costs one view object).
+   * nothing per call: the module keeps an integer view of the last `vs` passed (so it stays
+   * reachable until another array is passed), and a different `vs` costs one new view.
    */
   decodeInto(ts: Float64Array, vs: Float64Array, offset = 0, maxT = Number.POSITIVE_INFINITY): number {
     const end = ts.length < vs.length ? ts.length : vs.length;
