@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PEERS, requirePeer } from '@tsprom/test-support';
 import { type APIAnswer, answerDiff } from './compare-results.js';
-import { type DataSetSpec, dataSetSpec, type SizeName } from './data-set.js';
+import { type DataSetSpec, dataSetSpec, generateDataSet, type SizeName } from './data-set.js';
 import { type LoadedPeer, loadPeer } from './load.js';
 import { writeOpenMetricsFile } from './openmetrics-file.js';
 import { writeEmptyConfig } from './peers.js';
@@ -112,8 +112,9 @@ export async function runCompat(
   const peers: LoadedPeer[] = [];
   try {
     const om = join(dir, 'data.om');
-    const file = await writeOpenMetricsFile(spec, om);
-    const tail = buildWriteLoad(spec, spec.splitMs);
+    const data = generateDataSet(spec);
+    const file = await writeOpenMetricsFile(data, om);
+    const tail = buildWriteLoad(data, spec.splitMs);
     log(
       `data set ${size}: ${file.series} float series, ${file.samples} backfilled samples; remote write ` +
         `${tail.floatSamples} float and ${tail.histogramSamples} native histogram samples`,

@@ -274,3 +274,22 @@ export function instanceNativeSeries(spec: DataSetSpec, i: number): NativeSeries
   }
   return out;
 }
+
+/** The whole data set in memory, generated once: float series and native histograms per instance. */
+export interface DataSet {
+  readonly spec: DataSetSpec;
+  /** Per instance, its float series by family. */
+  readonly floats: readonly Map<string, FloatSeries[]>[];
+  readonly natives: readonly (readonly NativeSeries[])[];
+}
+
+/** Generates the data set of `spec`. */
+export function generateDataSet(spec: DataSetSpec): DataSet {
+  const floats: Map<string, FloatSeries[]>[] = [];
+  const natives: NativeSeries[][] = [];
+  for (let i = 0; i < spec.instances; i++) {
+    floats.push(instanceFloatSeries(spec, i));
+    natives.push(instanceNativeSeries(spec, i));
+  }
+  return { spec, floats, natives };
+}

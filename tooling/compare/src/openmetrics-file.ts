@@ -3,7 +3,7 @@
 // samples before the split time, timestamps in seconds, `# EOF` last.
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { type DataSetSpec, FLOAT_FAMILIES, type FloatSeries, instanceFloatSeries, type Labels } from './data-set.js';
+import { type DataSet, type DataSetSpec, FLOAT_FAMILIES, type FloatSeries, type Labels } from './data-set.js';
 
 function labelText(labels: Labels): string {
   let s = '';
@@ -14,17 +14,27 @@ function labelText(labels: Labels): string {
   return s;
 }
 
-/** Writes the samples of `series` before `splitMs` as OpenMetrics lines; returns how many. */
-function seriesLines(series: FloatSeries, spec: DataSetSpec, out: string[]): number {
+/**
+ * Writes the samples of `series` before `splitMs` as OpenMetrics lines; returns how many. `times`
+ * holds the timestamps (` <seconds>\n`) of the series's instance, formatted once.
+ */
+function seriesLines(series: FloatSeries, times: readonly string[], out: string[]): number {
   const prefix = `${series.labels[0]![1]}{${labelText(series.labels)}} `;
-  let n = 0;
-  for (let s = 0; s < series.values.length; s++) {
-    const t = series.firstMs + s * spec.intervalMs;
+  let line = '';
+  for (let s = 0; s < times.length; s++) line += `${prefix}${series.values[s]}${times[s]}`;
+  out.push(line);
+  return times.length;
+}
+
+/** ` <seconds>\n` for each step of an instance whose first sample is at `firstMs`, before the split. */
+function timeSuffixes(spec: DataSetSpec, firstMs: number, steps: number): string[] {
+  const out: string[] = [];
+  for (let s = 0; s < steps; s++) {
+    const t = firstMs + s * spec.intervalMs;
     if (t >= spec.splitMs) break;
-    out.push(`${prefix}${series.values[s]} ${(t / 1000).toFixed(3)}\n`);
-    n++;
+    out.push(` ${(t / 1000).toFixed(3)}\n`);
   }
-  return n;
+  return out;
 }
 
 /** What was written: samples and series of the file. */
@@ -34,8 +44,13 @@ export interface OpenMetricsFileStats {
   readonly bytes: number;
 }
 
-/** Writes the backfill part of `spec` to `path`. */
-export async function writeOpenMetricsFile(spec: DataSetSpec, path: string): Promise<OpenMetricsFileStats> {
+/** Writes the backfill part of the data set to `path`. */
+export async function writeOpenMetricsFile(data: DataSet, path: string): Promise<OpenMetricsFileStats> {
+  const spec = data.spec;
+  const times = data.floats.map((fams) => {
+    const first = fams.values().next().value![0]!;
+    return timeSuffixes(spec, first.firstMs, first.values.length);
+  });
   const w = createWriteStream(path);
   let samples = 0;
   let series = 0;
@@ -50,16 +65,16 @@ export async function writeOpenMetricsFile(spec: DataSetSpec, path: string): Pro
   for (const family of FLOAT_FAMILIES) {
     let typed = false;
     for (let i = 0; i < spec.instances; i++) {
-      const list = instanceFloatSeries(spec, i).get(family) ?? [];
+      const list = data.floats[i]!.get(family) ?? [];
       for (const s of list) {
         if (!typed) {
           lines.push(`# TYPE ${family} ${s.type}\n`);
           typed = true;
         }
-        samples += seriesLines(s, spec, lines);
+        samples += seriesLines(s, times[i]!, lines);
         series++;
       }
-      if (lines.length > 20_000) await flush(lines);
+      if (lines.length > 500) await flush(lines);
     }
   }
   lines.push('# EOF\n');

@@ -3,7 +3,7 @@
 // of samples at a time for a group of series, every group before the next minute. The same bodies
 // go to every peer, through the same client (node's fetch).
 import { encodeWriteRequest, type PbHistogram, type PbTimeSeries, snappyEncode } from '@tsprom/remote';
-import { type DataSetSpec, instanceFloatSeries, instanceNativeSeries, type Labels } from './data-set.js';
+import type { DataSet, Labels } from './data-set.js';
 
 /** Encoded requests and what they carry. */
 export interface WriteLoad {
@@ -27,14 +27,24 @@ interface Column {
 
 const pbLabels = (labels: Labels) => labels.map(([name, value]) => ({ name, value }));
 
-/** The requests carrying every sample of `spec` at or after `fromMs` (and before `toMs`). */
-export function buildWriteLoad(spec: DataSetSpec, fromMs: number, toMs = Number.POSITIVE_INFINITY): WriteLoad {
+/**
+ * The requests carrying every sample of the data set at or after `fromMs` (and before `toMs`);
+ * without native histograms when `histograms` is false.
+ */
+export function buildWriteLoad(
+  data: DataSet,
+  fromMs: number,
+  toMs = Number.POSITIVE_INFINITY,
+  histograms = true,
+): WriteLoad {
+  const spec = data.spec;
   const columns: Column[] = [];
   for (let i = 0; i < spec.instances; i++) {
-    for (const list of instanceFloatSeries(spec, i).values()) {
+    for (const list of data.floats[i]!.values()) {
       for (const s of list) columns.push({ labels: s.labels, firstMs: s.firstMs, values: s.values });
     }
-    for (const s of instanceNativeSeries(spec, i)) {
+    if (!histograms) continue;
+    for (const s of data.natives[i]!) {
       columns.push({ labels: s.labels, firstMs: s.firstMs, histograms: s.histograms });
     }
   }
