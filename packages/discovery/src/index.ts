@@ -45,7 +45,6 @@ export {
 } from './dns-sd-config.js';
 export {
   HTTPDiscoverer,
-  type HTTPSDClientConfig,
   HTTPSDConfig,
   HTTPSDConfigError,
   httpSD,
