@@ -1,7 +1,8 @@
 // Prometheus: discovery/consul/consul.go SDConfig, DefaultSDConfig and UnmarshalYAML: the Consul
 // catalog's services as targets (watched with blocking queries, consul-discovery.ts).
-import { HTTP_CLIENT_KEYS, httpClientConfigToYAML, parseHTTPClientConfig, Secret } from '@tsprom/config';
+import { HTTP_CLIENT_KEYS, httpClientConfigToYAML, Secret } from '@tsprom/config';
 import type { Discoverer, DiscovererOptions, SDConfig, SDMechanism } from './discoverer.js';
+import { parseSDHTTPClientConfig } from './sd-http-client.js';
 import { ConsulDiscoverer, type ConsulSDFields } from './consul-discovery.js';
 import { formatDurationMs, parseDurationMs } from './duration.js';
 
@@ -103,7 +104,7 @@ export const consulSD: SDMechanism = {
     const username = str(o.username, 'username');
     const password = str(o.password, 'password');
     const token = str(o.token, 'token');
-    let http = parseHTTPClientConfig(o, ctx.baseDir);
+    let http = parseSDHTTPClientConfig(o, ctx.baseDir, ConsulSDConfigError);
     // Prometheus consul SDConfig.UnmarshalYAML: its own token and username/password against the http_config's.
     if (token !== '' && (http.authorization !== undefined || http.oauth2 !== undefined)) {
       throw new ConsulSDConfigError('at most one of consul SD token, authorization, or oauth2 can be configured');

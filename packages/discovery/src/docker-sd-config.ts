@@ -1,8 +1,9 @@
 // Prometheus: discovery/moby/docker.go DockerSDConfig, DefaultDockerSDConfig, Filter and
 // UnmarshalYAML. The config is pure; the discoverer (docker-discovery.ts) reaches the daemon through
 // the SD HTTP client (`#http-client`: a Unix socket or TCP) only when it runs.
-import { HTTP_CLIENT_KEYS, httpClientConfigToYAML, parseHTTPClientConfig } from '@tsprom/config';
+import { HTTP_CLIENT_KEYS, httpClientConfigToYAML } from '@tsprom/config';
 import type { Discoverer, DiscovererOptions, SDConfig, SDMechanism } from './discoverer.js';
+import { parseSDHTTPClientConfig } from './sd-http-client.js';
 import { DockerDiscoverer } from './docker-discovery.js';
 import { type DockerFilter, DockerSDConfigError, type DockerSDFields, parseDockerHost } from './docker-sd-fields.js';
 import { formatDurationMs, parseDurationMs } from './duration.js';
@@ -105,7 +106,7 @@ export const dockerSD: SDMechanism = {
           ? 60_000
           : parseDurationMs(String(o.refresh_interval)),
       matchFirstNetwork: bool(o.match_first_network, 'match_first_network', true),
-      http: parseHTTPClientConfig(o, ctx.baseDir),
+      http: parseSDHTTPClientConfig(o, ctx.baseDir, DockerSDConfigError),
     });
   },
 };

@@ -1,11 +1,11 @@
 // Prometheus: discovery/http/http.go SDConfig, DefaultSDConfig, Discovery (refresh, urlSource).
 // Polls a URL answering a JSON list of target groups; each target gets `__meta_url`. A failed
 // refresh (status, content type, body) is counted and the last groups stay.
-import { HTTP_CLIENT_KEYS, type HTTPClientConfig, httpClientConfigToYAML, parseHTTPClientConfig } from '@tsprom/config';
+import { HTTP_CLIENT_KEYS, type HTTPClientConfig, httpClientConfigToYAML } from '@tsprom/config';
 import type { Discoverer, DiscovererOptions, SDConfig, SDMechanism } from './discoverer.js';
 import { formatDurationMs, parseDurationMs } from './duration.js';
 import { runRefresh } from './refresh.js';
-import { LazySDHTTPClient } from './sd-http-client.js';
+import { LazySDHTTPClient, parseSDHTTPClientConfig } from './sd-http-client.js';
 import { labelSet, parseTargetGroup, type TargetGroup } from './target-group.js';
 
 /** Prometheus urlLabel. */
@@ -153,6 +153,6 @@ export const httpSD: SDMechanism = {
       o.refresh_interval === undefined || o.refresh_interval === null
         ? 60_000
         : parseDurationMs(String(o.refresh_interval));
-    return new HTTPSDConfig(url, refreshIntervalMs, parseHTTPClientConfig(o, ctx.baseDir));
+    return new HTTPSDConfig(url, refreshIntervalMs, parseSDHTTPClientConfig(o, ctx.baseDir, HTTPSDConfigError));
   },
 };

@@ -1,7 +1,25 @@
 // Prometheus: prometheus/common config/http_config.go NewClientFromConfig, as every HTTP-based SD
 // mechanism calls it with its inlined `<http_config>`. The client comes from `#http-client`:
 // `@tsprom/http-client` (undici: TLS, OAuth2, proxies) under Node, fetch elsewhere.
-import type { HTTPClientConfig } from '@tsprom/config';
+import { ConfigError, type HTTPClientConfig, parseHTTPClientConfig } from '@tsprom/config';
+
+/**
+ * The inlined `<http_config>` of an SD entry (`raw`, plain values), read with config's parser; its
+ * ConfigError becomes the mechanism's own error class (`wrap`), same message, the ConfigError as
+ * cause, so a caller catches one class per mechanism.
+ */
+export function parseSDHTTPClientConfig(
+  raw: Readonly<Record<string, unknown>>,
+  dir: string | undefined,
+  wrap: new (message: string, options?: ErrorOptions) => Error,
+): HTTPClientConfig {
+  try {
+    return parseHTTPClientConfig(raw, dir);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    throw new wrap(err.message, { cause: err });
+  }
+}
 
 /** One request of an SD mechanism to its API. */
 export interface SDHTTPRequest {
