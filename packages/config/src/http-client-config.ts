@@ -6,7 +6,7 @@ import { loadOAuth2Config, type OAuth2Config } from './oauth2-config.js';
 import { DefaultProxyConfig, loadProxyConfig, PROXY_KEYS, type ProxyConfig } from './proxy-config.js';
 import { Secret } from './secret.js';
 import { DefaultTLSConfig, loadTLSConfig, type TLSConfig } from './tls-config.js';
-import type { YamlMap, YamlReader } from './yaml-reader.js';
+import { type YamlMap, YamlReader } from './yaml-reader.js';
 
 /** `basic_auth`. At most one of password / password_file, of username / username_file. */
 export interface BasicAuth {
@@ -196,4 +196,21 @@ export function loadHTTPClientConfig(r: YamlReader, m: YamlMap, dir: string | un
     httpHeaders,
     ...loadProxyConfig(r, m),
   };
+}
+
+/**
+ * Reads the `<http_config>` fields of `raw`, an entry given as plain values (an SD config handed to
+ * its mechanism's parser: Prometheus inlines `HTTPClientConfig` in http_sd, consul_sd, docker_sd,
+ * kubernetes_sd…), with Prometheus's defaults and validation; the other keys of `raw` are left to
+ * the caller. Relative file names are resolved against `dir`. Throws a {@link ConfigError} whose
+ * message names the field (`tls_config.min_version: …`, `oauth2 client_id must be configured`).
+ */
+export function parseHTTPClientConfig(
+  raw: Readonly<Record<string, unknown>>,
+  dir: string | undefined,
+): HTTPClientConfig {
+  const subset: Record<string, unknown> = {};
+  for (const k of HTTP_CLIENT_KEYS) if (Object.hasOwn(raw, k)) subset[k] = raw[k];
+  const r = YamlReader.fromValue(subset);
+  return loadHTTPClientConfig(r, r.rawMap(r.root()), dir);
 }

@@ -2,7 +2,7 @@
 // Prometheus 3's defaults and validation, and rendered back as Prometheus prints it.
 export { type Config, type LoadConfigOptions, loadConfig } from './config.js';
 export { loadConfigFile, loadScrapeConfigFiles } from './load-file.js';
-export { configToYAML, scrapeConfigToYAML } from './to-yaml.js';
+export { configToYAML, httpClientConfigToYAML, scrapeConfigToYAML } from './to-yaml.js';
 export { ConfigError, type ConfigPosition, ConfigSyntaxError } from './errors.js';
 export { DurationError, formatDuration, parseDuration } from './duration.js';
 export { formatSize, parseSize, SizeError } from './size.js';
@@ -16,6 +16,8 @@ export {
   DefaultHTTPClientConfig,
   type HTTPClientConfig,
   type HTTPHeader,
+  HTTP_CLIENT_KEYS,
+  parseHTTPClientConfig,
 } from './http-client-config.js';
 export type { OAuth2Config } from './oauth2-config.js';
 export { DefaultProxyConfig, type ProxyConfig } from './proxy-config.js';

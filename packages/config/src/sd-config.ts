@@ -198,6 +198,7 @@ export function toYamlValue(v: unknown, key?: string): YamlOut {
   if (typeof v === 'string' && v !== '' && key !== undefined && SECRET_FIELDS.has(key)) return SECRET_TOKEN;
   if (v === null || v === undefined) return null;
   if (v instanceof Secret) return SECRET_TOKEN;
+  if (v instanceof YamlOutMap || v instanceof YamlOutSeq) return v; // Already rendered (httpClientConfigToYAML).
   if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
   if (Array.isArray(v)) return new YamlOutSeq(v.map((x) => toYamlValue(x, key === 'secrets' ? 'token' : undefined)));
   if (v instanceof Map) {

@@ -214,6 +214,17 @@ function proxyToYaml(m: YamlOutMap, p: ProxyConfig): void {
   );
 }
 
+/**
+ * The `<http_config>` fields of `h` as Prometheus prints them inlined in a config (defaults
+ * filled, secrets as `<secret>`), in its field order: for an SD config's `toYAML`, which adds its
+ * own fields after them.
+ */
+export function httpClientConfigToYAML(h: HTTPClientConfig): Record<string, unknown> {
+  const m = new YamlOutMap();
+  httpClientToYaml(m, h);
+  return Object.fromEntries(m.entries);
+}
+
 /** Writes the inlined `<http_config>` fields of `h` into `m`. */
 function httpClientToYaml(m: YamlOutMap, h: HTTPClientConfig): void {
   if (h.basicAuth !== undefined) {

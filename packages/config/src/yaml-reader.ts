@@ -4,7 +4,7 @@
 // `yes`/`on` are booleans), any scalar is accepted where a string is expected (yaml.v2 keeps its
 // text), and merge keys (`<<: *anchor`) are expanded.
 import {
-  type Document,
+  Document,
   isAlias,
   isMap,
   isScalar,
@@ -62,6 +62,15 @@ export class YamlReader {
       throw new ConfigSyntaxError(reason, { path: '', line, column: col }, file, { cause: err });
     }
     return new YamlReader(doc, lc, file);
+  }
+
+  /**
+   * A reader of plain values (what YAML gave as JavaScript: objects, arrays, scalars), such as an
+   * SD config entry handed to a parser. They carry no position: errors name the field path only.
+   */
+  static fromValue(value: unknown): YamlReader {
+    const doc = new Document(value, { version: '1.1' });
+    return new YamlReader(doc, new LineCounter(), undefined);
   }
 
   /** The document's root value. */

@@ -30,6 +30,10 @@ scrape_configs:
         refresh_interval: 15s
         basic_auth: {username: u, password: p}
         follow_redirects: false
+      - url: https://sd.example/oauth
+        tls_config: {server_name: sd.example}
+        oauth2: {client_id: c, client_secret: s, token_url: 'https://auth.example/token', scopes: [a]}
+        proxy_url: http://proxy.example:3128
   - job_name: dns
     dns_sd_configs:
       - names: [_api._tcp.example.org]
@@ -92,6 +96,14 @@ describe('prometheus.yml to target sets', () => {
     );
   });
 
+  it('reports a bad http_config field of an SD entry with the file, position and field', () => {
+    const text =
+      'scrape_configs:\n  - job_name: a\n    http_sd_configs:\n      - url: http://x/\n        tls_config: {min_version: TLS9}\n';
+    expect(() => loadConfig(text, { sdLoader: newSDRegistry(), file: 'p.yml' })).toThrow(
+      'p.yml:4:9: scrape_configs[0].http_sd_configs[0]: tls_config.min_version: unknown TLS version: TLS9',
+    );
+  });
+
   describe.runIf(requirePeer(PEERS.prometheus))('rendered as Prometheus 2.42 renders it', () => {
     it('file_sd_configs, static_configs, http_sd_configs and dns_sd_configs', async () => {
       const prom = await startPrometheus({ configFile: join(dir, 'prometheus.yml'), dataDir: join(dir, 'data') });
@@ -108,7 +120,7 @@ describe('prometheus.yml to target sets', () => {
             expect(ours.scrape_configs[i]![key]).toEqual(theirs.scrape_configs[i]![key]);
           }
         }
-        expect(theirs.scrape_configs[2]!.http_sd_configs).toHaveLength(2);
+        expect(theirs.scrape_configs[2]!.http_sd_configs).toHaveLength(3);
         expect(theirs.scrape_configs[3]!.dns_sd_configs).toEqual([
           { names: ['_api._tcp.example.org'], refresh_interval: '30s', type: 'SRV', port: 0 },
           { names: ['a.example.org', 'b.example.org'], refresh_interval: '1m', type: 'A', port: 9100 },

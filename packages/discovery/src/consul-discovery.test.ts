@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeTestCerts, type TestCerts } from '@tsprom/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsulDiscoverer } from './consul-discovery.js';
 import { type ConsulSDConfig, consulSD } from './consul-sd-config.js';
@@ -5,6 +9,7 @@ import type { DiscoveryLogger } from './discoverer.js';
 import { DiscoveryMetrics } from './discovery-metrics.js';
 import type { TargetGroup } from './target-group.js';
 import { type ConsulEntry, type ConsulServer, startConsulServer } from './testing/consul-server.js';
+import { startTokenServer } from './testing/token-server.js';
 
 const quiet = (): DiscoveryLogger & { errors: string[] } => {
   const errors: string[] = [];
@@ -168,7 +173,10 @@ describe('consul_sd_configs', () => {
     expect(parse({ token: 't', authorization: { credentials: 'c' } })).toThrow(
       'at most one of consul SD token, authorization, or oauth2 can be configured',
     );
-    expect(parse({ tls_config: {} })).toThrow("tls_config is not supported by tsprom's consul_sd_configs yet");
+    expect(parse({ tls_config: { ca_file: 'a', ca: 'b' } })).toThrow(
+      'tls_config: at most one of ca and ca_file must be configured',
+    );
+    expect(parse({ oauth2: { token_url: 'http://t/' } })).toThrow('oauth2 client_id must be configured');
     expect((consulSD.parse({}, { baseDir: undefined }) as ConsulSDConfig).toYAML()).toEqual({
       server: 'localhost:8500',
       tag_separator: ',',
@@ -178,5 +186,84 @@ describe('consul_sd_configs', () => {
       follow_redirects: true,
       enable_http2: true,
     });
+  });
+});
+
+describe('consul_sd_configs over TLS and with OAuth2', () => {
+  let dir = '';
+  let certs: TestCerts | undefined;
+  let consul: ConsulServer | undefined;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tsprom-consul-tls-'));
+    certs = makeTestCerts(dir, ['consul.test']);
+    if (certs === undefined) return;
+    consul = await startConsulServer('dc1', { cert: certs.cert, key: certs.key });
+    consul.setService('web', [entry('web-1')]);
+  });
+  afterAll(async () => {
+    await consul?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** The first groups of a discoverer of `raw` (scheme https), and the requests it made. */
+  const discover = async (raw: Record<string, unknown>) => {
+    const from = consul!.requests.length;
+    const cfg = consulSD.parse(
+      { server: consul!.address, scheme: 'https', services: ['web'], ...raw },
+      { baseDir: dir },
+    ) as ConsulSDConfig;
+    const metrics = new DiscoveryMetrics();
+    const ac = new AbortController();
+    const it = new ConsulDiscoverer(cfg.fields, { logger: quiet(), metrics }, 10)
+      .run(ac.signal)
+      [Symbol.asyncIterator]();
+    const failures = () =>
+      metrics.counters().find((c) => c.name === 'prometheus_sd_consul_rpc_failures_total')?.value ?? 0;
+    try {
+      const next = it.next();
+      const first = await Promise.race([next, until(() => failures() > 0)]);
+      return {
+        groups: first === 'failed' ? [] : ((first as IteratorResult<TargetGroup[]>).value as TargetGroup[]),
+        requests: consul!.requests.slice(from),
+        failures: failures(),
+      };
+    } finally {
+      ac.abort();
+      await it.return?.();
+    }
+  };
+  const until = async (check: () => boolean): Promise<'failed'> => {
+    while (!check()) await new Promise((r) => setTimeout(r, 5));
+    return 'failed';
+  };
+
+  it('verifies the agent with tls_config.ca_file; without the CA every request fails and is counted', async ({
+    skip,
+  }) => {
+    if (certs === undefined) return skip('openssl is not installed');
+    const ok = await discover({ tls_config: { ca_file: 'ca.pem' } });
+    expect(ok.groups.map((g) => g.source)).toEqual(['web']);
+    expect(ok.groups[0]!.targets.map((t) => t.__address__)).toEqual(['10.0.0.1:8080']);
+    const bad = await discover({});
+    expect(bad.groups).toEqual([]);
+    expect(bad.failures).toBeGreaterThan(0);
+  });
+
+  it('fetches an OAuth2 token and sends it as a bearer token, beside X-Consul-Token', async ({ skip }) => {
+    if (certs === undefined) return skip('openssl is not installed');
+    const tokens = await startTokenServer('consul-oauth');
+    try {
+      const r = await discover({
+        tls_config: { ca_file: 'ca.pem' },
+        oauth2: { client_id: 'prom', client_secret: 'sec', token_url: tokens.url },
+      });
+      expect(r.groups.map((g) => g.source)).toEqual(['web']);
+      expect(r.requests.length).toBeGreaterThan(0);
+      expect(r.requests.every((q) => q.headers.authorization === 'Bearer consul-oauth')).toBe(true);
+      expect(tokens.requests).toHaveLength(1);
+      expect(tokens.requests[0]!.form).toEqual({ grant_type: 'client_credentials' });
+    } finally {
+      await tokens.close();
+    }
   });
 });

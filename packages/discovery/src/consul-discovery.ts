@@ -3,7 +3,9 @@
 // queries (`index`, `wait`), and each service to discover with /v1/health/service/<name>; one
 // target group per service (source: its name). A failed request is logged and counted
 // (prometheus_sd_consul_rpc_failures_total), retried later, and the last groups stay.
+import type { HTTPClientConfig } from '@tsprom/config';
 import type { Discoverer, DiscovererOptions } from './discoverer.js';
+import { LazySDHTTPClient } from './sd-http-client.js';
 import { labelSet, type LabelSet, type TargetGroup } from './target-group.js';
 
 /** The fields of a `consul_sd_configs` entry, defaults filled (Prometheus consul.SDConfig). */
@@ -22,10 +24,8 @@ export interface ConsulSDFields {
   readonly tags: readonly string[];
   readonly nodeMeta: Readonly<Record<string, string>>;
   readonly filter: string;
-  readonly basicAuth: { readonly username: string; readonly password: string } | undefined;
-  readonly authorization: { readonly type: string; readonly credentials: string } | undefined;
-  readonly followRedirects: boolean;
-  readonly enableHTTP2: boolean;
+  /** The inlined `<http_config>` (`username`/`password` folded into its basic_auth). */
+  readonly http: HTTPClientConfig;
 }
 
 /** Prometheus's consul meta labels. */
@@ -69,6 +69,7 @@ interface ServiceEntry {
 /** Discovers the services of one `consul_sd_configs` entry. */
 export class ConsulDiscoverer implements Discoverer {
   readonly #retryMs: number;
+  readonly #client: LazySDHTTPClient;
 
   constructor(
     readonly config: ConsulSDFields,
@@ -77,6 +78,7 @@ export class ConsulDiscoverer implements Discoverer {
     retryMs = RETRY_MS,
   ) {
     this.#retryMs = retryMs;
+    this.#client = new LazySDHTTPClient(config.http);
   }
 
   async *run(signal: AbortSignal): AsyncIterable<TargetGroup[]> {
@@ -108,6 +110,7 @@ export class ConsulDiscoverer implements Discoverer {
       for (const w of watchers.values()) w.abort.abort();
       await catalog;
       await Promise.all([...watchers.values()].map((w) => w.done));
+      await this.#client.close();
     }
   }
 
@@ -241,22 +244,14 @@ export class ConsulDiscoverer implements Discoverer {
     const c = this.config;
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (c.token !== '') headers['X-Consul-Token'] = c.token;
-    if (c.basicAuth !== undefined) {
-      const bytes = new TextEncoder().encode(`${c.basicAuth.username}:${c.basicAuth.password}`);
-      headers.Authorization = `Basic ${btoa(String.fromCharCode(...bytes))}`;
-    }
-    if (c.authorization !== undefined) headers.Authorization = `${c.authorization.type} ${c.authorization.credentials}`;
     const url = `${c.scheme}://${c.server}${c.pathPrefix}${path}?${q.toString().replace(/stale=(&|$)/, 'stale$1')}`;
     // A blocking query answers within its wait (plus Consul's jitter of wait/16); bounded above that.
     const timeout = AbortSignal.timeout((WATCH_TIMEOUT_S + 30) * 1000);
-    const res = await fetch(url, {
-      headers,
-      redirect: c.followRedirects ? 'follow' : 'manual',
-      signal: AbortSignal.any([signal, timeout]),
-    });
-    const text = await res.text();
+    const client = await this.#client.get();
+    const res = await client.request(url, { headers, signal: AbortSignal.any([signal, timeout]) });
+    const text = res.body;
     if (res.status !== 200) throw new Error(`Unexpected response code: ${res.status} (${text.trim()})`);
-    const index = Number(res.headers.get('x-consul-index') ?? '0');
+    const index = Number(res.header('x-consul-index') ?? '0');
     return { body: JSON.parse(text) as unknown, index: Number.isSafeInteger(index) && index > 0 ? index : 0 };
   }
 

@@ -1,6 +1,8 @@
 // Prometheus: discovery/consul/consul.go SDConfig, DefaultSDConfig and UnmarshalYAML: the Consul
 // catalog's services as targets (watched with blocking queries, consul-discovery.ts).
+import { HTTP_CLIENT_KEYS, httpClientConfigToYAML, Secret } from '@tsprom/config';
 import type { Discoverer, DiscovererOptions, SDConfig, SDMechanism } from './discoverer.js';
+import { parseSDHTTPClientConfig } from './sd-http-client.js';
 import { ConsulDiscoverer, type ConsulSDFields } from './consul-discovery.js';
 import { formatDurationMs, parseDurationMs } from './duration.js';
 
@@ -34,13 +36,7 @@ export class ConsulSDConfig implements SDConfig {
     if (f.tags.length > 0) out.tags = [...f.tags];
     if (Object.keys(f.nodeMeta).length > 0) out.node_meta = { ...f.nodeMeta };
     if (f.filter !== '') out.filter = f.filter;
-    if (f.basicAuth !== undefined) out.basic_auth = { username: f.basicAuth.username, password: f.basicAuth.password };
-    if (f.authorization !== undefined) {
-      out.authorization = { type: f.authorization.type, credentials: f.authorization.credentials };
-    }
-    out.follow_redirects = f.followRedirects;
-    out.enable_http2 = f.enableHTTP2;
-    return out;
+    return { ...out, ...httpClientConfigToYAML(f.http) };
   }
 }
 
@@ -61,22 +57,7 @@ const KEYS = new Set([
   'tags',
   'node_meta',
   'filter',
-  'basic_auth',
-  'authorization',
-  'follow_redirects',
-  'enable_http2',
-]);
-/** Prometheus http_config fields tsprom's consul_sd does not implement: refused rather than ignored. */
-const UNSUPPORTED = new Set([
-  'bearer_token',
-  'bearer_token_file',
-  'oauth2',
-  'tls_config',
-  'proxy_url',
-  'no_proxy',
-  'proxy_from_environment',
-  'proxy_connect_header',
-  'http_headers',
+  ...HTTP_CLIENT_KEYS,
 ]);
 
 function str(v: unknown, what: string): string {
@@ -109,10 +90,9 @@ function bool(v: unknown, what: string, def: boolean): boolean {
 export const consulSD: SDMechanism = {
   key: 'consul_sd_configs',
   name: 'consul',
-  parse(raw) {
+  parse(raw, ctx) {
     const o = mapping(raw, 'consul_sd_configs entry');
     for (const k of Object.keys(o)) {
-      if (UNSUPPORTED.has(k)) throw new ConsulSDConfigError(`${k} is not supported by tsprom's consul_sd_configs yet`);
       if (!KEYS.has(k)) throw new ConsulSDConfigError(`field ${k} not found in type consul.plain`);
     }
     const server = o.server === undefined ? 'localhost:8500' : str(o.server, 'server');
@@ -121,45 +101,29 @@ export const consulSD: SDMechanism = {
     if (scheme !== 'http' && scheme !== 'https') {
       throw new ConsulSDConfigError(`scheme must be http or https, got ${JSON.stringify(scheme)}`);
     }
-    let basicAuth: ConsulSDFields['basicAuth'];
-    if (o.basic_auth !== undefined && o.basic_auth !== null) {
-      const b = mapping(o.basic_auth, 'basic_auth');
-      for (const k of Object.keys(b)) {
-        if (k !== 'username' && k !== 'password') {
-          throw new ConsulSDConfigError(`basic_auth: ${k} is not supported by tsprom's consul_sd_configs yet`);
-        }
-      }
-      basicAuth = {
-        username: str(b.username, 'basic_auth.username'),
-        password: str(b.password, 'basic_auth.password'),
-      };
-    }
     const username = str(o.username, 'username');
     const password = str(o.password, 'password');
-    if (username !== '' || password !== '') {
-      if (basicAuth !== undefined) {
-        throw new ConsulSDConfigError(
-          'at most one of consul SD configuration username and password and basic auth can be configured',
-        );
-      }
-      basicAuth = { username, password };
-    }
     const token = str(o.token, 'token');
-    let authorization: ConsulSDFields['authorization'];
-    if (o.authorization !== undefined && o.authorization !== null) {
-      const a = mapping(o.authorization, 'authorization');
-      authorization = {
-        type: str(a.type, 'authorization.type') || 'Bearer',
-        credentials: str(a.credentials, 'authorization.credentials'),
-      };
-    }
-    if (token !== '' && authorization !== undefined) {
+    let http = parseSDHTTPClientConfig(o, ctx.baseDir, ConsulSDConfigError);
+    // Prometheus consul SDConfig.UnmarshalYAML: its own token and username/password against the http_config's.
+    if (token !== '' && (http.authorization !== undefined || http.oauth2 !== undefined)) {
       throw new ConsulSDConfigError('at most one of consul SD token, authorization, or oauth2 can be configured');
     }
-    if (basicAuth !== undefined && authorization !== undefined) {
+    if ((username !== '' || password !== '') && (http.basicAuth !== undefined || http.oauth2 !== undefined)) {
       throw new ConsulSDConfigError(
-        'at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured',
+        'at most one of consul SD configuration username and password and basic auth can be configured',
       );
+    }
+    if (username !== '' || password !== '') {
+      http = {
+        ...http,
+        basicAuth: {
+          username,
+          usernameFile: '',
+          password: password === '' ? undefined : new Secret(password),
+          passwordFile: '',
+        },
+      };
     }
     const nodeMeta: Record<string, string> = {};
     if (o.node_meta !== undefined && o.node_meta !== null) {
@@ -183,10 +147,7 @@ export const consulSD: SDMechanism = {
       tags: strList(o.tags, 'tags'),
       nodeMeta,
       filter: str(o.filter, 'filter'),
-      basicAuth,
-      authorization,
-      followRedirects: bool(o.follow_redirects, 'follow_redirects', true),
-      enableHTTP2: bool(o.enable_http2, 'enable_http2', true),
+      http,
     });
   },
 };

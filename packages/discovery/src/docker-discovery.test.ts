@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configToYAML, loadConfig } from '@tsprom/config';
-import { PEERS, requirePeer, startPrometheus } from '@tsprom/test-support';
+import { makeTestCerts, PEERS, requirePeer, startPrometheus } from '@tsprom/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { DiscoveryLogger } from './discoverer.js';
@@ -238,13 +238,37 @@ describe('docker_sd_configs', () => {
     await d.stop();
   });
 
+  it('reaches an HTTPS daemon with tls_config and basic_auth; without the CA the refresh fails', async ({ skip }) => {
+    const certs = makeTestCerts(dir, ['docker.test']);
+    if (certs === undefined) return skip('openssl is not installed');
+    const tlsDaemon = await startDockerDaemon(undefined, { cert: certs.cert, key: certs.key });
+    try {
+      tlsDaemon.containers = [web];
+      tlsDaemon.networks = networks;
+      const d = start({
+        host: tlsDaemon.host,
+        tls_config: { ca_file: certs.caFile },
+        basic_auth: { username: 'u', password: 'p' },
+      });
+      const targets = await d.until((t) => t.length > 0);
+      expect(new Set(targets.map((t) => t.__meta_docker_container_name))).toEqual(new Set(['/web']));
+      await d.stop();
+      expect(tlsDaemon.requests.every((r) => r.headers.authorization === `Basic ${btoa('u:p')}`)).toBe(true);
+      const cfg = dockerSD.parse({ host: tlsDaemon.host }, { baseDir: undefined }) as DockerSDConfig;
+      const bad = new DockerDiscoverer(cfg.fields, { logger: quiet(), metrics: new DiscoveryMetrics() });
+      await expect(bad.refresh(new AbortController().signal)).rejects.toThrow(/certificate/);
+    } finally {
+      await tlsDaemon.close();
+    }
+  });
+
   it('validates as Prometheus does and renders its defaults', () => {
     const parse = (raw: unknown) => () => dockerSD.parse(raw, { baseDir: undefined });
     expect(parse({})).toThrow('host missing');
     expect(parse({ host: 'localhost:2375' })).toThrow('unable to parse docker host `localhost:2375`');
     expect(parse({ host: 'ssh://me@host' })).toThrow('protocol "ssh" is not supported');
-    expect(parse({ host: 'unix:///s', tls_config: {} })).toThrow(
-      "tls_config is not supported by tsprom's docker_sd_configs yet",
+    expect(parse({ host: 'unix:///s', tls_config: { cert_file: 'c' } })).toThrow(
+      'tls_config: exactly one of key or key_file must be configured when a client certificate is configured',
     );
     expect(parse({ host: 'unix:///s', role: 'tasks' })).toThrow('field role not found in type moby.plain');
     expect(parse({ host: 'unix:///s', filters: [{ name: 'label', values: 'a' }] })).toThrow(

@@ -5,8 +5,10 @@
 // failed refresh is logged and counted (prometheus_sd_refresh_failures_total{mechanism="docker"})
 // and the last groups stay.
 import type { Discoverer, DiscovererOptions } from './discoverer.js';
-import { type DockerHost, type DockerResponse, type DockerSDFields, parseDockerHost } from './docker-sd-fields.js';
+import { DefaultHTTPClientConfig } from '@tsprom/config';
+import { type DockerHost, type DockerSDFields, parseDockerHost } from './docker-sd-fields.js';
 import { runRefresh } from './refresh.js';
+import { LazySDHTTPClient, type SDHTTPResponse } from './sd-http-client.js';
 import { labelSet, type LabelSet, type TargetGroup } from './target-group.js';
 
 /** Prometheus's docker meta labels (docker.go and network.go with the `__meta_docker_` prefix). */
@@ -70,6 +72,7 @@ export interface DockerTargetOptions {
 /** Discovers the containers of one `docker_sd_configs` entry. */
 export class DockerDiscoverer implements Discoverer {
   readonly #host: DockerHost;
+  readonly #client: LazySDHTTPClient;
   #version: string | undefined;
 
   constructor(
@@ -77,23 +80,36 @@ export class DockerDiscoverer implements Discoverer {
     readonly options: DiscovererOptions,
   ) {
     this.#host = parseDockerHost(config.host);
+    // Prometheus passes its HTTP client options to TCP hosts only: a Unix socket gets the defaults.
+    this.#client =
+      this.#host.proto === 'unix'
+        ? new LazySDHTTPClient(DefaultHTTPClientConfig, { socketPath: this.#host.addr })
+        : new LazySDHTTPClient(config.http);
   }
 
-  run(signal: AbortSignal): AsyncIterable<TargetGroup[]> {
-    return runRefresh(
-      { mechanism: 'docker', intervalMs: this.config.refreshIntervalMs, refresh: (s) => this.refresh(s) },
-      this.options,
-      signal,
-    );
+  async *run(signal: AbortSignal): AsyncIterable<TargetGroup[]> {
+    try {
+      yield* runRefresh(
+        { mechanism: 'docker', intervalMs: this.config.refreshIntervalMs, refresh: (s) => this.refresh(s) },
+        this.options,
+        signal,
+      );
+    } finally {
+      await this.#client.close();
+    }
   }
 
   /** One refresh: the containers and networks now, as one group. */
   async refresh(signal: AbortSignal): Promise<TargetGroup[]> {
     const c = this.config;
-    const { dockerRequest } = await import('#docker-client');
+    const client = await this.#client.get();
     // Prometheus bounds HTTP hosts' requests by the refresh interval; one is the most a refresh may take.
     const s = AbortSignal.any([signal, AbortSignal.timeout(Math.max(1000, c.refreshIntervalMs))]);
-    const get = (path: string) => dockerRequest({ host: this.#host, method: 'GET', path, headers: this.#headers() }, s);
+    const h = this.#host;
+    // Docker's client names a Unix socket's daemon api.moby.localhost (the Host header).
+    const origin = h.proto === 'unix' ? 'http://api.moby.localhost' : `${h.proto}://${h.addr}`;
+    const headers = { 'User-Agent': 'tsprom', Accept: 'application/json' };
+    const get = (path: string) => client.request(`${origin}${path}`, { headers, signal: s });
     if (this.#version === undefined) {
       // Docker client NegotiateAPIVersion: the daemon's version when older than the client's.
       const ping = await get(`${this.#host.basePath}/_ping`);
@@ -110,18 +126,6 @@ export class DockerDiscoverer implements Discoverer {
     if (nets.status !== 200) throw new Error(`error while computing network labels: ${describe(nets)}`);
     const networks = jsonList<DockerNetwork>(nets.body, 'networks');
     return [{ source: 'Docker', labels: labelSet({}), targets: dockerTargets(containers, networks, c) }];
-  }
-
-  #headers(): Record<string, string> {
-    const h: Record<string, string> = { 'User-Agent': 'tsprom', Accept: 'application/json' };
-    if (this.#host.proto === 'unix') return h; // Prometheus passes its HTTP client options to http(s) hosts only.
-    const c = this.config;
-    if (c.basicAuth !== undefined) {
-      const bytes = new TextEncoder().encode(`${c.basicAuth.username}:${c.basicAuth.password}`);
-      h.Authorization = `Basic ${btoa(String.fromCharCode(...bytes))}`;
-    }
-    if (c.authorization !== undefined) h.Authorization = `${c.authorization.type} ${c.authorization.credentials}`;
-    return h;
   }
 }
 
@@ -241,7 +245,7 @@ function jsonList<T>(body: string, what: string): T[] {
 }
 
 /** The daemon's error: Docker answers `{"message": "..."}` with its status. */
-function describe(res: DockerResponse): string {
+function describe(res: SDHTTPResponse): string {
   let msg = res.body.trim();
   try {
     const m = (JSON.parse(msg) as { message?: unknown }).message;

@@ -1,5 +1,6 @@
 // Prometheus: discovery/moby/docker.go DockerSDConfig's fields and Docker's client.ParseHostURL:
-// what a `docker_sd_configs` entry holds once read, and the request `#docker-client` sends.
+// what a `docker_sd_configs` entry holds once read.
+import type { HTTPClientConfig } from '@tsprom/config';
 
 /** A `docker_sd_configs` entry Prometheus (or tsprom) refuses. */
 export class DockerSDConfigError extends Error {
@@ -30,11 +31,11 @@ export interface DockerSDFields {
   readonly hostNetworkingHost: string;
   readonly refreshIntervalMs: number;
   readonly matchFirstNetwork: boolean;
-  /** HTTP client settings, used for `http://` and `https://` hosts only, as Prometheus does. */
-  readonly basicAuth: { readonly username: string; readonly password: string } | undefined;
-  readonly authorization: { readonly type: string; readonly credentials: string } | undefined;
-  readonly followRedirects: boolean;
-  readonly enableHTTP2: boolean;
+  /**
+   * The inlined `<http_config>`, used for TCP hosts (`tcp://`, `http://`, `https://`); a Unix
+   * socket is reached without it, as Prometheus does.
+   */
+  readonly http: HTTPClientConfig;
 }
 
 /** Docker client.ParseHostURL, limited to the transports tsprom speaks. */
@@ -62,20 +63,4 @@ export function parseDockerHost(host: string): DockerHost {
   // Only tcp:// hosts keep a base path (ParseHostURL); http:// ones are used as the address alone.
   const basePath = proto === 'tcp' ? url.pathname.replace(/\/+$/, '') : '';
   return { proto: proto === 'https' ? 'https' : 'http', addr: url.host, basePath };
-}
-
-/** One request to the daemon (what `#docker-client` sends). */
-export interface DockerRequest {
-  readonly host: DockerHost;
-  readonly method: 'GET';
-  /** Path and query, base path included. */
-  readonly path: string;
-  readonly headers: Readonly<Record<string, string>>;
-}
-
-/** The daemon's answer. */
-export interface DockerResponse {
-  readonly status: number;
-  header(name: string): string | undefined;
-  readonly body: string;
 }

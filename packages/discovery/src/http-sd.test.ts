@@ -1,11 +1,18 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeTestCerts, type TestCerts } from '@tsprom/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiscoveryLogger } from './discoverer.js';
 import { DiscoveryMetrics } from './discovery-metrics.js';
 import { HTTPDiscoverer, type HTTPSDConfig, httpSD } from './http-sd.js';
 import { Manager, type TargetSets } from './manager.js';
 import { newSDRegistry } from './registry.js';
+import type { TargetGroup } from './target-group.js';
+import { startTokenServer } from './testing/token-server.js';
 
 const quiet = (): DiscoveryLogger & { errors: string[] } => {
   const errors: string[] = [];
@@ -152,8 +159,12 @@ describe('http_sd_configs', () => {
     const parse = (raw: unknown) => () => httpSD.parse(raw, { baseDir: undefined });
     expect(parse({})).toThrow('URL is missing');
     expect(parse({ url: 'ftp://x/' })).toThrow("URL scheme must be 'http' or 'https'");
-    expect(parse({ url: 'http://x', tls_config: {} })).toThrow(
-      "tls_config is not supported by tsprom's http_sd_configs yet",
+    expect(parse({ url: 'http://x', tls_config: { min_version: 'TLS99' } })).toThrow(
+      'tls_config.min_version: unknown TLS version: TLS99',
+    );
+    expect(parse({ url: 'http://x', oauth2: { client_id: 'id' } })).toThrow('oauth2 token_url must be configured');
+    expect(parse({ url: 'http://x', basic_auth: { username: 'u' }, bearer_token: 't' })).toThrow(
+      'at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured',
     );
     expect(parse({ url: 'http://x', foo: 1 })).toThrow('field foo not found in type http.plain');
     expect((httpSD.parse({ url: 'http://x/sd' }, { baseDir: undefined }) as HTTPSDConfig).toYAML()).toEqual({
@@ -162,5 +173,78 @@ describe('http_sd_configs', () => {
       refresh_interval: '1m',
       url: 'http://x/sd',
     });
+  });
+});
+
+describe('http_sd_configs over TLS and with OAuth2', () => {
+  let dir = '';
+  let certs: TestCerts | undefined;
+  let server: Server | undefined;
+  let url = '';
+  const seen: IncomingHttpHeaders[] = [];
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tsprom-http-sd-tls-'));
+    certs = makeTestCerts(dir, ['sd.test']);
+    if (certs === undefined) return;
+    server = createHttpsServer({ cert: certs.cert, key: certs.key }, (req, res) => {
+      seen.push(req.headers);
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify([{ targets: ['10.1.0.1:9100'] }]));
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/sd`;
+  });
+  afterAll(async () => {
+    server?.closeAllConnections();
+    if (server !== undefined) await new Promise((r) => server!.close(r));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const discoverer = (raw: Record<string, unknown>) =>
+    new HTTPDiscoverer(httpSD.parse({ url, ...raw }, { baseDir: dir }) as HTTPSDConfig, {
+      logger: quiet(),
+      metrics: new DiscoveryMetrics(),
+    });
+  /** The first groups the discoverer yields; it is stopped (its client closed) after. */
+  const refresh = async (raw: Record<string, unknown>): Promise<TargetGroup[]> => {
+    const ac = new AbortController();
+    const it = discoverer(raw).run(ac.signal)[Symbol.asyncIterator]();
+    try {
+      const r = await it.next();
+      return r.done ? [] : r.value;
+    } finally {
+      ac.abort();
+      await it.return?.();
+    }
+  };
+
+  it('verifies the server with tls_config.ca_file (relative to the config); fails without the CA', async ({ skip }) => {
+    if (certs === undefined) return skip('openssl is not installed');
+    const groups = await refresh({ tls_config: { ca_file: 'ca.pem' } });
+    expect(groups.flatMap((g) => g.targets.map((t) => t.__address__))).toEqual(['10.1.0.1:9100']);
+    expect(await refresh({ tls_config: { ca_file: 'ca.pem', server_name: 'sd.test' } })).toHaveLength(1);
+    await expect(discoverer({}).refresh(new AbortController().signal)).rejects.toThrow(/certificate/);
+    expect((await refresh({ tls_config: { insecure_skip_verify: true } })).length).toBe(1);
+  });
+
+  it('fetches an OAuth2 token (client credentials) and sends it as a bearer token', async ({ skip }) => {
+    if (certs === undefined) return skip('openssl is not installed');
+    const tokens = await startTokenServer('sd-token');
+    try {
+      seen.length = 0;
+      await refresh({
+        tls_config: { ca_file: 'ca.pem' },
+        oauth2: { client_id: 'prom', client_secret: 'sec', token_url: tokens.url, scopes: ['sd'] },
+      });
+      expect(seen.map((h) => h.authorization)).toEqual(['Bearer sd-token']);
+      expect(tokens.requests).toEqual([
+        {
+          authorization: `Basic ${Buffer.from('prom:sec').toString('base64')}`,
+          form: { grant_type: 'client_credentials', scope: 'sd' },
+        },
+      ]);
+    } finally {
+      await tokens.close();
+    }
   });
 });

@@ -45,7 +45,6 @@ export {
 } from './dns-sd-config.js';
 export {
   HTTPDiscoverer,
-  type HTTPSDClientConfig,
   HTTPSDConfig,
   HTTPSDConfigError,
   httpSD,
@@ -68,7 +67,6 @@ export {
 export { ConsulSDConfig, ConsulSDConfigError, consulSD } from './consul-sd-config.js';
 export { aggregatedStatus, ConsulDiscoverer, ConsulLabels, type ConsulSDFields } from './consul-discovery.js';
 export {
-  type KubernetesHTTPClientConfig,
   type KubernetesRole,
   KubernetesSDConfig,
   KubernetesSDConfigError,

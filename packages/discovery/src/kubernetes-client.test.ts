@@ -1,9 +1,10 @@
 // kubernetes_sd's ways to the API server: credentials from the config or from files, TLS with a
 // CA (certificates made by openssl), a kubeconfig file, and the in-cluster configuration.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { makeTestCerts, type TestCerts } from '@tsprom/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscoveryMetrics } from './discovery-metrics.js';
 import { KubernetesDiscoverer } from './kubernetes-discovery.js';
@@ -11,6 +12,7 @@ import { type KubernetesSDConfig, kubernetesSD } from './kubernetes-sd-config.js
 import { node, pod } from './testing/kubernetes-fixtures.js';
 import { quiet, startDiscoverer as start } from './testing/kubernetes-run.js';
 import { type KubernetesServer, startKubernetesServer } from './testing/kubernetes-server.js';
+import { startTokenServer } from './testing/token-server.js';
 
 let dir = '';
 beforeAll(() => {
@@ -77,52 +79,12 @@ contexts:
 });
 
 describe('TLS and the in-cluster configuration', () => {
-  let certs: { ca: string; cert: string; key: string } | undefined;
+  let certs: TestCerts | undefined;
   let k8s: KubernetesServer | undefined;
   beforeAll(async () => {
-    try {
-      execFileSync('openssl', ['version'], { stdio: 'pipe' });
-    } catch (err) {
-      if (process.env.CI) throw new Error('openssl is missing (required when CI is set)', { cause: err });
-      return;
-    }
-    const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-    run(
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      'ca.key',
-      '-out',
-      'ca.pem',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=k8s-ca',
-    );
-    run('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'srv.key', '-out', 'srv.csr', '-subj', '/CN=kubernetes');
-    writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=DNS:kubernetes.default.svc,IP:127.0.0.1\n');
-    run(
-      'x509',
-      '-req',
-      '-in',
-      'srv.csr',
-      '-CA',
-      'ca.pem',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-out',
-      'srv.pem',
-      '-days',
-      '2',
-      '-extfile',
-      'ext.cnf',
-    );
-    certs = { ca: join(dir, 'ca.pem'), cert: join(dir, 'srv.pem'), key: join(dir, 'srv.key') };
-    k8s = await startKubernetesServer({ cert: readFileSync(certs.cert, 'utf8'), key: readFileSync(certs.key, 'utf8') });
+    certs = makeTestCerts(dir, ['kubernetes.default.svc']);
+    if (certs === undefined) return;
+    k8s = await startKubernetesServer({ cert: certs.cert, key: certs.key });
     k8s.apply('pods', pod('monitoring', 'prom-0', '10.9.0.1'));
     k8s.apply('pods', pod('default', 'web-1', '10.9.0.2'));
   });
@@ -132,7 +94,7 @@ describe('TLS and the in-cluster configuration', () => {
 
   it('verifies the API server with tls_config.ca_file; fails (and counts it) without the CA', async ({ skip }) => {
     if (k8s === undefined || certs === undefined) return skip('openssl is not installed');
-    const d = start(k8s, { role: 'pod', tls_config: { ca_file: certs.ca } });
+    const d = start(k8s, { role: 'pod', tls_config: { ca_file: certs.caFile } });
     await d.until((m) => m.has('pod/monitoring/prom-0') && m.has('pod/default/web-1'));
     await d.stop();
     const bad = start(k8s, { role: 'pod' });
@@ -144,6 +106,26 @@ describe('TLS and the in-cluster configuration', () => {
     await first.catch(() => {}); // Ends with the discoverer.
   });
 
+  it('fetches an OAuth2 token for the API server and sends it as a bearer token', async ({ skip }) => {
+    if (k8s === undefined || certs === undefined) return skip('openssl is not installed');
+    const tokens = await startTokenServer('k8s-oauth');
+    try {
+      const from = k8s.requests.length;
+      const d = start(k8s, {
+        role: 'pod',
+        tls_config: { ca_file: certs.caFile },
+        oauth2: { client_id: 'prom', client_secret: 'sec', token_url: tokens.url },
+      });
+      await d.until((m) => m.has('pod/default/web-1'));
+      await d.stop();
+      const auth = new Set(k8s.requests.slice(from).map((r) => r.headers.authorization));
+      expect([...auth]).toEqual(['Bearer k8s-oauth']);
+      expect(tokens.requests).toHaveLength(1);
+    } finally {
+      await tokens.close();
+    }
+  });
+
   it('in a pod: the service host and port from the environment, the service account token, CA and namespace', async ({
     skip,
   }) => {
@@ -151,7 +133,7 @@ describe('TLS and the in-cluster configuration', () => {
     const sa = join(dir, 'serviceaccount');
     execFileSync('mkdir', ['-p', sa]);
     writeFileSync(join(sa, 'token'), 'sa-token\n');
-    writeFileSync(join(sa, 'ca.crt'), readFileSync(certs.ca));
+    writeFileSync(join(sa, 'ca.crt'), certs.ca);
     writeFileSync(join(sa, 'namespace'), 'monitoring');
     const port = new URL(k8s.url).port;
     const from = k8s.requests.length;

@@ -1,11 +1,12 @@
 // Prometheus: discovery/kubernetes/kubernetes.go New (the rest.Config from api_server and the
 // HTTP client options, from kubeconfig_file, or in cluster), with client-go's list and watch
-// requests over node:http(s): lists are JSON `*List` objects paged with `limit`/`continue`, watches
-// a stream of newline-delimited JSON events. Node only (loaded through `#kubernetes-discovery`).
+// requests through @tsprom/http-client: lists are JSON `*List` objects paged with
+// `limit`/`continue`, watches a stream of newline-delimited JSON events. Node only (loaded through
+// `#kubernetes-discovery`).
 import { readFileSync } from 'node:fs';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { dirname, isAbsolute, join } from 'node:path';
+import { DefaultHTTPClientConfig, DefaultTLSConfig, type HTTPClientConfig, Secret } from '@tsprom/config';
+import { HTTPClient } from '@tsprom/http-client';
 import { parse as parseYAML } from 'yaml';
 import type { KubernetesSDFields } from './kubernetes-sd-config.js';
 import { KubernetesAPIError, ResourceExpiredError } from './kubernetes-errors.js';
@@ -14,16 +15,11 @@ import type { KubeList, WatchEvent } from './kubernetes-objects.js';
 /** Where the service account's token, CA and namespace are mounted in a pod (rest.InClusterConfig). */
 export const ServiceAccountDir = '/var/run/secrets/kubernetes.io/serviceaccount';
 
-/** How to reach the API server: its URL, credentials and TLS settings. */
+/** How to reach the API server: its URL, and the HTTP client (credentials, TLS) to use. */
 export interface KubeConnection {
   readonly server: URL;
-  /** The Authorization header's value, read anew per request (token files are rotated). */
-  readonly authorization: () => string | undefined;
-  readonly ca?: string | Buffer | undefined;
-  readonly cert?: string | Buffer | undefined;
-  readonly key?: string | Buffer | undefined;
-  readonly serverName?: string | undefined;
-  readonly insecureSkipVerify: boolean;
+  /** The client's settings: the entry's `<http_config>`, or what the kubeconfig or the pod gives. */
+  readonly http: HTTPClientConfig;
   /** The namespace of `own_namespace` (in cluster only). */
   readonly ownNamespace?: string | undefined;
 }
@@ -36,35 +32,14 @@ export interface InClusterSource {
 
 const readText = (f: string) => readFileSync(f, 'utf8');
 
-function basic(user: string, password: string): string {
-  return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-}
+/** An answer of the API server, its body not read yet. */
+type KubeResponse = Awaited<ReturnType<HTTPClient['request']>>;
+
+const secret = (v: string): Secret | undefined => (v === '' ? undefined : new Secret(v));
 
 /** The connection of a kubernetes_sd_configs entry. Throws when it cannot be made (no in-cluster environment, a bad kubeconfig). */
 export function kubeConnection(f: KubernetesSDFields, inCluster: InClusterSource): KubeConnection {
-  if (f.apiServer !== '') {
-    const h = f.http;
-    const auth = (): string | undefined => {
-      if (h.basicAuth !== undefined) {
-        const pw = h.basicAuth.passwordFile !== '' ? readText(h.basicAuth.passwordFile).trim() : h.basicAuth.password;
-        return basic(h.basicAuth.username, pw);
-      }
-      if (h.authorization !== undefined) {
-        const a = h.authorization;
-        return `${a.type} ${a.credentialsFile !== '' ? readText(a.credentialsFile).trim() : a.credentials}`;
-      }
-      return undefined;
-    };
-    return {
-      server: new URL(f.apiServer),
-      authorization: auth,
-      ca: h.tls.caFile !== '' ? readText(h.tls.caFile) : h.tls.ca || undefined,
-      cert: h.tls.certFile !== '' ? readText(h.tls.certFile) : h.tls.cert || undefined,
-      key: h.tls.keyFile !== '' ? readText(h.tls.keyFile) : h.tls.key || undefined,
-      serverName: h.tls.serverName || undefined,
-      insecureSkipVerify: h.tls.insecureSkipVerify,
-    };
-  }
+  if (f.apiServer !== '') return { server: new URL(f.apiServer), http: f.http };
   if (f.kubeconfigFile !== '') return kubeconfigConnection(f.kubeconfigFile);
   // Prometheus rest.InClusterConfig: the service's address from the environment, the pod's token and CA.
   const host = inCluster.env.KUBERNETES_SERVICE_HOST ?? '';
@@ -87,9 +62,12 @@ export function kubeConnection(f: KubernetesSDFields, inCluster: InClusterSource
   }
   return {
     server: new URL(`https://${host.includes(':') ? `[${host}]` : host}:${port}`),
-    authorization: () => `Bearer ${readText(tokenFile).trim()}`,
-    ca: readText(join(dir, 'ca.crt')),
-    insecureSkipVerify: false,
+    // The token file is read at every request: the kubelet rotates it.
+    http: {
+      ...DefaultHTTPClientConfig,
+      authorization: { type: 'Bearer', credentials: undefined, credentialsFile: tokenFile },
+      tlsConfig: { ...DefaultTLSConfig, caFile: join(dir, 'ca.crt') },
+    },
     ownNamespace,
   };
 }
@@ -118,30 +96,42 @@ function kubeconfigConnection(file: string): KubeConnection {
   }
   const server = s(cluster, 'server');
   if (server === '') throw bad(`cluster "${ctx.cluster ?? ''}" has no server`);
-  const fileOrData = (o: Record<string, unknown>, fileKey: string): string | Buffer | undefined => {
-    const data = s(o, `${fileKey}-data`);
-    if (data !== '') return Buffer.from(data, 'base64');
-    const f = s(o, fileKey);
-    return f === '' ? undefined : readText(rel(f));
+  /** A `<key>-data` value (base64 PEM) as text, else the `<key>` file (relative to the kubeconfig). */
+  const dataOrFile = (o: Record<string, unknown>, key: string): { data: string; file: string } => {
+    const data = s(o, `${key}-data`);
+    if (data !== '') return { data: Buffer.from(data, 'base64').toString('utf8'), file: '' };
+    const f = s(o, key);
+    return { data: '', file: f === '' ? '' : rel(f) };
   };
   const tokenFile = s(user, 'tokenFile');
   const token = s(user, 'token');
   const username = s(user, 'username');
   const password = s(user, 'password');
-  return {
-    server: new URL(server),
-    authorization: () => {
-      if (token !== '') return `Bearer ${token}`;
-      if (tokenFile !== '') return `Bearer ${readText(rel(tokenFile)).trim()}`;
-      if (username !== '' || password !== '') return basic(username, password);
-      return undefined;
+  const ca = dataOrFile(cluster, 'certificate-authority');
+  const cert = dataOrFile(user, 'client-certificate');
+  const key = dataOrFile(user, 'client-key');
+  let http: HTTPClientConfig = {
+    ...DefaultHTTPClientConfig,
+    tlsConfig: {
+      ...DefaultTLSConfig,
+      ca: ca.data,
+      caFile: ca.file,
+      cert: cert.data,
+      certFile: cert.file,
+      key: secret(key.data),
+      keyFile: key.file,
+      serverName: s(cluster, 'tls-server-name'),
+      insecureSkipVerify: cluster['insecure-skip-tls-verify'] === true,
     },
-    ca: fileOrData(cluster, 'certificate-authority'),
-    cert: fileOrData(user, 'client-certificate'),
-    key: fileOrData(user, 'client-key'),
-    serverName: s(cluster, 'tls-server-name') || undefined,
-    insecureSkipVerify: cluster['insecure-skip-tls-verify'] === true,
   };
+  if (token !== '') {
+    http = { ...http, authorization: { type: 'Bearer', credentials: secret(token), credentialsFile: '' } };
+  } else if (tokenFile !== '') {
+    http = { ...http, authorization: { type: 'Bearer', credentials: undefined, credentialsFile: rel(tokenFile) } };
+  } else if (username !== '' || password !== '') {
+    http = { ...http, basicAuth: { username, usernameFile: '', password: secret(password), passwordFile: '' } };
+  }
+  return { server: new URL(server), http };
 }
 
 /** What the discoverer needs of the API: lists and watches of a collection path. */
@@ -153,6 +143,8 @@ export interface KubeClient {
    * resourceVersion is too old, {@link KubernetesAPIError} or a transport error otherwise.
    */
   watch(path: string, query: URLSearchParams, signal: AbortSignal): AsyncIterable<WatchEvent>;
+  /** Ends its connections, once the discoverer is done with it. */
+  close?(): Promise<void>;
 }
 
 /** client-go's page size for lists. */
@@ -160,12 +152,22 @@ const LIST_PAGE = 500;
 /** A list that takes longer than this has failed. */
 const LIST_TIMEOUT_MS = 120_000;
 
-/** A {@link KubeClient} over node:http(s). */
+/** A {@link KubeClient} over an {@link HTTPClient} made from the connection's settings (at the first request). */
 export class HTTPKubeClient implements KubeClient {
+  #client: Promise<HTTPClient> | undefined;
+
   constructor(
     readonly conn: KubeConnection,
     readonly userAgent = 'tsprom',
   ) {}
+
+  /** Closes the client's connections. */
+  async close(): Promise<void> {
+    const p = this.#client;
+    this.#client = undefined;
+    const c = await p?.catch(() => undefined); // Its failure was reported by the request that made it.
+    await c?.close();
+  }
 
   async list(path: string, query: URLSearchParams, signal: AbortSignal): Promise<KubeList> {
     const items: NonNullable<KubeList['items']> = [];
@@ -179,7 +181,7 @@ export class HTTPKubeClient implements KubeClient {
       const res = await this.#get(path, q, s);
       const body = await readAll(res);
       if (res.statusCode === 410) throw new ResourceExpiredError(`GET ${path}: 410 ${statusMessage(body)}`);
-      if (res.statusCode !== 200) throw new KubernetesAPIError(res.statusCode ?? 0, path, statusMessage(body));
+      if (res.statusCode !== 200) throw new KubernetesAPIError(res.statusCode, path, statusMessage(body));
       const page = JSON.parse(body) as KubeList;
       first ??= page;
       items.push(...(page.items ?? []));
@@ -197,11 +199,11 @@ export class HTTPKubeClient implements KubeClient {
     if (res.statusCode !== 200) {
       const body = await readAll(res);
       if (res.statusCode === 410) throw new ResourceExpiredError(`GET ${path}: 410 ${statusMessage(body)}`);
-      throw new KubernetesAPIError(res.statusCode ?? 0, path, statusMessage(body));
+      throw new KubernetesAPIError(res.statusCode, path, statusMessage(body));
     }
-    res.setEncoding('utf8');
+    res.body.setEncoding('utf8');
     let buf = '';
-    for await (const chunk of res as AsyncIterable<string>) {
+    for await (const chunk of res.body as AsyncIterable<string>) {
       buf += chunk;
       let nl = buf.indexOf('\n');
       while (nl >= 0) {
@@ -214,39 +216,25 @@ export class HTTPKubeClient implements KubeClient {
     if (buf.trim() !== '') yield JSON.parse(buf) as WatchEvent;
   }
 
-  #get(path: string, query: URLSearchParams, signal: AbortSignal): Promise<IncomingMessage> {
+  async #get(path: string, query: URLSearchParams, signal: AbortSignal): Promise<KubeResponse> {
     const c = this.conn;
     const url = new URL(c.server);
     url.pathname = `${url.pathname.replace(/\/+$/, '')}${path}`;
     url.search = query.toString();
-    const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': this.userAgent };
-    const auth = c.authorization();
-    if (auth !== undefined) headers.Authorization = auth;
-    return new Promise((resolve, reject) => {
-      const opts = { headers, signal };
-      const req =
-        url.protocol === 'https:'
-          ? httpsRequest(url, {
-              ...opts,
-              ca: c.ca,
-              cert: c.cert,
-              key: c.key,
-              servername: c.serverName,
-              rejectUnauthorized: !c.insecureSkipVerify,
-            })
-          : httpRequest(url, opts);
-      req.once('response', resolve);
-      req.once('error', reject);
-      req.end();
-    });
+    if (this.#client === undefined) {
+      const p = HTTPClient.create(c.http);
+      this.#client = p;
+      p.catch(() => {
+        if (this.#client === p) this.#client = undefined; // Made again by the next request.
+      });
+    }
+    const client = await this.#client;
+    return client.request(url, { headers: { Accept: 'application/json', 'User-Agent': this.userAgent }, signal });
   }
 }
 
-async function readAll(res: IncomingMessage): Promise<string> {
-  res.setEncoding('utf8');
-  let s = '';
-  for await (const chunk of res as AsyncIterable<string>) s += chunk;
-  return s;
+async function readAll(res: KubeResponse): Promise<string> {
+  return res.body.text();
 }
 
 /** The message of a metav1.Status body, else the body's start. */

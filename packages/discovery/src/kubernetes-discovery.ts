@@ -242,6 +242,7 @@ export class KubernetesDiscoverer implements Discoverer {
     } finally {
       signal.removeEventListener('abort', onAbort);
       await Promise.all(running);
+      if (s.client === undefined) await client.close?.(); // A client the settings gave is their owner's.
     }
   }
 }

@@ -43,9 +43,14 @@ describe('kubernetes_sd_configs entries', () => {
       { role: 'pod', api_server: 'http://a', bearer_token: 'a', bearer_token_file: 'b' },
       'at most one of bearer_token & bearer_token_file',
     ],
+    [{ role: 'pod', api_server: 'http://a', oauth2: { client_id: 'c' } }, 'oauth2 token_url must be configured'],
     [
-      { role: 'pod', api_server: 'http://a', oauth2: {} },
-      "oauth2 is not supported by tsprom's kubernetes_sd_configs yet",
+      { role: 'pod', api_server: 'http://a', tls_config: { ca_file: 'a', ca: 'b' } },
+      'tls_config: at most one of ca and ca_file must be configured',
+    ],
+    [
+      { role: 'pod', proxy_url: 'http://proxy:3128' },
+      "to use custom HTTP client configuration please provide the 'api_server' URL explicitly",
     ],
     [
       { role: 'pod', attach_metadata: { deployment: true } },
@@ -75,10 +80,10 @@ describe('kubernetes_sd_configs entries', () => {
     );
     expect(c.fields.http.authorization).toEqual({
       type: 'Bearer',
-      credentials: '',
+      credentials: undefined,
       credentialsFile: '/etc/prometheus/token',
     });
-    expect(c.fields.http.tls.caFile).toBe('/etc/prometheus/ca.crt');
+    expect(c.fields.http.tlsConfig.caFile).toBe('/etc/prometheus/ca.crt');
     expect(parseEntry({ role: 'pod', kubeconfig_file: 'kube/config' }, '/etc/p').fields.kubeconfigFile).toBe(
       '/etc/p/kube/config',
     );

@@ -1,7 +1,14 @@
 // Prometheus: discovery/kubernetes/kubernetes.go SDConfig, Role, SelectorConfig,
 // NamespaceDiscovery, AttachMetadataConfig and UnmarshalYAML. The config is pure; the discoverer
 // (kubernetes-discovery.ts: node:http, node:fs) is loaded only when it runs.
+import {
+  DefaultHTTPClientConfig,
+  HTTP_CLIENT_KEYS,
+  type HTTPClientConfig,
+  httpClientConfigToYAML,
+} from '@tsprom/config';
 import type { Discoverer, DiscovererOptions, SDConfig, SDMechanism } from './discoverer.js';
+import { parseSDHTTPClientConfig } from './sd-http-client.js';
 import type { TargetGroup } from './target-group.js';
 
 /** A `kubernetes_sd_configs` entry Prometheus (or tsprom) refuses; the message is Prometheus's where it has one. */
@@ -20,32 +27,14 @@ export interface KubernetesSelector {
   readonly field: string;
 }
 
-/** The HTTP client settings used against the API server (a subset of Prometheus's http_config). */
-export interface KubernetesHTTPClientConfig {
-  readonly basicAuth?: { readonly username: string; readonly password: string; readonly passwordFile: string };
-  /** `authorization` (and `bearer_token`/`bearer_token_file`, which Prometheus turns into it). */
-  readonly authorization?: { readonly type: string; readonly credentials: string; readonly credentialsFile: string };
-  readonly tls: {
-    readonly ca: string;
-    readonly caFile: string;
-    readonly cert: string;
-    readonly certFile: string;
-    readonly key: string;
-    readonly keyFile: string;
-    readonly serverName: string;
-    readonly insecureSkipVerify: boolean;
-  };
-  readonly followRedirects: boolean;
-  readonly enableHTTP2: boolean;
-}
-
 /** The fields of a `kubernetes_sd_configs` entry, defaults filled, file names absolute. */
 export interface KubernetesSDFields {
   /** The API server's URL; empty: kubeconfig_file, else the in-cluster configuration. */
   readonly apiServer: string;
   readonly role: KubernetesRole;
   readonly kubeconfigFile: string;
-  readonly http: KubernetesHTTPClientConfig;
+  /** The inlined `<http_config>`, used with `api_server` (a default one otherwise). */
+  readonly http: HTTPClientConfig;
   readonly namespaces: { readonly ownNamespace: boolean; readonly names: readonly string[] };
   readonly selectors: readonly KubernetesSelector[];
   readonly attachMetadata: { readonly node: boolean; readonly namespace: boolean };
@@ -67,32 +56,7 @@ export class KubernetesSDConfig implements SDConfig {
     if (f.apiServer !== '') out.api_server = f.apiServer;
     out.role = f.role;
     out.kubeconfig_file = f.kubeconfigFile;
-    const h = f.http;
-    if (h.basicAuth !== undefined) {
-      const b: Record<string, unknown> = { username: h.basicAuth.username };
-      if (h.basicAuth.password !== '') b.password = h.basicAuth.password;
-      if (h.basicAuth.passwordFile !== '') b.password_file = h.basicAuth.passwordFile;
-      out.basic_auth = b;
-    }
-    if (h.authorization !== undefined) {
-      const a: Record<string, unknown> = { type: h.authorization.type };
-      if (h.authorization.credentials !== '') a.credentials = h.authorization.credentials;
-      if (h.authorization.credentialsFile !== '') a.credentials_file = h.authorization.credentialsFile;
-      out.authorization = a;
-    }
-    const t: Record<string, unknown> = {};
-    if (h.tls.ca !== '') t.ca = h.tls.ca;
-    if (h.tls.cert !== '') t.cert = h.tls.cert;
-    if (h.tls.key !== '') t.key = h.tls.key;
-    if (h.tls.caFile !== '') t.ca_file = h.tls.caFile;
-    if (h.tls.certFile !== '') t.cert_file = h.tls.certFile;
-    if (h.tls.keyFile !== '') t.key_file = h.tls.keyFile;
-    if (h.tls.serverName !== '') t.server_name = h.tls.serverName;
-    if (Object.keys(t).length > 0 || h.tls.insecureSkipVerify) {
-      out.tls_config = { ...t, insecure_skip_verify: h.tls.insecureSkipVerify };
-    }
-    out.follow_redirects = h.followRedirects;
-    out.enable_http2 = h.enableHTTP2;
+    Object.assign(out, httpClientConfigToYAML(f.http));
     if (f.namespaces.ownNamespace || f.namespaces.names.length > 0) {
       out.namespaces = { own_namespace: f.namespaces.ownNamespace, names: [...f.namespaces.names] };
     }
@@ -141,23 +105,10 @@ const KEYS = new Set([
   'namespaces',
   'selectors',
   'attach_metadata',
-  'basic_auth',
-  'authorization',
-  'bearer_token',
-  'bearer_token_file',
-  'tls_config',
-  'follow_redirects',
-  'enable_http2',
+  ...HTTP_CLIENT_KEYS,
 ]);
-/** Prometheus http_config fields tsprom's kubernetes_sd does not implement: refused rather than ignored. */
-const UNSUPPORTED = new Set([
-  'oauth2',
-  'proxy_url',
-  'no_proxy',
-  'proxy_from_environment',
-  'proxy_connect_header',
-  'http_headers',
-]);
+
+const DEFAULT_HTTP_YAML = JSON.stringify(httpClientConfigToYAML(DefaultHTTPClientConfig));
 
 function mapping(v: unknown, what: string): Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) {
@@ -221,9 +172,6 @@ export const kubernetesSD: SDMechanism = {
   parse(raw, ctx) {
     const o = mapping(raw, 'kubernetes_sd_configs entry');
     for (const k of Object.keys(o)) {
-      if (UNSUPPORTED.has(k)) {
-        throw new KubernetesSDConfigError(`${k} is not supported by tsprom's kubernetes_sd_configs yet`);
-      }
       if (!KEYS.has(k)) throw new KubernetesSDConfigError(`field ${k} not found in type kubernetes.plain`);
     }
     if (o.role === undefined || o.role === null || o.role === '') {
@@ -242,13 +190,9 @@ export const kubernetesSD: SDMechanism = {
         throw new KubernetesSDConfigError(`api_server ${JSON.stringify(apiServer)}: the scheme must be http or https`);
       }
     }
-    const http = parseHTTP(o, ctx.baseDir);
-    const custom =
-      http.basicAuth !== undefined ||
-      http.authorization !== undefined ||
-      Object.entries(http.tls).some(([, v]) => v !== '' && v !== false) ||
-      !http.followRedirects ||
-      !http.enableHTTP2;
+    const http = parseSDHTTPClientConfig(o, ctx.baseDir, KubernetesSDConfigError);
+    // Prometheus: !reflect.DeepEqual(c.HTTPClientConfig, config.DefaultHTTPClientConfig).
+    const custom = JSON.stringify(httpClientConfigToYAML(http)) !== DEFAULT_HTTP_YAML;
     const kubeconfigFile = inDir(str(o.kubeconfig_file, 'kubeconfig_file'), ctx.baseDir);
     if (apiServer !== '' && kubeconfigFile !== '') {
       throw new KubernetesSDConfigError("cannot use 'kubeconfig_file' and 'api_server' simultaneously");
@@ -327,105 +271,3 @@ export const kubernetesSD: SDMechanism = {
     });
   },
 };
-
-/** The http_config part of an entry (Prometheus config.HTTPClientConfig and its Validate). */
-function parseHTTP(o: Record<string, unknown>, baseDir: string | undefined): KubernetesHTTPClientConfig {
-  let basicAuth: KubernetesHTTPClientConfig['basicAuth'];
-  if (o.basic_auth !== undefined && o.basic_auth !== null) {
-    const b = mapping(o.basic_auth, 'basic_auth');
-    onlyKeys(b, ['username', 'password', 'password_file'], 'config.BasicAuth');
-    basicAuth = {
-      username: str(b.username, 'basic_auth.username'),
-      password: str(b.password, 'basic_auth.password'),
-      passwordFile: inDir(str(b.password_file, 'basic_auth.password_file'), baseDir),
-    };
-    if (basicAuth.password !== '' && basicAuth.passwordFile !== '') {
-      throw new KubernetesSDConfigError('at most one of basic_auth password & password_file must be configured');
-    }
-  }
-  let authorization: KubernetesHTTPClientConfig['authorization'];
-  if (o.authorization !== undefined && o.authorization !== null) {
-    const a = mapping(o.authorization, 'authorization');
-    onlyKeys(a, ['type', 'credentials', 'credentials_file'], 'config.Authorization');
-    const type = str(a.type, 'authorization.type') || 'Bearer';
-    if (type.toLowerCase() === 'basic') {
-      throw new KubernetesSDConfigError(`authorization type cannot be set to "basic", use "basic_auth" instead`);
-    }
-    authorization = {
-      type,
-      credentials: str(a.credentials, 'authorization.credentials'),
-      credentialsFile: inDir(str(a.credentials_file, 'authorization.credentials_file'), baseDir),
-    };
-    if (authorization.credentials !== '' && authorization.credentialsFile !== '') {
-      throw new KubernetesSDConfigError(
-        'at most one of authorization credentials & credentials_file must be configured',
-      );
-    }
-  }
-  const bearerToken = str(o.bearer_token, 'bearer_token');
-  const bearerTokenFile = inDir(str(o.bearer_token_file, 'bearer_token_file'), baseDir);
-  if (bearerToken !== '' && bearerTokenFile !== '') {
-    throw new KubernetesSDConfigError('at most one of bearer_token & bearer_token_file must be configured');
-  }
-  if (bearerToken !== '' || bearerTokenFile !== '') {
-    if (authorization !== undefined) {
-      throw new KubernetesSDConfigError(
-        'at most one of bearer_token, bearer_token_file & authorization must be configured',
-      );
-    }
-    authorization = { type: 'Bearer', credentials: bearerToken, credentialsFile: bearerTokenFile };
-  }
-  if (basicAuth !== undefined && authorization !== undefined) {
-    throw new KubernetesSDConfigError(
-      'at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured',
-    );
-  }
-  const tls = {
-    ca: '',
-    caFile: '',
-    cert: '',
-    certFile: '',
-    key: '',
-    keyFile: '',
-    serverName: '',
-    insecureSkipVerify: false,
-  };
-  if (o.tls_config !== undefined && o.tls_config !== null) {
-    const t = mapping(o.tls_config, 'tls_config');
-    const known = ['ca', 'ca_file', 'cert', 'cert_file', 'key', 'key_file', 'server_name', 'insecure_skip_verify'];
-    for (const k of Object.keys(t)) {
-      if (!known.includes(k)) {
-        throw new KubernetesSDConfigError(`tls_config: ${k} is not supported by tsprom's kubernetes_sd_configs yet`);
-      }
-    }
-    tls.ca = str(t.ca, 'tls_config.ca');
-    tls.caFile = inDir(str(t.ca_file, 'tls_config.ca_file'), baseDir);
-    tls.cert = str(t.cert, 'tls_config.cert');
-    tls.certFile = inDir(str(t.cert_file, 'tls_config.cert_file'), baseDir);
-    tls.key = str(t.key, 'tls_config.key');
-    tls.keyFile = inDir(str(t.key_file, 'tls_config.key_file'), baseDir);
-    tls.serverName = str(t.server_name, 'tls_config.server_name');
-    tls.insecureSkipVerify = bool(t.insecure_skip_verify, 'tls_config.insecure_skip_verify', false);
-    if (tls.ca !== '' && tls.caFile !== '') {
-      throw new KubernetesSDConfigError('at most one of ca and ca_file must be configured');
-    }
-    if (tls.cert !== '' && tls.certFile !== '') {
-      throw new KubernetesSDConfigError('at most one of cert and cert_file must be configured');
-    }
-    if (tls.key !== '' && tls.keyFile !== '') {
-      throw new KubernetesSDConfigError('at most one of key and key_file must be configured');
-    }
-    if ((tls.cert !== '' || tls.certFile !== '') !== (tls.key !== '' || tls.keyFile !== '')) {
-      throw new KubernetesSDConfigError(
-        'exactly one of key or key_file must be configured when a client certificate is configured',
-      );
-    }
-  }
-  return {
-    basicAuth,
-    authorization,
-    tls,
-    followRedirects: bool(o.follow_redirects, 'follow_redirects', true),
-    enableHTTP2: bool(o.enable_http2, 'enable_http2', true),
-  };
-}

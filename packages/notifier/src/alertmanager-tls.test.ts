@@ -1,68 +1,25 @@
 // Posting to an Alertmanager over HTTPS with the config's tls_config (certificates made by
 // openssl): the CA is checked, and HTTP/1.1 is used even where HTTP/2 is offered, as Prometheus's
 // notifier turns HTTP/2 off.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { haveOpenssl, makeTestCerts, type TestCerts } from '@tsprom/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AlertSink, startAlertSink } from './testing/alert-sink.js';
 import { alert, config, newManager, targets } from './testing/fixtures.js';
 
-function haveOpenssl(): boolean {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'pipe' });
-    return true;
-  } catch (err) {
-    if (process.env.CI) throw new Error('openssl is missing (required when CI is set)', { cause: err });
-    return false;
-  }
-}
-
 describe.runIf(haveOpenssl())('TLS', () => {
   let dir: string;
   let sink: AlertSink;
+  let certs: TestCerts;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tsprom-notifier-tls-'));
-    const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-    run(
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      'ca.key',
-      '-out',
-      'ca.pem',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=test-ca',
-    );
-    run('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'srv.key', '-out', 'srv.csr', '-subj', '/CN=am.test');
-    writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=DNS:am.test,IP:127.0.0.1\n');
-    run(
-      'x509',
-      '-req',
-      '-in',
-      'srv.csr',
-      '-CA',
-      'ca.pem',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-out',
-      'srv.pem',
-      '-days',
-      '2',
-      '-extfile',
-      'ext.cnf',
-    );
+    certs = makeTestCerts(dir, ['am.test'])!;
     sink = await startAlertSink({
-      cert: readFileSync(join(dir, 'srv.pem'), 'utf8'),
-      key: readFileSync(join(dir, 'srv.key'), 'utf8'),
+      cert: certs.cert,
+      key: certs.key,
     });
   });
 
@@ -76,7 +33,7 @@ describe.runIf(haveOpenssl())('TLS', () => {
     try {
       const am = (tls: string) => `  - static_configs: []\n    scheme: https\n${tls}`;
       await m.applyConfig(
-        config(`alerting:\n  alertmanagers:\n${am(`    tls_config: {ca_file: ${join(dir, 'ca.pem')}}\n`)}${am('')}`),
+        config(`alerting:\n  alertmanagers:\n${am(`    tls_config: {ca_file: ${certs.caFile}}\n`)}${am('')}`),
       );
       m.reload(targets('config-0', sink.address));
       m.reload(targets('config-1', sink.address.replace('127.0.0.1', 'localhost')));

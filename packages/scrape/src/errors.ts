@@ -123,8 +123,3 @@ export class TargetLimitError extends ScrapeError {
 export class TargetLabelsError extends Error {
   override readonly name = 'TargetLabelsError';
 }
-
-/** A setting the configuration allows but tsprom's scraping cannot honour (an OAuth2 JWT grant). */
-export class UnsupportedConfigError extends Error {
-  override readonly name = 'UnsupportedConfigError';
-}

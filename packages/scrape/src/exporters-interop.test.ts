@@ -7,7 +7,7 @@ import { Matcher, MatchType } from '@tsprom/labels';
 import { acceptHeader, DefaultScrapeProtocols } from '@tsprom/textparse';
 import { DB } from '@tsprom/tsdb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HTTPClient } from './http-client.js';
+import { HTTPClient } from '@tsprom/http-client';
 import { ScrapeLoop } from './scrape-loop.js';
 import { ScrapeMetrics } from './scrape-metrics.js';
 import type { ScrapeResponse, Scraper } from './scraper.js';

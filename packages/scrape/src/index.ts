@@ -14,10 +14,10 @@ export {
   ScrapeRequestError,
   TargetLabelsError,
   TargetLimitError,
-  UnsupportedConfigError,
 } from './errors.js';
 export { pickSchema } from './histogram-limits.js';
-export { HTTPClient } from './http-client.js';
+// Re-exported for the users of scrape's README (the client moved to @tsprom/http-client).
+export { HTTPClient, UnsupportedConfigError } from '@tsprom/http-client';
 export { Manager, type ManagerOptions, type ScrapeManagerConfig } from './manager.js';
 export {
   type PopulatedLabels,

@@ -7,7 +7,7 @@ import type { Appendable } from '@tsprom/storage-interfaces';
 import { acceptHeader } from '@tsprom/textparse';
 import { deepEqual } from './deep-equal.js';
 import { TargetLimitError } from './errors.js';
-import { HTTPClient } from './http-client.js';
+import { HTTPClient } from '@tsprom/http-client';
 import { sliceUsedUp, yieldToEventLoop } from '@tsprom/discovery';
 import { targetsFromGroup } from './populate-labels.js';
 import type { ScrapeCache } from './scrape-cache.js';

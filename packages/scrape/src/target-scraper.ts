@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { request } from 'undici';
 import { BodySizeLimitError, HTTPStatusError, ScrapeError, ScrapeRequestError } from './errors.js';
-import type { HTTPClient } from './http-client.js';
+import type { HTTPClient } from '@tsprom/http-client';
 import { ScrapeDeadlineExceeded, type ScrapeResponse, type Scraper } from './scraper.js';
 import type { Target } from './target.js';
 

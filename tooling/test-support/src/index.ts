@@ -23,3 +23,4 @@ export {
   workspaceClosure,
   workspacePackages,
 } from './packed-install.js';
+export { haveOpenssl, makeTestCerts, type TestCerts } from './test-certs.js';

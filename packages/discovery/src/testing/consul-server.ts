@@ -2,7 +2,8 @@
 // parts of Consul's HTTP API that consul_sd uses, with their JSON shapes (Consul API reference:
 // /v1/agent/self, /v1/catalog/services, /v1/health/service/:service), blocking queries included:
 // a request with `index` at or past the current X-Consul-Index waits for a change or its `wait`.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 /** One instance of a service: a /v1/health/service entry (Node, Service, Checks). */
@@ -40,13 +41,18 @@ export interface ConsulServer {
   close(): Promise<void>;
 }
 
-export async function startConsulServer(datacenter = 'dc1'): Promise<ConsulServer> {
+/** Starts the agent; with `tls` (a PEM certificate and key) it speaks HTTPS. */
+export async function startConsulServer(
+  datacenter = 'dc1',
+  tls?: { readonly cert: string; readonly key: string },
+): Promise<ConsulServer> {
   const services = new Map<string, readonly ConsulEntry[]>();
   let index = 1;
   const waiters = new Set<() => void>();
   const requests: ConsulServer['requests'] = [];
   const state = { failing: false };
-  const server: Server = createServer(async (req, res) => {
+  const serve = (h: RequestListener): Server => (tls === undefined ? createServer(h) : createHttpsServer(tls, h));
+  const server: Server = serve(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     requests.push({ path: url.pathname, query: url.searchParams, headers: req.headers });
     if (state.failing) {

@@ -3,6 +3,7 @@
 // (Engine API reference: GET/HEAD /_ping with its `API-Version` header, GET /containers/json with
 // its `filters` (`label`, `name`, `id`), GET /networks), under any `/v<version>` prefix.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { DockerContainer, DockerNetwork } from '../docker-discovery.js';
 
@@ -26,8 +27,14 @@ export interface DockerDaemon {
   listen(): Promise<void>;
 }
 
-/** Starts a fake daemon on `socketPath`, or on 127.0.0.1 when it is undefined. */
-export async function startDockerDaemon(socketPath?: string): Promise<DockerDaemon> {
+/**
+ * Starts a fake daemon on `socketPath`, or on 127.0.0.1 when it is undefined; with `tls` (a PEM
+ * certificate and key) it speaks HTTPS on 127.0.0.1 (host `https://127.0.0.1:<port>`).
+ */
+export async function startDockerDaemon(
+  socketPath?: string,
+  tls?: { readonly cert: string; readonly key: string },
+): Promise<DockerDaemon> {
   const requests: DockerDaemon['requests'] = [];
   let server: Server | undefined;
   let host = '';
@@ -47,14 +54,19 @@ export async function startDockerDaemon(socketPath?: string): Promise<DockerDaem
       await new Promise<void>((resolve) => s.close(() => resolve()));
     },
     async listen() {
-      const s = createServer((req, res) => serve(d, req, res));
+      const handler = (req: IncomingMessage, res: ServerResponse) => serve(d, req, res);
+      const s: Server = tls === undefined ? createServer(handler) : createHttpsServer(tls, handler);
       await new Promise<void>((resolve, reject) => {
         s.once('error', reject);
         if (socketPath !== undefined) s.listen(socketPath, resolve);
         else s.listen(0, '127.0.0.1', resolve);
       });
       server = s;
-      host = socketPath !== undefined ? `unix://${socketPath}` : `tcp://127.0.0.1:${(s.address() as AddressInfo).port}`;
+      const port = (s.address() as AddressInfo | null)?.port;
+      host =
+        socketPath !== undefined
+          ? `unix://${socketPath}`
+          : `${tls === undefined ? 'tcp' : 'https'}://127.0.0.1:${port}`;
     },
   };
   await d.listen();

@@ -5,7 +5,7 @@ import type { Appendable } from '@tsprom/storage-interfaces';
 import { acceptHeader, DefaultScrapeProtocols } from '@tsprom/textparse';
 import { DefaultHTTPClientConfig, type HTTPClientConfig } from '@tsprom/config';
 import type { LabelSet } from '@tsprom/discovery';
-import { HTTPClient } from '../http-client.js';
+import { HTTPClient } from '@tsprom/http-client';
 import { populateLabels, type TargetLabelsConfig } from '../populate-labels.js';
 import type { ScrapeCache } from '../scrape-cache.js';
 import { ScrapeLoop } from '../scrape-loop.js';

@@ -3,13 +3,33 @@
 // keep-alive.
 import { readFile } from 'node:fs/promises';
 import type { HTTPClientConfig } from '@tsprom/config';
-import type { Dispatcher } from 'undici';
+import { type Dispatcher, request } from 'undici';
 import { newDispatcher, secretValue, tlsConnectOptions } from './http-dispatcher.js';
 import { OAuth2TokenSource } from './oauth2-token-source.js';
 
+/** How a client reaches its servers beyond what `<http_config>` says. */
+export interface HTTPClientOptions {
+  /**
+   * A Unix socket every connection dials instead of the URL's host (Docker's
+   * `unix:///var/run/docker.sock`); the URL still gives the path and the Host header.
+   */
+  readonly socketPath?: string | undefined;
+}
+
+/** One request of {@link HTTPClient.request}. */
+export interface HTTPRequestOptions {
+  /** `GET` by default. */
+  readonly method?: Dispatcher.HttpMethod | undefined;
+  /** Headers of the request; the configured authentication and `http_headers` are added to them. */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  readonly body?: string | Uint8Array | undefined;
+  /** Aborts the request (and the OAuth2 token fetch it may need). */
+  readonly signal?: AbortSignal | undefined;
+}
+
 /**
- * The HTTP client of one scrape pool, made from the job's `<http_config>`: an undici dispatcher
- * with keep-alive (connections are reused across scrapes of a target), TLS and proxy settings,
+ * An HTTP client made from an `<http_config>` (a scrape pool's, an SD config's): an undici
+ * dispatcher with keep-alive (connections are reused across requests), TLS and proxy settings,
  * and the authentication headers. Secret files (password_file, credentials_file, http_headers
  * files) are read on every request as Prometheus does, so rotated credentials apply at once.
  * With `enable_http2` (the default) HTTPS targets are scraped over HTTP/2 when they offer it (ALPN).
@@ -28,8 +48,9 @@ export class HTTPClient {
   }
 
   /** Makes a client; reads the TLS files. Rejects when one cannot be read. */
-  static async create(cfg: HTTPClientConfig): Promise<HTTPClient> {
+  static async create(cfg: HTTPClientConfig, options: HTTPClientOptions = {}): Promise<HTTPClient> {
     const connect = await tlsConnectOptions(cfg.tlsConfig);
+    if (options.socketPath !== undefined) connect.socketPath = options.socketPath;
     const dispatcher = newDispatcher(cfg, connect, cfg.followRedirects, cfg.enableHTTP2);
     const oauth2 = cfg.oauth2 === undefined ? undefined : await OAuth2TokenSource.create(cfg.oauth2);
     return new HTTPClient(dispatcher, cfg, oauth2);
@@ -64,6 +85,23 @@ export class HTTPClient {
       }
     }
     return h;
+  }
+
+  /**
+   * Sends one request with the client's dispatcher, authentication and custom headers. Resolves
+   * with the response once its headers arrived (any status: 3xx ones too when redirects are not
+   * followed); the caller reads or dumps the body. Rejects on a transport failure (connection,
+   * TLS, proxy), a failed OAuth2 token fetch, or when `signal` aborts.
+   */
+  async request(url: string | URL, options: HTTPRequestOptions = {}): Promise<Dispatcher.ResponseData> {
+    const auth = await this.requestHeaders(options.signal);
+    return request(url, {
+      method: options.method ?? 'GET',
+      headers: { ...options.headers, ...auth },
+      body: options.body,
+      signal: options.signal,
+      dispatcher: this.dispatcher,
+    });
   }
 
   /** Closes the client's connections (and the OAuth2 token client's). */
