@@ -16,11 +16,15 @@ import { newQueueStats, observeSentBatchDuration, type QueueStats } from './queu
 import { SendOutcome, sendWithBackoff } from './send-with-backoff.js';
 import { SeriesStore } from './series-store.js';
 import { ShardBuffer } from './shard-buffer.js';
+import { TurnSlicer } from './turn-slicer.js';
 import { snappyEncode } from './snappy.js';
 import { type WalObjectSample, WalWatcher, type WalPosition, type WalWatcherWriter } from './wal-watcher.js';
 import type { StoreFn } from './write-client.js';
 import { encodeWriteRequest } from './write-request.js';
 import { ProtoWriter } from './proto-writer.js';
+
+/** Synchronous work (ms) of one queue per event-loop turn before timers and I/O get a turn. */
+const TURN_BUDGET_MS = 10;
 
 /** Options of {@link QueueManager}. */
 export interface QueueManagerOptions {
@@ -75,6 +79,8 @@ export class QueueManager {
   readonly #marks: MarkRing;
   readonly #watcher: WalWatcher;
   readonly #abort = new AbortController();
+  /** Work per event-loop turn, shared by the watcher and the shards' encoding. */
+  readonly #slicer = new TurnSlicer(TURN_BUDGET_MS);
   readonly #background: Promise<void>[] = [];
   readonly #dataIn = new EwmaRate();
   readonly #dataOut = new EwmaRate();
@@ -106,6 +112,7 @@ export class QueueManager {
     this.stats.shardCapacity = q.capacity;
     this.stats.shardsDesired = q.minShards;
     this.#watcher = new WalWatcher(o.walDir, this.#writer(), {
+      slicer: this.#slicer,
       resumeFrom: resume,
       startTimeMs: o.startTimeMs ?? this.#clock.now(),
       pollIntervalMs: o.pollIntervalMs,
@@ -327,6 +334,8 @@ export class QueueManager {
   }
 
   async #sendBatch(s: Shard, signal: AbortSignal): Promise<void> {
+    // Encoding a batch is the shards' synchronous work: bounded per turn with the watcher's.
+    await this.#slicer.yieldIfSpent();
     const b = s.buf.take(this.cfg.queueConfig.maxSamplesPerSend);
     this.#wakeCapacity();
     const st = this.stats;

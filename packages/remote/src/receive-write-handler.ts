@@ -2,29 +2,22 @@
 // Remote Write 1.0 (`prometheus.WriteRequest`) and 2.0 (`io.prometheus.write.v2.Request`) bodies,
 // negotiated by Content-Type, snappy-compressed, and appends them through a storage Appender.
 import { ScratchBuilder } from '@tsprom/labels';
-import {
-  type Appendable,
-  type Appender,
-  DuplicateSampleForTimestampError,
-  OutOfBoundsError,
-  OutOfOrderExemplarError,
-  OutOfOrderSampleError,
-  TooOldSampleError,
-} from '@tsprom/storage-interfaces';
-import { InvalidHistogramError } from '@tsprom/tsdb';
+import { type Appendable, type Appender, OutOfBoundsError, OutOfOrderExemplarError } from '@tsprom/storage-interfaces';
 import {
   checkedLabels,
   InvalidSeriesLabelsError,
   isFloatPbHistogram,
   resolveRefs,
-  splitPbLabels,
   toExemplar,
   toFloatHistogram,
   toIntHistogram,
   toMetadata,
 } from './receive-convert.js';
+import { isBadSampleError, isHistogramValidationError, type ReceiveLogger } from './receive-errors.js';
 import { httpError, noContent, type RemoteRequest, type RemoteResponse } from './receive-http.js';
 import { snappyDecode } from './snappy.js';
+import { V1Writer, WireShapeError } from './receive-v1.js';
+import { SeriesRefCache } from './series-ref-cache.js';
 import { decodeWriteRequest, type WriteRequest } from './write-request.js';
 import { decodeV2Request, type V2Request } from './write-v2.js';
 
@@ -42,12 +35,7 @@ export const WrittenSamplesHeader = 'X-Prometheus-Remote-Write-Samples-Written';
 export const WrittenHistogramsHeader = 'X-Prometheus-Remote-Write-Histograms-Written';
 export const WrittenExemplarsHeader = 'X-Prometheus-Remote-Write-Exemplars-Written';
 
-/** What a write handler logs. */
-export type ReceiveLogger = (
-  level: 'debug' | 'info' | 'warn' | 'error',
-  msg: string,
-  fields?: Record<string, unknown>,
-) => void;
+export { isBadSampleError, isHistogramValidationError, type ReceiveLogger };
 
 /** Settings of a WriteHandler. */
 export interface WriteHandlerOptions {
@@ -59,6 +47,12 @@ export interface WriteHandlerOptions {
   readonly now?: () => number;
   /** Largest decoded body accepted, in bytes (default 32 MiB, as Prometheus's decodeReadLimit). */
   readonly maxDecodedBytes?: number;
+  /**
+   * Series kept by the raw bytes of their labels, so that a series seen before is appended by ref
+   * (default 512Ki entries). The storage's refs must stay unique while the handler lives, as a
+   * head's do (a ref it no longer holds is looked up again by labels).
+   */
+  readonly seriesRefCacheSize?: number;
 }
 
 /** Prometheus: WriteResponseStats: what a 2.0 request wrote. */
@@ -74,21 +68,6 @@ function statsHeaders(s: WriteResponseStats): Record<string, string> {
     [WrittenHistogramsHeader]: String(s.histograms),
     [WrittenExemplarsHeader]: String(s.exemplars),
   };
-}
-
-/** A sample rejected as Prometheus answers with 400 (no retry). */
-export function isBadSampleError(err: unknown): err is Error {
-  return (
-    err instanceof OutOfOrderSampleError ||
-    err instanceof OutOfBoundsError ||
-    err instanceof DuplicateSampleForTimestampError ||
-    err instanceof TooOldSampleError
-  );
-}
-
-/** Prometheus: isHistogramValidationError: a histogram the storage refused as malformed (400, no retry). */
-export function isHistogramValidationError(err: unknown): err is Error {
-  return err instanceof InvalidHistogramError;
 }
 
 /** Prometheus: parseProtoMsg. Throws with the message Prometheus answers 415 with. */
@@ -121,6 +100,7 @@ export class WriteHandler {
   readonly #o: WriteHandlerOptions;
   readonly #accepted: readonly RemoteWriteProtoMsg[];
   readonly #log: ReceiveLogger;
+  readonly #v1: V1Writer;
   readonly #b = new ScratchBuilder();
   readonly #eb = new ScratchBuilder();
   readonly #names: string[] = [];
@@ -136,6 +116,7 @@ export class WriteHandler {
     this.#o = o;
     this.#accepted = o.acceptedProtoMsgs ?? [ProtoMsgV1, ProtoMsgV2];
     this.#log = o.logger ?? (() => undefined);
+    this.#v1 = new V1Writer(this.#log, new SeriesRefCache(o.seriesRefCacheSize));
   }
 
   /** Prometheus: writeHandler.ServeHTTP. */
@@ -164,23 +145,7 @@ export class WriteHandler {
       this.#log('error', 'Error decompressing remote write request', { err: (err as Error).message });
       return httpError(400, (err as Error).message);
     }
-    if (msg === ProtoMsgV1) {
-      let wr: WriteRequest;
-      try {
-        wr = decodeWriteRequest(decompressed);
-      } catch (err) {
-        this.#log('error', 'Error decoding v1 remote write request', { err: (err as Error).message });
-        return httpError(400, `proto: prometheus.WriteRequest: ${(err as Error).message}`);
-      }
-      try {
-        await this.#writeV1(wr);
-      } catch (err) {
-        if (isBadSampleError(err) || isHistogramValidationError(err)) return httpError(400, err.message);
-        this.#log('error', 'Error while remote writing the v1 request', { err: (err as Error).message });
-        return httpError(500, (err as Error).message);
-      }
-      return noContent();
-    }
+    if (msg === ProtoMsgV1) return this.#receiveV1(decompressed);
     let v2: V2Request;
     try {
       v2 = decodeV2Request(decompressed);
@@ -214,6 +179,50 @@ export class WriteHandler {
   }
 
   /**
+   * A 1.0 body read straight into the appender (receive-v1.ts). Where the reader does not take the
+   * bytes, or appending failed, the reference decoder decides what is answered, as when the whole
+   * body was decoded before anything was appended: a malformed body is a 400 naming the decode error.
+   */
+  async #receiveV1(body: Uint8Array): Promise<RemoteResponse> {
+    const app = this.#appender();
+    let appended: number;
+    try {
+      appended = this.#v1.appendEncoded(app, body, this.#maxTime());
+    } catch (err) {
+      await app.rollback();
+      // What the reader counted stands only where the reference decoder would have gone as far.
+      const invalid = this.#v1.takeInvalid();
+      let req: WriteRequest;
+      try {
+        req = decodeWriteRequest(body);
+      } catch (decodeErr) {
+        this.#log('error', 'Error decoding v1 remote write request', { err: (decodeErr as Error).message });
+        return httpError(400, `proto: prometheus.WriteRequest: ${(decodeErr as Error).message}`);
+      }
+      if (err instanceof WireShapeError) return this.#answerV1(this.#writeV1(req));
+      this.samplesWithInvalidLabels += invalid;
+      return this.#answerV1(Promise.reject(err));
+    }
+    this.samplesWithInvalidLabels += this.#v1.takeInvalid();
+    return this.#answerV1(
+      app.commit().then(() => {
+        this.samplesAppended += appended;
+      }),
+    );
+  }
+
+  async #answerV1(written: Promise<void>): Promise<RemoteResponse> {
+    try {
+      await written;
+    } catch (err) {
+      if (isBadSampleError(err) || isHistogramValidationError(err)) return httpError(400, err.message);
+      this.#log('error', 'Error while remote writing the v1 request', { err: (err as Error).message });
+      return httpError(500, (err as Error).message);
+    }
+    return noContent();
+  }
+
+  /**
    * Prometheus: writeHandler.write: the first rejected sample fails the request (rolled back); series
    * with invalid labels are skipped and counted.
    */
@@ -221,70 +230,15 @@ export class WriteHandler {
     const app = this.#appender();
     const maxT = this.#maxTime();
     let appended = 0;
+    this.#v1.takeInvalid();
     try {
-      for (const ts of req.timeseries) {
-        splitPbLabels(ts.labels, this.#names, this.#values);
-        let ls: ReturnType<typeof checkedLabels>;
-        try {
-          ls = checkedLabels(this.#b, this.#names, this.#values);
-        } catch (err) {
-          if (!(err instanceof InvalidSeriesLabelsError)) throw err;
-          this.#log('warn', 'Invalid metric names or labels', { err: err.message });
-          this.samplesWithInvalidLabels++;
-          continue;
-        }
-        let ref = 0;
-        for (const s of ts.samples) {
-          if (s.timestamp > maxT) throw new OutOfBoundsError(s.timestamp, maxT);
-          try {
-            ref = app.append(ref, ls, s.timestamp, s.value);
-          } catch (err) {
-            if (isBadSampleError(err)) {
-              this.#log('error', 'Out of order sample from remote write', {
-                err: err.message,
-                series: ls.toString(),
-                timestamp: s.timestamp,
-              });
-            }
-            throw err;
-          }
-        }
-        appended += ts.samples.length;
-        for (const e of ts.exemplars) {
-          splitPbLabels(e.labels, this.#enames, this.#evalues);
-          const ex = toExemplar(this.#eb, this.#enames, this.#evalues, e.value, e.timestamp);
-          try {
-            ref = app.appendExemplar(ref, ls, ex);
-          } catch (err) {
-            // Exemplar storage is experimental: a failing exemplar never fails the request.
-            this.#log('debug', 'Error while adding exemplar in AppendExemplar', { err: (err as Error).message });
-          }
-        }
-        for (const h of ts.histograms) {
-          try {
-            if (h.timestamp > maxT) throw new OutOfBoundsError(h.timestamp, maxT);
-            ref = isFloatPbHistogram(h)
-              ? app.appendHistogram(ref, ls, h.timestamp, undefined, toFloatHistogram(h))
-              : app.appendHistogram(ref, ls, h.timestamp, toIntHistogram(h), undefined);
-          } catch (err) {
-            if (isBadSampleError(err)) {
-              this.#log('error', 'Out of order histogram from remote write', {
-                err: err.message,
-                series: ls.toString(),
-                timestamp: h.timestamp,
-              });
-            } else if (isHistogramValidationError(err)) {
-              this.#log('error', 'Invalid histogram received', { err: err.message, series: ls.toString() });
-            }
-            throw err;
-          }
-        }
-        appended += ts.histograms.length;
-      }
+      for (const ts of req.timeseries) appended += this.#v1.appendSeries(app, ts, maxT);
     } catch (err) {
+      this.samplesWithInvalidLabels += this.#v1.takeInvalid();
       await app.rollback();
       throw err;
     }
+    this.samplesWithInvalidLabels += this.#v1.takeInvalid();
     await app.commit();
     this.samplesAppended += appended;
   }

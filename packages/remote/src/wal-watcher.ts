@@ -2,7 +2,7 @@
 // garbageCollectSeries). Follows the tsdb WAL for one remote write queue, with two differences
 // that the sender's guarantees need: it resumes from a saved WAL position instead of only from
 // "now", and it waits (instead of buffering) while its writer is full.
-import { setImmediate as yieldTurn, setTimeout as sleep } from 'node:timers/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   LiveReader,
   lastCheckpoint,
@@ -17,6 +17,7 @@ import {
   type RefSamples,
   type RefSeries,
 } from '@tsprom/tsdb/wal';
+import { TurnSlicer } from './turn-slicer.js';
 
 /**
  * Series handed to the writer at a time: a series record holds every new series of a commit (one
@@ -95,6 +96,8 @@ export interface WalWatcherOptions {
   onError?: (err: unknown) => void;
   /** Clock for slicing (ms). Default performance.now. */
   now?: () => number;
+  /** The turn budget shared with the rest of the queue; default one of `sliceMs` of its own. */
+  slicer?: TurnSlicer;
 }
 
 /** Counters of a watcher (Prometheus: prometheus_wal_watcher_*). */
@@ -118,9 +121,8 @@ export class WalWatcher {
   readonly #dir: string;
   readonly #w: WalWatcherWriter;
   readonly #poll: number;
-  readonly #slice: number;
+  readonly #slicer: TurnSlicer;
   readonly #onError: ((err: unknown) => void) | undefined;
-  readonly #now: () => number;
   readonly #dec = new RecordDecoder();
   readonly #cols: RefSamples = newRefSamples(1024);
   #resume: WalPosition | undefined;
@@ -128,16 +130,14 @@ export class WalWatcher {
   #abort = new AbortController();
   #running: Promise<void> | undefined;
   #lastCheckpoint = -1;
-  #sliceStart = 0;
   readonly stats: WalWatcherStats = { recordsRead: 0, currentSegment: -1, segmentsSkipped: 0 };
 
   constructor(walDir: string, writer: WalWatcherWriter, opts: WalWatcherOptions = {}) {
     this.#dir = walDir;
     this.#w = writer;
     this.#poll = opts.pollIntervalMs ?? 100;
-    this.#slice = opts.sliceMs ?? 10;
+    this.#slicer = opts.slicer ?? new TurnSlicer(opts.sliceMs ?? 10, opts.now);
     this.#onError = opts.onError;
-    this.#now = opts.now ?? (() => performance.now());
     this.#resume = opts.resumeFrom;
     this.#startTime = opts.startTimeMs ?? Number.NaN;
   }
@@ -241,17 +241,14 @@ export class WalWatcher {
     this.#w.seriesReset(cp.index);
   }
 
-  async #maybeYield(): Promise<void> {
-    if (this.#now() - this.#sliceStart < this.#slice) return;
-    await yieldTurn();
-    this.#sliceStart = this.#now();
+  #maybeYield(): Promise<void> | undefined {
+    return this.#slicer.spent() ? this.#slicer.yieldIfSpent() : undefined;
   }
 
   // Reads the records available in `r`; samples only from segments (`samples`), not checkpoints.
   async #readAvailable(r: LiveReader, segment: number, samples: boolean, signal: AbortSignal): Promise<void> {
     const dec = this.#dec;
     const w = this.#w;
-    this.#sliceStart = this.#now();
     while (!signal.aborted && r.next()) {
       this.stats.recordsRead++;
       const rec = r.record();

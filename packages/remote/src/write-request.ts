@@ -219,7 +219,8 @@ export function readTimeSeries(r: Reader): PbTimeSeries {
   return ts;
 }
 
-function readMetadata(r: Reader): PbMetricMetadata {
+/** Reads a length-prefixed prometheus.MetricMetadata. */
+export function readMetadata(r: Reader): PbMetricMetadata {
   const e = readEnd(r);
   const m: PbMetricMetadata = { type: 0, metricFamilyName: '', help: '', unit: '' };
   while (r.pos < e) {

@@ -1,0 +1,37 @@
+import { Labels } from '@tsprom/labels';
+import { describe, expect, it } from 'vitest';
+import { hashBytes, SeriesRefCache } from './series-ref-cache.js';
+
+const enc = (s: string) => new TextEncoder().encode(s);
+
+describe('SeriesRefCache', () => {
+  it('finds an entry by equal bytes anywhere in a buffer, not by other bytes', () => {
+    const c = new SeriesRefCache(10);
+    const a = enc('xxabcxx');
+    const ls = Labels.fromStrings('__name__', 'up');
+    const e = c.add(a, 2, 5, hashBytes(a, 2, 5), ls, 7);
+    const b = enc('abc');
+    expect(c.get(b, 0, 3, hashBytes(b, 0, 3))).toBe(e);
+    expect(e.labels).toBe(ls);
+    expect(e.ref).toBe(7);
+    // The key is a copy: changing the source does not change the entry.
+    a[2] = 0x7a;
+    expect(c.get(b, 0, 3, hashBytes(b, 0, 3))).toBe(e);
+    const d = enc('abd');
+    expect(c.get(d, 0, 3, hashBytes(d, 0, 3))).toBeUndefined();
+    // Same hash, other bytes: told apart by the bytes.
+    expect(c.get(d, 0, 3, hashBytes(b, 0, 3))).toBeUndefined();
+  });
+
+  it('starts over when full', () => {
+    const c = new SeriesRefCache(2);
+    for (const s of ['a', 'b', 'c']) {
+      const k = enc(s);
+      c.add(k, 0, 1, hashBytes(k, 0, 1), Labels.EMPTY, 0);
+    }
+    expect(c.size).toBe(1);
+    const a = enc('a');
+    expect(c.get(a, 0, 1, hashBytes(a, 0, 1))).toBeUndefined();
+    expect(() => new SeriesRefCache(0)).toThrow(/must be positive/);
+  });
+});
