@@ -23,6 +23,7 @@ import {
   type VectorSelector,
 } from './parser/index.js';
 import type { SampleCounter } from './sample-counter.js';
+import { PointSlab } from './point-slab.js';
 import { StorageWindow } from './sample-window.js';
 import { infoSelector } from './selection.js';
 import { SeriesCursor } from './series-cursor.js';
@@ -249,6 +250,7 @@ export class Evaluator implements EvalHost {
       vs.smoothed,
       what,
       this.stepStats(),
+      new PointSlab(sel.series.length, this.numSteps),
     );
     run.cursor.statsOnly = vs.skipHistogramBuckets === true;
     const out: Series[] = [];

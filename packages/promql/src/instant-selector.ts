@@ -2,6 +2,7 @@
 import { type FloatHistogram, isStaleNaN, type Series as StorageSeries } from '@tsprom/storage-interfaces';
 import { usesCustomBuckets } from '@tsprom/histogram';
 import { interpolateHistogram } from './functions/extended-range-histogram.js';
+import type { PointSlab } from './point-slab.js';
 import { SeriesCursor } from './series-cursor.js';
 import { Series } from './value.js';
 
@@ -33,6 +34,7 @@ export class InstantSelectorRun {
    * @param start first step (ms), `interval` between steps, `numSteps` of them.
    * @param at the `@` time, or null to follow the step; `offset` subtracted from it.
    * @param perStep when not null, counts the points read at each step (top-level stats).
+   * @param slab where the outputs' arrays come from.
    */
   constructor(
     readonly start: number,
@@ -44,6 +46,7 @@ export class InstantSelectorRun {
     readonly smoothed: boolean,
     readonly what: SelectorValue,
     readonly perStep: Float64Array | null,
+    readonly slab: PointSlab,
   ) {}
 
   /** Starts on `series`, which is read within [mint, maxt]. */
@@ -94,7 +97,7 @@ export class InstantSelectorRun {
           }
           if (!isStaleNaN(cur.h.sum)) h = interpolateHistogram(t, h, cur.t, cur.h, refT);
         }
-        if (this.out === null) this.out = new Series(this.#labels!.labels(), this.numSteps - k);
+        if (this.out === null) this.out = new Series(this.#labels!.labels(), this.numSteps - k, false, this.slab);
         if (this.what === 'value') this.out.pushH(stepT, h);
         else this.out.push(stepT, this.what === 'timestamp' ? t / 1000 : this.#prevST / 1000);
         if (this.perStep !== null) this.perStep[k]!++;
@@ -109,7 +112,7 @@ export class InstantSelectorRun {
       if (this.smoothed && t < refT && cur.ok && !isStaleNaN(cur.v) && cur.t - refT < lookback) {
         value = v + ((cur.v - v) * (refT - t)) / (cur.t - t);
       }
-      if (this.out === null) this.out = new Series(this.#labels!.labels(), this.numSteps - k);
+      if (this.out === null) this.out = new Series(this.#labels!.labels(), this.numSteps - k, false, this.slab);
       this.out.push(stepT, this.what === 'value' ? value : this.what === 'timestamp' ? t / 1000 : this.#prevST / 1000);
       if (this.perStep !== null) this.perStep[k]!++;
       added++;

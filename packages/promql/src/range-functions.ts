@@ -19,6 +19,7 @@ import type { Call } from './parser/index.js';
 import { absentLabels, stepIndex, unwrap } from './call-helpers.js';
 import { eachPointBlock, inBlocks, makeRoom, workPerCheck } from './eval-loop.js';
 import { StorageWindow, type SampleWindow, SeriesWindow } from './sample-window.js';
+import { PointSlab } from './point-slab.js';
 import { dropMetricName, mergeSameLabels } from './series-utils.js';
 import { Series } from './value.js';
 
@@ -82,6 +83,7 @@ class RangeRun {
     readonly storageWin: StorageWindow,
     readonly seriesWin: SeriesWindow,
     readonly perStep: Float64Array | null,
+    readonly slab: PointSlab,
   ) {
     this.win = storageWin;
   }
@@ -135,6 +137,7 @@ class RangeRun {
       if (p0 !== undefined) c.p0 = p0[k]!;
       if (p1 !== undefined) c.p1 = p1[k]!;
       c.sts = win.startTimestamps();
+      c.drops = win.dropCounts();
       c.skip = false;
       const hs = win.hs;
       if (hs !== null && this.#histogramsIn(hs, lo, hi)) {
@@ -143,7 +146,7 @@ class RangeRun {
       }
       const v = this.kernel(win.ts, win.vs, lo, hi, c);
       if (c.skip) continue;
-      if (this.out === null) this.out = new Series(this.#metric, ev.numSteps - k, this.#dropName);
+      if (this.out === null) this.out = new Series(this.#metric, ev.numSteps - k, this.#dropName, this.slab);
       this.out.push(stepT, v);
     }
     return k;
@@ -165,7 +168,7 @@ class RangeRun {
     if (histogramRangeFns.has(name)) {
       histogramRange(name, win.ts, win.vs, hs, lo, hi, c);
       if (hres.skip) return;
-      if (this.out === null) this.out = new Series(this.#metric, this.ev.numSteps - k, this.#dropName);
+      if (this.out === null) this.out = new Series(this.#metric, this.ev.numSteps - k, this.#dropName, this.slab);
       if (hres.h !== null) this.out.pushH(stepT, hres.h);
       else this.out.push(stepT, hres.v);
       return;
@@ -185,10 +188,11 @@ class RangeRun {
       if (n === 0) return;
       c.annos.add(histogramIgnoredInMixedRangeInfo(c.metricName, c.pos));
       c.sts = null;
+      c.drops = null;
       v = this.kernel(this.#fts, this.#fvs, 0, n, c);
     }
     if (c.skip) return;
-    if (this.out === null) this.out = new Series(this.#metric, this.ev.numSteps - k, this.#dropName);
+    if (this.out === null) this.out = new Series(this.#metric, this.ev.numSteps - k, this.#dropName, this.slab);
     this.out.push(stepT, v);
   }
 }
@@ -220,14 +224,27 @@ export async function evalRangeFunction(ev: EvalHost, e: Call, kernel: RangeKern
     paramPos: (e.args[mIdx === 0 ? 1 : 0] ?? e).posRange,
     scratch: new Float64Array(16),
     sts: null,
+    drops: null,
   };
   if (src.anchored || src.smoothed) return evalExtendedRange(ev, e, src, c);
   const out: Series[] = [];
   const isRateLike = name === 'rate' || name === 'increase';
   const storageWin = new StorageWindow(ev.samples, true);
   storageWin.cursor.statsOnly = src.skipHistogramBuckets;
-  const run = new RangeRun(ev, src, name, kernel, c, params, storageWin, new SeriesWindow(ev.samples), ev.stepStats());
   const n = src.selected !== null ? src.selected.series.length : src.series.length;
+  const slab = new PointSlab(n, ev.numSteps);
+  const run = new RangeRun(
+    ev,
+    src,
+    name,
+    kernel,
+    c,
+    params,
+    storageWin,
+    new SeriesWindow(ev.samples),
+    ev.stepStats(),
+    slab,
+  );
   for (let i = 0; i < n; i++) {
     if (ev.due()) await ev.pause();
     run.reset(i, dropName);

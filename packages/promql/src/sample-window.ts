@@ -23,6 +23,12 @@ export interface SampleWindow {
   advance(mint: number, maxt: number): void;
   /** Start timestamps parallel to `ts` (ms, 0 = unknown), or null when the window has none. */
   startTimestamps(): Float64Array | null;
+  /**
+   * Counter drops parallel to `ts`, or null when the window does not keep them: `drops[i]` minus
+   * `drops[j]` (j <= i, both in the window) is how many points k in (j, i] have `vs[k] < vs[k-1]`.
+   * Lets rate-like kernels skip their scan for resets when a window holds none.
+   */
+  dropCounts(): Uint32Array | null;
   /** Stops holding the points (they leave the counter). */
   release(): void;
 }
@@ -36,6 +42,7 @@ export class StorageWindow implements SampleWindow {
   ts = new Float64Array(64);
   vs = new Float64Array(64);
   sts = new Float64Array(64);
+  drops = new Uint32Array(64);
   hs: (FloatHistogram | undefined)[] | null = null;
   lo = 0;
   hi = 0;
@@ -67,6 +74,10 @@ export class StorageWindow implements SampleWindow {
 
   startTimestamps(): Float64Array | null {
     return this.#withST > 0 ? this.sts : null;
+  }
+
+  dropCounts(): Uint32Array | null {
+    return this.drops;
   }
 
   /** Forgets the points without releasing their count: the caller copied them into a result. */
@@ -118,6 +129,8 @@ export class StorageWindow implements SampleWindow {
     this.ts[i] = t;
     this.vs[i] = v;
     this.sts[i] = st;
+    // The comparison rate's reset scan makes (false for NaN, as there).
+    this.drops[i] = i === this.lo ? 0 : this.drops[i - 1]! + (v < this.vs[i - 1]! ? 1 : 0);
     if (st !== 0) this.#withST++;
   }
 
@@ -128,18 +141,22 @@ export class StorageWindow implements SampleWindow {
       this.ts.copyWithin(0, this.lo, this.hi);
       this.vs.copyWithin(0, this.lo, this.hi);
       this.sts.copyWithin(0, this.lo, this.hi);
+      this.drops.copyWithin(0, this.lo, this.hi);
       if (this.hs !== null) this.hs = this.hs.slice(this.lo, this.hi);
     } else {
       const size = this.ts.length * 2;
       const ts = new Float64Array(size);
       const vs = new Float64Array(size);
       const sts = new Float64Array(size);
+      const drops = new Uint32Array(size);
       ts.set(this.ts.subarray(this.lo, this.hi));
       vs.set(this.vs.subarray(this.lo, this.hi));
       sts.set(this.sts.subarray(this.lo, this.hi));
+      drops.set(this.drops.subarray(this.lo, this.hi));
       this.ts = ts;
       this.vs = vs;
       this.sts = sts;
+      this.drops = drops;
       if (this.hs !== null) this.hs = this.hs.slice(this.lo, this.hi);
     }
     this.lo = 0;
@@ -180,6 +197,10 @@ export class SeriesWindow implements SampleWindow {
   }
 
   startTimestamps(): Float64Array | null {
+    return null;
+  }
+
+  dropCounts(): Uint32Array | null {
     return null;
   }
 

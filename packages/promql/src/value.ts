@@ -1,6 +1,7 @@
 // Prometheus: promql/value.go
 import type { Labels } from '@tsprom/labels';
 import type { Annotations, FloatHistogram } from '@tsprom/storage-interfaces';
+import type { PointSlab } from './point-slab.js';
 
 /** One element of an instant vector. Time in ms. */
 // Prometheus: promql/value.go Sample
@@ -43,10 +44,18 @@ export class Series {
     public metric: Labels,
     capacity = 4,
     public dropName = false,
+    /** Where to take the arrays from (views of its shared buffers); else they are allocated. */
+    slab?: PointSlab,
   ) {
     const n = capacity < 1 ? 1 : capacity > maxPreallocatedPoints ? maxPreallocatedPoints : capacity;
-    this.ts = new Float64Array(n);
-    this.vs = new Float64Array(n);
+    if (slab !== undefined) {
+      slab.take(n);
+      this.ts = slab.ts;
+      this.vs = slab.vs;
+    } else {
+      this.ts = new Float64Array(n);
+      this.vs = new Float64Array(n);
+    }
   }
 
   /** Makes the arrays hold at least `capacity` points (exactly that many when they grow). */

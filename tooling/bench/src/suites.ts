@@ -5,6 +5,7 @@ import { run as labels } from './labels.js';
 import { run as promql } from './promql.js';
 import { run as promqlParse } from './promql-parse.js';
 import { run as promqlLoop } from './promql-loop.js';
+import { run as promqlCompare } from './promql-compare.js';
 import { run as rules } from './rules.js';
 import { run as remote } from './remote.js';
 import { run as remoteReceive } from './remote-receive.js';
@@ -28,6 +29,7 @@ export const suites: Record<string, () => void | Promise<void>> = {
   promql,
   'promql-parse': promqlParse,
   'promql-loop': promqlLoop,
+  'promql-compare': promqlCompare,
   textparse,
   scrape,
   rules,

@@ -27,6 +27,11 @@ export interface RangeCtx {
   paramPos: PositionRange;
   /** Start timestamps of the current series' points (ms, 0 = unknown), or null when it has none. */
   sts: Float64Array | null;
+  /**
+   * Counter drops of the window's points (see SampleWindow.dropCounts), or null when unknown:
+   * kernels then scan for them.
+   */
+  drops: Uint32Array | null;
   /** Scratch buffer for kernels that sort (quantile, mad). Grown as needed; owned by the ctx. */
   scratch: Float64Array;
 }

@@ -23,7 +23,8 @@ function extrapolatedRate(
   const lastT = ts[hi - 1]!;
   const firstV = vs[lo]!;
   let result = vs[hi - 1]! - firstV;
-  if (isCounter) {
+  // No drop in the window (known from the window's counts): the scan would add nothing.
+  if (isCounter && (c.drops === null || c.drops[hi - 1] !== c.drops[lo])) {
     let prev = firstV;
     for (let i = lo + 1; i < hi; i++) {
       const cur = vs[i]!;
