@@ -15,7 +15,7 @@ import {
 } from './receive-convert.js';
 import { isBadSampleError, isHistogramValidationError, type ReceiveLogger } from './receive-errors.js';
 import { httpError, noContent, type RemoteRequest, type RemoteResponse } from './receive-http.js';
-import { snappyDecode } from './snappy.js';
+import { snappyDecode, snappyDecodedLength } from './snappy.js';
 import { V1Writer, WireShapeError } from './receive-v1.js';
 import { SeriesRefCache } from './series-ref-cache.js';
 import { decodeWriteRequest, type WriteRequest } from './write-request.js';
@@ -27,6 +27,8 @@ export const ProtoMsgV2 = 'io.prometheus.write.v2.Request';
 export type RemoteWriteProtoMsg = typeof ProtoMsgV1 | typeof ProtoMsgV2;
 
 const APP_PROTO = 'application/x-protobuf';
+/** Largest decoded 1.0 body decoded into the handler's reused buffer (larger ones get their own). */
+const SCRATCH_MAX_BYTES = 4 * 1024 * 1024;
 /** Prometheus: maxAheadTime: samples more than 10 minutes in the future are out of bounds. */
 const MAX_AHEAD_MS = 10 * 60 * 1000;
 
@@ -101,6 +103,7 @@ export class WriteHandler {
   readonly #accepted: readonly RemoteWriteProtoMsg[];
   readonly #log: ReceiveLogger;
   readonly #v1: V1Writer;
+  #scratch = new Uint8Array(64 * 1024);
   readonly #b = new ScratchBuilder();
   readonly #eb = new ScratchBuilder();
   readonly #names: string[] = [];
@@ -140,7 +143,12 @@ export class WriteHandler {
     }
     let decompressed: Uint8Array;
     try {
-      decompressed = snappyDecode(req.body, this.#o.maxDecodedBytes);
+      // A 1.0 body is read before anything is awaited (#receiveV1): it can be decoded into scratch.
+      decompressed = snappyDecode(
+        req.body,
+        this.#o.maxDecodedBytes,
+        msg === ProtoMsgV1 ? this.#scratchFor(req.body) : undefined,
+      );
     } catch (err) {
       this.#log('error', 'Error decompressing remote write request', { err: (err as Error).message });
       return httpError(400, (err as Error).message);
@@ -170,6 +178,20 @@ export class WriteHandler {
     return this.#writeV1(req);
   }
 
+  /** The scratch buffer for decoding `body`, grown as needed up to SCRATCH_MAX_BYTES. */
+  #scratchFor(body: Uint8Array): Uint8Array | undefined {
+    let n: number;
+    try {
+      n = snappyDecodedLength(body);
+    } catch {
+      return undefined;
+    }
+    if (n > SCRATCH_MAX_BYTES) return undefined;
+    if (this.#scratch.length < n)
+      this.#scratch = new Uint8Array(Math.min(SCRATCH_MAX_BYTES, Math.max(n, 2 * this.#scratch.length)));
+    return this.#scratch;
+  }
+
   #appender(): Appender {
     return this.#o.appendable.appender();
   }
@@ -189,13 +211,18 @@ export class WriteHandler {
     try {
       appended = this.#v1.appendEncoded(app, body, this.#maxTime());
     } catch (err) {
-      await app.rollback();
       // What the reader counted stands only where the reference decoder would have gone as far.
       const invalid = this.#v1.takeInvalid();
-      let req: WriteRequest;
+      // Decoded before anything is awaited: `body` may be the handler's scratch buffer.
+      let req: WriteRequest | undefined;
+      let decodeErr: unknown;
       try {
         req = decodeWriteRequest(body);
-      } catch (decodeErr) {
+      } catch (e) {
+        decodeErr = e;
+      }
+      await app.rollback();
+      if (req === undefined) {
         this.#log('error', 'Error decoding v1 remote write request', { err: (decodeErr as Error).message });
         return httpError(400, `proto: prometheus.WriteRequest: ${(decodeErr as Error).message}`);
       }

@@ -1,13 +1,9 @@
-/// <reference path="./snappyjs.d.ts" />
 // Snappy block format (not the framed/stream format), as remote write and remote read require:
-// github.com/golang/snappy Encode/Decode, via snappyjs.
-import snappyjs from 'snappyjs';
+// github.com/golang/snappy Encode/Decode (snappy-encoder.ts, snappy-decoder.ts).
+import { SnappyDecodeError, snappyBlockDecode, snappyHeader } from './snappy-decoder.js';
 import { snappyBlockEncode } from './snappy-encoder.js';
 
-/** A snappy body could not be decoded (damaged, or larger than allowed). */
-export class SnappyDecodeError extends Error {
-  override readonly name = 'SnappyDecodeError';
-}
+export { SnappyDecodeError };
 
 /**
  * Compresses `data` with the snappy block format (Go's encoder: see snappy-encoder.ts). With
@@ -20,27 +16,14 @@ export function snappyEncode(data: Uint8Array, into?: Uint8Array): Uint8Array {
 
 /** The decoded length a snappy block announces in its header (a uvarint). */
 export function snappyDecodedLength(block: Uint8Array): number {
-  let v = 0;
-  let mul = 1;
-  for (let i = 0; i < block.length && i < 5; i++) {
-    const b = block[i]!;
-    v += (b & 0x7f) * mul;
-    if ((b & 0x80) === 0) return v;
-    mul *= 128;
-  }
-  throw new SnappyDecodeError('snappy: corrupt input (bad length header)');
+  return snappyHeader(block).length;
 }
 
 /**
  * Decompresses a snappy block; refuses blocks announcing more than `maxBytes` decoded bytes (as
- * Prometheus bounds a request's decoded size). Throws SnappyDecodeError on damage.
+ * Prometheus bounds a request's decoded size). Throws SnappyDecodeError on damage. With `scratch`
+ * large enough, the result is a view of it (valid until the caller reuses it).
  */
-export function snappyDecode(block: Uint8Array, maxBytes = 32 * 1024 * 1024): Uint8Array {
-  const n = snappyDecodedLength(block);
-  if (n > maxBytes) throw new SnappyDecodeError(`snappy: decoded length ${n} exceeds limit ${maxBytes}`);
-  try {
-    return snappyjs.uncompress(block, maxBytes);
-  } catch (err) {
-    throw new SnappyDecodeError(`snappy: corrupt input: ${(err as Error).message}`, { cause: err });
-  }
+export function snappyDecode(block: Uint8Array, maxBytes = 32 * 1024 * 1024, scratch?: Uint8Array): Uint8Array {
+  return snappyBlockDecode(block, maxBytes, scratch);
 }
