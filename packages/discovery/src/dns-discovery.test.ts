@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiscoveryLogger } from './discoverer.js';
 import { DiscoveryMetrics } from './discovery-metrics.js';
@@ -59,6 +62,28 @@ describe('dns_sd_configs', () => {
         __meta_dns_srv_record_port: '9200',
       },
     ]);
+  });
+
+  it('expands a short name with the search list of resolv.conf, labelled with the configured name', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsprom-dns-search-'));
+    try {
+      const resolvConf = join(dir, 'resolv.conf');
+      writeFileSync(resolvConf, 'search nowhere.test svc.test\noptions ndots:1\n');
+      dns.set('short.svc.test', 'A', ['10.0.0.9']);
+      const parse = (raw: Record<string, unknown>) =>
+        newDNSSD({ servers: [dns.address], resolvConf }).parse(raw, { baseDir: undefined }) as DNSSDConfig;
+      const d = new DNSDiscoverer(parse({ names: ['short', 'absent'], type: 'A', port: 80 }), {
+        logger: quiet(),
+        metrics: new DiscoveryMetrics(),
+      });
+      const groups = await d.refresh(signal);
+      expect(groups.map((g) => [g.source, g.targets.map((t) => [t.__address__, t.__meta_dns_name])])).toEqual([
+        ['short', [['10.0.0.9:80', 'short']]],
+        ['absent', []],
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('A, AAAA and MX: the configured port, IPv6 in brackets, the MX exchange labelled', async () => {

@@ -3,6 +3,7 @@
 // from. A lookup that fails (server error, timeout) keeps that name's last group; a name that does
 // not exist or has no such records gets an empty group.
 import { Resolver } from 'node:dns/promises';
+import { readFile } from 'node:fs/promises';
 import type { DiscovererOptions } from './discoverer.js';
 import {
   DNSMxRecordTargetLabel,
@@ -12,6 +13,7 @@ import {
   DNSSrvRecordPortLabel,
   DNSSrvRecordTargetLabel,
 } from './dns-sd-config.js';
+import { nameList, parseResolvConf, type SearchConfig } from './dns-search-list.js';
 import { labelSet, type LabelSet, type TargetGroup } from './target-group.js';
 
 /** Codes node:dns gives when the name or its records do not exist (NXDOMAIN, NODATA): no targets. */
@@ -34,19 +36,33 @@ export class DNSDiscoverer {
     const onAbort = () => this.#resolver.cancel();
     signal.addEventListener('abort', onAbort, { once: true });
     try {
-      const groups = await Promise.all(this.config.names.map((n) => this.#refreshOne(n)));
+      const search = await this.#searchConfig();
+      const groups = await Promise.all(this.config.names.map((n) => this.#refreshOne(n, search)));
       return groups.filter((g): g is TargetGroup => g !== undefined);
     } finally {
       signal.removeEventListener('abort', onAbort);
     }
   }
 
-  async #refreshOne(name: string): Promise<TargetGroup | undefined> {
+  /** The search list, read anew at each refresh as Prometheus reads resolv.conf at each lookup. */
+  async #searchConfig(): Promise<SearchConfig> {
+    let text: string;
+    try {
+      text = await readFile(this.config.resolvConf, 'utf8');
+    } catch (err) {
+      // No resolv.conf (not a Unix system, a container without one): names are tried as given.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      text = '';
+    }
+    return parseResolvConf(text);
+  }
+
+  async #refreshOne(name: string, search: SearchConfig): Promise<TargetGroup | undefined> {
     const m = this.options.metrics;
     m?.inc('prometheus_sd_dns_lookups_total', 'The number of DNS-SD lookups.');
     let targets: LabelSet[];
     try {
-      targets = await this.#lookup(name);
+      targets = await this.#lookupWithSearchPath(name, search);
     } catch (err) {
       const code = (err as { code?: string }).code;
       if (code === undefined || !EMPTY_ANSWER.has(code)) {
@@ -62,7 +78,32 @@ export class DNSDiscoverer {
     return { targets, labels: labelSet({}), source: name };
   }
 
-  async #lookup(name: string): Promise<LabelSet[]> {
+  /**
+   * Prometheus lookupWithSearchPath: each name of the search list in turn until one exists
+   * (records, or none of this type: NODATA); none existing is an empty answer (ENOTFOUND), unless
+   * a server failed for one of them.
+   */
+  async #lookupWithSearchPath(name: string, search: SearchConfig): Promise<LabelSet[]> {
+    let failure: unknown;
+    for (const qname of nameList(name, search)) {
+      try {
+        return await this.#lookup(qname, name);
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        if (code === 'ENODATA') throw err; // The name exists, without such records: no targets.
+        if (code !== 'ENOTFOUND') failure ??= err;
+      }
+    }
+    if (failure !== undefined) {
+      throw new Error(`could not resolve "${name}": all servers responded with errors to at least one search domain`, {
+        cause: failure,
+      });
+    }
+    throw Object.assign(new Error(`${name}: no such name`), { code: 'ENOTFOUND' });
+  }
+
+  /** Looks `qname` up; the targets are labelled with the configured `name`. */
+  async #lookup(qname: string, name: string): Promise<LabelSet[]> {
     const r = this.#resolver;
     const port = this.config.port;
     const target = (address: string, srvTarget = '', srvPort = '', mx = '', ns = '') =>
@@ -76,19 +117,19 @@ export class DNSDiscoverer {
       });
     switch (this.config.type) {
       case 'SRV':
-        return (await r.resolveSrv(name)).map((s) =>
+        return (await r.resolveSrv(qname)).map((s) =>
           target(hostPort(trimDot(s.name), s.port), rooted(s.name), String(s.port)),
         );
       case 'A':
-        return (await r.resolve4(name)).map((a) => target(hostPort(a, port)));
+        return (await r.resolve4(qname)).map((a) => target(hostPort(a, port)));
       case 'AAAA':
-        return (await r.resolve6(name)).map((a) => target(hostPort(a, port)));
+        return (await r.resolve6(qname)).map((a) => target(hostPort(a, port)));
       case 'MX':
-        return (await r.resolveMx(name)).map((mx) =>
+        return (await r.resolveMx(qname)).map((mx) =>
           target(hostPort(trimDot(mx.exchange), port), '', '', rooted(mx.exchange)),
         );
       case 'NS':
-        return (await r.resolveNs(name)).map((ns) => target(hostPort(trimDot(ns), port), '', '', '', rooted(ns)));
+        return (await r.resolveNs(qname)).map((ns) => target(hostPort(trimDot(ns), port), '', '', '', rooted(ns)));
     }
   }
 }

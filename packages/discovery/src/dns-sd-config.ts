@@ -39,6 +39,11 @@ export class DNSSDConfig implements SDConfig {
      * (/etc/resolv.conf) when empty. Set by {@link newDNSSD}.
      */
     readonly servers: readonly string[] = [],
+    /**
+     * The resolv.conf whose search list (`search`, `domain`, `options ndots`) expands names, not a
+     * prometheus.yml field: `/etc/resolv.conf` unless {@link newDNSSD} says otherwise.
+     */
+    readonly resolvConf: string = '/etc/resolv.conf',
   ) {}
 
   newDiscoverer(options: DiscovererOptions): Discoverer {
@@ -79,6 +84,8 @@ const KEYS = new Set(['names', 'type', 'port', 'refresh_interval']);
 export interface DNSSDOptions {
   /** DNS servers to ask instead of the system's (`127.0.0.1:5353`). */
   readonly servers?: readonly string[];
+  /** The resolv.conf whose search list expands names (`/etc/resolv.conf` by default). */
+  readonly resolvConf?: string;
 }
 
 /** A `dns_sd_configs` mechanism; {@link dnsSD} is the one that asks the system's servers. */
@@ -117,7 +124,7 @@ export function newDNSSD(opts: DNSSDOptions = {}): SDMechanism {
       if (o.refresh_interval !== undefined && o.refresh_interval !== null) {
         refreshIntervalMs = parseDurationMs(String(o.refresh_interval));
       }
-      return new DNSSDConfig(names as string[], refreshIntervalMs, type, port, servers);
+      return new DNSSDConfig(names as string[], refreshIntervalMs, type, port, servers, opts.resolvConf);
     },
   };
 }

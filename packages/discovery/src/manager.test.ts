@@ -126,6 +126,19 @@ describe('Manager', () => {
     ]);
   });
 
+  it('applies a big update a slice at a time and never sends it half applied', async () => {
+    await manager.applyConfig(new Map([['big', [{ key: 'test_sd_configs', config: { id: 'big' } }]]]));
+    const n = 50_000;
+    const groups = Array.from({ length: n }, (_, i) => group(`s${i}`, `h${i}:1`));
+    sd.push('big', groups);
+    let sets: TargetSets;
+    do
+      sets = await next(); // The coalescing timer (10 ms) fires while the update is applied.
+    while ((sets.get('big') ?? []).length === 0);
+    expect(sets.get('big')).toHaveLength(n);
+    expect(manager.discoveredTargets().get('big')).toBe(n);
+  });
+
   it('keeps an unchanged provider running across applyConfig and stops one no job uses', async () => {
     await manager.applyConfig(new Map([['a', [{ key: 'test_sd_configs', config: { id: 'x' } }]]]));
     sd.push('x', [group('s1', 'h:1')]);

@@ -6,6 +6,7 @@ import { DiscoveryMetrics } from './discovery-metrics.js';
 import { consoleLogger, type DiscoveryLogger, type SDConfig, sdConfigKey } from './discoverer.js';
 import { defaultSDRegistry, type SDRegistry } from './registry.js';
 import { StaticConfig } from './static-discovery.js';
+import { sliceUsedUp, yieldToEventLoop } from './event-loop-slices.js';
 import { labelSet, parseTargetGroup, type TargetGroup } from './target-group.js';
 
 /**
@@ -86,6 +87,8 @@ export class Manager {
   /** Wakes each waiting {@link updates} consumer when the manager stops. */
   readonly #stopWakers = new Set<() => void>();
   #pendingSend = false;
+  /** Providers whose groups are being applied (a slice at a time). */
+  #updating = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #lastSendAt = Number.NEGATIVE_INFINITY;
   #lastSent: TargetSets | undefined;
@@ -307,7 +310,12 @@ export class Manager {
         for await (const groups of d.run(abort.signal)) {
           if (abort.signal.aborted) break;
           this.stats.receivedUpdates++;
-          for (const job of p.subs) this.#updateGroup(poolKey(job, p.name), groups);
+          this.#updating++;
+          try {
+            for (const job of p.subs) await this.#updateGroup(poolKey(job, p.name), groups);
+          } finally {
+            this.#updating--;
+          }
           this.#trigger();
         }
       } catch (err) {
@@ -322,16 +330,22 @@ export class Manager {
     })();
   }
 
-  /** Prometheus updateGroup: a group replaces its source's; an empty one removes it. */
-  #updateGroup(key: string, groups: readonly TargetGroup[]): void {
+  /**
+   * Prometheus updateGroup: a group replaces its source's; an empty one removes it. Thousands of
+   * groups (a big file_sd file) are applied a slice of the event loop's turn at a time; no target
+   * set is sent meanwhile (see {@link #scheduleSend}).
+   */
+  async #updateGroup(key: string, groups: readonly TargetGroup[]): Promise<void> {
     let m = this.#targets.get(key);
     if (m === undefined) {
       m = new Map();
       this.#targets.set(key, m);
     }
-    for (const g of groups) {
+    for (let i = 0; i < groups.length; i++) {
+      const g = groups[i]!;
       if (g.targets.length > 0) m.set(g.source, g);
       else m.delete(g.source);
+      if ((i & 255) === 255 && sliceUsedUp()) await yieldToEventLoop();
     }
   }
 
@@ -345,7 +359,8 @@ export class Manager {
     const wait = Math.max(0, this.#lastSendAt + this.#updateIntervalMs - Date.now());
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      if (!this.#pendingSend || this.#stopped) return;
+      // A provider's groups half applied are not sent: its update triggers a send when complete.
+      if (!this.#pendingSend || this.#stopped || this.#updating > 0) return;
       this.#pendingSend = false;
       this.#lastSendAt = Date.now();
       this.#send(this.#allGroups());
