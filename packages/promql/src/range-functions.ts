@@ -138,6 +138,7 @@ class RangeRun {
       if (p1 !== undefined) c.p1 = p1[k]!;
       c.sts = win.startTimestamps();
       c.drops = win.dropCounts();
+      c.hresets = win.histogramResets();
       c.skip = false;
       const hs = win.hs;
       if (hs !== null && this.#histogramsIn(hs, lo, hi)) {
@@ -189,6 +190,7 @@ class RangeRun {
       c.annos.add(histogramIgnoredInMixedRangeInfo(c.metricName, c.pos));
       c.sts = null;
       c.drops = null;
+      c.hresets = null;
       v = this.kernel(this.#fts, this.#fvs, 0, n, c);
     }
     if (c.skip) return;
@@ -225,6 +227,7 @@ export async function evalRangeFunction(ev: EvalHost, e: Call, kernel: RangeKern
     scratch: new Float64Array(16),
     sts: null,
     drops: null,
+    hresets: null,
   };
   if (src.anchored || src.smoothed) return evalExtendedRange(ev, e, src, c);
   const out: Series[] = [];

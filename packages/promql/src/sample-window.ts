@@ -29,6 +29,12 @@ export interface SampleWindow {
    * Lets rate-like kernels skip their scan for resets when a window holds none.
    */
   dropCounts(): Uint32Array | null;
+  /**
+   * A memo parallel to `ts` of whether histogram point `i` is a counter reset against point `i-1`
+   * (`detectReset`): 0 not known yet, 1 no, 2 yes; kept across steps while both points stay in the
+   * window, and filled by the kernels. Null when the window keeps none (then kernels compare).
+   */
+  histogramResets(): Uint8Array | null;
   /** Stops holding the points (they leave the counter). */
   release(): void;
 }
@@ -43,6 +49,7 @@ export class StorageWindow implements SampleWindow {
   vs = new Float64Array(64);
   sts = new Float64Array(64);
   drops = new Uint32Array(64);
+  hresets = new Uint8Array(64);
   hs: (FloatHistogram | undefined)[] | null = null;
   lo = 0;
   hi = 0;
@@ -78,6 +85,10 @@ export class StorageWindow implements SampleWindow {
 
   dropCounts(): Uint32Array | null {
     return this.drops;
+  }
+
+  histogramResets(): Uint8Array | null {
+    return this.hs === null ? null : this.hresets;
   }
 
   /** Forgets the points without releasing their count: the caller copied them into a result. */
@@ -131,6 +142,7 @@ export class StorageWindow implements SampleWindow {
     this.sts[i] = st;
     // The comparison rate's reset scan makes (false for NaN, as there).
     this.drops[i] = i === this.lo ? 0 : this.drops[i - 1]! + (v < this.vs[i - 1]! ? 1 : 0);
+    this.hresets[i] = 0;
     if (st !== 0) this.#withST++;
   }
 
@@ -142,6 +154,7 @@ export class StorageWindow implements SampleWindow {
       this.vs.copyWithin(0, this.lo, this.hi);
       this.sts.copyWithin(0, this.lo, this.hi);
       this.drops.copyWithin(0, this.lo, this.hi);
+      this.hresets.copyWithin(0, this.lo, this.hi);
       if (this.hs !== null) this.hs = this.hs.slice(this.lo, this.hi);
     } else {
       const size = this.ts.length * 2;
@@ -149,14 +162,17 @@ export class StorageWindow implements SampleWindow {
       const vs = new Float64Array(size);
       const sts = new Float64Array(size);
       const drops = new Uint32Array(size);
+      const hresets = new Uint8Array(size);
       ts.set(this.ts.subarray(this.lo, this.hi));
       vs.set(this.vs.subarray(this.lo, this.hi));
       sts.set(this.sts.subarray(this.lo, this.hi));
       drops.set(this.drops.subarray(this.lo, this.hi));
+      hresets.set(this.hresets.subarray(this.lo, this.hi));
       this.ts = ts;
       this.vs = vs;
       this.sts = sts;
       this.drops = drops;
+      this.hresets = hresets;
       if (this.hs !== null) this.hs = this.hs.slice(this.lo, this.hi);
     }
     this.lo = 0;
@@ -201,6 +217,10 @@ export class SeriesWindow implements SampleWindow {
   }
 
   dropCounts(): Uint32Array | null {
+    return null;
+  }
+
+  histogramResets(): Uint8Array | null {
     return null;
   }
 

@@ -4,7 +4,9 @@
 // opened by tsprom's DB from a copy of the same blocks. Each dashboard-like query runs through
 // tsprom's API handler in-process (parse, evaluation and JSON encoding; no socket) and through
 // Prometheus's HTTP API; rounds alternate between the two. Printed per query: tsprom's wall and CPU
-// time, Prometheus's wall time over HTTP and its own `execTotalTime`, and the ratio of the medians.
+// time, Prometheus's wall time over HTTP, its own `execTotalTime` and its CPU time (from /proc), the
+// ratio of the wall medians and the ratio of mean CPU times (the steadier one on a busy machine).
+import { readFileSync } from 'node:fs';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,6 +110,20 @@ function cpuMs(): number {
   return (u.user + u.system) / 1000;
 }
 
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ: 100 on Linux). */
+const USER_HZ = 100;
+
+/**
+ * CPU time of process `pid` so far (user + system, ms, every thread), from /proc: what a peer spent
+ * on the requests in between, however busy the machine is. Ticks of 10 ms, so summed over rounds.
+ */
+function procCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces), closed by ')': utime is field 14.
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(f[11]) + Number(f[12])) * 1000) / USER_HZ;
+}
+
 /** Runs the comparison and prints one line per query. */
 export async function run(): Promise<void> {
   console.log('\n## promql-compare (tsprom API handler in-process vs Prometheus 2.42 over HTTP, same blocks)');
@@ -151,6 +167,7 @@ export async function run(): Promise<void> {
       return body;
     };
     let worst = 0;
+    let worstCpu = 0;
     for (const c of CASES) {
       // Warm-up of both, and a check that they agree on the size of the answer.
       const a = await tsprom(c);
@@ -161,26 +178,33 @@ export async function run(): Promise<void> {
       const tCpu: number[] = [];
       const pWall: number[] = [];
       const pExec: number[] = [];
+      let pCpu = 0;
       for (let r = 0; r < ROUNDS; r++) {
         const c0 = cpuMs();
         const w0 = performance.now();
         await tsprom(c);
         tWall.push(performance.now() - w0);
         tCpu.push(cpuMs() - c0);
+        const pc = procCpuMs(prom.pid);
         const w1 = performance.now();
         await prometheus(c, false);
         pWall.push(performance.now() - w1);
+        pCpu += procCpuMs(prom.pid) - pc;
         const s = JSON.parse(await prometheus(c, true)) as { data: { stats: { timings: { execTotalTime: number } } } };
         pExec.push(s.data.stats.timings.execTotalTime * 1000);
       }
       const ratio = median(tWall) / median(pWall);
+      const tCpuMean = tCpu.reduce((a, b) => a + b, 0) / ROUNDS;
+      const cpuRatio = tCpuMean / (pCpu / ROUNDS);
       worst = Math.max(worst, ratio);
+      worstCpu = Math.max(worstCpu, cpuRatio);
       console.log(
-        `promql-compare: ${c.name}: tsprom ${median(tWall).toFixed(1)} ms (${range(tWall)}; cpu ${median(tCpu).toFixed(1)}), ` +
-          `prometheus ${median(pWall).toFixed(1)} ms (${range(pWall)}; exec ${median(pExec).toFixed(1)}), ` +
-          `ratio ${ratio.toFixed(2)} [${sizeNote}]`,
+        `promql-compare: ${c.name}: tsprom ${median(tWall).toFixed(1)} ms (${range(tWall)}; cpu ${tCpuMean.toFixed(1)}), ` +
+          `prometheus ${median(pWall).toFixed(1)} ms (${range(pWall)}; exec ${median(pExec).toFixed(1)}; ` +
+          `cpu ${(pCpu / ROUNDS).toFixed(1)}), ratio ${ratio.toFixed(2)}, cpu ratio ${cpuRatio.toFixed(2)} [${sizeNote}]`,
       );
     }
+    console.log(`promql-compare: worst cpu ratio ${worstCpu.toFixed(2)}`);
     console.log(`promql-compare: worst ratio ${worst.toFixed(2)}`);
   } finally {
     await db?.close();

@@ -29,6 +29,20 @@ export const hres: { v: number; h: FloatHistogram | null; skip: boolean } = { v:
 
 type Hs = readonly (FloatHistogram | undefined)[];
 
+/**
+ * `detectReset(hs[i], hs[i-1])` for histogram points `i-1` and `i` of the window, memoized in the
+ * window's `c.hresets` so that a pair is compared once however many steps' windows hold it.
+ */
+function pairReset(hs: Hs, i: number, c: RangeCtx): boolean {
+  const memo = c.hresets;
+  if (memo === null) return detectReset(hs[i]!, hs[i - 1]!);
+  const known = memo[i]!;
+  if (known !== 0) return known === 2;
+  const r = detectReset(hs[i]!, hs[i - 1]!);
+  memo[i] = r ? 2 : 1;
+  return r;
+}
+
 /** The functions that read histograms (the others see the float points of a window only). */
 export const histogramRangeFns: ReadonlySet<string> = new Set([
   'rate',
@@ -116,7 +130,7 @@ export function histogramRange(
           const b = vs[i]!;
           if (name === 'resets' ? b < a : a !== b && !(Number.isNaN(a) && Number.isNaN(b))) n++;
         } else if (p === undefined || q === undefined) n++;
-        else if (name === 'resets' ? detectReset(q, p) : !floatHistogramEquals(q, p)) n++;
+        else if (name === 'resets' ? pairReset(hs, i, c) : !floatHistogramEquals(q, p)) n++;
       }
       emitF(n);
       return;
@@ -176,7 +190,7 @@ function histogramRate(hs: Hs, lo: number, hi: number, c: RangeCtx, isCounter: b
   }
   if (isCounter && hi - lo > 1) {
     const second = hs[lo + 1]!;
-    if (detectReset(second, prev)) {
+    if (pairReset(hs, lo + 1, c)) {
       prev = {
         counterResetHint: CounterResetHint.Unknown,
         schema: second.schema,
@@ -213,7 +227,8 @@ function histogramRate(hs: Hs, lo: number, hi: number, c: RangeCtx, isCounter: b
   if (isCounter) {
     for (let i = lo + 1; i < hi; i++) {
       const cur = hs[i]!;
-      if (detectReset(cur, prev)) {
+      // prev is point i-1 except at the first pair when it was replaced by an empty histogram.
+      if (prev === hs[i - 1] ? pairReset(hs, i, c) : detectReset(cur, prev)) {
         if (addFloatHistogram(h, prev).nhcbBoundsReconciled)
           c.annos.add(mismatchedCustomBucketsHistogramsInfo(c.pos, 'addition'));
       }

@@ -32,6 +32,11 @@ export interface RangeCtx {
    * kernels then scan for them.
    */
   drops: Uint32Array | null;
+  /**
+   * The window's memo of histogram counter resets between neighbouring points (see
+   * SampleWindow.histogramResets), or null: kernels then compare.
+   */
+  hresets: Uint8Array | null;
   /** Scratch buffer for kernels that sort (quantile, mad). Grown as needed; owned by the ctx. */
   scratch: Float64Array;
 }
