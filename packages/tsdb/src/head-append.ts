@@ -53,7 +53,10 @@ export class HeadAppender implements Appender {
   #headMaxT = -Infinity;
   #timesSet = false;
   readonly #oooWindow: number;
+  // Series, time and value of sample i at index i < #n (entries after #n are stale): taken from the
+  // head's spare buffers when there are some, handed back at commit or rollback.
   #series: MemSeries[] = [];
+  #refs = new Float64Array(64);
   #ts = new Float64Array(64);
   #vs = new Float64Array(64);
   // Start timestamps, kept only when the head writes XOR2 chunks (else undefined: XOR drops them).
@@ -61,6 +64,13 @@ export class HeadAppender implements Appender {
   // The start timestamp of the sample being appended through appendWithOptions (0 = unknown).
   #curST = 0;
   #n = 0;
+  // Series not marked as logged to the WAL when a sample of theirs was appended (checked then, while
+  // the series is at hand): at commit only these may need a series record. Kept when the head had a
+  // log at creation; otherwise, or after a failed log write since (`HeadState.logFailures`), the
+  // commit checks every series.
+  readonly #unlogged: MemSeries[] = [];
+  readonly #trackUnlogged: boolean;
+  readonly #logFailures: number;
   #histograms: HistogramEntry[] = [];
   #exemplars: { series: MemSeries; e: Exemplar }[] = [];
   #metadata: { series: MemSeries; m: Metadata }[] = [];
@@ -71,6 +81,16 @@ export class HeadAppender implements Appender {
   constructor(head: HeadState) {
     this.#head = head;
     this.#oooWindow = head.oooWindowMs;
+    this.#trackUnlogged = head.log !== undefined;
+    this.#logFailures = head.logFailures;
+    const spare = head.spareAppendBuffers;
+    if (spare !== undefined) {
+      head.spareAppendBuffers = undefined;
+      this.#series = spare.series;
+      this.#refs = spare.refs;
+      this.#ts = spare.ts;
+      this.#vs = spare.vs;
+    }
     if (head.floatChunkEncoding === 'xor2') this.#sts = new Float64Array(64);
     if (head.maxTime !== -Infinity) this.#setTimes(head.maxTime);
   }
@@ -173,13 +193,18 @@ export class HeadAppender implements Appender {
   #push(s: MemSeries, t: number, v: number): void {
     const n = this.#n;
     if (n === this.#ts.length) {
+      const refs = new Float64Array(n * 2);
       const ts = new Float64Array(n * 2);
       const vs = new Float64Array(n * 2);
+      refs.set(this.#refs);
       ts.set(this.#ts);
       vs.set(this.#vs);
+      this.#refs = refs;
       this.#ts = ts;
       this.#vs = vs;
     }
+    this.#refs[n] = s.ref;
+    if (this.#trackUnlogged && !s.walLogged) this.#unlogged.push(s);
     this.#ts[n] = t;
     this.#vs[n] = v;
     const sts = this.#sts;
@@ -191,7 +216,7 @@ export class HeadAppender implements Appender {
         grown[n] = this.#curST;
       } else sts[n] = this.#curST;
     }
-    this.#series.push(s);
+    this.#series[n] = s;
     s.pendingCommits++;
     // Prometheus: Head.appender registers with isolation.newAppendID(minValidTime): head
     // compaction waits for the appenders that may still commit in-order samples before the end of
@@ -395,6 +420,7 @@ export class HeadAppender implements Appender {
     const batch: CommitBatch = {
       newSeries,
       series: this.#series,
+      refs: this.#refs,
       ts: this.#ts,
       vs: this.#vs,
       length: this.#n,
@@ -408,6 +434,7 @@ export class HeadAppender implements Appender {
       batch.exemplars.length === 0 &&
       batch.metadata.length === 0
     ) {
+      this.#returnBuffers();
       return;
     }
     // One commit at a time, from logging to applying: the WAL holds commits in the order they
@@ -427,7 +454,19 @@ export class HeadAppender implements Appender {
     } finally {
       release?.();
       head.isolation.closeAppend(this);
+      this.#returnBuffers();
     }
+  }
+
+  // Hands the sample buffers to the next appender of the head (the largest, when several finish).
+  // Entries are cleared: they would keep series alive that the head drops later.
+  #returnBuffers(): void {
+    const series = this.#series;
+    series.fill(undefined as unknown as MemSeries, 0, this.#n);
+    this.#n = 0;
+    const spare = this.#head.spareAppendBuffers;
+    if (spare !== undefined && spare.ts.length >= this.#ts.length) return;
+    this.#head.spareAppendBuffers = { series, refs: this.#refs, ts: this.#ts, vs: this.#vs };
   }
 
   // Logs the batch, with a series record for each series not logged yet. Marked logged before the
@@ -435,9 +474,11 @@ export class HeadAppender implements Appender {
   // that a later commit logs it. The caller holds the commit lock: no other commit marks meanwhile.
   async #log(log: HeadLog, batch: CommitBatch, newSeries: MemSeries[]): Promise<void> {
     try {
-      const series = this.#series;
+      const all = !this.#trackUnlogged || this.#head.logFailures !== this.#logFailures;
+      const series = all ? this.#series : this.#unlogged;
+      const n = all ? this.#n : series.length;
       const slicer = new TimeSlicer(COMMIT_SLICE_MS);
-      for (let i = 0; i < series.length; i++) {
+      for (let i = 0; i < n; i++) {
         // A walk over 100k series objects takes a while (a cache miss each): in slices.
         if ((i & 1023) === 1023 && slicer.due()) await slicer.yield();
         const s = series[i]!;
@@ -465,10 +506,11 @@ export class HeadAppender implements Appender {
           newSeries.push(s);
         }
       }
-      if (series.length > bigCommit) await yieldToLoop();
+      if (n > bigCommit) await yieldToLoop();
       await log.logCommit(batch);
     } catch (err) {
       for (const s of newSeries) s.walLogged = false;
+      if (newSeries.length > 0) this.#head.logFailures++;
       this.#clearPending();
       throw err;
     }
@@ -480,10 +522,12 @@ export class HeadAppender implements Appender {
     this.#done = true;
     this.#clearPending();
     this.#head.isolation.closeAppend(this);
+    this.#returnBuffers();
   }
 
   #clearPending(): void {
-    for (const s of this.#series) s.pendingCommits--;
+    const series = this.#series;
+    for (let i = 0; i < this.#n; i++) series[i]!.pendingCommits--;
     for (const { series: s } of this.#histograms) s.pendingCommits--;
   }
 }

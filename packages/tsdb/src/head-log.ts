@@ -19,6 +19,11 @@ export interface CommitBatch {
   readonly newSeries: readonly MemSeries[];
   /** Series of sample i, its timestamp (ms) and value, for i < length. */
   readonly series: readonly MemSeries[];
+  /**
+   * When set, `refs[i]` is `series[i].ref`, taken while the series was at hand: logging reads the
+   * refs from here rather than from 100k series objects (a cache miss each).
+   */
+  readonly refs?: Float64Array;
   readonly ts: Float64Array;
   readonly vs: Float64Array;
   readonly length: number;

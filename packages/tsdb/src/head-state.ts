@@ -42,6 +42,14 @@ export interface HeadOptions {
   floatChunkEncoding?: 'xor' | 'xor2';
 }
 
+/** Per-sample buffers of an appender: series, timestamps (ms) and values of sample i at index i. */
+export interface AppendBuffers {
+  series: MemSeries[];
+  refs: Float64Array<ArrayBuffer>;
+  ts: Float64Array<ArrayBuffer>;
+  vs: Float64Array<ArrayBuffer>;
+}
+
 /**
  * Everything a head holds: its series (by ref and by labels, their numeric columns), the inverted
  * index, isolation, exemplars, tombstones, where chunks and commits go, and the counters behind its
@@ -88,6 +96,17 @@ export class HeadState {
    * holding samples (an appender created earlier but empty until then cannot add to the range).
    */
   appendMinValidTime = -Infinity;
+  /**
+   * The buffers of the last appender that finished (committed or rolled back), for the next one to
+   * take: a head taking 100k samples a scrape would otherwise grow three arrays to that size, by
+   * doubling, for every commit. Owned by whoever takes them; see `HeadAppender`.
+   */
+  spareAppendBuffers: AppendBuffers | undefined;
+  /**
+   * Commits whose log write failed (their series records were unmarked as logged again): an
+   * appender that saw a series marked as logged before such a failure checks all its series.
+   */
+  logFailures = 0;
   /** Counters behind `Head.stats()`; appenders and replay update them. */
   readonly counters = {
     minTime: Infinity,

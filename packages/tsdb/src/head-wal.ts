@@ -88,7 +88,7 @@ export class HeadWAL implements HeadLog {
     for (let from = 0; from < batch.length; from += maxSamplesPerRecord) {
       this.#pushSamples(
         records,
-        batch.series,
+        batch.refs ?? batch.series,
         batch.ts,
         batch.vs,
         Math.min(batch.length, from + maxSamplesPerRecord),
@@ -121,12 +121,20 @@ export class HeadWAL implements HeadLog {
 
   #pushSamples(
     records: Uint8Array[],
-    series: readonly MemSeries[],
+    refsOrSeries: Float64Array | readonly MemSeries[],
     ts: Float64Array,
     vs: Float64Array,
     n: number,
     start = 0,
   ): void {
+    if (refsOrSeries instanceof Float64Array) {
+      // The columns as they are: encoded in place, no copy.
+      const cols = { refs: refsOrSeries, ts, vs, length: n };
+      for (let from = start; from < n; from += maxSamplesPerRecord) {
+        records.push(this.#enc.samplesColumnar(cols, from, Math.min(n, from + maxSamplesPerRecord)));
+      }
+      return;
+    }
     const sc = this.#scratch;
     for (let from = start; from < n; from += maxSamplesPerRecord) {
       const to = Math.min(n, from + maxSamplesPerRecord);
@@ -136,7 +144,7 @@ export class HeadWAL implements HeadLog {
         sc.ts = grown.ts;
         sc.vs = grown.vs;
       }
-      for (let i = from; i < to; i++) sc.refs[i - from] = series[i]!.ref;
+      for (let i = from; i < to; i++) sc.refs[i - from] = refsOrSeries[i]!.ref;
       sc.ts.set(ts.subarray(from, to));
       sc.vs.set(vs.subarray(from, to));
       sc.length = to - from;

@@ -32,11 +32,8 @@ export class MemPostings {
       byValue = new ShardedStringMap();
       this.#m.set(name, byValue);
     }
-    const entry = byValue.get(value);
-    if (entry === undefined) {
-      byValue.set(value, ref);
-      return;
-    }
+    const entry = byValue.getOrSet(value, ref);
+    if (entry === undefined) return;
     let list: number[];
     if (typeof entry === 'number') {
       list = [entry, ref];

@@ -116,10 +116,10 @@ export class SeriesColumns {
     }
     const a = this.page(o);
     const i = o & PAGE_MASK;
+    // Plain stores: two fill() calls over so few elements cost more than the stores.
+    for (let k = i; k < i + COLS; k++) a[k] = 0;
     a[i + MAXT] = -Infinity;
     a[i + NEXT_AT] = -Infinity;
-    a.fill(0, i + LAST_VALUE, i + NEXT_AT);
-    a.fill(0, i + OPEN_MINT, i + COLS);
     return o;
   }
 

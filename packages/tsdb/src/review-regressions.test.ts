@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { XORChunk } from '@tsprom/chunkenc';
 import { Labels, Matcher, MatchType } from '@tsprom/labels';
 import { ValueType } from '@tsprom/storage-interfaces';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DB, headOf } from './db.js';
 import { Head } from './head.js';
 import type { CommitBatch, HeadLog } from './head-log.js';
@@ -271,6 +271,36 @@ describe('review regressions', () => {
     a = h.appender();
     a.append(0, L('__name__', 'x'), 2000, 1);
     await a.commit();
+    expect(logged).toEqual([['{__name__="x"}']]);
+  });
+
+  it('a series appended while another commit had it marked as logged is logged when that write fails', async () => {
+    let failWrite: ((err: Error) => void) | undefined;
+    const logged: string[][] = [];
+    const log: HeadLog = {
+      logCommit: (b: CommitBatch) => {
+        if (logged.length === 0 && failWrite === undefined) {
+          return new Promise<void>((_, reject) => {
+            failWrite = reject;
+          });
+        }
+        logged.push(b.newSeries.map((s) => s.labels.toString()));
+        return Promise.resolve();
+      },
+      logOOO: async () => {},
+      close: async () => {},
+    };
+    const h = new Head({ log });
+    const a = h.appender();
+    a.append(0, L('__name__', 'x'), 1000, 1);
+    const first = a.commit();
+    // The first commit has marked x as logged and waits for its write.
+    await vi.waitFor(() => expect(failWrite).toBeDefined());
+    const b = h.appender();
+    b.append(0, L('__name__', 'x'), 2000, 2);
+    failWrite!(new Error('disk full'));
+    await expect(first).rejects.toThrow('disk full');
+    await b.commit();
     expect(logged).toEqual([['{__name__="x"}']]);
   });
 });

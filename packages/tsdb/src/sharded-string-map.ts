@@ -46,6 +46,20 @@ export class ShardedStringMap<V> {
     if (this.#one !== undefined && this.#size >= this.#shardLimit) this.#split();
   }
 
+  /**
+   * The value under `key`; when there is none, sets it to `value` and returns undefined. One look
+   * at the key where `get` then `set` would take two (hashing it for its shard twice).
+   */
+  getOrSet(key: string, value: V): V | undefined {
+    const m = this.#one ?? this.#shards![shardOf(key)]!;
+    const found = m.get(key);
+    if (found !== undefined) return found;
+    m.set(key, value);
+    this.#size++;
+    if (this.#one !== undefined && this.#size >= this.#shardLimit) this.#split();
+    return undefined;
+  }
+
   /** Removes `key`; whether it was there. */
   delete(key: string): boolean {
     const m = this.#one ?? this.#shards![shardOf(key)]!;

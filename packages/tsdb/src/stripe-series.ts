@@ -34,6 +34,10 @@ export class StripeSeries {
   #size = 0;
   readonly #byHash: Map<number, MemSeries | MemSeries[]>[];
   readonly #mask: number;
+  // The labels `getByLabels` looked up last and their key: creating a series looks it up first,
+  // then adds it, and the key (a bigint operation) is computed once for both.
+  #lastLabels: Labels | undefined;
+  #lastKey = 0;
 
   constructor(stripeSize = defaultStripeSize) {
     if ((stripeSize & (stripeSize - 1)) !== 0 || stripeSize <= 0) throw new Error('stripe size must be a power of two');
@@ -55,6 +59,8 @@ export class StripeSeries {
   /** The series with exactly `labels`, if any. */
   getByLabels(labels: Labels): MemSeries | undefined {
     const h = hashKey(labels);
+    this.#lastLabels = labels;
+    this.#lastKey = h;
     const e = this.#byHash[h & this.#mask]!.get(h);
     if (e === undefined) return undefined;
     if (!Array.isArray(e)) return e.labels.equals(labels) ? e : undefined;
@@ -78,7 +84,7 @@ export class StripeSeries {
       page[ref & (PAGE_SIZE - 1)] = s;
     } else this.#bigRefs.set(ref, s);
     this.#size++;
-    const h = hashKey(s.labels);
+    const h = s.labels === this.#lastLabels ? this.#lastKey : hashKey(s.labels);
     const stripe = this.#byHash[h & this.#mask]!;
     const e = stripe.get(h);
     if (e === undefined) stripe.set(h, s);

@@ -5,9 +5,13 @@
 // event-loop turns (from /proc, 10 ms resolution), which does not depend on the machine's load. A replay that yields to the event loop keeps serving timers and I/O while a big WAL
 // loads. Two cases on 100k series x 240 samples: a plain reopen (the first chunk of every series
 // read back from chunks_head/, the WAL's samples after it replayed) and the WAL alone
-// (chunks_head/ removed, every sample replayed from the WAL).
-import { readFileSync } from 'node:fs';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+// (chunks_head/ removed, every sample replayed from the WAL). A real Prometheus 2.42
+// (/usr/bin/prometheus, when installed) replays the same WAL in the same run: its own log gives its
+// replay time (`wal_replay_duration`), /proc its CPU time by then; the ratios are printed.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -19,6 +23,7 @@ const numSeries = 100_000;
 const samplesPerSeries = 240;
 const intervalMs = 15_000;
 const rounds = 2;
+const prometheusBin = '/usr/bin/prometheus';
 
 function seriesLabels(n: number): Labels[] {
   const out: Labels[] = new Array(n);
@@ -53,6 +58,8 @@ async function write(dir: string, labels: Labels[], scrapes: number): Promise<vo
 interface ReplayRun {
   samples: number;
   seconds: number;
+  /** CPU seconds of the process (all threads) during the replay. */
+  cpuSeconds: number;
   worstDelayMs: number;
   /** Most main-thread CPU ms between two event-loop turns; undefined without /proc. */
   worstCpuMs: number | undefined;
@@ -88,28 +95,39 @@ async function replayOnce(src: string): Promise<ReplayRun> {
       lastCpu = c;
     }, 1);
     h.enable();
+    const cpu0 = process.cpuUsage();
     const start = performance.now();
     const db = await DB.open(dir, { logger: () => {} });
     const seconds = (performance.now() - start) / 1000;
+    const cpu = process.cpuUsage(cpu0);
     // One more turn, so that a stretch ending with the open is recorded too.
     await new Promise((resolve) => setTimeout(resolve, 5));
     h.disable();
     clearInterval(heartbeat);
     const samples = db.stats().numSamples;
     await db.close();
-    return { samples, seconds, worstDelayMs: h.max / 1e6, worstCpuMs };
+    return { samples, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, worstDelayMs: h.max / 1e6, worstCpuMs };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-async function replayCase(name: string, src: string): Promise<void> {
+/** Best wall-clock and CPU replay rates of a case (samples/s). */
+interface CaseRates {
+  samples: number;
+  wall: number;
+  cpu: number;
+}
+
+async function replayCase(name: string, src: string): Promise<CaseRates> {
   const runs: ReplayRun[] = [];
   for (let r = 0; r < rounds; r++) runs.push(await replayOnce(src));
   const samples = runs[0]!.samples;
   const best = Math.min(...runs.map((r) => r.seconds));
+  const bestCpu = Math.min(...runs.map((r) => r.cpuSeconds));
   const delays = runs.map((r) => r.worstDelayMs).sort((a, b) => a - b);
   report(`tsdb: WAL replay ${name} (${(samples / 1e6).toFixed(1)}M samples)`, formatRate(samples / best, 'samples'));
+  report(`tsdb: WAL replay ${name}, per CPU-second`, formatRate(samples / bestCpu, 'samples'));
   report(
     `tsdb: worst event-loop delay during WAL replay of ${(samples / 1e6).toFixed(1)}M samples ${name}`,
     `${delays.map((d) => d.toFixed(0)).join('/')} ms`,
@@ -121,6 +139,108 @@ async function replayCase(name: string, src: string): Promise<void> {
       `${cpu.sort((a, b) => a - b).join('/')} ms`,
     );
   }
+  return { samples, wall: samples / best, cpu: samples / bestCpu };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => resolve(typeof addr === 'object' && addr !== null ? addr.port : 0));
+    });
+  });
+}
+
+const goDurationUnits: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 1e-3, us: 1e-6, µs: 1e-6, ns: 1e-9 };
+
+/** Seconds of a Go duration string such as `1m2.5s` or `812.3ms`. */
+function parseGoDuration(d: string): number {
+  let total = 0;
+  let matched = '';
+  for (const m of d.matchAll(/([0-9.]+)(h|ms|m|s|µs|us|ns)/g)) {
+    total += Number(m[1]) * goDurationUnits[m[2]!]!;
+    matched += m[0];
+  }
+  if (matched !== d) throw new Error(`not a Go duration: ${d}`);
+  return total;
+}
+
+/** CPU seconds (user + system) process `pid` has used, from /proc. */
+function processCpuSeconds(pid: number): number {
+  const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
+/**
+ * Starts Prometheus on a copy of the data directory `src` and waits for its "WAL replay completed"
+ * log line; returns its replay time (from the line) and its CPU time until then (startup included,
+ * a few ms), then stops it.
+ */
+async function prometheusReplayOnce(src: string): Promise<{ seconds: number; cpuSeconds: number }> {
+  const root = await mkdtemp(join(tmpdir(), 'tsdb-bench-replay-prom-'));
+  const data = join(root, 'data');
+  await cp(src, data, { recursive: true });
+  const cfg = join(root, 'prometheus.yml');
+  await writeFile(cfg, 'global:\n  scrape_interval: 1h\n');
+  const port = await freePort();
+  const child = spawn(
+    prometheusBin,
+    [`--config.file=${cfg}`, `--storage.tsdb.path=${data}`, `--web.listen-address=127.0.0.1:${port}`],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    return await new Promise((resolve, reject) => {
+      let log = '';
+      const timer = setTimeout(() => reject(new Error(`prometheus: no WAL replay in 10 minutes:\n${log}`)), 600_000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        reject(new Error(`prometheus exited before its WAL replay completed:\n${log}`));
+      });
+      child.stderr!.on('data', (d) => {
+        log = (log + String(d)).slice(-8000);
+        const line = /msg="WAL replay completed".* wal_replay_duration=(\S+)/.exec(log);
+        if (line === null) return;
+        clearTimeout(timer);
+        resolve({ seconds: parseGoDuration(line[1]!), cpuSeconds: processCpuSeconds(child.pid!) });
+      });
+    });
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+/** Prometheus 2.42 replaying the same WAL, best of `rounds`, and tsprom's rates against it. */
+async function prometheusCase(src: string, ours: CaseRates): Promise<void> {
+  if (!existsSync(prometheusBin)) {
+    report('Prometheus 2.42 WAL replay: not measured here', `(no ${prometheusBin})`);
+    return;
+  }
+  let best = Infinity;
+  let bestCpu = Infinity;
+  for (let r = 0; r < rounds; r++) {
+    const run = await prometheusReplayOnce(src);
+    best = Math.min(best, run.seconds);
+    bestCpu = Math.min(bestCpu, run.cpuSeconds);
+  }
+  const wall = ours.samples / best;
+  const cpu = ours.samples / bestCpu;
+  report(
+    `Prometheus 2.42: WAL replay, same WAL (${(ours.samples / 1e6).toFixed(1)}M samples)`,
+    formatRate(wall, 'samples'),
+  );
+  report('Prometheus 2.42: WAL replay, per CPU-second (all its threads)', formatRate(cpu, 'samples'));
+  report('tsdb: WAL replay rate / Prometheus 2.42 (wall-clock)', `${(ours.wall / wall).toFixed(2)}x`);
+  report('tsdb: WAL replay rate / Prometheus 2.42 (per CPU-second)', `${(ours.cpu / cpu).toFixed(2)}x`);
 }
 
 /** Runs the replay suite and prints its figures. */
@@ -132,7 +252,8 @@ export async function run(): Promise<void> {
     await write(dir, labels, samplesPerSeries);
     await replayCase('with chunks_head/', dir);
     await rm(join(dir, 'chunks_head'), { recursive: true, force: true });
-    await replayCase('from the WAL alone', dir);
+    const alone = await replayCase('from the WAL alone', dir);
+    await prometheusCase(dir, alone);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

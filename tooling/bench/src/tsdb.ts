@@ -48,15 +48,31 @@ function getGC(): () => Promise<void> {
   };
 }
 
-/** Appends `rounds` scrapes of every series (one commit per scrape); returns samples/s. */
+/** Samples per second of wall-clock time, and per second of the process's CPU time. */
+interface Rates {
+  wall: number;
+  cpu: number;
+}
+
+/** CPU seconds (user + system, all threads) since `from`. */
+function cpuSeconds(from: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(from);
+  return (u.user + u.system) / 1e6;
+}
+
+/**
+ * Appends `rounds` scrapes of every series (one commit per scrape); returns samples/s. The CPU
+ * rate does not depend on how busy the machine is; the wall-clock one does.
+ */
 async function appendRounds(
   open: () => Appendable,
   labels: Labels[],
   refs: number[],
   fromRound: number,
   rounds: number,
-): Promise<number> {
+): Promise<Rates> {
   const target = open();
+  const cpu0 = process.cpuUsage();
   const start = performance.now();
   for (let r = fromRound; r < fromRound + rounds; r++) {
     const app = target.appender();
@@ -65,7 +81,13 @@ async function appendRounds(
     await app.commit();
   }
   const s = (performance.now() - start) / 1000;
-  return (rounds * labels.length) / s;
+  const n = rounds * labels.length;
+  return { wall: n / s, cpu: n / cpuSeconds(cpu0) };
+}
+
+function reportRates(name: string, r: Rates): void {
+  report(name, formatRate(r.wall, 'samples'));
+  report(`${name}, per CPU-second`, formatRate(r.cpu, 'samples'));
 }
 
 function iterateAll(db: Queryable, ms: Matcher[]) {
@@ -89,7 +111,7 @@ function iterateAll(db: Queryable, ms: Matcher[]) {
 }
 
 /** Writes the WAL of 100k series x 120 samples into `dir`; returns the append rate. */
-async function writeWithWAL(dir: string, labels: Labels[]): Promise<number> {
+async function writeWithWAL(dir: string, labels: Labels[]): Promise<Rates> {
   const db = await DB.open(dir);
   const refs = new Array<number>(numSeries).fill(0);
   await appendRounds(() => db, labels, refs, 0, 1);
@@ -108,10 +130,7 @@ async function inMemory(labels: Labels[]): Promise<void> {
   const refs = new Array<number>(numSeries).fill(0);
   await appendRounds(() => head, labels, refs, 0, 1);
   const rate = await appendRounds(() => head, labels, refs, 1, samplesPerSeries - 1);
-  report(
-    `tsdb: append with refs, in memory (${numSeries / 1000}k series x ${samplesPerSeries})`,
-    formatRate(rate, 'samples'),
-  );
+  reportRates(`tsdb: append with refs, in memory (${numSeries / 1000}k series x ${samplesPerSeries})`, rate);
   const sel = [new Matcher(MatchType.Equal, 'job', 'job-3')];
   const it = await iterateAll(head, sel);
   report(`tsdb: select job="job-3" + iterate (${it.n / 1e6}M samples, in memory)`, formatRate(it.rate, 'samples'));
@@ -132,21 +151,19 @@ export async function run(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'tsdb-bench-'));
   try {
     const rate = await writeWithWAL(dir, labels);
-    report(
-      `tsdb: append with refs, with WAL (${numSeries / 1000}k series x ${samplesPerSeries})`,
-      formatRate(rate, 'samples'),
-    );
+    reportRates(`tsdb: append with refs, with WAL (${numSeries / 1000}k series x ${samplesPerSeries})`, rate);
     // Replay everything from the WAL (chunks_head/ removed, so no sample is skipped).
     await rm(join(dir, 'chunks_head'), { recursive: true, force: true });
     await gc();
+    const cpu0 = process.cpuUsage();
     const start = performance.now();
     const db2 = await DB.open(dir);
     const s = (performance.now() - start) / 1000;
     const replayed = db2.openReport!.wal.samples;
-    report(
-      `tsdb: WAL replay (${(replayed / 1e6).toFixed(1)}M samples, ${numSeries / 1000}k series)`,
-      formatRate(replayed / s, 'samples'),
-    );
+    reportRates(`tsdb: WAL replay (${(replayed / 1e6).toFixed(1)}M samples, ${numSeries / 1000}k series)`, {
+      wall: replayed / s,
+      cpu: replayed / cpuSeconds(cpu0),
+    });
     await db2.close();
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -5,6 +5,43 @@ import { RecordDecodeError } from './errors.js';
 const TWO_32 = 4294967296;
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
+/** Strings up to this many bytes are looked up in the cache of recently decoded strings. */
+const maxInternedBytes = 64;
+const internBits = 12;
+/**
+ * Recently decoded short ASCII strings, direct-mapped by a hash of their bytes. Series records
+ * repeat label names and most values (`__name__`, `job`, a metric name) from one series to the
+ * next: decoding returns the string decoded before, which allocates nothing and lets the head's
+ * series share one copy. Strings are immutable, so sharing the cache across decoders is safe.
+ */
+const interned: string[] = new Array<string>(1 << internBits).fill('');
+
+/**
+ * The string of the `n` bytes of `b` at `start` (UTF-8), from the cache when it was decoded
+ * recently. ASCII is built in one call (no intermediate strings); other text goes to TextDecoder.
+ */
+function shortString(b: Uint8Array, start: number, n: number): string {
+  let h = 0x811c9dc5 ^ n;
+  let bits = 0;
+  const end = start + n;
+  for (let i = start; i < end; i++) {
+    const c = b[i]!;
+    bits |= c;
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  if (bits >= 0x80) return decoder.decode(b.subarray(start, end));
+  const slot = (h ^ (h >>> internBits)) & ((1 << internBits) - 1);
+  const cached = interned[slot]!;
+  if (cached.length === n) {
+    let i = 0;
+    while (i < n && cached.charCodeAt(i) === b[start + i]) i++;
+    if (i === n) return cached;
+  }
+  const s = String.fromCharCode.apply(null, b.subarray(start, end) as unknown as number[]);
+  interned[slot] = s;
+  return s;
+}
+
 /**
  * A read cursor over bytes (borrowed, not copied) with the get methods of Prometheus's
  * `encoding.Decbuf`. Reading past the end throws {@link RecordDecodeError}.
@@ -113,19 +150,9 @@ export class DecBuf {
   uvarintStr(): string {
     const n = this.uvarint();
     this.#need(n);
-    const b = this.b;
     const start = this.pos;
     this.pos += n;
-    if (n <= 64) {
-      // Short ASCII strings (most label names and values) skip TextDecoder's call overhead.
-      let s = '';
-      for (let i = start; i < start + n; i++) {
-        const c = b[i]!;
-        if (c >= 0x80) return decoder.decode(b.subarray(start, start + n));
-        s += String.fromCharCode(c);
-      }
-      return s;
-    }
-    return decoder.decode(b.subarray(start, start + n));
+    if (n <= maxInternedBytes) return shortString(this.b, start, n);
+    return decoder.decode(this.b.subarray(start, start + n));
   }
 }

@@ -221,6 +221,31 @@ describe('round trips (property)', () => {
     );
   });
 
+  it('series: label strings come out right when the decoder has seen similar ones (its string cache)', () => {
+    // Few letters: values repeat and distinct values of one length share cache slots.
+    const small = fc.stringMatching(/^[ab\u00e9]{1,6}$/);
+    const smallLabels = fc
+      .uniqueArray(fc.tuple(small, small), { selector: (p) => p[0], minLength: 1, maxLength: 4 })
+      .map((pairs) => Labels.fromStrings(...pairs.flat()));
+    fc.assert(
+      fc.property(fc.array(fc.record({ ref: refArb, labels: smallLabels }), { maxLength: 30 }), (series) => {
+        const got = dec.series(enc.series(series));
+        for (let i = 0; i < got.length; i++) expect(got[i]!.labels.toString()).toBe(series[i]!.labels.toString());
+      }),
+    );
+    // 20k distinct values of equal length: more than the cache has slots, decoded twice.
+    const many = Array.from({ length: 20_000 }, (_, i) => ({
+      ref: i + 1,
+      labels: Labels.fromStrings('__name__', 'up', 'instance', `10.0.${i >> 8}.${i & 255}:9100`.padEnd(20, 'x')),
+    }));
+    const rec = enc.series(many);
+    for (let round = 0; round < 2; round++) {
+      const got = dec.series(rec);
+      for (let i = 0; i < many.length; i++)
+        expect(got[i]!.labels.get('instance')).toBe(many[i]!.labels.get('instance'));
+    }
+  });
+
   it('series refs and entry ends without labels: each entry re-encodes alone as the encoder would', () => {
     const into = newSeriesRefs(1);
     fc.assert(
