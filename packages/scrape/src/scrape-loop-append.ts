@@ -31,8 +31,9 @@ import type { MetaRef, ScrapeCache } from './scrape-cache.js';
 import type { ScrapeLoopOptions } from './scrape-loop-options.js';
 import type { ScrapeMetrics } from './scrape-metrics.js';
 import { newScrapeParser } from './scrape-parser.js';
-import { sliceUsedUp, yieldToEventLoop } from '@tsprom/discovery';
+import { sliceUsedUp } from '@tsprom/discovery';
 import { verifyLabelLimits } from './sample-labels.js';
+import { waitForTurn } from './scrape-turns.js';
 import { capHistogramSchema, limitHistogramBuckets } from './histogram-limits.js';
 
 /** Prometheus maxAheadTime: samples further in the future are rejected as out of bounds. */
@@ -121,7 +122,7 @@ export async function appendScrape(
   const cache = host.cache;
   const metrics = host.metrics;
   // Other scrapes may have used this turn of the event loop already.
-  if (sliceUsedUp()) await yieldToEventLoop();
+  if (sliceUsedUp()) await waitForTurn();
   let p: Parser;
   try {
     p = newScrapeParser(body, contentType, {
@@ -186,7 +187,7 @@ export async function appendScrape(
     }
     if (++sinceClock === CLOCK_EVERY) {
       sinceClock = 0;
-      if (sliceUsedUp()) await yieldToEventLoop();
+      if (sliceUsedUp()) await waitForTurn();
     }
     result.total++;
     const isHistogram = et === Entry.Histogram;

@@ -1,7 +1,8 @@
 // Prometheus: scrape/scrape.go scrapeLoop (run, scrapeAndReport, endOfRunStaleness, stop).
+import { sliceUsedUp } from '@tsprom/discovery';
 import type { Labels } from '@tsprom/labels';
 import { type Appendable, type Appender, AppenderClosedError } from '@tsprom/storage-interfaces';
-import { BodySizeLimitError, ScrapeError } from './errors.js';
+import { BodySizeLimitError, ScrapeError, ScrapeRequestError } from './errors.js';
 import { mutateSampleLabels } from './sample-labels.js';
 import { type AppendHost, type AppendResult, appendEmpty, appendScrape } from './scrape-loop-append.js';
 import { ScrapeCache } from './scrape-cache.js';
@@ -9,6 +10,7 @@ import type { ScrapeLoopOptions } from './scrape-loop-options.js';
 import type { ScrapeMetrics } from './scrape-metrics.js';
 import { ScrapeReporter } from './scrape-report.js';
 import { startScrape } from './scrape-start-queue.js';
+import { acquireFetchSlot, waitForTurn } from './scrape-turns.js';
 import { ScrapeDeadlineExceeded, type ScrapeResponse, type Scraper } from './scraper.js';
 import type { Target } from './target.js';
 
@@ -29,7 +31,8 @@ export interface ScrapeLoopInit {
 /**
  * Scrapes one target every interval and appends what it exposes (Prometheus scrapeLoop). Each loop
  * has its own timer and its own per-scrape timeout, so a slow, hanging or failing target delays
- * no other loop; parsing a body yields the event loop every few ms. The first scrape comes after
+ * no other loop; parsing a body yields the event loop every few ms, and requests, parsing and
+ * commits share the event loop's turns with other scrapes (scrape-turns.ts). The first scrape comes after
  * the target's offset (Target.offset), later ones on that grid; a scrape that overruns its slot is
  * followed by one at once, further missed slots are dropped (Go's ticker).
  */
@@ -266,6 +269,8 @@ export class ScrapeLoop implements AppendHost {
       return;
     }
     try {
+      // Committing creates the head series of new lines: other scrapes may have used this turn.
+      if (sliceUsedUp()) await waitForTurn();
       await app.commit();
     } catch (err) {
       if (!(err instanceof Error)) throw err;
@@ -282,9 +287,19 @@ export class ScrapeLoop implements AppendHost {
     const timer = setTimeout(() => ac.abort(new ScrapeDeadlineExceeded(timeoutMs)), timeoutMs);
     const onParent = () => ac.abort(parent.reason);
     parent.addEventListener('abort', onParent, { once: true });
+    let release: (() => void) | undefined;
     try {
+      try {
+        release = await acquireFetchSlot(ac.signal);
+      } catch (err) {
+        // Timed out or cancelled while waiting: as Go's client words a request aborted so.
+        const timedOut = ac.signal.reason instanceof ScrapeDeadlineExceeded;
+        const reason = timedOut ? 'context deadline exceeded' : 'context canceled';
+        throw new ScrapeRequestError(this.target.url(), reason, timedOut, { cause: err });
+      }
       return await this.#scraper.scrape(ac.signal);
     } finally {
+      release?.();
       clearTimeout(timer);
       parent.removeEventListener('abort', onParent);
     }
