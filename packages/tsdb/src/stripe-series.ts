@@ -12,12 +12,13 @@ const PAGED_REF_LIMIT = 2 ** 30;
 export const defaultStripeSize = 1 << 10;
 
 /**
- * The low 32 bits of the labels' hash as a signed integer: a small-integer key, which a Map looks
- * up several times faster than the 64-bit bigint, and which it stores inline. Sets that share
- * these bits (about one pair among 100k series) share an entry, told apart by their labels.
+ * The low 32 bits of the labels' hash as a signed integer (`Labels.hash32`, no bigint made): a
+ * small-integer key, which a Map looks up several times faster than the 64-bit bigint, and which
+ * it stores inline. Sets that share these bits (about one pair among 100k series) share an entry,
+ * told apart by their labels.
  */
 function hashKey(labels: Labels): number {
-  return Number(labels.hash() & 0xffffffffn) | 0;
+  return labels.hash32();
 }
 
 /**

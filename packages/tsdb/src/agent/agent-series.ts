@@ -20,9 +20,12 @@ export class AgentSeries {
   ) {}
 }
 
-/** The low 32 bits of the labels' hash: a small-integer Map key (collisions told apart by labels). */
+/**
+ * The low 32 bits of the labels' hash (`Labels.hash32`, no bigint made): a small-integer Map key
+ * (collisions told apart by labels).
+ */
 function hashKey(labels: Labels): number {
-  return Number(labels.hash() & 0xffffffffn) | 0;
+  return labels.hash32();
 }
 
 /**
