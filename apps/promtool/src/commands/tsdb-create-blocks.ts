@@ -6,7 +6,8 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type BodyReader, Entry, OpenMetricsParser } from '@tsprom/textparse';
+import { Labels } from '@tsprom/labels';
+import { type BodyReader, detachString, Entry, OpenMetricsParser } from '@tsprom/textparse';
 import { DB } from '@tsprom/tsdb';
 import { Block, exponentialBlockRanges, LeveledCompactor } from '@tsprom/tsdb/block';
 import { type Command, type CommandIO, UsageError } from '../command.js';
@@ -60,6 +61,15 @@ function minAndMaxTimestamps(input: BodyReader): { mint: number; maxt: number } 
   return { mint: mint === Infinity ? 0 : mint, maxt: maxt === -Infinity ? 0 : maxt };
 }
 
+/** `ls` with its strings copied: no slice of a piece of the input stays alive through it. */
+function detachedLabels(ls: Labels): Labels {
+  const pairs: string[] = [];
+  ls.forEach((name, value) => {
+    pairs.push(detachString(name), detachString(value));
+  });
+  return Labels.fromStrings(...pairs);
+}
+
 /**
  * Writes the samples of `input` with `t <= ts < tsUpper` as one block in `outputDir` through an
  * in-memory head. Returns its ULID (undefined when there was none) and the earliest timestamp at or
@@ -78,6 +88,9 @@ async function writeRange(
   let nextSampleTs = Infinity;
   try {
     const p = new OpenMetricsParser(input, { pieceBytes: readBytes });
+    // The series' refs by their text: the label set is built once a series, its strings copied out
+    // of the piece of the input they were parsed from (the head would otherwise keep each piece).
+    const refs = new Map<string, number>();
     let app = db.appender();
     let n = 0;
     for (;;) {
@@ -99,7 +112,10 @@ async function writeRange(
         continue;
       }
       try {
-        app.append(0, p.labels(), ts, p.value());
+        const key = p.series();
+        const ref = refs.get(key);
+        if (ref !== undefined) app.append(ref, Labels.EMPTY, ts, p.value());
+        else refs.set(detachString(key), app.append(0, detachedLabels(p.labels()), ts, p.value()));
       } catch (err) {
         throw new BackfillError(`process blocks: add sample: ${(err as Error).message}`, { cause: err });
       }
