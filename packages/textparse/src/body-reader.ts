@@ -29,7 +29,8 @@ export class StreamedBody {
   constructor(reader: BodyReader, size: number) {
     this.#reader = reader;
     this.size = size;
-    this.#buf = new Uint8Array(2 * size);
+    // Reads of at least 1 MiB: few system calls however small the pieces.
+    this.#buf = new Uint8Array(Math.max(2 * size, 1 << 20));
     this.#fill();
   }
 
