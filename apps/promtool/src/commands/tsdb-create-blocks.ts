@@ -17,8 +17,11 @@ import { formatBlocks } from './tsdb-list.js';
 const defaultBlockDuration = 2 * 3600_000;
 /** Prometheus: backfill's maxSamplesInAppender. */
 const maxSamplesInAppender = 5000;
-/** The input is read and parsed this many bytes at a time: memory stays bounded whatever its size. */
-const readBytes = 4 << 20;
+/**
+ * The input is decoded and parsed this many bytes at a time: memory stays bounded whatever its
+ * size, and TextDecoder decodes pieces this small many times faster than big ones (Node 20).
+ */
+const readBytes = 64 << 10;
 
 /** Prometheus: getCompatibleBlockDuration. The largest block range not above `maxBlockDuration`. */
 export function compatibleBlockDuration(maxBlockDuration: number): number {
