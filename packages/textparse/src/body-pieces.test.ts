@@ -3,11 +3,22 @@
 // their positions included.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { OpenMetricsParser, ParseError, type Parser, PromParser } from './index.js';
+import { type BodyReader, OpenMetricsParser, ParseError, type Parser, PromParser } from './index.js';
 import { type Collected, collect, f64Bits } from './testing/collect.js';
 import { genSamples, toOpenMetrics, toPromText } from './testing/exposition-gen.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
+
+/** A reader of `body` that gives at most `most` bytes a call, as a file read may give fewer than asked. */
+function readerOf(body: Uint8Array, most: number): BodyReader {
+  return {
+    read(into, position) {
+      const n = Math.max(0, Math.min(into.length, most, body.length - position));
+      into.set(body.subarray(position, position + n));
+      return n;
+    },
+  };
+}
 
 /** Everything a parser gives for a body: its entries (floats as bits), or its error and where. */
 function outcome(make: () => Parser): unknown {
@@ -55,6 +66,31 @@ describe('bodies parsed in pieces', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('OpenMetrics read through a BodyReader gives what the body in memory gives, errors and positions included', () => {
+    const body = fc.oneof(
+      fc.string({ unit: syntaxChar, maxLength: 120 }).map(enc),
+      fc.uint8Array({ maxLength: 120 }),
+      genSamples(1000).map((s) => enc(toOpenMetrics(s))),
+    );
+    fc.assert(
+      fc.property(body, fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 50 }), (b, size, most) => {
+        for (const skipCreatedSeries of [false, true]) {
+          expect(
+            outcome(() => new OpenMetricsParser(readerOf(b, most), { skipCreatedSeries, pieceBytes: size })),
+          ).toEqual(outcome(() => new OpenMetricsParser(b, { skipCreatedSeries })));
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('a streamed line longer than the read buffer (1 MiB), and an error after it, keep their positions', () => {
+    const b = enc(`# TYPE m gauge\nm{l="${'v'.repeat(3 << 20)}"} 1 2\nm{l="w"} 1 3\nm{ 4\n# EOF\n`);
+    const streamed = outcome(() => new OpenMetricsParser(readerOf(b, 100_000), { pieceBytes: 16 }));
+    expect(streamed).toMatchObject({ line: 4 });
+    expect(streamed).toEqual(outcome(() => new OpenMetricsParser(b)));
   });
 
   it('a quoted label value holding newlines runs across many pieces', () => {

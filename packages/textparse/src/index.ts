@@ -1,5 +1,6 @@
 // @tsprom/textparse: the exposition-format parsers of Prometheus's model/textparse and the scrape
 // content negotiation around them.
+export type { BodyReader } from './body-reader.js';
 export { ContentTypeError, ParseError } from './errors.js';
 export { detachString, Entry, type Parser } from './parser.js';
 export { NHCBParser } from './nhcb-parser.js';

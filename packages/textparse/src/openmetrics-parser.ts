@@ -1,6 +1,7 @@
 // Prometheus: model/textparse/openmetricsparse.go OpenMetricsParser and openmetricslex.l (by hand).
 import { BucketLabel, QuantileLabel } from '@tsprom/labels';
 import type { Exemplar, MetricType } from '@tsprom/storage-interfaces';
+import type { BodyReader } from './body-reader.js';
 import { ParseError } from './errors.js';
 import { goQuote, lastFloatStatus, parseGoFloat } from './go-float.js';
 import { Entry } from './parser.js';
@@ -48,7 +49,7 @@ export interface OpenMetricsParserOptions {
    * created timestamps are ingested as zero samples); they stay readable via `createdTimestamp()`.
    */
   skipCreatedSeries?: boolean;
-  /** Size of the pieces a big body is decoded and parsed in (default 256 KiB). */
+  /** Size of the pieces a big or streamed body is decoded and parsed in (default 256 KiB). */
   pieceBytes?: number;
 }
 
@@ -84,7 +85,7 @@ export class OpenMetricsParser extends TextParserBase {
   #ctValue = 0;
   #peek: OpenMetricsParser | undefined;
 
-  constructor(body: Uint8Array | string, options: OpenMetricsParserOptions = {}) {
+  constructor(body: Uint8Array | string | BodyReader, options: OpenMetricsParserOptions = {}) {
     super(body, options.pieceBytes);
     this.#skipCreated = options.skipCreatedSeries ?? false;
   }

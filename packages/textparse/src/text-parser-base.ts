@@ -2,6 +2,7 @@
 // the offsets of the current entry, the label set built from them, errors with their position.
 import { BucketLabel, isValidUtf8, type Labels, MetricName, QuantileLabel, ScratchBuilder } from '@tsprom/labels';
 import type { Exemplar, FloatHistogram, Histogram, MetricType } from '@tsprom/storage-interfaces';
+import { type BodyReader, StreamedBody } from './body-reader.js';
 import { BodyPieces, byteOffsetOf, decodeBody } from './body-text.js';
 import { ParseError } from './errors.js';
 import { formatOpenMetricsFloat, goQuote, parseGoFloat, lastFloatStatus } from './go-float.js';
@@ -153,13 +154,20 @@ export abstract class TextParserBase implements Parser {
   /** Position after which the body has no backslash (or where the next one is). */
   #nextBackslash = -1;
 
-  /** The rest of a big body, when it is parsed piece by piece. */
-  #pieces: BodyPieces | undefined;
+  /** The rest of a big or streamed body, when it is parsed piece by piece. */
+  #pieces: BodyPieces | StreamedBody | undefined;
 
-  /** `pieceBytes`: the piece size for a big body (tests use small ones). */
-  constructor(body: Uint8Array | string, pieceBytes = PIECE_BYTES) {
+  /**
+   * `body`: the bytes, the text, or a reader of a body too big to hold (parsed a piece at a time).
+   * `pieceBytes`: the piece size for a big body (tests use small ones).
+   */
+  constructor(body: Uint8Array | string | BodyReader, pieceBytes = PIECE_BYTES) {
     if (typeof body === 'string') this.s = body;
-    else if (body.length <= pieceBytes) this.s = decodeBody(body);
+    else if (!ArrayBuffer.isView(body)) {
+      // Not `instanceof Uint8Array`: a body may come from another realm.
+      this.#pieces = new StreamedBody(body, pieceBytes);
+      this.s = this.#pieces.next();
+    } else if (body.length <= pieceBytes) this.s = decodeBody(body);
     else {
       this.#pieces = new BodyPieces(body, pieceBytes);
       this.s = this.#pieces.next();

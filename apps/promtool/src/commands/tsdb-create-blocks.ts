@@ -3,9 +3,11 @@
 // create-blocks-from openmetrics`): the samples of an OpenMetrics file cut into blocks of 2 h
 // (or the largest block range within --max-block-duration), each written through an in-memory
 // head as promtool's block writer does, so chunks are cut as Prometheus cuts them.
-import { mkdir, readFile } from 'node:fs/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { OpenMetricsParser, Entry } from '@tsprom/textparse';
+import { Labels } from '@tsprom/labels';
+import { type BodyReader, detachString, Entry, OpenMetricsParser } from '@tsprom/textparse';
 import { DB } from '@tsprom/tsdb';
 import { Block, exponentialBlockRanges, LeveledCompactor } from '@tsprom/tsdb/block';
 import { type Command, type CommandIO, UsageError } from '../command.js';
@@ -15,6 +17,11 @@ import { formatBlocks } from './tsdb-list.js';
 const defaultBlockDuration = 2 * 3600_000;
 /** Prometheus: backfill's maxSamplesInAppender. */
 const maxSamplesInAppender = 5000;
+/**
+ * The input is decoded and parsed this many bytes at a time: memory stays bounded whatever its
+ * size, and TextDecoder decodes pieces this small many times faster than big ones (Node 20).
+ */
+const readBytes = 64 << 10;
 
 /** Prometheus: getCompatibleBlockDuration. The largest block range not above `maxBlockDuration`. */
 export function compatibleBlockDuration(maxBlockDuration: number): number {
@@ -35,8 +42,8 @@ class BackfillError extends Error {
 }
 
 /** Prometheus: getMinAndMaxTimestamps. */
-function minAndMaxTimestamps(input: Uint8Array): { mint: number; maxt: number } {
-  const p = new OpenMetricsParser(input);
+function minAndMaxTimestamps(input: BodyReader): { mint: number; maxt: number } {
+  const p = new OpenMetricsParser(input, { pieceBytes: readBytes });
   let mint = Infinity;
   let maxt = -Infinity;
   for (;;) {
@@ -57,13 +64,22 @@ function minAndMaxTimestamps(input: Uint8Array): { mint: number; maxt: number } 
   return { mint: mint === Infinity ? 0 : mint, maxt: maxt === -Infinity ? 0 : maxt };
 }
 
+/** `ls` with its strings copied: no slice of a piece of the input stays alive through it. */
+function detachedLabels(ls: Labels): Labels {
+  const pairs: string[] = [];
+  ls.forEach((name, value) => {
+    pairs.push(detachString(name), detachString(value));
+  });
+  return Labels.fromStrings(...pairs);
+}
+
 /**
  * Writes the samples of `input` with `t <= ts < tsUpper` as one block in `outputDir` through an
  * in-memory head. Returns its ULID (undefined when there was none) and the earliest timestamp at or
  * after `tsUpper` (Infinity when none), so that ranges without samples are skipped.
  */
 async function writeRange(
-  input: Uint8Array,
+  input: BodyReader,
   t: number,
   tsUpper: number,
   blockDuration: number,
@@ -74,7 +90,10 @@ async function writeRange(
   const db = await DB.open(undefined, { chunkRangeMs: 2 * blockDuration });
   let nextSampleTs = Infinity;
   try {
-    const p = new OpenMetricsParser(input);
+    const p = new OpenMetricsParser(input, { pieceBytes: readBytes });
+    // The series' refs by their text: the label set is built once a series, its strings copied out
+    // of the piece of the input they were parsed from (the head would otherwise keep each piece).
+    const refs = new Map<string, number>();
     let app = db.appender();
     let n = 0;
     for (;;) {
@@ -96,7 +115,10 @@ async function writeRange(
         continue;
       }
       try {
-        app.append(0, p.labels(), ts, p.value());
+        const key = p.series();
+        const ref = refs.get(key);
+        if (ref !== undefined) app.append(ref, Labels.EMPTY, ts, p.value());
+        else refs.set(detachString(key), app.append(0, detachedLabels(p.labels()), ts, p.value()));
       } catch (err) {
         throw new BackfillError(`process blocks: add sample: ${(err as Error).message}`, { cause: err });
       }
@@ -153,14 +175,35 @@ async function run(args: string[], io: CommandIO): Promise<number> {
   if (positional.length === 0) throw new UsageError("required argument 'input file' not provided");
   if (positional.length > 2) throw new UsageError(`unexpected ${positional[2]}`);
   const outputDir = positional[1] ?? 'data/';
-  let input: Uint8Array;
+  // Prometheus reads the file again for each block: streamed, with a positional read of the file.
+  let fd: number | undefined;
   try {
-    input = new Uint8Array(await readFile(positional[0]!));
+    fd = openSync(positional[0]!, 'r');
+    readSync(fd, new Uint8Array(1), 0, 1, 0); // A directory opens, but does not read.
   } catch (err) {
+    if (fd !== undefined) closeSync(fd);
     io.stderr(`${(err as Error).message}\n`);
     return 1;
   }
-  await mkdir(outputDir, { recursive: true });
+  const file = fd;
+  const input: BodyReader = { read: (into, position) => readSync(file, into, 0, into.length, position) };
+  try {
+    await mkdir(outputDir, { recursive: true });
+    return await backfill(input, outputDir, maxBlockDuration, quiet, humanReadable, io);
+  } finally {
+    closeSync(file);
+  }
+}
+
+/** Prometheus: backfill. The blocks of `input`, one per block range holding samples; the exit code. */
+async function backfill(
+  input: BodyReader,
+  outputDir: string,
+  maxBlockDuration: number,
+  quiet: boolean,
+  humanReadable: boolean,
+  io: CommandIO,
+): Promise<number> {
   try {
     const { mint: first, maxt } = minAndMaxTimestamps(input);
     const blockDuration = compatibleBlockDuration(maxBlockDuration);
