@@ -50,7 +50,17 @@ export function newDispatcher(
   followRedirects: boolean,
   allowH2 = false,
 ): Dispatcher {
-  const agentOpts = { keepAliveTimeout: IDLE_TIMEOUT_MS, keepAliveMaxTimeout: IDLE_TIMEOUT_MS, connect, allowH2 };
+  // No header or body timeout (undici's default is 300 s each): Go's transport has none, callers
+  // bound a request with their own signal (a scrape's timeout), and a Kubernetes watch or a Consul
+  // blocking query may rightly stay silent for minutes.
+  const agentOpts = {
+    keepAliveTimeout: IDLE_TIMEOUT_MS,
+    keepAliveMaxTimeout: IDLE_TIMEOUT_MS,
+    headersTimeout: 0,
+    bodyTimeout: 0,
+    connect,
+    allowH2,
+  };
   const proxyHeaders: Record<string, string> = {};
   for (const [k, vs] of p.proxyConnectHeader) proxyHeaders[k] = vs.map((s) => s.reveal()).join(', ');
   // proxyTunnel false: plain-HTTP targets are fetched through the proxy with an absolute URL, as
