@@ -11,12 +11,12 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Labels } from '@tsprom/labels';
 import { DB } from '@tsprom/tsdb';
+import { freePort } from '@tsprom/test-support';
 import { formatRate, report } from './harness.js';
 
 const numSeries = 100_000;
@@ -140,17 +140,6 @@ async function replayCase(name: string, src: string): Promise<CaseRates> {
     );
   }
   return { samples, wall: samples / best, cpu: samples / bestCpu };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => resolve(typeof addr === 'object' && addr !== null ? addr.port : 0));
-    });
-  });
 }
 
 const goDurationUnits: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 1e-3, us: 1e-6, µs: 1e-6, ns: 1e-9 };

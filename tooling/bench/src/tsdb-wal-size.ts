@@ -9,11 +9,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Labels } from '@tsprom/labels';
 import { DB } from '@tsprom/tsdb';
+import { freePort } from '@tsprom/test-support';
 import { report } from './harness.js';
 
 const targets = 20;
@@ -217,17 +217,6 @@ function snappyLiterals(b: Uint8Array): Uint8Array {
     o += n;
   }
   return out.subarray(0, o);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => resolve(typeof addr === 'object' && addr !== null ? addr.port : 0));
-    });
-  });
 }
 
 /** Feeds the workload to a real Prometheus through remote write; returns its data dir, stopped. */

@@ -1,6 +1,7 @@
 // @tsprom/test-support: what the interop tests of every package share. Private; tests only.
 export {
   EXPORTER_TOOLKIT_PORT,
+  freePort,
   PEERS,
   type PrometheusOptions,
   type RunResult,
@@ -13,6 +14,7 @@ export {
   startPrometheus,
   startServer,
   startVictoriaMetrics,
+  type VictoriaMetricsOptions,
 } from './peers.js';
 export { encodeHistogramWriteRequest, type HistogramSeries, snappyLiterals } from './remote-write-histograms.js';
 export {

@@ -201,7 +201,7 @@ export function startNodeExporter(): Promise<ServerPeer> {
  * A TCP port free on 127.0.0.1 a moment ago, for a peer that cannot bind port 0: it may be taken
  * before the peer binds it, so a caller retries on another (see startVictoriaMetrics).
  */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);
@@ -213,15 +213,28 @@ function freePort(): Promise<number> {
   });
 }
 
+/** What {@link startVictoriaMetrics} adds to its defaults. */
+export interface VictoriaMetricsOptions {
+  /** More flags (e.g. `-search.disableCache`, `-retentionPeriod=100y`). */
+  readonly extraArgs?: readonly string[];
+  /** How long to wait for it to answer /health (startServer's default when absent). */
+  readonly timeoutMs?: number;
+}
+
 /** VictoriaMetrics storing in `dataDir` (it names no port it bound, so a free one is tried, thrice). */
-export async function startVictoriaMetrics(dataDir: string): Promise<ServerPeer> {
+export async function startVictoriaMetrics(dataDir: string, options: VictoriaMetricsOptions = {}): Promise<ServerPeer> {
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
     try {
       return await startServer(
         PEERS.victoriaMetrics,
-        [`-httpListenAddr=127.0.0.1:${port}`, `-storageDataPath=${dataDir}`, '-search.latencyOffset=0s'],
-        { port, readyPath: '/health' },
+        [
+          `-httpListenAddr=127.0.0.1:${port}`,
+          `-storageDataPath=${dataDir}`,
+          '-search.latencyOffset=0s',
+          ...(options.extraArgs ?? []),
+        ],
+        { port, readyPath: '/health', ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) },
       );
     } catch (err) {
       if (attempt >= 2) throw err; // The port was taken between freePort and the bind: try another.
