@@ -9,6 +9,7 @@ import { type Document, isAlias, isMap, isScalar, isSeq, parseDocument } from 'y
 import type { Discoverer, DiscovererOptions } from './discoverer.js';
 import { sliceUsedUp, yieldToEventLoop } from './event-loop-slices.js';
 import type { FileSDConfig } from './file-sd-config.js';
+import { parseJSONInSlices } from './json-list-slices.js';
 import { labelSet, parseTargetGroup, type TargetGroup, TargetGroupError } from './target-group.js';
 
 /** Prometheus fileSDFilepathLabel. */
@@ -143,7 +144,7 @@ export async function readTargetGroupFile(file: string): Promise<TargetGroup[]> 
   const ext = file.slice(file.lastIndexOf('.')).toLowerCase();
   let list: unknown;
   if (ext === '.json') {
-    list = JSON.parse(text);
+    list = await parseJSONInSlices(text);
   } else if (ext === '.yml' || ext === '.yaml') {
     const doc = parseDocument(text, { version: '1.1', uniqueKeys: true });
     if (doc.errors.length > 0) throw new TargetGroupError(`yaml: ${doc.errors[0]!.message.split('\n')[0]}`);
