@@ -175,8 +175,29 @@ export class ScrapeLoop implements AppendHost {
    * Prometheus scrapeAndReport: one scrape with `appendTime` (ms) as its samples' timestamp:
    * fetch, append (or, when it failed, stale markers only), the report series, one commit.
    * Never rejects: failures are the target's lastError and `up` = 0.
+   *
+   * The appender is taken once the body is in (Prometheus takes it first; nothing is appended
+   * before the body is in either way): with thousands of targets, the scrapes waiting for their
+   * targets hold no appender and its buffers.
    */
   async scrapeAndReport(appendTime: number): Promise<void> {
+    const start = performance.now();
+    const forced = this.#forcedError;
+    let resp: ScrapeResponse | undefined;
+    let scrapeErr: Error | undefined = forced;
+    let bodyBytes = 0;
+    if (forced === undefined) {
+      try {
+        resp = await this.#fetch();
+      } catch (err) {
+        scrapeErr = err instanceof Error ? err : new Error(String(err)); // The target's lastError; up = 0.
+        if (err instanceof BodySizeLimitError) {
+          bodyBytes = -1;
+          this.metrics.exceededBodySizeLimit++;
+        }
+        this.options.logger?.('debug', 'Scrape failed', { target: this.target.url(), err: scrapeErr.message });
+      }
+    }
     let app: Appender;
     try {
       app = this.#appendable.appender();
@@ -187,45 +208,35 @@ export class ScrapeLoop implements AppendHost {
       this.options.logger?.('error', 'Scrape failed: no appender', { err: err.message });
       return;
     }
-    await this.#scrapeAndReport(app, appendTime);
+    await this.#appendAndReport(app, appendTime, start, resp, scrapeErr, bodyBytes);
   }
 
-  async #scrapeAndReport(app: Appender, appendTime: number): Promise<void> {
-    const start = performance.now();
+  /**
+   * The rest of scrapeAndReport once the fetch is done: `resp` is the body (undefined when the
+   * fetch failed or `scrapeErr` was forced), `bodyBytes` -1 when the body size limit failed it.
+   */
+  async #appendAndReport(
+    app: Appender,
+    appendTime: number,
+    start: number,
+    resp: ScrapeResponse | undefined,
+    scrapeErr: Error | undefined,
+    bodyBytes: number,
+  ): Promise<void> {
     const r = resetResult(this.#result);
-    let scrapeErr: Error | undefined;
-    let bodyBytes = 0;
     try {
-      const forced = this.#forcedError;
-      if (forced !== undefined) {
-        scrapeErr = forced;
-        app = await this.#appendEmpty(app, appendTime);
+      if (resp === undefined) {
+        app = await this.#appendEmpty(app, appendTime); // A failed scrape is an empty one.
       } else {
-        let resp: ScrapeResponse | undefined;
-        try {
-          resp = await this.#fetch();
-        } catch (err) {
-          if (!(err instanceof Error)) throw err;
-          scrapeErr = err; // The target's lastError; up = 0.
-          if (err instanceof BodySizeLimitError) {
-            bodyBytes = -1;
-            this.metrics.exceededBodySizeLimit++;
-          }
-          this.options.logger?.('debug', 'Scrape failed', { target: this.target.url(), err: err.message });
-        }
-        if (resp === undefined) {
-          app = await this.#appendEmpty(app, appendTime); // A failed scrape is an empty one.
-        } else {
-          bodyBytes = resp.body.length;
-          await appendScrape(this, app, resp.body, resp.contentType, appendTime, r);
-          if (r.error !== undefined) {
-            scrapeErr = r.error;
-            this.options.logger?.('debug', 'Append failed', { target: this.target.url(), err: r.error.message });
-            await app.rollback();
-            app = this.#appendable.appender();
-            this.cache.discardCurrent();
-            app = await this.#appendEmpty(app, appendTime);
-          }
+        bodyBytes = resp.body.length;
+        await appendScrape(this, app, resp.body, resp.contentType, appendTime, r);
+        if (r.error !== undefined) {
+          scrapeErr = r.error;
+          this.options.logger?.('debug', 'Append failed', { target: this.target.url(), err: r.error.message });
+          await app.rollback();
+          app = this.#appendable.appender();
+          this.cache.discardCurrent();
+          app = await this.#appendEmpty(app, appendTime);
         }
       }
     } catch (err) {
