@@ -3,6 +3,21 @@
 // Prometheus's, so that a target's lastError reads as it does in Prometheus's UI.
 
 /**
+ * Runs `make` with stack traces off: for the errors of scrapes that time out or are cancelled,
+ * made by the thousand in one turn when many targets hang together (a stack costs tens of µs
+ * and would only show a timer callback; the message and `cause` say what happened).
+ */
+export function withoutStack<T>(make: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return make();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/**
  * Base of every reason a scrape fails (a target's `lastError`): one `instanceof` tells a failed
  * scrape from a bug, the subclass says why.
  */

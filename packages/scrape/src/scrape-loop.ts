@@ -2,7 +2,7 @@
 import { sliceUsedUp } from '@tsprom/discovery';
 import type { Labels } from '@tsprom/labels';
 import { type Appendable, type Appender, AppenderClosedError } from '@tsprom/storage-interfaces';
-import { BodySizeLimitError, ScrapeError, ScrapeRequestError } from './errors.js';
+import { BodySizeLimitError, ScrapeError, ScrapeRequestError, withoutStack } from './errors.js';
 import { mutateSampleLabels } from './sample-labels.js';
 import { type AppendHost, type AppendResult, appendEmpty, appendScrape } from './scrape-loop-append.js';
 import { ScrapeCache } from './scrape-cache.js';
@@ -295,7 +295,7 @@ export class ScrapeLoop implements AppendHost {
     if (parent.aborted) throw new ScrapeError('scrape cancelled', { cause: parent.reason });
     const ac = new AbortController();
     const timeoutMs = this.options.timeoutMs;
-    const timer = setTimeout(() => ac.abort(new ScrapeDeadlineExceeded(timeoutMs)), timeoutMs);
+    const timer = setTimeout(() => ac.abort(withoutStack(() => new ScrapeDeadlineExceeded(timeoutMs))), timeoutMs);
     const onParent = () => ac.abort(parent.reason);
     parent.addEventListener('abort', onParent, { once: true });
     let release: (() => void) | undefined;
@@ -306,7 +306,7 @@ export class ScrapeLoop implements AppendHost {
         // Timed out or cancelled while waiting: as Go's client words a request aborted so.
         const timedOut = ac.signal.reason instanceof ScrapeDeadlineExceeded;
         const reason = timedOut ? 'context deadline exceeded' : 'context canceled';
-        throw new ScrapeRequestError(this.target.url(), reason, timedOut, { cause: err });
+        throw withoutStack(() => new ScrapeRequestError(this.target.url(), reason, timedOut, { cause: err }));
       }
       return await this.#scraper.scrape(ac.signal);
     } finally {

@@ -3,7 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import { pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { request } from 'undici';
-import { BodySizeLimitError, HTTPStatusError, ScrapeError, ScrapeRequestError } from './errors.js';
+import { BodySizeLimitError, HTTPStatusError, ScrapeError, ScrapeRequestError, withoutStack } from './errors.js';
 import type { HTTPClient } from '@tsprom/http-client';
 import { ScrapeDeadlineExceeded, type ScrapeResponse, type Scraper } from './scraper.js';
 import type { Target } from './target.js';
@@ -23,8 +23,11 @@ export interface TargetScraperOptions {
 /** The User-Agent scrapes send. */
 export const DefaultUserAgent = 'tsprom/0.1.0';
 
-/** The smallest body buffer: a first scrape's body takes the next power of two from here. */
-const MIN_BUFFER_BYTES = 1024;
+/**
+ * The smallest body buffer: a first scrape's body takes the next power of two from here. Small:
+ * 10,000 targets of one-line bodies would hold 10 MB at 1 KiB each.
+ */
+const MIN_BUFFER_BYTES = 64;
 const NO_BUFFER = new Uint8Array(0);
 const headersOf = new WeakMap<TargetScraperOptions, Readonly<Record<string, string>>>();
 
@@ -126,9 +129,8 @@ export class TargetScraper implements Scraper {
 function requestError(url: string, err: unknown, signal: AbortSignal): ScrapeRequestError {
   if (signal.aborted) {
     const timedOut = signal.reason instanceof ScrapeDeadlineExceeded;
-    return new ScrapeRequestError(url, timedOut ? 'context deadline exceeded' : 'context canceled', timedOut, {
-      cause: err,
-    });
+    const reason = timedOut ? 'context deadline exceeded' : 'context canceled';
+    return withoutStack(() => new ScrapeRequestError(url, reason, timedOut, { cause: err }));
   }
   const e = err as { code?: string; message?: string; address?: string; port?: number } | undefined;
   let reason = e?.message ?? String(err);
