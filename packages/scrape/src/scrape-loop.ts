@@ -198,6 +198,9 @@ export class ScrapeLoop implements AppendHost {
         this.options.logger?.('debug', 'Scrape failed', { target: this.target.url(), err: scrapeErr.message });
       }
     }
+    // Appending waits for a turn with budget left, failed scrapes too: hundreds of scrape timeouts
+    // that expire together fire in one timers phase of the event loop.
+    if (sliceUsedUp()) await waitForTurn();
     let app: Appender;
     try {
       app = this.#appendable.appender();
