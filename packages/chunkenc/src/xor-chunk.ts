@@ -5,7 +5,7 @@ import { ChunkEncodingError } from './errors.js';
 import { f64, HI, i32, LO } from './float-bits.js';
 import { putUvarint, putUvarintBig, putVarint } from './varint.js';
 import { XORAppender } from './xor-appender.js';
-import { type XORDecodeState, XORIterator, xorIteratorState } from './xor-iterator.js';
+import { resetXORIterator, type XORDecodeState, XORIterator, xorIteratorState } from './xor-iterator.js';
 
 const HEADER_BYTES = 2; // Prometheus: chunkHeaderSize
 const ALLOCATION_BYTES = 128; // Prometheus: chunkAllocationSize
@@ -157,13 +157,17 @@ export class XORChunk implements Chunk {
   // The written bytes with an up-to-date header. Writes only when the count changed, so bytes
   // borrowed from fromBytes are never written to.
   #view(): Uint8Array {
+    this.#syncHeader();
+    return this.#buf.subarray(0, this.#len);
+  }
+
+  #syncHeader(): void {
     const b = this.#buf;
     const num = this.#num;
     if (((b[0]! << 8) | b[1]!) !== num) {
       b[0] = num >>> 8;
       b[1] = num;
     }
-    return b.subarray(0, this.#len);
   }
 
   /**
@@ -231,11 +235,9 @@ export class XORChunk implements Chunk {
    * XORIterator, so one iterator can walk many chunks without allocating.
    */
   iterator(reuse?: SampleIterator): XORIterator {
-    if (reuse instanceof XORIterator) {
-      reuse.reset(this.#view());
-      return reuse;
-    }
-    return new XORIterator(this.#view());
+    this.#syncHeader();
+    // The whole buffer and the length in use: no view object per iteration.
+    return resetXORIterator(reuse instanceof XORIterator ? reuse : new XORIterator(), this.#buf, this.#len);
   }
 
   /**
