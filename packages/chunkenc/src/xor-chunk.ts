@@ -310,28 +310,30 @@ export class XORChunk implements Chunk {
     const lo = io32[LO]!;
     const xh = hi ^ this.#hi;
     const xl = lo ^ this.#lo;
+    // The bits go out through #put in runs of at most 25: `p` holds the pending run of `pn` bits,
+    // and each field joins it or, when the run would grow past 25 bits, starts the next one.
     // Delta of delta: 0, or prefix 10, 110, 1110 and 14, 17, 20 bits (Go: bitRange).
+    let p: number;
+    let pn: number;
     if (dod === 0) {
-      if (xh === 0 && xl === 0) {
-        this.#put(0, 2); // The steady state of a constant series: two zero bits.
-        this.#t = t;
-        this.#num = num + 1;
-        return;
-      }
-      this.#put(0, 1);
+      p = 0;
+      pn = 1;
     } else if (dod >= -0x1fff && dod <= 0x2000) {
-      this.#put((0b10 << 14) | (dod & 0x3fff), 16);
+      p = (0b10 << 14) | (dod & 0x3fff);
+      pn = 16;
     } else if (dod >= -0xffff && dod <= 0x10000) {
-      this.#put((0b110 << 17) | (dod & 0x1ffff), 20);
+      p = (0b110 << 17) | (dod & 0x1ffff);
+      pn = 20;
     } else {
-      this.#put((0b1110 << 20) | (dod & 0xfffff), 24);
+      p = (0b1110 << 20) | (dod & 0xfffff);
+      pn = 24;
     }
     this.#tDelta = tDelta;
     this.#t = t;
     this.#num = num + 1;
     // Prometheus: xorWrite.
     if (xh === 0 && xl === 0) {
-      this.#put(0, 1);
+      this.#put(p << 1, pn + 1); // 0: the value is unchanged.
       return;
     }
     this.#hi = hi;
@@ -341,19 +343,31 @@ export class XORChunk implements Chunk {
     if (leading >= 32) leading = 31; // Clamp: the leading count has 5 bits.
     let shift: number;
     let sigbits: number;
+    let u: number;
+    let n: number;
     if (this.#leading !== 0xff && leading >= this.#leading && trailing >= this.#trailing) {
       shift = this.#trailing;
       sigbits = 64 - this.#leading - shift;
-      this.#put(0b10, 2); // Fits the previous window: 10 then its significant bits.
+      u = 0b10; // Fits the previous window: 10 then its significant bits.
+      n = 2;
     } else {
       this.#leading = leading;
       this.#trailing = trailing;
       shift = trailing;
       sigbits = 64 - leading - trailing;
       // 64 significant bits would not fit in 6 bits; it is written as 0 (never a real count).
-      this.#put((0b11 << 11) | (leading << 6) | (sigbits & 63), 13);
+      u = (0b11 << 11) | (leading << 6) | (sigbits & 63);
+      n = 13;
     }
-    // The significant bits, (xh:xl) >>> shift, in pieces of at most 16 bits.
+    if (pn + n <= 25) {
+      p = (p << n) | u;
+      pn += n;
+    } else {
+      this.#put(p, pn);
+      p = u;
+      pn = n;
+    }
+    // The significant bits, (xh:xl) >>> shift, in fields of at most 16 bits.
     let sh: number;
     let sl: number;
     if (shift === 0) {
@@ -366,17 +380,56 @@ export class XORChunk implements Chunk {
       sh = 0;
       sl = xh >>> (shift - 32);
     }
-    if (sigbits > 48) {
-      this.#put((sh >>> 16) & ((1 << (sigbits - 48)) - 1), sigbits - 48);
-      this.#put(sh & 0xffff, 16);
-    } else if (sigbits > 32) {
-      this.#put(sh & ((1 << (sigbits - 32)) - 1), sigbits - 32);
+    if (sigbits > 32) {
+      const top = sigbits - 32;
+      if (top > 16) {
+        u = (sh >>> 16) & ((1 << (top - 16)) - 1);
+        n = top - 16;
+        if (pn + n <= 25) {
+          p = (p << n) | u;
+          pn += n;
+        } else {
+          this.#put(p, pn);
+          p = u;
+          pn = n;
+        }
+        u = sh & 0xffff;
+        n = 16;
+      } else {
+        u = sh & ((1 << top) - 1);
+        n = top;
+      }
+      if (pn + n <= 25) {
+        p = (p << n) | u;
+        pn += n;
+      } else {
+        this.#put(p, pn);
+        p = u;
+        pn = n;
+      }
     }
     if (sigbits > 16) {
-      this.#put((sl >>> 16) & ((1 << (sigbits >= 32 ? 16 : sigbits - 16)) - 1), sigbits >= 32 ? 16 : sigbits - 16);
-      this.#put(sl & 0xffff, 16);
+      n = sigbits >= 32 ? 16 : sigbits - 16;
+      u = (sl >>> 16) & ((1 << n) - 1);
+      if (pn + n <= 25) {
+        p = (p << n) | u;
+        pn += n;
+      } else {
+        this.#put(p, pn);
+        p = u;
+        pn = n;
+      }
+      u = sl & 0xffff;
+      n = 16;
     } else {
-      this.#put(sl & ((1 << sigbits) - 1), sigbits);
+      u = sl & ((1 << sigbits) - 1);
+      n = sigbits;
+    }
+    if (pn + n <= 25) {
+      this.#put((p << n) | u, pn + n);
+    } else {
+      this.#put(p, pn);
+      this.#put(u, n);
     }
     // Go's writeBits of a whole number of bytes from a byte boundary leaves an empty byte.
     if ((sigbits & 7) === 0 && this.#count === 0) {
@@ -616,7 +669,7 @@ export class XORChunk implements Chunk {
     this.#count = count;
   }
 
-  // The low n (1..24) bits of u (u < 2^n), as a run of single-bit writes would: the 32-bit window
+  // The low n (1..25) bits of u (u < 2^n), as a run of single-bit writes would: the 32-bit window
   // from the partly written last byte on, stored as four bytes (the bits after the new ones are
   // zero, as unwritten bits must be; append() makes room for the bytes stored past the end).
   #put(u: number, n: number): void {
@@ -632,7 +685,7 @@ export class XORChunk implements Chunk {
     buf[len] = w >>> 16;
     buf[len + 1] = w >>> 8;
     buf[len + 2] = w;
-    const used = 8 - count + n; // Bits used from the start of byte len - 1 (2..31).
+    const used = 8 - count + n; // Bits used from the start of byte len - 1 (2..32).
     this.#len = len + ((used - 1) >>> 3);
     this.#count = -used & 7;
   }
