@@ -65,7 +65,7 @@ export class XORChunk implements Chunk {
   #leading = 0xff; // 0xff: no leading/trailing window written yet.
   #trailing = 0;
 
-  /** An empty chunk with room for a typical 120-sample scrape chunk. */
+  /** An empty chunk: 64 bytes at first, grown once for a typical 120-sample chunk (see append). */
   constructor() {
     if (adopt !== null) {
       this.#buf = adopt;
