@@ -23,3 +23,18 @@ function peek32Tail(buf: Uint8Array, i: number, sh: number): number {
   if (sh === 0) return w;
   return (w << sh) | (i + 4 < buf.length ? buf[i + 4]! >>> (8 - sh) : 0);
 }
+
+/**
+ * `peek32` without a DataView: the 32 bits of `buf` at bit `pos` from single-byte loads, so that
+ * a reader needs no view object per buffer. Bits past the end of `buf` are zero.
+ */
+export function peekBytes(buf: Uint8Array, pos: number): number {
+  const i = pos >>> 3;
+  const sh = pos & 7;
+  if (i + 4 < buf.length) {
+    return (
+      (((buf[i]! << 24) | (buf[i + 1]! << 16) | (buf[i + 2]! << 8) | buf[i + 3]!) << sh) | (buf[i + 4]! >>> (8 - sh))
+    );
+  }
+  return peek32Tail(buf, i, sh);
+}

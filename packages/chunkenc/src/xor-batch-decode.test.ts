@@ -112,6 +112,32 @@ describe('XORIterator.decodeInto', () => {
     );
   });
 
+  it('reads only the samples present when the iterator was made, while the chunk grows on', () => {
+    fc.assert(
+      fc.property(anySeries, fc.nat(), (s, at) => {
+        const k = at % (s.ts.length + 1);
+        const c = encode({ ts: s.ts.slice(0, k), bits: s.bits.slice(0, k) });
+        const batch = c.iterator();
+        const single = c.iterator();
+        // Written into the same buffer (or a new one) after the iterators were made.
+        for (let i = k; i < s.ts.length; i++) c.append(s.ts[i]!, float64FromBits(s.bits[i]!));
+        const ts = new Float64Array(s.ts.length);
+        const vs = new Float64Array(s.ts.length);
+        const n = batch.decodeInto(ts, vs);
+        expect(Array.from(ts.subarray(0, n))).toEqual(s.ts.slice(0, k));
+        expect(bitsOf(vs, 0, n)).toEqual(s.bits.slice(0, k));
+        expect(batch.err()).toBeUndefined();
+        for (let i = 0; i < k; i++) {
+          expect(single.next()).toBe(ValueType.Float);
+          expect(single.atT()).toBe(s.ts[i]);
+        }
+        expect(single.next()).toBe(ValueType.None);
+        expect(single.err()).toBeUndefined();
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('stops at full arrays and at maxT, and next() continues where it stopped', () => {
     fc.assert(
       fc.property(

@@ -179,6 +179,52 @@ describe('XORChunk round trip (property)', () => {
   });
 });
 
+// Steady-state samples that reach every branch of the encoder: delta of delta at and around each
+// bucket's bounds, and value XORs of every width (1..64 significant bits) at every offset, so that
+// windows are reused, replaced, and end on byte boundaries (Go's empty trailing byte).
+const bucketDod = fc.oneof(
+  fc.constantFrom(0, 1, -1, 0x2000, -0x1fff, 0x2001, -0x2000, 0x10000, -0xffff, 0x10001, -0x10000),
+  fc.constantFrom(0x80000, -0x7ffff, 0x80001, -0x80000),
+  fc.integer({ min: -0x90000, max: 0x90000 }),
+);
+const xorDelta = fc
+  .tuple(fc.integer({ min: 1, max: 64 }), fc.integer({ min: 0, max: 63 }), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }))
+  .map(([width, shift, fill]) => {
+    const w = Math.min(width, 64 - shift);
+    const mask = ((1n << BigInt(w)) - 1n) << BigInt(shift);
+    // The window's end bits set, so that it has exactly this width and offset.
+    return ((fill & mask) | (1n << BigInt(shift)) | (1n << BigInt(shift + w - 1))) & (2n ** 64n - 1n);
+  });
+const steadySeries = fc
+  .tuple(
+    fc.array(fc.tuple(bucketDod, fc.oneof(xorDelta, fc.constant(0n))), { minLength: 1, maxLength: 200 }),
+    fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+  )
+  .map(([steps, first]) => {
+    const ts = [1_700_000_000_000, 1_700_000_015_000];
+    const bits = [first, first];
+    let delta = 15_000;
+    for (const [dod, x] of steps) {
+      delta += dod;
+      ts.push(ts[ts.length - 1]! + delta);
+      bits.push(bits[bits.length - 1]! ^ x);
+    }
+    return { ts, bits };
+  });
+
+describe('XORChunk steady-state encoder (property)', () => {
+  it('writes the bytes of a literal port of the Go encoder for every dod bucket and XOR width', () => {
+    fc.assert(
+      fc.property(steadySeries, ({ ts, bits }) => {
+        const c = encode(ts, bits);
+        expect(hex(c.bytes())).toBe(hex(referenceXOR(ts, bits)));
+        expect(decode(c)).toEqual({ ts, bits });
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
 describe('XORChunk appender continuation', () => {
   it('continues a chunk from fromBytes with the bytes of one uninterrupted appender', () => {
     fc.assert(
@@ -403,7 +449,7 @@ describe('XORChunk housekeeping', () => {
   it('compact drops spare capacity and keeps the bytes', () => {
     const c = encode([1, 2, 3], [1, 2, 3].map(float64Bits));
     const before = hex(c.bytes());
-    expect(c.bytes().buffer.byteLength).toBe(128);
+    expect(c.bytes().buffer.byteLength).toBe(64);
     c.compact();
     expect(hex(c.bytes())).toBe(before);
     expect(c.bytes().buffer.byteLength).toBe(c.bytes().length);

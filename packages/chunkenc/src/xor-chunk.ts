@@ -5,17 +5,26 @@ import { ChunkEncodingError } from './errors.js';
 import { f64, HI, i32, LO } from './float-bits.js';
 import { putUvarint, putUvarintBig, putVarint } from './varint.js';
 import { XORAppender } from './xor-appender.js';
-import { type XORDecodeState, XORIterator, xorIteratorState } from './xor-iterator.js';
+import { resetXORIterator, type XORDecodeState, XORIterator, xorIteratorState } from './xor-iterator.js';
 
 const HEADER_BYTES = 2; // Prometheus: chunkHeaderSize
 const ALLOCATION_BYTES = 128; // Prometheus: chunkAllocationSize
 const COMPACT_THRESHOLD_BYTES = 32; // Prometheus: chunkCompactCapacityThreshold
 const MAX_SAMPLES = 0xffff; // The header is a uint16.
+// Room made before each append: 19 bytes at most a sample, and #putBits's 3-byte overhang.
+const APPEND_ROOM = 24;
+// The first buffer of a fresh chunk: V8 keeps typed arrays of up to 64 bytes on its heap, where
+// they cost a fraction of an off-heap backing store; the first growth (see append) then sizes the
+// buffer for the whole chunk, so a chunk costs one backing store instead of two.
+const FIRST_BYTES = 64;
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const TWO_POW_32 = 4294967296;
 const TYPICAL_SAMPLES = 120; // Prometheus: DefaultSamplesPerChunk.
 
 const varintScratch = new Uint8Array(10);
+// The sample being appended (time, value), and the value's bits as two int32 (HI and LO).
+const io = new Float64Array(2);
+const io32 = new Int32Array(io.buffer, 8, 2);
 
 /** Options of `XORChunk.fromBytes`. */
 export interface FromBytesOptions {
@@ -56,7 +65,7 @@ export class XORChunk implements Chunk {
   #leading = 0xff; // 0xff: no leading/trailing window written yet.
   #trailing = 0;
 
-  /** An empty chunk with room for a typical 120-sample scrape chunk. */
+  /** An empty chunk: 64 bytes at first, grown once for a typical 120-sample chunk (see append). */
   constructor() {
     if (adopt !== null) {
       this.#buf = adopt;
@@ -73,7 +82,7 @@ export class XORChunk implements Chunk {
       this.#ready = true;
       given = null;
     } else {
-      this.#buf = new Uint8Array(ALLOCATION_BYTES);
+      this.#buf = new Uint8Array(FIRST_BYTES);
       this.#len = HEADER_BYTES;
       this.#num = 0;
       this.#borrowed = false;
@@ -148,13 +157,17 @@ export class XORChunk implements Chunk {
   // The written bytes with an up-to-date header. Writes only when the count changed, so bytes
   // borrowed from fromBytes are never written to.
   #view(): Uint8Array {
+    this.#syncHeader();
+    return this.#buf.subarray(0, this.#len);
+  }
+
+  #syncHeader(): void {
     const b = this.#buf;
     const num = this.#num;
     if (((b[0]! << 8) | b[1]!) !== num) {
       b[0] = num >>> 8;
       b[1] = num;
     }
-    return b.subarray(0, this.#len);
   }
 
   /**
@@ -222,11 +235,9 @@ export class XORChunk implements Chunk {
    * XORIterator, so one iterator can walk many chunks without allocating.
    */
   iterator(reuse?: SampleIterator): XORIterator {
-    if (reuse instanceof XORIterator) {
-      reuse.reset(this.#view());
-      return reuse;
-    }
-    return new XORIterator(this.#view());
+    this.#syncHeader();
+    // The whole buffer and the length in use: no view object per iteration.
+    return resetXORIterator(reuse instanceof XORIterator ? reuse : new XORIterator(), this.#buf, this.#len);
   }
 
   /**
@@ -268,22 +279,185 @@ export class XORChunk implements Chunk {
    * malformed. Allocates nothing per sample.
    */
   append(t: number, v: number): void {
+    // Small enough for V8 to inline into the caller's loop: t and v pass through a typed array,
+    // not as arguments of the (large) encoder, which a non-inlined call would box per sample.
+    io[0] = t;
+    io[1] = v;
+    this.#appendIo();
+  }
+
+  // The steady state (a third or later sample, time deltas in the safe range), with the sample in
+  // `io`; anything else goes to #appendSlow. Writes the bits with #put, whose arguments are small
+  // integers (no boxing); the bytes are Go's, as #appendSlow writes them.
+  #appendIo(): void {
+    const t = io[0]!;
+    const num = this.#num;
+    const tDelta = t - this.#t;
+    const dod = tDelta - this.#tDelta;
+    if (
+      num < 2 ||
+      num === MAX_SAMPLES ||
+      !this.#ready ||
+      this.#tDeltaBig !== null ||
+      !Number.isSafeInteger(t) ||
+      !(dod <= 0x80000 && dod >= -0x7ffff && tDelta <= MAX_SAFE && tDelta >= -MAX_SAFE)
+    ) {
+      this.#appendSlow(t, io[1]!);
+      return;
+    }
+    if (this.#buf.length - this.#len < APPEND_ROOM) this.#reserve(APPEND_ROOM, this.#growHint(num));
+    const hi = io32[HI]!;
+    const lo = io32[LO]!;
+    const xh = hi ^ this.#hi;
+    const xl = lo ^ this.#lo;
+    // The bits go out through #put in runs of at most 25: `p` holds the pending run of `pn` bits,
+    // and each field joins it or, when the run would grow past 25 bits, starts the next one.
+    // Delta of delta: 0, or prefix 10, 110, 1110 and 14, 17, 20 bits (Go: bitRange).
+    let p: number;
+    let pn: number;
+    if (dod === 0) {
+      p = 0;
+      pn = 1;
+    } else if (dod >= -0x1fff && dod <= 0x2000) {
+      p = (0b10 << 14) | (dod & 0x3fff);
+      pn = 16;
+    } else if (dod >= -0xffff && dod <= 0x10000) {
+      p = (0b110 << 17) | (dod & 0x1ffff);
+      pn = 20;
+    } else {
+      p = (0b1110 << 20) | (dod & 0xfffff);
+      pn = 24;
+    }
+    this.#tDelta = tDelta;
+    this.#t = t;
+    this.#num = num + 1;
+    // Prometheus: xorWrite.
+    if (xh === 0 && xl === 0) {
+      this.#put(p << 1, pn + 1); // 0: the value is unchanged.
+      return;
+    }
+    this.#hi = hi;
+    this.#lo = lo;
+    let leading = xh !== 0 ? Math.clz32(xh) : 32 + Math.clz32(xl);
+    const trailing = xl !== 0 ? 31 - Math.clz32(xl & -xl) : 63 - Math.clz32(xh & -xh);
+    if (leading >= 32) leading = 31; // Clamp: the leading count has 5 bits.
+    let shift: number;
+    let sigbits: number;
+    let u: number;
+    let n: number;
+    if (this.#leading !== 0xff && leading >= this.#leading && trailing >= this.#trailing) {
+      shift = this.#trailing;
+      sigbits = 64 - this.#leading - shift;
+      u = 0b10; // Fits the previous window: 10 then its significant bits.
+      n = 2;
+    } else {
+      this.#leading = leading;
+      this.#trailing = trailing;
+      shift = trailing;
+      sigbits = 64 - leading - trailing;
+      // 64 significant bits would not fit in 6 bits; it is written as 0 (never a real count).
+      u = (0b11 << 11) | (leading << 6) | (sigbits & 63);
+      n = 13;
+    }
+    if (pn + n <= 25) {
+      p = (p << n) | u;
+      pn += n;
+    } else {
+      this.#put(p, pn);
+      p = u;
+      pn = n;
+    }
+    // The significant bits, (xh:xl) >>> shift, in fields of at most 16 bits.
+    let sh: number;
+    let sl: number;
+    if (shift === 0) {
+      sh = xh;
+      sl = xl;
+    } else if (shift < 32) {
+      sh = xh >>> shift;
+      sl = (xl >>> shift) | (xh << (32 - shift));
+    } else {
+      sh = 0;
+      sl = xh >>> (shift - 32);
+    }
+    if (sigbits > 32) {
+      const top = sigbits - 32;
+      if (top > 16) {
+        u = (sh >>> 16) & ((1 << (top - 16)) - 1);
+        n = top - 16;
+        if (pn + n <= 25) {
+          p = (p << n) | u;
+          pn += n;
+        } else {
+          this.#put(p, pn);
+          p = u;
+          pn = n;
+        }
+        u = sh & 0xffff;
+        n = 16;
+      } else {
+        u = sh & ((1 << top) - 1);
+        n = top;
+      }
+      if (pn + n <= 25) {
+        p = (p << n) | u;
+        pn += n;
+      } else {
+        this.#put(p, pn);
+        p = u;
+        pn = n;
+      }
+    }
+    if (sigbits > 16) {
+      n = sigbits >= 32 ? 16 : sigbits - 16;
+      u = (sl >>> 16) & ((1 << n) - 1);
+      if (pn + n <= 25) {
+        p = (p << n) | u;
+        pn += n;
+      } else {
+        this.#put(p, pn);
+        p = u;
+        pn = n;
+      }
+      u = sl & 0xffff;
+      n = 16;
+    } else {
+      u = sl & ((1 << sigbits) - 1);
+      n = sigbits;
+    }
+    if (pn + n <= 25) {
+      this.#put((p << n) | u, pn + n);
+    } else {
+      this.#put(p, pn);
+      this.#put(u, n);
+    }
+    // Go's writeBits of a whole number of bytes from a byte boundary leaves an empty byte.
+    if ((sigbits & 7) === 0 && this.#count === 0) {
+      this.#len++;
+      this.#count = 8;
+    }
+  }
+
+  // The size to grow to (see #appendSlow): the whole chunk's at the rate so far.
+  #growHint(num: number): number {
+    return num > 0 && num < TYPICAL_SAMPLES
+      ? this.#len + Math.ceil(((TYPICAL_SAMPLES - num) * (this.#len - HEADER_BYTES)) / num) + 24
+      : 0;
+  }
+
+  // Any sample: the first two, deltas beyond the safe range, a full chunk, a non-integer time.
+  #appendSlow(t: number, v: number): void {
     if (!this.#ready) this.#prepare();
     const num = this.#num;
     if (!Number.isSafeInteger(t)) throw new RangeError(`XOR chunk: timestamp ${t} is not a safe integer`);
     if (num === MAX_SAMPLES) throw new RangeError('XOR chunk: full at 65535 samples');
-    // At most 19 bytes per sample (a 68-bit dod and a 77-bit value XOR), 19 for the first one.
+    // At most 19 bytes per sample (a 68-bit dod and a 77-bit value XOR), 19 for the first one,
+    // and #putBits stores up to 3 bytes past what it writes (APPEND_ROOM).
     // When the buffer must grow, size it for a 120-sample chunk (Prometheus's usual cut) at the
     // rate of the samples after the first (which costs ~10 bytes alone), plus slack: one
     // reallocation, and an open chunk, which the head keeps per series, near its final size where
     // doubling 128 bytes would leave ~30% unused. compact() trims what is left over.
-    if (this.#buf.length - this.#len < 20)
-      this.#reserve(
-        20,
-        num > 0 && num < TYPICAL_SAMPLES
-          ? this.#len + Math.ceil(((TYPICAL_SAMPLES - num) * (this.#len - HEADER_BYTES)) / num) + 24
-          : 0,
-      );
+    if (this.#buf.length - this.#len < APPEND_ROOM) this.#reserve(APPEND_ROOM, this.#growHint(num));
     f64[0] = v;
     const hi = i32[HI]!;
     const lo = i32[LO]!;
@@ -493,6 +667,27 @@ export class XORChunk implements Chunk {
     }
     this.#len = len;
     this.#count = count;
+  }
+
+  // The low n (1..25) bits of u (u < 2^n), as a run of single-bit writes would: the 32-bit window
+  // from the partly written last byte on, stored as four bytes (the bits after the new ones are
+  // zero, as unwritten bits must be; append() makes room for the bytes stored past the end).
+  #put(u: number, n: number): void {
+    let count = this.#count;
+    let len = this.#len;
+    if (count === 0) {
+      len++; // A fresh byte (zero, as every byte past the written ones).
+      count = 8;
+    }
+    const buf = this.#buf;
+    const w = (buf[len - 1]! << 24) | (u << (count + 24 - n));
+    buf[len - 1] = w >>> 24;
+    buf[len] = w >>> 16;
+    buf[len + 1] = w >>> 8;
+    buf[len + 2] = w;
+    const used = 8 - count + n; // Bits used from the start of byte len - 1 (2..32).
+    this.#len = len + ((used - 1) >>> 3);
+    this.#count = -used & 7;
   }
 
   #trailingByteIfAligned(): void {

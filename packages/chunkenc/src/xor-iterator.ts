@@ -1,10 +1,10 @@
 // Prometheus: tsdb/chunkenc/xor.go xorIterator, xorRead
 import type { FloatHistogram, Histogram, SampleIterator } from '@tsprom/storage-interfaces';
 import { ValueType } from '@tsprom/storage-interfaces';
-import { peek32 } from './bit-reader.js';
+import { peekBytes } from './bit-reader.js';
 import { ChunkEncodingError } from './errors.js';
 import { HI, LO } from './float-bits.js';
-import { LEADING, readValueState, TRAILING, WINDOW_SET, xorBits, xorInto } from './xor-value-reader.js';
+import { LEADING, readValueState, TRAILING, WINDOW_SET, xorBitsAt, xorInto } from './xor-value-reader.js';
 import { type BigVarintResult, uvarint, uvarintBig, type VarintResult, varint } from './varint.js';
 
 const NONE = ValueType.None;
@@ -19,7 +19,6 @@ const bigResult: BigVarintResult = { value: 0n, n: 0 };
 // `tail`, a zero-padded copy.
 const TAIL_MARGIN = 24;
 const tail = new Uint8Array(TAIL_MARGIN * 3);
-const tailView = new DataView(tail.buffer);
 const NO_TIMES = new Float64Array(0);
 const NO_VALUES = new Int32Array(0);
 // decodeInto's integer view of the caller's last value array, kept while the same array is passed.
@@ -46,6 +45,18 @@ export interface XORDecodeState {
 // XORChunk.appender() and fromBytes validation, without making the fields public.
 let readState: (it: XORIterator, out: XORDecodeState) => void;
 
+let resetTo: (it: XORIterator, bytes: Uint8Array, length: number) => void;
+
+/**
+ * Restarts `it` on the first `length` bytes of `bytes` (a whole chunk), as `it.reset` on a view of
+ * them would, without the view. Bytes past `length` may be read (never used as samples) and may
+ * change meanwhile. Package-internal.
+ */
+export function resetXORIterator(it: XORIterator, bytes: Uint8Array, length: number): XORIterator {
+  resetTo(it, bytes, length);
+  return it;
+}
+
 /** Copies the state of `it` (after iterating to the end) into `out`. Package-internal. */
 export function xorIteratorState(it: XORIterator, out: XORDecodeState): XORDecodeState {
   readState(it, out);
@@ -58,7 +69,7 @@ export function xorIteratorState(it: XORIterator, out: XORDecodeState): XORDecod
  * are real. Encoding: 0 = unchanged; 10 = reuse the leading/trailing-zero window; 11 = 5 bits of
  * leading zeros, 6 bits of significant bits (0 meaning 64), then those bits.
  */
-function readValue(buf: Uint8Array, dv: DataView, pos: number, w: number, valid: number, s: Int32Array): number {
+function readValue(buf: Uint8Array, pos: number, w: number, valid: number, s: Int32Array): number {
   if (w >= 0) return pos + 1;
   let trailing: number;
   let mbits: number;
@@ -81,7 +92,7 @@ function readValue(buf: Uint8Array, dv: DataView, pos: number, w: number, valid:
     xorInto(s, 0, (w << prefixBits) >>> (32 - mbits), trailing); // Short values are already in `w`.
     return pos + prefixBits + mbits;
   }
-  return xorBits(buf, dv, pos + prefixBits, mbits, trailing, s);
+  return xorBitsAt(buf, pos + prefixBits, mbits, trailing, s);
 }
 
 /**
@@ -92,8 +103,8 @@ function readValue(buf: Uint8Array, dv: DataView, pos: number, w: number, valid:
  */
 export class XORIterator implements SampleIterator {
   #buf: Uint8Array = EMPTY_CHUNK;
-  #dv: DataView = new DataView(EMPTY_CHUNK.buffer);
   #pos = 0; // Next bit to read, from the start of #buf.
+  #end = 0; // Bytes of #buf that are the chunk's.
   #endBits = 0;
   #numTotal = 0;
   #numRead = 0;
@@ -106,6 +117,7 @@ export class XORIterator implements SampleIterator {
   readonly #vr: VarintResult = { value: 0, n: 0 };
 
   static {
+    resetTo = (it, bytes, length) => it.#resetTo(bytes, length);
     readState = (it, out) => {
       out.t = it.#t;
       out.tDelta = it.#tDelta;
@@ -123,19 +135,24 @@ export class XORIterator implements SampleIterator {
 
   /** Prometheus: xorIterator.Reset. Restarts on another chunk's bytes (borrowed, not copied). */
   reset(bytes: Uint8Array): void {
+    this.#resetTo(bytes, bytes.length);
+  }
+
+  // Reads the first `length` bytes of `bytes`; the bytes after them, if any, may change.
+  #resetTo(bytes: Uint8Array, length: number): void {
     this.#buf = bytes;
-    this.#dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.#end = length;
     this.#pos = HEADER_BYTES * 8;
-    this.#endBits = bytes.length * 8;
+    this.#endBits = length * 8;
     this.#numRead = 0;
     this.#t = 0;
     this.#tDelta = 0;
     this.#tDeltaBig = null;
     this.#s.fill(0);
     this.#err = undefined;
-    if (bytes.length < HEADER_BYTES) {
+    if (length < HEADER_BYTES) {
       this.#numTotal = 0;
-      this.#err = new ChunkEncodingError(`XOR chunk of ${bytes.length} bytes is shorter than its header`);
+      this.#err = new ChunkEncodingError(`XOR chunk of ${length} bytes is shorter than its header`);
       return;
     }
     this.#numTotal = (bytes[0]! << 8) | bytes[1]!;
@@ -146,11 +163,10 @@ export class XORIterator implements SampleIterator {
     // #fail sets #numTotal to #numRead, so a failed iterator takes the slow path too.
     if (numRead < 2 || numRead === this.#numTotal) return this.#nextSlow();
     const buf = this.#buf;
-    const dv = this.#dv;
     let pos = this.#pos;
     // Delta of delta: prefix 0, 10, 110, 1110 or 1111, then 0, 14, 17, 20 or 64 bits. Negative
     // numbers come back as high unsigned ones (see bstream.md).
-    const w = peek32(buf, dv, pos);
+    const w = peekBytes(buf, pos);
     let dod = 0;
     let used: number;
     if (w >= 0) {
@@ -181,8 +197,8 @@ export class XORIterator implements SampleIterator {
     // The value's prefix (up to 13 bits) is usually still in `w`.
     pos =
       used <= 19
-        ? readValue(buf, dv, pos, w << used, 32 - used, this.#s)
-        : readValue(buf, dv, pos, peek32(buf, dv, pos), 32, this.#s);
+        ? readValue(buf, pos, w << used, 32 - used, this.#s)
+        : readValue(buf, pos, peekBytes(buf, pos), 32, this.#s);
     return this.#finish(pos);
   }
 
@@ -196,9 +212,8 @@ export class XORIterator implements SampleIterator {
   // A 64-bit delta of delta (gaps changing by more than ~8.7 minutes) starting at bit `pos`.
   #nextWideDod(pos: number): ValueType {
     const buf = this.#buf;
-    const dv = this.#dv;
-    const hi = peek32(buf, dv, pos);
-    const lo = peek32(buf, dv, pos + 32) >>> 0;
+    const hi = peekBytes(buf, pos);
+    const lo = peekBytes(buf, pos + 32) >>> 0;
     pos += 64;
     const dod = hi * TWO_POW_32 + lo; // Exact when |hi| < 2^21.
     const tDelta = this.#tDelta + dod;
@@ -208,7 +223,7 @@ export class XORIterator implements SampleIterator {
     } else {
       this.#advanceBig(BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo)));
     }
-    return this.#finish(readValue(buf, dv, pos, peek32(buf, dv, pos), 32, this.#s));
+    return this.#finish(readValue(buf, pos, peekBytes(buf, pos), 32, this.#s));
   }
 
   #nextSlow(): ValueType {
@@ -234,8 +249,8 @@ export class XORIterator implements SampleIterator {
     if (r.n <= 0) return this.#fail(r.n === 0 ? 'unexpected end of XOR chunk' : 'varint overflow in XOR chunk');
     const pos = this.#pos + r.n * 8;
     this.#t = r.value;
-    this.#s[HI] = peek32(this.#buf, this.#dv, pos);
-    this.#s[LO] = peek32(this.#buf, this.#dv, pos + 32);
+    this.#s[HI] = peekBytes(this.#buf, pos);
+    this.#s[LO] = peekBytes(this.#buf, pos + 32);
     return this.#finish(pos + 64);
   }
 
@@ -255,7 +270,7 @@ export class XORIterator implements SampleIterator {
       this.#setTDeltaBig(tDelta);
       this.#t = Number(BigInt(this.#t) + tDelta);
     }
-    return this.#finish(readValue(this.#buf, this.#dv, pos, peek32(this.#buf, this.#dv, pos), 32, this.#s));
+    return this.#finish(readValue(this.#buf, pos, peekBytes(this.#buf, pos), 32, this.#s));
   }
 
   #fail(msg: string): ValueType {
@@ -322,17 +337,19 @@ export class XORIterator implements SampleIterator {
   #run(ts: Float64Array, vi: Int32Array, offset: number, cap: number, stopT: number, store: boolean): number {
     const s = this.#s;
     let buf = this.#buf;
-    let dv = this.#dv;
     let base = 0; // Bit offset of `buf` within the chunk bytes (non-zero on the tail copy).
     let pos = this.#pos;
     let fastLimit = (buf.length - TAIL_MARGIN) * 8;
+    const end = this.#end;
     const endBits = this.#endBits;
     const numTotal = this.#numTotal;
     let numRead = this.#numRead;
     let t = this.#t;
     let tDelta = this.#tDelta;
-    let hi = s[HI]!;
-    let lo = s[LO]!;
+    const hiAt = HI; // Locals: imported bindings are loaded afresh on each use.
+    const loAt = LO;
+    let hi = s[hiAt]!;
+    let lo = s[loAt]!;
     let leading = s[LEADING]!;
     let trailing = s[TRAILING]!;
     let windowSet = s[WINDOW_SET]!;
@@ -341,18 +358,18 @@ export class XORIterator implements SampleIterator {
     while (numRead < numTotal && n < cap) {
       if (pos >= fastLimit && base === 0) {
         const startByte = pos >>> 3;
-        const rest = buf.length - startByte;
-        tail.set(buf.subarray(startByte));
+        const rest = end > startByte ? end - startByte : 0;
+        for (let k = 0; k < rest; k++) tail[k] = buf[startByte + k]!;
         tail.fill(0, rest);
         base = startByte * 8;
         pos -= base;
         buf = tail;
-        dv = tailView;
         fastLimit = Number.POSITIVE_INFINITY;
       }
       let i = pos >>> 3;
       let sh = pos & 7;
-      const w = (dv.getInt32(i) << sh) | (buf[i + 4]! >>> (8 - sh));
+      const w =
+        (((buf[i]! << 24) | (buf[i + 1]! << 16) | (buf[i + 2]! << 8) | buf[i + 3]!) << sh) | (buf[i + 4]! >>> (8 - sh));
       let dod = 0;
       let used: number;
       if (w >= 0) {
@@ -373,7 +390,7 @@ export class XORIterator implements SampleIterator {
         used = 0; // A 64-bit delta of delta: next() reads it.
       }
       const nextDelta = tDelta + dod;
-      if (used === 0 || big || nextDelta > MAX_SAFE || nextDelta < -MAX_SAFE) {
+      if (used === 0 || big || nextDelta > 9007199254740991 || nextDelta < -9007199254740991) {
         this.#pos = pos + base;
         this.#numRead = numRead;
         this.#t = t;
@@ -408,7 +425,9 @@ export class XORIterator implements SampleIterator {
         } else {
           i = pos >>> 3;
           sh = pos & 7;
-          vw = (dv.getInt32(i) << sh) | (buf[i + 4]! >>> (8 - sh));
+          vw =
+            (((buf[i]! << 24) | (buf[i + 1]! << 16) | (buf[i + 2]! << 8) | buf[i + 3]!) << sh) |
+            (buf[i + 4]! >>> (8 - sh));
           valid = 32;
         }
         if (vw >= 0) {
@@ -435,13 +454,17 @@ export class XORIterator implements SampleIterator {
             const p = pos + prefixBits;
             i = p >>> 3;
             sh = p & 7;
-            const x = (dv.getInt32(i) << sh) | (buf[i + 4]! >>> (8 - sh));
+            const x =
+              (((buf[i]! << 24) | (buf[i + 1]! << 16) | (buf[i + 2]! << 8) | buf[i + 3]!) << sh) |
+              (buf[i + 4]! >>> (8 - sh));
             if (mbits > 32) {
               bh = x >>> (64 - mbits);
               const q = p + mbits - 32;
               i = q >>> 3;
               sh = q & 7;
-              bl = (dv.getInt32(i) << sh) | (buf[i + 4]! >>> (8 - sh));
+              bl =
+                (((buf[i]! << 24) | (buf[i + 1]! << 16) | (buf[i + 2]! << 8) | buf[i + 3]!) << sh) |
+                (buf[i + 4]! >>> (8 - sh));
             } else {
               bl = x >>> (32 - mbits);
             }
@@ -470,8 +493,8 @@ export class XORIterator implements SampleIterator {
       if (store) {
         const k = offset + n;
         ts[k] = t;
-        vi[2 * k + HI] = hi;
-        vi[2 * k + LO] = lo;
+        vi[2 * k + hiAt] = hi;
+        vi[2 * k + loAt] = lo;
       }
       n++;
     }

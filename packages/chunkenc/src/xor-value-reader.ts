@@ -1,6 +1,6 @@
 // Prometheus: tsdb/chunkenc/xor.go xorRead (the part XOR and XOR2 share: XOR-ing a value's
 // significant bits into the previous value's bits).
-import { peek32 } from './bit-reader.js';
+import { peek32, peekBytes } from './bit-reader.js';
 import { HI, LO } from './float-bits.js';
 
 // Slots of an iterator's Int32Array holding the value decoder's state. Slots HI and LO (0 and 1,
@@ -42,6 +42,16 @@ export function xorBits(
     xorInto(s, peek32(buf, dv, pos) >>> (64 - mbits), peek32(buf, dv, pos + mbits - 32), trailing);
   } else {
     xorInto(s, 0, peek32(buf, dv, pos) >>> (32 - mbits), trailing);
+  }
+  return pos + mbits;
+}
+
+/** `xorBits` reading through `peekBytes` (no DataView). */
+export function xorBitsAt(buf: Uint8Array, pos: number, mbits: number, trailing: number, s: Int32Array): number {
+  if (mbits > 32) {
+    xorInto(s, peekBytes(buf, pos) >>> (64 - mbits), peekBytes(buf, pos + mbits - 32), trailing);
+  } else {
+    xorInto(s, 0, peekBytes(buf, pos) >>> (32 - mbits), trailing);
   }
   return pos + mbits;
 }
