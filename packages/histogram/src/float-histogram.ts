@@ -20,6 +20,7 @@ import {
 import { IncompatibleSchemaError } from './errors.js';
 import { formatG } from './format-g.js';
 import { cursorsDetectReset, TargetBucketCursor } from './reset-cursor.js';
+import { alreadyCompact, sameCanonicalLayout } from './same-layout.js';
 import { reconcileZeroBuckets, zeroCountForLargerThreshold } from './zero-bucket.js';
 
 /** What `addFloatHistogram`/`subFloatHistogram` noticed besides the result. */
@@ -68,10 +69,47 @@ function dropInZeroBucket(
   return { spans: out.spans, buckets: out.buckets };
 }
 
+/**
+ * Whether `other` adds to `h` bucket by bucket in `h`'s own layout: one schema, zero bucket and
+ * custom bounds, the same canonical spans, and none of `other`'s buckets within the zero bucket.
+ */
+function sameLayout(h: FloatHistogram, other: FloatHistogram): boolean {
+  if (h.schema !== other.schema) return false;
+  if (usesCustomBuckets(h)) {
+    return (
+      customBucketBoundsMatch(h.customValues, other.customValues) &&
+      sameCanonicalLayout(h.positiveSpans, h.positiveBuckets, other.positiveSpans, other.positiveBuckets)
+    );
+  }
+  const threshold = h.zeroThreshold;
+  return (
+    other.zeroThreshold === threshold &&
+    sameCanonicalLayout(h.positiveSpans, h.positiveBuckets, other.positiveSpans, other.positiveBuckets) &&
+    sameCanonicalLayout(h.negativeSpans, h.negativeBuckets, other.negativeSpans, other.negativeBuckets) &&
+    (other.positiveSpans.length === 0 || exponentialBound(other.positiveSpans[0]!.offset, h.schema) > threshold) &&
+    (other.negativeSpans.length === 0 || exponentialBound(other.negativeSpans[0]!.offset, h.schema) > threshold)
+  );
+}
+
+/** `a[i] += b[i]` (or `-=` with `negate`), summed in the order the layout merge sums them. */
+function addInPlace(a: number[], b: readonly number[], negate: boolean): void {
+  if (negate) for (let i = 0; i < a.length; i++) a[i] = 0 + a[i]! + -b[i]!;
+  else for (let i = 0; i < a.length; i++) a[i] = 0 + a[i]! + b[i]!;
+}
+
 function combine(h: FloatHistogram, other: FloatHistogram, negate: boolean): HistogramOpResult {
   if (usesCustomBuckets(h) !== usesCustomBuckets(other)) throw new IncompatibleSchemaError(h.schema, other.schema);
   const counterResetCollision = adjustCounterReset(h, other);
   const sign = negate ? -1 : 1;
+  if (sameLayout(h, other)) {
+    // No allocation: the result has h's layout, so h's bucket arrays take it.
+    if (!usesCustomBuckets(h)) h.zeroCount += sign * other.zeroCount;
+    h.count += sign * other.count;
+    h.sum += sign * other.sum;
+    addInPlace(h.positiveBuckets, other.positiveBuckets, negate);
+    if (!usesCustomBuckets(h)) addInPlace(h.negativeBuckets, other.negativeBuckets, negate);
+    return { counterResetCollision, nhcbBoundsReconciled: false };
+  }
   if (!usesCustomBuckets(h)) h.zeroCount += sign * reconcileZeroBuckets(h, other);
   h.count += sign * other.count;
   h.sum += sign * other.sum;
@@ -166,6 +204,12 @@ export function divFloatHistogram(h: FloatHistogram, scalar: number): FloatHisto
  * `maxEmptyBuckets` inside, merging spans separated by at most that many (in place).
  */
 export function compactFloatHistogram(h: FloatHistogram, maxEmptyBuckets: number): FloatHistogram {
+  if (
+    alreadyCompact(h.positiveSpans, h.positiveBuckets, maxEmptyBuckets) &&
+    alreadyCompact(h.negativeSpans, h.negativeBuckets, maxEmptyBuckets)
+  ) {
+    return h;
+  }
   const p = compactBuckets(h.positiveSpans, h.positiveBuckets, maxEmptyBuckets);
   const n = compactBuckets(h.negativeSpans, h.negativeBuckets, maxEmptyBuckets);
   h.positiveSpans = p.spans;

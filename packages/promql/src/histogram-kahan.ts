@@ -27,6 +27,41 @@ function inc(a: Acc, v: number): void {
 }
 
 /**
+ * Where each bucket of the last layout added to a side of a sum went: its accumulator, or null for
+ * the zero bucket. The next histogram of the same layout (the usual case: a sum over series of one
+ * kind) is added bucket by bucket through it, with no map lookup or bound computed.
+ */
+class LayoutCache {
+  valid = false;
+  shift = 0;
+  offsets: number[] = [];
+  lengths: number[] = [];
+  accs: (Acc | null)[] = [];
+
+  matches(spans: readonly Span[], shift: number): boolean {
+    if (!this.valid || shift !== this.shift || spans.length !== this.offsets.length) return false;
+    for (let k = 0; k < spans.length; k++) {
+      const sp = spans[k]!;
+      if (sp.offset !== this.offsets[k] || sp.length !== this.lengths[k]) return false;
+    }
+    return true;
+  }
+
+  /** Starts recording the layout `spans` (added with `shift`). */
+  record(spans: readonly Span[], shift: number): void {
+    this.valid = true;
+    this.shift = shift;
+    this.offsets.length = 0;
+    this.lengths.length = 0;
+    this.accs.length = 0;
+    for (let k = 0; k < spans.length; k++) {
+      this.offsets.push(spans[k]!.offset);
+      this.lengths.push(spans[k]!.length);
+    }
+  }
+}
+
+/**
  * A sum (or mean) of native histograms with Kahan compensation on every field (count, sum, zero
  * count, each bucket), as Prometheus sums histograms. Layout changes (lower schema) merge the
  * buckets; a different zero bucket or custom bounds fall back to a plain addition.
@@ -42,6 +77,8 @@ export class HistogramKahanSum {
   #zero: Acc = { s: 0, c: 0 };
   #pos = new Map<number, Acc>();
   #neg = new Map<number, Acc>();
+  #posLayout = new LayoutCache();
+  #negLayout = new LayoutCache();
   #n = 0;
   /** Incremental mean (after the direct sum overflowed). */
   #incremental = false;
@@ -63,6 +100,8 @@ export class HistogramKahanSum {
     this.#zero = { s: h.zeroCount, c: 0 };
     this.#pos = new Map();
     this.#neg = new Map();
+    this.#posLayout.valid = false;
+    this.#negLayout.valid = false;
     forEachBucket(h.positiveSpans, h.positiveBuckets, (i, v) => this.#pos.set(i, { s: v, c: 0 }));
     forEachBucket(h.negativeSpans, h.negativeBuckets, (i, v) => this.#neg.set(i, { s: v, c: 0 }));
   }
@@ -80,6 +119,8 @@ export class HistogramKahanSum {
 
   #reduceTo(schema: number): void {
     const shift = this.#schema - schema;
+    this.#posLayout.valid = false;
+    this.#negLayout.valid = false;
     for (const side of [this.#pos, this.#neg]) {
       const entries = [...side];
       side.clear();
@@ -170,20 +211,28 @@ export class HistogramKahanSum {
     inc(this.#count, h.count / d);
     inc(this.#sum, h.sum / d);
     inc(this.#zero, h.zeroCount / d);
-    this.#addSide(this.#pos, h.positiveSpans, h.positiveBuckets, shift, custom, d);
-    this.#addSide(this.#neg, h.negativeSpans, h.negativeBuckets, shift, custom, d);
+    this.#addSide(this.#pos, this.#posLayout, h.positiveSpans, h.positiveBuckets, shift, custom, d);
+    this.#addSide(this.#neg, this.#negLayout, h.negativeSpans, h.negativeBuckets, shift, custom, d);
   }
 
   // Adds the buckets of one side (divided by `d`), mapped to this sum's schema; buckets within
   // the zero bucket go to it. A loop over the spans: this runs for every histogram summed.
   #addSide(
     side: Map<number, Acc>,
+    layout: LayoutCache,
     spans: readonly Span[],
     buckets: readonly number[],
     shift: number,
     custom: boolean,
     d: number,
   ): void {
+    if (layout.matches(spans, shift)) {
+      const accs = layout.accs;
+      for (let b = 0; b < accs.length; b++) inc(accs[b] ?? this.#zero, (buckets[b] ?? 0) / d);
+      return;
+    }
+    layout.record(spans, shift);
+    const accs = layout.accs;
     const threshold = this.#zeroThreshold;
     const schema = this.#schema;
     let idx = 0;
@@ -195,6 +244,7 @@ export class HistogramKahanSum {
         const v = buckets[b++] ?? 0;
         const t = shift > 0 ? ((idx - 1) >> shift) + 1 : idx;
         if (!custom && exponentialBound(t, schema) <= threshold) {
+          accs.push(null);
           inc(this.#zero, v / d);
           continue;
         }
@@ -203,6 +253,7 @@ export class HistogramKahanSum {
           a = { s: 0, c: 0 };
           side.set(t, a);
         }
+        accs.push(a);
         inc(a, v / d);
       }
     }

@@ -6,6 +6,7 @@ import { run as promql } from './promql.js';
 import { run as promqlParse } from './promql-parse.js';
 import { run as promqlLoop } from './promql-loop.js';
 import { run as promqlCompare } from './promql-compare.js';
+import { run as promqlHistogram } from './promql-histogram.js';
 import { run as rules } from './rules.js';
 import { run as remote } from './remote.js';
 import { run as remoteReceive } from './remote-receive.js';
@@ -30,6 +31,7 @@ export const suites: Record<string, () => void | Promise<void>> = {
   'promql-parse': promqlParse,
   'promql-loop': promqlLoop,
   'promql-compare': promqlCompare,
+  'promql-histogram': promqlHistogram,
   textparse,
   scrape,
   rules,

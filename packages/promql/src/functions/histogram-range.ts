@@ -22,26 +22,15 @@ import {
   nativeHistogramNotGaugeWarning,
 } from '../histogram-annotations.js';
 import { HistogramKahanSum } from '../histogram-kahan.js';
+import { pairReset } from './histogram-pair-reset.js';
+import { histogramResetAt, stHistogramRate } from './histogram-start-timestamps.js';
 import type { RangeCtx } from './range-context.js';
+import { checkOverlap, stReset } from './start-timestamps.js';
 
 /** The result of the last {@link histogramRange}: a histogram `h`, else the float `v`; or `skip`. */
 export const hres: { v: number; h: FloatHistogram | null; skip: boolean } = { v: 0, h: null, skip: false };
 
 type Hs = readonly (FloatHistogram | undefined)[];
-
-/**
- * `detectReset(hs[i], hs[i-1])` for histogram points `i-1` and `i` of the window, memoized in the
- * window's `c.hresets` so that a pair is compared once however many steps' windows hold it.
- */
-function pairReset(hs: Hs, i: number, c: RangeCtx): boolean {
-  const memo = c.hresets;
-  if (memo === null) return detectReset(hs[i]!, hs[i - 1]!);
-  const known = memo[i]!;
-  if (known !== 0) return known === 2;
-  const r = detectReset(hs[i]!, hs[i - 1]!);
-  memo[i] = r ? 2 : 1;
-  return r;
-}
 
 /** The functions that read histograms (the others see the float points of a window only). */
 export const histogramRangeFns: ReadonlySet<string> = new Set([
@@ -121,6 +110,7 @@ export function histogramRange(
     }
     case 'resets':
     case 'changes': {
+      const sts = name === 'resets' ? c.sts : null;
       let n = 0;
       for (let i = lo + 1; i < hi; i++) {
         const p = hs[i - 1];
@@ -128,9 +118,21 @@ export function histogramRange(
         if (p === undefined && q === undefined) {
           const a = vs[i - 1]!;
           const b = vs[i]!;
-          if (name === 'resets' ? b < a : a !== b && !(Number.isNaN(a) && Number.isNaN(b))) n++;
+          if (
+            name === 'resets'
+              ? b < a || (sts !== null && stReset(ts, sts, i))
+              : a !== b && !(Number.isNaN(a) && Number.isNaN(b))
+          )
+            n++;
         } else if (p === undefined || q === undefined) n++;
-        else if (name === 'resets' ? pairReset(hs, i, c) : !floatHistogramEquals(q, p)) n++;
+        else if (
+          name === 'resets'
+            ? sts !== null
+              ? histogramResetAt(ts, sts, hs, i, c)
+              : pairReset(hs, i, c)
+            : !floatHistogramEquals(q, p)
+        )
+          n++;
       }
       emitF(n);
       return;
@@ -145,12 +147,24 @@ export function histogramRange(
   switch (name) {
     case 'rate':
     case 'increase':
+      if (c.sts !== null) {
+        const sts = c.sts;
+        guarded(c, () => {
+          const h = stHistogramRate(ts, hs, sts, lo, hi, c, name === 'rate');
+          if (h !== null) emitH(h);
+        });
+        return;
+      }
+      if (nh < 2) return;
+      guarded(c, () => extrapolatedHistogramRate(ts, hs, lo, hi, c, true, name === 'rate'));
+      return;
     case 'delta':
       if (nh < 2) return;
-      guarded(c, () => extrapolatedHistogramRate(ts, hs, lo, hi, c, name !== 'delta', name === 'rate'));
+      guarded(c, () => extrapolatedHistogramRate(ts, hs, lo, hi, c, false, false));
       return;
     case 'irate':
     case 'idelta':
+      if (name === 'irate' && c.sts !== null) checkOverlap(ts, c.sts, lo, hi, c);
       guarded(c, () => instantValue(ts, vs, hs, lo, hi, c, name === 'irate'));
       return;
     case 'sum_over_time':
@@ -322,7 +336,8 @@ function instantValue(
   if (!isRate && (h1.counterResetHint !== CounterResetHint.Gauge || h0.counterResetHint !== CounterResetHint.Gauge)) {
     c.annos.add(nativeHistogramNotGaugeWarning(c.metricName, c.pos));
   }
-  if (!isRate || !detectReset(h1, h0)) {
+  // Both points are histograms, so they are neighbours: i0 is i1 - 1.
+  if (!isRate || !(detectReset(h1, h0) || (c.sts !== null && stReset(ts, c.sts, i1)))) {
     if (subFloatHistogram(r, h0).nhcbBoundsReconciled)
       c.annos.add(mismatchedCustomBucketsHistogramsInfo(c.pos, 'subtraction'));
   }

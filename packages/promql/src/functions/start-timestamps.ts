@@ -4,7 +4,7 @@ import { goQuote } from '../annotations.js';
 import type { RangeCtx } from './range-context.js';
 
 /** The start timestamp of point `i` if usable: known and before the sample's own time; else 0. */
-function validST(ts: Float64Array, sts: Float64Array, i: number): number {
+export function validST(ts: Float64Array, sts: Float64Array, i: number): number {
   const st = sts[i]!;
   return st !== 0 && st < ts[i]! ? st : 0;
 }
@@ -15,7 +15,7 @@ function validST(ts: Float64Array, sts: Float64Array, i: number): number {
  * the previous sample's time after an unknown start is a cumulative series whose start was
  * unknown, not a reset (OTel).
  */
-function stReset(ts: Float64Array, sts: Float64Array, i: number): boolean {
+export function stReset(ts: Float64Array, sts: Float64Array, i: number): boolean {
   const st = validST(ts, sts, i);
   if (st === 0) return false;
   const prevST = validST(ts, sts, i - 1);
@@ -23,7 +23,8 @@ function stReset(ts: Float64Array, sts: Float64Array, i: number): boolean {
   return st !== prevST && st >= prevT && !(prevST === 0 && st === prevT);
 }
 
-function checkOverlap(ts: Float64Array, sts: Float64Array, lo: number, hi: number, c: RangeCtx): void {
+/** Warns once when a point of [lo, hi) starts before the previous sample and is not its delta sibling. */
+export function checkOverlap(ts: Float64Array, sts: Float64Array, lo: number, hi: number, c: RangeCtx): void {
   for (let i = lo + 1; i < hi; i++) {
     const st = validST(ts, sts, i);
     if (st !== 0 && st < ts[i - 1]! && st !== validST(ts, sts, i - 1)) {
