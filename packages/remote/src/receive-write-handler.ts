@@ -33,8 +33,12 @@ const APP_PROTO = 'application/x-protobuf';
 const SCRATCH_MAX_BYTES = 4 * 1024 * 1024;
 /** Prometheus: maxAheadTime: samples more than 10 minutes in the future are out of bounds. */
 const MAX_AHEAD_MS = 10 * 60 * 1000;
-/** Default smallest (compressed) 1.0 body handed to a receive worker; smaller ones stay here. */
-export const DEFAULT_WORKER_MIN_BYTES = 8 * 1024;
+/**
+ * Default smallest (compressed) 1.0 body handed to a receive worker; smaller ones stay here. Measured
+ * (main-thread time per sample, 4 requests in flight): from about 3 KB (200 samples) the worker path
+ * costs the main thread a quarter of decoding here; around 1.6 KB (100 samples) both are even.
+ */
+export const DEFAULT_WORKER_MIN_BYTES = 2 * 1024;
 
 /** Prometheus: rw20WrittenSamplesHeader and its siblings. */
 export const WrittenSamplesHeader = 'X-Prometheus-Remote-Write-Samples-Written';
