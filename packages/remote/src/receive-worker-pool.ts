@@ -13,6 +13,8 @@ export interface ReceiveJob {
   readonly id: number;
   readonly body: Uint8Array;
   readonly maxBytes: number;
+  /** Buffers of earlier results the main thread is done with: decoded into again. */
+  readonly recycled: ArrayBuffer[];
 }
 
 /** What a worker answers: the decoded body (and its scan, when usual), or why it failed. */
@@ -35,6 +37,9 @@ export class ReceiveWorkerError extends Error {
 export function defaultReceiveWorkers(): number {
   return Math.min(2, Math.max(1, availableParallelism() - 1));
 }
+
+/** Result buffers held for recycling at most. */
+const MAX_RECYCLED = 4;
 
 interface Slot {
   readonly worker: Worker;
@@ -65,6 +70,8 @@ export class ReceiveWorkerPool {
   #closed = false;
   /** Set when a worker failed: the caller then keeps bodies on the main thread. */
   #broken = false;
+  /** Result buffers given back (recycle), sent along with the next job. */
+  readonly #recycled: ArrayBuffer[] = [];
 
   constructor(size: number) {
     if (!(size >= 1) || !Number.isInteger(size))
@@ -96,9 +103,20 @@ export class ReceiveWorkerPool {
     return new Promise((resolve, reject) => {
       if (slot.pending.size === 0) slot.worker.ref();
       slot.pending.set(id, { resolve, reject });
-      const job: ReceiveJob = { id, body: sent, maxBytes };
-      slot.worker.postMessage(job, [sent.buffer as ArrayBuffer]);
+      const recycled = this.#recycled.splice(0);
+      const job: ReceiveJob = { id, body: sent, maxBytes, recycled };
+      slot.worker.postMessage(job, [sent.buffer as ArrayBuffer, ...recycled]);
     });
+  }
+
+  /**
+   * Gives the buffer of a result's decoded body back, to be decoded into again (it is transferred
+   * with the next job: nothing may use it after this).
+   */
+  recycle(buffer: ArrayBufferLike): void {
+    if (buffer instanceof ArrayBuffer && buffer.byteLength > 0 && this.#recycled.length < MAX_RECYCLED) {
+      this.#recycled.push(buffer);
+    }
   }
 
   /** Terminates the workers; jobs in flight are rejected. */

@@ -251,7 +251,10 @@ export class WriteHandler {
       this.#log('error', 'Error while remote writing the v1 request', { err: message });
       return Promise.resolve(httpError(500, message));
     }
-    return this.#receiveV1(r.decoded, r.scan);
+    const answer = this.#receiveV1(r.decoded, r.scan);
+    // #receiveV1 reads the body before it awaits anything: the worker may decode into it again.
+    if (r.id !== 0) this.#pool?.recycle(r.decoded.buffer);
+    return answer;
   }
 
   /** The scratch buffer for decoding `body`, grown as needed up to SCRATCH_MAX_BYTES. */
