@@ -98,6 +98,8 @@ export class Server {
   readonly #init: ServerInit;
   readonly #log: Logger;
   readonly #web: WebHandler;
+  /** The remote-write receiver (its decode workers end with the server). */
+  readonly #writeHandler: WriteHandler | undefined;
   readonly #registry = new Registry();
   readonly #process = new ProcessMetrics();
   /** The query engine; none in agent mode. */
@@ -239,6 +241,7 @@ export class Server {
           logger: remoteLogger,
         })
       : undefined;
+    this.#writeHandler = writeHandler;
     const otlpHandler = s.enableOTLPReceiver
       ? new OTLPWriteHandler({
           writer: new WriteHandler({ appendable: { appender: () => this.#appender() }, logger: remoteLogger }),
@@ -810,6 +813,7 @@ export class Server {
       this.#log.log('info', 'Scrape manager stopped');
       this.#notifications.close(); // Live notification streams end, or their connections hold the close.
       await this.#web.close();
+      await this.#writeHandler?.close();
       await Promise.allSettled(this.#remoteReads.map((q) => q.close()));
       await this.#notifier?.stop();
       await this.#notifierRunning;

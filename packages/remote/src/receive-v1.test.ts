@@ -4,10 +4,10 @@
 import fc from 'fast-check';
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
-import type { Labels } from '@tsprom/labels';
-import { type Appendable, type Appender, type Exemplar, isStaleNaN, StaleNaN } from '@tsprom/storage-interfaces';
+import { type Appendable, isStaleNaN, StaleNaN } from '@tsprom/storage-interfaces';
 import { isBadSampleError, WriteHandler } from './receive-write-handler.js';
 import { snappyEncode } from './snappy.js';
+import { Recorder } from './testing/recording-appendable.js';
 import { decodeWriteRequest, encodeWriteRequest, type PbTimeSeries, type WriteRequest } from './write-request.js';
 
 const PROTO = `
@@ -30,57 +30,6 @@ const PbWriteRequest = root.lookupType('prometheus.WriteRequest');
 
 // NaN payloads are not compared here: protobufjs's decoding quiets them (a stale marker comes out
 // 0x7ff8000000000002), where the receiver keeps the bits on the wire (tested apart below).
-function bits(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  const f = new Float64Array([v]);
-  return new BigUint64Array(f.buffer)[0]!.toString(16);
-}
-
-/** An Appender recording what it is given; refs unique per label set, as a head's. */
-class Recorder implements Appendable {
-  readonly committed: string[] = [];
-  readonly #refs = new Map<string, number>();
-
-  appender(): Appender {
-    const pending: string[] = [];
-    const refOf = (ls: Labels): number => {
-      const k = ls.toString();
-      let r = this.#refs.get(k);
-      if (r === undefined) {
-        r = this.#refs.size + 1;
-        this.#refs.set(k, r);
-      }
-      return r;
-    };
-    const self = this;
-    return {
-      append(ref, ls, t, v) {
-        const r = refOf(ls);
-        if (ref !== 0 && ref !== r) throw new Error(`ref ${ref} given for ${ls.toString()} (${r})`);
-        pending.push(`${ls.toString()} ${t} ${bits(v)}`);
-        return r;
-      },
-      appendExemplar(_ref, ls, e: Exemplar) {
-        pending.push(`ex ${ls.toString()} ${e.labels.toString()} ${e.ts} ${bits(e.value)}`);
-        return refOf(ls);
-      },
-      appendHistogram: () => {
-        throw new Error('no histograms here');
-      },
-      appendSTZeroSample: () => 0,
-      appendHistogramSTZeroSample: () => 0,
-      updateMetadata: (ref) => ref,
-      setOptions: () => undefined,
-      async commit() {
-        self.committed.push(...pending, '--commit');
-      },
-      async rollback() {
-        pending.length = 0;
-      },
-    };
-  }
-}
-
 const NOW = 1_700_000_000_000;
 const names = fc.constantFrom('__name__', 'job', 'instance', 'a', 'é', '');
 const values = fc.constantFrom('up', 'x', 'node', '', 'ünï', 'a\u0000b', 'metric_total');
@@ -147,47 +96,103 @@ const cases = fc
     fc.array(fc.tuple(requestArb(pool), fc.nat(3), fc.nat(), fc.nat(255)), { minLength: 1, maxLength: 4 }),
   );
 
+/** A receiver under test: its handler, appending into `rec` for the run at hand. */
+interface Receiver {
+  handler: WriteHandler;
+  use(rec: Recorder): void;
+}
+
+/** Runs of the property: each request is answered and appended as protobufjs's decoding is. */
+async function appendsAsProtobufjs(receiver: () => Receiver, numRuns: number): Promise<void> {
+  await fc.assert(
+    fc.asyncProperty(cases, async (reqs) => {
+      const fast = new Recorder(sharedRefs);
+      const ref = new Recorder();
+      const { handler: hFast, use } = receiver();
+      use(fast);
+      const invalid0 = hFast.samplesWithInvalidLabels;
+      const hRef = new WriteHandler({ appendable: ref, now: () => NOW, receiveWorkers: 0 });
+      for (const [r, damage, at, byte] of reqs) {
+        let bytes = PbWriteRequest.encode(PbWriteRequest.fromObject(r)).finish();
+        // Intact bodies are compared with protobufjs's decoding; a body cut short or with a byte
+        // changed with this package's object decoder (which may differ from protobufjs on
+        // malformed input, e.g. a known field with another wire type, which it skips).
+        let expected: WriteRequest | undefined;
+        if (damage >= 2 || bytes.length === 0) expected = protobufjsDecode(bytes);
+        else {
+          if (damage === 0) bytes = bytes.subarray(0, at % bytes.length);
+          else {
+            bytes = bytes.slice();
+            bytes[at % bytes.length] = byte;
+          }
+          try {
+            expected = decodeWriteRequest(bytes);
+          } catch {
+            expected = undefined;
+          }
+        }
+        const res = await hFast.handle({ header: headers, body: snappyEncode(bytes) });
+        if (expected === undefined) {
+          expect(res.status).toBe(400);
+          expect(String(res.body)).toMatch(/^proto: prometheus\.WriteRequest: /);
+        } else {
+          expect(res.status).toBe(await outcome(hRef.append(expected)));
+        }
+        expect(fast.committed).toEqual(ref.committed);
+        expect(hFast.samplesWithInvalidLabels - invalid0).toBe(hRef.samplesWithInvalidLabels);
+      }
+    }),
+    { numRuns },
+  );
+}
+
+// Refs of every recorder fed by a receiver kept across runs (its ref cache outlives a run).
+const sharedRefs = new Map<string, number>();
+
 describe('Remote Write 1.0 read into the appender', () => {
   it('appends what protobufjs decodes, request after request, damaged bodies as the object decoder', async () => {
-    await fc.assert(
-      fc.asyncProperty(cases, async (reqs) => {
-        const fast = new Recorder();
-        const ref = new Recorder();
-        // A small cache, so that it starts over within a run.
-        const hFast = new WriteHandler({ appendable: fast, now: () => NOW, seriesRefCacheSize: 3 });
-        const hRef = new WriteHandler({ appendable: ref, now: () => NOW });
-        for (const [r, damage, at, byte] of reqs) {
-          let bytes = PbWriteRequest.encode(PbWriteRequest.fromObject(r)).finish();
-          // Intact bodies are compared with protobufjs's decoding; a body cut short or with a byte
-          // changed with this package's object decoder (which may differ from protobufjs on
-          // malformed input, e.g. a known field with another wire type, which it skips).
-          let expected: WriteRequest | undefined;
-          if (damage >= 2 || bytes.length === 0) expected = protobufjsDecode(bytes);
-          else {
-            if (damage === 0) bytes = bytes.subarray(0, at % bytes.length);
-            else {
-              bytes = bytes.slice();
-              bytes[at % bytes.length] = byte;
-            }
-            try {
-              expected = decodeWriteRequest(bytes);
-            } catch {
-              expected = undefined;
-            }
-          }
-          const res = await hFast.handle({ header: headers, body: snappyEncode(bytes) });
-          if (expected === undefined) {
-            expect(res.status).toBe(400);
-            expect(String(res.body)).toMatch(/^proto: prometheus\.WriteRequest: /);
-          } else {
-            expect(res.status).toBe(await outcome(hRef.append(expected)));
-          }
-          expect(fast.committed).toEqual(ref.committed);
-          expect(hFast.samplesWithInvalidLabels).toBe(hRef.samplesWithInvalidLabels);
-        }
-      }),
-      { numRuns: 300 },
-    );
+    await appendsAsProtobufjs(() => {
+      const box: { rec?: Recorder } = {};
+      // A small cache, so that it starts over within a run.
+      const handler = new WriteHandler({
+        appendable: { appender: () => box.rec!.appender() },
+        now: () => NOW,
+        seriesRefCacheSize: 3,
+        receiveWorkers: 0,
+      });
+      return {
+        handler,
+        use: (rec) => {
+          box.rec = rec;
+        },
+      };
+    }, 300);
+  });
+
+  it('appends the same through a receive worker (every body scanned off the main thread)', async () => {
+    // One handler (and worker) for every run: the recorder it appends into changes with the run.
+    const box: { rec?: Recorder } = {};
+    const handler = new WriteHandler({
+      appendable: { appender: () => box.rec!.appender() },
+      now: () => NOW,
+      seriesRefCacheSize: 3,
+      receiveWorkers: 1,
+      workerMinBytes: 0,
+    });
+    try {
+      await appendsAsProtobufjs(
+        () => ({
+          handler,
+          use: (rec) => {
+            box.rec = rec;
+          },
+        }),
+        150,
+      );
+      expect(handler.workersStarted).toBe(1);
+    } finally {
+      await handler.close();
+    }
   });
 });
 

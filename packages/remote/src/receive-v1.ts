@@ -18,6 +18,7 @@ import {
 } from './receive-convert.js';
 import { isBadSampleError, isHistogramValidationError, type ReceiveLogger } from './receive-errors.js';
 import { newReader, type Reader } from './proto-reader.js';
+import type { ScannedV1 } from './receive-v1-scan.js';
 import { hashBytes, SeriesRefCache, type SeriesRefEntry } from './series-ref-cache.js';
 import { type PbTimeSeries, readLabel, readMetadata, readTimeSeries } from './write-request.js';
 
@@ -93,6 +94,47 @@ export class V1Writer {
           wireChecked(() => readMetadata(r));
           this.#pos = r.pos;
         } else this.#skip(tag & 7);
+      }
+    } finally {
+      this.#buf = new Uint8Array(0);
+      this.#reader = undefined;
+    }
+    return appended;
+  }
+
+  /**
+   * Appends the series `scan` found in the encoded WriteRequest `buf` (receive-v1-scan.ts), as
+   * appendEncoded would; returns the samples appended. Throws as appendEncoded does.
+   */
+  appendScanned(app: Appender, buf: Uint8Array, scan: ScannedV1, maxT: number): number {
+    this.#buf = buf;
+    this.#reader = undefined;
+    const { labels, hashes, ends, timestamps, values } = scan;
+    const cache = this.#cache;
+    let appended = 0;
+    let from = 0;
+    try {
+      for (let i = 0; i < scan.series; i++) {
+        const labStart = labels[2 * i]!;
+        const labEnd = labels[2 * i + 1]!;
+        const hash = hashes[i]!;
+        const to = ends[i]!;
+        let entry = cache.get(buf, labStart, labEnd, hash);
+        if (entry === undefined) {
+          const ls = this.#decodeLabels(labStart, labEnd);
+          if (ls === undefined) {
+            from = to;
+            continue;
+          }
+          entry = cache.add(buf, labStart, labEnd, hash, ls, 0);
+        }
+        if (from === to) continue;
+        const ls = entry.labels;
+        let ref = entry.ref;
+        for (let k = from; k < to; k++) ref = this.#append(app, ref, ls, timestamps[k]!, values[k]!, maxT);
+        entry.ref = ref;
+        appended += to - from;
+        from = to;
       }
     } finally {
       this.#buf = new Uint8Array(0);

@@ -15,8 +15,10 @@ import {
 } from './receive-convert.js';
 import { isBadSampleError, isHistogramValidationError, type ReceiveLogger } from './receive-errors.js';
 import { httpError, noContent, type RemoteRequest, type RemoteResponse } from './receive-http.js';
-import { snappyDecode, snappyDecodedLength } from './snappy.js';
+import { DEFAULT_MAX_DECODED_BYTES, snappyDecode, snappyDecodedLength } from './snappy.js';
 import { V1Writer, WireShapeError } from './receive-v1.js';
+import type { ScannedV1 } from './receive-v1-scan.js';
+import { defaultReceiveWorkers, type ReceiveJobResult, ReceiveWorkerPool } from './receive-worker-pool.js';
 import { SeriesRefCache } from './series-ref-cache.js';
 import { decodeWriteRequest, type WriteRequest } from './write-request.js';
 import { decodeV2Request, type V2Request } from './write-v2.js';
@@ -31,6 +33,12 @@ const APP_PROTO = 'application/x-protobuf';
 const SCRATCH_MAX_BYTES = 4 * 1024 * 1024;
 /** Prometheus: maxAheadTime: samples more than 10 minutes in the future are out of bounds. */
 const MAX_AHEAD_MS = 10 * 60 * 1000;
+/**
+ * Default smallest (compressed) 1.0 body handed to a receive worker; smaller ones stay here. Measured
+ * (main-thread time per sample, 4 requests in flight): from about 3 KB (200 samples) the worker path
+ * costs the main thread a quarter of decoding here; around 1.6 KB (100 samples) both are even.
+ */
+export const DEFAULT_WORKER_MIN_BYTES = 2 * 1024;
 
 /** Prometheus: rw20WrittenSamplesHeader and its siblings. */
 export const WrittenSamplesHeader = 'X-Prometheus-Remote-Write-Samples-Written';
@@ -55,6 +63,13 @@ export interface WriteHandlerOptions {
    * head's do (a ref it no longer holds is looked up again by labels).
    */
   readonly seriesRefCacheSize?: number;
+  /**
+   * Worker threads snappy-decoding and scanning 1.0 bodies off the main thread (started with the
+   * first such body; 0: none). Default: one per core beside the main thread, at most two.
+   */
+  readonly receiveWorkers?: number;
+  /** Smallest compressed 1.0 body handed to a worker (default DEFAULT_WORKER_MIN_BYTES). */
+  readonly workerMinBytes?: number;
 }
 
 /** Prometheus: WriteResponseStats: what a 2.0 request wrote. */
@@ -114,12 +129,31 @@ export class WriteHandler {
   samplesWithInvalidLabels = 0;
   /** Samples (and histograms) appended in all. */
   samplesAppended = 0;
+  readonly #pool: ReceiveWorkerPool | undefined;
+  readonly #workerMinBytes: number;
+  /** The last 1.0 request's turn: 1.0 requests are appended in the order they arrived. */
+  #tail: Promise<unknown> = Promise.resolve();
+  /** 1.0 requests waiting for their turn. */
+  #waiting = 0;
 
   constructor(o: WriteHandlerOptions) {
     this.#o = o;
     this.#accepted = o.acceptedProtoMsgs ?? [ProtoMsgV1, ProtoMsgV2];
     this.#log = o.logger ?? (() => undefined);
     this.#v1 = new V1Writer(this.#log, new SeriesRefCache(o.seriesRefCacheSize));
+    const workers = o.receiveWorkers ?? defaultReceiveWorkers();
+    this.#pool = workers > 0 ? new ReceiveWorkerPool(workers) : undefined;
+    this.#workerMinBytes = o.workerMinBytes ?? DEFAULT_WORKER_MIN_BYTES;
+  }
+
+  /** Receive workers running (they start with the first body handed to one). */
+  get workersStarted(): number {
+    return this.#pool?.started ?? 0;
+  }
+
+  /** Terminates the receive workers (requests on them are answered 500). */
+  async close(): Promise<void> {
+    await this.#pool?.close();
   }
 
   /** Prometheus: writeHandler.ServeHTTP. */
@@ -141,19 +175,21 @@ export class WriteHandler {
     if (enc !== 'snappy') {
       return httpError(415, `${enc} encoding (compression) is not accepted by this server; only snappy is acceptable`);
     }
+    const pool = this.#pool;
+    if (msg === ProtoMsgV1 && pool?.usable === true && req.body.length >= this.#workerMinBytes) {
+      return this.#inTurn(pool.run(req.body, this.#o.maxDecodedBytes ?? DEFAULT_MAX_DECODED_BYTES));
+    }
+    // A 1.0 body appended at once is read before anything is awaited (#receiveV1): it can be
+    // decoded into scratch.
+    const now = msg === ProtoMsgV1 && this.#waiting === 0;
     let decompressed: Uint8Array;
     try {
-      // A 1.0 body is read before anything is awaited (#receiveV1): it can be decoded into scratch.
-      decompressed = snappyDecode(
-        req.body,
-        this.#o.maxDecodedBytes,
-        msg === ProtoMsgV1 ? this.#scratchFor(req.body) : undefined,
-      );
+      decompressed = snappyDecode(req.body, this.#o.maxDecodedBytes, now ? this.#scratchFor(req.body) : undefined);
     } catch (err) {
-      this.#log('error', 'Error decompressing remote write request', { err: (err as Error).message });
-      return httpError(400, (err as Error).message);
+      return this.#decompressError(err as Error);
     }
-    if (msg === ProtoMsgV1) return this.#receiveV1(decompressed);
+    if (now) return this.#receiveV1(decompressed);
+    if (msg === ProtoMsgV1) return this.#inTurn(Promise.resolve({ id: 0, decoded: decompressed }));
     let v2: V2Request;
     try {
       v2 = decodeV2Request(decompressed);
@@ -176,6 +212,49 @@ export class WriteHandler {
    */
   append(req: WriteRequest): Promise<void> {
     return this.#writeV1(req);
+  }
+
+  #decompressError(err: Error): RemoteResponse {
+    this.#log('error', 'Error decompressing remote write request', { err: err.message });
+    return httpError(400, err.message);
+  }
+
+  /**
+   * Appends a 1.0 body (decoded by a worker, or here) once the requests before it were: the append
+   * itself is synchronous, its commit is not waited for by the next.
+   */
+  #inTurn(job: Promise<ReceiveJobResult>): Promise<RemoteResponse> {
+    this.#waiting++;
+    const turn = this.#tail.then(
+      () => job,
+      () => job,
+    );
+    const applied = turn.then(
+      (r) => {
+        this.#waiting--;
+        return { answer: this.#receiveDecoded(r) };
+      },
+      (err: Error) => {
+        this.#waiting--;
+        this.#log('error', 'Error while remote writing the v1 request', { err: err.message });
+        return { answer: Promise.resolve(httpError(500, err.message)) };
+      },
+    );
+    this.#tail = applied;
+    return applied.then((a) => a.answer);
+  }
+
+  #receiveDecoded(r: ReceiveJobResult): Promise<RemoteResponse> {
+    if (r.decodeError !== undefined) return Promise.resolve(this.#decompressError(new Error(r.decodeError)));
+    if (r.failure !== undefined || r.decoded === undefined) {
+      const message = r.failure ?? 'receive worker answered without a body';
+      this.#log('error', 'Error while remote writing the v1 request', { err: message });
+      return Promise.resolve(httpError(500, message));
+    }
+    const answer = this.#receiveV1(r.decoded, r.scan);
+    // #receiveV1 reads the body before it awaits anything: the worker may decode into it again.
+    if (r.id !== 0) this.#pool?.recycle(r.decoded.buffer);
+    return answer;
   }
 
   /** The scratch buffer for decoding `body`, grown as needed up to SCRATCH_MAX_BYTES. */
@@ -201,15 +280,18 @@ export class WriteHandler {
   }
 
   /**
-   * A 1.0 body read straight into the appender (receive-v1.ts). Where the reader does not take the
+   * A 1.0 body read straight into the appender (receive-v1.ts), or its scan (receive-v1-scan.ts). Where the reader does not take the
    * bytes, or appending failed, the reference decoder decides what is answered, as when the whole
    * body was decoded before anything was appended: a malformed body is a 400 naming the decode error.
    */
-  async #receiveV1(body: Uint8Array): Promise<RemoteResponse> {
+  async #receiveV1(body: Uint8Array, scan?: ScannedV1): Promise<RemoteResponse> {
     const app = this.#appender();
     let appended: number;
     try {
-      appended = this.#v1.appendEncoded(app, body, this.#maxTime());
+      appended =
+        scan === undefined
+          ? this.#v1.appendEncoded(app, body, this.#maxTime())
+          : this.#v1.appendScanned(app, body, scan, this.#maxTime());
     } catch (err) {
       // What the reader counted stands only where the reference decoder would have gone as far.
       const invalid = this.#v1.takeInvalid();

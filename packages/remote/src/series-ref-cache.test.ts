@@ -23,6 +23,28 @@ describe('SeriesRefCache', () => {
     expect(c.get(d, 0, 3, hashBytes(b, 0, 3))).toBeUndefined();
   });
 
+  it('tells keys with one hash apart by any byte, in the four-byte words and in the tail', () => {
+    for (let n = 1; n <= 13; n++) {
+      const c = new SeriesRefCache(100);
+      const base = new Uint8Array(n + 3).map((_, i) => 0x41 + i);
+      const entries = [];
+      // Keys differing from the base in byte `at` alone, all cached under one hash.
+      for (let at = 0; at < n; at++) {
+        const k = base.slice();
+        k[at + 3] = 0x30;
+        entries.push(c.add(k, 3, 3 + n, 42, Labels.EMPTY, at + 1));
+      }
+      for (let at = 0; at < n; at++) {
+        const probe = new Uint8Array(n + 1);
+        probe.set(base.subarray(3, 3 + n), 1);
+        probe[at + 1] = 0x30;
+        expect(c.get(probe, 1, 1 + n, 42)).toBe(entries[at]);
+      }
+      expect(c.get(base, 3, 3 + n, 42)).toBeUndefined();
+      expect(c.get(base, 3, 2 + n, 42)).toBeUndefined();
+    }
+  });
+
   it('starts over when full', () => {
     const c = new SeriesRefCache(2);
     for (const s of ['a', 'b', 'c']) {

@@ -10,6 +10,8 @@ import type { Labels } from '@tsprom/labels';
 /** One cached series. */
 export interface SeriesRefEntry {
   readonly key: Uint8Array;
+  /** `key`, read four bytes at a time when compared. */
+  readonly keyView: DataView;
   readonly hash: number;
   readonly labels: Labels;
   /** The storage ref last returned for it (0 before any append). */
@@ -20,6 +22,12 @@ export interface SeriesRefEntry {
 /** Default bound: entries kept before the cache starts over. */
 export const DEFAULT_SERIES_REF_CACHE_SIZE = 1 << 19;
 
+/**
+ * The Map is keyed by the low 30 bits of the hash: small integers (V8's Smis) are looked up
+ * without a heap number per key (a 32-bit hash of 2^30 or more is one).
+ */
+const SMI_BITS = 0x3fffffff;
+
 /** FNV-1a (32 bits) of `buf[start, end)`. */
 export function hashBytes(buf: Uint8Array, start: number, end: number): number {
   let h = 0x811c9dc5;
@@ -27,9 +35,15 @@ export function hashBytes(buf: Uint8Array, start: number, end: number): number {
   return h >>> 0;
 }
 
-function sameBytes(key: Uint8Array, buf: Uint8Array, start: number, end: number): boolean {
-  if (key.length !== end - start) return false;
-  for (let i = 0; i < key.length; i++) if (key[i] !== buf[start + i]) return false;
+/** Whether `key` equals `buf[start, end)` (`view` over `buf`): four bytes at a time, then bytes. */
+function sameBytes(e: SeriesRefEntry, buf: Uint8Array, view: DataView, start: number, end: number): boolean {
+  const key = e.key;
+  const n = key.length;
+  if (n !== end - start) return false;
+  const kv = e.keyView;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) if (kv.getInt32(i) !== view.getInt32(start + i)) return false;
+  for (; i < n; i++) if (key[i] !== buf[start + i]) return false;
   return true;
 }
 
@@ -38,6 +52,9 @@ export class SeriesRefCache {
   readonly #byHash = new Map<number, SeriesRefEntry>();
   readonly #max: number;
   #size = 0;
+  // The buffer last looked in (a request's body, looked in series after series) and its view.
+  #buf: Uint8Array | undefined;
+  #view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
 
   constructor(maxEntries = DEFAULT_SERIES_REF_CACHE_SIZE) {
     if (!(maxEntries > 0)) throw new RangeError(`series ref cache size must be positive, got ${maxEntries}`);
@@ -51,17 +68,24 @@ export class SeriesRefCache {
 
   /** The entry for the label bytes `buf[start, end)` hashing to `hash`, if cached. */
   get(buf: Uint8Array, start: number, end: number, hash: number): SeriesRefEntry | undefined {
-    for (let e = this.#byHash.get(hash); e !== undefined; e = e.next) {
-      if (sameBytes(e.key, buf, start, end)) return e;
+    let e = this.#byHash.get(hash & SMI_BITS);
+    if (e === undefined) return undefined;
+    if (buf !== this.#buf) {
+      this.#buf = buf;
+      this.#view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     }
+    for (; e !== undefined; e = e.next) if (sameBytes(e, buf, this.#view, start, end)) return e;
     return undefined;
   }
 
   /** Caches `labels` (already checked) for the label bytes `buf[start, end)` hashing to `hash`. */
   add(buf: Uint8Array, start: number, end: number, hash: number, labels: Labels, ref: number): SeriesRefEntry {
     if (this.#size >= this.#max) this.clear();
-    const e: SeriesRefEntry = { key: buf.slice(start, end), hash, labels, ref, next: this.#byHash.get(hash) };
-    this.#byHash.set(hash, e);
+    const slot = hash & SMI_BITS;
+    const key = buf.slice(start, end);
+    const keyView = new DataView(key.buffer);
+    const e: SeriesRefEntry = { key, keyView, hash, labels, ref, next: this.#byHash.get(slot) };
+    this.#byHash.set(slot, e);
     this.#size++;
     return e;
   }
@@ -69,6 +93,7 @@ export class SeriesRefCache {
   /** Forgets every entry (as when the storage's series were dropped). */
   clear(): void {
     this.#byHash.clear();
+    this.#buf = undefined;
     this.#size = 0;
   }
 }

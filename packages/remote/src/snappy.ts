@@ -14,6 +14,9 @@ export function snappyEncode(data: Uint8Array, into?: Uint8Array): Uint8Array {
   return snappyBlockEncode(data, into);
 }
 
+/** The largest decoded body accepted by default (Prometheus's decodeReadLimit, 32 MiB). */
+export const DEFAULT_MAX_DECODED_BYTES = 32 * 1024 * 1024;
+
 /** The decoded length a snappy block announces in its header (a uvarint). */
 export function snappyDecodedLength(block: Uint8Array): number {
   return snappyHeader(block).length;
@@ -24,6 +27,10 @@ export function snappyDecodedLength(block: Uint8Array): number {
  * Prometheus bounds a request's decoded size). Throws SnappyDecodeError on damage. With `scratch`
  * large enough, the result is a view of it (valid until the caller reuses it).
  */
-export function snappyDecode(block: Uint8Array, maxBytes = 32 * 1024 * 1024, scratch?: Uint8Array): Uint8Array {
+export function snappyDecode(
+  block: Uint8Array,
+  maxBytes = DEFAULT_MAX_DECODED_BYTES,
+  scratch?: Uint8Array,
+): Uint8Array {
   return snappyBlockDecode(block, maxBytes, scratch);
 }

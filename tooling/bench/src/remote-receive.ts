@@ -4,7 +4,9 @@
 // started on 127.0.0.1 with a port of their choosing and stopped by PID. The first WARMUP requests
 // (sent one by one: they create the series, and let V8 compile the hot path) are not measured.
 // Prints samples/s, the server's CPU time per sample (from /proc; the client shares the machine's
-// cores, so CPU per sample is the fairer figure) and both ratios of tsprom to Prometheus.
+// cores, so CPU per sample is the fairer figure), both ratios of tsprom to Prometheus, and tsprom's
+// worst event-loop stall while receiving (its nodejs_eventloop_delay_seconds{quantile="1"}, which
+// covers the time since the previous scrape: scraped before and after the measured requests).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -117,14 +119,31 @@ function post(agent: Agent, url: URL, body: Uint8Array): Promise<number> {
   });
 }
 
-/** Sends every request (in order per connection, CONNECTIONS at once); samples/s and CPU s used. */
-async function drive(url: string, pid: number, bodies: Uint8Array[]): Promise<{ rate: number; cpuPerSample: number }> {
+/** tsprom's worst event-loop delay (seconds) since its previous /metrics scrape. */
+async function worstLoopDelay(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const m = /^nodejs_eventloop_delay_seconds\{quantile="1"\} (\S+)$/m.exec(text);
+  if (m === null) throw new Error(`${url}/metrics has no nodejs_eventloop_delay_seconds{quantile="1"}`);
+  return Number(m[1]);
+}
+
+/**
+ * Sends every request (in order per connection, CONNECTIONS at once); samples/s, CPU s used, and
+ * with `stall`, the server's worst event-loop delay (s) while receiving.
+ */
+async function drive(
+  url: string,
+  pid: number,
+  bodies: Uint8Array[],
+  stall = false,
+): Promise<{ rate: number; cpuPerSample: number; stallSeconds: number }> {
   const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   const target = new URL(`${url}/api/v1/write`);
   for (let i = 0; i < WARMUP; i++) {
     const code = await post(agent, target, bodies[i]!);
     if (code !== 204) throw new Error(`${url}: warm-up request ${i} answered ${code}`);
   }
+  if (stall) await worstLoopDelay(url);
   const cpu0 = await cpuSeconds(pid);
   const t0 = performance.now();
   let next = WARMUP;
@@ -139,9 +158,10 @@ async function drive(url: string, pid: number, bodies: Uint8Array[]): Promise<{ 
   await Promise.all(Array.from({ length: CONNECTIONS }, worker));
   const secs = (performance.now() - t0) / 1000;
   const cpu = (await cpuSeconds(pid)) - cpu0;
+  const stallSeconds = stall ? await worstLoopDelay(url) : 0;
   agent.destroy();
   const samples = (bodies.length - WARMUP) * SERIES;
-  return { rate: samples / secs, cpuPerSample: cpu / samples };
+  return { rate: samples / secs, cpuPerSample: cpu / samples, stallSeconds };
 }
 
 export async function run(): Promise<void> {
@@ -167,10 +187,11 @@ export async function run(): Promise<void> {
     );
     procs.push(tsprom);
     const tsURL = await listening(tsprom, 'tsprom');
-    const ts = await drive(tsURL, tsprom.proc.pid!, bodies);
+    const ts = await drive(tsURL, tsprom.proc.pid!, bodies, true);
     await stop(tsprom);
     report('tsprom receive', formatRate(ts.rate, 'samples'));
     report('tsprom receive CPU per sample', `${(ts.cpuPerSample * 1e6).toFixed(2)} µs`);
+    report('tsprom worst event-loop stall while receiving', `${(ts.stallSeconds * 1000).toFixed(1)} ms`);
     if (!existsSync(PROMETHEUS)) {
       report('Prometheus 2.42 receive', `(skipped: ${PROMETHEUS} missing)`);
       return;

@@ -1,0 +1,160 @@
+// The remote-write receiver's worker threads: Remote Write 1.0 bodies are snappy-decoded and scanned
+// (receive-worker.ts) on other cores, as Prometheus's handler goroutines decode requests in
+// parallel, while the main thread only looks series up and appends. Workers start with the first
+// job, are unref'd while idle (they never hold the process open), and close() terminates them.
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { ScannedV1 } from './receive-v1-scan.js';
+
+/** A body sent to a worker (transferred). */
+export interface ReceiveJob {
+  readonly id: number;
+  readonly body: Uint8Array;
+  readonly maxBytes: number;
+  /** Buffers of earlier results the main thread is done with: decoded into again. */
+  readonly recycled: ArrayBuffer[];
+}
+
+/** What a worker answers: the decoded body (and its scan, when usual), or why it failed. */
+export interface ReceiveJobResult {
+  readonly id: number;
+  /** The snappy decoder's message: the body is answered 400. */
+  readonly decodeError?: string;
+  /** The worker failed otherwise (a bug): the request is answered 500. */
+  readonly failure?: string;
+  readonly decoded?: Uint8Array;
+  readonly scan?: ScannedV1;
+}
+
+/** A worker stopped or failed with jobs in flight. */
+export class ReceiveWorkerError extends Error {
+  override readonly name = 'ReceiveWorkerError';
+}
+
+/** The default pool size: one worker per core beside the main thread, at most two. */
+export function defaultReceiveWorkers(): number {
+  return Math.min(2, Math.max(1, availableParallelism() - 1));
+}
+
+/** Result buffers held for recycling at most. */
+const MAX_RECYCLED = 4;
+
+interface Slot {
+  readonly worker: Worker;
+  readonly pending: Map<number, { resolve: (r: ReceiveJobResult) => void; reject: (e: Error) => void }>;
+}
+
+function startWorker(): Worker {
+  const self = import.meta.url;
+  if (!self.endsWith('.ts')) return new Worker(new URL('./receive-worker.js', self));
+  // Running from source (tests, `--conditions=@tsprom/source` with tsx): the worker registers tsx's
+  // loader, then imports the TypeScript entry.
+  const tsx =
+    typeof import.meta.resolve === 'function'
+      ? import.meta.resolve('tsx/esm/api')
+      : pathToFileURL(createRequire(self).resolve('tsx/esm/api')).href;
+  const entry = new URL('./receive-worker.ts', self).href;
+  return new Worker(
+    `import(${JSON.stringify(tsx)}).then((m) => { (m.register ?? m.default.register)(); return import(${JSON.stringify(entry)}); });`,
+    { eval: true },
+  );
+}
+
+/** Worker threads decoding receive bodies; jobs go to the least busy one. */
+export class ReceiveWorkerPool {
+  readonly #size: number;
+  readonly #slots: Slot[] = [];
+  #nextId = 1;
+  #closed = false;
+  /** Set when a worker failed: the caller then keeps bodies on the main thread. */
+  #broken = false;
+  /** Result buffers given back (recycle), sent along with the next job. */
+  readonly #recycled: ArrayBuffer[] = [];
+
+  constructor(size: number) {
+    if (!(size >= 1) || !Number.isInteger(size))
+      throw new RangeError(`receive workers must be a positive integer, got ${size}`);
+    this.#size = size;
+  }
+
+  /** False once closed, or after a worker failed. */
+  get usable(): boolean {
+    return !this.#closed && !this.#broken;
+  }
+
+  /** Workers running. */
+  get started(): number {
+    return this.#slots.length;
+  }
+
+  /**
+   * Decodes and scans `body` on a worker. `body` is transferred when it owns its whole buffer
+   * (it is then unusable here), copied otherwise.
+   */
+  run(body: Uint8Array, maxBytes: number): Promise<ReceiveJobResult> {
+    if (!this.usable) return Promise.reject(new ReceiveWorkerError('receive workers are closed'));
+    const slot = this.#pick();
+    const id = this.#nextId++;
+    const owned =
+      body.byteOffset === 0 && body.byteLength === body.buffer.byteLength && body.buffer instanceof ArrayBuffer;
+    const sent = owned ? body : body.slice();
+    return new Promise((resolve, reject) => {
+      if (slot.pending.size === 0) slot.worker.ref();
+      slot.pending.set(id, { resolve, reject });
+      const recycled = this.#recycled.splice(0);
+      const job: ReceiveJob = { id, body: sent, maxBytes, recycled };
+      slot.worker.postMessage(job, [sent.buffer as ArrayBuffer, ...recycled]);
+    });
+  }
+
+  /**
+   * Gives the buffer of a result's decoded body back, to be decoded into again (it is transferred
+   * with the next job: nothing may use it after this).
+   */
+  recycle(buffer: ArrayBufferLike): void {
+    if (buffer instanceof ArrayBuffer && buffer.byteLength > 0 && this.#recycled.length < MAX_RECYCLED) {
+      this.#recycled.push(buffer);
+    }
+  }
+
+  /** Terminates the workers; jobs in flight are rejected. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const slots = this.#slots.splice(0);
+    for (const s of slots) this.#fail(s, new ReceiveWorkerError('receive workers closed'));
+    await Promise.all(slots.map((s) => s.worker.terminate()));
+  }
+
+  #pick(): Slot {
+    let best: Slot | undefined;
+    for (const s of this.#slots) if (best === undefined || s.pending.size < best.pending.size) best = s;
+    if (best !== undefined && (best.pending.size === 0 || this.#slots.length >= this.#size)) return best;
+    const worker = startWorker();
+    worker.unref();
+    const slot: Slot = { worker, pending: new Map() };
+    worker.on('message', (r: ReceiveJobResult) => {
+      const p = slot.pending.get(r.id);
+      if (p === undefined) return;
+      slot.pending.delete(r.id);
+      if (slot.pending.size === 0) worker.unref();
+      p.resolve(r);
+    });
+    worker.on('error', (err) => {
+      this.#broken = true;
+      this.#fail(slot, new ReceiveWorkerError(`receive worker failed: ${err.message}`, { cause: err }));
+    });
+    worker.on('exit', (code) => {
+      if (!this.#closed) this.#broken = true;
+      this.#fail(slot, new ReceiveWorkerError(`receive worker exited with code ${code}`));
+    });
+    this.#slots.push(slot);
+    return slot;
+  }
+
+  #fail(slot: Slot, err: Error): void {
+    for (const p of slot.pending.values()) p.reject(err);
+    slot.pending.clear();
+  }
+}
