@@ -69,6 +69,26 @@ describe('JSONWriter numbers', () => {
     );
   });
 
+  it('writes numbers of few decimals (the decimal path) as formatFloatF does', () => {
+    const decimal = fc.tuple(
+      fc.integer({ min: -(2 ** 53) + 1, max: 2 ** 53 - 1 }),
+      fc.integer({ min: 0, max: 22 }),
+      fc.integer({ min: -1, max: 1 }),
+    );
+    fc.assert(
+      fc.property(decimal, ([m, k, nudge]) => {
+        // m / 10^k and its neighbouring doubles: the decimal path and the fallback around it.
+        const x = m / 10 ** k;
+        const v = nudge === 0 ? x : x + nudge * Number.EPSILON * Math.abs(x);
+        expect(written((w) => w.float(v))).toBe(formatFloatF(v));
+      }),
+      { numRuns: 20_000 },
+    );
+    for (const v of [0.1, 0.2, 0.3, 1.005, 21.37, -0.25, 1.5e-6, 123456.789, 0.1 + 0.2, 4503599627370495.5]) {
+      expect(written((w) => w.float(v))).toBe(formatFloatF(v));
+    }
+  });
+
   it('writes timestamps as MarshalTimestamp does: seconds, three decimals when not whole', () => {
     expect(written((w) => w.timestamp(1500))).toBe('1.500');
     expect(written((w) => w.timestamp(1001))).toBe('1.001');

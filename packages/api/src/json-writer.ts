@@ -16,7 +16,11 @@ const MINUS = 0x2d;
 const DOT = 0x2e;
 const ZERO = 0x30;
 const TWO_POW_31 = 2 ** 31;
+const TWO_POW_50 = 2 ** 50;
 const TWO_POW_53 = 2 ** 53;
+/** Decimals the few-decimals path of float() tries; 10^k is an exact double up to 10^22. */
+const MAX_DECIMALS = 15;
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
 const encoder = new TextEncoder();
 
@@ -121,33 +125,74 @@ export class JSONWriter {
     this.byte(0x7d);
   }
 
-  // A non-negative integer below 2^53, digit by digit from the end.
-  #uint(n: number): void {
+  // A non-negative integer below 2^31, digit by digit from the end (int32 arithmetic).
+  #uint31(n: number): void {
+    const digits =
+      n < 100000
+        ? n < 100
+          ? n < 10
+            ? 1
+            : 2
+          : n < 1000
+            ? 3
+            : n < 10000
+              ? 4
+              : 5
+        : n < 10000000
+          ? n < 1000000
+            ? 6
+            : 7
+          : n < 100000000
+            ? 8
+            : n < 1000000000
+              ? 9
+              : 10;
     const b = this.#buf;
-    let digits = 1;
-    for (let x = n; x >= 10; x = Math.floor(x / 10)) digits++;
     let p = this.#pos + digits;
     this.#pos = p;
-    if (n < TWO_POW_31) {
-      let x = n | 0;
-      do {
-        const q = (x / 10) | 0;
-        b[--p] = ZERO + (x - q * 10);
-        x = q;
-      } while (x !== 0);
-      return;
-    }
-    let x = n;
+    let x = n | 0;
     do {
-      const q = Math.floor(x / 10);
+      const q = (x / 10) | 0;
       b[--p] = ZERO + (x - q * 10);
       x = q;
     } while (x !== 0);
   }
 
+  // The last `width` digits of `n` (below 10^width, below 2^31), zero-padded.
+  #digits(n: number, width: number): void {
+    const b = this.#buf;
+    let p = this.#pos + width;
+    this.#pos = p;
+    let x = n | 0;
+    for (let i = 0; i < width; i++) {
+      const q = (x / 10) | 0;
+      b[--p] = ZERO + (x - q * 10);
+      x = q;
+    }
+  }
+
+  // A non-negative integer below 2^53: as two int32 halves when it is 2^31 or more.
+  #uint(n: number): void {
+    if (n < TWO_POW_31) {
+      this.#uint31(n);
+      return;
+    }
+    let hi = Math.floor(n / 1e9);
+    let lo = n - hi * 1e9; // Exact: both products are integers below 2^53.
+    if (lo < 0) {
+      hi--;
+      lo += 1e9;
+    } else if (lo >= 1e9) {
+      hi++;
+      lo -= 1e9;
+    }
+    this.#uint31(hi);
+    this.#digits(lo, 9);
+  }
+
   /**
-   * Prometheus MarshalTimestamp: `ms` as seconds with up to three decimals (`1.5` ms 1500 is
-   * `1.500`; whole seconds have none), from the integer ms: no float division, no string.
+   * Prometheus MarshalTimestamp: `ms` as seconds with up to three decimals (ms 1500 is `1.500`;
+   * whole seconds have none), from the integer ms: seconds and milliseconds as integers, no string.
    */
   timestamp(ms: number): void {
     if (this.#pos + NUMBER_ROOM > this.#buf.length) this.#grow(NUMBER_ROOM);
@@ -160,40 +205,92 @@ export class JSONWriter {
       this.#buf[this.#pos++] = MINUS;
       t = -t;
     }
-    const frac = t % 1000;
-    this.#uint((t - frac) / 1000);
+    let secs = Math.floor(t / 1000);
+    let frac = t - secs * 1000; // Exact; the quotient's rounding is corrected below.
+    if (frac < 0) {
+      secs--;
+      frac += 1000;
+    } else if (frac >= 1000) {
+      secs++;
+      frac -= 1000;
+    }
+    this.#uint(secs);
     if (frac === 0) return;
-    const b = this.#buf;
-    const p = this.#pos;
-    b[p] = DOT;
-    b[p + 1] = ZERO + Math.floor(frac / 100);
-    b[p + 2] = ZERO + (Math.floor(frac / 10) % 10);
-    b[p + 3] = ZERO + (frac % 10);
-    this.#pos = p + 4;
+    this.#buf[this.#pos++] = DOT;
+    this.#digits(frac, 3);
   }
 
   /** `v` as Go's strconv.FormatFloat(v, 'f', -1, 64): see formatFloatF. */
   float(v: number): void {
     if (this.#pos + NUMBER_ROOM > this.#buf.length) this.#grow(NUMBER_ROOM);
+    const b = this.#buf;
     // Integral values (counters, byte sizes, bucket counts): digits from the integer.
     if (Number.isInteger(v) && v < TWO_POW_53 && v > -TWO_POW_53) {
       if (v < 0) {
-        this.#buf[this.#pos++] = MINUS;
+        b[this.#pos++] = MINUS;
         this.#uint(-v);
       } else if (v === 0 && 1 / v < 0) {
-        this.#buf[this.#pos++] = MINUS;
-        this.#buf[this.#pos++] = ZERO;
+        b[this.#pos++] = MINUS;
+        b[this.#pos++] = ZERO;
       } else this.#uint(v);
       return;
     }
+    const a = v < 0 ? -v : v;
+    // Few decimals (gauges such as 21.37, ratios such as 0.25): the integer m nearest a * 10^k for
+    // the fewest k such that m / 10^k reads back as a (a correctly rounded division of two exact
+    // doubles is what parsing the decimal gives). Below 2^50, a's rounding interval is narrower
+    // than 10^-k, so that decimal is the only one with k decimals, and the product is within 0.2 of
+    // m, so no k is missed: these are the shortest digits, Go's and JS's.
+    if (a >= 1e-6 && a < TWO_POW_50) {
+      for (let k = 1; k <= MAX_DECIMALS; k++) {
+        const p10 = POW10[k]!;
+        const m = Math.round(a * p10);
+        if (m >= TWO_POW_50) break;
+        if (m / p10 === a) {
+          if (v < 0) b[this.#pos++] = MINUS;
+          this.#decimal(m, k);
+          return;
+        }
+      }
+    }
     // JS's shortest round-trip digits are Go's; only the exponent forms differ (and Inf's sign):
     // below 1e-6 and from 1e21 on. NaN is 'NaN' in both.
-    const a = v < 0 ? -v : v;
     const s = a < 1e-6 || a >= 1e21 ? formatFloatF(v) : String(v);
-    const b = this.#buf;
     let p = this.#pos;
     for (let i = 0; i < s.length; i++) b[p++] = s.charCodeAt(i);
     this.#pos = p;
+  }
+
+  // m / 10^k with k decimals (m an integer below 2^50).
+  #decimal(m: number, k: number): void {
+    const p10 = POW10[k]!;
+    const int = Math.floor(m / p10);
+    let frac = m - int * p10;
+    let whole = int;
+    if (frac < 0) {
+      whole--;
+      frac += p10;
+    } else if (frac >= p10) {
+      whole++;
+      frac -= p10;
+    }
+    this.#uint(whole);
+    this.#buf[this.#pos++] = DOT;
+    if (k <= 9) this.#digits(frac, k);
+    else {
+      const hi = Math.floor(frac / 1e9);
+      let lo = frac - hi * 1e9;
+      let h = hi;
+      if (lo < 0) {
+        h--;
+        lo += 1e9;
+      } else if (lo >= 1e9) {
+        h++;
+        lo -= 1e9;
+      }
+      this.#digits(h, k - 9);
+      this.#digits(lo, 9);
+    }
   }
 
   /** `"v"`: a float as the API quotes sample values. */
