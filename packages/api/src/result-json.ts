@@ -51,11 +51,55 @@ export function queryResultJSON(value: QueryValue): string {
   return w.text();
 }
 
+// The negative buckets of the histogram being written, kept to be written in reverse: reused.
+const negative: number[] = [];
+
+// `[rule,"lower","upper","count"]` after `,"buckets":[` (the first) or `,`; returns false.
+function writeBucket(
+  w: JSONWriter,
+  first: boolean,
+  rule: number,
+  lower: number,
+  upper: number,
+  count: number,
+): boolean {
+  w.ascii(first ? ',"buckets":[[' : ',[');
+  w.byte(0x30 + rule);
+  w.byte(0x2c);
+  w.quotedFloat(lower);
+  w.byte(0x2c);
+  w.quotedFloat(upper);
+  w.byte(0x2c);
+  w.quotedFloat(count);
+  w.byte(0x5d);
+  return false;
+}
+
+// Prometheus: util/jsonutil MarshalHistogram, as histogramJSON, into `w`.
+function writeHistogram(w: JSONWriter, h: FloatHistogram): void {
+  w.ascii('{"count":');
+  w.quotedFloat(h.count);
+  w.ascii(',"sum":');
+  w.quotedFloat(h.sum);
+  let first = true;
+  negative.length = 0;
+  const n = new BucketIterator(h, false);
+  while (n.next()) if (n.count !== 0) negative.push(n.lower, n.upper, n.count);
+  for (let i = negative.length - 3; i >= 0; i -= 3) {
+    first = writeBucket(w, first, 1, negative[i]!, negative[i + 1]!, negative[i + 2]!);
+  }
+  if (h.zeroCount !== 0) first = writeBucket(w, first, 3, -h.zeroThreshold, h.zeroThreshold, h.zeroCount);
+  const p = new BucketIterator(h, true);
+  while (p.next()) if (p.count !== 0) first = writeBucket(w, first, 0, p.lower, p.upper, p.count);
+  if (!first) w.byte(0x5d);
+  w.byte(0x7d);
+}
+
 function writeHistogramPoint(w: JSONWriter, t: number, h: FloatHistogram): void {
   w.byte(0x5b);
   w.timestamp(t);
   w.byte(0x2c);
-  w.ascii(histogramJSON(h));
+  writeHistogram(w, h);
   w.byte(0x5d);
 }
 
