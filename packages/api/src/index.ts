@@ -31,7 +31,8 @@ export type {
 } from './api-options.js';
 export { MAX_TIME_MS, MIN_TIME_MS, ParamParseError, parseDuration, parseTime } from './params.js';
 export { createFederateHandler, type FederateOptions } from './federate.js';
-export { formatTimestamp } from './result-json.js';
+export { JSONWriter } from './json-writer.js';
+export { formatTimestamp, queryResultJSON, writeQueryResult } from './result-json.js';
 export { QueryGate } from './query-gate.js';
 export {
   CONFIGURATION_UNSUCCESSFUL,

@@ -12,11 +12,12 @@ import {
 import { Annotations } from '@tsprom/storage-interfaces';
 import { APIError, invalidParamError, returnAPIError } from './api-error.js';
 import { goJSON } from './go-json.js';
+import type { JSONWriter } from './json-writer.js';
 import { parseDuration, parseLimitParam, parseTime, parseTimeParam } from './params.js';
 import type { RequestContext } from './request-context.js';
 import type { QueryEngine } from './api-options.js';
 import type { APIResult } from './respond.js';
-import { queryResultJSON } from './result-json.js';
+import { writeQueryResult } from './result-json.js';
 
 /** Prometheus's bound on points per series of a range query. */
 const MAX_POINTS_PER_SERIES = 11_000;
@@ -133,9 +134,14 @@ function resultOf(c: RequestContext, res: Result & Timings, limit: number): APIR
     value = t.value;
     if (t.truncated) warnings = new Annotations().merge(warnings).add(new Error('results truncated due to limit'));
   }
-  let json = `{"resultType":"${value.type}","result":${queryResultJSON(value)}`;
-  if (c.form.get('stats') !== '') json += `,"stats":${statsJSON(res.stats, res)}`;
-  return { json: `${json}}`, warnings };
+  const stats = c.form.get('stats') === '' ? '' : `,"stats":${statsJSON(res.stats, res)}`;
+  const write = (w: JSONWriter): void => {
+    w.ascii(`{"resultType":"${value.type}","result":`);
+    writeQueryResult(w, value);
+    w.ascii(stats);
+    w.byte(0x7d);
+  };
+  return { write, warnings };
 }
 
 function engineOf(c: RequestContext): QueryEngine {

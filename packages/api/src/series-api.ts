@@ -1,6 +1,6 @@
 // Prometheus: web/api/v1/api.go series, labelNames, labelValues, parseMatchersParam;
 // common/model UnescapeName (the `U__` label name escaping of label/<name>/values).
-import { isValidLabelName, type Matcher } from '@tsprom/labels';
+import { isValidLabelName, type Labels, type Matcher } from '@tsprom/labels';
 import { parseMetricSelectors } from '@tsprom/promql';
 import {
   Annotations,
@@ -14,7 +14,7 @@ import { APIError, invalidParamError, returnAPIError } from './api-error.js';
 import { MAX_TIME_MS, MIN_TIME_MS, parseLimitParam, parseTimeParam } from './params.js';
 import type { RequestContext } from './request-context.js';
 import type { APIResult } from './respond.js';
-import { labelsJSON } from './result-json.js';
+import type { JSONWriter } from './json-writer.js';
 
 const TRUNCATED = 'results truncated due to limit';
 
@@ -84,20 +84,30 @@ export async function series(c: RequestContext): Promise<APIResult> {
     } catch (err) {
       throw returnAPIError(err as Error);
     }
-    const out: string[] = [];
+    const out: Labels[] = [];
     const warnings = new Annotations().merge(set.warnings());
     while (set.next()) {
-      out.push(labelsJSON((set.at() as Labeled).labels()));
+      out.push((set.at() as Labeled).labels());
       if (limit > 0 && out.length > limit) {
         out.length = limit;
         warnings.add(new Error(TRUNCATED));
-        return { json: `[${out.join(',')}]`, warnings };
+        return { write: (w) => writeLabelSets(w, out), warnings };
       }
     }
     const err = set.err();
     if (err !== undefined) throw returnAPIError(err);
-    return { json: `[${out.join(',')}]`, warnings: warnings.merge(set.warnings()) };
+    return { write: (w) => writeLabelSets(w, out), warnings: warnings.merge(set.warnings()) };
   });
+}
+
+// `[{…},{…}]`: label sets as JSON objects.
+function writeLabelSets(w: JSONWriter, sets: readonly Labels[]): void {
+  w.byte(0x5b);
+  for (let i = 0; i < sets.length; i++) {
+    if (i > 0) w.byte(0x2c);
+    w.labels(sets[i]!);
+  }
+  w.byte(0x5d);
 }
 
 /** GET/POST /api/v1/labels */

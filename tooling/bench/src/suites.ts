@@ -1,4 +1,5 @@
 // Every benchmark suite, by name. A package's suite lives in a file named for the package.
+import { run as apiJson } from './api-json.js';
 import { run as chunkenc } from './chunkenc.js';
 import { run as discovery } from './discovery.js';
 import { run as labels } from './labels.js';
@@ -39,4 +40,5 @@ export const suites: Record<string, () => void | Promise<void>> = {
   server,
   'remote-receive': remoteReceive,
   discovery,
+  'api-json': apiJson,
 };
