@@ -1,5 +1,10 @@
 // Prometheus: promql/engine.go matrixIterSlice (the window of a range vector at one step)
-import { type FloatHistogram, isStaleNaN, type Series as StorageSeries } from '@tsprom/storage-interfaces';
+import {
+  type FloatBuffer,
+  type FloatHistogram,
+  isStaleNaN,
+  type Series as StorageSeries,
+} from '@tsprom/storage-interfaces';
 import type { SampleCounter } from './sample-counter.js';
 import { SeriesCursor } from './series-cursor.js';
 import type { Series } from './value.js';
@@ -41,8 +46,10 @@ export interface SampleWindow {
 
 /**
  * A window over a storage series, read through its iterator as it slides: points leaving on the
- * left are dropped, new ones are read on the right, stale markers are skipped. Memory is the
- * window's points, not the series'.
+ * left are dropped, new ones are read on the right, stale markers are skipped. Float samples are
+ * read ahead in bulk (a chunk decoded in one loop) into the free end of the arrays: points
+ * `[hi, end)` are read but not yet in the window. Memory is the window's points and what fits
+ * beside them, not the series'.
  */
 export class StorageWindow implements SampleWindow {
   ts = new Float64Array(64);
@@ -53,8 +60,12 @@ export class StorageWindow implements SampleWindow {
   hs: (FloatHistogram | undefined)[] | null = null;
   lo = 0;
   hi = 0;
+  /** End of the points read ahead (`[hi, end)`, floats without start timestamps, not stale). */
+  #end = 0;
   /** Points held whose start timestamp is known. */
   #withST = 0;
+  /** What the cursor reads float samples into in bulk: the free end of `ts`/`vs`. */
+  readonly #buf: FloatBuffer = { ts: this.ts, vs: this.vs, n: 0 };
   readonly cursor: SeriesCursor;
 
   /** With `withHistograms`, histogram samples enter the window too (in `hs`). */
@@ -73,10 +84,7 @@ export class StorageWindow implements SampleWindow {
 
   release(): void {
     this.counter.release(this.hi - this.lo);
-    this.lo = 0;
-    this.hi = 0;
-    this.#withST = 0;
-    this.hs = null;
+    this.handOver();
   }
 
   startTimestamps(): Float64Array | null {
@@ -95,6 +103,7 @@ export class StorageWindow implements SampleWindow {
   handOver(): void {
     this.lo = 0;
     this.hi = 0;
+    this.#end = 0;
     this.#withST = 0;
     this.hs = null;
   }
@@ -102,37 +111,93 @@ export class StorageWindow implements SampleWindow {
   advance(mint: number, maxt: number): void {
     const ts = this.ts;
     let lo = this.lo;
-    const hi = this.hi;
+    let hi = this.hi;
     while (lo < hi && ts[lo]! <= mint) {
       if (this.sts[lo] !== 0) this.#withST--;
       lo++;
     }
     this.counter.release(lo - this.lo);
-    if (lo === hi) {
-      this.lo = 0;
-      this.hi = 0;
-    } else this.lo = lo;
-    const cur = this.cursor;
-    // Whatever lies before the window is never needed again: skip it in the storage.
-    if (cur.ok && cur.t <= mint) cur.seek(mint);
+    if (lo === hi && hi === this.#end) {
+      lo = 0;
+      hi = 0;
+      this.#end = 0;
+    }
+    this.lo = lo;
+    this.hi = hi;
     let added = 0;
-    while (cur.ok && cur.t <= maxt) {
+    for (;;) {
+      // The points read ahead first: they precede the cursor's sample.
+      const end = this.#end;
+      hi = this.hi;
+      // Those before an empty window are never needed again (the first read may start at mint).
+      if (this.lo === hi) {
+        while (hi < end && this.ts[hi]! <= mint) hi++;
+        this.lo = hi;
+      }
+      const from = hi;
+      while (hi < end && this.ts[hi]! <= maxt) hi++;
+      this.hi = hi;
+      added += hi - from;
+      if (added >= 1024) {
+        // Counted as they come: a window too big for the limit fails before it is read whole.
+        this.counter.add(added);
+        added = 0;
+      }
+      if (hi < end) break;
+      const cur = this.cursor;
+      // Whatever lies before the window is never needed again: skip it in the storage.
+      if (cur.ok && cur.t <= mint) cur.seek(mint);
+      if (!cur.ok || cur.t > maxt) break;
+      if (cur.h === null && cur.st === 0) {
+        this.#readAhead();
+        continue;
+      }
       if (cur.t > mint && !isStaleNaN(cur.v) && (cur.h === null || !isStaleNaN(cur.h.sum))) {
         this.#push(cur.t, cur.v, cur.st, cur.h);
-        // Counted as they come: a window too big for the limit fails before it is read whole.
-        if (++added === 1024) {
-          this.counter.add(added);
-          added = 0;
-        }
+        added++;
       }
       cur.next();
     }
     if (added > 0) this.counter.add(added);
   }
 
+  /**
+   * Reads the float samples from the cursor's on in bulk into the free end of the arrays (as far
+   * as they go), without the stale markers among them: they are read ahead, `[hi, end)`.
+   */
+  #readAhead(): void {
+    if (this.hi === this.ts.length) this.#makeRoom();
+    const buf = this.#buf;
+    buf.ts = this.ts;
+    buf.vs = this.vs;
+    buf.n = this.hi;
+    this.cursor.readFloats(buf, Number.POSITIVE_INFINITY);
+    const ts = this.ts;
+    const vs = this.vs;
+    const drops = this.drops;
+    const end = buf.n;
+    let w = this.hi;
+    for (let k = w; k < end; k++) {
+      const v = vs[k]!;
+      if (isStaleNaN(v)) continue;
+      if (w !== k) {
+        ts[w] = ts[k]!;
+        vs[w] = v;
+      }
+      // The comparison rate's reset scan makes (false for NaN, as there).
+      drops[w] = w === this.lo ? 0 : drops[w - 1]! + (v < vs[w - 1]! ? 1 : 0);
+      w++;
+    }
+    this.sts.fill(0, this.hi, w);
+    this.hresets.fill(0, this.hi, w);
+    if (this.hs !== null) for (let k = this.hi; k < w; k++) this.hs[k] = undefined;
+    this.#end = w;
+  }
+
   #push(t: number, v: number, st: number, h: FloatHistogram | null): void {
     if (this.hi === this.ts.length) this.#makeRoom();
     const i = this.hi++;
+    this.#end = this.hi;
     if (h !== null) {
       if (this.hs === null) this.hs = [];
       this.hs[i] = h;
@@ -146,6 +211,7 @@ export class StorageWindow implements SampleWindow {
     if (st !== 0) this.#withST++;
   }
 
+  /** Makes room at the end of the arrays, called with nothing read ahead (`hi === end`). */
   #makeRoom(): void {
     const n = this.hi - this.lo;
     if (this.lo > 0 && n <= this.ts.length / 2) {
@@ -177,6 +243,7 @@ export class StorageWindow implements SampleWindow {
     }
     this.lo = 0;
     this.hi = n;
+    this.#end = n;
   }
 }
 

@@ -3,8 +3,10 @@ import { detectReset } from '@tsprom/histogram';
 import {
   CounterResetHint,
   copyFloatHistogram,
+  type FloatBuffer,
   type FloatHistogram,
   isStaleNaN,
+  readFloats,
   type SampleIterator,
   type Series as StorageSeries,
   ValueType,
@@ -56,6 +58,16 @@ export class SeriesCursor {
   /** Moves to the next float sample. */
   next(): void {
     this.#read(this.#it!.next());
+  }
+
+  /**
+   * Writes the sample under the cursor and the float samples after it up to `maxT` into `buf` (see
+   * `readFloats` of storage-interfaces: a chunk is decoded in one loop), then moves to the first
+   * sample not written. The cursor must be on a float sample at or before `maxT` whose start
+   * timestamp is unknown (`h === null`, `st === 0`), and `buf` must have room for a point.
+   */
+  readFloats(buf: FloatBuffer, maxT: number): void {
+    this.#read(readFloats(this.#it!, buf, maxT < this.#maxt ? maxT : this.#maxt));
   }
 
   /** Moves to the first float sample at or after `t` (never backwards). */

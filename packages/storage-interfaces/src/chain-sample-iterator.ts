@@ -2,6 +2,7 @@
 import type { Labels } from '@tsprom/labels';
 import { CounterResetHint, type FloatHistogram, type Histogram } from './histogram.js';
 import type { SampleIterator } from './iterator.js';
+import { type FloatBuffer, readFloats, readFloatsOneByOne } from './read-floats.js';
 import type { Series } from './series.js';
 import { ValueType } from './value-type.js';
 
@@ -93,6 +94,31 @@ export class ChainSampleIterator implements SampleIterator {
       this.#push(i);
     }
     return this.#pick(-1);
+  }
+
+  /**
+   * `readFloats` (read-floats.ts) from the current input while its samples come before those of
+   * every other input: read in bulk when that input can.
+   */
+  readFloats(buf: FloatBuffer, maxT: number): ValueType {
+    const i = this.#curr;
+    if (i < 0) return readFloatsOneByOne(this, buf, maxT);
+    const it = this.#its[i]!;
+    // Samples at the heap's minimum time or later may be dropped or come from another input.
+    const limit = this.#hlen === 0 ? maxT : Math.min(maxT, this.#its[this.#heap[0]!]!.atT() - 1);
+    if (it.atT() > limit) return readFloatsOneByOne(this, buf, maxT);
+    const vt = readFloats(it, buf, limit);
+    this.#lastT = buf.ts[buf.n - 1]!;
+    if (vt === ValueType.None) {
+      const err = it.err();
+      if (err !== undefined) {
+        this.#err = err;
+        return this.#stop();
+      }
+      return this.#pick(-1);
+    }
+    this.#vts[i] = vt;
+    return this.#pick(i);
   }
 
   /**

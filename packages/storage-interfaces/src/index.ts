@@ -82,6 +82,7 @@ export {
   sampleValueType,
 } from './sample.js';
 export { emptyIterator, errorIterator, expandSeriesSet, samplesFromIterator } from './sample-iterators.js';
+export { type FloatBuffer, readFloats, readFloatsOneByOne } from './read-floats.js';
 export { type GenericQuerier, SecondaryQuerier } from './secondary-querier.js';
 export {
   type ChunkFactory,

@@ -2,13 +2,16 @@
 // in-order and out-of-order data (tsdb/ooo_head_read.go) in a simplified form.
 import type { Labels } from '@tsprom/labels';
 import {
+  type FloatBuffer,
   type FloatHistogram,
   type Histogram,
   Encoding,
   histogramToFloat,
+  readFloatsOneByOne,
   type SampleIterator,
   ValueType,
 } from '@tsprom/storage-interfaces';
+import { readChunkFloats } from './chunk-read-floats.js';
 import type { HeadChunkStore } from './mem-series.js';
 import type { TimeInterval } from './record/ref-types.js';
 import type { SnapshotChunks } from './snapshot-chunks.js';
@@ -55,6 +58,8 @@ export class HeadSeriesIterator implements SampleIterator {
   #it: SampleIterator | undefined;
   // Whether #it walks an XOR2 chunk, whose samples carry start timestamps.
   #hasST = false;
+  // Whether every sample of #it's chunk is visible (within the isolation limit): it can be read in bulk.
+  #whole = false;
   #left = 0;
   #t = 0;
   #v = 0;
@@ -168,6 +173,7 @@ export class HeadSeriesIterator implements SampleIterator {
           return false;
         }
       }
+      this.#whole = left >= c.numSamples();
       this.#it = c.iterator(this.#it);
       this.#hasST = c.encoding() === Encoding.XOR2;
       this.#left = left;
@@ -179,6 +185,48 @@ export class HeadSeriesIterator implements SampleIterator {
     this.#done = true;
     this.#positioned = false;
     return ValueType.None;
+  }
+
+  /**
+   * `readFloats` (storage-interfaces): the samples of an XOR chunk wholly visible are decoded in one
+   * loop, up to the next deleted interval.
+   */
+  readFloats(buf: FloatBuffer, maxT: number): ValueType {
+    const it = this.#it;
+    if (
+      !this.#positioned ||
+      this.#vt !== ValueType.Float ||
+      this.#snap.merged !== undefined ||
+      it === undefined ||
+      !this.#whole ||
+      this.#hasST
+    ) {
+      return readFloatsOneByOne(this, buf, maxT);
+    }
+    let limit = Math.min(maxT, this.#maxt);
+    // The current sample is not deleted: the next interval (#di, from #isDeleted) starts after it.
+    const iv = this.#snap.deleted?.[this.#di];
+    if (iv !== undefined) limit = Math.min(limit, iv.mint - 1);
+    const n0 = buf.n;
+    const vt = readChunkFloats(it, buf, limit);
+    // Every sample written but the current one was read from the chunk, and so was the one after.
+    this.#left -= buf.n - n0 - 1 + (vt === ValueType.None ? 0 : 1);
+    if (vt === ValueType.None) {
+      const err = it.err();
+      if (err !== undefined) {
+        this.#err = err;
+        return this.#finish();
+      }
+      this.#left = 0;
+      return this.next();
+    }
+    const t = it.atT();
+    if (t > this.#maxt) return this.#finish();
+    if (this.#isDeleted(t)) return this.next();
+    this.#t = t;
+    this.#vt = vt;
+    if (vt === ValueType.Float) this.#v = it.atV();
+    return vt;
   }
 
   seek(t: number): ValueType {

@@ -2,11 +2,14 @@
 // block series' chunks, read when reached, without those in deleted (or trimmed) intervals.
 import {
   type Chunk,
+  type FloatBuffer,
   type FloatHistogram,
   type Histogram,
+  readFloatsOneByOne,
   type SampleIterator,
   ValueType,
 } from '@tsprom/storage-interfaces';
+import { readChunkFloats } from '../chunk-read-floats.js';
 import type { IndexChunkMeta } from '../index/index-writer.js';
 import type { TimeInterval } from '../record/ref-types.js';
 import type { BlockSource } from './block-source.js';
@@ -115,6 +118,27 @@ export class BlockSeriesIterator implements SampleIterator {
       this.#vt = vt;
       return vt;
     }
+  }
+
+  /** `readFloats` (storage-interfaces): an XOR chunk is decoded in one loop up to the next deleted interval. */
+  readFloats(buf: FloatBuffer, maxT: number): ValueType {
+    if (this.#vt !== ValueType.Float) return readFloatsOneByOne(this, buf, maxT);
+    const it = this.#it!;
+    // The current sample is not deleted: the next interval (#di, from #deleted) starts after it.
+    const iv = this.#ivs[this.#di];
+    const limit = iv === undefined ? maxT : Math.min(maxT, iv.mint - 1);
+    const vt = readChunkFloats(it, buf, limit);
+    if (vt === ValueType.None) {
+      const err = it.err();
+      if (err !== undefined) {
+        this.#err = err;
+        return this.#stop();
+      }
+      return this.next();
+    }
+    if (this.#ivs.length > 0 && this.#deleted(it.atT())) return this.next();
+    this.#vt = vt;
+    return vt;
   }
 
   #stop(): ValueType {
