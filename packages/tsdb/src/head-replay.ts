@@ -5,6 +5,8 @@ import type { HeadState } from './head-state.js';
 import { insertOOO } from './head-commit.js';
 import type { MemSeries } from './mem-series.js';
 import { seriesRecordPiece, seriesRecordPieces } from './record/series-record-pieces.js';
+import { BatchOp, OP_WIDTH } from './wal-decode-batch.js';
+import { WALDecodeWorker } from './wal-decode-worker-client.js';
 import {
   type ChunkDiskMapper,
   ChunkCorruptionError,
@@ -21,6 +23,7 @@ import {
   type RefSamples,
   type RefSeries,
   type RepairResult,
+  growRefSamples,
   readAllRecords,
   repair,
   SegmentsReader,
@@ -97,7 +100,16 @@ export interface ReplayOptions {
    * after each segment; the replay waits for a returned promise.
    */
   onStatus?: (status: WALReplayStatus) => void | Promise<void>;
+  /**
+   * Whether a worker thread reads and decodes the records while this thread applies them. Default:
+   * when the segments to read hold at least {@link WORKER_MIN_BYTES} (below, starting the worker
+   * costs more than it saves).
+   */
+  decodeInWorker?: boolean;
 }
+
+/** Bytes of segments from which a replay decodes in a worker thread by default. */
+export const WORKER_MIN_BYTES = 16 << 20;
 
 /**
  * Prometheus: tsdb/head.go WALReplayStatus: the WAL segments a replay reads (those after the
@@ -296,6 +308,21 @@ class Replayer {
     }
   }
 
+  /**
+   * Takes a samples record decoded elsewhere (by the decoding worker): entries `[from, to)` of
+   * `b`, copied. As onRecord, queues work.
+   */
+  onSamples(b: RefSamples, from: number, to: number): void {
+    this.report.records++;
+    const sc = this.#samples;
+    const n0 = sc.length;
+    growRefSamples(sc, n0 + to - from);
+    sc.refs.set(b.refs.subarray(from, to), n0);
+    sc.ts.set(b.ts.subarray(from, to), n0);
+    sc.vs.set(b.vs.subarray(from, to), n0);
+    sc.length = n0 + to - from;
+  }
+
   /** Whether work queued by onRecord waits. */
   hasWork(): boolean {
     return (
@@ -398,7 +425,8 @@ class Replayer {
     const head = this.#head;
     const r = this.report;
     for (let i = this.#seriesAt; i < list.length; i++) {
-      if ((i & 1023) === 1023 && slicer.due()) {
+      // Every 128 series: creating one takes tens of µs (hashing, postings, the objects that stay).
+      if ((i & 127) === 127 && slicer.due()) {
         this.#seriesAt = i;
         await slicer.yield();
       }
@@ -563,13 +591,13 @@ export async function replayWAL(head: HeadState, walDir: string, opts: ReplayOpt
   const cp = await lastCheckpoint(walDir);
   let from = 0;
   if (cp !== undefined) {
-    const err = await replayDir(rp, cp.dir, {}, slicer);
+    const err = await replayDir(rp, cp.dir, {}, slicer, undefined, opts.decodeInWorker);
     if (err !== undefined) throw err;
     rp.report.checkpoint = cp.index;
     from = cp.index + 1;
   }
   const status = opts.onStatus === undefined ? undefined : await statusReporter(walDir, from, opts.onStatus);
-  const err = await replayDir(rp, walDir, { from }, slicer, status);
+  const err = await replayDir(rp, walDir, { from }, slicer, status, opts.decodeInWorker);
   if (err !== undefined) rp.report.corruption = await onCorruption(walDir, err, opts, slicer);
   return rp.report;
 }
@@ -609,20 +637,98 @@ export async function replayWBL(
   const slicer = opts.slicer ?? new TimeSlicer();
   const rp = new Replayer(head, true, undefined, undefined, lastMmapRef);
   rp.report.lastMmapRef = lastMmapRef;
-  const err = await replayDir(rp, wblDir, {}, slicer);
+  const err = await replayDir(rp, wblDir, {}, slicer, undefined, opts.decodeInWorker);
   if (err !== undefined) rp.report.corruption = await onCorruption(wblDir, err, opts, slicer);
   return rp.report;
 }
 
-/** Replays the segments of `dir` in `range` into `rp`; returns the damage that stopped it. */
+/**
+ * Replays the segments of `dir` in `range` into `rp`; returns the damage that stopped it. Large
+ * logs are read and decoded by a worker thread (see ReplayOptions.decodeInWorker).
+ */
 async function replayDir(
   rp: Replayer,
   dir: string,
   range: { from?: number; to?: number },
   slicer: TimeSlicer,
   segmentDone?: (segment: number) => Promise<void>,
+  decodeInWorker?: boolean,
 ): Promise<CorruptionError | undefined> {
   rp.dir = dir;
+  if (decodeInWorker ?? (await segmentBytes(dir, range)) >= WORKER_MIN_BYTES) {
+    return replayDirInWorker(rp, dir, range, slicer, segmentDone);
+  }
+  return replayDirInThread(rp, dir, range, slicer, segmentDone);
+}
+
+/** Total size of the segments of `dir` in `range`. */
+async function segmentBytes(dir: string, range: { from?: number; to?: number }): Promise<number> {
+  const from = range.from ?? 0;
+  const to = range.to ?? Number.MAX_SAFE_INTEGER;
+  let n = 0;
+  for (const s of await listSegments(dir)) {
+    if (s.index >= from && s.index <= to) n += (await stat(s.path)).size;
+  }
+  return n;
+}
+
+/** replayDir with the records read and decoded by a {@link WALDecodeWorker}. */
+async function replayDirInWorker(
+  rp: Replayer,
+  dir: string,
+  range: { from?: number; to?: number },
+  slicer: TimeSlicer,
+  segmentDone?: (segment: number) => Promise<void>,
+): Promise<CorruptionError | undefined> {
+  // Listed here first: a gap in the numbering rejects with its SegmentGapError, as in-thread.
+  await listSegments(dir);
+  const w = WALDecodeWorker.start({ dir, range });
+  try {
+    let n = 0;
+    let segment = -1;
+    for (let b = await w.next(); b !== undefined; b = await w.next()) {
+      const { ops, raw, samples } = b;
+      for (let o = 0; o < b.numOps * OP_WIDTH; o += OP_WIDTH) {
+        const seg = ops[o + 1]!;
+        if (segmentDone !== undefined && seg !== segment) {
+          if (segment >= 0) {
+            await rp.flush(slicer);
+            await segmentDone(seg - 1);
+          }
+          segment = seg;
+        }
+        if (ops[o] === BatchOp.Samples) rp.onSamples(samples, ops[o + 4]!, ops[o + 5]!);
+        else rp.onRecord(raw.subarray(ops[o + 4]!, ops[o + 5]!), seg, ops[o + 2]!, ops[o + 3]!);
+        if (rp.corruption !== undefined) {
+          await rp.flush(slicer);
+          return rp.corruption;
+        }
+        if (rp.hasWork()) {
+          await rp.work(slicer);
+          // Work ends without a look at the clock (a series record creates a few hundred series).
+          if (slicer.due()) await slicer.yield();
+        } else if ((++n & 63) === 0 && slicer.due()) await slicer.yield();
+      }
+      w.release(b);
+      if (slicer.due()) await slicer.yield();
+    }
+  } finally {
+    await w.close();
+  }
+  await rp.flush(slicer);
+  const err = w.corruption();
+  if (err === undefined) await segmentDone?.(Number.MAX_SAFE_INTEGER);
+  return err;
+}
+
+/** replayDir reading and decoding in this thread. */
+async function replayDirInThread(
+  rp: Replayer,
+  dir: string,
+  range: { from?: number; to?: number },
+  slicer: TimeSlicer,
+  segmentDone?: (segment: number) => Promise<void>,
+): Promise<CorruptionError | undefined> {
   const r = await SegmentsReader.open(dir, range);
   try {
     let n = 0;
@@ -642,7 +748,11 @@ async function replayDir(
           await rp.flush(slicer);
           return rp.corruption;
         }
-        if (rp.hasWork()) await rp.work(slicer);
+        if (rp.hasWork()) {
+          await rp.work(slicer);
+          // Work ends without a look at the clock (a series record creates a few hundred series).
+          if (slicer.due()) await slicer.yield();
+        }
         // The clock is read once per 64 records: small records are cheap.
         else if ((++n & 63) === 0 && slicer.due()) await slicer.yield();
       }
