@@ -29,7 +29,7 @@ const encoder = new TextEncoder();
  * the next write or {@link reset}: copy them (a Response does) before writing again.
  */
 export class JSONWriter {
-  #buf: Uint8Array;
+  #buf: Uint8Array<ArrayBuffer>;
   #pos = 0;
   /** Writes one `"name":"value"` member, for Labels.forEach (one closure per writer, not per set). */
   readonly #labelMember = (name: string, value: string): void => {
@@ -55,7 +55,7 @@ export class JSONWriter {
   }
 
   /** The text written so far (a view into the buffer: see the class comment). */
-  bytes(): Uint8Array {
+  bytes(): Uint8Array<ArrayBuffer> {
     return this.#buf.subarray(0, this.#pos);
   }
 
