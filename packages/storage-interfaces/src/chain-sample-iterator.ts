@@ -1,8 +1,8 @@
 // Prometheus: storage/merge.go ChainedSeriesMerge, chainSampleIterator, ChainSampleIteratorFromSeries
 import type { Labels } from '@tsprom/labels';
 import { CounterResetHint, type FloatHistogram, type Histogram } from './histogram.js';
-import type { SampleIterator } from './iterator.js';
-import { type FloatBuffer, readFloats, readFloatsOneByOne } from './read-floats.js';
+import type { FloatBuffer, SampleIterator } from './iterator.js';
+import { readFloats, readFloatsOneByOne } from './read-floats.js';
 import type { Series } from './series.js';
 import { ValueType } from './value-type.js';
 

@@ -38,7 +38,7 @@ export {
   type Span,
   zeroHistogramLike,
 } from './histogram.js';
-export type { SampleIterator } from './iterator.js';
+export type { FloatBuffer, SampleIterator } from './iterator.js';
 export { type Exemplar, ExemplarMaxLabelSetLength, type Metadata, type MetricType } from './metadata.js';
 export type {
   ChunkQuerier,
@@ -82,7 +82,7 @@ export {
   sampleValueType,
 } from './sample.js';
 export { emptyIterator, errorIterator, expandSeriesSet, samplesFromIterator } from './sample-iterators.js';
-export { type FloatBuffer, readFloats, readFloatsOneByOne } from './read-floats.js';
+export { readFloats, readFloatsOneByOne } from './read-floats.js';
 export { type GenericQuerier, SecondaryQuerier } from './secondary-querier.js';
 export {
   type ChunkFactory,

@@ -1,7 +1,16 @@
 // Prometheus: tsdb/chunkenc/chunk.go Iterator
 import type { FloatHistogram, Histogram } from './histogram.js';
-import type { FloatBuffer } from './read-floats.js';
 import type { ValueType } from './value-type.js';
+
+/**
+ * Where `readFloats` writes: points `[n, min(ts.length, vs.length))` of the arrays are free, and `n`
+ * is moved past the points written. The arrays are the caller's.
+ */
+export interface FloatBuffer {
+  ts: Float64Array;
+  vs: Float64Array;
+  n: number;
+}
 
 /**
  * Iterates the samples of one series in timestamp order. One iterator per series, reused through

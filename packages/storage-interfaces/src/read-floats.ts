@@ -1,16 +1,6 @@
 // Bulk reads of float samples: what a loop of next(), atT() and atV() does, in one call.
-import type { SampleIterator } from './iterator.js';
+import type { FloatBuffer, SampleIterator } from './iterator.js';
 import { ValueType } from './value-type.js';
-
-/**
- * Where `readFloats` writes: points `[n, min(ts.length, vs.length))` of the arrays are free, and `n`
- * is moved past the points written. The arrays are the caller's.
- */
-export interface FloatBuffer {
-  ts: Float64Array;
-  vs: Float64Array;
-  n: number;
-}
 
 /**
  * Reads float samples of `it` in bulk: writes the current sample into `buf` (at `buf.n`), then the
