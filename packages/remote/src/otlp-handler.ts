@@ -2,9 +2,9 @@
 // /api/v1/otlp/v1/metrics. The body (protobuf, or OTLP JSON; gzip or not) is decoded with
 // @opentelemetry/otlp-transformer's generated protobuf root, translated as Prometheus 3 does
 // (otlp-translate.ts) and appended as a Remote Write 1.0 request is.
+import { createRequire } from 'node:module';
 import { gunzipSync } from 'node:zlib';
 import type { OTLPConfig } from '@tsprom/config';
-import otlpRoot from '@opentelemetry/otlp-transformer/build/src/generated/root.js';
 import { OTLPTranslator } from './otlp-translate.js';
 import type { OTLPExportMetricsServiceRequest } from './otlp-types.js';
 import { httpError, type RemoteRequest, type RemoteResponse } from './receive-http.js';
@@ -15,11 +15,21 @@ interface MessageType {
   fromObject(o: unknown): unknown;
 }
 
-const ExportMetricsServiceRequest = (
-  otlpRoot as unknown as {
-    opentelemetry: { proto: { collector: { metrics: { v1: { ExportMetricsServiceRequest: MessageType } } } } };
+let exportMetricsServiceRequest: MessageType | undefined;
+
+/**
+ * The generated protobuf root, loaded at the first OTLP request: compiling it takes ~200 ms of
+ * CPU, which a server that never receives OTLP should not pay at startup.
+ */
+function messageType(): MessageType {
+  if (exportMetricsServiceRequest === undefined) {
+    const root = createRequire(import.meta.url)('@opentelemetry/otlp-transformer/build/src/generated/root.js') as {
+      opentelemetry: { proto: { collector: { metrics: { v1: { ExportMetricsServiceRequest: MessageType } } } } };
+    };
+    exportMetricsServiceRequest = root.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
   }
-).opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+  return exportMetricsServiceRequest;
+}
 
 /** Settings of an OTLPWriteHandler. */
 export interface OTLPWriteHandlerOptions {
@@ -42,12 +52,9 @@ export function decodeOTLPWriteRequest(req: RemoteRequest): OTLPExportMetricsSer
   if (enc === 'gzip') body = gunzipSync(body);
   else if (enc !== '') throw new Error(`unsupported compression: ${enc}. Only "gzip" or no compression supported`);
   const ct = (req.header('content-type') ?? '').split(';')[0]!.trim();
-  if (ct === 'application/x-protobuf')
-    return ExportMetricsServiceRequest.decode(body) as OTLPExportMetricsServiceRequest;
+  if (ct === 'application/x-protobuf') return messageType().decode(body) as OTLPExportMetricsServiceRequest;
   if (ct === 'application/json') {
-    return ExportMetricsServiceRequest.fromObject(
-      JSON.parse(Buffer.from(body).toString('utf8')),
-    ) as OTLPExportMetricsServiceRequest;
+    return messageType().fromObject(JSON.parse(Buffer.from(body).toString('utf8'))) as OTLPExportMetricsServiceRequest;
   }
   throw new Error(`unsupported content type: ${ct}, supported: [application/json, application/x-protobuf]`);
 }

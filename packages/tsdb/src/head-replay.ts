@@ -482,9 +482,11 @@ class Replayer {
   /**
    * Applies the buffered samples. Samples of different series are independent, so they are
    * applied series by series (a stable counting sort by ref keeps each series' order), which keeps
-   * a series' chunk in cache across its samples. Series records only ever add series, so
-   * resolving refs now gives what resolving them record by record would. Applies them in slices,
-   * giving the event loop a turn between them when `slicer` says.
+   * a series' chunk in cache across its samples. Refs are resolved now, not record by record:
+   * the same result for every WAL a head writes (its series record always comes before the
+   * samples naming the series), but a samples record naming a ref whose series record comes
+   * later in the same flush is applied here, where Prometheus counts it as an unknown ref.
+   * Applies them in slices, giving the event loop a turn between them when `slicer` says.
    */
   async flush(slicer: TimeSlicer): Promise<void> {
     const sc = this.#samples;
