@@ -84,7 +84,7 @@ describe('aggregation fused over a range function', () => {
         fc.constantFrom(...fns),
         fc.constantFrom('by (g)', 'without (i)', '', 'by (__name__)', 'without (g)'),
         fc.constantFrom('1m', '2m', '5m'),
-        fc.constantFrom('', ' offset 1m'),
+        fc.constantFrom('', ' offset 1m', ' @ 300', ' @ 300 offset -1m'),
         fc.boolean(),
         fc.constantFrom(50_000_000, 60, 200, 400),
         async (series, op, fn, grouping, range, offset, delayed, maxSamples) => {
