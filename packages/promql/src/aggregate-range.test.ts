@@ -83,16 +83,16 @@ describe('aggregation fused over a range function', () => {
         fc.constantFrom(...ops),
         fc.constantFrom(...fns),
         fc.constantFrom('by (g)', 'without (i)', '', 'by (__name__)', 'without (g)'),
-        fc.constantFrom('1m', '2m', '5m'),
+        fc.constantFrom('x[1m]', 'x[2m]', 'x[5m]', 'x[3m:30s]', 'rate(x[1m])[5m:1m]', '(-x)[2m:15s]'),
         fc.constantFrom('', ' offset 1m', ' @ 300', ' @ 300 offset -1m'),
         fc.boolean(),
         fc.constantFrom(50_000_000, 60, 200, 400),
-        async (series, op, fn, grouping, range, offset, delayed, maxSamples) => {
+        async (series, op, fn, grouping, arg, offset, delayed, maxSamples) => {
           const st = storageOf(series);
           const opts = { delayed, maxSamples, steps: 40 };
-          const fused = await run(st, `${op} ${grouping} (${fn}(x[${range}]${offset}))`, opts);
+          const fused = await run(st, `${op} ${grouping} (${fn}(${arg}${offset}))`, opts);
           // Unary minus twice is exact and keeps the aggregation from seeing a range function.
-          const plain = await run(st, `${op} ${grouping} (-(-${fn}(x[${range}]${offset})))`, opts);
+          const plain = await run(st, `${op} ${grouping} (-(-${fn}(${arg}${offset})))`, opts);
           expect(fused).toEqual(plain);
         },
       ),
@@ -121,11 +121,13 @@ describe('aggregation fused over a range function', () => {
       st.append(Labels.fromStrings('__name__', 'x', 'g', 'c'), k * STEP, k);
     }
     for (const op of ['sum', 'max', 'count']) {
-      const opts = { delayed: false, maxSamples: 50_000_000, steps: 40 };
-      const fused = await run(st, `${op} (rate(x[1m]))`, opts);
-      const plain = await run(st, `${op} (-(-rate(x[1m])))`, opts);
-      expect(fused.series.length).toBe(1);
-      expect(fused).toEqual(plain);
+      for (const arg of ['x[1m]', 'x[1m:15s]']) {
+        const opts = { delayed: false, maxSamples: 50_000_000, steps: 40 };
+        const fused = await run(st, `${op} (rate(${arg}))`, opts);
+        const plain = await run(st, `${op} (-(-rate(${arg})))`, opts);
+        expect(fused.series.length).toBe(1);
+        expect(fused).toEqual(plain);
+      }
     }
   });
 
@@ -136,9 +138,11 @@ describe('aggregation fused over a range function', () => {
       st.append(Labels.fromStrings('__name__', 'y', 'g', 'a'), k * STEP, 2 * k);
     }
     const opts = { delayed: false, maxSamples: 50_000_000, steps: 40 };
-    const fused = await run(st, 'sum(rate({g="a"}[1m]))', opts);
-    const plain = await run(st, 'sum(-(-rate({g="a"}[1m])))', opts);
-    expect(fused.err).toContain('same labelset');
-    expect(fused).toEqual(plain);
+    for (const arg of ['{g="a"}[1m]', '{g="a"}[1m:15s]']) {
+      const fused = await run(st, `sum(rate(${arg}))`, opts);
+      const plain = await run(st, `sum(-(-rate(${arg})))`, opts);
+      expect(fused.err).toContain('same labelset');
+      expect(fused).toEqual(plain);
+    }
   });
 });

@@ -8,8 +8,8 @@ import type { EvalHost, RangeSource } from './eval-host.js';
 import { workPerCheck } from './eval-loop.js';
 import type { RangeCtx, RangeKernel } from './functions/range-context.js';
 import type { AggregateExpr, Call, Expr } from './parser/index.js';
-import { rangeKernels } from './range-functions.js';
-import { StorageWindow } from './sample-window.js';
+import { evalRangeFunctionOn, rangeKernels } from './range-functions.js';
+import { type SampleWindow, SeriesWindow, StorageWindow } from './sample-window.js';
 import { dropMetricName } from './series-utils.js';
 import { Series } from './value.js';
 
@@ -36,24 +36,41 @@ const fusedFns = new Set([
 const histogramMet = -1;
 
 /**
- * `sum/avg/count/group/min/max/stddev/stdvar by|without (…) (f(m[r]))` with `f` a range function
- * over a matrix selector: each series' window values go straight into the aggregation's cells,
- * no per-series result is built. Returns null (having changed nothing) where the unfused path must
- * run: another shape, extended selectors, series whose names differ (dropping them could merge
- * series), too many cells, or histogram samples.
+ * What {@link evalFusedRangeAggregate} did: the aggregation's result, or (where it had to fall
+ * back) the argument evaluated unfused, counted as evaluating it would leave it.
  */
-export async function evalFusedRangeAggregate(ev: EvalHost, e: AggregateExpr): Promise<Series[] | null> {
+export type FusedOutcome = { result: Series[]; input: null } | { result: null; input: Series[] };
+
+/**
+ * `sum/avg/count/group/min/max/stddev/stdvar by|without (…) (f(x[r]))` with `f` a range function
+ * over a matrix selector or subquery: each series' window values go straight into the
+ * aggregation's cells, no per-series result is built. Returns null (having evaluated nothing) for
+ * another shape. Falls back to the unfused evaluation of the argument for extended selectors,
+ * series whose names differ (dropping them could merge series), too many cells, or histogram
+ * samples.
+ */
+export async function evalFusedRangeAggregate(ev: EvalHost, e: AggregateExpr): Promise<FusedOutcome | null> {
   const opc = CellOp[e.op as keyof typeof CellOp];
   if (opc === undefined || e.param !== null) return null;
   const inner = stripParens(e.expr);
   if (inner.type !== 'Call' || inner.args.length !== 1 || !fusedFns.has(inner.func.name)) return null;
   const kernel = rangeKernels[inner.func.name];
   const arg = unwrap(inner.args[0]!);
-  if (kernel === undefined || arg.type !== 'MatrixSelector') return null;
+  if (kernel === undefined || (arg.type !== 'MatrixSelector' && arg.type !== 'SubqueryExpr')) return null;
+  const counter = ev.samples;
+  // What evaluating the call starts from (Evaluator.eval releases its inputs down to it).
+  const held = counter.current;
   const src = await ev.rangeSource(arg);
   const sel = src.selected;
-  if (sel === null || src.anchored || src.smoothed) return null;
-  const n = sel.series.length;
+  const fallback = async (): Promise<FusedOutcome> => {
+    const input = await evalRangeFunctionOn(ev, inner, kernel, src);
+    let total = 0;
+    for (const s of input) total += s.length;
+    counter.reset(held + total);
+    return { result: null, input };
+  };
+  if (src.anchored || src.smoothed) return fallback();
+  const n = sel !== null ? sel.series.length : src.series.length;
   // Provisional groups of every selected series; emitted in the order their first output came.
   const groupOf = new Int32Array(n);
   const labels: Labels[] = [];
@@ -64,7 +81,7 @@ export async function evalFusedRangeAggregate(ev: EvalHost, e: AggregateExpr): P
   let unit0 = '';
   for (let i = 0; i < n; i++) {
     if ((i & 63) === 63 && ev.due()) await ev.pause();
-    const m = sel.series[i]!.labels();
+    const m = sel !== null ? sel.series[i]!.labels() : src.series[i]!.metric;
     if (!delayed) {
       // Dropping names that differ could leave equal label sets, which the unfused path merges.
       const nm = m.get('__name__');
@@ -74,7 +91,7 @@ export async function evalFusedRangeAggregate(ev: EvalHost, e: AggregateExpr): P
         name0 = nm;
         type0 = ty;
         unit0 = un;
-      } else if (nm !== name0 || ty !== type0 || un !== unit0) return null;
+      } else if (nm !== name0 || ty !== type0 || un !== unit0) return fallback();
     }
     const gl = (delayed ? m : dropMetricName(m)).matchLabels(!e.without, e.grouping);
     const k = gl.key();
@@ -88,8 +105,7 @@ export async function evalFusedRangeAggregate(ev: EvalHost, e: AggregateExpr): P
   }
   const nSteps = ev.numSteps;
   const cells = labels.length * nSteps;
-  if (cells > maxCells || cells > ev.samples.max - ev.samples.current) return null;
-  const counter = ev.samples;
+  if (cells > maxCells || cells > counter.max - counter.current) return fallback();
   const before = { current: counter.current, total: counter.total, peak: counter.peak };
   const perStep = ev.stepStats();
   const perStepBefore = perStep === null ? null : perStep.slice();
@@ -112,7 +128,7 @@ export async function evalFusedRangeAggregate(ev: EvalHost, e: AggregateExpr): P
         counter.total = before.total;
         counter.peak = before.peak;
         if (perStep !== null) perStep.set(perStepBefore!);
-        return null;
+        return fallback();
       }
       if (k < nSteps && ev.due()) await ev.pause();
     }
@@ -139,16 +155,18 @@ export async function evalFusedRangeAggregate(ev: EvalHost, e: AggregateExpr): P
     }
   }
   run.win.release();
-  ev.noteHistograms(run.win.cursor.histograms);
+  ev.noteHistograms(run.storageWin.cursor.histograms);
   // As evaluating the call would leave it: its inputs released, its result held.
-  counter.reset(before.current + total);
+  counter.reset(held + total);
   // Every output of these functions is marked for name dropping.
   const dropName = new Uint8Array(labels.length).fill(1);
   const groups = order.subarray(0, nOrder);
   // Where the unfused path would go step by step, count the output the way it does.
   const used = nOrder * nSteps;
-  if (used > maxCells || used > counter.max - counter.current) return emitByStep(ev, acc, labels, groups);
-  return emitGroups(ev, acc, labels, dropName, groups);
+  if (used > maxCells || used > counter.max - counter.current) {
+    return { result: await emitByStep(ev, acc, labels, groups), input: null };
+  }
+  return { result: await emitGroups(ev, acc, labels, dropName, groups), input: null };
 }
 
 /** The output of the groups `order`, built and counted step by step as aggregateSimple does. */
@@ -184,7 +202,9 @@ async function emitByStep(
 // Prometheus: promql/engine.go eval (*parser.Call), the loop over the series of the matrix argument
 class FusedRun {
   readonly c: RangeCtx;
-  readonly win: StorageWindow;
+  readonly storageWin: StorageWindow;
+  readonly seriesWin: SeriesWindow;
+  win: SampleWindow;
   /** Points the current series produced. */
   points = 0;
   #base = 0;
@@ -214,17 +234,27 @@ class FusedRun {
       drops: null,
       hresets: null,
     };
-    this.win = new StorageWindow(ev.samples, true);
-    this.win.cursor.statsOnly = src.skipHistogramBuckets;
+    this.storageWin = new StorageWindow(ev.samples, true);
+    this.storageWin.cursor.statsOnly = src.skipHistogramBuckets;
+    this.seriesWin = new SeriesWindow(ev.samples);
+    this.win = this.storageWin;
     this.#perStep = ev.stepStats();
   }
 
-  /** Starts on series `i` of the selection, whose cells start at `base`. */
+  /** Starts on series `i` of the source, whose cells start at `base`. */
   reset(i: number, base: number): void {
-    const sel = this.src.selected!;
-    const s = sel.series[i]!;
-    this.win.reset(s, sel.mint, sel.maxt);
-    this.c.metricName = s.labels().get('__name__');
+    const sel = this.src.selected;
+    if (sel !== null) {
+      const s = sel.series[i]!;
+      this.storageWin.reset(s, sel.mint, sel.maxt);
+      this.win = this.storageWin;
+      this.c.metricName = s.labels().get('__name__');
+    } else {
+      const s = this.src.series[i]!;
+      this.seriesWin.reset(s);
+      this.win = this.seriesWin;
+      this.c.metricName = s.metric.get('__name__');
+    }
     this.points = 0;
     this.#base = base;
   }

@@ -1,7 +1,7 @@
 // Prometheus: promql/engine.go rangeEvalAgg, aggregation
 import { isValidLabelName } from '@tsprom/labels';
 import { CellAggregator, CellOp, emitGroups, maxCells } from './aggregate-cells.js';
-import { evalFusedRangeAggregate } from './aggregate-range.js';
+import { evalFusedRangeAggregate, type FusedOutcome } from './aggregate-range.js';
 import { aggregateK, groupSeries } from './aggregate-k.js';
 import { goQuote, invalidQuantileWarning } from './annotations.js';
 import { aggregateHistograms, hasHistograms } from './aggregate-histograms.js';
@@ -38,13 +38,14 @@ export async function evalAggregate(ev: EvalHost, e: AggregateExpr): Promise<Ser
   } else if (e.param !== null) {
     params = await ev.evalScalar(e.param);
   }
+  let fused: FusedOutcome | null = null;
   if (params === null && e.op !== 'count_values') {
-    const fused = await evalFusedRangeAggregate(ev, e);
-    if (fused !== null) return fused;
+    fused = await evalFusedRangeAggregate(ev, e);
+    if (fused !== null && fused.result !== null) return fused.result;
   }
   // With delayed name removal the input still has the names its operations marked for dropping:
   // grouping by __name__ sees them, and groupSeries carries the marks to the groups.
-  let input = await ev.eval(e.expr);
+  let input = fused?.input ?? (await ev.eval(e.expr));
   if (hasHistograms(input)) {
     switch (e.op) {
       case 'sum':
