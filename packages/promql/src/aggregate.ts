@@ -1,5 +1,7 @@
 // Prometheus: promql/engine.go rangeEvalAgg, aggregation
 import { isValidLabelName } from '@tsprom/labels';
+import { CellAggregator, CellOp, emitGroups, maxCells } from './aggregate-cells.js';
+import { evalFusedRangeAggregate, type FusedOutcome } from './aggregate-range.js';
 import { aggregateK, groupSeries } from './aggregate-k.js';
 import { goQuote, invalidQuantileWarning } from './annotations.js';
 import { aggregateHistograms, hasHistograms } from './aggregate-histograms.js';
@@ -11,7 +13,7 @@ import { PromQLEvalError } from './errors.js';
 import { quantileSorted, sortFloatsGo } from './functions/quantile.js';
 import { kahan, kahanSumInc } from './kahan.js';
 import type { AggregateExpr, Expr } from './parser/index.js';
-import { inBlocks, makeRoom, workPerCheck } from './eval-loop.js';
+import { inBlocks, workPerCheck } from './eval-loop.js';
 import { Series } from './value.js';
 
 function stringParam(e: Expr | null): string {
@@ -36,9 +38,14 @@ export async function evalAggregate(ev: EvalHost, e: AggregateExpr): Promise<Ser
   } else if (e.param !== null) {
     params = await ev.evalScalar(e.param);
   }
+  let fused: FusedOutcome | null = null;
+  if (params === null && e.op !== 'count_values') {
+    fused = await evalFusedRangeAggregate(ev, e);
+    if (fused !== null && fused.result !== null) return fused.result;
+  }
   // With delayed name removal the input still has the names its operations marked for dropping:
   // grouping by __name__ sees them, and groupSeries carries the marks to the groups.
-  let input = await ev.eval(e.expr);
+  let input = fused?.input ?? (await ev.eval(e.expr));
   if (hasHistograms(input)) {
     switch (e.op) {
       case 'sum':
@@ -71,15 +78,13 @@ export async function evalAggregate(ev: EvalHost, e: AggregateExpr): Promise<Ser
   }
 }
 
-const Op = { sum: 0, avg: 1, count: 2, group: 3, min: 4, max: 5, stddev: 6, stdvar: 7 } as const;
-
 /**
  * sum, avg, count, group, min, max, stddev, stdvar: walks each input series once and folds its
  * points into per-(group, step) accumulators, adding series in input order at every step as
  * Prometheus does (so Kahan sums come out bit-identical). Memory: a few floats per group and step.
  */
 async function aggregateSeriesMajor(ev: EvalHost, e: AggregateExpr, input: Series[]): Promise<Series[]> {
-  const opc = Op[e.op as keyof typeof Op];
+  const opc = CellOp[e.op as keyof typeof CellOp];
   if (opc === undefined) throw new PromQLEvalError(`unknown aggregation ${e.op}`);
   const { groupOf, labels, dropName } = await groupSeries(ev, input, e);
   const nGroups = labels.length;
@@ -87,126 +92,22 @@ async function aggregateSeriesMajor(ev: EvalHost, e: AggregateExpr, input: Serie
   const cells = nGroups * nSteps;
   // The accumulators take a few floats per cell: past what the samples limit leaves room for,
   // go step by step, which holds a few floats per group only.
-  if (cells > 8_000_000 || cells > ev.samples.max - ev.samples.current) return aggregateSimple(ev, e, input, null);
-  const val = new Float64Array(cells);
-  const kc = new Float64Array(cells);
-  const count = new Float64Array(cells);
-  const needMean = opc === Op.avg || opc === Op.stddev || opc === Op.stdvar;
-  const mean = needMean ? new Float64Array(cells) : val;
-  const incr = opc === Op.avg ? new Uint8Array(cells) : null;
+  if (cells > maxCells || cells > ev.samples.max - ev.samples.current) return aggregateSimple(ev, e, input, null);
+  const acc = new CellAggregator(opc, cells);
   const start = ev.start;
   const interval = ev.interval;
-  const fold = (s: Series, base: number, from: number, to: number): void => {
-    const ts = s.ts;
-    const vs = s.vs;
-    for (let j = from; j < to; j++) {
-      const cell = base + Math.round((ts[j]! - start) / interval);
-      const f = vs[j]!;
-      const n = count[cell]!;
-      if (n === 0) {
-        count[cell] = 1;
-        val[cell] = opc === Op.stddev || opc === Op.stdvar ? (Number.isFinite(f) ? 0 : Number.NaN) : f;
-        kc[cell] = 0;
-        if (needMean) mean[cell] = f;
-        continue;
-      }
-      count[cell] = n + 1;
-      switch (opc) {
-        case Op.sum:
-          val[cell] = kahanSumInc(f, val[cell]!, kc[cell]!);
-          kc[cell] = kahan.c;
-          break;
-        case Op.avg: {
-          const cnt = n + 1;
-          if (incr![cell] === 0) {
-            const nv = kahanSumInc(f, val[cell]!, kc[cell]!);
-            if (nv !== Number.POSITIVE_INFINITY && nv !== Number.NEGATIVE_INFINITY) {
-              val[cell] = nv;
-              kc[cell] = kahan.c;
-              break;
-            }
-            incr![cell] = 1;
-            mean[cell] = val[cell]! / n;
-            kc[cell] = kc[cell]! / n;
-          }
-          const q = n / cnt;
-          mean[cell] = kahanSumInc(f / cnt, q * mean[cell]!, q * kc[cell]!);
-          kc[cell] = kahan.c;
-          break;
-        }
-        case Op.min:
-          if (val[cell]! > f || Number.isNaN(val[cell]!)) val[cell] = f;
-          break;
-        case Op.max:
-          if (val[cell]! < f || Number.isNaN(val[cell]!)) val[cell] = f;
-          break;
-        case Op.stddev:
-        case Op.stdvar: {
-          const d = f - mean[cell]!;
-          mean[cell] = mean[cell]! + d / (n + 1);
-          val[cell] = val[cell]! + d * (f - mean[cell]!);
-          break;
-        }
-        default:
-          break;
-      }
-    }
-  };
   for (let i = 0; i < input.length; i++) {
     const s = input[i]!;
     const base = groupOf[i]! * nSteps;
+    const ts = s.ts;
+    const vs = s.vs;
     for (let j = 0; j < s.length; ) {
       const to = Math.min(s.length, j + workPerCheck);
-      fold(s, base, j, to);
-      j = to;
+      for (; j < to; j++) acc.add(base + Math.round((ts[j]! - start) / interval), vs[j]!);
       if (ev.due()) await ev.pause();
     }
   }
-  const emit = (out: Series, base: number, from: number, to: number): void => {
-    for (let k = from; k < to; k++) {
-      const cell = base + k;
-      const n = count[cell]!;
-      if (n === 0) continue;
-      let v: number;
-      switch (opc) {
-        case Op.sum:
-          v = val[cell]! + kc[cell]!;
-          break;
-        case Op.avg:
-          v = incr![cell] === 1 ? mean[cell]! + kc[cell]! : val[cell]! / n + kc[cell]! / n;
-          break;
-        case Op.count:
-          v = n;
-          break;
-        case Op.group:
-          v = 1;
-          break;
-        case Op.stdvar:
-          v = val[cell]! / n;
-          break;
-        case Op.stddev:
-          v = Math.sqrt(val[cell]! / n);
-          break;
-        default:
-          v = val[cell]!;
-      }
-      out.push(start + k * interval, v);
-    }
-  };
-  const res: Series[] = [];
-  for (let g = 0; g < nGroups; g++) {
-    const out = new Series(labels[g]!, nSteps, dropName[g] === 1);
-    for (let k = 0; k < nSteps; ) {
-      const to = Math.min(nSteps, k + workPerCheck);
-      await makeRoom(ev, out, to - k);
-      emit(out, g * nSteps, k, to);
-      k = to;
-      if (ev.due()) await ev.pause();
-    }
-    ev.countSamples(out.length);
-    if (out.length > 0) res.push(out);
-  }
-  return res;
+  return emitGroups(ev, acc, labels, dropName, null);
 }
 
 async function aggregateSimple(

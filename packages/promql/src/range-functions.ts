@@ -208,7 +208,18 @@ export async function evalRangeFunction(ev: EvalHost, e: Call, kernel: RangeKern
     throw new PromQLEvalError(`expected a range vector argument for ${name}`);
   }
   // A subquery argument is evaluated first, then the others, as Prometheus does.
-  const src = await ev.rangeSource(argExpr);
+  return evalRangeFunctionOn(ev, e, kernel, await ev.rangeSource(argExpr));
+}
+
+/** {@link evalRangeFunction} with the range-vector argument already resolved to `src`. */
+export async function evalRangeFunctionOn(
+  ev: EvalHost,
+  e: Call,
+  kernel: RangeKernel,
+  src: RangeSource,
+): Promise<Series[]> {
+  const name = e.func.name;
+  const mIdx = e.func.argTypes.indexOf('matrix');
   const params: Float64Array[] = [];
   for (let i = 0; i < e.args.length; i++) if (i !== mIdx) params.push(await ev.evalScalar(e.args[i]!));
   const dropName = name !== 'last_over_time' && name !== 'first_over_time';
