@@ -1,6 +1,7 @@
 // Prometheus: tsdb/chunkenc/xor.go XORChunk
 import type { Chunk, SampleIterator } from '@tsprom/storage-interfaces';
 import { Encoding } from '@tsprom/storage-interfaces';
+import { growRegion, MAX_REGION_BYTES, slabRegion } from './chunk-slab.js';
 import { ChunkEncodingError } from './errors.js';
 import { f64, HI, i32, LO } from './float-bits.js';
 import { putUvarint, putUvarintBig, putVarint } from './varint.js';
@@ -13,10 +14,6 @@ const COMPACT_THRESHOLD_BYTES = 32; // Prometheus: chunkCompactCapacityThreshold
 const MAX_SAMPLES = 0xffff; // The header is a uint16.
 // Room made before each append: 19 bytes at most a sample, and #putBits's 3-byte overhang.
 const APPEND_ROOM = 24;
-// The first buffer of a fresh chunk: V8 keeps typed arrays of up to 64 bytes on its heap, where
-// they cost a fraction of an off-heap backing store; the first growth (see append) then sizes the
-// buffer for the whole chunk, so a chunk costs one backing store instead of two.
-const FIRST_BYTES = 64;
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const TWO_POW_32 = 4294967296;
 const TYPICAL_SAMPLES = 120; // Prometheus: DefaultSamplesPerChunk.
@@ -54,6 +51,8 @@ export class XORChunk implements Chunk {
   #num: number;
   // True while the bytes are the caller's (fromBytes): the first appender() copies them.
   #borrowed: boolean;
+  // True while #buf is a region of a shared slab (chunk-slab.ts): a fresh chunk's, until compact().
+  #inSlab: boolean;
   // The encoder state (Prometheus's xorAppender fields), folded into the chunk so that an open
   // chunk is one object, not two: the head keeps one per series. Valid while #ready.
   #ready: boolean;
@@ -65,13 +64,18 @@ export class XORChunk implements Chunk {
   #leading = 0xff; // 0xff: no leading/trailing window written yet.
   #trailing = 0;
 
-  /** An empty chunk: 64 bytes at first, grown once for a typical 120-sample chunk (see append). */
+  /**
+   * An empty chunk. Its bytes are a region of a buffer shared with other new chunks (no ArrayBuffer
+   * of its own) until `compact()`, which a chunk meant to be kept should get once complete: the
+   * shared buffer stays in memory while any of its chunks does.
+   */
   constructor() {
     if (adopt !== null) {
       this.#buf = adopt;
       this.#len = adopt.length;
       this.#num = (adopt[0]! << 8) | adopt[1]!;
       this.#borrowed = true;
+      this.#inSlab = false;
       this.#ready = false;
       adopt = null;
     } else if (given !== null) {
@@ -79,13 +83,15 @@ export class XORChunk implements Chunk {
       this.#len = HEADER_BYTES;
       this.#num = 0;
       this.#borrowed = false;
+      this.#inSlab = false;
       this.#ready = true;
       given = null;
     } else {
-      this.#buf = new Uint8Array(FIRST_BYTES);
+      this.#buf = slabRegion(ALLOCATION_BYTES);
       this.#len = HEADER_BYTES;
       this.#num = 0;
       this.#borrowed = false;
+      this.#inSlab = true;
       this.#ready = true;
     }
   }
@@ -259,11 +265,18 @@ export class XORChunk implements Chunk {
   }
 
   /**
-   * Prometheus: XORChunk.Compact. Drops spare capacity above 32 bytes once the chunk is complete.
+   * Prometheus: XORChunk.Compact. Drops spare capacity above 32 bytes once the chunk is complete. A
+   * new chunk's bytes move out of the buffer it shares with other new chunks into one of their own
+   * (of their exact size), so that keeping the chunk keeps nothing else in memory.
    * A chunk from fromBytes whose bytes are a small view of a larger buffer (a whole file, say) gets
    * its own exact copy, so it no longer keeps that buffer alive.
    */
   compact(): void {
+    if (this.#inSlab) {
+      this.#buf = this.#view().slice();
+      this.#inSlab = false;
+      return;
+    }
     const capacity = this.#borrowed ? this.#buf.buffer.byteLength : this.#buf.length;
     if (capacity > this.#len + COMPACT_THRESHOLD_BYTES) {
       this.#buf = this.#view().slice();
@@ -606,6 +619,12 @@ export class XORChunk implements Chunk {
     if (this.#buf.length >= need) return;
     let cap = sizeHint >= need ? sizeHint : Math.max(this.#buf.length * 2, ALLOCATION_BYTES);
     while (cap < need) cap *= 2;
+    if (this.#inSlab) {
+      // In place when this chunk's region is the latest of the slab: no copy.
+      this.#buf = growRegion(this.#buf, this.#len, cap);
+      this.#inSlab = cap <= MAX_REGION_BYTES;
+      return;
+    }
     const next = new Uint8Array(cap);
     next.set(this.#buf.subarray(0, this.#len));
     this.#buf = next;
