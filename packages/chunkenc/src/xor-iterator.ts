@@ -342,8 +342,14 @@ export class XORIterator implements SampleIterator {
     let fastLimit = (buf.length - TAIL_MARGIN) * 8;
     const end = this.#end;
     const endBits = this.#endBits;
-    const numTotal = this.#numTotal;
     let numRead = this.#numRead;
+    // Parameters and fields as untagged locals (int32, float64): TurboFan does not hoist their
+    // checks out of a loop this size, so it would check and untag them on every sample.
+    // numRead - n stays the same through the loop (next() below reads one sample, as the loop does).
+    const count = Math.min(this.#numTotal - numRead, cap) | 0;
+    const first = offset | 0;
+    const stopAt = +stopT;
+    const storing = store ? 1 : 0;
     let t = this.#t;
     let tDelta = this.#tDelta;
     const hiAt = HI; // Locals: imported bindings are loaded afresh on each use.
@@ -355,8 +361,8 @@ export class XORIterator implements SampleIterator {
     let windowSet = s[WINDOW_SET]!;
     let n = 0;
     let big = this.#tDeltaBig !== null;
-    while (numRead < numTotal && n < cap) {
-      if (pos >= fastLimit && base === 0) {
+    while (n < count) {
+      if (pos >= fastLimit) {
         const startByte = pos >>> 3;
         const rest = end > startByte ? end - startByte : 0;
         for (let k = 0; k < rest; k++) tail[k] = buf[startByte + k]!;
@@ -364,7 +370,7 @@ export class XORIterator implements SampleIterator {
         base = startByte * 8;
         pos -= base;
         buf = tail;
-        fastLimit = Number.POSITIVE_INFINITY;
+        fastLimit = 0x7fffffff; // Once on the tail copy, no further switch.
       }
       let i = pos >>> 3;
       let sh = pos & 7;
@@ -489,9 +495,9 @@ export class XORIterator implements SampleIterator {
         }
         numRead++;
       }
-      if (t >= stopT) break;
-      if (store) {
-        const k = offset + n;
+      if (t >= stopAt) break;
+      if (storing !== 0) {
+        const k = first + n;
         ts[k] = t;
         vi[2 * k + hiAt] = hi;
         vi[2 * k + loAt] = lo;
