@@ -341,13 +341,12 @@ export class XORIterator implements SampleIterator {
     let pos = this.#pos;
     let fastLimit = (buf.length - TAIL_MARGIN) * 8;
     const end = this.#end;
-    const endBits = this.#endBits;
+    const endBits = this.#endBits | 0;
     let numRead = this.#numRead;
     // Parameters and fields as untagged locals (int32, float64): TurboFan does not hoist their
     // checks out of a loop this size, so it would check and untag them on every sample.
     // numRead - n stays the same through the loop (next() below reads one sample, as the loop does).
     const count = Math.min(this.#numTotal - numRead, cap) | 0;
-    const first = offset | 0;
     const stopAt = +stopT;
     const storing = store ? 1 : 0;
     let t = this.#t;
@@ -497,7 +496,7 @@ export class XORIterator implements SampleIterator {
       }
       if (t >= stopAt) break;
       if (storing !== 0) {
-        const k = first + n;
+        const k = offset + n;
         ts[k] = t;
         vi[2 * k + hiAt] = hi;
         vi[2 * k + loAt] = lo;
