@@ -19,9 +19,11 @@ const TWO_POW_32 = 4294967296;
 const TYPICAL_SAMPLES = 120; // Prometheus: DefaultSamplesPerChunk.
 
 const varintScratch = new Uint8Array(10);
-// The sample being appended (time, value), and the value's bits as two int32 (HI and LO).
+// The sample being appended (time, value), and the value's high and low 32 bits, each in a view of
+// its own read at index 0: no imported HI/LO binding to load and check per append.
 const io = new Float64Array(2);
-const io32 = new Int32Array(io.buffer, 8, 2);
+const ioHi = new Int32Array(io.buffer, 8 + 4 * HI, 1);
+const ioLo = new Int32Array(io.buffer, 8 + 4 * LO, 1);
 
 /** Options of `XORChunk.fromBytes`. */
 export interface FromBytesOptions {
@@ -63,6 +65,10 @@ export class XORChunk implements Chunk {
   #lo = 0;
   #leading = 0xff; // 0xff: no leading/trailing window written yet.
   #trailing = 0;
+  // Appends take the fast path (#appendIo) while #num is below this: MAX_SAMPLES once the encoder
+  // state is ready, two samples are in and the time delta is in the safe range; else 0. One int
+  // compare per append instead of four tests, one of them a boolean's.
+  #fastUntil = 0;
 
   /**
    * An empty chunk. Its bytes are a region of a buffer shared with other new chunks (no ArrayBuffer
@@ -223,6 +229,7 @@ export class XORChunk implements Chunk {
     this.#leading = st.leading;
     this.#trailing = st.trailing;
     this.#ready = true;
+    this.#fastUntil = st.numRead >= 2 && st.tDeltaBig === null ? MAX_SAMPLES : 0;
   }
 
   #resetState(): void {
@@ -234,6 +241,7 @@ export class XORChunk implements Chunk {
     this.#leading = 0xff;
     this.#trailing = 0;
     this.#ready = true;
+    this.#fastUntil = 0;
   }
 
   /**
@@ -308,10 +316,7 @@ export class XORChunk implements Chunk {
     const tDelta = t - this.#t;
     const dod = tDelta - this.#tDelta;
     if (
-      num < 2 ||
-      num === MAX_SAMPLES ||
-      !this.#ready ||
-      this.#tDeltaBig !== null ||
+      num >= this.#fastUntil ||
       !Number.isSafeInteger(t) ||
       !(dod <= 0x80000 && dod >= -0x7ffff && tDelta <= MAX_SAFE && tDelta >= -MAX_SAFE)
     ) {
@@ -319,8 +324,8 @@ export class XORChunk implements Chunk {
       return;
     }
     if (this.#buf.length - this.#len < APPEND_ROOM) this.#reserve(APPEND_ROOM, this.#growHint(num));
-    const hi = io32[HI]!;
-    const lo = io32[LO]!;
+    const hi = ioHi[0]!;
+    const lo = ioLo[0]!;
     const xh = hi ^ this.#hi;
     const xl = lo ^ this.#lo;
     // The bits go out through #put in runs of at most 25: `p` holds the pending run of `pn` bits,
@@ -532,6 +537,7 @@ export class XORChunk implements Chunk {
     this.#hi = hi;
     this.#lo = lo;
     this.#num = num + 1;
+    this.#fastUntil = num >= 1 && this.#tDeltaBig === null ? MAX_SAMPLES : 0;
   }
 
   #setTDeltaBig(tDelta: bigint): void {
