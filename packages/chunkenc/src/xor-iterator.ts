@@ -148,7 +148,13 @@ export class XORIterator implements SampleIterator {
     this.#t = 0;
     this.#tDelta = 0;
     this.#tDeltaBig = null;
-    this.#s.fill(0);
+    const s = this.#s; // Cleared by hand: fill() is a builtin call, a fifth of a short chunk's reset.
+    s[0] = 0;
+    s[1] = 0;
+    s[2] = 0;
+    s[3] = 0;
+    s[4] = 0;
+    s[5] = 0;
     this.#err = undefined;
     if (length < HEADER_BYTES) {
       this.#numTotal = 0;
