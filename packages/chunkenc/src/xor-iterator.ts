@@ -11,6 +11,7 @@ const NONE = ValueType.None;
 const FLOAT = ValueType.Float;
 const HEADER_BYTES = 2; // Prometheus: chunkHeaderSize, the big-endian uint16 sample count.
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const SAFE_START = 2 ** 52; // See #run.
 const TWO_POW_32 = 4294967296;
 const EMPTY_CHUNK = new Uint8Array(HEADER_BYTES);
 const bigResult: BigVarintResult = { value: 0n, n: 0 };
@@ -365,7 +366,11 @@ export class XORIterator implements SampleIterator {
     let trailing = s[TRAILING]!;
     let windowSet = s[WINDOW_SET]!;
     let n = 0;
-    let big = this.#tDeltaBig !== null;
+    // Whether the loop may add deltas of delta to tDelta without checking that it stays exact: a
+    // delta of delta the loop reads is below 2^20 in magnitude and a chunk has below 2^16 samples,
+    // so from |tDelta| < 2^52 it stays below 2^53. Otherwise (and for 64-bit deltas of delta, which
+    // can take it anywhere) next() reads the sample, with exact (bigint) arithmetic when needed.
+    let exact = this.#tDeltaBig === null && tDelta < SAFE_START && tDelta > -SAFE_START;
     while (n < count) {
       if (pos >= fastLimit) {
         const startByte = pos >>> 3;
@@ -400,8 +405,7 @@ export class XORIterator implements SampleIterator {
       } else {
         used = 0; // A 64-bit delta of delta: next() reads it.
       }
-      const nextDelta = tDelta + dod;
-      if (used === 0 || big || nextDelta > 9007199254740991 || nextDelta < -9007199254740991) {
+      if (used === 0 || !exact) {
         this.#pos = pos + base;
         this.#numRead = numRead;
         this.#t = t;
@@ -421,11 +425,11 @@ export class XORIterator implements SampleIterator {
         leading = s[LEADING]!;
         trailing = s[TRAILING]!;
         windowSet = s[WINDOW_SET]!;
-        big = this.#tDeltaBig !== null;
+        exact = this.#tDeltaBig === null && tDelta < SAFE_START && tDelta > -SAFE_START;
       } else {
         pos += used;
-        tDelta = nextDelta;
-        t += nextDelta;
+        tDelta += dod;
+        t += tDelta;
         // The value: 0 = unchanged; 10 = reuse the window; 11 = 5 bits of leading zeros, 6 bits of
         // significant bits (0 meaning 64), then those bits (see readValue above).
         let vw: number;
