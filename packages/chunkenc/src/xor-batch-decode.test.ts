@@ -83,7 +83,36 @@ const wildSeries = fc
     { minLength: 1, maxLength: 60 },
   )
   .map((s): Series => ({ ts: s.map(([t]) => t), bits: s.map(([, b]) => b) }));
-const anySeries = fc.oneof({ weight: 4, arbitrary: scrapeSeries }, { weight: 1, arbitrary: wildSeries });
+// Time deltas about 2^52 and 2^53 (up or down), where the batch loop stops adding deltas of delta
+// unchecked: a few samples from one end of the safe range towards the other, deltas of delta up to
+// 2^20.
+const nearLimitSeries = fc
+  .tuple(
+    fc.boolean(),
+    fc.constantFrom(2 ** 52, 2 ** 53 - 2 ** 20),
+    fc.integer({ min: -(2 ** 22), max: 2 ** 22 }),
+    fc.array(fc.tuple(fc.integer({ min: -(2 ** 19), max: 2 ** 19 }), valueBits), { minLength: 1, maxLength: 4 }),
+  )
+  .map(([down, base, off, steps]): Series => {
+    const sign = down ? -1 : 1;
+    const ts: number[] = [];
+    const bits: bigint[] = [];
+    let t = -sign * (MAX_SAFE - 2 ** 21);
+    let gap = base + off;
+    for (const [dod, b] of steps) {
+      ts.push(t);
+      bits.push(b);
+      t += sign * gap;
+      gap += dod;
+      if (Math.abs(t) > MAX_SAFE) break;
+    }
+    return { ts, bits };
+  });
+const anySeries = fc.oneof(
+  { weight: 4, arbitrary: scrapeSeries },
+  { weight: 1, arbitrary: wildSeries },
+  { weight: 1, arbitrary: nearLimitSeries },
+);
 
 function bitsOf(vs: Float64Array, from: number, n: number): bigint[] {
   const out: bigint[] = [];

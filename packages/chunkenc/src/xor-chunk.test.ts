@@ -449,7 +449,7 @@ describe('XORChunk housekeeping', () => {
   it('compact drops spare capacity and keeps the bytes', () => {
     const c = encode([1, 2, 3], [1, 2, 3].map(float64Bits));
     const before = hex(c.bytes());
-    expect(c.bytes().buffer.byteLength).toBe(64);
+    expect(c.bytes().buffer.byteLength).toBeGreaterThan(c.bytes().length); // Shared with other new chunks.
     c.compact();
     expect(hex(c.bytes())).toBe(before);
     expect(c.bytes().buffer.byteLength).toBe(c.bytes().length);
@@ -488,6 +488,66 @@ describe('XORChunk housekeeping', () => {
     expect(() => it.atHistogram()).toThrow();
     expect(() => it.atFloatHistogram()).toThrow();
     expect(it.atST()).toBe(0);
+  });
+});
+
+describe('XORChunk bytes in shared slabs', () => {
+  it('writes the reference bytes for chunks appended to in any interleaving, before and after compact', () => {
+    fc.assert(
+      fc.property(
+        fc.array(anySeries, { minLength: 1, maxLength: 6 }),
+        fc.array(fc.nat(), { maxLength: 1500 }),
+        fc.array(fc.boolean(), { minLength: 6, maxLength: 6 }),
+        (series, schedule, compactEarly) => {
+          const chunks = series.map(() => new XORChunk());
+          const done = series.map(() => 0);
+          const append = (k: number): void => {
+            const { ts, bits } = series[k]!;
+            const i = done[k]!;
+            if (i === ts.length) return;
+            chunks[k]!.append(ts[i]!, float64FromBits(bits[i]!));
+            done[k] = i + 1;
+            // A chunk compacted half-way continues in its own buffer.
+            if (compactEarly[k] && i + 1 === ts.length >> 1) chunks[k]!.compact();
+          };
+          // Appends in the scheduled order (regions grow in place or move), then the rest.
+          for (const x of schedule) append(x % series.length);
+          for (let k = 0; k < series.length; k++) while (done[k]! < series[k]!.ts.length) append(k);
+          for (let k = 0; k < series.length; k++) {
+            const { ts, bits } = series[k]!;
+            const want = hex(referenceXOR(ts, bits));
+            expect(hex(chunks[k]!.bytes())).toBe(want);
+          }
+          // No two chunks' bytes overlap in a buffer they share.
+          const views = chunks.map((c) => c.bytes());
+          for (const a of views) {
+            for (const b of views) {
+              if (a === b || a.buffer !== b.buffer) continue;
+              const disjoint = a.byteOffset + a.length <= b.byteOffset || b.byteOffset + b.length <= a.byteOffset;
+              expect(disjoint).toBe(true);
+            }
+          }
+          for (let k = 0; k < series.length; k++) {
+            const c = chunks[k]!;
+            const want = hex(referenceXOR(series[k]!.ts, series[k]!.bits));
+            c.compact();
+            expect(c.bytes().buffer.byteLength).toBe(c.bytes().length); // Its own, exact buffer.
+            expect(hex(c.bytes())).toBe(want);
+            expect(decode(c)).toEqual({ ts: [...series[k]!.ts], bits: [...series[k]!.bits] });
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('keeps the bytes of a chunk when the chunks after it in the slab are written', () => {
+    const a = encode([1000, 2000, 3000], [1, 2, 3].map(float64Bits));
+    const before = hex(a.bytes());
+    // Enough new chunks to fill the rest of the slab and start another.
+    for (let k = 0; k < 600; k++) encode([1, 2, 3, 4], [k, k + 1, k + 2, k + 3].map(float64Bits));
+    expect(hex(a.bytes())).toBe(before);
+    expect(decode(a).ts).toEqual([1000, 2000, 3000]);
   });
 });
 

@@ -1,6 +1,7 @@
 // Prometheus: tsdb/chunkenc/xor.go XORChunk
 import type { Chunk, SampleIterator } from '@tsprom/storage-interfaces';
 import { Encoding } from '@tsprom/storage-interfaces';
+import { growRegion, MAX_REGION_BYTES, slabRegion } from './chunk-slab.js';
 import { ChunkEncodingError } from './errors.js';
 import { f64, HI, i32, LO } from './float-bits.js';
 import { putUvarint, putUvarintBig, putVarint } from './varint.js';
@@ -13,18 +14,16 @@ const COMPACT_THRESHOLD_BYTES = 32; // Prometheus: chunkCompactCapacityThreshold
 const MAX_SAMPLES = 0xffff; // The header is a uint16.
 // Room made before each append: 19 bytes at most a sample, and #putBits's 3-byte overhang.
 const APPEND_ROOM = 24;
-// The first buffer of a fresh chunk: V8 keeps typed arrays of up to 64 bytes on its heap, where
-// they cost a fraction of an off-heap backing store; the first growth (see append) then sizes the
-// buffer for the whole chunk, so a chunk costs one backing store instead of two.
-const FIRST_BYTES = 64;
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const TWO_POW_32 = 4294967296;
 const TYPICAL_SAMPLES = 120; // Prometheus: DefaultSamplesPerChunk.
 
 const varintScratch = new Uint8Array(10);
-// The sample being appended (time, value), and the value's bits as two int32 (HI and LO).
+// The sample being appended (time, value), and the value's high and low 32 bits, each in a view of
+// its own read at index 0: no imported HI/LO binding to load and check per append.
 const io = new Float64Array(2);
-const io32 = new Int32Array(io.buffer, 8, 2);
+const ioHi = new Int32Array(io.buffer, 8 + 4 * HI, 1);
+const ioLo = new Int32Array(io.buffer, 8 + 4 * LO, 1);
 
 /** Options of `XORChunk.fromBytes`. */
 export interface FromBytesOptions {
@@ -54,6 +53,8 @@ export class XORChunk implements Chunk {
   #num: number;
   // True while the bytes are the caller's (fromBytes): the first appender() copies them.
   #borrowed: boolean;
+  // True while #buf is a region of a shared slab (chunk-slab.ts): a fresh chunk's, until compact().
+  #inSlab: boolean;
   // The encoder state (Prometheus's xorAppender fields), folded into the chunk so that an open
   // chunk is one object, not two: the head keeps one per series. Valid while #ready.
   #ready: boolean;
@@ -64,14 +65,23 @@ export class XORChunk implements Chunk {
   #lo = 0;
   #leading = 0xff; // 0xff: no leading/trailing window written yet.
   #trailing = 0;
+  // Appends take the fast path (#appendIo) while #num is below this: MAX_SAMPLES once the encoder
+  // state is ready, two samples are in and the time delta is in the safe range; else 0. One int
+  // compare per append instead of four tests, one of them a boolean's.
+  #fastUntil = 0;
 
-  /** An empty chunk: 64 bytes at first, grown once for a typical 120-sample chunk (see append). */
+  /**
+   * An empty chunk. Its bytes are a region of a buffer shared with other new chunks (no ArrayBuffer
+   * of its own) until `compact()`, which a chunk meant to be kept should get once complete: the
+   * shared buffer stays in memory while any of its chunks does.
+   */
   constructor() {
     if (adopt !== null) {
       this.#buf = adopt;
       this.#len = adopt.length;
       this.#num = (adopt[0]! << 8) | adopt[1]!;
       this.#borrowed = true;
+      this.#inSlab = false;
       this.#ready = false;
       adopt = null;
     } else if (given !== null) {
@@ -79,13 +89,15 @@ export class XORChunk implements Chunk {
       this.#len = HEADER_BYTES;
       this.#num = 0;
       this.#borrowed = false;
+      this.#inSlab = false;
       this.#ready = true;
       given = null;
     } else {
-      this.#buf = new Uint8Array(FIRST_BYTES);
+      this.#buf = slabRegion(ALLOCATION_BYTES);
       this.#len = HEADER_BYTES;
       this.#num = 0;
       this.#borrowed = false;
+      this.#inSlab = true;
       this.#ready = true;
     }
   }
@@ -217,6 +229,7 @@ export class XORChunk implements Chunk {
     this.#leading = st.leading;
     this.#trailing = st.trailing;
     this.#ready = true;
+    this.#fastUntil = st.numRead >= 2 && st.tDeltaBig === null ? MAX_SAMPLES : 0;
   }
 
   #resetState(): void {
@@ -228,6 +241,7 @@ export class XORChunk implements Chunk {
     this.#leading = 0xff;
     this.#trailing = 0;
     this.#ready = true;
+    this.#fastUntil = 0;
   }
 
   /**
@@ -259,11 +273,18 @@ export class XORChunk implements Chunk {
   }
 
   /**
-   * Prometheus: XORChunk.Compact. Drops spare capacity above 32 bytes once the chunk is complete.
+   * Prometheus: XORChunk.Compact. Drops spare capacity above 32 bytes once the chunk is complete. A
+   * new chunk's bytes move out of the buffer it shares with other new chunks into one of their own
+   * (of their exact size), so that keeping the chunk keeps nothing else in memory.
    * A chunk from fromBytes whose bytes are a small view of a larger buffer (a whole file, say) gets
    * its own exact copy, so it no longer keeps that buffer alive.
    */
   compact(): void {
+    if (this.#inSlab) {
+      this.#buf = this.#view().slice();
+      this.#inSlab = false;
+      return;
+    }
     const capacity = this.#borrowed ? this.#buf.buffer.byteLength : this.#buf.length;
     if (capacity > this.#len + COMPACT_THRESHOLD_BYTES) {
       this.#buf = this.#view().slice();
@@ -295,10 +316,7 @@ export class XORChunk implements Chunk {
     const tDelta = t - this.#t;
     const dod = tDelta - this.#tDelta;
     if (
-      num < 2 ||
-      num === MAX_SAMPLES ||
-      !this.#ready ||
-      this.#tDeltaBig !== null ||
+      num >= this.#fastUntil ||
       !Number.isSafeInteger(t) ||
       !(dod <= 0x80000 && dod >= -0x7ffff && tDelta <= MAX_SAFE && tDelta >= -MAX_SAFE)
     ) {
@@ -306,8 +324,8 @@ export class XORChunk implements Chunk {
       return;
     }
     if (this.#buf.length - this.#len < APPEND_ROOM) this.#reserve(APPEND_ROOM, this.#growHint(num));
-    const hi = io32[HI]!;
-    const lo = io32[LO]!;
+    const hi = ioHi[0]!;
+    const lo = ioLo[0]!;
     const xh = hi ^ this.#hi;
     const xl = lo ^ this.#lo;
     // The bits go out through #put in runs of at most 25: `p` holds the pending run of `pn` bits,
@@ -519,6 +537,7 @@ export class XORChunk implements Chunk {
     this.#hi = hi;
     this.#lo = lo;
     this.#num = num + 1;
+    this.#fastUntil = num >= 1 && this.#tDeltaBig === null ? MAX_SAMPLES : 0;
   }
 
   #setTDeltaBig(tDelta: bigint): void {
@@ -606,6 +625,12 @@ export class XORChunk implements Chunk {
     if (this.#buf.length >= need) return;
     let cap = sizeHint >= need ? sizeHint : Math.max(this.#buf.length * 2, ALLOCATION_BYTES);
     while (cap < need) cap *= 2;
+    if (this.#inSlab) {
+      // In place when this chunk's region is the latest of the slab: no copy.
+      this.#buf = growRegion(this.#buf, this.#len, cap);
+      this.#inSlab = cap <= MAX_REGION_BYTES;
+      return;
+    }
     const next = new Uint8Array(cap);
     next.set(this.#buf.subarray(0, this.#len));
     this.#buf = next;

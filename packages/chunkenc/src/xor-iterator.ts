@@ -11,6 +11,7 @@ const NONE = ValueType.None;
 const FLOAT = ValueType.Float;
 const HEADER_BYTES = 2; // Prometheus: chunkHeaderSize, the big-endian uint16 sample count.
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const SAFE_START = 2 ** 52; // See #run.
 const TWO_POW_32 = 4294967296;
 const EMPTY_CHUNK = new Uint8Array(HEADER_BYTES);
 const bigResult: BigVarintResult = { value: 0n, n: 0 };
@@ -148,7 +149,13 @@ export class XORIterator implements SampleIterator {
     this.#t = 0;
     this.#tDelta = 0;
     this.#tDeltaBig = null;
-    this.#s.fill(0);
+    const s = this.#s; // Cleared by hand: fill() is a builtin call, a fifth of a short chunk's reset.
+    s[0] = 0;
+    s[1] = 0;
+    s[2] = 0;
+    s[3] = 0;
+    s[4] = 0;
+    s[5] = 0;
     this.#err = undefined;
     if (length < HEADER_BYTES) {
       this.#numTotal = 0;
@@ -341,9 +348,14 @@ export class XORIterator implements SampleIterator {
     let pos = this.#pos;
     let fastLimit = (buf.length - TAIL_MARGIN) * 8;
     const end = this.#end;
-    const endBits = this.#endBits;
-    const numTotal = this.#numTotal;
+    const endBits = this.#endBits | 0;
     let numRead = this.#numRead;
+    // Parameters and fields as untagged locals (int32, float64): TurboFan does not hoist their
+    // checks out of a loop this size, so it would check and untag them on every sample.
+    // numRead - n stays the same through the loop (next() below reads one sample, as the loop does).
+    const count = Math.min(this.#numTotal - numRead, cap) | 0;
+    const stopAt = +stopT;
+    const storing = store ? 1 : 0;
     let t = this.#t;
     let tDelta = this.#tDelta;
     const hiAt = HI; // Locals: imported bindings are loaded afresh on each use.
@@ -354,9 +366,13 @@ export class XORIterator implements SampleIterator {
     let trailing = s[TRAILING]!;
     let windowSet = s[WINDOW_SET]!;
     let n = 0;
-    let big = this.#tDeltaBig !== null;
-    while (numRead < numTotal && n < cap) {
-      if (pos >= fastLimit && base === 0) {
+    // Whether the loop may add deltas of delta to tDelta without checking that it stays exact: a
+    // delta of delta the loop reads is below 2^20 in magnitude and a chunk has below 2^16 samples,
+    // so from |tDelta| < 2^52 it stays below 2^53. Otherwise (and for 64-bit deltas of delta, which
+    // can take it anywhere) next() reads the sample, with exact (bigint) arithmetic when needed.
+    let exact = this.#tDeltaBig === null && tDelta < SAFE_START && tDelta > -SAFE_START;
+    while (n < count) {
+      if (pos >= fastLimit) {
         const startByte = pos >>> 3;
         const rest = end > startByte ? end - startByte : 0;
         for (let k = 0; k < rest; k++) tail[k] = buf[startByte + k]!;
@@ -364,7 +380,7 @@ export class XORIterator implements SampleIterator {
         base = startByte * 8;
         pos -= base;
         buf = tail;
-        fastLimit = Number.POSITIVE_INFINITY;
+        fastLimit = 0x7fffffff; // Once on the tail copy, no further switch.
       }
       let i = pos >>> 3;
       let sh = pos & 7;
@@ -389,8 +405,7 @@ export class XORIterator implements SampleIterator {
       } else {
         used = 0; // A 64-bit delta of delta: next() reads it.
       }
-      const nextDelta = tDelta + dod;
-      if (used === 0 || big || nextDelta > 9007199254740991 || nextDelta < -9007199254740991) {
+      if (used === 0 || !exact) {
         this.#pos = pos + base;
         this.#numRead = numRead;
         this.#t = t;
@@ -410,11 +425,11 @@ export class XORIterator implements SampleIterator {
         leading = s[LEADING]!;
         trailing = s[TRAILING]!;
         windowSet = s[WINDOW_SET]!;
-        big = this.#tDeltaBig !== null;
+        exact = this.#tDeltaBig === null && tDelta < SAFE_START && tDelta > -SAFE_START;
       } else {
         pos += used;
-        tDelta = nextDelta;
-        t += nextDelta;
+        tDelta += dod;
+        t += tDelta;
         // The value: 0 = unchanged; 10 = reuse the window; 11 = 5 bits of leading zeros, 6 bits of
         // significant bits (0 meaning 64), then those bits (see readValue above).
         let vw: number;
@@ -489,8 +504,8 @@ export class XORIterator implements SampleIterator {
         }
         numRead++;
       }
-      if (t >= stopT) break;
-      if (store) {
+      if (t >= stopAt) break;
+      if (storing !== 0) {
         const k = offset + n;
         ts[k] = t;
         vi[2 * k + hiAt] = hi;

@@ -213,6 +213,21 @@ export function run(): void {
       },
     },
     {
+      // A chunk that is kept (a head's completed chunk): compact() moves its bytes out of the slab
+      // new chunks share into an exact-size buffer of their own.
+      name: 'chunkenc: XOR append + compact (a chunk kept)',
+      unitsPerOp: SAMPLES_PER_CHUNK,
+      unit: 'samples',
+      fn: () => {
+        const { ts, vs } = data[next++ % CHUNKS]!;
+        const c = new XORChunk();
+        const app = c.appender();
+        for (let i = 0; i < SAMPLES_PER_CHUNK; i++) app.append(ts[i]!, vs[i]!);
+        c.compact();
+        return c;
+      },
+    },
+    {
       // The head's path: append to the open chunk and check its size for a cut, per sample.
       name: 'chunkenc: XOR2 append + byteLength (the head, xor2)',
       unitsPerOp: SAMPLES_PER_CHUNK,
