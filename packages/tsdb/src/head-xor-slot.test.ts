@@ -55,7 +55,7 @@ describe('an open XOR chunk in a slot', () => {
       const slab = new Uint8Array(SLOT_BYTES * 3);
       const cols = new Float64Array(SLOT_COLS * 2);
       const base = SLOT_COLS; // The second series' columns, the middle slot: neighbours untouched.
-      resetSlotState(cols, base, SLOT_BYTES);
+      resetSlotState(cols, base, SLOT_BYTES, 1);
       let moved: XORChunk | undefined;
       let prevT = 0;
       for (let i = 0; i < xs.length; i++) {
@@ -106,7 +106,7 @@ describe('an open XOR chunk in a slot', () => {
         for (const [st, sv] of xs) want.append(st, sv);
         const slab = new Uint8Array(SLOT_BYTES * 3);
         const cols = new Float64Array(SLOT_COLS * 2);
-        resetSlotState(cols, SLOT_COLS, SLOT_BYTES);
+        resetSlotState(cols, SLOT_COLS, SLOT_BYTES, 1);
         let moved: XORChunk | undefined;
         for (let i = 0; i < xs.length; i++) {
           const [st, sv] = xs[i]!;

@@ -31,23 +31,36 @@ export const SlotCol = {
   /** Bits of the last value, high and low 32 (signed). */
   hi: 4,
   lo: 5,
-  /** The leading/trailing zero window of the last value XOR (0xff: none yet). */
-  leading: 6,
-  trailing: 7,
+  /**
+   * The leading/trailing zero window of the last value XOR, as leading * 64 + trailing (leading
+   * 0xff: none yet). One column for both, so that a slot's state leaves one for `id`.
+   */
+  window: 6,
+  /**
+   * Which slot assignment this is: a number no other slot assignment of the head had (0: the open
+   * chunk is in no slot). Lets the commit trust a slab it took at append time (see applyCommit).
+   */
+  id: 7,
 } as const;
 /** Columns a slot's state takes. */
 export const SLOT_COLS = 8;
 
-/** Resets a slot's state for a new, empty chunk (its bytes must be zero: see clearSlot). */
-export function resetSlotState(a: Float64Array, base: number, offset: number): void {
+/** No leading/trailing window written yet. */
+const NO_WINDOW = 0xff * 64;
+
+/**
+ * Resets a slot's state for a new, empty chunk (its bytes must be zero: see clearSlot), `id` being
+ * this assignment's (see SlotCol.id).
+ */
+export function resetSlotState(a: Float64Array, base: number, offset: number, id: number): void {
   a[base + SlotCol.offset] = offset;
   a[base + SlotCol.len] = HEADER_BYTES;
   a[base + SlotCol.count] = 0;
   a[base + SlotCol.tDelta] = 0;
   a[base + SlotCol.hi] = 0;
   a[base + SlotCol.lo] = 0;
-  a[base + SlotCol.leading] = 0xff;
-  a[base + SlotCol.trailing] = 0;
+  a[base + SlotCol.window] = NO_WINDOW;
+  a[base + SlotCol.id] = id;
 }
 
 /** Zeroes the bytes a slot's chunk wrote (the writer ORs bits into zero bytes). */
@@ -159,8 +172,9 @@ function appendSteady(
   let leading = xh !== 0 ? Math.clz32(xh) : 32 + Math.clz32(xl);
   const trailing = xl !== 0 ? 31 - Math.clz32(xl & -xl) : 63 - Math.clz32(xh & -xh);
   if (leading >= 32) leading = 31; // Clamp: the leading count has 5 bits.
-  const lw = a[base + SlotCol.leading]!;
-  const tw = a[base + SlotCol.trailing]!;
+  const win = a[base + SlotCol.window]!;
+  const lw = win >>> 6;
+  const tw = win & 63;
   let shift: number;
   let sigbits: number;
   let u: number;
@@ -171,8 +185,7 @@ function appendSteady(
     u = 0b10; // Fits the previous window: 10 then its significant bits.
     n = 2;
   } else {
-    a[base + SlotCol.leading] = leading;
-    a[base + SlotCol.trailing] = trailing;
+    a[base + SlotCol.window] = leading * 64 + trailing;
     shift = trailing;
     sigbits = 64 - leading - trailing;
     // 64 significant bits would not fit in 6 bits; it is written as 0 (never a real count).
@@ -300,8 +313,9 @@ function appendSlow(
   count = a[base + SlotCol.count]!;
   prevHi = a[base + SlotCol.hi]!;
   prevLo = a[base + SlotCol.lo]!;
-  leadingW = a[base + SlotCol.leading]!;
-  trailingW = a[base + SlotCol.trailing]!;
+  const win = a[base + SlotCol.window]!;
+  leadingW = win >>> 6;
+  trailingW = win & 63;
   if (num === 0) {
     const n = putVarint(varintScratch, 0, t);
     for (let i = 0; i < n; i++) writeByte(varintScratch[i]!);
@@ -321,8 +335,7 @@ function appendSlow(
   a[base + SlotCol.tDelta] = tDelta;
   a[base + SlotCol.hi] = hi;
   a[base + SlotCol.lo] = lo;
-  a[base + SlotCol.leading] = leadingW;
-  a[base + SlotCol.trailing] = trailingW;
+  a[base + SlotCol.window] = leadingW * 64 + trailingW;
 }
 
 // Prometheus: milliseconds need wider buckets than Gorilla's seconds, so 14/17/20 bits, else 64.
