@@ -27,7 +27,7 @@ import {
 import { isSupportedEncoding } from '@tsprom/chunkenc';
 import type { CommitBatch, HeadLog, HistogramEntry } from './head-log.js';
 import type { HeadState } from './head-state.js';
-import type { MemSeries } from './mem-series.js';
+import type { CommitSlots, MemSeries } from './mem-series.js';
 import { COMMIT_SLICE_MS, TimeSlicer, yieldToLoop } from './time-slicer.js';
 import { Appendable, appendable, appendableHistogram, applyCommit } from './head-commit.js';
 import { validateFloatHistogram, validateHistogram } from './histogram-validate.js';
@@ -59,6 +59,9 @@ export class HeadAppender implements Appender {
   #refs = new Float64Array(64);
   #ts = new Float64Array(64);
   #vs = new Float64Array(64);
+  // Per sample, where its series' state is (see commitInSlot): the commit reads them, not the
+  // series objects.
+  #slots: CommitSlots = { offsets: new Float64Array(64), ids: new Float64Array(64), slabs: [] };
   // Start timestamps, kept only when the head writes XOR2 chunks (else undefined: XOR drops them).
   #sts: Float64Array | undefined;
   // The start timestamp of the sample being appended through appendWithOptions (0 = unknown).
@@ -90,6 +93,7 @@ export class HeadAppender implements Appender {
       this.#refs = spare.refs;
       this.#ts = spare.ts;
       this.#vs = spare.vs;
+      this.#slots = spare.slots;
     }
     if (head.floatChunkEncoding === 'xor2') this.#sts = new Float64Array(64);
     if (head.maxTime !== -Infinity) this.#setTimes(head.maxTime);
@@ -202,8 +206,21 @@ export class HeadAppender implements Appender {
       this.#refs = refs;
       this.#ts = ts;
       this.#vs = vs;
+      const offsets = new Float64Array(n * 2);
+      const ids = new Float64Array(n * 2);
+      offsets.set(this.#slots.offsets);
+      ids.set(this.#slots.ids);
+      this.#slots.offsets = offsets;
+      this.#slots.ids = ids;
     }
     this.#refs[n] = s.ref;
+    const slots = this.#slots;
+    const slab = s.openSlab;
+    slots.slabs[n] = slab;
+    if (slab !== undefined) {
+      slots.offsets[n] = s.columnOffset;
+      slots.ids[n] = s.openSlotId;
+    }
     if (this.#trackUnlogged && !s.walLogged) this.#unlogged.push(s);
     this.#ts[n] = t;
     this.#vs[n] = v;
@@ -447,7 +464,7 @@ export class HeadAppender implements Appender {
         // Logging and applying each run in slices; their last and first would make one stall.
         if (batch.length > bigCommit) await yieldToLoop();
       }
-      const ooo = await applyCommit(head, batch, this.#headMaxT, this.#minValidTime, this.#sts);
+      const ooo = await applyCommit(head, batch, this.#headMaxT, this.#minValidTime, this.#sts, undefined, this.#slots);
       if (ooo !== undefined && head.log !== undefined) {
         await head.log.logOOO(ooo);
       }
@@ -463,10 +480,11 @@ export class HeadAppender implements Appender {
   #returnBuffers(): void {
     const series = this.#series;
     series.fill(undefined as unknown as MemSeries, 0, this.#n);
+    this.#slots.slabs.fill(undefined, 0, this.#n);
     this.#n = 0;
     const spare = this.#head.spareAppendBuffers;
     if (spare !== undefined && spare.ts.length >= this.#ts.length) return;
-    this.#head.spareAppendBuffers = { series, refs: this.#refs, ts: this.#ts, vs: this.#vs };
+    this.#head.spareAppendBuffers = { series, refs: this.#refs, ts: this.#ts, vs: this.#vs, slots: this.#slots };
   }
 
   // Logs the batch, with a series record for each series not logged yet. Marked logged before the

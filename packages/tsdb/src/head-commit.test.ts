@@ -140,3 +140,37 @@ describe('a commit applied in slices', () => {
     }
   });
 });
+
+describe('a commit of samples appended before another commit changed their series', () => {
+  // The commit appends to a series' open chunk through the slab it took at append time only while
+  // the series still has that slot: here another commit moved the chunk out of it, or cut it.
+  it.each([
+    ['moved out of its slot', 40, 3_600_000],
+    ['cut at chunk range boundaries', 10, 60_000],
+  ])('applies them to the open chunk after it was %s', async (_, n, chunkRangeMs) => {
+    const head = new Head({ chunkRangeMs });
+    const ls = Labels.fromStrings('__name__', 'x');
+    const want: [number, number][] = [[1000, 1]];
+    const first = head.appender();
+    first.append(0, ls, 1000, 1);
+    // Slots come 512 to a slab: with these, the slot a cut gives x next is in another slab.
+    for (let k = 0; k < 600; k++) first.append(0, Labels.fromStrings('__name__', `filler${k}`), 1000, k);
+    await first.commit();
+    const lateT = 1000 + (n + 1) * 15_000;
+    const late = head.appender();
+    late.append(0, ls, lateT, 0.25);
+    const mid = head.appender();
+    for (let k = 1; k <= n; k++) {
+      const t = 1000 + k * 15_000;
+      const v = Math.sin(k) * 1e6; // Every bit changes: ~9 bytes a sample, the slot is full at ~27.
+      mid.append(0, ls, t, v);
+      want.push([t, v]);
+    }
+    await mid.commit();
+    await late.commit();
+    want.push([lateT, 0.25]);
+    const q = head.querier(-Infinity, Infinity);
+    expect((await read(q))[ls.toString()]).toEqual(want);
+    await q.close();
+  });
+});

@@ -3,7 +3,7 @@
 import { type Chunk, CounterResetHint, type FloatHistogram, type Histogram } from '@tsprom/storage-interfaces';
 import type { CommitBatch, HistogramEntry, OOOBatch } from './head-log.js';
 import type { HeadState } from './head-state.js';
-import type { HeadChunkStore, MemSeries } from './mem-series.js';
+import { type CommitSlots, commitInSlot, type HeadChunkStore, type MemSeries } from './mem-series.js';
 import { OOOChunk } from './ooo-chunk.js';
 import { COMMIT_SLICE_MS, TimeSlicer } from './time-slicer.js';
 
@@ -230,6 +230,7 @@ export async function applyCommit(
   minValidTime: number,
   sts?: Float64Array,
   sliceMs?: number,
+  slots?: CommitSlots,
 ): Promise<OOOBatch | undefined> {
   const { series, ts, vs, length: n } = batch;
   const iso = head.isolation;
@@ -269,10 +270,26 @@ export async function applyCommit(
       let maxt = -Infinity;
       let dropped = 0;
       const from = appended;
+      // Samples of series whose open chunk is in a slot go in through the columns alone (see
+      // commitInSlot) when they need nothing else: no isolation log, no cut, in order.
+      const slabs = logIso ? undefined : slots?.slabs;
       for (; i < end; i++) {
-        const s = series[i]!;
         const t = ts[i]!;
         const v = vs[i]!;
+        if (slabs !== undefined) {
+          const slab = slabs[i];
+          if (slab !== undefined) {
+            const seq = commitInSlot(cols, slots!.offsets[i]!, slab, slots!.ids[i]!, t, v, minValidTime, spc);
+            if (seq >= 0) {
+              seqBefore[i] = seq;
+              appended++;
+              if (t < mint) mint = t;
+              if (t > maxt) maxt = t;
+              continue;
+            }
+          }
+        }
+        const s = series[i]!;
         seqBefore[i] = s.seq;
         if (logIso) s.logCommit(commitId, low);
         let verdict = appendable(s, t, v, headMaxT, minValidTime, window);

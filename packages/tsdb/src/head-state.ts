@@ -8,7 +8,13 @@ import { CircularExemplarStorage } from './exemplar-storage.js';
 import type { HeadLog } from './head-log.js';
 import { Isolation } from './isolation.js';
 import { MemPostings } from './mem-postings.js';
-import { defaultSamplesPerChunk, type HeadChunkStore, MemSeries, SeriesColumns } from './mem-series.js';
+import {
+  type CommitSlots,
+  defaultSamplesPerChunk,
+  type HeadChunkStore,
+  MemSeries,
+  SeriesColumns,
+} from './mem-series.js';
 import { StripeSeries } from './stripe-series.js';
 import { MemTombstones } from './tombstones.js';
 
@@ -48,6 +54,8 @@ export interface AppendBuffers {
   refs: Float64Array<ArrayBuffer>;
   ts: Float64Array<ArrayBuffer>;
   vs: Float64Array<ArrayBuffer>;
+  /** The series' column offset, open chunk's slot id and slab when it had one (see applyCommit). */
+  slots: CommitSlots;
 }
 
 /**

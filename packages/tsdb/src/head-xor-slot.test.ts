@@ -1,6 +1,7 @@
 import { XORChunk } from '@tsprom/chunkenc';
 import { Labels, Matcher, MatchType } from '@tsprom/labels';
 import { ValueType } from '@tsprom/storage-interfaces';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Head } from './head.js';
 import { appendToSlot, resetSlotState, SLOT_BYTES, SLOT_COLS } from './head-xor-slot.js';
@@ -54,7 +55,7 @@ describe('an open XOR chunk in a slot', () => {
       const slab = new Uint8Array(SLOT_BYTES * 3);
       const cols = new Float64Array(SLOT_COLS * 2);
       const base = SLOT_COLS; // The second series' columns, the middle slot: neighbours untouched.
-      resetSlotState(cols, base, SLOT_BYTES);
+      resetSlotState(cols, base, SLOT_BYTES, 1);
       let moved: XORChunk | undefined;
       let prevT = 0;
       for (let i = 0; i < xs.length; i++) {
@@ -70,6 +71,60 @@ describe('an open XOR chunk in a slot', () => {
       expect(slab.subarray(0, SLOT_BYTES).every((b) => b === 0)).toBe(true);
       expect(slab.subarray(2 * SLOT_BYTES).every((b) => b === 0)).toBe(true);
     }
+  });
+
+  it('writes XORChunk bytes for any values and deltas of delta (property)', () => {
+    // Deltas of delta of every width class (0, 14, 17, 20 bits, beyond), values of any bits,
+    // repeated values (the one-bit path) and values sharing bits with the previous one.
+    const dod = fc.oneof(
+      fc.constant(0),
+      fc.integer({ min: -0x1fff, max: 0x2000 }),
+      fc.integer({ min: -0xffff, max: 0x10000 }),
+      fc.integer({ min: -0x7ffff, max: 0x80000 }),
+      fc.integer({ min: -(2 ** 40), max: 2 ** 40 }),
+    );
+    const value = fc.oneof(fc.double(), fc.constant(0), fc.integer({ min: -1000, max: 1000 }), fc.constant(-1));
+    const samplesArb = fc.record({
+      t0: fc.integer({ min: -(2 ** 45), max: 2 ** 45 }),
+      d0: fc.integer({ min: 1, max: 2 ** 40 }),
+      steps: fc.array(fc.tuple(dod, value, fc.boolean()), { minLength: 1, maxLength: 200 }),
+    });
+    fc.assert(
+      fc.property(samplesArb, ({ t0, d0, steps }) => {
+        const xs: [number, number][] = [];
+        let t = t0;
+        let delta = d0;
+        let v = 0;
+        for (const [dd, nv, repeat] of steps) {
+          // Time must go forward: a step that would not is taken as a delta of 1.
+          delta = delta + dd > 0 ? delta + dd : 1;
+          t += delta;
+          if (!repeat) v = nv;
+          xs.push([t, v]);
+        }
+        const want = new XORChunk();
+        for (const [st, sv] of xs) want.append(st, sv);
+        const slab = new Uint8Array(SLOT_BYTES * 3);
+        const cols = new Float64Array(SLOT_COLS * 2);
+        resetSlotState(cols, SLOT_COLS, SLOT_BYTES, 1);
+        let moved: XORChunk | undefined;
+        for (let i = 0; i < xs.length; i++) {
+          const [st, sv] = xs[i]!;
+          if (moved === undefined && !appendToSlot(slab, cols, SLOT_COLS, i, i === 0 ? 0 : xs[i - 1]![0], st, sv)) {
+            moved = XORChunk.fromBytes(slab.subarray(SLOT_BYTES, SLOT_BYTES + cols[SLOT_COLS + 1]!), {
+              validate: false,
+            });
+          }
+          moved?.append(st, sv);
+        }
+        const got = moved?.bytes() ?? slab.subarray(SLOT_BYTES, SLOT_BYTES + cols[SLOT_COLS + 1]!);
+        expect(Buffer.from(got).toString('hex')).toBe(Buffer.from(want.bytes()).toString('hex'));
+        // The neighbouring slots stay untouched (the 4-byte window never reaches past the slot).
+        expect(slab.subarray(0, SLOT_BYTES).every((b) => b === 0)).toBe(true);
+        expect(slab.subarray(2 * SLOT_BYTES).every((b) => b === 0)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('leaves a select the samples committed before it while the series appends, cuts and moves on', async () => {

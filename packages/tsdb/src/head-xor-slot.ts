@@ -31,23 +31,36 @@ export const SlotCol = {
   /** Bits of the last value, high and low 32 (signed). */
   hi: 4,
   lo: 5,
-  /** The leading/trailing zero window of the last value XOR (0xff: none yet). */
-  leading: 6,
-  trailing: 7,
+  /**
+   * The leading/trailing zero window of the last value XOR, as leading * 64 + trailing (leading
+   * 0xff: none yet). One column for both, so that a slot's state leaves one for `id`.
+   */
+  window: 6,
+  /**
+   * Which slot assignment this is: a number no other slot assignment of the head had (0: the open
+   * chunk is in no slot). Lets the commit trust a slab it took at append time (see applyCommit).
+   */
+  id: 7,
 } as const;
 /** Columns a slot's state takes. */
 export const SLOT_COLS = 8;
 
-/** Resets a slot's state for a new, empty chunk (its bytes must be zero: see clearSlot). */
-export function resetSlotState(a: Float64Array, base: number, offset: number): void {
+/** No leading/trailing window written yet. */
+const NO_WINDOW = 0xff * 64;
+
+/**
+ * Resets a slot's state for a new, empty chunk (its bytes must be zero: see clearSlot), `id` being
+ * this assignment's (see SlotCol.id).
+ */
+export function resetSlotState(a: Float64Array, base: number, offset: number, id: number): void {
   a[base + SlotCol.offset] = offset;
   a[base + SlotCol.len] = HEADER_BYTES;
   a[base + SlotCol.count] = 0;
   a[base + SlotCol.tDelta] = 0;
   a[base + SlotCol.hi] = 0;
   a[base + SlotCol.lo] = 0;
-  a[base + SlotCol.leading] = 0xff;
-  a[base + SlotCol.trailing] = 0;
+  a[base + SlotCol.window] = NO_WINDOW;
+  a[base + SlotCol.id] = id;
 }
 
 /** Zeroes the bytes a slot's chunk wrote (the writer ORs bits into zero bytes). */
@@ -93,17 +106,216 @@ export function appendToSlot(
   const tDelta = num === 0 ? 0 : t - prevT;
   const dod = num < 2 ? 0 : tDelta - a[base + SlotCol.tDelta]!;
   if (tDelta > MAX_SAFE || dod > MAX_SAFE || dod < -MAX_SAFE) return false;
+  f64[0] = v;
+  const hi = i32[HI]!;
+  const lo = i32[LO]!;
+  if (num >= 2 && dod <= 0x80000 && dod >= -0x7ffff) {
+    appendSteady(slab, a, base, l0, tDelta, dod, hi, lo);
+  } else {
+    appendSlow(slab, a, base, l0, num, t, tDelta, dod, hi, lo);
+  }
+  const n1 = num + 1;
+  const o = a[base + SlotCol.offset]!;
+  slab[o] = n1 >>> 8;
+  slab[o + 1] = n1;
+  return true;
+}
+
+/**
+ * The steady state (a third or later sample, a delta of delta of at most 20 bits), as
+ * XORChunk's steady append writes it: the fields join into runs of up to 25 bits, each written
+ * with `put` as one 4-byte window (no bit loop), the writer's state in locals.
+ */
+function appendSteady(
+  b: Uint8Array,
+  a: Float64Array,
+  base: number,
+  l0: number,
+  tDelta: number,
+  dod: number,
+  hi: number,
+  lo: number,
+): void {
+  const o = a[base + SlotCol.offset]!;
+  // The writer's position as one small integer: bytes written << 4 | unwritten bits of the last.
+  let lc = (l0 << 4) | a[base + SlotCol.count]!;
+  const prevHi = a[base + SlotCol.hi]!;
+  const prevLo = a[base + SlotCol.lo]!;
+  a[base + SlotCol.tDelta] = tDelta;
+  // Delta of delta: 0, or prefix 10, 110, 1110 and 14, 17, 20 bits (Go: bitRange). `p` holds the
+  // pending run of `pn` bits; a field joins it or, past 25 bits, the run is written first.
+  let p: number;
+  let pn: number;
+  if (dod === 0) {
+    p = 0;
+    pn = 1;
+  } else if (dod >= -0x1fff && dod <= 0x2000) {
+    p = (0b10 << 14) | (dod & 0x3fff);
+    pn = 16;
+  } else if (dod >= -0xffff && dod <= 0x10000) {
+    p = (0b110 << 17) | (dod & 0x1ffff);
+    pn = 20;
+  } else {
+    p = (0b1110 << 20) | (dod & 0xfffff);
+    pn = 24;
+  }
+  const xh = hi ^ prevHi;
+  const xl = lo ^ prevLo;
+  if (xh === 0 && xl === 0) {
+    lc = put(b, o, lc, p << 1, pn + 1); // 0: the value is unchanged.
+    a[base + SlotCol.len] = lc >>> 4;
+    a[base + SlotCol.count] = lc & 15;
+    return;
+  }
+  a[base + SlotCol.hi] = hi;
+  a[base + SlotCol.lo] = lo;
+  let leading = xh !== 0 ? Math.clz32(xh) : 32 + Math.clz32(xl);
+  const trailing = xl !== 0 ? 31 - Math.clz32(xl & -xl) : 63 - Math.clz32(xh & -xh);
+  if (leading >= 32) leading = 31; // Clamp: the leading count has 5 bits.
+  const win = a[base + SlotCol.window]!;
+  const lw = win >>> 6;
+  const tw = win & 63;
+  let shift: number;
+  let sigbits: number;
+  let u: number;
+  let n: number;
+  if (lw !== 0xff && leading >= lw && trailing >= tw) {
+    shift = tw;
+    sigbits = 64 - lw - shift;
+    u = 0b10; // Fits the previous window: 10 then its significant bits.
+    n = 2;
+  } else {
+    a[base + SlotCol.window] = leading * 64 + trailing;
+    shift = trailing;
+    sigbits = 64 - leading - trailing;
+    // 64 significant bits would not fit in 6 bits; it is written as 0 (never a real count).
+    u = (0b11 << 11) | (leading << 6) | (sigbits & 63);
+    n = 13;
+  }
+  if (pn + n <= 25) {
+    p = (p << n) | u;
+    pn += n;
+  } else {
+    lc = put(b, o, lc, p, pn);
+    p = u;
+    pn = n;
+  }
+  // The significant bits, (xh:xl) >>> shift, in fields of at most 16 bits.
+  let sh: number;
+  let sl: number;
+  if (shift === 0) {
+    sh = xh;
+    sl = xl;
+  } else if (shift < 32) {
+    sh = xh >>> shift;
+    sl = (xl >>> shift) | (xh << (32 - shift));
+  } else {
+    sh = 0;
+    sl = xh >>> (shift - 32);
+  }
+  if (sigbits > 32) {
+    const top = sigbits - 32;
+    if (top > 16) {
+      u = (sh >>> 16) & ((1 << (top - 16)) - 1);
+      n = top - 16;
+      if (pn + n <= 25) {
+        p = (p << n) | u;
+        pn += n;
+      } else {
+        lc = put(b, o, lc, p, pn);
+        p = u;
+        pn = n;
+      }
+      u = sh & 0xffff;
+      n = 16;
+    } else {
+      u = sh & ((1 << top) - 1);
+      n = top;
+    }
+    if (pn + n <= 25) {
+      p = (p << n) | u;
+      pn += n;
+    } else {
+      lc = put(b, o, lc, p, pn);
+      p = u;
+      pn = n;
+    }
+  }
+  if (sigbits > 16) {
+    n = sigbits >= 32 ? 16 : sigbits - 16;
+    u = (sl >>> 16) & ((1 << n) - 1);
+    if (pn + n <= 25) {
+      p = (p << n) | u;
+      pn += n;
+    } else {
+      lc = put(b, o, lc, p, pn);
+      p = u;
+      pn = n;
+    }
+    u = sl & 0xffff;
+    n = 16;
+  } else {
+    u = sl & ((1 << sigbits) - 1);
+    n = sigbits;
+  }
+  if (pn + n <= 25) {
+    lc = put(b, o, lc, (p << n) | u, pn + n);
+  } else {
+    lc = put(b, o, lc, p, pn);
+    lc = put(b, o, lc, u, n);
+  }
+  // Go's writeBits of a whole number of bytes from a byte boundary leaves an empty byte.
+  if ((sigbits & 7) === 0 && (lc & 15) === 0) lc += (1 << 4) | 8;
+  a[base + SlotCol.len] = lc >>> 4;
+  a[base + SlotCol.count] = lc & 15;
+}
+
+/**
+ * The low n (1..25) bits of u (u < 2^n) at writer position `lc` (see appendSteady) of the slot at
+ * `o`, as a run of single-bit writes would: the 32-bit window from the partly written last byte
+ * on, stored as four bytes (the bits after the new ones are zero, as unwritten bits are). Returns
+ * the new position. The window reaches at most 3 bytes past the bytes written: a steady sample
+ * writes at most 14 bytes, so APPEND_ROOM keeps the window inside the slot.
+ */
+function put(b: Uint8Array, o: number, lc: number, u: number, n: number): number {
+  let len = lc >>> 4;
+  let count = lc & 15;
+  if (count === 0) {
+    len++; // A fresh byte (zero, as every byte past the written ones).
+    count = 8;
+  }
+  const i = o + len - 1;
+  const w = (b[i]! << 24) | (u << (count + 24 - n));
+  b[i] = w >>> 24;
+  b[i + 1] = w >>> 16;
+  b[i + 2] = w >>> 8;
+  b[i + 3] = w;
+  const used = 8 - count + n; // Bits used from the start of byte len - 1 (2..32).
+  return ((len + ((used - 1) >>> 3)) << 4) | (-used & 7);
+}
+
+// The first two samples and wide deltas of delta, through the bit writer below.
+function appendSlow(
+  slab: Uint8Array,
+  a: Float64Array,
+  base: number,
+  l0: number,
+  num: number,
+  t: number,
+  tDelta: number,
+  dod: number,
+  hi: number,
+  lo: number,
+): void {
   buf = slab;
   at = a[base + SlotCol.offset]!;
   len = l0;
   count = a[base + SlotCol.count]!;
   prevHi = a[base + SlotCol.hi]!;
   prevLo = a[base + SlotCol.lo]!;
-  leadingW = a[base + SlotCol.leading]!;
-  trailingW = a[base + SlotCol.trailing]!;
-  f64[0] = v;
-  const hi = i32[HI]!;
-  const lo = i32[LO]!;
+  const win = a[base + SlotCol.window]!;
+  leadingW = win >>> 6;
+  trailingW = win & 63;
   if (num === 0) {
     const n = putVarint(varintScratch, 0, t);
     for (let i = 0; i < n; i++) writeByte(varintScratch[i]!);
@@ -118,17 +330,12 @@ export function appendToSlot(
     writeDod(dod);
     writeVDelta(hi, lo);
   }
-  const n1 = num + 1;
-  buf[at] = n1 >>> 8;
-  buf[at + 1] = n1;
   a[base + SlotCol.len] = len;
   a[base + SlotCol.count] = count;
   a[base + SlotCol.tDelta] = tDelta;
   a[base + SlotCol.hi] = hi;
   a[base + SlotCol.lo] = lo;
-  a[base + SlotCol.leading] = leadingW;
-  a[base + SlotCol.trailing] = trailingW;
-  return true;
+  a[base + SlotCol.window] = leadingW * 64 + trailingW;
 }
 
 // Prometheus: milliseconds need wider buckets than Gorilla's seconds, so 14/17/20 bits, else 64.

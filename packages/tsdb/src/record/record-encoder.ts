@@ -60,12 +60,7 @@ export class RecordEncoder {
     const t0 = ts[from]!;
     buf.putBE64(ref0);
     buf.putBE64int(t0);
-    buf.reserve((to - from) * 28);
-    for (let i = from; i < to; i++) {
-      buf.putVarint(refs[i]! - ref0);
-      buf.putVarint(ts[i]! - t0);
-      buf.putBEFloat64(vs[i]!);
-    }
+    buf.putSampleDeltas(refs, ts, vs, from, to, ref0, t0);
     return buf.bytes();
   }
 
