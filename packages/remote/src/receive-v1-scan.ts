@@ -15,6 +15,10 @@ export interface ScannedV1 {
   readonly ends: Int32Array;
   readonly timestamps: Float64Array;
   readonly values: Float64Array;
+  /** Where a receive worker resolved them (SeriesRefMirror): series `i`'s SeriesRefCache id, or -1. */
+  readonly ids?: Int32Array;
+  /** The SeriesRefCache epoch of `ids`. */
+  readonly epoch?: number;
 }
 
 const TWO32 = 4294967296;

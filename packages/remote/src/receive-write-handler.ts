@@ -140,9 +140,10 @@ export class WriteHandler {
     this.#o = o;
     this.#accepted = o.acceptedProtoMsgs ?? [ProtoMsgV1, ProtoMsgV2];
     this.#log = o.logger ?? (() => undefined);
-    this.#v1 = new V1Writer(this.#log, new SeriesRefCache(o.seriesRefCacheSize));
+    const cache = new SeriesRefCache(o.seriesRefCacheSize);
+    this.#v1 = new V1Writer(this.#log, cache);
     const workers = o.receiveWorkers ?? defaultReceiveWorkers();
-    this.#pool = workers > 0 ? new ReceiveWorkerPool(workers) : undefined;
+    this.#pool = workers > 0 ? new ReceiveWorkerPool(workers, cache) : undefined;
     this.#workerMinBytes = o.workerMinBytes ?? DEFAULT_WORKER_MIN_BYTES;
   }
 
