@@ -7,7 +7,8 @@ import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ScannedV1 } from './receive-v1-scan.js';
-import type { SeriesRefCache, SeriesRefLesson } from './series-ref-cache.js';
+import type { SeriesRefCache } from './series-ref-cache.js';
+import type { SeriesRefLesson } from './series-ref-mirror.js';
 
 /** A body sent to a worker (transferred). */
 export interface ReceiveJob {

@@ -6,6 +6,7 @@
 // was garbage-collected) makes the appender look the series up by its labels, and the entry then
 // takes the ref it returns.
 import type { Labels } from '@tsprom/labels';
+import type { SeriesRefLesson } from './series-ref-mirror.js';
 
 /** One cached series. */
 export interface SeriesRefEntry {
@@ -19,19 +20,6 @@ export interface SeriesRefEntry {
   /** Its place in the cache, while the cache's epoch lasts (receive workers name it by this). */
   readonly id: number;
   next: SeriesRefEntry | undefined;
-}
-
-/**
- * The entries a cache added since a receive worker last heard from it (SeriesRefMirror.learn): ids
- * from `from` on. Entry `from + k` has hash `hashes[k]` and label bytes `keys[ends[k-1], ends[k])`.
- * Sent to the worker (transferred): the cache keeps none of it.
- */
-export interface SeriesRefLesson {
-  readonly epoch: number;
-  readonly from: number;
-  readonly hashes: Uint32Array;
-  readonly ends: Int32Array;
-  readonly keys: Uint8Array;
 }
 
 /** Default bound: entries kept before the cache starts over. */

@@ -3,25 +3,35 @@
 // the bytes compared), so that the main thread finds a series seen before by its id, an array
 // index, instead of hashing into a map and comparing its label bytes again. The main thread sends
 // what it added since (SeriesRefLesson) with each job; an id is only good in its cache's epoch.
-import type { ScannedV1 } from './receive-v1-scan.js';
-import type { SeriesRefLesson } from './series-ref-cache.js';
+
+/**
+ * The entries a cache added since a receive worker last heard from it (learnt by a SeriesRefMirror): ids
+ * from `from` on. Entry `from + k` has hash `hashes[k]` and label bytes `keys[ends[k-1], ends[k])`.
+ * Sent to the worker (transferred): the cache keeps none of it.
+ */
+export interface SeriesRefLesson {
+  readonly epoch: number;
+  readonly from: number;
+  readonly hashes: Uint32Array;
+  readonly ends: Int32Array;
+  readonly keys: Uint8Array;
+}
 
 /** The low 30 bits of a hash (a small integer key), as SeriesRefCache keys its map. */
 const SMI_BITS = 0x3fffffff;
 
-interface MirrorEntry {
-  readonly keys: Uint8Array;
-  readonly view: DataView;
-  readonly start: number;
-  readonly end: number;
-  readonly id: number;
-  readonly next: MirrorEntry | undefined;
-}
-
 /** Label bytes → SeriesRefCache id, for the cache's current epoch as last learnt. */
 export class SeriesRefMirror {
   #epoch = -1;
-  readonly #byHash = new Map<number, MirrorEntry>();
+  /** Hash (low bits) → the newest entry with it; entries with the same bits are chained by `#next`. */
+  readonly #byHash = new Map<number, number>();
+  // The entries, by index: label bytes `#keys[k][#starts[k], #ends[k])` (`#views[k]` over them).
+  #keys: Uint8Array[] = [];
+  #views: DataView[] = [];
+  #starts: number[] = [];
+  #ends: number[] = [];
+  #ids: number[] = [];
+  #next: number[] = [];
 
   /** The epoch the ids are of (-1 before any lesson). */
   get epoch(): number {
@@ -32,6 +42,12 @@ export class SeriesRefMirror {
   learn(l: SeriesRefLesson): void {
     if (l.epoch !== this.#epoch) {
       this.#byHash.clear();
+      this.#keys = [];
+      this.#views = [];
+      this.#starts = [];
+      this.#ends = [];
+      this.#ids = [];
+      this.#next = [];
       this.#epoch = l.epoch;
     }
     const keys = l.keys;
@@ -40,42 +56,50 @@ export class SeriesRefMirror {
     for (let k = 0; k < l.hashes.length; k++) {
       const end = l.ends[k]!;
       const slot = l.hashes[k]! & SMI_BITS;
-      this.#byHash.set(slot, { keys, view, start, end, id: l.from + k, next: this.#byHash.get(slot) });
+      const at = this.#ids.length;
+      this.#keys.push(keys);
+      this.#views.push(view);
+      this.#starts.push(start);
+      this.#ends.push(end);
+      this.#ids.push(l.from + k);
+      this.#next.push(this.#byHash.get(slot) ?? -1);
+      this.#byHash.set(slot, at);
       start = end;
     }
   }
 
-  /** The id of each scanned series of `buf` (-1: not learnt). */
-  resolve(buf: Uint8Array, scan: ScannedV1): Int32Array {
+  /**
+   * The id of each of the `scan.series` series of `buf` (-1: not learnt): series `i` has label
+   * bytes `buf[scan.labels[2i], scan.labels[2i+1])` hashing (hashBytes) to `scan.hashes[i]`.
+   */
+  resolve(
+    buf: Uint8Array,
+    scan: { readonly series: number; readonly labels: Int32Array; readonly hashes: Uint32Array },
+  ): Int32Array {
     const ids = new Int32Array(scan.series);
     const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     const labels = scan.labels;
     const hashes = scan.hashes;
     for (let i = 0; i < scan.series; i++) {
-      let id = -1;
       const start = labels[2 * i]!;
       const end = labels[2 * i + 1]!;
-      for (let e = this.#byHash.get(hashes[i]! & SMI_BITS); e !== undefined; e = e.next) {
-        if (same(e, buf, view, start, end)) {
-          id = e.id;
-          break;
-        }
-      }
-      ids[i] = id;
+      let k = this.#byHash.get(hashes[i]! & SMI_BITS) ?? -1;
+      while (k >= 0 && !this.#same(k, buf, view, start, end)) k = this.#next[k]!;
+      ids[i] = k >= 0 ? this.#ids[k]! : -1;
     }
     return ids;
   }
-}
 
-/** Whether `e`'s bytes equal `buf[start, end)` (`view` over `buf`): four bytes at a time, then bytes. */
-function same(e: MirrorEntry, buf: Uint8Array, view: DataView, start: number, end: number): boolean {
-  const n = e.end - e.start;
-  if (n !== end - start) return false;
-  const kv = e.view;
-  const ks = e.start;
-  let i = 0;
-  for (; i + 4 <= n; i += 4) if (kv.getInt32(ks + i) !== view.getInt32(start + i)) return false;
-  const keys = e.keys;
-  for (; i < n; i++) if (keys[ks + i] !== buf[start + i]) return false;
-  return true;
+  /** Whether entry `k`'s bytes equal `buf[start, end)` (`view` over `buf`): four bytes at a time, then bytes. */
+  #same(k: number, buf: Uint8Array, view: DataView, start: number, end: number): boolean {
+    const ks = this.#starts[k]!;
+    const n = this.#ends[k]! - ks;
+    if (n !== end - start) return false;
+    const kv = this.#views[k]!;
+    let i = 0;
+    for (; i + 4 <= n; i += 4) if (kv.getInt32(ks + i) !== view.getInt32(start + i)) return false;
+    const keys = this.#keys[k]!;
+    for (; i < n; i++) if (keys[ks + i] !== buf[start + i]) return false;
+    return true;
+  }
 }
