@@ -62,15 +62,46 @@ const REMOTE_DISABLED: Readonly<Record<keyof RemoteEndpoints, string>> = {
   otlp: 'otlp write receiver needs to be enabled with --web.enable-otlp-receiver',
 };
 
-/** Reads a request's whole body. */
-async function readBody(req: IncomingMessage): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
+/** Largest declared Content-Length read into a buffer allocated up front (larger: chunk by chunk). */
+const PREALLOCATE_MAX_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Reads a request's whole body. With a Content-Length, into one buffer of that size, which the body
+ * then owns alone (so that a receive worker is handed it without a copy); otherwise (or when the
+ * length was not the truth) the chunks are joined.
+ */
+function readBody(req: IncomingMessage): Promise<Uint8Array> {
+  const declared = Number(req.headers['content-length']);
+  let whole =
+    Number.isSafeInteger(declared) && declared > 0 && declared <= PREALLOCATE_MAX_BYTES
+      ? new Uint8Array(declared)
+      : undefined;
+  const chunks: Uint8Array[] = [];
   let n = 0;
-  for await (const c of req as AsyncIterable<Buffer>) {
-    chunks.push(c);
-    n += c.length;
-  }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, n);
+  return new Promise((resolve, reject) => {
+    req.on('data', (c: Buffer) => {
+      if (whole !== undefined) {
+        if (n + c.length <= whole.length) {
+          whole.set(c, n);
+          n += c.length;
+          return;
+        }
+        chunks.push(whole.subarray(0, n));
+        whole = undefined;
+      }
+      chunks.push(c);
+      n += c.length;
+    });
+    req.once('end', () => {
+      if (whole !== undefined) resolve(n === whole.length ? whole : whole.subarray(0, n));
+      else resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, n));
+    });
+    req.once('error', reject);
+    // A client gone before the end: as the stream's async iterator, a premature close is an error.
+    req.once('close', () => {
+      if (!req.complete) reject(new Error('request body aborted before its end'));
+    });
+  });
 }
 
 const TEXT = { 'Content-Type': 'text/plain; charset=utf-8' };

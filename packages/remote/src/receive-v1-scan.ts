@@ -15,6 +15,10 @@ export interface ScannedV1 {
   readonly ends: Int32Array;
   readonly timestamps: Float64Array;
   readonly values: Float64Array;
+  /** Where a receive worker resolved them (SeriesRefMirror): series `i`'s SeriesRefCache id, or -1. */
+  readonly ids?: Int32Array;
+  /** The SeriesRefCache epoch of `ids`. */
+  readonly epoch?: number;
 }
 
 const TWO32 = 4294967296;
@@ -205,4 +209,70 @@ class Scanner {
     } else if (wt === 2) this.#pos = this.#lengthEnd();
     else throw UNUSUAL;
   }
+}
+
+/**
+ * Whether the decoder of write-request.ts surely reads every series' labels in `buf` (as scanned
+ * into `scan`): each Label field is walked without building strings. The scan has checked the rest
+ * of the body and the bounds of each series' label run, not what is inside a Label. Conservative:
+ * anything unusual (a varint over four bytes, a group, an unknown wire type) answers false, and
+ * the caller then asks the decoder itself. Used on a request refused while appending: when this
+ * holds, the decoder would not have refused the body, so the append error is the answer.
+ */
+export function labelRunsWellFormed(buf: Uint8Array, scan: ScannedV1): boolean {
+  const labels = scan.labels;
+  for (let i = 0; i < scan.series; i++) {
+    const end = labels[2 * i + 1]!;
+    let p = labels[2 * i]!;
+    while (p < end) {
+      // A Label field: the scan has seen tag 0x0a and a length within the run (this reads both again).
+      if (shortVarint(buf, p, end) !== 0x0a) return false;
+      const n = shortVarint(buf, varintEnd, end);
+      if (n < 0) return false;
+      p = varintEnd;
+      const e = p + n;
+      if (e > end || !labelWellFormed(buf, p, e)) return false;
+      p = e;
+    }
+  }
+  return true;
+}
+
+/** Where the last shortVarint ended. */
+let varintEnd = 0;
+
+/** A varint of at most four bytes in `buf[p, end)` (so read alike by every reader); -1 if not. */
+function shortVarint(buf: Uint8Array, p: number, end: number): number {
+  let v = 0;
+  for (let k = 0; k < 4 && p < end; k++) {
+    const b = buf[p++]!;
+    v |= (b & 0x7f) << (7 * k);
+    if (b < 0x80) {
+      varintEnd = p;
+      return v;
+    }
+  }
+  return -1;
+}
+
+/** Whether the Label body `buf[p, end)` holds only fields readLabel reads or skips as the wire says. */
+function labelWellFormed(buf: Uint8Array, p: number, end: number): boolean {
+  while (p < end) {
+    const tag = shortVarint(buf, p, end);
+    if (tag < 0) return false;
+    p = varintEnd;
+    const wt = tag & 7;
+    if (wt === 2) {
+      const n = shortVarint(buf, p, end);
+      if (n < 0) return false;
+      p = varintEnd + n;
+    } else if (wt === 0) {
+      if (shortVarint(buf, p, end) < 0) return false;
+      p = varintEnd;
+    } else if (wt === 1) p += 8;
+    else if (wt === 5) p += 4;
+    else return false;
+    if (p > end) return false;
+  }
+  return true;
 }

@@ -109,7 +109,7 @@ export class V1Writer {
   appendScanned(app: Appender, buf: Uint8Array, scan: ScannedV1, maxT: number): number {
     this.#buf = buf;
     this.#reader = undefined;
-    const { labels, hashes, ends, timestamps, values } = scan;
+    const { labels, hashes, ends, timestamps, values, ids } = scan;
     const cache = this.#cache;
     let appended = 0;
     let from = 0;
@@ -119,7 +119,10 @@ export class V1Writer {
         const labEnd = labels[2 * i + 1]!;
         const hash = hashes[i]!;
         const to = ends[i]!;
-        let entry = cache.get(buf, labStart, labEnd, hash);
+        // A worker's id is good while the cache is in the epoch it was learnt in (an add may clear it).
+        const id = ids !== undefined && scan.epoch === cache.epoch ? ids[i]! : -1;
+        let entry = id >= 0 ? cache.byId(id) : undefined;
+        if (entry === undefined) entry = cache.get(buf, labStart, labEnd, hash);
         if (entry === undefined) {
           const ls = this.#decodeLabels(labStart, labEnd);
           if (ls === undefined) {

@@ -7,6 +7,8 @@ import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ScannedV1 } from './receive-v1-scan.js';
+import type { SeriesRefCache } from './series-ref-cache.js';
+import type { SeriesRefLesson } from './series-ref-mirror.js';
 
 /** A body sent to a worker (transferred). */
 export interface ReceiveJob {
@@ -15,6 +17,8 @@ export interface ReceiveJob {
   readonly maxBytes: number;
   /** Buffers of earlier results the main thread is done with: decoded into again. */
   readonly recycled: ArrayBuffer[];
+  /** The series cache's entries this worker has not learnt yet (transferred). */
+  readonly lesson?: SeriesRefLesson;
 }
 
 /** What a worker answers: the decoded body (and its scan, when usual), or why it failed. */
@@ -44,6 +48,9 @@ const MAX_RECYCLED = 4;
 interface Slot {
   readonly worker: Worker;
   readonly pending: Map<number, { resolve: (r: ReceiveJobResult) => void; reject: (e: Error) => void }>;
+  /** The cache's epoch and entries of it the worker was sent. */
+  taughtEpoch: number;
+  taught: number;
 }
 
 function startWorker(): Worker {
@@ -73,10 +80,17 @@ export class ReceiveWorkerPool {
   /** Result buffers given back (recycle), sent along with the next job. */
   readonly #recycled: ArrayBuffer[] = [];
 
-  constructor(size: number) {
+  readonly #cache: SeriesRefCache | undefined;
+
+  /**
+   * `cache`: the main thread's series cache, whose ids the workers resolve scanned series to (its
+   * new entries go along with the jobs); without it, series come back unresolved.
+   */
+  constructor(size: number, cache?: SeriesRefCache) {
     if (!(size >= 1) || !Number.isInteger(size))
       throw new RangeError(`receive workers must be a positive integer, got ${size}`);
     this.#size = size;
+    this.#cache = cache;
   }
 
   /** False once closed, or after a worker failed. */
@@ -104,8 +118,16 @@ export class ReceiveWorkerPool {
       if (slot.pending.size === 0) slot.worker.ref();
       slot.pending.set(id, { resolve, reject });
       const recycled = this.#recycled.splice(0);
-      const job: ReceiveJob = { id, body: sent, maxBytes, recycled };
-      slot.worker.postMessage(job, [sent.buffer as ArrayBuffer, ...recycled]);
+      const transfer = [sent.buffer as ArrayBuffer, ...recycled];
+      const lesson = this.#lessonFor(slot);
+      if (lesson !== undefined)
+        transfer.push(
+          lesson.hashes.buffer as ArrayBuffer,
+          lesson.ends.buffer as ArrayBuffer,
+          lesson.keys.buffer as ArrayBuffer,
+        );
+      const job: ReceiveJob = { id, body: sent, maxBytes, recycled, lesson };
+      slot.worker.postMessage(job, transfer);
     });
   }
 
@@ -127,13 +149,25 @@ export class ReceiveWorkerPool {
     await Promise.all(slots.map((s) => s.worker.terminate()));
   }
 
+  /** What `slot`'s worker has not been sent of the cache yet (it is then counted as sent). */
+  #lessonFor(slot: Slot): SeriesRefLesson | undefined {
+    const cache = this.#cache;
+    if (cache === undefined) return undefined;
+    const lesson = cache.lesson(slot.taughtEpoch, slot.taught);
+    if (lesson !== undefined) {
+      slot.taughtEpoch = lesson.epoch;
+      slot.taught = lesson.from + lesson.hashes.length;
+    }
+    return lesson;
+  }
+
   #pick(): Slot {
     let best: Slot | undefined;
     for (const s of this.#slots) if (best === undefined || s.pending.size < best.pending.size) best = s;
     if (best !== undefined && (best.pending.size === 0 || this.#slots.length >= this.#size)) return best;
     const worker = startWorker();
     worker.unref();
-    const slot: Slot = { worker, pending: new Map() };
+    const slot: Slot = { worker, pending: new Map(), taughtEpoch: -1, taught: 0 };
     worker.on('message', (r: ReceiveJobResult) => {
       const p = slot.pending.get(r.id);
       if (p === undefined) return;

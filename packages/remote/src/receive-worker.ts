@@ -1,5 +1,6 @@
 // A receive worker (a worker_threads entry; see receive-worker-pool.ts): snappy-decodes a Remote
-// Write 1.0 body and scans its series (receive-v1-scan.ts) off the main thread. The body comes in
+// Write 1.0 body and scans its series (receive-v1-scan.ts) off the main thread, naming each series
+// the main thread's cache has by its id there (series-ref-mirror.ts). The body comes in
 // transferred; the decoded bytes and the scan's arrays go back transferred. A body that does not
 // decode is answered with the decoder's message; one the scan does not take, with its decoded bytes
 // alone (the main thread reads it as the reference decoder does).
@@ -7,10 +8,13 @@ import { parentPort } from 'node:worker_threads';
 import type { ReceiveJob, ReceiveJobResult } from './receive-worker-pool.js';
 import { scanUsualV1 } from './receive-v1-scan.js';
 import { snappyBlockDecode, snappyHeader } from './snappy-decoder.js';
+import { SeriesRefMirror } from './series-ref-mirror.js';
 
 /** Buffers of decoded bodies the main thread is done with (sent back with later jobs). */
 const free: ArrayBuffer[] = [];
 const MAX_FREE = 4;
+/** The main thread's series ids, as taught with the jobs. */
+const mirror = new SeriesRefMirror();
 
 /** A free buffer for a body decoding to the length `block` announces, if one is large enough. */
 function takeFree(block: Uint8Array, maxBytes: number): Uint8Array | undefined {
@@ -29,6 +33,7 @@ function takeFree(block: Uint8Array, maxBytes: number): Uint8Array | undefined {
 
 function run(job: ReceiveJob): { result: ReceiveJobResult; transfer: ArrayBuffer[] } {
   for (const b of job.recycled) if (free.length < MAX_FREE) free.push(b);
+  if (job.lesson !== undefined) mirror.learn(job.lesson);
   const scratch = takeFree(job.body, job.maxBytes);
   let decoded: Uint8Array;
   try {
@@ -37,9 +42,14 @@ function run(job: ReceiveJob): { result: ReceiveJobResult; transfer: ArrayBuffer
     if (scratch !== undefined) free.push(scratch.buffer as ArrayBuffer);
     return { result: { id: job.id, decodeError: (err as Error).message }, transfer: [] };
   }
-  const scan = scanUsualV1(decoded);
+  const scanned = scanUsualV1(decoded);
+  const scan =
+    scanned === undefined || mirror.epoch < 0
+      ? scanned
+      : { ...scanned, ids: mirror.resolve(decoded, scanned), epoch: mirror.epoch };
   const transfer = [decoded.buffer as ArrayBuffer];
   if (scan !== undefined) {
+    if (scan.ids !== undefined) transfer.push(scan.ids.buffer as ArrayBuffer);
     transfer.push(
       scan.labels.buffer as ArrayBuffer,
       scan.hashes.buffer as ArrayBuffer,

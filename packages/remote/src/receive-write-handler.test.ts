@@ -146,6 +146,29 @@ describe('WriteHandler, Remote Write 1.0', () => {
     expect(handler.samplesWithInvalidLabels).toBe(1);
     expect((await stored('kept')).get('{__name__="kept"}')).toEqual([[NOW, 3]]);
   });
+
+  it.each([
+    0, 1,
+  ])('answers a refused sample as the decoder would, before a damaged or odd label (%i workers)', async (receiveWorkers) => {
+    const h = new WriteHandler({ appendable: db, now: () => NOW, receiveWorkers, workerMinBytes: 0 });
+    try {
+      const ahead = encodeWriteRequest({ timeseries: [series('a', [[NOW + 11 * 60_000, 1]])], metadata: [] });
+      // A TimeSeries holding one Label whose field has wire type 7: the decoder refuses it.
+      const damaged = new Uint8Array([...ahead, 0x0a, 0x03, 0x0a, 0x01, 0x0f]);
+      const bad = await h.handle(request(snappyEncode(damaged)));
+      expect(bad.status).toBe(400);
+      expect(String(bad.body)).toMatch(/^proto: prometheus\.WriteRequest: /);
+      // A Label with an unknown field holding a 10-byte varint: decoded, so the refusal stands.
+      const varint10 = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01];
+      const odd = new Uint8Array([...ahead, 0x0a, 0x0d, 0x0a, 0x0b, 0x18, ...varint10]);
+      const res = await h.handle(request(snappyEncode(odd)));
+      expect(res.status).toBe(400);
+      expect(res.body).toBe('out of bounds\n');
+      expect(h.workersStarted).toBe(receiveWorkers);
+    } finally {
+      await h.close();
+    }
+  });
 });
 
 describe('WriteHandler, bad requests', () => {

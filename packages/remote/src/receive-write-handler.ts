@@ -17,7 +17,7 @@ import { isBadSampleError, isHistogramValidationError, type ReceiveLogger } from
 import { httpError, noContent, type RemoteRequest, type RemoteResponse } from './receive-http.js';
 import { DEFAULT_MAX_DECODED_BYTES, snappyDecode, snappyDecodedLength } from './snappy.js';
 import { V1Writer, WireShapeError } from './receive-v1.js';
-import type { ScannedV1 } from './receive-v1-scan.js';
+import { labelRunsWellFormed, type ScannedV1, scanUsualV1 } from './receive-v1-scan.js';
 import { defaultReceiveWorkers, type ReceiveJobResult, ReceiveWorkerPool } from './receive-worker-pool.js';
 import { SeriesRefCache } from './series-ref-cache.js';
 import { decodeWriteRequest, type WriteRequest } from './write-request.js';
@@ -140,9 +140,10 @@ export class WriteHandler {
     this.#o = o;
     this.#accepted = o.acceptedProtoMsgs ?? [ProtoMsgV1, ProtoMsgV2];
     this.#log = o.logger ?? (() => undefined);
-    this.#v1 = new V1Writer(this.#log, new SeriesRefCache(o.seriesRefCacheSize));
+    const cache = new SeriesRefCache(o.seriesRefCacheSize);
+    this.#v1 = new V1Writer(this.#log, cache);
     const workers = o.receiveWorkers ?? defaultReceiveWorkers();
-    this.#pool = workers > 0 ? new ReceiveWorkerPool(workers) : undefined;
+    this.#pool = workers > 0 ? new ReceiveWorkerPool(workers, cache) : undefined;
     this.#workerMinBytes = o.workerMinBytes ?? DEFAULT_WORKER_MIN_BYTES;
   }
 
@@ -295,6 +296,17 @@ export class WriteHandler {
     } catch (err) {
       // What the reader counted stands only where the reference decoder would have gone as far.
       const invalid = this.#v1.takeInvalid();
+      if (!(err instanceof WireShapeError)) {
+        // A refused sample (late senders' out-of-order ones are common): when a scan shows that
+        // the reference decoder takes the whole body, its decoding (costlier than the append) is
+        // skipped, as the answer is the same.
+        const scanned = scan ?? scanUsualV1(body);
+        if (scanned !== undefined && labelRunsWellFormed(body, scanned)) {
+          await app.rollback();
+          this.samplesWithInvalidLabels += invalid;
+          return this.#answerV1(Promise.reject(err));
+        }
+      }
       // Decoded before anything is awaited: `body` may be the handler's scratch buffer.
       let req: WriteRequest | undefined;
       let decodeErr: unknown;

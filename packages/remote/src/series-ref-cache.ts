@@ -6,6 +6,7 @@
 // was garbage-collected) makes the appender look the series up by its labels, and the entry then
 // takes the ref it returns.
 import type { Labels } from '@tsprom/labels';
+import type { SeriesRefLesson } from './series-ref-mirror.js';
 
 /** One cached series. */
 export interface SeriesRefEntry {
@@ -16,6 +17,8 @@ export interface SeriesRefEntry {
   readonly labels: Labels;
   /** The storage ref last returned for it (0 before any append). */
   ref: number;
+  /** Its place in the cache, while the cache's epoch lasts (receive workers name it by this). */
+  readonly id: number;
   next: SeriesRefEntry | undefined;
 }
 
@@ -35,6 +38,10 @@ export function hashBytes(buf: Uint8Array, start: number, end: number): number {
   return h >>> 0;
 }
 
+function emptyLesson(epoch: number): SeriesRefLesson {
+  return { epoch, from: 0, hashes: new Uint32Array(0), ends: new Int32Array(0), keys: new Uint8Array(0) };
+}
+
 /** Whether `key` equals `buf[start, end)` (`view` over `buf`): four bytes at a time, then bytes. */
 function sameBytes(e: SeriesRefEntry, buf: Uint8Array, view: DataView, start: number, end: number): boolean {
   const key = e.key;
@@ -52,6 +59,10 @@ export class SeriesRefCache {
   readonly #byHash = new Map<number, SeriesRefEntry>();
   readonly #max: number;
   #size = 0;
+  /** Entries by id, in the order added. */
+  #entries: SeriesRefEntry[] = [];
+  /** Counts the clears: an id names an entry only within the epoch it was handed out in. */
+  #epoch = 0;
   // The buffer last looked in (a request's body, looked in series after series) and its view.
   #buf: Uint8Array | undefined;
   #view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
@@ -64,6 +75,39 @@ export class SeriesRefCache {
   /** Entries held. */
   get size(): number {
     return this.#size;
+  }
+
+  /** The current epoch (see `byId`). */
+  get epoch(): number {
+    return this.#epoch;
+  }
+
+  /** The entry with id `id` in the current epoch, if any. */
+  byId(id: number): SeriesRefEntry | undefined {
+    return this.#entries[id];
+  }
+
+  /**
+   * The entries added since `count` entries of `epoch` were learnt (all of the current epoch when
+   * that one is over); undefined when there are none.
+   */
+  lesson(epoch: number, count: number): SeriesRefLesson | undefined {
+    const from = epoch === this.#epoch ? count : 0;
+    const entries = this.#entries;
+    const n = entries.length - from;
+    if (n <= 0) return epoch === this.#epoch ? undefined : emptyLesson(this.#epoch);
+    const hashes = new Uint32Array(n);
+    const ends = new Int32Array(n);
+    let bytes = 0;
+    for (let k = 0; k < n; k++) {
+      const e = entries[from + k]!;
+      hashes[k] = e.hash;
+      bytes += e.key.length;
+      ends[k] = bytes;
+    }
+    const keys = new Uint8Array(bytes);
+    for (let k = 0; k < n; k++) keys.set(entries[from + k]!.key, k === 0 ? 0 : ends[k - 1]!);
+    return { epoch: this.#epoch, from, hashes, ends, keys };
   }
 
   /** The entry for the label bytes `buf[start, end)` hashing to `hash`, if cached. */
@@ -84,8 +128,10 @@ export class SeriesRefCache {
     const slot = hash & SMI_BITS;
     const key = buf.slice(start, end);
     const keyView = new DataView(key.buffer);
-    const e: SeriesRefEntry = { key, keyView, hash, labels, ref, next: this.#byHash.get(slot) };
+    const id = this.#entries.length;
+    const e: SeriesRefEntry = { key, keyView, hash, labels, ref, id, next: this.#byHash.get(slot) };
     this.#byHash.set(slot, e);
+    this.#entries.push(e);
     this.#size++;
     return e;
   }
@@ -95,5 +141,7 @@ export class SeriesRefCache {
     this.#byHash.clear();
     this.#buf = undefined;
     this.#size = 0;
+    this.#entries = [];
+    this.#epoch++;
   }
 }

@@ -1,0 +1,92 @@
+// The HTTP side's handing of request bodies to the remote endpoints: the whole body, whether it
+// came with a Content-Length (read into one buffer it owns) or chunked, in one piece or many.
+import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { RemoteRequest } from '@tsprom/remote';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newLogger } from './logger.js';
+import { WebHandler } from './web.js';
+
+const seen: RemoteRequest[] = [];
+let web: WebHandler;
+let addr: AddressInfo;
+
+beforeAll(async () => {
+  web = new WebHandler({
+    api: async () => new Response('', { status: 404 }),
+    federate: async () => new Response('', { status: 404 }),
+    routePrefix: '',
+    enableLifecycle: false,
+    isReady: () => true,
+    metricsText: () => '',
+    reload: async () => undefined,
+    quit: () => undefined,
+    logger: newLogger('error', 'logfmt', () => undefined),
+    readTimeoutMs: 30_000,
+    maxConnections: 10,
+    remote: {
+      read: async () => ({ status: 404, headers: {} }),
+      write: async (req) => {
+        seen.push(req);
+        return { status: 204, headers: {} };
+      },
+      otlp: undefined,
+    },
+  });
+  addr = await web.listen('127.0.0.1', 0);
+});
+afterAll(async () => {
+  await web.close();
+});
+
+/** POSTs `parts` to /api/v1/write (written one by one), with a Content-Length or chunked. */
+function post(parts: Uint8Array[], contentLength: boolean): Promise<number> {
+  const n = parts.reduce((a, p) => a + p.length, 0);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: addr.address,
+        port: addr.port,
+        method: 'POST',
+        path: '/api/v1/write',
+        headers: contentLength ? { 'Content-Length': String(n) } : { 'Transfer-Encoding': 'chunked' },
+      },
+      (res) => {
+        res.resume();
+        res.once('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.once('error', reject);
+    for (const p of parts) req.write(p);
+    req.end();
+  });
+}
+
+function bytes(n: number, seed: number): Uint8Array {
+  const b = new Uint8Array(n);
+  for (let i = 0; i < n; i++) b[i] = (i * 31 + seed) & 0xff;
+  return b;
+}
+
+describe('WebHandler request bodies', () => {
+  it.each([
+    ['a small body with its length', [bytes(100, 1)], true],
+    ['a large body with its length (many reads)', [bytes(300_000, 2), bytes(500_000, 3)], true],
+    ['a chunked body', [bytes(1000, 4), bytes(70_000, 5), bytes(3, 6)], false],
+    ['an empty body', [], true],
+  ] as const)('hands over %s whole', async (_what, parts, contentLength) => {
+    seen.length = 0;
+    expect(await post([...parts], contentLength)).toBe(204);
+    expect(seen).toHaveLength(1);
+    const body = seen[0]!.body;
+    const want = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      want.set(p, at);
+      at += p.length;
+    }
+    expect(Buffer.from(body.buffer, body.byteOffset, body.byteLength).equals(want)).toBe(true);
+    // With a Content-Length, the body owns its buffer (a receive worker takes it without a copy).
+    if (contentLength && want.length > 0) expect(body.byteLength).toBe(body.buffer.byteLength);
+  });
+});
