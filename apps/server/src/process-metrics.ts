@@ -77,7 +77,7 @@ export class ProcessMetrics {
         'nodejs_external_memory_bytes',
         'Bytes of memory outside the V8 heap (buffers, typed arrays).',
         'gauge',
-        mem.external + mem.arrayBuffers,
+        mem.external, // Includes mem.arrayBuffers (Node's docs): adding it counted buffers twice.
       ),
     ];
     const vm = virtualMemoryBytes();

@@ -6,7 +6,8 @@
 // renewed certificate, key or client CA file is installed before its handshake. Basic auth
 // compares with bcrypt (bcryptjs, asynchronous: a compare yields to the event loop), caching
 // results as exporter-toolkit does; an unknown user is compared against a fixed hash so that
-// timing does not tell which users exist.
+// timing does not tell which users exist. bcryptjs is imported on the first compare: a server
+// without basic auth users never loads it.
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -22,7 +23,6 @@ import {
   type WebTLSConfig,
 } from '@tsprom/config';
 import { loadWebConfigFile, loadWebTLSFiles, type WebTLSFiles } from '@tsprom/config/web-config-files';
-import bcrypt from 'bcryptjs';
 import type { Logger } from './logger.js';
 
 const FS_REASONS: Record<string, string> = {
@@ -208,6 +208,7 @@ export class WebSecurity {
         .digest('base64');
       let ok = this.#cache.get(key);
       if (ok === undefined) {
+        const { default: bcrypt } = await import('bcryptjs');
         const match = await bcrypt.compare(creds.pass, hash ?? FAKE_HASH).catch(() => false);
         ok = hash !== undefined && match;
         if (this.#cache.size >= CACHE_SIZE) this.#cache.delete(this.#cache.keys().next().value as string);

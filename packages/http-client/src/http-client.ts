@@ -3,8 +3,9 @@
 // keep-alive.
 import { readFile } from 'node:fs/promises';
 import type { HTTPClientConfig } from '@tsprom/config';
-import { type Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
 import { newDispatcher, secretValue, tlsConnectOptions } from './http-dispatcher.js';
+import { loadUndici } from './load-undici.js';
 import { OAuth2TokenSource } from './oauth2-token-source.js';
 
 /** How a client reaches its servers beyond what `<http_config>` says. */
@@ -51,7 +52,7 @@ export class HTTPClient {
   static async create(cfg: HTTPClientConfig, options: HTTPClientOptions = {}): Promise<HTTPClient> {
     const connect = await tlsConnectOptions(cfg.tlsConfig);
     if (options.socketPath !== undefined) connect.socketPath = options.socketPath;
-    const dispatcher = newDispatcher(cfg, connect, cfg.followRedirects, cfg.enableHTTP2);
+    const dispatcher = await newDispatcher(cfg, connect, cfg.followRedirects, cfg.enableHTTP2);
     const oauth2 = cfg.oauth2 === undefined ? undefined : await OAuth2TokenSource.create(cfg.oauth2);
     return new HTTPClient(dispatcher, cfg, oauth2);
   }
@@ -95,6 +96,7 @@ export class HTTPClient {
    */
   async request(url: string | URL, options: HTTPRequestOptions = {}): Promise<Dispatcher.ResponseData> {
     const auth = await this.requestHeaders(options.signal);
+    const { request } = await loadUndici();
     return request(url, {
       method: options.method ?? 'GET',
       headers: { ...options.headers, ...auth },

@@ -2,7 +2,8 @@
 // (TLS, proxy, redirects, idle connections) and secret reading, on undici.
 import { readFile } from 'node:fs/promises';
 import type { ProxyConfig, Secret, TLSConfig, TLSVersion } from '@tsprom/config';
-import { Agent, type Dispatcher, EnvHttpProxyAgent, interceptors } from 'undici';
+import type { Dispatcher } from 'undici';
+import { loadUndici } from './load-undici.js';
 
 const TLS_VERSIONS: Record<TLSVersion, 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3'> = {
   TLS10: 'TLSv1',
@@ -44,12 +45,13 @@ export async function tlsConnectOptions(tls: TLSConfig): Promise<Record<string, 
  * `allowH2` (`enable_http2`), HTTPS connections offer HTTP/2 by ALPN, as Go's transport does; plain
  * HTTP stays HTTP/1.1 (Go does not speak h2c either).
  */
-export function newDispatcher(
+export async function newDispatcher(
   p: ProxyConfig,
   connect: Record<string, unknown>,
   followRedirects: boolean,
   allowH2 = false,
-): Dispatcher {
+): Promise<Dispatcher> {
+  const { Agent, EnvHttpProxyAgent, interceptors } = await loadUndici();
   // No header or body timeout (undici's default is 300 s each): Go's transport has none, callers
   // bound a request with their own signal (a scrape's timeout), and a Kubernetes watch or a Consul
   // blocking query may rightly stay silent for minutes.

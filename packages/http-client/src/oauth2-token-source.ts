@@ -2,9 +2,10 @@
 // golang.org/x/oauth2/clientcredentials: a token from the token URL, reused until shortly before it
 // expires, sent as a bearer token.
 import type { OAuth2Config } from '@tsprom/config';
-import { type Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
 import { UnsupportedConfigError } from './errors.js';
 import { newDispatcher, secretValue, tlsConnectOptions } from './http-dispatcher.js';
+import { loadUndici } from './load-undici.js';
 
 /** golang.org/x/oauth2 expiryDelta: a token this close to expiry is renewed. */
 const EXPIRY_DELTA_MS = 10_000;
@@ -38,7 +39,7 @@ export class OAuth2TokenSource {
       throw new UnsupportedConfigError(`oauth2 grant_type ${JSON.stringify(cfg.grantType)} is not supported`);
     }
     const connect = await tlsConnectOptions(cfg.tlsConfig);
-    return new OAuth2TokenSource(cfg, newDispatcher(cfg, connect, true));
+    return new OAuth2TokenSource(cfg, await newDispatcher(cfg, connect, true));
   }
 
   /** A valid access token, fetched when there is none or it is about to expire. */
@@ -62,6 +63,7 @@ export class OAuth2TokenSource {
     if (c.scopes.length > 0) form.set('scope', c.scopes.join(' '));
     for (const [k, v] of c.endpointParams) form.set(k, v);
     const basic = Buffer.from(`${encodeURIComponent(c.clientId)}:${encodeURIComponent(secret)}`).toString('base64');
+    const { request } = await loadUndici();
     const res = await request(c.tokenUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${basic}` },

@@ -1,7 +1,8 @@
 // Prometheus: notifier/manager.go sendOne (the POST of one payload to one Alertmanager).
 import type { HTTPClientConfig } from '@tsprom/config';
-import { type Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
 import { AlertmanagerStatusError } from './errors.js';
+import { loadUndici } from './load-undici.js';
 
 /**
  * What the notifier needs of an HTTP client made from an `<http_config>` (basic auth,
@@ -42,6 +43,7 @@ export async function postToAlertmanager(
   const headers = await client.requestHeaders(signal);
   headers['user-agent'] = userAgent;
   headers['content-type'] = CONTENT_TYPE_JSON;
+  const { request } = await loadUndici();
   const res = await request(url, { method: 'POST', dispatcher: client.dispatcher, headers, body, signal });
   // The body is read to the end so that the connection can be reused (Go: io.Copy to Discard).
   await res.body.dump({ limit: Number.POSITIVE_INFINITY });

@@ -6,7 +6,6 @@ import type { RemoteReadConfig } from '@tsprom/config';
 import { Labels } from '@tsprom/labels';
 import { HTTPClient } from '@tsprom/scrape';
 import { ListSeries, type Sample, type Series, ValueType } from '@tsprom/storage-interfaces';
-import { request } from 'undici';
 import {
   decodeChunkedReadResponse,
   decodeReadResponse,
@@ -14,6 +13,7 @@ import {
   type PbQuery,
   PbResponseType,
 } from './read-request.js';
+import { loadUndici } from './load-undici.js';
 import { isFloatPbHistogram, toFloatHistogram, toIntHistogram } from './receive-convert.js';
 import { snappyDecode, snappyEncode } from './snappy.js';
 import type { PbLabel } from './write-request.js';
@@ -140,6 +140,7 @@ export class HTTPReadClient implements ReadClient {
       'user-agent': this.#userAgent,
       'x-prometheus-remote-read-version': '0.1.0',
     };
+    const { request } = await loadUndici();
     const res = await request(this.#cfg.url, {
       method: 'POST',
       body,

@@ -3,7 +3,8 @@
 // 2xx sent, 5xx (and 429 when retry_on_http_429) retried, other statuses dropped.
 import type { RemoteWriteConfig } from '@tsprom/config';
 import type { HTTPClient } from '@tsprom/scrape';
-import { request } from 'undici';
+import type { Dispatcher } from 'undici';
+import { loadUndici } from './load-undici.js';
 
 /** The headers Remote Write 1.0 and 2.0 requests carry (besides auth and configured headers). */
 export const RemoteWriteHeaders = {
@@ -82,8 +83,9 @@ export class WriteClient {
   /** POSTs `body`; throws RecoverableError or WriteRejectedError. Times out after remote_timeout. */
   readonly store: StoreFn = async (body, signal) => {
     const sig = AbortSignal.any([signal, AbortSignal.timeout(this.#cfg.remoteTimeoutMs)]);
-    let res: Awaited<ReturnType<typeof request>>;
+    let res: Dispatcher.ResponseData;
     try {
+      const { request } = await loadUndici();
       const auth = await this.#http.requestHeaders(sig);
       res = await request(this.#cfg.url, {
         method: 'POST',

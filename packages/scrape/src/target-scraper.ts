@@ -2,9 +2,10 @@
 import { STATUS_CODES } from 'node:http';
 import { pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { request } from 'undici';
+import type { Dispatcher } from 'undici';
 import { BodySizeLimitError, HTTPStatusError, ScrapeError, ScrapeRequestError, withoutStack } from './errors.js';
 import type { HTTPClient } from '@tsprom/http-client';
+import { loadUndici } from './load-undici.js';
 import { ScrapeDeadlineExceeded, type ScrapeResponse, type Scraper } from './scraper.js';
 import type { Target } from './target.js';
 
@@ -65,8 +66,9 @@ export class TargetScraper implements Scraper {
 
   async scrape(signal: AbortSignal): Promise<ScrapeResponse> {
     const url = this.#target.url();
-    let res: Awaited<ReturnType<typeof request>>;
+    let res: Dispatcher.ResponseData;
     try {
+      const { request } = await loadUndici();
       const auth = await this.#client.requestHeaders(signal);
       res = await request(url, {
         method: 'GET',
