@@ -1,6 +1,6 @@
 // Prometheus: promql/engine.go aggregationK (topk, bottomk, limitk, limit_ratio)
 import type { FloatHistogram } from '@tsprom/storage-interfaces';
-import type { Labels } from '@tsprom/labels';
+import { Labels } from '@tsprom/labels';
 import { invalidRatioWarning } from './annotations.js';
 import type { EvalHost } from './eval-host.js';
 import { PromQLEvalError } from './errors.js';
@@ -28,6 +28,13 @@ export interface Groups {
 // Prometheus: promql/engine.go rangeEvalAgg (generateGroupingKey, generateGroupingLabels)
 export async function groupSeries(ev: Pausable, input: Series[], e: AggregateExpr): Promise<Groups> {
   const groupOf = new Int32Array(input.length);
+  if (!e.without && e.grouping.length === 0) {
+    // `count(x)`, `sum by () (x)`: one group with no labels, no label set made per series.
+    if (input.length === 0) return { groupOf, labels: [], dropName: new Uint8Array(0) };
+    let drop = 0;
+    for (let i = 0; i < input.length; i++) if (input[i]!.dropName) drop = 1;
+    return { groupOf, labels: [Labels.EMPTY], dropName: Uint8Array.of(drop) };
+  }
   const labels: Labels[] = [];
   const marks: number[] = [];
   const byKey = new Map<string, number>();

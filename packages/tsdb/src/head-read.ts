@@ -237,17 +237,11 @@ async function prefetchChunks(
   signal: AbortSignal | undefined,
 ): Promise<void> {
   if (store?.readMany === undefined) return;
-  const n = table.length;
-  let count = 0;
-  for (let k = 0; k < n; k++) if (table.unread(k)) count++;
+  const at = table.storedEntries();
+  const count = at.length;
   if (count === 0) return;
   const refs = new Float64Array(count);
-  const at = new Uint32Array(count);
-  for (let k = 0, j = 0; k < n; k++) {
-    if (!table.unread(k)) continue;
-    refs[j] = table.ref(k);
-    at[j++] = k;
-  }
+  for (let j = 0; j < count; j++) refs[j] = table.ref(at[j]!);
   await store.readMany(
     refs,
     (j, encoding, bytes, start, end) => {
@@ -487,6 +481,9 @@ abstract class HeadBaseQuerier {
     }
     const limit = hints?.limit ?? 0;
     if (limit > 0 && out.length > limit) out.length = limit;
+    // The chunk reads that follow start with a few milliseconds of work at once (ordering the
+    // refs, parsing the first read): in a slice of their own.
+    if (slicer !== undefined) await slicer.yield();
     return { snaps: out, table };
   }
 

@@ -76,8 +76,18 @@ export class MemPostings {
     return mergePostings(lists);
   }
 
-  /** Merged refs of every series that has label `name`. */
+  /**
+   * Merged refs of every series that has label `name`: the all-postings list itself when every
+   * series has it (`__name__` usually), as a series has one value per name, so the lists of the
+   * values are disjoint and hold as many refs as that list only when together they are that list.
+   */
   postingsForAllLabelValues(name: string): Postings {
+    const byValue = this.#m.get(name);
+    if (byValue === undefined) return [];
+    const all = this.get(allPostingsKey.name, allPostingsKey.value);
+    let n = 0;
+    for (const [, l] of byValue.entries()) n += typeof l === 'number' ? 1 : l.length;
+    if (n === all.length) return all;
     return this.postingsForLabelMatching(name, () => true);
   }
 

@@ -62,6 +62,21 @@ describe('postingsForMatchers', () => {
     );
   });
 
+  it('gives the series with a label: the all-postings list when every series has it', () => {
+    const p = new MemPostings();
+    p.add(1, Labels.fromStrings('__name__', 'a', 'job', 'x'));
+    p.add(2, Labels.fromStrings('__name__', 'b'));
+    p.add(3, Labels.fromStrings('__name__', 'a', 'job', 'y'));
+    p.add(4, Labels.fromStrings('__name__', 'c', 'job', 'x'));
+    expect(p.postingsForAllLabelValues('__name__')).toBe(p.get('', ''));
+    expect(Array.from(p.postingsForAllLabelValues('job'))).toEqual([1, 3, 4]);
+    expect(Array.from(p.postingsForAllLabelValues('absent'))).toEqual([]);
+    // Once the series without `job` is gone, every series has it.
+    p.delete(new Set([2]), new Set(['__name__\xffb']));
+    expect(Array.from(p.postingsForAllLabelValues('job'))).toEqual([1, 3, 4]);
+    expect(p.postingsForAllLabelValues('job')).toBe(p.get('', ''));
+  });
+
   it('drops deleted refs from every list', () => {
     const p = new MemPostings();
     p.add(1, Labels.fromStrings('a', '1'));

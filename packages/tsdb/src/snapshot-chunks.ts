@@ -22,10 +22,14 @@ export class SnapshotChunks {
   readonly #buffers: Uint8Array[] = [];
   #cols: Float64Array;
   #length = 0;
+  /** Indices of the entries pushed as only a chunk-store ref, in push order. */
+  #stored: Uint32Array;
+  #storedLength = 0;
 
   /** `capacity`: the chunks expected (the table grows past it as needed). */
   constructor(capacity = 16) {
     this.#cols = new Float64Array(FIELDS * Math.max(1, capacity));
+    this.#stored = new Uint32Array(Math.max(1, capacity));
   }
 
   /** The number of chunks held. */
@@ -50,6 +54,22 @@ export class SnapshotChunks {
     cols[o + 4] = -1;
     this.#chunks.push(chunk);
     this.#length = k + 1;
+    if (chunk === undefined && ref !== 0) {
+      if (this.#storedLength === this.#stored.length) {
+        const grown = new Uint32Array(this.#stored.length * 2);
+        grown.set(this.#stored);
+        this.#stored = grown;
+      }
+      this.#stored[this.#storedLength++] = k;
+    }
+  }
+
+  /**
+   * The indices of the entries pushed as only a chunk-store ref (a chunk `setBytes` may read
+   * ahead), in push order: a view of the table's own list, valid until the next `push`.
+   */
+  storedEntries(): Uint32Array {
+    return this.#stored.subarray(0, this.#storedLength);
   }
 
   /** Whether chunk `k` is only a chunk-store ref (neither in memory nor read ahead). */

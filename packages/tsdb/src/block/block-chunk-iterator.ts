@@ -62,7 +62,7 @@ export class BlockChunkIterator implements ChunkIterator {
 
   #reencode(chunk: Chunk): ChunkMeta | undefined {
     const it = new BlockSeriesIterator(
-      { series: unreachable, tombstones: unreachable, chunk: () => chunk },
+      { series: unreachable, tombstones: unreachable, chunk: () => chunk, transientChunk: () => chunk },
       [{ mint: -Infinity, maxt: Infinity, ref: 0 }],
       this.#ivs,
     );

@@ -66,7 +66,7 @@ export class BlockSeriesIterator implements SampleIterator {
     if (ci >= chunks.length) return false;
     let chunk: Chunk;
     try {
-      chunk = this.#src.chunk(chunks[ci]!.ref);
+      chunk = this.#src.transientChunk(chunks[ci]!.ref);
     } catch (err) {
       this.#err = err instanceof Error ? err : new Error(String(err));
       return false;

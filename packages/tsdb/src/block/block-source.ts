@@ -8,6 +8,8 @@ import type { TimeInterval } from '../record/ref-types.js';
 export interface BlockSource {
   series(id: number): IndexSeries;
   chunk(ref: number): Chunk;
+  /** Chunk `ref` for iterating and dropping: its bytes may be a view of a cached page. */
+  transientChunk(ref: number): Chunk;
   /** The deleted intervals of series `id` (sorted, merged), or undefined. */
   tombstones(id: number): readonly TimeInterval[] | undefined;
 }

@@ -87,6 +87,7 @@ export class Block implements BlockReader {
     this.#source = {
       series: (id: number): IndexSeries => index.series(id),
       chunk: (ref: number): Chunk => chunks.chunk(ref),
+      transientChunk: (ref: number): Chunk => chunks.transientChunk(ref),
       tombstones: (id: number): readonly TimeInterval[] | undefined => this.#tombstones.get(id),
     };
   }

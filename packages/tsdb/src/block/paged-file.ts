@@ -33,6 +33,12 @@ export class ShortReadError extends Error {
   }
 }
 
+/** A page in the cache, and whether it was read again since it was last queued. */
+interface CachedPage {
+  readonly bytes: Uint8Array;
+  used: boolean;
+}
+
 /**
  * A read-only file read by position. `read` returns immutable bytes: a view into a cached page or
  * a fresh buffer. Page buffers are never reused, so a returned view stays valid (and keeps its
@@ -44,8 +50,10 @@ export class PagedFile {
   readonly size: number;
   #fd: number;
   readonly #maxPages: number;
-  // Map iteration order is insertion order: re-inserting on use makes the first key the LRU page.
-  readonly #pages = new Map<number, Uint8Array>();
+  // Map iteration order is insertion order: the first key is the page queued longest ago. A page
+  // read again is only marked (`used`), not re-inserted: a Map delete and set per cache hit cost
+  // more than the rest of a small read; eviction gives marked pages a second chance (CLOCK).
+  readonly #pages = new Map<number, CachedPage>();
   #lastIndex = -1;
   #lastPage: Uint8Array | undefined;
   #reads = 0;
@@ -73,7 +81,7 @@ export class PagedFile {
   /** Bytes currently held by the page cache. */
   get cachedBytes(): number {
     let n = 0;
-    for (const p of this.#pages.values()) n += p.length;
+    for (const p of this.#pages.values()) n += p.bytes.length;
     return n;
   }
 
@@ -122,19 +130,32 @@ export class PagedFile {
     const pages = this.#pages;
     const hit = pages.get(i);
     if (hit !== undefined) {
-      pages.delete(i);
-      pages.set(i, hit);
+      hit.used = true;
       this.#lastIndex = i;
-      this.#lastPage = hit;
-      return hit;
+      this.#lastPage = hit.bytes;
+      return hit.bytes;
     }
     const start = i * PAGE_SIZE;
     const page = this.#readDirect(start, Math.min(PAGE_SIZE, this.size - start));
-    if (pages.size >= this.#maxPages) pages.delete(pages.keys().next().value!);
-    pages.set(i, page);
+    if (pages.size >= this.#maxPages) this.#evict();
+    pages.set(i, { bytes: page, used: false });
     this.#lastIndex = i;
     this.#lastPage = page;
     return page;
+  }
+
+  /** Drops the page queued longest ago that was not read again since; those read again go to the back. */
+  #evict(): void {
+    const pages = this.#pages;
+    for (;;) {
+      const first = pages.entries().next();
+      if (first.done === true) return;
+      const [i, p] = first.value;
+      pages.delete(i);
+      if (!p.used) return;
+      p.used = false;
+      pages.set(i, p);
+    }
   }
 
   #readDirect(pos: number, len: number): Uint8Array {

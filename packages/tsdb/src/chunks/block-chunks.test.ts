@@ -72,3 +72,26 @@ it('round-trips chunks across segments of bounded size', async () => {
   expect(() => r2.chunk(metas[0]!.ref)).toThrow(CorruptBlockError);
   r2.close();
 });
+
+it('hands out transient chunks with the samples of copied ones, within a page or across pages', async () => {
+  const w = await BlockChunkWriter.open(dir);
+  // Chunks of up to ~2 KiB: some lie within a 4 KiB page of the reader's cache, some cross one.
+  const metas = [5, 120, 40, 700, 3, 900, 1].map((n, i) => ({ ref: 0, mint: 0, maxt: n, chunk: xor(n, i) }));
+  w.writeChunks(...metas);
+  await w.close();
+  const r = BlockChunkReader.open(dir);
+  for (const [i, m] of metas.entries()) {
+    const t = r.transientChunk(m.ref);
+    expect(values(t)).toEqual(values(xor(m.maxt, i)));
+    expect(values(t)).toEqual(values(r.chunk(m.ref)));
+  }
+  r.close();
+  // Damage is reported as by chunk().
+  const f = join(dir, '000001');
+  const b = new Uint8Array(await readFile(f));
+  b[20]! ^= 1;
+  await writeFile(f, b);
+  const r2 = BlockChunkReader.open(dir);
+  expect(() => r2.transientChunk(metas[0]!.ref)).toThrow(CorruptBlockError);
+  r2.close();
+});

@@ -243,6 +243,20 @@ export class BlockChunkReader {
 
   /** The chunk at `ref`, over a fresh copy of its bytes. */
   chunk(ref: BlockChunkRef): Chunk {
+    return this.#chunk(ref, true);
+  }
+
+  /**
+   * The chunk at `ref` as {@link chunk} reads it, but over a view of the reader's cached page when
+   * the chunk lies within one: for a chunk iterated and dropped (a series iterator's), which then
+   * costs no copy and no buffer of its own. The view keeps its 4 KiB page alive while the chunk is
+   * held: do not keep it long.
+   */
+  transientChunk(ref: BlockChunkRef): Chunk {
+    return this.#chunk(ref, false);
+  }
+
+  #chunk(ref: BlockChunkRef, copy: boolean): Chunk {
     const seg = Math.floor(ref / TWO_32);
     const off = ref % TWO_32;
     const f = this.#files[seg];
@@ -280,7 +294,9 @@ export class BlockChunkReader {
     const enc = b[p]!;
     if (!isSupportedEncoding(enc) && isOpaqueEncoding(enc)) return new OpaqueChunk(enc, b.slice(p + 1, p + 1 + len));
     try {
-      return chunkFromBytes(enc, b.slice(p + 1, p + 1 + len), { validate: false });
+      // A read within one page is a view of the page (never written to); a longer one is fresh.
+      const data = copy ? b.slice(p + 1, p + 1 + len) : b.subarray(p + 1, p + 1 + len);
+      return chunkFromBytes(enc, data, { validate: false });
     } catch (err) {
       if (err instanceof UnknownEncodingError) throw corrupt(this.dir, name, off, err.message, err);
       throw err;

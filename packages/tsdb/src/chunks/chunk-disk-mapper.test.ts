@@ -5,7 +5,7 @@ import { crc32c, XORChunk } from '@tsprom/chunkenc';
 import { ValueType } from '@tsprom/storage-interfaces';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ChunkDiskMapper, type HeadChunkMeta } from './chunk-disk-mapper.js';
+import { ChunkDiskMapper, type HeadChunkMeta, orderByRef } from './chunk-disk-mapper.js';
 import { chunkDiskMapperRef, chunkRefFile, chunkRefOffset } from './chunk-refs.js';
 import { ChunkCorruptionError, ChunkRefError } from './errors.js';
 
@@ -31,6 +31,26 @@ function samplesOf(c: { iterator(): import('@tsprom/storage-interfaces').SampleI
   expect(it.err()).toBeUndefined();
   return out;
 }
+
+describe('orderByRef', () => {
+  it('orders any refs by file, then offset, stably (equal refs keep their order)', () => {
+    const ref = fc.tuple(fc.integer({ min: 0, max: 2 ** 21 - 1 }), fc.integer({ min: 0, max: 2 ** 32 - 1 }));
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(ref, fc.constantFrom<[number, number]>([1, 8], [1, 4096], [2, 8])), { maxLength: 300 }),
+        fc.boolean(),
+        (pairs, presorted) => {
+          const refs = pairs.map(([f, o]) => chunkDiskMapperRef(f, o));
+          if (presorted) refs.sort((a, b) => a - b);
+          const order = Array.from(orderByRef(refs));
+          const want = refs.map((_, i) => i).sort((a, b) => refs[a]! - refs[b]! || a - b);
+          expect(order).toEqual(want);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
 
 describe('ChunkDiskMapper', () => {
   it('writes the head chunks format: file header, then ref, mint, maxt, encoding, len, data, CRC32C', async () => {

@@ -334,8 +334,42 @@ export class IndexReader implements PostingsIndex {
     return lists.length === 1 ? lists[0]! : mergePostings(lists);
   }
 
+  /**
+   * IDs of every series that has label `name`. When the lists of its values hold as many IDs as
+   * the all-postings list (a series has one value per name, so the lists are disjoint), they
+   * together are that list: it is read alone, with no merge (`__name__=~".+"`).
+   */
   postingsForAllLabelValues(name: string): Postings {
-    return this.postingsForLabelMatching(name, () => true);
+    const offs: number[] = [];
+    this.#forEachEntry(name, (_v, off) => {
+      offs.push(off);
+      return undefined;
+    });
+    if (offs.length === 0) return emptyPostings;
+    let allOff = -1;
+    this.#forEachEntry('', (v, off) => {
+      if (v === '') allOff = off;
+      return v !== '';
+    });
+    if (allOff >= 0) {
+      let n = 0;
+      for (const off of offs) n += this.#postingsCount(off);
+      if (n === this.#postingsCount(allOff)) return this.#readPostings(allOff);
+    }
+    if (offs.length === 1) return this.#readPostings(offs[0]!);
+    const lists: Postings[] = [];
+    for (const off of offs) lists.push(this.#readPostings(off));
+    return mergePostings(lists);
+  }
+
+  /** The number of IDs the postings list at `off` says it holds (from its length; unchecked). */
+  #postingsCount(off: number): number {
+    try {
+      const lb = this.#file.read(off, 4);
+      return ((((lb[0]! << 24) | (lb[1]! << 16) | (lb[2]! << 8) | lb[3]!) >>> 0) - 4) / 4;
+    } catch (err) {
+      throw this.#corrupt(err, 'read postings');
+    }
   }
 
   /** Checks every checksum of the file's series and postings lists (for `tsdb analyze`-like checks). */

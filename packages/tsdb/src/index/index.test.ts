@@ -132,7 +132,11 @@ describe('IndexWriter / IndexReader', () => {
               const want = sorted.flatMap((s, k) => (s.labels.get(name) === v ? [all[k]!] : []));
               expect(Array.from(r.postings(name, [v]))).toEqual(want);
             }
+            // Every series with the label: the all-postings list when all have it (`__name__`).
+            const withName = sorted.flatMap((s, k) => (s.labels.get(name) !== '' ? [all[k]!] : []));
+            expect(Array.from(r.postingsForAllLabelValues(name))).toEqual(withName);
           }
+          expect(Array.from(r.postingsForAllLabelValues('absent'))).toEqual([]);
         } finally {
           r.close();
         }
