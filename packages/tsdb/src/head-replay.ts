@@ -23,7 +23,6 @@ import {
   type RefSamples,
   type RefSeries,
   type RepairResult,
-  growRefSamples,
   readAllRecords,
   repair,
   SegmentsReader,
@@ -309,18 +308,16 @@ class Replayer {
   }
 
   /**
-   * Takes a samples record decoded elsewhere (by the decoding worker): entries `[from, to)` of
-   * `b`, copied. As onRecord, queues work.
+   * Applies samples decoded elsewhere (by the decoding worker): entries `[from, to)` of `b`, the
+   * samples of `records` samples records grouped by series (each series' in WAL order), as a
+   * flush applies its buffer. Nothing may be buffered (worker replays buffer nothing).
    */
-  onSamples(b: RefSamples, from: number, to: number): void {
-    this.report.records++;
-    const sc = this.#samples;
-    const n0 = sc.length;
-    growRefSamples(sc, n0 + to - from);
-    sc.refs.set(b.refs.subarray(from, to), n0);
-    sc.ts.set(b.ts.subarray(from, to), n0);
-    sc.vs.set(b.vs.subarray(from, to), n0);
-    sc.length = n0 + to - from;
+  async applyGrouped(b: RefSamples, from: number, to: number, records: number, slicer: TimeSlicer): Promise<void> {
+    this.report.records += records;
+    for (let at = from; at < to; at += sliceUnits) {
+      this.#applySamples(b, at, Math.min(to, at + sliceUnits), undefined);
+      if (slicer.due()) await slicer.yield();
+    }
   }
 
   /** Whether work queued by onRecord waits. */
@@ -684,7 +681,7 @@ async function replayDirInWorker(
 ): Promise<CorruptionError | undefined> {
   // Listed here first: a gap in the numbering rejects with its SegmentGapError, as in-thread.
   await listSegments(dir);
-  const w = WALDecodeWorker.start({ dir, range });
+  const w = WALDecodeWorker.start({ dir, range, cutAtSegments: segmentDone !== undefined });
   try {
     let n = 0;
     let segment = -1;
@@ -699,8 +696,11 @@ async function replayDirInWorker(
           }
           segment = seg;
         }
-        if (ops[o] === BatchOp.Samples) rp.onSamples(samples, ops[o + 4]!, ops[o + 5]!);
-        else rp.onRecord(raw.subarray(ops[o + 4]!, ops[o + 5]!), seg, ops[o + 2]!, ops[o + 3]!);
+        if (ops[o] === BatchOp.Samples) {
+          await rp.applyGrouped(samples, ops[o + 4]!, ops[o + 5]!, ops[o + 6]!, slicer);
+          continue;
+        }
+        rp.onRecord(raw.subarray(ops[o + 4]!, ops[o + 5]!), seg, ops[o + 2]!, ops[o + 3]!);
         if (rp.corruption !== undefined) {
           await rp.flush(slicer);
           return rp.corruption;

@@ -4,27 +4,46 @@
 // one had to grow): afterwards a batch is named by its id, the replaying thread gives it back
 // once applied and the worker fills it again. Nothing is copied or allocated per batch, and the
 // replaying thread's heap sees no stream of transferred buffers.
+//
+// The samples of consecutive samples records go into the columns grouped by series (a stable
+// counting sort by ref, done by the worker): the replaying thread then appends a series' samples
+// one after another, its chunk in cache, looking the series up once per run, and reads the columns
+// in order. Other records between them stay where they are if they cannot affect those samples
+// (series, exemplars, metadata, tombstones that decode); any other record (m-map markers,
+// histogram samples, a record that does not decode) ends the group first, so that it is applied
+// after the samples logged before it, as replay in one thread does.
 import { RecordDecodeError } from './record/errors.js';
 import type { RecordDecoder } from './record/record-decoder.js';
 import { RecordType } from './record/record-type.js';
-import type { RefSamples } from './record/ref-types.js';
+import {
+  newRefSamples,
+  type RefExemplar,
+  type RefMetadata,
+  type RefSamples,
+  type RefSeries,
+  type Stone,
+} from './record/ref-types.js';
 
 /** What a record of a batch is. */
 export const BatchOp = {
-  /** A samples record decoded into the batch's columns, entries [a, b). */
+  /**
+   * The samples of `records` consecutive samples records (a group), entries [a, b) of the batch's
+   * columns: grouped by series ref, each series' samples in WAL order.
+   */
   Samples: 0,
   /** Any other record (or a samples record that did not decode): bytes [a, b) of `raw`. */
   Raw: 1,
 } as const;
 export type BatchOp = (typeof BatchOp)[keyof typeof BatchOp];
 
-/** Numbers per record in {@link DecodedBatch.ops}: kind, segment, start, end, a, b. */
-export const OP_WIDTH = 6;
+/** Numbers per op in {@link DecodedBatch.ops}: kind, segment, start, end, a, b, records. */
+export const OP_WIDTH = 7;
 
 /**
- * Records of a WAL stretch. Record `i` is `ops[i*6 .. i*6+6)`: its {@link BatchOp}, segment, start
- * and end offsets in the segment (as `SegmentsReader` gives them), and its range `[a, b)` in the
- * columns (samples) or in `raw` (other records). Entries past the lengths are garbage.
+ * Records of a WAL stretch. Op `i` is `ops[i*7 .. i*7+7)`: its {@link BatchOp}, segment, start
+ * and end offsets in the segment (as `SegmentsReader` gives them; of the last record for a
+ * group), its range `[a, b)` in the columns (samples) or in `raw` (other records), and the number
+ * of records it stands for. Entries past the lengths are garbage.
  */
 export interface DecodedBatch {
   /** Names the batch between the threads. */
@@ -75,19 +94,8 @@ export function resetDecodedBatch(b: DecodedBatch): void {
   b.rawLength = 0;
 }
 
-/**
- * Adds record `rec` (read at `start`-`end` of `segment`) to `b`. A samples record is decoded by
- * `dec` into the columns; one that does not decode, or holds a timestamp beyond ±2^53-1 ms, goes
- * as bytes, so that the replaying thread finds the damage exactly as when it decodes itself.
- */
-export function addRecord(
-  b: DecodedBatch,
-  dec: RecordDecoder,
-  rec: Uint8Array,
-  segment: number,
-  start: number,
-  end: number,
-): void {
+/** Makes room in `b.ops` for one more op and returns its offset, segment and offsets set. */
+function addOp(b: DecodedBatch, segment: number, start: number, end: number): number {
   if (b.ops.length < (b.numOps + 1) * OP_WIDTH) {
     const ops = f64(b.ops.length * 2);
     ops.set(b.ops);
@@ -98,43 +106,208 @@ export function addRecord(
   ops[o + 1] = segment;
   ops[o + 2] = start;
   ops[o + 3] = end;
+  ops[o + 6] = 1;
   b.numOps++;
-  if (rec.length > 0 && rec[0] === RecordType.Samples) {
-    const sc = b.samples;
-    const n0 = sc.length;
-    // Room for the most samples the record can hold (10 bytes each at least): samplesInto then
-    // never grows the columns itself (into memory that is not shared).
-    growSamples(b, n0 + Math.ceil(rec.length / 10));
-    let ok = true;
-    try {
-      dec.samplesInto(rec, sc);
-    } catch (err) {
-      if (!(err instanceof RecordDecodeError)) throw err;
-      ok = false; // Decoded again, and reported, by the replaying thread.
-    }
-    const ts = sc.ts;
-    for (let i = n0; ok && i < sc.length; i++) {
-      const t = ts[i]!;
-      if (t > Number.MAX_SAFE_INTEGER || t < -Number.MAX_SAFE_INTEGER) ok = false;
-    }
-    if (ok) {
-      ops[o] = BatchOp.Samples;
-      ops[o + 4] = n0;
-      ops[o + 5] = sc.length;
-      return;
-    }
-    sc.length = n0;
-  }
+  return o;
+}
+
+/** Adds record `rec` to `b` as bytes. */
+function addRaw(b: DecodedBatch, rec: Uint8Array, segment: number, start: number, end: number): void {
+  const o = addOp(b, segment, start, end);
   if (b.raw.length < b.rawLength + rec.length) {
     const raw = new Uint8Array(new SharedArrayBuffer(Math.max(b.raw.length * 2, b.rawLength + rec.length)));
     raw.set(b.raw.subarray(0, b.rawLength));
     b.raw = raw;
   }
   b.raw.set(rec, b.rawLength);
+  const ops = b.ops;
   ops[o] = BatchOp.Raw;
   ops[o + 4] = b.rawLength;
   b.rawLength += rec.length;
   ops[o + 5] = b.rawLength;
+}
+
+/**
+ * The worker's samples decoded but not yet in a batch (the open group), in its own memory, and
+ * the scratch of the sort that moves them into a batch grouped by series.
+ */
+export class SampleGrouper {
+  readonly #staged: RefSamples = newRefSamples(1 << 16);
+  #records = 0;
+  #segment = 0;
+  #start = 0;
+  #end = 0;
+  #counts = new Int32Array(0);
+  /**
+   * Whether a record of another segment ends the group: when the replaying thread reports
+   * progress by segment, a segment's samples are applied before the next segment's.
+   */
+  readonly #cutAtSegments: boolean;
+
+  constructor(cutAtSegments: boolean) {
+    this.#cutAtSegments = cutAtSegments;
+  }
+
+  /** Samples in the open group. */
+  pending(): number {
+    return this.#staged.length;
+  }
+
+  /**
+   * Decodes samples record `rec` into the open group; false, leaving the group as it was, if it
+   * does not decode or holds a timestamp beyond ±2^53-1 ms.
+   */
+  add(dec: RecordDecoder, rec: Uint8Array, segment: number, start: number, end: number): boolean {
+    const sc = this.#staged;
+    const n0 = sc.length;
+    try {
+      dec.samplesInto(rec, sc);
+    } catch (err) {
+      if (!(err instanceof RecordDecodeError)) throw err;
+      sc.length = n0;
+      return false; // Decoded again, and reported, by the replaying thread.
+    }
+    const ts = sc.ts;
+    for (let i = n0; i < sc.length; i++) {
+      const t = ts[i]!;
+      if (t > Number.MAX_SAFE_INTEGER || t < -Number.MAX_SAFE_INTEGER) {
+        sc.length = n0;
+        return false;
+      }
+    }
+    this.#records++;
+    this.#segment = segment;
+    this.#start = start;
+    this.#end = end;
+    return true;
+  }
+
+  /** Whether a record of `segment` must end the open group first. */
+  cutsAt(segment: number): boolean {
+    return this.#cutAtSegments && this.#records > 0 && segment !== this.#segment;
+  }
+
+  /** Moves the open group, if any, into `b` as one Samples op, grouped by series; empties it. */
+  closeInto(b: DecodedBatch): void {
+    if (this.#records === 0) return;
+    const st = this.#staged;
+    const n = st.length;
+    const at = b.samples.length;
+    growSamples(b, at + n);
+    const { refs, ts, vs } = b.samples;
+    const sr = st.refs;
+    let min = Number.POSITIVE_INFINITY;
+    let max = 0;
+    for (let i = 0; i < n; i++) {
+      const r = sr[i]!;
+      if (r < min) min = r;
+      if (r > max) max = r;
+    }
+    if (n > 0 && max - min <= 4 * n + 1_000_000) {
+      // Counting sort by ref, stable: each series' samples keep their WAL order.
+      const span = max - min + 2;
+      let counts = this.#counts;
+      if (counts.length < span) {
+        counts = new Int32Array(span + (span >> 2));
+        this.#counts = counts;
+      } else counts.fill(0, 0, span);
+      for (let i = 0; i < n; i++) {
+        const k = sr[i]! - min + 1;
+        counts[k] = counts[k]! + 1;
+      }
+      counts[0] = at;
+      for (let k = 1; k < span; k++) counts[k] = counts[k]! + counts[k - 1]!;
+      const sts = st.ts;
+      const svs = st.vs;
+      for (let i = 0; i < n; i++) {
+        const r = sr[i]!;
+        const k = r - min;
+        const p = counts[k]!;
+        counts[k] = p + 1;
+        refs[p] = r;
+        ts[p] = sts[i]!;
+        vs[p] = svs[i]!;
+      }
+    } else {
+      // Refs too sparse to count: in WAL order (the replaying thread looks a series up per sample).
+      refs.set(sr.subarray(0, n), at);
+      ts.set(st.ts.subarray(0, n), at);
+      vs.set(st.vs.subarray(0, n), at);
+    }
+    b.samples.length = at + n;
+    const o = addOp(b, this.#segment, this.#start, this.#end);
+    const ops = b.ops;
+    ops[o] = BatchOp.Samples;
+    ops[o + 4] = at;
+    ops[o + 5] = at + n;
+    ops[o + 6] = this.#records;
+    st.length = 0;
+    this.#records = 0;
+  }
+}
+
+/**
+ * Whether record `rec` (not a samples record) may stay in the batch ahead of the open group's
+ * samples: the replaying thread applies it without looking at samples, and it decodes (one that
+ * does not stops the replay, which must have applied the samples before it).
+ */
+function independentOfSamples(dec: RecordDecoder, rec: Uint8Array): boolean {
+  try {
+    switch (dec.type(rec)) {
+      case RecordType.Series:
+        dec.series(rec, scratchSeries);
+        return true;
+      case RecordType.Exemplars:
+        dec.exemplars(rec, scratchExemplars);
+        return true;
+      case RecordType.Metadata:
+        dec.metadata(rec, scratchMetadata);
+        return true;
+      case RecordType.Tombstones:
+        dec.tombstones(rec, scratchStones);
+        return true;
+      case RecordType.Unknown:
+        return true; // Skipped.
+      default:
+        return false; // M-map markers and histogram samples apply after the samples before them.
+    }
+  } catch (err) {
+    if (!(err instanceof RecordDecodeError)) throw err;
+    return false;
+  } finally {
+    scratchSeries.length = 0;
+    scratchExemplars.length = 0;
+    scratchMetadata.length = 0;
+    scratchStones.length = 0;
+  }
+}
+const scratchSeries: RefSeries[] = [];
+const scratchExemplars: RefExemplar[] = [];
+const scratchMetadata: RefMetadata[] = [];
+const scratchStones: Stone[] = [];
+
+/**
+ * Adds record `rec` (read at `start`-`end` of `segment`) to `b`. A samples record is decoded by
+ * `dec` into the open group of `g`; one that does not decode, or holds a timestamp beyond ±2^53-1
+ * ms, goes as bytes, so that the replaying thread finds the damage exactly as when it decodes
+ * itself. A record that must be applied after the open group's samples closes the group into `b`
+ * first.
+ */
+export function addRecord(
+  b: DecodedBatch,
+  g: SampleGrouper,
+  dec: RecordDecoder,
+  rec: Uint8Array,
+  segment: number,
+  start: number,
+  end: number,
+): void {
+  if (g.cutsAt(segment)) g.closeInto(b);
+  if (rec.length > 0 && rec[0] === RecordType.Samples) {
+    if (g.add(dec, rec, segment, start, end)) return;
+    g.closeInto(b);
+  } else if (g.pending() > 0 && !independentOfSamples(dec, rec)) g.closeInto(b);
+  addRaw(b, rec, segment, start, end);
 }
 
 /** The arrays of a batch, as posted when they are new. */

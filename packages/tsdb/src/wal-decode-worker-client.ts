@@ -10,6 +10,8 @@ import { CorruptionError } from './wlog/errors.js';
 export interface WALDecodeJob {
   dir: string;
   range: { from?: number; to?: number };
+  /** Whether a group of samples ends with its segment (the replay reports progress by segment). */
+  cutAtSegments?: boolean;
 }
 
 /** Damage the worker's reader found, as data. */

@@ -9,6 +9,7 @@ import { ValueType } from '@tsprom/storage-interfaces';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { Head } from './head.js';
 import { type ReplayReport, replayWAL } from './head-replay.js';
+import { counterHistogram } from './testing/histogram-data.js';
 import { RecordEncoder, WL } from './wal-api.js';
 
 let dir: string;
@@ -134,4 +135,57 @@ it('stops at damaged bytes in a middle segment and repairs the WAL as replay in 
   expect(again.corruption).toBeUndefined();
   expect(again.samples).toBe(rep.samples);
   await head.close();
+});
+
+it('applies histograms and m-map markers after the float samples logged before them, as replay in one thread does', async () => {
+  for (const damaged of [false, true]) {
+    await rm(join(dir, 'wal'), { recursive: true, force: true });
+    const wal = await WL.open(join(dir, 'wal'), { segmentSize, compression: 'snappy' });
+    const enc = new RecordEncoder();
+    const n = 60;
+    await wal.log(enc.series(Array.from({ length: n }, (_, i) => ({ ref: i + 1, labels: labelsOf(i) }))));
+    for (let r = 0; r < 30; r++) {
+      const t = r * 15_000;
+      // Series 3 turns histogram for rounds 10-19 (a new chunk each time it turns).
+      const floats = Array.from({ length: n }, (_, i) => ({ ref: i + 1, t, v: i + r })).filter(
+        (s) => s.ref !== 3 || r < 10 || r >= 20,
+      );
+      await wal.log(enc.samples(floats));
+      if (r >= 10 && r < 20) await wal.log(...enc.histogramSamples([{ ref: 3, t, h: counterHistogram(r) }]));
+      if (r === 15) await wal.log(enc.mmapMarkers([{ ref: 4, mmapRef: 1 }]));
+      if (r === 25) {
+        const rec = enc.series([{ ref: n + 1, labels: labelsOf(n) }]);
+        // A series record between samples records: damaged, it stops the replay after the samples before it.
+        await wal.log(damaged ? rec.subarray(0, rec.length - 2) : rec);
+      }
+    }
+    await wal.close();
+    const reports: ReplayReport[] = [];
+    const dumps: string[][] = [];
+    for (const decodeInWorker of [false, true]) {
+      const head = new Head();
+      reports.push(await replayWAL(head.state, join(dir, 'wal'), { readOnly: true, decodeInWorker }));
+      const q = head.querier(-Infinity, Infinity);
+      const set = await q.select(true, undefined, []);
+      const out: string[] = [];
+      while (set.next()) {
+        const it = set.at().iterator();
+        const pts: string[] = [];
+        for (let vt = it.next(); vt !== ValueType.None; vt = it.next()) {
+          pts.push(vt === ValueType.Float ? `${it.atT()}=${it.atV()}` : `${it.atT()}:h`);
+        }
+        out.push(`${set.at().labels().toString()} ${pts.join(',')}`);
+      }
+      await q.close();
+      dumps.push(out);
+      await head.close();
+    }
+    expect(reports[1]).toEqual(reports[0]);
+    expect(dumps[1]).toEqual(dumps[0]);
+    expect(reports[0]!.corruption !== undefined).toBe(damaged);
+    // Every float sample and histogram up to the damage (26 rounds of 60 less the 10 turned into
+    // histograms, plus those), or all 30 rounds.
+    expect(reports[0]!.samples).toBe(damaged ? 26 * n : 30 * n);
+    expect(dumps[0]!.find((l) => l.includes('host-2:'))).toMatch(/:h/);
+  }
 });

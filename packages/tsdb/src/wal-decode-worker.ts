@@ -13,16 +13,21 @@ import {
   type DecodedBatch,
   newDecodedBatch,
   resetDecodedBatch,
+  SampleGrouper,
   sameArrays,
 } from './wal-decode-batch.js';
 import type { WALDecodeJob, WALDecodeMessage, WALDecodeRequest } from './wal-decode-worker-client.js';
 import { SegmentsReader } from './wlog/segments-reader.js';
 
-/** A batch is posted once it holds this many samples or raw bytes. */
-const BATCH_SAMPLES = 1 << 17;
+/**
+ * A batch is posted once it holds this many samples or raw bytes. Large: the samples of a batch
+ * are grouped by series, and the more samples per series a group holds, the fewer series (and
+ * their chunks) the replaying thread has to bring into cache per sample.
+ */
+const BATCH_SAMPLES = 1 << 20;
 const BATCH_RAW_BYTES = 1 << 20;
-/** Batches posted and not yet sent back: the worker waits beyond this. */
-const MAX_AHEAD = 12;
+/** Batches posted and not yet sent back: the worker waits beyond this (~30 MB each). */
+const MAX_AHEAD = 2;
 
 const port = parentPort;
 if (port === null) throw new Error('wal-decode-worker.ts runs as a worker thread (see WALDecodeWorker)');
@@ -75,16 +80,19 @@ async function run(): Promise<void> {
   const dec = new RecordDecoder();
   const r = await SegmentsReader.open(job.dir, job.range);
   try {
+    const g = new SampleGrouper(job.cutAtSegments === true);
     let b = take();
     do {
       while (r.next()) {
-        addRecord(b, dec, r.record(), r.segment(), r.recordOffset(), r.offset());
-        if (b.samples.length >= BATCH_SAMPLES || b.rawLength >= BATCH_RAW_BYTES) {
+        addRecord(b, g, dec, r.record(), r.segment(), r.recordOffset(), r.offset());
+        if (b.samples.length + g.pending() >= BATCH_SAMPLES || b.rawLength >= BATCH_RAW_BYTES) {
+          g.closeInto(b);
           await send(b);
           b = take();
         }
       }
     } while (await r.fill());
+    g.closeInto(b);
     if (b.numOps > 0) await send(b);
     const err = r.err();
     post({
