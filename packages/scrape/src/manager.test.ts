@@ -52,13 +52,20 @@ describe('Manager', () => {
       [servers[0]!, servers[1]!].map((s) => `http://${s.address}/metrics`).sort(),
     );
     await waitFor(() => [...manager.targetsActive().values()].flat().every((t) => t.health === 'up'));
-    const all = await readAll(db);
-    expect(byName(all, 'a').map((s) => s.labels)).toEqual(
-      expect.arrayContaining([
-        `{__name__="a", env="p", i="0", instance="${servers[0]!.address}", job="node"}`,
-        `{__name__="a", i="2", instance="${servers[2]!.address}", job="other"}`,
-      ]),
-    );
+    // As in Prometheus (scrapeAndReport's report before its commit), a target shows up before its
+    // scrape's samples are committed: the series are waited for, not read once.
+    const want = [
+      `{__name__="a", env="p", i="0", instance="${servers[0]!.address}", job="node"}`,
+      `{__name__="a", i="2", instance="${servers[2]!.address}", job="other"}`,
+    ];
+    let seen: string[] = [];
+    await waitFor(async () => {
+      seen = byName(await readAll(db), 'a').map((s) => s.labels);
+      return want.every((w) => seen.includes(w));
+    }).catch((err: unknown) => {
+      throw new Error(`series a of both jobs not stored; last seen: ${JSON.stringify(seen)}`, { cause: err });
+    });
+    expect(seen).toEqual(expect.arrayContaining(want));
   });
 
   it('keeps dropped targets for the API, at most keep_dropped_targets', async () => {
