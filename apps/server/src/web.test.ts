@@ -72,6 +72,7 @@ describe('WebHandler request bodies', () => {
   it.each([
     ['a small body with its length', [bytes(100, 1)], true],
     ['a large body with its length (many reads)', [bytes(300_000, 2), bytes(500_000, 3)], true],
+    ['a body of exactly the first buffer, then one byte more', [bytes(65_536, 7), bytes(1, 8)], true],
     ['a chunked body', [bytes(1000, 4), bytes(70_000, 5), bytes(3, 6)], false],
     ['an empty body', [], true],
   ] as const)('hands over %s whole', async (_what, parts, contentLength) => {
@@ -88,5 +89,26 @@ describe('WebHandler request bodies', () => {
     expect(Buffer.from(body.buffer, body.byteOffset, body.byteLength).equals(want)).toBe(true);
     // With a Content-Length, the body owns its buffer (a receive worker takes it without a copy).
     if (contentLength && want.length > 0) expect(body.byteLength).toBe(body.buffer.byteLength);
+  });
+});
+
+describe('WebHandler request bodies cut short', () => {
+  it('hands nothing over when the client goes away before its declared length, and serves the next', async () => {
+    seen.length = 0;
+    await new Promise<void>((resolve) => {
+      const req = request({
+        host: addr.address,
+        port: addr.port,
+        method: 'POST',
+        path: '/api/v1/write',
+        headers: { 'Content-Length': String(16 * 1024 * 1024) },
+      });
+      req.once('error', () => resolve());
+      req.once('close', () => resolve());
+      req.write(bytes(10, 9), () => req.destroy());
+    });
+    expect(await post([bytes(20, 10)], true)).toBe(204);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.body.byteLength).toBe(20);
   });
 });

@@ -62,28 +62,38 @@ const REMOTE_DISABLED: Readonly<Record<keyof RemoteEndpoints, string>> = {
   otlp: 'otlp write receiver needs to be enabled with --web.enable-otlp-receiver',
 };
 
-/** Largest declared Content-Length read into a buffer allocated up front (larger: chunk by chunk). */
+/** Largest declared Content-Length read into one growing buffer (larger: chunk by chunk). */
 const PREALLOCATE_MAX_BYTES = 16 * 1024 * 1024;
+/**
+ * The first size of that buffer: it doubles as bytes arrive, up to the declared length, so that a
+ * client declaring a large body and sending none costs no more than it sent.
+ */
+const FIRST_BUFFER_BYTES = 64 * 1024;
 
 /**
- * Reads a request's whole body. With a Content-Length, into one buffer of that size, which the body
- * then owns alone (so that a receive worker is handed it without a copy); otherwise (or when the
- * length was not the truth) the chunks are joined.
+ * Reads a request's whole body. With a Content-Length, into one buffer that grows (by doubling)
+ * to that size, which the body then owns alone (so that a receive worker is handed it without a
+ * copy); otherwise (or when the length was not the truth) the chunks are joined.
  */
 function readBody(req: IncomingMessage): Promise<Uint8Array> {
   const declared = Number(req.headers['content-length']);
-  let whole =
-    Number.isSafeInteger(declared) && declared > 0 && declared <= PREALLOCATE_MAX_BYTES
-      ? new Uint8Array(declared)
-      : undefined;
+  const limit = Number.isSafeInteger(declared) && declared > 0 && declared <= PREALLOCATE_MAX_BYTES ? declared : 0;
+  let whole = limit > 0 ? new Uint8Array(Math.min(limit, FIRST_BUFFER_BYTES)) : undefined;
   const chunks: Uint8Array[] = [];
   let n = 0;
+  let ended = false;
   return new Promise((resolve, reject) => {
     req.on('data', (c: Buffer) => {
       if (whole !== undefined) {
-        if (n + c.length <= whole.length) {
+        const need = n + c.length;
+        if (need > whole.length && need <= limit) {
+          const grown = new Uint8Array(Math.min(limit, Math.max(need, 2 * whole.length)));
+          grown.set(whole.subarray(0, n));
+          whole = grown;
+        }
+        if (need <= whole.length) {
           whole.set(c, n);
-          n += c.length;
+          n = need;
           return;
         }
         chunks.push(whole.subarray(0, n));
@@ -93,13 +103,15 @@ function readBody(req: IncomingMessage): Promise<Uint8Array> {
       n += c.length;
     });
     req.once('end', () => {
+      ended = true;
       if (whole !== undefined) resolve(n === whole.length ? whole : whole.subarray(0, n));
       else resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, n));
     });
     req.once('error', reject);
-    // A client gone before the end: as the stream's async iterator, a premature close is an error.
+    // A client gone (or the stream destroyed) before the end: as the stream's async iterator, a
+    // premature close is an error.
     req.once('close', () => {
-      if (!req.complete) reject(new Error('request body aborted before its end'));
+      if (!ended) reject(new Error('request body aborted before its end'));
     });
   });
 }
