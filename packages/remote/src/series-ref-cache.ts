@@ -25,6 +25,9 @@ export interface SeriesRefEntry {
 /** Default bound: entries kept before the cache starts over. */
 export const DEFAULT_SERIES_REF_CACHE_SIZE = 1 << 19;
 
+/** Most entries one lesson carries (~1 MB of keys, a few ms to copy on the event loop). */
+const LESSON_MAX_ENTRIES = 1 << 14;
+
 /**
  * The Map is keyed by the low 30 bits of the hash: small integers (V8's Smis) are looked up
  * without a heap number per key (a 32-bit hash of 2^30 or more is one).
@@ -89,12 +92,13 @@ export class SeriesRefCache {
 
   /**
    * The entries added since `count` entries of `epoch` were learnt (all of the current epoch when
-   * that one is over); undefined when there are none.
+   * that one is over), at most `max` of them (the rest come in later lessons: a lesson is copied on
+   * the event loop, and a full cache is ~40 MB of keys); undefined when there are none.
    */
-  lesson(epoch: number, count: number): SeriesRefLesson | undefined {
+  lesson(epoch: number, count: number, max = LESSON_MAX_ENTRIES): SeriesRefLesson | undefined {
     const from = epoch === this.#epoch ? count : 0;
     const entries = this.#entries;
-    const n = entries.length - from;
+    const n = Math.min(entries.length - from, max);
     if (n <= 0) return epoch === this.#epoch ? undefined : emptyLesson(this.#epoch);
     const hashes = new Uint32Array(n);
     const ends = new Int32Array(n);

@@ -73,6 +73,51 @@ describe('SeriesRefMirror', () => {
     );
   });
 
+  it('resolves only what it was taught when lessons are cut short, the rest to -1', () => {
+    fc.assert(
+      fc.property(
+        fc.array(labelSet, { minLength: 1, maxLength: 8 }),
+        fc.array(fc.array(fc.nat(), { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 8 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 3 }),
+        (pool, requests, max, lessonMax) => {
+          const cache = new SeriesRefCache(max);
+          const mirror = new SeriesRefMirror();
+          let taughtEpoch = -1;
+          let taught = 0;
+          for (const picks of requests) {
+            const buf = body(
+              picks.map((p) => pool[p % pool.length]!),
+              NOW,
+            );
+            const scan = scanUsualV1(buf)!;
+            const lesson = cache.lesson(taughtEpoch, taught, lessonMax);
+            if (lesson !== undefined) {
+              expect(lesson.hashes.length).toBeLessThanOrEqual(lessonMax);
+              mirror.learn(lesson);
+              taughtEpoch = lesson.epoch;
+              taught = lesson.from + lesson.hashes.length;
+            }
+            const ids = mirror.resolve(buf, scan);
+            expect(mirror.epoch).toBe(cache.epoch);
+            // What the cache holds as the request comes (before its new series are added).
+            for (let i = 0; i < scan.series; i++) {
+              const entry = cache.get(buf, scan.labels[2 * i]!, scan.labels[2 * i + 1]!, scan.hashes[i]!);
+              expect(ids[i]).toBe(entry !== undefined && entry.id < taught ? entry.id : -1);
+              if (entry !== undefined) expect(cache.byId(entry.id)).toBe(entry);
+            }
+            for (let i = 0; i < scan.series; i++) {
+              const a = scan.labels[2 * i]!;
+              const b = scan.labels[2 * i + 1]!;
+              if (cache.get(buf, a, b, scan.hashes[i]!) === undefined)
+                cache.add(buf, a, b, scan.hashes[i]!, Labels.EMPTY, 0);
+            }
+          }
+        },
+      ),
+    );
+  });
+
   it.each([2, 64])('lets receive workers resolve series as the main thread would (cache of %i)', async (size) => {
     const box: { rec?: Recorder } = {};
     const sharedRefs = new Map<string, number>();
