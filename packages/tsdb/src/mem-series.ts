@@ -774,6 +774,7 @@ export interface CommitSlots {
  * seq before it; otherwise it returns -1 having changed nothing, and the caller goes through the
  * series.
  */
+// Prometheus: tsdb/head_append.go memSeries.append (its in-order case, as headAppender.Commit calls it)
 export function commitInSlot(
   cols: SeriesColumns,
   offset: number,

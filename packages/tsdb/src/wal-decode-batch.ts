@@ -131,6 +131,7 @@ function addRaw(b: DecodedBatch, rec: Uint8Array, segment: number, start: number
  * The worker's samples decoded but not yet in a batch (the open group), in its own memory, and
  * the scratch of the sort that moves them into a batch grouped by series.
  */
+// Prometheus: tsdb/head_wal.go loadWAL (samples handed to shards by series ref, each in WAL order)
 export class SampleGrouper {
   readonly #staged: RefSamples = newRefSamples(1 << 16);
   #records = 0;

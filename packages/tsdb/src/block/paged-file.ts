@@ -1,6 +1,7 @@
 // Positional reads over a block file with a bounded page cache. Prometheus mmaps block files and
 // lets the kernel page them in; Node has no mmap, so a reader keeps the pages it touched last in
-// an LRU bounded by bytes and reads the others with pread. Reads are synchronous because iterating
+// a cache bounded by bytes (second-chance eviction, an LRU's approximation) and reads the others
+// with pread. Reads are synchronous because iterating
 // a series set or a chunk never awaits (storage-interfaces' contract); they are short and served
 // from the OS page cache in the common case, as mmap'd reads are in Prometheus.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
