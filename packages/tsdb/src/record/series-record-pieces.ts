@@ -10,7 +10,9 @@ import { RecordType } from './record-type.js';
 /**
  * Offsets in series record `rec` where entries start, about every `pieceBytes` bytes: the first is
  * 1 (after the type byte), the last is `rec.length`. Checks the entries add up to the record
- * (lengths only, labels are not decoded) and throws RecordDecodeError where they do not.
+ * (lengths only, labels are not decoded) and throws RecordDecodeError where they do not: that is
+ * every record `RecordDecoder.series` rejects, as it rejects nothing else (label text is not
+ * validated, as in Prometheus), so each piece of a record accepted here decodes.
  */
 export function seriesRecordPieces(rec: Uint8Array, pieceBytes: number): number[] {
   if (rec[0] !== RecordType.Series) throw new RecordDecodeError(`invalid record type ${rec[0]}, expected series`);
