@@ -1,7 +1,7 @@
 // Remote Write 1.0 bodies handed to receive workers (receive-worker-pool.ts) are answered, and
 // appended, as on the main thread; the property test in receive-v1.test.ts compares both on random
 // requests, these the edges: damaged snappy, arrival order, buffers, close().
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { WriteHandler } from './receive-write-handler.js';
 import { snappyEncode } from './snappy.js';
 import { Recorder } from './testing/recording-appendable.js';
@@ -27,8 +27,14 @@ function body(series: number, t: number): Uint8Array {
   return snappyEncode(encodeWriteRequest({ timeseries, metadata: [] }));
 }
 
-function handler(rec: Recorder, workers: number, workerMinBytes = 0): WriteHandler {
-  return new WriteHandler({ appendable: rec, now: () => NOW, receiveWorkers: workers, workerMinBytes });
+function handler(rec: Recorder, workers: number, workerMinBytes = 0, receiveWorkerIdleMs?: number): WriteHandler {
+  return new WriteHandler({
+    appendable: rec,
+    now: () => NOW,
+    receiveWorkers: workers,
+    workerMinBytes,
+    receiveWorkerIdleMs,
+  });
 }
 
 describe('receive workers', () => {
@@ -108,5 +114,82 @@ describe('receive workers', () => {
     expect((await w.handle({ header: headers, body: body(10, NOW + 1) })).status).toBe(204);
     expect(w.workersStarted).toBe(0);
     expect(rec.committed.filter((l) => l !== '--commit').length).toBe(20);
+  });
+
+  it('stop after idling, and the next body starts a fresh one taught the whole series cache', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const rec = new Recorder();
+    const w = handler(rec, 1, 0, 1000);
+    const want = new Recorder();
+    const main = handler(want, 0);
+    try {
+      // The same series each time: after the restart they are resolved by the fresh worker's mirror.
+      const bodies = [body(200, NOW), body(200, NOW + 1000), body(200, NOW + 2000), body(300, NOW + 3000)];
+      for (const b of bodies) await main.handle({ header: headers, body: b.slice() });
+      expect((await w.handle({ header: headers, body: bodies[0]!.slice() })).status).toBe(204);
+      expect(w.workersStarted).toBe(1);
+      vi.advanceTimersByTime(999);
+      expect(w.workersStarted).toBe(1); // Not idle long enough.
+      expect((await w.handle({ header: headers, body: bodies[1]!.slice() })).status).toBe(204);
+      vi.advanceTimersByTime(999);
+      expect(w.workersStarted).toBe(1); // The second body re-armed the timer.
+      vi.advanceTimersByTime(1);
+      expect(w.workersStarted).toBe(0);
+      await w.workersSettled();
+      expect(w.workersStoppedIdle).toBe(1);
+      for (const b of bodies.slice(2)) expect((await w.handle({ header: headers, body: b.slice() })).status).toBe(204);
+      expect(w.workersStarted).toBe(1);
+      expect(rec.committed).toEqual(want.committed);
+      expect(w.samplesAppended).toBe(main.samplesAppended);
+    } finally {
+      vi.useRealTimers();
+      await w.close();
+    }
+  });
+
+  it('answer a body arriving while an idle worker is stopping on a fresh worker', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const rec = new Recorder();
+    const w = handler(rec, 1, 0, 10);
+    const want = new Recorder();
+    const main = handler(want, 0);
+    try {
+      const bodies = [body(100, NOW), body(150, NOW + 1000), body(150, NOW + 2000)];
+      for (const b of bodies) await main.handle({ header: headers, body: b.slice() });
+      expect((await w.handle({ header: headers, body: bodies[0]!.slice() })).status).toBe(204);
+      vi.advanceTimersByTime(10); // The worker is told to terminate: it has not exited yet.
+      expect(w.workersStarted).toBe(0);
+      expect(w.workersStoppedIdle).toBe(0);
+      const racing = w.handle({ header: headers, body: bodies[1]!.slice() });
+      expect(w.workersStarted).toBe(1);
+      expect((await racing).status).toBe(204);
+      await w.workersSettled();
+      expect(w.workersStoppedIdle).toBe(1);
+      // The exit of the stopped worker is no failure: bodies still go to workers.
+      expect((await w.handle({ header: headers, body: bodies[2]!.slice() })).status).toBe(204);
+      expect(w.workersStarted).toBe(1);
+      expect(rec.committed).toEqual(want.committed);
+    } finally {
+      vi.useRealTimers();
+      await w.close();
+    }
+  });
+
+  it('stop after a real (tiny) idle time, the timer holding nothing open', async () => {
+    const rec = new Recorder();
+    const w = handler(rec, 2, 0, 1);
+    try {
+      const answers = await Promise.all(
+        [body(50, NOW), body(60, NOW + 1)].map((b) => w.handle({ header: headers, body: b })),
+      );
+      expect(answers.map((a) => a.status)).toEqual([204, 204]);
+      await vi.waitFor(() => expect(w.workersStarted).toBe(0), { timeout: 10_000 });
+      await w.workersSettled();
+      expect(w.workersStoppedIdle).toBe(2);
+      expect((await w.handle({ header: headers, body: body(10, NOW + 2) })).status).toBe(204);
+      expect(rec.committed.filter((l) => l !== '--commit').length).toBe(120);
+    } finally {
+      await w.close();
+    }
   });
 });

@@ -1,7 +1,9 @@
 // The remote-write receiver's worker threads: Remote Write 1.0 bodies are snappy-decoded and scanned
 // (receive-worker.ts) on other cores, as Prometheus's handler goroutines decode requests in
 // parallel, while the main thread only looks series up and appends. Workers start with the first
-// job, are unref'd while idle (they never hold the process open), and close() terminates them.
+// job, are unref'd while idle (they never hold the process open), stop after DEFAULT_WORKER_IDLE_MS
+// without a job (their isolate, series mirror and kept buffers are given back; the next job starts a
+// fresh worker, taught the whole series cache again), and close() terminates them.
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
@@ -45,12 +47,31 @@ export function defaultReceiveWorkers(): number {
 /** Result buffers held for recycling at most. */
 const MAX_RECYCLED = 4;
 
+/**
+ * How long a worker waits for a job before it stops (ms). An idle worker holds ~20 MiB (its
+ * isolate, its copy of the series cache's keys, decoded-body buffers); restarting one costs a few
+ * tens of ms and the cache's keys sent again, so it only stops after a real lull in writes.
+ */
+export const DEFAULT_WORKER_IDLE_MS = 30_000;
+
+/** ReceiveWorkerPool's options. */
+export interface ReceiveWorkerPoolOptions {
+  /** The main thread's series cache (see the constructor). */
+  readonly cache?: SeriesRefCache;
+  /** A worker without a job for this long stops (ms; default DEFAULT_WORKER_IDLE_MS). */
+  readonly idleMs?: number;
+}
+
 interface Slot {
   readonly worker: Worker;
   readonly pending: Map<number, { resolve: (r: ReceiveJobResult) => void; reject: (e: Error) => void }>;
   /** The cache's epoch and entries of it the worker was sent. */
   taughtEpoch: number;
   taught: number;
+  /** Armed while the worker has no job: it then stops (retire). */
+  idleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Stopped for idling (taken out of the pool): its exit is no failure. */
+  retired: boolean;
 }
 
 function startWorker(): Worker {
@@ -81,16 +102,23 @@ export class ReceiveWorkerPool {
   readonly #recycled: ArrayBuffer[] = [];
 
   readonly #cache: SeriesRefCache | undefined;
+  readonly #idleMs: number;
+  #stopped = 0;
+  /** Idle workers terminating. */
+  readonly #stopping = new Set<Promise<void>>();
 
   /**
-   * `cache`: the main thread's series cache, whose ids the workers resolve scanned series to (its
+   * `o.cache`: the main thread's series cache, whose ids the workers resolve scanned series to (its
    * new entries go along with the jobs); without it, series come back unresolved.
    */
-  constructor(size: number, cache?: SeriesRefCache) {
+  constructor(size: number, o: ReceiveWorkerPoolOptions = {}) {
     if (!(size >= 1) || !Number.isInteger(size))
       throw new RangeError(`receive workers must be a positive integer, got ${size}`);
+    const idleMs = o.idleMs ?? DEFAULT_WORKER_IDLE_MS;
+    if (!(idleMs >= 0)) throw new RangeError(`receive worker idle time must be >= 0, got ${idleMs}`);
     this.#size = size;
-    this.#cache = cache;
+    this.#cache = o.cache;
+    this.#idleMs = idleMs;
   }
 
   /** False once closed, or after a worker failed. */
@@ -101,6 +129,16 @@ export class ReceiveWorkerPool {
   /** Workers running. */
   get started(): number {
     return this.#slots.length;
+  }
+
+  /** Workers that stopped for idling and have exited. */
+  get stoppedIdle(): number {
+    return this.#stopped;
+  }
+
+  /** Resolves once the idle workers stopping now have exited. */
+  async settled(): Promise<void> {
+    await Promise.all(this.#stopping);
   }
 
   /**
@@ -115,6 +153,10 @@ export class ReceiveWorkerPool {
       body.byteOffset === 0 && body.byteLength === body.buffer.byteLength && body.buffer instanceof ArrayBuffer;
     const sent = owned ? body : body.slice();
     return new Promise((resolve, reject) => {
+      if (slot.idleTimer !== undefined) {
+        clearTimeout(slot.idleTimer);
+        slot.idleTimer = undefined;
+      }
       if (slot.pending.size === 0) slot.worker.ref();
       slot.pending.set(id, { resolve, reject });
       const recycled = this.#recycled.splice(0);
@@ -145,8 +187,45 @@ export class ReceiveWorkerPool {
   async close(): Promise<void> {
     this.#closed = true;
     const slots = this.#slots.splice(0);
-    for (const s of slots) this.#fail(s, new ReceiveWorkerError('receive workers closed'));
-    await Promise.all(slots.map((s) => s.worker.terminate()));
+    this.#recycled.length = 0;
+    for (const s of slots) {
+      if (s.idleTimer !== undefined) clearTimeout(s.idleTimer);
+      s.idleTimer = undefined;
+      this.#fail(s, new ReceiveWorkerError('receive workers closed'));
+    }
+    await Promise.all([...slots.map((s) => s.worker.terminate()), this.settled()]);
+  }
+
+  /**
+   * Stops `slot`'s worker, idle since its timer was armed. It leaves the pool at once (all on this
+   * thread, as run() is), so no job can reach it: the next one starts a fresh worker.
+   */
+  #retire(slot: Slot): void {
+    slot.idleTimer = undefined;
+    const at = this.#slots.indexOf(slot);
+    if (at < 0 || slot.pending.size > 0) return;
+    this.#slots.splice(at, 1);
+    slot.retired = true;
+    // Buffers kept for a worker that is gone: a fresh one allocates its own as it needs them.
+    if (this.#slots.length === 0) this.#recycled.length = 0;
+    const done: Promise<void> = slot.worker.terminate().then(
+      () => {
+        this.#stopped++;
+        this.#stopping.delete(done);
+      },
+      () => {
+        this.#stopping.delete(done);
+      },
+    );
+    this.#stopping.add(done);
+  }
+
+  /** Arms `slot`'s idle timer (unref'd: it never holds the process open). */
+  #idle(slot: Slot): void {
+    if (this.#closed || slot.retired) return;
+    const t = setTimeout(() => this.#retire(slot), this.#idleMs);
+    t.unref();
+    slot.idleTimer = t;
   }
 
   /** What `slot`'s worker has not been sent of the cache yet (it is then counted as sent). */
@@ -167,19 +246,34 @@ export class ReceiveWorkerPool {
     if (best !== undefined && (best.pending.size === 0 || this.#slots.length >= this.#size)) return best;
     const worker = startWorker();
     worker.unref();
-    const slot: Slot = { worker, pending: new Map(), taughtEpoch: -1, taught: 0 };
+    // A fresh worker's mirror is empty: taughtEpoch -1 has it taught the whole cache with its first job.
+    const slot: Slot = {
+      worker,
+      pending: new Map(),
+      taughtEpoch: -1,
+      taught: 0,
+      idleTimer: undefined,
+      retired: false,
+    };
     worker.on('message', (r: ReceiveJobResult) => {
       const p = slot.pending.get(r.id);
       if (p === undefined) return;
       slot.pending.delete(r.id);
-      if (slot.pending.size === 0) worker.unref();
+      if (slot.pending.size === 0) {
+        worker.unref();
+        this.#idle(slot);
+      }
       p.resolve(r);
     });
     worker.on('error', (err) => {
+      if (slot.retired) return;
       this.#broken = true;
       this.#fail(slot, new ReceiveWorkerError(`receive worker failed: ${err.message}`, { cause: err }));
     });
     worker.on('exit', (code) => {
+      if (slot.idleTimer !== undefined) clearTimeout(slot.idleTimer);
+      slot.idleTimer = undefined;
+      if (slot.retired) return;
       if (!this.#closed) this.#broken = true;
       this.#fail(slot, new ReceiveWorkerError(`receive worker exited with code ${code}`));
     });

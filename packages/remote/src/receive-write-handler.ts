@@ -68,6 +68,8 @@ export interface WriteHandlerOptions {
    * first such body; 0: none). Default: one per core beside the main thread, at most two.
    */
   readonly receiveWorkers?: number;
+  /** A receive worker without a body for this long stops (ms; default DEFAULT_WORKER_IDLE_MS). */
+  readonly receiveWorkerIdleMs?: number;
   /** Smallest compressed 1.0 body handed to a worker (default DEFAULT_WORKER_MIN_BYTES). */
   readonly workerMinBytes?: number;
 }
@@ -143,13 +145,23 @@ export class WriteHandler {
     const cache = new SeriesRefCache(o.seriesRefCacheSize);
     this.#v1 = new V1Writer(this.#log, cache);
     const workers = o.receiveWorkers ?? defaultReceiveWorkers();
-    this.#pool = workers > 0 ? new ReceiveWorkerPool(workers, cache) : undefined;
+    this.#pool = workers > 0 ? new ReceiveWorkerPool(workers, { cache, idleMs: o.receiveWorkerIdleMs }) : undefined;
     this.#workerMinBytes = o.workerMinBytes ?? DEFAULT_WORKER_MIN_BYTES;
   }
 
   /** Receive workers running (they start with the first body handed to one). */
   get workersStarted(): number {
     return this.#pool?.started ?? 0;
+  }
+
+  /** Receive workers that stopped after idling and have exited. */
+  get workersStoppedIdle(): number {
+    return this.#pool?.stoppedIdle ?? 0;
+  }
+
+  /** Resolves once the receive workers stopping for idling now have exited. */
+  async workersSettled(): Promise<void> {
+    await this.#pool?.settled();
   }
 
   /** Terminates the receive workers (requests on them are answered 500). */
