@@ -51,6 +51,9 @@ export class V1Writer {
   readonly #evalues: string[] = [];
   #ts = new Float64Array(64);
   #vs = new Float64Array(64);
+  // appendScanned's runs: per sample, the ref of its series and the series' id in the cache.
+  #runRefs = new Float64Array(64);
+  #runIds = new Int32Array(64);
   // The body being read.
   #buf: Uint8Array = new Uint8Array(0);
   #view = new DataView(this.#buf.buffer);
@@ -111,39 +114,97 @@ export class V1Writer {
     this.#reader = undefined;
     const { labels, hashes, ends, timestamps, values, ids } = scan;
     const cache = this.#cache;
+    // With the appender's bulk form, series of known refs are appended in runs (#appendRun),
+    // reading typed arrays alone: the cache's refs by id, and these per sample.
+    const bulk = app.appendFloatsByRef !== undefined;
+    const total = scan.series > 0 ? ends[scan.series - 1]! : 0;
+    if (bulk && this.#runRefs.length < total) {
+      const n = Math.max(total, 2 * this.#runRefs.length);
+      this.#runRefs = new Float64Array(n);
+      this.#runIds = new Int32Array(n);
+    }
+    const refs = this.#runRefs;
+    const runIds = this.#runIds;
+    // The run not appended yet: samples [runFrom, from), of series with a ref.
+    let runFrom = 0;
     let appended = 0;
     let from = 0;
     try {
       for (let i = 0; i < scan.series; i++) {
-        const labStart = labels[2 * i]!;
-        const labEnd = labels[2 * i + 1]!;
-        const hash = hashes[i]!;
         const to = ends[i]!;
         // A worker's id is good while the cache is in the epoch it was learnt in (an add may clear it).
-        const id = ids !== undefined && scan.epoch === cache.epoch ? ids[i]! : -1;
-        let entry = id >= 0 ? cache.byId(id) : undefined;
-        if (entry === undefined) entry = cache.get(buf, labStart, labEnd, hash);
-        if (entry === undefined) {
-          const ls = this.#decodeLabels(labStart, labEnd);
-          if (ls === undefined) {
-            from = to;
-            continue;
+        let id = ids !== undefined && scan.epoch === cache.epoch ? ids[i]! : -1;
+        if (id < 0 || id >= cache.size) {
+          const labStart = labels[2 * i]!;
+          const labEnd = labels[2 * i + 1]!;
+          const hash = hashes[i]!;
+          let entry = cache.get(buf, labStart, labEnd, hash);
+          if (entry === undefined) {
+            // Adding may clear the cache, and so the ids of the run: it is appended first.
+            if (runFrom < from) this.#appendRun(app, timestamps, values, runFrom, from, maxT);
+            runFrom = from;
+            const ls = this.#decodeLabels(labStart, labEnd);
+            if (ls === undefined) {
+              from = runFrom = to;
+              continue;
+            }
+            entry = cache.add(buf, labStart, labEnd, hash, ls, 0);
           }
-          entry = cache.add(buf, labStart, labEnd, hash, ls, 0);
+          id = entry.id;
         }
         if (from === to) continue;
-        const ls = entry.labels;
-        let ref = entry.ref;
-        for (let k = from; k < to; k++) ref = this.#append(app, ref, ls, timestamps[k]!, values[k]!, maxT);
-        entry.ref = ref;
+        const ref = cache.ref(id);
+        if (bulk && ref !== 0) {
+          for (let k = from; k < to; k++) {
+            refs[k] = ref;
+            runIds[k] = id;
+            // Refused here (as #append would), after the samples before it.
+            if (timestamps[k]! > maxT) {
+              this.#appendRun(app, timestamps, values, runFrom, k, maxT);
+              this.#append(app, ref, cache.byId(id)!.labels, timestamps[k]!, values[k]!, maxT);
+            }
+          }
+        } else {
+          if (runFrom < from) this.#appendRun(app, timestamps, values, runFrom, from, maxT);
+          const ls = cache.byId(id)!.labels;
+          let r = ref;
+          for (let k = from; k < to; k++) r = this.#append(app, r, ls, timestamps[k]!, values[k]!, maxT);
+          cache.setRef(id, r);
+          runFrom = to;
+        }
         appended += to - from;
         from = to;
       }
+      if (runFrom < from) this.#appendRun(app, timestamps, values, runFrom, from, maxT);
     } finally {
       this.#buf = new Uint8Array(0);
       this.#reader = undefined;
     }
     return appended;
+  }
+
+  /**
+   * Appends samples [from, to) by the refs in #runRefs through the appender's bulk form; a sample
+   * it leaves goes through #append (which decides, and throws as for any sample), and its series
+   * takes the ref that returns.
+   */
+  #appendRun(app: Appender, ts: Float64Array, vs: Float64Array, from: number, to: number, maxT: number): void {
+    const refs = this.#runRefs;
+    const runIds = this.#runIds;
+    const cache = this.#cache;
+    let k = from;
+    while (k < to) {
+      k = app.appendFloatsByRef!(refs, ts, vs, k, to);
+      if (k >= to) return;
+      const id = runIds[k]!;
+      const old = refs[k]!;
+      const ref = this.#append(app, old, cache.byId(id)!.labels, ts[k]!, vs[k]!, maxT);
+      if (ref !== old) {
+        cache.setRef(id, ref);
+        for (let j = k + 1; j < to && runIds[j] === id; j++) refs[j] = ref;
+      }
+      k++;
+    }
   }
 
   /** Appends a decoded series as Prometheus does; returns the samples and histograms appended. */
@@ -271,9 +332,9 @@ export class V1Writer {
     const ls = entry.labels;
     const tsArr = this.#ts;
     const vsArr = this.#vs;
-    let ref = entry.ref;
+    let ref = this.#cache.ref(entry.id);
     for (let i = 0; i < n; i++) ref = this.#append(app, ref, ls, tsArr[i]!, vsArr[i]!, maxT);
-    entry.ref = ref;
+    this.#cache.setRef(entry.id, ref);
     return n;
   }
 

@@ -13,7 +13,7 @@ describe('SeriesRefCache', () => {
     const b = enc('abc');
     expect(c.get(b, 0, 3, hashBytes(b, 0, 3))).toBe(e);
     expect(e.labels).toBe(ls);
-    expect(e.ref).toBe(7);
+    expect(c.ref(e.id)).toBe(7);
     // The key is a copy: changing the source does not change the entry.
     a[2] = 0x7a;
     expect(c.get(b, 0, 3, hashBytes(b, 0, 3))).toBe(e);

@@ -15,9 +15,10 @@ export interface SeriesRefEntry {
   readonly keyView: DataView;
   readonly hash: number;
   readonly labels: Labels;
-  /** The storage ref last returned for it (0 before any append). */
-  ref: number;
-  /** Its place in the cache, while the cache's epoch lasts (receive workers name it by this). */
+  /**
+   * Its place in the cache, while the cache's epoch lasts (receive workers name it by this). The
+   * storage ref last returned for it is the cache's `ref(id)`.
+   */
   readonly id: number;
   next: SeriesRefEntry | undefined;
 }
@@ -64,6 +65,11 @@ export class SeriesRefCache {
   #size = 0;
   /** Entries by id, in the order added. */
   #entries: SeriesRefEntry[] = [];
+  /**
+   * The storage ref last returned for each entry, by id (0 before any append): a request's series
+   * are appended reading these alone, which lie together, rather than an object per series.
+   */
+  #refs = new Float64Array(1024);
   /** Counts the clears: an id names an entry only within the epoch it was handed out in. */
   #epoch = 0;
   // The buffer last looked in (a request's body, looked in series after series) and its view.
@@ -114,6 +120,16 @@ export class SeriesRefCache {
     return { epoch: this.#epoch, from, hashes, ends, keys };
   }
 
+  /** The storage ref of entry `id` (0 before any append, or for an id not in the current epoch). */
+  ref(id: number): number {
+    return id < this.#entries.length ? this.#refs[id]! : 0;
+  }
+
+  /** Records `ref` as the storage ref of entry `id` of the current epoch. */
+  setRef(id: number, ref: number): void {
+    if (id < this.#entries.length) this.#refs[id] = ref;
+  }
+
   /** The entry for the label bytes `buf[start, end)` hashing to `hash`, if cached. */
   get(buf: Uint8Array, start: number, end: number, hash: number): SeriesRefEntry | undefined {
     let e = this.#byHash.get(hash & SMI_BITS);
@@ -133,9 +149,15 @@ export class SeriesRefCache {
     const key = buf.slice(start, end);
     const keyView = new DataView(key.buffer);
     const id = this.#entries.length;
-    const e: SeriesRefEntry = { key, keyView, hash, labels, ref, id, next: this.#byHash.get(slot) };
+    const e: SeriesRefEntry = { key, keyView, hash, labels, id, next: this.#byHash.get(slot) };
     this.#byHash.set(slot, e);
     this.#entries.push(e);
+    if (id === this.#refs.length) {
+      const grown = new Float64Array(2 * id);
+      grown.set(this.#refs);
+      this.#refs = grown;
+    }
+    this.#refs[id] = ref;
     this.#size++;
     return e;
   }
@@ -145,6 +167,7 @@ export class SeriesRefCache {
     this.#byHash.clear();
     this.#buf = undefined;
     this.#size = 0;
+    this.#refs.fill(0, 0, this.#entries.length);
     this.#entries = [];
     this.#epoch++;
   }

@@ -87,6 +87,17 @@ export interface Appender {
   setOptions(opts: AppendOptions | undefined): void;
   commit(): Promise<void>;
   rollback(): Promise<void>;
+  /**
+   * Optional bulk form of `append` for callers that hold refs (a receiver appending a request):
+   * appends float sample k (from `from`) to series `refs[k]` at `ts[k]` (ms) with value `vs[k]`,
+   * exactly as `append(refs[k], labels, ts[k], vs[k])` would, for as long as each sample is the
+   * plain case: a ref the storage holds, and a sample it takes in order. Returns the index of the
+   * first sample it did not append (`to` when it appended all, and possibly `from`): the caller
+   * appends that one with `append`, which decides what becomes of it (out of order, rejected with
+   * a typed error, its series found by labels), and may call again from the next. The arrays are
+   * only read during the call.
+   */
+  appendFloatsByRef?(refs: Float64Array, ts: Float64Array, vs: Float64Array, from: number, to: number): number;
 }
 
 /** Hands out Appenders. */

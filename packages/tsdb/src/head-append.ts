@@ -194,6 +194,30 @@ export class HeadAppender implements Appender {
     return s.ref;
   }
 
+  /**
+   * Appender.appendFloatsByRef: `append` for samples in bulk, in the plain case only (a known ref,
+   * an in-order sample): what `append` would decide otherwise is left to it (the index returned).
+   * The appender's first sample always goes through `append` (it takes the appender's times).
+   */
+  appendFloatsByRef(refs: Float64Array, ts: Float64Array, vs: Float64Array, from: number, to: number): number {
+    this.#check();
+    if (this.#n === 0) return from;
+    const series = this.#head.series;
+    const headMaxT = this.#headMaxT;
+    const minValid = this.#minValidTime;
+    const window = this.#oooWindow;
+    for (let k = from; k < to; k++) {
+      const t = ts[k]!;
+      const v = vs[k]!;
+      const ref = refs[k]!;
+      if (ref === 0 || t < minValid) return k;
+      const s = series.getByRef(ref);
+      if (s === undefined || appendable(s, t, v, headMaxT, minValid, window) !== Appendable.InOrder) return k;
+      this.#push(s, t, v);
+    }
+    return to;
+  }
+
   #push(s: MemSeries, t: number, v: number): void {
     const n = this.#n;
     if (n === this.#ts.length) {

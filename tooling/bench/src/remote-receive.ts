@@ -7,6 +7,10 @@
 // cores, so CPU per sample is the fairer figure), both ratios of tsprom to Prometheus, and tsprom's
 // worst event-loop stall while receiving (its nodejs_eventloop_delay_seconds{quantile="1"}, which
 // covers the time since the previous scrape: scraped before and after the measured requests).
+// Also prints tsprom's main-thread CPU per sample (its first thread's /proc time): the event loop
+// is what limits the rate, the receive workers run beside it. TSPROM_SERVER_CLI names another
+// checkout's apps/server/src/cli.ts to measure that checkout's server with the same client (A/B);
+// TSPROM_NODE_FLAGS adds Node flags to tsprom's process (e.g. `--cpu-prof --cpu-prof-dir=DIR`).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -17,7 +21,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { encodeWriteRequest, type PbTimeSeries, snappyEncode } from '@tsprom/remote';
 import { formatRate, report } from './harness.js';
 
-const CLI = new URL('../../../apps/server/src/cli.ts', import.meta.url).pathname;
+const CLI = process.env.TSPROM_SERVER_CLI ?? new URL('../../../apps/server/src/cli.ts', import.meta.url).pathname;
 const PROMETHEUS = process.env.TSPROM_PROMETHEUS ?? '/usr/bin/prometheus';
 const SERIES = 2000;
 const REQUESTS = 600;
@@ -65,9 +69,9 @@ async function listening(p: Proc, what: string): Promise<string> {
   return url;
 }
 
-/** utime + stime of `pid`, in seconds. */
-async function cpuSeconds(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+/** utime + stime of `pid` (with `mainThread`, of its first thread only), in seconds. */
+async function cpuSeconds(pid: number, mainThread = false): Promise<number> {
+  const stat = await readFile(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(f[11]) + Number(f[12])) / 100;
 }
@@ -136,7 +140,7 @@ async function drive(
   pid: number,
   bodies: Uint8Array[],
   stall = false,
-): Promise<{ rate: number; cpuPerSample: number; stallSeconds: number }> {
+): Promise<{ rate: number; cpuPerSample: number; mainCpuPerSample: number; stallSeconds: number }> {
   const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   const target = new URL(`${url}/api/v1/write`);
   for (let i = 0; i < WARMUP; i++) {
@@ -145,6 +149,7 @@ async function drive(
   }
   if (stall) await worstLoopDelay(url);
   const cpu0 = await cpuSeconds(pid);
+  const main0 = await cpuSeconds(pid, true);
   const t0 = performance.now();
   let next = WARMUP;
   const worker = async (): Promise<void> => {
@@ -158,10 +163,11 @@ async function drive(
   await Promise.all(Array.from({ length: CONNECTIONS }, worker));
   const secs = (performance.now() - t0) / 1000;
   const cpu = (await cpuSeconds(pid)) - cpu0;
+  const mainCpu = (await cpuSeconds(pid, true)) - main0;
   const stallSeconds = stall ? await worstLoopDelay(url) : 0;
   agent.destroy();
   const samples = (bodies.length - WARMUP) * SERIES;
-  return { rate: samples / secs, cpuPerSample: cpu / samples, stallSeconds };
+  return { rate: samples / secs, cpuPerSample: cpu / samples, mainCpuPerSample: mainCpu / samples, stallSeconds };
 }
 
 export async function run(): Promise<void> {
@@ -174,6 +180,7 @@ export async function run(): Promise<void> {
     const tsprom = spawnProc(
       process.execPath,
       [
+        ...(process.env.TSPROM_NODE_FLAGS ?? '').split(' ').filter((f) => f !== ''),
         '--conditions=@tsprom/source',
         '--import',
         import.meta.resolve('tsx'),
@@ -191,6 +198,7 @@ export async function run(): Promise<void> {
     await stop(tsprom);
     report('tsprom receive', formatRate(ts.rate, 'samples'));
     report('tsprom receive CPU per sample', `${(ts.cpuPerSample * 1e6).toFixed(2)} µs`);
+    report('tsprom receive main-thread CPU per sample', `${(ts.mainCpuPerSample * 1e6).toFixed(2)} µs`);
     report('tsprom worst event-loop stall while receiving', `${(ts.stallSeconds * 1000).toFixed(1)} ms`);
     if (!existsSync(PROMETHEUS)) {
       report('Prometheus 2.42 receive', `(skipped: ${PROMETHEUS} missing)`);
