@@ -72,7 +72,12 @@ const gap = fc.oneof(
 // Long enough for the kernel (16 samples and more), sometimes longer than one kernel call stores.
 const series = fc
   .tuple(
-    fc.integer({ min: -(2 ** 45), max: 2 ** 45 }),
+    // Start times whose varint the kernel reads (7 bytes at most) and longer ones it leaves.
+    fc.oneof(
+      fc.integer({ min: -(2 ** 45), max: 2 ** 45 }),
+      fc.integer({ min: 2 ** 47, max: 2 ** 52 }),
+      fc.integer({ min: -(2 ** 52), max: -(2 ** 47) }),
+    ),
     fc.oneof(
       fc.array(fc.tuple(gap, valueBits), { minLength: 18, maxLength: 300 }),
       fc.array(fc.tuple(gap, valueBits), { minLength: 1000, maxLength: 2500 }),

@@ -16,6 +16,7 @@
 ;;   48 endBits  i32  bits in the chunk
 ;;   52 status   i32  out: why decode returned (see below)
 ;;   56 read     i32  out: samples read (stored ones, and the one stopped at)
+;;   60 numRead  i32  samples of the chunk read before (0 and 1: the first samples come next)
 ;;   64 ..       f64 times out, 1024 of them (OUT_T)
 ;;   8256 ..     i64 value bits out, 1024 of them (OUT_V)
 ;;   65536 - len .. 65536  the chunk bytes in reverse order (byte k at 65535 - k), so that a
@@ -24,17 +25,39 @@
 ;;   65536 .. 98304  the chunk bytes as the caller copies them in, in order (STAGE).
 ;;
 ;; load(len) puts the first `len` (at most 32768) bytes of STAGE in reverse order at the top of
-;; page 0, and zeroes the 32 bytes below them.
+;; page 0, and zeroes the 32 bytes below them; decode does that first when its `load` is not -1.
 ;;
-;; decode(count, stride) reads samples until `count` were stored, a sample at or after stopT was
+;; decode(count, stride, load) reads samples until `count` were stored, a sample at or after stopT was
 ;; read (it is the current one, not stored), the data ends early, or a sample has a 64-bit delta of
 ;; delta (left to the caller, which reads it exactly). Stores each sample's time and value at
 ;; OUT_T/OUT_V + n * stride (stride 8, or 0 to keep none). Returns the number stored. Status: 0 count
 ;; reached, 1 stopped at stopT, 2 data ended inside a sample (only pos and read are written then),
-;; 3 a 64-bit delta of delta at pos (not read).
+;; 3 a sample left to the caller at pos (not read): a 64-bit delta of delta, or one of the first two
+;; samples with a time (delta) of more than 7 varint bytes or ending past the data.
 (module
   (memory (export "memory") 2)
-  (func (export "load") (param $len i32)
+  ;; The byte count of the last $uvarint read: 0 when it was longer than 7 bytes.
+  (global $vlen (mut i32) (i32.const 0))
+  ;; Go: binary.Uvarint, of at most 7 bytes (below 2^49: exact as a double), from byte i.
+  (func $uvarint (param $i i32) (result i64)
+    (local $x i64) (local $b i32) (local $j i32)
+    (loop $byte
+      (local.set $b (i32.load8_u (i32.sub (i32.const 65535) (i32.add (local.get $i) (local.get $j)))))
+      (local.set $x
+        (i64.or
+          (local.get $x)
+          (i64.shl
+            (i64.extend_i32_u (i32.and (local.get $b) (i32.const 0x7f)))
+            (i64.extend_i32_u (i32.mul (local.get $j) (i32.const 7))))))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (if (i32.lt_u (local.get $b) (i32.const 0x80))
+        (then
+          (global.set $vlen (local.get $j))
+          (return (local.get $x))))
+      (br_if $byte (i32.lt_u (local.get $j) (i32.const 7))))
+    (global.set $vlen (i32.const 0))
+    (i64.const 0))
+  (func $load (export "load") (param $len i32)
     (local $k i32) (local $x i64)
     (block $done
       (loop $word
@@ -59,13 +82,14 @@
     (i64.store offset=8 (local.get $k) (i64.const 0))
     (i64.store offset=16 (local.get $k) (i64.const 0))
     (i64.store offset=24 (local.get $k) (i64.const 0)))
-  (func (export "decode") (param $count i32) (param $stride i32) (result i32)
+  (func (export "decode") (param $count i32) (param $stride i32) (param $load i32) (result i32)
     (local $pos i32) (local $endBits i32) (local $n i32) (local $read i32) (local $status i32)
     (local $t f64) (local $tDelta i64) (local $stopT f64) (local $v i64)
     (local $leading i32) (local $trailing i32) (local $window i32)
     (local $w64 i64) (local $w i32) (local $dod i32) (local $used i32)
     (local $vw i64) (local $mbits i32) (local $p i32) (local $x i64) (local $bits i64)
-    (local $r i32) (local $out i32)
+    (local $r i32) (local $out i32) (local $nr i32) (local $vsave i64)
+    (if (i32.ge_s (local.get $load) (i32.const 0)) (then (call $load (local.get $load))))
     (local.set $t (f64.load (i32.const 0)))
     (local.set $tDelta (i64.trunc_f64_s (f64.load (i32.const 8))))
     (local.set $stopT (f64.load (i32.const 16)))
@@ -75,9 +99,42 @@
     (local.set $window (i32.load (i32.const 40)))
     (local.set $pos (i32.load (i32.const 44)))
     (local.set $endBits (i32.load (i32.const 48)))
+    (local.set $nr (i32.load (i32.const 60)))
     (block $done
       (loop $sample
         (br_if $done (i32.ge_u (local.get $n) (local.get $count)))
+        (block $tail
+        (block $value
+        (if (i32.lt_u (local.get $nr) (i32.const 2))
+          (then
+            (local.set $x (call $uvarint (i32.shr_u (local.get $pos) (i32.const 3))))
+            (if (i32.eqz (global.get $vlen))
+              (then
+                (local.set $status (i32.const 3))
+                (br $done)))
+            (local.set $p (i32.add (local.get $pos) (i32.shl (global.get $vlen) (i32.const 3))))
+            (local.set $vsave (local.get $v))
+            (local.set $dod (i32.const 0))
+            (if (i32.eqz (local.get $nr))
+              (then
+                ;; Sample 0: the time as a zig-zag varint, then the value's 64 bits.
+                (local.set $bits (i64.load (i32.sub (i32.const 65528) (i32.shr_u (local.get $p) (i32.const 3)))))
+                (local.set $p (i32.add (local.get $p) (i32.const 64)))
+                (if (i32.gt_u (local.get $p) (local.get $endBits))
+                  (then
+                    (local.set $status (i32.const 3))
+                    (br $done)))
+                (local.set $v (local.get $bits))
+                (local.set $t
+                  (f64.convert_i64_s
+                    (i64.xor
+                      (i64.shr_u (local.get $x) (i64.const 1))
+                      (i64.sub (i64.const 0) (i64.and (local.get $x) (i64.const 1))))))
+                (br $tail)))
+            ;; Sample 1: the time delta as a uvarint, then a value XOR as in any later sample.
+            (local.set $tDelta (local.get $x))
+            (local.set $vw (i64.load (i32.sub (i32.const 65528) (i32.shr_u (local.get $p) (i32.const 3)))))
+            (br $value)))
         ;; 64 bits from pos on, at least 57 of them real.
         (local.set $w64
           (i64.shl
@@ -116,7 +173,7 @@
         ;; The value: 0 = unchanged; 10 = reuse the window; 11 = 5 bits of leading zeros, 6 bits of
         ;; significant bits (0 meaning 64), then those bits.
         (local.set $vw (i64.shl (local.get $w64) (i64.extend_i32_u (local.get $used))))
-        (local.set $p (i32.add (local.get $pos) (local.get $used)))
+        (local.set $p (i32.add (local.get $pos) (local.get $used))))
         (if (i64.ge_s (local.get $vw) (i64.const 0))
           (then (local.set $p (i32.add (local.get $p) (i32.const 1))))
           (else
@@ -161,9 +218,20 @@
               (then
                 (local.set $v
                   (i64.xor (local.get $v) (i64.shl (local.get $bits) (i64.extend_i32_u (local.get $trailing)))))))
-            (local.set $p (i32.add (local.get $p) (local.get $mbits)))))
+            (local.set $p (i32.add (local.get $p) (local.get $mbits))))))
         (if (i32.gt_u (local.get $p) (local.get $endBits))
           (then
+            (if (i32.lt_u (local.get $nr) (i32.const 2))
+              (then
+                ;; Sample 1 ends past the data: the caller reads it (and reports the error) from
+                ;; the state before it.
+                (local.set $v (local.get $vsave))
+                (local.set $tDelta (i64.const 0))
+                (local.set $leading (i32.const 0))
+                (local.set $trailing (i32.const 0))
+                (local.set $window (i32.const 0))
+                (local.set $status (i32.const 3))
+                (br $done)))
             (i32.store (i32.const 44) (local.get $p))
             (i32.store (i32.const 52) (i32.const 2))
             (i32.store (i32.const 56) (local.get $read))
@@ -172,6 +240,7 @@
         (local.set $tDelta (i64.add (local.get $tDelta) (i64.extend_i32_s (local.get $dod))))
         (local.set $t (f64.add (local.get $t) (f64.convert_i64_s (local.get $tDelta))))
         (local.set $read (i32.add (local.get $read) (i32.const 1)))
+        (local.set $nr (i32.add (local.get $nr) (i32.const 1)))
         (if (f64.ge (local.get $t) (local.get $stopT))
           (then
             (local.set $status (i32.const 1))

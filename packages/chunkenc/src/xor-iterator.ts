@@ -11,6 +11,7 @@ import {
   K_END_BITS,
   K_ENDED,
   K_LEADING,
+  K_NUM_READ,
   K_MAX_BYTES,
   K_OUT_CAP,
   K_POS,
@@ -353,6 +354,11 @@ export class XORIterator implements SampleIterator {
       valueWords = new Int32Array(vs.buffer, vs.byteOffset, vs.length * 2);
     }
     const vi = valueWords;
+    if (this.#numRead === 0 && end - offset >= KERNEL_MIN_SAMPLES && this.#numTotal >= KERNEL_MIN_SAMPLES) {
+      // A whole chunk: the kernel reads its first two samples too.
+      const k = this.#end <= K_MAX_BYTES ? xorDecodeKernel() : null;
+      if (k !== null) return this.#runKernel(k, ts, vi, offset, end - offset, Math.floor(maxT) + 1, true);
+    }
     let n = 0;
     // The first two samples have encodings of their own: next() reads them.
     while (offset + n < end && this.#numRead < 2) {
@@ -386,10 +392,11 @@ export class XORIterator implements SampleIterator {
     return this.#run(ts, vi, offset, cap, stopT, store);
   }
 
-  // #run's loop in the kernel: the same samples, state and errors. The kernel reads the chunk
-  // bytes from its own memory, reversed there (see xor-decode-kernel.wat), and stores up to
-  // K_OUT_CAP samples a call, which this copies into the caller's arrays. A 64-bit delta of delta
-  // stops it: next() reads that sample, as in #run.
+  // #run's loop in the kernel: the same samples, state and errors (from the first sample on, as
+  // next() reads them, when none was read yet). The kernel reads the chunk bytes from its own
+  // memory, reversed there (see xor-decode-kernel.wat), and stores up to K_OUT_CAP samples a call,
+  // which this copies into the caller's arrays. A sample the kernel leaves (a 64-bit delta of
+  // delta; a first or second sample it does not take) is read by next(), as in #run.
   #runKernel(
     k: XORDecodeKernel,
     ts: Float64Array,
@@ -401,11 +408,11 @@ export class XORIterator implements SampleIterator {
   ): number {
     const kf = k.f64;
     const ki = k.i32;
+    let load = -1; // The first decode call loads the chunk bytes unless the kernel holds them.
     if (kernelLoadedBy !== this || kernelLoadedGen !== this.#gen) {
       const buf = this.#buf;
-      const end = this.#end;
-      k.u8.set(buf.length <= K_MAX_BYTES ? buf : buf.subarray(0, end), K_STAGE);
-      k.load(end);
+      load = this.#end;
+      k.u8.set(buf.length <= K_MAX_BYTES ? buf : buf.subarray(0, load), K_STAGE);
       kernelLoadedBy = this;
       kernelLoadedGen = this.#gen;
     }
@@ -424,7 +431,9 @@ export class XORIterator implements SampleIterator {
       ki[K_TRAILING] = s[TRAILING]!;
       ki[K_WINDOW] = s[WINDOW_SET]!;
       ki[K_POS] = this.#pos;
-      const got = k.decode(count - n < K_OUT_CAP ? count - n : K_OUT_CAP, stride);
+      ki[K_NUM_READ] = this.#numRead;
+      const got = k.decode(count - n < K_OUT_CAP ? count - n : K_OUT_CAP, stride, load);
+      load = -1;
       if (store) {
         // Little-endian words in the kernel and here (xor-kernel.ts runs it on such platforms only).
         ts.set(k.outTimes[got]!, offset + n);
@@ -447,7 +456,7 @@ export class XORIterator implements SampleIterator {
       s[WINDOW_SET] = ki[K_WINDOW]!;
       if (status === K_STOPPED) return n;
       if (status !== K_DONE) {
-        // A 64-bit delta of delta, which may leave the exact range: next() reads it.
+        // A sample the kernel left (a 64-bit delta of delta may leave the exact range): next() reads it.
         if (this.next() === NONE || this.#t >= stopT) return n;
         if (store) {
           const d = offset + n;

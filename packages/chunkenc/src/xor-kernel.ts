@@ -18,6 +18,7 @@ export const K_POS = 11;
 export const K_END_BITS = 12;
 export const K_STATUS = 13;
 export const K_READ = 14;
+export const K_NUM_READ = 15;
 /** f64 index of the first time out; the value bits out start at i32 index K_OUT_V. */
 export const K_OUT_T = 64 / 8;
 export const K_OUT_V = 8256 / 4;
@@ -38,8 +39,11 @@ export const K_WIDE_DOD = 3;
 export interface XORDecodeKernel {
   /** Takes the first `len` bytes at K_STAGE as the chunk to decode. */
   load(len: number): void;
-  /** Decodes until `count` samples are stored (stride 8) or skipped (stride 0); returns those stored. */
-  decode(count: number, stride: number): number;
+  /**
+   * Decodes until `count` samples are stored (stride 8) or skipped (stride 0); returns those
+   * stored. `load` (unless -1) is a `load` call to make first.
+   */
+  decode(count: number, stride: number, load: number): number;
   readonly f64: Float64Array;
   readonly i32: Int32Array;
   readonly u8: Uint8Array;
@@ -75,7 +79,7 @@ function instantiate(): XORDecodeKernel | null {
     const instance = new wasm.Instance(new wasm.Module(bytes), {});
     const buffer = (instance.exports['memory'] as { buffer: ArrayBuffer }).buffer;
     const load = instance.exports['load'] as (len: number) => void;
-    const decode = instance.exports['decode'] as (count: number, stride: number) => number;
+    const decode = instance.exports['decode'] as (count: number, stride: number, load: number) => number;
     const outTimes: Float64Array[] = [];
     const outWords: Int32Array[] = [];
     for (let n = 0; n <= K_OUT_CAP; n++) {
