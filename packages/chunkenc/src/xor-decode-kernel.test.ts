@@ -230,39 +230,36 @@ describe('XOR decode kernel', () => {
     );
   });
 
-  it('seeks as next() does while iterators over different chunks take turns with the kernel', () => {
+  it('continues where it stopped at maxT while iterators over different chunks take turns with it', () => {
     fc.assert(
       fc.property(
         series,
         series,
         fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 2600 }), fc.boolean()), { maxLength: 20 }),
-        (s1, s2, seeks) => {
+        (s1, s2, calls) => {
           const chunks = [encode(s1), encode(s2)];
           const other = (c: XORChunk): XORChunk => (c === chunks[0] ? chunks[1]! : chunks[0]!);
           const over = [chunks[0]!, chunks[1]!];
-          const sample = [s1, s2];
-          const fast = chunks.map((c) => c.iterator());
-          const ref = chunks.map((c) => c.iterator());
-          const started = [false, false];
-          for (const [second, at, reset] of seeks) {
+          const fast = over.map((c) => c.iterator());
+          const ref = over.map((c) => c.iterator());
+          const ts = new Float64Array(2600);
+          const vs = new Float64Array(2600);
+          for (const [second, at, reset] of calls) {
             const i = second ? 1 : 0;
             if (reset) {
               // A reused iterator over the other chunk: the kernel's copy of the bytes is stale.
               over[i] = other(over[i]!);
               fast[i] = over[i]!.iterator(fast[i]);
               ref[i] = over[i]!.iterator(ref[i]);
-              sample[i] = sample[i] === s1 ? s2 : s1;
-              started[i] = false;
             }
-            const ts = sample[i]!.ts;
-            const t = at >= ts.length ? ts[ts.length - 1]! + 1 : ts[at]!;
-            const want = seekByNext(ref[i]!, t, started[i]!);
-            started[i] = true;
-            expect(fast[i]!.seek(t)).toBe(want);
-            if (want === ValueType.Float) {
-              expect(fast[i]!.atT()).toBe(ref[i]!.atT());
-              expect(float64Bits(fast[i]!.atV())).toBe(float64Bits(ref[i]!.atV()));
-            }
+            const times = plain(over[i]!).ts;
+            const maxT = at >= times.length ? Number.POSITIVE_INFINITY : times[at]!;
+            const want = decodeByNext(ref[i]!, maxT);
+            const n = fast[i]!.decodeInto(ts, vs, 0, maxT);
+            expect(Array.from(ts.subarray(0, n))).toEqual(want.ts);
+            expect(bitsOf(vs, n)).toEqual(want.bits);
+            expect(fast[i]!.atT()).toBe(ref[i]!.atT());
+            expect(float64Bits(fast[i]!.atV())).toBe(float64Bits(ref[i]!.atV()));
           }
         },
       ),
@@ -287,12 +284,13 @@ describe('XOR decode kernel', () => {
   });
 });
 
-// Prometheus's seek on next() alone (the iterator has not started or stands before t).
-function seekByNext(it: XORIterator, t: number, started: boolean): ValueType {
-  if (it.err() !== undefined) return ValueType.None;
-  if (started && it.atT() >= t) return ValueType.Float;
-  for (;;) {
-    if (it.next() === ValueType.None) return ValueType.None;
-    if (it.atT() >= t) return ValueType.Float;
+// decodeInto on next() alone: the samples up to maxT; the first one past it becomes the current one.
+function decodeByNext(it: XORIterator, maxT: number): { ts: number[]; bits: bigint[] } {
+  const ts: number[] = [];
+  const bits: bigint[] = [];
+  while (it.next() === ValueType.Float && it.atT() <= maxT) {
+    ts.push(it.atT());
+    bits.push(float64Bits(it.atV()));
   }
+  return { ts, bits };
 }

@@ -330,7 +330,9 @@ export class XORIterator implements SampleIterator {
     }
     if (t <= this.#t) return FLOAT;
     // Sample times are integers: "t_sample >= t" is "t_sample >= ceil(t)".
-    this.#runBest(NO_TIMES, NO_VALUES, 0, 0x7fffffff, Math.ceil(t), false);
+    // In JavaScript: seeks skip a few samples at a time (a range query's step), which does not pay
+    // for a call into the kernel, and a long skip ran no faster there.
+    this.#run(NO_TIMES, NO_VALUES, 0, 0x7fffffff, Math.ceil(t), false);
     return this.#err === undefined && this.#t >= t ? FLOAT : NONE;
   }
 
@@ -374,7 +376,8 @@ export class XORIterator implements SampleIterator {
   }
 
   // #run, on the WebAssembly kernel (xor-kernel.ts) where it can run (chunks up to K_MAX_BYTES,
-  // exact time deltas) and pays: runs of KERNEL_MIN_SAMPLES or more.
+  // exact time deltas) and pays: runs of KERNEL_MIN_SAMPLES or more. A decodeInto that stopped at
+  // maxT continues on the bytes the kernel already holds.
   #runBest(ts: Float64Array, vi: Int32Array, offset: number, cap: number, stopT: number, store: boolean): number {
     const tDelta = this.#tDelta;
     if (
