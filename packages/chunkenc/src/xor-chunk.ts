@@ -398,9 +398,11 @@ export class XORChunk implements Chunk {
       sh = 0;
       sl = xh >>> (shift - 32);
     }
-    if (sigbits > 32) {
+    if (sigbits >= 32) {
+      // The top sigbits - 32 bits join the pending run (in fields of at most 25 bits); the low 32
+      // go out whole after it.
       const top = sigbits - 32;
-      if (top > 16) {
+      if (top > 25) {
         u = (sh >>> 16) & ((1 << (top - 16)) - 1);
         n = top - 16;
         if (pn + n <= 25) {
@@ -417,37 +419,39 @@ export class XORChunk implements Chunk {
         u = sh & ((1 << top) - 1);
         n = top;
       }
-      if (pn + n <= 25) {
-        p = (p << n) | u;
-        pn += n;
+      if (n === 0) {
+        this.#put(p, pn);
+      } else if (pn + n <= 25) {
+        this.#put((p << n) | u, pn + n);
       } else {
         this.#put(p, pn);
-        p = u;
-        pn = n;
+        this.#put(u, n);
       }
-    }
-    if (sigbits > 16) {
-      n = sigbits >= 32 ? 16 : sigbits - 16;
-      u = (sl >>> 16) & ((1 << n) - 1);
+      this.#put32(sl);
+    } else {
+      if (sigbits > 16) {
+        n = sigbits - 16;
+        u = (sl >>> 16) & ((1 << n) - 1);
+        if (pn + n <= 25) {
+          p = (p << n) | u;
+          pn += n;
+        } else {
+          this.#put(p, pn);
+          p = u;
+          pn = n;
+        }
+        u = sl & 0xffff;
+        n = 16;
+      } else {
+        u = sl & ((1 << sigbits) - 1);
+        n = sigbits;
+      }
       if (pn + n <= 25) {
-        p = (p << n) | u;
-        pn += n;
+        this.#put((p << n) | u, pn + n);
       } else {
         this.#put(p, pn);
-        p = u;
-        pn = n;
+        this.#put(u, n);
       }
-      u = sl & 0xffff;
-      n = 16;
-    } else {
-      u = sl & ((1 << sigbits) - 1);
-      n = sigbits;
-    }
-    if (pn + n <= 25) {
-      this.#put((p << n) | u, pn + n);
-    } else {
-      this.#put(p, pn);
-      this.#put(u, n);
     }
     // Go's writeBits of a whole number of bytes from a byte boundary leaves an empty byte.
     if ((sigbits & 7) === 0 && this.#count === 0) {
@@ -711,6 +715,27 @@ export class XORChunk implements Chunk {
     buf[len + 1] = w >>> 8;
     buf[len + 2] = w;
     const used = 8 - count + n; // Bits used from the start of byte len - 1 (2..32).
+    this.#len = len + ((used - 1) >>> 3);
+    this.#count = -used & 7;
+  }
+
+  // 32 bits (x as an int32), as #put writes up to 25: the partly written last byte takes the top
+  // ones, four more bytes the rest (the last of them partly, as unwritten bits must be: zero).
+  #put32(x: number): void {
+    let count = this.#count;
+    let len = this.#len;
+    if (count === 0) {
+      len++; // A fresh byte (zero, as every byte past the written ones).
+      count = 8;
+    }
+    const buf = this.#buf;
+    buf[len - 1]! |= x >>> (32 - count);
+    const w = x << count; // count is 1..8: shifts of 24..31 above and 1..8 here.
+    buf[len] = w >>> 24;
+    buf[len + 1] = w >>> 16;
+    buf[len + 2] = w >>> 8;
+    buf[len + 3] = w;
+    const used = 40 - count; // Bits used from the start of byte len - 1 (32..39).
     this.#len = len + ((used - 1) >>> 3);
     this.#count = -used & 7;
   }

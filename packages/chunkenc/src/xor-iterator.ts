@@ -6,6 +6,29 @@ import { ChunkEncodingError } from './errors.js';
 import { HI, LO } from './float-bits.js';
 import { LEADING, readValueState, TRAILING, WINDOW_SET, xorBitsAt, xorInto } from './xor-value-reader.js';
 import { type BigVarintResult, uvarint, uvarintBig, type VarintResult, varint } from './varint.js';
+import {
+  K_DONE,
+  K_END_BITS,
+  K_ENDED,
+  K_LEADING,
+  K_NUM_READ,
+  K_MAX_BYTES,
+  K_OUT_CAP,
+  K_POS,
+  K_READ,
+  K_STATUS,
+  K_STOP_T,
+  K_STOPPED,
+  K_T,
+  K_TDELTA,
+  K_STAGE,
+  K_TRAILING,
+  K_VALUE_HI,
+  K_VALUE_LO,
+  K_WINDOW,
+  type XORDecodeKernel,
+  xorDecodeKernel,
+} from './xor-kernel.js';
 
 const NONE = ValueType.None;
 const FLOAT = ValueType.Float;
@@ -25,6 +48,13 @@ const NO_VALUES = new Int32Array(0);
 // decodeInto's integer view of the caller's last value array, kept while the same array is passed.
 let viewedValues: Float64Array | null = null;
 let valueWords: Int32Array = NO_VALUES;
+// Runs of fewer samples than this (left in the chunk, or before the stop time at the current
+// spacing) decode in JavaScript: copying the chunk into the kernel and calling it would cost more
+// than it saves.
+const KERNEL_MIN_SAMPLES = 16;
+// The iterator whose chunk bytes the kernel's memory holds, and that iterator's reset count then.
+let kernelLoadedBy: XORIterator | null = null;
+let kernelLoadedGen = 0;
 
 /** The decoder state an appender continues from (see `xorIteratorState`). */
 export interface XORDecodeState {
@@ -109,6 +139,7 @@ export class XORIterator implements SampleIterator {
   #endBits = 0;
   #numTotal = 0;
   #numRead = 0;
+  #gen = 0; // Resets so far: which chunk the kernel's copy of the bytes is of.
   #t = 0;
   #tDelta = 0;
   #tDeltaBig: bigint | null = null;
@@ -143,6 +174,7 @@ export class XORIterator implements SampleIterator {
   #resetTo(bytes: Uint8Array, length: number): void {
     this.#buf = bytes;
     this.#end = length;
+    this.#gen = (this.#gen + 1) | 0;
     this.#pos = HEADER_BYTES * 8;
     this.#endBits = length * 8;
     this.#numRead = 0;
@@ -298,6 +330,8 @@ export class XORIterator implements SampleIterator {
     }
     if (t <= this.#t) return FLOAT;
     // Sample times are integers: "t_sample >= t" is "t_sample >= ceil(t)".
+    // In JavaScript: seeks skip a few samples at a time (a range query's step), which does not pay
+    // for a call into the kernel, and a long skip ran no faster there.
     this.#run(NO_TIMES, NO_VALUES, 0, 0x7fffffff, Math.ceil(t), false);
     return this.#err === undefined && this.#t >= t ? FLOAT : NONE;
   }
@@ -322,6 +356,11 @@ export class XORIterator implements SampleIterator {
       valueWords = new Int32Array(vs.buffer, vs.byteOffset, vs.length * 2);
     }
     const vi = valueWords;
+    if (this.#numRead === 0 && end - offset >= KERNEL_MIN_SAMPLES && this.#numTotal >= KERNEL_MIN_SAMPLES) {
+      // A whole chunk: the kernel reads its first two samples too.
+      const k = this.#end <= K_MAX_BYTES ? xorDecodeKernel() : null;
+      if (k !== null) return this.#runKernel(k, ts, vi, offset, end - offset, Math.floor(maxT) + 1, true);
+    }
     let n = 0;
     // The first two samples have encodings of their own: next() reads them.
     while (offset + n < end && this.#numRead < 2) {
@@ -333,7 +372,109 @@ export class XORIterator implements SampleIterator {
     }
     if (offset + n === end) return n;
     // Past maxT means at or after floor(maxT) + 1 for integer sample times.
-    return n + this.#run(ts, vi, offset + n, end - offset - n, Math.floor(maxT) + 1, true);
+    return n + this.#runBest(ts, vi, offset + n, end - offset - n, Math.floor(maxT) + 1, true);
+  }
+
+  // #run, on the WebAssembly kernel (xor-kernel.ts) where it can run (chunks up to K_MAX_BYTES,
+  // exact time deltas) and pays: runs of KERNEL_MIN_SAMPLES or more. A decodeInto that stopped at
+  // maxT continues on the bytes the kernel already holds.
+  #runBest(ts: Float64Array, vi: Int32Array, offset: number, cap: number, stopT: number, store: boolean): number {
+    const tDelta = this.#tDelta;
+    if (
+      this.#end <= K_MAX_BYTES &&
+      this.#tDeltaBig === null &&
+      tDelta < SAFE_START &&
+      tDelta > -SAFE_START &&
+      cap >= KERNEL_MIN_SAMPLES &&
+      this.#numTotal - this.#numRead >= KERNEL_MIN_SAMPLES &&
+      (tDelta <= 0 || stopT - this.#t >= KERNEL_MIN_SAMPLES * tDelta)
+    ) {
+      const k = xorDecodeKernel();
+      if (k !== null) return this.#runKernel(k, ts, vi, offset, cap, stopT, store);
+    }
+    return this.#run(ts, vi, offset, cap, stopT, store);
+  }
+
+  // #run's loop in the kernel: the same samples, state and errors (from the first sample on, as
+  // next() reads them, when none was read yet). The kernel reads the chunk bytes from its own
+  // memory, reversed there (see xor-decode-kernel.wat), and stores up to K_OUT_CAP samples a call,
+  // which this copies into the caller's arrays. A sample the kernel leaves (a 64-bit delta of
+  // delta; a first or second sample it does not take) is read by next(), as in #run.
+  #runKernel(
+    k: XORDecodeKernel,
+    ts: Float64Array,
+    vi: Int32Array,
+    offset: number,
+    cap: number,
+    stopT: number,
+    store: boolean,
+  ): number {
+    const kf = k.f64;
+    const ki = k.i32;
+    let load = -1; // The first decode call loads the chunk bytes unless the kernel holds them.
+    if (kernelLoadedBy !== this || kernelLoadedGen !== this.#gen) {
+      const buf = this.#buf;
+      load = this.#end;
+      k.u8.set(buf.length <= K_MAX_BYTES ? buf : buf.subarray(0, load), K_STAGE);
+      kernelLoadedBy = this;
+      kernelLoadedGen = this.#gen;
+    }
+    const s = this.#s;
+    const count = Math.min(this.#numTotal - this.#numRead, cap);
+    const stride = store ? 8 : 0;
+    let n = 0;
+    kf[K_STOP_T] = stopT;
+    ki[K_END_BITS] = this.#endBits;
+    while (n < count) {
+      kf[K_T] = this.#t;
+      kf[K_TDELTA] = this.#tDelta;
+      ki[K_VALUE_HI] = s[HI]!;
+      ki[K_VALUE_LO] = s[LO]!;
+      ki[K_LEADING] = s[LEADING]!;
+      ki[K_TRAILING] = s[TRAILING]!;
+      ki[K_WINDOW] = s[WINDOW_SET]!;
+      ki[K_POS] = this.#pos;
+      ki[K_NUM_READ] = this.#numRead;
+      const got = k.decode(count - n < K_OUT_CAP ? count - n : K_OUT_CAP, stride, load);
+      load = -1;
+      if (store) {
+        // Little-endian words in the kernel and here (xor-kernel.ts runs it on such platforms only).
+        ts.set(k.outTimes[got]!, offset + n);
+        vi.set(k.outWords[got]!, 2 * (offset + n));
+      }
+      n += got;
+      const status = ki[K_STATUS]!;
+      this.#numRead += ki[K_READ]!;
+      this.#pos = ki[K_POS]!;
+      if (status === K_ENDED) {
+        this.#fail('unexpected end of XOR chunk');
+        return n;
+      }
+      this.#t = kf[K_T]!;
+      this.#tDelta = kf[K_TDELTA]!;
+      s[HI] = ki[K_VALUE_HI]!;
+      s[LO] = ki[K_VALUE_LO]!;
+      s[LEADING] = ki[K_LEADING]!;
+      s[TRAILING] = ki[K_TRAILING]!;
+      s[WINDOW_SET] = ki[K_WINDOW]!;
+      if (status === K_STOPPED) return n;
+      if (status !== K_DONE) {
+        // A sample the kernel left (a 64-bit delta of delta may leave the exact range): next() reads it.
+        if (this.next() === NONE || this.#t >= stopT) return n;
+        if (store) {
+          const d = offset + n;
+          ts[d] = this.#t;
+          vi[2 * d + HI] = s[HI]!;
+          vi[2 * d + LO] = s[LO]!;
+        }
+        n++;
+        const td = this.#tDelta;
+        if (this.#tDeltaBig !== null || td >= SAFE_START || td <= -SAFE_START) {
+          return n + this.#run(ts, vi, offset + n, cap - n, stopT, store);
+        }
+      }
+    }
+    return n;
   }
 
   // Decodes samples after the second one until the chunk ends, `cap` samples were written (when
