@@ -4,7 +4,7 @@ import { mkdir, unlink } from 'node:fs/promises';
 import { crc32c } from '@tsprom/chunkenc';
 import { WalClosedError } from './errors.js';
 import { listSegments, segmentName, segmentRange } from './segments.js';
-import { snappyEncode } from './snappy.js';
+import { SnappyEncoder } from './snappy-encoder.js';
 import {
   DEFAULT_SEGMENT_SIZE,
   FragmentType,
@@ -71,6 +71,8 @@ export class WL {
     bytesWritten: 0,
   };
   readonly #page = new Uint8Array(PAGE_SIZE);
+  /** Compresses records into its reused buffer (only with snappy compression). */
+  #snappy: SnappyEncoder | undefined;
   #alloc = 0;
   #flushed = 0;
   #donePages = 0;
@@ -201,7 +203,9 @@ export class WL {
   #logOne(rec: Uint8Array, final: boolean): void {
     let compressed = false;
     if (this.compression === 'snappy' && rec.length > 0) {
-      const c = snappyEncode(rec);
+      this.#snappy ??= new SnappyEncoder();
+      // A view of the encoder's buffer: the fragments below are copied out of it.
+      const c = this.#snappy.encode(rec);
       if (c.length < rec.length) {
         rec = c;
         compressed = true;
