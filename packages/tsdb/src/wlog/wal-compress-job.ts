@@ -1,12 +1,17 @@
 // What the WAL compression worker does with a job, apart from the thread: the records of one
-// log() call packed in one buffer, compressed into one buffer (the transfers move, not copy).
+// log() call packed in one buffer, compressed into one buffer (the transfers move, not copy). Both
+// buffers go back and forth for reuse, so that a busy WAL allocates none.
 import { SnappyEncoder, snappyMaxEncodedLength } from './snappy-encoder.js';
 
-/** Records to compress: `bytes` holds them back to back, `lengths[i]` bytes each. */
+/**
+ * Records to compress: `bytes` holds them back to back, `lengths[i]` bytes each. `out`, when
+ * given, is a buffer for the result (used if large enough).
+ */
 export interface CompressJob {
   id: number;
   bytes: Uint8Array<ArrayBuffer>;
   lengths: number[];
+  out: ArrayBuffer | undefined;
 }
 
 /**
@@ -18,6 +23,8 @@ export interface CompressResult {
   id: number;
   bytes: Uint8Array<ArrayBuffer>;
   lengths: number[];
+  /** The job's `bytes` buffer, given back for reuse. */
+  input: ArrayBuffer;
 }
 
 const encoder = new SnappyEncoder(0);
@@ -27,7 +34,8 @@ export function compressJob(job: CompressJob): CompressResult {
   const { bytes, lengths } = job;
   let max = 0;
   for (const l of lengths) max += l > 0 ? snappyMaxEncodedLength(l) : 0;
-  const out = new Uint8Array(max);
+  const out =
+    job.out !== undefined && job.out.byteLength >= max ? new Uint8Array(job.out, 0, max) : new Uint8Array(max);
   const outLengths = new Array<number>(lengths.length);
   let src = 0;
   let dst = 0;
@@ -44,5 +52,5 @@ export function compressJob(job: CompressJob): CompressResult {
       dst += c.length;
     } else outLengths[i] = -1;
   }
-  return { id: job.id, bytes: out, lengths: outLengths };
+  return { id: job.id, bytes: out, lengths: outLengths, input: bytes.buffer };
 }

@@ -10,5 +10,5 @@ const port = parentPort;
 if (port === null) throw new Error('wal-compress-worker.ts runs as a worker thread (see WALCompressor)');
 port.on('message', (job: CompressJob) => {
   const res = compressJob(job);
-  port.postMessage(res, [res.bytes.buffer]);
+  port.postMessage(res, [res.bytes.buffer, res.input]);
 });

@@ -52,10 +52,10 @@ export class WALCompressor {
     return this.#failed;
   }
 
-  /** Posts `job`; its buffer is transferred (detached here). */
+  /** Posts `job`; its buffers are transferred (detached here). */
   post(job: CompressJob): void {
     if (this.#pending++ === 0) this.#worker.ref();
-    this.#worker.postMessage(job, [job.bytes.buffer]);
+    this.#worker.postMessage(job, job.out === undefined ? [job.bytes.buffer] : [job.bytes.buffer, job.out]);
   }
 
   /** Stops the worker; nothing more is answered. */

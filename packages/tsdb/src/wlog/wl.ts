@@ -4,7 +4,7 @@ import { mkdir, unlink } from 'node:fs/promises';
 import { crc32c } from '@tsprom/chunkenc';
 import { WalClosedError } from './errors.js';
 import { listSegments, segmentName, segmentRange } from './segments.js';
-import { SnappyEncoder } from './snappy-encoder.js';
+import { SnappyEncoder, snappyMaxEncodedLength } from './snappy-encoder.js';
 import type { CompressResult } from './wal-compress-job.js';
 import { WALCompressor } from './wal-compressor.js';
 import {
@@ -115,6 +115,9 @@ export class WL {
   #nextId = 0;
   /** Called once the queue is empty (close() waits for it). */
   #idleWaiters: (() => void)[] = [];
+  /** Buffers back from the worker, reused for the next jobs (records in, results out). */
+  #spareIn: ArrayBuffer | undefined;
+  #spareOut: ArrayBuffer | undefined;
   /** Set by close() while it waits for the queue: later calls are refused. */
   #closing: Promise<void> | undefined;
 
@@ -260,12 +263,20 @@ export class WL {
   // Posts the records of queued log `id` to the worker, packed in one buffer that moves there.
   #post(id: number, records: readonly Uint8Array[]): void {
     let total = 0;
+    let max = 0;
     const lengths = new Array<number>(records.length);
     for (let i = 0; i < records.length; i++) {
       lengths[i] = records[i]!.length;
       total += lengths[i]!;
+      max += snappyMaxEncodedLength(lengths[i]!);
     }
-    const bytes = new Uint8Array(total);
+    const spare = this.#spareIn;
+    this.#spareIn = undefined;
+    const bytes =
+      spare !== undefined && spare.byteLength >= total ? new Uint8Array(spare, 0, total) : new Uint8Array(total);
+    let out = this.#spareOut;
+    this.#spareOut = undefined;
+    if (out !== undefined && out.byteLength < max) out = undefined;
     let off = 0;
     for (const r of records) {
       bytes.set(r, off);
@@ -276,25 +287,31 @@ export class WL {
       // The worker is gone: what it was posted is compressed here when its turn comes.
       () => this.#drain(),
     );
-    this.#compressor.post({ id, bytes, lengths });
+    this.#compressor.post({ id, bytes, lengths, out });
   }
 
   #answer(r: CompressResult): void {
     // Not found: logSync() wrote it meanwhile.
     const q = this.#queue.find((e) => e.id === r.id);
-    if (q === undefined) return;
-    const compressed = new Array<Uint8Array | null>(r.lengths.length);
-    let off = 0;
-    for (let i = 0; i < r.lengths.length; i++) {
-      const l = r.lengths[i]!;
-      if (l < 0) compressed[i] = null;
-      else {
-        compressed[i] = r.bytes.subarray(off, off + l);
-        off += l;
+    if (q !== undefined) {
+      const compressed = new Array<Uint8Array | null>(r.lengths.length);
+      let off = 0;
+      for (let i = 0; i < r.lengths.length; i++) {
+        const l = r.lengths[i]!;
+        if (l < 0) compressed[i] = null;
+        else {
+          compressed[i] = r.bytes.subarray(off, off + l);
+          off += l;
+        }
       }
+      q.compressed = compressed;
+      this.#drain();
+      if (this.#queue.includes(q)) return;
     }
-    q.compressed = compressed;
-    this.#drain();
+    // Written: its buffers serve the next jobs.
+    if (this.#spareIn === undefined || this.#spareIn.byteLength < r.input.byteLength) this.#spareIn = r.input;
+    const out = r.bytes.buffer;
+    if (this.#spareOut === undefined || this.#spareOut.byteLength < out.byteLength) this.#spareOut = out;
   }
 
   // Does the queued calls in order, up to the first one still with the worker (all when `all`:
