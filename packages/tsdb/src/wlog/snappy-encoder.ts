@@ -1,9 +1,9 @@
 // Prometheus: the WAL compresses records with github.com/golang/snappy's snappy.Encode (encode.go
 // Encode, encode_other.go encodeBlock, emitLiteral, emitCopy, with its hash and skip heuristics),
 // ported here over typed arrays with 32-bit integer arithmetic (Math.imul): the bytes are those
-// Prometheus writes for the same record, and it is about twice as fast as snappyjs's compressor
-// (which allocates its output and a hash table per call). The same port serves remote write in
-// @tsprom/remote (snappy-encoder.ts), which depends on this package, not the other way round.
+// Prometheus writes for the same record, and on samples records it took ~30% less CPU than
+// snappyjs's compressor (which allocates its output and a hash table per call). The same port
+// serves remote write in @tsprom/remote (snappy-encoder.ts), which depends on this package.
 
 const MAX_BLOCK_SIZE = 65536;
 const INPUT_MARGIN = 16 - 1;
