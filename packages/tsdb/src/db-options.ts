@@ -20,6 +20,12 @@ export interface DBOptions {
    */
   walCompression?: 'none' | 'snappy';
   /**
+   * With snappy, compress the WAL records of large commits in a worker thread (WL's
+   * `compressInWorker`): the committing thread only frames, checksums and writes them. The bytes
+   * written are the same. Default true.
+   */
+  walCompressInWorker?: boolean;
+  /**
    * Open without writing anything (as promtool's read-only DB): the logs are replayed without
    * repairing damage (what precedes it is loaded, the damage is reported), no new WAL segment is
    * started, and appenders are refused.

@@ -179,7 +179,7 @@ export class DB implements Storage {
     const wlOpts = { segmentSize: opts.walSegmentSizeBytes, compression: opts.walCompression ?? 'snappy' };
     let hw: HeadWAL;
     try {
-      const wal = await WL.open(walDir, wlOpts);
+      const wal = await WL.open(walDir, { ...wlOpts, compressInWorker: opts.walCompressInWorker ?? true });
       // Prometheus opens a WBL that has segments even with the window off: out-of-order
       // compaction then truncates what it replayed.
       const wbl = wblReplayed ? await WL.open(wblDir, wlOpts) : undefined;

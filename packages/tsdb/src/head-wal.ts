@@ -29,6 +29,15 @@ const maxSeriesPerRecord = 500;
  */
 const maxPendingBytes = 64 * 1024;
 
+/**
+ * `p`, marked as handled: it is awaited only at the end of the commit, and a rejection before
+ * that must not count as unhandled.
+ */
+function handled(p: Promise<void>): Promise<void> {
+  p.catch(() => {});
+  return p;
+}
+
 /** Writes commits to the WAL (and out-of-order samples to the WBL) in Prometheus's record format. */
 export class HeadWAL implements HeadLog {
   readonly wal: WL;
@@ -46,9 +55,11 @@ export class HeadWAL implements HeadLog {
 
   /**
    * Writes the records of a commit: series records first, then metadata, samples and exemplars.
-   * Records are written once 64 KiB of them are encoded, and once a slice is used up the event
-   * loop gets a turn, so a commit of 100k new series does not stall it: writing (snappy, CRC,
-   * write(2)) counts against the slice as encoding does.
+   * Records are handed to the WAL once 64 KiB of them are encoded, and once a slice is used up the
+   * event loop gets a turn, so a commit of 100k new series does not stall it: writing (snappy,
+   * CRC, write(2)) counts against the slice as encoding does, unless the WAL compresses in its
+   * worker (then the records of the commit are compressed there while the next are encoded).
+   * Resolves once all were written.
    */
   async logCommit(batch: CommitBatch): Promise<void> {
     const enc = this.#enc;
@@ -57,12 +68,13 @@ export class HeadWAL implements HeadLog {
     // used up.
     let pending: Uint8Array[] = [];
     let pendingBytes = 0;
+    const logged: Promise<void>[] = [];
     const write = async (rec: Uint8Array): Promise<void> => {
       pending.push(rec);
       pendingBytes += rec.length;
       const due = slicer.due();
       if (!due && pendingBytes < maxPendingBytes) return;
-      this.wal.logSync(pending);
+      logged.push(handled(this.wal.log(...pending)));
       pending = [];
       pendingBytes = 0;
       if (due || slicer.due()) await slicer.yield();
@@ -116,7 +128,8 @@ export class HeadWAL implements HeadLog {
       }));
       await write(enc.exemplars(es));
     }
-    if (pending.length > 0) this.wal.logSync(pending);
+    if (pending.length > 0) logged.push(handled(this.wal.log(...pending)));
+    await Promise.all(logged);
   }
 
   #pushSamples(
@@ -197,7 +210,7 @@ export class HeadWAL implements HeadLog {
   }
 
   async logTombstones(stones: readonly Stone[]): Promise<void> {
-    if (stones.length > 0) this.wal.logSync([this.#enc.tombstones(stones)]);
+    if (stones.length > 0) await this.wal.log(this.#enc.tombstones(stones));
   }
 
   async close(): Promise<void> {

@@ -3,6 +3,7 @@
 // and select + iterate throughput. Memory is measured after a forced GC: the suite enables
 // `--expose-gc` at run time (v8.setFlagsFromString) and takes `gc` from a fresh VM context, so no
 // node flag is needed.
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,10 +49,23 @@ function getGC(): () => Promise<void> {
   };
 }
 
-/** Samples per second of wall-clock time, and per second of the process's CPU time. */
+/**
+ * Samples per second of wall-clock time, per second of the process's CPU time, and per second of
+ * the main thread's CPU time (NaN where /proc is missing).
+ */
 interface Rates {
   wall: number;
   cpu: number;
+  main: number;
+}
+
+/** CPU seconds of the main thread so far (Linux: /proc/self/task/<pid>/schedstat), NaN elsewhere. */
+function mainThreadSeconds(): number {
+  try {
+    return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'latin1').split(' ', 1)[0]) / 1e9;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** CPU seconds (user + system, all threads) since `from`. */
@@ -73,6 +87,7 @@ async function appendRounds(
 ): Promise<Rates> {
   const target = open();
   const cpu0 = process.cpuUsage();
+  const main0 = mainThreadSeconds();
   const start = performance.now();
   for (let r = fromRound; r < fromRound + rounds; r++) {
     const app = target.appender();
@@ -82,12 +97,13 @@ async function appendRounds(
   }
   const s = (performance.now() - start) / 1000;
   const n = rounds * labels.length;
-  return { wall: n / s, cpu: n / cpuSeconds(cpu0) };
+  return { wall: n / s, cpu: n / cpuSeconds(cpu0), main: n / (mainThreadSeconds() - main0) };
 }
 
 function reportRates(name: string, r: Rates): void {
   report(name, formatRate(r.wall, 'samples'));
   report(`${name}, per CPU-second`, formatRate(r.cpu, 'samples'));
+  if (!Number.isNaN(r.main)) report(`${name}, per main-thread CPU-second`, formatRate(r.main, 'samples'));
 }
 
 function iterateAll(db: Queryable, ms: Matcher[]) {
@@ -163,6 +179,7 @@ export async function run(): Promise<void> {
     reportRates(`tsdb: WAL replay (${(replayed / 1e6).toFixed(1)}M samples, ${numSeries / 1000}k series)`, {
       wall: replayed / s,
       cpu: replayed / cpuSeconds(cpu0),
+      main: Number.NaN,
     });
     await db2.close();
   } finally {

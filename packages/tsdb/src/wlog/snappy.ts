@@ -1,10 +1,13 @@
 /// <reference path="./snappyjs.d.ts" />
 // Prometheus: the WAL uses github.com/golang/snappy's block format (snappy.Encode / snappy.Decode).
 import snappyjs from 'snappyjs';
+import { SnappyEncoder, snappyMaxEncodedLength } from './snappy-encoder.js';
 
-/** Snappy block-format compression (golang/snappy `Encode`). Returns a new array. */
+const encoder = new SnappyEncoder(0);
+
+/** Snappy block-format compression (golang/snappy `Encode`, see snappy-encoder.ts). Returns a new array. */
 export function snappyEncode(src: Uint8Array): Uint8Array {
-  return snappyjs.compress(src);
+  return encoder.encodeInto(src, new Uint8Array(snappyMaxEncodedLength(src.length)));
 }
 
 /**

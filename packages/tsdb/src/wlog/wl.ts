@@ -4,7 +4,9 @@ import { mkdir, unlink } from 'node:fs/promises';
 import { crc32c } from '@tsprom/chunkenc';
 import { WalClosedError } from './errors.js';
 import { listSegments, segmentName, segmentRange } from './segments.js';
-import { snappyEncode } from './snappy.js';
+import { SnappyEncoder, snappyMaxEncodedLength } from './snappy-encoder.js';
+import type { CompressResult } from './wal-compress-job.js';
+import { WALCompressor } from './wal-compressor.js';
 import {
   DEFAULT_SEGMENT_SIZE,
   FragmentType,
@@ -20,6 +22,31 @@ export interface WLOptions {
   segmentSize?: number;
   /** Record compression. Default 'none'; 'snappy' is what `--storage.tsdb.wal-compression` writes. */
   compression?: WalCompression;
+  /**
+   * With snappy: `log()` calls of at least {@link MIN_WORKER_LOG_BYTES} have their records
+   * compressed by a worker thread (started on first use), so that the calling thread only frames,
+   * checksums and writes them. The bytes written are the same. Default false.
+   */
+  compressInWorker?: boolean;
+}
+
+/**
+ * The smallest `log()` (bytes of records) whose compression goes to the worker: below, posting it
+ * and taking the answer costs the logging thread about what compressing it does.
+ */
+export const MIN_WORKER_LOG_BYTES = 8 * 1024;
+
+/** A log() call or a segment cut waiting for its turn (the worker compressing an earlier log). */
+interface Queued {
+  readonly id: number;
+  /** The records of a log() call; undefined for a segment cut. */
+  readonly records: readonly Uint8Array[] | undefined;
+  /** Whether the worker was posted the records. */
+  readonly posted: boolean;
+  /** Per record its compressed bytes, or null to write it as it is; set by the worker's answer. */
+  compressed: (Uint8Array | null)[] | undefined;
+  readonly resolve: (segment: number) => void;
+  readonly reject: (err: unknown) => void;
 }
 
 /** Counters of a {@link WL} (Prometheus's `prometheus_tsdb_wal_*` metrics). */
@@ -71,6 +98,8 @@ export class WL {
     bytesWritten: 0,
   };
   readonly #page = new Uint8Array(PAGE_SIZE);
+  /** Compresses records into its reused buffer (only with snappy compression). */
+  #snappy: SnappyEncoder | undefined;
   #alloc = 0;
   #flushed = 0;
   #donePages = 0;
@@ -79,11 +108,24 @@ export class WL {
   #closed = false;
   #pending: Promise<void> = Promise.resolve();
   #bgError: unknown;
+  readonly #compressInWorker: boolean;
+  #compressor: WALCompressor | undefined;
+  /** log() calls and cuts not yet done, in call order: the first waits for the worker. */
+  readonly #queue: Queued[] = [];
+  #nextId = 0;
+  /** Called once the queue is empty (close() waits for it). */
+  #idleWaiters: (() => void)[] = [];
+  /** Buffers back from the worker, reused for the next jobs (records in, results out). */
+  #spareIn: ArrayBuffer | undefined;
+  #spareOut: ArrayBuffer | undefined;
+  /** Set by close() while it waits for the queue: later calls are refused. */
+  #closing: Promise<void> | undefined;
 
-  private constructor(dir: string, segmentSize: number, compression: WalCompression) {
+  private constructor(dir: string, segmentSize: number, compression: WalCompression, compressInWorker: boolean) {
     this.dir = dir;
     this.segmentSize = segmentSize;
     this.compression = compression;
+    this.#compressInWorker = compressInWorker && compression === 'snappy';
   }
 
   /**
@@ -97,7 +139,7 @@ export class WL {
       throw new RangeError(`invalid segment size ${segmentSize}: must be a positive multiple of ${PAGE_SIZE}`);
     }
     await mkdir(dir, { recursive: true });
-    const w = new WL(dir, segmentSize, opts.compression ?? 'none');
+    const w = new WL(dir, segmentSize, opts.compression ?? 'none', opts.compressInWorker ?? false);
     const { last } = await segmentRange(dir);
     w.#createSegment(last + 1);
     return w;
@@ -116,29 +158,55 @@ export class WL {
   /**
    * Prometheus: WL.Log. Appends `records` in order. A record is never split across segments;
    * if it does not fit in the rest of the active segment, a new segment is started first.
-   * Resolves once all were handed to the OS (see the class comment for durability).
+   * Resolves once all were handed to the OS (see the class comment for durability). Records go
+   * to the WAL in the order of the log(), logSync() and nextSegment() calls. With
+   * `compressInWorker` the write may happen after the call returns: `records` must not change
+   * until the promise settled.
    */
   async log(...records: Uint8Array[]): Promise<void> {
-    this.logSync(records);
+    if (this.#closed || this.#closing !== undefined) throw new WalClosedError();
+    const offload = this.#offload(records);
+    if (!offload && this.#queue.length === 0) {
+      this.logSync(records);
+      return;
+    }
+    await new Promise<number>((resolve, reject) => {
+      const id = this.#nextId++;
+      this.#queue.push({ id, records, posted: offload, compressed: undefined, resolve, reject });
+      if (offload) this.#post(id, records);
+      else this.#drain();
+    });
   }
 
   /**
    * The synchronous form of {@link log}, for callers that batch many records: same effect, the
-   * write(2) calls happen before it returns. `records` are only read during the call.
+   * write(2) calls happen before it returns (those of earlier log() calls still waiting for the
+   * worker first, compressed here). `records` are only read during the call.
    */
   logSync(records: readonly Uint8Array[]): void {
-    if (this.#closed) throw new WalClosedError();
-    for (let i = 0; i < records.length; i++) this.#logOne(records[i]!, i === records.length - 1);
+    if (this.#closed || this.#closing !== undefined) throw new WalClosedError();
+    if (this.#queue.length > 0) this.#drain(true);
+    this.#writeRecords(records, undefined);
   }
 
   /**
    * Prometheus: WL.NextSegment. Completes the active segment (padding its last page) and starts a
-   * new one; the completed one is fsynced and closed in the background (awaited by `close()`).
-   * Returns the index of the new segment.
+   * new one, after the records of earlier log() calls; the completed one is fsynced and closed in
+   * the background (awaited by `close()`). Returns the index of the new segment.
    */
   async nextSegment(): Promise<number> {
-    if (this.#closed) throw new WalClosedError();
-    return this.#nextSegment();
+    if (this.#closed || this.#closing !== undefined) throw new WalClosedError();
+    if (this.#queue.length === 0) return this.#nextSegment();
+    return new Promise<number>((resolve, reject) => {
+      this.#queue.push({
+        id: this.#nextId++,
+        records: undefined,
+        posted: false,
+        compressed: undefined,
+        resolve,
+        reject,
+      });
+    });
   }
 
   /** Prometheus: wlog.Segments. First and last segment index on disk (-1, -1 when none). */
@@ -155,11 +223,25 @@ export class WL {
   }
 
   /**
-   * Prometheus: WL.Close. Pads and writes the last page, fsyncs and closes the active segment and
-   * waits for background fsyncs. Rejects with the first background fsync error, if any.
+   * Prometheus: WL.Close. Writes what earlier log() calls left, pads and writes the last page,
+   * fsyncs and closes the active segment and waits for background fsyncs. Rejects with the first
+   * background fsync error, if any.
    */
-  async close(): Promise<void> {
-    if (this.#closed) return;
+  close(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    if (this.#queue.length > 0) {
+      await new Promise<void>((resolve) => {
+        this.#idleWaiters.push(resolve);
+      });
+    }
+    const compressor = this.#compressor;
+    this.#compressor = undefined;
+    await compressor?.close();
     if (this.#alloc > 0) this.#flushPage(true);
     this.#closed = true;
     const fd = this.#fd;
@@ -168,6 +250,95 @@ export class WL {
     this.#pending = this.#pending.then(() => fsyncAndClose(fd));
     await this.#pending;
     if (this.#bgError !== undefined) throw this.#bgError;
+  }
+
+  // Whether the records of a log() go to the worker.
+  #offload(records: readonly Uint8Array[]): boolean {
+    if (!this.#compressInWorker || this.#compressor?.failed) return false;
+    let n = 0;
+    for (let i = 0; i < records.length; i++) n += records[i]!.length;
+    return n >= MIN_WORKER_LOG_BYTES;
+  }
+
+  // Posts the records of queued log `id` to the worker, packed in one buffer that moves there.
+  #post(id: number, records: readonly Uint8Array[]): void {
+    let total = 0;
+    let max = 0;
+    const lengths = new Array<number>(records.length);
+    for (let i = 0; i < records.length; i++) {
+      lengths[i] = records[i]!.length;
+      total += lengths[i]!;
+      max += snappyMaxEncodedLength(lengths[i]!);
+    }
+    const spare = this.#spareIn;
+    this.#spareIn = undefined;
+    const bytes =
+      spare !== undefined && spare.byteLength >= total ? new Uint8Array(spare, 0, total) : new Uint8Array(total);
+    let out = this.#spareOut;
+    this.#spareOut = undefined;
+    if (out !== undefined && out.byteLength < max) out = undefined;
+    let off = 0;
+    for (const r of records) {
+      bytes.set(r, off);
+      off += r.length;
+    }
+    this.#compressor ??= new WALCompressor(
+      (r) => this.#answer(r),
+      // The worker is gone: what it was posted is compressed here when its turn comes.
+      () => this.#drain(),
+    );
+    this.#compressor.post({ id, bytes, lengths, out });
+  }
+
+  #answer(r: CompressResult): void {
+    // Not found: logSync() wrote it meanwhile.
+    const q = this.#queue.find((e) => e.id === r.id);
+    if (q !== undefined) {
+      const compressed = new Array<Uint8Array | null>(r.lengths.length);
+      let off = 0;
+      for (let i = 0; i < r.lengths.length; i++) {
+        const l = r.lengths[i]!;
+        if (l < 0) compressed[i] = null;
+        else {
+          compressed[i] = r.bytes.subarray(off, off + l);
+          off += l;
+        }
+      }
+      q.compressed = compressed;
+      this.#drain();
+      if (this.#queue.includes(q)) return;
+    }
+    // Written: its buffers serve the next jobs.
+    if (this.#spareIn === undefined || this.#spareIn.byteLength < r.input.byteLength) this.#spareIn = r.input;
+    const out = r.bytes.buffer;
+    if (this.#spareOut === undefined || this.#spareOut.byteLength < out.byteLength) this.#spareOut = out;
+  }
+
+  // Does the queued calls in order, up to the first one still with the worker (all when `all`:
+  // records the worker has not answered for are compressed here).
+  #drain(all = false): void {
+    const queue = this.#queue;
+    while (queue.length > 0) {
+      const q = queue[0]!;
+      if (!all && q.posted && q.compressed === undefined && this.#compressor?.failed === false) return;
+      queue.shift();
+      try {
+        if (q.records === undefined) q.resolve(this.#nextSegment());
+        else {
+          this.#writeRecords(q.records, q.compressed);
+          q.resolve(this.#segment);
+        }
+      } catch (err) {
+        q.reject(err);
+      }
+    }
+    const waiters = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  #writeRecords(records: readonly Uint8Array[], compressed: readonly (Uint8Array | null)[] | undefined): void {
+    for (let i = 0; i < records.length; i++) this.#logOne(records[i]!, i === records.length - 1, compressed?.[i]);
   }
 
   #createSegment(i: number): void {
@@ -198,10 +369,18 @@ export class WL {
     return this.segmentSize / PAGE_SIZE;
   }
 
-  #logOne(rec: Uint8Array, final: boolean): void {
+  // `pre`: the record compressed by the worker, or null when it is written as it is.
+  #logOne(rec: Uint8Array, final: boolean, pre?: Uint8Array | null): void {
     let compressed = false;
-    if (this.compression === 'snappy' && rec.length > 0) {
-      const c = snappyEncode(rec);
+    if (pre !== undefined) {
+      if (pre !== null) {
+        rec = pre;
+        compressed = true;
+      }
+    } else if (this.compression === 'snappy' && rec.length > 0) {
+      this.#snappy ??= new SnappyEncoder();
+      // A view of the encoder's buffer: the fragments below are copied out of it.
+      const c = this.#snappy.encode(rec);
       if (c.length < rec.length) {
         rec = c;
         compressed = true;
