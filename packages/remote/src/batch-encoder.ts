@@ -7,11 +7,9 @@
 import { writeHistogramBody } from './proto-histogram.js';
 import { ProtoWriter } from './proto-writer.js';
 import { fromFloatHistogram, fromIntHistogram } from './receive-convert.js';
-import { snappyEncode } from './snappy.js';
-import { maxEncodedLength } from './snappy-encoder.js';
 import type { SentSeries } from './series-store.js';
 import type { SampleBatch } from './shard-buffer.js';
-import type { RefExemplar } from '@tsprom/tsdb/wal';
+import { type RefExemplar, SnappyEncoder } from '@tsprom/tsdb/wal';
 import type { WalHistogramSample } from './wal-watcher.js';
 import { writeLabel, writeSample } from './write-request.js';
 import { writePackedRefs, writeSymbols, writeV2Metadata, writeV2Sample } from './write-v2.js';
@@ -38,7 +36,7 @@ export class BatchEncoder {
   #order = new Float64Array(0);
   #refs = new Uint32Array(64);
   readonly #v2: boolean;
-  #compressed = new Uint8Array(0);
+  readonly #snappy = new SnappyEncoder();
 
   constructor(v2: boolean) {
     this.#v2 = v2;
@@ -49,10 +47,7 @@ export class BatchEncoder {
    * buffer, valid until its next `encodeCompressed` (a shard sends one batch at a time).
    */
   encodeCompressed(b: SampleBatch, lookup: SeriesLookup): Uint8Array {
-    const raw = this.encode(b, lookup);
-    const max = maxEncodedLength(raw.length);
-    if (this.#compressed.length < max) this.#compressed = new Uint8Array(max + (max >>> 2));
-    return snappyEncode(raw, this.#compressed);
+    return this.#snappy.encode(this.encode(b, lookup));
   }
 
   /**

@@ -1,17 +1,22 @@
 // Snappy block format (not the framed/stream format), as remote write and remote read require:
-// github.com/golang/snappy Encode/Decode (snappy-encoder.ts, snappy-decoder.ts).
+// github.com/golang/snappy Encode/Decode (the encoder is the WAL's, from @tsprom/tsdb/wal; the
+// decoder is snappy-decoder.ts).
 import { SnappyDecodeError, snappyBlockDecode, snappyHeader } from './snappy-decoder.js';
-import { snappyBlockEncode } from './snappy-encoder.js';
+import { SnappyEncoder, snappyMaxEncodedLength } from '@tsprom/tsdb/wal';
 
 export { SnappyDecodeError };
 
+// encodeInto uses only the encoder's hash table; this module's calls never overlap.
+const encoder = new SnappyEncoder(0);
+
 /**
- * Compresses `data` with the snappy block format (Go's encoder: see snappy-encoder.ts). With
- * `into` (at least `maxEncodedLength(data.length)` bytes) the result is a view of it, owned by the
- * caller's buffer; otherwise a new array.
+ * Compresses `data` with the snappy block format (Go's encoder). With `into` (at least
+ * `snappyMaxEncodedLength(data.length)` bytes) the result is a view of it, owned by the caller's
+ * buffer; otherwise a new array.
  */
 export function snappyEncode(data: Uint8Array, into?: Uint8Array): Uint8Array {
-  return snappyBlockEncode(data, into);
+  const max = snappyMaxEncodedLength(data.length);
+  return encoder.encodeInto(data, into !== undefined && into.length >= max ? into : new Uint8Array(max));
 }
 
 /** The largest decoded body accepted by default (Prometheus's decodeReadLimit, 32 MiB). */

@@ -3,7 +3,7 @@
 // ported here over typed arrays with 32-bit integer arithmetic (Math.imul): the bytes are those
 // Prometheus writes for the same record, and on samples records it took ~30% less CPU than
 // snappyjs's compressor (which allocates its output and a hash table per call). The same port
-// serves remote write in @tsprom/remote (snappy-encoder.ts), which depends on this package.
+// serves remote write in @tsprom/remote too (exported from @tsprom/tsdb/wal).
 
 const MAX_BLOCK_SIZE = 65536;
 const INPUT_MARGIN = 16 - 1;
