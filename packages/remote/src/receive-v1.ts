@@ -104,17 +104,41 @@ export class V1Writer {
 
   /**
    * Appends the series `scan` found in the encoded WriteRequest `buf` (receive-v1-scan.ts), as
-   * appendEncoded would; returns the samples appended. Throws as appendEncoded does.
+   * appendEncoded would; returns the samples and histograms appended. Throws as appendEncoded does.
    */
   appendScanned(app: Appender, buf: Uint8Array, scan: ScannedV1, maxT: number): number {
     this.#buf = buf;
     this.#reader = undefined;
-    const { labels, hashes, ends, timestamps, values, ids } = scan;
+    const { labels, hashes, ends, timestamps, values, ids, objects, metadata } = scan;
     const cache = this.#cache;
     let appended = 0;
     let from = 0;
+    // The series the scan only located (exemplars, histograms): decoded here, in their turn.
+    let k = 0;
+    let located = objects !== undefined && objects.length > 0 ? objects[0]! : -1;
     try {
+      if (metadata !== undefined) {
+        // Not appended by 1.0's receiver, but decoded (and so checked) as the reference does.
+        const r = this.#protobufReader();
+        for (let m = 0; m < metadata.length; m++) {
+          r.pos = metadata[m]!;
+          wireChecked(() => readMetadata(r));
+        }
+      }
       for (let i = 0; i < scan.series; i++) {
+        if (i === located) {
+          const r = this.#protobufReader();
+          r.pos = objects![k + 1]!;
+          appended += this.appendSeries(
+            app,
+            wireChecked(() => readTimeSeries(r)),
+            maxT,
+          );
+          k += 2;
+          located = k < objects!.length ? objects![k]! : -1;
+          from = ends[i]!;
+          continue;
+        }
         const labStart = labels[2 * i]!;
         const labEnd = labels[2 * i + 1]!;
         const hash = hashes[i]!;
