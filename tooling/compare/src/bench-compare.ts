@@ -14,7 +14,7 @@ import { writeOpenMetricsFile } from './openmetrics-file.js';
 import { backfill, startPeer, tspromUsesDist, writeEmptyConfig } from './peers.js';
 import { cpuMs, dirBytes, rssBytes } from './proc-stats.js';
 import { BENCH_QUERIES, measureQuery } from './query-latency.js';
-import { buildWriteLoad, sendWriteLoad } from './remote-write-load.js';
+import { buildWriteLoad, sendWriteLoad, WRITE_SHARDS } from './remote-write-load.js';
 import { startScrapeTarget } from './scrape-target.js';
 import { flushVictoria, importToVictoria, startVictoria } from './victoria.js';
 
@@ -122,7 +122,7 @@ export async function runBench(size: SizeName, log: (line: string) => void): Pro
         unit: 'samples/s',
         better: 'higher',
         ...ingestRate,
-        note: `the tail, ${tailSamples} samples, into the running peer, 2 requests at a time; VictoriaMetrics: its ${tail.floatSamples} floats`,
+        note: `the tail, ${tailSamples} samples in ${tail.requests} requests of at most 2000, into the running peer, ${WRITE_SHARDS} requests in flight (one per sender shard); VictoriaMetrics: its ${tail.floatSamples} floats`,
       },
       { name: 'CPU per ingested sample', unit: 'µs', better: 'lower', ...ingestCpu },
       {
