@@ -9,7 +9,13 @@ import { scanUsualV1 } from './receive-v1-scan.js';
 import { isBadSampleError, WriteHandler } from './receive-write-handler.js';
 import { snappyEncode } from './snappy.js';
 import { Recorder } from './testing/recording-appendable.js';
-import { decodeWriteRequest, encodeWriteRequest, type PbTimeSeries, type WriteRequest } from './write-request.js';
+import {
+  decodeWriteRequest,
+  encodeWriteRequest,
+  type PbExemplar,
+  type PbTimeSeries,
+  type WriteRequest,
+} from './write-request.js';
 
 const NOW = 1_700_000_000_000;
 const text = fc.constantFrom('__name__', 'job', 'up', '', 'é', 'node', 'x');
@@ -29,7 +35,7 @@ const histogram: fc.Arbitrary<PbHistogram> = fc
     buckets: fc.array(fc.integer({ min: -5, max: 5 }), { maxLength: 4 }),
     resetHint: fc.nat(3),
     timestamp: ts,
-    customValues: fc.oneof(fc.constant([]), fc.array(fc.double({ noNaN: true }), { maxLength: 2 })),
+    customValues: fc.oneof(fc.constant<number[]>([]), fc.array(fc.double({ noNaN: true }), { maxLength: 2 })),
   })
   .map((h) => ({
     countInt: h.int ? h.count : undefined,
@@ -54,10 +60,10 @@ const series = fc.record({
   labels: labelSet,
   samples: fc.array(fc.record({ value: fc.double(), timestamp: ts }), { maxLength: 3 }),
   exemplars: fc.oneof(
-    { weight: 3, arbitrary: fc.constant([]) },
+    { weight: 3, arbitrary: fc.constant<PbExemplar[]>([]) },
     fc.array(fc.record({ labels: labelSet, value: fc.double(), timestamp: ts }), { maxLength: 2 }),
   ),
-  histograms: fc.oneof(fc.constant([]), fc.array(histogram, { maxLength: 2 })),
+  histograms: fc.oneof(fc.constant<PbHistogram[]>([]), fc.array(histogram, { maxLength: 2 })),
   /** Labels from this one on are written after the samples (not in one run). */
   splitAt: fc.oneof({ weight: 4, arbitrary: fc.constant(-1) }, fc.nat(3)),
 });
@@ -75,6 +81,9 @@ function varint(n: number): number[] {
   return out;
 }
 
+/** What an arbitrary generates. */
+type Of<A> = A extends fc.Arbitrary<infer T> ? T : never;
+
 /** A TimeSeries' fields alone (its WriteRequest field's tag and length stripped). */
 function fields(t: PbTimeSeries): Uint8Array {
   const b = encodeWriteRequest({ timeseries: [t], metadata: [] });
@@ -84,7 +93,7 @@ function fields(t: PbTimeSeries): Uint8Array {
 }
 
 /** A WriteRequest's bytes; a series with `splitAt` has the labels from there on after its samples. */
-function body(ss: fc.infer<typeof series>[], md: fc.infer<typeof metadata>): Uint8Array {
+function body(ss: Of<typeof series>[], md: Of<typeof metadata>): Uint8Array {
   const parts: number[] = [];
   for (const s of ss) {
     const at = s.splitAt < 0 ? s.labels.length : Math.min(s.splitAt, s.labels.length);
