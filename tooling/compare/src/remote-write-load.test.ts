@@ -20,10 +20,14 @@ describe('buildWriteLoad', () => {
     let floats = 0;
     let hists = 0;
     let requests = 0;
+    let warm = 0;
     load.shards.forEach((bodies, shard) => {
       // Every shard has requests: all are in flight at once.
       expect(bodies.length).toBeGreaterThan(0);
-      for (const b of bodies) {
+      // A quarter of each shard's requests warm the peer up; the rest is measured.
+      const w = load.warmupRequests[shard]!;
+      expect(w).toBe(Math.floor(bodies.length / 4));
+      bodies.forEach((b, k) => {
         requests++;
         const req = decodeWriteRequest(snappyDecode(b));
         let n = 0;
@@ -40,8 +44,11 @@ describe('buildWriteLoad', () => {
           hists += ts.histograms.length;
         }
         expect(n).toBeLessThanOrEqual(2000);
-      }
+        if (k < w) warm += n;
+      });
     });
+    expect(warm).toBe(load.warmupSamples);
+    expect(warm).toBeGreaterThan(0);
     expect(requests).toBe(load.requests);
     expect(floats).toBe(load.floatSamples);
     expect(hists).toBe(load.histogramSamples);

@@ -12,6 +12,14 @@ export interface WriteLoad {
   /** Per shard, its requests in the order it sends them (a shard's series are its own). */
   readonly shards: readonly (readonly Uint8Array[])[];
   readonly requests: number;
+  /**
+   * Per shard, how many of its first requests are sent before the measured part (a quarter): a
+   * peer just started compiles its receive path and creates its head series on them, as a running
+   * one has long done.
+   */
+  readonly warmupRequests: readonly number[];
+  /** Samples (and histograms) in the warm-up requests of all shards. */
+  readonly warmupSamples: number;
   readonly floatSamples: number;
   readonly histogramSamples: number;
   readonly series: number;
@@ -19,6 +27,9 @@ export interface WriteLoad {
 
 /** At most this many samples per request (Prometheus 3's default max_samples_per_send is 2000). */
 const SAMPLES_PER_REQUEST = 2000;
+
+/** The part of each shard's requests sent as warm-up (see WriteLoad.warmupRequests). */
+const WARMUP_FRACTION = 0.25;
 
 /** Sender shards, so requests in flight at once (Prometheus's queue manager runs 1 to 50 shards). */
 export const WRITE_SHARDS = 4;
@@ -59,20 +70,26 @@ export function buildWriteLoad(
   const steps = Math.floor(spec.durationMs / spec.intervalMs);
   const firstStep = Math.max(0, Math.floor((fromMs - spec.startMs) / spec.intervalMs) - 1);
   const out: Uint8Array[][] = [];
+  const warmupRequests: number[] = [];
   let requests = 0;
+  let warmupSamples = 0;
   let floatSamples = 0;
   let histogramSamples = 0;
   for (let shard = 0; shard < shards; shard++) {
     const mine = columns.filter((_, c) => c % shards === shard);
     const bodies: Uint8Array[] = [];
     out.push(bodies);
+    warmupRequests.push(0);
     if (mine.length === 0) continue;
     const groups = Math.ceil(mine.length / SAMPLES_PER_REQUEST);
     const group = Math.ceil(mine.length / groups);
     const stepsPerRequest = Math.max(1, Math.floor(SAMPLES_PER_REQUEST / group));
+    const warm = Math.floor(Math.ceil((steps - firstStep) / stepsPerRequest) * groups * WARMUP_FRACTION);
+    warmupRequests[shard] = warm;
     for (let s0 = firstStep; s0 < steps; s0 += stepsPerRequest) {
       for (let c0 = 0; c0 < mine.length; c0 += group) {
         const timeseries: PbTimeSeries[] = [];
+        let n = 0;
         for (let c = c0; c < Math.min(mine.length, c0 + group); c++) {
           const col = mine[c]!;
           const ts: PbTimeSeries = { labels: pbLabels(col.labels), samples: [], exemplars: [], histograms: [] };
@@ -86,23 +103,41 @@ export function buildWriteLoad(
               ts.histograms.push(col.histograms![s]!);
               histogramSamples++;
             }
+            n++;
           }
           if (ts.samples.length > 0 || ts.histograms.length > 0) timeseries.push(ts);
         }
         if (timeseries.length === 0) continue;
         bodies.push(snappyEncode(encodeWriteRequest({ timeseries, metadata: [] })));
         requests++;
+        if (bodies.length <= warm) warmupSamples += n;
       }
     }
   }
-  return { shards: out, requests, floatSamples, histogramSamples, series: columns.length };
+  return {
+    shards: out,
+    requests,
+    warmupRequests,
+    warmupSamples,
+    floatSamples,
+    histogramSamples,
+    series: columns.length,
+  };
 }
 
+/** Which requests sendWriteLoad sends: the warm-up ones, the rest, or all. */
+export type WritePart = 'warmup' | 'measured' | 'all';
+
 /**
- * Posts every body to `<url><path>`: each shard's one after the other, the shards at once (so as
- * many requests in flight as shards). Throws on a non-2xx answer (the other shards then stop).
+ * Posts `part` of the bodies to `<url><path>`: each shard's one after the other, the shards at once
+ * (so as many requests in flight as shards). Throws on a non-2xx answer (the other shards then stop).
  */
-export async function sendWriteLoad(url: string, load: WriteLoad, path = '/api/v1/write'): Promise<void> {
+export async function sendWriteLoad(
+  url: string,
+  load: WriteLoad,
+  part: WritePart = 'all',
+  path = '/api/v1/write',
+): Promise<void> {
   const failed = new AbortController();
   const post = async (body: Uint8Array) => {
     const res = await fetch(`${url}${path}`, {
@@ -118,18 +153,20 @@ export async function sendWriteLoad(url: string, load: WriteLoad, path = '/api/v
     const text = await res.text();
     if (res.status < 200 || res.status > 299) throw new Error(`remote write to ${url}${path}: ${res.status} ${text}`);
   };
-  const shard = async (bodies: readonly Uint8Array[]) => {
+  const shard = async (bodies: readonly Uint8Array[], warm: number) => {
+    const from = part === 'measured' ? warm : 0;
+    const to = part === 'warmup' ? warm : bodies.length;
     try {
-      for (const body of bodies) {
+      for (let i = from; i < to; i++) {
         if (failed.signal.aborted) return;
-        await post(body);
+        await post(bodies[i]!);
       }
     } catch (err) {
       if (!failed.signal.aborted) failed.abort(err);
       throw err;
     }
   };
-  const results = await Promise.allSettled(load.shards.map(shard));
+  const results = await Promise.allSettled(load.shards.map((b, i) => shard(b, load.warmupRequests[i] ?? 0)));
   // The first failure, not the aborts it caused in the other shards.
   if (failed.signal.aborted) throw failed.signal.reason;
   for (const r of results) if (r.status === 'rejected') throw r.reason;
