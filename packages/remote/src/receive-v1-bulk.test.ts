@@ -2,7 +2,8 @@
 // (Appender.appendFloatsByRef), falling back to `append` for whatever that leaves. It must store
 // exactly what the one-sample-at-a-time path stores and fail the same way, request after request:
 // out-of-order, duplicate, too-old and future samples, series new or with invalid labels, refs the
-// storage does not hold, with and without an out-of-order window, and with a worker's ids or not.
+// storage does not hold, series the scan only locates (with exemplars) between runs, with and
+// without an out-of-order window, and with a worker's ids or not.
 import fc from 'fast-check';
 import { Matcher, MatchType } from '@tsprom/labels';
 import { type Appender, expandSeriesSet, samplesFromIterator } from '@tsprom/storage-interfaces';
@@ -62,6 +63,9 @@ const step = fc.record({
     fc.record({
       at: fc.nat(POOL.length - 1),
       samples: fc.array(fc.record({ timestamp: tsArb, value: vArb }), { maxLength: 4 }),
+      // With an exemplar the scan only locates the series, decoded and appended in its turn
+      // between the runs of the others.
+      exemplar: fc.boolean(),
     }),
     { maxLength: 8 },
   ),
@@ -154,7 +158,7 @@ describe('V1Writer.appendScanned through the bulk form', () => {
               timeseries: s.series.map((x) => ({
                 labels: POOL[x.at]!,
                 samples: x.samples,
-                exemplars: [],
+                exemplars: x.exemplar ? [{ labels: [{ name: 'trace_id', value: 't' }], value: 1, timestamp: NOW }] : [],
                 histograms: [],
               })),
               metadata: [],

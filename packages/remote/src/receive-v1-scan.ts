@@ -2,8 +2,10 @@
 // without touching storage: where each series' labels lie in the body (and their hash, for the
 // SeriesRefCache), and its samples. A receive worker (receive-worker.ts) scans a body off the main
 // thread and hands the arrays back (transferred, not copied); the main thread then only looks the
-// series up and appends (V1Writer.appendScanned). Anything unusual (exemplars, histograms,
-// metadata, labels not in one run, a malformed or unexpected field) makes the scan give up: such a
+// series up and appends (V1Writer.appendScanned). A series with exemplars or native histograms, or
+// with its labels not in one run, is only located (`objects`): the main thread decodes that series
+// alone with the reference decoder, as V1Writer.appendEncoded does; metadata are located likewise
+// (`metadata`), to be checked there. A malformed or unexpected field makes the scan give up: such a
 // body goes through V1Writer.appendEncoded, which reads it as the reference decoder does.
 import { hashBytes } from './series-ref-cache.js';
 
@@ -19,6 +21,15 @@ export interface ScannedV1 {
   readonly ids?: Int32Array;
   /** The SeriesRefCache epoch of `ids`. */
   readonly epoch?: number;
+  /**
+   * Series the scan only located, in order, as pairs: series index `i`, then where its TimeSeries
+   * field's length prefix lies in the body (read there with write-request.ts readTimeSeries).
+   * Such a series has no label run (`labels` holds an empty one), no hash and no samples here.
+   * Absent when there is none.
+   */
+  readonly objects?: Int32Array;
+  /** Where each MetricMetadata field's length prefix lies (readMetadata reads it); absent when there is none. */
+  readonly metadata?: Int32Array;
 }
 
 const TWO32 = 4294967296;
@@ -38,17 +49,25 @@ export function scanUsualV1(buf: Uint8Array): ScannedV1 | undefined {
   }
 }
 
+// Series and samples of the last body scanned (in this thread): the next body's arrays start that
+// large, rather than growing to it again.
+let seriesHint = 128;
+let samplesHint = 256;
+
 class Scanner {
   readonly #buf: Uint8Array;
   readonly #view: DataView;
   #pos = 0;
   #series = 0;
   #samples = 0;
-  #labels = new Int32Array(256);
-  #hashes = new Uint32Array(128);
-  #ends = new Int32Array(128);
-  #ts = new Float64Array(256);
-  #vs = new Float64Array(256);
+  #labels = new Int32Array(2 * seriesHint);
+  #hashes = new Uint32Array(seriesHint);
+  #ends = new Int32Array(seriesHint);
+  #ts = new Float64Array(samplesHint);
+  #vs = new Float64Array(samplesHint);
+  #objects: Int32Array | undefined;
+  #objectsLen = 0;
+  #metadata: number[] | undefined;
 
   constructor(buf: Uint8Array) {
     this.#buf = buf;
@@ -60,12 +79,20 @@ class Scanner {
     while (this.#pos < len) {
       const tag = this.#varint32();
       if (tag === 0x0a) {
+        const lenAt = this.#pos;
         const end = this.#lengthEnd();
-        this.#oneSeries(this.#pos, end);
+        this.#oneSeries(lenAt, this.#pos, end);
         this.#pos = end;
-      } else if (tag === 0x1a) throw UNUSUAL;
-      else this.#skip(tag & 7);
+      } else if (tag === 0x1a) {
+        if (this.#metadata === undefined) this.#metadata = [];
+        this.#metadata.push(this.#pos);
+        this.#pos = this.#lengthEnd();
+      } else this.#skip(tag & 7);
     }
+    if (this.#series > 0) seriesHint = this.#series;
+    if (this.#samples > 0) samplesHint = this.#samples;
+    const objects = this.#objects?.slice(0, this.#objectsLen);
+    const metadata = this.#metadata === undefined ? undefined : Int32Array.from(this.#metadata);
     return {
       series: this.#series,
       labels: this.#labels,
@@ -73,32 +100,49 @@ class Scanner {
       ends: this.#ends,
       timestamps: this.#ts,
       values: this.#vs,
+      ...(objects === undefined ? {} : { objects }),
+      ...(metadata === undefined ? {} : { metadata }),
     };
   }
 
-  #oneSeries(start: number, end: number): void {
+  /** The TimeSeries in `[start, end)`, its length prefix at `lenAt`. */
+  #oneSeries(lenAt: number, start: number, end: number): void {
     let labStart = -1;
     let labEnd = -1;
+    let objects = false;
+    const samples0 = this.#samples;
     this.#pos = start;
     while (this.#pos < end) {
       const at = this.#pos;
       const tag = this.#varint32();
       if (tag === 0x0a) {
         if (labStart < 0) labStart = at;
-        else if (labEnd !== at) throw UNUSUAL;
+        else if (labEnd !== at) objects = true;
         labEnd = this.#lengthEnd();
         this.#pos = labEnd;
       } else if (tag === 0x12) {
         const e = this.#lengthEnd();
         if (this.#samples === this.#ts.length) this.#growSamples();
         this.#sample(this.#samples++, e);
-      } else if (tag === 0x1a || tag === 0x22) throw UNUSUAL;
-      else this.#skip(tag & 7);
+      } else if (tag === 0x1a || tag === 0x22) {
+        // An exemplar or a histogram: the series is the reference decoder's (its bytes are checked there).
+        objects = true;
+        this.#pos = this.#lengthEnd();
+      } else this.#skip(tag & 7);
     }
     if (this.#pos !== end) throw UNUSUAL;
-    if (labStart < 0) labStart = labEnd = start;
     const i = this.#series++;
     if (i === this.#hashes.length) this.#growSeries();
+    if (objects) {
+      this.#samples = samples0;
+      this.#labels[2 * i] = start;
+      this.#labels[2 * i + 1] = start;
+      this.#hashes[i] = 0;
+      this.#ends[i] = samples0;
+      this.#located(i, lenAt);
+      return;
+    }
+    if (labStart < 0) labStart = labEnd = start;
     this.#labels[2 * i] = labStart;
     this.#labels[2 * i + 1] = labEnd;
     this.#hashes[i] = hashBytes(this.#buf, labStart, labEnd);
@@ -120,6 +164,19 @@ class Scanner {
     if (this.#pos !== end) throw UNUSUAL;
     this.#ts[i] = t;
     this.#vs[i] = v;
+  }
+
+  /** Records series `i` (its length prefix at `lenAt`) as one the main thread decodes. */
+  #located(i: number, lenAt: number): void {
+    let o = this.#objects;
+    if (o === undefined) o = this.#objects = new Int32Array(16);
+    else if (this.#objectsLen === o.length) {
+      const grown = new Int32Array(2 * o.length);
+      grown.set(o);
+      o = this.#objects = grown;
+    }
+    o[this.#objectsLen++] = i;
+    o[this.#objectsLen++] = lenAt;
   }
 
   #growSamples(): void {
@@ -144,21 +201,36 @@ class Scanner {
     this.#ends = ends;
   }
 
+  /**
+   * A varint of at most 32 bits (tags, lengths), in integer arithmetic: positions stay small
+   * integers. Longer or truncated ones are unusual (the reference decoder tells why).
+   */
   #varint32(): number {
     const buf = this.#buf;
+    const len = buf.length;
     let p = this.#pos;
-    let v = 0;
-    for (let shift = 0; shift < 35; shift += 7) {
-      if (p >= buf.length) throw UNUSUAL;
-      const b = buf[p++]!;
-      v += (b & 0x7f) * 2 ** shift;
+    if (p >= len) throw UNUSUAL;
+    let b = buf[p++]!;
+    if (b < 0x80) {
+      this.#pos = p;
+      return b;
+    }
+    let v = b & 0x7f;
+    for (let shift = 7; shift < 28; shift += 7) {
+      if (p >= len) throw UNUSUAL;
+      b = buf[p++]!;
+      v |= (b & 0x7f) << shift;
       if (b < 0x80) {
         this.#pos = p;
-        if (v > 0xffffffff) throw UNUSUAL;
         return v;
       }
     }
-    throw UNUSUAL;
+    // The fifth byte holds bits 28 to 31: more would pass 32 bits.
+    if (p >= len) throw UNUSUAL;
+    b = buf[p++]!;
+    if (b > 0x0f) throw UNUSUAL;
+    this.#pos = p;
+    return (v | (b << 28)) >>> 0;
   }
 
   /** An int64 varint (two's complement), as proto-reader's readInt64. */
@@ -220,6 +292,8 @@ class Scanner {
  * holds, the decoder would not have refused the body, so the append error is the answer.
  */
 export function labelRunsWellFormed(buf: Uint8Array, scan: ScannedV1): boolean {
+  // Series and metadata the scan only located have not been read at all.
+  if (scan.objects !== undefined || scan.metadata !== undefined) return false;
   const labels = scan.labels;
   for (let i = 0; i < scan.series; i++) {
     const end = labels[2 * i + 1]!;

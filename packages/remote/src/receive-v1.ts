@@ -107,12 +107,12 @@ export class V1Writer {
 
   /**
    * Appends the series `scan` found in the encoded WriteRequest `buf` (receive-v1-scan.ts), as
-   * appendEncoded would; returns the samples appended. Throws as appendEncoded does.
+   * appendEncoded would; returns the samples and histograms appended. Throws as appendEncoded does.
    */
   appendScanned(app: Appender, buf: Uint8Array, scan: ScannedV1, maxT: number): number {
     this.#buf = buf;
     this.#reader = undefined;
-    const { labels, hashes, ends, timestamps, values, ids } = scan;
+    const { labels, hashes, ends, timestamps, values, ids, objects, metadata } = scan;
     const cache = this.#cache;
     // With the appender's bulk form, series of known refs are appended in runs (#appendRun),
     // reading typed arrays alone: the cache's refs by id, and these per sample.
@@ -129,8 +129,34 @@ export class V1Writer {
     let runFrom = 0;
     let appended = 0;
     let from = 0;
+    // The series the scan only located (exemplars, histograms): decoded here, in their turn.
+    let o = 0;
+    let located = objects !== undefined && objects.length > 0 ? objects[0]! : -1;
     try {
+      if (metadata !== undefined) {
+        // Not appended by 1.0's receiver, but decoded (and so checked) as the reference does.
+        const r = this.#protobufReader();
+        for (let m = 0; m < metadata.length; m++) {
+          r.pos = metadata[m]!;
+          wireChecked(() => readMetadata(r));
+        }
+      }
       for (let i = 0; i < scan.series; i++) {
+        if (i === located) {
+          // Appended in its turn: the run before it first.
+          if (runFrom < from) this.#appendRun(app, timestamps, values, runFrom, from, maxT);
+          const r = this.#protobufReader();
+          r.pos = objects![o + 1]!;
+          appended += this.appendSeries(
+            app,
+            wireChecked(() => readTimeSeries(r)),
+            maxT,
+          );
+          o += 2;
+          located = o < objects!.length ? objects![o]! : -1;
+          from = runFrom = ends[i]!;
+          continue;
+        }
         const to = ends[i]!;
         // A worker's id is good while the cache is in the epoch it was learnt in (an add may clear it).
         let id = ids !== undefined && scan.epoch === cache.epoch ? ids[i]! : -1;

@@ -3,7 +3,8 @@
 // the main thread's cache has by its id there (series-ref-mirror.ts). The body comes in
 // transferred; the decoded bytes and the scan's arrays go back transferred. A body that does not
 // decode is answered with the decoder's message; one the scan does not take, with its decoded bytes
-// alone (the main thread reads it as the reference decoder does).
+// alone (the main thread reads it as the reference decoder does). Series with exemplars or native
+// histograms are only located by the scan (ScannedV1.objects): the main thread decodes those alone.
 import { parentPort } from 'node:worker_threads';
 import type { ReceiveJob, ReceiveJobResult } from './receive-worker-pool.js';
 import { scanUsualV1 } from './receive-v1-scan.js';
@@ -50,6 +51,8 @@ function run(job: ReceiveJob): { result: ReceiveJobResult; transfer: ArrayBuffer
   const transfer = [decoded.buffer as ArrayBuffer];
   if (scan !== undefined) {
     if (scan.ids !== undefined) transfer.push(scan.ids.buffer as ArrayBuffer);
+    if (scan.objects !== undefined) transfer.push(scan.objects.buffer as ArrayBuffer);
+    if (scan.metadata !== undefined) transfer.push(scan.metadata.buffer as ArrayBuffer);
     transfer.push(
       scan.labels.buffer as ArrayBuffer,
       scan.hashes.buffer as ArrayBuffer,

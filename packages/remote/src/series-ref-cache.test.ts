@@ -45,6 +45,22 @@ describe('SeriesRefCache', () => {
     }
   });
 
+  it('hashes label bytes with MurmurHash3 (x86, 32 bits, seed 0), anywhere in a buffer', () => {
+    // Reference values of the C implementation (smhasher), every tail length included.
+    const cases: [string, number][] = [
+      ['', 0],
+      ['a', 0x3c2569b2],
+      ['abc', 0xb3dd93fa],
+      ['abcd', 0x43ed676a],
+      ['Hello, world!', 0xc0363e43],
+      ['The quick brown fox jumps over the lazy dog', 0x2e4ff723],
+    ];
+    for (const [s, h] of cases) {
+      const b = enc(`xy${s}z`);
+      expect(hashBytes(b, 2, b.length - 1)).toBe(h);
+    }
+  });
+
   it('starts over when full', () => {
     const c = new SeriesRefCache(2);
     for (const s of ['a', 'b', 'c']) {

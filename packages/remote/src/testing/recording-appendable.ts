@@ -43,8 +43,9 @@ export class Recorder implements Appendable {
         pending.push(`ex ${ls.toString()} ${e.labels.toString()} ${e.ts} ${bits(e.value)}`);
         return refOf(ls);
       },
-      appendHistogram: () => {
-        throw new Error('no histograms here');
+      appendHistogram(_ref, ls, t, h, fh) {
+        pending.push(`${h !== undefined ? 'h' : 'fh'} ${ls.toString()} ${t} ${JSON.stringify(h ?? fh)}`);
+        return refOf(ls);
       },
       appendSTZeroSample: () => 0,
       appendHistogramSTZeroSample: () => 0,
