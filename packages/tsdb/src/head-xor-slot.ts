@@ -122,6 +122,35 @@ export function appendToSlot(
 }
 
 /**
+ * Appends samples `[from, to)` of `ts`/`vs` to the slot chunk of `num` samples whose last sample
+ * is at `prevT`, as appendToSlot would one after another (the times must be safe integers, each
+ * after the one before), and returns the index of the first one that did not go in (`to` when
+ * all did): from there the slot lacks room or the timestamps need the 64-bit path.
+ */
+export function appendRunToSlot(
+  slab: Uint8Array,
+  a: Float64Array,
+  base: number,
+  num: number,
+  prevT: number,
+  ts: Float64Array,
+  vs: Float64Array,
+  from: number,
+  to: number,
+): number {
+  let i = from;
+  let n = num;
+  let p = prevT;
+  for (; i < to; i++) {
+    const t = ts[i]!;
+    if (!appendToSlot(slab, a, base, n, p, t, vs[i]!)) break;
+    n++;
+    p = t;
+  }
+  return i;
+}
+
+/**
  * The steady state (a third or later sample, a delta of delta of at most 20 bits), as
  * XORChunk's steady append writes it: the fields join into runs of up to 25 bits, each written
  * with `put` as one 4-byte window (no bit loop), the writer's state in locals.
