@@ -66,7 +66,7 @@ const valueArb = fc.oneof(
 it('appendRun then append per leftover sample builds what append alone builds (property)', () => {
   fc.assert(
     fc.property(
-      fc.array(fc.tuple(deltaArb, valueArb), { minLength: 1, maxLength: 600 }),
+      fc.array(fc.tuple(deltaArb, valueArb), { minLength: 1, maxLength: 600, size: 'max' }),
       fc.array(fc.integer({ min: 1, max: 60 }), { minLength: 1, maxLength: 20 }),
       fc.constantFrom(120, 8, 5, 1),
       fc.constantFrom(7_200_000, 200_000),
