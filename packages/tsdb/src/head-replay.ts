@@ -597,7 +597,10 @@ class Replayer {
         continue;
       }
       while (k < e) {
-        const stop = s.appendRun(ts, vs, k, e, spc, minValid);
+        // Times are integers: after the last stored chunk's maxt is at or after it + 1.
+        const mm = s.mmapped;
+        const floor = mm.length === 0 ? minValid : Math.max(minValid, mm[mm.length - 2]! + 1);
+        const stop = s.appendRun(ts, vs, k, e, spc, floor);
         if (stop > k) {
           added += stop - k;
           if (ts[k]! < mint) mint = ts[k]!;
@@ -606,7 +609,6 @@ class Replayer {
           if (k === e) break;
         }
         const t = ts[k]!;
-        const mm = s.mmapped;
         // As #applySamples: before the valid range, or in a chunk on disk already: skipped.
         if (t >= minValid && (mm.length === 0 || t > mm[mm.length - 2]!)) {
           if (s.append(t, vs[k]!, range, spc, store)) {

@@ -109,7 +109,9 @@ it('appendRun then append per leftover sample builds what append alone builds (p
             while (k < ts.length) {
               const e = Math.min(ts.length, k + runLengths[r++ % runLengths.length]!);
               while (k < e) {
-                const stop = s.appendRun(ts, vs, k, e, spc, minValid);
+                const mm = s.mmapped;
+                const floor = mm.length === 0 ? minValid : Math.max(minValid, mm[mm.length - 2]! + 1);
+                const stop = s.appendRun(ts, vs, k, e, spc, floor);
                 added += stop - k;
                 k = stop;
                 if (k === e) break;
