@@ -123,10 +123,10 @@ export function appendToSlot(
 
 /**
  * Appends samples `[from, to)` of `ts`/`vs` to the slot chunk of `num` samples whose last sample
- * is at `prevT`, as appendToSlot would one after another (the times must be safe integers, each
- * after the one before), and returns the index of the first one that did not go in (`to` when
- * all did): from there the slot lacks room or the timestamps need the 64-bit path. Steady samples
- * are written with the writer's state in locals, stored back once at the end.
+ * is at `prevT`, as appendToSlot would one after another (each time after the one before), and
+ * returns the index of the first one that did not go in (`to` when all did): from there the slot
+ * lacks room or the timestamps need the 64-bit path. The commit path's appendToSlot stays as it
+ * is; a run saves the series' per-sample work around it (see MemSeries.appendRun).
  */
 export function appendRunToSlot(
   slab: Uint8Array,
@@ -141,79 +141,20 @@ export function appendRunToSlot(
 ): number {
   let i = from;
   let n = num;
-  let pt = prevT;
-  // The first two samples of a chunk, one at a time.
-  for (; i < to && n < 2; i++) {
-    const t = ts[i]!;
-    if (!appendToSlot(slab, a, base, n, pt, t, vs[i]!)) return i;
-    n++;
-    pt = t;
-  }
-  if (i === to) return i;
-  const o = a[base + SlotCol.offset]!;
-  let lc = (a[base + SlotCol.len]! << 4) | a[base + SlotCol.count]!;
-  let win = a[base + SlotCol.window]!;
-  let pd = a[base + SlotCol.tDelta]!;
-  let hi = a[base + SlotCol.hi]!;
-  let lo = a[base + SlotCol.lo]!;
-  let written = false;
+  let p = prevT;
   for (; i < to; i++) {
     const t = ts[i]!;
-    const tDelta = t - pt;
-    const dod = tDelta - pd;
-    if (
-      SLOT_BYTES - (lc >>> 4) < APPEND_ROOM ||
-      !(dod <= 0x80000 && dod >= -0x7ffff) ||
-      tDelta > MAX_SAFE ||
-      !Number.isSafeInteger(t)
-    ) {
-      // Out of room or a wide delta of delta: appendToSlot decides, on the state stored back.
-      a[base + SlotCol.len] = lc >>> 4;
-      a[base + SlotCol.count] = lc & 15;
-      a[base + SlotCol.window] = win;
-      a[base + SlotCol.tDelta] = pd;
-      a[base + SlotCol.hi] = hi;
-      a[base + SlotCol.lo] = lo;
-      slab[o] = n >>> 8;
-      slab[o + 1] = n;
-      if (!appendToSlot(slab, a, base, n, pt, t, vs[i]!)) return i;
-      n++;
-      pt = t;
-      lc = (a[base + SlotCol.len]! << 4) | a[base + SlotCol.count]!;
-      win = a[base + SlotCol.window]!;
-      pd = a[base + SlotCol.tDelta]!;
-      hi = a[base + SlotCol.hi]!;
-      lo = a[base + SlotCol.lo]!;
-      continue;
-    }
-    f64[0] = vs[i]!;
-    const h = i32[HI]!;
-    const l = i32[LO]!;
-    lc = encodeSteady(slab, o, lc, win, dod, h ^ hi, l ^ lo);
-    win = steadyWindow;
-    hi = h;
-    lo = l;
-    pd = tDelta;
-    pt = t;
+    if (!appendToSlot(slab, a, base, n, p, t, vs[i]!)) break;
     n++;
-    written = true;
-  }
-  if (written) {
-    a[base + SlotCol.len] = lc >>> 4;
-    a[base + SlotCol.count] = lc & 15;
-    a[base + SlotCol.window] = win;
-    a[base + SlotCol.tDelta] = pd;
-    a[base + SlotCol.hi] = hi;
-    a[base + SlotCol.lo] = lo;
-    slab[o] = n >>> 8;
-    slab[o + 1] = n;
+    p = t;
   }
   return i;
 }
 
 /**
  * The steady state (a third or later sample, a delta of delta of at most 20 bits), as
- * XORChunk's steady append writes it, on the slot's state in the columns at `base`.
+ * XORChunk's steady append writes it: the fields join into runs of up to 25 bits, each written
+ * with `put` as one 4-byte window (no bit loop), the writer's state in locals.
  */
 function appendSteady(
   b: Uint8Array,
@@ -225,34 +166,12 @@ function appendSteady(
   hi: number,
   lo: number,
 ): void {
+  const o = a[base + SlotCol.offset]!;
+  // The writer's position as one small integer: bytes written << 4 | unwritten bits of the last.
+  let lc = (l0 << 4) | a[base + SlotCol.count]!;
+  const prevHi = a[base + SlotCol.hi]!;
+  const prevLo = a[base + SlotCol.lo]!;
   a[base + SlotCol.tDelta] = tDelta;
-  const lc = encodeSteady(
-    b,
-    a[base + SlotCol.offset]!,
-    (l0 << 4) | a[base + SlotCol.count]!,
-    a[base + SlotCol.window]!,
-    dod,
-    hi ^ a[base + SlotCol.hi]!,
-    lo ^ a[base + SlotCol.lo]!,
-  );
-  a[base + SlotCol.hi] = hi;
-  a[base + SlotCol.lo] = lo;
-  a[base + SlotCol.window] = steadyWindow;
-  a[base + SlotCol.len] = lc >>> 4;
-  a[base + SlotCol.count] = lc & 15;
-}
-
-/** The leading/trailing window (SlotCol.window) after the last encodeSteady. */
-let steadyWindow = NO_WINDOW;
-
-/**
- * Writes a steady sample (see appendSteady) to the slot at `o` of slab `b`: delta of delta `dod`,
- * value XOR `xh`:`xl` with the last value, the last window being `win`. The fields join into runs
- * of up to 25 bits, each written with `put` as one 4-byte window (no bit loop). `lc` is the
- * writer's position as one small integer: bytes written << 4 | unwritten bits of the last byte.
- * Returns the new position; the new window is in `steadyWindow`.
- */
-function encodeSteady(b: Uint8Array, o: number, lc: number, win: number, dod: number, xh: number, xl: number): number {
   // Delta of delta: 0, or prefix 10, 110, 1110 and 14, 17, 20 bits (Go: bitRange). `p` holds the
   // pending run of `pn` bits; a field joins it or, past 25 bits, the run is written first.
   let p: number;
@@ -270,11 +189,20 @@ function encodeSteady(b: Uint8Array, o: number, lc: number, win: number, dod: nu
     p = (0b1110 << 20) | (dod & 0xfffff);
     pn = 24;
   }
-  steadyWindow = win;
-  if (xh === 0 && xl === 0) return put(b, o, lc, p << 1, pn + 1); // 0: the value is unchanged.
+  const xh = hi ^ prevHi;
+  const xl = lo ^ prevLo;
+  if (xh === 0 && xl === 0) {
+    lc = put(b, o, lc, p << 1, pn + 1); // 0: the value is unchanged.
+    a[base + SlotCol.len] = lc >>> 4;
+    a[base + SlotCol.count] = lc & 15;
+    return;
+  }
+  a[base + SlotCol.hi] = hi;
+  a[base + SlotCol.lo] = lo;
   let leading = xh !== 0 ? Math.clz32(xh) : 32 + Math.clz32(xl);
   const trailing = xl !== 0 ? 31 - Math.clz32(xl & -xl) : 63 - Math.clz32(xh & -xh);
   if (leading >= 32) leading = 31; // Clamp: the leading count has 5 bits.
+  const win = a[base + SlotCol.window]!;
   const lw = win >>> 6;
   const tw = win & 63;
   let shift: number;
@@ -287,7 +215,7 @@ function encodeSteady(b: Uint8Array, o: number, lc: number, win: number, dod: nu
     u = 0b10; // Fits the previous window: 10 then its significant bits.
     n = 2;
   } else {
-    steadyWindow = leading * 64 + trailing;
+    a[base + SlotCol.window] = leading * 64 + trailing;
     shift = trailing;
     sigbits = 64 - leading - trailing;
     // 64 significant bits would not fit in 6 bits; it is written as 0 (never a real count).
@@ -368,7 +296,8 @@ function encodeSteady(b: Uint8Array, o: number, lc: number, win: number, dod: nu
   }
   // Go's writeBits of a whole number of bytes from a byte boundary leaves an empty byte.
   if ((sigbits & 7) === 0 && (lc & 15) === 0) lc += (1 << 4) | 8;
-  return lc;
+  a[base + SlotCol.len] = lc >>> 4;
+  a[base + SlotCol.count] = lc & 15;
 }
 
 /**
