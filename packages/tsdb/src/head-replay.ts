@@ -522,6 +522,10 @@ class Replayer {
   }
 
   #applySamples(sc: RefSamples, from: number, to: number, order: Int32Array | undefined): void {
+    if (order === undefined && !this.#ooo) {
+      this.#applyRuns(sc, from, to);
+      return;
+    }
     const head = this.#head;
     const c = head.counters;
     const r = this.report;
@@ -556,6 +560,65 @@ class Replayer {
       added++;
       if (t < mint) mint = t;
       if (t > maxt) maxt = t;
+    }
+    c.minTime = mint;
+    c.maxTime = maxt;
+    c.numSamples += added;
+    r.samples += added;
+  }
+
+  /**
+   * #applySamples of in-order samples laid out by series (runs of one ref): each run goes to its
+   * series' appendRun, the series looked up once; a sample appendRun leaves (a chunk cut, one
+   * before the valid range or out of order, an open chunk out of its slot) takes the per-sample
+   * path of #applySamples, then the run continues.
+   */
+  #applyRuns(sc: RefSamples, from: number, to: number): void {
+    const head = this.#head;
+    const c = head.counters;
+    const r = this.report;
+    const { refs, ts, vs } = sc;
+    const range = head.chunkRangeMs;
+    const spc = head.samplesPerChunk;
+    const store = head.chunkStore;
+    const minValid = head.minValidTime;
+    let mint = c.minTime;
+    let maxt = c.maxTime;
+    let added = 0;
+    let k = from;
+    while (k < to) {
+      const ref = refs[k]!;
+      let e = k + 1;
+      while (e < to && refs[e] === ref) e++;
+      const s = this.#get(ref);
+      if (s === undefined) {
+        r.unknownRefs += e - k;
+        k = e;
+        continue;
+      }
+      while (k < e) {
+        // Times are integers: after the last stored chunk's maxt is at or after it + 1.
+        const mm = s.mmapped;
+        const floor = mm.length === 0 ? minValid : Math.max(minValid, mm[mm.length - 2]! + 1);
+        const stop = s.appendRun(ts, vs, k, e, spc, floor);
+        if (stop > k) {
+          added += stop - k;
+          if (ts[k]! < mint) mint = ts[k]!;
+          if (ts[stop - 1]! > maxt) maxt = ts[stop - 1]!;
+          k = stop;
+          if (k === e) break;
+        }
+        const t = ts[k]!;
+        // As #applySamples: before the valid range, or in a chunk on disk already: skipped.
+        if (t >= minValid && (mm.length === 0 || t > mm[mm.length - 2]!)) {
+          if (s.append(t, vs[k]!, range, spc, store)) {
+            added++;
+            if (t < mint) mint = t;
+            if (t > maxt) maxt = t;
+          } else r.outOfOrderSamples++;
+        }
+        k++;
+      }
     }
     c.minTime = mint;
     c.maxTime = maxt;

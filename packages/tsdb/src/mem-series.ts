@@ -9,7 +9,7 @@ import {
   type Histogram,
   type Metadata,
 } from '@tsprom/storage-interfaces';
-import { appendToSlot, clearSlot, resetSlotState, SLOT_BYTES, SlotCol } from './head-xor-slot.js';
+import { appendRunToSlot, appendToSlot, clearSlot, resetSlotState, SLOT_BYTES, SlotCol } from './head-xor-slot.js';
 import type { OOOChunk } from './ooo-chunk.js';
 
 /** Samples per chunk before a cut is forced at twice this (Prometheus `DefaultSamplesPerChunk`). */
@@ -489,6 +489,63 @@ export class MemSeries {
     this.lastValue = v;
     this.seq++;
     return true;
+  }
+
+  /**
+   * Appends float samples `[from, to)` of `ts`/`vs` (one series' samples in log order, as WAL
+   * replay applies them) as `append` would one by one, for as long as the common case holds: the
+   * open chunk is in its slot, every sample is after the latest one and at or after
+   * `minValidTime`, and no chunk cut or move out of the slot is due. Returns the index of the
+   * first sample not appended (`to` when all were): the caller gives that one to `append` (or
+   * rejects it), then may call again from the next. The per-sample checks are hoisted: the series'
+   * state is read once, and the samples that fit before the next cut go to the slot in one run.
+   */
+  // Prometheus: tsdb/head_append.go memSeries.append (its in-order case, as loadWAL calls it per sample)
+  appendRun(
+    ts: Float64Array,
+    vs: Float64Array,
+    from: number,
+    to: number,
+    samplesPerChunk: number,
+    minValidTime: number,
+  ): number {
+    const slab = this.#slab;
+    if (slab === undefined) return from;
+    const a = this.#a;
+    const k = this.columnOffset & PAGE_MASK;
+    let maxt = a[k + MAXT]!;
+    let n = a[k + OPEN_COUNT]!;
+    let nextAt = a[k + NEXT_AT]!;
+    const quarter = samplesPerChunk >> 2;
+    // The samples before the next cut (by time or count) that are in order: `end`.
+    let end = from;
+    let prev = maxt;
+    let cnt = n;
+    for (; end < to; end++) {
+      const t = ts[end]!;
+      if (!(t > prev && t >= minValidTime)) break;
+      if (cnt === quarter) {
+        // As append: the predicted end once a quarter full, from the open chunk's latest time.
+        const na = computeChunkEndTime(a[k + OPEN_MINT]!, prev, nextAt, 4);
+        if (t >= na) break;
+        nextAt = na;
+      } else if (t >= nextAt) break;
+      if (cnt >= samplesPerChunk * 2) break;
+      prev = t;
+      cnt++;
+    }
+    if (end === from) return from;
+    const stop = appendRunToSlot(slab, a, k + SLOT, n, maxt, ts, vs, from, end);
+    if (stop === from) return from;
+    // nextAt changed only if the quarter mark's sample was appended.
+    if (n <= quarter && n + (stop - from) > quarter) a[k + NEXT_AT] = nextAt;
+    n += stop - from;
+    maxt = ts[stop - 1]!;
+    a[k + OPEN_COUNT] = n;
+    a[k + MAXT] = maxt;
+    a[k + LAST_VALUE] = vs[stop - 1]!;
+    a[k + SEQ] = a[k + SEQ]! + (stop - from);
+    return stop;
   }
 
   // Completes the open chunk (if any) and opens a float chunk at `mint`; with `openFloat` false,
