@@ -29,15 +29,6 @@ const maxSeriesPerRecord = 500;
  */
 const maxPendingBytes = 64 * 1024;
 
-/**
- * `p`, marked as handled: it is awaited only at the end of the commit, and a rejection before
- * that must not count as unhandled.
- */
-function handled(p: Promise<void>): Promise<void> {
-  p.catch(() => {});
-  return p;
-}
-
 /** Writes commits to the WAL (and out-of-order samples to the WBL) in Prometheus's record format. */
 export class HeadWAL implements HeadLog {
   readonly wal: WL;
@@ -69,12 +60,22 @@ export class HeadWAL implements HeadLog {
     let pending: Uint8Array[] = [];
     let pendingBytes = 0;
     const logged: Promise<void>[] = [];
+    // The first failed write seen: the commit stops there, logging nothing more.
+    let failure: { err: unknown } | undefined;
+    const log = (recs: Uint8Array[]): void => {
+      const p = this.wal.log(...recs);
+      p.catch((err: unknown) => {
+        failure ??= { err };
+      });
+      logged.push(p);
+    };
     const write = async (rec: Uint8Array): Promise<void> => {
+      if (failure !== undefined) throw failure.err;
       pending.push(rec);
       pendingBytes += rec.length;
       const due = slicer.due();
       if (!due && pendingBytes < maxPendingBytes) return;
-      logged.push(handled(this.wal.log(...pending)));
+      log(pending);
       pending = [];
       pendingBytes = 0;
       if (due || slicer.due()) await slicer.yield();
@@ -128,7 +129,8 @@ export class HeadWAL implements HeadLog {
       }));
       await write(enc.exemplars(es));
     }
-    if (pending.length > 0) logged.push(handled(this.wal.log(...pending)));
+    if (failure !== undefined) throw failure.err;
+    if (pending.length > 0) log(pending);
     await Promise.all(logged);
   }
 

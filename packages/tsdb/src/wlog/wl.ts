@@ -330,6 +330,10 @@ export class WL {
         }
       } catch (err) {
         q.reject(err);
+        // What was queued behind the failed write is not written and fails with it: a commit's
+        // records after a failed one must not reach the WAL (the sync path stops at the throw),
+        // whoever queued them.
+        for (const r of queue.splice(0)) r.reject(err);
       }
     }
     const waiters = this.#idleWaiters;
