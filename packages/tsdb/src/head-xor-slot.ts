@@ -212,9 +212,8 @@ export function appendRunToSlot(
 }
 
 /**
- * The steady state (a third or later sample, a delta of delta of at most 20 bits), as
- * XORChunk's steady append writes it: the fields join into runs of up to 25 bits, each written
- * with `put` as one 4-byte window (no bit loop), the writer's state in locals.
+ * The steady state (a third or later sample, a delta of delta of at most 20 bits), written by
+ * encodeSteady from the slot's columns, which it updates.
  */
 function appendSteady(
   b: Uint8Array,
@@ -226,136 +225,19 @@ function appendSteady(
   hi: number,
   lo: number,
 ): void {
-  const o = a[base + SlotCol.offset]!;
-  // The writer's position as one small integer: bytes written << 4 | unwritten bits of the last.
-  let lc = (l0 << 4) | a[base + SlotCol.count]!;
-  const prevHi = a[base + SlotCol.hi]!;
-  const prevLo = a[base + SlotCol.lo]!;
+  const lc = encodeSteady(
+    b,
+    a[base + SlotCol.offset]!,
+    (l0 << 4) | a[base + SlotCol.count]!,
+    a[base + SlotCol.window]!,
+    dod,
+    hi ^ a[base + SlotCol.hi]!,
+    lo ^ a[base + SlotCol.lo]!,
+  );
   a[base + SlotCol.tDelta] = tDelta;
-  // Delta of delta: 0, or prefix 10, 110, 1110 and 14, 17, 20 bits (Go: bitRange). `p` holds the
-  // pending run of `pn` bits; a field joins it or, past 25 bits, the run is written first.
-  let p: number;
-  let pn: number;
-  if (dod === 0) {
-    p = 0;
-    pn = 1;
-  } else if (dod >= -0x1fff && dod <= 0x2000) {
-    p = (0b10 << 14) | (dod & 0x3fff);
-    pn = 16;
-  } else if (dod >= -0xffff && dod <= 0x10000) {
-    p = (0b110 << 17) | (dod & 0x1ffff);
-    pn = 20;
-  } else {
-    p = (0b1110 << 20) | (dod & 0xfffff);
-    pn = 24;
-  }
-  const xh = hi ^ prevHi;
-  const xl = lo ^ prevLo;
-  if (xh === 0 && xl === 0) {
-    lc = put(b, o, lc, p << 1, pn + 1); // 0: the value is unchanged.
-    a[base + SlotCol.len] = lc >>> 4;
-    a[base + SlotCol.count] = lc & 15;
-    return;
-  }
+  a[base + SlotCol.window] = steadyWindow;
   a[base + SlotCol.hi] = hi;
   a[base + SlotCol.lo] = lo;
-  let leading = xh !== 0 ? Math.clz32(xh) : 32 + Math.clz32(xl);
-  const trailing = xl !== 0 ? 31 - Math.clz32(xl & -xl) : 63 - Math.clz32(xh & -xh);
-  if (leading >= 32) leading = 31; // Clamp: the leading count has 5 bits.
-  const win = a[base + SlotCol.window]!;
-  const lw = win >>> 6;
-  const tw = win & 63;
-  let shift: number;
-  let sigbits: number;
-  let u: number;
-  let n: number;
-  if (lw !== 0xff && leading >= lw && trailing >= tw) {
-    shift = tw;
-    sigbits = 64 - lw - shift;
-    u = 0b10; // Fits the previous window: 10 then its significant bits.
-    n = 2;
-  } else {
-    a[base + SlotCol.window] = leading * 64 + trailing;
-    shift = trailing;
-    sigbits = 64 - leading - trailing;
-    // 64 significant bits would not fit in 6 bits; it is written as 0 (never a real count).
-    u = (0b11 << 11) | (leading << 6) | (sigbits & 63);
-    n = 13;
-  }
-  if (pn + n <= 25) {
-    p = (p << n) | u;
-    pn += n;
-  } else {
-    lc = put(b, o, lc, p, pn);
-    p = u;
-    pn = n;
-  }
-  // The significant bits, (xh:xl) >>> shift, in fields of at most 16 bits.
-  let sh: number;
-  let sl: number;
-  if (shift === 0) {
-    sh = xh;
-    sl = xl;
-  } else if (shift < 32) {
-    sh = xh >>> shift;
-    sl = (xl >>> shift) | (xh << (32 - shift));
-  } else {
-    sh = 0;
-    sl = xh >>> (shift - 32);
-  }
-  if (sigbits > 32) {
-    const top = sigbits - 32;
-    if (top > 16) {
-      u = (sh >>> 16) & ((1 << (top - 16)) - 1);
-      n = top - 16;
-      if (pn + n <= 25) {
-        p = (p << n) | u;
-        pn += n;
-      } else {
-        lc = put(b, o, lc, p, pn);
-        p = u;
-        pn = n;
-      }
-      u = sh & 0xffff;
-      n = 16;
-    } else {
-      u = sh & ((1 << top) - 1);
-      n = top;
-    }
-    if (pn + n <= 25) {
-      p = (p << n) | u;
-      pn += n;
-    } else {
-      lc = put(b, o, lc, p, pn);
-      p = u;
-      pn = n;
-    }
-  }
-  if (sigbits > 16) {
-    n = sigbits >= 32 ? 16 : sigbits - 16;
-    u = (sl >>> 16) & ((1 << n) - 1);
-    if (pn + n <= 25) {
-      p = (p << n) | u;
-      pn += n;
-    } else {
-      lc = put(b, o, lc, p, pn);
-      p = u;
-      pn = n;
-    }
-    u = sl & 0xffff;
-    n = 16;
-  } else {
-    u = sl & ((1 << sigbits) - 1);
-    n = sigbits;
-  }
-  if (pn + n <= 25) {
-    lc = put(b, o, lc, (p << n) | u, pn + n);
-  } else {
-    lc = put(b, o, lc, p, pn);
-    lc = put(b, o, lc, u, n);
-  }
-  // Go's writeBits of a whole number of bytes from a byte boundary leaves an empty byte.
-  if ((sigbits & 7) === 0 && (lc & 15) === 0) lc += (1 << 4) | 8;
   a[base + SlotCol.len] = lc >>> 4;
   a[base + SlotCol.count] = lc & 15;
 }
@@ -364,9 +246,10 @@ function appendSteady(
 let steadyWindow = NO_WINDOW;
 
 /**
- * appendSteady for appendRunToSlot, the writer's state passed in and returned rather than in the
- * columns (kept apart so that the commit path's appendSteady stays as it is): writes a steady
- * sample to the slot at `o` of slab `b`: delta of delta `dod`,
+ * The steady state (a third or later sample, a delta of delta of at most 20 bits), as
+ * XORChunk's steady append writes it, the writer's state passed in and returned (appendRunToSlot
+ * keeps it in locals across a run; appendSteady reads and stores the slot's columns): writes a
+ * steady sample to the slot at `o` of slab `b`: delta of delta `dod`,
  * value XOR `xh`:`xl` with the last value, the last window being `win`. The fields join into runs
  * of up to 25 bits, each written with `put` as one 4-byte window (no bit loop). `lc` is the
  * writer's position as one small integer: bytes written << 4 | unwritten bits of the last byte.
