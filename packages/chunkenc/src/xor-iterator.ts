@@ -52,9 +52,10 @@ let valueWords: Int32Array = NO_VALUES;
 // spacing) decode in JavaScript: copying the chunk into the kernel and calling it would cost more
 // than it saves.
 const KERNEL_MIN_SAMPLES = 16;
-// The iterator whose chunk bytes the kernel's memory holds, and that iterator's reset count then.
-let kernelLoadedBy: XORIterator | null = null;
-let kernelLoadedGen = 0;
+// Every iterator reset takes the next number (#gen), so the number of the reset whose chunk bytes
+// the kernel's memory holds names them without keeping that iterator (and its bytes) alive.
+let resets = 0;
+let kernelLoadedGen = -1;
 
 /** The decoder state an appender continues from (see `xorIteratorState`). */
 export interface XORDecodeState {
@@ -139,7 +140,7 @@ export class XORIterator implements SampleIterator {
   #endBits = 0;
   #numTotal = 0;
   #numRead = 0;
-  #gen = 0; // Resets so far: which chunk the kernel's copy of the bytes is of.
+  #gen = 0; // The number of this iterator's last reset: which chunk the kernel's copy is of.
   #t = 0;
   #tDelta = 0;
   #tDeltaBig: bigint | null = null;
@@ -174,7 +175,7 @@ export class XORIterator implements SampleIterator {
   #resetTo(bytes: Uint8Array, length: number): void {
     this.#buf = bytes;
     this.#end = length;
-    this.#gen = (this.#gen + 1) | 0;
+    this.#gen = ++resets;
     this.#pos = HEADER_BYTES * 8;
     this.#endBits = length * 8;
     this.#numRead = 0;
@@ -412,11 +413,10 @@ export class XORIterator implements SampleIterator {
     const kf = k.f64;
     const ki = k.i32;
     let load = -1; // The first decode call loads the chunk bytes unless the kernel holds them.
-    if (kernelLoadedBy !== this || kernelLoadedGen !== this.#gen) {
+    if (kernelLoadedGen !== this.#gen) {
       const buf = this.#buf;
       load = this.#end;
       k.u8.set(buf.length <= K_MAX_BYTES ? buf : buf.subarray(0, load), K_STAGE);
-      kernelLoadedBy = this;
       kernelLoadedGen = this.#gen;
     }
     const s = this.#s;
