@@ -128,7 +128,13 @@ export async function runBench(size: SizeName, log: (line: string) => void): Pro
         ...ingestRate,
         note: `the tail, ${tailSamples} samples in ${tail.requests} requests of at most 2000, into the running peer, ${WRITE_SHARDS} requests in flight (one per sender shard); measured over the last ${measuredSamples}, after each shard's first quarter as warm-up; VictoriaMetrics: its floats alike`,
       },
-      { name: 'CPU per ingested sample', unit: 'µs', better: 'lower', ...ingestCpu },
+      {
+        name: 'CPU per ingested sample',
+        unit: 'µs',
+        better: 'lower',
+        ...ingestCpu,
+        note: "each peer process's CPU over the measured part of the tail (after the warm-up quarter)",
+      },
       {
         name: 'bytes per sample on disk',
         unit: 'B',
