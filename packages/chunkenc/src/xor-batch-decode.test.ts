@@ -4,33 +4,11 @@ import { STALE_NAN_BITS, ValueType } from '@tsprom/storage-interfaces';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { float64Bits, float64FromBits } from './float-bits.js';
+import { encode, plain, type Series } from './testing/xor-series.js';
 import { XORChunk } from './xor-chunk.js';
 import type { XORIterator } from './xor-iterator.js';
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
-
-interface Series {
-  ts: number[];
-  bits: bigint[];
-}
-
-function encode(s: Series): XORChunk {
-  const c = new XORChunk();
-  for (let i = 0; i < s.ts.length; i++) c.append(s.ts[i]!, float64FromBits(s.bits[i]!));
-  return c;
-}
-
-// What the plain iterator yields: the reference for the batch loop.
-function plain(c: XORChunk): { ts: number[]; bits: bigint[]; err: string | undefined } {
-  const it = c.iterator();
-  const ts: number[] = [];
-  const bits: bigint[] = [];
-  while (it.next() === ValueType.Float) {
-    ts.push(it.atT());
-    bits.push(float64Bits(it.atV()));
-  }
-  return { ts, bits, err: it.err()?.message };
-}
 
 // The seek Prometheus specifies, on next() alone.
 function plainSeek(it: XORIterator, t: number, started: boolean): ValueType {

@@ -6,34 +6,12 @@ import { STALE_NAN_BITS, ValueType } from '@tsprom/storage-interfaces';
 import fc from 'fast-check';
 import wabt from 'wabt';
 import { describe, expect, it } from 'vitest';
-import { float64Bits, float64FromBits } from './float-bits.js';
+import { float64Bits } from './float-bits.js';
+import { encode, plain, type Series } from './testing/xor-series.js';
 import { XORChunk } from './xor-chunk.js';
 import { XOR_DECODE_KERNEL_HEX } from './xor-decode-kernel.js';
 import type { XORIterator } from './xor-iterator.js';
 import { K_READ, xorDecodeKernel } from './xor-kernel.js';
-
-interface Series {
-  ts: number[];
-  bits: bigint[];
-}
-
-function encode(s: Series): XORChunk {
-  const c = new XORChunk();
-  for (let i = 0; i < s.ts.length; i++) c.append(s.ts[i]!, float64FromBits(s.bits[i]!));
-  return c;
-}
-
-// The reference: next()/atT()/atV() in JavaScript.
-function plain(c: XORChunk): { ts: number[]; bits: bigint[]; err: string | undefined } {
-  const it = c.iterator();
-  const ts: number[] = [];
-  const bits: bigint[] = [];
-  while (it.next() === ValueType.Float) {
-    ts.push(it.atT());
-    bits.push(float64Bits(it.atV()));
-  }
-  return { ts, bits, err: it.err()?.message };
-}
 
 function bitsOf(vs: Float64Array, n: number): bigint[] {
   const out: bigint[] = [];
