@@ -57,6 +57,33 @@
       (br_if $byte (i32.lt_u (local.get $j) (i32.const 7))))
     (global.set $vlen (i32.const 0))
     (i64.const 0))
+  ;; The `mbits` (1..64) significant bits at bit p, as the low bits of an i64, shifted left by
+  ;; `trailing` (0 when that is 64 or more, as Go's shift yields).
+  (func $sigbits (param $p i32) (param $mbits i32) (param $trailing i32) (result i64)
+    (local $x i64) (local $bits i64) (local $r i32)
+    (local.set $x
+      (i64.shl
+        (i64.load (i32.sub (i32.const 65528) (i32.shr_u (local.get $p) (i32.const 3))))
+        (i64.extend_i32_u (i32.and (local.get $p) (i32.const 7)))))
+    (if (i32.le_u (local.get $mbits) (i32.const 56))
+      (then
+        (local.set $bits
+          (i64.shr_u (local.get $x) (i64.extend_i32_u (i32.sub (i32.const 64) (local.get $mbits))))))
+      (else
+        ;; 57..64 bits: the first 56 from x, the rest from the bytes after them.
+        (local.set $r (i32.sub (local.get $mbits) (i32.const 56)))
+        (local.set $p (i32.add (local.get $p) (i32.const 56)))
+        (local.set $bits
+          (i64.or
+            (i64.shl (i64.shr_u (local.get $x) (i64.const 8)) (i64.extend_i32_u (local.get $r)))
+            (i64.shr_u
+              (i64.shl
+                (i64.load (i32.sub (i32.const 65528) (i32.shr_u (local.get $p) (i32.const 3))))
+                (i64.extend_i32_u (i32.and (local.get $p) (i32.const 7))))
+              (i64.extend_i32_u (i32.sub (i32.const 64) (local.get $r))))))))
+    (if (result i64) (i32.lt_u (local.get $trailing) (i32.const 64))
+      (then (i64.shl (local.get $bits) (i64.extend_i32_u (local.get $trailing))))
+      (else (i64.const 0))))
   (func $load (export "load") (param $len i32)
     (local $k i32) (local $x i64)
     (block $done
@@ -82,13 +109,16 @@
     (i64.store offset=8 (local.get $k) (i64.const 0))
     (i64.store offset=16 (local.get $k) (i64.const 0))
     (i64.store offset=24 (local.get $k) (i64.const 0)))
+;; decode: the first two samples (and a second one ending past the data) in the first loop, the
+;; steady state in the second, which keeps the XOR window's width in a local and counts samples
+;; with n alone (read is derived from it on the way out).
   (func (export "decode") (param $count i32) (param $stride i32) (param $load i32) (result i32)
     (local $pos i32) (local $endBits i32) (local $n i32) (local $read i32) (local $status i32)
     (local $t f64) (local $tDelta i64) (local $stopT f64) (local $v i64)
     (local $leading i32) (local $trailing i32) (local $window i32)
-    (local $w64 i64) (local $w i32) (local $dod i32) (local $used i32)
+    (local $w64 i64) (local $dod i64) (local $used i32)
     (local $vw i64) (local $mbits i32) (local $p i32) (local $x i64) (local $bits i64)
-    (local $r i32) (local $out i32) (local $nr i32) (local $vsave i64)
+    (local $r i32) (local $out i32) (local $nr i32) (local $vsave i64) (local $n0 i32)
     (if (i32.ge_s (local.get $load) (i32.const 0)) (then (call $load (local.get $load))))
     (local.set $t (f64.load (i32.const 0)))
     (local.set $tDelta (i64.trunc_f64_s (f64.load (i32.const 8))))
@@ -101,155 +131,183 @@
     (local.set $endBits (i32.load (i32.const 48)))
     (local.set $nr (i32.load (i32.const 60)))
     (block $done
-      (loop $sample
-        (br_if $done (i32.ge_u (local.get $n) (local.get $count)))
-        (block $tail
-        (block $value
-        (if (i32.lt_u (local.get $nr) (i32.const 2))
-          (then
-            (local.set $x (call $uvarint (i32.shr_u (local.get $pos) (i32.const 3))))
-            (if (i32.eqz (global.get $vlen))
-              (then
-                (local.set $status (i32.const 3))
-                (br $done)))
-            (local.set $p (i32.add (local.get $pos) (i32.shl (global.get $vlen) (i32.const 3))))
-            (local.set $vsave (local.get $v))
-            (local.set $dod (i32.const 0))
-            (if (i32.eqz (local.get $nr))
-              (then
-                ;; Sample 0: the time as a zig-zag varint, then the value's 64 bits.
-                (local.set $bits (i64.load (i32.sub (i32.const 65528) (i32.shr_u (local.get $p) (i32.const 3)))))
-                (local.set $p (i32.add (local.get $p) (i32.const 64)))
-                (if (i32.gt_u (local.get $p) (local.get $endBits))
-                  (then
-                    (local.set $status (i32.const 3))
-                    (br $done)))
-                (local.set $v (local.get $bits))
-                (local.set $t
-                  (f64.convert_i64_s
-                    (i64.xor
-                      (i64.shr_u (local.get $x) (i64.const 1))
-                      (i64.sub (i64.const 0) (i64.and (local.get $x) (i64.const 1))))))
-                (br $tail)))
-            ;; Sample 1: the time delta as a uvarint, then a value XOR as in any later sample.
-            (local.set $tDelta (local.get $x))
-            (local.set $vw (i64.load (i32.sub (i32.const 65528) (i32.shr_u (local.get $p) (i32.const 3)))))
-            (br $value)))
-        ;; 64 bits from pos on, at least 57 of them real.
-        (local.set $w64
-          (i64.shl
-            (i64.load (i32.sub (i32.const 65528) (i32.shr_u (local.get $pos) (i32.const 3))))
-            (i64.extend_i32_u (i32.and (local.get $pos) (i32.const 7)))))
-        (local.set $w (i32.wrap_i64 (i64.shr_u (local.get $w64) (i64.const 32))))
-        ;; Delta of delta: 0, or prefix 10, 110, 1110 and 14, 17, 20 bits; 1111: 64 bits.
-        (if (i32.ge_s (local.get $w) (i32.const 0))
-          (then
-            (local.set $dod (i32.const 0))
-            (local.set $used (i32.const 1)))
-          (else
-            (if (i32.eqz (i32.and (local.get $w) (i32.const 0x40000000)))
-              (then
-                (local.set $dod (i32.and (i32.shr_u (local.get $w) (i32.const 16)) (i32.const 0x3fff)))
-                (if (i32.gt_s (local.get $dod) (i32.const 0x2000))
-                  (then (local.set $dod (i32.sub (local.get $dod) (i32.const 0x4000)))))
-                (local.set $used (i32.const 16)))
+      (block $steady
+        (loop $first
+          (br_if $done (i32.ge_u (local.get $n) (local.get $count)))
+          (br_if $steady (i32.ge_u (local.get $nr) (i32.const 2)))
+          (block $tail
+            (block $value
+              (local.set $x (call $uvarint (i32.shr_u (local.get $pos) (i32.const 3))))
+              (if (i32.eqz (global.get $vlen))
+                (then
+                  (local.set $status (i32.const 3))
+                  (br $done)))
+              (local.set $p (i32.add (local.get $pos) (i32.shl (global.get $vlen) (i32.const 3))))
+              (local.set $vsave (local.get $v))
+              (local.set $dod (i64.const 0))
+              (if (i32.eqz (local.get $nr))
+                (then
+                  ;; Sample 0: the time as a zig-zag varint, then the value's 64 bits.
+                  (local.set $bits (i64.load (i32.sub (i32.const 65528) (i32.shr_u (local.get $p) (i32.const 3)))))
+                  (local.set $p (i32.add (local.get $p) (i32.const 64)))
+                  (if (i32.gt_u (local.get $p) (local.get $endBits))
+                    (then
+                      (local.set $status (i32.const 3))
+                      (br $done)))
+                  (local.set $v (local.get $bits))
+                  (local.set $t
+                    (f64.convert_i64_s
+                      (i64.xor
+                        (i64.shr_u (local.get $x) (i64.const 1))
+                        (i64.sub (i64.const 0) (i64.and (local.get $x) (i64.const 1))))))
+                  (br $tail)))
+              ;; Sample 1: the time delta as a uvarint, then a value XOR as in any later sample.
+              (local.set $tDelta (local.get $x))
+              (local.set $vw (i64.load (i32.sub (i32.const 65528) (i32.shr_u (local.get $p) (i32.const 3))))))
+            ;; The value: 0 = unchanged; 10 = reuse the window; 11 = 5 bits of leading zeros, 6 bits of
+            ;; significant bits (0 meaning 64), then those bits.
+            (if (i64.ge_s (local.get $vw) (i64.const 0))
+              (then (local.set $p (i32.add (local.get $p) (i32.const 1))))
               (else
-                (if (i32.eqz (i32.and (local.get $w) (i32.const 0x20000000)))
+                (if (i64.eqz (i64.and (local.get $vw) (i64.const 0x4000000000000000)))
                   (then
-                    (local.set $dod (i32.and (i32.shr_u (local.get $w) (i32.const 12)) (i32.const 0x1ffff)))
-                    (if (i32.gt_s (local.get $dod) (i32.const 0x10000))
-                      (then (local.set $dod (i32.sub (local.get $dod) (i32.const 0x20000)))))
-                    (local.set $used (i32.const 20)))
+                    (local.set $mbits
+                      (i32.and (i32.sub (i32.sub (i32.const 64) (local.get $leading)) (local.get $trailing)) (i32.const 0xff)))
+                    (local.set $p (i32.add (local.get $p) (i32.const 2))))
                   (else
-                    (if (i32.eqz (i32.and (local.get $w) (i32.const 0x10000000)))
-                      (then
-                        (local.set $dod (i32.and (i32.shr_u (local.get $w) (i32.const 8)) (i32.const 0xfffff)))
-                        (if (i32.gt_s (local.get $dod) (i32.const 0x80000))
-                          (then (local.set $dod (i32.sub (local.get $dod) (i32.const 0x100000)))))
-                        (local.set $used (i32.const 24)))
-                      (else
-                        (local.set $status (i32.const 3))
-                        (br $done)))))))))
-        ;; The value: 0 = unchanged; 10 = reuse the window; 11 = 5 bits of leading zeros, 6 bits of
-        ;; significant bits (0 meaning 64), then those bits.
-        (local.set $vw (i64.shl (local.get $w64) (i64.extend_i32_u (local.get $used))))
-        (local.set $p (i32.add (local.get $pos) (local.get $used))))
-        (if (i64.ge_s (local.get $vw) (i64.const 0))
-          (then (local.set $p (i32.add (local.get $p) (i32.const 1))))
-          (else
-            (if (i64.eqz (i64.and (local.get $vw) (i64.const 0x4000000000000000)))
-              (then
-                (local.set $mbits
-                  (i32.and (i32.sub (i32.sub (i32.const 64) (local.get $leading)) (local.get $trailing)) (i32.const 0xff)))
-                (local.set $p (i32.add (local.get $p) (i32.const 2))))
-              (else
-                (local.set $leading (i32.and (i32.wrap_i64 (i64.shr_u (local.get $vw) (i64.const 57))) (i32.const 31)))
-                (local.set $mbits (i32.and (i32.wrap_i64 (i64.shr_u (local.get $vw) (i64.const 51))) (i32.const 63)))
-                (if (i32.eqz (local.get $mbits)) (then (local.set $mbits (i32.const 64))))
-                ;; uint8 arithmetic, as in Go.
-                (local.set $trailing
-                  (i32.and (i32.sub (i32.sub (i32.const 64) (local.get $leading)) (local.get $mbits)) (i32.const 0xff)))
-                (local.set $window (i32.const 1))
-                (local.set $p (i32.add (local.get $p) (i32.const 13)))))
-            ;; The significant bits (1..64) at p.
-            (local.set $x
-              (i64.shl
-                (i64.load (i32.sub (i32.const 65528) (i32.shr_u (local.get $p) (i32.const 3))))
-                (i64.extend_i32_u (i32.and (local.get $p) (i32.const 7)))))
-            (if (i32.le_u (local.get $mbits) (i32.const 56))
-              (then
-                (local.set $bits
-                  (i64.shr_u (local.get $x) (i64.extend_i32_u (i32.sub (i32.const 64) (local.get $mbits))))))
-              (else
-                ;; 57..64 bits: the first 56 from x, the rest from the bytes after them.
-                (local.set $r (i32.sub (local.get $mbits) (i32.const 56)))
-                (local.set $p (i32.add (local.get $p) (i32.const 56)))
-                (local.set $bits
-                  (i64.or
-                    (i64.shl (i64.shr_u (local.get $x) (i64.const 8)) (i64.extend_i32_u (local.get $r)))
+                    (local.set $leading (i32.and (i32.wrap_i64 (i64.shr_u (local.get $vw) (i64.const 57))) (i32.const 31)))
+                    (local.set $mbits (i32.and (i32.wrap_i64 (i64.shr_u (local.get $vw) (i64.const 51))) (i32.const 63)))
+                    (if (i32.eqz (local.get $mbits)) (then (local.set $mbits (i32.const 64))))
+                    ;; uint8 arithmetic, as in Go.
+                    (local.set $trailing
+                      (i32.and (i32.sub (i32.sub (i32.const 64) (local.get $leading)) (local.get $mbits)) (i32.const 0xff)))
+                    (local.set $window (i32.const 1))
+                    (local.set $p (i32.add (local.get $p) (i32.const 13)))))
+                (local.set $v (i64.xor (local.get $v) (call $sigbits (local.get $p) (local.get $mbits) (local.get $trailing))))
+                (local.set $p (i32.add (local.get $p) (local.get $mbits))))))
+          (if (i32.gt_u (local.get $p) (local.get $endBits))
+            (then
+              (if (i32.ne (local.get $nr) (i32.const 1))
+                (then
+                  (i32.store (i32.const 44) (local.get $p))
+                  (i32.store (i32.const 52) (i32.const 2))
+                  (i32.store (i32.const 56) (local.get $read))
+                  (return (local.get $n))))
+              ;; Sample 1 ends past the data: the caller reads it (and reports the error) from the
+              ;; state before it.
+              (local.set $v (local.get $vsave))
+              (local.set $tDelta (i64.const 0))
+              (local.set $leading (i32.const 0))
+              (local.set $trailing (i32.const 0))
+              (local.set $window (i32.const 0))
+              (local.set $status (i32.const 3))
+              (br $done)))
+          (local.set $pos (local.get $p))
+          (local.set $tDelta (i64.add (local.get $tDelta) (local.get $dod)))
+          (local.set $t (f64.add (local.get $t) (f64.convert_i64_s (local.get $tDelta))))
+          (local.set $read (i32.add (local.get $read) (i32.const 1)))
+          (local.set $nr (i32.add (local.get $nr) (i32.const 1)))
+          (if (f64.ge (local.get $t) (local.get $stopT))
+            (then
+              (local.set $status (i32.const 1))
+              (br $done)))
+          (f64.store (i32.add (local.get $out) (i32.const 64)) (local.get $t))
+          (i64.store (i32.add (local.get $out) (i32.const 8256)) (local.get $v))
+          (local.set $out (i32.add (local.get $out) (local.get $stride)))
+          (local.set $n (i32.add (local.get $n) (i32.const 1)))
+          (br $first)))
+      ;; The steady state: the third sample on. $n - $n0 samples read (and stored) here so far.
+      (local.set $n0 (local.get $n))
+      (local.set $mbits
+        (i32.and (i32.sub (i32.sub (i32.const 64) (local.get $leading)) (local.get $trailing)) (i32.const 0xff)))
+      (block $out
+        (loop $sample
+          (br_if $out (i32.ge_u (local.get $n) (local.get $count)))
+          ;; 64 bits from pos on, at least 57 of them real.
+          (local.set $w64
+            (i64.shl
+              (i64.load (i32.sub (i32.const 65528) (i32.shr_u (local.get $pos) (i32.const 3))))
+              (i64.extend_i32_u (i32.and (local.get $pos) (i32.const 7)))))
+          ;; Delta of delta: 0, or prefix 10, 110, 1110 and 14, 17, 20 bits; 1111: 64 bits.
+          (if (i64.ge_s (local.get $w64) (i64.const 0))
+            (then
+              (local.set $dod (i64.const 0))
+              (local.set $used (i32.const 1)))
+            (else
+              (if (i64.eqz (i64.and (local.get $w64) (i64.const 0x4000000000000000)))
+                (then
+                  (local.set $dod (i64.and (i64.shr_u (local.get $w64) (i64.const 48)) (i64.const 0x3fff)))
+                  (if (i64.gt_s (local.get $dod) (i64.const 0x2000))
+                    (then (local.set $dod (i64.sub (local.get $dod) (i64.const 0x4000)))))
+                  (local.set $used (i32.const 16)))
+                (else
+                  (if (i64.eqz (i64.and (local.get $w64) (i64.const 0x2000000000000000)))
+                    (then
+                      (local.set $dod (i64.and (i64.shr_u (local.get $w64) (i64.const 44)) (i64.const 0x1ffff)))
+                      (if (i64.gt_s (local.get $dod) (i64.const 0x10000))
+                        (then (local.set $dod (i64.sub (local.get $dod) (i64.const 0x20000)))))
+                      (local.set $used (i32.const 20)))
+                    (else
+                      (if (i64.eqz (i64.and (local.get $w64) (i64.const 0x1000000000000000)))
+                        (then
+                          (local.set $dod (i64.and (i64.shr_u (local.get $w64) (i64.const 40)) (i64.const 0xfffff)))
+                          (if (i64.gt_s (local.get $dod) (i64.const 0x80000))
+                            (then (local.set $dod (i64.sub (local.get $dod) (i64.const 0x100000)))))
+                          (local.set $used (i32.const 24)))
+                        (else
+                          (local.set $status (i32.const 3))
+                          (br $out)))))))))
+          ;; The value, as in the first loop; the window's width stays in $mbits.
+          (local.set $vw (i64.shl (local.get $w64) (i64.extend_i32_u (local.get $used))))
+          (local.set $p (i32.add (local.get $pos) (local.get $used)))
+          (if (i64.ge_s (local.get $vw) (i64.const 0))
+            (then (local.set $p (i32.add (local.get $p) (i32.const 1))))
+            (else
+              (if (i64.eqz (i64.and (local.get $vw) (i64.const 0x4000000000000000)))
+                (then (local.set $p (i32.add (local.get $p) (i32.const 2))))
+                (else
+                  (local.set $leading (i32.and (i32.wrap_i64 (i64.shr_u (local.get $vw) (i64.const 57))) (i32.const 31)))
+                  (local.set $mbits (i32.and (i32.wrap_i64 (i64.shr_u (local.get $vw) (i64.const 51))) (i32.const 63)))
+                  (if (i32.eqz (local.get $mbits)) (then (local.set $mbits (i32.const 64))))
+                  (local.set $trailing
+                    (i32.and (i32.sub (i32.sub (i32.const 64) (local.get $leading)) (local.get $mbits)) (i32.const 0xff)))
+                  (local.set $window (i32.const 1))
+                  (local.set $p (i32.add (local.get $p) (i32.const 13)))))
+              (if (i32.le_u (local.get $mbits) (i32.const 56))
+                (then
+                  (local.set $bits
                     (i64.shr_u
                       (i64.shl
                         (i64.load (i32.sub (i32.const 65528) (i32.shr_u (local.get $p) (i32.const 3))))
                         (i64.extend_i32_u (i32.and (local.get $p) (i32.const 7))))
-                      (i64.extend_i32_u (i32.sub (i32.const 64) (local.get $r))))))
-                (local.set $p (i32.sub (local.get $p) (i32.const 56)))))
-            ;; value ^= bits << trailing (Go yields 0 for shifts of 64 or more).
-            (if (i32.lt_u (local.get $trailing) (i32.const 64))
-              (then
-                (local.set $v
-                  (i64.xor (local.get $v) (i64.shl (local.get $bits) (i64.extend_i32_u (local.get $trailing)))))))
-            (local.set $p (i32.add (local.get $p) (local.get $mbits))))))
-        (if (i32.gt_u (local.get $p) (local.get $endBits))
-          (then
-            (if (i32.lt_u (local.get $nr) (i32.const 2))
-              (then
-                ;; Sample 1 ends past the data: the caller reads it (and reports the error) from
-                ;; the state before it.
-                (local.set $v (local.get $vsave))
-                (local.set $tDelta (i64.const 0))
-                (local.set $leading (i32.const 0))
-                (local.set $trailing (i32.const 0))
-                (local.set $window (i32.const 0))
-                (local.set $status (i32.const 3))
-                (br $done)))
-            (i32.store (i32.const 44) (local.get $p))
-            (i32.store (i32.const 52) (i32.const 2))
-            (i32.store (i32.const 56) (local.get $read))
-            (return (local.get $n))))
-        (local.set $pos (local.get $p))
-        (local.set $tDelta (i64.add (local.get $tDelta) (i64.extend_i32_s (local.get $dod))))
-        (local.set $t (f64.add (local.get $t) (f64.convert_i64_s (local.get $tDelta))))
-        (local.set $read (i32.add (local.get $read) (i32.const 1)))
-        (local.set $nr (i32.add (local.get $nr) (i32.const 1)))
-        (if (f64.ge (local.get $t) (local.get $stopT))
-          (then
-            (local.set $status (i32.const 1))
-            (br $done)))
-        (f64.store (i32.add (local.get $out) (i32.const 64)) (local.get $t))
-        (i64.store (i32.add (local.get $out) (i32.const 8256)) (local.get $v))
-        (local.set $out (i32.add (local.get $out) (local.get $stride)))
-        (local.set $n (i32.add (local.get $n) (i32.const 1)))
-        (br $sample)))
+                      (i64.extend_i32_u (i32.sub (i32.const 64) (local.get $mbits))))))
+                (else (local.set $bits (call $sigbits (local.get $p) (local.get $mbits) (i32.const 0)))))
+              ;; value ^= bits << trailing (Go yields 0 for shifts of 64 or more).
+              (if (i32.lt_u (local.get $trailing) (i32.const 64))
+                (then
+                  (local.set $v
+                    (i64.xor (local.get $v) (i64.shl (local.get $bits) (i64.extend_i32_u (local.get $trailing)))))))
+              (local.set $p (i32.add (local.get $p) (local.get $mbits)))))
+          (if (i32.gt_u (local.get $p) (local.get $endBits))
+            (then
+              (i32.store (i32.const 44) (local.get $p))
+              (i32.store (i32.const 52) (i32.const 2))
+              (i32.store (i32.const 56) (i32.add (local.get $read) (i32.sub (local.get $n) (local.get $n0))))
+              (return (local.get $n))))
+          (local.set $pos (local.get $p))
+          (local.set $tDelta (i64.add (local.get $tDelta) (local.get $dod)))
+          (local.set $t (f64.add (local.get $t) (f64.convert_i64_s (local.get $tDelta))))
+          (if (f64.ge (local.get $t) (local.get $stopT))
+            (then
+              (local.set $read (i32.add (local.get $read) (i32.const 1)))
+              (local.set $status (i32.const 1))
+              (br $out)))
+          (f64.store (i32.add (local.get $out) (i32.const 64)) (local.get $t))
+          (i64.store (i32.add (local.get $out) (i32.const 8256)) (local.get $v))
+          (local.set $out (i32.add (local.get $out) (local.get $stride)))
+          (local.set $n (i32.add (local.get $n) (i32.const 1)))
+          (br $sample)))
+      (local.set $read (i32.add (local.get $read) (i32.sub (local.get $n) (local.get $n0)))))
     (f64.store (i32.const 0) (local.get $t))
     (f64.store (i32.const 8) (f64.convert_i64_s (local.get $tDelta)))
     (i64.store (i32.const 24) (local.get $v))

@@ -1,5 +1,5 @@
 // The WebAssembly decode kernel of XORIterator's batch loop (xor-decode-kernel.wat): instantiated
-// on first use, synchronously (the module is under 1.5 KiB, well below the 4 KiB browsers allow
+// on first use, synchronously (the module is under 2 KiB, well below the 4 KiB browsers allow
 // compiling on the main thread), or not at all where WebAssembly is missing or refused (a content
 // security policy) or the platform is big-endian (the kernel's outputs are little-endian words
 // copied as they are); the iterator decodes in JavaScript then.
