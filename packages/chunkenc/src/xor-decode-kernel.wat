@@ -281,7 +281,24 @@
                         (i64.load (i32.sub (i32.const 65528) (i32.shr_u (local.get $p) (i32.const 3))))
                         (i64.extend_i32_u (i32.and (local.get $p) (i32.const 7))))
                       (i64.extend_i32_u (i32.sub (i32.const 64) (local.get $mbits))))))
-                (else (local.set $bits (call $sigbits (local.get $p) (local.get $mbits) (i32.const 0)))))
+                (else
+                  ;; 57..64 bits: the first 56 at p, the rest from the bytes after them (inline, as a
+                  ;; call in the loop would cost spills of the loop's locals on every sample).
+                  (local.set $r (i32.add (local.get $p) (i32.const 56)))
+                  (local.set $bits
+                    (i64.or
+                      (i64.shl
+                        (i64.shr_u
+                          (i64.shl
+                            (i64.load (i32.sub (i32.const 65528) (i32.shr_u (local.get $p) (i32.const 3))))
+                            (i64.extend_i32_u (i32.and (local.get $p) (i32.const 7))))
+                          (i64.const 8))
+                        (i64.extend_i32_u (i32.sub (local.get $mbits) (i32.const 56))))
+                      (i64.shr_u
+                        (i64.shl
+                          (i64.load (i32.sub (i32.const 65528) (i32.shr_u (local.get $r) (i32.const 3))))
+                          (i64.extend_i32_u (i32.and (local.get $r) (i32.const 7))))
+                        (i64.extend_i32_u (i32.sub (i32.const 120) (local.get $mbits))))))))
               ;; value ^= bits << trailing (Go yields 0 for shifts of 64 or more).
               (if (i32.lt_u (local.get $trailing) (i32.const 64))
                 (then
