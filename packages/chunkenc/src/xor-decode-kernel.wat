@@ -218,6 +218,10 @@
           (br $first)))
       ;; The steady state: the third sample on. $n - $n0 samples read (and stored) here so far.
       (local.set $n0 (local.get $n))
+      ;; The window's leading zeros and whether one was read live in memory through this loop (the
+      ;; loop writes them when a new window comes): two registers fewer for the loop's locals.
+      (i32.store (i32.const 32) (local.get $leading))
+      (i32.store (i32.const 40) (local.get $window))
       (local.set $mbits
         (i32.and (i32.sub (i32.sub (i32.const 64) (local.get $leading)) (local.get $trailing)) (i32.const 0xff)))
       (block $out
@@ -266,12 +270,13 @@
               (if (i64.eqz (i64.and (local.get $vw) (i64.const 0x4000000000000000)))
                 (then (local.set $p (i32.add (local.get $p) (i32.const 2))))
                 (else
-                  (local.set $leading (i32.and (i32.wrap_i64 (i64.shr_u (local.get $vw) (i64.const 57))) (i32.const 31)))
+                  (local.set $r (i32.and (i32.wrap_i64 (i64.shr_u (local.get $vw) (i64.const 57))) (i32.const 31)))
+                  (i32.store (i32.const 32) (local.get $r))
+                  (i32.store (i32.const 40) (i32.const 1))
                   (local.set $mbits (i32.and (i32.wrap_i64 (i64.shr_u (local.get $vw) (i64.const 51))) (i32.const 63)))
                   (if (i32.eqz (local.get $mbits)) (then (local.set $mbits (i32.const 64))))
                   (local.set $trailing
-                    (i32.and (i32.sub (i32.sub (i32.const 64) (local.get $leading)) (local.get $mbits)) (i32.const 0xff)))
-                  (local.set $window (i32.const 1))
+                    (i32.and (i32.sub (i32.sub (i32.const 64) (local.get $r)) (local.get $mbits)) (i32.const 0xff)))
                   (local.set $p (i32.add (local.get $p) (i32.const 13)))))
               (if (i32.le_u (local.get $mbits) (i32.const 56))
                 (then
@@ -324,7 +329,9 @@
           (local.set $out (i32.add (local.get $out) (local.get $stride)))
           (local.set $n (i32.add (local.get $n) (i32.const 1)))
           (br $sample)))
-      (local.set $read (i32.add (local.get $read) (i32.sub (local.get $n) (local.get $n0)))))
+      (local.set $read (i32.add (local.get $read) (i32.sub (local.get $n) (local.get $n0))))
+      (local.set $leading (i32.load (i32.const 32)))
+      (local.set $window (i32.load (i32.const 40))))
     (f64.store (i32.const 0) (local.get $t))
     (f64.store (i32.const 8) (f64.convert_i64_s (local.get $tDelta)))
     (i64.store (i32.const 24) (local.get $v))
