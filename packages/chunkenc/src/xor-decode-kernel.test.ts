@@ -1,5 +1,5 @@
 // The WebAssembly decode kernel (xor-decode-kernel.wat): its committed bytes are what wabt makes of
-// its source, and XORIterator's batch paths that run on it (decodeInto, seek) yield exactly what
+// its source, and XORIterator's batch paths that run on it (decodeInto, long seeks) yield exactly what
 // the plain next()/atT()/atV() iteration in JavaScript yields, value bits and errors included.
 import { readFileSync } from 'node:fs';
 import { STALE_NAN_BITS, ValueType } from '@tsprom/storage-interfaces';
@@ -245,6 +245,61 @@ describe('XOR decode kernel', () => {
     );
   });
 
+  it('seeks as next() does while iterators over different chunks take turns with the kernel', () => {
+    let ran = 0;
+    fc.assert(
+      fc.property(
+        series,
+        series,
+        fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 2600 }), fc.boolean()), { maxLength: 20 }),
+        (s1, s2, seeks) => {
+          const chunks = [encode(s1), encode(s2)];
+          const other = (c: XORChunk): XORChunk => (c === chunks[0] ? chunks[1]! : chunks[0]!);
+          const over = [chunks[0]!, chunks[1]!];
+          const sample = [s1, s2];
+          const fast = over.map((c) => c.iterator());
+          const ref = over.map((c) => c.iterator());
+          const started = [false, false];
+          for (const [second, at, reset] of seeks) {
+            const i = second ? 1 : 0;
+            if (reset) {
+              // A reused iterator over the other chunk: the kernel's copy of the bytes is stale.
+              over[i] = other(over[i]!);
+              fast[i] = over[i]!.iterator(fast[i]);
+              ref[i] = over[i]!.iterator(ref[i]);
+              sample[i] = sample[i] === s1 ? s2 : s1;
+              started[i] = false;
+            }
+            const ts = sample[i]!.ts;
+            const t = at >= ts.length ? ts[ts.length - 1]! + 1 : ts[at]!;
+            const want = seekByNext(ref[i]!, t, started[i]!);
+            started[i] = true;
+            const [got, kernel] = withKernelCheck(() => fast[i]!.seek(t));
+            if (kernel) ran++;
+            expect(got).toBe(want);
+            if (want === ValueType.Float) {
+              expect(fast[i]!.atT()).toBe(ref[i]!.atT());
+              expect(float64Bits(fast[i]!.atV())).toBe(float64Bits(ref[i]!.atV()));
+            }
+          }
+          // Both continue identically after the last seek.
+          for (const i of [0, 1]) {
+            for (;;) {
+              const a = fast[i]!.next();
+              expect(a).toBe(ref[i]!.next());
+              if (a === ValueType.None) break;
+              expect(fast[i]!.atT()).toBe(ref[i]!.atT());
+              expect(float64Bits(fast[i]!.atV())).toBe(float64Bits(ref[i]!.atV()));
+            }
+            expect(fast[i]!.err()?.message).toBe(ref[i]!.err()?.message);
+          }
+        },
+      ),
+      { numRuns: 100 },
+    );
+    expect(ran).toBeGreaterThan(20);
+  });
+
   it('leaves chunks of more than 32 KiB to JavaScript, with the same result', () => {
     const n = 4000;
     const s: Series = { ts: [], bits: [] };
@@ -271,4 +326,14 @@ function decodeByNext(it: XORIterator, maxT: number): { ts: number[]; bits: bigi
     bits.push(float64Bits(it.atV()));
   }
   return { ts, bits };
+}
+
+// Prometheus's seek on next() alone: stays on the current sample when it is at or after t.
+function seekByNext(it: XORIterator, t: number, started: boolean): ValueType {
+  if (it.err() !== undefined) return ValueType.None;
+  if (started && it.atT() >= t) return ValueType.Float;
+  for (;;) {
+    if (it.next() === ValueType.None) return ValueType.None;
+    if (it.atT() >= t) return ValueType.Float;
+  }
 }

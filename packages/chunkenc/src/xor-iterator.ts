@@ -330,10 +330,10 @@ export class XORIterator implements SampleIterator {
       if (this.next() === NONE) return NONE;
     }
     if (t <= this.#t) return FLOAT;
-    // Sample times are integers: "t_sample >= t" is "t_sample >= ceil(t)".
-    // In JavaScript: seeks skip a few samples at a time (a range query's step), which does not pay
-    // for a call into the kernel, and a long skip ran no faster there.
-    this.#run(NO_TIMES, NO_VALUES, 0, 0x7fffffff, Math.ceil(t), false);
+    // Sample times are integers: "t_sample >= t" is "t_sample >= ceil(t)". Long skips (16 samples
+    // or more at the current spacing: a lookback window near a chunk's end) run on the kernel;
+    // short ones (a range query's step) in JavaScript, which pays less than a call into it.
+    this.#runBest(NO_TIMES, NO_VALUES, 0, 0x7fffffff, Math.ceil(t), false);
     return this.#err === undefined && this.#t >= t ? FLOAT : NONE;
   }
 
