@@ -12,7 +12,8 @@ const HEADER_BYTES = 2; // Prometheus: chunkHeaderSize
 const ALLOCATION_BYTES = 128; // Prometheus: chunkAllocationSize
 const COMPACT_THRESHOLD_BYTES = 32; // Prometheus: chunkCompactCapacityThreshold
 const MAX_SAMPLES = 0xffff; // The header is a uint16.
-// Room made before each append: 19 bytes at most a sample, and #putBits's 3-byte overhang.
+// Room made before each append: 19 bytes at most a sample, and the bytes putBits and put32 store
+// past the bits they write (3 and 4; #putBits: 3).
 const APPEND_ROOM = 24;
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const TWO_POW_32 = 4294967296;
@@ -308,7 +309,7 @@ export class XORChunk implements Chunk {
   }
 
   // The steady state (a third or later sample, time deltas in the safe range), with the sample in
-  // `io`; anything else goes to #appendSlow. Writes the bits with #put, whose arguments are small
+  // `io`; anything else goes to #appendSlow. Writes the bits with putBits, whose arguments are small
   // integers (no boxing); the bytes are Go's, as #appendSlow writes them.
   #appendIo(): void {
     const t = io[0]!;
@@ -324,11 +325,15 @@ export class XORChunk implements Chunk {
       return;
     }
     if (this.#buf.length - this.#len < APPEND_ROOM) this.#reserve(APPEND_ROOM, this.#growHint(num));
+    const buf = this.#buf;
+    // The write position in bits, in a local through the sample (count 8, Go's empty trailing byte,
+    // is the same position as count 0 one byte earlier: the next bit goes into that byte).
+    let bp = this.#len * 8 - this.#count;
     const hi = ioHi[0]!;
     const lo = ioLo[0]!;
     const xh = hi ^ this.#hi;
     const xl = lo ^ this.#lo;
-    // The bits go out through #put in runs of at most 25: `p` holds the pending run of `pn` bits,
+    // The bits go out through putBits in runs of at most 25: `p` holds the pending run of `pn` bits,
     // and each field joins it or, when the run would grow past 25 bits, starts the next one.
     // Delta of delta: 0, or prefix 10, 110, 1110 and 14, 17, 20 bits (Go: bitRange).
     let p: number;
@@ -351,7 +356,9 @@ export class XORChunk implements Chunk {
     this.#num = num + 1;
     // Prometheus: xorWrite.
     if (xh === 0 && xl === 0) {
-      this.#put(p << 1, pn + 1); // 0: the value is unchanged.
+      bp = putBits(buf, bp, p << 1, pn + 1); // 0: the value is unchanged.
+      this.#len = (bp + 7) >>> 3;
+      this.#count = -bp & 7;
       return;
     }
     this.#hi = hi;
@@ -381,7 +388,7 @@ export class XORChunk implements Chunk {
       p = (p << n) | u;
       pn += n;
     } else {
-      this.#put(p, pn);
+      bp = putBits(buf, bp, p, pn);
       p = u;
       pn = n;
     }
@@ -409,7 +416,7 @@ export class XORChunk implements Chunk {
           p = (p << n) | u;
           pn += n;
         } else {
-          this.#put(p, pn);
+          bp = putBits(buf, bp, p, pn);
           p = u;
           pn = n;
         }
@@ -420,14 +427,14 @@ export class XORChunk implements Chunk {
         n = top;
       }
       if (n === 0) {
-        this.#put(p, pn);
+        bp = putBits(buf, bp, p, pn);
       } else if (pn + n <= 25) {
-        this.#put((p << n) | u, pn + n);
+        bp = putBits(buf, bp, (p << n) | u, pn + n);
       } else {
-        this.#put(p, pn);
-        this.#put(u, n);
+        bp = putBits(buf, bp, p, pn);
+        bp = putBits(buf, bp, u, n);
       }
-      this.#put32(sl);
+      bp = put32(buf, bp, sl);
     } else {
       if (sigbits > 16) {
         n = sigbits - 16;
@@ -436,7 +443,7 @@ export class XORChunk implements Chunk {
           p = (p << n) | u;
           pn += n;
         } else {
-          this.#put(p, pn);
+          bp = putBits(buf, bp, p, pn);
           p = u;
           pn = n;
         }
@@ -447,16 +454,19 @@ export class XORChunk implements Chunk {
         n = sigbits;
       }
       if (pn + n <= 25) {
-        this.#put((p << n) | u, pn + n);
+        bp = putBits(buf, bp, (p << n) | u, pn + n);
       } else {
-        this.#put(p, pn);
-        this.#put(u, n);
+        bp = putBits(buf, bp, p, pn);
+        bp = putBits(buf, bp, u, n);
       }
     }
     // Go's writeBits of a whole number of bytes from a byte boundary leaves an empty byte.
-    if ((sigbits & 7) === 0 && this.#count === 0) {
-      this.#len++;
+    if ((sigbits & 7) === 0 && (bp & 7) === 0) {
+      this.#len = (bp >>> 3) + 1;
       this.#count = 8;
+    } else {
+      this.#len = (bp + 7) >>> 3;
+      this.#count = -bp & 7;
     }
   }
 
@@ -698,48 +708,6 @@ export class XORChunk implements Chunk {
     this.#count = count;
   }
 
-  // The low n (1..25) bits of u (u < 2^n), as a run of single-bit writes would: the 32-bit window
-  // from the partly written last byte on, stored as four bytes (the bits after the new ones are
-  // zero, as unwritten bits must be; append() makes room for the bytes stored past the end).
-  #put(u: number, n: number): void {
-    let count = this.#count;
-    let len = this.#len;
-    if (count === 0) {
-      len++; // A fresh byte (zero, as every byte past the written ones).
-      count = 8;
-    }
-    const buf = this.#buf;
-    const w = (buf[len - 1]! << 24) | (u << (count + 24 - n));
-    buf[len - 1] = w >>> 24;
-    buf[len] = w >>> 16;
-    buf[len + 1] = w >>> 8;
-    buf[len + 2] = w;
-    const used = 8 - count + n; // Bits used from the start of byte len - 1 (2..32).
-    this.#len = len + ((used - 1) >>> 3);
-    this.#count = -used & 7;
-  }
-
-  // 32 bits (x as an int32), as #put writes up to 25: the partly written last byte takes the top
-  // ones, four more bytes the rest (the last of them partly, as unwritten bits must be: zero).
-  #put32(x: number): void {
-    let count = this.#count;
-    let len = this.#len;
-    if (count === 0) {
-      len++; // A fresh byte (zero, as every byte past the written ones).
-      count = 8;
-    }
-    const buf = this.#buf;
-    buf[len - 1]! |= x >>> (32 - count);
-    const w = x << count; // count is 1..8: shifts of 24..31 above and 1..8 here.
-    buf[len] = w >>> 24;
-    buf[len + 1] = w >>> 16;
-    buf[len + 2] = w >>> 8;
-    buf[len + 3] = w;
-    const used = 40 - count; // Bits used from the start of byte len - 1 (32..39).
-    this.#len = len + ((used - 1) >>> 3);
-    this.#count = -used & 7;
-  }
-
   #trailingByteIfAligned(): void {
     if (this.#count !== 0) return;
     this.#buf[this.#len++] = 0;
@@ -756,4 +724,32 @@ const scratchIterator = new XORIterator();
 
 function newState(): XORDecodeState {
   return { t: 0, tDelta: 0, tDeltaBig: null, hi: 0, lo: 0, leading: 0xff, trailing: 0, bitPos: 0, numRead: 0 };
+}
+
+// The low n (1..25) bits of u (u < 2^n) at bit `bp` of `buf`, as a run of single-bit writes would;
+// returns the bit position after them. Stores the 32-bit window from the byte holding bit `bp` on
+// (the bits after the new ones are zero, as unwritten bits must be: the caller makes room for the
+// bytes stored past the end). A plain function of small integers, which TurboFan inlines.
+function putBits(buf: Uint8Array, bp: number, u: number, n: number): number {
+  const i = bp >>> 3;
+  const w = (buf[i]! << 24) | (u << (32 - (bp & 7) - n));
+  buf[i] = w >>> 24;
+  buf[i + 1] = w >>> 16;
+  buf[i + 2] = w >>> 8;
+  buf[i + 3] = w;
+  return bp + n;
+}
+
+// 32 bits (x as an int32) at bit `bp`, as putBits writes up to 25: the byte holding bit `bp` takes
+// the top ones, four more bytes the rest (the last of them partly, its unwritten bits zero).
+function put32(buf: Uint8Array, bp: number, x: number): number {
+  const i = bp >>> 3;
+  const used = bp & 7; // Bits of byte i already written (0..7).
+  buf[i]! |= x >>> (24 + used);
+  const w = x << (8 - used); // Shifts of 24..31 above and 1..8 here.
+  buf[i + 1] = w >>> 24;
+  buf[i + 2] = w >>> 16;
+  buf[i + 3] = w >>> 8;
+  buf[i + 4] = w;
+  return bp + 32;
 }
