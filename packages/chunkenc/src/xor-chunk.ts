@@ -493,26 +493,59 @@ export class XORChunk implements Chunk {
     f64[0] = v;
     const hi = i32[HI]!;
     const lo = i32[LO]!;
+    // On a byte boundary (always so for a chunk this package wrote), Go's byte writes put each
+    // byte in the empty trailing byte, or a fresh one, and leave a new empty one after: whole bytes
+    // here, then that empty byte (count 8).
+    const count = this.#count;
+    const aligned = count === 0 || count === 8;
     if (num === 0) {
-      const n = putVarint(varintScratch, 0, t);
-      for (let i = 0; i < n; i++) this.#writeByte(varintScratch[i]!);
-      this.#writeBits64(hi, lo, 64);
+      if (aligned) {
+        const buf = this.#buf;
+        const at = count === 8 ? this.#len - 1 : this.#len;
+        const n = putVarint(buf, at, t);
+        const v = at + n;
+        buf[v] = hi >>> 24;
+        buf[v + 1] = hi >>> 16;
+        buf[v + 2] = hi >>> 8;
+        buf[v + 3] = hi;
+        buf[v + 4] = lo >>> 24;
+        buf[v + 5] = lo >>> 16;
+        buf[v + 6] = lo >>> 8;
+        buf[v + 7] = lo;
+        buf[v + 8] = 0;
+        this.#len = v + 9;
+        this.#count = 8;
+      } else {
+        const n = putVarint(varintScratch, 0, t);
+        for (let i = 0; i < n; i++) this.#writeByte(varintScratch[i]!);
+        this.#writeBits64(hi, lo, 64);
+      }
       this.#tDelta = 0;
       this.#tDeltaBig = null;
     } else if (num === 1) {
       const tDelta = t - this.#t;
-      let n: number;
-      if (tDelta >= 0 && tDelta <= MAX_SAFE) {
-        n = putUvarint(varintScratch, 0, tDelta);
+      if (tDelta >= 0 && tDelta <= MAX_SAFE && aligned) {
+        const at = count === 8 ? this.#len - 1 : this.#len;
+        const end = at + putUvarint(this.#buf, at, tDelta);
+        this.#buf[end] = 0;
+        this.#len = end + 1;
+        this.#count = 8;
         this.#tDelta = tDelta;
         this.#tDeltaBig = null;
       } else {
-        // Negative or beyond 2^53: Go writes uint64(t - a.t).
-        const big = BigInt(t) - BigInt(this.#t);
-        n = putUvarintBig(varintScratch, 0, big);
-        this.#setTDeltaBig(big);
+        let n: number;
+        if (tDelta >= 0 && tDelta <= MAX_SAFE) {
+          n = putUvarint(varintScratch, 0, tDelta);
+          this.#tDelta = tDelta;
+          this.#tDeltaBig = null;
+        } else {
+          // Negative or beyond 2^53: Go writes uint64(t - a.t).
+          const big = BigInt(t) - BigInt(this.#t);
+          n = putUvarintBig(varintScratch, 0, big);
+          this.#setTDeltaBig(big);
+        }
+        for (let i = 0; i < n; i++) this.#writeByte(varintScratch[i]!);
       }
-      for (let i = 0; i < n; i++) this.#writeByte(varintScratch[i]!);
       this.#writeVDelta(hi, lo);
     } else {
       const tDelta = t - this.#t;
