@@ -300,6 +300,32 @@ describe('XOR decode kernel', () => {
     expect(ran).toBeGreaterThan(20);
   });
 
+  it('seeks on cut bytes as next() does, ending with the error next() reports', () => {
+    let ran = 0;
+    fc.assert(
+      fc.property(series, fc.nat(), fc.integer({ min: 0, max: 2600 }), (s, cut, at) => {
+        const bytes = encode(s).bytes();
+        const len = 2 + (cut % Math.max(1, bytes.length - 2));
+        const c = XORChunk.fromBytes(bytes.slice(0, len), { validate: false });
+        const t = at >= s.ts.length ? s.ts[s.ts.length - 1]! + 1 : s.ts[at]!;
+        const ref = c.iterator();
+        const want = seekByNext(ref, t, false);
+        const fast = c.iterator();
+        const [got, kernel] = withKernelCheck(() => fast.seek(t));
+        if (kernel) ran++;
+        expect(got).toBe(want);
+        if (want === ValueType.Float) {
+          expect(fast.atT()).toBe(ref.atT());
+          expect(float64Bits(fast.atV())).toBe(float64Bits(ref.atV()));
+        }
+        expect(fast.next()).toBe(ref.next());
+        expect(fast.err()?.message).toBe(ref.err()?.message);
+      }),
+      { numRuns: 200 },
+    );
+    expect(ran).toBeGreaterThan(20);
+  });
+
   it('leaves chunks of more than 32 KiB to JavaScript, with the same result', () => {
     const n = 4000;
     const s: Series = { ts: [], bits: [] };
