@@ -7,12 +7,16 @@
 // alone with the reference decoder, as V1Writer.appendEncoded does; metadata are located likewise
 // (`metadata`), to be checked there. A malformed or unexpected field makes the scan give up: such a
 // body goes through V1Writer.appendEncoded, which reads it as the reference decoder does.
-import { hashBytes } from './series-ref-cache.js';
+import { hashBytes } from './hash-bytes.js';
 
 /** A scanned 1.0 body: series `i`'s labels are body[labels[2i], labels[2i+1]), its samples [ends[i-1], ends[i]). */
 export interface ScannedV1 {
   readonly series: number;
   readonly labels: Int32Array;
+  /**
+   * Series `i`'s hashBytes of its label run. Where a receive worker resolved series `i` (`ids[i]`
+   * >= 0) without hashing it, 0: read that one with seriesHash.
+   */
   readonly hashes: Uint32Array;
   readonly ends: Int32Array;
   readonly timestamps: Float64Array;
@@ -32,6 +36,13 @@ export interface ScannedV1 {
   readonly metadata?: Int32Array;
 }
 
+/** Series `i`'s label hash (hashBytes) in `scan` of `buf`: hashed here where the scan left it out. */
+export function seriesHash(buf: Uint8Array, scan: ScannedV1, i: number): number {
+  const ids = scan.ids;
+  if (ids === undefined || ids[i]! < 0) return scan.hashes[i]!;
+  return hashBytes(buf, scan.labels[2 * i]!, scan.labels[2 * i + 1]!);
+}
+
 const TWO32 = 4294967296;
 
 /** Thrown inside the scan: the body is not one scanUsualV1 takes. */
@@ -39,10 +50,14 @@ class Unusual extends Error {}
 
 const UNUSUAL = new Unusual('unusual remote write body');
 
-/** Reads the series of a 1.0 WriteRequest; undefined where the body is not the usual shape. */
-export function scanUsualV1(buf: Uint8Array): ScannedV1 | undefined {
+/**
+ * Reads the series of a 1.0 WriteRequest; undefined where the body is not the usual shape. With
+ * `hashed` false, `hashes` is left zero (a receive worker hashes only the series its mirror does
+ * not resolve otherwise: SeriesRefMirror.resolve).
+ */
+export function scanUsualV1(buf: Uint8Array, hashed = true): ScannedV1 | undefined {
   try {
-    return new Scanner(buf).scan();
+    return new Scanner(buf, hashed).scan();
   } catch (err) {
     if (err instanceof Unusual) return undefined;
     throw err;
@@ -68,9 +83,11 @@ class Scanner {
   #objects: Int32Array | undefined;
   #objectsLen = 0;
   #metadata: number[] | undefined;
+  readonly #hashed: boolean;
 
-  constructor(buf: Uint8Array) {
+  constructor(buf: Uint8Array, hashed: boolean) {
     this.#buf = buf;
+    this.#hashed = hashed;
     this.#view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
 
@@ -145,7 +162,7 @@ class Scanner {
     if (labStart < 0) labStart = labEnd = start;
     this.#labels[2 * i] = labStart;
     this.#labels[2 * i + 1] = labEnd;
-    this.#hashes[i] = hashBytes(this.#buf, labStart, labEnd);
+    this.#hashes[i] = this.#hashed ? hashBytes(this.#buf, labStart, labEnd) : 0;
     this.#ends[i] = this.#samples;
   }
 

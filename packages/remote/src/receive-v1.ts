@@ -18,7 +18,7 @@ import {
 } from './receive-convert.js';
 import { isBadSampleError, isHistogramValidationError, type ReceiveLogger } from './receive-errors.js';
 import { newReader, type Reader } from './proto-reader.js';
-import type { ScannedV1 } from './receive-v1-scan.js';
+import { type ScannedV1, seriesHash } from './receive-v1-scan.js';
 import { hashBytes, SeriesRefCache, type SeriesRefEntry } from './series-ref-cache.js';
 import { type PbTimeSeries, readLabel, readMetadata, readTimeSeries } from './write-request.js';
 
@@ -112,7 +112,7 @@ export class V1Writer {
   appendScanned(app: Appender, buf: Uint8Array, scan: ScannedV1, maxT: number): number {
     this.#buf = buf;
     this.#reader = undefined;
-    const { labels, hashes, ends, timestamps, values, ids, objects, metadata } = scan;
+    const { labels, ends, timestamps, values, ids, objects, metadata } = scan;
     const cache = this.#cache;
     // With the appender's bulk form, series of known refs are appended in runs (#appendRun),
     // reading typed arrays alone: the cache's refs by id, and these per sample.
@@ -163,7 +163,7 @@ export class V1Writer {
         if (id < 0 || id >= cache.size) {
           const labStart = labels[2 * i]!;
           const labEnd = labels[2 * i + 1]!;
-          const hash = hashes[i]!;
+          const hash = seriesHash(buf, scan, i);
           let entry = cache.get(buf, labStart, labEnd, hash);
           if (entry === undefined) {
             // Adding may clear the cache, and so the ids of the run: it is appended first.

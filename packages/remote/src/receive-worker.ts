@@ -43,11 +43,13 @@ function run(job: ReceiveJob): { result: ReceiveJobResult; transfer: ArrayBuffer
     if (scratch !== undefined) free.push(scratch.buffer as ArrayBuffer);
     return { result: { id: job.id, decodeError: (err as Error).message }, transfer: [] };
   }
-  const scanned = scanUsualV1(decoded);
+  // Taught (epoch >= 0), the mirror hashes only the series it does not find in a row.
+  const taught = mirror.epoch >= 0;
+  const scanned = scanUsualV1(decoded, !taught);
   const scan =
-    scanned === undefined || mirror.epoch < 0
+    scanned === undefined || !taught
       ? scanned
-      : { ...scanned, ids: mirror.resolve(decoded, scanned), epoch: mirror.epoch };
+      : { ...scanned, ids: mirror.resolve(decoded, scanned, false), epoch: mirror.epoch };
   const transfer = [decoded.buffer as ArrayBuffer];
   if (scan !== undefined) {
     if (scan.ids !== undefined) transfer.push(scan.ids.buffer as ArrayBuffer);
