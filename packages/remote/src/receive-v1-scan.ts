@@ -28,7 +28,8 @@ export interface ScannedV1 {
   /**
    * Series the scan only located, in order, as pairs: series index `i`, then where its TimeSeries
    * field's length prefix lies in the body (read there with write-request.ts readTimeSeries).
-   * Such a series has no label run (`labels` holds an empty one), no hash and no samples here.
+   * Such a series has no samples here; its label run and hash are as any series' when its labels
+   * lie in one run (one with exemplars or histograms), else the run is empty (labels split).
    * Absent when there is none.
    */
   readonly objects?: Int32Array;
@@ -127,6 +128,7 @@ class Scanner {
     let labStart = -1;
     let labEnd = -1;
     let objects = false;
+    let split = false;
     const samples0 = this.#samples;
     this.#pos = start;
     while (this.#pos < end) {
@@ -134,7 +136,7 @@ class Scanner {
       const tag = this.#varint32();
       if (tag === 0x0a) {
         if (labStart < 0) labStart = at;
-        else if (labEnd !== at) objects = true;
+        else if (labEnd !== at) objects = split = true;
         labEnd = this.#lengthEnd();
         this.#pos = labEnd;
       } else if (tag === 0x12) {
@@ -152,14 +154,9 @@ class Scanner {
     if (i === this.#hashes.length) this.#growSeries();
     if (objects) {
       this.#samples = samples0;
-      this.#labels[2 * i] = start;
-      this.#labels[2 * i + 1] = start;
-      this.#hashes[i] = 0;
-      this.#ends[i] = samples0;
       this.#located(i, lenAt);
-      return;
     }
-    if (labStart < 0) labStart = labEnd = start;
+    if (labStart < 0 || split) labStart = labEnd = start;
     this.#labels[2 * i] = labStart;
     this.#labels[2 * i + 1] = labEnd;
     this.#hashes[i] = this.#hashed ? hashBytes(this.#buf, labStart, labEnd) : 0;
