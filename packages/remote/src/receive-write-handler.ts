@@ -189,8 +189,10 @@ export class WriteHandler {
       return httpError(415, `${enc} encoding (compression) is not accepted by this server; only snappy is acceptable`);
     }
     const pool = this.#pool;
-    if (msg === ProtoMsgV1 && pool?.usable === true && req.body.length >= this.#workerMinBytes) {
-      return this.#inTurn(pool.run(req.body, this.#o.maxDecodedBytes ?? DEFAULT_MAX_DECODED_BYTES));
+    if (pool?.usable === true && req.body.length >= this.#workerMinBytes) {
+      const v1 = msg === ProtoMsgV1;
+      const job = pool.run(req.body, this.#o.maxDecodedBytes ?? DEFAULT_MAX_DECODED_BYTES, v1);
+      return this.#inTurn(job, v1 ? this.#receiveDecoded : this.#receiveDecodedV2);
     }
     // A 1.0 body appended at once is read before anything is awaited (#receiveV1): it can be
     // decoded into scratch.
@@ -202,7 +204,27 @@ export class WriteHandler {
       return this.#decompressError(err as Error);
     }
     if (now) return this.#receiveV1(decompressed);
-    if (msg === ProtoMsgV1) return this.#inTurn(Promise.resolve({ id: 0, decoded: decompressed }));
+    if (msg === ProtoMsgV1)
+      return this.#inTurn(Promise.resolve({ id: 0, decoded: decompressed }), this.#receiveDecoded);
+    return this.#receiveV2(decompressed);
+  }
+
+  /** A 2.0 body a worker decoded (see #receiveDecoded). */
+  readonly #receiveDecodedV2 = (r: ReceiveJobResult): Promise<RemoteResponse> => {
+    if (r.decodeError !== undefined) return Promise.resolve(this.#decompressError(new Error(r.decodeError)));
+    if (r.failure !== undefined || r.decoded === undefined) {
+      const message = r.failure ?? 'receive worker answered without a body';
+      this.#log('error', 'Error while remote writing the v2 request', { err: message });
+      return Promise.resolve(httpError(500, message));
+    }
+    const answer = this.#receiveV2(r.decoded);
+    // Decoded (into strings and numbers: nothing keeps a view of it) before anything is awaited.
+    this.#pool?.recycle(r.decoded.buffer);
+    return answer;
+  };
+
+  /** Prometheus: writeHandler.handleV2 from the decoded body on. */
+  async #receiveV2(decompressed: Uint8Array): Promise<RemoteResponse> {
     let v2: V2Request;
     try {
       v2 = decodeV2Request(decompressed);
@@ -233,10 +255,13 @@ export class WriteHandler {
   }
 
   /**
-   * Appends a 1.0 body (decoded by a worker, or here) once the requests before it were: the append
-   * itself is synchronous, its commit is not waited for by the next.
+   * Appends a body (decoded by a worker, or here) with `apply` once the requests before it were:
+   * the append itself is synchronous, its commit is not waited for by the next.
    */
-  #inTurn(job: Promise<ReceiveJobResult>): Promise<RemoteResponse> {
+  #inTurn(
+    job: Promise<ReceiveJobResult>,
+    apply: (r: ReceiveJobResult) => Promise<RemoteResponse>,
+  ): Promise<RemoteResponse> {
     this.#waiting++;
     const turn = this.#tail.then(
       () => job,
@@ -245,7 +270,7 @@ export class WriteHandler {
     const applied = turn.then(
       (r) => {
         this.#waiting--;
-        return { answer: this.#receiveDecoded(r) };
+        return { answer: apply(r) };
       },
       (err: Error) => {
         this.#waiting--;
@@ -257,7 +282,8 @@ export class WriteHandler {
     return applied.then((a) => a.answer);
   }
 
-  #receiveDecoded(r: ReceiveJobResult): Promise<RemoteResponse> {
+  /** A 1.0 body a worker decoded and scanned (or decoded here: id 0), appended in its turn. */
+  readonly #receiveDecoded = (r: ReceiveJobResult): Promise<RemoteResponse> => {
     if (r.decodeError !== undefined) return Promise.resolve(this.#decompressError(new Error(r.decodeError)));
     if (r.failure !== undefined || r.decoded === undefined) {
       const message = r.failure ?? 'receive worker answered without a body';
@@ -268,7 +294,7 @@ export class WriteHandler {
     // #receiveV1 reads the body before it awaits anything: the worker may decode into it again.
     if (r.id !== 0) this.#pool?.recycle(r.decoded.buffer);
     return answer;
-  }
+  };
 
   /** The scratch buffer for decoding `body`, grown as needed up to SCRATCH_MAX_BYTES. */
   #scratchFor(body: Uint8Array): Uint8Array | undefined {
