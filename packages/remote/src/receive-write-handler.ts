@@ -18,6 +18,7 @@ import { httpError, noContent, type RemoteRequest, type RemoteResponse } from '.
 import { DEFAULT_MAX_DECODED_BYTES, snappyDecode, snappyDecodedLength } from './snappy.js';
 import { V1Writer, WireShapeError } from './receive-v1.js';
 import { labelRunsWellFormed, type ScannedV1, scanUsualV1 } from './receive-v1-scan.js';
+import { V2SeriesCache, v2SeriesKey } from './receive-v2-cache.js';
 import { defaultReceiveWorkers, type ReceiveJobResult, ReceiveWorkerPool } from './receive-worker-pool.js';
 import { SeriesRefCache } from './series-ref-cache.js';
 import { decodeWriteRequest, type WriteRequest } from './write-request.js';
@@ -58,9 +59,10 @@ export interface WriteHandlerOptions {
   /** Largest decoded body accepted, in bytes (default 32 MiB, as Prometheus's decodeReadLimit). */
   readonly maxDecodedBytes?: number;
   /**
-   * Series kept by the raw bytes of their labels, so that a series seen before is appended by ref
-   * (default 512Ki entries). The storage's refs must stay unique while the handler lives, as a
-   * head's do (a ref it no longer holds is looked up again by labels).
+   * Series kept by the raw bytes of their labels (2.0 ones: by their label strings), so that a
+   * series seen before is appended by ref (default 512Ki entries each). The storage's refs must
+   * stay unique while the handler lives, as a head's do (a ref it no longer holds is looked up
+   * again by labels).
    */
   readonly seriesRefCacheSize?: number;
   /**
@@ -120,6 +122,7 @@ export class WriteHandler {
   readonly #accepted: readonly RemoteWriteProtoMsg[];
   readonly #log: ReceiveLogger;
   readonly #v1: V1Writer;
+  readonly #v2Cache: V2SeriesCache;
   #scratch = new Uint8Array(64 * 1024);
   readonly #b = new ScratchBuilder();
   readonly #eb = new ScratchBuilder();
@@ -144,6 +147,7 @@ export class WriteHandler {
     this.#log = o.logger ?? (() => undefined);
     const cache = new SeriesRefCache(o.seriesRefCacheSize);
     this.#v1 = new V1Writer(this.#log, cache);
+    this.#v2Cache = new V2SeriesCache(o.seriesRefCacheSize);
     const workers = o.receiveWorkers ?? defaultReceiveWorkers();
     this.#pool = workers > 0 ? new ReceiveWorkerPool(workers, { cache, idleMs: o.receiveWorkerIdleMs }) : undefined;
     this.#workerMinBytes = o.workerMinBytes ?? DEFAULT_WORKER_MIN_BYTES;
@@ -423,19 +427,27 @@ export class WriteHandler {
           this.samplesWithInvalidLabels += ts.samples.length + ts.histograms.length;
           continue;
         }
-        try {
-          ls = checkedLabels(this.#b, names, values);
-        } catch (err) {
-          if (!(err instanceof InvalidSeriesLabelsError)) throw err;
-          bad.push(err.message);
-          this.samplesWithInvalidLabels += ts.samples.length + ts.histograms.length;
-          continue;
-        }
+        // A series seen before: its labels were checked then, and its last ref is the appends' hint.
+        const key = v2SeriesKey(names, values);
+        let entry = this.#v2Cache.get(key);
+        if (entry === undefined) {
+          try {
+            ls = checkedLabels(this.#b, names, values);
+          } catch (err) {
+            if (!(err instanceof InvalidSeriesLabelsError)) throw err;
+            bad.push(err.message);
+            this.samplesWithInvalidLabels += ts.samples.length + ts.histograms.length;
+            continue;
+          }
+          entry = this.#v2Cache.add(key, ls);
+        } else ls = entry.labels;
+        const hint = entry.ref;
+        // What this request's appends returned (metadata are updated only for a series appended to).
         let ref = 0;
         for (const s of ts.samples) {
           try {
             if (s.timestamp > maxT) throw new OutOfBoundsError(s.timestamp, maxT);
-            ref = app.append(ref, ls, s.timestamp, s.value);
+            ref = app.append(ref || hint, ls, s.timestamp, s.value);
             stats.samples++;
           } catch (err) {
             if (!isBadSampleError(err)) throw err;
@@ -451,8 +463,8 @@ export class WriteHandler {
           try {
             if (h.timestamp > maxT) throw new OutOfBoundsError(h.timestamp, maxT);
             ref = isFloatPbHistogram(h)
-              ? app.appendHistogram(ref, ls, h.timestamp, undefined, toFloatHistogram(h))
-              : app.appendHistogram(ref, ls, h.timestamp, toIntHistogram(h), undefined);
+              ? app.appendHistogram(ref || hint, ls, h.timestamp, undefined, toFloatHistogram(h))
+              : app.appendHistogram(ref || hint, ls, h.timestamp, toIntHistogram(h), undefined);
             stats.histograms++;
           } catch (err) {
             if (isHistogramValidationError(err)) {
@@ -486,6 +498,7 @@ export class WriteHandler {
             this.#log('debug', 'error while updating metadata from remote write', { err: (err as Error).message });
           }
         }
+        if (ref !== 0) entry.ref = ref;
       }
     } catch (err) {
       // Any other failure: everything rolls back (the sender retries; the TSDB is not idempotent).

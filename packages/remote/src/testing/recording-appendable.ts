@@ -51,7 +51,10 @@ export class Recorder implements Appendable {
       },
       appendSTZeroSample: () => 0,
       appendHistogramSTZeroSample: () => 0,
-      updateMetadata: (ref) => ref,
+      updateMetadata(ref, ls, md) {
+        pending.push(`md ${ls.toString()} ${md.type} ${JSON.stringify(md.help)} ${JSON.stringify(md.unit)}`);
+        return ref;
+      },
       setOptions: () => undefined,
       async commit() {
         self.committed.push(...pending, '--commit');
