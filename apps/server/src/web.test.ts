@@ -8,6 +8,8 @@ import { newLogger } from './logger.js';
 import { WebHandler } from './web.js';
 
 const seen: RemoteRequest[] = [];
+/** What the remote read endpoint does with its request (a test sets it). */
+let onRead: (req: RemoteRequest) => Promise<void> = async () => undefined;
 let web: WebHandler;
 let addr: AddressInfo;
 
@@ -25,7 +27,10 @@ beforeAll(async () => {
     readTimeoutMs: 30_000,
     maxConnections: 10,
     remote: {
-      read: async () => ({ status: 404, headers: {} }),
+      read: async (req) => {
+        await onRead(req);
+        return { status: 404, headers: {} };
+      },
       write: async (req) => {
         seen.push(req);
         return { status: 204, headers: {} };
@@ -39,8 +44,8 @@ afterAll(async () => {
   await web.close();
 });
 
-/** POSTs `parts` to /api/v1/write (written one by one), with a Content-Length or chunked. */
-function post(parts: Uint8Array[], contentLength: boolean): Promise<number> {
+/** POSTs `parts` to `path` (written one by one), with a Content-Length or chunked. */
+function post(parts: Uint8Array[], contentLength: boolean, path = '/api/v1/write'): Promise<number> {
   const n = parts.reduce((a, p) => a + p.length, 0);
   return new Promise((resolve, reject) => {
     const req = request(
@@ -48,7 +53,7 @@ function post(parts: Uint8Array[], contentLength: boolean): Promise<number> {
         host: addr.address,
         port: addr.port,
         method: 'POST',
-        path: '/api/v1/write',
+        path,
         headers: contentLength ? { 'Content-Length': String(n) } : { 'Transfer-Encoding': 'chunked' },
       },
       (res) => {
@@ -110,5 +115,49 @@ describe('WebHandler request bodies cut short', () => {
     expect(await post([bytes(20, 10)], true)).toBe(204);
     expect(seen).toHaveLength(1);
     expect(seen[0]!.body.byteLength).toBe(20);
+  });
+});
+
+describe('WebHandler remote endpoints', () => {
+  it.each([
+    '/api/v1/write?x=1',
+    '/api/v1/./write',
+    '/api/v1/write#f',
+  ])('serves the write endpoint at %s as at its plain path', async (path) => {
+    seen.length = 0;
+    expect(await post([bytes(5, 11)], true, path)).toBe(204);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('aborts the signal of a request whose client went away, whether asked for before or after', async () => {
+    for (const early of [true, false]) {
+      let aborted: boolean | undefined;
+      let started!: () => void;
+      const running = new Promise<void>((resolve) => {
+        started = resolve;
+      });
+      let gone!: () => void;
+      const clientGone = new Promise<void>((resolve) => {
+        gone = resolve;
+      });
+      onRead = async (req) => {
+        const signal = early ? req.signal : undefined;
+        started();
+        await clientGone;
+        // The server sees the close a little after the client: wait for it.
+        const s = signal ?? req.signal;
+        if (!s!.aborted) await new Promise((resolve) => s!.addEventListener('abort', resolve, { once: true }));
+        aborted = s!.aborted;
+      };
+      const req = request({ host: addr.address, port: addr.port, method: 'POST', path: '/api/v1/read' });
+      req.once('error', () => undefined);
+      req.end(bytes(3, 12));
+      await running;
+      req.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      gone();
+      await expect.poll(() => aborted).toBe(true);
+    }
+    onRead = async () => undefined;
   });
 });

@@ -56,6 +56,13 @@ const REMOTE_PATHS: Readonly<Record<string, keyof RemoteEndpoints>> = {
   '/api/v1/otlp/v1/metrics': 'otlp',
 };
 
+/** The handler label of each remote endpoint's requests (its path). */
+const REMOTE_HANDLER: Readonly<Record<keyof RemoteEndpoints, string>> = {
+  read: '/api/v1/read',
+  write: '/api/v1/write',
+  otlp: '/api/v1/otlp/v1/metrics',
+};
+
 const REMOTE_DISABLED: Readonly<Record<keyof RemoteEndpoints, string>> = {
   read: '',
   write: 'remote write receiver needs to be enabled with --web.enable-remote-write-receiver',
@@ -116,6 +123,44 @@ function readBody(req: IncomingMessage): Promise<Uint8Array> {
   });
 }
 
+/**
+ * A request to a remote endpoint. Its `signal` (aborted when the client goes away before the
+ * answer is written) is made when first asked for: only remote read's streaming needs one, and a
+ * receiver answering request after request need not pay for an AbortController each.
+ */
+class NodeRemoteRequest implements RemoteRequest {
+  readonly #req: IncomingMessage;
+  readonly #res: ServerResponse;
+  readonly body: Uint8Array;
+  #ctrl: AbortController | undefined;
+
+  constructor(req: IncomingMessage, res: ServerResponse, body: Uint8Array) {
+    this.#req = req;
+    this.#res = res;
+    this.body = body;
+  }
+
+  header(name: string): string | undefined {
+    const v = this.#req.headers[name];
+    return Array.isArray(v) ? v[0] : v;
+  }
+
+  get signal(): AbortSignal {
+    if (this.#ctrl === undefined) {
+      const ctrl = new AbortController();
+      const res = this.#res;
+      const abort = (): void => {
+        if (!res.writableFinished) ctrl.abort(new DOMException('client closed the connection', 'AbortError'));
+      };
+      // Gone already (its 'close' was before this was asked for), or when it goes.
+      if (res.closed) abort();
+      else res.once('close', abort);
+      this.#ctrl = ctrl;
+    }
+    return this.#ctrl.signal;
+  }
+}
+
 const TEXT = { 'Content-Type': 'text/plain; charset=utf-8' };
 
 /** The HTTP side of the server. */
@@ -135,10 +180,13 @@ export class WebHandler {
   #quitting = false;
   /** The web UI (@tsprom/web-ui's built assets): `/` redirects to `/query`. */
   readonly #ui: UIHandler;
+  /** The remote endpoints by their paths under the route prefix, as requested. */
+  readonly #remotePaths: ReadonlyMap<string, keyof RemoteEndpoints>;
 
   constructor(o: WebOptions) {
     this.#o = o;
     this.#ui = createUIHandler({ pathPrefix: o.routePrefix, agentMode: o.agentMode === true });
+    this.#remotePaths = new Map(Object.entries(REMOTE_PATHS).map(([path, which]) => [o.routePrefix + path, which]));
     const handle = (req: IncomingMessage, res: ServerResponse): void => {
       this.#guard(req, res).catch((err: unknown) => {
         // A failure writing the answer (the client left): nothing more to send; logged.
@@ -185,6 +233,12 @@ export class WebHandler {
     });
   }
 
+  /** Counts a request answered `code` by `handler`, begun at `t0` (performance.now()). */
+  #done(code: number, handler: string, t0: number): void {
+    this.#requests.inc([String(code), handler]);
+    this.#durations.observe(handler, (performance.now() - t0) / 1000);
+  }
+
   collect(): MetricFamily[] {
     return [this.#requests.collect(), this.#durations.collect()];
   }
@@ -203,14 +257,16 @@ export class WebHandler {
   async #serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const t0 = performance.now();
     const o = this.#o;
+    // A remote endpoint's path as it is (no query, nothing to normalise: the pathname URL would
+    // give is the same string) is served without parsing a URL, as a receiver is asked request
+    // after request.
+    const direct = o.remote === undefined ? undefined : this.#remotePaths.get(req.url ?? '');
+    if (direct !== undefined) return this.#remote(direct, req, res, req.method ?? 'GET', t0);
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname.startsWith(o.routePrefix) ? url.pathname.slice(o.routePrefix.length) || '/' : undefined;
     const method = req.method ?? 'GET';
     let handler = path ?? 'other';
-    const done = (code: number): void => {
-      this.#requests.inc([String(code), handler]);
-      this.#durations.observe(handler, (performance.now() - t0) / 1000);
-    };
+    const done = (code: number): void => this.#done(code, handler, t0);
     const text = (code: number, body: string, headers: Record<string, string> = {}): void => {
       res.writeHead(code, { ...TEXT, ...headers });
       res.end(method === 'HEAD' ? undefined : body);
@@ -219,8 +275,7 @@ export class WebHandler {
     if (path === undefined) return text(404, '404 page not found\n');
     const remote = path === undefined ? undefined : REMOTE_PATHS[path];
     if (remote !== undefined && path !== undefined && o.remote !== undefined) {
-      handler = path;
-      return this.#remote(remote, req, res, method, done);
+      return this.#remote(remote, req, res, method, t0);
     }
     if (path.startsWith('/api/v1/')) {
       handler = path.startsWith('/api/v1/label/') ? '/api/v1/label/:name/values' : path;
@@ -280,8 +335,10 @@ export class WebHandler {
     req: IncomingMessage,
     res: ServerResponse,
     method: string,
-    done: (code: number) => void,
+    t0: number,
   ): Promise<void> {
+    const handler = REMOTE_HANDLER[which];
+    const done = (code: number): void => this.#done(code, handler, t0);
     const send = (r: RemoteResponse): void => {
       res.writeHead(r.status, r.headers);
       res.end(r.body);
@@ -291,20 +348,9 @@ export class WebHandler {
     const endpoint = this.#o.remote![which];
     if (endpoint === undefined) return send(httpError(404, REMOTE_DISABLED[which]));
     if (!this.#o.isReady()) return send(httpError(503, 'Service Unavailable'));
-    const ctrl = new AbortController();
-    res.once('close', () => {
-      if (!res.writableFinished) ctrl.abort(new DOMException('client closed the connection', 'AbortError'));
-    });
     const body = await readBody(req);
-    const headers = req.headers;
-    const answer = await endpoint({
-      header: (name) => {
-        const v = headers[name];
-        return Array.isArray(v) ? v[0] : v;
-      },
-      body,
-      signal: ctrl.signal,
-    });
+    const request = new NodeRemoteRequest(req, res, body);
+    const answer = await endpoint(request);
     if (answer.stream === undefined) return send(answer);
     // A streamed answer: an error before the first frame is answered as such; after it, the
     // connection is cut (the client sees a broken stream, as from Prometheus).
@@ -324,7 +370,7 @@ export class WebHandler {
             res.once('close', resolve);
           });
         }
-        if (ctrl.signal.aborted) {
+        if (request.signal.aborted) {
           await it.return?.(undefined);
           break;
         }

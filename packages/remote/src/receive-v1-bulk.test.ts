@@ -113,7 +113,6 @@ async function receive(
   withIds: boolean,
   m: Taught,
 ): Promise<Outcome> {
-  let scan: ScannedV1 = scanUsualV1(body)!;
   if (withIds) {
     // As the worker pool teaches a worker: what the cache added since the last lesson.
     const lesson = w.cache.lesson(m.epoch, m.taught, 1 << 16);
@@ -122,8 +121,11 @@ async function receive(
       m.epoch = lesson.epoch;
       m.taught = lesson.from + lesson.hashes.length;
     }
-    if (m.mirror.epoch >= 0) scan = { ...scan, ids: m.mirror.resolve(body, scan), epoch: m.mirror.epoch };
   }
+  // As a worker scans: a taught one leaves the series its mirror finds in a row unhashed.
+  const taught = withIds && m.mirror.epoch >= 0;
+  let scan: ScannedV1 = scanUsualV1(body, !taught)!;
+  if (taught) scan = { ...scan, ids: m.mirror.resolve(body, scan, false), epoch: m.mirror.epoch };
   const app = wrap(db.appender());
   try {
     const appended = w.appendScanned(app, body, scan, MAX_T);

@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { PbHistogram } from './proto-histogram.js';
+import { hashBytes } from './hash-bytes.js';
 import { scanUsualV1 } from './receive-v1-scan.js';
 import { isBadSampleError, WriteHandler } from './receive-write-handler.js';
 import { snappyEncode } from './snappy.js';
@@ -145,6 +146,16 @@ describe('the receive worker scan with histograms, exemplars, metadata, split la
         );
         const located = [...(scan!.objects ?? [])].filter((_, k) => k % 2 === 0);
         expect(located).toEqual(want);
+        // A located series keeps its label run (the cache finds it by it) unless its labels are split.
+        for (const i of want) {
+          const s = ss[i]!;
+          const between = s.samples.length + s.exemplars.length + s.histograms.length > 0;
+          const split = s.splitAt > 0 && s.splitAt < s.labels.length && between;
+          const a = scan!.labels[2 * i]!;
+          const z = scan!.labels[2 * i + 1]!;
+          expect(z > a).toBe(!split && s.labels.length > 0);
+          expect(scan!.hashes[i]).toBe(hashBytes(b, a, z));
+        }
         expect(scan!.metadata?.length ?? 0).toBe(md.length);
         const decoded = decodeWriteRequest(b);
         let from = 0;

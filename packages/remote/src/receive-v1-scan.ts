@@ -7,12 +7,16 @@
 // alone with the reference decoder, as V1Writer.appendEncoded does; metadata are located likewise
 // (`metadata`), to be checked there. A malformed or unexpected field makes the scan give up: such a
 // body goes through V1Writer.appendEncoded, which reads it as the reference decoder does.
-import { hashBytes } from './series-ref-cache.js';
+import { hashBytes } from './hash-bytes.js';
 
 /** A scanned 1.0 body: series `i`'s labels are body[labels[2i], labels[2i+1]), its samples [ends[i-1], ends[i]). */
 export interface ScannedV1 {
   readonly series: number;
   readonly labels: Int32Array;
+  /**
+   * Series `i`'s hashBytes of its label run. Where a receive worker resolved series `i` (`ids[i]`
+   * >= 0) without hashing it, 0: read that one with seriesHash.
+   */
   readonly hashes: Uint32Array;
   readonly ends: Int32Array;
   readonly timestamps: Float64Array;
@@ -24,12 +28,20 @@ export interface ScannedV1 {
   /**
    * Series the scan only located, in order, as pairs: series index `i`, then where its TimeSeries
    * field's length prefix lies in the body (read there with write-request.ts readTimeSeries).
-   * Such a series has no label run (`labels` holds an empty one), no hash and no samples here.
+   * Such a series has no samples here; its label run and hash are as any series' when its labels
+   * lie in one run (one with exemplars or histograms), else the run is empty (labels split).
    * Absent when there is none.
    */
   readonly objects?: Int32Array;
   /** Where each MetricMetadata field's length prefix lies (readMetadata reads it); absent when there is none. */
   readonly metadata?: Int32Array;
+}
+
+/** Series `i`'s label hash (hashBytes) in `scan` of `buf`: hashed here where the scan left it out. */
+export function seriesHash(buf: Uint8Array, scan: ScannedV1, i: number): number {
+  const ids = scan.ids;
+  if (ids === undefined || ids[i]! < 0) return scan.hashes[i]!;
+  return hashBytes(buf, scan.labels[2 * i]!, scan.labels[2 * i + 1]!);
 }
 
 const TWO32 = 4294967296;
@@ -39,10 +51,14 @@ class Unusual extends Error {}
 
 const UNUSUAL = new Unusual('unusual remote write body');
 
-/** Reads the series of a 1.0 WriteRequest; undefined where the body is not the usual shape. */
-export function scanUsualV1(buf: Uint8Array): ScannedV1 | undefined {
+/**
+ * Reads the series of a 1.0 WriteRequest; undefined where the body is not the usual shape. With
+ * `hashed` false, `hashes` is left zero (a receive worker hashes only the series its mirror does
+ * not resolve otherwise: SeriesRefMirror.resolve).
+ */
+export function scanUsualV1(buf: Uint8Array, hashed = true): ScannedV1 | undefined {
   try {
-    return new Scanner(buf).scan();
+    return new Scanner(buf, hashed).scan();
   } catch (err) {
     if (err instanceof Unusual) return undefined;
     throw err;
@@ -68,9 +84,11 @@ class Scanner {
   #objects: Int32Array | undefined;
   #objectsLen = 0;
   #metadata: number[] | undefined;
+  readonly #hashed: boolean;
 
-  constructor(buf: Uint8Array) {
+  constructor(buf: Uint8Array, hashed: boolean) {
     this.#buf = buf;
+    this.#hashed = hashed;
     this.#view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
 
@@ -110,6 +128,7 @@ class Scanner {
     let labStart = -1;
     let labEnd = -1;
     let objects = false;
+    let split = false;
     const samples0 = this.#samples;
     this.#pos = start;
     while (this.#pos < end) {
@@ -117,7 +136,7 @@ class Scanner {
       const tag = this.#varint32();
       if (tag === 0x0a) {
         if (labStart < 0) labStart = at;
-        else if (labEnd !== at) objects = true;
+        else if (labEnd !== at) objects = split = true;
         labEnd = this.#lengthEnd();
         this.#pos = labEnd;
       } else if (tag === 0x12) {
@@ -135,17 +154,12 @@ class Scanner {
     if (i === this.#hashes.length) this.#growSeries();
     if (objects) {
       this.#samples = samples0;
-      this.#labels[2 * i] = start;
-      this.#labels[2 * i + 1] = start;
-      this.#hashes[i] = 0;
-      this.#ends[i] = samples0;
       this.#located(i, lenAt);
-      return;
     }
-    if (labStart < 0) labStart = labEnd = start;
+    if (labStart < 0 || split) labStart = labEnd = start;
     this.#labels[2 * i] = labStart;
     this.#labels[2 * i + 1] = labEnd;
-    this.#hashes[i] = hashBytes(this.#buf, labStart, labEnd);
+    this.#hashes[i] = this.#hashed ? hashBytes(this.#buf, labStart, labEnd) : 0;
     this.#ends[i] = this.#samples;
   }
 

@@ -18,7 +18,7 @@ import {
 } from './receive-convert.js';
 import { isBadSampleError, isHistogramValidationError, type ReceiveLogger } from './receive-errors.js';
 import { newReader, type Reader } from './proto-reader.js';
-import type { ScannedV1 } from './receive-v1-scan.js';
+import { type ScannedV1, seriesHash } from './receive-v1-scan.js';
 import { hashBytes, SeriesRefCache, type SeriesRefEntry } from './series-ref-cache.js';
 import { type PbTimeSeries, readLabel, readMetadata, readTimeSeries } from './write-request.js';
 
@@ -112,7 +112,7 @@ export class V1Writer {
   appendScanned(app: Appender, buf: Uint8Array, scan: ScannedV1, maxT: number): number {
     this.#buf = buf;
     this.#reader = undefined;
-    const { labels, hashes, ends, timestamps, values, ids, objects, metadata } = scan;
+    const { labels, ends, timestamps, values, ids, objects, metadata } = scan;
     const cache = this.#cache;
     // With the appender's bulk form, series of known refs are appended in runs (#appendRun),
     // reading typed arrays alone: the cache's refs by id, and these per sample.
@@ -147,11 +147,13 @@ export class V1Writer {
           if (runFrom < from) this.#appendRun(app, timestamps, values, runFrom, from, maxT);
           const r = this.#protobufReader();
           r.pos = objects![o + 1]!;
-          appended += this.appendSeries(
-            app,
-            wireChecked(() => readTimeSeries(r)),
-            maxT,
-          );
+          const series = wireChecked(() => readTimeSeries(r));
+          const labStart = labels[2 * i]!;
+          const labEnd = labels[2 * i + 1]!;
+          appended +=
+            labStart < labEnd
+              ? this.#appendLocated(app, series, buf, labStart, labEnd, seriesHash(buf, scan, i), maxT)
+              : this.appendSeries(app, series, maxT);
           o += 2;
           located = o < objects!.length ? objects![o]! : -1;
           from = runFrom = ends[i]!;
@@ -163,7 +165,7 @@ export class V1Writer {
         if (id < 0 || id >= cache.size) {
           const labStart = labels[2 * i]!;
           const labEnd = labels[2 * i + 1]!;
-          const hash = hashes[i]!;
+          const hash = seriesHash(buf, scan, i);
           let entry = cache.get(buf, labStart, labEnd, hash);
           if (entry === undefined) {
             // Adding may clear the cache, and so the ids of the run: it is appended first.
@@ -244,7 +246,38 @@ export class V1Writer {
       this.#invalidSeries(err);
       return 0;
     }
-    let ref = 0;
+    this.#appendDecoded(app, ts, ls, 0, maxT);
+    return ts.samples.length + ts.histograms.length;
+  }
+
+  /**
+   * appendSeries for a located series (exemplars, histograms) whose Label fields are the one run
+   * `buf[labStart, labEnd)` hashing to `hash`: its labels and ref come from the cache as a plain
+   * series' do (the same bytes decode to the same labels), and a series not there is added.
+   */
+  #appendLocated(
+    app: Appender,
+    ts: PbTimeSeries,
+    buf: Uint8Array,
+    labStart: number,
+    labEnd: number,
+    hash: number,
+    maxT: number,
+  ): number {
+    const cache = this.#cache;
+    let entry = cache.get(buf, labStart, labEnd, hash);
+    if (entry === undefined) {
+      const ls = this.#decodeLabels(labStart, labEnd);
+      if (ls === undefined) return 0;
+      entry = cache.add(buf, labStart, labEnd, hash, ls, 0);
+    }
+    const id = entry.id;
+    cache.setRef(id, this.#appendDecoded(app, ts, entry.labels, cache.ref(id), maxT));
+    return ts.samples.length + ts.histograms.length;
+  }
+
+  /** Appends the samples, exemplars and histograms of `ts` (labels `ls`, ref hint `ref`); returns the last ref. */
+  #appendDecoded(app: Appender, ts: PbTimeSeries, ls: Labels, ref: number, maxT: number): number {
     for (const s of ts.samples) ref = this.#append(app, ref, ls, s.timestamp, s.value, maxT);
     for (const e of ts.exemplars) {
       splitPbLabels(e.labels, this.#enames, this.#evalues);
@@ -275,7 +308,7 @@ export class V1Writer {
         throw err;
       }
     }
-    return ts.samples.length + ts.histograms.length;
+    return ref;
   }
 
   /** Series skipped for invalid labels since the last call (Prometheus counts them as samples). */

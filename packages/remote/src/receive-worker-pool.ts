@@ -17,6 +17,8 @@ export interface ReceiveJob {
   readonly id: number;
   readonly body: Uint8Array;
   readonly maxBytes: number;
+  /** Scan the decoded body as a 1.0 WriteRequest (false: a 2.0 body, only decoded). */
+  readonly scan: boolean;
   /** Buffers of earlier results the main thread is done with: decoded into again. */
   readonly recycled: ArrayBuffer[];
   /** The series cache's entries this worker has not learnt yet (transferred). */
@@ -142,10 +144,10 @@ export class ReceiveWorkerPool {
   }
 
   /**
-   * Decodes and scans `body` on a worker. `body` is transferred when it owns its whole buffer
-   * (it is then unusable here), copied otherwise.
+   * Decodes and (with `scan`, for a 1.0 body) scans `body` on a worker. `body` is transferred
+   * when it owns its whole buffer (it is then unusable here), copied otherwise.
    */
-  run(body: Uint8Array, maxBytes: number): Promise<ReceiveJobResult> {
+  run(body: Uint8Array, maxBytes: number, scan = true): Promise<ReceiveJobResult> {
     if (!this.usable) return Promise.reject(new ReceiveWorkerError('receive workers are closed'));
     const slot = this.#pick();
     const id = this.#nextId++;
@@ -168,7 +170,7 @@ export class ReceiveWorkerPool {
           lesson.ends.buffer as ArrayBuffer,
           lesson.keys.buffer as ArrayBuffer,
         );
-      const job: ReceiveJob = { id, body: sent, maxBytes, recycled, lesson };
+      const job: ReceiveJob = { id, body: sent, maxBytes, scan, recycled, lesson };
       slot.worker.postMessage(job, transfer);
     });
   }

@@ -1,6 +1,6 @@
 // A receive worker (a worker_threads entry; see receive-worker-pool.ts): snappy-decodes a Remote
-// Write 1.0 body and scans its series (receive-v1-scan.ts) off the main thread, naming each series
-// the main thread's cache has by its id there (series-ref-mirror.ts). The body comes in
+// Write body (a 2.0 one is only decoded: the main thread reads it) and scans a 1.0 one's series
+// (receive-v1-scan.ts) off the main thread, naming each series the main thread's cache has by its id there (series-ref-mirror.ts). The body comes in
 // transferred; the decoded bytes and the scan's arrays go back transferred. A body that does not
 // decode is answered with the decoder's message; one the scan does not take, with its decoded bytes
 // alone (the main thread reads it as the reference decoder does). Series with exemplars or native
@@ -43,11 +43,14 @@ function run(job: ReceiveJob): { result: ReceiveJobResult; transfer: ArrayBuffer
     if (scratch !== undefined) free.push(scratch.buffer as ArrayBuffer);
     return { result: { id: job.id, decodeError: (err as Error).message }, transfer: [] };
   }
-  const scanned = scanUsualV1(decoded);
+  // Taught (epoch >= 0), the mirror hashes only the series it does not find in a row.
+  const taught = mirror.epoch >= 0;
+  if (!job.scan) return { result: { id: job.id, decoded }, transfer: [decoded.buffer as ArrayBuffer] };
+  const scanned = scanUsualV1(decoded, !taught);
   const scan =
-    scanned === undefined || mirror.epoch < 0
+    scanned === undefined || !taught
       ? scanned
-      : { ...scanned, ids: mirror.resolve(decoded, scanned), epoch: mirror.epoch };
+      : { ...scanned, ids: mirror.resolve(decoded, scanned, false), epoch: mirror.epoch };
   const transfer = [decoded.buffer as ArrayBuffer];
   if (scan !== undefined) {
     if (scan.ids !== undefined) transfer.push(scan.ids.buffer as ArrayBuffer);

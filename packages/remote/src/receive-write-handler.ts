@@ -18,6 +18,7 @@ import { httpError, noContent, type RemoteRequest, type RemoteResponse } from '.
 import { DEFAULT_MAX_DECODED_BYTES, snappyDecode, snappyDecodedLength } from './snappy.js';
 import { V1Writer, WireShapeError } from './receive-v1.js';
 import { labelRunsWellFormed, type ScannedV1, scanUsualV1 } from './receive-v1-scan.js';
+import { V2SeriesCache, v2SeriesKey } from './receive-v2-cache.js';
 import { defaultReceiveWorkers, type ReceiveJobResult, ReceiveWorkerPool } from './receive-worker-pool.js';
 import { SeriesRefCache } from './series-ref-cache.js';
 import { decodeWriteRequest, type WriteRequest } from './write-request.js';
@@ -58,9 +59,10 @@ export interface WriteHandlerOptions {
   /** Largest decoded body accepted, in bytes (default 32 MiB, as Prometheus's decodeReadLimit). */
   readonly maxDecodedBytes?: number;
   /**
-   * Series kept by the raw bytes of their labels, so that a series seen before is appended by ref
-   * (default 512Ki entries). The storage's refs must stay unique while the handler lives, as a
-   * head's do (a ref it no longer holds is looked up again by labels).
+   * Series kept by the raw bytes of their labels (2.0 ones: by their label strings), so that a
+   * series seen before is appended by ref (default 512Ki entries each). The storage's refs must
+   * stay unique while the handler lives, as a head's do (a ref it no longer holds is looked up
+   * again by labels).
    */
   readonly seriesRefCacheSize?: number;
   /**
@@ -120,6 +122,7 @@ export class WriteHandler {
   readonly #accepted: readonly RemoteWriteProtoMsg[];
   readonly #log: ReceiveLogger;
   readonly #v1: V1Writer;
+  readonly #v2Cache: V2SeriesCache;
   #scratch = new Uint8Array(64 * 1024);
   readonly #b = new ScratchBuilder();
   readonly #eb = new ScratchBuilder();
@@ -144,6 +147,7 @@ export class WriteHandler {
     this.#log = o.logger ?? (() => undefined);
     const cache = new SeriesRefCache(o.seriesRefCacheSize);
     this.#v1 = new V1Writer(this.#log, cache);
+    this.#v2Cache = new V2SeriesCache(o.seriesRefCacheSize);
     const workers = o.receiveWorkers ?? defaultReceiveWorkers();
     this.#pool = workers > 0 ? new ReceiveWorkerPool(workers, { cache, idleMs: o.receiveWorkerIdleMs }) : undefined;
     this.#workerMinBytes = o.workerMinBytes ?? DEFAULT_WORKER_MIN_BYTES;
@@ -189,8 +193,10 @@ export class WriteHandler {
       return httpError(415, `${enc} encoding (compression) is not accepted by this server; only snappy is acceptable`);
     }
     const pool = this.#pool;
-    if (msg === ProtoMsgV1 && pool?.usable === true && req.body.length >= this.#workerMinBytes) {
-      return this.#inTurn(pool.run(req.body, this.#o.maxDecodedBytes ?? DEFAULT_MAX_DECODED_BYTES));
+    if (pool?.usable === true && req.body.length >= this.#workerMinBytes) {
+      const v1 = msg === ProtoMsgV1;
+      const job = pool.run(req.body, this.#o.maxDecodedBytes ?? DEFAULT_MAX_DECODED_BYTES, v1);
+      return this.#inTurn(job, v1 ? this.#receiveDecoded : this.#receiveDecodedV2);
     }
     // A 1.0 body appended at once is read before anything is awaited (#receiveV1): it can be
     // decoded into scratch.
@@ -202,7 +208,27 @@ export class WriteHandler {
       return this.#decompressError(err as Error);
     }
     if (now) return this.#receiveV1(decompressed);
-    if (msg === ProtoMsgV1) return this.#inTurn(Promise.resolve({ id: 0, decoded: decompressed }));
+    if (msg === ProtoMsgV1)
+      return this.#inTurn(Promise.resolve({ id: 0, decoded: decompressed }), this.#receiveDecoded);
+    return this.#receiveV2(decompressed);
+  }
+
+  /** A 2.0 body a worker decoded (see #receiveDecoded). */
+  readonly #receiveDecodedV2 = (r: ReceiveJobResult): Promise<RemoteResponse> => {
+    if (r.decodeError !== undefined) return Promise.resolve(this.#decompressError(new Error(r.decodeError)));
+    if (r.failure !== undefined || r.decoded === undefined) {
+      const message = r.failure ?? 'receive worker answered without a body';
+      this.#log('error', 'Error while remote writing the v2 request', { err: message });
+      return Promise.resolve(httpError(500, message));
+    }
+    const answer = this.#receiveV2(r.decoded);
+    // Decoded (into strings and numbers: nothing keeps a view of it) before anything is awaited.
+    this.#pool?.recycle(r.decoded.buffer);
+    return answer;
+  };
+
+  /** Prometheus: writeHandler.handleV2 from the decoded body on. */
+  async #receiveV2(decompressed: Uint8Array): Promise<RemoteResponse> {
     let v2: V2Request;
     try {
       v2 = decodeV2Request(decompressed);
@@ -233,10 +259,13 @@ export class WriteHandler {
   }
 
   /**
-   * Appends a 1.0 body (decoded by a worker, or here) once the requests before it were: the append
-   * itself is synchronous, its commit is not waited for by the next.
+   * Appends a body (decoded by a worker, or here) with `apply` once the requests before it were:
+   * the append itself is synchronous, its commit is not waited for by the next.
    */
-  #inTurn(job: Promise<ReceiveJobResult>): Promise<RemoteResponse> {
+  #inTurn(
+    job: Promise<ReceiveJobResult>,
+    apply: (r: ReceiveJobResult) => Promise<RemoteResponse>,
+  ): Promise<RemoteResponse> {
     this.#waiting++;
     const turn = this.#tail.then(
       () => job,
@@ -245,7 +274,7 @@ export class WriteHandler {
     const applied = turn.then(
       (r) => {
         this.#waiting--;
-        return { answer: this.#receiveDecoded(r) };
+        return { answer: apply(r) };
       },
       (err: Error) => {
         this.#waiting--;
@@ -257,7 +286,8 @@ export class WriteHandler {
     return applied.then((a) => a.answer);
   }
 
-  #receiveDecoded(r: ReceiveJobResult): Promise<RemoteResponse> {
+  /** A 1.0 body a worker decoded and scanned (or decoded here: id 0), appended in its turn. */
+  readonly #receiveDecoded = (r: ReceiveJobResult): Promise<RemoteResponse> => {
     if (r.decodeError !== undefined) return Promise.resolve(this.#decompressError(new Error(r.decodeError)));
     if (r.failure !== undefined || r.decoded === undefined) {
       const message = r.failure ?? 'receive worker answered without a body';
@@ -268,7 +298,7 @@ export class WriteHandler {
     // #receiveV1 reads the body before it awaits anything: the worker may decode into it again.
     if (r.id !== 0) this.#pool?.recycle(r.decoded.buffer);
     return answer;
-  }
+  };
 
   /** The scratch buffer for decoding `body`, grown as needed up to SCRATCH_MAX_BYTES. */
   #scratchFor(body: Uint8Array): Uint8Array | undefined {
@@ -397,19 +427,27 @@ export class WriteHandler {
           this.samplesWithInvalidLabels += ts.samples.length + ts.histograms.length;
           continue;
         }
-        try {
-          ls = checkedLabels(this.#b, names, values);
-        } catch (err) {
-          if (!(err instanceof InvalidSeriesLabelsError)) throw err;
-          bad.push(err.message);
-          this.samplesWithInvalidLabels += ts.samples.length + ts.histograms.length;
-          continue;
-        }
+        // A series seen before: its labels were checked then, and its last ref is the appends' hint.
+        const key = v2SeriesKey(names, values);
+        let entry = this.#v2Cache.get(key);
+        if (entry === undefined) {
+          try {
+            ls = checkedLabels(this.#b, names, values);
+          } catch (err) {
+            if (!(err instanceof InvalidSeriesLabelsError)) throw err;
+            bad.push(err.message);
+            this.samplesWithInvalidLabels += ts.samples.length + ts.histograms.length;
+            continue;
+          }
+          entry = this.#v2Cache.add(key, ls);
+        } else ls = entry.labels;
+        const hint = entry.ref;
+        // What this request's appends returned (metadata are updated only for a series appended to).
         let ref = 0;
         for (const s of ts.samples) {
           try {
             if (s.timestamp > maxT) throw new OutOfBoundsError(s.timestamp, maxT);
-            ref = app.append(ref, ls, s.timestamp, s.value);
+            ref = app.append(ref || hint, ls, s.timestamp, s.value);
             stats.samples++;
           } catch (err) {
             if (!isBadSampleError(err)) throw err;
@@ -425,8 +463,8 @@ export class WriteHandler {
           try {
             if (h.timestamp > maxT) throw new OutOfBoundsError(h.timestamp, maxT);
             ref = isFloatPbHistogram(h)
-              ? app.appendHistogram(ref, ls, h.timestamp, undefined, toFloatHistogram(h))
-              : app.appendHistogram(ref, ls, h.timestamp, toIntHistogram(h), undefined);
+              ? app.appendHistogram(ref || hint, ls, h.timestamp, undefined, toFloatHistogram(h))
+              : app.appendHistogram(ref || hint, ls, h.timestamp, toIntHistogram(h), undefined);
             stats.histograms++;
           } catch (err) {
             if (isHistogramValidationError(err)) {
@@ -460,6 +498,7 @@ export class WriteHandler {
             this.#log('debug', 'error while updating metadata from remote write', { err: (err as Error).message });
           }
         }
+        if (ref !== 0) entry.ref = ref;
       }
     } catch (err) {
       // Any other failure: everything rolls back (the sender retries; the TSDB is not idempotent).

@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { Labels } from '@tsprom/labels';
 import { describe, expect, it } from 'vitest';
-import { scanUsualV1 } from './receive-v1-scan.js';
+import { scanUsualV1, seriesHash } from './receive-v1-scan.js';
 import { WriteHandler } from './receive-write-handler.js';
 import { SeriesRefCache } from './series-ref-cache.js';
 import { SeriesRefMirror } from './series-ref-mirror.js';
@@ -60,6 +60,13 @@ describe('SeriesRefMirror', () => {
             }
             const ids = mirror.resolve(buf, scan);
             expect(mirror.epoch).toBe(cache.epoch);
+            // As a taught worker scans: unhashed, the mirror hashing what it does not find in a row.
+            const bare = scanUsualV1(buf, false)!;
+            expect(mirror.resolve(buf, bare, false)).toEqual(ids);
+            for (let i = 0; i < scan.series; i++) {
+              expect(seriesHash(buf, { ...bare, ids }, i)).toBe(scan.hashes[i]);
+              if (ids[i]! < 0) expect(bare.hashes[i]).toBe(scan.hashes[i]);
+            }
             // What the cache holds as the request comes (before its new series are added).
             for (let i = 0; i < scan.series; i++) {
               const entry = cache.get(buf, scan.labels[2 * i]!, scan.labels[2 * i + 1]!, scan.hashes[i]!);
@@ -76,6 +83,36 @@ describe('SeriesRefMirror', () => {
         },
       ),
     );
+  });
+
+  it('finds series in the order learnt without hashing them, and hashes one unlike the entry expected next', () => {
+    const set = (v: string): PbLabel[] => [
+      { name: '__name__', value: 'up' },
+      { name: 'job', value: v },
+    ];
+    const cache = new SeriesRefCache();
+    const first = body([set('a'), set('b'), set('c')], NOW);
+    const scan = scanUsualV1(first)!;
+    for (let i = 0; i < scan.series; i++)
+      cache.add(first, scan.labels[2 * i]!, scan.labels[2 * i + 1]!, scan.hashes[i]!, Labels.EMPTY, 0);
+    const mirror = new SeriesRefMirror();
+    mirror.learn(cache.lesson(-1, 0)!);
+
+    const again = body([set('a'), set('b'), set('c')], NOW + 1);
+    const s1 = scanUsualV1(again, false)!;
+    expect([...mirror.resolve(again, s1, false)]).toEqual([0, 1, 2]);
+    // The first is looked up by its hash; the next two are the entries after it.
+    expect(s1.hashes[0]).toBe(scan.hashes[0]);
+    expect([s1.hashes[1], s1.hashes[2]]).toEqual([0, 0]);
+
+    // 'd' is one byte off 'b' (the entry expected after 'a'): not taken for it, hashed, not found.
+    const off = body([set('a'), set('d'), set('c'), set('a')], NOW + 2);
+    const s2 = scanUsualV1(off, false)!;
+    const hashed = scanUsualV1(off)!;
+    expect([...mirror.resolve(off, s2, false)]).toEqual([0, -1, 2, 0]);
+    expect(s2.hashes[1]).toBe(hashed.hashes[1]);
+    expect(s2.hashes[2]).toBe(hashed.hashes[2]);
+    expect(s2.hashes[3]).toBe(hashed.hashes[3]);
   });
 
   it.each([2, 64])('lets receive workers resolve series as the main thread would (cache of %i)', async (size) => {

@@ -1,8 +1,9 @@
 // A receive worker's copy of the main thread's SeriesRefCache keys (series-ref-cache.ts): label
-// bytes → the cache's id for them. The worker resolves each scanned series against it (hash, then
-// the bytes compared), so that the main thread finds a series seen before by its id, an array
+// bytes → the cache's id for them. The worker resolves each scanned series against it (the entry
+// after the previous series' one, else by hash; the bytes compared), so that the main thread finds a series seen before by its id, an array
 // index, instead of hashing into a map and comparing its label bytes again. The main thread sends
 // what it added since (SeriesRefLesson) with each job; an id is only good in its cache's epoch.
+import { hashBytes } from './hash-bytes.js';
 
 /**
  * The entries a cache added since a receive worker last heard from it (learnt by a SeriesRefMirror): ids
@@ -16,7 +17,6 @@ export interface SeriesRefLesson {
   readonly ends: Int32Array;
   readonly keys: Uint8Array;
 }
-
 /** The low 30 bits of a hash (a small integer key), as SeriesRefCache keys its map. */
 const SMI_BITS = 0x3fffffff;
 
@@ -70,22 +70,37 @@ export class SeriesRefMirror {
 
   /**
    * The id of each of the `scan.series` series of `buf` (-1: not learnt): series `i` has label
-   * bytes `buf[scan.labels[2i], scan.labels[2i+1])` hashing (hashBytes) to `scan.hashes[i]`.
+   * bytes `buf[scan.labels[2i], scan.labels[2i+1])`. Series a request shares with an earlier one
+   * mostly come in the order the cache learnt them (ids in a row): each series is first compared
+   * with the entry after the previous series' one, and only hashed (and looked up by its hash)
+   * when that is not it. With `hashed`, `scan.hashes` holds every series' hashBytes already;
+   * without, the hash of each series looked up so is written to `scan.hashes[i]` (the others are
+   * left as they are: 0 from scanUsualV1 unhashed).
    */
   resolve(
     buf: Uint8Array,
     scan: { readonly series: number; readonly labels: Int32Array; readonly hashes: Uint32Array },
+    hashed = true,
   ): Int32Array {
     const ids = new Int32Array(scan.series);
     const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     const labels = scan.labels;
     const hashes = scan.hashes;
+    const learnt = this.#ids.length;
+    // The entry the previous series resolved to, and so the one expected next (+1).
+    let prev = -2;
     for (let i = 0; i < scan.series; i++) {
       const start = labels[2 * i]!;
       const end = labels[2 * i + 1]!;
-      let k = this.#byHash.get(hashes[i]! & SMI_BITS) ?? -1;
-      while (k >= 0 && !this.#same(k, buf, view, start, end)) k = this.#next[k]!;
+      let k = prev + 1;
+      if (k < 0 || k >= learnt || !this.#same(k, buf, view, start, end)) {
+        if (!hashed) hashes[i] = hashBytes(buf, start, end);
+        const h = hashes[i]!;
+        k = this.#byHash.get(h & SMI_BITS) ?? -1;
+        while (k >= 0 && !this.#same(k, buf, view, start, end)) k = this.#next[k]!;
+      }
       ids[i] = k >= 0 ? this.#ids[k]! : -1;
+      prev = k >= 0 ? k : -2;
     }
     return ids;
   }

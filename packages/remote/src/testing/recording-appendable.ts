@@ -39,17 +39,22 @@ export class Recorder implements Appendable {
         pending.push(`${ls.toString()} ${t} ${bits(v)}`);
         return r;
       },
-      appendExemplar(_ref, ls, e: Exemplar) {
+      appendExemplar(ref, ls, e: Exemplar) {
+        if (ref !== 0 && ref !== refOf(ls)) throw new Error(`ref ${ref} given for ${ls.toString()} (${refOf(ls)})`);
         pending.push(`ex ${ls.toString()} ${e.labels.toString()} ${e.ts} ${bits(e.value)}`);
         return refOf(ls);
       },
-      appendHistogram(_ref, ls, t, h, fh) {
+      appendHistogram(ref, ls, t, h, fh) {
+        if (ref !== 0 && ref !== refOf(ls)) throw new Error(`ref ${ref} given for ${ls.toString()} (${refOf(ls)})`);
         pending.push(`${h !== undefined ? 'h' : 'fh'} ${ls.toString()} ${t} ${JSON.stringify(h ?? fh)}`);
         return refOf(ls);
       },
       appendSTZeroSample: () => 0,
       appendHistogramSTZeroSample: () => 0,
-      updateMetadata: (ref) => ref,
+      updateMetadata(ref, ls, md) {
+        pending.push(`md ${ls.toString()} ${md.type} ${JSON.stringify(md.help)} ${JSON.stringify(md.unit)}`);
+        return ref;
+      },
       setOptions: () => undefined,
       async commit() {
         self.committed.push(...pending, '--commit');
