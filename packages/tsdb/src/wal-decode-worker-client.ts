@@ -2,7 +2,8 @@
 // out its DecodedBatches in WAL order and sends each back once applied. The in-memory (browser)
 // DB never replays a WAL: nothing outside Node reaches this file.
 import { Worker } from 'node:worker_threads';
-import { deserializeError, type SerializedError } from './block/worker-errors.js';
+import type { SerializedError } from './block/serialize-error.js';
+import { deserializeError } from './block/worker-errors.js';
 import type { BatchArrays, DecodedBatch } from './wal-decode-batch.js';
 import { CorruptionError } from './wlog/errors.js';
 

@@ -4,7 +4,7 @@
 // applying them, which sends each back to be filled again. Prometheus decodes WAL records in
 // goroutines beside the one applying them; this is that split.
 import { parentPort, workerData } from 'node:worker_threads';
-import { serializeError } from './block/worker-errors.js';
+import { serializeError } from './block/serialize-error.js';
 import { RecordDecoder } from './record/record-decoder.js';
 import {
   addRecord,
