@@ -8,7 +8,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { ReceiveJob, ReceiveJobResult } from './receive-worker-pool.js';
 import { scanUsualV1 } from './receive-v1-scan.js';
-import { snappyBlockDecode, snappyHeader } from './snappy-decoder.js';
+import { snappyBlockDecode, snappyHeader } from '@tsprom/tsdb/wal';
 import { SeriesRefMirror } from './series-ref-mirror.js';
 
 /** Buffers of decoded bodies the main thread is done with (sent back with later jobs). */

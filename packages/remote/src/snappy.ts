@@ -1,8 +1,13 @@
 // Snappy block format (not the framed/stream format), as remote write and remote read require:
-// github.com/golang/snappy Encode/Decode (the encoder is the WAL's, from @tsprom/tsdb/wal; the
-// decoder is snappy-decoder.ts).
-import { SnappyDecodeError, snappyBlockDecode, snappyHeader } from './snappy-decoder.js';
-import { SnappyEncoder, snappyMaxEncodedLength } from '@tsprom/tsdb/wal';
+// github.com/golang/snappy Encode/Decode (the encoder and the decoder are the WAL's, from
+// @tsprom/tsdb/wal).
+import {
+  SnappyDecodeError,
+  SnappyEncoder,
+  snappyBlockDecode,
+  snappyHeader,
+  snappyMaxEncodedLength,
+} from '@tsprom/tsdb/wal';
 
 export { SnappyDecodeError };
 

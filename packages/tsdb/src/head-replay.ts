@@ -5,7 +5,7 @@ import type { HeadState } from './head-state.js';
 import { insertOOO } from './head-commit.js';
 import type { MemSeries } from './mem-series.js';
 import { seriesRecordPiece, seriesRecordPieces } from './record/series-record-pieces.js';
-import { BatchOp, OP_WIDTH } from './wal-decode-batch.js';
+import { BatchOp, type GroupedSamples, OP_WIDTH } from './wal-decode-batch.js';
 import { WALDecodeWorker } from './wal-decode-worker-client.js';
 import {
   type ChunkDiskMapper,
@@ -155,6 +155,10 @@ class Replayer {
   // Scratch of flush's counting sort.
   #counts = new Int32Array(0);
   #order = new Int32Array(0);
+  /** The head's time range and the samples added, during a stretch of #applyRun calls. */
+  #mint = 0;
+  #maxt = 0;
+  #added = 0;
   readonly #series: RefSeries[] = [];
   /** Index in #series of the next series to create; -1 when none waits. */
   #seriesAt = -1;
@@ -308,14 +312,38 @@ class Replayer {
   }
 
   /**
-   * Applies samples decoded elsewhere (by the decoding worker): entries `[from, to)` of `b`, the
-   * samples of `records` samples records grouped by series (each series' in WAL order), as a
-   * flush applies its buffer. Nothing may be buffered (worker replays buffer nothing).
+   * Applies samples decoded elsewhere (by the decoding worker): runs `[runFrom, runTo)` of `b`,
+   * from entry `from` on, the samples of `records` samples records grouped by series (each
+   * series' in WAL order), as a flush applies its buffer, a run at a time (split at slice ends).
+   * Nothing may be buffered (worker replays buffer nothing).
    */
-  async applyGrouped(b: RefSamples, from: number, to: number, records: number, slicer: TimeSlicer): Promise<void> {
+  async applyGrouped(
+    b: GroupedSamples,
+    from: number,
+    runFrom: number,
+    runTo: number,
+    records: number,
+    slicer: TimeSlicer,
+  ): Promise<void> {
     this.report.records += records;
-    for (let at = from; at < to; at += sliceUnits) {
-      this.#applySamples(b, at, Math.min(to, at + sliceUnits), undefined);
+    const { runRefs, runEnds, ts, vs } = b;
+    let k = from;
+    let j = runFrom;
+    while (j < runTo) {
+      const limit = k + sliceUnits;
+      this.#beginApply();
+      while (j < runTo) {
+        const e = runEnds[j]!;
+        if (e > limit) {
+          this.#applyRun(runRefs[j]!, ts, vs, k, limit);
+          k = limit;
+          break;
+        }
+        this.#applyRun(runRefs[j]!, ts, vs, k, e);
+        k = e;
+        j++;
+      }
+      this.#endApply();
       if (slicer.due()) await slicer.yield();
     }
   }
@@ -574,28 +602,65 @@ class Replayer {
    * path of #applySamples, then the run continues.
    */
   #applyRuns(sc: RefSamples, from: number, to: number): void {
-    const head = this.#head;
-    const c = head.counters;
-    const r = this.report;
     const { refs, ts, vs } = sc;
-    const range = head.chunkRangeMs;
-    const spc = head.samplesPerChunk;
-    const store = head.chunkStore;
-    const minValid = head.minValidTime;
-    let mint = c.minTime;
-    let maxt = c.maxTime;
-    let added = 0;
+    this.#beginApply();
     let k = from;
     while (k < to) {
       const ref = refs[k]!;
       let e = k + 1;
       while (e < to && refs[e] === ref) e++;
-      const s = this.#get(ref);
-      if (s === undefined) {
-        r.unknownRefs += e - k;
-        k = e;
-        continue;
+      this.#applyRun(ref, ts, vs, k, e);
+      k = e;
+    }
+    this.#endApply();
+  }
+
+  /** Starts a stretch of #applyRun calls: the head's time range and the samples added so far. */
+  #beginApply(): void {
+    const c = this.#head.counters;
+    this.#mint = c.minTime;
+    this.#maxt = c.maxTime;
+    this.#added = 0;
+  }
+
+  /** Ends a stretch of #applyRun calls: the head's counters and the report take what they did. */
+  #endApply(): void {
+    const c = this.#head.counters;
+    c.minTime = this.#mint;
+    c.maxTime = this.#maxt;
+    c.numSamples += this.#added;
+    this.report.samples += this.#added;
+  }
+
+  /**
+   * Applies samples `[k, e)` of `ts`/`vs`, all of series `ref`, in order, as #applySamples does
+   * (between #beginApply and #endApply). In order (WAL): through the series' appendRun.
+   */
+  #applyRun(ref: number, ts: Float64Array, vs: Float64Array, k: number, e: number): void {
+    const r = this.report;
+    const s = this.#get(ref);
+    if (s === undefined) {
+      r.unknownRefs += e - k;
+      return;
+    }
+    const head = this.#head;
+    const store = head.chunkStore;
+    let mint = this.#mint;
+    let maxt = this.#maxt;
+    let added = 0;
+    if (this.#ooo) {
+      for (; k < e; k++) {
+        const t = ts[k]!;
+        if (t < s.maxt && insertOOO(s, t, vs[k]!, store)) {
+          added++;
+          if (t < mint) mint = t;
+          if (t > maxt) maxt = t;
+        } else r.outOfOrderSamples++;
       }
+    } else {
+      const range = head.chunkRangeMs;
+      const spc = head.samplesPerChunk;
+      const minValid = head.minValidTime;
       while (k < e) {
         // Times are integers: after the last stored chunk's maxt is at or after it + 1.
         const mm = s.mmapped;
@@ -620,10 +685,9 @@ class Replayer {
         k++;
       }
     }
-    c.minTime = mint;
-    c.maxTime = maxt;
-    c.numSamples += added;
-    r.samples += added;
+    this.#mint = mint;
+    this.#maxt = maxt;
+    this.#added += added;
   }
 }
 
@@ -760,7 +824,7 @@ async function replayDirInWorker(
           segment = seg;
         }
         if (ops[o] === BatchOp.Samples) {
-          await rp.applyGrouped(samples, ops[o + 4]!, ops[o + 5]!, ops[o + 6]!, slicer);
+          await rp.applyGrouped(samples, ops[o + 4]!, ops[o + 7]!, ops[o + 8]!, ops[o + 6]!, slicer);
           continue;
         }
         rp.onRecord(raw.subarray(ops[o + 4]!, ops[o + 5]!), seg, ops[o + 2]!, ops[o + 3]!);

@@ -20,46 +20,85 @@ function opsOf(b: DecodedBatch): number[][] {
   return out;
 }
 
-/** Samples `[from, to)` of `b`'s columns. */
-function samplesOf(b: DecodedBatch, from: number, to: number): RefSample[] {
+/**
+ * The samples of Samples op `i` of `b`, read through its runs, which must cover its entries
+ * exactly, each run non-empty and of another series than the run before it.
+ */
+function samplesOf(b: DecodedBatch, i: number): RefSample[] {
+  const o = i * OP_WIDTH;
+  expect(b.ops[o]).toBe(BatchOp.Samples);
+  const [from, to, ra, rb] = [b.ops[o + 4]!, b.ops[o + 5]!, b.ops[o + 7]!, b.ops[o + 8]!];
+  const { runRefs, runEnds, ts, vs } = b.samples;
   const out: RefSample[] = [];
-  const { refs, ts, vs } = b.samples;
-  for (let i = from; i < to; i++) out.push({ ref: refs[i]!, t: ts[i]!, v: vs[i]! });
+  let k = from;
+  for (let j = ra; j < rb; j++) {
+    expect(runEnds[j]!).toBeGreaterThan(k);
+    if (j > ra) expect(runRefs[j]).not.toBe(runRefs[j - 1]);
+    for (; k < runEnds[j]!; k++) out.push({ ref: runRefs[j]!, t: ts[k]!, v: vs[k]! });
+  }
+  expect(k).toBe(to);
+  expect(rb).toBeLessThanOrEqual(b.samples.runs);
   return out;
 }
+
+/** `v` as its bits, so that NaNs compare by payload (stale markers). */
+function bitsOf(samples: RefSample[]): [number, number, bigint][] {
+  const f = new Float64Array(1);
+  const u = new BigUint64Array(f.buffer);
+  return samples.map((x) => {
+    f[0] = x.v;
+    return [x.ref, x.t, u[0]!];
+  });
+}
+
+const staleNaN = new Float64Array(new BigUint64Array([0x7ff0000000000002n]).buffer)[0]!;
 
 const sample = (maxRef: number): fc.Arbitrary<RefSample> =>
   fc.record({
     ref: fc.integer({ min: 1, max: maxRef }),
-    t: fc.integer({ min: -1e12, max: 1e12 }),
-    v: fc.double({ noNaN: true }),
+    t: fc.oneof(fc.integer({ min: -1e12, max: 1e12 }), fc.integer({ min: -(2 ** 51), max: 2 ** 51 })),
+    v: fc.oneof(fc.double({ noNaN: true }), fc.constant(staleNaN)),
   });
 
 it('groups the samples of consecutive records by series, each series in WAL order (property)', () => {
-  // Refs close together (sorted), and refs far apart (left in WAL order).
-  const records = fc
+  // Refs close together (sorted), and refs far apart (left in WAL order); runs of one series.
+  const record = (maxRef: number): fc.Arbitrary<RefSample[]> =>
+    fc.oneof(
+      fc.array(sample(maxRef), { minLength: 1, maxLength: 40 }),
+      fc.array(sample(maxRef), { minLength: 1, maxLength: 8 }).map((xs) => xs.map((x) => ({ ...x, ref: xs[0]!.ref }))),
+    );
+  const groups = fc
     .constantFrom(50, 100_000, 2 ** 40)
     .chain((maxRef) =>
-      fc.array(fc.array(sample(maxRef), { minLength: 1, maxLength: 40 }), { minLength: 1, maxLength: 8 }),
+      fc.array(fc.array(record(maxRef), { minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 3 }),
     );
   fc.assert(
-    fc.property(records, (recs) => {
-      const b = newDecodedBatch(0, 16);
-      const g = new SampleGrouper(false);
+    fc.property(groups, (gs) => {
+      // Small arrays: the columns and the runs grow, keeping what the groups before put there.
+      const b = newDecodedBatch(0, 4);
+      const g = new SampleGrouper(false, 4);
       // Something already in the batch: the group goes after it.
       addRecord(b, g, dec, enc.series([{ ref: 1, labels: Labels.fromStrings('a', 'b') }]).slice(), 0, 0, 9);
-      for (const r of recs) addRecord(b, g, dec, enc.samples(r).slice(), 0, 0, 9);
-      g.closeInto(b);
-      const all = recs.flat();
-      const refs = all.map((x) => x.ref);
-      const sparse = Math.max(...refs) - Math.min(...refs) > 4 * all.length + 1_000_000;
-      // Array.prototype.sort is stable.
-      const want = sparse ? all : [...all].sort((x, y) => x.ref - y.ref);
+      let at = 0;
+      const wants: { ops: number[]; samples: RefSample[] }[] = [];
+      for (const recs of gs) {
+        for (const r of recs) addRecord(b, g, dec, enc.samples(r).slice(), 0, 0, 9);
+        g.closeInto(b);
+        const all = recs.flat();
+        const refs = all.map((x) => x.ref);
+        const sparse = Math.max(...refs) - Math.min(...refs) > 4 * all.length + 1_000_000;
+        // Array.prototype.sort is stable.
+        const want = sparse ? all : [...all].sort((x, y) => x.ref - y.ref);
+        wants.push({ ops: [BatchOp.Samples, 0, at, at + all.length, recs.length], samples: want });
+        at += all.length;
+      }
       const ops = opsOf(b);
-      expect(ops.length).toBe(2);
+      expect(ops.length).toBe(1 + gs.length);
       expect(ops[0]![0]).toBe(BatchOp.Raw);
-      expect(ops[1]).toEqual([BatchOp.Samples, 0, 0, all.length, recs.length]);
-      expect(samplesOf(b, 0, all.length)).toEqual(want);
+      for (let i = 0; i < gs.length; i++) {
+        expect(ops[1 + i]).toEqual(wants[i]!.ops);
+        expect(bitsOf(samplesOf(b, 1 + i))).toEqual(bitsOf(wants[i]!.samples));
+      }
     }),
     { numRuns: 300 },
   );
@@ -101,7 +140,7 @@ it('keeps series, metadata, tombstones and exemplars ahead of the open group, an
     [BatchOp.Raw, 1], // the damaged samples record
     [BatchOp.Samples, 1],
   ]);
-  expect(samplesOf(b, 0, 2)).toEqual([
+  expect(samplesOf(b, 4)).toEqual([
     { ref: 1, t: 2, v: 2 },
     { ref: 2, t: 1, v: 1 },
   ]);

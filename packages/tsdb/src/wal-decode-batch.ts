@@ -6,9 +6,9 @@
 // replaying thread's heap sees no stream of transferred buffers.
 //
 // The samples of consecutive samples records go into the columns grouped by series (a stable
-// counting sort by ref, done by the worker): the replaying thread then appends a series' samples
-// one after another, its chunk in cache, looking the series up once per run, and reads the columns
-// in order. Other records between them stay where they are if they cannot affect those samples
+// counting sort by ref, done by the worker), the columns holding times and values and a list of
+// runs naming each series once: the replaying thread then appends a series' samples one after
+// another, its chunk in cache, looking the series up once per run, and reads the columns in order. Other records between them stay where they are if they cannot affect those samples
 // (series, exemplars, metadata, tombstones that decode); any other record (m-map markers,
 // histogram samples, a record that does not decode) ends the group first, so that it is applied
 // after the samples logged before it, as replay in one thread does.
@@ -28,7 +28,7 @@ import {
 export const BatchOp = {
   /**
    * The samples of `records` consecutive samples records (a group), entries [a, b) of the batch's
-   * columns: grouped by series ref, each series' samples in WAL order.
+   * columns: grouped by series ref, each series' samples in WAL order, in runs [ra, rb).
    */
   Samples: 0,
   /** Any other record (or a samples record that did not decode): bytes [a, b) of `raw`. */
@@ -36,21 +36,36 @@ export const BatchOp = {
 } as const;
 export type BatchOp = (typeof BatchOp)[keyof typeof BatchOp];
 
-/** Numbers per op in {@link DecodedBatch.ops}: kind, segment, start, end, a, b, records. */
-export const OP_WIDTH = 7;
+/** Numbers per op in {@link DecodedBatch.ops}: kind, segment, start, end, a, b, records, ra, rb. */
+export const OP_WIDTH = 9;
 
 /**
- * Records of a WAL stretch. Op `i` is `ops[i*7 .. i*7+7)`: its {@link BatchOp}, segment, start
+ * Samples grouped by series: times and values in columns, entries `[0, length)`, and runs
+ * `[0, runs)`: run `j` holds the samples of series `runRefs[j]` up to entry `runEnds[j]`
+ * (exclusive), from the end of the run before it (or from the start of its op's range).
+ */
+export interface GroupedSamples {
+  ts: Float64Array;
+  vs: Float64Array;
+  length: number;
+  runRefs: Float64Array;
+  runEnds: Float64Array;
+  runs: number;
+}
+
+/**
+ * Records of a WAL stretch. Op `i` is `ops[i*9 .. i*9+9)`: its {@link BatchOp}, segment, start
  * and end offsets in the segment (as `SegmentsReader` gives them; of the last record for a
- * group), its range `[a, b)` in the columns (samples) or in `raw` (other records), and the number
- * of records it stands for. Entries past the lengths are garbage.
+ * group), its range `[a, b)` in the columns (samples) or in `raw` (other records), the number
+ * of records it stands for and, for samples, its runs `[ra, rb)`. Entries past the lengths are
+ * garbage.
  */
 export interface DecodedBatch {
   /** Names the batch between the threads. */
   id: number;
   ops: Float64Array;
   numOps: number;
-  samples: RefSamples;
+  samples: GroupedSamples;
   raw: Uint8Array;
   rawLength: number;
 }
@@ -59,13 +74,17 @@ function f64(n: number): Float64Array {
   return new Float64Array(new SharedArrayBuffer(8 * n));
 }
 
-/** An empty batch `id` over shared memory, with room for `samples` samples. */
+/**
+ * An empty batch `id` over shared memory, with room for `samples` samples (and runs of 8 samples
+ * on average; it grows as needed).
+ */
 export function newDecodedBatch(id: number, samples = 1 << 16): DecodedBatch {
+  const runs = Math.max(16, samples >> 3);
   return {
     id,
     ops: f64(OP_WIDTH * 1024),
     numOps: 0,
-    samples: { refs: f64(samples), ts: f64(samples), vs: f64(samples), length: 0 },
+    samples: { ts: f64(samples), vs: f64(samples), length: 0, runRefs: f64(runs), runEnds: f64(runs), runs: 0 },
     raw: new Uint8Array(new SharedArrayBuffer(1 << 16)),
     rawLength: 0,
   };
@@ -74,23 +93,34 @@ export function newDecodedBatch(id: number, samples = 1 << 16): DecodedBatch {
 /** Makes the columns of `b` hold `n` samples, in shared memory, keeping those held. */
 function growSamples(b: DecodedBatch, n: number): void {
   const sc = b.samples;
-  if (sc.refs.length >= n) return;
-  const cap = Math.max(n, sc.refs.length * 2);
-  const refs = f64(cap);
+  if (sc.ts.length >= n) return;
+  const cap = Math.max(n, sc.ts.length * 2);
   const ts = f64(cap);
   const vs = f64(cap);
-  refs.set(sc.refs.subarray(0, sc.length));
   ts.set(sc.ts.subarray(0, sc.length));
   vs.set(sc.vs.subarray(0, sc.length));
-  sc.refs = refs;
   sc.ts = ts;
   sc.vs = vs;
+}
+
+/** Makes the runs of `b` hold `n` runs, in shared memory, keeping those held. */
+function growRuns(b: DecodedBatch, n: number): void {
+  const sc = b.samples;
+  if (sc.runRefs.length >= n) return;
+  const cap = Math.max(n, sc.runRefs.length * 2);
+  const runRefs = f64(cap);
+  const runEnds = f64(cap);
+  runRefs.set(sc.runRefs.subarray(0, sc.runs));
+  runEnds.set(sc.runEnds.subarray(0, sc.runs));
+  sc.runRefs = runRefs;
+  sc.runEnds = runEnds;
 }
 
 /** Empties `b` for reuse (its arrays stay). */
 export function resetDecodedBatch(b: DecodedBatch): void {
   b.numOps = 0;
   b.samples.length = 0;
+  b.samples.runs = 0;
   b.rawLength = 0;
 }
 
@@ -107,6 +137,8 @@ function addOp(b: DecodedBatch, segment: number, start: number, end: number): nu
   ops[o + 2] = start;
   ops[o + 3] = end;
   ops[o + 6] = 1;
+  ops[o + 7] = 0;
+  ops[o + 8] = 0;
   b.numOps++;
   return o;
 }
@@ -133,7 +165,10 @@ function addRaw(b: DecodedBatch, rec: Uint8Array, segment: number, start: number
  */
 // Prometheus: tsdb/head_wal.go loadWAL (samples handed to shards by series ref, each in WAL order)
 export class SampleGrouper {
-  readonly #staged: RefSamples = newRefSamples(1 << 16);
+  readonly #staged: RefSamples;
+  /** Smallest and largest ref of the open group. */
+  #minRef = Number.POSITIVE_INFINITY;
+  #maxRef = Number.NEGATIVE_INFINITY;
   #records = 0;
   #segment = 0;
   #start = 0;
@@ -145,8 +180,10 @@ export class SampleGrouper {
    */
   readonly #cutAtSegments: boolean;
 
-  constructor(cutAtSegments: boolean) {
+  /** `capacity`: the samples a group is expected to reach (more grow it). */
+  constructor(cutAtSegments: boolean, capacity = 1 << 16) {
     this.#cutAtSegments = cutAtSegments;
+    this.#staged = newRefSamples(capacity);
   }
 
   /** Samples in the open group. */
@@ -168,14 +205,21 @@ export class SampleGrouper {
       sc.length = n0;
       return false; // Decoded again, and reported, by the replaying thread.
     }
-    const ts = sc.ts;
+    const { refs, ts } = sc;
+    let min = this.#minRef;
+    let max = this.#maxRef;
     for (let i = n0; i < sc.length; i++) {
       const t = ts[i]!;
       if (t > Number.MAX_SAFE_INTEGER || t < -Number.MAX_SAFE_INTEGER) {
         sc.length = n0;
         return false;
       }
+      const r = refs[i]!;
+      if (r < min) min = r;
+      if (r > max) max = r;
     }
+    this.#minRef = min;
+    this.#maxRef = max;
     this.#records++;
     this.#segment = segment;
     this.#start = start;
@@ -188,22 +232,22 @@ export class SampleGrouper {
     return this.#cutAtSegments && this.#records > 0 && segment !== this.#segment;
   }
 
-  /** Moves the open group, if any, into `b` as one Samples op, grouped by series; empties it. */
+  /**
+   * Moves the open group, if any, into `b` as one Samples op, grouped by series, with its runs;
+   * empties it.
+   */
   closeInto(b: DecodedBatch): void {
     if (this.#records === 0) return;
     const st = this.#staged;
     const n = st.length;
-    const at = b.samples.length;
+    const out = b.samples;
+    const at = out.length;
+    const ra = out.runs;
     growSamples(b, at + n);
-    const { refs, ts, vs } = b.samples;
+    const { ts, vs } = out;
     const sr = st.refs;
-    let min = Number.POSITIVE_INFINITY;
-    let max = 0;
-    for (let i = 0; i < n; i++) {
-      const r = sr[i]!;
-      if (r < min) min = r;
-      if (r > max) max = r;
-    }
+    const min = this.#minRef;
+    const max = this.#maxRef;
     if (n > 0 && max - min <= 4 * n + 1_000_000) {
       // Counting sort by ref, stable: each series' samples keep their WAL order.
       const span = max - min + 2;
@@ -218,32 +262,60 @@ export class SampleGrouper {
       }
       counts[0] = at;
       for (let k = 1; k < span; k++) counts[k] = counts[k]! + counts[k - 1]!;
+      // Series min + k has entries [counts[k], counts[k + 1]): a run when not empty.
+      growRuns(b, ra + Math.min(n, span - 1));
+      const { runRefs, runEnds } = out;
+      let runs = ra;
+      let prev = at;
+      for (let k = 1; k < span; k++) {
+        const e = counts[k]!;
+        if (e === prev) continue;
+        runRefs[runs] = min + k - 1;
+        runEnds[runs++] = e;
+        prev = e;
+      }
+      out.runs = runs;
       const sts = st.ts;
       const svs = st.vs;
       for (let i = 0; i < n; i++) {
-        const r = sr[i]!;
-        const k = r - min;
+        const k = sr[i]! - min;
         const p = counts[k]!;
         counts[k] = p + 1;
-        refs[p] = r;
         ts[p] = sts[i]!;
         vs[p] = svs[i]!;
       }
-    } else {
-      // Refs too sparse to count: in WAL order (the replaying thread looks a series up per sample).
-      refs.set(sr.subarray(0, n), at);
+    } else if (n > 0) {
+      // Refs too sparse to count: in WAL order, a run per stretch of one series.
       ts.set(st.ts.subarray(0, n), at);
       vs.set(st.vs.subarray(0, n), at);
+      growRuns(b, ra + n);
+      const { runRefs, runEnds } = out;
+      let runs = ra;
+      let prev = sr[0]!;
+      for (let i = 1; i < n; i++) {
+        const r = sr[i]!;
+        if (r === prev) continue;
+        runRefs[runs] = prev;
+        runEnds[runs++] = at + i;
+        prev = r;
+      }
+      runRefs[runs] = prev;
+      runEnds[runs++] = at + n;
+      out.runs = runs;
     }
-    b.samples.length = at + n;
+    out.length = at + n;
     const o = addOp(b, this.#segment, this.#start, this.#end);
     const ops = b.ops;
     ops[o] = BatchOp.Samples;
     ops[o + 4] = at;
     ops[o + 5] = at + n;
     ops[o + 6] = this.#records;
+    ops[o + 7] = ra;
+    ops[o + 8] = out.runs;
     st.length = 0;
     this.#records = 0;
+    this.#minRef = Number.POSITIVE_INFINITY;
+    this.#maxRef = Number.NEGATIVE_INFINITY;
   }
 }
 
@@ -314,15 +386,17 @@ export function addRecord(
 /** The arrays of a batch, as posted when they are new. */
 export interface BatchArrays {
   ops: Float64Array;
-  refs: Float64Array;
   ts: Float64Array;
   vs: Float64Array;
+  runRefs: Float64Array;
+  runEnds: Float64Array;
   raw: Uint8Array;
 }
 
 /** The arrays of `b`. */
 export function batchArrays(b: DecodedBatch): BatchArrays {
-  return { ops: b.ops, refs: b.samples.refs, ts: b.samples.ts, vs: b.samples.vs, raw: b.raw };
+  const sc = b.samples;
+  return { ops: b.ops, ts: sc.ts, vs: sc.vs, runRefs: sc.runRefs, runEnds: sc.runEnds, raw: b.raw };
 }
 
 /** Whether `a` are the arrays `b` holds now. */
@@ -330,9 +404,10 @@ export function sameArrays(a: BatchArrays | undefined, b: DecodedBatch): boolean
   return (
     a !== undefined &&
     a.ops === b.ops &&
-    a.refs === b.samples.refs &&
     a.ts === b.samples.ts &&
     a.vs === b.samples.vs &&
+    a.runRefs === b.samples.runRefs &&
+    a.runEnds === b.samples.runEnds &&
     a.raw === b.raw
   );
 }

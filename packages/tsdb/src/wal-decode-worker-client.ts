@@ -2,7 +2,8 @@
 // out its DecodedBatches in WAL order and sends each back once applied. The in-memory (browser)
 // DB never replays a WAL: nothing outside Node reaches this file.
 import { Worker } from 'node:worker_threads';
-import { deserializeError, type SerializedError } from './block/worker-errors.js';
+import type { SerializedError } from './block/serialize-error.js';
+import { deserializeError } from './block/worker-errors.js';
 import type { BatchArrays, DecodedBatch } from './wal-decode-batch.js';
 import { CorruptionError } from './wlog/errors.js';
 
@@ -30,6 +31,7 @@ export type WALDecodeMessage =
       id: number;
       numOps: number;
       numSamples: number;
+      numRuns: number;
       rawLength: number;
       /** The batch's arrays (shared memory) when new since it was last posted. */
       arrays: BatchArrays | undefined;
@@ -163,7 +165,7 @@ export class WALDecodeWorker {
         id: m.id,
         ops: a.ops,
         numOps: 0,
-        samples: { refs: a.refs, ts: a.ts, vs: a.vs, length: 0 },
+        samples: { ts: a.ts, vs: a.vs, length: 0, runRefs: a.runRefs, runEnds: a.runEnds, runs: 0 },
         raw: a.raw,
         rawLength: 0,
       };
@@ -172,6 +174,7 @@ export class WALDecodeWorker {
     if (b === undefined) throw new Error(`tsdb: WAL decoding worker posted batch ${m.id} before its arrays`);
     b.numOps = m.numOps;
     b.samples.length = m.numSamples;
+    b.samples.runs = m.numRuns;
     b.rawLength = m.rawLength;
     return b;
   }

@@ -4,7 +4,7 @@
 // applying them, which sends each back to be filled again. Prometheus decodes WAL records in
 // goroutines beside the one applying them; this is that split.
 import { parentPort, workerData } from 'node:worker_threads';
-import { serializeError } from './block/worker-errors.js';
+import { serializeError } from './block/serialize-error.js';
 import { RecordDecoder } from './record/record-decoder.js';
 import {
   addRecord,
@@ -25,6 +25,10 @@ import { SegmentsReader } from './wlog/segments-reader.js';
  * their chunks) the replaying thread has to bring into cache per sample.
  */
 const BATCH_SAMPLES = 1 << 20;
+/**
+ * The first batch is posted sooner: the replaying thread has nothing to do until it comes.
+ */
+const FIRST_BATCH_SAMPLES = 1 << 16;
 const BATCH_RAW_BYTES = 1 << 20;
 /** Batches posted and not yet sent back: the worker waits beyond this (~30 MB each). */
 const MAX_AHEAD = 2;
@@ -61,7 +65,15 @@ async function send(b: DecodedBatch): Promise<void> {
     arrays = batchArrays(b);
     posted[b.id] = arrays;
   }
-  post({ type: 'batch', id: b.id, numOps: b.numOps, numSamples: b.samples.length, rawLength: b.rawLength, arrays });
+  post({
+    type: 'batch',
+    id: b.id,
+    numOps: b.numOps,
+    numSamples: b.samples.length,
+    numRuns: b.samples.runs,
+    rawLength: b.rawLength,
+    arrays,
+  });
 }
 
 function take(): DecodedBatch {
@@ -80,15 +92,17 @@ async function run(): Promise<void> {
   const dec = new RecordDecoder();
   const r = await SegmentsReader.open(job.dir, job.range);
   try {
-    const g = new SampleGrouper(job.cutAtSegments === true);
+    const g = new SampleGrouper(job.cutAtSegments === true, BATCH_SAMPLES + (BATCH_SAMPLES >> 2));
     let b = take();
+    let limit = FIRST_BATCH_SAMPLES;
     do {
       while (r.next()) {
         addRecord(b, g, dec, r.record(), r.segment(), r.recordOffset(), r.offset());
-        if (b.samples.length + g.pending() >= BATCH_SAMPLES || b.rawLength >= BATCH_RAW_BYTES) {
+        if (b.samples.length + g.pending() >= limit || b.rawLength >= BATCH_RAW_BYTES) {
           g.closeInto(b);
           await send(b);
           b = take();
+          limit = BATCH_SAMPLES;
         }
       }
     } while (await r.fill());

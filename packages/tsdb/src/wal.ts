@@ -27,4 +27,5 @@ export { Watcher, type WatcherOptions, type WatcherWriter } from './wlog/watcher
 export { type SegmentSource, WLReader } from './wlog/wl-reader.js';
 export { DEFAULT_SEGMENT_SIZE, PAGE_SIZE, type WalCompression } from './wlog/wlog-constants.js';
 export { ZstdError } from './wlog/zstd-error.js';
+export { SnappyDecodeError, snappyBlockDecode, snappyHeader } from './wlog/snappy-decoder.js';
 export { SnappyEncoder, snappyMaxEncodedLength } from './wlog/snappy-encoder.js';

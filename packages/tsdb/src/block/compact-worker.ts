@@ -8,7 +8,7 @@ import { TimeSlicer } from '../time-slicer.js';
 import { Block } from './block.js';
 import { compactBlockMetas, populateBlock } from './leveled-compactor.js';
 import type { CompactJob, WorkerMessage, WorkerReply, WorkerRequest } from './worker-compaction.js';
-import { serializeError } from './worker-errors.js';
+import { serializeError } from './serialize-error.js';
 
 /** Slices of the worker's own loop: long enough to cost nothing, short enough to see an abort. */
 const WORKER_SLICE_MS = 50;

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { BlockMeta } from './block-meta.js';
 import { TMP_FOR_CREATION_SUFFIX } from './block-writer.js';
-import { deserializeError, type SerializedError } from './worker-errors.js';
+import type { SerializedError } from './serialize-error.js';
+import { deserializeError } from './worker-errors.js';
 
 /** What the worker compacts: `dirs` into a block `ulid` in `dest`. */
 export interface CompactJob {

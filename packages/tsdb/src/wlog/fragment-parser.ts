@@ -1,7 +1,7 @@
 // Prometheus: tsdb/wlog/reader.go Reader.next and validateRecord, tsdb/wlog/live_reader.go
 // buildRecord: reassembles one record from its fragments. Shared by WLReader and LiveReader.
 import { crc32c } from '@tsprom/chunkenc';
-import { snappyDecode } from './snappy.js';
+import { snappyBlockDecode, snappyHeader } from './snappy-decoder.js';
 import { zstdDecode } from './zstd-decoder.js';
 import {
   FRAGMENT_TYPE_MASK,
@@ -74,6 +74,8 @@ export class FragmentParser {
   readOffset = 0;
   cause: unknown;
   #asm = new Uint8Array(64 * 1024);
+  /** Where snappy records are decompressed, reused (records are views valid until the next parse). */
+  #unsnappied = new Uint8Array(0);
 
   /**
    * Parses the record at `pos` of `b`. With `live` false, `b` is a whole segment: its end inside
@@ -173,7 +175,12 @@ export class FragmentParser {
     if (compressed === SNAPPY_MASK && raw.length > 0) {
       try {
         // Snappy expands at most ~21x (a 3-byte copy yields 64 bytes): a larger claimed length is damage.
-        this.record = snappyDecode(raw, raw.length * 24 + 64);
+        const max = raw.length * 24 + 64;
+        const n = snappyHeader(raw).length;
+        if (n > this.#unsnappied.length && n <= max) {
+          this.#unsnappied = new Uint8Array(Math.max(n, this.#unsnappied.length * 2));
+        }
+        this.record = snappyBlockDecode(raw, max, this.#unsnappied);
       } catch (err) {
         this.cause = err;
         return this.#corrupt('snappy: corrupt input', pos);

@@ -1,6 +1,5 @@
-/// <reference path="./snappyjs.d.ts" />
 // Prometheus: the WAL uses github.com/golang/snappy's block format (snappy.Encode / snappy.Decode).
-import snappyjs from 'snappyjs';
+import { snappyBlockDecode } from './snappy-decoder.js';
 import { SnappyEncoder, snappyMaxEncodedLength } from './snappy-encoder.js';
 
 const encoder = new SnappyEncoder(0);
@@ -11,9 +10,9 @@ export function snappyEncode(src: Uint8Array): Uint8Array {
 }
 
 /**
- * Snappy block-format decompression (golang/snappy `Decode`). Throws on malformed input or when the
- * decoded length exceeds `maxLength`.
+ * Snappy block-format decompression (golang/snappy `Decode`, see snappy-decoder.ts). Throws on
+ * malformed input or when the decoded length exceeds `maxLength`. Returns a new array.
  */
 export function snappyDecode(src: Uint8Array, maxLength = 0x7fffffff): Uint8Array {
-  return snappyjs.uncompress(src, maxLength);
+  return snappyBlockDecode(src, maxLength);
 }
