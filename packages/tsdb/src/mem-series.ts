@@ -565,11 +565,16 @@ export class MemSeries {
         // concat allocates exactly what is needed: push would leave ~50% spare capacity per series.
         this.mmapped = this.mmapped.concat(ref, prevMint, prevMaxt, this.#openCount);
         // When every series cuts at once (a chunk range boundary), 100k new chunks would be 100k
-        // objects or slots: reuse this one when none can hold it.
+        // objects or slots: reuse this one when none can hold it. An XOR chunk that outgrew its
+        // slot is not reused: the next chunk goes back to a slot, where the commit appends to it
+        // through the columns alone (commitInSlot); kept, it would take the series' slow path
+        // for good. (It is one chunk object per such chunk, made when it outgrows its slot.)
         if (this.#cols.reuseChunks) {
           if (prev !== undefined) {
-            prev.reset();
-            next = prev;
+            if (this.#cols.xor2) {
+              prev.reset();
+              next = prev;
+            }
           } else {
             clearSlot(slab!, this.#a, this.#at(SLOT));
             keepSlot = true;
