@@ -1,5 +1,7 @@
 // The logging thread's side of the WAL compression worker (Node): starts wal-compress-worker,
 // posts it the records of log() calls and hands its answers to the WL, which writes them in order.
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { CompressJob, CompressResult } from './wal-compress-job.js';
 
@@ -15,7 +17,14 @@ function workerEntry(): { entry: string | URL; eval: boolean; execArgv: string[]
   const url = new URL('./wal-compress-worker.ts', import.meta.url).href;
   const execArgv = [...process.execArgv];
   if (!execArgv.some((a) => a.includes('@tsprom/source'))) execArgv.push('--conditions=@tsprom/source');
-  const entry = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url)}); })`;
+  // tsx as this module resolves it: a bare 'tsx/esm/api' in the eval'd code would resolve from the
+  // working directory, which need not have it (a server started in its data directory): the
+  // worker would exit, and every record be compressed on the logging thread.
+  const tsx =
+    typeof import.meta.resolve === 'function'
+      ? import.meta.resolve('tsx/esm/api')
+      : pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
+  const entry = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url)}); })`;
   return { entry, eval: true, execArgv };
 }
 
