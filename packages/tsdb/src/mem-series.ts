@@ -197,6 +197,16 @@ export function rangeForTimestamp(t: number, width: number): number {
 }
 
 // Shared empty lists: most series never cut a chunk into one of them (saves two arrays each).
+/**
+ * At a cut with chunk reuse, an XOR chunk that outgrew its slot opens the next chunk in a slot
+ * again when it is at most this big: most of the next chunk's samples then fit the slot, where the
+ * commit appends through the columns alone (commitInSlot) instead of the series' slow path, for
+ * one chunk object made when it outgrows the slot. A bigger one is reused as the next chunk: its
+ * samples would mostly not fit a slot, and when every series cuts at once that would make as many
+ * chunk objects at once as there are series.
+ */
+export const reslotMaxBytes = 2 * SLOT_BYTES;
+
 // Never pushed to: writers replace them first.
 const noMmapped: number[] = [];
 const noCompleted: MemChunk[] = [];
@@ -566,12 +576,10 @@ export class MemSeries {
         this.mmapped = this.mmapped.concat(ref, prevMint, prevMaxt, this.#openCount);
         // When every series cuts at once (a chunk range boundary), 100k new chunks would be 100k
         // objects or slots: reuse this one when none can hold it. An XOR chunk that outgrew its
-        // slot is not reused: the next chunk goes back to a slot, where the commit appends to it
-        // through the columns alone (commitInSlot); kept, it would take the series' slow path
-        // for good. (It is one chunk object per such chunk, made when it outgrows its slot.)
+        // slot by little (see reslotMaxBytes) is not reused: the next chunk goes back to a slot.
         if (this.#cols.reuseChunks) {
           if (prev !== undefined) {
-            if (this.#cols.xor2) {
+            if (this.#cols.xor2 || prev.byteLength() > reslotMaxBytes) {
               prev.reset();
               next = prev;
             }
