@@ -1,31 +1,12 @@
 // The logging thread's side of the WAL compression worker (Node): starts wal-compress-worker,
 // posts it the records of log() calls and hands its answers to the WL, which writes them in order.
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { CompressJob, CompressResult } from './wal-compress-job.js';
+import { tsdbWorkerEntry, type WorkerEntry } from '../worker-entry.js';
 
-/**
- * How to start the worker: wal-compress-worker.js next to the bundle in dist/ (a tsup entry), or,
- * running from source (the `@tsprom/source` condition), wal-compress-worker.ts through tsx,
- * registered in the worker itself, as WALDecodeWorker does.
- */
-function workerEntry(): { entry: string | URL; eval: boolean; execArgv: string[] | undefined } {
-  if (!import.meta.url.endsWith('.ts')) {
-    return { entry: new URL('./wal-compress-worker.js', import.meta.url), eval: false, execArgv: undefined };
-  }
-  const url = new URL('./wal-compress-worker.ts', import.meta.url).href;
-  const execArgv = [...process.execArgv];
-  if (!execArgv.some((a) => a.includes('@tsprom/source'))) execArgv.push('--conditions=@tsprom/source');
-  // tsx as this module resolves it: a bare 'tsx/esm/api' in the eval'd code would resolve from the
-  // working directory, which need not have it (a server started in its data directory): the
-  // worker would exit, and every record be compressed on the logging thread.
-  const tsx =
-    typeof import.meta.resolve === 'function'
-      ? import.meta.resolve('tsx/esm/api')
-      : pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
-  const entry = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url)}); })`;
-  return { entry, eval: true, execArgv };
+/** How to start the worker: wal-compress-worker.js next to the bundle in dist/, or wal-compress-worker.ts from source. */
+function workerEntry(): WorkerEntry {
+  return tsdbWorkerEntry(import.meta.url, 'wal-compress-worker');
 }
 
 /**
