@@ -196,6 +196,16 @@ export function rangeForTimestamp(t: number, width: number): number {
   return Math.trunc(t / width) * width + width;
 }
 
+/**
+ * At a cut with chunk reuse, an XOR chunk that outgrew its slot opens the next chunk in a slot
+ * again when it is at most this big: most of the next chunk's samples then fit the slot, where the
+ * commit appends through the columns alone (commitInSlot) instead of the series' slow path, for
+ * one chunk object made when it outgrows the slot. A bigger one is reused as the next chunk: its
+ * samples would mostly not fit a slot, and when every series cuts at once that would make as many
+ * chunk objects at once as there are series.
+ */
+export const reslotMaxBytes = 2 * SLOT_BYTES;
+
 // Shared empty lists: most series never cut a chunk into one of them (saves two arrays each).
 // Never pushed to: writers replace them first.
 const noMmapped: number[] = [];
@@ -565,11 +575,14 @@ export class MemSeries {
         // concat allocates exactly what is needed: push would leave ~50% spare capacity per series.
         this.mmapped = this.mmapped.concat(ref, prevMint, prevMaxt, this.#openCount);
         // When every series cuts at once (a chunk range boundary), 100k new chunks would be 100k
-        // objects or slots: reuse this one when none can hold it.
+        // objects or slots: reuse this one when none can hold it. An XOR chunk that outgrew its
+        // slot by little (see reslotMaxBytes) is not reused: the next chunk goes back to a slot.
         if (this.#cols.reuseChunks) {
           if (prev !== undefined) {
-            prev.reset();
-            next = prev;
+            if (this.#cols.xor2 || prev.byteLength() > reslotMaxBytes) {
+              prev.reset();
+              next = prev;
+            }
           } else {
             clearSlot(slab!, this.#a, this.#at(SLOT));
             keepSlot = true;

@@ -6,6 +6,7 @@ import type { SerializedError } from './block/serialize-error.js';
 import { deserializeError } from './block/worker-errors.js';
 import type { BatchArrays, DecodedBatch } from './wal-decode-batch.js';
 import { CorruptionError } from './wlog/errors.js';
+import { tsdbWorkerEntry, type WorkerEntry } from './worker-entry.js';
 
 /** What the worker reads: the segments of `dir` in `range`. */
 export interface WALDecodeJob {
@@ -56,20 +57,9 @@ export class WALDecodeWorkerError extends Error {
   }
 }
 
-/**
- * How to start the worker: wal-decode-worker.js next to the bundle in dist/ (a tsup entry), or,
- * running from source (the `@tsprom/source` condition), wal-decode-worker.ts through tsx,
- * registered in the worker itself, as compactInWorker does.
- */
-function workerEntry(): { entry: string | URL; eval: boolean; execArgv: string[] | undefined } {
-  if (!import.meta.url.endsWith('.ts')) {
-    return { entry: new URL('./wal-decode-worker.js', import.meta.url), eval: false, execArgv: undefined };
-  }
-  const url = new URL('./wal-decode-worker.ts', import.meta.url).href;
-  const execArgv = [...process.execArgv];
-  if (!execArgv.some((a) => a.includes('@tsprom/source'))) execArgv.push('--conditions=@tsprom/source');
-  const entry = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url)}); })`;
-  return { entry, eval: true, execArgv };
+/** How to start the worker: wal-decode-worker.js next to the bundle in dist/, or wal-decode-worker.ts from source. */
+function workerEntry(): WorkerEntry {
+  return tsdbWorkerEntry(import.meta.url, 'wal-decode-worker');
 }
 
 /**

@@ -11,6 +11,7 @@ import type { BlockMeta } from './block-meta.js';
 import { TMP_FOR_CREATION_SUFFIX } from './block-writer.js';
 import type { SerializedError } from './serialize-error.js';
 import { deserializeError } from './worker-errors.js';
+import { tsdbWorkerEntry, type WorkerEntry } from '../worker-entry.js';
 
 /** What the worker compacts: `dirs` into a block `ulid` in `dest`. */
 export interface CompactJob {
@@ -58,21 +59,9 @@ export class CompactionWorkerError extends Error {
 /** How long an aborted worker gets to stop at its next slice before it is terminated. */
 const ABORT_GRACE_MS = 2000;
 
-/**
- * How to start the worker: compact-worker.js next to the bundle in dist/ (a tsup entry), or, when
- * running from source (the `@tsprom/source` condition: tests, benchmarks, `pnpm start`),
- * compact-worker.ts through tsx, registered in the worker itself (Node 20 applies no `--import`
- * loader of a worker's execArgv to its entry), with the source condition.
- */
-function workerEntry(): { entry: string | URL; eval: boolean; execArgv: string[] | undefined } {
-  if (!import.meta.url.endsWith('.ts')) {
-    return { entry: new URL('./compact-worker.js', import.meta.url), eval: false, execArgv: undefined };
-  }
-  const url = new URL('./compact-worker.ts', import.meta.url).href;
-  const execArgv = [...process.execArgv];
-  if (!execArgv.some((a) => a.includes('@tsprom/source'))) execArgv.push('--conditions=@tsprom/source');
-  const entry = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url)}); })`;
-  return { entry, eval: true, execArgv };
+/** How to start the worker: compact-worker.js next to the bundle in dist/, or compact-worker.ts from source. */
+function workerEntry(): WorkerEntry {
+  return tsdbWorkerEntry(import.meta.url, 'compact-worker');
 }
 
 /** Options of {@link compactInWorker}. */

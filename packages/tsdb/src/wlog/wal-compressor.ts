@@ -2,21 +2,11 @@
 // posts it the records of log() calls and hands its answers to the WL, which writes them in order.
 import { Worker } from 'node:worker_threads';
 import type { CompressJob, CompressResult } from './wal-compress-job.js';
+import { tsdbWorkerEntry, type WorkerEntry } from '../worker-entry.js';
 
-/**
- * How to start the worker: wal-compress-worker.js next to the bundle in dist/ (a tsup entry), or,
- * running from source (the `@tsprom/source` condition), wal-compress-worker.ts through tsx,
- * registered in the worker itself, as WALDecodeWorker does.
- */
-function workerEntry(): { entry: string | URL; eval: boolean; execArgv: string[] | undefined } {
-  if (!import.meta.url.endsWith('.ts')) {
-    return { entry: new URL('./wal-compress-worker.js', import.meta.url), eval: false, execArgv: undefined };
-  }
-  const url = new URL('./wal-compress-worker.ts', import.meta.url).href;
-  const execArgv = [...process.execArgv];
-  if (!execArgv.some((a) => a.includes('@tsprom/source'))) execArgv.push('--conditions=@tsprom/source');
-  const entry = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url)}); })`;
-  return { entry, eval: true, execArgv };
+/** How to start the worker: wal-compress-worker.js next to the bundle in dist/, or wal-compress-worker.ts from source. */
+function workerEntry(): WorkerEntry {
+  return tsdbWorkerEntry(import.meta.url, 'wal-compress-worker');
 }
 
 /**

@@ -113,6 +113,48 @@ describe('WL compressing in a worker', () => {
     );
   });
 
+  it('writes the same segments with many log() calls in flight, their buffers reused from a pool', async () => {
+    // Bursts of log() calls not awaited, of sizes that share the pooled buffers (32 KiB and
+    // 64 KiB classes) or not, with logSync() and cuts between: a buffer given to a job while a
+    // queued log's compressed records still lie in it would change the bytes written.
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            burst: fc.array(
+              fc.oneof(
+                fc.integer({ min: MIN_WORKER_LOG_BYTES, max: 30_000 }),
+                fc.integer({ min: 30_000, max: 70_000 }),
+                fc.integer({ min: 0, max: 100 }),
+              ),
+              { minLength: 1, maxLength: 12 },
+            ),
+            after: fc.constantFrom('tick', 'logSync', 'cut', 'none'),
+          }),
+          { minLength: 1, maxLength: 8 },
+        ),
+        async (bursts) => {
+          const ops: Op[] = [];
+          for (const b of bursts) {
+            for (const n of b.burst) ops.push({ kind: 'log', sizes: [n], wait: false });
+            if (b.after === 'tick') ops.push({ kind: 'tick' });
+            else if (b.after === 'logSync') ops.push({ kind: 'logSync', sizes: [MIN_WORKER_LOG_BYTES] });
+            else if (b.after === 'cut') ops.push({ kind: 'cut', wait: false });
+          }
+          const a = await mkdtemp(join(dir, 'worker-'));
+          const b = await mkdtemp(join(dir, 'local-'));
+          await run(a, ops, true);
+          await run(b, ops, false);
+          const fa = await segmentFiles(a);
+          const fb = await segmentFiles(b);
+          expect([...fa.keys()]).toEqual([...fb.keys()]);
+          for (const [name, bytes] of fa) expect(bytes.equals(fb.get(name)!), `segment ${name}`).toBe(true);
+        },
+      ),
+      { numRuns: 15 },
+    );
+  });
+
   it('writes a log() before it resolves, and close() waits for the ones not awaited', async () => {
     const w = await WL.open(dir, { compression: 'snappy', compressInWorker: true });
     const big = recordOf(4 * MIN_WORKER_LOG_BYTES, 6);

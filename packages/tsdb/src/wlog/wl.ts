@@ -7,6 +7,7 @@ import { listSegments, segmentName, segmentRange } from './segments.js';
 import { SnappyEncoder, snappyMaxEncodedLength } from './snappy-encoder.js';
 import type { CompressResult } from './wal-compress-job.js';
 import { WALCompressor } from './wal-compressor.js';
+import { TransferBufferPool } from './transfer-buffer-pool.js';
 import {
   DEFAULT_SEGMENT_SIZE,
   FragmentType,
@@ -36,6 +37,9 @@ export interface WLOptions {
  */
 export const MIN_WORKER_LOG_BYTES = 8 * 1024;
 
+/** Free buffers kept per direction for the worker's jobs (see {@link TransferBufferPool}). */
+const MAX_POOLED_BUFFERS = 8;
+
 /** A log() call or a segment cut waiting for its turn (the worker compressing an earlier log). */
 interface Queued {
   readonly id: number;
@@ -45,6 +49,8 @@ interface Queued {
   readonly posted: boolean;
   /** Per record its compressed bytes, or null to write it as it is; set by the worker's answer. */
   compressed: (Uint8Array | null)[] | undefined;
+  /** The job's buffers back from the worker (`compressed` views one), pooled once written. */
+  buffers: { input: ArrayBuffer; output: ArrayBuffer } | undefined;
   readonly resolve: (segment: number) => void;
   readonly reject: (err: unknown) => void;
 }
@@ -115,9 +121,9 @@ export class WL {
   #nextId = 0;
   /** Called once the queue is empty (close() waits for it). */
   #idleWaiters: (() => void)[] = [];
-  /** Buffers back from the worker, reused for the next jobs (records in, results out). */
-  #spareIn: ArrayBuffer | undefined;
-  #spareOut: ArrayBuffer | undefined;
+  /** Buffers for the worker's jobs (records in, results out), reused once their records are written. */
+  readonly #inPool = new TransferBufferPool(MAX_POOLED_BUFFERS);
+  readonly #outPool = new TransferBufferPool(MAX_POOLED_BUFFERS);
   /** Set by close() while it waits for the queue: later calls are refused. */
   #closing: Promise<void> | undefined;
 
@@ -172,7 +178,7 @@ export class WL {
     }
     await new Promise<number>((resolve, reject) => {
       const id = this.#nextId++;
-      this.#queue.push({ id, records, posted: offload, compressed: undefined, resolve, reject });
+      this.#queue.push({ id, records, posted: offload, compressed: undefined, buffers: undefined, resolve, reject });
       if (offload) this.#post(id, records);
       else this.#drain();
     });
@@ -203,6 +209,7 @@ export class WL {
         records: undefined,
         posted: false,
         compressed: undefined,
+        buffers: undefined,
         resolve,
         reject,
       });
@@ -270,13 +277,8 @@ export class WL {
       total += lengths[i]!;
       max += snappyMaxEncodedLength(lengths[i]!);
     }
-    const spare = this.#spareIn;
-    this.#spareIn = undefined;
-    const bytes =
-      spare !== undefined && spare.byteLength >= total ? new Uint8Array(spare, 0, total) : new Uint8Array(total);
-    let out = this.#spareOut;
-    this.#spareOut = undefined;
-    if (out !== undefined && out.byteLength < max) out = undefined;
+    const bytes = new Uint8Array(this.#inPool.take(total), 0, total);
+    const out = this.#outPool.take(max);
     let off = 0;
     for (const r of records) {
       bytes.set(r, off);
@@ -305,13 +307,22 @@ export class WL {
         }
       }
       q.compressed = compressed;
+      q.buffers = { input: r.input, output: r.bytes.buffer };
       this.#drain();
-      if (this.#queue.includes(q)) return;
+      return;
     }
-    // Written: its buffers serve the next jobs.
-    if (this.#spareIn === undefined || this.#spareIn.byteLength < r.input.byteLength) this.#spareIn = r.input;
-    const out = r.bytes.buffer;
-    if (this.#spareOut === undefined || this.#spareOut.byteLength < out.byteLength) this.#spareOut = out;
+    this.#inPool.give(r.input);
+    this.#outPool.give(r.bytes.buffer);
+  }
+
+  // The buffers of a queued log() that is done (written or failed) serve the next jobs.
+  #release(q: Queued): void {
+    const b = q.buffers;
+    if (b === undefined) return;
+    q.buffers = undefined;
+    q.compressed = undefined;
+    this.#inPool.give(b.input);
+    this.#outPool.give(b.output);
   }
 
   // Does the queued calls in order, up to the first one still with the worker (all when `all`:
@@ -326,14 +337,19 @@ export class WL {
         if (q.records === undefined) q.resolve(this.#nextSegment());
         else {
           this.#writeRecords(q.records, q.compressed);
+          this.#release(q);
           q.resolve(this.#segment);
         }
       } catch (err) {
+        this.#release(q);
         q.reject(err);
         // What was queued behind the failed write is not written and fails with it: a commit's
         // records after a failed one must not reach the WAL (the sync path stops at the throw),
         // whoever queued them.
-        for (const r of queue.splice(0)) r.reject(err);
+        for (const r of queue.splice(0)) {
+          this.#release(r);
+          r.reject(err);
+        }
       }
     }
     const waiters = this.#idleWaiters;
