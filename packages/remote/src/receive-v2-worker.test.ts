@@ -63,7 +63,14 @@ const viaWorker = new WriteHandler({
   // Small, so that some bodies decode to more than allowed.
   maxDecodedBytes: 200,
 });
-afterAll(() => viaWorker.close());
+// Bodies of 120 bytes or more go to the worker, smaller ones are decoded on the main thread.
+const bySize = new WriteHandler({
+  appendable: { appender: () => box.rec!.appender() },
+  now: () => NOW,
+  receiveWorkers: 1,
+  workerMinBytes: 120,
+});
+afterAll(() => Promise.all([viaWorker.close(), bySize.close()]));
 
 describe('Remote Write 2.0 bodies decoded by a receive worker', () => {
   it('are answered and stored as when decoded on the main thread, intact or damaged, among 1.0 ones', async () => {
@@ -109,5 +116,44 @@ describe('Remote Write 2.0 bodies decoded by a receive worker', () => {
       { numRuns: 200 },
     );
     expect(viaWorker.workersStarted).toBe(1);
+  });
+
+  it('are appended in the order they came when small ones, decoded on the main thread, come after big ones', async () => {
+    const big = fc.array(series, { minLength: 6, maxLength: 10 });
+    const small = fc.array(series, { maxLength: 1 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.oneof(big, small), fc.boolean()), { minLength: 2, maxLength: 5 }),
+        async (reqs) => {
+          const fast = new Recorder(refs);
+          box.rec = fast;
+          const main = new Recorder();
+          const onMain = new WriteHandler({ appendable: main, now: () => NOW, receiveWorkers: 0 });
+          const bodies = reqs.map(([ss, v1]) => ({
+            header: v1 ? V1 : V2,
+            body: snappyEncode(
+              v1
+                ? encodeWriteRequest({
+                    timeseries: ss.map((s) => ({
+                      labels: s.labels.map(([name, value]) => ({ name, value })),
+                      samples: s.samples,
+                      exemplars: [],
+                      histograms: [],
+                    })),
+                    metadata: [],
+                  })
+                : v2Bytes(ss),
+            ),
+          }));
+          const got = await Promise.all(bodies.map((b) => bySize.handle({ header: b.header, body: b.body.slice() })));
+          const want: RemoteResponse[] = [];
+          for (const b of bodies) want.push(await onMain.handle({ header: b.header, body: b.body.slice() }));
+          expect(got.map(said)).toEqual(want.map(said));
+          expect(fast.committed).toEqual(main.committed);
+        },
+      ),
+      { numRuns: 100 },
+    );
+    expect(bySize.workersStarted).toBe(1);
   });
 });

@@ -196,7 +196,7 @@ export class WriteHandler {
     if (pool?.usable === true && req.body.length >= this.#workerMinBytes) {
       const v1 = msg === ProtoMsgV1;
       const job = pool.run(req.body, this.#o.maxDecodedBytes ?? DEFAULT_MAX_DECODED_BYTES, v1);
-      return this.#inTurn(job, v1 ? this.#receiveDecoded : this.#receiveDecodedV2);
+      return v1 ? this.#inTurn(job, this.#receiveDecoded, 'v1') : this.#inTurn(job, this.#receiveDecodedV2, 'v2');
     }
     // A 1.0 body appended at once is read before anything is awaited (#receiveV1): it can be
     // decoded into scratch.
@@ -208,12 +208,16 @@ export class WriteHandler {
       return this.#decompressError(err as Error);
     }
     if (now) return this.#receiveV1(decompressed);
+    // A body decoded here while bodies sent before it wait for a worker waits its turn too: a
+    // sender's later samples must not be appended before its earlier ones.
     if (msg === ProtoMsgV1)
-      return this.#inTurn(Promise.resolve({ id: 0, decoded: decompressed }), this.#receiveDecoded);
+      return this.#inTurn(Promise.resolve({ id: 0, decoded: decompressed }), this.#receiveDecoded, 'v1');
+    if (this.#waiting > 0)
+      return this.#inTurn(Promise.resolve({ id: 0, decoded: decompressed }), this.#receiveDecodedV2, 'v2');
     return this.#receiveV2(decompressed);
   }
 
-  /** A 2.0 body a worker decoded (see #receiveDecoded). */
+  /** A 2.0 body a worker decoded (or decoded here: id 0), appended in its turn (see #receiveDecoded). */
   readonly #receiveDecodedV2 = (r: ReceiveJobResult): Promise<RemoteResponse> => {
     if (r.decodeError !== undefined) return Promise.resolve(this.#decompressError(new Error(r.decodeError)));
     if (r.failure !== undefined || r.decoded === undefined) {
@@ -223,7 +227,7 @@ export class WriteHandler {
     }
     const answer = this.#receiveV2(r.decoded);
     // Decoded (into strings and numbers: nothing keeps a view of it) before anything is awaited.
-    this.#pool?.recycle(r.decoded.buffer);
+    if (r.id !== 0) this.#pool?.recycle(r.decoded.buffer);
     return answer;
   };
 
@@ -265,6 +269,7 @@ export class WriteHandler {
   #inTurn(
     job: Promise<ReceiveJobResult>,
     apply: (r: ReceiveJobResult) => Promise<RemoteResponse>,
+    version: 'v1' | 'v2',
   ): Promise<RemoteResponse> {
     this.#waiting++;
     const turn = this.#tail.then(
@@ -278,7 +283,7 @@ export class WriteHandler {
       },
       (err: Error) => {
         this.#waiting--;
-        this.#log('error', 'Error while remote writing the v1 request', { err: err.message });
+        this.#log('error', `Error while remote writing the ${version} request`, { err: err.message });
         return { answer: Promise.resolve(httpError(500, err.message)) };
       },
     );
