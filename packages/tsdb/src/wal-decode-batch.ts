@@ -90,30 +90,26 @@ export function newDecodedBatch(id: number, samples = 1 << 16): DecodedBatch {
   };
 }
 
+/** `a` and `b` in new shared arrays of at least `n` entries (and twice their length), keeping the first `keep`. */
+function grownPair(a: Float64Array, b: Float64Array, keep: number, n: number): [Float64Array, Float64Array] {
+  const cap = Math.max(n, a.length * 2);
+  const a2 = f64(cap);
+  const b2 = f64(cap);
+  a2.set(a.subarray(0, keep));
+  b2.set(b.subarray(0, keep));
+  return [a2, b2];
+}
+
 /** Makes the columns of `b` hold `n` samples, in shared memory, keeping those held. */
 function growSamples(b: DecodedBatch, n: number): void {
   const sc = b.samples;
-  if (sc.ts.length >= n) return;
-  const cap = Math.max(n, sc.ts.length * 2);
-  const ts = f64(cap);
-  const vs = f64(cap);
-  ts.set(sc.ts.subarray(0, sc.length));
-  vs.set(sc.vs.subarray(0, sc.length));
-  sc.ts = ts;
-  sc.vs = vs;
+  if (sc.ts.length < n) [sc.ts, sc.vs] = grownPair(sc.ts, sc.vs, sc.length, n);
 }
 
 /** Makes the runs of `b` hold `n` runs, in shared memory, keeping those held. */
 function growRuns(b: DecodedBatch, n: number): void {
   const sc = b.samples;
-  if (sc.runRefs.length >= n) return;
-  const cap = Math.max(n, sc.runRefs.length * 2);
-  const runRefs = f64(cap);
-  const runEnds = f64(cap);
-  runRefs.set(sc.runRefs.subarray(0, sc.runs));
-  runEnds.set(sc.runEnds.subarray(0, sc.runs));
-  sc.runRefs = runRefs;
-  sc.runEnds = runEnds;
+  if (sc.runRefs.length < n) [sc.runRefs, sc.runEnds] = grownPair(sc.runRefs, sc.runEnds, sc.runs, n);
 }
 
 /** Empties `b` for reuse (its arrays stay). */
