@@ -330,6 +330,23 @@ describe('XORIterator seek', () => {
     expect(it.atT()).toBe(10);
   });
 
+  it('ends at a NaN time, fresh or part way, short chunk or long, without an error', () => {
+    for (const n of [1, 2, 5, 40, 300]) {
+      const ts = Array.from({ length: n }, (_, i) => 1000 + 15 * i);
+      const c = encode(
+        ts,
+        ts.map((_, i) => float64Bits(i % 5 === 0 ? Number.NaN : i)),
+      );
+      for (const before of [0, 1, 3]) {
+        const it = c.iterator();
+        for (let i = 0; i < before; i++) it.next();
+        expect(it.seek(Number.NaN)).toBe(ValueType.None);
+        expect(it.next()).toBe(ValueType.None);
+        expect(it.err()).toBeUndefined();
+      }
+    }
+  });
+
   it('returns None on an empty chunk', () => {
     const it = new XORChunk().iterator();
     expect(it.seek(0)).toBe(ValueType.None);

@@ -13,7 +13,7 @@ const ALLOCATION_BYTES = 128; // Prometheus: chunkAllocationSize
 const COMPACT_THRESHOLD_BYTES = 32; // Prometheus: chunkCompactCapacityThreshold
 const MAX_SAMPLES = 0xffff; // The header is a uint16.
 // Room made before each append: 19 bytes at most a sample, and the bytes putBits and put32 store
-// past the bits they write (3 and 4; #putBits: 3).
+// past the bits they write (3 and 4).
 const APPEND_ROOM = 24;
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const TWO_POW_32 = 4294967296;
@@ -484,7 +484,7 @@ export class XORChunk implements Chunk {
     if (!Number.isSafeInteger(t)) throw new RangeError(`XOR chunk: timestamp ${t} is not a safe integer`);
     if (num === MAX_SAMPLES) throw new RangeError('XOR chunk: full at 65535 samples');
     // At most 19 bytes per sample (a 68-bit dod and a 77-bit value XOR), 19 for the first one,
-    // and #putBits stores up to 3 bytes past what it writes (APPEND_ROOM).
+    // and putBits and put32 store up to 3 and 4 bytes past what they write (APPEND_ROOM).
     // When the buffer must grow, size it for a 120-sample chunk (Prometheus's usual cut) at the
     // rate of the samples after the first (which costs ~10 bytes alone), plus slack: one
     // reallocation, and an open chunk, which the head keeps per series, near its final size where

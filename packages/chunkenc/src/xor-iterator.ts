@@ -321,11 +321,16 @@ export class XORIterator implements SampleIterator {
 
   /**
    * Advances to the first sample at or after `t` (ms) and returns Float, or None when the chunk
-   * ends first; stays put when the current sample is already at or after `t`. Skips samples in a
+   * ends first (always for a NaN `t`); stays put when the current sample is already at or after `t`. Skips samples in a
    * loop that keeps the decoder state in locals and materialises no values on the way.
    */
   seek(t: number): ValueType {
     if (this.#err !== undefined) return NONE;
+    if (Number.isNaN(t)) {
+      // No sample is at or after a NaN time: the chunk ends first.
+      this.#numTotal = this.#numRead;
+      return NONE;
+    }
     while (this.#numRead < 2 && (t > this.#t || this.#numRead === 0)) {
       if (this.next() === NONE) return NONE;
     }
