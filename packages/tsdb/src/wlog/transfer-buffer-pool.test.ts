@@ -1,7 +1,7 @@
 // TransferBufferPool: a buffer is handed out again only after it was given back, always big enough.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TransferBufferPool } from './transfer-buffer-pool.js';
+import { MAX_POOLED_BYTES, TransferBufferPool } from './transfer-buffer-pool.js';
 
 describe('TransferBufferPool', () => {
   it('reuses a given back buffer that fits, allocates otherwise', () => {
@@ -20,6 +20,17 @@ describe('TransferBufferPool', () => {
     expect(c).not.toBe(a);
     expect(p.size).toBe(1);
     expect(p.allocated).toBe(3);
+  });
+
+  it('keeps no buffer bigger than MAX_POOLED_BYTES', () => {
+    const p = new TransferBufferPool(4);
+    const big = p.take(MAX_POOLED_BYTES + 1);
+    p.give(big);
+    expect(p.size).toBe(0);
+    const most = p.take(MAX_POOLED_BYTES);
+    expect(most.byteLength).toBe(MAX_POOLED_BYTES);
+    p.give(most);
+    expect(p.take(MAX_POOLED_BYTES)).toBe(most);
   });
 
   it('drops detached buffers, and the smallest when full', () => {

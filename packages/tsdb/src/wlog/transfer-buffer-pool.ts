@@ -5,6 +5,11 @@
 
 /** The smallest buffer handed out: records of a log() below it share one size. */
 const MIN_POOLED_BYTES = 32 * 1024;
+/**
+ * The biggest buffer kept: a pool holds at most its capacity times this. A log() of more costs
+ * milliseconds to compress, beside which a fresh buffer's transfer is nothing.
+ */
+export const MAX_POOLED_BYTES = 1024 * 1024;
 
 /**
  * A free list of ArrayBuffers in power-of-two sizes (so that a returned buffer fits the next
@@ -38,11 +43,11 @@ export class TransferBufferPool {
   }
 
   /**
-   * Gives `b` back: nothing may use it any more. A detached buffer is dropped; when full, the
-   * smallest buffer is.
+   * Gives `b` back: nothing may use it any more. A detached buffer, or one bigger than
+   * MAX_POOLED_BYTES, is dropped; when full, the smallest buffer is.
    */
   give(b: ArrayBuffer): void {
-    if (b.byteLength === 0) return;
+    if (b.byteLength === 0 || b.byteLength > MAX_POOLED_BYTES) return;
     const free = this.#free;
     if (free.length < this.#capacity) {
       free.push(b);
