@@ -114,7 +114,7 @@ export class WL {
   #closed = false;
   #pending: Promise<void> = Promise.resolve();
   #bgError: unknown;
-  readonly #compressInWorker: boolean;
+  #compressInWorker: boolean;
   #compressor: WALCompressor | undefined;
   /** log() calls and cuts not yet done, in call order: the first waits for the worker. */
   readonly #queue: Queued[] = [];
@@ -284,11 +284,24 @@ export class WL {
       bytes.set(r, off);
       off += r.length;
     }
-    this.#compressor ??= new WALCompressor(
-      (r) => this.#answer(r),
-      // The worker is gone: what it was posted is compressed here when its turn comes.
-      () => this.#drain(),
-    );
+    if (this.#compressor === undefined) {
+      try {
+        this.#compressor = new WALCompressor(
+          (r) => this.#answer(r),
+          // The worker is gone: what it was posted is compressed here when its turn comes.
+          () => this.#drain(),
+        );
+      } catch {
+        // The worker could not even be made (e.g. ERR_WORKER_INVALID_EXEC_ARGV: Node was started
+        // with a flag worker threads refuse, as --trace-gc): this log and every later one are
+        // compressed here.
+        this.#compressInWorker = false;
+        this.#inPool.give(bytes.buffer);
+        this.#outPool.give(out);
+        this.#drain();
+        return;
+      }
+    }
     this.#compressor.post({ id, bytes, lengths, out });
   }
 
